@@ -1,0 +1,212 @@
+# SPDX-License-Identifier: MIT
+# vpnsim: one non-recursive Makefile. Sources are found by naming convention, so adding a
+# file to a module is enough (see docs/architecture.md, "Build"):
+#   models/*/*.c sim/*.c conformance/*.c   library code (into build/libvpnsim.a)
+#   sim/*.cc                               the ns-3 wrapper (the one C++ file)
+#   *_test.c                               a GLib test binary, run by prove
+#   tests/*.t conformance/**/*.t           script tests, run by prove
+#   *_fuzz.c                               a libFuzzer target (make fuzz)
+#   bench/*.c bench/*.cc *_bench.c         a benchmark (make bench)
+#   sim/main.c                             the vpnsim command
+#
+#   make                 build vpnsim
+#   make check           build and run every test (prove -j2)
+#   make check SANITIZE=1   the same under ASan+UBSan (objects in build/san/)
+#   make bench           build and run the benchmarks (BENCH <name> <value> <unit>)
+#   make fuzz            build the libFuzzer targets; make fuzz-run FUZZ_TIME=60 runs each
+#   make run             run vpnsim on the default bundled scenario
+#   make install PREFIX=/usr/local
+# NO_DEPS=1 skips the check for missing Debian packages (scripts/install-deps).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+PREFIX ?= /usr/local
+SANITIZE ?=
+FUZZ_TIME ?= 60
+DEFAULT_SCENARIO := scenarios/site-to-site/ikev2-default.yaml
+VERSION := $(shell cat VERSION)
+
+# ---- Debian packages: installed on demand before anything is built ----
+NODEPS_GOALS := clean help distclean
+ifeq ($(NO_DEPS),)
+ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+ifneq ($(shell scripts/install-deps --check 2>/dev/null && echo ok),ok)
+$(info vpnsim: some Debian packages are missing; running scripts/install-deps)
+ifneq ($(shell scripts/install-deps 1>&2; echo $$?),0)
+$(error scripts/install-deps failed: install the packages in scripts/debian-packages)
+endif
+endif
+endif
+endif
+
+# ---- toolchain and flags ----
+CC := gcc
+CXX := g++
+ifeq ($(SANITIZE),1)
+  B := build/san
+  OPT := -O1 -g -fno-omit-frame-pointer
+  SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
+else
+  B := build
+  OPT := -O2 -g
+  SANFLAGS :=
+endif
+
+C_PKGS := glib-2.0 openssl libpcap yaml-0.1
+NS3_MODULES := core network internet point-to-point csma applications virtual-net-device \
+               fd-net-device traffic-control
+NS3_PKGS := $(addprefix ns3-,$(NS3_MODULES))
+# Debian's ns-3 .pc files carry a malformed "-I/usr\;" entry: drop it.
+pc = $(shell pkg-config $(1) $(2) 2>/dev/null | sed -e 's/-I[^ ]*;//g')
+
+CPPFLAGS := -I. -D_GNU_SOURCE -DVPNSIM_VERSION='"$(VERSION)"' \
+            -DG_LOG_DOMAIN='"vpnsim"' -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
+        -Wstrict-prototypes -Wpointer-arith -Wformat=2 -Wvla
+CFLAGS := -std=gnu11 $(OPT) $(WARN) $(SANFLAGS) $(call pc,--cflags,$(C_PKGS))
+CXXFLAGS := -std=gnu++17 $(OPT) -Wall -Wextra -Werror -Wno-unused-parameter $(SANFLAGS) \
+            $(call pc,--cflags,$(NS3_PKGS))
+LDFLAGS := $(SANFLAGS) -Wl,--as-needed
+LDLIBS := $(call pc,--libs,$(C_PKGS)) $(call pc,--libs,$(NS3_PKGS)) -lm
+DEPFLAGS = -MMD -MP
+
+# ---- sources ----
+SRC_C := $(wildcard models/*/*.c sim/*.c conformance/*.c)
+TEST_C := $(filter %_test.c,$(SRC_C))
+FUZZ_C := $(filter %_fuzz.c,$(SRC_C))
+BENCH_C := $(filter %_bench.c,$(SRC_C)) $(wildcard bench/*.c)
+BENCH_CC := $(wildcard bench/*.cc)
+MAIN_C := sim/main.c
+LIB_C := $(filter-out %_test.c %_fuzz.c %_bench.c $(MAIN_C),$(SRC_C))
+LIB_CC := $(wildcard sim/*.cc)
+TESTLIB_C := $(wildcard tests/lib/*.c)
+TEST_T := $(sort $(wildcard tests/*.t conformance/*.t conformance/*/*.t))
+
+obj = $(addprefix $(B)/,$(patsubst %.c,%.o,$(patsubst %.cc,%.o,$(1))))
+LIB_O := $(call obj,$(LIB_C) $(LIB_CC))
+TESTLIB_O := $(call obj,$(TESTLIB_C))
+TEST_BIN := $(patsubst %.o,%,$(call obj,$(TEST_C)))
+BENCH_BIN := $(patsubst %.o,%,$(call obj,$(BENCH_C) $(BENCH_CC)))
+LIB_A := $(B)/libvpnsim.a
+TESTLIB_A := $(B)/libvpnsim-test.a
+VPNSIM := $(B)/vpnsim
+
+# ---- build (V=1 shows the commands) ----
+ifeq ($(V),1)
+  Q :=
+  say = @true
+else
+  Q := @
+  say = @printf '  %-6s %s\n' $(1) $(2)
+endif
+
+.PHONY: all check bench fuzz fuzz-run run install clean help tests
+all: $(VPNSIM)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(B)/%.o: %.cc
+	@mkdir -p $(@D)
+	$(call say,CXX,$<)
+	$(Q)$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(LIB_A): $(LIB_O)
+	@mkdir -p $(@D)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(TESTLIB_A): $(TESTLIB_O)
+	@mkdir -p $(@D)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# The C++ driver links everything: the wrapper in the archive needs libstdc++.
+$(VPNSIM): $(call obj,$(MAIN_C)) $(LIB_A)
+	$(call say,LINK,$@)
+	$(Q)$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(TEST_BIN): %: %.o $(TESTLIB_A) $(LIB_A)
+	$(call say,LINK,$@)
+	$(Q)$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(patsubst %.o,%,$(call obj,$(BENCH_C))): %: %.o $(LIB_A)
+	$(call say,LINK,$@)
+	$(Q)$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(patsubst %.o,%,$(call obj,$(BENCH_CC))): %: %.o
+	$(call say,LINK,$@)
+	$(Q)$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+tests: $(VPNSIM) $(TEST_BIN)
+
+# ---- tests: every GLib test binary and script test, through prove ----
+# The test environment: where the build is, for script tests.
+export VPNSIM_TOP := $(CURDIR)
+export VPNSIM_BUILD := $(CURDIR)/$(B)
+export VPNSIM := $(CURDIR)/$(VPNSIM)
+export G_DEBUG := fatal-criticals
+export ASAN_OPTIONS := detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
+
+check: tests
+	prove -j2 --exec '' $(TEST_BIN) $(TEST_T)
+
+# ---- benchmarks ----
+bench: $(VPNSIM) $(BENCH_BIN)
+	@set -e; for b in $(BENCH_BIN); do echo "# $$b" >&2; $$b; done
+
+# ---- fuzzing (clang, libFuzzer + ASan + UBSan; objects in build/fuzz/) ----
+FB := build/fuzz
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer $(WARN) \
+               -fsanitize=fuzzer-no-link,address,undefined $(call pc,--cflags,$(C_PKGS))
+FUZZ_LIB_O := $(addprefix $(FB)/,$(patsubst %.c,%.o,$(LIB_C)))
+FUZZ_BIN := $(addprefix $(FB)/,$(patsubst %.c,%,$(FUZZ_C)))
+
+$(FB)/%.o: %.c
+	@mkdir -p $(@D)
+	$(call say,CLANG,$<)
+	$(Q)clang $(CPPFLAGS) $(FUZZ_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(FB)/libvpnsim.a: $(FUZZ_LIB_O)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_BIN): %: %.o $(FB)/libvpnsim.a
+	$(call say,LINK,$@)
+	$(Q)clang++ -fsanitize=fuzzer,address,undefined $^ $(call pc,--libs,$(C_PKGS)) -lm -o $@
+
+fuzz: $(FUZZ_BIN)
+
+# Run each target for FUZZ_TIME seconds; the corpus grows in build/fuzz/corpus/<name>,
+# seeded from <module>/fuzz-seeds/<name>/ when that folder exists.
+fuzz-run: $(FUZZ_BIN)
+	@set -e; for f in $(FUZZ_BIN); do \
+	  n=$$(basename $$f); src=$$(dirname $${f#$(FB)/}); \
+	  mkdir -p $(FB)/corpus/$$n; \
+	  seeds=; [ -d $$src/fuzz-seeds/$$n ] && seeds=$$src/fuzz-seeds/$$n; \
+	  echo "# fuzzing $$n for $(FUZZ_TIME) s" >&2; \
+	  $$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 $(FB)/corpus/$$n $$seeds; \
+	done
+
+# ---- run, install, clean ----
+run: $(VPNSIM)
+	$(VPNSIM) run --dry-run $(DEFAULT_SCENARIO)
+
+install: $(VPNSIM)
+	install -D -m 0755 $(VPNSIM) $(DESTDIR)$(PREFIX)/bin/vpnsim
+	mkdir -p $(DESTDIR)$(PREFIX)/share/vpnsim
+	cp -r scenarios $(DESTDIR)$(PREFIX)/share/vpnsim/
+
+clean:
+	rm -rf build
+
+help:
+	@sed -n '2,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
+
+-include $(shell find build -name '*.d' 2>/dev/null)
