@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Tests of enum name tables, unknown values, and the nearest-name hint. */
+#include "models/common/ipsec_ids.h"
 #include "models/common/names.h"
 
 #include <glib.h>
@@ -47,11 +48,35 @@ static void test_nearest(void)
   g_assert_null(str_nearest(NULL, keys, 4));
 }
 
+/* The IANA registries: spot checks of values that the IKE and ESP modules rely on. */
+static void test_ipsec_ids(void)
+{
+  g_assert_cmpstr(name_get(&ike_encr_names, 12), ==, "ENCR_AES_CBC");
+  g_assert_cmpstr(name_get(&ike_encr_names, 20), ==, "ENCR_AES_GCM_16");
+  g_assert_cmpstr(name_get(&ike_prf_names, 5), ==, "PRF_HMAC_SHA2_256");
+  g_assert_cmpstr(name_get(&ike_integ_names, 12), ==, "AUTH_HMAC_SHA2_256_128");
+  g_assert_cmpstr(name_get(&ike_dh_names, 14), ==, "MODP_2048");
+  g_assert_cmpstr(name_get(&ike_dh_names, 24), ==, "MODP_2048_256");
+  g_assert_cmpstr(name_get(&ike_dh_names, 20), ==, "ECP_384");
+  g_assert_true(ike_transform_id_names(IKE_TRANSFORM_DH) == &ike_dh_names);
+  g_assert_null(ike_transform_id_names(9));
+  /* every table is free of duplicate values and names */
+  const NameTable *tables[] = {&ike_transform_type_names, &ike_encr_names, &ike_prf_names,
+                               &ike_integ_names, &ike_dh_names, &ike_esn_names};
+  for (size_t t = 0; t < G_N_ELEMENTS(tables); t++)
+    for (size_t i = 0; i < tables[t]->n; i++)
+      for (size_t j = i + 1; j < tables[t]->n; j++) {
+        g_assert_cmpint(tables[t]->entries[i].value, !=, tables[t]->entries[j].value);
+        g_assert_cmpstr(tables[t]->entries[i].name, !=, tables[t]->entries[j].name);
+      }
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/names/lookup", test_lookup);
   g_test_add_func("/names/parse", test_parse);
   g_test_add_func("/names/nearest", test_nearest);
+  g_test_add_func("/names/ipsec-ids", test_ipsec_ids);
   return g_test_run();
 }
