@@ -11,7 +11,7 @@ int cmd_conformance(int argc, char **argv)
        "Replace every check's device by this profile", "PROFILE"},
       {"jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Checks run in parallel", "N"},
       {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "tap|junit|json", "F"},
-      {NULL},
+      G_OPTION_ENTRY_NULL,
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("[PATH...] - run the conformance catalogue");
   g_option_context_add_main_entries(ctx, entries, NULL);

@@ -9,7 +9,7 @@ int cmd_list(int argc, char **argv)
   g_autofree char *format = NULL;
   GOptionEntry entries[] = {
       {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "text|json", "F"},
-      {NULL},
+      G_OPTION_ENTRY_NULL,
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("skus|policies|checks - print a catalogue");
   g_option_context_add_main_entries(ctx, entries, NULL);

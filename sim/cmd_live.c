@@ -10,7 +10,7 @@ int cmd_live(int argc, char **argv)
   GOptionEntry entries[] = {
       {"attach", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &attach,
        "Attach a simulated node to a real interface", "NODE=IFNAME"},
-      {NULL},
+      G_OPTION_ENTRY_NULL,
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO - run in real time");
   g_option_context_add_main_entries(ctx, entries, NULL);

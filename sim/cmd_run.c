@@ -46,7 +46,7 @@ int cmd_run(int argc, char **argv)
        "F"},
       {"dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
        "Load the scenario and print what it holds; do not simulate", NULL},
-      {NULL},
+      G_OPTION_ENTRY_NULL,
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("SCENARIO - run a scenario");
   g_option_context_add_main_entries(ctx, entries, NULL);

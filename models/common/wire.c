@@ -3,7 +3,6 @@
 #include "models/common/wire.h"
 
 #include <glib.h>
-#include <stdio.h>
 #include <string.h>
 
 const char *wire_status_name(WireStatus s)
