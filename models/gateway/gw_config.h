@@ -43,7 +43,8 @@ typedef struct {
   GwLoc loc;
   Ipv4Prefix v;
 } GwPfx;
-/* An enum-valued property: v is one of the module's enums (GwVpnType, GwIkeEncryption, ...). */
+/* An enum-valued property: v is one of the module's enums (GwVpnType, GwIkeEncryption, ...),
+ * or -1 for a policy value that was given but could not be read (the loader reported it). */
 typedef struct {
   bool set;
   GwLoc loc;

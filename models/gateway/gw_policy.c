@@ -20,9 +20,8 @@ static const GwPolicyValue ike_encryption[] = {
     [GW_IKE_ENC_AES256] = {"AES256", T(ENCR, ENCR_AES_CBC, 256), CUR | OLD | DEF, NULL},
     [GW_IKE_ENC_AES192] = {"AES192", T(ENCR, ENCR_AES_CBC, 192), CUR | OLD, NULL},
     [GW_IKE_ENC_AES128] = {"AES128", T(ENCR, ENCR_AES_CBC, 128), CUR | OLD | DEF, NULL},
-    [GW_IKE_ENC_DES3] = {"DES3", T(ENCR, ENCR_3DES, 0), OLD | DEF,
-                         "older custom-policy revisions; default proposals (facts 2.1)"},
-    [GW_IKE_ENC_DES] = {"DES", T(ENCR, ENCR_DES, 0), OLD, "older custom-policy revisions only"},
+    [GW_IKE_ENC_DES3] = {"DES3", T(ENCR, ENCR_3DES, 0), OLD | DEF, NULL},
+    [GW_IKE_ENC_DES] = {"DES", T(ENCR, ENCR_DES, 0), OLD, NULL},
 };
 
 /* IkeIntegrity: SHA384, SHA256, SHA1, MD5 (facts 3.1) as IKEv2 integrity transforms
@@ -83,7 +82,7 @@ static const GwPolicyValue pfs_group[] = {
     [GW_PFS_PFS2] = {"PFS2", T(DH, DH_MODP_1024, 0), CUR | DEF, NULL},
     [GW_PFS_PFS1] = {"PFS1", T(DH, DH_MODP_768, 0), CUR | DEF, NULL},
     [GW_PFS_NONE] = {"None", T(DH, DH_NONE, 0), CUR | DEF, NULL},
-    [GW_PFS_PFS14] = {"PFS14", T(DH, DH_MODP_2048, 0), OLD, "older FAQ revision only"},
+    [GW_PFS_PFS14] = {"PFS14", T(DH, DH_MODP_2048, 0), OLD, "group 14"},
 };
 
 #define FIELD(key, ps, arr, src) {key, ps, arr, G_N_ELEMENTS(arr), src}
