@@ -163,7 +163,8 @@ bench: $(VPNSIM) $(BENCH_BIN)
 
 # ---- fuzzing (clang, libFuzzer + ASan + UBSan; objects in build/fuzz/) ----
 FB := build/fuzz
-FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer $(WARN) \
+# clang's -Wmissing-field-initializers flags the {NULL} GOptionEntry terminators gcc accepts.
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer $(WARN) -Wno-missing-field-initializers \
                -fsanitize=fuzzer-no-link,address,undefined $(call pc,--cflags,$(C_PKGS))
 FUZZ_LIB_O := $(addprefix $(FB)/,$(patsubst %.c,%.o,$(LIB_C)))
 FUZZ_BIN := $(addprefix $(FB)/,$(patsubst %.c,%,$(FUZZ_C)))
