@@ -309,7 +309,7 @@ int cmd_list(int argc, char **argv)
   g_autofree char *format = NULL;
   GOptionEntry entries[] = {
       {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "text|json (rules also: markdown)", "F"},
-      {NULL},
+      G_OPTION_ENTRY_NULL,
   };
   g_autoptr(GOptionContext) ctx =
       g_option_context_new("skus|policies|rules|checks - print a catalogue");
