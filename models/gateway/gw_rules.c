@@ -436,6 +436,17 @@ static void check_sku_active_active(const GwConfig *cfg, GwCheck *ck)
   }
 }
 
+static void check_aa_public_ips(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_GW(cfg, g) {
+    /* no address at all: the runner assigns them; one given is one too few */
+    if (gw_bool_or(g->activeActive, false) && g->n_publicIpAddresses == 1)
+      report(ck, at(g->publicIpAddresses[0].loc, g->loc),
+             "active-active gateway %s needs two public IP addresses, one per instance",
+             nm(g->name));
+  }
+}
+
 static void check_sku_p2s_ikev2(const GwConfig *cfg, GwCheck *ck)
 {
   FOR_GW(cfg, g) {
@@ -1099,6 +1110,16 @@ static void check_pbts_needs_policy(const GwConfig *cfg, GwCheck *ck)
   }
 }
 
+static void check_pbts_ikev2(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_CONN(cfg, c) {
+    if (conn_pbts(c) && conn_proto(c) == GW_IKEV1)
+      report(ck, at(c->connectionProtocol.loc, c->loc),
+             "usePolicyBasedTrafficSelectors needs an IKEv2 connection (the on-premises device "
+             "must support IKEv2 for this mode)");
+  }
+}
+
 static void check_ts_without_pbts(const GwConfig *cfg, GwCheck *ck)
 {
   FOR_CONN(cfg, c) {
@@ -1374,6 +1395,8 @@ const GwRule gw_rules[] = {
      "SKU's tunnel limit", "facts 1.1, 1.4, 11", check_sku_tunnels, GW_OPT_TUNNEL_LIMITS_2019},
     {"GW-SKU-010", W, "Legacy (Standard, HighPerformance) and non-AZ VpnGw1-5 SKUs can no longer "
      "be created", "facts 1.4, 1.5", check_sku_retired, -1},
+    {"GW-SKU-011", E, "An active-active gateway has two public IP addresses, one per instance",
+     "facts 8", check_aa_public_ips, -1},
 
     {"GW-PB-001", E, "PolicyBased gateways exist only on the Basic SKU", "facts 1.2, 4",
      check_pb_sku, -1},
@@ -1455,6 +1478,8 @@ const GwRule gw_rules[] = {
      "route-based gateways", "facts 3.5", check_connection_mode, -1},
     {"GW-CON-006", E, "NAT rules link only to IPsec (site-to-site) connections", "facts 6",
      check_nat_connection_type, -1},
+    {"GW-CON-007", E, "usePolicyBasedTrafficSelectors needs an IKEv2 connection", "facts 3.4",
+     check_pbts_ikev2, -1},
 
     {"GW-V2V-001", E, "VNet-to-VNet needs route-based gateways at both ends", "facts 4",
      check_v2v_route_based, -1},

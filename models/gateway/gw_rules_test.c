@@ -143,6 +143,12 @@ static void bgp_on(GwConfig *c)
   CONN0->enableBgp = B(true);
 }
 
+static void aa_on(GwConfig *c)
+{
+  GW0->activeActive = B(true);
+  GW0->publicIpAddresses[GW0->n_publicIpAddresses++] = IP("203.0.113.11");
+}
+
 static void second_gw(GwConfig *c, const char *space, const char *sku)
 {
   add_vnet(c, "vnet2", space, "10.2.255.0/27");
@@ -214,8 +220,10 @@ F(sku4_bad) { GW0->sku = S("Basic"); CONN0->connectionProtocol = EN(GW_IKEV1); }
 F(sku4_ok) { GW0->sku = S("VpnGw1AZ"); CONN0->connectionProtocol = EN(GW_IKEV1); }
 F(sku5_bad) { GW0->sku = S("VpnGw1AZ"); nat(GW0, "n1", GW_NAT_STATIC, GW_NAT_INGRESS_SNAT, "192.168.1.0/24", "100.64.1.0/24"); }
 F(sku5_ok) { nat(GW0, "n1", GW_NAT_STATIC, GW_NAT_INGRESS_SNAT, "192.168.1.0/24", "100.64.1.0/24"); }
-F(sku6_bad) { GW0->sku = S("Basic"); GW0->activeActive = B(true); }
-F(sku6_ok) { GW0->sku = S("VpnGw1AZ"); GW0->activeActive = B(true); }
+F(sku6_bad) { GW0->sku = S("Basic"); aa_on(c); }
+F(sku6_ok) { GW0->sku = S("VpnGw1AZ"); aa_on(c); }
+F(sku11_bad) { GW0->activeActive = B(true); }
+F(sku11_ok) { aa_on(c); }
 F(sku7_bad) { GW0->sku = S("Basic"); p2s(GW0, GW_P2S_PROTO_IKEV2, "172.16.0.0/24"); }
 F(sku7_ok) { GW0->sku = S("Basic"); p2s(GW0, GW_P2S_PROTO_SSTP, "172.16.0.0/24"); }
 F(sku7_opt_ok) { sku7_bad(c); c->options.other[GW_OPT_BASIC_P2S_IKEV2] = true; }
@@ -282,7 +290,7 @@ F(bgp6_bad) { bgp_on(c); GW0->bgpSettings.customBgpIpAddresses[0] = IP("169.254.
 F(bgp6_ok) { bgp_on(c); GW0->bgpSettings.customBgpIpAddresses[0] = IP("169.254.21.1"); GW0->bgpSettings.n_customBgpIpAddresses = 1; }
 F(bgp7_bad) {
   bgp_on(c);
-  GW0->activeActive = B(true);
+  aa_on(c);
   GW0->bgpSettings.customBgpIpAddresses[0] = IP("169.254.21.1");
   GW0->bgpSettings.customBgpIpAddresses[1] = IP("169.254.21.1");
   GW0->bgpSettings.n_customBgpIpAddresses = 2;
@@ -365,6 +373,8 @@ F(con4_bad) {
 F(con4_ok) { con4_bad(c); CONN0->usePolicyBasedTrafficSelectors = B(false); }
 F(con5_bad) { GW0->sku = S("VpnGw2AZ"); CONN0->connectionProtocol = EN(GW_IKEV1); CONN0->connectionMode = EN(GW_MODE_INITIATOR_ONLY); }
 F(con5_ok) { CONN0->connectionProtocol = EN(GW_IKEV2); CONN0->connectionMode = EN(GW_MODE_INITIATOR_ONLY); }
+F(con7_bad) { con2_ok(c); CONN0->connectionProtocol = EN(GW_IKEV1); }
+F(con7_ok) { con2_ok(c); CONN0->connectionProtocol = EN(GW_IKEV2); }
 F(con6_bad) {
   v2v_pair(c);
   nat(GW0, "eg1", GW_NAT_STATIC, GW_NAT_EGRESS_SNAT, "10.1.0.0/16", "100.65.0.0/16");
@@ -421,8 +431,8 @@ F(p2s2_bad) { p2s(GW0, GW_P2S_PROTO_OPENVPN, "10.1.200.0/24"); }
 F(p2s2_ok) { p2s(GW0, GW_P2S_PROTO_OPENVPN, "172.16.200.0/24"); }
 F(p2s2_small_bad) { p2s(GW0, GW_P2S_PROTO_OPENVPN, "172.16.200.0/30"); }
 F(p2s2_small_ok) { p2s(GW0, GW_P2S_PROTO_OPENVPN, "172.16.200.0/29"); }
-F(p2s2_aa_bad) { p2s2_small_ok(c); GW0->activeActive = B(true); }
-F(p2s2_aa_ok) { p2s(GW0, GW_P2S_PROTO_OPENVPN, "172.16.200.0/28"); GW0->activeActive = B(true); }
+F(p2s2_aa_bad) { p2s2_small_ok(c); aa_on(c); }
+F(p2s2_aa_ok) { p2s(GW0, GW_P2S_PROTO_OPENVPN, "172.16.200.0/28"); aa_on(c); }
 F(p2s2_nopool_bad) { p2s2_ok(c); GW0->vpnClientConfiguration.n_vpnClientAddressPool = 0; }
 
 typedef void (*Mut)(GwConfig *c);
@@ -458,6 +468,7 @@ static const Case cases[] = {
     {"GW-SKU-009", "11 tunnels on route-based Basic", sku9_basic_bad, ER, pb3_ok, NULL},
     {"GW-SKU-010", "non-AZ VpnGw2", sku10_bad, WA, sku10_ok, NULL},
     {"GW-SKU-010", "legacy HighPerformance", sku10_legacy_bad, WA, sku10_ok, NULL},
+    {"GW-SKU-011", "active-active with one public IP", sku11_bad, ER, sku11_ok, NULL},
     {"GW-PB-001", "PolicyBased VpnGw2AZ", pb1_bad, ER, pb1_ok, NULL},
     {"GW-PB-002", "IKEv2 on policy-based", pb2_bad, ER, pb2_ok, NULL},
     {"GW-PB-003", "two tunnels on policy-based", pb3_bad, ER, pb3_ok, NULL},
@@ -516,6 +527,7 @@ static const Case cases[] = {
     {"GW-CON-004", "policy-based TS with NAT", con4_bad, ER, con4_ok, NULL},
     {"GW-CON-005", "InitiatorOnly on IKEv1", con5_bad, ER, con5_ok, NULL},
     {"GW-CON-006", "NAT on VNet-to-VNet", con6_bad, ER, con6_ok, NULL},
+    {"GW-CON-007", "policy-based TS over IKEv1", con7_bad, ER, con7_ok, NULL},
     {"GW-V2V-001", "policy-based VNet-to-VNet end", v2v1_bad, ER, v2v1_ok, NULL},
     {"GW-V2V-002", "policy on one side", v2v2_bad, ER, v2v2_ok, NULL},
     {"GW-V2V-002", "different DH groups", v2v2_diff_bad, ER, v2v2_ok, NULL},
