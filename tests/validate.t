@@ -81,6 +81,12 @@ done
 ok $([ $rc = 2 ] && grep -q "did you mean 'skus'" "$tmp/err"; echo $?) "unknown catalogue: exit 2 with a hint"
 "$vs" list checks >/dev/null 2>&1; ok $([ $? = 3 ]; echo $?) "list checks is issue 10's (not implemented: exit 3)"
 
+# The example in docs/cloud-section.md loads without errors (its one warning is GW-CON-003).
+sed -n '/^```yaml/,/^```$/p' docs/cloud-section.md | sed '1d;$d' >"$tmp/doc.yaml"
+"$vs" validate "$tmp/doc.yaml" >/dev/null 2>"$tmp/err"; rc=$?
+ok $([ $rc = 0 ] && [ -s "$tmp/doc.yaml" ] && ! grep -q ': error ' "$tmp/err"; echo $?) \
+  "docs/cloud-section.md example is valid" "$(cat "$tmp/err")"
+
 # docs/rules.md is exactly the generator's output.
 "$vs" list rules --format markdown >"$tmp/rules.md"
 ok $(cmp -s "$tmp/rules.md" docs/rules.md; echo $?) \
