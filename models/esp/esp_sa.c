@@ -14,6 +14,7 @@ struct EspSa {
   Ipv4Addr src, dst;
   uint32_t last_seq; /* outbound */
   EspReplay replay;  /* inbound */
+  bool replay_on;    /* RFC 4303 2.2: anti-replay only with integrity (ICV or AEAD) */
   EspSaCounters counters;
   EspLifetime life;
   int64_t installed_ns;
@@ -66,6 +67,7 @@ EspSa *esp_sa_new(const EspSaConfig *cfg, const char **why)
     esp_sa_free(sa);
     return NULL;
   }
+  sa->replay_on = cfg->dir == ESP_DIR_IN && (e->aead_icv_len || i->icv_len);
   sa->crypto = esp_crypto_new(e, i, cfg->encr_key, cfg->encr_key_len, cfg->integ_key,
                               cfg->integ_key_len, cfg->dir == ESP_DIR_OUT, cfg->iv_seed, why);
   if (!sa->crypto) {
@@ -187,7 +189,7 @@ static EspStatus open_esp(EspSa *sa, const uint8_t *pkt, size_t len, uint8_t *ou
     return drop(sa, ESP_ERR_UNKNOWN_SPI);
   }
   /* 3.4.3: replay check before the ICV, so that replays cost no crypto */
-  EspReplayVerdict v = esp_replay_check(&sa->replay, l.hdr.seq);
+  EspReplayVerdict v = sa->replay_on ? esp_replay_check(&sa->replay, l.hdr.seq) : ESP_REPLAY_OK;
   if (v != ESP_REPLAY_OK) {
     *diag = (WireDiag){.field = "sequence number", .offset = 4, .seen = l.hdr.seq,
                        .bound = sa->replay.top};
@@ -205,7 +207,8 @@ static EspStatus open_esp(EspSa *sa, const uint8_t *pkt, size_t len, uint8_t *ou
     return drop(sa, s);
   }
   /* 3.4.3: "The receive window is updated only if the ICV verification succeeds" */
-  esp_replay_update(&sa->replay, l.hdr.seq);
+  if (sa->replay_on)
+    esp_replay_update(&sa->replay, l.hdr.seq);
   s = esp_trailer_parse(out, l.ct_len, payload_len, nh, diag);
   if (s != ESP_OK) {
     diag->offset += ESP_HEADER_LEN + l.iv_len; /* as an offset into the packet */

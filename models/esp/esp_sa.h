@@ -69,7 +69,8 @@ Ipv4Addr esp_sa_tunnel_src(const EspSa *sa);
 Ipv4Addr esp_sa_tunnel_dst(const EspSa *sa);
 const EspSaCounters *esp_sa_counters(const EspSa *sa);
 const EspLifetime *esp_sa_lifetime(const EspSa *sa);
-/* The last sequence number sent (outbound) or the replay window's top (inbound). */
+/* The last sequence number sent (outbound) or the replay window's top (inbound; stays 0
+ * for a confidentiality-only SA: RFC 4303 2.2 offers anti-replay only with integrity). */
 uint32_t esp_sa_seq(const EspSa *sa);
 /* Tests only: pretend n packets were already sent (to reach the overflow edge). */
 void esp_sa_set_seq(EspSa *sa, uint32_t last_sent);
