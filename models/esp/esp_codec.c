@@ -101,15 +101,15 @@ size_t esp_pad_len(size_t payload_len, size_t block)
   return used ? align - used : 0;
 }
 
-void esp_trailer_write(uint8_t *dst, size_t pad_len, uint8_t next_header)
+void esp_trailer_encode(WireWriter *w, size_t pad_len, uint8_t next_header)
 {
   g_return_if_fail(pad_len <= ESP_MAX_PAD);
   /* RFC 4303 2.4: "The first padding byte appended to the plaintext is numbered 1, with
    * subsequent padding bytes making up a monotonically increasing sequence" */
   for (size_t i = 0; i < pad_len; i++)
-    dst[i] = (uint8_t)(i + 1);
-  dst[pad_len] = (uint8_t)pad_len;
-  dst[pad_len + 1] = next_header;
+    wire_put_u8(w, (uint8_t)(i + 1));
+  wire_put_u8(w, (uint8_t)pad_len);
+  wire_put_u8(w, next_header);
 }
 
 EspStatus esp_trailer_parse(const uint8_t *pt, size_t len, size_t *payload_len,

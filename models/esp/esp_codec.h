@@ -95,8 +95,8 @@ EspStatus esp_layout_split(const uint8_t *pkt, size_t len, size_t iv_len, size_t
 size_t esp_pad_len(size_t payload_len, size_t block);
 
 /* Write the trailer after a payload: pad_len padding octets 1, 2, 3, ... (RFC 4303 2.4
- * default scheme), Pad Length, Next Header. dst has room for pad_len + 2 octets. */
-void esp_trailer_write(uint8_t *dst, size_t pad_len, uint8_t next_header);
+ * default scheme), Pad Length, Next Header (pad_len <= 255). */
+void esp_trailer_encode(WireWriter *w, size_t pad_len, uint8_t next_header);
 
 /* Parse the trailer at the end of decrypted plaintext 'pt' (len octets): on success,
  * *payload_len is the payload before the padding and *next_header is set. RFC 4303 2.4:

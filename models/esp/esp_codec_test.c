@@ -55,7 +55,12 @@ static void test_trailer_roundtrip(void)
 {
   uint8_t buf[64];
   memset(buf, 0xee, sizeof buf);
-  esp_trailer_write(buf + 5, 7, 4);
+  WireWriter w;
+  wire_writer_init_fixed(&w, buf + 5, 9);
+  esp_trailer_encode(&w, 7, 4);
+  g_assert_true(wire_writer_ok(&w));
+  esp_trailer_encode(&w, 0, 4); /* no room left: the writer fails, nothing overflows */
+  g_assert_false(wire_writer_ok(&w));
   tu_assert_hex(buf + 5, 9, "01020304050607 07 04");
   size_t plen;
   uint8_t nh;
@@ -95,8 +100,11 @@ static void test_trailer_malformed(void)
   }
   /* the 255-octet maximum is accepted */
   uint8_t big[258];
-  esp_trailer_write(big + 1, 255, 59);
-  big[0] = 0x42;
+  WireWriter w;
+  wire_writer_init_fixed(&w, big, sizeof big);
+  wire_put_u8(&w, 0x42);
+  esp_trailer_encode(&w, 255, 59);
+  g_assert_true(wire_writer_ok(&w));
   size_t plen;
   uint8_t nh;
   g_assert_cmpint(esp_trailer_parse(big, sizeof big, &plen, &nh, NULL), ==, ESP_OK);

@@ -154,10 +154,11 @@ static EspStatus seal(EspSa *sa, const uint8_t *payload, size_t n, uint8_t nh, c
   WireWriter w;
   wire_writer_init_fixed(&w, out, cap);
   esp_header_encode(&w, &(EspHeader){.spi = sa->spi, .seq = seq});
-  g_assert(wire_writer_ok(&w));
-  uint8_t *pt = out + ESP_HEADER_LEN + sa->e->iv_len;
-  memcpy(pt, payload, n);
-  esp_trailer_write(pt + n, pad, nh);
+  wire_put_zeros(&w, sa->e->iv_len); /* the crypto layer writes the IV */
+  wire_put_bytes(&w, payload, n);
+  esp_trailer_encode(&w, pad, nh);
+  wire_put_zeros(&w, esp_crypto_icv_len(sa->crypto)); /* and the ICV */
+  g_assert(wire_writer_ok(&w) && wire_writer_len(&w) == total); /* cap was checked */
   EspStatus s = esp_crypto_seal(sa->crypto, out, pt_len, seq, iv);
   if (s != ESP_OK)
     return drop(sa, s);
