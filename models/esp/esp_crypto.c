@@ -274,7 +274,7 @@ EspStatus esp_crypto_seal(EspCrypto *c, uint8_t *pkt, size_t pt_len, uint64_t co
   const EspEncrInfo *e = c->e;
   uint8_t *ivp = pkt + ESP_HEADER_LEN;
   uint8_t *pt = ivp + e->iv_len;
-  if (pt_len % (e->block > 4 ? e->block : 4) != 0)
+  if (pt_len % (e->block > 4 ? e->block : 4) != 0 || pt_len > INT_MAX)
     return ESP_ERR_MALFORMED;
   if (e->aead_icv_len) {
     /* RFC 4106 3.1: the explicit IV must not repeat under a key: the counter does not */
