@@ -14,6 +14,11 @@
 #include <ns3/global-value.h>
 #include <ns3/inet-socket-address.h>
 #include <ns3/internet-stack-helper.h>
+#include <ns3/ip-l4-protocol.h>
+#include <ns3/ipv4-l3-protocol.h>
+#include <ns3/ipv4-route.h>
+#include <ns3/ipv4-routing-protocol.h>
+#include <ns3/ipv6-header.h>
 #include <ns3/ipv4-header.h>
 #include <ns3/ipv4-raw-socket-factory.h>
 #include <ns3/ipv4-static-routing-helper.h>
@@ -75,6 +80,8 @@ struct NetNode {
   Ptr<Node> node;
   Ptr<Ipv4> ipv4;
   Ptr<Ipv4StaticRouting> sr;
+  std::vector<NetRawSocket *> raws; // protocol sockets served by our own L4 handler
+  std::vector<uint8_t> l4_protos;   // protocols our handler is registered for
 };
 
 struct NetDev {
@@ -110,12 +117,16 @@ struct NetUdpSocket {
   bool dead = false;
 };
 
+// Protocols ns-3 has no handler for (ESP) are received through our own IpL4Protocol, which
+// sees packets after reassembly; protocols ns-3 handles itself (ICMP) through an ns-3 raw
+// socket, which sees each fragment.
 struct NetRawSocket {
   NetNode *n;
-  Ptr<Socket> sock;
+  Ptr<Socket> sock; // ns-3 raw socket path only
   NetRawRxFn fn;
   void *user;
   uint8_t proto;
+  Ipv4Addr bound;
   int in_cb = 0;
   bool dead = false;
 };
@@ -350,15 +361,32 @@ void udp_rx(NetUdpSocket *s, Ptr<Socket> sock)
 
 void raw_free_now(NetRawSocket *s)
 {
-  s->sock->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
-  s->sock->Close();
+  if (s->sock) {
+    s->sock->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+    s->sock->Close();
+  }
   s->n->w->raw.erase(s);
   delete s;
 }
 
-void raw_rx(NetRawSocket *s, Ptr<Socket> sock)
+void raw_unlist(NetRawSocket *s)
+{
+  auto &v = s->n->raws;
+  v.erase(std::remove(v.begin(), v.end(), s), v.end());
+}
+
+void raw_deliver(NetRawSocket *s, Ptr<Packet> p, const Ipv4Header &ip)
 {
   NetWorld *w = s->n->w;
+  uint32_t len = p->GetSize();
+  BufGuard b(w, len);
+  p->CopyData(b.data(), len);
+  s->fn(s, b.data(), len, Ipv4Addr{ip.GetSource().Get()}, Ipv4Addr{ip.GetDestination().Get()},
+        s->user);
+}
+
+void raw_rx(NetRawSocket *s, Ptr<Socket> sock)
+{
   Address from;
   Ptr<Packet> p;
   s->in_cb++;
@@ -367,15 +395,54 @@ void raw_rx(NetRawSocket *s, Ptr<Socket> sock)
     Ipv4Header ip;
     if (p->RemoveHeader(ip) == 0)
       continue;
-    uint32_t len = p->GetSize();
-    BufGuard b(w, len);
-    p->CopyData(b.data(), len);
-    s->fn(s, b.data(), len, Ipv4Addr{ip.GetSource().Get()}, Ipv4Addr{ip.GetDestination().Get()},
-          s->user);
+    raw_deliver(s, p, ip);
   }
   if (--s->in_cb == 0 && s->dead)
     raw_free_now(s);
 }
+
+// The node's handler for a protocol ns-3 does not know: reassembled packets, every bound
+// socket of that protocol gets its copy.
+class NetProtoL4 : public IpL4Protocol
+{
+public:
+  static TypeId GetTypeId()
+  {
+    static TypeId tid = TypeId("vpnsim::NetProtoL4").SetParent<IpL4Protocol>().SetGroupName("Vpnsim");
+    return tid;
+  }
+  NetNode *m_node = nullptr;
+  int m_proto = 0;
+  int GetProtocolNumber() const override { return m_proto; }
+  RxStatus Receive(Ptr<Packet> p, const Ipv4Header &ip, Ptr<Ipv4Interface>) override
+  {
+    std::vector<NetRawSocket *> snap;
+    for (NetRawSocket *s : m_node->raws)
+      if (s->proto == m_proto && (s->bound.v == 0 || s->bound.v == ip.GetDestination().Get()))
+        snap.push_back(s);
+    for (NetRawSocket *s : snap)
+      s->in_cb++;
+    for (NetRawSocket *s : snap)
+      if (!s->dead)
+        raw_deliver(s, p, ip);
+    for (NetRawSocket *s : snap)
+      if (--s->in_cb == 0 && s->dead)
+        raw_free_now(s);
+    return snap.empty() ? RX_ENDPOINT_UNREACH : RX_OK;
+  }
+  RxStatus Receive(Ptr<Packet>, const Ipv6Header &, Ptr<Ipv6Interface>) override
+  {
+    return RX_ENDPOINT_UNREACH;
+  }
+  void SetDownTarget(DownTargetCallback cb) override { m_down = cb; }
+  void SetDownTarget6(DownTargetCallback6 cb) override { m_down6 = cb; }
+  DownTargetCallback GetDownTarget() const override { return m_down; }
+  DownTargetCallback6 GetDownTarget6() const override { return m_down6; }
+
+private:
+  DownTargetCallback m_down;
+  DownTargetCallback6 m_down6;
+};
 
 // ---- TCP ----
 
@@ -605,8 +672,10 @@ void net_world_free(NetWorld *w)
   try {
     for (auto *s : std::vector<NetUdpSocket *>(w->udp.begin(), w->udp.end()))
       udp_free_now(s);
-    for (auto *s : std::vector<NetRawSocket *>(w->raw.begin(), w->raw.end()))
+    for (auto *s : std::vector<NetRawSocket *>(w->raw.begin(), w->raw.end())) {
+      raw_unlist(s);
       raw_free_now(s);
+    }
     for (auto *s : std::vector<NetTcpSocket *>(w->tcp.begin(), w->tcp.end())) {
       tcp_detach(s);
       delete s;
@@ -973,14 +1042,30 @@ NetRawSocket *net_raw_new(NetNode *n, uint8_t proto, Ipv4Addr addr, NetRawRxFn f
   if (!n || !fn || proto == 6 || proto == 17)
     return nullptr;
   GUARD_BEGIN
-  Ptr<Socket> so = Socket::CreateSocket(n->node, Ipv4RawSocketFactory::GetTypeId());
-  so->SetAttribute("Protocol", UintegerValue(proto));
-  if (so->Bind(InetSocketAddress(Ipv4Address(addr.v), 0)) != 0) {
-    so->Close();
-    return nullptr;
+  auto *s = new NetRawSocket{n, nullptr, fn, user, proto, addr};
+  Ptr<Ipv4L3Protocol> l3 = n->node->GetObject<Ipv4L3Protocol>();
+  bool ours = std::find(n->l4_protos.begin(), n->l4_protos.end(), proto) != n->l4_protos.end();
+  if (!ours && l3->GetProtocol(proto)) {
+    // ns-3 already handles it (ICMP): listen beside it with an ns-3 raw socket.
+    Ptr<Socket> so = Socket::CreateSocket(n->node, Ipv4RawSocketFactory::GetTypeId());
+    so->SetAttribute("Protocol", UintegerValue(proto));
+    if (so->Bind(InetSocketAddress(Ipv4Address(addr.v), 0)) != 0) {
+      so->Close();
+      delete s;
+      return nullptr;
+    }
+    s->sock = so;
+    so->SetRecvCallback(MakeBoundCallback(&raw_rx, s));
+  } else {
+    if (!ours) {
+      Ptr<NetProtoL4> h = CreateObject<NetProtoL4>();
+      h->m_node = n;
+      h->m_proto = proto;
+      l3->Insert(h);
+      n->l4_protos.push_back(proto);
+    }
+    n->raws.push_back(s);
   }
-  auto *s = new NetRawSocket{n, so, fn, user, proto};
-  so->SetRecvCallback(MakeBoundCallback(&raw_rx, s));
   n->w->raw.insert(s);
   return s;
   GUARD_END(n->w, nullptr)
@@ -991,6 +1076,7 @@ void net_raw_free(NetRawSocket *s)
   if (!s)
     return;
   try {
+    raw_unlist(s);
     if (s->in_cb)
       s->dead = true;
     else
@@ -1005,8 +1091,23 @@ NetStatus net_raw_send_to(NetRawSocket *s, const uint8_t *data, size_t len, Ipv4
     return NET_ERR_INVALID;
   GUARD_BEGIN
   Ptr<Packet> p = Create<Packet>(data, (uint32_t)len);
-  if (s->sock->SendTo(p, 0, InetSocketAddress(Ipv4Address(dst.v), 0)) < 0)
+  if (s->sock) {
+    if (s->sock->SendTo(p, 0, InetSocketAddress(Ipv4Address(dst.v), 0)) < 0)
+      return NET_ERR_NOBUFS;
+    return NET_OK;
+  }
+  // Route first, as a raw socket does, to learn the source address when unbound.
+  Ptr<Ipv4> ipv4 = s->n->ipv4;
+  Ipv4Header h;
+  h.SetDestination(Ipv4Address(dst.v));
+  h.SetSource(Ipv4Address(s->bound.v));
+  h.SetProtocol(s->proto);
+  Socket::SocketErrno err;
+  Ptr<Ipv4Route> route = ipv4->GetRoutingProtocol()->RouteOutput(p, h, nullptr, err);
+  if (!route)
     return NET_ERR_NOBUFS;
+  Ipv4Address src = s->bound.v ? Ipv4Address(s->bound.v) : route->GetSource();
+  ipv4->Send(p, src, Ipv4Address(dst.v), s->proto, route);
   return NET_OK;
   GUARD_END(s->n->w, NET_ERR_INTERNAL)
 }
