@@ -93,7 +93,7 @@ struct NetDev {
   bool ppp = false; // frames carry a 2-byte PPP header to strip
   std::vector<Tap> taps;
   bool tx_hooked = false, rx_hooked = false;
-  int fd = -1; // live TAP
+  int fd = -1; // live TAP (owned and closed by the FdNetDevice)
 };
 
 struct NetLink {
@@ -684,9 +684,8 @@ void net_world_free(NetWorld *w)
     Simulator::Destroy();
   } catch (...) {
   }
-  for (auto &d : w->devs)
-    if (d->fd >= 0)
-      close(d->fd);
+  // A live TAP's descriptor belongs to its FdNetDevice, which closes it on dispose
+  // (checked with strace: a second close here failed with EBADF), so nothing to do.
   if (g_world == w)
     g_world = nullptr;
   delete w;
