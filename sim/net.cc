@@ -309,6 +309,20 @@ void tap_deliver(NetDev *d, NetTapDir dir, Ptr<const Packet> p)
 void tap_tx(NetDev *d, Ptr<const Packet> p) { tap_deliver(d, NET_TAP_TX, p); }
 void tap_rx(NetDev *d, Ptr<const Packet> p) { tap_deliver(d, NET_TAP_RX, p); }
 
+// FdNetDevice has one trace with the whole Ethernet frame for both directions ("Sniffer"):
+// a frame whose source address (IEEE 802.3 3.1.1: destination 6, source 6) is the
+// device's own was sent by it.
+void tap_fd_sniff(NetDev *d, Ptr<const Packet> p)
+{
+  uint8_t hdr[12];
+  if (p->GetSize() < sizeof hdr)
+    return;
+  p->CopyData(hdr, sizeof hdr);
+  uint8_t own[6];
+  Mac48Address::ConvertFrom(d->dev->GetAddress()).CopyTo(own);
+  tap_deliver(d, memcmp(hdr + 6, own, 6) == 0 ? NET_TAP_TX : NET_TAP_RX, p);
+}
+
 // ---- devices ----
 
 NetDev *dev_attach(NetNode *n, NetLink *l, Ptr<NetDevice> dev, NetLinkType lt)
@@ -428,7 +442,9 @@ public:
     for (NetRawSocket *s : snap)
       if (--s->in_cb == 0 && s->dead)
         raw_free_now(s);
-    return snap.empty() ? RX_ENDPOINT_UNREACH : RX_OK;
+    // Nobody bound: dropped silently, as a gateway without a matching SA does (ns-3 would
+    // otherwise answer with an ICMP *port* unreachable, which is wrong for ESP).
+    return RX_OK;
   }
   RxStatus Receive(Ptr<Packet>, const Ipv6Header &, Ptr<Ipv6Interface>) override
   {
@@ -932,6 +948,12 @@ NetStatus net_dev_tap_add(NetDev *d, unsigned dirs, NetTapFn fn, void *user)
   // PhyTxBegin: the frame as it starts on the wire. Received intact: PhyRxEnd on
   // point-to-point (fires after the receive error model), MacRx elsewhere.
   bool is_virtual = DynamicCast<VirtualNetDevice>(d->dev) != nullptr;
+  if (DynamicCast<FdNetDevice>(d->dev)) {
+    if (!d->tx_hooked)
+      d->tx_hooked = d->rx_hooked =
+          d->dev->TraceConnectWithoutContext("Sniffer", MakeBoundCallback(&tap_fd_sniff, d));
+    return d->tx_hooked ? NET_OK : NET_ERR_STATE;
+  }
   if ((dirs & NET_TAP_TX) && !d->tx_hooked) {
     d->tx_hooked = d->dev->TraceConnectWithoutContext(is_virtual ? "MacTx" : "PhyTxBegin",
                                                       MakeBoundCallback(&tap_tx, d));

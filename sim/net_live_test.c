@@ -2,10 +2,12 @@
 /* Live mode: a simulated node on a TAP interface opened by the wrapper answers a UDP echo
  * from a Linux socket in a network namespace this test creates (and always removes). */
 #include "sim/net.h"
+#include "sim/pcap_writer.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <string.h>
@@ -108,6 +110,13 @@ static void live_body(void)
   g_assert_cmpint(net_dev_add_address(d, (Ipv4Addr){0x0a4d0002}, 24), ==, NET_OK);
   Echo e = {0};
   g_assert_nonnull(net_udp_new(n, (Ipv4Addr){0}, ECHO_PORT, echo_rx, &e));
+  /* a pcap of the live interface, both directions */
+  g_autofree char *dir = g_dir_make_tmp("net_live_XXXXXX", NULL);
+  g_autofree char *pcap = g_build_filename(dir, "live.pcap", NULL);
+  g_autoptr(GError) perr = NULL;
+  NetPcap *pc = net_pcap_open(pcap, NET_LINKTYPE_ETHERNET, 0, &perr);
+  g_assert_no_error(perr);
+  g_assert_cmpint(net_dev_tap_add(d, NET_TAP_TX | NET_TAP_RX, net_pcap_tap, pc), ==, NET_OK);
   /* the Linux end of the TAP goes into the namespace */
   g_autofree char *err = NULL;
   if (run(&err, "ip link set %s netns %s", ifname, ns) != 0)
@@ -135,6 +144,25 @@ static void live_body(void)
   g_assert_cmpint(WEXITSTATUS(status), ==, 0);
   g_assert_cmpint(e.echoed, >=, 1);
   net_world_free(w);
+  g_assert_true(net_pcap_close(pc, &perr));
+  /* tshark: the request from Linux and the echo from the node, nothing malformed */
+  const char *argv[] = {"/usr/bin/tshark", "-n", "-r", pcap, "-o", "ip.check_checksum:TRUE",
+                        "-o", "udp.check_checksum:TRUE", "-T", "fields", "-e", "ip.src", "-e",
+                        "udp.srcport", "-e", "_ws.malformed", "-e", "ip.checksum.status", "-e",
+                        "udp.checksum.status", "-Y", "udp.port == 7 || _ws.malformed", NULL};
+  char *out = NULL;
+  int status2 = 0;
+  g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
+                             NULL, &status2, NULL));
+  g_assert_true(g_spawn_check_wait_status(status2, NULL));
+  g_test_message("tshark:\n%s", out);
+  /* ip.src, udp.srcport, malformed (empty), checksum statuses 1 = good */
+  g_assert_nonnull(strstr(out, "10.77.0.1\t"));
+  g_assert_nonnull(strstr(out, "10.77.0.2\t7\t\t1\t1\n"));
+  g_assert_null(strstr(out, "\t0\n"));
+  g_free(out);
+  g_unlink(pcap);
+  g_rmdir(dir);
 }
 
 static void test_live_udp_echo(void)
