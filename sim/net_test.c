@@ -333,6 +333,51 @@ static void test_link_down_up(void)
   pair_free(&p);
 }
 
+/* ---- MTU and queue size ---- */
+
+typedef struct {
+  guint frames;
+  size_t max_len;
+} FrameLog;
+
+static void frame_tap(NetDev *d, NetTapDir dir, int64_t t, const uint8_t *f, size_t len, void *user)
+{
+  FrameLog *g = user;
+  g->frames++;
+  g->max_len = MAX(g->max_len, len);
+}
+
+static void test_mtu_and_queue(void)
+{
+  /* MTU 576: a 1000 B datagram (1008 B of UDP) leaves in fragments of at most 576 B */
+  NetLinkConfig cfg = {.rate_bps = 1000000, .delay_ns = 1000000, .mtu = 576, .queue_packets = 2};
+  Pair p;
+  pair_init(&p, 1, &cfg);
+  FrameLog g = {0};
+  net_dev_tap_add(net_link_dev(p.l, 0), NET_TAP_TX, frame_tap, &g);
+  uint8_t buf[1000];
+  memset(buf, 0, sizeof buf); /* seq 0 */
+  for (size_t i = 4; i < sizeof buf; i++)
+    buf[i] = (uint8_t)i;
+  g_assert_cmpint(net_udp_send_to(p.sa, buf, sizeof buf, A("10.0.0.2"), 6000), ==, NET_OK);
+  net_world_run_until(p.w, 1000000000);
+  g_assert_cmpuint(p.rx_seq->len, ==, 1);
+  g_assert_cmpuint(p.last_len, ==, 1000);
+  /* 1028 B of IPv4 payload+header: fragments carry 552 B (a multiple of 8) + 20 */
+  g_assert_cmpuint(g.frames, ==, 2);
+  g_assert_cmpuint(g.max_len, ==, 572);
+  /* queue of 2 at 1 Mb/s: of 10 datagrams sent at once, one goes on the wire, two wait,
+   * seven are dropped */
+  g.frames = 0;
+  Sender s = {.p = &p, .seq = 1, .count = 11, .len = 100, .gap_ns = 0, .dst = A("10.0.0.2")};
+  net_schedule(p.w, 0, send_one, &s);
+  net_world_run_until(p.w, 2000000000);
+  g_assert_cmpuint(g.frames, ==, 3);
+  g_assert_cmpuint(p.rx_seq->len, ==, 1 + 3);
+  g_assert_cmpuint(net_link_lost(p.l), ==, 0); /* queue drops are not link losses */
+  pair_free(&p);
+}
+
 /* ---- routes ----
  *
  *        10.1.0.0/30  r1  10.1.1.0/30
@@ -519,6 +564,7 @@ int main(int argc, char **argv)
   g_test_add_func("/net/loss-index", test_loss_index);
   g_test_add_func("/net/loss-rate-determinism", test_loss_rate_determinism);
   g_test_add_func("/net/link-down-up", test_link_down_up);
+  g_test_add_func("/net/mtu-and-queue", test_mtu_and_queue);
   g_test_add_func("/net/routes", test_routes);
   g_test_add_func("/net/pcap-tshark", test_pcap_tshark);
   return g_test_run();
