@@ -3,7 +3,8 @@
  * packets per wall second over one link (with and without taps), each against the same
  * loop in plain ns-3 C++ (bench/ns3_plain_bench.cc, run as a child process in between,
  * since ns-3 holds one simulator per process). Median of interleaved runs; a ratio is
- * wrapper time / plain time, so 1.10 means 10 % overhead. */
+ * wrapper time / plain time, so 1.10 means 10 % overhead. "net_bench events|udp|udp-taps"
+ * runs one wrapper measurement alone (for perf stat / perf record). */
 #include "sim/net.h"
 
 #include <glib.h>
@@ -147,6 +148,16 @@ static double median(double *v)
 
 int main(int argc, char **argv)
 {
+  /* one wrapper measurement alone, for profilers (perf stat, perf record) */
+  if (argc == 2 && strcmp(argv[1], "events") == 0) {
+    printf("BENCH net.events.chain %.1f ns/event\n", bench_events());
+    return 0;
+  }
+  if (argc == 2 && (strcmp(argv[1], "udp") == 0 || strcmp(argv[1], "udp-taps") == 0)) {
+    bool taps = strcmp(argv[1], "udp-taps") == 0;
+    printf("BENCH net.udp%s %.0f pkt/s\n", taps ? ".taps" : "", bench_udp(taps));
+    return 0;
+  }
   g_autofree char *dir = g_path_get_dirname(argv[0]);
   g_plain = g_build_filename(dir, "ns3_plain_bench", NULL);
   char n_ev[32], n_udp[32];
