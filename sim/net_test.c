@@ -333,6 +333,42 @@ static void test_link_down_up(void)
   pair_free(&p);
 }
 
+/* ---- a socket freed from its own receive callback ---- */
+
+typedef struct {
+  NetUdpSocket *s;
+  int calls;
+} SelfFree;
+
+static void free_self_rx(NetUdpSocket *s, const uint8_t *data, size_t len, Ipv4Addr src,
+                         uint16_t sport, void *user)
+{
+  SelfFree *f = user;
+  f->calls++;
+  g_assert_true(s == f->s);
+  net_udp_free(s); /* deferred by the wrapper until the callback returns */
+  f->s = NULL;
+}
+
+static void test_free_in_callback(void)
+{
+  NetLinkConfig cfg = {.rate_bps = 100000000, .delay_ns = 1000};
+  Pair p;
+  pair_init(&p, 1, &cfg);
+  SelfFree f = {0};
+  f.s = net_udp_new(p.b, (Ipv4Addr){0}, 6001, free_self_rx, &f);
+  /* two datagrams queued at once: the second must not reach the freed socket */
+  g_assert_cmpint(net_udp_send_to(p.sa, (const uint8_t *)"1", 1, A("10.0.0.2"), 6001), ==, NET_OK);
+  g_assert_cmpint(net_udp_send_to(p.sa, (const uint8_t *)"2", 1, A("10.0.0.2"), 6001), ==, NET_OK);
+  net_world_run_until(p.w, 10000000);
+  g_assert_cmpint(f.calls, ==, 1);
+  g_assert_null(f.s);
+  /* the port is free again */
+  NetUdpSocket *again = net_udp_new(p.b, (Ipv4Addr){0}, 6001, pair_rx, &p);
+  g_assert_nonnull(again);
+  pair_free(&p);
+}
+
 /* ---- MTU and queue size ---- */
 
 typedef struct {
@@ -565,6 +601,7 @@ int main(int argc, char **argv)
   g_test_add_func("/net/loss-rate-determinism", test_loss_rate_determinism);
   g_test_add_func("/net/link-down-up", test_link_down_up);
   g_test_add_func("/net/mtu-and-queue", test_mtu_and_queue);
+  g_test_add_func("/net/free-in-callback", test_free_in_callback);
   g_test_add_func("/net/routes", test_routes);
   g_test_add_func("/net/pcap-tshark", test_pcap_tshark);
   return g_test_run();
