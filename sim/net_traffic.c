@@ -2,6 +2,9 @@
 /* Traffic helpers over the engine's C API: ping, constant-rate UDP, TCP bulk transfer. */
 #include "sim/net_traffic.h"
 
+#include "models/common/inet.h"
+#include "models/common/wire.h"
+
 #include <glib.h>
 #include <string.h>
 
@@ -21,47 +24,6 @@ static void stats_delay(NetFlowStats *s, int64_t d)
   s->delay_sum += d;
 }
 
-/* RFC 1071: the Internet checksum over n bytes. */
-static uint16_t inet_checksum(const uint8_t *p, size_t n)
-{
-  uint32_t sum = 0;
-  for (size_t i = 0; i + 1 < n; i += 2)
-    sum += ((uint32_t)p[i] << 8) | p[i + 1];
-  if (n & 1)
-    sum += (uint32_t)p[n - 1] << 8;
-  while (sum >> 16)
-    sum = (sum & 0xffff) + (sum >> 16);
-  return (uint16_t)~sum;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-  p[0] = (uint8_t)(v >> 8);
-  p[1] = (uint8_t)v;
-}
-static uint16_t get16(const uint8_t *p)
-{
-  return (uint16_t)((p[0] << 8) | p[1]);
-}
-static void put32(uint8_t *p, uint32_t v)
-{
-  put16(p, (uint16_t)(v >> 16));
-  put16(p + 2, (uint16_t)v);
-}
-static uint32_t get32(const uint8_t *p)
-{
-  return ((uint32_t)get16(p) << 16) | get16(p + 2);
-}
-static void put64(uint8_t *p, uint64_t v)
-{
-  put32(p, (uint32_t)(v >> 32));
-  put32(p + 4, (uint32_t)v);
-}
-static uint64_t get64(const uint8_t *p)
-{
-  return ((uint64_t)get32(p) << 32) | get32(p + 4);
-}
-
 /* ---- ping ----
  * RFC 792, Echo or Echo Reply Message:
  *    0                   1                   2                   3
@@ -69,8 +31,6 @@ static uint64_t get64(const uint8_t *p)
  *   |           Identifier          |        Sequence Number        |
  *   |     Data ...
  * Type 8 echo, 0 echo reply; the checksum covers the whole ICMP message. */
-
-enum { ICMP_ECHO_REPLY = 0, ICMP_ECHO = 8 };
 
 struct NetPing {
   NetWorld *w;
@@ -93,14 +53,16 @@ static void ping_send(NetWorld *w, void *user)
   NetPing *p = user;
   p->timer = 0;
   size_t n = 8 + (size_t)p->cfg.size;
-  g_autofree uint8_t *m = g_malloc0(n);
   uint32_t seq = p->next_seq++;
-  m[0] = ICMP_ECHO;
-  put16(m + 4, p->cfg.ident);
-  put16(m + 6, (uint16_t)seq);
-  for (size_t i = 8; i < n; i++)
-    m[i] = ping_byte(seq, i);
-  put16(m + 2, inet_checksum(m, n));
+  g_autofree uint8_t *data = g_malloc(p->cfg.size ? (size_t)p->cfg.size : 1);
+  for (size_t i = 0; i < (size_t)p->cfg.size; i++)
+    data[i] = ping_byte(seq, 8 + i);
+  WireWriter mw;
+  wire_writer_init(&mw);
+  inet_icmp_echo_encode(&mw, ICMP_ECHO_REQUEST, p->cfg.ident, (uint16_t)seq, data,
+                        (size_t)p->cfg.size);
+  g_assert(wire_writer_ok(&mw) && wire_writer_len(&mw) == n);
+  const uint8_t *m = wire_writer_data(&mw);
   p->sent_at[seq] = net_world_now(w);
   if (p->st.t_first_tx < 0)
     p->st.t_first_tx = p->sent_at[seq];
@@ -108,6 +70,7 @@ static void ping_send(NetWorld *w, void *user)
     p->st.tx_packets++;
     p->st.tx_bytes += n;
   }
+  wire_writer_clear(&mw);
   if (p->next_seq < p->cfg.count)
     p->timer = net_schedule(w, p->cfg.interval_ns, ping_send, p);
 }
@@ -117,15 +80,21 @@ static void ping_rx(NetRawSocket *s, const uint8_t *m, size_t n, Ipv4Addr src, I
 {
   NetPing *p = user;
   /* A peer's bytes: check everything before trusting a field. */
-  if (n < 8 || m[0] != ICMP_ECHO_REPLY || m[1] != 0 || src.v != p->cfg.dst.v ||
-      get16(m + 4) != p->cfg.ident)
+  WireReader r = wire_reader(m, n);
+  uint8_t type = wire_get_u8(&r, "type"), code = wire_get_u8(&r, "code");
+  wire_skip(&r, 2, "checksum");
+  uint16_t ident = wire_get_u16(&r, "identifier");
+  uint32_t seq = wire_get_u16(&r, "sequence number");
+  if (!wire_ok(&r) || type != ICMP_ECHO_REPLY || code != 0 || src.v != p->cfg.dst.v ||
+      ident != p->cfg.ident)
     return;
-  uint32_t seq = get16(m + 6);
   if (seq >= p->next_seq || n != 8 + (size_t)p->cfg.size)
     return;
   bool ok = inet_checksum(m, n) == 0;
-  for (size_t i = 8; ok && i < n; i++)
-    ok = m[i] == ping_byte(seq, i);
+  size_t left;
+  const uint8_t *data = wire_get_rest(&r, &left);
+  for (size_t i = 0; ok && i < left; i++)
+    ok = data[i] == ping_byte(seq, 8 + i);
   if (!ok) {
     p->st.rx_corrupt++;
     return;
@@ -212,8 +181,8 @@ static void flow_send(NetWorld *w, void *user)
     return;
   g_autofree uint8_t *m = g_malloc(f->cfg.size);
   uint32_t seq = f->next_seq++;
-  put32(m, seq);
-  put64(m + 4, (uint64_t)now);
+  wire_store_be32(m, seq);
+  wire_store_be64(m + 4, (uint64_t)now);
   for (size_t i = 12; i < f->cfg.size; i++)
     m[i] = flow_byte(seq, i);
   if (f->st.t_first_tx < 0)
@@ -233,8 +202,8 @@ static void flow_rx(NetUdpSocket *s, const uint8_t *m, size_t n, Ipv4Addr src, u
     f->st.rx_corrupt++;
     return;
   }
-  uint32_t seq = get32(m);
-  int64_t sent = (int64_t)get64(m + 4);
+  uint32_t seq = wire_load_be32(m);
+  int64_t sent = (int64_t)wire_load_be64(m + 4);
   int64_t now = net_world_now(f->w);
   bool ok = seq < f->next_seq && sent >= 0 && sent <= now;
   for (size_t i = 12; ok && i < n; i++)

@@ -97,6 +97,8 @@ void wire_writer_clear(WireWriter *w);
 uint8_t *wire_writer_steal(WireWriter *w, size_t *len);
 
 static inline bool wire_writer_ok(const WireWriter *w) { return !w->failed; }
+/* Mark the writer failed: for an encoder that finds its input cannot be encoded. */
+static inline void wire_writer_fail(WireWriter *w) { w->failed = true; }
 static inline size_t wire_writer_len(const WireWriter *w) { return w->len; }
 static inline const uint8_t *wire_writer_data(const WireWriter *w) { return w->buf; }
 
