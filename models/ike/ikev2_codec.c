@@ -88,35 +88,41 @@ NAME_TABLE(ikev2_action_names, "IKEv2 decode action", {IKEV2_ACT_ACCEPT, "accept
 
 /* ---- the one mapping from a decode outcome to what the protocol does ---- */
 
-Ikev2Action ikev2_action_for(WireStatus s, bool in_header, bool critical_payload)
+Ikev2Action ikev2_action_for(Ikev2Stage stage, WireStatus s, bool critical_payload)
 {
   if (s == WIRE_OK)
     return IKEV2_ACT_ACCEPT;
-  if (in_header)
+  switch (stage) {
+  case IKEV2_STAGE_HEADER:
     /* RFC 7296 2.5: a higher major version is dropped and MAY be answered with
      * INVALID_MAJOR_VERSION; any other header problem leaves nothing to answer to. */
     return s == WIRE_UNSUPPORTED ? IKEV2_ACT_INVALID_MAJOR_VERSION : IKEV2_ACT_DROP;
-  if (s == WIRE_UNSUPPORTED && critical_payload)
-    /* RFC 7296 3.2: an unrecognised payload with the critical bit set */
-    return IKEV2_ACT_UNSUPPORTED_CRITICAL_PAYLOAD;
-  /* RFC 7296 3.10.1: a type, length or value out of range */
-  return IKEV2_ACT_INVALID_SYNTAX;
+  case IKEV2_STAGE_INTEGRITY:
+    /* RFC 7296 2.21.2/3.14: a message whose ICV does not verify is discarded */
+  case IKEV2_STAGE_FRAGMENT:
+    /* RFC 7383 2.6: invalid fragments are discarded, not answered */
+    return IKEV2_ACT_DROP;
+  case IKEV2_STAGE_PAYLOAD:
+  default:
+    if (s == WIRE_UNSUPPORTED && critical_payload)
+      /* RFC 7296 3.2: an unrecognised payload with the critical bit set */
+      return IKEV2_ACT_UNSUPPORTED_CRITICAL_PAYLOAD;
+    /* RFC 7296 3.10.1: a type, length or value out of range */
+    return IKEV2_ACT_INVALID_SYNTAX;
+  }
 }
 
-static void diag_set(Ikev2Diag *d, const WireReader *r, bool in_header, bool critical,
-                     uint8_t critical_type)
+void ikev2_diag_set(Ikev2Diag *d, const WireReader *r, Ikev2Stage stage, bool critical,
+                    uint8_t critical_type)
 {
   if (!d)
     return;
   d->status = r->status;
   d->diag = r->diag;
   d->critical_type = critical_type;
-  if (r->status == WIRE_OK) {
+  if (r->status == WIRE_OK)
     memset(&d->diag, 0, sizeof d->diag);
-    d->action = IKEV2_ACT_ACCEPT;
-    return;
-  }
-  d->action = ikev2_action_for(r->status, in_header, critical);
+  d->action = ikev2_action_for(stage, r->status, critical);
 }
 
 /* ---- ownership helpers ---- */
@@ -676,7 +682,7 @@ static WireStatus decode_chain(WireReader *r, Ikev2Message *m, uint8_t first, Ik
   /* bytes after the payload whose Next Payload is none */
   if (wire_ok(r) && wire_left(r))
     wire_fail(r, WIRE_MALFORMED, "trailing bytes", wire_left(r), 0);
-  diag_set(d, r, false, critical, critical_type);
+  ikev2_diag_set(d, r, IKEV2_STAGE_PAYLOAD, critical, critical_type);
   return r->status;
 }
 
@@ -717,7 +723,7 @@ WireStatus ikev2_header_decode(const uint8_t *buf, size_t len, Ikev2Header *h, I
   WireReader r = wire_reader(buf, len);
   memset(h, 0, sizeof *h);
   read_header(&r, h, len);
-  diag_set(d, &r, true, false, 0);
+  ikev2_diag_set(d, &r, IKEV2_STAGE_HEADER, false, 0);
   return r.status;
 }
 
@@ -730,7 +736,7 @@ WireStatus ikev2_message_decode(const uint8_t *buf, size_t len, Ikev2Message **o
   read_header(&r, &m->hdr, len);
   if (!wire_ok(&r)) {
     /* the version test is the only header check answered (RFC 7296 2.5) */
-    diag_set(d, &r, true, false, 0);
+    ikev2_diag_set(d, &r, IKEV2_STAGE_HEADER, false, 0);
     ikev2_message_free(m);
     return r.status;
   }

@@ -348,11 +348,21 @@ typedef struct {
   uint8_t critical_type;
 } Ikev2Diag;
 
-/* The single mapping from a decode outcome to an action. 'in_header' is true when the
- * fixed header failed: drop, except a major version we do not speak (UNSUPPORTED), which
- * RFC 7296 2.5 answers with INVALID_MAJOR_VERSION. 'critical_payload' marks an unknown
- * payload with the critical bit. */
-Ikev2Action ikev2_action_for(WireStatus s, bool in_header, bool critical_payload);
+/* Where a message failed: the fixed header, a payload (outer or decrypted), the
+ * integrity check of SK/SKF, or fragment reassembly. */
+typedef enum {
+  IKEV2_STAGE_HEADER,
+  IKEV2_STAGE_PAYLOAD,
+  IKEV2_STAGE_INTEGRITY,
+  IKEV2_STAGE_FRAGMENT,
+} Ikev2Stage;
+
+/* The single mapping from a decode outcome to an action (RFC 7296 2.5, 2.21, 3.2; RFC 7383
+ * 2.6). 'critical_payload' marks an unknown payload with the critical bit set. */
+Ikev2Action ikev2_action_for(Ikev2Stage stage, WireStatus s, bool critical_payload);
+/* Fill d from a failed (or clean) reader. */
+void ikev2_diag_set(Ikev2Diag *d, const WireReader *r, Ikev2Stage stage, bool critical,
+                    uint8_t critical_type);
 
 /* ---- API ---- */
 
