@@ -704,6 +704,12 @@ bool ike_sk_icv(const IkeSkDir *d, const uint8_t *data, size_t len, uint8_t *icv
 
 bool ike_ct_equal(const void *a, const void *b, size_t n) { return CRYPTO_memcmp(a, b, n) == 0; }
 
+void ike_wipe(void *p, size_t n)
+{
+  if (p && n)
+    OPENSSL_cleanse(p, n);
+}
+
 /* ---- AUTH, NAT detection ---- */
 
 bool ike_psk_auth(uint16_t prf, const uint8_t *psk, size_t psk_len, const uint8_t *real_msg,

@@ -157,6 +157,8 @@ IkeCryptoStatus ike_sk_decrypt(const IkeSkDir *d, const uint8_t *iv, const uint8
 bool ike_sk_icv(const IkeSkDir *d, const uint8_t *data, size_t len, uint8_t *icv);
 /* Constant-time comparison. */
 bool ike_ct_equal(const void *a, const void *b, size_t n);
+/* Wipe key material or plaintext (OPENSSL_cleanse), for files that do not include OpenSSL. */
+void ike_wipe(void *p, size_t n);
 
 /* ---- AUTH and NAT detection ---- */
 

@@ -298,6 +298,7 @@ typedef struct {
 typedef struct {
   uint8_t type; /* Ikev2PayloadType, or an unknown value */
   bool critical;
+  bool encrypted; /* came out of an SK/SKF payload (set by ikev2_sk.h, ignored by encode) */
   union {
     Ikev2Sa sa;
     Ikev2Ke ke;
