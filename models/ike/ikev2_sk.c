@@ -64,7 +64,8 @@ static bool seal(const Ikev2Header *h, bool frag, uint8_t inner_next, uint16_t n
   uint8_t *iv = b + hdr;
   drbg_bytes(rng, iv, ivl);
   uint8_t *pt = g_malloc0(elen);
-  memcpy(pt, plain, plen);
+  if (plen)
+    memcpy(pt, plain, plen);
   pt[elen - 1] = (uint8_t)pad; /* padding octets are zero, which RFC 7296 3.14 allows */
   uint8_t *ct = iv + ivl, *icv = ct + elen;
   /* RFC 5282 5.1: the AAD is the IKE header through the Encrypted payload header */
@@ -222,8 +223,9 @@ GPtrArray *ikev2_sk_protect_fragments(const Ikev2Message *m, const IkeSkDir *d, 
     uint8_t *b;
     size_t n;
     uint8_t next = i == 0 && m->n_payloads ? m->payloads[0].type : IKEV2_PL_NONE;
-    if (!seal(&m->hdr, true, next, (uint16_t)(i + 1), (uint16_t)total, w.buf + off, chunk, d,
-              rng, &b, &n)) {
+    const uint8_t *part = w.buf ? w.buf + off : NULL;
+    if (!seal(&m->hdr, true, next, (uint16_t)(i + 1), (uint16_t)total, part, chunk, d, rng, &b,
+              &n)) {
       g_ptr_array_unref(frags);
       frags = NULL;
       goto out;
