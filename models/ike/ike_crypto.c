@@ -6,12 +6,10 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/dh.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/obj_mac.h>
-#include <openssl/param_build.h>
 #include <openssl/provider.h>
 #include <string.h>
 
@@ -27,7 +25,6 @@ typedef struct {
   bool ec;
   size_t len;           /* octets of p (MODP) or of a coordinate (ECP) */
   int nid;              /* ECP curve */
-  const char *ec_name;  /* OpenSSL group name for EVP keys */
   BIGNUM *p, *g, *q;    /* MODP; q only for the RFC 5114 group (subgroup check) */
   EC_GROUP *curve;
 } DhGroup;
@@ -37,10 +34,8 @@ static DhGroup groups[] = {
     {.id = DH_MODP_1024, .len = 128},   /* RFC 2409 6.2, Oakley group 2 */
     {.id = DH_MODP_2048, .len = 256},   /* RFC 3526 3 */
     {.id = DH_MODP_2048_256, .len = 256}, /* RFC 5114 2.3 */
-    {.id = DH_ECP_256, .ec = true, .len = 32, .nid = NID_X9_62_prime256v1,
-     .ec_name = "prime256v1"},          /* RFC 5903 3.1 */
-    {.id = DH_ECP_384, .ec = true, .len = 48, .nid = NID_secp384r1,
-     .ec_name = "secp384r1"},           /* RFC 5903 3.2 */
+    {.id = DH_ECP_256, .ec = true, .len = 32, .nid = NID_X9_62_prime256v1}, /* RFC 5903 3.1 */
+    {.id = DH_ECP_384, .ec = true, .len = 48, .nid = NID_secp384r1},        /* RFC 5903 3.2 */
 };
 
 typedef enum { C_AES128_CBC, C_AES192_CBC, C_AES256_CBC, C_3DES, C_DES, C_AES128_GCM,
@@ -113,7 +108,6 @@ static const DhGroup *find_group(uint16_t id)
 struct IkeDh {
   const DhGroup *grp;
   BIGNUM *priv;
-  EVP_PKEY *pkey; /* our key pair, for EVP_PKEY_derive */
   size_t pub_len;
   uint8_t pub[2 * IKE_DH_MAX];
 };
@@ -145,45 +139,8 @@ void ike_dh_free(IkeDh *dh)
   if (!dh)
     return;
   BN_clear_free(dh->priv);
-  EVP_PKEY_free(dh->pkey);
   OPENSSL_cleanse(dh, sizeof *dh);
   g_free(dh);
-}
-
-/* An EVP key for a group from a public value (and our private value when priv is set). */
-static EVP_PKEY *evp_key(const DhGroup *g, const BIGNUM *priv, const BIGNUM *pub_bn,
-                         const uint8_t *pub_oct, size_t pub_oct_len)
-{
-  OSSL_PARAM_BLD *b = OSSL_PARAM_BLD_new();
-  OSSL_PARAM *params = NULL;
-  EVP_PKEY_CTX *c = NULL;
-  EVP_PKEY *pk = NULL;
-  if (!b)
-    return NULL;
-  bool ok;
-  if (g->ec) {
-    ok = OSSL_PARAM_BLD_push_utf8_string(b, OSSL_PKEY_PARAM_GROUP_NAME, g->ec_name, 0) &&
-         OSSL_PARAM_BLD_push_octet_string(b, OSSL_PKEY_PARAM_PUB_KEY, pub_oct, pub_oct_len);
-  } else {
-    ok = OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_FFC_P, g->p) &&
-         OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_FFC_G, g->g) &&
-         (!g->q || OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_FFC_Q, g->q)) &&
-         OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_PUB_KEY, pub_bn);
-  }
-  if (ok && priv)
-    ok = OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_PRIV_KEY, priv);
-  if (ok)
-    params = OSSL_PARAM_BLD_to_param(b);
-  if (params)
-    c = EVP_PKEY_CTX_new_from_name(NULL, g->ec ? "EC" : "DH", NULL);
-  if (c && EVP_PKEY_fromdata_init(c) > 0)
-    EVP_PKEY_fromdata(c, &pk, priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params);
-  EVP_PKEY_CTX_free(c);
-  /* priv is a BN_secure_new value: the builder copies it into secure memory, which
-   * OSSL_PARAM_free wipes */
-  OSSL_PARAM_free(params);
-  OSSL_PARAM_BLD_free(b);
-  return pk;
 }
 
 static IkeDh *dh_from_priv(const DhGroup *g, BIGNUM *priv)
@@ -203,8 +160,7 @@ static IkeDh *dh_from_priv(const DhGroup *g, BIGNUM *priv)
       /* RFC 5903 7: the KE data is x || y, without the point format octet */
       memcpy(dh->pub, oct + 1, n - 1);
       dh->pub_len = n - 1;
-      dh->pkey = evp_key(g, priv, NULL, oct, n);
-      ok = dh->pkey != NULL;
+      ok = true;
     }
     EC_POINT_free(pt);
   } else {
@@ -213,8 +169,7 @@ static IkeDh *dh_from_priv(const DhGroup *g, BIGNUM *priv)
         BN_bn2binpad(y, dh->pub, (int)g->len) == (int)g->len) {
       /* RFC 7296 3.4: the public value is padded with zeros to the prime's length */
       dh->pub_len = g->len;
-      dh->pkey = evp_key(g, priv, y, NULL, 0);
-      ok = dh->pkey != NULL;
+      ok = true;
     }
     BN_free(y);
   }
@@ -244,22 +199,29 @@ IkeDh *ike_dh_new(uint16_t group, Drbg *rng)
   const DhGroup *g = find_group(group);
   if (!g)
     return NULL;
-  /* Draw 64 bits more than the range and reduce: the bias is below 2^-64. */
-  const BIGNUM *order = g->ec ? EC_GROUP_get0_order(g->curve) : g->q ? g->q : g->p;
-  size_t nbytes = (size_t)BN_num_bytes(order) + 8;
   uint8_t buf[IKE_DH_MAX + 8];
-  drbg_bytes(rng, buf, nbytes);
   BIGNUM *x = BN_secure_new(), *range = BN_new();
   BN_CTX *bc = BN_CTX_new();
-  bool ok = x && range && bc && BN_bin2bn(buf, (int)nbytes, x) && BN_copy(range, order);
-  OPENSSL_cleanse(buf, sizeof buf);
-  if (g->ec || g->q) {
-    /* 1 <= x <= order - 1 */
-    ok = ok && BN_sub_word(range, 1) && BN_mod(x, x, range, bc) && BN_add_word(x, 1);
-  } else {
-    /* 2 <= x <= p - 2 */
-    ok = ok && BN_sub_word(range, 3) && BN_mod(x, x, range, bc) && BN_add_word(x, 2);
+  bool ok = x && range && bc;
+  if (ok && (g->ec || g->q)) {
+    /* 1 <= x <= order - 1 (RFC 5114 2.3: x in the q-order subgroup's exponent range; ECP:
+     * SEC 1 3.2.1). Draw 64 bits more than the order and reduce: the bias is below 2^-64. */
+    const BIGNUM *order = g->ec ? EC_GROUP_get0_order(g->curve) : g->q;
+    size_t nbytes = (size_t)BN_num_bytes(order) + 8;
+    drbg_bytes(rng, buf, nbytes);
+    ok = BN_bin2bn(buf, (int)nbytes, x) && BN_copy(range, order) && BN_sub_word(range, 1) &&
+         BN_mod(x, x, range, bc) && BN_add_word(x, 1);
+  } else if (ok) {
+    /* Safe-prime MODP groups: an exponent of twice the group's strength (RFC 3526 8: 320
+     * bits for 2048-bit MODP; 160 bits for the 768/1024-bit groups of RFC 2409), at least 2.
+     * A full-length exponent would cost 6-8 times as much for no security gain. */
+    size_t nbytes = g->len >= 256 ? 40 : 20;
+    drbg_bytes(rng, buf, nbytes);
+    ok = BN_bin2bn(buf, (int)nbytes, x) != NULL;
+    if (ok && BN_cmp(x, BN_value_one()) <= 0)
+      ok = BN_add_word(x, 2);
   }
+  OPENSSL_cleanse(buf, sizeof buf);
   BN_free(range);
   BN_CTX_free(bc);
   if (!ok) {
@@ -279,65 +241,56 @@ IkeCryptoStatus ike_dh_derive(IkeDh *dh, const uint8_t *peer, size_t n, uint8_t 
     return IKE_CRYPTO_BAD_LENGTH;
   IkeCryptoStatus st = IKE_CRYPTO_INTERNAL;
   BN_CTX *bc = BN_CTX_new();
-  EVP_PKEY *pk = NULL;
-  BIGNUM *y = NULL;
   if (!bc)
     return IKE_CRYPTO_INTERNAL;
+  /* The checks below are the whole validation of the peer's value (RFC 6989); OpenSSL's
+   * full public-key validation is not run (perf-limits 3), and neither is an EVP key
+   * import, which costs about as much as the ECDH itself. */
   if (g->ec) {
     uint8_t oct[1 + 2 * IKE_DH_MAX];
     oct[0] = POINT_CONVERSION_UNCOMPRESSED;
     memcpy(oct + 1, peer, n);
-    EC_POINT *pt = EC_POINT_new(g->curve);
+    EC_POINT *pt = EC_POINT_new(g->curve), *z = EC_POINT_new(g->curve);
+    BIGNUM *x = BN_new();
     /* RFC 6989 2.3: coordinates in [0, p-1], the point on the curve, not infinity
-     * (oct2point refuses coordinates >= p and points off the curve) */
-    if (!pt || !EC_POINT_oct2point(g->curve, pt, oct, n + 1, bc) ||
-        EC_POINT_is_at_infinity(g->curve, pt) || EC_POINT_is_on_curve(g->curve, pt, bc) != 1) {
+     * (oct2point refuses coordinates >= p and points off the curve). The curves have
+     * cofactor 1, so a point on the curve is in the prime-order group. */
+    if (!pt || !z || !x)
+      st = IKE_CRYPTO_INTERNAL;
+    else if (!EC_POINT_oct2point(g->curve, pt, oct, n + 1, bc) ||
+             EC_POINT_is_at_infinity(g->curve, pt) || EC_POINT_is_on_curve(g->curve, pt, bc) != 1)
       st = IKE_CRYPTO_BAD_VALUE;
-    } else {
-      pk = evp_key(g, NULL, NULL, oct, n + 1);
+    /* RFC 5903 7: g^ir is the x coordinate of d * Q, as a field-length octet string */
+    else if (EC_POINT_mul(g->curve, z, NULL, pt, dh->priv, bc) &&
+             !EC_POINT_is_at_infinity(g->curve, z) &&
+             EC_POINT_get_affine_coordinates(g->curve, z, x, NULL, bc) &&
+             BN_bn2binpad(x, out, (int)g->len) == (int)g->len) {
+      *out_len = g->len;
+      st = IKE_CRYPTO_OK;
     }
+    BN_clear_free(x);
+    EC_POINT_clear_free(z);
     EC_POINT_free(pt);
   } else {
-    y = BN_bin2bn(peer, (int)n, NULL);
-    BIGNUM *pm1 = BN_dup(g->p);
-    if (y && pm1 && BN_sub_word(pm1, 1)) {
-      /* RFC 6989 2.1: 1 < y < p-1 */
+    BIGNUM *y = BN_bin2bn(peer, (int)n, NULL), *pm1 = BN_dup(g->p), *z = BN_new();
+    if (y && pm1 && z && BN_sub_word(pm1, 1)) {
       if (BN_cmp(y, BN_value_one()) <= 0 || BN_cmp(y, pm1) >= 0) {
+        /* RFC 6989 2.1: 1 < y < p-1 */
         st = IKE_CRYPTO_BAD_VALUE;
-      } else if (g->q) {
+      } else if (g->q && (!BN_mod_exp_mont(z, y, g->q, g->p, bc, NULL) || !BN_is_one(z))) {
         /* RFC 6989 2.2: for the RFC 5114 groups, y^q = 1 (mod p) */
-        BIGNUM *t = BN_new();
-        if (t && BN_mod_exp(t, y, g->q, g->p, bc))
-          st = BN_is_one(t) ? IKE_CRYPTO_OK : IKE_CRYPTO_BAD_VALUE;
-        BN_free(t);
-        if (st == IKE_CRYPTO_OK) {
-          st = IKE_CRYPTO_INTERNAL;
-          pk = evp_key(g, NULL, y, NULL, 0);
-        }
-      } else {
-        pk = evp_key(g, NULL, y, NULL, 0);
+        st = IKE_CRYPTO_BAD_VALUE;
+      } else if (BN_mod_exp_mont_consttime(z, y, dh->priv, g->p, bc, NULL) &&
+                 BN_bn2binpad(z, out, (int)g->len) == (int)g->len) {
+        /* RFC 7296 2.14: g^ir = y^x mod p, left-padded with zeros to the prime's length */
+        *out_len = g->len;
+        st = IKE_CRYPTO_OK;
       }
     }
+    BN_clear_free(z);
     BN_free(pm1);
+    BN_free(y);
   }
-  if (pk) {
-    /* The checks above replace OpenSSL's full public-key validation (perf-limits 3):
-     * derive_set_peer_ex(..., 0) runs none. */
-    EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_pkey(NULL, dh->pkey, NULL);
-    size_t len = g->len;
-    if (c && EVP_PKEY_derive_init(c) > 0 && (g->ec || EVP_PKEY_CTX_set_dh_pad(c, 1) > 0) &&
-        EVP_PKEY_derive_set_peer_ex(c, pk, 0) > 0 && EVP_PKEY_derive(c, out, &len) > 0 &&
-        len == g->len) {
-      /* RFC 7296 2.14 / RFC 5903 7: g^ir is the prime-length value, or the x coordinate */
-      *out_len = len;
-      st = IKE_CRYPTO_OK;
-    } else {
-      st = IKE_CRYPTO_INTERNAL;
-    }
-    EVP_PKEY_CTX_free(c);
-  }
-  EVP_PKEY_free(pk);
-  BN_free(y);
   BN_CTX_free(bc);
   return st;
 }

@@ -44,8 +44,9 @@ bool ike_dh_supported(uint16_t group);
 /* Length of the KE payload data and of the shared secret for a group (0: unsupported). */
 size_t ike_dh_public_len(uint16_t group);
 size_t ike_dh_secret_len(uint16_t group);
-/* A fresh private value from the DRBG (MODP: 2 <= x <= p-2, or 1 <= x < q for group 24; ECP:
- * 1 <= d < n). NULL when the group is unsupported. */
+/* A fresh private value from the DRBG: a 160-bit (groups 1, 2) or 320-bit (group 14)
+ * exponent, twice the group's strength (RFC 3526 8); 1 <= x < q for group 24; 1 <= d < n
+ * for ECP. NULL when the group is unsupported. */
 IkeDh *ike_dh_new(uint16_t group, Drbg *rng);
 /* A known private value (big-endian), for known-answer tests. */
 IkeDh *ike_dh_new_private(uint16_t group, const uint8_t *priv, size_t n);
@@ -56,7 +57,8 @@ uint16_t ike_dh_group(const IkeDh *dh);
  * (RFC 5903 7). Borrowed. */
 const uint8_t *ike_dh_public(const IkeDh *dh, size_t *n);
 /* Check a peer's public value (RFC 7296 3.4 length; RFC 6989 2.1 1 < y < p-1, 2.2 y^q = 1 for
- * group 24, 2.3 on the curve and not the point at infinity) and derive g^ir into out
+ * group 24, 2.3 on the curve and not the point at infinity; nothing more: no OpenSSL full
+ * key validation) and derive g^ir into out
  * (ike_dh_secret_len bytes: MODP left-padded to the prime's length, ECP the x coordinate). */
 IkeCryptoStatus ike_dh_derive(IkeDh *dh, const uint8_t *peer, size_t n, uint8_t *out,
                               size_t *out_len);
