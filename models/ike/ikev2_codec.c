@@ -275,6 +275,9 @@ Ikev2CfgAttr *ikev2_cp_add(Ikev2Cp *cp, uint16_t type, const void *value, size_t
 
 /* ---- decoding ---- */
 
+/* Stands in for a NULL buffer of length 0: the cursors do pointer arithmetic on the base. */
+static const uint8_t no_bytes[1];
+
 /* A sub-reader over an item whose declared length n is checked against what the
  * enclosing item holds: a length that runs past it is a lie (MALFORMED), not a short
  * datagram. */
@@ -720,6 +723,8 @@ static void read_header(WireReader *r, Ikev2Header *h, size_t dgram_len)
 
 WireStatus ikev2_header_decode(const uint8_t *buf, size_t len, Ikev2Header *h, Ikev2Diag *d)
 {
+  if (!buf)
+    buf = no_bytes, len = 0;
   WireReader r = wire_reader(buf, len);
   memset(h, 0, sizeof *h);
   read_header(&r, h, len);
@@ -730,6 +735,8 @@ WireStatus ikev2_header_decode(const uint8_t *buf, size_t len, Ikev2Header *h, I
 WireStatus ikev2_message_decode(const uint8_t *buf, size_t len, Ikev2Message **out,
                                 Ikev2Diag *d)
 {
+  if (!buf)
+    buf = no_bytes, len = 0;
   *out = NULL;
   WireReader r = wire_reader(buf, len);
   Ikev2Message *m = g_new0(Ikev2Message, 1);
@@ -751,6 +758,8 @@ WireStatus ikev2_message_decode(const uint8_t *buf, size_t len, Ikev2Message **o
 WireStatus ikev2_payloads_decode(Ikev2Message *m, uint8_t first, const uint8_t *buf, size_t len,
                                  Ikev2Diag *d)
 {
+  if (!buf)
+    buf = no_bytes, len = 0;
   WireReader r = wire_reader(buf, len);
   size_t before = m->n_payloads;
   WireStatus s = decode_chain(&r, m, first, d);

@@ -118,6 +118,10 @@ const Ikev2Rule *ikev2_rules_for(uint8_t exchange, bool response, size_t *n)
   return NULL;
 }
 
+/* A reader over nothing, for diagnostics that are not about a byte position (a NULL base
+ * would make wire_fail's pointer arithmetic undefined). */
+static const uint8_t no_bytes[1];
+
 static bool payload_known(uint8_t t)
 {
   return name_get(&ikev2_payload_names, t) != NULL && t != IKEV2_PL_NONE;
@@ -126,7 +130,7 @@ static bool payload_known(uint8_t t)
 static Ikev2Action verdict(Ikev2Diag *d, WireStatus s, const char *field, uint64_t seen,
                            uint64_t bound, Ikev2Stage stage)
 {
-  WireReader r = wire_reader(NULL, 0);
+  WireReader r = wire_reader(no_bytes, 0);
   wire_fail(&r, s, field, seen, bound);
   ikev2_diag_set(d, &r, stage, false, 0);
   return ikev2_action_for(stage, s, false);
@@ -184,7 +188,7 @@ Ikev2Action ikev2_rules_check(const Ikev2Message *m, Ikev2Diag *d)
     if (sa != tsi || sa != tsr)
       return verdict(d, WIRE_MALFORMED, "SA/TSi/TSr", sa + tsi + tsr, 3, IKEV2_STAGE_PAYLOAD);
   }
-  WireReader ok = wire_reader(NULL, 0);
+  WireReader ok = wire_reader(no_bytes, 0);
   ikev2_diag_set(d, &ok, IKEV2_STAGE_PAYLOAD, false, 0);
   return IKEV2_ACT_ACCEPT;
 }

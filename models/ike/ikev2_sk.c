@@ -335,7 +335,8 @@ WireStatus ikev2_frag_set_finish(Ikev2FragSet *s, Ikev2Message **out, Ikev2Diag 
 {
   *out = NULL;
   if (!ikev2_frag_set_complete(s)) {
-    WireReader r = wire_reader(NULL, 0);
+    static const uint8_t no_bytes[1];
+    WireReader r = wire_reader(no_bytes, 0);
     wire_fail(&r, WIRE_TRUNCATED, "fragment", s->held, s->total);
     ikev2_diag_set(diag, &r, IKEV2_STAGE_FRAGMENT, false, 0);
     return WIRE_TRUNCATED;
@@ -349,7 +350,9 @@ WireStatus ikev2_frag_set_finish(Ikev2FragSet *s, Ikev2Message **out, Ikev2Diag 
   Ikev2Message *m = g_new0(Ikev2Message, 1);
   m->hdr = s->hdr;
   m->hdr.next_payload = IKEV2_PL_SK; /* RFC 7383 2.6: as if received in one SK payload */
-  WireStatus st = ikev2_payloads_decode(m, s->inner_next, all->data, all->len, diag);
+  static const uint8_t no_bytes[1];
+  WireStatus st =
+      ikev2_payloads_decode(m, s->inner_next, all->data ? all->data : no_bytes, all->len, diag);
   mark_encrypted(m, 0);
   ike_wipe(all->data, all->len);
   g_byte_array_unref(all);
