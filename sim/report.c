@@ -70,10 +70,23 @@ char *scn_report_tap(const ScnResults *r)
   return g_string_free(s, FALSE);
 }
 
+/* An attribute: markup escaped, and line breaks and tabs as character references, which
+ * XML attribute-value normalisation would otherwise turn into spaces (XML 1.0 3.3.3). */
 static void xml_attr(GString *s, const char *name, const char *value)
 {
   g_autofree char *e = g_markup_escape_text(value ? value : "", -1);
-  g_string_append_printf(s, " %s=\"%s\"", name, e);
+  g_string_append_printf(s, " %s=\"", name);
+  for (const char *p = e; *p; p++) {
+    if (*p == '\n')
+      g_string_append(s, "&#10;");
+    else if (*p == '\r')
+      g_string_append(s, "&#13;");
+    else if (*p == '\t')
+      g_string_append(s, "&#9;");
+    else
+      g_string_append_c(s, *p);
+  }
+  g_string_append_c(s, '"');
 }
 
 char *scn_report_junit(const ScnResults *r)
