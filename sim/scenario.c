@@ -1047,7 +1047,7 @@ static void traffic(Loader *L, const YtNode *m, ScnAction *a, const char *kind)
 static const char *ref_link(Loader *L, const YtNode *n, const char *what)
 {
   if (n->kind != YT_SEQ)
-    return ref_table(L, n, what, L->links, NULL);
+    return ref_table(L, n, "link", L->links, NULL);
   if (yt_len(n) != 2) {
     ferr(L, n, "%s: a link is named by its two ends, not %zu", what, yt_len(n));
     return NULL;
@@ -1206,9 +1206,10 @@ static void v_names(Loader *L, const YtNode *n, const char *what, const char **a
     if (valid && !name_parse(valid, s, &v)) {
       const char *hint = name_nearest(valid, s);
       if (hint)
-        ferr(L, it, "%s '%s' is not a %s (did you mean '%s'?)", what, s, valid->what, hint);
+        ferr(L, it, "%s '%s' is not a known %s (did you mean '%s'?)", what, s, valid->what,
+             hint);
       else
-        ferr(L, it, "%s '%s' is not a %s", what, s, valid->what);
+        ferr(L, it, "%s '%s' is not a known %s", what, s, valid->what);
       continue;
     }
     arr[(*count)++] = s;
