@@ -20,6 +20,7 @@ typedef struct {
   YtDoc *doc;               /* the scenario */
   GPtrArray *profile_docs;  /* YtDoc of each profile loaded */
   GHashTable *profiles;     /* profile name -> YtDoc (borrowed from profile_docs) */
+  GHashTable *applied;      /* profile YtDocs whose settings were read once */
   GStringChunk *strings;    /* generated names */
 } Priv;
 
@@ -30,6 +31,7 @@ static void priv_free(Priv *p)
   yt_doc_free(p->doc);
   g_ptr_array_unref(p->profile_docs);
   g_hash_table_unref(p->profiles);
+  g_hash_table_unref(p->applied);
   g_string_chunk_free(p->strings);
   g_free(p);
 }
@@ -767,11 +769,25 @@ static void load_devices(Loader *L, const YtNode *seq)
           (pdev = load_profile(L, n, c->profile, &pdoc))))
       profile_failed = true; /* reported; the device's checks would only repeat it */
     if (pdev) {
+      /* A profile's own problems are reported once, not once per device using it; a
+       * profile with problems fails every device that uses it. */
       const YtDoc *saved = L->doc;
+      GwDiags *saved_diags = L->diags;
+      g_autoptr(GwDiags) scratch = NULL;
+      gpointer seen = g_hash_table_lookup(L->priv->applied, pdoc);
+      if (seen)
+        L->diags = scratch = gw_diags_new();
+      size_t before = gw_diags_count(L->diags, GW_SEV_ERROR);
       L->doc = pdoc;
       apply_settings(L, pdev, c);
       L->doc = saved;
+      bool bad_profile = gw_diags_count(L->diags, GW_SEV_ERROR) != before;
+      L->diags = saved_diags;
+      if (!seen)
+        g_hash_table_insert(L->priv->applied, (gpointer)pdoc, GINT_TO_POINTER(1 + bad_profile));
+      profile_failed |= GPOINTER_TO_INT(g_hash_table_lookup(L->priv->applied, pdoc)) == 2;
     }
+    size_t errors_before = gw_diags_count(L->diags, GW_SEV_ERROR);
     apply_settings(L, it, c);
     if ((n = need(L, it, "publicIpAddress", "device")) &&
         v_ip(L, n, "publicIpAddress", &c->public_ip))
@@ -782,17 +798,21 @@ static void load_devices(Loader *L, const YtNode *seq)
       resolve_peer(L, n, c);
     if ((n = yt_map_get(it, "sharedKey")))
       v_str(L, n, "sharedKey", &c->psk);
-    /* the merged whole: each problem at the field's place (scenario, else profile) */
+    /* The merged whole, checked only when its parts could be read (else the checks
+     * repeat what was said). Each problem is reported in the scenario: at the field when
+     * the scenario sets it, at the profile: line when the value came from the profile. */
     DevProblem probs[16];
-    size_t np = profile_failed ? 0 : dev_config_check(c, probs, G_N_ELEMENTS(probs));
+    bool readable = !profile_failed && gw_diags_count(L->diags, GW_SEV_ERROR) == errors_before;
+    size_t np = readable ? dev_config_check(c, probs, G_N_ELEMENTS(probs)) : 0;
+    const YtNode *pnode = yt_map_get(it, "profile");
     for (size_t k = 0; k < np && k < G_N_ELEMENTS(probs); k++) {
       const YtNode *at = yt_map_get(it, probs[k].field);
-      const YtDoc *saved = L->doc;
-      if (!at && pdev && (at = yt_map_get(pdev, probs[k].field)))
-        L->doc = pdoc;
-      diag(L, SCN_DIAG_DEVICE, at ? at : it, "device '%s': %s", c->name ? c->name : "?",
-           probs[k].message);
-      L->doc = saved;
+      if (!at && pdev && yt_map_get(pdev, probs[k].field))
+        diag(L, SCN_DIAG_DEVICE, pnode, "device '%s': %s (%s from profile %s)",
+             c->name ? c->name : "?", probs[k].message, probs[k].field, c->profile);
+      else
+        diag(L, SCN_DIAG_DEVICE, at ? at : it, "device '%s': %s", c->name ? c->name : "?",
+             probs[k].message);
     }
   }
 }
@@ -1452,6 +1472,7 @@ static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, GwDiags *diags)
   priv->profile_docs = g_ptr_array_new_with_free_func((GDestroyNotify)yt_doc_free);
   priv->profiles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   priv->strings = g_string_chunk_new(256);
+  priv->applied = g_hash_table_new(NULL, NULL);
   P->priv_ = priv;
   P->file = doc->name;
   g_autoptr(GPtrArray) yt = g_ptr_array_new_with_free_func(g_free);

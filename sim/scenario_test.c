@@ -212,6 +212,14 @@ static void test_profile_locations(void)
                                     "  ikeRekeyMargin: 2h\n"
                                     "  colour: blue\n",
                                     -1, NULL));
+  g_autofree char *margin = g_build_filename(dir, "margin-1.yaml", NULL);
+  g_assert_true(g_file_set_contents(margin,
+                                    "name: margin-1\n"
+                                    "device:\n"
+                                    "  ikeProposals: [aes256-sha256-modp2048]\n"
+                                    "  espProposals: [aes256-sha256]\n"
+                                    "  ikeRekeyMargin: 2h\n",
+                                    -1, NULL));
   const char *dirs[] = {dir, NULL};
   ScnLoadOptions opt = {dirs};
   g_autofree char *t = g_strdup_printf("%s%s", HEAD,
@@ -222,18 +230,30 @@ static void test_profile_locations(void)
                                        "      publicIpAddress: 198.51.100.20\n"
                                        "      peer: vgw1\n"
                                        "      ikeLifetime: 1h\n"
-                                       "      ikeProposals: aes128-sha256-modp2048\n");
+                                       "      ikeProposals: aes128-sha256-modp2048\n"
+                                       "    - name: dev2\n"
+                                       "      profile: bad-1\n"
+                                       "      publicIpAddress: 198.51.100.21\n"
+                                       "      peer: vgw1\n"
+                                       "    - name: dev3\n"
+                                       "      profile: margin-1\n"
+                                       "      publicIpAddress: 198.51.100.22\n"
+                                       "      peer: vgw1\n"
+                                       "      ikeLifetime: 1h\n");
   g_autoptr(GwDiags) d = gw_diags_new();
   g_autoptr(ScnPlan) p = scn_plan_load_string("t.yaml", t, strlen(t), &opt, d, NULL);
   g_assert_nonnull(p);
-  /* expected, in location order (t.yaml after the profile's path? sorted by file name) */
+  /* the bad profile's problems once (two devices use it), and dev3's merged problem at
+   * its profile: line, as the margin came from the profile */
   struct {
     const char *file;
     unsigned line, col;
     const char *id, *text;
   } want[] = {
       {bad, 3, 18, SCN_DIAG_FORMAT, "unknown algorithm 'sha265' (did you mean 'sha256'?)"},
-      {bad, 5, 19, SCN_DIAG_DEVICE, "IKE rekey margin (7200s) is not below the lifetime (3600s)"},
+      {"t.yaml", HEAD_LINES + 14, 16, SCN_DIAG_DEVICE,
+       "IKE rekey margin (7200s) is not below the lifetime (3600s) (ikeRekeyMargin from "
+       "profile margin-1)"},
       {bad, 6, 3, SCN_DIAG_FORMAT, "unknown key 'colour'"},
   };
   size_t errors = gw_diags_count(d, GW_SEV_ERROR);
@@ -255,6 +275,7 @@ static void test_profile_locations(void)
     }
   }
   g_unlink(bad);
+  g_unlink(margin);
   g_rmdir(dir);
 }
 
