@@ -63,6 +63,13 @@ static bool attr_num(const VsEvent *ev, const char *key, double *out)
   }
 }
 
+/* A node filter: "vgw1" matches the gateway's instances "vgw1/0" and "vgw1/1" too. */
+static bool node_matches(const char *want, const char *have)
+{
+  size_t n = strlen(want);
+  return have && strncmp(want, have, n) == 0 && (have[n] == '\0' || have[n] == '/');
+}
+
 /* Deterministic number text (locale-independent, at most 6 significant digits). */
 static char *num(double v, char *buf, size_t size)
 {
@@ -321,7 +328,7 @@ static void eval_counter(const ScnExpect *x, const ScnExpectInput *in, ScnResult
   GString *by = g_string_new("counters:");
   for (size_t i = 0; i < in->n_counters; i++) {
     const ScnCounter *c = &in->counters[i];
-    if (strcmp(c->name, x->counter) != 0 || (x->node && strcmp(c->node, x->node) != 0))
+    if (strcmp(c->name, x->counter) != 0 || (x->node && !node_matches(x->node, c->node)))
       continue;
     sum += c->value;
     char v[G_ASCII_DTOSTR_BUF_SIZE];
@@ -353,7 +360,7 @@ static void eval_event(const ScnExpect *x, const ScnExpectInput *in, ScnResult *
   size_t n = 0;
   EACH_EVENT(in, until(x, in), ev, seq)
   {
-    if (strcmp(ev->type, x->event_type) != 0 || (x->node && strcmp(ev->node, x->node) != 0))
+    if (strcmp(ev->type, x->event_type) != 0 || (x->node && !node_matches(x->node, ev->node)))
       continue;
     bool ok = true;
     for (unsigned i = 0; i < x->n_match && ok; i++)

@@ -190,6 +190,13 @@ static void test_counters_events(void)
        true, "5", -1},
       {{.kind = SCN_EXP_COUNTER, .counter = "drops.no_tunnel", .node = "vgw1/1",
         .value = bound(SCN_CMP_EQ, 0, "== 0")}, false, "2", -1},
+      /* a gateway's name covers its instances */
+      {{.kind = SCN_EXP_COUNTER, .counter = "drops.no_tunnel", .node = "vgw1",
+        .value = bound(SCN_CMP_EQ, 5, "== 5")}, true, "5", -1},
+      {{.kind = SCN_EXP_COUNTER, .counter = "drops.no_tunnel", .node = "vgw",
+        .value = bound(SCN_CMP_EQ, 0, "== 0")}, true, "0", -1},
+      {{.kind = SCN_EXP_EVENT, .event_type = "tunnel.down", .node = "vgw1", .seen = true}, true,
+       "count 1", 13},
       {{.kind = SCN_EXP_COUNTER, .counter = "drops.ts_mismatch", .value = bound(SCN_CMP_EQ, 0, "== 0")},
        true, "0", -1},
       {{.kind = SCN_EXP_COUNTER, .counter = "drops.unknown", .value = bound(SCN_CMP_GT, 0, "> 0")},

@@ -406,6 +406,25 @@ static const char *ref_node(Loader *L, const YtNode *n, const char *what, const 
   return NULL;
 }
 
+/* A node filter of an expectation: any node, or a gateway's instance "vgw1/0", "vgw1/1"
+ * (the names the gateway's events carry). */
+static const char *ref_node_or_instance(Loader *L, const YtNode *n, const char *what)
+{
+  if (n->kind == YT_SCALAR) {
+    const char *slash = strrchr(n->str, '/');
+    if (slash && (!strcmp(slash, "/0") || !strcmp(slash, "/1"))) {
+      g_autofree char *base = g_strndup(n->str, (gsize)(slash - n->str));
+      const char *k = g_hash_table_lookup(L->nodes, base);
+      if (k && !strcmp(k, "virtual network gateway"))
+        return n->str;
+      rerr(L, n, "%s '%s': '%s' is not a virtual network gateway (instances are GATEWAY/0 "
+                 "and GATEWAY/1)", what, n->str, base);
+      return NULL;
+    }
+  }
+  return ref_node(L, n, what, NULL);
+}
+
 static bool add_node(Loader *L, const YtNode *n, const char *name, const char *kind)
 {
   const char *k = g_hash_table_lookup(L->nodes, name);
@@ -1414,7 +1433,7 @@ static void load_expects(Loader *L, const YtNode *seq)
     case SCN_EXP_COUNTER:
       v_str(L, kv, "counter", &x->counter);
       if ((n = yt_map_get(it, "node")))
-        x->node = ref_node(L, n, "node", NULL);
+        x->node = ref_node_or_instance(L, n, "node");
       if ((n = need(L, it, "value", "counter")))
         v_bound(L, n, "value", B_NUMBER, &x->value);
       break;
@@ -1425,7 +1444,7 @@ static void load_expects(Loader *L, const YtNode *seq)
         x->event_type = NULL;
       }
       if ((n = yt_map_get(it, "node")))
-        x->node = ref_node(L, n, "node", NULL);
+        x->node = ref_node_or_instance(L, n, "node");
       if ((n = yt_map_get(it, "attrs")) && is_map(L, n, "attrs")) {
         for (guint j = 0; j < yt_len(n); j++) {
           const YtNode *ak = g_ptr_array_index(n->keys, j), *av = g_ptr_array_index(n->items, j);

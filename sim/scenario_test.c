@@ -381,6 +381,10 @@ static const struct {
     {"expect:\n  - {tunnel: c1, state: connected, by: 2m}\n", 2, 40, SCN_DIAG_TIME,
      "by 2m is after the end"},
     {"expect:\n  - {by: 5s}\n", 2, 5, SCN_DIAG_FORMAT, "expectation: no check"},
+    {"expect:\n  - {counter: drops, node: vgw2/0, value: 0}\n", 2, 28, SCN_DIAG_REF,
+     "'vgw2' is not a virtual network gateway"},
+    {"expect:\n  - {event: tunnel.up, node: vgw1/3}\n", 2, 30, SCN_DIAG_REF,
+     "unknown node 'vgw1/3'"},
 };
 
 static void test_malformed(void)

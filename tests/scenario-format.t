@@ -45,6 +45,15 @@ for f in scenarios/site-to-site/*.yaml; do
     "$f: the plan is printed" "$(cat "$tmp/out")"
 done
 
+f=tests/fixtures/scenario/tour.yaml
+"$vs" run --dry-run "$f" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+ok $([ $rc = 0 ] && [ ! -s "$tmp/err" ]; echo $?) "$f: every documented form loads" \
+  "exit $rc" "$(cat "$tmp/err")"
+ok $(grep -q '^timeline: 12$' "$tmp/out" && grep -q '^expectations: 12$' "$tmp/out" &&
+     ! grep -q 'Vpnsim.demo.key.1\|New.key.2' "$tmp/out"; echo $?) \
+  "$f: the plan lists every action and expectation, and no key" "$(cat "$tmp/out")"
+
 f=tests/fixtures/scenario/expects-invalid.yaml
 "$vs" run --dry-run "$f" >"$tmp/out" 2>"$tmp/err"
 rc=$?
