@@ -420,6 +420,22 @@ static void eval_validation(const ScnExpect *x, const ScnExpectInput *in, ScnRes
   g_string_free(ids, TRUE);
 }
 
+/* Whether the loader filled in everything the kind needs. */
+static bool complete(const ScnExpect *x)
+{
+  switch (x->kind) {
+  case SCN_EXP_TUNNEL:
+  case SCN_EXP_SA: return x->connection && x->state;
+  case SCN_EXP_IKE: return true;
+  case SCN_EXP_PING: return x->flow != NULL;
+  case SCN_EXP_THROUGHPUT: return x->flow && x->rate.set;
+  case SCN_EXP_COUNTER: return x->counter && x->value.set;
+  case SCN_EXP_EVENT: return x->event_type != NULL;
+  case SCN_EXP_VALIDATION: return true;
+  }
+  return false;
+}
+
 void scn_expect_eval(const ScnExpect *x, unsigned index, const ScnExpectInput *in,
                      ScnResult *r)
 {
@@ -428,6 +444,14 @@ void scn_expect_eval(const ScnExpect *x, unsigned index, const ScnExpectInput *i
   r->loc = x->loc;
   r->kind = name_get(&scn_expect_names, x->kind);
   r->event_seq = -1;
+  if (!complete(x)) {
+    /* a partial plan (the loader reported why): say so, never guess */
+    r->name = g_strdup_printf("%s expectation with errors", r->kind ? r->kind : "an");
+    r->expected = g_strdup("a loadable expectation");
+    r->observed = g_strdup("not evaluated");
+    r->decided_by = g_strdup("the scenario loader reported this expectation");
+    return;
+  }
   switch (x->kind) {
   case SCN_EXP_TUNNEL: eval_tunnel(x, in, r); break;
   case SCN_EXP_SA: eval_sa(x, in, r); break;
