@@ -876,6 +876,38 @@ static void load_nats(Loader *L, const YtNode *seq)
   }
 }
 
+/* The address the gateway sees for each device (its NAT box's, if it has one) should be
+ * some local network gateway's gatewayIpAddress, or the gateway will not accept it. */
+static void check_device_addresses(Loader *L)
+{
+  const ScnPlan *P = L->plan;
+  for (unsigned i = 0; i < P->n_devices; i++) {
+    const DevConfig *c = &P->devices[i].cfg;
+    if (!c->has_public_ip || !c->name)
+      continue;
+    Ipv4Addr seen = c->public_ip;
+    const char *via = NULL;
+    for (unsigned j = 0; j < P->n_nats; j++)
+      if (P->nats[j].inside && !strcmp(P->nats[j].inside, c->name)) {
+        seen = P->nats[j].public_ip;
+        via = P->nats[j].name;
+      }
+    bool found = false;
+    for (unsigned j = 0; j < P->cloud->n_localNetworkGateways && !found; j++) {
+      const GwIp *g = &P->cloud->localNetworkGateways[j].gatewayIpAddress;
+      found = g->set && g->v.v == seen.v;
+    }
+    if (!found) {
+      char a[IPV4_ADDR_STRLEN];
+      gw_diags_add(L->diags, SCN_DIAG_REF, GW_SEV_WARNING, P->devices[i].loc,
+                   "device '%s': no local network gateway has gatewayIpAddress %s (%s); the "
+                   "gateway will not accept its IKE requests",
+                   c->name, ipv4_addr_format(seen, a),
+                   via ? "its NAT box's public address" : "its publicIpAddress");
+    }
+  }
+}
+
 static void load_hosts(Loader *L, const YtNode *seq)
 {
   static const char *const k[] = {"name", "subnet", "behind", "address", NULL};
@@ -1556,6 +1588,7 @@ static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, GwDiags *diags)
     if ((s = yt_map_get(n, "natBoxes")) && is_seq(&L, s, "natBoxes"))
       load_nats(&L, s);
   }
+  check_device_addresses(&L);
   if ((n = yt_map_get(root, "hosts")) && is_seq(&L, n, "hosts"))
     load_hosts(&L, n);
   if ((n = yt_map_get(root, "underlay")) && is_map(&L, n, "underlay")) {

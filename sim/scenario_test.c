@@ -412,6 +412,33 @@ static void test_malformed(void)
 }
 
 /* Many problems in one file: all are listed, in file order. */
+/* The address the gateway sees must be a local network gateway's: a warning otherwise. */
+static void test_device_address_warning(void)
+{
+  g_autoptr(GwDiags) d = gw_diags_new();
+  g_autoptr(ScnPlan) p = load(HEAD "onPremises:\n"
+                                   "  devices:\n"
+                                   "    - {name: a, profile: libreswan-4, publicIpAddress: "
+                                   "198.51.100.99, peer: vgw1}\n"
+                                   "    - {name: b, profile: libreswan-4, publicIpAddress: "
+                                   "10.0.0.2, peer: vgw1}\n"
+                                   "  natBoxes:\n"
+                                   "    - {name: n, inside: b, publicIpAddress: 198.51.100.20}\n",
+                              d);
+  g_assert_cmpuint(gw_diags_count(d, GW_SEV_ERROR), ==, 0);
+  size_t found = 0;
+  for (size_t i = 0; i < gw_diags_len(d); i++) {
+    const GwDiag *g = gw_diags_get(d, i);
+    if (!strcmp(g->rule_id, SCN_DIAG_REF)) {
+      found++;
+      g_assert_cmpint(g->severity, ==, GW_SEV_WARNING);
+      g_assert_cmpuint(g->loc.line, ==, HEAD_LINES + 3); /* device a; b is behind its NAT */
+      g_assert_nonnull(strstr(g->message, "gatewayIpAddress 198.51.100.99"));
+    }
+  }
+  g_assert_cmpuint(found, ==, 1);
+}
+
 static void test_all_listed(void)
 {
   g_autoptr(GwDiags) d = gw_diags_new();
@@ -454,6 +481,7 @@ int main(int argc, char **argv)
   g_test_add_func("/scenario/profile-locations", test_profile_locations);
   g_test_add_func("/scenario/malformed", test_malformed);
   g_test_add_func("/scenario/all-listed", test_all_listed);
+  g_test_add_func("/scenario/device-address", test_device_address_warning);
   g_test_add_func("/scenario/truncations", test_truncations);
   return g_test_run();
 }
