@@ -205,7 +205,7 @@ run: $(VPNSIM)
 install: $(VPNSIM)
 	install -D -m 0755 $(VPNSIM) $(DESTDIR)$(PREFIX)/bin/vpnsim
 	mkdir -p $(DESTDIR)$(PREFIX)/share/vpnsim
-	cp -r scenarios $(DESTDIR)$(PREFIX)/share/vpnsim/
+	cp -r scenarios profiles $(DESTDIR)$(PREFIX)/share/vpnsim/
 
 clean:
 	rm -rf build

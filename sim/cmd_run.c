@@ -1,37 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* vpnsim run: load a scenario and run it (for now: --dry-run loads and prints it). */
+/* vpnsim run: load a scenario and run it (for now: --dry-run loads it through the scenario
+ * loader and prints the plan, or every located problem). */
 #include "models/common/units.h"
 #include "sim/cli.h"
-#include "sim/ytree.h"
+#include "sim/scenario.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-/* What --dry-run shows: the scenario's identity and the size of each top-level section. */
-static void print_plan(const YtDoc *doc)
-{
-  const YtNode *root = doc->root;
-  const YtNode *name = yt_map_get(root, "name"), *desc = yt_map_get(root, "description");
-  printf("scenario: %s\n", name && name->kind == YT_SCALAR ? name->str : "(no name)");
-  if (desc && desc->kind == YT_SCALAR) {
-    g_autofree char *d = g_strstrip(g_strdup(desc->str));
-    printf("description: %s\n", d);
-  }
-  printf("sections:\n");
-  for (guint i = 0; root->keys && i < root->keys->len; i++) {
-    const YtNode *k = g_ptr_array_index(root->keys, i);
-    const YtNode *v = g_ptr_array_index(root->items, i);
-    if (v == name || v == desc)
-      continue;
-    if (v->kind == YT_SCALAR)
-      printf("  %-24s %s\n", k->str, v->str);
-    else
-      printf("  %-24s %zu %s\n", k->str, yt_len(v),
-             v->kind == YT_SEQ ? (yt_len(v) == 1 ? "item" : "items")
-                               : (yt_len(v) == 1 ? "entry" : "entries"));
-  }
-}
 
 int cmd_run(int argc, char **argv)
 {
@@ -71,18 +47,30 @@ int cmd_run(int argc, char **argv)
                            until_s);
 
   g_autoptr(GError) err = NULL;
-  g_autoptr(YtDoc) doc = yt_load_file(argv[1], &err);
-  if (!doc) {
+  g_autoptr(GwDiags) diags = gw_diags_new();
+  g_autoptr(ScnPlan) plan = scn_plan_load_file(argv[1], NULL, diags, &err);
+  if (!plan) {
     fprintf(stderr, "%s\n", err->message);
     return VS_EXIT_INVALID;
   }
-  if (doc->root->kind != YT_MAP) {
-    fprintf(stderr, "%s:%u:%u: a scenario is a mapping of sections (name, description, ...)\n",
-            doc->name, doc->root->line, doc->root->col);
+  for (size_t i = 0; i < gw_diags_len(diags); i++) {
+    g_autofree char *line = gw_diag_format(gw_diags_get(diags, i));
+    fprintf(stderr, "%s\n", line);
+  }
+  size_t errors = gw_diags_count(diags, GW_SEV_ERROR);
+  /* A scenario whose expectations are about validation may hold a configuration the
+   * cloud refuses; any other error makes it invalid. */
+  bool expects_validation = false;
+  for (unsigned i = 0; i < plan->n_expects; i++)
+    expects_validation |= plan->expects[i].kind == SCN_EXP_VALIDATION;
+  if (errors && !(expects_validation && scn_diags_only_rules(diags))) {
+    fprintf(stderr, "%s: invalid scenario (%zu error%s)\n", plan->file, errors,
+            errors == 1 ? "" : "s");
     return VS_EXIT_INVALID;
   }
   if (dry_run) {
-    print_plan(doc);
+    g_autofree char *text = scn_plan_describe(plan);
+    fputs(text, stdout);
     printf("dry run: the scenario was loaded and not simulated\n");
     return VS_EXIT_PASS;
   }

@@ -422,27 +422,31 @@ static void load_locals(Loader *L, const YtNode *seq, GwConfig *cfg)
 
 /* ---- connections ---- */
 
+static const char *const policy_keys[] = {"saLifeTimeSeconds", "saDataSizeKilobytes",
+                                          "ipsecEncryption",   "ipsecIntegrity",
+                                          "ikeEncryption",     "ikeIntegrity",
+                                          "dhGroup",           "pfsGroup",
+                                          NULL};
+
+static void load_policy(Loader *L, const YtNode *it, GwIpsecPolicy *p)
+{
+  p->loc = loc_of(L, it);
+  check_keys(L, it, policy_keys);
+  /* minimums are GW-POL-004/005; here only "an integer that fits" */
+  get_int(L, it, "saLifeTimeSeconds", INT64_MIN, INT64_MAX, &p->saLifeTimeSeconds);
+  get_int(L, it, "saDataSizeKilobytes", INT64_MIN, INT64_MAX, &p->saDataSizeKilobytes);
+  get_policy_enum(L, it, GW_FIELD_IKE_ENCRYPTION, &p->ikeEncryption);
+  get_policy_enum(L, it, GW_FIELD_IKE_INTEGRITY, &p->ikeIntegrity);
+  get_policy_enum(L, it, GW_FIELD_DH_GROUP, &p->dhGroup);
+  get_policy_enum(L, it, GW_FIELD_IPSEC_ENCRYPTION, &p->ipsecEncryption);
+  get_policy_enum(L, it, GW_FIELD_IPSEC_INTEGRITY, &p->ipsecIntegrity);
+  get_policy_enum(L, it, GW_FIELD_PFS_GROUP, &p->pfsGroup);
+}
+
 static void load_policies(Loader *L, const YtNode *seq, GwConnection *c)
 {
-  static const char *const keys[] = {"saLifeTimeSeconds", "saDataSizeKilobytes",
-                                     "ipsecEncryption",   "ipsecIntegrity",
-                                     "ikeEncryption",     "ikeIntegrity",
-                                     "dhGroup",           "pfsGroup",
-                                     NULL};
-  EACH_ITEM(L, seq, "ipsecPolicies", GW_MAX_POLICIES, &c->n_ipsecPolicies, it) {
-    GwIpsecPolicy *p = &c->ipsecPolicies[c->n_ipsecPolicies++];
-    p->loc = loc_of(L, it);
-    check_keys(L, it, keys);
-    /* minimums are GW-POL-004/005; here only "an integer that fits" */
-    get_int(L, it, "saLifeTimeSeconds", INT64_MIN, INT64_MAX, &p->saLifeTimeSeconds);
-    get_int(L, it, "saDataSizeKilobytes", INT64_MIN, INT64_MAX, &p->saDataSizeKilobytes);
-    get_policy_enum(L, it, GW_FIELD_IKE_ENCRYPTION, &p->ikeEncryption);
-    get_policy_enum(L, it, GW_FIELD_IKE_INTEGRITY, &p->ikeIntegrity);
-    get_policy_enum(L, it, GW_FIELD_DH_GROUP, &p->dhGroup);
-    get_policy_enum(L, it, GW_FIELD_IPSEC_ENCRYPTION, &p->ipsecEncryption);
-    get_policy_enum(L, it, GW_FIELD_IPSEC_INTEGRITY, &p->ipsecIntegrity);
-    get_policy_enum(L, it, GW_FIELD_PFS_GROUP, &p->pfsGroup);
-  }
+  EACH_ITEM(L, seq, "ipsecPolicies", GW_MAX_POLICIES, &c->n_ipsecPolicies, it)
+    load_policy(L, it, &c->ipsecPolicies[c->n_ipsecPolicies++]);
 }
 
 static void load_ts(Loader *L, const YtNode *seq, GwConnection *c)
@@ -550,6 +554,18 @@ GwConfig *scn_cloud_load(const YtDoc *doc, GwDiags *diags)
   if ((s = yt_map_get(cloud, "connections")) && is_seq(&L, s, "connections"))
     load_connections(&L, s, cfg);
   return cfg;
+}
+
+bool scn_cloud_load_policy(const YtDoc *doc, const YtNode *map, GwIpsecPolicy *out,
+                           GwDiags *diags)
+{
+  g_autoptr(GPtrArray) yt_errors = g_ptr_array_new_with_free_func(g_free);
+  Loader L = {doc, diags, yt_errors};
+  size_t before = gw_diags_len(diags);
+  memset(out, 0, sizeof *out);
+  if (is_map(&L, map, "ipsecPolicies entry"))
+    load_policy(&L, map, out);
+  return gw_diags_len(diags) == before;
 }
 
 size_t scn_cloud_validate(const YtDoc *doc, GwDiags *diags)

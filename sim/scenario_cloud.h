@@ -14,6 +14,11 @@
  * from doc: free it (gw_config_free) before doc. Other top-level sections are ignored. */
 GwConfig *scn_cloud_load(const YtDoc *doc, GwDiags *diags);
 
+/* One ipsecPolicies entry (a mapping with the cloud's property names), for the timeline's
+ * policy changes. Problems go to diags as GW-SCN-001; returns true when there were none. */
+bool scn_cloud_load_policy(const YtDoc *doc, const YtNode *map, GwIpsecPolicy *out,
+                           GwDiags *diags);
+
 /* Load and judge: the loader's problems plus every configuration rule, sorted by
  * location. Returns the number of errors. */
 size_t scn_cloud_validate(const YtDoc *doc, GwDiags *diags);

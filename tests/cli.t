@@ -38,7 +38,7 @@ t "a missing scenario file: exit 2" 2 'No such file' -- "$vpnsim" run --dry-run 
 printf 'name: x\nconnections:\n  - name: a\n    sharedKey: [unclosed\n' >"$tmp/broken.yaml"
 t "broken YAML: file:line:col, exit 2" 2 "broken.yaml:5:1: " -- "$vpnsim" run --dry-run "$tmp/broken.yaml"
 printf -- '- just\n- a list\n' >"$tmp/list.yaml"
-t "a scenario that is not a mapping: exit 2" 2 'list.yaml:1:1: a scenario is a mapping' -- \
+t "a scenario that is not a mapping: exit 2" 2 'list.yaml:1:1: error GW-SCN-001: a scenario is a mapping' -- \
   "$vpnsim" run --dry-run "$tmp/list.yaml"
 t "run without --dry-run says it is not implemented yet, exit 3" 3 'not implemented yet.*issue #9' -- \
   "$vpnsim" run "$top/scenarios/site-to-site/ikev2-default.yaml"
