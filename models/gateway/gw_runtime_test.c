@@ -518,6 +518,44 @@ static void test_ts_policy_based(void)
   teardown(&s);
 }
 
+/* Route-based transit between on-premises sites through the gateway (facts 3.4 allows it
+ * for route-based connections only): site1 -> 192.168.10.0/24 leaves through conn2. */
+static void test_transit(void)
+{
+  GwConfig *c = mk_config("VpnGw1");
+  DevRuntimeConfig dc;
+  dev_cfg_site1(&dc, false);
+  GwDpTunnelConfig *t = &dc.tunnels[0];
+  t->remote_prefixes[t->n_remote_prefixes++] = P("192.168.10.0/24");
+  Pair2 s;
+  setup_with(&s, c, NULL, &dc);
+  gw_config_free(c);
+  int t2 = gw_gateway_tunnel(s.gw, "conn2");
+  install(s.g, s.gt, s.d, s.dt, GW_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, false, s.drbg);
+  g_autoptr(GBytes) x = inner("192.168.1.7", "192.168.10.5", 200, 1);
+  g_assert_true(tx(s.d, x));
+  /* conn2 is down: the forwarded packet is dropped there */
+  g_assert_cmpuint(carry(&s.dn, s.g), ==, 0);
+  g_assert_cmpuint(gw_dp_tunnel_metrics(s.g, t2)->drops[GW_DROP_TUNNEL_DOWN], ==, 1);
+  Keys k;
+  keys_draw(s.drbg, &k);
+  GwChildSaPair p2 = {.out = sa_cfg(GW_ALGSET_GCMAES256, 0xe1, &k, 0),
+                      .in = sa_cfg(GW_ALGSET_GCMAES256, 0xa9, &k, 1)};
+  g_assert_true(gw_dp_sa_install(s.g, t2, &p2, NULL));
+  g_assert_true(tx(s.d, x));
+  g_assert_cmpuint(carry(&s.dn, s.g), ==, 1);
+  g_assert_cmpuint(s.gn.inside->len, ==, 0);
+  g_assert_cmpuint(s.gn.wire->len, ==, 1);
+  size_t n;
+  const uint8_t *o = g_bytes_get_data(g_ptr_array_index(s.gn.wire, 0), &n);
+  g_assert_cmphex(wire_load_be32(o + 16), ==, A("198.51.100.30").v);
+  g_assert_cmphex(wire_load_be32(o + 20), ==, 0xe1);
+  g_assert_cmpuint(gw_dp_tunnel_metrics(s.g, t2)->egress_packets, ==, 1);
+  /* both came in through conn1; the first was dropped on the way out */
+  g_assert_cmpuint(gw_dp_tunnel_metrics(s.g, s.gt)->ingress_packets, ==, 2);
+  teardown(&s);
+}
+
 static void test_rekey_without_loss(void)
 {
   Pair2 s;
@@ -1035,6 +1073,7 @@ int main(int argc, char **argv)
   g_test_add_func("/gateway/runtime/routes", test_routes);
   g_test_add_func("/gateway/runtime/ts_mismatch_route_based", test_ts_mismatch_route_based);
   g_test_add_func("/gateway/runtime/ts_policy_based", test_ts_policy_based);
+  g_test_add_func("/gateway/runtime/transit", test_transit);
   g_test_add_func("/gateway/runtime/rekey_without_loss", test_rekey_without_loss);
   g_test_add_func("/gateway/runtime/caps", test_caps);
   g_test_add_func("/gateway/runtime/no_fragmentation", test_no_fragmentation);
