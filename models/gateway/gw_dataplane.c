@@ -781,15 +781,18 @@ static GwRxResult rx_esp(GwDp *dp, const uint8_t *esp, size_t len, size_t outer_
     drop(dp, t, GW_DROP_INNER_MALFORMED, ESP_OK, r.diag.field);
     return GW_RX_DROPPED;
   }
-  /* Route-based: the inner source must be behind the connection (its remote prefixes);
+  /* Route-based: the inner source must be behind the connection: some route into this
+   * tunnel covers it (its remote prefixes, and later routes learned over it);
    * policy-based: RFC 4301 5.2 step 4, the addresses must match the child's selectors. */
-  bool ok;
+  bool ok = false;
   if (t->cfg.policy_based) {
     ok = sel_covers(p->child->sel, p->child->n_sel, h.dst, h.src);
   } else {
-    ok = false;
-    for (unsigned i = 0; i < t->cfg.n_remote_prefixes && !ok; i++)
-      ok = ipv4_prefix_contains_addr(t->cfg.remote_prefixes[i], h.src);
+    for (guint i = 0; i < dp->routes->len && !ok; i++) {
+      const Route *rt = &g_array_index(dp->routes, Route, i);
+      ok = rt->kind == GW_ROUTE_TUNNEL && rt->tunnel == p->tunnel &&
+           ipv4_prefix_contains_addr(rt->p, h.src);
+    }
   }
   if (!ok) {
     char a[IPV4_ADDR_STRLEN], b[IPV4_ADDR_STRLEN];

@@ -149,7 +149,8 @@ typedef struct {
 typedef struct {
   const char *name;          /* the connection's name */
   Ipv4Addr remote_public;    /* the peer's outer address */
-  /* Routed into this tunnel; for a route-based tunnel also the inner sources accepted. */
+  /* Routed into this tunnel. A route-based tunnel accepts inner sources that a route into
+   * it covers (these prefixes and any added with gw_dp_route_add). */
   Ipv4Prefix remote_prefixes[GW_DP_MAX_PREFIXES];
   unsigned n_remote_prefixes;
   /* Policy-based: selectors drive the path (child SAs cover some of these pairs);

@@ -481,6 +481,17 @@ static void test_ts_mismatch_route_based(void)
   g_autoptr(GBytes) good = inner("192.168.0.9", "10.1.0.5", 120, 2);
   g_assert_true(tx(s.d, good));
   g_assert_cmpuint(carry(&s.dn, s.g), ==, 1);
+  /* a route learned later over the tunnel (BGP) widens what it accepts */
+  gw_dp_route_add(s.g, P("172.16.0.0/12"), GW_ROUTE_TUNNEL, s.gt);
+  g_assert_true(tx(s.d, bad));
+  g_assert_cmpuint(carry(&s.dn, s.g), ==, 1);
+  g_assert_cmpuint(m->ts_mismatch_drops, ==, 1);
+  /* but a route into another tunnel does not */
+  gw_dp_route_add(s.g, P("100.64.0.0/10"), GW_ROUTE_TUNNEL, gw_gateway_tunnel(s.gw, "conn2"));
+  g_autoptr(GBytes) other = inner("100.64.0.1", "10.1.0.5", 120, 3);
+  g_assert_true(tx(s.d, other));
+  g_assert_cmpuint(carry(&s.dn, s.g), ==, 0);
+  g_assert_cmpuint(m->ts_mismatch_drops, ==, 2);
   teardown(&s);
 }
 
