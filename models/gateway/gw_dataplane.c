@@ -168,6 +168,9 @@ GwDp *gw_dp_new(const GwDpConfig *cfg, const GwEnv *env)
     dp->cfg.tunnel_mtu = GW_DP_DEFAULT_TUNNEL_MTU;
   if (!dp->cfg.path_mtu)
     dp->cfg.path_mtu = GW_DP_DEFAULT_PATH_MTU;
+  /* an IPv4 total length is 16 bits */
+  dp->cfg.tunnel_mtu = MIN(dp->cfg.tunnel_mtu, MAX_PKT);
+  dp->cfg.path_mtu = MIN(dp->cfg.path_mtu, MAX_PKT);
   dp->env = *env;
   dp->sad = esp_sad_new(on_sad_event, dp);
   dp->tunnels = g_ptr_array_new();
