@@ -43,7 +43,8 @@ DevRuntime *dev_runtime_new(const DevRuntimeConfig *cfg, const GwEnv *env, char 
   }
   GwDpConfig dc = {.node = cfg->name, .public_ip = cfg->public_ip, .inside_ip = cfg->inside_ip,
                    .n_local_prefixes = cfg->n_lan, .tunnel_mtu = cfg->tunnel_mtu,
-                   .path_mtu = cfg->path_mtu, .events = &dev_runtime_events};
+                   .path_mtu = cfg->path_mtu, .mss_clamp = cfg->mss_clamp,
+                   .events = &dev_runtime_events};
   for (unsigned i = 0; i < cfg->n_lan; i++)
     dc.local_prefixes[i] = cfg->lan[i];
   DevRuntime *d = g_new0(DevRuntime, 1);

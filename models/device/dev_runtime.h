@@ -24,6 +24,7 @@ typedef struct {
   GwDpTunnelConfig tunnels[DEV_MAX_TUNNELS];
   unsigned n_tunnels;
   uint32_t tunnel_mtu, path_mtu; /* 0: defaults (1400, 1500) */
+  uint16_t mss_clamp;            /* TCP MSS clamping (facts 2.5 advises 1350); 0: off */
 } DevRuntimeConfig;
 
 typedef struct DevRuntime DevRuntime;

@@ -74,6 +74,8 @@ typedef struct {
   GwAlgSet algset;
   GwTokenBucket bps[2], pps[2];
   bool drop_seen[GW_DROP__COUNT];
+  int64_t pps_second; /* the second counted in pps_count */
+  uint64_t pps_count;
 } Tunnel;
 
 typedef struct {
@@ -98,6 +100,7 @@ struct GwDp {
   GwTimerId timer;
   uint8_t *obuf; /* outer packets built here */
   uint8_t *ibuf; /* inner packets decapsulated here */
+  uint8_t *cbuf; /* inner packets from the inside copied here to be changed (MSS) */
 };
 
 static int64_t now(const GwDp *dp)
@@ -178,6 +181,7 @@ GwDp *gw_dp_new(const GwDpConfig *cfg, const GwEnv *env)
   dp->by_in = g_hash_table_new(g_direct_hash, g_direct_equal);
   dp->obuf = g_malloc(OBUF_LEN);
   dp->ibuf = g_malloc(OBUF_LEN);
+  dp->cbuf = g_malloc(OBUF_LEN);
   dp->next_sad_id = 1;
   for (int d = 0; d < 2; d++)
     gw_bucket_init(&dp->agg[d], cfg->aggregate_bps, 0, 8u * MAX_PKT, now(dp));
@@ -213,6 +217,7 @@ void gw_dp_free(GwDp *dp)
   esp_sad_free(dp->sad); /* frees every SA (keys wiped by esp_sa_free) */
   g_free(dp->obuf);
   g_free(dp->ibuf);
+  g_free(dp->cbuf);
   g_free(dp->node);
   g_free(dp);
 }
@@ -640,6 +645,64 @@ static bool is_icmp_error(const uint8_t *pkt, size_t len, const InetIpv4Header *
 
 static bool route_out(GwDp *dp, const uint8_t *pkt, size_t len, int from_tunnel);
 
+/* Tunnel Peak PPS: packets both ways per whole second of simulated time. */
+static void count_pps(GwDp *dp, Tunnel *t)
+{
+  int64_t sec = now(dp) / NS_PER_S;
+  if (sec != t->pps_second || t->pps_count == 0) {
+    t->pps_second = sec;
+    t->pps_count = 0;
+  }
+  t->pps_count++;
+  t->m.peak_pps = MAX(t->m.peak_pps, t->pps_count);
+}
+
+/* TCP MSS clamping on a SYN (RFC 9293 3.2 option layout: kind 2, length 4, MSS; RFC 6691
+ * on clamping). With apply false it only tells whether the MSS option is above clamp;
+ * with apply true it lowers it and updates the TCP checksum incrementally (RFC 1624 3:
+ * HC' = ~(~HC + ~m + m')). Unreadable TCP headers are left alone. */
+static bool mss_clamp(uint8_t *pkt, const InetIpv4Header *h, uint16_t clamp, bool apply)
+{
+  if (h->proto != INET_PROTO_TCP || h->mf || h->frag_offset)
+    return false;
+  WireReader r = wire_reader(pkt, h->total_len);
+  wire_skip(&r, h->ihl_bytes, "IPv4 header");
+  wire_skip(&r, 12, "TCP ports, sequence and acknowledgment numbers");
+  unsigned doff = wire_get_u8(&r, "data offset") >> 4;
+  uint8_t flags = wire_get_u8(&r, "flags");
+  size_t ck_at = wire_offset(&r) + 2;
+  wire_skip(&r, 6, "window, checksum, urgent pointer");
+  if (!wire_ok(&r) || !(flags & 0x02) || doff < 5) /* SYN only */
+    return false;
+  WireReader o = wire_sub(&r, (size_t)doff * 4 - 20, "TCP options");
+  while (wire_ok(&o) && wire_left(&o) > 0) {
+    uint8_t kind = wire_get_u8(&o, "option kind");
+    if (kind == 0) /* end of option list */
+      break;
+    if (kind == 1) /* no-operation */
+      continue;
+    uint8_t olen = wire_get_u8(&o, "option length");
+    if (!wire_ok(&o) || olen < 2)
+      return false;
+    if (kind == 2 && olen == 4) {
+      size_t at = wire_offset(&o);
+      uint16_t mss = wire_get_u16(&o, "MSS");
+      if (!wire_ok(&o) || mss <= clamp)
+        return false;
+      if (apply) {
+        uint32_t sum = (uint32_t)(uint16_t)~wire_load_be16(pkt + ck_at) + (uint16_t)~mss + clamp;
+        sum = (sum & 0xffff) + (sum >> 16);
+        sum = (sum & 0xffff) + (sum >> 16);
+        wire_store_be16(pkt + ck_at, (uint16_t)~sum);
+        wire_store_be16(pkt + at, clamp);
+      }
+      return true;
+    }
+    wire_skip(&o, olen - 2u, "option data");
+  }
+  return false;
+}
+
 /* RFC 1191 4: "fragmentation needed and DF set" with the next-hop MTU, toward the sender,
  * from our inside address. */
 static void send_frag_needed(GwDp *dp, Tunnel *t, const uint8_t *pkt, size_t len,
@@ -659,9 +722,10 @@ static void send_frag_needed(GwDp *dp, Tunnel *t, const uint8_t *pkt, size_t len
 }
 
 /* Encapsulate into tunnel t and send. */
-static bool tunnel_tx(GwDp *dp, Tunnel *t, const uint8_t *pkt, size_t len,
+static bool tunnel_tx(GwDp *dp, int ti, const uint8_t *pkt, size_t len,
                       const InetIpv4Header *h)
 {
+  Tunnel *t = tun(dp, ti);
   Child *c = NULL;
   for (guint i = 0; i < t->children->len && !c; i++) {
     Child *k = g_ptr_array_index(t->children, i);
@@ -672,6 +736,8 @@ static bool tunnel_tx(GwDp *dp, Tunnel *t, const uint8_t *pkt, size_t len,
   }
   if (!c) {
     drop(dp, t, t->up ? GW_DROP_NO_SA : GW_DROP_TUNNEL_DOWN, ESP_OK, NULL);
+    if (dp->env.acquire)
+      dp->env.acquire(dp->env.user, ti, h->src, h->dst);
     return false;
   }
   Pair *p = c->current;
@@ -684,6 +750,15 @@ static bool tunnel_tx(GwDp *dp, Tunnel *t, const uint8_t *pkt, size_t len,
   if (r != GW_DROP__COUNT) {
     drop(dp, t, r, ESP_OK, NULL);
     return false;
+  }
+  if (dp->cfg.mss_clamp && mss_clamp((uint8_t *)pkt, h, dp->cfg.mss_clamp, false)) {
+    if (pkt != dp->ibuf) { /* the caller's packet is read-only: change a copy */
+      memcpy(dp->cbuf, pkt, len);
+      pkt = dp->cbuf;
+    }
+    mss_clamp((uint8_t *)pkt, h, dp->cfg.mss_clamp, true);
+    t->m.mss_clamped++;
+    dp->m.total.mss_clamped++;
   }
   size_t hdr = INET_IPV4_HDR_LEN + (p->udp_encap ? ESP_NATT_UDP_LEN : 0);
   size_t esp_len = 0;
@@ -707,6 +782,7 @@ static bool tunnel_tx(GwDp *dp, Tunnel *t, const uint8_t *pkt, size_t len,
                       .proto = oh.proto, .sport = p->udp_encap ? p->sport : 0,
                       .dport = p->udp_encap ? p->dport : 0, .esp = dp->obuf + hdr,
                       .esp_len = esp_len};
+  count_pps(dp, t);
   t->m.egress_packets++;
   t->m.egress_bytes += op.len;
   t->m.egress_inner_bytes += len;
@@ -736,7 +812,7 @@ static bool route_out(GwDp *dp, const uint8_t *pkt, size_t len, int from_tunnel)
   }
   if (k == GW_ROUTE_TUNNEL && ti != from_tunnel &&
       (from_tunnel < 0 || !src_t->cfg.policy_based)) /* facts 3.4: no transit for PB */
-    return tunnel_tx(dp, tun(dp, ti), pkt, len, &h);
+    return tunnel_tx(dp, ti, pkt, len, &h);
   drop(dp, src_t, GW_DROP_NO_ROUTE, ESP_OK, NULL);
   return false;
 }
@@ -810,6 +886,11 @@ static GwRxResult rx_esp(GwDp *dp, const uint8_t *esp, size_t len, size_t outer_
     drop(dp, t, sr, ESP_OK, NULL);
     return GW_RX_DROPPED;
   }
+  if (dp->cfg.mss_clamp && mss_clamp(dp->ibuf, &h, dp->cfg.mss_clamp, true)) {
+    t->m.mss_clamped++;
+    dp->m.total.mss_clamped++;
+  }
+  count_pps(dp, t);
   t->m.ingress_packets++;
   t->m.ingress_bytes += outer_len;
   t->m.ingress_inner_bytes += inner_len;
@@ -936,6 +1017,7 @@ void gw_dp_emit_metrics(GwDp *dp)
     vs_event_uint(&ev, "ts_mismatch_drops", t->m.ts_mismatch_drops);
     vs_event_uint(&ev, "mm_sa_count", t->m.mm_sa_count);
     vs_event_uint(&ev, "qm_sa_count", t->m.qm_sa_count);
+    vs_event_uint(&ev, "peak_pps", t->m.peak_pps);
     ev_emit(dp, &ev);
   }
 }

@@ -52,6 +52,10 @@ typedef struct {
   void (*deliver_inner)(void *user, const uint8_t *pkt, size_t len);
   VsEventSink events;
   Drbg *drbg; /* borrowed: IV generator seeds of outbound SAs */
+  /* Optional: traffic for a tunnel that has no SA covering it (tunnel down, or no
+   * policy-based child for these addresses): the IKE side may negotiate one (start
+   * action "on traffic", facts 3.4 on-demand QM SAs). Called for every such packet. */
+  void (*acquire)(void *user, int tunnel, Ipv4Addr src, Ipv4Addr dst);
 } GwEnv;
 
 /* ---- drop reasons and metrics ---- */
@@ -89,6 +93,9 @@ typedef struct {
   uint64_t drops[GW_DROP__COUNT];
   uint64_t esp_drops[ESP_ERR__COUNT]; /* GW_DROP_ESP by ESP status */
   uint64_t icmp_frag_needed;  /* ICMP "fragmentation needed" messages sent */
+  uint64_t mss_clamped;       /* TCP SYNs whose MSS option was lowered */
+  uint64_t peak_pps;          /* Tunnel Peak PPS: most packets (both ways) in one
+                                 second of simulated time (whole seconds) */
   unsigned mm_sa_count;       /* IKE SAs: set by the IKE side */
   unsigned qm_sa_count;       /* child SA pairs installed */
 } GwTunnelMetrics;
@@ -138,6 +145,9 @@ typedef struct {
   /* Inner packets above tunnel_mtu, or whose outer packet would exceed path_mtu, are
    * dropped with ICMP frag needed; 0 takes the defaults above. */
   uint32_t tunnel_mtu, path_mtu;
+  /* TCP MSS clamping: the MSS option of a TCP SYN entering or leaving a tunnel is lowered
+   * to this (facts 2.5: 1350); 0: off. */
+  uint16_t mss_clamp;
   /* Caps, 0: none. aggregate_bps is shared by all tunnels; per tunnel by the algorithm
    * set of its SAs (facts 1.3). Each direction has its own buckets. */
   uint64_t aggregate_bps;

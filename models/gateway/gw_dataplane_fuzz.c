@@ -57,7 +57,8 @@ static void setup(void)
 {
   GwDpConfig c = {.node = "fuzz", .public_ip = ipv4_addr(203, 0, 113, 10),
                   .inside_ip = ipv4_addr(10, 1, 255, 30), .n_local_prefixes = 1,
-                  .path_mtu = 600, .aggregate_bps = 1000000000, .events = &types};
+                  .path_mtu = 600, .mss_clamp = 1350, .aggregate_bps = 1000000000,
+                  .events = &types};
   c.local_prefixes[0] = ipv4_prefix_make(ipv4_addr(10, 1, 0, 0), 16);
   static GwEnv env = {.now = f_now, .send_outer = f_send, .deliver_inner = f_deliver};
   dp = gw_dp_new(&c, &env);

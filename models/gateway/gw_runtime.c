@@ -112,6 +112,7 @@ GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const GwEnv *en
   char *node = g_strdup_printf("%s/%u", name, opt->instance);
   GwDpConfig dc = {.node = node, .public_ip = gw->public_ip, .inside_ip = gw->inside_ip,
                    .tunnel_mtu = opt->tunnel_mtu, .path_mtu = opt->path_mtu,
+                   .mss_clamp = opt->mss_clamp,
                    .events = &gw_gateway_events};
   for (unsigned i = 0; i < v->n_addressSpace && i < GW_DP_MAX_PREFIXES; i++)
     dc.local_prefixes[dc.n_local_prefixes++] = v->addressSpace[i].v;

@@ -20,6 +20,7 @@ typedef struct {
   unsigned instance;             /* 0: the active instance */
   uint32_t tunnel_mtu, path_mtu; /* 0: the data plane's defaults (1400, 1500) */
   bool no_caps;                  /* leave the SKU caps off (tests of other things) */
+  uint16_t mss_clamp;            /* 0: off (the documents do not say the gateway clamps) */
 } GwGatewayOptions;
 
 typedef struct GwGateway GwGateway;

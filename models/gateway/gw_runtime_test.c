@@ -40,6 +40,8 @@ typedef struct Node {
   GPtrArray *inside; /* GBytes: inner packets delivered inside */
   GArray *events;    /* Ev */
   GPtrArray *sent_ops; /* GwOuterPacket copies: proto, ports (GBytes of the struct) */
+  unsigned acquires;
+  int acquire_tunnel;
 } Node;
 
 static int64_t t_now(void *u)
@@ -112,6 +114,13 @@ static void n_event(void *u, const VsEvent *ev)
   g_array_append_val(((Node *)u)->events, e);
 }
 
+static void n_acquire(void *u, int tunnel, Ipv4Addr src, Ipv4Addr dst)
+{
+  Node *n = u;
+  n->acquires++;
+  n->acquire_tunnel = tunnel;
+}
+
 static void node_init(Node *n, Clock *c, Drbg *d)
 {
   *n = (Node){.clk = c};
@@ -121,7 +130,8 @@ static void node_init(Node *n, Clock *c, Drbg *d)
   n->events = g_array_new(FALSE, TRUE, sizeof(Ev));
   n->env = (GwEnv){.user = n, .now = t_now, .timer_add = t_add, .timer_cancel = t_cancel,
                    .send_outer = n_send, .deliver_inner = n_deliver,
-                   .events = {.emit = n_event, .user = n}, .drbg = d};
+                   .events = {.emit = n_event, .user = n}, .drbg = d,
+                   .acquire = n_acquire};
 }
 
 static void node_clear(Node *n)
@@ -393,6 +403,7 @@ static void test_both_ways(void)
   g_assert_cmpuint(gm->egress_bytes, >, 200 + 20 + 8);
   g_assert_cmpuint(gm->drop_count, ==, 0);
   g_assert_cmpuint(gm->qm_sa_count, ==, 1);
+  g_assert_cmpuint(gm->peak_pps, ==, 2); /* both in the same simulated second */
   gw_dp_set_mm_sa_count(s.g, s.gt, 1);
   gw_dp_emit_metrics(s.g);
   g_assert_cmpuint(count_events(&s.gn, "gw.tunnel.metrics", NULL), ==, 2); /* conn1, conn2 */
@@ -435,6 +446,9 @@ static void test_routes(void)
   g_assert_cmpuint(s.gn.wire->len, ==, 0);
   /* one event for the first drop of a reason, the counters carry the rest */
   g_assert_cmpuint(count_events(&s.gn, "gw.dataplane.drop", "tunnel_down"), ==, 1);
+  /* each such packet is offered to the IKE side */
+  g_assert_cmpuint(s.gn.acquires, ==, 2);
+  g_assert_cmpint(s.gn.acquire_tunnel, ==, t2);
   /* the less specific prefix goes through conn1 */
   g_autoptr(GBytes) p1 = inner("10.1.0.5", "192.168.20.5", 100, 2);
   g_assert_true(tx(s.g, p1));
@@ -810,6 +824,93 @@ static void test_no_fragmentation(void)
   teardown(&s);
 }
 
+/* A TCP SYN with an MSS option (RFC 9293 3.1, 3.2) and a correct checksum (pseudo-header,
+ * RFC 9293 3.1). */
+static GBytes *tcp_syn(const char *src, const char *dst, uint8_t flags, uint16_t mss)
+{
+  uint8_t p[44] = {0};
+  WireWriter w;
+  wire_writer_init_fixed(&w, p, sizeof p);
+  InetIpv4Header h = {.total_len = 44, .ttl = 64, .proto = INET_PROTO_TCP, .src = A(src),
+                      .dst = A(dst), .df = true};
+  inet_ipv4_encode(&w, &h);
+  wire_put_u16(&w, 40000);
+  wire_put_u16(&w, 443);
+  wire_put_u32(&w, 1000);
+  wire_put_u32(&w, 0);
+  wire_put_u8(&w, 6 << 4); /* data offset 6 words: one 4-octet option */
+  wire_put_u8(&w, flags);
+  wire_put_u16(&w, 65535);
+  wire_put_u16(&w, 0); /* checksum, below */
+  wire_put_u16(&w, 0);
+  wire_put_u8(&w, 2); /* MSS */
+  wire_put_u8(&w, 4);
+  wire_put_u16(&w, mss);
+  g_assert_true(wire_writer_ok(&w) && w.len == 44);
+  uint8_t ph[12];
+  wire_store_be32(ph, h.src.v);
+  wire_store_be32(ph + 4, h.dst.v);
+  ph[8] = 0;
+  ph[9] = INET_PROTO_TCP;
+  wire_store_be16(ph + 10, 24);
+  wire_store_be16(p + 36, inet_checksum_fold(inet_checksum_add(inet_checksum_add(0, ph, 12), p + 20, 24)));
+  return g_bytes_new(p, sizeof p);
+}
+
+/* The MSS option and whether the TCP checksum verifies. */
+static uint16_t tcp_mss(GBytes *b, bool *ck_ok)
+{
+  size_t n;
+  const uint8_t *p = g_bytes_get_data(b, &n);
+  g_assert_cmpuint(n, ==, 44);
+  uint8_t ph[12];
+  memcpy(ph, p + 12, 8);
+  ph[8] = 0;
+  ph[9] = INET_PROTO_TCP;
+  wire_store_be16(ph + 10, 24);
+  *ck_ok = inet_checksum_fold(inet_checksum_add(inet_checksum_add(0, ph, 12), p + 20, 24)) == 0;
+  return wire_load_be16(p + 42);
+}
+
+static void test_mss_clamp(void)
+{
+  GwConfig *c = mk_config("VpnGw1");
+  DevRuntimeConfig dc;
+  dev_cfg_site1(&dc, false);
+  dc.mss_clamp = 1350; /* facts 2.5 */
+  Pair2 s;
+  setup_with(&s, c, NULL, &dc);
+  gw_config_free(c);
+  install(s.g, s.gt, s.d, s.dt, GW_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, false, s.drbg);
+  bool ok;
+  /* outbound from the LAN: a SYN with MSS 1460 leaves the device with 1350 */
+  g_autoptr(GBytes) syn = tcp_syn("192.168.1.7", "10.1.0.5", 0x02, 1460);
+  g_assert_cmpuint(tcp_mss(syn, &ok), ==, 1460);
+  g_assert_true(ok);
+  g_assert_true(tx(s.d, syn));
+  g_assert_cmpuint(carry(&s.dn, s.g), ==, 1);
+  g_assert_cmpuint(tcp_mss(g_ptr_array_index(s.gn.inside, 0), &ok), ==, 1350);
+  g_assert_true(ok);
+  g_assert_cmpuint(tcp_mss(syn, &ok), ==, 1460); /* the caller's packet is not touched */
+  /* a smaller MSS and a segment that is not a SYN pass unchanged */
+  g_autoptr(GBytes) small = tcp_syn("192.168.1.7", "10.1.0.5", 0x02, 1200);
+  g_autoptr(GBytes) ack = tcp_syn("192.168.1.7", "10.1.0.5", 0x10, 1460);
+  g_assert_true(tx(s.d, small));
+  g_assert_true(tx(s.d, ack));
+  g_assert_cmpuint(carry(&s.dn, s.g), ==, 2);
+  g_assert_true(g_bytes_equal(g_ptr_array_index(s.gn.inside, 1), small));
+  g_assert_true(g_bytes_equal(g_ptr_array_index(s.gn.inside, 2), ack));
+  /* inbound: the gateway (no clamping) sends a SYN-ACK with 1460; the device lowers it */
+  g_autoptr(GBytes) synack = tcp_syn("10.1.0.5", "192.168.1.7", 0x12, 1460);
+  g_assert_true(tx(s.g, synack));
+  g_assert_cmpuint(carry(&s.gn, s.d), ==, 1);
+  g_assert_cmpuint(tcp_mss(g_ptr_array_index(s.dn.inside, 0), &ok), ==, 1350);
+  g_assert_true(ok);
+  g_assert_cmpuint(gw_dp_tunnel_metrics(s.d, s.dt)->mss_clamped, ==, 2);
+  g_assert_cmpuint(gw_dp_metrics(s.g)->total.mss_clamped, ==, 0);
+  teardown(&s);
+}
+
 static void test_natt(void)
 {
   Pair2 s;
@@ -1088,6 +1189,7 @@ int main(int argc, char **argv)
   g_test_add_func("/gateway/runtime/rekey_without_loss", test_rekey_without_loss);
   g_test_add_func("/gateway/runtime/caps", test_caps);
   g_test_add_func("/gateway/runtime/no_fragmentation", test_no_fragmentation);
+  g_test_add_func("/gateway/runtime/mss_clamp", test_mss_clamp);
   g_test_add_func("/gateway/runtime/natt", test_natt);
   g_test_add_func("/gateway/runtime/malformed_outer", test_malformed_outer);
   g_test_add_func("/gateway/runtime/build", test_gateway_build);
