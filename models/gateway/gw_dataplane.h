@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: MIT */
+/* The IPsec tunnel-endpoint data plane shared by the Azure gateway instance and the
+ * on-premises device: a route table (local prefixes, prefixes behind tunnels, most
+ * specific wins), tunnels with their child SA pairs (install, switch outbound, delete:
+ * make-before-break rekey), inbound ESP raw or UDP-encapsulated (RFC 3948) to inner packets
+ * with the traffic-selector check, outbound inner packets to ESP in an outer IPv4 packet,
+ * no fragmentation inside the tunnel (ICMP "fragmentation needed", RFC 1191), optional
+ * token-bucket caps, per-tunnel metrics and typed events. Sans-I/O: it sees the world only
+ * through GwEnv. */
+#pragma once
+
+#include "models/common/drbg.h"
+#include "models/common/event.h"
+#include "models/common/ipv4.h"
+#include "models/common/names.h"
+#include "models/esp/esp_sa.h"
+#include "models/gateway/gw_sku.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- environment ---- */
+
+typedef uint64_t GwTimerId; /* 0 is never a valid id */
+typedef void (*GwTimerFn)(void *arg);
+
+/* One outer packet to put on the underlay. 'packet' is the whole IPv4 packet (header
+ * built here: DF set, since nothing is fragmented); for a runner that sends through
+ * sockets (sim/net.h) the pieces are given too: proto 50 -> net_raw_send_to(esp), proto
+ * 17 -> net_udp_send_to(esp, dst, dport) from a socket bound to sport (4500). */
+typedef struct {
+  const uint8_t *packet;
+  size_t len;
+  Ipv4Addr src, dst;
+  uint8_t proto;          /* INET_PROTO_ESP or INET_PROTO_UDP (NAT traversal) */
+  uint16_t sport, dport;  /* UDP encapsulation only */
+  const uint8_t *esp;     /* the ESP packet (SPI .. ICV), inside 'packet' */
+  size_t esp_len;
+} GwOuterPacket;
+
+/* What a gateway instance or a device sees of the world. Every function pointer is
+ * required except timer_cancel; events.emit may be NULL (events dropped). */
+typedef struct {
+  void *user;
+  int64_t (*now)(void *user); /* simulated nanoseconds */
+  GwTimerId (*timer_add)(void *user, int64_t delay_ns, GwTimerFn fn, void *arg);
+  bool (*timer_cancel)(void *user, GwTimerId id);
+  /* out of the public (underlay) interface */
+  void (*send_outer)(void *user, const GwOuterPacket *pkt);
+  /* a whole inner IPv4 packet into the inside (VNet, LAN): a tunnel interface inject */
+  void (*deliver_inner)(void *user, const uint8_t *pkt, size_t len);
+  VsEventSink events;
+  Drbg *drbg; /* borrowed: IV generator seeds of outbound SAs */
+  /* Optional: traffic for a tunnel that has no SA covering it (tunnel down, or no
+   * policy-based child for these addresses): the IKE side may negotiate one (start
+   * action "on traffic", facts 3.4 on-demand QM SAs). Called for every such packet. */
+  void (*acquire)(void *user, int tunnel, Ipv4Addr src, Ipv4Addr dst);
+} GwEnv;
+
+/* ---- drop reasons and metrics ---- */
+
+typedef enum {
+  GW_DROP_NO_ROUTE = 0,   /* no route for the inner destination */
+  GW_DROP_TUNNEL_DOWN,    /* routed to a tunnel that has no outbound SA */
+  GW_DROP_NO_SA,          /* policy-based: no child SA's selectors cover the packet */
+  GW_DROP_TS_MISMATCH,    /* inbound inner addresses outside the connection's selectors */
+  GW_DROP_TOO_BIG,        /* no fragmentation inside the tunnel: ICMP frag needed sent */
+  GW_DROP_TUNNEL_BPS,     /* per-tunnel throughput cap (SKU, by algorithm set) */
+  GW_DROP_TUNNEL_PPS,     /* per-tunnel packet-rate cap */
+  GW_DROP_AGGREGATE_BPS,  /* instance aggregate throughput cap */
+  GW_DROP_OUTER_MALFORMED, /* outer IPv4 or UDP header unreadable */
+  GW_DROP_OUTER_CHECKSUM, /* outer IPv4 header checksum wrong */
+  GW_DROP_OUTER_FRAGMENT, /* an outer fragment: ESP is never reassembled (facts 10) */
+  GW_DROP_NOT_FOR_US,     /* outer destination is not our public address */
+  GW_DROP_NOT_ESP,        /* another protocol or UDP port to the public address */
+  GW_DROP_ESP,            /* ESP processing failed; the EspStatus is counted too */
+  GW_DROP_INNER_MALFORMED, /* an inner packet from the inside that is not IPv4 */
+  GW_DROP__COUNT
+} GwDropReason;
+
+extern const NameTable gw_drop_reason_names;
+
+/* Per tunnel (and, summed, per node): the tunnel metrics the documentation names
+ * (facts 10: Tunnel Egress/Ingress Bytes and Packets, Packet Drop Count, TS Mismatch
+ * Packet Drop, MMSA and QMSA Count). Ingress is from the tunnel into the inside, egress
+ * the other way; bytes are outer (on the wire) bytes, inner bytes are kept apart. */
+typedef struct {
+  uint64_t ingress_packets, ingress_bytes, ingress_inner_bytes;
+  uint64_t egress_packets, egress_bytes, egress_inner_bytes;
+  uint64_t drop_count;        /* Packet Drop Count: every drop below */
+  uint64_t ts_mismatch_drops; /* TS Mismatch Packet Drop */
+  uint64_t drops[GW_DROP__COUNT];
+  uint64_t esp_drops[ESP_ERR__COUNT]; /* GW_DROP_ESP by ESP status */
+  uint64_t icmp_frag_needed;  /* ICMP "fragmentation needed" messages sent */
+  uint64_t mss_clamped;       /* TCP SYNs whose MSS option was lowered */
+  uint64_t peak_pps;          /* Tunnel Peak PPS: most packets (both ways) in one
+                                 second of simulated time (whole seconds) */
+  unsigned mm_sa_count;       /* IKE SAs: set by the IKE side */
+  unsigned qm_sa_count;       /* child SA pairs installed */
+} GwTunnelMetrics;
+
+/* Node-wide: every drop (whether or not a tunnel is known) and non-ESP traffic seen on
+ * UDP 4500. */
+typedef struct {
+  GwTunnelMetrics total;
+  uint64_t natt_keepalives; /* RFC 3948 2.3, discarded */
+  uint64_t ike_datagrams;   /* non-ESP marker: handed back for the IKE engine */
+} GwNodeMetrics;
+
+/* ---- events ---- */
+
+/* The dotted event types a user of the data plane emits (its module's const table). */
+typedef struct {
+  const char *tunnel_connected;    /* the first child SA pair is installed */
+  const char *tunnel_disconnected; /* the last one is gone; attribute "reason" */
+  const char *sa_installed;        /* attributes: tunnel, spi_in, spi_out, rekey */
+  const char *sa_switched;         /* outbound moved to a new SA */
+  const char *sa_deleted;          /* attributes: spi_in, spi_out, reason */
+  const char *sa_expired;          /* an ESP lifetime fired: soft (rekey) or hard */
+  const char *drop;                /* the first drop of each reason in a scope */
+  const char *metrics;             /* a metrics snapshot of one tunnel */
+} GwDpEventTypes;
+
+/* ---- configuration ---- */
+
+enum {
+  GW_DP_MAX_PREFIXES = 64,
+  GW_DP_MAX_SELECTORS = 64,
+  GW_DP_DEFAULT_TUNNEL_MTU = 1400, /* facts 2.5: tunnel-interface MTU 1400 */
+  GW_DP_DEFAULT_PATH_MTU = 1500,   /* the underlay's IP MTU (Ethernet) */
+};
+
+/* A policy-based selector pair (local side, remote side). */
+typedef struct {
+  Ipv4Range local, remote;
+} GwSelector;
+
+typedef struct {
+  const char *node;          /* for events, e.g. "vgw1/0" */
+  Ipv4Addr public_ip;        /* outer address */
+  Ipv4Addr inside_ip;        /* inside address: the source of ICMP errors */
+  Ipv4Prefix local_prefixes[GW_DP_MAX_PREFIXES]; /* VNet / LAN: routed inside */
+  unsigned n_local_prefixes;
+  /* Inner packets above tunnel_mtu, or whose outer packet would exceed path_mtu, are
+   * dropped with ICMP frag needed; 0 takes the defaults above. */
+  uint32_t tunnel_mtu, path_mtu;
+  /* TCP MSS clamping: the MSS option of a TCP SYN entering or leaving a tunnel is lowered
+   * to this (facts 2.5: 1350); 0: off. */
+  uint16_t mss_clamp;
+  /* Caps, 0: none. aggregate_bps is shared by all tunnels; per tunnel by the algorithm
+   * set of its SAs (facts 1.3). Each direction has its own buckets. */
+  uint64_t aggregate_bps;
+  uint64_t tunnel_bps[GW_ALGSET_N];
+  uint32_t tunnel_pps[GW_ALGSET_N];
+  const GwDpEventTypes *events; /* required */
+} GwDpConfig;
+
+typedef struct {
+  const char *name;          /* the connection's name */
+  Ipv4Addr remote_public;    /* the peer's outer address */
+  /* Routed into this tunnel. A route-based tunnel accepts inner sources that a route into
+   * it covers (these prefixes and any added with gw_dp_route_add). */
+  Ipv4Prefix remote_prefixes[GW_DP_MAX_PREFIXES];
+  unsigned n_remote_prefixes;
+  /* Policy-based: selectors drive the path (child SAs cover some of these pairs);
+   * route-based: any-to-any SAs, the route table picks the tunnel (facts 4). */
+  bool policy_based;
+  GwSelector selectors[GW_DP_MAX_SELECTORS];
+  unsigned n_selectors;
+} GwDpTunnelConfig;
+
+/* One child SA pair as IKE negotiated it. Keys are borrowed (the SAs copy them); the
+ * tunnel addresses and the IV seed are filled in here. */
+typedef struct {
+  EspSaConfig out, in;
+  /* Policy-based: the pairs this child covers; NULL/0: every selector of the tunnel. */
+  const GwSelector *selectors;
+  unsigned n_selectors;
+  /* Rekey: the inbound SPI of the pair this one replaces (its outbound stays in use until
+   * gw_dp_sa_switch); 0 for a new child, whose outbound is used at once. */
+  uint32_t replaces_in_spi;
+  /* RFC 3948: ESP in UDP (NAT detected); ports of our and the peer's side. */
+  bool udp_encap;
+  uint16_t sport, dport;
+} GwChildSaPair;
+
+typedef struct GwDp GwDp;
+
+GwDp *gw_dp_new(const GwDpConfig *cfg, const GwEnv *env);
+void gw_dp_free(GwDp *dp);
+/* Start the periodic lifetime timer (one second of simulated time). */
+void gw_dp_start(GwDp *dp);
+
+/* Add a tunnel and the routes to its remote prefixes; returns its index. */
+int gw_dp_tunnel_add(GwDp *dp, const GwDpTunnelConfig *cfg);
+unsigned gw_dp_n_tunnels(const GwDp *dp);
+int gw_dp_tunnel_find(const GwDp *dp, const char *name); /* -1 when none */
+const char *gw_dp_tunnel_name(const GwDp *dp, int tunnel);
+bool gw_dp_tunnel_up(const GwDp *dp, int tunnel);
+
+/* ---- routes ---- */
+typedef enum { GW_ROUTE_NONE = 0, GW_ROUTE_LOCAL, GW_ROUTE_TUNNEL } GwRouteKind;
+extern const NameTable gw_route_kind_names;
+/* Add a route (BGP or static); tunnel is ignored for GW_ROUTE_LOCAL. */
+void gw_dp_route_add(GwDp *dp, Ipv4Prefix p, GwRouteKind kind, int tunnel);
+/* Longest prefix first; among equally long routes to tunnels, the first whose tunnel is
+ * up. *tunnel receives the tunnel (or -1). */
+GwRouteKind gw_dp_route_lookup(const GwDp *dp, Ipv4Addr dst, int *tunnel);
+
+/* ---- child SAs (the functions the IKE engine calls) ---- */
+
+/* Install a pair: the inbound SA accepts traffic at once; the outbound carries traffic at
+ * once for a new child, or after gw_dp_sa_switch for a rekey. False with *why when an SA
+ * cannot be built or an SPI is taken. */
+bool gw_dp_sa_install(GwDp *dp, int tunnel, const GwChildSaPair *pair, const char **why);
+/* Rekey: the pair whose inbound SPI is in_spi now carries its child's outbound traffic. */
+bool gw_dp_sa_switch(GwDp *dp, int tunnel, uint32_t in_spi);
+/* Delete a pair (both SAs). When the child it belonged to is left without pairs it is
+ * gone; when the tunnel has none left it is down (event with the reason). */
+bool gw_dp_sa_delete(GwDp *dp, int tunnel, uint32_t in_spi, const char *reason);
+/* Delete every pair of a tunnel (DPD failure, IKE SA deleted). */
+void gw_dp_tunnel_down(GwDp *dp, int tunnel, const char *reason);
+void gw_dp_set_mm_sa_count(GwDp *dp, int tunnel, unsigned n);
+
+/* ---- packets ---- */
+
+typedef enum {
+  GW_RX_DELIVERED = 0, /* decapsulated and delivered inside (or forwarded) */
+  GW_RX_DROPPED,       /* counted with a reason */
+  GW_RX_IKE,           /* UDP 4500 with the non-ESP marker: for the IKE engine */
+  GW_RX_KEEPALIVE,     /* NAT keepalive, discarded */
+} GwRxResult;
+extern const NameTable gw_rx_result_names;
+
+/* A whole outer IPv4 packet from the underlay. */
+GwRxResult gw_dp_rx_outer(GwDp *dp, const uint8_t *pkt, size_t len);
+/* The socket forms (sim/net.h): the payload of a raw protocol-50 socket, and the payload
+ * of a UDP datagram received on port 4500. */
+GwRxResult gw_dp_rx_esp(GwDp *dp, Ipv4Addr src, Ipv4Addr dst, const uint8_t *esp, size_t len);
+GwRxResult gw_dp_rx_udp4500(GwDp *dp, Ipv4Addr src, uint16_t sport, const uint8_t *payload,
+                            size_t len);
+/* A whole inner IPv4 packet from the inside (the tunnel interface's transmit hook).
+ * Returns true when it went out in a tunnel. */
+bool gw_dp_tx_inner(GwDp *dp, const uint8_t *pkt, size_t len);
+
+/* The largest inner packet a tunnel carries now (tunnel MTU and path MTU with the current
+ * outbound SA's overhead); 0 when the tunnel has no outbound SA. */
+size_t gw_dp_tunnel_max_inner(const GwDp *dp, int tunnel);
+
+/* ---- metrics ---- */
+const GwTunnelMetrics *gw_dp_tunnel_metrics(const GwDp *dp, int tunnel);
+const GwNodeMetrics *gw_dp_metrics(const GwDp *dp);
+/* Emit one metrics event per tunnel (the runner calls it at the metric granularity). */
+void gw_dp_emit_metrics(GwDp *dp);
+
+/* The algorithm set of the per-tunnel benchmark an SA's transform falls under: GCM is
+ * GCMAES256, 3DES/DES is DES3+SHA256, every other transform AES256+SHA256 (facts 1.3
+ * documents only these three; the nearest cipher family is taken for the others). */
+GwAlgSet gw_dp_algset(IkeEncrId encr);

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/* The Azure VPN gateway instance built from the resource model. */
+#include "models/gateway/gw_runtime.h"
+
+#include <glib.h>
+#include <string.h>
+
+const GwDpEventTypes gw_gateway_events = {
+    .tunnel_connected = "gw.tunnel.connected",
+    .tunnel_disconnected = "gw.tunnel.disconnected",
+    .sa_installed = "gw.tunnel.sa_installed",
+    .sa_switched = "gw.tunnel.sa_switched",
+    .sa_deleted = "gw.tunnel.sa_deleted",
+    .sa_expired = "gw.tunnel.sa_expired",
+    .drop = "gw.dataplane.drop",
+    .metrics = "gw.tunnel.metrics",
+};
+
+struct GwGateway {
+  GwDp *dp;
+  const GwSku *sku;
+  Ipv4Addr public_ip, inside_ip;
+};
+
+static bool str_is(GwStr s, const char *v)
+{
+  return s.v && v && strcmp(s.v, v) == 0;
+}
+
+static void refuse(const GwEnv *env, const char *node, const char *conn, const char *why)
+{
+  VsEvent ev = vs_event(env->now(env->user), node, GW_EV_CONNECTION_REFUSED);
+  vs_event_str(&ev, "connection", conn);
+  vs_event_str(&ev, "reason", why);
+  vs_event_emit(&env->events, &ev);
+}
+
+/* facts 3.4: one selector pair per (VNet prefix x on-premises prefix), or the
+ * trafficSelectorPolicies' ranges when given (custom-traffic-selectors.md). */
+static void selectors(const GwConnection *c, const GwVirtualNetwork *v, GwDpTunnelConfig *t)
+{
+  t->n_selectors = 0;
+  if (c->n_trafficSelectorPolicies) {
+    for (unsigned i = 0; i < c->n_trafficSelectorPolicies; i++) {
+      const GwTrafficSelectorPolicy *p = &c->trafficSelectorPolicies[i];
+      for (unsigned l = 0; l < p->n_localAddressRanges; l++)
+        for (unsigned r = 0; r < p->n_remoteAddressRanges; r++)
+          if (t->n_selectors < GW_DP_MAX_SELECTORS)
+            t->selectors[t->n_selectors++] =
+                (GwSelector){ipv4_range_from_prefix(p->localAddressRanges[l].v),
+                             ipv4_range_from_prefix(p->remoteAddressRanges[r].v)};
+    }
+    return;
+  }
+  for (unsigned l = 0; l < v->n_addressSpace; l++)
+    for (unsigned r = 0; r < t->n_remote_prefixes; r++)
+      if (t->n_selectors < GW_DP_MAX_SELECTORS)
+        t->selectors[t->n_selectors++] =
+            (GwSelector){ipv4_range_from_prefix(v->addressSpace[l].v),
+                         ipv4_range_from_prefix(t->remote_prefixes[r])};
+}
+
+static void add_prefix(GwDpTunnelConfig *t, Ipv4Prefix p)
+{
+  if (t->n_remote_prefixes < GW_DP_MAX_PREFIXES)
+    t->remote_prefixes[t->n_remote_prefixes++] = p;
+}
+
+GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const GwEnv *env,
+                          const GwGatewayOptions *opt, char **err)
+{
+  static const GwGatewayOptions none = {0};
+  if (!opt)
+    opt = &none;
+  const GwVirtualNetworkGateway *g = gw_config_find_gateway(cfg, name);
+  if (!g) {
+    *err = g_strdup_printf("no virtual network gateway '%s'", name);
+    return NULL;
+  }
+  if (gw_bool_or(g->activeActive, false)) {
+    *err = g_strdup_printf("gateway '%s': active-active is not modelled yet", name);
+    return NULL;
+  }
+  const GwVirtualNetwork *v = gw_config_find_vnet(cfg, g->virtualNetwork.v);
+  if (!v) {
+    *err = g_strdup_printf("gateway '%s': no virtual network '%s'", name,
+                           g->virtualNetwork.v ? g->virtualNetwork.v : "");
+    return NULL;
+  }
+  const GwSku *sku = gw_sku_find(g->sku.v, (GwGeneration)gw_enum_or(g->vpnGatewayGeneration, 0));
+  if (!sku) {
+    *err = g_strdup_printf("gateway '%s': unknown SKU '%s'", name, g->sku.v ? g->sku.v : "");
+    return NULL;
+  }
+  if (g->n_publicIpAddresses < 1 || !g->publicIpAddresses[0].set) {
+    *err = g_strdup_printf("gateway '%s' has no public IP address", name);
+    return NULL;
+  }
+  const GwSubnet *gs = NULL;
+  for (unsigned i = 0; i < v->n_subnets; i++)
+    if (str_is(v->subnets[i].name, "GatewaySubnet") && v->subnets[i].has_addressPrefix)
+      gs = &v->subnets[i];
+  if (!gs || gs->addressPrefix.v.len > 30) {
+    *err = g_strdup_printf("virtual network '%s' has no usable GatewaySubnet", v->name.v);
+    return NULL;
+  }
+  GwGateway *gw = g_new0(GwGateway, 1);
+  gw->sku = sku;
+  gw->public_ip = g->publicIpAddresses[opt->instance < g->n_publicIpAddresses ? opt->instance : 0].v;
+  /* facts 5: the A/S instance's address is the last usable address of GatewaySubnet */
+  gw->inside_ip.v = ipv4_prefix_last(gs->addressPrefix.v).v - 1;
+  char *node = g_strdup_printf("%s/%u", name, opt->instance);
+  GwDpConfig dc = {.node = node, .public_ip = gw->public_ip, .inside_ip = gw->inside_ip,
+                   .tunnel_mtu = opt->tunnel_mtu, .path_mtu = opt->path_mtu,
+                   .mss_clamp = opt->mss_clamp,
+                   .events = &gw_gateway_events};
+  for (unsigned i = 0; i < v->n_addressSpace && i < GW_DP_MAX_PREFIXES; i++)
+    dc.local_prefixes[dc.n_local_prefixes++] = v->addressSpace[i].v;
+  if (!opt->no_caps) {
+    /* facts 1.1 aggregate, shared by every tunnel of the instance; 1.3 per tunnel */
+    dc.aggregate_bps = sku->aggregate_bps;
+    memcpy(dc.tunnel_bps, sku->tunnel_bps, sizeof dc.tunnel_bps);
+    memcpy(dc.tunnel_pps, sku->tunnel_pps, sizeof dc.tunnel_pps);
+  }
+  gw->dp = gw_dp_new(&dc, env);
+  bool pb_gateway = gw_enum_or(g->vpnType, GW_VPN_ROUTE_BASED) == GW_VPN_POLICY_BASED;
+  for (unsigned i = 0; i < cfg->n_connections; i++) {
+    const GwConnection *c = &cfg->connections[i];
+    if (!str_is(c->virtualNetworkGateway1, name))
+      continue;
+    if (gw_enum_or(c->connectionProtocol, GW_IKEV2) == GW_IKEV1) {
+      refuse(env, node, c->name.v, "IKEv1 connections are not implemented yet");
+      continue;
+    }
+    GwDpTunnelConfig *t = g_new0(GwDpTunnelConfig, 1);
+    t->name = c->name.v;
+    if (gw_enum_or(c->connectionType, GW_CONN_IPSEC) == GW_CONN_VNET2VNET) {
+      const GwVirtualNetworkGateway *o = gw_config_find_gateway(cfg, c->virtualNetworkGateway2.v);
+      const GwVirtualNetwork *ov = o ? gw_config_find_vnet(cfg, o->virtualNetwork.v) : NULL;
+      if (!ov || o->n_publicIpAddresses < 1) {
+        refuse(env, node, c->name.v, "the other gateway or its network is missing");
+        g_free(t);
+        continue;
+      }
+      t->remote_public = o->publicIpAddresses[0].v;
+      for (unsigned k = 0; k < ov->n_addressSpace; k++)
+        add_prefix(t, ov->addressSpace[k].v);
+    } else {
+      const GwLocalNetworkGateway *l = gw_config_find_local(cfg, c->localNetworkGateway2.v);
+      if (!l || !l->gatewayIpAddress.set) {
+        refuse(env, node, c->name.v, "the local network gateway has no IP address");
+        g_free(t);
+        continue;
+      }
+      t->remote_public = l->gatewayIpAddress.v;
+      for (unsigned k = 0; k < l->n_addressPrefixes; k++)
+        add_prefix(t, l->addressPrefixes[k].v);
+      /* facts 5: with BGP the gateway adds a host route to the on-premises BGP peer
+       * over the tunnel */
+      if (gw_bool_or(c->enableBgp, false) && l->bgpSettings.bgpPeeringAddress.set)
+        add_prefix(t, ipv4_prefix_make(l->bgpSettings.bgpPeeringAddress.v, 32));
+    }
+    t->policy_based = pb_gateway || gw_bool_or(c->usePolicyBasedTrafficSelectors, false);
+    if (t->policy_based)
+      selectors(c, v, t);
+    gw_dp_tunnel_add(gw->dp, t);
+    g_free(t);
+  }
+  g_free(node);
+  return gw;
+}
+
+void gw_gateway_free(GwGateway *gw)
+{
+  if (!gw)
+    return;
+  gw_dp_free(gw->dp);
+  g_free(gw);
+}
+
+GwDp *gw_gateway_dp(GwGateway *gw)
+{
+  return gw->dp;
+}
+
+const GwSku *gw_gateway_sku(const GwGateway *gw)
+{
+  return gw->sku;
+}
+
+Ipv4Addr gw_gateway_public_ip(const GwGateway *gw)
+{
+  return gw->public_ip;
+}
+
+Ipv4Addr gw_gateway_inside_ip(const GwGateway *gw)
+{
+  return gw->inside_ip;
+}
+
+int gw_gateway_tunnel(const GwGateway *gw, const char *connection)
+{
+  return gw_dp_tunnel_find(gw->dp, connection);
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/* The Azure VPN gateway at run time: one object per gateway instance (active-standby in
+ * this issue), built from a GwVirtualNetworkGateway and its connections: the public IP,
+ * the GatewaySubnet address, one tunnel per connection (route-based, or selector-driven
+ * when the gateway is policy-based or the connection uses policy-based traffic
+ * selectors), the route table and the SKU's throughput caps, on the shared data plane
+ * (gw_dataplane.h). The IKE engine installs child SAs through gw_dp_sa_* on
+ * gw_gateway_dp(). */
+#pragma once
+
+#include "models/gateway/gw_config.h"
+#include "models/gateway/gw_dataplane.h"
+#include "models/gateway/gw_sku.h"
+
+/* The gateway's event types (dotted, "gw.*"). */
+extern const GwDpEventTypes gw_gateway_events;
+#define GW_EV_CONNECTION_REFUSED "gw.connection.refused"
+
+typedef struct {
+  unsigned instance;             /* 0: the active instance */
+  uint32_t tunnel_mtu, path_mtu; /* 0: the data plane's defaults (1400, 1500) */
+  bool no_caps;                  /* leave the SKU caps off (tests of other things) */
+  uint16_t mss_clamp;            /* 0: off (the documents do not say the gateway clamps) */
+} GwGatewayOptions;
+
+typedef struct GwGateway GwGateway;
+
+/* The gateway named 'name' of cfg (a validated configuration). NULL with *err (g_free)
+ * when it cannot run: unknown gateway, virtual network or SKU, no public IP, no
+ * GatewaySubnet, active-active (a later issue). Connections that cannot run yet (IKEv1)
+ * get no tunnel and a GW_EV_CONNECTION_REFUSED event. cfg is only read during the call. */
+GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const GwEnv *env,
+                          const GwGatewayOptions *opt, char **err);
+void gw_gateway_free(GwGateway *gw);
+
+GwDp *gw_gateway_dp(GwGateway *gw);
+const GwSku *gw_gateway_sku(const GwGateway *gw);
+Ipv4Addr gw_gateway_public_ip(const GwGateway *gw);
+/* The instance's GatewaySubnet address (facts 5: the last usable address for A/S). */
+Ipv4Addr gw_gateway_inside_ip(const GwGateway *gw);
+/* The tunnel of a connection, by the connection's name; -1 when it has none. */
+int gw_gateway_tunnel(const GwGateway *gw, const char *connection);
