@@ -131,7 +131,7 @@ RunEp *run_ep_new(Run *r, RunEpKind kind, const char *cfgname, const char *node_
   ep->name = g_strdup(node_name);
   ep->node = node;
   g_autofree char *label = g_strdup_printf("%s/esp-iv", node_name);
-  ep->drbg = drbg_new_stream(r->seed, label);
+  ep->drbg = run_drbg_new(r, label);
   ep->env = (GwEnv){
       .user = ep,
       .now = env_now,
