@@ -162,7 +162,7 @@ charon {
 charon {
   install_virtual_ip = no
   retransmit_tries = 2
-  retransmit_timeout = 1.0
+  retransmit_timeout = 0.5
   retransmit_base = 1.4
   plugins {
     vici {
@@ -174,10 +174,14 @@ charon {
     bypass-lan {
       load = no
     }
+    forecast {
+      load = no
+    }
   }
   filelog {
     log {
       path = $d/charon.log
+      flush_line = yes
       default = 1
       ike = 2
       time_format = %T
