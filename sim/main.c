@@ -28,7 +28,7 @@ static const Command commands[] = {
      "run in real time with a simulated node attached to a real interface",
      "not implemented yet: issue #11", cmd_live},
     {"list", "skus|policies|rules|checks [--format F]", "print a catalogue",
-     "'list checks' not implemented yet: issue #10", cmd_list},
+     NULL, cmd_list},
 };
 
 static void usage(FILE *out)
