@@ -168,7 +168,8 @@ bench: $(VPNSIM) $(BENCH_BIN)
 # ---- fuzzing (clang, libFuzzer + ASan + UBSan; objects in build/fuzz/) ----
 FB := build/fuzz
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer $(WARN) \
-               -fsanitize=fuzzer-no-link,address,undefined $(call pc,--cflags,$(C_PKGS))
+               -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+               $(call pc,--cflags,$(C_PKGS))
 FUZZ_LIB_O := $(addprefix $(FB)/,$(patsubst %.c,%.o,$(LIB_C)))
 FUZZ_BIN := $(addprefix $(FB)/,$(patsubst %.c,%,$(FUZZ_C)))
 
@@ -183,7 +184,7 @@ $(FB)/libvpnsim.a: $(FUZZ_LIB_O)
 
 $(FUZZ_BIN): %: %.o $(FB)/libvpnsim.a
 	$(call say,LINK,$@)
-	$(Q)clang++ -fsanitize=fuzzer,address,undefined $^ $(call pc,--libs,$(C_PKGS)) -lm -o $@
+	$(Q)clang++ -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $^ $(call pc,--libs,$(C_PKGS)) -lm -o $@
 
 fuzz: $(FUZZ_BIN)
 

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* vpnsim run: load a scenario and run it (for now: --dry-run loads it through the scenario
- * loader and prints the plan, or every located problem). */
+/* vpnsim run: load a scenario and run it (sim/runner.h), the report in the asked format
+ * on stdout and every output in the folder; --dry-run loads it and prints the plan. */
 #include "models/common/units.h"
 #include "sim/cli.h"
+#include "sim/report.h"
+#include "sim/runner.h"
 #include "sim/scenario.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 int cmd_run(int argc, char **argv)
 {
@@ -33,16 +36,18 @@ int cmd_run(int argc, char **argv)
   static const char *const formats[] = {"text", "tap", "junit", "json", NULL};
   if (format && !cli_check_format("run", format, formats))
     return VS_EXIT_INVALID;
+  ScnRunOptions ro = {0};
   if (seed_s) {
     char *end;
     errno = 0;
-    (void)g_ascii_strtoull(seed_s, &end, 10);
+    ro.seed = g_ascii_strtoull(seed_s, &end, 10);
+    ro.has_seed = true;
     if (!*seed_s || *end || errno || seed_s[0] == '-')
       return cli_usage_error("run", "--seed must be an integer from 0 to 2^64-1, not '%s'",
                              seed_s);
   }
-  int64_t until_ns;
-  if (until_s && !units_parse_duration(until_s, &until_ns))
+  int64_t until_ns = 0;
+  if (until_s && (!units_parse_duration(until_s, &until_ns) || until_ns <= 0))
     return cli_usage_error("run", "--until must be a duration such as 90s, 5m or 1h, not '%s'",
                            until_s);
 
@@ -74,6 +79,20 @@ int cmd_run(int argc, char **argv)
     printf("dry run: the scenario was loaded and not simulated\n");
     return VS_EXIT_PASS;
   }
-  return cli_not_implemented("run", "simulation comes with issue #9; --dry-run loads and "
-                                    "prints the scenario");
+  ro.has_until = until_s != NULL;
+  ro.until_ns = until_ns;
+  g_autofree char *dflt = g_build_filename("out", plan->name, NULL);
+  ro.out_dir = out ? out : dflt;
+  ro.progress = isatty(STDERR_FILENO);
+  g_autoptr(ScnResults) res = scn_run(plan, diags, &ro, &err);
+  if (!res) {
+    fprintf(stderr, "vpnsim run: %s: %s\n", plan->file, err->message);
+    return VS_EXIT_INTERNAL;
+  }
+  int64_t f = SCN_REPORT_TEXT;
+  if (format)
+    (void)name_parse(&scn_report_format_names, format, &f); /* checked above */
+  g_autofree char *text = scn_report_format(res, (ScnReportFormat)f);
+  fputs(text, stdout);
+  return scn_results_failed(res) ? VS_EXIT_FAIL : VS_EXIT_PASS;
 }

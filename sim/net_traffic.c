@@ -71,6 +71,8 @@ static void ping_send(NetWorld *w, void *user)
     p->st.tx_bytes += n;
   }
   wire_writer_clear(&mw);
+  if (p->cfg.observe)
+    p->cfg.observe(p->cfg.observe_user, false, seq, -1);
   if (p->next_seq < p->cfg.count)
     p->timer = net_schedule(w, p->cfg.interval_ns, ping_send, p);
 }
@@ -109,6 +111,8 @@ static void ping_rx(NetRawSocket *s, const uint8_t *m, size_t n, Ipv4Addr src, I
   p->st.rx_bytes += n;
   p->st.t_last_rx = now;
   stats_delay(&p->st, now - p->sent_at[seq]);
+  if (p->cfg.observe)
+    p->cfg.observe(p->cfg.observe_user, true, seq, now - p->sent_at[seq]);
 }
 
 NetPing *net_ping_new(NetNode *src, const NetPingConfig *cfg)

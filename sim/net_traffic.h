@@ -29,6 +29,11 @@ typedef struct {
   int64_t interval_ns;  /* between requests; 0 means 1 s */
   uint16_t size;        /* ICMP data bytes after the 8-byte header, >= 8; 0 means 56 */
   uint16_t ident;       /* the Identifier field; tell concurrent pingers apart */
+  /* Optional observer, for event logs: each echo request as it is sent (reply false,
+   * rtt_ns -1; whether or not the stack took it) and each intact first reply (reply true,
+   * its round trip). */
+  void (*observe)(void *user, bool reply, uint32_t seq, int64_t rtt_ns);
+  void *observe_user;
 } NetPingConfig;
 
 /* Starts now (the first request at the current simulated time). */

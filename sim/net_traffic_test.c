@@ -35,6 +35,22 @@ static void path_init(Path *p, uint64_t seed, const NetLinkConfig *c1, const Net
   g_assert_cmpint(net_route_default(p->h2, A("10.0.2.1"), net_link_dev(p->l2, 1), 0), ==, NET_OK);
 }
 
+/* What the ping observer saw: "s0 r0 s1 ..." with each reply's round trip checked. */
+typedef struct {
+  GString *seen;
+  int64_t rtt_sum;
+} PingSeen;
+
+static void ping_observe(void *user, bool reply, uint32_t seq, int64_t rtt_ns)
+{
+  PingSeen *ps = user;
+  g_string_append_printf(ps->seen, "%s%c%u", ps->seen->len ? " " : "", reply ? 'r' : 's', seq);
+  if (reply)
+    ps->rtt_sum += rtt_ns;
+  else
+    g_assert_cmpint(rtt_ns, ==, -1);
+}
+
 static void test_ping(void)
 {
   static const uint64_t drop[] = {4}; /* the link's 5th frame: request #2 (0-based) */
@@ -42,7 +58,9 @@ static void test_ping(void)
   NetLinkConfig c2 = {.rate_bps = 10000000, .delay_ns = 10000000};
   Path p;
   path_init(&p, 1, &c1, &c2);
-  NetPingConfig pc = {.dst = A("10.0.2.2"), .count = 5, .interval_ns = 100000000, .ident = 77};
+  PingSeen ps = {.seen = g_string_new(NULL)};
+  NetPingConfig pc = {.dst = A("10.0.2.2"), .count = 5, .interval_ns = 100000000, .ident = 77,
+                      .observe = ping_observe, .observe_user = &ps};
   NetPing *ping = net_ping_new(p.h1, &pc);
   g_assert_nonnull(ping);
   net_world_run_until(p.w, 2000000000);
@@ -57,6 +75,10 @@ static void test_ping(void)
   g_assert_cmpint(st->delay_min, ==, 4 * (10000000 + 68800));
   g_assert_cmpint(st->delay_max, ==, st->delay_min);
   g_assert_cmpint(st->delay_sum, ==, 4 * st->delay_min);
+  /* the observer saw every request and every reply but the lost request's, in order */
+  g_assert_cmpstr(ps.seen->str, ==, "s0 r0 s1 r1 s2 s3 r3 s4 r4");
+  g_assert_cmpint(ps.rtt_sum, ==, st->delay_sum);
+  g_string_free(ps.seen, TRUE);
   net_ping_free(ping);
 
   /* an unreachable destination: requests go, nothing comes back */

@@ -40,8 +40,8 @@ t "broken YAML: file:line:col, exit 2" 2 "broken.yaml:5:1: " -- "$vpnsim" run --
 printf -- '- just\n- a list\n' >"$tmp/list.yaml"
 t "a scenario that is not a mapping: exit 2" 2 'list.yaml:1:1: error GW-SCN-001: a scenario is a mapping' -- \
   "$vpnsim" run --dry-run "$tmp/list.yaml"
-t "run without --dry-run says it is not implemented yet, exit 3" 3 'not implemented yet.*issue #9' -- \
-  "$vpnsim" run "$top/scenarios/site-to-site/ikev2-default.yaml"
+t "run (not a dry run) of a broken scenario: nothing runs, exit 2" 2 "broken.yaml:5:1: " -- \
+  "$vpnsim" run --out "$tmp/out" "$tmp/broken.yaml"
 t "list needs a catalogue" 2 'say which catalogue' -- "$vpnsim" list
 t "list of an unknown catalogue" 2 "unknown catalogue 'routers'" -- "$vpnsim" list routers
 t "live needs --attach" 2 'missing --attach' -- "$vpnsim" live x.yaml

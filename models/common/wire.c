@@ -38,7 +38,8 @@ void wire_fail(WireReader *r, WireStatus s, const char *field, uint64_t seen, ui
     r->status = s == WIRE_OK ? WIRE_MALFORMED : s;
     r->diag = (WireDiag){.field = field, .offset = wire_offset(r), .seen = seen, .bound = bound};
   }
-  r->p += r->left;
+  if (r->left) /* no arithmetic on a NULL buffer: adding even 0 to NULL is undefined */
+    r->p += r->left;
   r->left = 0;
 }
 
@@ -52,8 +53,10 @@ static const uint8_t *take(WireReader *r, size_t n, const char *field)
     return NULL;
   }
   const uint8_t *p = r->p;
-  r->p += n;
-  r->left -= n;
+  if (n) {
+    r->p += n;
+    r->left -= n;
+  }
   return p;
 }
 
@@ -188,7 +191,7 @@ uint8_t *wire_writer_steal(WireWriter *w, size_t *len)
 /* Make room for n more bytes; the single place a write checks its bound. */
 static uint8_t *room(WireWriter *w, size_t n)
 {
-  if (w->failed)
+  if (w->failed || n == 0) /* nothing to write: no pointer arithmetic on a NULL buffer */
     return NULL;
   if (n > SIZE_MAX - w->len) {
     w->failed = true;

@@ -365,7 +365,7 @@ static void decode_transform(WireReader *r, Ikev2Transform *t, bool last_expecte
  *  | Proposal Num  |  Protocol ID  |    SPI Size   |Num  Transforms|
  *  ~                        SPI (variable)                         ~
  *  ~                        <Transforms>                           ~  */
-static void decode_sa(WireReader *r, Ikev2Sa *sa)
+static void decode_sa(WireReader *r, Ikev2Sa *sa, bool response)
 {
   if (wire_left(r) == 0) {
     /* RFC 7296 3.3: an SA payload holds one or more proposals */
@@ -395,8 +395,10 @@ static void decode_sa(WireReader *r, Ikev2Sa *sa)
     p->spi_size = wire_get_u8(&s, "SPI size");
     uint8_t n_tr = wire_get_u8(&s, "number of transforms");
     if (wire_ok(&s)) {
-      /* RFC 7296 3.3.1: the first proposal is number 1, each next one more */
-      if (p->num != sa->n_proposals)
+      /* RFC 7296 3.3.1: the first proposal is number 1, each next one more; but the
+       * accepted proposal (a response's only one) keeps the number it was offered with */
+      bool lone = response && sa->n_proposals == 1 && is_last && p->num != 0;
+      if (p->num != sa->n_proposals && !lone)
         wire_fail(&s, WIRE_MALFORMED, "proposal number", p->num, sa->n_proposals);
       else if (p->protocol < IKEV2_PROTO_IKE || p->protocol > IKEV2_PROTO_ESP)
         wire_fail(&s, WIRE_MALFORMED, "protocol id", p->protocol, IKEV2_PROTO_ESP);
@@ -602,10 +604,10 @@ static bool type_known(uint8_t t)
   return (t >= IKEV2_PL_SA && t <= IKEV2_PL_EAP) || t == IKEV2_PL_SKF;
 }
 
-static void decode_body(WireReader *r, Ikev2Payload *p, uint8_t next)
+static void decode_body(WireReader *r, Ikev2Payload *p, uint8_t next, bool response)
 {
   switch (p->type) {
-  case IKEV2_PL_SA: decode_sa(r, &p->u.sa); break;
+  case IKEV2_PL_SA: decode_sa(r, &p->u.sa, response); break;
   case IKEV2_PL_KE: decode_ke(r, &p->u.ke); break;
   case IKEV2_PL_IDI:
   case IKEV2_PL_IDR: decode_id(r, &p->u.id); break;
@@ -671,7 +673,7 @@ static WireStatus decode_chain(WireReader *r, Ikev2Message *m, uint8_t first, Ik
     }
     Ikev2Payload *p = ikev2_message_add(m, type);
     p->critical = crit;
-    decode_body(&s, p, next);
+    decode_body(&s, p, next, (m->hdr.flags & IKEV2_FLAG_RESPONSE) != 0);
     if (type == IKEV2_PL_SK || type == IKEV2_PL_SKF) {
       wire_sub_end(r, &s, "payload length");
       /* RFC 7296 3.14 / RFC 7383 2.5: SK and SKF are the last payload */

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* IKEv2 proposal construction and selection (RFC 7296 2.7, 3.3): SA payloads from the
+ * configured ordered lists, the responder's choice (the first initiator proposal it
+ * supports) and the initiator's check that the answer is one it offered. */
+#pragma once
+
+#include "models/ike/ikev2_codec.h"
+#include "models/ike/ikev2_sa.h"
+
+/* What a selection agreed on. For a child SA, spi is the proposer's SPI and dh the PFS
+ * group (0: none). */
+typedef struct {
+  uint8_t num;
+  uint16_t encr, key_bits, integ, prf, dh;
+  bool esn;
+  uint32_t spi;
+} Ikev2Chosen;
+
+/* Fill an SA payload with the IKE proposals (num 1, 2, ...), SPI empty (IKE_SA_INIT) or
+ * the 8-octet spi when spi != 0 (IKE SA rekey, RFC 7296 1.3.2). */
+void ikev2_proposals_add_ike(Ikev2Sa *sa, const IkeProposalCfg *p, size_t n, uint64_t spi);
+/* Fill an SA payload with the ESP proposals and our inbound SPI; dh != 0 adds that DH
+ * transform to every proposal (PFS in CREATE_CHILD_SA). */
+void ikev2_proposals_add_esp(Ikev2Sa *sa, const ChildProposalCfg *p, size_t n, uint32_t spi,
+                             uint16_t dh);
+/* The responder's choice among the initiator's proposals for the IKE SA (RFC 7296 2.7:
+ * the first proposal it supports, with our preference among equals). False:
+ * NO_PROPOSAL_CHOSEN. */
+bool ikev2_select_ike(const Ikev2Sa *offer, const IkeProposalCfg *cfg, size_t n, Ikev2Chosen *out);
+/* The same for ESP; 'dh' is our PFS group (0: none) and must match the offer's DH
+ * transform exactly (absent when 0). */
+bool ikev2_select_esp(const Ikev2Sa *offer, const ChildProposalCfg *cfg, size_t n, uint16_t dh,
+                      Ikev2Chosen *out);
+/* The single chosen proposal of a response: one proposal with one transform of each type,
+ * matching something we offered. */
+bool ikev2_accept_ike(const Ikev2Sa *answer, const IkeProposalCfg *cfg, size_t n, Ikev2Chosen *out);
+bool ikev2_accept_esp(const Ikev2Sa *answer, const ChildProposalCfg *cfg, size_t n, uint16_t dh,
+                      Ikev2Chosen *out);
+/* Write the chosen proposal back as a one-proposal SA payload (the responder's answer). */
+void ikev2_chosen_add(Ikev2Sa *sa, const Ikev2Chosen *c, uint8_t protocol, const uint8_t *spi,
+                      uint8_t spi_size);

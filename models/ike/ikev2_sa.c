@@ -1,0 +1,934 @@
+/* SPDX-License-Identifier: MIT */
+/* The IKEv2 engine's core: connections, IKE SA lifecycle and states, message IDs with
+ * window size 1 (RFC 7296 2.3), retransmission with back-off and duplicate-request
+ * answers (2.1), SK protection and RFC 7383 fragments on the way out and in, the timer,
+ * dead peer detection (2.4), NAT traversal ports (2.23) and the task queue. */
+#include "models/ike/ikev2_sa_private.h"
+
+#include "models/ike/ike_keytable.h"
+#include "models/ike/ikev2_rules.h"
+
+#include <string.h>
+
+NAME_TABLE(ike_sa_state_names, "IKE SA state", {IKE_SA_CREATED, "CREATED"},
+           {IKE_SA_INIT_SENT, "INIT_SENT"}, {IKE_SA_INIT_DONE, "INIT_DONE"},
+           {IKE_SA_AUTH_SENT, "AUTH_SENT"}, {IKE_SA_ESTABLISHED, "ESTABLISHED"},
+           {IKE_SA_REKEYING, "REKEYING"}, {IKE_SA_REKEYED, "REKEYED"},
+           {IKE_SA_DELETING, "DELETING"}, {IKE_SA_DELETED, "DELETED"},
+           {IKE_SA_FAILED, "FAILED"});
+NAME_TABLE(ike_child_state_names, "child SA state", {IKE_CHILD_CREATING, "CREATING"},
+           {IKE_CHILD_INSTALLED, "INSTALLED"}, {IKE_CHILD_REKEYING, "REKEYING"},
+           {IKE_CHILD_REKEYED, "REKEYED"}, {IKE_CHILD_DELETING, "DELETING"},
+           {IKE_CHILD_DELETED, "DELETED"});
+NAME_TABLE(ike_start_policy_names, "IKE start policy", {IKE_START_INITIATE, "initiate"},
+           {IKE_START_RESPOND, "respond"}, {IKE_START_ON_TRAFFIC, "on-traffic"});
+NAME_TABLE(ike_dpd_action_names, "DPD action", {IKE_DPD_CLEAR, "clear"},
+           {IKE_DPD_RESTART, "restart"});
+
+#define IKE_PORT 500u
+#define NATT_PORT 4500u
+
+void ike_config_defaults(IkeConfig *c)
+{
+  memset(c, 0, sizeof *c);
+  c->local_port = c->remote_port = IKE_PORT;
+  c->ike_lifetime_s = 28800;
+  c->child_lifetime_s = 27000;
+  c->child_lifetime_kb = 102400000;
+  c->rekey_margin_s = 540;
+  c->rekey_jitter_s = 60;
+  c->dpd_interval_s = 0;
+  c->dpd_timeout_s = 45;
+  c->retrans_base_ms = 500;
+  c->retrans_tries = 4;
+  c->half_open_s = 30;
+  c->keepalive_s = 20;
+  c->natt = true;
+  c->initial_contact = true;
+}
+
+/* ---- small helpers ---- */
+
+int64_t ike_now(const IkeSa *sa)
+{
+  return sa->conn->env.now(sa->conn->env.user);
+}
+
+static int64_t conn_now(const Ikev2Conn *c)
+{
+  return c->env.now(c->env.user);
+}
+
+uint16_t ike_default_dh(const Ikev2Conn *c)
+{
+  return c->cfg.n_ike ? c->cfg.ike[0].dh : 0;
+}
+
+static void sa_name(IkeSa *sa)
+{
+  g_snprintf(sa->name, sizeof sa->name, "%016" G_GINT64_MODIFIER "x_%016" G_GINT64_MODIFIER "x",
+             sa->spi_i, sa->spi_r);
+}
+
+static VsEvent sa_event(const IkeSa *sa, const char *type)
+{
+  VsEvent ev = vs_event(ike_now(sa), sa->conn->cfg.name, type);
+  vs_event_hex(&ev, "spi_i", sa->spi_i);
+  vs_event_hex(&ev, "spi_r", sa->spi_r);
+  return ev;
+}
+
+static void emit(const IkeSa *sa, VsEvent *ev)
+{
+  char peer[IPV4_ADDR_STRLEN];
+  vs_event_str(ev, "peer", ipv4_addr_format(sa->conn->cfg.remote_addr, peer));
+  vs_event_emit(&sa->conn->env.events, ev);
+}
+
+void ike_sa_emit(const IkeSa *sa, const char *type, const char *key, const char *val)
+{
+  VsEvent ev = sa_event(sa, type);
+  if (key)
+    vs_event_str(&ev, key, val);
+  emit(sa, &ev);
+}
+
+void ike_sa_emit_notify(const IkeSa *sa, uint16_t type, const char *exchange)
+{
+  char b[NAME_BUFSZ];
+  VsEvent ev = sa_event(sa, IKE_EV_NOTIFY_RX);
+  vs_event_str(&ev, "exchange", exchange);
+  vs_event_str(&ev, "notify", name_fmt(&ikev2_notify_names, type, b));
+  emit(sa, &ev);
+}
+
+void ike_sa_set_state(IkeSa *sa, IkeSaState s, const char *reason)
+{
+  if (sa->state == s)
+    return;
+  char a[NAME_BUFSZ], b[NAME_BUFSZ];
+  VsEvent ev = sa_event(sa, IKE_EV_SA_STATE);
+  vs_event_str(&ev, "old_state", name_fmt(&ike_sa_state_names, sa->state, a));
+  vs_event_str(&ev, "new_state", name_fmt(&ike_sa_state_names, s, b));
+  vs_event_str(&ev, "reason", reason);
+  vs_event_bool(&ev, "initiator", sa->initiator);
+  sa->state = s;
+  emit(sa, &ev);
+}
+
+Ikev2Task *ike_task_new(Ikev2TaskKind kind)
+{
+  static const Ikev2TaskOps *const ops[] = {
+      [TASK_IKE_INIT] = &ike_task_init_ops,       [TASK_IKE_AUTH] = &ike_task_auth_ops,
+      [TASK_CHILD_CREATE] = &ike_task_child_ops,  [TASK_CHILD_REKEY] = &ike_task_child_rekey_ops,
+      [TASK_IKE_REKEY] = &ike_task_ike_rekey_ops, [TASK_CHILD_DELETE] = &ike_task_delete_ops,
+      [TASK_IKE_DELETE] = &ike_task_delete_ops,   [TASK_DPD] = &ike_task_dpd_ops,
+  };
+  Ikev2Task *t = g_new0(Ikev2Task, 1);
+  t->kind = kind;
+  t->ops = ops[kind];
+  t->deadline = NEVER;
+  return t;
+}
+
+void ike_task_free(Ikev2Task *t)
+{
+  if (!t)
+    return;
+  ike_dh_free(t->dh);
+  ike_wipe(t->nonce, sizeof t->nonce);
+  g_free(t);
+}
+
+static void packets_clear(GPtrArray **a)
+{
+  if (*a)
+    g_ptr_array_unref(*a);
+  *a = NULL;
+}
+
+IkeSa *ike_sa_new(Ikev2Conn *c, bool initiator)
+{
+  IkeSa *sa = g_new0(IkeSa, 1);
+  sa->conn = c;
+  sa->initiator = initiator;
+  sa->state = IKE_SA_CREATED;
+  g_queue_init(&sa->tasks);
+  sa->children = g_ptr_array_new_with_free_func(g_free);
+  sa->raddr = c->cfg.remote_addr;
+  sa->lport = c->cfg.local_port;
+  sa->rport = c->cfg.remote_port;
+  sa->half_open_at = sa->rekey_at = sa->dpd_at = sa->keepalive_at = sa->retrans_at = NEVER;
+  sa->last_rx = conn_now(c);
+  /* RFC 7296 2.6: SPIs are random, never zero */
+  do {
+    uint64_t spi = drbg_u64(c->env.rng);
+    if (initiator)
+      sa->spi_i = spi;
+    else
+      sa->spi_r = spi;
+  } while ((initiator ? sa->spi_i : sa->spi_r) == 0);
+  sa_name(sa);
+  g_ptr_array_add(c->sas, sa);
+  return sa;
+}
+
+static void sa_free(IkeSa *sa)
+{
+  Ikev2Task *t;
+  while ((t = g_queue_pop_head(&sa->tasks)))
+    ike_task_free(t);
+  ike_task_free(sa->active);
+  ike_keys_free(sa->keys);
+  ike_wipe(sa->ni, sizeof sa->ni);
+  ike_wipe(sa->nr, sizeof sa->nr);
+  if (sa->init_req)
+    g_bytes_unref(sa->init_req);
+  if (sa->init_resp)
+    g_bytes_unref(sa->init_resp);
+  packets_clear(&sa->req_pkts);
+  packets_clear(&sa->resp_pkts);
+  ikev2_frag_set_free(sa->frags);
+  g_ptr_array_unref(sa->children);
+  g_free(sa);
+}
+
+void ike_sa_destroy(IkeSa *sa, const char *reason)
+{
+  Ikev2Conn *c = sa->conn;
+  while (sa->children->len)
+    ike_child_remove(sa, g_ptr_array_index(sa->children, sa->children->len - 1), reason);
+  IkeSaState final = sa->state == IKE_SA_ESTABLISHED || sa->state == IKE_SA_REKEYED ||
+                             sa->state == IKE_SA_DELETING || sa->state == IKE_SA_REKEYING
+                         ? IKE_SA_DELETED
+                         : IKE_SA_FAILED;
+  if (sa->state != IKE_SA_FAILED)
+    ike_sa_set_state(sa, final, reason);
+  ike_sa_emit(sa, final == IKE_SA_DELETED ? IKE_EV_SA_DELETED : IKE_EV_SA_FAILED, "reason",
+              reason);
+  /* a collision partner that points at this SA forgets it */
+  for (guint i = 0; i < c->sas->len; i++) {
+    IkeSa *o = g_ptr_array_index(c->sas, i);
+    if (o->active && o->active->coll_sa == sa)
+      o->active->coll_sa = NULL;
+  }
+  if (c->current == sa)
+    c->current = NULL;
+  g_ptr_array_remove(c->sas, sa);
+  sa_free(sa);
+}
+
+/* ---- the timer ---- */
+
+static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
+void ike_conn_reschedule(Ikev2Conn *c)
+{
+  int64_t at = NEVER;
+  for (guint i = 0; i < c->sas->len; i++) {
+    IkeSa *sa = g_ptr_array_index(c->sas, i);
+    at = min64(at, sa->retrans_at);
+    at = min64(at, sa->half_open_at);
+    at = min64(at, sa->rekey_at);
+    at = min64(at, sa->dpd_at);
+    at = min64(at, sa->keepalive_at);
+    if (sa->active)
+      at = min64(at, sa->active->deadline);
+    for (guint j = 0; j < sa->children->len; j++) {
+      IkeChild *ch = g_ptr_array_index(sa->children, j);
+      at = min64(at, ch->rekey_at);
+      at = min64(at, ch->expire_at);
+    }
+  }
+  if (at == c->armed)
+    return;
+  c->armed = at;
+  if (at == NEVER) {
+    if (c->env.timer_cancel)
+      c->env.timer_cancel(c->env.user);
+  } else if (c->env.timer_schedule) {
+    c->env.timer_schedule(c->env.user, at);
+  }
+}
+
+/* ---- sending ---- */
+
+static void send_raw(IkeSa *sa, const uint8_t *b, size_t n)
+{
+  Ikev2Conn *c = sa->conn;
+  if (sa->lport == NATT_PORT) {
+    /* RFC 3948 2.2 / RFC 7296 2.23: IKE on 4500 starts with the non-ESP marker */
+    g_autofree uint8_t *m = g_malloc(n + 4);
+    memset(m, 0, 4);
+    memcpy(m + 4, b, n);
+    c->env.send(c->env.user, c->cfg.local_addr, sa->lport, sa->raddr, sa->rport, m, n + 4);
+  } else {
+    c->env.send(c->env.user, c->cfg.local_addr, sa->lport, sa->raddr, sa->rport, b, n);
+  }
+}
+
+static void send_packets(IkeSa *sa, GPtrArray *pk)
+{
+  for (guint i = 0; i < pk->len; i++) {
+    gsize n;
+    const uint8_t *b = g_bytes_get_data(g_ptr_array_index(pk, i), &n);
+    send_raw(sa, b, n);
+  }
+}
+
+/* Encode m: IKE_SA_INIT in clear, everything else in SK, or over SKF fragments when the
+ * peer supports them and the message is larger than the threshold (RFC 7383 2.5). */
+static GPtrArray *encode_msg(IkeSa *sa, const Ikev2Message *m)
+{
+  GPtrArray *pk = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+  if (m->hdr.exchange == IKEV2_IKE_SA_INIT) {
+    WireWriter w;
+    wire_writer_init(&w);
+    if (!ikev2_message_encode(m, &w)) {
+      wire_writer_clear(&w);
+      g_ptr_array_unref(pk);
+      return NULL;
+    }
+    size_t n;
+    uint8_t *b = wire_writer_steal(&w, &n);
+    g_ptr_array_add(pk, g_bytes_new_take(b, n));
+    return pk;
+  }
+  IkeSkDir d = ike_keys_dir(sa->keys, sa->initiator);
+  uint8_t *b = NULL;
+  size_t n = 0;
+  if (!ikev2_sk_protect(m, &d, sa->conn->env.rng, &b, &n)) {
+    g_ptr_array_unref(pk);
+    return NULL;
+  }
+  size_t thr = sa->conn->cfg.frag_threshold;
+  /* RFC 7383 2.5.1: only after IKE_SA_INIT, only when both announced support */
+  if (thr && sa->peer_frag && n > thr) {
+    GPtrArray *f = ikev2_sk_protect_fragments(m, &d, sa->conn->env.rng, thr);
+    if (f) {
+      g_free(b);
+      g_ptr_array_unref(pk);
+      return f;
+    }
+  }
+  g_ptr_array_add(pk, g_bytes_new_take(b, n));
+  return pk;
+}
+
+static int64_t backoff(const IkeSa *sa, unsigned n)
+{
+  return (int64_t)sa->conn->cfg.retrans_base_ms * NS_PER_MS * ((int64_t)1 << (n > 20 ? 20 : n));
+}
+
+/* Start the next queued task if no request is outstanding (window size 1). */
+static void sa_run(IkeSa *sa)
+{
+  while (!sa->active && !g_queue_is_empty(&sa->tasks)) {
+    Ikev2Task *t = g_queue_pop_head(&sa->tasks);
+    uint8_t flags = sa->initiator ? IKEV2_FLAG_INITIATOR : 0;
+    g_autoptr(Ikev2Message) m =
+        ikev2_message_new(t->ops->exchange, flags, sa->spi_i, sa->spi_r, sa->msg_out);
+    if (!t->ops->build_i(sa, t, m)) {
+      ike_task_free(t);
+      continue;
+    }
+    /* the builder may have changed the SPIs (IKE_SA_INIT) */
+    m->hdr.spi_i = sa->spi_i;
+    m->hdr.spi_r = sa->spi_r;
+    m->hdr.msg_id = sa->msg_out;
+    GPtrArray *pk = encode_msg(sa, m);
+    if (!pk) {
+      ike_task_free(t);
+      continue;
+    }
+    if (t->ops->exchange == IKEV2_IKE_SA_INIT) {
+      if (sa->init_req)
+        g_bytes_unref(sa->init_req);
+      sa->init_req = g_bytes_ref(g_ptr_array_index(pk, 0));
+    }
+    sa->active = t;
+    packets_clear(&sa->req_pkts);
+    sa->req_pkts = pk;
+    sa->retrans_n = 0;
+    sa->retrans_at = min64(ike_now(sa) + backoff(sa, 0), t->deadline);
+    send_packets(sa, pk);
+  }
+  ike_conn_reschedule(sa->conn);
+}
+
+void ike_sa_queue(IkeSa *sa, Ikev2Task *t)
+{
+  g_queue_push_tail(&sa->tasks, t);
+  sa_run(sa);
+}
+
+static void send_response(IkeSa *sa, const Ikev2Message *m)
+{
+  GPtrArray *pk = encode_msg(sa, m);
+  if (!pk)
+    return;
+  packets_clear(&sa->resp_pkts);
+  sa->resp_pkts = pk;
+  if (m->hdr.exchange == IKEV2_IKE_SA_INIT) {
+    if (sa->init_resp)
+      g_bytes_unref(sa->init_resp);
+    sa->init_resp = g_bytes_ref(g_ptr_array_index(pk, 0));
+  }
+  send_packets(sa, pk);
+}
+
+void ike_conn_set_current(Ikev2Conn *c, IkeSa *sa)
+{
+  c->current = sa;
+}
+
+void ike_sa_established(IkeSa *sa)
+{
+  Ikev2Conn *c = sa->conn;
+  int64_t now = ike_now(sa);
+  ike_sa_set_state(sa, IKE_SA_ESTABLISHED, "authenticated");
+  sa->half_open_at = NEVER;
+  if (c->cfg.ike_lifetime_s) {
+    /* rekey ahead of expiry: lifetime - margin - jitter, jitter drawn from the DRBG */
+    int64_t life = (int64_t)c->cfg.ike_lifetime_s * NS_PER_S;
+    int64_t margin = (int64_t)c->cfg.rekey_margin_s * NS_PER_S;
+    int64_t jit = (int64_t)drbg_uniform(c->env.rng, (uint64_t)c->cfg.rekey_jitter_s * NS_PER_S + 1);
+    int64_t at = life - margin - jit;
+    sa->rekey_at = now + (at > 0 ? at : life / 2);
+  }
+  if (c->cfg.dpd_interval_s)
+    sa->dpd_at = now + (int64_t)c->cfg.dpd_interval_s * NS_PER_S;
+  if (sa->nat_local)
+    sa->keepalive_at = now + (int64_t)(c->cfg.keepalive_s ? c->cfg.keepalive_s : 20) * NS_PER_S;
+  char e[NAME_BUFSZ], i[NAME_BUFSZ], p[NAME_BUFSZ], d[NAME_BUFSZ];
+  VsEvent ev = sa_event(sa, IKE_EV_SA_ESTABLISHED);
+  vs_event_bool(&ev, "initiator", sa->initiator);
+  vs_event_str(&ev, "encr", name_fmt(&ike_encr_names, sa->suite.encr, e));
+  vs_event_uint(&ev, "key_bits", sa->suite.key_bits);
+  vs_event_str(&ev, "integ", name_fmt(&ike_integ_names, sa->suite.integ, i));
+  vs_event_str(&ev, "prf", name_fmt(&ike_prf_names, sa->suite.prf, p));
+  vs_event_str(&ev, "dh", name_fmt(&ike_dh_names, sa->suite.dh, d));
+  vs_event_bool(&ev, "nat", sa->nat_local || sa->nat_remote);
+  emit(sa, &ev);
+  if (c->env.keytable_row) {
+    g_autofree char *row = ike_keytable_row(sa->spi_i, sa->spi_r, sa->keys);
+    if (row) {
+      c->env.keytable_row(c->env.user, row);
+      ike_wipe(row, strlen(row));
+    }
+  }
+}
+
+/* ---- receiving ---- */
+
+static IkeSa *find_sa(Ikev2Conn *c, uint64_t spi_i, uint64_t spi_r)
+{
+  for (guint i = 0; i < c->sas->len; i++) {
+    IkeSa *sa = g_ptr_array_index(c->sas, i);
+    if (sa->spi_i == spi_i && (sa->spi_r == spi_r || (sa->initiator && sa->spi_r == 0)))
+      return sa;
+  }
+  return NULL;
+}
+
+static void drop(Ikev2Conn *c, IkeSa *sa, const char *why)
+{
+  VsEvent ev = vs_event(conn_now(c), c->cfg.name, IKE_EV_DROP);
+  if (sa) {
+    vs_event_hex(&ev, "spi_i", sa->spi_i);
+    vs_event_hex(&ev, "spi_r", sa->spi_r);
+  }
+  vs_event_str(&ev, "reason", why);
+  vs_event_emit(&c->env.events, &ev);
+}
+
+/* Decrypt (or reassemble) a protected message. NULL when not (yet) complete or bad. */
+static Ikev2Message *open_msg(IkeSa *sa, const Ikev2Header *h, const uint8_t *b, size_t n,
+                              Ikev2Diag *d, bool *pending)
+{
+  *pending = false;
+  if (!sa->keys)
+    return NULL;
+  IkeSkDir rx = ike_keys_dir(sa->keys, !sa->initiator);
+  Ikev2Message *m = NULL;
+  if (h->next_payload == IKEV2_PL_SKF) {
+    bool resp = (h->flags & IKEV2_FLAG_RESPONSE) != 0;
+    if (!sa->frags || sa->frags_msg != h->msg_id || sa->frags_resp != resp) {
+      ikev2_frag_set_free(sa->frags);
+      sa->frags = ikev2_frag_set_new();
+      sa->frags_msg = h->msg_id;
+      sa->frags_resp = resp;
+    }
+    if (ikev2_frag_set_add(sa->frags, b, n, &rx, d) != WIRE_OK)
+      return NULL;
+    if (!ikev2_frag_set_complete(sa->frags)) {
+      *pending = true;
+      return NULL;
+    }
+    WireStatus s = ikev2_frag_set_finish(sa->frags, &m, d);
+    ikev2_frag_set_free(sa->frags);
+    sa->frags = NULL;
+    return s == WIRE_OK ? m : NULL;
+  }
+  if (ikev2_sk_unprotect(b, n, &rx, &m, d) != WIRE_OK)
+    return NULL;
+  return m;
+}
+
+static void handle_request(IkeSa *sa, const Ikev2Message *req)
+{
+  uint8_t flags = IKEV2_FLAG_RESPONSE | (sa->initiator ? IKEV2_FLAG_INITIATOR : 0);
+  g_autoptr(Ikev2Message) resp =
+      ikev2_message_new(req->hdr.exchange, flags, sa->spi_i, sa->spi_r, req->hdr.msg_id);
+  switch (req->hdr.exchange) {
+  case IKEV2_IKE_SA_INIT: ike_init_respond(sa, req, resp); break;
+  case IKEV2_IKE_AUTH: ike_auth_respond(sa, req, resp); break;
+  case IKEV2_CREATE_CHILD_SA: ike_child_respond(sa, req, resp); break;
+  case IKEV2_INFORMATIONAL: ike_info_respond(sa, req, resp); break;
+  default: return;
+  }
+  resp->hdr.spi_i = sa->spi_i;
+  resp->hdr.spi_r = sa->spi_r;
+  sa->msg_in = req->hdr.msg_id + 1;
+  send_response(sa, resp);
+}
+
+static bool sa_alive(Ikev2Conn *c, IkeSa *sa)
+{
+  for (guint i = 0; i < c->sas->len; i++)
+    if (g_ptr_array_index(c->sas, i) == sa)
+      return true;
+  return false;
+}
+
+/* After a task: remove SAs that a task marked for removal, run the queue. */
+static void after(Ikev2Conn *c, IkeSa *sa)
+{
+  if (sa_alive(c, sa)) {
+    if (sa->state == IKE_SA_DELETED || sa->state == IKE_SA_FAILED)
+      ike_sa_destroy(sa, sa->state == IKE_SA_DELETED ? "deleted" : "failed");
+    else
+      sa_run(sa);
+  }
+  ike_conn_reschedule(c);
+}
+
+void ikev2_conn_rx(Ikev2Conn *c, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+                   const uint8_t *data, size_t len)
+{
+  if (dport == NATT_PORT) {
+    /* RFC 3948 2.3: a keepalive is one octet 0xFF; 2.2: IKE follows four zero octets */
+    if (len == 1 && data[0] == 0xff)
+      return;
+    if (len < 4 || memcmp(data, "\0\0\0\0", 4) != 0)
+      return; /* ESP: not ours */
+    data += 4, len -= 4;
+  }
+  Ikev2Header h;
+  Ikev2Diag d;
+  if (ikev2_header_decode(data, len, &h, &d) != WIRE_OK) {
+    drop(c, NULL, "header");
+    return;
+  }
+  c->rx_src = src, c->rx_sport = sport, c->rx_dst = dst, c->rx_dport = dport;
+  c->rx_raw = data, c->rx_len = len;
+  bool response = (h.flags & IKEV2_FLAG_RESPONSE) != 0;
+  IkeSa *sa = NULL;
+  if (h.exchange == IKEV2_IKE_SA_INIT && !response && h.spi_r == 0) {
+    for (guint i = 0; i < c->sas->len && !sa; i++) {
+      IkeSa *o = g_ptr_array_index(c->sas, i);
+      if (!o->initiator && o->spi_i == h.spi_i && o->init_req)
+        sa = o;
+    }
+    if (sa) {
+      /* RFC 7296 2.1: a retransmitted IKE_SA_INIT request gets the same response */
+      gsize n;
+      const uint8_t *b = g_bytes_get_data(sa->init_req, &n);
+      if (n == len && memcmp(b, data, n) == 0 && sa->resp_pkts)
+        send_packets(sa, sa->resp_pkts);
+      return;
+    }
+    /* every start policy answers: it only decides who may initiate */
+    sa = ike_sa_new(c, false);
+    sa->spi_i = h.spi_i;
+    sa->raddr = src;
+    sa->rport = sport;
+    sa->lport = dport;
+    sa->init_req = g_bytes_new(data, len);
+    sa_name(sa);
+    sa->half_open_at =
+        conn_now(c) + (int64_t)(c->cfg.half_open_s ? c->cfg.half_open_s : 30) * NS_PER_S;
+  } else {
+    sa = find_sa(c, h.spi_i, h.spi_r);
+  }
+  if (!sa) {
+    drop(c, NULL, "unknown SPI");
+    return;
+  }
+  if (response) {
+    /* RFC 7296 2.3: a response must answer our outstanding request */
+    if (!sa->active || h.msg_id != sa->msg_out || h.exchange != sa->active->ops->exchange) {
+      drop(c, sa, "unexpected response");
+      return;
+    }
+  } else if (h.exchange != IKEV2_IKE_SA_INIT) {
+    if (h.msg_id + 1 == sa->msg_in && sa->resp_pkts) {
+      /* RFC 7296 2.1: a retransmitted request gets the stored response again (a fragment
+       * of it: the whole response only once the first fragment is seen) */
+      bool first = h.next_payload != IKEV2_PL_SKF || len < 36 || wire_load_be16(data + 32) == 1;
+      if (first)
+        send_packets(sa, sa->resp_pkts);
+      return;
+    }
+    if (h.msg_id != sa->msg_in) {
+      drop(c, sa, "message id outside the window");
+      return;
+    }
+  }
+  g_autoptr(Ikev2Message) m = NULL;
+  if (h.exchange == IKEV2_IKE_SA_INIT) {
+    if (ikev2_message_decode(data, len, &m, &d) != WIRE_OK) {
+      drop(c, sa, "malformed IKE_SA_INIT");
+      if (!response)
+        ike_sa_destroy(sa, "malformed IKE_SA_INIT");
+      return;
+    }
+  } else {
+    bool pending;
+    m = open_msg(sa, &h, data, len, &d, &pending);
+    if (!m) {
+      if (!pending)
+        drop(c, sa, d.action == IKEV2_ACT_DROP ? "integrity check failed" : "malformed");
+      return;
+    }
+  }
+  if (ikev2_rules_check(m, &d) != IKEV2_ACT_ACCEPT) {
+    drop(c, sa, d.diag.field ? d.diag.field : "payload rules");
+    if (!response && h.exchange == IKEV2_IKE_SA_INIT)
+      ike_sa_destroy(sa, "payload rules");
+    return;
+  }
+  /* RFC 7296 2.4: any authenticated message is proof of liveness */
+  sa->last_rx = conn_now(c);
+  if (c->cfg.dpd_interval_s && sa->state == IKE_SA_ESTABLISHED)
+    sa->dpd_at = sa->last_rx + (int64_t)c->cfg.dpd_interval_s * NS_PER_S;
+  if (response) {
+    Ikev2Task *t = sa->active;
+    sa->active = NULL;
+    packets_clear(&sa->req_pkts);
+    sa->retrans_at = NEVER;
+    sa->msg_out++;
+    t->ops->process_i(sa, t, m);
+    ike_task_free(t);
+  } else {
+    /* RFC 7296 2.23: answer where the request came from (a NAT may have moved it) */
+    sa->raddr = src;
+    sa->rport = sport;
+    sa->lport = dport;
+    handle_request(sa, m);
+  }
+  after(c, sa);
+}
+
+/* ---- timers ---- */
+
+static void give_up(IkeSa *sa, bool dpd)
+{
+  Ikev2Conn *c = sa->conn;
+  VsEvent ev = sa_event(sa, dpd ? IKE_EV_DPD_DEAD : IKE_EV_GIVE_UP);
+  char b[NAME_BUFSZ];
+  vs_event_str(&ev, "exchange",
+               name_fmt(&ikev2_exchange_names, sa->active ? sa->active->ops->exchange : 0, b));
+  vs_event_uint(&ev, "retransmissions", sa->retrans_n);
+  emit(sa, &ev);
+  bool established = sa->state >= IKE_SA_ESTABLISHED;
+  ike_sa_destroy(sa, dpd ? "peer dead (DPD)" : "retransmissions exhausted");
+  if (established && c->cfg.dpd_action == IKE_DPD_RESTART && !c->current)
+    ikev2_conn_acquire(c);
+}
+
+static void sa_timeout(IkeSa *sa, int64_t now)
+{
+  Ikev2Conn *c = sa->conn;
+  if (sa->active && now >= sa->active->deadline) {
+    give_up(sa, sa->active->kind == TASK_DPD);
+    return;
+  }
+  if (now >= sa->retrans_at && sa->active) {
+    if (sa->retrans_n >= c->cfg.retrans_tries) {
+      give_up(sa, sa->active->kind == TASK_DPD);
+      return;
+    }
+    sa->retrans_n++;
+    sa->retrans_at = min64(now + backoff(sa, sa->retrans_n), sa->active->deadline);
+    char b[NAME_BUFSZ];
+    VsEvent ev = sa_event(sa, IKE_EV_RETRANSMIT);
+    vs_event_str(&ev, "exchange", name_fmt(&ikev2_exchange_names, sa->active->ops->exchange, b));
+    vs_event_uint(&ev, "msg_id", sa->msg_out);
+    vs_event_uint(&ev, "count", sa->retrans_n);
+    emit(sa, &ev);
+    send_packets(sa, sa->req_pkts);
+  }
+  if (now >= sa->half_open_at) {
+    ike_sa_destroy(sa, "half-open timeout");
+    return;
+  }
+  if (now >= sa->keepalive_at) {
+    /* RFC 3948 2.3: one octet 0xFF on 4500 keeps the NAT mapping */
+    static const uint8_t ka = 0xff;
+    c->env.send(c->env.user, c->cfg.local_addr, sa->lport, sa->raddr, sa->rport, &ka, 1);
+    sa->keepalive_at = now + (int64_t)(c->cfg.keepalive_s ? c->cfg.keepalive_s : 20) * NS_PER_S;
+  }
+  if (now >= sa->dpd_at) {
+    sa->dpd_at = NEVER;
+    if (sa->state == IKE_SA_ESTABLISHED && !sa->active && g_queue_is_empty(&sa->tasks)) {
+      Ikev2Task *t = ike_task_new(TASK_DPD);
+      /* RFC 7296 2.4: the peer is dead once the timeout passes without an answer */
+      t->deadline = now + (int64_t)c->cfg.dpd_timeout_s * NS_PER_S;
+      ike_sa_queue(sa, t);
+    } else if (c->cfg.dpd_interval_s) {
+      sa->dpd_at = now + (int64_t)c->cfg.dpd_interval_s * NS_PER_S;
+    }
+  }
+  if (now >= sa->rekey_at) {
+    sa->rekey_at = NEVER;
+    if (sa->state == IKE_SA_ESTABLISHED)
+      ike_sa_queue(sa, ike_task_new(TASK_IKE_REKEY));
+  }
+  for (guint j = 0; j < sa->children->len; j++) {
+    IkeChild *ch = g_ptr_array_index(sa->children, j);
+    if (now >= ch->expire_at) {
+      ch->expire_at = ch->rekey_at = NEVER;
+      Ikev2Task *t = ike_task_new(TASK_CHILD_DELETE);
+      t->target = ch->spi_in;
+      ike_sa_queue(sa, t);
+    } else if (now >= ch->rekey_at) {
+      ch->rekey_at = NEVER;
+      if (ch->state == IKE_CHILD_INSTALLED)
+        ikev2_conn_rekey_child(c, ch->spi_in);
+    }
+  }
+}
+
+void ikev2_conn_timeout(Ikev2Conn *c)
+{
+  c->armed = NEVER;
+  int64_t now = conn_now(c);
+  /* copy: timeouts may destroy SAs */
+  g_autoptr(GPtrArray) list = g_ptr_array_copy(c->sas, NULL, NULL);
+  for (guint i = 0; i < list->len; i++) {
+    IkeSa *sa = g_ptr_array_index(list, i);
+    if (!sa_alive(c, sa))
+      continue;
+    sa_timeout(sa, now);
+    if (sa_alive(c, sa))
+      after(c, sa);
+  }
+  ike_conn_reschedule(c);
+}
+
+/* ---- the connection ---- */
+
+Ikev2Conn *ikev2_conn_new(const IkeConfig *cfg, const IkeEnv *env)
+{
+  g_return_val_if_fail(cfg && env && env->rng && env->now && env->send, NULL);
+  Ikev2Conn *c = g_new0(Ikev2Conn, 1);
+  c->cfg = *cfg;
+  if (!c->cfg.local_port)
+    c->cfg.local_port = IKE_PORT;
+  if (!c->cfg.remote_port)
+    c->cfg.remote_port = IKE_PORT;
+  c->env = *env;
+  c->sas = g_ptr_array_new();
+  c->armed = NEVER;
+  return c;
+}
+
+void ikev2_conn_free(Ikev2Conn *c)
+{
+  if (!c)
+    return;
+  while (c->sas->len) {
+    IkeSa *sa = g_ptr_array_index(c->sas, c->sas->len - 1);
+    while (sa->children->len)
+      ike_child_remove(sa, g_ptr_array_index(sa->children, sa->children->len - 1), "freed");
+    g_ptr_array_remove_index(c->sas, c->sas->len - 1);
+    sa_free(sa);
+  }
+  g_ptr_array_unref(c->sas);
+  g_free(c);
+}
+
+static void initiate(Ikev2Conn *c)
+{
+  IkeSa *sa = ike_sa_new(c, true);
+  ike_sa_queue(sa, ike_task_new(TASK_IKE_INIT));
+  ike_sa_queue(sa, ike_task_new(TASK_IKE_AUTH));
+}
+
+void ikev2_conn_start(Ikev2Conn *c)
+{
+  if (c->cfg.start == IKE_START_INITIATE)
+    initiate(c);
+}
+
+void ikev2_conn_acquire(Ikev2Conn *c)
+{
+  for (guint i = 0; i < c->sas->len; i++) {
+    IkeSa *sa = g_ptr_array_index(c->sas, i);
+    if (sa->state < IKE_SA_REKEYED)
+      return; /* one is up or on its way */
+  }
+  if (c->cfg.start == IKE_START_RESPOND)
+    return;
+  initiate(c);
+}
+
+static IkeSa *find_child_sa(Ikev2Conn *c, uint32_t spi, IkeChild **out)
+{
+  for (guint i = 0; i < c->sas->len; i++) {
+    IkeSa *sa = g_ptr_array_index(c->sas, i);
+    IkeChild *ch = ike_child_find(sa, spi);
+    if (!ch)
+      ch = ike_child_find_out(sa, spi);
+    if (ch) {
+      *out = ch;
+      return sa;
+    }
+  }
+  return NULL;
+}
+
+void ikev2_conn_child_expired(Ikev2Conn *c, uint32_t spi, bool hard)
+{
+  IkeChild *ch;
+  IkeSa *sa = find_child_sa(c, spi, &ch);
+  if (!sa)
+    return;
+  if (hard) {
+    ike_child_remove(sa, ch, "hard lifetime");
+  } else if (ch->state == IKE_CHILD_INSTALLED) {
+    ikev2_conn_rekey_child(c, ch->spi_in);
+  }
+  ike_conn_reschedule(c);
+}
+
+bool ikev2_conn_rekey_child(Ikev2Conn *c, uint32_t spi_in)
+{
+  IkeSa *sa = c->current;
+  if (!sa || sa->state != IKE_SA_ESTABLISHED)
+    return false;
+  IkeChild *ch = spi_in ? ike_child_find(sa, spi_in)
+                        : (sa->children->len ? g_ptr_array_index(sa->children, 0) : NULL);
+  if (!ch || ch->state != IKE_CHILD_INSTALLED)
+    return false;
+  Ikev2Task *t = ike_task_new(TASK_CHILD_REKEY);
+  t->target = ch->spi_in;
+  ike_sa_queue(sa, t);
+  return true;
+}
+
+bool ikev2_conn_rekey_ike(Ikev2Conn *c)
+{
+  IkeSa *sa = c->current;
+  if (!sa || sa->state != IKE_SA_ESTABLISHED)
+    return false;
+  sa->rekey_at = NEVER;
+  ike_sa_queue(sa, ike_task_new(TASK_IKE_REKEY));
+  return true;
+}
+
+bool ikev2_conn_add_child(Ikev2Conn *c, size_t ts_index)
+{
+  IkeSa *sa = c->current;
+  if (!sa || sa->state != IKE_SA_ESTABLISHED || (c->cfg.n_ts && ts_index >= c->cfg.n_ts))
+    return false;
+  Ikev2Task *t = ike_task_new(TASK_CHILD_CREATE);
+  t->ts_index = ts_index;
+  ike_sa_queue(sa, t);
+  return true;
+}
+
+bool ikev2_conn_delete_child(Ikev2Conn *c, uint32_t spi_in)
+{
+  IkeSa *sa = c->current;
+  IkeChild *ch = sa ? ike_child_find(sa, spi_in) : NULL;
+  if (!ch)
+    return false;
+  Ikev2Task *t = ike_task_new(TASK_CHILD_DELETE);
+  t->target = spi_in;
+  ike_sa_queue(sa, t);
+  return true;
+}
+
+bool ikev2_conn_close(Ikev2Conn *c)
+{
+  IkeSa *sa = c->current;
+  if (!sa)
+    return false;
+  ike_sa_queue(sa, ike_task_new(TASK_IKE_DELETE));
+  return true;
+}
+
+/* ---- inspection ---- */
+
+IkeSaState ikev2_conn_state(const Ikev2Conn *c)
+{
+  if (c->current)
+    return c->current->state;
+  if (c->sas->len)
+    return ((IkeSa *)g_ptr_array_index(c->sas, c->sas->len - 1))->state;
+  return IKE_SA_DELETED;
+}
+
+bool ikev2_conn_ike_spis(const Ikev2Conn *c, uint64_t *spi_i, uint64_t *spi_r)
+{
+  if (!c->current)
+    return false;
+  *spi_i = c->current->spi_i;
+  *spi_r = c->current->spi_r;
+  return true;
+}
+
+size_t ikev2_conn_n_ike_sas(const Ikev2Conn *c) { return c->sas->len; }
+
+size_t ikev2_conn_n_children(const Ikev2Conn *c)
+{
+  size_t n = 0;
+  for (guint i = 0; c->current && i < c->current->children->len; i++)
+    n += ((IkeChild *)g_ptr_array_index(c->current->children, i))->installed;
+  return n;
+}
+
+bool ikev2_conn_child_info(const Ikev2Conn *c, size_t i, IkeChildInfo *out)
+{
+  if (!c->current || i >= c->current->children->len)
+    return false;
+  const IkeChild *ch = g_ptr_array_index(c->current->children, i);
+  *out = (IkeChildInfo){.spi_in = ch->spi_in, .spi_out = ch->spi_out, .state = ch->state,
+                        .encr = ch->alg.encr, .key_bits = ch->alg.key_bits,
+                        .integ = ch->alg.integ, .dh = ch->alg.dh,
+                        .udp_encap = c->current->nat_local || c->current->nat_remote,
+                        .ts_local = ch->n_l ? ch->ts_l[0] : (Ipv4Range){{0}, {0}},
+                        .ts_remote = ch->n_r ? ch->ts_r[0] : (Ipv4Range){{0}, {0}}};
+  return true;
+}
+
+bool ikev2_conn_ike_suite(const Ikev2Conn *c, uint16_t *encr, uint16_t *key_bits,
+                          uint16_t *integ, uint16_t *prf, uint16_t *dh)
+{
+  if (!c->current)
+    return false;
+  const Ikev2Chosen *s = &c->current->suite;
+  *encr = s->encr, *key_bits = s->key_bits, *integ = s->integ, *prf = s->prf, *dh = s->dh;
+  return true;
+}
+
+bool ikev2_conn_nat_detected(const Ikev2Conn *c, bool *local_behind, bool *remote_behind)
+{
+  if (!c->current)
+    return false;
+  *local_behind = c->current->nat_local;
+  *remote_behind = c->current->nat_remote;
+  return true;
+}

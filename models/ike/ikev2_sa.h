@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: MIT */
+/* The IKEv2 protocol engine (RFC 7296): one connection to one peer, its IKE SAs and child
+ * SAs as state machines driven by received datagrams, timers and owner requests. Sans-I/O:
+ * the engine sees time, one timer, datagrams, random bytes, events and the child SA
+ * database only through the IkeEnv callbacks; it never reads a clock nor logs. */
+#pragma once
+
+#include "models/common/drbg.h"
+#include "models/common/event.h"
+#include "models/common/ipsec_ids.h"
+#include "models/common/ipv4.h"
+#include "models/ike/ikev2_codec.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define IKEV2_MAX_PROPOSALS 16
+#define IKEV2_MAX_TS 8
+#define IKEV2_ID_MAX 255
+
+/* ---- configuration ---- */
+
+/* One IKE SA proposal: one transform of each type (RFC 7296 3.3). integ AUTH_NONE with
+ * AES-GCM. */
+typedef struct {
+  uint16_t encr, key_bits, integ, prf, dh;
+} IkeProposalCfg;
+
+/* One child SA (ESP) proposal. The PFS group is the connection's pfs_group. */
+typedef struct {
+  uint16_t encr, key_bits, integ;
+  bool esn;
+} ChildProposalCfg;
+
+/* An identity (RFC 7296 3.5): IKEV2_ID_IPV4_ADDR (value "192.0.2.1"), IKEV2_ID_FQDN,
+ * IKEV2_ID_KEY_ID (value taken as octets). A remote identity of type 0 accepts any. */
+typedef struct {
+  uint8_t type;
+  char value[IKEV2_ID_MAX + 1];
+} IkeIdentityCfg;
+
+/* One traffic selector pair, local and remote ranges (all protocols and ports). */
+typedef struct {
+  Ipv4Range local, remote;
+} IkeTsPair;
+
+typedef enum {
+  IKE_START_INITIATE = 0, /* initiate when started (and after a DPD restart) */
+  IKE_START_RESPOND,      /* only respond */
+  IKE_START_ON_TRAFFIC,   /* initiate on the first ikev2_conn_acquire */
+} IkeStartPolicy;
+
+typedef enum {
+  IKE_DPD_CLEAR = 0, /* a dead peer's SAs are removed, nothing more */
+  IKE_DPD_RESTART,   /* ... and the connection initiates again */
+} IkeDpdAction;
+
+extern const NameTable ike_start_policy_names;
+extern const NameTable ike_dpd_action_names;
+
+typedef struct {
+  const char *name; /* node name in events, e.g. "vgw1/0" */
+  Ipv4Addr local_addr, remote_addr;
+  uint16_t local_port, remote_port; /* 0: 500 */
+  IkeIdentityCfg local_id, remote_id;
+  const uint8_t *psk; /* borrowed for the connection's life */
+  size_t psk_len;
+  IkeProposalCfg ike[IKEV2_MAX_PROPOSALS]; /* in order of preference */
+  size_t n_ike;
+  ChildProposalCfg esp[IKEV2_MAX_PROPOSALS];
+  size_t n_esp;
+  uint16_t pfs_group; /* DH group of CREATE_CHILD_SA child rekeys; 0: no PFS */
+  uint32_t ike_lifetime_s;   /* 0: no rekey */
+  uint32_t child_lifetime_s; /* 0: no time limit */
+  uint64_t child_lifetime_kb; /* 0: no volume limit (handed to the SA owner) */
+  uint32_t rekey_margin_s;   /* rekey this long before expiry */
+  uint32_t rekey_jitter_s;   /* ... minus a DRBG draw in [0, jitter] */
+  uint32_t dpd_interval_s;   /* 0: no liveness checks */
+  uint32_t dpd_timeout_s;    /* the peer is dead this long after the first unanswered check */
+  IkeDpdAction dpd_action;
+  uint32_t retrans_base_ms;  /* first retransmission after this; doubles each time */
+  unsigned retrans_tries;    /* retransmissions before giving up */
+  uint32_t half_open_s;      /* responder: a half-open SA is dropped after this (0: 30 s) */
+  IkeStartPolicy start;
+  bool natt;                 /* send NAT_DETECTION_* and move to 4500 when a NAT is seen */
+  uint32_t keepalive_s;      /* NAT keepalive interval behind a NAT (0: 20 s) */
+  size_t frag_threshold;     /* RFC 7383: fragment messages above this size (0: never) */
+  IkeTsPair ts[IKEV2_MAX_TS]; /* none: any-to-any (route-based) */
+  size_t n_ts;
+  bool initial_contact;      /* send INITIAL_CONTACT in the first IKE_AUTH */
+} IkeConfig;
+
+/* Defaults for the fields a test does not care about (Azure-like: 28,800 s IKE SA,
+ * 27,000 s child SA, DPD 45 s). */
+void ike_config_defaults(IkeConfig *c);
+
+/* ---- what the engine hands to the owner ---- */
+
+/* A child SA pair to install: SPIs, transforms, the KEYMAT slices of RFC 7296 2.17 for
+ * each direction, the selectors and lifetimes. Keys are borrowed for the call. */
+typedef struct {
+  uint64_t ike_spi_i, ike_spi_r;
+  uint32_t spi_in, spi_out; /* ours (peer sends with it) / the peer's */
+  uint16_t encr, key_bits, integ;
+  bool esn;
+  bool udp_encap; /* RFC 3948: ESP in UDP 4500 (a NAT was detected) */
+  uint16_t encap_sport, encap_dport;
+  Ipv4Addr local_addr, remote_addr;
+  const uint8_t *ek_in, *ak_in, *ek_out, *ak_out;
+  size_t ek_len, ak_len;
+  Ipv4Range ts_local[IKEV2_MAX_TS], ts_remote[IKEV2_MAX_TS];
+  size_t n_ts_local, n_ts_remote;
+  uint64_t soft_seconds, hard_seconds, soft_kbytes, hard_kbytes;
+  uint32_t rekey_of_spi_in; /* a rekey: the inbound SPI of the SA this one replaces; else 0 */
+} IkeChildInstall;
+
+typedef struct {
+  void *user;
+  Drbg *rng; /* SPIs, nonces, DH private values, IVs, jitter */
+  VsEventSink events;
+  int64_t (*now)(void *user);
+  /* One timer per connection: (re)arm it for at_ns, replacing any earlier one; when it
+   * fires the owner calls ikev2_conn_timeout. */
+  void (*timer_schedule)(void *user, int64_t at_ns);
+  void (*timer_cancel)(void *user);
+  /* A UDP payload from src:sport to dst:dport (on 4500 it starts with the non-ESP marker,
+   * or is the one-octet keepalive). */
+  void (*send)(void *user, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+               const uint8_t *data, size_t len);
+  void (*child_install)(void *user, const IkeChildInstall *c);
+  void (*child_remove)(void *user, uint32_t spi_in, uint32_t spi_out);
+  /* One ikev2_decryption_table row per IKE SA (see ike_keytable.h); may be NULL. */
+  void (*keytable_row)(void *user, const char *row);
+} IkeEnv;
+
+/* ---- states ---- */
+
+typedef enum {
+  IKE_SA_CREATED = 0,
+  IKE_SA_INIT_SENT,      /* initiator: IKE_SA_INIT request out */
+  IKE_SA_INIT_DONE,      /* responder: answered IKE_SA_INIT, waiting for IKE_AUTH */
+  IKE_SA_AUTH_SENT,      /* initiator: IKE_AUTH request out */
+  IKE_SA_ESTABLISHED,
+  IKE_SA_REKEYING,       /* a CREATE_CHILD_SA rekeying this IKE SA is under way */
+  IKE_SA_REKEYED,        /* replaced by a new IKE SA, waiting for its Delete */
+  IKE_SA_DELETING,       /* our Delete is out */
+  IKE_SA_DELETED,
+  IKE_SA_FAILED,
+} IkeSaState;
+
+typedef enum {
+  IKE_CHILD_CREATING = 0,
+  IKE_CHILD_INSTALLED,
+  IKE_CHILD_REKEYING,
+  IKE_CHILD_REKEYED, /* a new SA is in place; this one waits for deletion */
+  IKE_CHILD_DELETING,
+  IKE_CHILD_DELETED,
+} IkeChildState;
+
+extern const NameTable ike_sa_state_names;
+extern const NameTable ike_child_state_names;
+
+/* Event types (VsEvent.type), all with "sa" (our IKE SPI pair as "spi_i"/"spi_r"),
+ * "peer" and, where it applies, "exchange", "old_state", "new_state", "reason". */
+#define IKE_EV_SA_STATE "ike.sa.state"
+#define IKE_EV_SA_ESTABLISHED "ike.sa.established"
+#define IKE_EV_SA_FAILED "ike.sa.failed"
+#define IKE_EV_SA_REKEYED "ike.sa.rekeyed"
+#define IKE_EV_SA_DELETED "ike.sa.deleted"
+#define IKE_EV_AUTH_FAILED "ike.auth.failed"
+#define IKE_EV_CHILD_STATE "ike.child.state"
+#define IKE_EV_CHILD_INSTALLED "ike.child.installed"
+#define IKE_EV_CHILD_REKEYED "ike.child.rekeyed"
+#define IKE_EV_CHILD_DELETED "ike.child.deleted"
+#define IKE_EV_CHILD_FAILED "ike.child.failed"
+#define IKE_EV_RETRANSMIT "ike.retransmit"
+#define IKE_EV_GIVE_UP "ike.give_up"
+#define IKE_EV_DPD_DEAD "ike.dpd.dead"
+#define IKE_EV_NAT_DETECTED "ike.nat.detected"
+#define IKE_EV_NOTIFY_RX "ike.notify.rx"
+#define IKE_EV_DROP "ike.drop"
+
+/* ---- the connection ---- */
+
+typedef struct Ikev2Conn Ikev2Conn;
+
+/* Config is copied (the PSK stays borrowed); env is copied. */
+Ikev2Conn *ikev2_conn_new(const IkeConfig *cfg, const IkeEnv *env);
+/* Removes every child SA through the env (no messages are sent) and wipes keys. */
+void ikev2_conn_free(Ikev2Conn *c);
+
+/* Start: initiate if the start policy says so. */
+void ikev2_conn_start(Ikev2Conn *c);
+/* Outbound traffic needs an SA (on-traffic start, or after a clear). */
+void ikev2_conn_acquire(Ikev2Conn *c);
+/* A UDP payload received from src:sport on our dst:dport. */
+void ikev2_conn_rx(Ikev2Conn *c, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+                   const uint8_t *data, size_t len);
+/* The timer armed through env->timer_schedule fired. */
+void ikev2_conn_timeout(Ikev2Conn *c);
+/* An ESP lifetime event for the child whose inbound or outbound SPI is spi: a soft limit
+ * starts a rekey, a hard limit deletes the child. */
+void ikev2_conn_child_expired(Ikev2Conn *c, uint32_t spi, bool hard);
+
+/* Owner requests (tests and the timeline): rekey a child (by inbound SPI, 0: the first),
+ * rekey the IKE SA, add a child for the configured selector pair 'ts_index', delete a
+ * child, close the connection (Delete of the IKE SA). False when there is nothing to do. */
+bool ikev2_conn_rekey_child(Ikev2Conn *c, uint32_t spi_in);
+bool ikev2_conn_rekey_ike(Ikev2Conn *c);
+bool ikev2_conn_add_child(Ikev2Conn *c, size_t ts_index);
+bool ikev2_conn_delete_child(Ikev2Conn *c, uint32_t spi_in);
+bool ikev2_conn_close(Ikev2Conn *c);
+
+/* ---- inspection ---- */
+
+/* The current IKE SA's state (IKE_SA_DELETED when there is none). */
+IkeSaState ikev2_conn_state(const Ikev2Conn *c);
+bool ikev2_conn_ike_spis(const Ikev2Conn *c, uint64_t *spi_i, uint64_t *spi_r);
+/* Number of IKE SAs held (current, half-open, rekeyed). */
+size_t ikev2_conn_n_ike_sas(const Ikev2Conn *c);
+/* The installed child SAs of the current IKE SA. */
+size_t ikev2_conn_n_children(const Ikev2Conn *c);
+typedef struct {
+  uint32_t spi_in, spi_out;
+  IkeChildState state;
+  uint16_t encr, key_bits, integ, dh;
+  bool udp_encap;
+  Ipv4Range ts_local, ts_remote; /* the first selector of each side */
+} IkeChildInfo;
+bool ikev2_conn_child_info(const Ikev2Conn *c, size_t i, IkeChildInfo *out);
+/* The negotiated IKE suite of the current SA. */
+bool ikev2_conn_ike_suite(const Ikev2Conn *c, uint16_t *encr, uint16_t *key_bits,
+                          uint16_t *integ, uint16_t *prf, uint16_t *dh);
+bool ikev2_conn_nat_detected(const Ikev2Conn *c, bool *local_behind, bool *remote_behind);

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/* The runner's shared state, private to sim/runner*.c, sim/world.c, sim/bind.c,
+ * sim/timeline.c and sim/outputs.c: the ns-3 world built from a plan, the gateway and
+ * device models bound to their nodes, the flows of the timeline and the outputs. */
+#pragma once
+
+#include "models/device/dev_runtime.h"
+#include "models/gateway/gw_runtime.h"
+#include "sim/eventlog.h"
+#include "sim/expect.h"
+#include "sim/net.h"
+#include "sim/net_traffic.h"
+#include "sim/pcap_writer.h"
+#include "sim/plan.h"
+
+#include <glib.h>
+
+typedef struct Run Run;
+
+/* A gateway instance or a device: a tunnel endpoint whose data plane (GwDp) sees the
+ * node through a GwEnv bound here to the node's sockets, tunnel interface and timers. */
+typedef enum { RUN_EP_GATEWAY, RUN_EP_DEVICE } RunEpKind;
+typedef struct {
+  Run *run;
+  RunEpKind kind;
+  char *name;          /* node name: "vgw1/0", "site1-vpn" */
+  const char *cfgname; /* gateway or device name in the plan */
+  NetNode *node;
+  Ipv4Addr public_ip;
+  NetDev *underlay;    /* its first underlay device, or NULL */
+  NetRawSocket *esp;   /* raw IP protocol 50 */
+  NetUdpSocket *natt;  /* UDP 4500 (RFC 3948) */
+  NetTunnel *tun;      /* the inner side: routes to remote prefixes lead into it */
+  Drbg *drbg;          /* "<node>/esp-iv" */
+  GwEnv env;
+  GwGateway *gw;       /* RUN_EP_GATEWAY */
+  DevRuntime *dev;     /* RUN_EP_DEVICE */
+  GwDp *dp;            /* borrowed from gw or dev */
+  const ScnDevice *sdev; /* RUN_EP_DEVICE */
+} RunEp;
+
+typedef struct {
+  char *name; /* the plan's link name, or "A--B" for a LAN segment */
+  NetLink *link;
+  NetPcap *pcap;
+} RunLink;
+
+typedef enum { RUN_FLOW_PING, RUN_FLOW_UDP, RUN_FLOW_TCP } RunFlowKind;
+typedef struct {
+  Run *run;
+  const ScnAction *act;
+  RunFlowKind kind;
+  NetPing *ping;
+  NetUdpFlow *udp;
+  NetTcpBulk *tcp;
+  int64_t started_ns;
+  NetEventId end_timer;
+  bool done; /* stopped and reported */
+} RunFlow;
+
+struct Run {
+  const ScnPlan *plan;
+  uint64_t seed;
+  int64_t end_ns;
+  NetWorld *w;
+  NetNode *internet;
+  GHashTable *nodes; /* plan name (gateway name too) -> NetNode*, borrowed */
+  GHashTable *host_addr; /* host name -> ScnHost*, borrowed */
+  GPtrArray *eps;    /* RunEp*, gateways first then devices, in plan order */
+  GPtrArray *links;  /* RunLink* */
+  GPtrArray *flows;  /* RunFlow*, in timeline order */
+  GHashTable *timers; /* NetEventId -> RunTimer* */
+  ScnEventLog *log;
+  GPtrArray *esp_rows; /* esp_sa rows (strings), in installation order */
+  GPtrArray *strings;  /* strings the counters borrow */
+  GArray *counters;    /* ScnCounter, filled at the end */
+  uint16_t next_ident;
+};
+
+/* sim/world.c: nodes, links, addresses, routes, LAN segments; false with *err. */
+bool run_world_build(Run *r, char **err);
+RunEp *run_ep_find(Run *r, const char *cfgname);
+/* sim/bind.c: the data planes of gateways and devices on their nodes. */
+RunEp *run_ep_new(Run *r, RunEpKind kind, const char *cfgname, const char *node_name,
+                  NetNode *node);
+bool run_ep_bind(RunEp *ep, char **err); /* sockets and tunnel, after addresses exist */
+void run_ep_free(RunEp *ep);
+void run_emit(Run *r, const VsEvent *ev);
+/* sim/timeline.c: schedule every action; flows report at their end. */
+bool run_timeline_schedule(Run *r, char **err);
+void run_flows_finish(Run *r); /* report every flow still going, at the end of the run */
+void run_flow_free(RunFlow *f);
+/* sim/outputs.c */
+bool run_outputs_open(Run *r, const char *dir, char **err);   /* pcaps, before running */
+bool run_outputs_write(Run *r, const char *dir, char **err);  /* key tables, events, README */
+void run_counters_collect(Run *r);
