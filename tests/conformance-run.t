@@ -38,7 +38,7 @@ echo '1..1'; echo 'ok 1 - tunnel vgw1-site1 is connected by 10s'
 FAKE
 chmod +x "$tmp/fake"
 export VPNSIM_CONFORMANCE_RUNNER=$tmp/fake
-echo "1..18"
+echo "1..20"
 
 out=$("$vs" conformance IEK-001 2>&1); rc=$?
 ok $([[ $rc == 2 ]] && grep -q "no check matches 'IEK-001' (did you mean 'IKE-001'?)" <<<"$out"; echo $?) \
@@ -115,3 +115,11 @@ case $want in
   *) good=$([[ $rc == 1 ]] && grep -q '^not ok 1 - CFG-001' <<<"$out"; echo $?) ;;
 esac
 ok "$good" "with the real runner the verdict follows vpnsim run (which exits $want)" "$out"
+
+# End to end with the real runner: checks the simulation can decide today (configuration
+# verdicts, and a connection nobody initiates), two at a time.
+out=$("$vs" conformance --out "$tmp/e2e" --jobs 2 POL-044 SKU-001 TS-008 CFG-004 2>&1); rc=$?
+ok $([[ $rc == 0 && $(grep -c '^ok [1-4] - ' <<<"$out") == 4 ]]; echo $?) \
+  "end to end: four checks run by vpnsim run pass" "$out"
+ok $([[ -s $tmp/e2e/CFG-004/events.jsonl && -s $tmp/e2e/CFG-004/report.json ]] && ls "$tmp/e2e/CFG-004/"*.pcap >/dev/null 2>&1; echo $?) \
+  "end to end: each check's folder holds its events, reports and pcaps" "$(ls -R "$tmp/e2e" 2>&1 | head -30)"
