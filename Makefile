@@ -207,6 +207,8 @@ install: $(VPNSIM)
 	install -D -m 0755 $(VPNSIM) $(DESTDIR)$(PREFIX)/bin/vpnsim
 	mkdir -p $(DESTDIR)$(PREFIX)/share/vpnsim
 	cp -r scenarios profiles $(DESTDIR)$(PREFIX)/share/vpnsim/
+	mkdir -p $(DESTDIR)$(PREFIX)/share/vpnsim/conformance
+	cp -r conformance/checks $(DESTDIR)$(PREFIX)/share/vpnsim/conformance/
 
 clean:
 	rm -rf build
