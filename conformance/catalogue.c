@@ -1313,7 +1313,24 @@ char *conf_catalogue_markdown(void)
          "`conformance/checks/` that exercise it with `expect:` blocks. `vpnsim conformance` "
          "runs them (docs: `vpnsim conformance --help`); `pending` checks wait for the named "
          "area of the simulator and are reported as SKIP. Checks marked *matrix* are the gateway "
-         "configurations of the device compatibility matrix (`--device PROFILE`).\n\n");
+         "configurations of the device compatibility matrix.\n\n"
+         "## Running\n\n"
+         "`vpnsim conformance [ID|PREFIX|GROUP|PATH...] [--jobs N] [--format tap|junit|json] "
+         "[--out DIR]` runs each selected check's scenarios as `vpnsim run` child processes, "
+         "writing each check's pcaps, key tables, events and reports into `DIR/<ID>/` and the "
+         "whole run's reports into `DIR/conformance.{tap,xml,json}`. A check passes when "
+         "every scenario of it exits 0; a runner that cannot simulate a scenario (exit 3) "
+         "fails the check with its reason. Exit status 0 when every check that is not "
+         "pending passed.\n\n"
+         "`--device PROFILE` (a name in `profiles/` or a file) runs the *matrix* checks with "
+         "every on-premises device rewritten to the profile: a device keeps `name`, "
+         "`publicIpAddress`, `lanPrefixes`, `peer`, `sharedKey`, `startAction` and "
+         "`trafficSelectors` (its place in the scenario) and takes everything else "
+         "(proposals, lifetimes, DPD, NAT-T, identities) from the profile. The matrix "
+         "(`DIR/matrix.{txt,json,html}`) gives per gateway configuration (SKU, VPN type, "
+         "connection mode, NAT, policy) whether the device connects, passes traffic, survives "
+         "rekeys and DPD, read from the run's events, and why not: the error notify, the "
+         "exchange and the node that sent it, and the device's proposal.\n\n");
   g_string_append_printf(o, "%zu checks: %zu active, %zu pending.\n\n", conf_n_checks, a, p);
   g_string_append(o, "| Group | Checks | Active | Pending |\n|---|---|---|---|\n");
   for (size_t g = 0; g < conf_n_groups; g++) {
