@@ -198,12 +198,11 @@ void ike_sa_destroy(IkeSa *sa, const char *reason)
   Ikev2Conn *c = sa->conn;
   while (sa->children->len)
     ike_child_remove(sa, g_ptr_array_index(sa->children, sa->children->len - 1), reason);
-  IkeSaState final = sa->state == IKE_SA_ESTABLISHED || sa->state == IKE_SA_REKEYED ||
-                             sa->state == IKE_SA_DELETING || sa->state == IKE_SA_REKEYING
+  /* an SA that was up ends DELETED, one that never came up FAILED */
+  IkeSaState final = sa->state >= IKE_SA_ESTABLISHED && sa->state <= IKE_SA_DELETED
                          ? IKE_SA_DELETED
                          : IKE_SA_FAILED;
-  if (sa->state != IKE_SA_FAILED)
-    ike_sa_set_state(sa, final, reason);
+  ike_sa_set_state(sa, final, reason);
   ike_sa_emit(sa, final == IKE_SA_DELETED ? IKE_EV_SA_DELETED : IKE_EV_SA_FAILED, "reason",
               reason);
   /* a collision partner that points at this SA forgets it */
