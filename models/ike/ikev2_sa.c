@@ -653,11 +653,15 @@ static void sa_timeout(IkeSa *sa, int64_t now)
     give_up(sa, sa->active->kind == TASK_DPD);
     return;
   }
-  if (now >= sa->retrans_at && sa->active) {
-    if (sa->retrans_n >= c->cfg.retrans_tries) {
-      give_up(sa, sa->active->kind == TASK_DPD);
+  if (now >= sa->retrans_at && sa->active && sa->retrans_n >= c->cfg.retrans_tries) {
+    if (sa->active->deadline == NEVER) {
+      give_up(sa, false);
       return;
     }
+    /* a liveness check waits for its full timeout, not for the retry count */
+    sa->retrans_at = sa->active->deadline;
+  }
+  if (now >= sa->retrans_at && sa->active) {
     sa->retrans_n++;
     sa->retrans_at = min64(now + backoff(sa, sa->retrans_n), sa->active->deadline);
     char b[NAME_BUFSZ];
