@@ -446,8 +446,10 @@ static Ikev2Message *open_msg(IkeSa *sa, const Ikev2Header *h, const uint8_t *b,
                               Ikev2Diag *d, bool *pending)
 {
   *pending = false;
-  if (!sa->keys)
+  if (!sa->keys) {
+    d->action = IKEV2_ACT_DROP; /* nothing protected is expected before IKE_SA_INIT */
     return NULL;
+  }
   IkeSkDir rx = ike_keys_dir(sa->keys, !sa->initiator);
   Ikev2Message *m = NULL;
   if (h->next_payload == IKEV2_PL_SKF) {
@@ -458,8 +460,10 @@ static Ikev2Message *open_msg(IkeSa *sa, const Ikev2Header *h, const uint8_t *b,
       sa->frags_msg = h->msg_id;
       sa->frags_resp = resp;
     }
-    if (ikev2_frag_set_add(sa->frags, b, n, &rx, d) != WIRE_OK)
+    if (ikev2_frag_set_add(sa->frags, b, n, &rx, d) != WIRE_OK) {
+      d->action = IKEV2_ACT_DROP;
       return NULL;
+    }
     if (!ikev2_frag_set_complete(sa->frags)) {
       *pending = true;
       return NULL;
@@ -467,8 +471,19 @@ static Ikev2Message *open_msg(IkeSa *sa, const Ikev2Header *h, const uint8_t *b,
     WireStatus s = ikev2_frag_set_finish(sa->frags, &m, d);
     ikev2_frag_set_free(sa->frags);
     sa->frags = NULL;
+    if (s != WIRE_OK)
+      d->action = IKEV2_ACT_DROP;
     return s == WIRE_OK ? m : NULL;
   }
+  /* the outer structure first: a failure there comes before the integrity check, so the
+   * message is not authenticated and is dropped silently (RFC 7296 2.21.2) whatever it
+   * says; only a failure past the ICV may be answered */
+  Ikev2Message *outer = NULL;
+  if (ikev2_message_decode(b, n, &outer, d) != WIRE_OK) {
+    d->action = IKEV2_ACT_DROP;
+    return NULL;
+  }
+  ikev2_message_free(outer);
   if (ikev2_sk_unprotect(b, n, &rx, &m, d) != WIRE_OK)
     return NULL;
   return m;
@@ -490,6 +505,23 @@ static void handle_request(IkeSa *sa, const Ikev2Message *req)
   resp->hdr.spi_r = sa->spi_r;
   sa->msg_in = req->hdr.msg_id + 1;
   send_response(sa, resp);
+}
+
+/* RFC 7296 2.21.2: an authenticated request that is malformed or breaks the payload rules
+ * is answered with INVALID_SYNTAX (UNSUPPORTED_CRITICAL_PAYLOAD names the payload type);
+ * one that fails its integrity check is dropped silently. */
+static void reject_request(IkeSa *sa, const Ikev2Header *h, Ikev2Action act, const Ikev2Diag *d)
+{
+  if (act == IKEV2_ACT_ACCEPT || act == IKEV2_ACT_DROP || !sa->keys)
+    return;
+  uint8_t flags = IKEV2_FLAG_RESPONSE | (sa->initiator ? IKEV2_FLAG_INITIATOR : 0);
+  g_autoptr(Ikev2Message) r = ikev2_message_new(h->exchange, flags, sa->spi_i, sa->spi_r, h->msg_id);
+  if (act == IKEV2_ACT_UNSUPPORTED_CRITICAL_PAYLOAD)
+    ike_add_notify(r, IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD, 0, NULL, 0, &d->critical_type, 1);
+  else
+    ike_add_notify(r, IKEV2_N_INVALID_SYNTAX, 0, NULL, 0, NULL, 0);
+  sa->msg_in = h->msg_id + 1;
+  send_response(sa, r);
 }
 
 static bool sa_alive(Ikev2Conn *c, IkeSa *sa)
@@ -534,19 +566,21 @@ void ikev2_conn_rx(Ikev2Conn *c, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uin
   bool response = (h.flags & IKEV2_FLAG_RESPONSE) != 0;
   IkeSa *sa = NULL;
   if (h.exchange == IKEV2_IKE_SA_INIT && !response && h.spi_r == 0) {
-    for (guint i = 0; i < c->sas->len && !sa; i++) {
+    for (guint i = 0; i < c->sas->len; i++) {
       IkeSa *o = g_ptr_array_index(c->sas, i);
-      if (!o->initiator && o->spi_i == h.spi_i && o->init_req)
-        sa = o;
+      gsize n = 0;
+      const uint8_t *b = !o->initiator && o->spi_i == h.spi_i && o->init_req
+                             ? g_bytes_get_data(o->init_req, &n)
+                             : NULL;
+      if (b && n == len && memcmp(b, data, n) == 0) {
+        /* RFC 7296 2.1: a retransmitted IKE_SA_INIT request gets the same response */
+        if (o->resp_pkts)
+          send_packets(o, o->resp_pkts);
+        return;
+      }
     }
-    if (sa) {
-      /* RFC 7296 2.1: a retransmitted IKE_SA_INIT request gets the same response */
-      gsize n;
-      const uint8_t *b = g_bytes_get_data(sa->init_req, &n);
-      if (n == len && memcmp(b, data, n) == 0 && sa->resp_pkts)
-        send_packets(sa, sa->resp_pkts);
-      return;
-    }
+    /* the same SPIi with other content is another (unauthenticated) request: it gets its
+     * own half-open SA, so a forged one cannot take the genuine one's place */
     /* every start policy answers: it only decides who may initiate */
     sa = ike_sa_new(c, false);
     sa->spi_i = h.spi_i;
@@ -598,13 +632,19 @@ void ikev2_conn_rx(Ikev2Conn *c, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uin
     if (!m) {
       if (!pending)
         drop(c, sa, d.action == IKEV2_ACT_DROP ? "integrity check failed" : "malformed");
+      if (!pending && !response)
+        reject_request(sa, &h, d.action, &d);
       return;
     }
   }
-  if (ikev2_rules_check(m, &d) != IKEV2_ACT_ACCEPT) {
+  Ikev2Action act = ikev2_rules_check(m, &d);
+  if (act != IKEV2_ACT_ACCEPT) {
     drop(c, sa, d.diag.field ? d.diag.field : "payload rules");
-    if (!response && h.exchange == IKEV2_IKE_SA_INIT)
+    if (!response && h.exchange == IKEV2_IKE_SA_INIT) {
       ike_sa_destroy(sa, "payload rules");
+    } else if (!response) {
+      reject_request(sa, &h, act, &d);
+    }
     return;
   }
   /* RFC 7296 2.4: any authenticated message is proof of liveness */
