@@ -204,6 +204,32 @@ static void rekey_ike_from(int side)
 static void test_ike_rekey_i(void) { rekey_ike_from(0); }
 static void test_ike_rekey_r(void) { rekey_ike_from(1); }
 
+static void test_queued_work_follows_ike_rekey(void)
+{
+  /* a child rekey in flight, an IKE rekey and an additional child queued behind it: the
+   * additional child is created over the new IKE SA */
+  Harness h;
+  h_init(&h, 55);
+  h_establish(&h);
+  g_assert_true(ikev2_conn_rekey_child(h.p[0].conn, 0));
+  g_assert_true(ikev2_conn_rekey_ike(h.p[0].conn));
+  g_assert_true(ikev2_conn_add_child(h.p[0].conn, 0));
+  h_run(&h);
+  uint64_t ai, ar;
+  g_assert_true(ikev2_conn_ike_spis(h.p[0].conn, &ai, &ar));
+  for (int i = 0; i < 2; i++) {
+    g_assert_cmpuint(ikev2_conn_n_ike_sas(h.p[i].conn), ==, 1);
+    g_assert_cmpuint(ikev2_conn_n_children(h.p[i].conn), ==, 2);
+    g_assert_cmpuint(h_count(&h.p[i], "ike.sa.rekeyed"), ==, 1);
+  }
+  /* the additional child was negotiated over the new IKE SA (its message ID 0) */
+  g_autofree char *ev = g_strdup_printf("ike.child.installed spi_i=0x%016" G_GINT64_MODIFIER
+                                        "x exchange=CREATE_CHILD_SA", ai);
+  g_assert_cmpuint(h_count(&h.p[0], ev), ==, 1);
+  h_esp_check_all(&h);
+  h_clear(&h);
+}
+
 static void test_ike_collision(void)
 {
   for (uint64_t seed = 60; seed < 64; seed++) {
@@ -343,6 +369,7 @@ int main(int argc, char **argv)
   g_test_add_func("/ikev2_rekey/ike_from_initiator", test_ike_rekey_i);
   g_test_add_func("/ikev2_rekey/ike_from_responder", test_ike_rekey_r);
   g_test_add_func("/ikev2_rekey/ike_collision", test_ike_collision);
+  g_test_add_func("/ikev2_rekey/queued_work_follows_ike_rekey", test_queued_work_follows_ike_rekey);
   g_test_add_func("/ikev2_rekey/additional_child", test_additional_child);
   g_test_add_func("/ikev2_rekey/lifetime_seconds", test_lifetime_seconds);
   g_test_add_func("/ikev2_rekey/lifetime_kbytes", test_lifetime_kbytes);

@@ -65,6 +65,9 @@ void ike_child_set_state(IkeSa *sa, IkeChild *ch, IkeChildState s, const char *r
   vs_event_str(&ev, "old_state", name_fmt(&ike_child_state_names, ch->state, a));
   vs_event_str(&ev, "new_state", name_fmt(&ike_child_state_names, s, b));
   vs_event_str(&ev, "reason", reason);
+  char x[NAME_BUFSZ];
+  if (sa->exchange)
+    vs_event_str(&ev, "exchange", name_fmt(&ikev2_exchange_names, sa->exchange, x));
   ch->state = s;
   child_emit(sa, &ev);
 }
@@ -212,6 +215,10 @@ bool ike_child_install(IkeSa *sa, IkeChild *ch, const uint8_t *gir, size_t gir_l
   bool ok = ike_child_keymat(sa->keys, gir, gir_len, ni, IKEV2_NONCE_LEN, nr, IKEV2_NONCE_LEN,
                              km, total);
   ch->installed = ok;
+  /* the volume limit: rekey at 90% of it, less up to another 5% drawn from the DRBG so
+   * that both ends do not reach it together */
+  uint64_t hard_kb = c->cfg.child_lifetime_kb;
+  uint64_t soft_kb = hard_kb ? hard_kb - hard_kb / 10 - drbg_uniform(c->env.rng, hard_kb / 20 + 1) : 0;
   if (ok && c->env.child_install) {
     IkeChildInstall ci = {
         .ike_spi_i = sa->spi_i, .ike_spi_r = sa->spi_r,
@@ -225,7 +232,7 @@ bool ike_child_install(IkeSa *sa, IkeChild *ch, const uint8_t *gir, size_t gir_l
         .n_ts_local = ch->n_l, .n_ts_remote = ch->n_r,
         .soft_seconds = ch->rekey_at == NEVER ? 0 : (uint64_t)((ch->rekey_at - ike_now(sa)) / NS_PER_S),
         .hard_seconds = c->cfg.child_lifetime_s,
-        .soft_kbytes = c->cfg.child_lifetime_kb - c->cfg.child_lifetime_kb / 10,
+        .soft_kbytes = soft_kb,
         .hard_kbytes = c->cfg.child_lifetime_kb,
         .rekey_of_spi_in = rekey_of,
     };

@@ -112,7 +112,11 @@ void ike_sa_set_state(IkeSa *sa, IkeSaState s, const char *reason)
   vs_event_str(&ev, "new_state", name_fmt(&ike_sa_state_names, s, b));
   vs_event_str(&ev, "reason", reason);
   vs_event_bool(&ev, "initiator", sa->initiator);
+  char x[NAME_BUFSZ];
+  if (sa->exchange)
+    vs_event_str(&ev, "exchange", name_fmt(&ikev2_exchange_names, sa->exchange, x));
   sa->state = s;
+  g_strlcpy(sa->reason, reason ? reason : "", sizeof sa->reason);
   emit(sa, &ev);
 }
 
@@ -193,9 +197,11 @@ static void sa_free(IkeSa *sa)
   g_free(sa);
 }
 
-void ike_sa_destroy(IkeSa *sa, const char *reason)
+void ike_sa_destroy(IkeSa *sa, const char *why)
 {
   Ikev2Conn *c = sa->conn;
+  char reason[64];
+  g_strlcpy(reason, why ? why : "", sizeof reason); /* why may be sa->reason */
   while (sa->children->len)
     ike_child_remove(sa, g_ptr_array_index(sa->children, sa->children->len - 1), reason);
   /* an SA that was up ends DELETED, one that never came up FAILED */
@@ -324,6 +330,7 @@ static void sa_run(IkeSa *sa)
 {
   while (!sa->active && !g_queue_is_empty(&sa->tasks)) {
     Ikev2Task *t = g_queue_pop_head(&sa->tasks);
+    sa->exchange = t->ops->exchange;
     uint8_t flags = sa->initiator ? IKEV2_FLAG_INITIATOR : 0;
     g_autoptr(Ikev2Message) m =
         ikev2_message_new(t->ops->exchange, flags, sa->spi_i, sa->spi_r, sa->msg_out);
@@ -532,15 +539,14 @@ static bool sa_alive(Ikev2Conn *c, IkeSa *sa)
   return false;
 }
 
-/* After a task: remove SAs that a task marked for removal, run the queue. */
+/* After a task: remove an SA that a task marked for removal, then run every queue (a rekey
+ * may have moved work to a new IKE SA). */
 static void after(Ikev2Conn *c, IkeSa *sa)
 {
-  if (sa_alive(c, sa)) {
-    if (sa->state == IKE_SA_DELETED || sa->state == IKE_SA_FAILED)
-      ike_sa_destroy(sa, sa->state == IKE_SA_DELETED ? "deleted" : "failed");
-    else
-      sa_run(sa);
-  }
+  if (sa_alive(c, sa) && (sa->state == IKE_SA_DELETED || sa->state == IKE_SA_FAILED))
+    ike_sa_destroy(sa, sa->reason);
+  for (guint i = 0; i < c->sas->len; i++)
+    sa_run(g_ptr_array_index(c->sas, i));
   ike_conn_reschedule(c);
 }
 
@@ -598,6 +604,7 @@ void ikev2_conn_rx(Ikev2Conn *c, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uin
     drop(c, NULL, "unknown SPI");
     return;
   }
+  sa->exchange = h.exchange;
   if (response) {
     /* RFC 7296 2.3: a response must answer our outstanding request */
     if (!sa->active || h.msg_id != sa->msg_out || h.exchange != sa->active->ops->exchange) {

@@ -97,7 +97,9 @@ struct IkeSa {
   bool nat_local, nat_remote, peer_frag;
   /* timers */
   int64_t half_open_at, rekey_at, dpd_at, keepalive_at, last_rx;
-  char name[40]; /* "spi_i/spi_r" for events */
+  char name[40];   /* "spi_i_spi_r" */
+  uint8_t exchange; /* the exchange being processed or last started, for events */
+  char reason[64];  /* why the last state change happened */
 };
 
 struct Ikev2Conn {

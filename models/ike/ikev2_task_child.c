@@ -211,10 +211,20 @@ static IkeSa *rekeyed_sa(IkeSa *old, bool initiator, uint64_t spi_i, uint64_t sp
     ike_sa_destroy(n, "key derivation");
     return NULL;
   }
-  /* RFC 7296 2.18: the children move to the new IKE SA */
+  /* RFC 7296 2.18: the children move to the new IKE SA, and so does the work queued for
+   * them */
   while (old->children->len) {
     IkeChild *ch = g_ptr_array_steal_index(old->children, 0);
     g_ptr_array_add(n->children, ch);
+  }
+  for (GList *l = old->tasks.head; l;) {
+    GList *next = l->next;
+    Ikev2Task *t = l->data;
+    if (t->kind != TASK_IKE_DELETE && t->kind != TASK_IKE_REKEY && t->kind != TASK_DPD) {
+      g_queue_delete_link(&old->tasks, l);
+      g_queue_push_tail(&n->tasks, t);
+    }
+    l = next;
   }
   ike_sa_established(n);
   ike_conn_set_current(c, n);
