@@ -263,6 +263,38 @@ static void test_ike_collision(void)
   }
 }
 
+static void test_nonce_lengths(void)
+{
+  /* RFC 7296 2.10: nonces of 16 to 256 octets; each side uses its own length and every
+   * derivation (SKEYSEED, AUTH, KEYMAT, rekeyed SKEYSEED, the collision rule) takes the
+   * peer's as it came */
+  Harness h;
+  h_init(&h, 56);
+  h.p[0].cfg.nonce_len = 16;
+  h.p[1].cfg.nonce_len = 256;
+  h.p[0].cfg.pfs_group = h.p[1].cfg.pfs_group = DH_ECP_256;
+  h_start(&h);
+  {
+    g_autoptr(Ikev2Message) m = h_open(&h);
+    g_assert_cmpuint(ikev2_message_find(m, IKEV2_PL_NONCE, 0)->u.nonce.n, ==, 16);
+  }
+  h_run(&h);
+  g_assert_cmpint(ikev2_conn_state(h.p[0].conn), ==, IKE_SA_ESTABLISHED);
+  h_esp_check_all(&h);
+  g_assert_true(ikev2_conn_rekey_child(h.p[0].conn, 0));
+  g_assert_true(ikev2_conn_rekey_child(h.p[1].conn, 0));
+  h_run(&h);
+  g_assert_cmpuint(h.p[0].children->len, ==, 1);
+  h_esp_check_all(&h);
+  g_assert_true(ikev2_conn_rekey_ike(h.p[1].conn));
+  h_run(&h);
+  g_assert_true(ikev2_conn_add_child(h.p[1].conn, 0));
+  h_run(&h);
+  g_assert_cmpuint(ikev2_conn_n_children(h.p[0].conn), ==, 2);
+  h_esp_check_all(&h);
+  h_clear(&h);
+}
+
 static Ipv4Range pfx(const char *s)
 {
   Ipv4Prefix p;
@@ -371,6 +403,7 @@ int main(int argc, char **argv)
   g_test_add_func("/ikev2_rekey/ike_collision", test_ike_collision);
   g_test_add_func("/ikev2_rekey/queued_work_follows_ike_rekey", test_queued_work_follows_ike_rekey);
   g_test_add_func("/ikev2_rekey/additional_child", test_additional_child);
+  g_test_add_func("/ikev2_rekey/nonce_lengths", test_nonce_lengths);
   g_test_add_func("/ikev2_rekey/lifetime_seconds", test_lifetime_seconds);
   g_test_add_func("/ikev2_rekey/lifetime_kbytes", test_lifetime_kbytes);
   g_test_add_func("/ikev2_rekey/ike_lifetime", test_ike_lifetime);

@@ -140,7 +140,7 @@ void ike_task_free(Ikev2Task *t)
   if (!t)
     return;
   ike_dh_free(t->dh);
-  ike_wipe(t->nonce, sizeof t->nonce);
+  ike_wipe(&t->nonce, sizeof t->nonce);
   g_free(t);
 }
 
@@ -184,8 +184,8 @@ static void sa_free(IkeSa *sa)
     ike_task_free(t);
   ike_task_free(sa->active);
   ike_keys_free(sa->keys);
-  ike_wipe(sa->ni, sizeof sa->ni);
-  ike_wipe(sa->nr, sizeof sa->nr);
+  ike_wipe(&sa->ni, sizeof sa->ni);
+  ike_wipe(&sa->nr, sizeof sa->nr);
   if (sa->init_req)
     g_bytes_unref(sa->init_req);
   if (sa->init_resp)
