@@ -263,6 +263,41 @@ static void test_ike_collision(void)
   }
 }
 
+static void test_ike_rekey_invalid_ke(void)
+{
+  /* A rekeys with the group of the current SA (ECP-256); B's policy now only takes
+   * MODP-2048, which A also offers: INVALID_KE_PAYLOAD, then the retry succeeds */
+  Harness h;
+  h_init(&h, 57);
+  h.p[0].cfg.ike[1] = h.p[0].cfg.ike[0];
+  h.p[0].cfg.ike[1].dh = DH_MODP_2048;
+  h.p[0].cfg.n_ike = 2;
+  h_establish(&h);
+  h.p[1].conn->cfg.ike[0].dh = DH_MODP_2048; /* a configuration change at B */
+  g_assert_true(ikev2_conn_rekey_ike(h.p[0].conn));
+  {
+    g_autoptr(Ikev2Message) m = h_open(&h);
+    g_assert_cmpuint(ikev2_message_find(m, IKEV2_PL_KE, 0)->u.ke.group, ==, DH_ECP_256);
+  }
+  h_deliver(&h);
+  h_expect_line(&h, "CREATE_CHILD_SA response #2 [N(INVAL_KE)]");
+  h_deliver(&h);
+  {
+    g_autoptr(Ikev2Message) m = h_open(&h);
+    g_assert_cmpuint(m->hdr.msg_id, ==, 3);
+    g_assert_cmpuint(ikev2_message_find(m, IKEV2_PL_KE, 0)->u.ke.group, ==, DH_MODP_2048);
+  }
+  h_run(&h);
+  for (int i = 0; i < 2; i++) {
+    uint16_t e, kb, in, prf, dh;
+    g_assert_true(ikev2_conn_ike_suite(h.p[i].conn, &e, &kb, &in, &prf, &dh));
+    g_assert_cmpuint(dh, ==, DH_MODP_2048);
+    g_assert_cmpuint(ikev2_conn_n_ike_sas(h.p[i].conn), ==, 1);
+  }
+  h_esp_check_all(&h);
+  h_clear(&h);
+}
+
 static void test_nonce_lengths(void)
 {
   /* RFC 7296 2.10: nonces of 16 to 256 octets; each side uses its own length and every
@@ -404,6 +439,7 @@ int main(int argc, char **argv)
   g_test_add_func("/ikev2_rekey/queued_work_follows_ike_rekey", test_queued_work_follows_ike_rekey);
   g_test_add_func("/ikev2_rekey/additional_child", test_additional_child);
   g_test_add_func("/ikev2_rekey/nonce_lengths", test_nonce_lengths);
+  g_test_add_func("/ikev2_rekey/ike_rekey_invalid_ke", test_ike_rekey_invalid_ke);
   g_test_add_func("/ikev2_rekey/lifetime_seconds", test_lifetime_seconds);
   g_test_add_func("/ikev2_rekey/lifetime_kbytes", test_lifetime_kbytes);
   g_test_add_func("/ikev2_rekey/ike_lifetime", test_ike_lifetime);

@@ -64,12 +64,6 @@ uint16_t ike_default_dh(const Ikev2Conn *c)
   return c->cfg.n_ike ? c->cfg.ike[0].dh : 0;
 }
 
-static void sa_name(IkeSa *sa)
-{
-  g_snprintf(sa->name, sizeof sa->name, "%016" G_GINT64_MODIFIER "x_%016" G_GINT64_MODIFIER "x",
-             sa->spi_i, sa->spi_r);
-}
-
 static VsEvent sa_event(const IkeSa *sa, const char *type)
 {
   VsEvent ev = vs_event(ike_now(sa), sa->conn->cfg.name, type);
@@ -172,7 +166,6 @@ IkeSa *ike_sa_new(Ikev2Conn *c, bool initiator)
     else
       sa->spi_r = spi;
   } while ((initiator ? sa->spi_i : sa->spi_r) == 0);
-  sa_name(sa);
   g_ptr_array_add(c->sas, sa);
   return sa;
 }
@@ -285,6 +278,8 @@ static void send_packets(IkeSa *sa, GPtrArray *pk)
  * peer supports them and the message is larger than the threshold (RFC 7383 2.5). */
 static GPtrArray *encode_msg(IkeSa *sa, const Ikev2Message *m)
 {
+  if (m->hdr.exchange != IKEV2_IKE_SA_INIT && !sa->keys)
+    return NULL; /* nothing can be protected before IKE_SA_INIT completed */
   GPtrArray *pk = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
   if (m->hdr.exchange == IKEV2_IKE_SA_INIT) {
     WireWriter w;
@@ -594,7 +589,6 @@ void ikev2_conn_rx(Ikev2Conn *c, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uin
     sa->rport = sport;
     sa->lport = dport;
     sa->init_req = g_bytes_new(data, len);
-    sa_name(sa);
     sa->half_open_at =
         conn_now(c) + (int64_t)(c->cfg.half_open_s ? c->cfg.half_open_s : 30) * NS_PER_S;
   } else {

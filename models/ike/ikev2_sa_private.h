@@ -107,7 +107,6 @@ struct IkeSa {
   bool nat_local, nat_remote, peer_frag;
   /* timers */
   int64_t half_open_at, rekey_at, dpd_at, keepalive_at, last_rx;
-  char name[40];   /* "spi_i_spi_r" */
   uint8_t exchange; /* the exchange being processed or last started, for events */
   char reason[64];  /* why the last state change happened */
 };
@@ -118,7 +117,6 @@ struct Ikev2Conn {
   GPtrArray *sas; /* IkeSa; the current one is the last established */
   IkeSa *current;
   int64_t armed; /* the timer we asked for */
-  bool acquired;
   /* the datagram being processed: addressing and raw bytes (IKE_SA_INIT, NAT detection) */
   Ipv4Addr rx_src, rx_dst;
   uint16_t rx_sport, rx_dport;

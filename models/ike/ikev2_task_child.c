@@ -174,7 +174,8 @@ static bool build_ike_rekey(IkeSa *sa, Ikev2Task *t, Ikev2Message *req)
                           t->new_ike_spi);
   ike_nonce_new(c, &t->nonce);
   ikev2_data_set(&ikev2_message_add(req, IKEV2_PL_NONCE)->u.nonce, t->nonce.b, t->nonce.n);
-  t->dh = ike_dh_new(t->dh_group ? t->dh_group : ike_default_dh(c), c->env.rng);
+  /* the group of the SA being rekeyed, or the one the responder asked for */
+  t->dh = ike_dh_new(t->dh_group ? t->dh_group : sa->suite.dh, c->env.rng);
   if (!t->dh)
     return false;
   add_ke(req, t->dh);
@@ -191,7 +192,6 @@ static IkeSa *rekeyed_sa(IkeSa *old, bool initiator, uint64_t spi_i, uint64_t sp
   IkeSa *n = ike_sa_new(c, initiator);
   n->spi_i = spi_i;
   n->spi_r = spi_r;
-  g_snprintf(n->name, sizeof n->name, "%016" G_GINT64_MODIFIER "x", spi_i);
   n->suite = *suite;
   n->raddr = old->raddr, n->lport = old->lport, n->rport = old->rport;
   n->nat_local = old->nat_local, n->nat_remote = old->nat_remote, n->peer_frag = old->peer_frag;
@@ -250,6 +250,13 @@ static void process_ike_rekey(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
       ike_sa_emit_notify(sa, err, "CREATE_CHILD_SA");
     if (sa->state == IKE_SA_REKEYING)
       ike_sa_set_state(sa, IKE_SA_ESTABLISHED, "IKE rekey failed");
+    const Ikev2Notify *n = ikev2_message_find_notify(resp, IKEV2_N_INVALID_KE_PAYLOAD);
+    if (err == IKEV2_N_INVALID_KE_PAYLOAD && n && n->data.n == 2 && !t->dh_group) {
+      /* RFC 7296 1.3.2 with 1.2: retry once with the group the responder wants */
+      Ikev2Task *r = ike_task_new(TASK_IKE_REKEY);
+      r->dh_group = wire_load_be16(n->data.p);
+      g_queue_push_head(&sa->tasks, r);
+    }
     return;
   }
   uint64_t peer_spi = wire_load_be64(sap->u.sa.proposals[0].spi);

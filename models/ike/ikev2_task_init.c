@@ -143,8 +143,6 @@ static void process_i(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
     return;
   }
   sa->spi_r = resp->hdr.spi_r;
-  g_snprintf(sa->name, sizeof sa->name, "%016" G_GINT64_MODIFIER "x_%016" G_GINT64_MODIFIER "x",
-             sa->spi_i, sa->spi_r);
   if (!derive(sa, t->dh, &ke->u.ke)) {
     fail(sa, "bad KE value");
     return;
