@@ -345,21 +345,30 @@ static EVP_MAC_CTX *hmac_template(const EVP_MD *md)
   return NULL;
 }
 
+/* Each thread keeps one working copy per digest, re-keyed by every call and re-keyed with
+ * an empty key afterwards so that no keyed state stays behind. */
+static __thread EVP_MAC_CTX *hmac_work[G_N_ELEMENTS(hmac_digests)];
+
 static bool hmac(const EVP_MD *md, const uint8_t *key, size_t klen, const uint8_t *data,
                  size_t dlen, uint8_t *out)
 {
   static const uint8_t empty[1];
   EVP_MAC_CTX *t = hmac_template(md);
-  if (!t) {
+  EVP_MAC_CTX **w = NULL;
+  for (size_t i = 0; t && i < G_N_ELEMENTS(hmac_digests); i++)
+    if (hmac_tmpl[i] == t)
+      w = &hmac_work[i];
+  if (w && !*w)
+    *w = EVP_MAC_CTX_dup(t);
+  if (!w || !*w) {
     unsigned int olen = 0;
     return HMAC(md, klen ? key : empty, (int)klen, dlen ? data : empty, dlen, out, &olen) != NULL;
   }
-  EVP_MAC_CTX *c = EVP_MAC_CTX_dup(t);
   size_t olen = 0;
-  bool ok = c && EVP_MAC_init(c, klen ? key : empty, klen, NULL) > 0 &&
-            EVP_MAC_update(c, dlen ? data : empty, dlen) > 0 &&
-            EVP_MAC_final(c, out, &olen, (size_t)EVP_MD_get_size(md)) > 0;
-  EVP_MAC_CTX_free(c); /* frees (and clears) the keyed state */
+  bool ok = EVP_MAC_init(*w, klen ? key : empty, klen, NULL) > 0 &&
+            EVP_MAC_update(*w, dlen ? data : empty, dlen) > 0 &&
+            EVP_MAC_final(*w, out, &olen, (size_t)EVP_MD_get_size(md)) > 0;
+  EVP_MAC_init(*w, empty, 0, NULL); /* scrub the keyed pads */
   return ok;
 }
 
