@@ -5,7 +5,7 @@
 # swanctl --list-sas and the ping itself show; then the harness removes everything.
 . "$(dirname "$0")/lib.sh"
 ix_init
-ix_plan 6
+ix_plan 7
 
 ix_ns_add a && ix_ns_add b && ix_veth a eth0 b eth0
 ip -n "$(ix_ns a)" addr add 192.0.2.1/24 dev eth0
@@ -15,9 +15,15 @@ for p in a:1 b:2; do
   ip -n "$(ix_ns "$n")" addr add "10.10.$k.1/32" dev lo # its "LAN" (no dummy module here)
 done
 
-# swanctl.conf for peer N (1|2) facing peer M; one setting per line (strongswan-in-netns.md)
+# swanctl.conf for peer N (1|2) facing peer M; one setting per line (strongswan-in-netns.md).
+# Peer 1 has short lifetimes (IKE SA rekeyed every 3 s, child SA every 2 s, no jitter);
+# peer 2 the defaults, so that peer 1 does every rekey and they never collide.
 swconf() {
-  local me=$1 them=$2
+  local me=$1 them=$2 ike_life= child_life=
+  if [[ $me == 1 ]]; then
+    ike_life=$'    rekey_time = 3s\n    rand_time = 0s\n    over_time = 10s'
+    child_life=$'        rekey_time = 2s\n        life_time = 20s\n        rand_time = 0s'
+  fi
   cat <<EOC
 connections {
   s2s {
@@ -25,6 +31,7 @@ connections {
     local_addrs = 192.0.2.$me
     remote_addrs = 192.0.2.$them
     proposals = aes256-sha256-modp2048
+$ike_life
     local {
       auth = psk
       id = 192.0.2.$me
@@ -39,6 +46,7 @@ connections {
         remote_ts = 10.10.$them.0/24
         esp_proposals = aes256-sha256
         start_action = none
+$child_life
       }
     }
   }
@@ -73,3 +81,14 @@ ix_ok $rc "ping from a's LAN to b's LAN through the tunnel" "$out"
 sas=$(ix_swanctl b --list-sas 2>&1)
 grep -qE 'in +[0-9a-f]+, +[1-9][0-9]* bytes, +[1-9][0-9]* packets' <<<"$sas"
 ix_ok $? "the ping went through ESP (child SA counters)" "$sas"
+
+# rekeys under traffic: 40 pings 0.1 s apart span a child SA rekey (make-before-break) and
+# an IKE SA rekey; at most the one packet in flight may be lost
+res=$(ix_ping a 10.10.1.1 10.10.2.1 40 0.1 2>&1)
+log=$(cat "$IX_TMP/a/charon.log")
+n_child=$(grep -cE 'outbound CHILD_SA net\{[0-9]+\} established' <<<"$log")
+n_ike=$(grep -cE 'IKE_SA s2s\[[0-9]+\] rekeyed' <<<"$log")
+recv=$(sed -n 's/.*received \([0-9]*\)$/\1/p' <<<"$res")
+(( ${recv:-0} >= 39 && n_child >= 2 && n_ike >= 1 ))
+ix_ok $? "child and IKE SA rekeys (short lifetimes) during 40 pings: at most one lost" \
+  "ping: $res; child rekeys: $n_child; IKE rekeys: $n_ike"
