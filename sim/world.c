@@ -358,5 +358,5 @@ bool run_world_build(Run *r, char **err)
     tunnel_routes(r, ep);
     gw_dp_start(ep->dp);
   }
-  return true;
+  return run_ike_start(r, err);
 }
