@@ -11,7 +11,17 @@
 struct DevIke {
   GwIkeLink *link;
   Ipv4Addr peer;
+  GwDp *dp;
+  int tunnel;
 };
+
+/* The tunnel's MM SA count follows the engine's IKE SAs. */
+static void changed(void *arg)
+{
+  DevIke *k = arg;
+  if (k->link)
+    gw_dp_set_mm_sa_count(k->dp, k->tunnel, (unsigned)gw_ike_link_n_ike_sas(k->link));
+}
 
 static void identity(const DevIdentity *id, Ipv4Addr dflt, IkeIdentityCfg *out)
 {
@@ -156,6 +166,9 @@ DevIke *dev_ike_new(const DevConfig *d, DevRuntime *rt, int tunnel, const GwEnv 
   DevIke *k = g_new0(DevIke, 1);
   k->link = l;
   k->peer = d->peer;
+  k->dp = dev_runtime_dp(rt);
+  k->tunnel = tunnel;
+  gw_ike_link_on_change(l, changed, k);
   return k;
 }
 
