@@ -201,7 +201,7 @@ fuzz-run: $(FUZZ_BIN)
 
 # ---- run, install, clean ----
 run: $(VPNSIM)
-	$(VPNSIM) run --dry-run $(DEFAULT_SCENARIO)
+	$(VPNSIM) run $(DEFAULT_SCENARIO)
 
 install: $(VPNSIM)
 	install -D -m 0755 $(VPNSIM) $(DESTDIR)$(PREFIX)/bin/vpnsim

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Binding of the gateway and device data planes (GwEnv) to the engine: simulated time,
- * timers, raw ESP (IP protocol 50) and UDP 4500 sockets on the public address, the tunnel
- * interface that carries inner packets, one DRBG stream per node, and typed events into
- * the run's log (the gateway's tunnel state also as tunnel.up/tunnel.down). */
+/* Binding of the gateway and device data planes (GwEnv) and IKE control planes (GwIkeIo)
+ * to the engine: simulated time, timers, raw ESP (IP protocol 50), UDP 500 and UDP 4500
+ * sockets on the public address (4500: ESP to the data plane, the non-ESP marker to IKE),
+ * the tunnel interface that carries inner packets, DRBG streams per node and purpose,
+ * key-table rows, and typed events into the run's log (the gateway's tunnel state also as
+ * tunnel.up/tunnel.down). */
 #include "models/common/inet.h"
 #include "sim/runner_private.h"
 
@@ -107,12 +109,89 @@ static void esp_rx(NetRawSocket *s, const uint8_t *data, size_t len, Ipv4Addr sr
   gw_dp_rx_esp(ep->dp, src, dst, data, len);
 }
 
+static void ike_rx(RunEp *ep, Ipv4Addr src, uint16_t sport, uint16_t dport, const uint8_t *data,
+                   size_t len)
+{
+  if (ep->gwike)
+    gw_ike_rx(ep->gwike, src, sport, ep->public_ip, dport, data, len);
+  else if (ep->devike)
+    dev_ike_rx(ep->devike, src, sport, ep->public_ip, dport, data, len);
+}
+
 static void natt_rx(NetUdpSocket *s, const uint8_t *data, size_t len, Ipv4Addr src,
                     uint16_t sport, void *user)
 {
   RunEp *ep = user;
-  /* GW_RX_IKE (the non-ESP marker) goes to the IKE control plane when it runs. */
-  gw_dp_rx_udp4500(ep->dp, src, sport, data, len);
+  /* RFC 3948 2.2: the non-ESP marker says IKE; the data plane hands it back */
+  if (gw_dp_rx_udp4500(ep->dp, src, sport, data, len) == GW_RX_IKE)
+    ike_rx(ep, src, sport, 4500, data, len);
+}
+
+static void ike500_rx(NetUdpSocket *s, const uint8_t *data, size_t len, Ipv4Addr src,
+                      uint16_t sport, void *user)
+{
+  ike_rx(user, src, sport, 500, data, len);
+}
+
+/* ---- GwIkeIo ---- */
+
+static void io_send(void *user, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+                    const uint8_t *data, size_t len)
+{
+  RunEp *ep = user;
+  net_udp_send_to(sport == 4500 ? ep->natt : ep->ike, data, len, dst, dport);
+}
+
+/* Both ends of a tunnel hand over the same rows: each is kept once, in first-seen order. */
+static void row_add(GPtrArray *rows, const char *row)
+{
+  for (guint i = 0; i < rows->len; i++)
+    if (!strcmp(g_ptr_array_index(rows, i), row))
+      return;
+  g_ptr_array_add(rows, g_strdup(row));
+}
+
+static void io_ike_row(void *user, const char *row)
+{
+  row_add(((RunEp *)user)->run->ike_rows, row);
+}
+
+static void io_esp_row(void *user, const char *row)
+{
+  row_add(((RunEp *)user)->run->esp_rows, row);
+}
+
+static void env_acquire(void *user, int tunnel, Ipv4Addr src, Ipv4Addr dst)
+{
+  RunEp *ep = user;
+  if (ep->gwike)
+    gw_ike_acquire(ep->gwike, tunnel);
+  else if (ep->devike)
+    dev_ike_acquire(ep->devike);
+}
+
+bool run_ike_start(Run *r, char **err)
+{
+  const GwConfig *c = r->plan->cloud;
+  for (guint i = 0; i < r->eps->len; i++) {
+    RunEp *ep = g_ptr_array_index(r->eps, i);
+    if (ep->kind == RUN_EP_GATEWAY) {
+      ep->gwike = gw_ike_new(c, ep->cfgname, ep->gw, &ep->env, &ep->io, ep->ike_drbg);
+    } else {
+      int t = 0;
+      ep->devike = dev_ike_new(&ep->sdev->cfg, ep->dev, t, &ep->env, &ep->io, ep->ike_drbg, err);
+      if (!ep->devike)
+        return false;
+    }
+  }
+  for (guint i = 0; i < r->eps->len; i++) {
+    RunEp *ep = g_ptr_array_index(r->eps, i);
+    if (ep->gwike)
+      gw_ike_start(ep->gwike);
+    if (ep->devike)
+      dev_ike_start(ep->devike);
+  }
+  return true;
 }
 
 static void tun_tx(NetTunnel *t, const uint8_t *packet, size_t len, void *user)
@@ -132,6 +211,9 @@ RunEp *run_ep_new(Run *r, RunEpKind kind, const char *cfgname, const char *node_
   ep->node = node;
   g_autofree char *label = g_strdup_printf("%s/esp-iv", node_name);
   ep->drbg = run_drbg_new(r, label);
+  g_autofree char *ike_label = g_strdup_printf("%s/ike", node_name);
+  ep->ike_drbg = run_drbg_new(r, ike_label);
+  ep->io = (GwIkeIo){.user = ep, .send = io_send, .ike_row = io_ike_row, .esp_row = io_esp_row};
   ep->env = (GwEnv){
       .user = ep,
       .now = env_now,
@@ -141,6 +223,7 @@ RunEp *run_ep_new(Run *r, RunEpKind kind, const char *cfgname, const char *node_
       .deliver_inner = env_deliver_inner,
       .events = {.emit = env_emit, .user = ep},
       .drbg = ep->drbg,
+      .acquire = env_acquire,
   };
   return ep;
 }
@@ -149,6 +232,7 @@ bool run_ep_bind(RunEp *ep, char **err)
 {
   ep->esp = net_raw_new(ep->node, INET_PROTO_ESP, ep->public_ip, esp_rx, ep);
   ep->natt = net_udp_new(ep->node, ep->public_ip, 4500, natt_rx, ep);
+  ep->ike = net_udp_new(ep->node, ep->public_ip, 500, ike500_rx, ep);
   /* The tunnel interface's own address is link-local (RFC 3927): the node's routes to
    * the remote prefixes lead into it; the data plane checks sizes (its tunnel MTU and
    * ICMP "fragmentation needed"), so the interface itself takes a whole path MTU. */
@@ -156,8 +240,8 @@ bool run_ep_bind(RunEp *ep, char **err)
   g_ptr_array_find(ep->run->eps, ep, &k);
   ep->tun = net_tunnel_new(ep->node, ipv4_addr(169, 254, (uint8_t)(k >> 8), (uint8_t)(k + 1)),
                            32, GW_DP_DEFAULT_PATH_MTU, tun_tx, ep);
-  if (!ep->esp || !ep->natt || !ep->tun) {
-    *err = g_strdup_printf("%s: cannot open its ESP, UDP 4500 or tunnel interface: %s", ep->name,
+  if (!ep->esp || !ep->natt || !ep->ike || !ep->tun) {
+    *err = g_strdup_printf("%s: cannot open its ESP, UDP 500, UDP 4500 or tunnel interface: %s", ep->name,
                            net_world_last_error(ep->run->w));
     return false;
   }
@@ -168,9 +252,13 @@ void run_ep_free(RunEp *ep)
 {
   if (!ep)
     return;
+  /* the control planes first: they remove their child SAs from the data planes */
+  gw_ike_free(ep->gwike);
+  dev_ike_free(ep->devike);
   gw_gateway_free(ep->gw);
   dev_runtime_free(ep->dev);
   drbg_free(ep->drbg);
+  drbg_free(ep->ike_drbg);
   g_free(ep->name);
   g_free(ep);
 }

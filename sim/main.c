@@ -18,7 +18,7 @@ typedef struct {
 static const Command commands[] = {
     {"run", "SCENARIO [--out DIR] [--seed N] [--until TIME] [--format F] [--dry-run]",
      "run a scenario in simulated time; write pcaps, key tables, events and a report",
-     "tunnels need the IKE control plane, in progress: see README Status", cmd_run},
+     NULL, cmd_run},
     {"validate", "SCENARIO", "check a scenario's configuration as the cloud API would", NULL,
      cmd_validate},
     {"conformance", "[PATH...] [--device PROFILE] [--jobs N] [--format F] [--out DIR]",

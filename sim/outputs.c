@@ -78,8 +78,15 @@ bool run_outputs_write(Run *r, const char *dir, char **err)
   /* the key material of the rows: wiped, as the user's copy is the file */
   explicit_bzero(esp->str, esp->len);
   g_string_free(esp, TRUE);
-  if (!ok || !write_text(dir, "ikev2_decryption_table", "", err) ||
-      !write_text(dir, "README", readme, err))
+  if (!ok)
+    return false;
+  GString *ike = g_string_new(NULL);
+  for (guint i = 0; i < r->ike_rows->len; i++)
+    g_string_append_printf(ike, "%s\n", (char *)g_ptr_array_index(r->ike_rows, i));
+  ok = write_text(dir, "ikev2_decryption_table", ike->str, err);
+  explicit_bzero(ike->str, ike->len);
+  g_string_free(ike, TRUE);
+  if (!ok || !write_text(dir, "README", readme, err))
     return false;
   g_autoptr(GError) e = NULL;
   if (!scn_eventlog_write(r->log, dir, &e)) {

@@ -18,6 +18,13 @@ static void timer_free(gpointer p)
   g_free(p);
 }
 
+/* Key-table rows hold key material: wiped when the run ends (the user's copy is the file). */
+static void row_free(gpointer p)
+{
+  explicit_bzero(p, strlen(p));
+  g_free(p);
+}
+
 static void run_free(Run *r)
 {
   if (!r)
@@ -45,6 +52,8 @@ static void run_free(Run *r)
   scn_eventlog_free(r->log);
   if (r->esp_rows)
     g_ptr_array_free(r->esp_rows, TRUE);
+  if (r->ike_rows)
+    g_ptr_array_free(r->ike_rows, TRUE);
   if (r->counters)
     g_array_free(r->counters, TRUE);
   if (r->strings)
@@ -122,7 +131,8 @@ ScnResults *scn_run(const ScnPlan *plan, const GwDiags *validation, const ScnRun
   r->flows = g_ptr_array_new_with_free_func((GDestroyNotify)run_flow_free);
   r->timers = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, timer_free);
   r->log = scn_eventlog_new();
-  r->esp_rows = g_ptr_array_new_with_free_func(g_free);
+  r->esp_rows = g_ptr_array_new_with_free_func(row_free);
+  r->ike_rows = g_ptr_array_new_with_free_func(row_free);
   r->strings = g_ptr_array_new_with_free_func(g_free);
   r->counters = g_array_new(FALSE, TRUE, sizeof(ScnCounter));
 

@@ -4,7 +4,9 @@
  * device models bound to their nodes, the flows of the timeline and the outputs. */
 #pragma once
 
+#include "models/device/dev_ike.h"
 #include "models/device/dev_runtime.h"
+#include "models/gateway/gw_ike.h"
 #include "models/gateway/gw_runtime.h"
 #include "sim/eventlog.h"
 #include "sim/expect.h"
@@ -29,10 +31,15 @@ typedef struct {
   Ipv4Addr public_ip;
   NetDev *underlay;    /* its first underlay device, or NULL */
   NetRawSocket *esp;   /* raw IP protocol 50 */
-  NetUdpSocket *natt;  /* UDP 4500 (RFC 3948) */
+  NetUdpSocket *natt;  /* UDP 4500 (RFC 3948): ESP to the data plane, IKE to the engine */
+  NetUdpSocket *ike;   /* UDP 500 (RFC 7296 2) */
   NetTunnel *tun;      /* the inner side: routes to remote prefixes lead into it */
   Drbg *drbg;          /* "<node>/esp-iv" */
+  Drbg *ike_drbg;      /* "<node>/ike" */
   GwEnv env;
+  GwIkeIo io;          /* the IKE control plane's sockets and key-table rows */
+  GwIke *gwike;        /* RUN_EP_GATEWAY */
+  DevIke *devike;      /* RUN_EP_DEVICE */
   GwGateway *gw;       /* RUN_EP_GATEWAY */
   DevRuntime *dev;     /* RUN_EP_DEVICE */
   GwDp *dp;            /* borrowed from gw or dev */
@@ -72,6 +79,7 @@ struct Run {
   GHashTable *timers; /* NetEventId -> RunTimer* */
   ScnEventLog *log;
   GPtrArray *esp_rows; /* esp_sa rows (strings), in installation order */
+  GPtrArray *ike_rows; /* ikev2_decryption_table rows, one per IKE SA */
   GPtrArray *strings;  /* strings the counters borrow */
   GArray *counters;    /* ScnCounter, filled at the end */
   uint16_t next_ident;
@@ -87,6 +95,8 @@ RunEp *run_ep_new(Run *r, RunEpKind kind, const char *cfgname, const char *node_
                   NetNode *node);
 bool run_ep_bind(RunEp *ep, char **err); /* sockets and tunnel, after addresses exist */
 void run_ep_free(RunEp *ep);
+/* The IKE control plane of every endpoint (after run_ep_bind), started. */
+bool run_ike_start(Run *r, char **err);
 void run_emit(Run *r, const VsEvent *ev);
 /* sim/timeline.c: schedule every action; flows report at their end. */
 bool run_timeline_schedule(Run *r, char **err);

@@ -54,12 +54,15 @@ static void test_bundled(void)
   const DevConfig *c = &p->devices[0].cfg;
   g_assert_cmpstr(c->name, ==, "site1-vpn");
   g_assert_cmpstr(c->profile, ==, "strongswan-5.9");
-  /* from the profile */
-  g_assert_cmpuint(c->n_ike_proposals, ==, 2);
+  /* the proposals from the scenario, which replace the profile's lists (the recommended
+   * device settings, facts 2.5: DH group 2 is the default phase 1's only group) */
+  g_assert_cmpuint(c->n_ike_proposals, ==, 1);
   g_assert_cmpuint(c->ike_proposals[0].encr[0].id, ==, ENCR_AES_CBC);
-  g_assert_cmpuint(c->ike_proposals[1].encr[0].id, ==, ENCR_AES_GCM_16);
+  g_assert_cmpuint(c->ike_proposals[0].dh[0], ==, DH_MODP_1024);
   g_assert_cmpuint(c->n_esp_proposals, ==, 1);
+  g_assert_cmpuint(c->esp_proposals[0].encr[0].id, ==, ENCR_AES_GCM_16);
   g_assert_cmpuint(c->esp_proposals[0].n_dh, ==, 0);
+  /* the rest from the profile */
   g_assert_cmpuint(c->ike_lifetime_s, ==, 15840);
   g_assert_cmpuint(c->child_lifetime_s, ==, 3960);
   g_assert_cmpint(c->dpd_action, ==, DEV_DPD_CLEAR);

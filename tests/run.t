@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# vpnsim run through the real binary: every bundled scenario runs, its expectations hold
-# (scenarios that need the IKE control plane are TODO until it runs), every output is
-# written, tshark reads every pcap without a malformed packet or an expert error and
-# sees simulated time stamps, the same seed gives the same bytes, another seed the same
-# verdicts, --until stops early, --format picks the report on stdout, and bad command
+# vpnsim run through the real binary: every bundled scenario runs, its expectations hold,
+# every output is written, tshark reads every pcap without a malformed packet or an expert
+# error and sees simulated time stamps; with the key tables the run wrote, tshark
+# decrypts IKE_AUTH (IDi, AUTH, SA, TSi, TSr) and ESP (the inner packets) wherever a
+# tunnel came up; the same seed gives the same bytes, another seed different bytes and the
+# same verdicts, --until stops early, --format picks the report on stdout, and bad command
 # lines or scenarios give exit 2.
 set -u
 top=${VPNSIM_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -23,12 +24,17 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cp -r profiles "$tmp/profiles" # the scenarios copied into $tmp find their profiles
 tshark=$(command -v tshark || true)
-# Scenarios whose tunnel needs the IKE control plane (issue 8 phase 2): TODO until then.
-needs_ike=" scenarios/site-to-site/ikev2-default.yaml "
+# tshark with the key tables of run folder $1 as its Wireshark configuration
+# (the configuration folder sits beside the run folder, which stays as the run wrote it)
+tshark_keys() {
+  local d=$1; shift
+  mkdir -p "$d.cfg/wireshark" && cp "$d/esp_sa" "$d/ikev2_decryption_table" "$d.cfg/wireshark/"
+  XDG_CONFIG_HOME="$d.cfg" "$tshark" -o esp.enable_encryption_decode:TRUE "$@" 2>/dev/null
+}
 
 for f in scenarios/site-to-site/*.yaml; do
   b=$(basename "$f" .yaml)
-  todo=; case "$needs_ike" in *" $f "*) todo=" # TODO the tunnel needs the IKE control plane";; esac
+  todo=
   "$vs" run "$f" --out "$tmp/$b.1" --format tap >"$tmp/$b.tap" 2>"$tmp/$b.err"
   rc=$?
   ok $([ $rc = 0 ]; echo $?) "$f: every expectation holds (exit 0)$todo" "exit $rc" \
@@ -56,6 +62,26 @@ for f in scenarios/site-to-site/*.yaml; do
   else
     ok 0 "$f: tshark checks # SKIP tshark not installed"
   fi
+  # wherever a tunnel came up, the key tables decrypt what crossed the gateway's uplink
+  gwpcap=$(ls "$tmp/$b.1"/vgw1--*.pcap 2>/dev/null | grep -v vnet | head -1)
+  if [ -n "$tshark" ] && [ -s "$tmp/$b.1/ikev2_decryption_table" ] && [ -n "$gwpcap" ]; then
+    pl=$(tshark_keys "$tmp/$b.1" -n -r "$gwpcap" -Y 'isakmp.exchangetype == 35 && isakmp.flag_r == 0' -V |
+         grep -o 'Payload: [A-Za-z -]*' | sed 's/ *$//' | sort -u | tr '\n' ',')
+    miss=
+    for want in 'Identification - Initiator' 'Authentication' 'Security Association' \
+                'Traffic Selector - Initiator' 'Traffic Selector - Responder'; do
+      case "$pl" in *"Payload: $want,"*) ;; *) miss="$miss [$want]";; esac
+    done
+    ok $([ -z "$miss" ]; echo $?) "$f: the key table decrypts IKE_AUTH (IDi, AUTH, SA, TSi, TSr)" \
+      "missing:$miss" "seen: $pl"
+    ninner=$(tshark_keys "$tmp/$b.1" -n -r "$gwpcap" -Y 'esp && (icmp || udp)' | wc -l)
+    nesp=$(tshark_keys "$tmp/$b.1" -n -r "$gwpcap" -Y 'esp' | wc -l)
+    ok $([ "$nesp" -gt 0 ] && [ "$ninner" = "$nesp" ]; echo $?) \
+      "$f: the esp_sa table decrypts every ESP packet (the inner packet visible)" \
+      "$ninner of $nesp ESP packets decrypted"
+    bad=$(tshark_keys "$tmp/$b.1" -n -r "$gwpcap" -Y '_ws.malformed || _ws.expert.severity >= "error"')
+    ok $([ -z "$bad" ]; echo $?) "$f: decrypted, nothing malformed, no expert error" "$bad"
+  fi
   "$vs" run "$f" --out "$tmp/$b.2" >/dev/null 2>&1
   diffs=$(cd "$tmp/$b.1" && for o in *; do cmp -s "$o" "../$b.2/$o" || echo "$o"; done)
   ok $([ -z "$diffs" ]; echo $?) "$f: the same seed gives byte-identical outputs" "differ: $diffs"
@@ -66,6 +92,13 @@ for f in scenarios/site-to-site/*.yaml; do
     "$f: another seed gives the same verdicts" "exit $rc vs $rc3" "$v1" "$v3"
   ok $(grep -q '"seed": 4242' "$tmp/$b.json3"; echo $?) "$f: --seed overrides the file's seed" \
     "$(head -c 300 "$tmp/$b.json3")"
+  if grep -q '"type":"ike.message"' "$tmp/$b.1/events.jsonl"; then
+    # IKE ran: SPIs, nonces, DH values and IVs come from the seed, so every underlay
+    # capture differs (the LAN captures carry the same inner packets)
+    same=$(cd "$tmp/$b.1" && for p in *--internet.pcap; do cmp -s "$p" "../$b.3/$p" && echo "$p"; done)
+    ok $([ -z "$same" ]; echo $?) "$f: another seed gives different bytes on the underlay" \
+      "identical: $same"
+  fi
 done
 
 # Simulated time stamps: the first echo request of nobody-initiates leaves vm1 at 2 s of

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/* The on-premises device's IKE control plane: its settings turned into an IKEv2 engine
+ * configuration, and the engine bound to the device's tunnel. */
+#include "models/device/dev_ike.h"
+
+#include "models/ike/ike_crypto.h"
+
+#include <glib.h>
+#include <string.h>
+
+struct DevIke {
+  GwIkeLink *link;
+  Ipv4Addr peer;
+  GwDp *dp;
+  int tunnel;
+};
+
+/* The tunnel's MM SA count follows the engine's IKE SAs. */
+static void changed(void *arg)
+{
+  DevIke *k = arg;
+  if (k->link)
+    gw_dp_set_mm_sa_count(k->dp, k->tunnel, (unsigned)gw_ike_link_n_ike_sas(k->link));
+}
+
+static void identity(const DevIdentity *id, Ipv4Addr dflt, IkeIdentityCfg *out)
+{
+  memset(out, 0, sizeof *out);
+  if (id->type == DEV_ID_DEFAULT || !id->value) {
+    /* dev_config.h: the address itself as ID_IPV4_ADDR (RFC 7296 3.5) */
+    out->type = IKEV2_ID_IPV4_ADDR;
+    ipv4_addr_format(dflt, out->value);
+    return;
+  }
+  out->type = (uint8_t)id->type; /* DevIdType values are the RFC 7296 3.5 ID Types */
+  g_strlcpy(out->value, id->value, sizeof out->value);
+}
+
+/* RFC 7296 3.3: a proposal with several transforms of a type accepts any combination;
+ * the engine's proposals carry one of each, so each combination becomes a proposal. */
+static void expand_ike(const DevConfig *d, IkeConfig *c, bool *truncated)
+{
+  for (unsigned p = 0; p < d->n_ike_proposals; p++) {
+    const DevProposal *dp = &d->ike_proposals[p];
+    for (unsigned e = 0; e < dp->n_encr; e++) {
+      bool aead = ike_encr_is_aead(dp->encr[e].id);
+      unsigned ni = aead ? 1 : dp->n_integ;
+      for (unsigned i = 0; i < ni; i++)
+        for (unsigned f = 0; f < dp->n_prf; f++)
+          for (unsigned g = 0; g < dp->n_dh; g++) {
+            IkeProposalCfg x = {dp->encr[e].id, dp->encr[e].key_bits,
+                                aead ? AUTH_NONE : dp->integ[i], dp->prf[f], dp->dh[g]};
+            IkeSuite s = {x.encr, x.key_bits, x.integ, x.prf, x.dh};
+            if (!ike_suite_valid(&s) || !ike_dh_supported(x.dh))
+              continue; /* an algorithm the engine does not implement */
+            if (c->n_ike == IKEV2_MAX_PROPOSALS) {
+              *truncated = true;
+              return;
+            }
+            c->ike[c->n_ike++] = x;
+          }
+    }
+  }
+}
+
+static void expand_esp(const DevConfig *d, IkeConfig *c, bool *truncated)
+{
+  for (unsigned p = 0; p < d->n_esp_proposals; p++) {
+    const DevProposal *dp = &d->esp_proposals[p];
+    /* the engine holds one PFS group: the first proposal's first group (DH_NONE: none) */
+    if (p == 0 && dp->n_dh && !c->pfs_group)
+      c->pfs_group = dp->dh[0];
+    bool esn = dp->n_esn && dp->esn[0] == ESN_YES;
+    for (unsigned e = 0; e < dp->n_encr; e++) {
+      bool aead = ike_encr_is_aead(dp->encr[e].id);
+      unsigned ni = aead || !dp->n_integ ? 1 : dp->n_integ;
+      for (unsigned i = 0; i < ni; i++) {
+        ChildProposalCfg x = {dp->encr[e].id, dp->encr[e].key_bits,
+                              aead || !dp->n_integ ? AUTH_NONE : dp->integ[i], esn};
+        if (!esp_encr_info(x.encr, x.key_bits) || !esp_integ_info(x.integ))
+          continue;
+        if (c->n_esp == IKEV2_MAX_PROPOSALS) {
+          *truncated = true;
+          return;
+        }
+        c->esp[c->n_esp++] = x;
+      }
+    }
+  }
+}
+
+bool dev_ike_config(const DevConfig *d, IkeConfig *out, bool *truncated, const char **why)
+{
+  *truncated = false;
+  if (d->ike_version != 2) {
+    *why = "IKEv1 devices are not implemented yet";
+    return false;
+  }
+  if (!d->has_peer || !d->has_public_ip) {
+    *why = "the device has no public address or no peer";
+    return false;
+  }
+  IkeConfig c;
+  ike_config_defaults(&c);
+  c.name = d->name;
+  c.local_addr = d->public_ip;
+  c.remote_addr = d->peer;
+  identity(&d->local_id, d->public_ip, &c.local_id);
+  identity(&d->remote_id, d->peer, &c.remote_id);
+  c.psk = (const uint8_t *)(d->psk ? d->psk : "");
+  c.psk_len = d->psk ? strlen(d->psk) : 0;
+  expand_ike(d, &c, truncated);
+  expand_esp(d, &c, truncated);
+  if (!c.n_ike || !c.n_esp) {
+    *why = "no IKE or ESP proposal with algorithms the engine implements";
+    return false;
+  }
+  c.ike_lifetime_s = d->ike_lifetime_s;
+  c.child_lifetime_s = d->child_lifetime_s;
+  c.child_lifetime_kb = d->child_lifetime_kb;
+  /* the engine has one margin: the child's (rekeys of children come first and often) */
+  c.rekey_margin_s = d->child_rekey_margin_s;
+  c.rekey_jitter_s = (uint32_t)((uint64_t)d->child_rekey_margin_s * d->rekey_fuzz_percent / 100);
+  if (c.rekey_jitter_s >= c.rekey_margin_s && c.rekey_margin_s)
+    c.rekey_jitter_s = c.rekey_margin_s - 1;
+  c.dpd_interval_s = d->dpd_interval_s;
+  c.dpd_timeout_s = d->dpd_timeout_s;
+  /* hold: the SAs go; traffic brings the tunnel back through the acquire hook */
+  c.dpd_action = d->dpd_action == DEV_DPD_RESTART ? IKE_DPD_RESTART : IKE_DPD_CLEAR;
+  c.start = d->start_action == DEV_START_INITIATE   ? IKE_START_INITIATE
+            : d->start_action == DEV_START_RESPOND ? IKE_START_RESPOND
+                                                   : IKE_START_ON_TRAFFIC;
+  c.natt = d->nat_traversal;
+  c.keepalive_s = d->nat_keepalive_s;
+  if (d->ts_mode == DEV_TS_PREFIXES)
+    for (unsigned a = 0; a < d->n_ts_local; a++)
+      for (unsigned b = 0; b < d->n_ts_remote && c.n_ts < IKEV2_MAX_TS; b++)
+        c.ts[c.n_ts++] = (IkeTsPair){ipv4_range_from_prefix(d->ts_local[a]),
+                                     ipv4_range_from_prefix(d->ts_remote[b])};
+  *out = c;
+  return true;
+}
+
+DevIke *dev_ike_new(const DevConfig *d, DevRuntime *rt, int tunnel, const GwEnv *env,
+                    const GwIkeIo *io, Drbg *rng, char **err)
+{
+  IkeConfig c;
+  bool trunc = false;
+  const char *why = NULL;
+  if (!dev_ike_config(d, &c, &trunc, &why)) {
+    *err = g_strdup_printf("device '%s': %s", d->name, why);
+    return NULL;
+  }
+  const char *tname = gw_dp_tunnel_name(dev_runtime_dp(rt), tunnel);
+  GwIkeLink *l = gw_ike_link_new(&c, tname ? tname : "peer", dev_runtime_dp(rt), tunnel, env, io, rng);
+  if (!l) {
+    *err = g_strdup_printf("device '%s': the IKE engine refused its configuration", d->name);
+    return NULL;
+  }
+  if (trunc) {
+    VsEvent ev = vs_event(env->now(env->user), d->name, "dev.ike.proposals_truncated");
+    vs_event_uint(&ev, "ike", c.n_ike);
+    vs_event_uint(&ev, "esp", c.n_esp);
+    vs_event_emit(&env->events, &ev);
+  }
+  DevIke *k = g_new0(DevIke, 1);
+  k->link = l;
+  k->peer = d->peer;
+  k->dp = dev_runtime_dp(rt);
+  k->tunnel = tunnel;
+  gw_ike_link_on_change(l, changed, k);
+  return k;
+}
+
+void dev_ike_free(DevIke *k)
+{
+  if (!k)
+    return;
+  gw_ike_link_free(k->link);
+  g_free(k);
+}
+
+void dev_ike_start(DevIke *k)
+{
+  gw_ike_link_start(k->link);
+}
+
+void dev_ike_acquire(DevIke *k)
+{
+  gw_ike_link_acquire(k->link);
+}
+
+void dev_ike_rx(DevIke *k, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+                const uint8_t *data, size_t len)
+{
+  if (src.v != k->peer.v)
+    return; /* not our peer: dropped */
+  gw_ike_link_rx(k->link, src, sport, dst, dport, data, len);
+}

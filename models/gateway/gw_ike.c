@@ -1,0 +1,787 @@
+/* SPDX-License-Identifier: MIT */
+/* The IKE control plane: an IKEv2 engine bound to a data-plane tunnel (child SAs into
+ * gw_dp_sa_*, make-before-break on rekey, MM SA count, key-table rows, ike.message events)
+ * and the Azure gateway's engine configurations built from its resource model. */
+#include "models/gateway/gw_ike.h"
+
+#include "models/common/wire.h"
+#include "models/esp/esp_keytable.h"
+#include "models/gateway/gw_policy.h"
+#include "models/ike/ike_crypto.h"
+
+#include <glib.h>
+#include <string.h>
+
+#define IKE_PORT_NATT 4500
+
+/* ---- datagram summary ---- */
+
+bool gw_ike_datagram_summary(const uint8_t *data, size_t len, bool natt, uint8_t *exchange,
+                             bool *response, uint32_t *msg_id, bool *initiator_flag,
+                             char *notifies, size_t notifies_size)
+{
+  if (notifies_size)
+    notifies[0] = '\0';
+  if (natt) {
+    /* RFC 3948 2.2: a one-octet 0xFF is a NAT keepalive; IKE starts with four zero
+     * octets (the non-ESP marker) */
+    if (len < 4 || memcmp(data, "\0\0\0\0", 4) != 0)
+      return false;
+    data += 4, len -= 4;
+  }
+  Ikev2Header h;
+  Ikev2Diag d;
+  if (ikev2_header_decode(data, len, &h, &d) != WIRE_OK)
+    return false;
+  *exchange = h.exchange;
+  *response = (h.flags & IKEV2_FLAG_RESPONSE) != 0;
+  *initiator_flag = (h.flags & IKEV2_FLAG_INITIATOR) != 0;
+  *msg_id = h.msg_id;
+  if (h.next_payload == IKEV2_PL_SK || h.next_payload == IKEV2_PL_SKF)
+    return true; /* the notifies are inside: the engine names those it receives */
+  g_autoptr(Ikev2Message) m = NULL;
+  if (ikev2_message_decode(data, len, &m, &d) != WIRE_OK)
+    return true;
+  GString *s = g_string_new(NULL);
+  for (size_t i = 0; i < m->n_payloads; i++) {
+    if (m->payloads[i].type != IKEV2_PL_NOTIFY)
+      continue;
+    char b[NAME_BUFSZ];
+    g_string_append_printf(s, "%s%s", s->len ? " " : "",
+                           name_fmt(&ikev2_notify_names, m->payloads[i].u.notify.type, b));
+  }
+  g_strlcpy(notifies, s->str, notifies_size);
+  g_string_free(s, TRUE);
+  return true;
+}
+
+/* ---- one engine on one tunnel ---- */
+
+typedef struct {
+  Ipv4Addr src, dst;
+  uint16_t sport, dport;
+  GBytes *data;
+} Pending;
+
+typedef struct {
+  uint32_t spi_in, spi_out;
+} Removal;
+
+struct GwIkeLink {
+  char *connection;
+  char *node;
+  GwDp *dp;
+  int tunnel;
+  GwEnv env;
+  GwIkeIo io;
+  uint8_t *psk;
+  size_t psk_len;
+  Ikev2Conn *conn;
+  GwTimerId timer;
+  bool in_rx;              /* sends are held until the received message is logged */
+  GPtrArray *held;         /* Pending* */
+  GString *rx_notifies;    /* notify names the engine reported while in_rx */
+  GArray *removals;        /* Removal: pairs the engine removed, deleted with its reason */
+  void (*changed)(void *arg);
+  void *changed_arg;
+};
+
+static int64_t l_now(const GwIkeLink *l)
+{
+  return l->env.now(l->env.user);
+}
+
+static void emit(GwIkeLink *l, const VsEvent *ev)
+{
+  vs_event_emit(&l->env.events, ev);
+}
+
+/* Pairs the engine removed are deleted from the data plane when the engine says why
+ * (its ike.child.state event follows the removal). */
+static void flush_removals(GwIkeLink *l, const char *reason)
+{
+  if (l->changed)
+    l->changed(l->changed_arg);
+  for (guint i = 0; i < l->removals->len; i++) {
+    Removal *r = &g_array_index(l->removals, Removal, i);
+    gw_dp_sa_delete(l->dp, l->tunnel, r->spi_in, reason);
+    VsEvent ev = vs_event(l_now(l), l->node, GW_IKE_EV_CHILD_DELETED);
+    vs_event_str(&ev, "connection", l->connection);
+    vs_event_hex(&ev, "spi_in", r->spi_in);
+    vs_event_hex(&ev, "spi_out", r->spi_out);
+    vs_event_str(&ev, "reason", reason);
+    emit(l, &ev);
+  }
+  g_array_set_size(l->removals, 0);
+}
+
+static void on_event(void *user, const VsEvent *ev)
+{
+  GwIkeLink *l = user;
+  const VsAttr *reason = vs_event_attr(ev, "reason");
+  if (!strcmp(ev->type, IKE_EV_CHILD_STATE) && l->removals->len) {
+    const VsAttr *ns = vs_event_attr(ev, "new_state");
+    if (ns && ns->kind == VS_ATTR_STR && !strcmp(ns->v.s, "DELETED"))
+      flush_removals(l, reason && reason->kind == VS_ATTR_STR ? reason->v.s : "deleted");
+  }
+  if (!strcmp(ev->type, IKE_EV_NOTIFY_RX) && l->in_rx) {
+    const VsAttr *n = vs_event_attr(ev, "notify");
+    if (n && n->kind == VS_ATTR_STR)
+      g_string_append_printf(l->rx_notifies, "%s%s", l->rx_notifies->len ? " " : "", n->v.s);
+  }
+  /* the engine's events, with the connection they belong to */
+  VsEvent e = *ev;
+  if (!vs_event_attr(&e, "connection"))
+    vs_event_str(&e, "connection", l->connection);
+  emit(l, &e);
+}
+
+static int64_t e_now(void *user)
+{
+  return l_now(user);
+}
+
+static void timer_fired(void *arg)
+{
+  GwIkeLink *l = arg;
+  l->timer = 0;
+  ikev2_conn_timeout(l->conn);
+  flush_removals(l, "timer");
+}
+
+static void e_timer_cancel(void *user)
+{
+  GwIkeLink *l = user;
+  if (l->timer && l->env.timer_cancel)
+    l->env.timer_cancel(l->env.user, l->timer);
+  l->timer = 0;
+}
+
+static void e_timer_schedule(void *user, int64_t at_ns)
+{
+  GwIkeLink *l = user;
+  e_timer_cancel(l);
+  int64_t d = at_ns - l_now(l);
+  l->timer = l->env.timer_add(l->env.user, d < 0 ? 0 : d, timer_fired, l);
+}
+
+static void message_event(GwIkeLink *l, bool sent, Ipv4Addr peer, uint16_t lport,
+                          const uint8_t *data, size_t len, const char *extra_notifies)
+{
+  uint8_t x;
+  bool resp, iflag;
+  uint32_t mid;
+  char notifies[256];
+  if (!gw_ike_datagram_summary(data, len, lport == IKE_PORT_NATT, &x, &resp, &mid, &iflag,
+                               notifies, sizeof notifies))
+    return;
+  if (extra_notifies && *extra_notifies) {
+    /* the engine's names of what it found inside (SK), each once */
+    g_auto(GStrv) names = g_strsplit(extra_notifies, " ", -1);
+    for (char **p = names; *p; p++) {
+      g_autofree char *hay = g_strdup_printf(" %s ", notifies);
+      g_autofree char *pat = g_strdup_printf(" %s ", *p);
+      size_t n = strlen(notifies);
+      if (!strstr(hay, pat))
+        g_snprintf(notifies + n, sizeof notifies - n, "%s%s", n ? " " : "", *p);
+    }
+  }
+  char xb[NAME_BUFSZ], pb[IPV4_ADDR_STRLEN];
+  VsEvent ev = vs_event(l_now(l), l->node, GW_IKE_EV_MESSAGE);
+  vs_event_str(&ev, "connection", l->connection);
+  vs_event_str(&ev, "dir", sent ? "sent" : "received");
+  vs_event_str(&ev, "exchange", name_fmt(&ikev2_exchange_names, x, xb));
+  vs_event_bool(&ev, "response", resp);
+  vs_event_uint(&ev, "msg_id", mid);
+  vs_event_str(&ev, "notifies", notifies);
+  vs_event_str(&ev, "peer", ipv4_addr_format(peer, pb));
+  vs_event_uint(&ev, "port", lport);
+  emit(l, &ev);
+}
+
+static void send_now(GwIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+                     const uint8_t *data, size_t len)
+{
+  message_event(l, true, dst, sport, data, len, NULL);
+  l->io.send(l->io.user, src, sport, dst, dport, data, len);
+}
+
+static void e_send(void *user, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+                   const uint8_t *data, size_t len)
+{
+  GwIkeLink *l = user;
+  if (!l->in_rx) {
+    send_now(l, src, sport, dst, dport, data, len);
+    return;
+  }
+  /* same simulated instant: sent right after the received message is logged */
+  Pending *p = g_new0(Pending, 1);
+  *p = (Pending){src, dst, sport, dport, g_bytes_new(data, len)};
+  g_ptr_array_add(l->held, p);
+}
+
+static void pending_free(gpointer p)
+{
+  Pending *k = p;
+  g_bytes_unref(k->data);
+  g_free(k);
+}
+
+static void esp_row(GwIkeLink *l, const EspSaConfig *c)
+{
+  if (!l->io.esp_row)
+    return;
+  const char *why = NULL;
+  EspSa *sa = esp_sa_new(c, &why);
+  if (!sa)
+    return;
+  g_autofree char *row = esp_keytable_row(sa);
+  esp_sa_free(sa);
+  if (row) {
+    l->io.esp_row(l->io.user, row);
+    ike_wipe(row, strlen(row));
+  }
+}
+
+static void e_child_install(void *user, const IkeChildInstall *c)
+{
+  GwIkeLink *l = user;
+  GwChildSaPair p = {0};
+  p.in = (EspSaConfig){.spi = c->spi_in, .dir = ESP_DIR_IN, .encr = c->encr,
+                       .encr_key_bits = c->key_bits, .integ = c->integ, .encr_key = c->ek_in,
+                       .encr_key_len = c->ek_len, .integ_key = c->ak_in,
+                       .integ_key_len = c->ak_len, .tunnel_src = c->remote_addr,
+                       .tunnel_dst = c->local_addr};
+  p.out = p.in;
+  p.out.spi = c->spi_out;
+  p.out.dir = ESP_DIR_OUT;
+  p.out.encr_key = c->ek_out;
+  p.out.integ_key = c->ak_out;
+  p.out.tunnel_src = c->local_addr;
+  p.out.tunnel_dst = c->remote_addr;
+  /* the engine's timers rekey and expire by time; the ESP SAs count volume */
+  EspLifetime life = {.soft_kbytes = c->soft_kbytes, .hard_kbytes = c->hard_kbytes};
+  p.in.lifetime = p.out.lifetime = life;
+  GwSelector sel[GW_DP_MAX_SELECTORS];
+  unsigned n = 0;
+  for (size_t a = 0; a < c->n_ts_local; a++)
+    for (size_t b = 0; b < c->n_ts_remote && n < GW_DP_MAX_SELECTORS; b++)
+      sel[n++] = (GwSelector){c->ts_local[a], c->ts_remote[b]};
+  p.selectors = n ? sel : NULL;
+  p.n_selectors = n;
+  /* make-before-break: a rekey's new pair takes inbound at once; the old pair's outbound
+   * carries on until the engine removes it (the data plane then moves to the new one) */
+  p.replaces_in_spi = c->rekey_of_spi_in;
+  p.udp_encap = c->udp_encap;
+  p.sport = c->encap_sport;
+  p.dport = c->encap_dport;
+  const char *why = NULL;
+  if (!gw_dp_sa_install(l->dp, l->tunnel, &p, &why)) {
+    VsEvent ev = vs_event(l_now(l), l->node, GW_IKE_EV_REFUSED);
+    vs_event_str(&ev, "connection", l->connection);
+    vs_event_str(&ev, "reason", why ? why : "the data plane refused the child SA");
+    emit(l, &ev);
+    return;
+  }
+  esp_row(l, &p.in);
+  esp_row(l, &p.out);
+  VsEvent ev = vs_event(l_now(l), l->node, GW_IKE_EV_CHILD_ESTABLISHED);
+  vs_event_str(&ev, "connection", l->connection);
+  vs_event_hex(&ev, "spi_in", c->spi_in);
+  vs_event_hex(&ev, "spi_out", c->spi_out);
+  vs_event_bool(&ev, "rekey", c->rekey_of_spi_in != 0);
+  vs_event_bool(&ev, "udp_encap", c->udp_encap);
+  emit(l, &ev);
+}
+
+static void e_child_remove(void *user, uint32_t spi_in, uint32_t spi_out)
+{
+  GwIkeLink *l = user;
+  Removal r = {spi_in, spi_out};
+  g_array_append_val(l->removals, r);
+}
+
+static void e_row(void *user, const char *row)
+{
+  GwIkeLink *l = user;
+  if (l->io.ike_row)
+    l->io.ike_row(l->io.user, row);
+}
+
+GwIkeLink *gw_ike_link_new(const IkeConfig *cfg, const char *connection, GwDp *dp, int tunnel,
+                           const GwEnv *env, const GwIkeIo *io, Drbg *rng)
+{
+  g_return_val_if_fail(cfg && dp && env && io && io->send && rng, NULL);
+  GwIkeLink *l = g_new0(GwIkeLink, 1);
+  l->connection = g_strdup(connection);
+  l->node = g_strdup(cfg->name);
+  l->dp = dp;
+  l->tunnel = tunnel;
+  l->env = *env;
+  l->io = *io;
+  l->held = g_ptr_array_new_with_free_func(pending_free);
+  l->rx_notifies = g_string_new(NULL);
+  l->removals = g_array_new(FALSE, FALSE, sizeof(Removal));
+  IkeConfig c = *cfg;
+  l->psk = g_memdup2(cfg->psk, cfg->psk_len ? cfg->psk_len : 1);
+  l->psk_len = cfg->psk_len;
+  c.psk = l->psk;
+  c.name = l->node;
+  IkeEnv ie = {.user = l, .rng = rng, .events = {on_event, l}, .now = e_now,
+               .timer_schedule = e_timer_schedule, .timer_cancel = e_timer_cancel,
+               .send = e_send, .child_install = e_child_install,
+               .child_remove = e_child_remove, .keytable_row = e_row};
+  l->conn = ikev2_conn_new(&c, &ie);
+  if (!l->conn) {
+    gw_ike_link_free(l);
+    return NULL;
+  }
+  return l;
+}
+
+void gw_ike_link_free(GwIkeLink *l)
+{
+  if (!l)
+    return;
+  l->changed = NULL;
+  if (l->conn) {
+    l->in_rx = false;
+    ikev2_conn_free(l->conn);
+    l->conn = NULL;
+  }
+  /* the engine is gone: its pairs leave the data plane without more events */
+  for (guint i = 0; i < l->removals->len; i++)
+    gw_dp_sa_delete(l->dp, l->tunnel, g_array_index(l->removals, Removal, i).spi_in,
+                    "connection freed");
+  if (l->timer && l->env.timer_cancel)
+    l->env.timer_cancel(l->env.user, l->timer);
+  g_array_free(l->removals, TRUE);
+  g_ptr_array_free(l->held, TRUE);
+  g_string_free(l->rx_notifies, TRUE);
+  if (l->psk) {
+    ike_wipe(l->psk, l->psk_len);
+    g_free(l->psk);
+  }
+  g_free(l->connection);
+  g_free(l->node);
+  g_free(l);
+}
+
+void gw_ike_link_start(GwIkeLink *l)
+{
+  ikev2_conn_start(l->conn);
+  flush_removals(l, "start");
+}
+
+void gw_ike_link_acquire(GwIkeLink *l)
+{
+  ikev2_conn_acquire(l->conn);
+  flush_removals(l, "acquire");
+}
+
+void gw_ike_link_rx(GwIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+                    const uint8_t *data, size_t len)
+{
+  l->in_rx = true;
+  g_string_truncate(l->rx_notifies, 0);
+  ikev2_conn_rx(l->conn, src, sport, dst, dport, data, len);
+  l->in_rx = false;
+  message_event(l, false, src, dport, data, len, l->rx_notifies->str);
+  flush_removals(l, "peer");
+  /* the answers, in the order the engine sent them */
+  g_autoptr(GPtrArray) held = l->held;
+  l->held = g_ptr_array_new_with_free_func(pending_free);
+  for (guint i = 0; i < held->len; i++) {
+    Pending *p = g_ptr_array_index(held, i);
+    gsize n;
+    const uint8_t *b = g_bytes_get_data(p->data, &n);
+    send_now(l, p->src, p->sport, p->dst, p->dport, b, n);
+  }
+}
+
+void gw_ike_link_on_change(GwIkeLink *l, void (*fn)(void *arg), void *arg)
+{
+  l->changed = fn;
+  l->changed_arg = arg;
+}
+
+Ikev2Conn *gw_ike_link_conn(GwIkeLink *l)
+{
+  return l->conn;
+}
+
+size_t gw_ike_link_n_ike_sas(const GwIkeLink *l)
+{
+  return ikev2_conn_n_ike_sas(l->conn);
+}
+
+/* ---- the gateway's configuration of a connection ---- */
+
+static bool str_is(GwStr s, const char *v)
+{
+  return s.set && s.v && v && !strcmp(s.v, v);
+}
+
+/* The PRF that goes with an IKE integrity algorithm (RFC 7296 3.3.2: Azure documents
+ * no PRF column for S2S, facts 2.1; the HMAC of the same hash is what devices pair). */
+static uint16_t prf_for(uint16_t integ)
+{
+  switch (integ) {
+  case AUTH_HMAC_SHA1_96: return PRF_HMAC_SHA1;
+  case AUTH_HMAC_SHA2_256_128: return PRF_HMAC_SHA2_256;
+  case AUTH_HMAC_SHA2_384_192: return PRF_HMAC_SHA2_384;
+  case AUTH_HMAC_SHA2_512_256: return PRF_HMAC_SHA2_512;
+  case AUTH_HMAC_MD5_96: return PRF_HMAC_MD5;
+  default: return PRF_HMAC_SHA2_256;
+  }
+}
+
+static bool ike_prop(GwIkeEncryption e, GwIkeIntegrity i, GwDhGroup g, IkeProposalCfg *out)
+{
+  const GwPolicyValue *ev = gw_policy_value(GW_FIELD_IKE_ENCRYPTION, e);
+  const GwPolicyValue *iv = gw_policy_value(GW_FIELD_IKE_INTEGRITY, i);
+  const GwPolicyValue *gv = gw_policy_value(GW_FIELD_DH_GROUP, g);
+  if (!ev || !iv || !gv || gv->iana.id == DH_NONE)
+    return false;
+  out->encr = ev->iana.id;
+  out->key_bits = ev->iana.key_bits;
+  out->prf = prf_for(iv->iana.id);
+  /* RFC 5282 / RFC 7296 3.3: an AEAD cipher takes no integrity transform; the policy's
+   * integrity then names the PRF (facts 3.1 pairs GCMAES with SHA256/SHA384) */
+  out->integ = ike_encr_is_aead(out->encr) ? AUTH_NONE : iv->iana.id;
+  out->dh = gv->iana.id;
+  return true;
+}
+
+static bool esp_prop(GwIpsecEncryption e, GwIpsecIntegrity i, ChildProposalCfg *out)
+{
+  const GwPolicyValue *ev = gw_policy_value(GW_FIELD_IPSEC_ENCRYPTION, e);
+  const GwPolicyValue *iv = gw_policy_value(GW_FIELD_IPSEC_INTEGRITY, i);
+  if (!ev || !iv)
+    return false;
+  out->encr = ev->iana.type == IKE_TRANSFORM_ENCR && e != GW_ESP_ENC_NONE ? ev->iana.id : ENCR_NULL;
+  out->key_bits = ev->iana.key_bits;
+  out->integ = ike_encr_is_aead(out->encr) ? AUTH_NONE : iv->iana.id;
+  out->esn = false;
+  return true;
+}
+
+static void add_esp_unique(IkeConfig *c, ChildProposalCfg p)
+{
+  for (size_t k = 0; k < c->n_esp; k++)
+    if (!memcmp(&c->esp[k], &p, sizeof p))
+      return;
+  if (c->n_esp < IKEV2_MAX_PROPOSALS)
+    c->esp[c->n_esp++] = p;
+}
+
+bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Addr local,
+                              IkeConfig *as_initiator, bool *has_i, IkeConfig *as_responder,
+                              bool *has_r, const char **why)
+{
+  if (gw_enum_or(c->connectionProtocol, GW_IKEV2) != GW_IKEV2) {
+    *why = "IKEv1 connections are not implemented yet";
+    return false;
+  }
+  const GwVirtualNetworkGateway *g = gw_config_find_gateway(cfg, c->virtualNetworkGateway1.v);
+  const GwVirtualNetwork *v = g ? gw_config_find_vnet(cfg, g->virtualNetwork.v) : NULL;
+  Ipv4Addr remote = {0};
+  const GwLocalNetworkGateway *lng = NULL;
+  if (gw_enum_or(c->connectionType, GW_CONN_IPSEC) == GW_CONN_VNET2VNET) {
+    const GwVirtualNetworkGateway *o = gw_config_find_gateway(cfg, c->virtualNetworkGateway2.v);
+    if (!o || o->n_publicIpAddresses < 1) {
+      *why = "the other gateway has no public IP address";
+      return false;
+    }
+    remote = o->publicIpAddresses[0].v;
+  } else {
+    lng = gw_config_find_local(cfg, c->localNetworkGateway2.v);
+    if (!lng || !lng->gatewayIpAddress.set) {
+      *why = "the local network gateway has no IP address";
+      return false;
+    }
+    remote = lng->gatewayIpAddress.v;
+  }
+  if (!g || !v) {
+    *why = "the connection's gateway or its virtual network is missing";
+    return false;
+  }
+  if (!c->sharedKey.set || !c->sharedKey.v) {
+    *why = "the connection has no shared key";
+    return false;
+  }
+  IkeConfig base;
+  ike_config_defaults(&base);
+  base.local_addr = local;
+  base.remote_addr = remote;
+  /* identities: the gateway's public IP (ID_IPV4_ADDR); any remote identity is taken,
+   * the PSK authenticates the peer (facts 2.5: S2S authentication is PSK only) */
+  base.local_id.type = IKEV2_ID_IPV4_ADDR;
+  ipv4_addr_format(local, base.local_id.value);
+  base.remote_id.type = 0;
+  base.psk = (const uint8_t *)c->sharedKey.v;
+  base.psk_len = strlen(c->sharedKey.v);
+  /* facts 2.1: the MM (IKE SA) lifetime is fixed at 28,800 s, custom policy or not */
+  base.ike_lifetime_s = (uint32_t)gw_policy_default("mm-lifetime-s");
+  bool pb_gw = gw_enum_or(g->vpnType, GW_VPN_ROUTE_BASED) == GW_VPN_POLICY_BASED;
+  base.child_lifetime_s =
+      (uint32_t)gw_policy_default(pb_gw ? "pb-qm-lifetime-s" : "rb-qm-lifetime-s");
+  base.child_lifetime_kb = (uint64_t)gw_policy_default("qm-lifetime-kb");
+  /* facts 2.5: DPD timeout per connection (default 45 s). The check interval is not
+   * documented: a third of the timeout, so that three checks fit in it. */
+  base.dpd_timeout_s = (uint32_t)gw_int_or(c->dpdTimeoutSeconds, gw_policy_default("dpd-timeout-s"));
+  base.dpd_interval_s = base.dpd_timeout_s >= 3 ? base.dpd_timeout_s / 3 : 1;
+  base.dpd_action = IKE_DPD_CLEAR;
+  /* policy-based selectors (facts 3.4): proposed when initiating */
+  IkeConfig resp_ts_any = base;
+  bool pb = pb_gw || gw_bool_or(c->usePolicyBasedTrafficSelectors, false);
+  if (pb) {
+    if (c->n_trafficSelectorPolicies) {
+      for (unsigned i = 0; i < c->n_trafficSelectorPolicies; i++) {
+        const GwTrafficSelectorPolicy *p = &c->trafficSelectorPolicies[i];
+        for (unsigned a = 0; a < p->n_localAddressRanges; a++)
+          for (unsigned b = 0; b < p->n_remoteAddressRanges && base.n_ts < IKEV2_MAX_TS; b++)
+            base.ts[base.n_ts++] = (IkeTsPair){ipv4_range_from_prefix(p->localAddressRanges[a].v),
+                                               ipv4_range_from_prefix(p->remoteAddressRanges[b].v)};
+      }
+    } else if (lng) {
+      for (unsigned a = 0; a < v->n_addressSpace; a++)
+        for (unsigned b = 0; b < lng->n_addressPrefixes && base.n_ts < IKEV2_MAX_TS; b++)
+          base.ts[base.n_ts++] = (IkeTsPair){ipv4_range_from_prefix(v->addressSpace[a].v),
+                                             ipv4_range_from_prefix(lng->addressPrefixes[b].v)};
+    }
+  }
+  IkeConfig ci = base, cr = base;
+  /* responding, the gateway accepts whatever selectors the remote proposes (facts 3.4) */
+  cr.n_ts = resp_ts_any.n_ts;
+  ci.name = cr.name = NULL;
+  ci.n_ike = cr.n_ike = ci.n_esp = cr.n_esp = 0;
+  if (c->n_ipsecPolicies) {
+    /* facts 3.1: the custom policy alone, both ways */
+    const GwIpsecPolicy *p = &c->ipsecPolicies[0];
+    IkeProposalCfg ip;
+    ChildProposalCfg ep;
+    if (!ike_prop(p->ikeEncryption.v, p->ikeIntegrity.v, p->dhGroup.v, &ip) ||
+        !esp_prop(p->ipsecEncryption.v, p->ipsecIntegrity.v, &ep)) {
+      *why = "the custom policy has a value the engine cannot use";
+      return false;
+    }
+    const GwPolicyValue *pfs = gw_policy_value(GW_FIELD_PFS_GROUP, p->pfsGroup.v);
+    uint16_t pfs_group = pfs && pfs->iana.type == IKE_TRANSFORM_DH ? pfs->iana.id : 0;
+    if (p->pfsGroup.v == GW_PFS_NONE)
+      pfs_group = 0;
+    ci.ike[0] = cr.ike[0] = ip;
+    ci.n_ike = cr.n_ike = 1;
+    ci.esp[0] = cr.esp[0] = ep;
+    ci.n_esp = cr.n_esp = 1;
+    ci.pfs_group = cr.pfs_group = pfs_group;
+    if (p->saLifeTimeSeconds.set)
+      ci.child_lifetime_s = cr.child_lifetime_s = (uint32_t)p->saLifeTimeSeconds.v;
+    if (p->saDataSizeKilobytes.set)
+      ci.child_lifetime_kb = cr.child_lifetime_kb = (uint64_t)p->saDataSizeKilobytes.v;
+  } else {
+    /* facts 2.1: the phase 1 list (route-based or policy-based), DH group 2 */
+    const GwProposalList *mm = gw_default_proposal_list(pb_gw ? "pb-mm" : "rb-mm");
+    for (size_t k = 0; k < mm->n && ci.n_ike < IKEV2_MAX_PROPOSALS; k++) {
+      IkeProposalCfg ip;
+      if (ike_prop(mm->ike[k].enc, mm->ike[k].integ, mm->ike[k].dh, &ip))
+        ci.ike[ci.n_ike++] = ip;
+    }
+    cr.n_ike = ci.n_ike;
+    memcpy(cr.ike, ci.ike, sizeof ci.ike);
+    /* facts 2.3 (initiator offers) and 2.4 (accepted as responder). The engine holds one
+     * PFS group per connection: the responder's rows with a PFS group collapse onto the
+     * same ciphers without PFS (the first rekey then proposes none). */
+    const GwProposalList *qi = gw_default_proposal_list(pb_gw ? "pb-qm" : "rb-qm-initiator");
+    const GwProposalList *qr = gw_default_proposal_list(pb_gw ? "pb-qm" : "rb-qm-responder");
+    for (size_t k = 0; k < qi->n; k++) {
+      ChildProposalCfg ep;
+      if (esp_prop(qi->esp[k].enc, qi->esp[k].integ, &ep))
+        add_esp_unique(&ci, ep);
+    }
+    for (size_t k = 0; k < qr->n; k++) {
+      ChildProposalCfg ep;
+      if (esp_prop(qr->esp[k].enc, qr->esp[k].integ, &ep))
+        add_esp_unique(&cr, ep);
+    }
+    ci.pfs_group = cr.pfs_group = 0;
+  }
+  GwConnectionMode mode = gw_enum_or(c->connectionMode, GW_MODE_DEFAULT);
+  /* facts 3.5: Default initiates and responds (it initiates when traffic needs the
+   * tunnel, so that a device that initiates at start is not met by a second SA);
+   * InitiatorOnly initiates at once and refuses the peer's IKE_SA_INIT; ResponderOnly
+   * never initiates */
+  *has_i = mode != GW_MODE_RESPONDER_ONLY;
+  *has_r = mode != GW_MODE_INITIATOR_ONLY;
+  ci.start = mode == GW_MODE_INITIATOR_ONLY ? IKE_START_INITIATE : IKE_START_ON_TRAFFIC;
+  ci.dpd_action = mode == GW_MODE_INITIATOR_ONLY ? IKE_DPD_RESTART : IKE_DPD_CLEAR;
+  cr.start = IKE_START_RESPOND;
+  *as_initiator = ci;
+  *as_responder = cr;
+  return true;
+}
+
+/* ---- the gateway ---- */
+
+typedef struct {
+  GwDp *dp;
+  char *name;
+  int tunnel;
+  Ipv4Addr remote;
+  GwIkeLink *init, *resp;
+} GwIkeConn;
+
+struct GwIke {
+  char *node;
+  GwDp *dp;
+  GwEnv env;
+  GPtrArray *conns; /* GwIkeConn* */
+};
+
+static void conn_free(gpointer p)
+{
+  GwIkeConn *c = p;
+  /* each link's last events must not reach a sibling already freed */
+  GwIkeLink *i = c->init, *r = c->resp;
+  c->init = c->resp = NULL;
+  gw_ike_link_free(i);
+  gw_ike_link_free(r);
+  g_free(c->name);
+  g_free(c);
+}
+
+static void refused(GwIke *g, const char *conn, const char *why)
+{
+  VsEvent ev = vs_event(g->env.now(g->env.user), g->node, GW_IKE_EV_REFUSED);
+  vs_event_str(&ev, "connection", conn);
+  vs_event_str(&ev, "reason", why);
+  vs_event_emit(&g->env.events, &ev);
+}
+
+static void mm_count(void *arg)
+{
+  GwIkeConn *k = arg;
+  size_t n = (k->init ? gw_ike_link_n_ike_sas(k->init) : 0) +
+             (k->resp ? gw_ike_link_n_ike_sas(k->resp) : 0);
+  gw_dp_set_mm_sa_count(k->dp, k->tunnel, (unsigned)n);
+}
+
+GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const GwEnv *env,
+                  const GwIkeIo *io, Drbg *rng)
+{
+  GwIke *g = g_new0(GwIke, 1);
+  g->dp = gw_gateway_dp(gw);
+  g->env = *env;
+  g->node = g_strdup_printf("%s/0", name);
+  g->conns = g_ptr_array_new_with_free_func(conn_free);
+  Ipv4Addr local = gw_gateway_public_ip(gw);
+  for (unsigned i = 0; i < cfg->n_connections; i++) {
+    const GwConnection *c = &cfg->connections[i];
+    if (!str_is(c->virtualNetworkGateway1, name))
+      continue;
+    int t = gw_gateway_tunnel(gw, c->name.v);
+    if (t < 0)
+      continue; /* refused by the runtime already (IKEv1, missing peer) */
+    IkeConfig ci, cr;
+    bool hi = false, hr = false;
+    const char *why = NULL;
+    if (!gw_ike_connection_config(cfg, c, local, &ci, &hi, &cr, &hr, &why)) {
+      refused(g, c->name.v, why);
+      continue;
+    }
+    GwIkeConn *k = g_new0(GwIkeConn, 1);
+    k->name = g_strdup(c->name.v);
+    k->tunnel = t;
+    k->remote = ci.remote_addr;
+    ci.name = cr.name = g->node;
+    if (hi)
+      k->init = gw_ike_link_new(&ci, c->name.v, g->dp, t, env, io, rng);
+    if (hr)
+      k->resp = gw_ike_link_new(&cr, c->name.v, g->dp, t, env, io, rng);
+    k->dp = g->dp;
+    if (k->init)
+      gw_ike_link_on_change(k->init, mm_count, k);
+    if (k->resp)
+      gw_ike_link_on_change(k->resp, mm_count, k);
+    g_ptr_array_add(g->conns, k);
+  }
+  return g;
+}
+
+void gw_ike_free(GwIke *g)
+{
+  if (!g)
+    return;
+  g_ptr_array_free(g->conns, TRUE);
+  g_free(g->node);
+  g_free(g);
+}
+
+void gw_ike_start(GwIke *g)
+{
+  for (guint i = 0; i < g->conns->len; i++) {
+    GwIkeConn *k = g_ptr_array_index(g->conns, i);
+    if (k->resp)
+      gw_ike_link_start(k->resp);
+    if (k->init)
+      gw_ike_link_start(k->init);
+  }
+}
+
+void gw_ike_acquire(GwIke *g, int tunnel)
+{
+  for (guint i = 0; i < g->conns->len; i++) {
+    GwIkeConn *k = g_ptr_array_index(g->conns, i);
+    if (k->tunnel == tunnel && k->init) {
+      gw_ike_link_acquire(k->init);
+      }
+  }
+}
+
+static bool link_has(GwIkeLink *l, uint64_t spi_i, uint64_t spi_r)
+{
+  uint64_t a, b;
+  return l && ikev2_conn_ike_spis(gw_ike_link_conn(l), &a, &b) && a == spi_i &&
+         (b == spi_r || spi_r == 0);
+}
+
+void gw_ike_rx(GwIke *g, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+               const uint8_t *data, size_t len)
+{
+  GwIkeConn *k = NULL;
+  for (guint i = 0; i < g->conns->len && !k; i++) {
+    GwIkeConn *c = g_ptr_array_index(g->conns, i);
+    if (c->remote.v == src.v)
+      k = c;
+  }
+  if (!k)
+    return; /* no connection to that peer: dropped, as the cloud does */
+  const uint8_t *b = data;
+  size_t n = len;
+  if (dport == IKE_PORT_NATT) {
+    if (n < 4 || memcmp(b, "\0\0\0\0", 4) != 0)
+      return;
+    b += 4, n -= 4;
+  }
+  Ikev2Header h;
+  Ikev2Diag d;
+  if (ikev2_header_decode(b, n, &h, &d) != WIRE_OK)
+    return;
+  bool from_initiator = (h.flags & IKEV2_FLAG_INITIATOR) != 0;
+  GwIkeLink *to = NULL;
+  /* the engine that holds the SA by its SPIs, then RFC 7296 3.1's Initiator flag: set
+   * when the sender began the IKE SA (our responder side), clear when we did */
+  if (link_has(k->init, h.spi_i, h.spi_r))
+    to = k->init;
+  else if (link_has(k->resp, h.spi_i, h.spi_r))
+    to = k->resp;
+  else
+    to = from_initiator ? k->resp : k->init;
+  if (!to) {
+    refused(g, k->name,
+            from_initiator ? "InitiatorOnly: the peer's IKE_SA_INIT is not answered"
+                           : "ResponderOnly: a response to no request of ours");
+    return;
+  }
+  gw_ike_link_rx(to, src, sport, dst, dport, data, len);
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/* The IKE control plane of a tunnel endpoint: IKEv2 engines (models/ike/ikev2_sa.h) bound
+ * to the tunnels of a data plane (gw_dataplane.h), and the Azure gateway's side of it:
+ * the engine configuration of each connection from the resource model (default proposal
+ * lists as initiator and as responder, or the custom policy both ways; MM lifetime fixed
+ * at 28,800 s; connection modes; DPD; PSK; identities; route- or policy-based selectors). */
+#pragma once
+
+#include "models/gateway/gw_config.h"
+#include "models/gateway/gw_dataplane.h"
+#include "models/gateway/gw_runtime.h"
+#include "models/ike/ikev2_sa.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What the control plane needs beyond GwEnv (time, timers, events come from there). */
+typedef struct {
+  void *user;
+  /* One UDP payload out of the node's IKE sockets (sport 500 or 4500). */
+  void (*send)(void *user, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+               const uint8_t *data, size_t len);
+  /* Key-table rows (sim writes them out): ikev2_decryption_table, esp_sa. May be NULL. */
+  void (*ike_row)(void *user, const char *row);
+  void (*esp_row)(void *user, const char *row);
+} GwIkeIo;
+
+/* Events added to the engine's (which get a "connection" attribute here). */
+#define GW_IKE_EV_MESSAGE "ike.message"                 /* connection, dir, exchange,
+                                                           response, msg_id, notifies */
+#define GW_IKE_EV_CHILD_ESTABLISHED "child.sa.established" /* connection, spi_in, spi_out */
+#define GW_IKE_EV_CHILD_DELETED "child.sa.deleted"         /* connection, spi_in, spi_out */
+#define GW_IKE_EV_REFUSED "ike.refused"                 /* connection, reason */
+
+/* ---- one engine bound to one tunnel ---- */
+
+typedef struct GwIkeLink GwIkeLink;
+
+/* cfg is copied (its PSK too: the link keeps its own copy, wiped on free). The link's
+ * engine installs child SAs into tunnel 'tunnel' of dp. rng is borrowed. */
+GwIkeLink *gw_ike_link_new(const IkeConfig *cfg, const char *connection, GwDp *dp, int tunnel,
+                           const GwEnv *env, const GwIkeIo *io, Drbg *rng);
+void gw_ike_link_free(GwIkeLink *l);
+void gw_ike_link_start(GwIkeLink *l);
+void gw_ike_link_acquire(GwIkeLink *l);
+/* A UDP payload for this link (on 4500 with the non-ESP marker). */
+void gw_ike_link_rx(GwIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+                    const uint8_t *data, size_t len);
+Ikev2Conn *gw_ike_link_conn(GwIkeLink *l);
+/* Called after each step of the engine (a datagram, a timer, a start or an acquire):
+ * the owner updates what depends on the IKE SAs (the MM SA count). */
+void gw_ike_link_on_change(GwIkeLink *l, void (*fn)(void *arg), void *arg);
+/* IKE SAs this link holds (for the tunnel's MM SA count). */
+size_t gw_ike_link_n_ike_sas(const GwIkeLink *l);
+
+/* The one-line summary of an IKE datagram for the ike.message event: exchange, response,
+ * message ID and the notify types it carries in clear (space-separated names into
+ * notifies). False when it is no IKE message (a keepalive, a short or bad header). */
+bool gw_ike_datagram_summary(const uint8_t *data, size_t len, bool natt, uint8_t *exchange,
+                             bool *response, uint32_t *msg_id, bool *initiator_flag,
+                             char *notifies, size_t notifies_size);
+
+/* ---- the Azure gateway ---- */
+
+/* The engine configurations of a connection of the gateway: 'as_initiator' with the offers
+ * Azure makes (facts 2.3), 'as_responder' with those it accepts (facts 2.4); with a custom
+ * policy both are that policy alone (facts 3.1). *has_i / *has_r say which the connection
+ * mode uses (InitiatorOnly: the initiator alone; ResponderOnly: the responder alone).
+ * False with *why (static text) when the connection cannot run. PSK borrowed from c. */
+bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Addr local,
+                              IkeConfig *as_initiator, bool *has_i, IkeConfig *as_responder,
+                              bool *has_r, const char **why);
+
+typedef struct GwIke GwIke;
+
+/* The control plane of gateway instance 'gw' (named 'name' in cfg): one or two engines per
+ * connection that has a tunnel. cfg is only read during the call. */
+GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const GwEnv *env,
+                  const GwIkeIo *io, Drbg *rng);
+void gw_ike_free(GwIke *g);
+void gw_ike_start(GwIke *g);
+void gw_ike_acquire(GwIke *g, int tunnel);
+/* A datagram to the gateway's port 500 or 4500 (non-ESP marker): dispatched to the
+ * connection of the remote address, and within it by the Initiator flag (RFC 7296 3.1)
+ * to the engine that began the IKE SA from our side or from the peer's. */
+void gw_ike_rx(GwIke *g, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+               const uint8_t *data, size_t len);

@@ -1,0 +1,633 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests of the IKE control plane in process (no ns-3): the gateway's engine configurations
+ * from the resource model (default lists as initiator and as responder, custom policy,
+ * lifetimes, DPD, modes, selectors), the device's from its settings, the datagram summary
+ * against truncated and malformed input, and a gateway and a device negotiating over a
+ * fake wire and passing inner packets both ways through the ESP SAs they installed. */
+#include "models/common/inet.h"
+#include "models/device/dev_ike.h"
+#include "models/gateway/gw_ike.h"
+#include "models/gateway/gw_policy.h"
+#include "tests/lib/testutil.h"
+
+#include <glib.h>
+#include <string.h>
+
+#define NS_PER_S 1000000000LL
+
+static Ipv4Addr A(const char *s)
+{
+  Ipv4Addr a;
+  g_assert_cmpint(ipv4_addr_parse(s, &a), ==, IPV4_PARSE_OK);
+  return a;
+}
+
+static Ipv4Prefix P(const char *s)
+{
+  Ipv4Prefix p;
+  g_assert_cmpint(ipv4_prefix_parse(s, &p), ==, IPV4_PARSE_OK);
+  return p;
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GwConfig, gw_config_free)
+
+static GwStr S(const char *v)
+{
+  return (GwStr){.set = true, .v = v};
+}
+
+/* vnet1 10.1.0.0/16, vgw1 (VpnGw1) at 203.0.113.10, site1 198.51.100.20 192.168.0.0/16,
+ * connection conn1 with a PSK. */
+static GwConfig *mk_config(void)
+{
+  GwConfig *c = gw_config_new();
+  GwVirtualNetwork *v = &c->virtualNetworks[c->n_virtualNetworks++];
+  v->name = S("vnet1");
+  v->addressSpace[v->n_addressSpace++].v = P("10.1.0.0/16");
+  v->subnets[0] = (GwSubnet){.name = S("GatewaySubnet"), .has_addressPrefix = true,
+                             .addressPrefix = {.v = P("10.1.255.0/27")}};
+  v->n_subnets = 1;
+  GwVirtualNetworkGateway *g = &c->virtualNetworkGateways[c->n_virtualNetworkGateways++];
+  g->name = S("vgw1");
+  g->virtualNetwork = S("vnet1");
+  g->sku = S("VpnGw1");
+  g->publicIpAddresses[g->n_publicIpAddresses++] = (GwIp){.set = true, .v = A("203.0.113.10")};
+  GwLocalNetworkGateway *l = &c->localNetworkGateways[c->n_localNetworkGateways++];
+  l->name = S("site1");
+  l->gatewayIpAddress = (GwIp){.set = true, .v = A("198.51.100.20")};
+  l->addressPrefixes[l->n_addressPrefixes++].v = P("192.168.0.0/16");
+  GwConnection *k = &c->connections[c->n_connections++];
+  k->name = S("conn1");
+  k->virtualNetworkGateway1 = S("vgw1");
+  k->localNetworkGateway2 = S("site1");
+  k->sharedKey = S("Vpnsim.test.key");
+  return c;
+}
+
+static void set_policy(GwConnection *k, int ie, int ii, int dh, int ee, int ei, int pfs)
+{
+  GwIpsecPolicy *p = &k->ipsecPolicies[k->n_ipsecPolicies++];
+  p->ikeEncryption = (GwEnum){.set = true, .v = ie};
+  p->ikeIntegrity = (GwEnum){.set = true, .v = ii};
+  p->dhGroup = (GwEnum){.set = true, .v = dh};
+  p->ipsecEncryption = (GwEnum){.set = true, .v = ee};
+  p->ipsecIntegrity = (GwEnum){.set = true, .v = ei};
+  p->pfsGroup = (GwEnum){.set = true, .v = pfs};
+  p->saLifeTimeSeconds = (GwInt){.set = true, .v = 3600};
+  p->saDataSizeKilobytes = (GwInt){.set = true, .v = 102400};
+}
+
+/* ---- the gateway's configurations ---- */
+
+static void test_gw_config_default(void)
+{
+  g_autoptr(GwConfig) c = mk_config();
+  IkeConfig ci, cr;
+  bool hi, hr;
+  const char *why = NULL;
+  g_assert_true(gw_ike_connection_config(c, &c->connections[0], A("203.0.113.10"), &ci, &hi,
+                                         &cr, &hr, &why));
+  g_assert_true(hi && hr); /* Default: both */
+  /* facts 2.1: six phase 1 proposals, DH group 2 only, AES256/SHA1 first */
+  g_assert_cmpuint(ci.n_ike, ==, 6);
+  for (size_t i = 0; i < ci.n_ike; i++)
+    g_assert_cmpuint(ci.ike[i].dh, ==, DH_MODP_1024);
+  g_assert_cmpuint(ci.ike[0].encr, ==, ENCR_AES_CBC);
+  g_assert_cmpuint(ci.ike[0].key_bits, ==, 256);
+  g_assert_cmpuint(ci.ike[0].integ, ==, AUTH_HMAC_SHA1_96);
+  g_assert_cmpuint(ci.ike[0].prf, ==, PRF_HMAC_SHA1);
+  g_assert_cmpuint(ci.ike[1].integ, ==, AUTH_HMAC_SHA2_256_128);
+  g_assert_cmpuint(ci.ike[1].prf, ==, PRF_HMAC_SHA2_256);
+  /* facts 2.3: six offers as initiator, GCM AES256 first; facts 2.4 as responder: the
+   * 26 rows fold onto 9 distinct cipher pairs (the engine has one PFS group) */
+  g_assert_cmpuint(ci.n_esp, ==, 6);
+  g_assert_cmpuint(ci.esp[0].encr, ==, ENCR_AES_GCM_16);
+  g_assert_cmpuint(ci.esp[0].integ, ==, AUTH_NONE);
+  g_assert_cmpuint(ci.esp[2].encr, ==, ENCR_3DES);
+  g_assert_cmpuint(cr.n_esp, ==, 8);
+  g_assert_cmpuint(cr.esp[6].encr, ==, ENCR_DES);
+  g_assert_cmpuint(cr.esp[7].encr, ==, ENCR_AES_CBC);
+  g_assert_cmpuint(cr.esp[7].key_bits, ==, 128);
+  g_assert_cmpuint(cr.esp[7].integ, ==, AUTH_HMAC_SHA2_256_128);
+  g_assert_cmpuint(ci.pfs_group, ==, 0);
+  /* lifetimes: MM 28,800 s (facts 2.1), route-based QM 27,000 s and 102,400,000 KB (2.2) */
+  g_assert_cmpuint(ci.ike_lifetime_s, ==, 28800);
+  g_assert_cmpuint(ci.child_lifetime_s, ==, 27000);
+  g_assert_cmpuint(ci.child_lifetime_kb, ==, 102400000);
+  /* DPD 45 s by default (facts 2.5) */
+  g_assert_cmpuint(ci.dpd_timeout_s, ==, 45);
+  g_assert_cmpuint(ci.dpd_interval_s, ==, 15);
+  /* identity: the public IP; any remote; the PSK */
+  g_assert_cmpuint(ci.local_id.type, ==, IKEV2_ID_IPV4_ADDR);
+  g_assert_cmpstr(ci.local_id.value, ==, "203.0.113.10");
+  g_assert_cmpuint(ci.remote_id.type, ==, 0);
+  g_assert_cmpmem(ci.psk, ci.psk_len, "Vpnsim.test.key", 15);
+  g_assert_cmphex(ci.remote_addr.v, ==, A("198.51.100.20").v);
+  /* route-based: any-to-any */
+  g_assert_cmpuint(ci.n_ts, ==, 0);
+  g_assert_cmpint(ci.start, ==, IKE_START_ON_TRAFFIC);
+  g_assert_cmpint(cr.start, ==, IKE_START_RESPOND);
+}
+
+static void test_gw_config_custom(void)
+{
+  g_autoptr(GwConfig) c = mk_config();
+  GwConnection *k = &c->connections[0];
+  set_policy(k, GW_IKE_ENC_GCMAES256, GW_IKE_INTEG_SHA384, GW_DH_ECP384, GW_ESP_ENC_GCMAES256,
+             GW_ESP_INTEG_GCMAES256, GW_PFS_ECP384);
+  k->dpdTimeoutSeconds = (GwInt){.set = true, .v = 30};
+  IkeConfig ci, cr;
+  bool hi, hr;
+  const char *why = NULL;
+  g_assert_true(gw_ike_connection_config(c, k, A("203.0.113.10"), &ci, &hi, &cr, &hr, &why));
+  /* facts 3.1: the policy alone, both ways */
+  for (int r = 0; r < 2; r++) {
+    const IkeConfig *x = r ? &cr : &ci;
+    g_assert_cmpuint(x->n_ike, ==, 1);
+    g_assert_cmpuint(x->ike[0].encr, ==, ENCR_AES_GCM_16);
+    g_assert_cmpuint(x->ike[0].key_bits, ==, 256);
+    g_assert_cmpuint(x->ike[0].integ, ==, AUTH_NONE);
+    g_assert_cmpuint(x->ike[0].prf, ==, PRF_HMAC_SHA2_384);
+    g_assert_cmpuint(x->ike[0].dh, ==, DH_ECP_384);
+    g_assert_cmpuint(x->n_esp, ==, 1);
+    g_assert_cmpuint(x->esp[0].encr, ==, ENCR_AES_GCM_16);
+    g_assert_cmpuint(x->pfs_group, ==, DH_ECP_384);
+    /* MM lifetime stays 28,800 s with a custom policy (facts 2.1); QM from the policy */
+    g_assert_cmpuint(x->ike_lifetime_s, ==, 28800);
+    g_assert_cmpuint(x->child_lifetime_s, ==, 3600);
+    g_assert_cmpuint(x->child_lifetime_kb, ==, 102400);
+    g_assert_cmpuint(x->dpd_timeout_s, ==, 30);
+  }
+  /* PFS None */
+  k->ipsecPolicies[0].pfsGroup.v = GW_PFS_NONE;
+  g_assert_true(gw_ike_connection_config(c, k, A("203.0.113.10"), &ci, &hi, &cr, &hr, &why));
+  g_assert_cmpuint(ci.pfs_group, ==, 0);
+  /* DH None is no IKE group: refused with a reason */
+  k->ipsecPolicies[0].dhGroup.v = GW_DH_NONE;
+  g_assert_false(gw_ike_connection_config(c, k, A("203.0.113.10"), &ci, &hi, &cr, &hr, &why));
+  g_assert_nonnull(why);
+}
+
+static void test_gw_config_modes(void)
+{
+  g_autoptr(GwConfig) c = mk_config();
+  GwConnection *k = &c->connections[0];
+  IkeConfig ci, cr;
+  bool hi, hr;
+  const char *why = NULL;
+  k->connectionMode = (GwEnum){.set = true, .v = GW_MODE_INITIATOR_ONLY};
+  g_assert_true(gw_ike_connection_config(c, k, A("203.0.113.10"), &ci, &hi, &cr, &hr, &why));
+  g_assert_true(hi && !hr);
+  g_assert_cmpint(ci.start, ==, IKE_START_INITIATE);
+  k->connectionMode.v = GW_MODE_RESPONDER_ONLY;
+  g_assert_true(gw_ike_connection_config(c, k, A("203.0.113.10"), &ci, &hi, &cr, &hr, &why));
+  g_assert_true(!hi && hr);
+  /* IKEv1: refused */
+  k->connectionProtocol = (GwEnum){.set = true, .v = GW_IKEV1};
+  g_assert_false(gw_ike_connection_config(c, k, A("203.0.113.10"), &ci, &hi, &cr, &hr, &why));
+  g_assert_nonnull(strstr(why, "IKEv1"));
+}
+
+static void test_gw_config_policy_based(void)
+{
+  g_autoptr(GwConfig) c = mk_config();
+  GwConnection *k = &c->connections[0];
+  k->usePolicyBasedTrafficSelectors = (GwBool){.set = true, .v = true};
+  IkeConfig ci, cr;
+  bool hi, hr;
+  const char *why = NULL;
+  g_assert_true(gw_ike_connection_config(c, k, A("203.0.113.10"), &ci, &hi, &cr, &hr, &why));
+  /* facts 3.4: the gateway proposes VNet x on-premises prefixes when it initiates, and
+   * accepts what the remote proposes when it responds */
+  g_assert_cmpuint(ci.n_ts, ==, 1);
+  g_assert_cmphex(ci.ts[0].local.first.v, ==, A("10.1.0.0").v);
+  g_assert_cmphex(ci.ts[0].remote.last.v, ==, A("192.168.255.255").v);
+  g_assert_cmpuint(cr.n_ts, ==, 0);
+  /* trafficSelectorPolicies win */
+  GwTrafficSelectorPolicy *t = &k->trafficSelectorPolicies[k->n_trafficSelectorPolicies++];
+  t->localAddressRanges[t->n_localAddressRanges++].v = P("10.1.1.0/24");
+  t->remoteAddressRanges[t->n_remoteAddressRanges++].v = P("192.168.1.0/24");
+  t->remoteAddressRanges[t->n_remoteAddressRanges++].v = P("192.168.2.0/24");
+  g_assert_true(gw_ike_connection_config(c, k, A("203.0.113.10"), &ci, &hi, &cr, &hr, &why));
+  g_assert_cmpuint(ci.n_ts, ==, 2);
+  g_assert_cmphex(ci.ts[1].remote.first.v, ==, A("192.168.2.0").v);
+}
+
+/* ---- the device's configuration ---- */
+
+static void dev_base(DevConfig *d)
+{
+  dev_config_init(d);
+  d->name = "site1-vpn";
+  d->has_public_ip = d->has_peer = true;
+  d->public_ip = A("198.51.100.20");
+  d->peer = A("203.0.113.10");
+  d->psk = "Vpnsim.test.key";
+  d->lan[d->n_lan++] = P("192.168.0.0/16");
+  DevProposal *p = &d->ike_proposals[d->n_ike_proposals++];
+  p->encr[p->n_encr++] = (DevEncr){ENCR_AES_CBC, 256};
+  p->integ[p->n_integ++] = AUTH_HMAC_SHA2_256_128;
+  p->prf[p->n_prf++] = PRF_HMAC_SHA2_256;
+  p->dh[p->n_dh++] = DH_MODP_1024;
+  DevProposal *e = &d->esp_proposals[d->n_esp_proposals++];
+  e->encr[e->n_encr++] = (DevEncr){ENCR_AES_GCM_16, 256};
+  e->esn[e->n_esn++] = ESN_NO;
+  d->start_action = DEV_START_INITIATE;
+}
+
+static void test_dev_config(void)
+{
+  DevConfig d;
+  dev_base(&d);
+  IkeConfig c;
+  bool trunc;
+  const char *why = NULL;
+  g_assert_true(dev_ike_config(&d, &c, &trunc, &why));
+  g_assert_false(trunc);
+  g_assert_cmpuint(c.n_ike, ==, 1);
+  g_assert_cmpuint(c.n_esp, ==, 1);
+  g_assert_cmpuint(c.esp[0].integ, ==, AUTH_NONE);
+  g_assert_cmpstr(c.local_id.value, ==, "198.51.100.20");
+  g_assert_cmpstr(c.remote_id.value, ==, "203.0.113.10");
+  g_assert_cmpint(c.start, ==, IKE_START_INITIATE);
+  /* several transforms of each type: every implemented combination, in order, capped */
+  DevProposal *p = &d.ike_proposals[0];
+  p->encr[p->n_encr++] = (DevEncr){ENCR_AES_CBC, 128};
+  p->integ[p->n_integ++] = AUTH_HMAC_SHA1_96;
+  p->dh[p->n_dh++] = DH_ECP_256;
+  p->dh[p->n_dh++] = 9999; /* unknown group: left out */
+  g_assert_true(dev_ike_config(&d, &c, &trunc, &why));
+  g_assert_cmpuint(c.n_ike, ==, 8);
+  g_assert_false(trunc);
+  g_assert_cmpuint(c.ike[1].dh, ==, DH_ECP_256);
+  g_assert_cmpuint(c.ike[2].integ, ==, AUTH_HMAC_SHA1_96);
+  g_assert_cmpuint(c.ike[4].key_bits, ==, 128);
+  p->prf[p->n_prf++] = PRF_HMAC_SHA1;
+  p->prf[p->n_prf++] = PRF_HMAC_SHA2_384;
+  g_assert_true(dev_ike_config(&d, &c, &trunc, &why));
+  g_assert_cmpuint(c.n_ike, ==, IKEV2_MAX_PROPOSALS);
+  g_assert_true(trunc);
+  /* start actions, DPD, selectors */
+  d.start_action = DEV_START_ON_TRAFFIC;
+  d.dpd_interval_s = 10, d.dpd_timeout_s = 30, d.dpd_action = DEV_DPD_RESTART;
+  d.ts_mode = DEV_TS_PREFIXES;
+  d.ts_local[d.n_ts_local++] = P("192.168.1.0/24");
+  d.ts_remote[d.n_ts_remote++] = P("10.1.0.0/16");
+  g_assert_true(dev_ike_config(&d, &c, &trunc, &why));
+  g_assert_cmpint(c.start, ==, IKE_START_ON_TRAFFIC);
+  g_assert_cmpint(c.dpd_action, ==, IKE_DPD_RESTART);
+  g_assert_cmpuint(c.dpd_interval_s, ==, 10);
+  g_assert_cmpuint(c.n_ts, ==, 1);
+  /* IKEv1 and nothing usable: refused */
+  d.ike_version = 1;
+  g_assert_false(dev_ike_config(&d, &c, &trunc, &why));
+  d.ike_version = 2;
+  d.ike_proposals[0].dh[0] = 9999;
+  d.ike_proposals[0].n_dh = 1;
+  g_assert_false(dev_ike_config(&d, &c, &trunc, &why));
+}
+
+/* ---- the datagram summary: bad input never crashes ---- */
+
+/* An IKE_SA_INIT request header (RFC 7296 3.1) with one Notify payload (3.10) of type
+ * NO_PROPOSAL_CHOSEN (14), hand-assembled. */
+static const char init_hex[] = "0102030405060708" "0000000000000000" /* SPIs */
+                               "29" "20" "22" "08" "00000000" "00000024" /* N, 2.0, INIT, I */
+                               "00" "00" "0008" "00" "00" "000e";        /* Notify 14 */
+
+static void test_summary(void)
+{
+  g_autoptr(GBytes) b = tu_hex(init_hex);
+  gsize n;
+  const uint8_t *p = g_bytes_get_data(b, &n);
+  uint8_t x;
+  bool resp, iflag;
+  uint32_t mid;
+  char notes[64];
+  g_assert_true(gw_ike_datagram_summary(p, n, false, &x, &resp, &mid, &iflag, notes, sizeof notes));
+  g_assert_cmpuint(x, ==, IKEV2_IKE_SA_INIT);
+  g_assert_false(resp);
+  g_assert_true(iflag);
+  g_assert_cmpstr(notes, ==, "NO_PROPOSAL_CHOSEN");
+  /* every truncation: refused (the header's Length covers the whole message), no crash */
+  for (size_t k = 0; k < n; k++)
+    g_assert_false(gw_ike_datagram_summary(p, k, false, &x, &resp, &mid, &iflag, notes, sizeof notes));
+  /* on 4500: the non-ESP marker is required; a keepalive is no IKE message */
+  uint8_t m[4 + 64] = {0};
+  memcpy(m + 4, p, n);
+  g_assert_true(gw_ike_datagram_summary(m, n + 4, true, &x, &resp, &mid, &iflag, notes, sizeof notes));
+  uint8_t ka = 0xff;
+  g_assert_false(gw_ike_datagram_summary(&ka, 1, true, &x, &resp, &mid, &iflag, notes, sizeof notes));
+  m[0] = 1;
+  g_assert_false(gw_ike_datagram_summary(m, n + 4, true, &x, &resp, &mid, &iflag, notes, sizeof notes));
+}
+
+/* ---- a gateway and a device back to back ---- */
+
+typedef struct Net Net;
+typedef struct {
+  Net *net;
+  const char *name;
+  GwEnv env;
+  GwIkeIo io;
+  GPtrArray *inside; /* GBytes delivered inside */
+  GPtrArray *events; /* char*: "type connection notifies" */
+} End;
+
+typedef struct {
+  GwTimerId id;
+  int64_t at;
+  GwTimerFn fn;
+  void *arg;
+} Tm;
+
+typedef struct {
+  int to;
+  bool ike;
+  Ipv4Addr src;
+  uint16_t sport, dport;
+  GBytes *data;
+} Dg;
+
+struct Net {
+  int64_t now;
+  GArray *timers;
+  GwTimerId next;
+  GQueue wire; /* Dg* */
+  End e[2];    /* 0: gateway, 1: device */
+  GwGateway *gw;
+  DevRuntime *dev;
+  GwIke *gike;
+  DevIke *dike;
+  Drbg *rng[2], *iv[2];
+};
+
+static int64_t e_now(void *u) { return ((End *)u)->net->now; }
+
+static GwTimerId e_add(void *u, int64_t d, GwTimerFn fn, void *arg)
+{
+  Net *n = ((End *)u)->net;
+  Tm t = {++n->next, n->now + d, fn, arg};
+  g_array_append_val(n->timers, t);
+  return t.id;
+}
+
+static bool e_cancel(void *u, GwTimerId id)
+{
+  Net *n = ((End *)u)->net;
+  for (guint i = 0; i < n->timers->len; i++)
+    if (g_array_index(n->timers, Tm, i).id == id) {
+      g_array_remove_index(n->timers, i);
+      return true;
+    }
+  return false;
+}
+
+static int end_of(End *e)
+{
+  return e == &e->net->e[0] ? 0 : 1;
+}
+
+static void e_outer(void *u, const GwOuterPacket *p)
+{
+  End *e = u;
+  Dg *d = g_new0(Dg, 1);
+  d->to = !end_of(e);
+  d->data = g_bytes_new(p->packet, p->len);
+  g_queue_push_tail(&e->net->wire, d);
+}
+
+static void e_inner(void *u, const uint8_t *pkt, size_t len)
+{
+  g_ptr_array_add(((End *)u)->inside, g_bytes_new(pkt, len));
+}
+
+static void e_event(void *u, const VsEvent *ev)
+{
+  End *e = u;
+  const VsAttr *n = vs_event_attr(ev, "notifies");
+  g_ptr_array_add(e->events, g_strdup_printf("%s %s", ev->type,
+                                             n && n->kind == VS_ATTR_STR ? n->v.s : ""));
+}
+
+static void e_send(void *u, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+                   const uint8_t *data, size_t len)
+{
+  End *e = u;
+  Dg *d = g_new0(Dg, 1);
+  d->to = !end_of(e);
+  d->ike = true;
+  d->src = src, d->sport = sport, d->dport = dport;
+  d->data = g_bytes_new(data, len);
+  g_queue_push_tail(&e->net->wire, d);
+}
+
+static unsigned count(const End *e, const char *prefix)
+{
+  unsigned n = 0;
+  for (guint i = 0; i < e->events->len; i++)
+    n += g_str_has_prefix(g_ptr_array_index(e->events, i), prefix);
+  return n;
+}
+
+static void net_init(Net *n, GwConfig *c, DevConfig *d)
+{
+  memset(n, 0, sizeof *n);
+  n->timers = g_array_new(FALSE, FALSE, sizeof(Tm));
+  g_queue_init(&n->wire);
+  for (int i = 0; i < 2; i++) {
+    End *e = &n->e[i];
+    e->net = n;
+    e->inside = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+    e->events = g_ptr_array_new_with_free_func(g_free);
+    n->rng[i] = drbg_new_stream(7, i ? "site1-vpn/ike" : "vgw1/0/ike");
+    n->iv[i] = drbg_new_stream(7, i ? "site1-vpn/esp-iv" : "vgw1/0/esp-iv");
+    e->env = (GwEnv){.user = e, .now = e_now, .timer_add = e_add, .timer_cancel = e_cancel,
+                     .send_outer = e_outer, .deliver_inner = e_inner,
+                     .events = {e_event, e}, .drbg = n->iv[i]};
+    e->io = (GwIkeIo){.user = e, .send = e_send};
+  }
+  char *err = NULL;
+  n->gw = gw_gateway_new(c, "vgw1", &n->e[0].env, &(GwGatewayOptions){.no_caps = true}, &err);
+  g_assert_nonnull(n->gw);
+  DevRuntimeConfig dc = {.name = "site1-vpn", .public_ip = d->public_ip,
+                         .inside_ip = A("192.168.0.1"), .n_lan = 1, .n_tunnels = 1};
+  dc.lan[0] = P("192.168.0.0/16");
+  dc.tunnels[0] = (GwDpTunnelConfig){.name = "conn1", .remote_public = d->peer};
+  dc.tunnels[0].remote_prefixes[dc.tunnels[0].n_remote_prefixes++] = P("10.1.0.0/16");
+  n->dev = dev_runtime_new(&dc, &n->e[1].env, &err);
+  g_assert_nonnull(n->dev);
+  n->gike = gw_ike_new(c, "vgw1", n->gw, &n->e[0].env, &n->e[0].io, n->rng[0]);
+  n->dike = dev_ike_new(d, n->dev, 0, &n->e[1].env, &n->e[1].io, n->rng[1], &err);
+  g_assert_nonnull(n->dike);
+  gw_ike_start(n->gike);
+  dev_ike_start(n->dike);
+}
+
+/* Carry every datagram (10 ms each way) and fire the timers, up to 'until'. */
+static void net_run(Net *n, int64_t until)
+{
+  for (int guard = 0; guard < 10000; guard++) {
+    Dg *d = g_queue_pop_head(&n->wire);
+    if (d) {
+      n->now += 10 * 1000000;
+      gsize len;
+      const uint8_t *b = g_bytes_get_data(d->data, &len);
+      Ipv4Addr me = d->to ? A("198.51.100.20") : A("203.0.113.10");
+      if (d->ike && d->to == 0)
+        gw_ike_rx(n->gike, d->src, d->sport, me, d->dport, b, len);
+      else if (d->ike)
+        dev_ike_rx(n->dike, d->src, d->sport, me, d->dport, b, len);
+      else
+        gw_dp_rx_outer(d->to ? dev_runtime_dp(n->dev) : gw_gateway_dp(n->gw), b, len);
+      g_bytes_unref(d->data);
+      g_free(d);
+      continue;
+    }
+    int best = -1;
+    for (guint i = 0; i < n->timers->len; i++) {
+      Tm *t = &g_array_index(n->timers, Tm, i);
+      if (t->at <= until && (best < 0 || t->at < g_array_index(n->timers, Tm, best).at))
+        best = (int)i;
+    }
+    if (best < 0)
+      break;
+    Tm t = g_array_index(n->timers, Tm, best);
+    g_array_remove_index(n->timers, (guint)best);
+    if (t.at > n->now)
+      n->now = t.at;
+    t.fn(t.arg);
+  }
+  if (n->now < until)
+    n->now = until;
+}
+
+static void net_clear(Net *n)
+{
+  dev_ike_free(n->dike);
+  gw_ike_free(n->gike);
+  dev_runtime_free(n->dev);
+  gw_gateway_free(n->gw);
+  Dg *d;
+  while ((d = g_queue_pop_head(&n->wire))) {
+    g_bytes_unref(d->data);
+    g_free(d);
+  }
+  for (int i = 0; i < 2; i++) {
+    g_ptr_array_unref(n->e[i].inside);
+    g_ptr_array_unref(n->e[i].events);
+    drbg_free(n->rng[i]);
+    drbg_free(n->iv[i]);
+  }
+  g_array_free(n->timers, TRUE);
+}
+
+static void ping(Net *n, int from)
+{
+  WireWriter w;
+  wire_writer_init(&w);
+  Ipv4Addr a = A("10.1.1.4"), b = A("192.168.1.10");
+  inet_icmp_echo_packet(&w, 8, from ? b : a, from ? a : b, 1, 7, 1, NULL, 56);
+  GwDp *dp = from ? dev_runtime_dp(n->dev) : gw_gateway_dp(n->gw);
+  g_assert_true(gw_dp_tx_inner(dp, w.buf, w.len));
+  guint before = n->e[!from].inside->len;
+  net_run(n, n->now + 1000000000);
+  g_assert_cmpuint(n->e[!from].inside->len, ==, before + 1);
+  gsize len;
+  const uint8_t *got = g_bytes_get_data(g_ptr_array_index(n->e[!from].inside, before), &len);
+  g_assert_cmpmem(got, len, w.buf, w.len);
+  wire_writer_clear(&w);
+}
+
+static void test_pair_default(void)
+{
+  g_autoptr(GwConfig) c = mk_config();
+  DevConfig d;
+  dev_base(&d);
+  Net n;
+  net_init(&n, c, &d);
+  net_run(&n, 5 * NS_PER_S);
+  GwDp *g = gw_gateway_dp(n.gw);
+  g_assert_true(gw_dp_tunnel_up(g, 0));
+  g_assert_true(gw_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
+  g_assert_cmpuint(gw_dp_tunnel_metrics(g, 0)->mm_sa_count, ==, 1);
+  g_assert_cmpuint(gw_dp_tunnel_metrics(g, 0)->qm_sa_count, ==, 1);
+  /* ike.message both ways for both exchanges, with their clear notifies */
+  g_assert_cmpuint(count(&n.e[0], "ike.message"), ==, 4);
+  g_assert_cmpuint(count(&n.e[1], "ike.message NAT_DETECTION_SOURCE_IP"), ==, 2);
+  g_assert_cmpuint(count(&n.e[0], "child.sa.established"), ==, 1);
+  g_assert_cmpuint(count(&n.e[0], "ike.sa.established"), ==, 1);
+  /* inner packets both ways through the SAs the engines installed */
+  ping(&n, 0);
+  ping(&n, 1);
+  net_clear(&n);
+}
+
+static void test_pair_mismatch(void)
+{
+  g_autoptr(GwConfig) c = mk_config();
+  set_policy(&c->connections[0], GW_IKE_ENC_GCMAES256, GW_IKE_INTEG_SHA384, GW_DH_ECP384,
+             GW_ESP_ENC_GCMAES256, GW_ESP_INTEG_GCMAES256, GW_PFS_NONE);
+  DevConfig d;
+  dev_base(&d);
+  Net n;
+  net_init(&n, c, &d);
+  net_run(&n, 5 * NS_PER_S);
+  g_assert_false(gw_dp_tunnel_up(gw_gateway_dp(n.gw), 0));
+  g_assert_cmpuint(count(&n.e[0], "ike.message NO_PROPOSAL_CHOSEN"), ==, 1); /* sent */
+  g_assert_cmpuint(count(&n.e[1], "ike.message NO_PROPOSAL_CHOSEN"), ==, 1); /* received */
+  net_clear(&n);
+}
+
+static void test_pair_psk_mismatch(void)
+{
+  g_autoptr(GwConfig) c = mk_config();
+  DevConfig d;
+  dev_base(&d);
+  d.psk = "Another.key";
+  Net n;
+  net_init(&n, c, &d);
+  net_run(&n, 5 * NS_PER_S);
+  g_assert_false(gw_dp_tunnel_up(gw_gateway_dp(n.gw), 0));
+  g_assert_false(gw_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
+  /* the device reads AUTHENTICATION_FAILED inside the encrypted IKE_AUTH response */
+  g_assert_cmpuint(count(&n.e[1], "ike.message AUTHENTICATION_FAILED"), ==, 1);
+  net_clear(&n);
+}
+
+static void test_pair_initiator_only(void)
+{
+  g_autoptr(GwConfig) c = mk_config();
+  c->connections[0].connectionMode = (GwEnum){.set = true, .v = GW_MODE_INITIATOR_ONLY};
+  DevConfig d;
+  dev_base(&d);
+  d.start_action = DEV_START_RESPOND;
+  Net n;
+  net_init(&n, c, &d);
+  net_run(&n, 5 * NS_PER_S);
+  g_assert_true(gw_dp_tunnel_up(gw_gateway_dp(n.gw), 0));
+  ping(&n, 1);
+  /* the device initiating is not answered by an InitiatorOnly gateway */
+  net_clear(&n);
+  dev_base(&d);
+  net_init(&n, c, &d);
+  net_run(&n, 100 * 1000000);
+  g_assert_cmpuint(count(&n.e[0], "ike.refused"), >=, 1);
+  net_clear(&n);
+}
+
+int main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/gw_ike/config/default", test_gw_config_default);
+  g_test_add_func("/gw_ike/config/custom", test_gw_config_custom);
+  g_test_add_func("/gw_ike/config/modes", test_gw_config_modes);
+  g_test_add_func("/gw_ike/config/policy_based", test_gw_config_policy_based);
+  g_test_add_func("/gw_ike/config/device", test_dev_config);
+  g_test_add_func("/gw_ike/summary", test_summary);
+  g_test_add_func("/gw_ike/pair/default", test_pair_default);
+  g_test_add_func("/gw_ike/pair/proposal_mismatch", test_pair_mismatch);
+  g_test_add_func("/gw_ike/pair/psk_mismatch", test_pair_psk_mismatch);
+  g_test_add_func("/gw_ike/pair/initiator_only", test_pair_initiator_only);
+  return g_test_run();
+}
