@@ -96,6 +96,9 @@ ix_cleanup() {
   done
   for ns in "${IX_NS[@]}"; do ip netns del "$ns" 2>/dev/null; done
   IX_NS=()
+  # IX_KEEP=DIR keeps a copy of the run's files (configs, charon logs, vpnsim outputs)
+  [[ -n ${IX_KEEP:-} && -n $IX_TMP && -d $IX_TMP ]] && mkdir -p "$IX_KEEP" &&
+    cp -r "$IX_TMP/." "$IX_KEEP/" 2>/dev/null
   [[ -n $IX_TMP && -d $IX_TMP ]] && rm -rf "$IX_TMP"
   exit "$rc"
 }
