@@ -56,7 +56,7 @@ else
   SANFLAGS :=
 endif
 
-C_PKGS := glib-2.0 openssl libpcap yaml-0.1
+C_PKGS := glib-2.0 gio-2.0 openssl libpcap yaml-0.1
 NS3_MODULES := core network internet point-to-point csma applications virtual-net-device \
                fd-net-device traffic-control
 NS3_PKGS := $(addprefix ns3-,$(NS3_MODULES))
@@ -207,6 +207,8 @@ install: $(VPNSIM)
 	install -D -m 0755 $(VPNSIM) $(DESTDIR)$(PREFIX)/bin/vpnsim
 	mkdir -p $(DESTDIR)$(PREFIX)/share/vpnsim
 	cp -r scenarios profiles $(DESTDIR)$(PREFIX)/share/vpnsim/
+	mkdir -p $(DESTDIR)$(PREFIX)/share/vpnsim/conformance
+	cp -r conformance/checks $(DESTDIR)$(PREFIX)/share/vpnsim/conformance/
 
 clean:
 	rm -rf build

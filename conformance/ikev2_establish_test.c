@@ -210,7 +210,7 @@ static void test_no_proposal(void)
   g_assert_cmpuint(h_pending(&h), ==, 0);
   g_assert_cmpuint(ikev2_conn_n_ike_sas(h.p[0].conn), ==, 0);
   g_assert_cmpuint(ikev2_conn_n_ike_sas(h.p[1].conn), ==, 0);
-  g_assert_cmpuint(h_count(&h.p[0], "ike.sa.failed reason=failed"), ==, 1);
+  g_assert_cmpuint(h_count(&h.p[0], "ike.sa.failed reason=NO_PROPOSAL_CHOSEN"), ==, 1);
   g_assert_cmpuint(h_count(&h.p[0], "ike.sa.state new_state=FAILED reason=NO_PROPOSAL_CHOSEN"), ==, 1);
   g_assert_cmpuint(h_count(&h.p[1], "ike.sa.state new_state=FAILED reason=NO_PROPOSAL_CHOSEN"), ==, 1);
   g_assert_cmpuint(h.p[0].installs + h.p[1].installs, ==, 0);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* vpnsim list: print a catalogue (SKUs, policies, configuration rules; conformance checks
- * come with issue #10) as a text table or JSON (rules also as Markdown for docs/rules.md). */
+/* vpnsim list: print a catalogue (SKUs, policies, configuration rules, conformance checks)
+ * as a text table or JSON (rules and checks also as Markdown for docs/rules.md and
+ * docs/conformance.md). */
+#include "conformance/catalogue.h"
 #include "models/gateway/gw_policy.h"
 #include "models/gateway/gw_rules.h"
 #include "models/gateway/gw_sku.h"
@@ -308,7 +310,7 @@ int cmd_list(int argc, char **argv)
 {
   g_autofree char *format = NULL;
   GOptionEntry entries[] = {
-      {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "text|json (rules also: markdown)", "F"},
+      {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "text|json (rules, checks also: markdown)", "F"},
       G_OPTION_ENTRY_NULL,
   };
   g_autoptr(GOptionContext) ctx =
@@ -323,16 +325,21 @@ int cmd_list(int argc, char **argv)
     return cli_usage_error("list", "say which catalogue: skus, policies, rules or checks");
   const char *what = argv[1];
   const char *fmt = format ? format : "text";
-  if (!strcmp(fmt, "markdown") && strcmp(what, "rules") != 0)
-    return cli_usage_error("list", "--format markdown is for 'list rules' only");
+  if (!strcmp(fmt, "markdown") && strcmp(what, "rules") != 0 && strcmp(what, "checks") != 0)
+    return cli_usage_error("list", "--format markdown is for 'list rules' and 'list checks' only");
   if (!strcmp(what, "skus"))
     return list_skus(!strcmp(fmt, "json"));
   if (!strcmp(what, "policies"))
     return list_policies(!strcmp(fmt, "json"));
   if (!strcmp(what, "rules"))
     return list_rules(fmt);
-  if (!strcmp(what, "checks"))
-    return cli_not_implemented("list", "the conformance catalogue comes with issue #10");
+  if (!strcmp(what, "checks")) {
+    g_autofree char *text = !strcmp(fmt, "json")       ? conf_catalogue_json()
+                            : !strcmp(fmt, "markdown") ? conf_catalogue_markdown()
+                                                       : conf_catalogue_text();
+    fputs(text, stdout);
+    return VS_EXIT_PASS;
+  }
   static const char *const cats[] = {"skus", "policies", "rules", "checks"};
   const char *hint = str_nearest(what, cats, G_N_ELEMENTS(cats));
   if (hint)

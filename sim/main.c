@@ -18,17 +18,17 @@ typedef struct {
 static const Command commands[] = {
     {"run", "SCENARIO [--out DIR] [--seed N] [--until TIME] [--format F] [--dry-run]",
      "run a scenario in simulated time; write pcaps, key tables, events and a report",
-     "only --dry-run so far: simulation comes with issue #9", cmd_run},
+     NULL, cmd_run},
     {"validate", "SCENARIO", "check a scenario's configuration as the cloud API would", NULL,
      cmd_validate},
-    {"conformance", "[PATH...] [--device PROFILE] [--jobs N] [--format F]",
-     "run the conformance catalogue (TAP, JUnit or JSON)", "not implemented yet: issue #10",
-     cmd_conformance},
+    {"conformance", "[PATH...] [--device PROFILE] [--jobs N] [--format F] [--out DIR]",
+     "run the conformance catalogue (TAP, JUnit or JSON); --device: a compatibility matrix",
+     NULL, cmd_conformance},
     {"live", "SCENARIO --attach NODE=IFNAME",
      "run in real time with a simulated node attached to a real interface",
      "not implemented yet: issue #11", cmd_live},
     {"list", "skus|policies|rules|checks [--format F]", "print a catalogue",
-     "'list checks' not implemented yet: issue #10", cmd_list},
+     NULL, cmd_list},
 };
 
 static void usage(FILE *out)

@@ -65,6 +65,9 @@ void ike_child_set_state(IkeSa *sa, IkeChild *ch, IkeChildState s, const char *r
   vs_event_str(&ev, "old_state", name_fmt(&ike_child_state_names, ch->state, a));
   vs_event_str(&ev, "new_state", name_fmt(&ike_child_state_names, s, b));
   vs_event_str(&ev, "reason", reason);
+  char x[NAME_BUFSZ];
+  if (sa->exchange)
+    vs_event_str(&ev, "exchange", name_fmt(&ikev2_exchange_names, sa->exchange, x));
   ch->state = s;
   child_emit(sa, &ev);
 }
@@ -187,6 +190,25 @@ void ike_add_notify(Ikev2Message *m, uint16_t type, uint8_t proto, const void *s
     ikev2_data_set(&p->u.notify.data, data, n);
 }
 
+bool ike_nonce_get(const Ikev2Message *m, IkeNonce *out)
+{
+  const Ikev2Payload *no = ikev2_message_find(m, IKEV2_PL_NONCE, 0);
+  /* RFC 7296 2.10, 3.9: 16 to 256 octets */
+  if (!no || no->u.nonce.n < IKEV2_NONCE_MIN || no->u.nonce.n > IKEV2_NONCE_MAX)
+    return false;
+  memcpy(out->b, no->u.nonce.p, no->u.nonce.n);
+  out->n = no->u.nonce.n;
+  return true;
+}
+
+void ike_nonce_new(const Ikev2Conn *c, IkeNonce *out)
+{
+  size_t n = c->cfg.nonce_len;
+  /* RFC 7296 2.10: at least 16 octets and at least half the PRF's key size */
+  out->n = n >= IKEV2_NONCE_MIN && n <= IKEV2_NONCE_MAX ? n : IKEV2_NONCE_LEN;
+  drbg_bytes(c->env.rng, out->b, out->n);
+}
+
 uint16_t ike_error_notify(const Ikev2Message *m)
 {
   for (size_t i = 0; i < m->n_payloads; i++)
@@ -196,7 +218,7 @@ uint16_t ike_error_notify(const Ikev2Message *m)
 }
 
 bool ike_child_install(IkeSa *sa, IkeChild *ch, const uint8_t *gir, size_t gir_len,
-                       const uint8_t *ni, const uint8_t *nr, bool we_initiated,
+                       const IkeNonce *ni, const IkeNonce *nr, bool we_initiated,
                        uint32_t rekey_of)
 {
   Ikev2Conn *c = sa->conn;
@@ -209,9 +231,12 @@ bool ike_child_install(IkeSa *sa, IkeChild *ch, const uint8_t *gir, size_t gir_l
   uint8_t *km = g_malloc(total ? total : 1);
   /* RFC 7296 2.17: KEYMAT = prf+(SK_d, [g^ir (new) |] Ni | Nr); the initiator-to-responder
    * keys come first: encr_i | integ_i | encr_r | integ_r */
-  bool ok = ike_child_keymat(sa->keys, gir, gir_len, ni, IKEV2_NONCE_LEN, nr, IKEV2_NONCE_LEN,
-                             km, total);
+  bool ok = ike_child_keymat(sa->keys, gir, gir_len, ni->b, ni->n, nr->b, nr->n, km, total);
   ch->installed = ok;
+  /* the volume limit: rekey at 90% of it, less up to another 5% drawn from the DRBG so
+   * that both ends do not reach it together */
+  uint64_t hard_kb = c->cfg.child_lifetime_kb;
+  uint64_t soft_kb = hard_kb ? hard_kb - hard_kb / 10 - drbg_uniform(c->env.rng, hard_kb / 20 + 1) : 0;
   if (ok && c->env.child_install) {
     IkeChildInstall ci = {
         .ike_spi_i = sa->spi_i, .ike_spi_r = sa->spi_r,
@@ -225,7 +250,7 @@ bool ike_child_install(IkeSa *sa, IkeChild *ch, const uint8_t *gir, size_t gir_l
         .n_ts_local = ch->n_l, .n_ts_remote = ch->n_r,
         .soft_seconds = ch->rekey_at == NEVER ? 0 : (uint64_t)((ch->rekey_at - ike_now(sa)) / NS_PER_S),
         .hard_seconds = c->cfg.child_lifetime_s,
-        .soft_kbytes = c->cfg.child_lifetime_kb - c->cfg.child_lifetime_kb / 10,
+        .soft_kbytes = soft_kb,
         .hard_kbytes = c->cfg.child_lifetime_kb,
         .rekey_of_spi_in = rekey_of,
     };

@@ -64,12 +64,6 @@ uint16_t ike_default_dh(const Ikev2Conn *c)
   return c->cfg.n_ike ? c->cfg.ike[0].dh : 0;
 }
 
-static void sa_name(IkeSa *sa)
-{
-  g_snprintf(sa->name, sizeof sa->name, "%016" G_GINT64_MODIFIER "x_%016" G_GINT64_MODIFIER "x",
-             sa->spi_i, sa->spi_r);
-}
-
 static VsEvent sa_event(const IkeSa *sa, const char *type)
 {
   VsEvent ev = vs_event(ike_now(sa), sa->conn->cfg.name, type);
@@ -112,7 +106,11 @@ void ike_sa_set_state(IkeSa *sa, IkeSaState s, const char *reason)
   vs_event_str(&ev, "new_state", name_fmt(&ike_sa_state_names, s, b));
   vs_event_str(&ev, "reason", reason);
   vs_event_bool(&ev, "initiator", sa->initiator);
+  char x[NAME_BUFSZ];
+  if (sa->exchange)
+    vs_event_str(&ev, "exchange", name_fmt(&ikev2_exchange_names, sa->exchange, x));
   sa->state = s;
+  g_strlcpy(sa->reason, reason ? reason : "", sizeof sa->reason);
   emit(sa, &ev);
 }
 
@@ -136,7 +134,7 @@ void ike_task_free(Ikev2Task *t)
   if (!t)
     return;
   ike_dh_free(t->dh);
-  ike_wipe(t->nonce, sizeof t->nonce);
+  ike_wipe(&t->nonce, sizeof t->nonce);
   g_free(t);
 }
 
@@ -168,7 +166,6 @@ IkeSa *ike_sa_new(Ikev2Conn *c, bool initiator)
     else
       sa->spi_r = spi;
   } while ((initiator ? sa->spi_i : sa->spi_r) == 0);
-  sa_name(sa);
   g_ptr_array_add(c->sas, sa);
   return sa;
 }
@@ -180,8 +177,8 @@ static void sa_free(IkeSa *sa)
     ike_task_free(t);
   ike_task_free(sa->active);
   ike_keys_free(sa->keys);
-  ike_wipe(sa->ni, sizeof sa->ni);
-  ike_wipe(sa->nr, sizeof sa->nr);
+  ike_wipe(&sa->ni, sizeof sa->ni);
+  ike_wipe(&sa->nr, sizeof sa->nr);
   if (sa->init_req)
     g_bytes_unref(sa->init_req);
   if (sa->init_resp)
@@ -193,17 +190,18 @@ static void sa_free(IkeSa *sa)
   g_free(sa);
 }
 
-void ike_sa_destroy(IkeSa *sa, const char *reason)
+void ike_sa_destroy(IkeSa *sa, const char *why)
 {
   Ikev2Conn *c = sa->conn;
+  char reason[64];
+  g_strlcpy(reason, why ? why : "", sizeof reason); /* why may be sa->reason */
   while (sa->children->len)
     ike_child_remove(sa, g_ptr_array_index(sa->children, sa->children->len - 1), reason);
-  IkeSaState final = sa->state == IKE_SA_ESTABLISHED || sa->state == IKE_SA_REKEYED ||
-                             sa->state == IKE_SA_DELETING || sa->state == IKE_SA_REKEYING
+  /* an SA that was up ends DELETED, one that never came up FAILED */
+  IkeSaState final = sa->state >= IKE_SA_ESTABLISHED && sa->state <= IKE_SA_DELETED
                          ? IKE_SA_DELETED
                          : IKE_SA_FAILED;
-  if (sa->state != IKE_SA_FAILED)
-    ike_sa_set_state(sa, final, reason);
+  ike_sa_set_state(sa, final, reason);
   ike_sa_emit(sa, final == IKE_SA_DELETED ? IKE_EV_SA_DELETED : IKE_EV_SA_FAILED, "reason",
               reason);
   /* a collision partner that points at this SA forgets it */
@@ -280,6 +278,8 @@ static void send_packets(IkeSa *sa, GPtrArray *pk)
  * peer supports them and the message is larger than the threshold (RFC 7383 2.5). */
 static GPtrArray *encode_msg(IkeSa *sa, const Ikev2Message *m)
 {
+  if (m->hdr.exchange != IKEV2_IKE_SA_INIT && !sa->keys)
+    return NULL; /* nothing can be protected before IKE_SA_INIT completed */
   GPtrArray *pk = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
   if (m->hdr.exchange == IKEV2_IKE_SA_INIT) {
     WireWriter w;
@@ -325,6 +325,7 @@ static void sa_run(IkeSa *sa)
 {
   while (!sa->active && !g_queue_is_empty(&sa->tasks)) {
     Ikev2Task *t = g_queue_pop_head(&sa->tasks);
+    sa->exchange = t->ops->exchange;
     uint8_t flags = sa->initiator ? IKEV2_FLAG_INITIATOR : 0;
     g_autoptr(Ikev2Message) m =
         ikev2_message_new(t->ops->exchange, flags, sa->spi_i, sa->spi_r, sa->msg_out);
@@ -447,8 +448,10 @@ static Ikev2Message *open_msg(IkeSa *sa, const Ikev2Header *h, const uint8_t *b,
                               Ikev2Diag *d, bool *pending)
 {
   *pending = false;
-  if (!sa->keys)
+  if (!sa->keys) {
+    d->action = IKEV2_ACT_DROP; /* nothing protected is expected before IKE_SA_INIT */
     return NULL;
+  }
   IkeSkDir rx = ike_keys_dir(sa->keys, !sa->initiator);
   Ikev2Message *m = NULL;
   if (h->next_payload == IKEV2_PL_SKF) {
@@ -459,8 +462,10 @@ static Ikev2Message *open_msg(IkeSa *sa, const Ikev2Header *h, const uint8_t *b,
       sa->frags_msg = h->msg_id;
       sa->frags_resp = resp;
     }
-    if (ikev2_frag_set_add(sa->frags, b, n, &rx, d) != WIRE_OK)
+    if (ikev2_frag_set_add(sa->frags, b, n, &rx, d) != WIRE_OK) {
+      d->action = IKEV2_ACT_DROP;
       return NULL;
+    }
     if (!ikev2_frag_set_complete(sa->frags)) {
       *pending = true;
       return NULL;
@@ -468,8 +473,19 @@ static Ikev2Message *open_msg(IkeSa *sa, const Ikev2Header *h, const uint8_t *b,
     WireStatus s = ikev2_frag_set_finish(sa->frags, &m, d);
     ikev2_frag_set_free(sa->frags);
     sa->frags = NULL;
+    if (s != WIRE_OK)
+      d->action = IKEV2_ACT_DROP;
     return s == WIRE_OK ? m : NULL;
   }
+  /* the outer structure first: a failure there comes before the integrity check, so the
+   * message is not authenticated and is dropped silently (RFC 7296 2.21.2) whatever it
+   * says; only a failure past the ICV may be answered */
+  Ikev2Message *outer = NULL;
+  if (ikev2_message_decode(b, n, &outer, d) != WIRE_OK) {
+    d->action = IKEV2_ACT_DROP;
+    return NULL;
+  }
+  ikev2_message_free(outer);
   if (ikev2_sk_unprotect(b, n, &rx, &m, d) != WIRE_OK)
     return NULL;
   return m;
@@ -493,6 +509,23 @@ static void handle_request(IkeSa *sa, const Ikev2Message *req)
   send_response(sa, resp);
 }
 
+/* RFC 7296 2.21.2: an authenticated request that is malformed or breaks the payload rules
+ * is answered with INVALID_SYNTAX (UNSUPPORTED_CRITICAL_PAYLOAD names the payload type);
+ * one that fails its integrity check is dropped silently. */
+static void reject_request(IkeSa *sa, const Ikev2Header *h, Ikev2Action act, const Ikev2Diag *d)
+{
+  if (act == IKEV2_ACT_ACCEPT || act == IKEV2_ACT_DROP || !sa->keys)
+    return;
+  uint8_t flags = IKEV2_FLAG_RESPONSE | (sa->initiator ? IKEV2_FLAG_INITIATOR : 0);
+  g_autoptr(Ikev2Message) r = ikev2_message_new(h->exchange, flags, sa->spi_i, sa->spi_r, h->msg_id);
+  if (act == IKEV2_ACT_UNSUPPORTED_CRITICAL_PAYLOAD)
+    ike_add_notify(r, IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD, 0, NULL, 0, &d->critical_type, 1);
+  else
+    ike_add_notify(r, IKEV2_N_INVALID_SYNTAX, 0, NULL, 0, NULL, 0);
+  sa->msg_in = h->msg_id + 1;
+  send_response(sa, r);
+}
+
 static bool sa_alive(Ikev2Conn *c, IkeSa *sa)
 {
   for (guint i = 0; i < c->sas->len; i++)
@@ -501,15 +534,14 @@ static bool sa_alive(Ikev2Conn *c, IkeSa *sa)
   return false;
 }
 
-/* After a task: remove SAs that a task marked for removal, run the queue. */
+/* After a task: remove an SA that a task marked for removal, then run every queue (a rekey
+ * may have moved work to a new IKE SA). */
 static void after(Ikev2Conn *c, IkeSa *sa)
 {
-  if (sa_alive(c, sa)) {
-    if (sa->state == IKE_SA_DELETED || sa->state == IKE_SA_FAILED)
-      ike_sa_destroy(sa, sa->state == IKE_SA_DELETED ? "deleted" : "failed");
-    else
-      sa_run(sa);
-  }
+  if (sa_alive(c, sa) && (sa->state == IKE_SA_DELETED || sa->state == IKE_SA_FAILED))
+    ike_sa_destroy(sa, sa->reason);
+  for (guint i = 0; i < c->sas->len; i++)
+    sa_run(g_ptr_array_index(c->sas, i));
   ike_conn_reschedule(c);
 }
 
@@ -535,19 +567,21 @@ void ikev2_conn_rx(Ikev2Conn *c, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uin
   bool response = (h.flags & IKEV2_FLAG_RESPONSE) != 0;
   IkeSa *sa = NULL;
   if (h.exchange == IKEV2_IKE_SA_INIT && !response && h.spi_r == 0) {
-    for (guint i = 0; i < c->sas->len && !sa; i++) {
+    for (guint i = 0; i < c->sas->len; i++) {
       IkeSa *o = g_ptr_array_index(c->sas, i);
-      if (!o->initiator && o->spi_i == h.spi_i && o->init_req)
-        sa = o;
+      gsize n = 0;
+      const uint8_t *b = !o->initiator && o->spi_i == h.spi_i && o->init_req
+                             ? g_bytes_get_data(o->init_req, &n)
+                             : NULL;
+      if (b && n == len && memcmp(b, data, n) == 0) {
+        /* RFC 7296 2.1: a retransmitted IKE_SA_INIT request gets the same response */
+        if (o->resp_pkts)
+          send_packets(o, o->resp_pkts);
+        return;
+      }
     }
-    if (sa) {
-      /* RFC 7296 2.1: a retransmitted IKE_SA_INIT request gets the same response */
-      gsize n;
-      const uint8_t *b = g_bytes_get_data(sa->init_req, &n);
-      if (n == len && memcmp(b, data, n) == 0 && sa->resp_pkts)
-        send_packets(sa, sa->resp_pkts);
-      return;
-    }
+    /* the same SPIi with other content is another (unauthenticated) request: it gets its
+     * own half-open SA, so a forged one cannot take the genuine one's place */
     /* every start policy answers: it only decides who may initiate */
     sa = ike_sa_new(c, false);
     sa->spi_i = h.spi_i;
@@ -555,7 +589,6 @@ void ikev2_conn_rx(Ikev2Conn *c, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uin
     sa->rport = sport;
     sa->lport = dport;
     sa->init_req = g_bytes_new(data, len);
-    sa_name(sa);
     sa->half_open_at =
         conn_now(c) + (int64_t)(c->cfg.half_open_s ? c->cfg.half_open_s : 30) * NS_PER_S;
   } else {
@@ -565,6 +598,7 @@ void ikev2_conn_rx(Ikev2Conn *c, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uin
     drop(c, NULL, "unknown SPI");
     return;
   }
+  sa->exchange = h.exchange;
   if (response) {
     /* RFC 7296 2.3: a response must answer our outstanding request */
     if (!sa->active || h.msg_id != sa->msg_out || h.exchange != sa->active->ops->exchange) {
@@ -599,13 +633,19 @@ void ikev2_conn_rx(Ikev2Conn *c, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uin
     if (!m) {
       if (!pending)
         drop(c, sa, d.action == IKEV2_ACT_DROP ? "integrity check failed" : "malformed");
+      if (!pending && !response)
+        reject_request(sa, &h, d.action, &d);
       return;
     }
   }
-  if (ikev2_rules_check(m, &d) != IKEV2_ACT_ACCEPT) {
+  Ikev2Action act = ikev2_rules_check(m, &d);
+  if (act != IKEV2_ACT_ACCEPT) {
     drop(c, sa, d.diag.field ? d.diag.field : "payload rules");
-    if (!response && h.exchange == IKEV2_IKE_SA_INIT)
+    if (!response && h.exchange == IKEV2_IKE_SA_INIT) {
       ike_sa_destroy(sa, "payload rules");
+    } else if (!response) {
+      reject_request(sa, &h, act, &d);
+    }
     return;
   }
   /* RFC 7296 2.4: any authenticated message is proof of liveness */
@@ -654,11 +694,15 @@ static void sa_timeout(IkeSa *sa, int64_t now)
     give_up(sa, sa->active->kind == TASK_DPD);
     return;
   }
-  if (now >= sa->retrans_at && sa->active) {
-    if (sa->retrans_n >= c->cfg.retrans_tries) {
-      give_up(sa, sa->active->kind == TASK_DPD);
+  if (now >= sa->retrans_at && sa->active && sa->retrans_n >= c->cfg.retrans_tries) {
+    if (sa->active->deadline == NEVER) {
+      give_up(sa, false);
       return;
     }
+    /* a liveness check waits for its full timeout, not for the retry count */
+    sa->retrans_at = sa->active->deadline;
+  }
+  if (now >= sa->retrans_at && sa->active) {
     sa->retrans_n++;
     sa->retrans_at = min64(now + backoff(sa, sa->retrans_n), sa->active->deadline);
     char b[NAME_BUFSZ];

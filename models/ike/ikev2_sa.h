@@ -89,6 +89,7 @@ typedef struct {
   IkeTsPair ts[IKEV2_MAX_TS]; /* none: any-to-any (route-based) */
   size_t n_ts;
   bool initial_contact;      /* send INITIAL_CONTACT in the first IKE_AUTH */
+  size_t nonce_len;          /* our nonces: 16 to 256 octets (RFC 7296 2.10); 0: 32 */
 } IkeConfig;
 
 /* Defaults for the fields a test does not care about (Azure-like: 28,800 s IKE SA,

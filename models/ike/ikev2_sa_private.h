@@ -11,13 +11,23 @@
 
 #include <glib.h>
 
-#define IKEV2_NONCE_LEN 32u
+#define IKEV2_NONCE_LEN 32u /* ours; a peer's may be 16 to 256 octets (RFC 7296 2.10) */
 #define NEVER INT64_MAX
 #define NS_PER_S 1000000000LL
 #define NS_PER_MS 1000000LL
 
 typedef struct IkeSa IkeSa;
 typedef struct Ikev2Task Ikev2Task;
+
+typedef struct {
+  uint8_t b[IKEV2_NONCE_MAX];
+  size_t n;
+} IkeNonce;
+
+/* Take a message's nonce; false when absent or outside 16..256 octets. */
+bool ike_nonce_get(const Ikev2Message *m, IkeNonce *out);
+/* A fresh nonce of the configured length. */
+void ike_nonce_new(const Ikev2Conn *c, IkeNonce *out);
 
 typedef struct {
   uint32_t spi_in, spi_out;
@@ -54,7 +64,7 @@ struct Ikev2Task {
   Ikev2TaskKind kind;
   const Ikev2TaskOps *ops;
   IkeDh *dh;
-  uint8_t nonce[IKEV2_NONCE_LEN];
+  IkeNonce nonce;
   uint16_t dh_group;     /* KE group to use (INVALID_KE_PAYLOAD retry) */
   uint32_t spi;          /* new child's inbound SPI */
   uint64_t new_ike_spi;  /* IKE rekey: our SPI of the new IKE SA */
@@ -65,7 +75,7 @@ struct Ikev2Task {
   bool collided;
   uint32_t coll_child_spi;          /* child rekey collision: the peer-initiated new child */
   IkeSa *coll_sa;                   /* IKE rekey collision: the peer-initiated new IKE SA */
-  uint8_t coll_min[IKEV2_NONCE_LEN]; /* lowest nonce of the peer's exchange */
+  IkeNonce coll_min;                /* lowest nonce of the peer's exchange */
 };
 
 struct IkeSa {
@@ -75,7 +85,7 @@ struct IkeSa {
   IkeSaState state;
   IkeKeys *keys;
   Ikev2Chosen suite;
-  uint8_t ni[IKEV2_NONCE_LEN], nr[IKEV2_NONCE_LEN];
+  IkeNonce ni, nr;
   GBytes *init_req, *init_resp; /* the IKE_SA_INIT messages AUTH signs */
   /* our requests (RFC 7296 2.3: window size 1) */
   uint32_t msg_out;
@@ -97,7 +107,8 @@ struct IkeSa {
   bool nat_local, nat_remote, peer_frag;
   /* timers */
   int64_t half_open_at, rekey_at, dpd_at, keepalive_at, last_rx;
-  char name[40]; /* "spi_i/spi_r" for events */
+  uint8_t exchange; /* the exchange being processed or last started, for events */
+  char reason[64];  /* why the last state change happened */
 };
 
 struct Ikev2Conn {
@@ -106,7 +117,6 @@ struct Ikev2Conn {
   GPtrArray *sas; /* IkeSa; the current one is the last established */
   IkeSa *current;
   int64_t armed; /* the timer we asked for */
-  bool acquired;
   /* the datagram being processed: addressing and raw bytes (IKE_SA_INIT, NAT detection) */
   Ipv4Addr rx_src, rx_dst;
   uint16_t rx_sport, rx_dport;
@@ -135,7 +145,7 @@ IkeChild *ike_child_find_out(IkeSa *sa, uint32_t spi_out);
 uint32_t ike_child_new_spi(IkeSa *sa);
 /* Derive KEYMAT (2.17; gir NULL without PFS) and hand the pair to the owner; fills child. */
 bool ike_child_install(IkeSa *sa, IkeChild *ch, const uint8_t *gir, size_t gir_len,
-                       const uint8_t *ni, const uint8_t *nr, bool we_initiated,
+                       const IkeNonce *ni, const IkeNonce *nr, bool we_initiated,
                        uint32_t rekey_of);
 void ike_child_set_state(IkeSa *sa, IkeChild *ch, IkeChildState s, const char *reason);
 void ike_child_remove(IkeSa *sa, IkeChild *ch, const char *reason);

@@ -51,7 +51,7 @@ static bool compute_auth(const IkeSa *sa, bool from_i, const Ikev2Payload *id, u
   gsize rn;
   const uint8_t *real = g_bytes_get_data(from_i ? sa->init_req : sa->init_resp, &rn);
   ok = ok && ike_psk_auth(sa->suite.prf, c->cfg.psk, c->cfg.psk_len, real, rn,
-                          from_i ? sa->nr : sa->ni, IKEV2_NONCE_LEN,
+                          from_i ? sa->nr.b : sa->ni.b, from_i ? sa->nr.n : sa->ni.n,
                           from_i ? sa->keys->sk_pi : sa->keys->sk_pr, sa->keys->prf_len, w.buf,
                           w.len, out);
   wire_writer_clear(&w);
@@ -165,7 +165,7 @@ static void process_i(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
   }
   ch->spi_out = ch->alg.spi;
   ike_child_schedule(sa, ch);
-  if (ike_child_install(sa, ch, NULL, 0, sa->ni, sa->nr, true, 0)) {
+  if (ike_child_install(sa, ch, NULL, 0, &sa->ni, &sa->nr, true, 0)) {
     ike_child_set_state(sa, ch, IKE_CHILD_INSTALLED, "IKE_AUTH");
     ike_sa_emit(sa, IKE_EV_CHILD_INSTALLED, "exchange", "IKE_AUTH");
   }
@@ -226,7 +226,7 @@ void ike_auth_respond(IkeSa *sa, const Ikev2Message *req, Ikev2Message *resp)
   ikev2_chosen_add(&ikev2_message_add(resp, IKEV2_PL_SA)->u.sa, &nc->alg, IKEV2_PROTO_ESP, spi, 4);
   ike_child_put_ts(nc, false, resp);
   ike_child_schedule(sa, nc);
-  if (ike_child_install(sa, nc, NULL, 0, sa->ni, sa->nr, false, 0)) {
+  if (ike_child_install(sa, nc, NULL, 0, &sa->ni, &sa->nr, false, 0)) {
     ike_child_set_state(sa, nc, IKE_CHILD_INSTALLED, "IKE_AUTH");
     ike_sa_emit(sa, IKE_EV_CHILD_INSTALLED, "exchange", "IKE_AUTH");
   }

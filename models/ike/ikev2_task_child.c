@@ -6,15 +6,18 @@
 
 #include <string.h>
 
-static int nonce_cmp(const uint8_t *a, const uint8_t *b)
+/* RFC 7296 2.8.1 compares nonces as octet strings: lexicographically, a prefix first. */
+static int nonce_cmp(const IkeNonce *a, const IkeNonce *b)
 {
-  return memcmp(a, b, IKEV2_NONCE_LEN);
+  int c = memcmp(a->b, b->b, a->n < b->n ? a->n : b->n);
+  return c ? c : (a->n > b->n) - (a->n < b->n);
 }
 
-static const uint8_t *nonce_min(const uint8_t *a, const uint8_t *b)
+static const IkeNonce *nonce_min(const IkeNonce *a, const IkeNonce *b)
 {
   return nonce_cmp(a, b) <= 0 ? a : b;
 }
+
 
 static void add_ke(Ikev2Message *m, IkeDh *dh)
 {
@@ -23,15 +26,6 @@ static void add_ke(Ikev2Message *m, IkeDh *dh)
   size_t kn;
   const uint8_t *kp = ike_dh_public(dh, &kn);
   ikev2_data_set(&p->u.ke.data, kp, kn);
-}
-
-static bool peer_nonce(const Ikev2Message *m, uint8_t *out)
-{
-  const Ikev2Payload *no = ikev2_message_find(m, IKEV2_PL_NONCE, 0);
-  if (!no || no->u.nonce.n != IKEV2_NONCE_LEN)
-    return false;
-  memcpy(out, no->u.nonce.p, IKEV2_NONCE_LEN);
-  return true;
 }
 
 static void child_failed(IkeSa *sa, const char *reason)
@@ -73,8 +67,8 @@ static bool build_child(IkeSa *sa, Ikev2Task *t, Ikev2Message *req)
   /* RFC 7296 1.3.1: HDR, SK {SA, Ni, [KEi], TSi, TSr}; KEi and a DH transform with PFS */
   ikev2_proposals_add_esp(&ikev2_message_add(req, IKEV2_PL_SA)->u.sa, c->cfg.esp, c->cfg.n_esp,
                           ch->spi_in, c->cfg.pfs_group);
-  drbg_bytes(c->env.rng, t->nonce, IKEV2_NONCE_LEN);
-  ikev2_data_set(&ikev2_message_add(req, IKEV2_PL_NONCE)->u.nonce, t->nonce, IKEV2_NONCE_LEN);
+  ike_nonce_new(c, &t->nonce);
+  ikev2_data_set(&ikev2_message_add(req, IKEV2_PL_NONCE)->u.nonce, t->nonce.b, t->nonce.n);
   if (c->cfg.pfs_group) {
     t->dh = ike_dh_new(c->cfg.pfs_group, c->env.rng);
     if (!t->dh)
@@ -95,7 +89,8 @@ static void process_child(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
   uint16_t err = ike_error_notify(resp);
   const Ikev2Payload *sap = ikev2_message_find(resp, IKEV2_PL_SA, 0);
   const Ikev2Payload *ke = ikev2_message_find(resp, IKEV2_PL_KE, 0);
-  uint8_t nr[IKEV2_NONCE_LEN], gir[IKE_DH_MAX];
+  IkeNonce nr;
+  uint8_t gir[IKE_DH_MAX];
   size_t gn = 0;
   const char *fail = NULL;
   char b[NAME_BUFSZ];
@@ -105,7 +100,7 @@ static void process_child(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
   } else if (!sap || !ikev2_accept_esp(&sap->u.sa, c->cfg.esp, c->cfg.n_esp, c->cfg.pfs_group,
                                        &ch->alg)) {
     fail = "responder chose a proposal we did not offer";
-  } else if (!peer_nonce(resp, nr)) {
+  } else if (!ike_nonce_get(resp, &nr)) {
     fail = "bad nonce";
   } else if (c->cfg.pfs_group &&
              (!ke || ke->u.ke.group != c->cfg.pfs_group ||
@@ -126,7 +121,7 @@ static void process_child(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
   ch->spi_out = ch->alg.spi;
   ike_child_schedule(sa, ch);
   /* RFC 7296 2.17: KEYMAT = prf+(SK_d, [g^ir (new) |] Ni | Nr) */
-  bool ok = ike_child_install(sa, ch, gn ? gir : NULL, gn, t->nonce, nr, true,
+  bool ok = ike_child_install(sa, ch, gn ? gir : NULL, gn, &t->nonce, &nr, true,
                               old ? old->spi_in : 0);
   ike_wipe(gir, sizeof gir);
   if (!ok) {
@@ -143,8 +138,7 @@ static void process_child(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
   if (t->collided && ike_child_find(sa, t->coll_child_spi)) {
     /* RFC 7296 2.8.1: the SA created with the lowest of the four nonces is closed by the
      * endpoint that created it; the winner's creator deletes the old one */
-    const uint8_t *mine = nonce_min(t->nonce, nr);
-    if (nonce_cmp(mine, t->coll_min) < 0)
+    if (nonce_cmp(nonce_min(&t->nonce, &nr), &t->coll_min) < 0)
       doomed = ch->spi_in; /* ours is redundant: the peer deletes the old one */
   }
   if (doomed != ch->spi_in)
@@ -178,9 +172,10 @@ static bool build_ike_rekey(IkeSa *sa, Ikev2Task *t, Ikev2Message *req)
   while (!t->new_ike_spi);
   ikev2_proposals_add_ike(&ikev2_message_add(req, IKEV2_PL_SA)->u.sa, c->cfg.ike, c->cfg.n_ike,
                           t->new_ike_spi);
-  drbg_bytes(c->env.rng, t->nonce, IKEV2_NONCE_LEN);
-  ikev2_data_set(&ikev2_message_add(req, IKEV2_PL_NONCE)->u.nonce, t->nonce, IKEV2_NONCE_LEN);
-  t->dh = ike_dh_new(t->dh_group ? t->dh_group : ike_default_dh(c), c->env.rng);
+  ike_nonce_new(c, &t->nonce);
+  ikev2_data_set(&ikev2_message_add(req, IKEV2_PL_NONCE)->u.nonce, t->nonce.b, t->nonce.n);
+  /* the group of the SA being rekeyed, or the one the responder asked for */
+  t->dh = ike_dh_new(t->dh_group ? t->dh_group : sa->suite.dh, c->env.rng);
   if (!t->dh)
     return false;
   add_ke(req, t->dh);
@@ -191,30 +186,39 @@ static bool build_ike_rekey(IkeSa *sa, Ikev2Task *t, Ikev2Message *req)
 /* A new IKE SA from a rekey of 'old': keys per RFC 7296 2.18, children moved over. */
 static IkeSa *rekeyed_sa(IkeSa *old, bool initiator, uint64_t spi_i, uint64_t spi_r,
                          const Ikev2Chosen *suite, const uint8_t *gir, size_t gn,
-                         const uint8_t *ni, const uint8_t *nr)
+                         const IkeNonce *ni, const IkeNonce *nr)
 {
   Ikev2Conn *c = old->conn;
   IkeSa *n = ike_sa_new(c, initiator);
   n->spi_i = spi_i;
   n->spi_r = spi_r;
-  g_snprintf(n->name, sizeof n->name, "%016" G_GINT64_MODIFIER "x", spi_i);
   n->suite = *suite;
   n->raddr = old->raddr, n->lport = old->lport, n->rport = old->rport;
   n->nat_local = old->nat_local, n->nat_remote = old->nat_remote, n->peer_frag = old->peer_frag;
-  memcpy(n->ni, ni, IKEV2_NONCE_LEN);
-  memcpy(n->nr, nr, IKEV2_NONCE_LEN);
+  n->ni = *ni;
+  n->nr = *nr;
   IkeSuite s = {suite->encr, suite->key_bits, suite->integ, suite->prf, suite->dh};
   n->keys = ike_keys_new();
   /* RFC 7296 2.18: SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr) */
-  if (!ike_keys_derive_rekey(n->keys, &s, old->keys, gir, gn, ni, IKEV2_NONCE_LEN, nr,
-                             IKEV2_NONCE_LEN, spi_i, spi_r)) {
+  if (!ike_keys_derive_rekey(n->keys, &s, old->keys, gir, gn, ni->b, ni->n, nr->b, nr->n,
+                             spi_i, spi_r)) {
     ike_sa_destroy(n, "key derivation");
     return NULL;
   }
-  /* RFC 7296 2.18: the children move to the new IKE SA */
+  /* RFC 7296 2.18: the children move to the new IKE SA, and so does the work queued for
+   * them */
   while (old->children->len) {
     IkeChild *ch = g_ptr_array_steal_index(old->children, 0);
     g_ptr_array_add(n->children, ch);
+  }
+  for (GList *l = old->tasks.head; l;) {
+    GList *next = l->next;
+    Ikev2Task *t = l->data;
+    if (t->kind != TASK_IKE_DELETE && t->kind != TASK_IKE_REKEY && t->kind != TASK_DPD) {
+      g_queue_delete_link(&old->tasks, l);
+      g_queue_push_tail(&n->tasks, t);
+    }
+    l = next;
   }
   ike_sa_established(n);
   ike_conn_set_current(c, n);
@@ -235,21 +239,29 @@ static void process_ike_rekey(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
   const Ikev2Payload *sap = ikev2_message_find(resp, IKEV2_PL_SA, 0);
   const Ikev2Payload *ke = ikev2_message_find(resp, IKEV2_PL_KE, 0);
   Ikev2Chosen suite;
-  uint8_t nr[IKEV2_NONCE_LEN], gir[IKE_DH_MAX];
+  IkeNonce nr;
+  uint8_t gir[IKE_DH_MAX];
   size_t gn = 0;
   if (err || !sap || !ke || !ikev2_accept_ike(&sap->u.sa, c->cfg.ike, c->cfg.n_ike, &suite) ||
-      sap->u.sa.proposals[0].spi_size != 8 || !peer_nonce(resp, nr) ||
+      sap->u.sa.proposals[0].spi_size != 8 || !ike_nonce_get(resp, &nr) ||
       ke->u.ke.group != ike_dh_group(t->dh) ||
       ike_dh_derive(t->dh, ke->u.ke.data.p, ke->u.ke.data.n, gir, &gn) != IKE_CRYPTO_OK) {
     if (err)
       ike_sa_emit_notify(sa, err, "CREATE_CHILD_SA");
     if (sa->state == IKE_SA_REKEYING)
       ike_sa_set_state(sa, IKE_SA_ESTABLISHED, "IKE rekey failed");
+    const Ikev2Notify *n = ikev2_message_find_notify(resp, IKEV2_N_INVALID_KE_PAYLOAD);
+    if (err == IKEV2_N_INVALID_KE_PAYLOAD && n && n->data.n == 2 && !t->dh_group) {
+      /* RFC 7296 1.3.2 with 1.2: retry once with the group the responder wants */
+      Ikev2Task *r = ike_task_new(TASK_IKE_REKEY);
+      r->dh_group = wire_load_be16(n->data.p);
+      g_queue_push_head(&sa->tasks, r);
+    }
     return;
   }
   uint64_t peer_spi = wire_load_be64(sap->u.sa.proposals[0].spi);
   /* the rekey initiator is the new SA's initiator (RFC 7296 2.18) */
-  IkeSa *n = rekeyed_sa(sa, true, t->new_ike_spi, peer_spi, &suite, gir, gn, t->nonce, nr);
+  IkeSa *n = rekeyed_sa(sa, true, t->new_ike_spi, peer_spi, &suite, gir, gn, &t->nonce, &nr);
   ike_wipe(gir, sizeof gir);
   if (!n)
     return;
@@ -257,7 +269,7 @@ static void process_ike_rekey(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
   if (t->collided && t->coll_sa) {
     /* RFC 7296 2.8.1: the redundant new SA is the one with the lowest nonce; its creator
      * deletes it and the children stay with the other */
-    if (nonce_cmp(nonce_min(t->nonce, nr), t->coll_min) < 0) {
+    if (nonce_cmp(nonce_min(&t->nonce, &nr), &t->coll_min) < 0) {
       doomed = n;
       while (n->children->len)
         g_ptr_array_add(t->coll_sa->children, g_ptr_array_steal_index(n->children, 0));
@@ -291,7 +303,8 @@ static void respond_ike_rekey(IkeSa *sa, const Ikev2Message *req, Ikev2Message *
   const Ikev2Payload *sap = ikev2_message_find(req, IKEV2_PL_SA, 0);
   const Ikev2Payload *ke = ikev2_message_find(req, IKEV2_PL_KE, 0);
   Ikev2Chosen suite;
-  uint8_t ni[IKEV2_NONCE_LEN], nr[IKEV2_NONCE_LEN], gir[IKE_DH_MAX];
+  IkeNonce ni, nr;
+  uint8_t gir[IKE_DH_MAX];
   size_t gn = 0;
   if (!ikev2_select_ike(&sap->u.sa, c->cfg.ike, c->cfg.n_ike, &suite)) {
     ike_add_notify(resp, IKEV2_N_NO_PROPOSAL_CHOSEN, 0, NULL, 0, NULL, 0);
@@ -305,12 +318,12 @@ static void respond_ike_rekey(IkeSa *sa, const Ikev2Message *req, Ikev2Message *
   }
   const Ikev2Proposal *pr = &sap->u.sa.proposals[suite.num - 1];
   g_autoptr(IkeDh) dh = ike_dh_new(suite.dh, c->env.rng);
-  if (pr->spi_size != 8 || !peer_nonce(req, ni) || !dh ||
+  if (pr->spi_size != 8 || !ike_nonce_get(req, &ni) || !dh ||
       ike_dh_derive(dh, ke->u.ke.data.p, ke->u.ke.data.n, gir, &gn) != IKE_CRYPTO_OK) {
     ike_add_notify(resp, IKEV2_N_INVALID_SYNTAX, 0, NULL, 0, NULL, 0);
     return;
   }
-  drbg_bytes(c->env.rng, nr, IKEV2_NONCE_LEN);
+  ike_nonce_new(c, &nr);
   uint64_t spi_r;
   do
     spi_r = drbg_u64(c->env.rng);
@@ -318,9 +331,9 @@ static void respond_ike_rekey(IkeSa *sa, const Ikev2Message *req, Ikev2Message *
   uint8_t spi[8];
   wire_store_be64(spi, spi_r);
   ikev2_chosen_add(&ikev2_message_add(resp, IKEV2_PL_SA)->u.sa, &suite, IKEV2_PROTO_IKE, spi, 8);
-  ikev2_data_set(&ikev2_message_add(resp, IKEV2_PL_NONCE)->u.nonce, nr, IKEV2_NONCE_LEN);
+  ikev2_data_set(&ikev2_message_add(resp, IKEV2_PL_NONCE)->u.nonce, nr.b, nr.n);
   add_ke(resp, dh);
-  IkeSa *n = rekeyed_sa(sa, false, wire_load_be64(pr->spi), spi_r, &suite, gir, gn, ni, nr);
+  IkeSa *n = rekeyed_sa(sa, false, wire_load_be64(pr->spi), spi_r, &suite, gir, gn, &ni, &nr);
   ike_wipe(gir, sizeof gir);
   if (!n)
     return;
@@ -328,7 +341,7 @@ static void respond_ike_rekey(IkeSa *sa, const Ikev2Message *req, Ikev2Message *
     /* our own rekey of the same SA is in flight: a collision (RFC 7296 2.8.1) */
     sa->active->collided = true;
     sa->active->coll_sa = n;
-    memcpy(sa->active->coll_min, nonce_min(ni, nr), IKEV2_NONCE_LEN);
+    sa->active->coll_min = *nonce_min(&ni, &nr);
   } else {
     ike_sa_set_state(sa, IKE_SA_REKEYED, "replaced by peer");
   }
@@ -377,10 +390,11 @@ void ike_child_respond(IkeSa *sa, const Ikev2Message *req, Ikev2Message *resp)
     child_failed(sa, "INVALID_KE_PAYLOAD");
     return;
   }
-  uint8_t ni[IKEV2_NONCE_LEN], nr[IKEV2_NONCE_LEN], gir[IKE_DH_MAX];
+  IkeNonce ni, nr;
+  uint8_t gir[IKE_DH_MAX];
   size_t gn = 0;
   g_autoptr(IkeDh) dh = c->cfg.pfs_group ? ike_dh_new(c->cfg.pfs_group, c->env.rng) : NULL;
-  if (!peer_nonce(req, ni) ||
+  if (!ike_nonce_get(req, &ni) ||
       (dh && ike_dh_derive(dh, ke->u.ke.data.p, ke->u.ke.data.n, gir, &gn) != IKE_CRYPTO_OK)) {
     ike_add_notify(resp, IKEV2_N_INVALID_SYNTAX, 0, NULL, 0, NULL, 0);
     return;
@@ -394,7 +408,7 @@ void ike_child_respond(IkeSa *sa, const Ikev2Message *req, Ikev2Message *resp)
     child_failed(sa, "TS_UNACCEPTABLE");
     return;
   }
-  drbg_bytes(c->env.rng, nr, IKEV2_NONCE_LEN);
+  ike_nonce_new(c, &nr);
   IkeChild *nc = g_memdup2(&ch, sizeof ch);
   nc->spi_out = ch.alg.spi;
   nc->spi_in = ike_child_new_spi(sa);
@@ -403,12 +417,12 @@ void ike_child_respond(IkeSa *sa, const Ikev2Message *req, Ikev2Message *resp)
   uint8_t spi[4];
   wire_store_be32(spi, nc->spi_in);
   ikev2_chosen_add(&ikev2_message_add(resp, IKEV2_PL_SA)->u.sa, &nc->alg, IKEV2_PROTO_ESP, spi, 4);
-  ikev2_data_set(&ikev2_message_add(resp, IKEV2_PL_NONCE)->u.nonce, nr, IKEV2_NONCE_LEN);
+  ikev2_data_set(&ikev2_message_add(resp, IKEV2_PL_NONCE)->u.nonce, nr.b, nr.n);
   if (dh)
     add_ke(resp, dh);
   ike_child_put_ts(nc, false, resp);
   ike_child_schedule(sa, nc);
-  bool ok = ike_child_install(sa, nc, gn ? gir : NULL, gn, ni, nr, false, old ? old->spi_in : 0);
+  bool ok = ike_child_install(sa, nc, gn ? gir : NULL, gn, &ni, &nr, false, old ? old->spi_in : 0);
   ike_wipe(gir, sizeof gir);
   if (!ok)
     return;
@@ -422,7 +436,7 @@ void ike_child_respond(IkeSa *sa, const Ikev2Message *req, Ikev2Message *resp)
     /* our rekey of the same child is in flight: a collision (RFC 7296 2.8.1) */
     a->collided = true;
     a->coll_child_spi = nc->spi_in;
-    memcpy(a->coll_min, nonce_min(ni, nr), IKEV2_NONCE_LEN);
+    a->coll_min = *nonce_min(&ni, &nr);
   } else {
     /* the initiator deletes the old SA once the new one is in place */
     ike_child_set_state(sa, old, IKE_CHILD_REKEYED, "replaced by peer");

@@ -56,8 +56,8 @@ static bool derive(IkeSa *sa, IkeDh *dh, const Ikev2Ke *peer)
   ike_keys_free(sa->keys);
   sa->keys = ike_keys_new();
   /* SKEYSEED = prf(Ni | Nr, g^ir); {SK_d | SK_ai | ...} = prf+(SKEYSEED, Ni | Nr | SPIi | SPIr) */
-  bool ok = ike_keys_derive(sa->keys, &s, sa->ni, IKEV2_NONCE_LEN, sa->nr, IKEV2_NONCE_LEN, gir,
-                            gn, sa->spi_i, sa->spi_r, NULL);
+  bool ok = ike_keys_derive(sa->keys, &s, sa->ni.b, sa->ni.n, sa->nr.b, sa->nr.n, gir, gn,
+                            sa->spi_i, sa->spi_r, NULL);
   ike_wipe(gir, sizeof gir);
   return ok;
 }
@@ -81,7 +81,7 @@ static bool build_i(IkeSa *sa, Ikev2Task *t, Ikev2Message *req)
     ike_sa_set_state(sa, IKE_SA_FAILED, "unsupported DH group");
     return false;
   }
-  drbg_bytes(c->env.rng, sa->ni, IKEV2_NONCE_LEN);
+  ike_nonce_new(c, &sa->ni);
   /* RFC 7296 1.2: HDR, SAi1, KEi, Ni [, N(NAT_DETECTION_*)] [, N(FRAG_SUPPORTED)] */
   ikev2_proposals_add_ike(&ikev2_message_add(req, IKEV2_PL_SA)->u.sa, c->cfg.ike, c->cfg.n_ike, 0);
   Ikev2Payload *p = ikev2_message_add(req, IKEV2_PL_KE);
@@ -89,7 +89,7 @@ static bool build_i(IkeSa *sa, Ikev2Task *t, Ikev2Message *req)
   size_t kn;
   const uint8_t *kp = ike_dh_public(t->dh, &kn);
   ikev2_data_set(&p->u.ke.data, kp, kn);
-  ikev2_data_set(&ikev2_message_add(req, IKEV2_PL_NONCE)->u.nonce, sa->ni, IKEV2_NONCE_LEN);
+  ikev2_data_set(&ikev2_message_add(req, IKEV2_PL_NONCE)->u.nonce, sa->ni.b, sa->ni.n);
   if (c->cfg.natt)
     add_natd(req, sa->spi_i, 0, c->cfg.local_addr, sa->lport, sa->raddr, sa->rport);
   if (c->cfg.frag_threshold)
@@ -133,21 +133,16 @@ static void process_i(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
   }
   const Ikev2Payload *sap = ikev2_message_find(resp, IKEV2_PL_SA, 0);
   const Ikev2Payload *ke = ikev2_message_find(resp, IKEV2_PL_KE, 0);
-  const Ikev2Payload *no = ikev2_message_find(resp, IKEV2_PL_NONCE, 0);
   if (!ikev2_accept_ike(&sap->u.sa, c->cfg.ike, c->cfg.n_ike, &sa->suite) ||
       sa->suite.dh != ike_dh_group(t->dh) || ke->u.ke.group != sa->suite.dh) {
     fail(sa, "responder chose a proposal we did not offer");
     return;
   }
-  if (no->u.nonce.n != IKEV2_NONCE_LEN) {
-    /* we keep nonces of our own length only; RFC 7296 2.10 allows 16-256 */
-    fail(sa, "unsupported nonce length");
+  if (!ike_nonce_get(resp, &sa->nr)) {
+    fail(sa, "bad nonce length");
     return;
   }
-  memcpy(sa->nr, no->u.nonce.p, IKEV2_NONCE_LEN);
   sa->spi_r = resp->hdr.spi_r;
-  g_snprintf(sa->name, sizeof sa->name, "%016" G_GINT64_MODIFIER "x_%016" G_GINT64_MODIFIER "x",
-             sa->spi_i, sa->spi_r);
   if (!derive(sa, t->dh, &ke->u.ke)) {
     fail(sa, "bad KE value");
     return;
@@ -174,7 +169,6 @@ void ike_init_respond(IkeSa *sa, const Ikev2Message *req, Ikev2Message *resp)
   Ikev2Conn *c = sa->conn;
   const Ikev2Payload *sap = ikev2_message_find(req, IKEV2_PL_SA, 0);
   const Ikev2Payload *ke = ikev2_message_find(req, IKEV2_PL_KE, 0);
-  const Ikev2Payload *no = ikev2_message_find(req, IKEV2_PL_NONCE, 0);
   if (!ikev2_select_ike(&sap->u.sa, c->cfg.ike, c->cfg.n_ike, &sa->suite)) {
     /* RFC 7296 2.7: none acceptable */
     ike_add_notify(resp, IKEV2_N_NO_PROPOSAL_CHOSEN, 0, NULL, 0, NULL, 0);
@@ -189,13 +183,12 @@ void ike_init_respond(IkeSa *sa, const Ikev2Message *req, Ikev2Message *resp)
     ike_sa_set_state(sa, IKE_SA_FAILED, "INVALID_KE_PAYLOAD");
     return;
   }
-  if (no->u.nonce.n != IKEV2_NONCE_LEN) {
+  if (!ike_nonce_get(req, &sa->ni)) {
     ike_add_notify(resp, IKEV2_N_INVALID_SYNTAX, 0, NULL, 0, NULL, 0);
-    ike_sa_set_state(sa, IKE_SA_FAILED, "unsupported nonce length");
+    ike_sa_set_state(sa, IKE_SA_FAILED, "bad nonce length");
     return;
   }
-  memcpy(sa->ni, no->u.nonce.p, IKEV2_NONCE_LEN);
-  drbg_bytes(c->env.rng, sa->nr, IKEV2_NONCE_LEN);
+  ike_nonce_new(c, &sa->nr);
   g_autoptr(IkeDh) dh = ike_dh_new(sa->suite.dh, c->env.rng);
   if (!dh || !derive(sa, dh, &ke->u.ke)) {
     ike_add_notify(resp, IKEV2_N_INVALID_SYNTAX, 0, NULL, 0, NULL, 0);
@@ -209,7 +202,7 @@ void ike_init_respond(IkeSa *sa, const Ikev2Message *req, Ikev2Message *resp)
   size_t kn;
   const uint8_t *kp = ike_dh_public(dh, &kn);
   ikev2_data_set(&p->u.ke.data, kp, kn);
-  ikev2_data_set(&ikev2_message_add(resp, IKEV2_PL_NONCE)->u.nonce, sa->nr, IKEV2_NONCE_LEN);
+  ikev2_data_set(&ikev2_message_add(resp, IKEV2_PL_NONCE)->u.nonce, sa->nr.b, sa->nr.n);
   if (c->cfg.natt && check_natd(sa, req, 0))
     add_natd(resp, sa->spi_i, sa->spi_r, c->cfg.local_addr, c->rx_dport, c->rx_src, c->rx_sport);
   if (c->cfg.frag_threshold &&

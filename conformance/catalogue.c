@@ -1,0 +1,1370 @@
+/* SPDX-License-Identifier: MIT */
+/* The conformance catalogue as one const table (see catalogue.h), and its text, JSON and
+ * Markdown forms. Sources: "facts N" is a section of shared azure-vpn-facts.md with the
+ * document it cites; "interop N" an item of shared interop-failures.md. */
+#include "conformance/catalogue.h"
+
+#include "sim/json.h"
+
+#include <string.h>
+
+NAME_TABLE(conf_role_names, "device role", {CONF_ROLE_INITIATOR, "initiator"},
+           {CONF_ROLE_RESPONDER, "responder"}, {CONF_ROLE_EITHER, "either"});
+NAME_TABLE(conf_status_names, "check status", {CONF_ACTIVE, "active"}, {CONF_PENDING, "pending"});
+
+const ConfGroup conf_groups[] = {
+    {"IKE", "IKEv2 default proposals, lifetimes and rekeys"},
+    {"POL", "Custom IPsec/IKE policies"},
+    {"TS", "Traffic selectors"},
+    {"CFG", "Connection modes, shared keys and connection resets"},
+    {"DPD", "Dead peer detection"},
+    {"NATT", "NAT traversal"},
+    {"SKU", "SKU limits"},
+    {"DATA", "Data plane: MTU, MSS, fragmentation"},
+    {"IKEV1", "IKEv1 and policy-based gateways"},
+    {"BGP", "BGP"},
+    {"NAT", "Gateway NAT rules"},
+    {"AA", "Active-active and failover"},
+    {"P2S", "Point-to-site"},
+};
+const size_t conf_n_groups = G_N_ELEMENTS(conf_groups);
+
+/* clang-format off */
+const ConfCheck conf_checks[] = {
+    {
+        .id = "IKE-001",
+        .statement = "Default policy, gateway as responder: accepts an IKE_SA_INIT offering only default phase 1 offer 1 (AES256/SHA1, DH group 2)",
+        .source = "facts 2.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-001.yaml"},
+    },
+    {
+        .id = "IKE-002",
+        .statement = "Default policy, gateway as responder: accepts an IKE_SA_INIT offering only default phase 1 offer 2 (AES256/SHA256, DH group 2)",
+        .source = "facts 2.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-002.yaml"},
+    },
+    {
+        .id = "IKE-003",
+        .statement = "Default policy, gateway as responder: accepts an IKE_SA_INIT offering only default phase 1 offer 3 (AES128/SHA1, DH group 2)",
+        .source = "facts 2.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-003.yaml"},
+    },
+    {
+        .id = "IKE-004",
+        .statement = "Default policy, gateway as responder: accepts an IKE_SA_INIT offering only default phase 1 offer 4 (AES128/SHA256, DH group 2)",
+        .source = "facts 2.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-004.yaml"},
+    },
+    {
+        .id = "IKE-005",
+        .statement = "Default policy, gateway as responder: accepts an IKE_SA_INIT offering only default phase 1 offer 5 (3DES/SHA1, DH group 2)",
+        .source = "facts 2.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-005.yaml"},
+    },
+    {
+        .id = "IKE-006",
+        .statement = "Default policy, gateway as responder: accepts an IKE_SA_INIT offering only default phase 1 offer 6 (3DES/SHA256, DH group 2)",
+        .source = "facts 2.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-006.yaml"},
+    },
+    {
+        .id = "IKE-007",
+        .statement = "Default policy, gateway as responder: refuses an IKE_SA_INIT offering only DH group 14 (MODP 2048) with AES256/SHA256, not a documented default (default IKEv2 uses only DH group 2) with NO_PROPOSAL_CHOSEN",
+        .source = "facts 2.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md; MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-compliance-crypto.md); interop 3",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-007.yaml"},
+    },
+    {
+        .id = "IKE-008",
+        .statement = "Default policy, gateway as responder: refuses an IKE_SA_INIT offering only AES256-GCM with PRF SHA384 and ECP384 (the Azure Stack defaults of interop item 3) with NO_PROPOSAL_CHOSEN",
+        .source = "facts 2.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md); interop 3",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-008.yaml"},
+    },
+    {
+        .id = "IKE-009",
+        .statement = "Default policy, gateway as responder: refuses an IKE_SA_INIT offering only AES256/MD5 with DH group 2 (MD5 is no default phase 1 hash) with NO_PROPOSAL_CHOSEN",
+        .source = "facts 2.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-009.yaml"},
+    },
+    {
+        .id = "IKE-010",
+        .statement = "Default policy: the strongSwan 5.9 default IKE proposals (no MODP 1024) are refused with NO_PROPOSAL_CHOSEN; the device needs an explicit DH group 2 proposal",
+        .source = "interop 3; facts 2.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-010.yaml"},
+    },
+    {
+        .id = "IKE-011",
+        .statement = "Default policy, gateway as initiator (InitiatorOnly): its IKE_SA_INIT carries default offer 1 (AES256/SHA1/DH2), so a device accepting only that connects",
+        .source = "facts 2.1, 2.3 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_RESPONDER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-011.yaml"},
+    },
+    {
+        .id = "IKE-012",
+        .statement = "Default policy, gateway as initiator: its IKE_SA_INIT also carries default offer 6 (3DES/SHA256/DH2), so a device accepting only the last offer connects",
+        .source = "facts 2.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_RESPONDER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-012.yaml"},
+    },
+    {
+        .id = "IKE-013",
+        .statement = "Default policy, gateway as responder: accepts a child SA offering only QM offer 1 (GCM AES256, no PFS) in IKE_AUTH",
+        .source = "facts 2.4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-013.yaml"},
+    },
+    {
+        .id = "IKE-014",
+        .statement = "Default policy, gateway as responder: accepts a child SA offering only QM offer 2 (AES256/SHA1, no PFS) in IKE_AUTH",
+        .source = "facts 2.4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-014.yaml"},
+    },
+    {
+        .id = "IKE-015",
+        .statement = "Default policy, gateway as responder: accepts a child SA offering only QM offer 4 (AES256/SHA256, no PFS) in IKE_AUTH",
+        .source = "facts 2.4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-015.yaml"},
+    },
+    {
+        .id = "IKE-016",
+        .statement = "Default policy, gateway as responder: accepts a child SA offering only QM offer 5 (AES128/SHA1, no PFS) in IKE_AUTH",
+        .source = "facts 2.4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-016.yaml"},
+    },
+    {
+        .id = "IKE-017",
+        .statement = "Default policy, gateway as responder: accepts a child SA offering only QM offer 6 (3DES/SHA256, no PFS) in IKE_AUTH",
+        .source = "facts 2.4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-017.yaml"},
+    },
+    {
+        .id = "IKE-018",
+        .statement = "Default policy, gateway as responder: accepts a child SA offering only QM offer 7 (DES/SHA1, no PFS) in IKE_AUTH",
+        .source = "facts 2.4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-018.yaml"},
+    },
+    {
+        .id = "IKE-019",
+        .statement = "Default policy, gateway as responder: accepts a child SA offering only QM offer 22 (AES128/SHA256, no PFS) in IKE_AUTH",
+        .source = "facts 2.4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-019.yaml"},
+    },
+    {
+        .id = "IKE-020",
+        .statement = "Default policy, gateway as responder: refuses a child SA offering only AES192/SHA256 (no documented QM offer) with NO_PROPOSAL_CHOSEN in IKE_AUTH",
+        .source = "facts 2.4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-020.yaml"},
+    },
+    {
+        .id = "IKE-021",
+        .statement = "Default policy, gateway as responder: refuses a child SA offering only AES128-GCM (no documented QM offer) with NO_PROPOSAL_CHOSEN in IKE_AUTH",
+        .source = "facts 2.4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-021.yaml"},
+    },
+    {
+        .id = "IKE-022",
+        .statement = "Default policy, gateway as responder: accepts a CREATE_CHILD_SA rekey with PFS group 14 (QM offer 19, AES256/SHA256/PFS 14)",
+        .source = "facts 2.4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-022.yaml"},
+    },
+    {
+        .id = "IKE-023",
+        .statement = "PFS mismatch shows only at rekey: a device whose child proposal demands PFS ECP384 (not accepted by default) sets up in IKE_AUTH, then its CREATE_CHILD_SA rekey is refused with NO_PROPOSAL_CHOSEN",
+        .source = "interop 4; facts 2.4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-023.yaml"},
+    },
+    {
+        .id = "IKE-024",
+        .statement = "Default policy, gateway as initiator: it never proposes PFS, so its CREATE_CHILD_SA rekey is refused by a device that demands PFS group 14 (NO_PROPOSAL_CHOSEN hours after a good setup)",
+        .source = "interop 4; facts 2.3 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_RESPONDER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-024.yaml"},
+    },
+    {
+        .id = "IKE-025",
+        .statement = "The gateway's IKE SA lifetime is 28,800 s whatever the device says: with a device IKE lifetime of 86,400 s the IKE SA is rekeyed in place by 28,800 s and the tunnel stays up",
+        .source = "facts 2.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-requirements-include.md); interop 5",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-025.yaml"},
+    },
+    {
+        .id = "IKE-026",
+        .statement = "The gateway's child SA lifetime is 27,000 s: with a device child lifetime of 8 h the gateway rekeys the child SA by 27,000 s, in place",
+        .source = "facts 2.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-026.yaml"},
+    },
+    {
+        .id = "IKE-027",
+        .statement = "IKEv2 rekeys in place: a device-initiated IKE SA rekey every 300 s loses no ping and never takes the tunnel down",
+        .source = "facts 10 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md); interop 15",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-027.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "IKE-028",
+        .statement = "Rekey collision: when the device and the gateway rekey the child SA at the same moment, one pair survives and traffic keeps flowing (RFC 7296 2.8.1)",
+        .source = "interop 15 (strongswan/strongswan src/libcharon/tests/suites/test_child_rekey.c collisions)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-028.yaml"},
+    },
+    {
+        .id = "IKE-029",
+        .statement = "After the underlay fails longer than the DPD timeout, the tunnel goes down and IKE renegotiates both the IKE and the child SA once the link is back",
+        .source = "facts 10 (MicrosoftDocs/azure-docs: articles/reliability/reliability-virtual-network-gateway.md); interop 15",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-029.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-001",
+        .statement = "Custom policy with ikeEncryption GCMAES256 (an AEAD cipher: no integrity transform is negotiated): a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-001.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-002",
+        .statement = "Custom policy with ikeEncryption GCMAES128 (an AEAD cipher: no integrity transform is negotiated): a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-002.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-003",
+        .statement = "Custom policy with ikeEncryption AES256: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-003.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-004",
+        .statement = "Custom policy with ikeEncryption AES192: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-004.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-005",
+        .statement = "Custom policy with ikeEncryption AES128: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-005.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-006",
+        .statement = "Custom policy with ikeIntegrity SHA384: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-006.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-007",
+        .statement = "Custom policy with ikeIntegrity SHA256: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-007.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-008",
+        .statement = "Custom policy with ikeIntegrity SHA1: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-008.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-009",
+        .statement = "Custom policy with ikeIntegrity MD5: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-009.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-010",
+        .statement = "Custom policy with dhGroup DHGroup24: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-010.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-011",
+        .statement = "Custom policy with dhGroup ECP384: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-011.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-012",
+        .statement = "Custom policy with dhGroup ECP256: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-012.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-013",
+        .statement = "Custom policy with dhGroup DHGroup14: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-013.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-014",
+        .statement = "Custom policy with dhGroup DHGroup2048: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-014.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-015",
+        .statement = "Custom policy with dhGroup DHGroup2: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-015.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-016",
+        .statement = "Custom policy with dhGroup DHGroup1: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-016.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-017",
+        .statement = "Custom policy with ipsecEncryption GCMAES256 (and ipsecIntegrity GCMAES256): a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-017.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-018",
+        .statement = "Custom policy with ipsecEncryption GCMAES192 (and ipsecIntegrity GCMAES192): a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-018.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-019",
+        .statement = "Custom policy with ipsecEncryption GCMAES128 (and ipsecIntegrity GCMAES128): a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-019.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-020",
+        .statement = "Custom policy with ipsecEncryption AES256: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-020.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-021",
+        .statement = "Custom policy with ipsecEncryption AES192: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-021.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-022",
+        .statement = "Custom policy with ipsecEncryption AES128: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-022.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-023",
+        .statement = "Custom policy with ipsecEncryption DES3: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-023.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-024",
+        .statement = "Custom policy with ipsecEncryption DES: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-024.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-025",
+        .statement = "Custom policy with ipsecEncryption None: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-025.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-026",
+        .statement = "Custom policy with ipsecIntegrity SHA256: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-026.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-027",
+        .statement = "Custom policy with ipsecIntegrity SHA1: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-027.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-028",
+        .statement = "Custom policy with ipsecIntegrity MD5: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-028.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-029",
+        .statement = "Custom policy with pfsGroup PFS24: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-029.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-030",
+        .statement = "Custom policy with pfsGroup ECP384: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-030.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-031",
+        .statement = "Custom policy with pfsGroup ECP256: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-031.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-032",
+        .statement = "Custom policy with pfsGroup PFS2048: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-032.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-033",
+        .statement = "Custom policy with pfsGroup PFS2: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-033.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-034",
+        .statement = "Custom policy with pfsGroup PFS1: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-034.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-035",
+        .statement = "Custom policy with pfsGroup None: a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
+        .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-035.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-036",
+        .statement = "DHGroup2048 is IANA group 14 (MODP 2048), not the RFC 5114 group 24: with dhGroup DHGroup2048 a device offering only group 24 is refused with NO_PROPOSAL_CHOSEN",
+        .source = "facts 3.2 (MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-diffie-hellman-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-036.yaml"},
+    },
+    {
+        .id = "POL-037",
+        .statement = "PFS2048 is IANA group 14, not group 24: with pfsGroup PFS2048 a device rekeying with PFS group 24 is refused with NO_PROPOSAL_CHOSEN in CREATE_CHILD_SA",
+        .source = "facts 3.2 (MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-diffie-hellman-include.md); interop 4",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-037.yaml"},
+    },
+    {
+        .id = "POL-038",
+        .statement = "With a custom policy the gateway uses only that policy as responder: a device offering default offer 1 (AES256/SHA1/DH2) is refused with NO_PROPOSAL_CHOSEN",
+        .source = "facts 3.3 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-038.yaml"},
+    },
+    {
+        .id = "POL-039",
+        .statement = "With a custom policy the gateway uses only that policy as initiator too (InitiatorOnly): a device accepting exactly the policy connects",
+        .source = "facts 3.3 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md)",
+        .role = CONF_ROLE_RESPONDER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-039.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "POL-040",
+        .statement = "With a custom policy, as initiator the gateway offers nothing else: a device accepting only the default proposals answers its IKE_SA_INIT with NO_PROPOSAL_CHOSEN",
+        .source = "facts 3.3 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md)",
+        .role = CONF_ROLE_RESPONDER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-040.yaml"},
+    },
+    {
+        .id = "POL-041",
+        .statement = "SA lifetimes are local and need not match: a gateway saLifeTimeSeconds of 3,600 s against a device child lifetime of 8 h connects and is rekeyed in place by the gateway",
+        .source = "facts 3.3 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md); interop 5",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-041.yaml"},
+    },
+    {
+        .id = "POL-042",
+        .statement = "Adding a custom policy tears the connection down and restarts IKE: after setPolicy the tunnel comes back with a new IKE SA negotiated under the new policy",
+        .source = "facts 3.3 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-042.yaml"},
+    },
+    {
+        .id = "POL-043",
+        .statement = "Removing the custom policy restores the default proposals and restarts IKE: the device's default offer connects again after setPolicy default",
+        .source = "facts 2.5, 3.3 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: articles/vpn-gateway/ipsec-ike-policy-howto.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-043.yaml"},
+    },
+    {
+        .id = "POL-044",
+        .statement = "GCM pairing: ipsecEncryption GCMAES256 with ipsecIntegrity SHA256 is refused by the configuration API (GW-POL-003)",
+        .source = "facts 3.3 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-044.yaml"},
+    },
+    {
+        .id = "POL-045",
+        .statement = "GCM pairing: ipsecEncryption GCMAES256 with ipsecIntegrity GCMAES128 (another key length) is refused (GW-POL-003)",
+        .source = "facts 3.3 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-045.yaml"},
+    },
+    {
+        .id = "POL-046",
+        .statement = "The older PFS14 name is refused; the current name of group 14 is PFS2048 (GW-POL-006)",
+        .source = "facts 3.2 (MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-diffie-hellman-include.md; older MicrosoftDocs/azure-docs: includes/vpn-gateway-faq-ipsecikepolicy-include.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-046.yaml"},
+    },
+    {
+        .id = "POL-047",
+        .statement = "saLifeTimeSeconds below 300 is refused (GW-POL-004)",
+        .source = "facts 3.1 (MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-047.yaml"},
+    },
+    {
+        .id = "POL-048",
+        .statement = "saDataSizeKilobytes below 1,024 is refused (GW-POL-005)",
+        .source = "facts 3.1 (MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-048.yaml"},
+    },
+    {
+        .id = "POL-049",
+        .statement = "No partial policy: a custom policy without pfsGroup is refused (GW-POL-002)",
+        .source = "facts 3.3 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-049.yaml"},
+    },
+    {
+        .id = "TS-001",
+        .statement = "Route-based gateway: any-to-any traffic selectors (0.0.0.0/0 both ways) are accepted and carry traffic between every VNet and on-premises prefix",
+        .source = "facts 4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-connect-multiple-policybased-rm-ps.md); interop 1",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ts-001.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "TS-002",
+        .statement = "Route-based gateway without usePolicyBasedTrafficSelectors: a device proposing specific prefixes instead of any-to-any fails phase 2 (TS_UNACCEPTABLE, no child SA)",
+        .source = "interop 1 (MicrosoftDocs/azure-docs issue #17516)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ts-002.yaml"},
+    },
+    {
+        .id = "TS-003",
+        .statement = "usePolicyBasedTrafficSelectors with a complete custom policy: a device proposing its prefix pair (192.168.1.0/24 <-> 10.1.0.0/16) gets a child SA and passes traffic",
+        .source = "facts 3.4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md); interop 1",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ts-003.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "TS-004",
+        .statement = "Policy-based selectors, 2 on-premises x 2 VNet prefixes: one child SA per prefix pair, four in all, each carrying its own traffic",
+        .source = "facts 3.4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md); interop 2",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ts-004.yaml"},
+    },
+    {
+        .id = "TS-005",
+        .statement = "As responder the gateway accepts whatever selectors the device proposes, irrespective of its trafficSelectorPolicies",
+        .source = "facts 3.4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: articles/vpn-gateway/custom-traffic-selectors.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ts-005.yaml"},
+    },
+    {
+        .id = "TS-006",
+        .statement = "trafficSelectorPolicies are proposed when the gateway initiates: a device whose selectors are exactly the configured ranges accepts the gateway's CREATE of the child SA",
+        .source = "facts 3.4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/custom-traffic-selectors.md)",
+        .role = CONF_ROLE_RESPONDER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ts-006.yaml"},
+    },
+    {
+        .id = "TS-007",
+        .statement = "trafficSelectorPolicies on separate lines: only the first line's child SA is created at tunnel-up; the second is created on demand when its traffic arrives",
+        .source = "facts 3.4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/custom-traffic-selectors.md)",
+        .role = CONF_ROLE_RESPONDER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ts-007.yaml"},
+    },
+    {
+        .id = "TS-008",
+        .statement = "usePolicyBasedTrafficSelectors with the Default policy is refused: a complete custom policy is required (GW-CON-002; newest source)",
+        .source = "facts 3.4, 11 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-connect-multiple-policybased-rm-ps.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ts-008.yaml"},
+    },
+    {
+        .id = "CFG-001",
+        .statement = "connectionMode Default: the gateway accepts the device's IKE_SA_INIT (accept and dial, whichever connects first)",
+        .source = "facts 3.5 (MicrosoftDocs/azure-docs: includes/vpn-gateway-connection-mode-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/cfg-001.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "CFG-002",
+        .statement = "connectionMode Default: the gateway dials a device that only responds",
+        .source = "facts 3.5 (MicrosoftDocs/azure-docs: includes/vpn-gateway-connection-mode-include.md)",
+        .role = CONF_ROLE_RESPONDER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/cfg-002.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "CFG-003",
+        .statement = "connectionMode InitiatorOnly: the gateway initiates the first IKE SA to a device that only responds",
+        .source = "facts 3.5 (MicrosoftDocs/azure-docs: includes/vpn-gateway-connection-mode-include.md)",
+        .role = CONF_ROLE_RESPONDER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/cfg-003.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "CFG-004",
+        .statement = "connectionMode ResponderOnly: the gateway never initiates, so a device that only responds never gets a tunnel (no IKE_SA_INIT at all)",
+        .source = "facts 3.5 (MicrosoftDocs/azure-docs: includes/vpn-gateway-connection-mode-include.md); interop 14",
+        .role = CONF_ROLE_RESPONDER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/cfg-004.yaml"},
+    },
+    {
+        .id = "CFG-005",
+        .statement = "connectionMode ResponderOnly: the device's IKE_SA_INIT is answered and the tunnel comes up",
+        .source = "facts 3.5 (MicrosoftDocs/azure-docs: includes/vpn-gateway-connection-mode-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/cfg-005.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "CFG-006",
+        .statement = "connectionMode affects only the initial IKE SA: a ResponderOnly gateway still initiates its own child SA rekeys (saLifeTimeSeconds 300)",
+        .source = "facts 3.5 (MicrosoftDocs/azure-docs: includes/vpn-gateway-connection-mode-include.md); interop 14",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/cfg-006.yaml"},
+    },
+    {
+        .id = "CFG-007",
+        .statement = "connectionMode InitiatorOnly on an IKEv1 connection is refused (GW-CON-005)",
+        .source = "facts 3.5 (MicrosoftDocs/azure-docs: includes/vpn-gateway-connection-mode-include.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/cfg-007.yaml"},
+    },
+    {
+        .id = "CFG-008",
+        .statement = "Pre-shared keys must match: a device with another key is refused with AUTHENTICATION_FAILED in IKE_AUTH",
+        .source = "facts 9.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/reset-gateway.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/cfg-008.yaml"},
+    },
+    {
+        .id = "CFG-009",
+        .statement = "A shared key with a hyphen is refused by the configuration API (GW-PSK-001)",
+        .source = "facts 9.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/cfg-009.yaml"},
+    },
+    {
+        .id = "CFG-010",
+        .statement = "A shared key using printable ASCII punctuation (no space, '-' or '~') is accepted and authenticates",
+        .source = "facts 9.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/cfg-010.yaml"},
+    },
+    {
+        .id = "CFG-011",
+        .statement = "resetConnection resets only that connection: the tunnel goes down and comes back with new SAs",
+        .source = "facts 8 (MicrosoftDocs/azure-docs: articles/vpn-gateway/reset-gateway.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/cfg-011.yaml"},
+    },
+    {
+        .id = "DPD-001",
+        .statement = "dpdTimeoutSeconds 9 (the lower edge) is accepted; after the device goes silent the gateway declares the peer dead no sooner than 9 s and within 20 s",
+        .source = "facts 2.5, 3.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md); interop 14",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/dpd-001.yaml"},
+    },
+    {
+        .id = "DPD-002",
+        .statement = "dpdTimeoutSeconds 3600 (the upper edge) is accepted; after the device goes silent the gateway declares the peer dead no sooner than 3600 s and within 3670 s",
+        .source = "facts 2.5, 3.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md); interop 14",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/dpd-002.yaml"},
+    },
+    {
+        .id = "DPD-003",
+        .statement = "The default DPD timeout is 45 s: the gateway keeps the tunnel 45 s after the device goes silent and declares it dead within 60 s",
+        .source = "facts 2.5 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md); interop 14",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/dpd-003.yaml"},
+    },
+    {
+        .id = "DPD-004",
+        .statement = "dpdTimeoutSeconds 8 (below the minimum 9) is refused (GW-CON-001)",
+        .source = "facts 3.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/dpd-004.yaml"},
+    },
+    {
+        .id = "DPD-005",
+        .statement = "dpdTimeoutSeconds 3601 (above the maximum 3,600) is refused (GW-CON-001)",
+        .source = "facts 3.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/dpd-005.yaml"},
+    },
+    {
+        .id = "DPD-006",
+        .statement = "The gateway answers the device's DPD probes (empty INFORMATIONAL) and keeps the tunnel up while the peer is alive",
+        .source = "facts 2.2, 2.5 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md; MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/dpd-006.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "DPD-007",
+        .statement = "A route-based tunnel is not torn down when idle: no traffic for 10 minutes, and the tunnel is still connected with no tunnel.down",
+        .source = "facts 4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md); interop 14",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/dpd-007.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "NATT-001",
+        .statement = "A device behind a NAPT box initiates: NAT is detected, IKE moves to UDP 4500, ESP is UDP-encapsulated and traffic passes",
+        .source = "facts 2.5 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/natt-001.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "NATT-002",
+        .statement = "Identity behind NAT: a device whose IKE ID is its private address, while the local network gateway has the public one, fails authentication (AUTHENTICATION_FAILED)",
+        .source = "interop 9 (libreswan/libreswan issue #503; MicrosoftDocs/azure-docs issue #31240)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/natt-002.yaml"},
+    },
+    {
+        .id = "NATT-003",
+        .statement = "The gateway does no NAT on inner packets: behind a one-to-one NAT the device's LAN addresses reach the VNet unchanged, both ways",
+        .source = "facts 2.5 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/natt-003.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "NATT-004",
+        .statement = "Behind NAT the device should initiate: a device that only responds behind a NAPT box is unreachable for the gateway and never gets a tunnel",
+        .source = "facts 2.5 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md)",
+        .role = CONF_ROLE_RESPONDER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/natt-004.yaml"},
+    },
+    {
+        .id = "NATT-005",
+        .statement = "NAT-T keepalives keep the NAT mapping alive: with a 30 s NAT timeout and 20 s keepalives, traffic from the VNet still reaches the device after 5 idle minutes",
+        .source = "facts 2.5 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md); RFC 3948 4",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/natt-005.yaml"},
+    },
+    {
+        .id = "SKU-001",
+        .statement = "Basic takes 10 S2S tunnels: a configuration with 11 connections is refused (GW-SKU-009)",
+        .source = "facts 1.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/about-gateway-skus.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/sku-001.yaml"},
+    },
+    {
+        .id = "SKU-002",
+        .statement = "VpnGw1AZ takes 30 S2S tunnels: a configuration with 31 connections is refused (GW-SKU-009)",
+        .source = "facts 1.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/about-gateway-skus.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/sku-002.yaml"},
+    },
+    {
+        .id = "SKU-003",
+        .statement = "VpnGw4AZ takes 100 S2S tunnels: a configuration with 101 connections is refused (GW-SKU-009)",
+        .source = "facts 1.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/about-gateway-skus.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/sku-003.yaml"},
+    },
+    {
+        .id = "SKU-004",
+        .statement = "A route-based Basic gateway brings up 10 IKEv2 tunnels at once, its documented maximum",
+        .source = "facts 1.1, 1.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/about-gateway-skus.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/sku-004.yaml"},
+    },
+    {
+        .id = "SKU-005",
+        .statement = "Custom IPsec/IKE policies are refused on the Basic SKU (GW-SKU-003)",
+        .source = "facts 1.2, 3.3 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/sku-005.yaml"},
+    },
+    {
+        .id = "SKU-006",
+        .statement = "Basic SKU throughput: a 200 Mbps UDP stream through one tunnel is shaped to the 100 Mbps aggregate benchmark (within 5%)",
+        .source = "facts 1.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/about-gateway-skus.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/sku-006.yaml"},
+    },
+    {
+        .id = "DATA-001",
+        .statement = "Traffic passes both ways through the tunnel: VM to on-premises host and back",
+        .source = "facts 4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-connect-multiple-policybased-rm-ps.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/data-001.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "DATA-002",
+        .statement = "MTU 1400: a 1,400-byte inner packet (ping payload 1,372) crosses the tunnel whole",
+        .source = "facts 2.5 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md); interop 8",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/data-002.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "DATA-003",
+        .statement = "No fragmentation inside the tunnel: a 1,500-byte inner packet (ping payload 1,472) is not fragmented and never arrives",
+        .source = "facts 10 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md); interop 8",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/data-003.yaml"},
+    },
+    {
+        .id = "DATA-004",
+        .statement = "MSS 1350: a TCP transfer from on-premises to the VNet completes through the tunnel because the gateway clamps the SYN's MSS",
+        .source = "facts 2.5 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md); interop 8",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/data-004.yaml"},
+        .matrix = true,
+    },
+    {
+        .id = "DATA-005",
+        .statement = "PSK IKE messages fit small paths: over a 576-byte underlay MTU the tunnel comes up without IP fragments (no IKE fragmentation needed without certificates)",
+        .source = "interop 7 (MicrosoftDocs/azure-docs issue #29476); facts 2.5 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md: PSK only)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/data-005.yaml"},
+    },
+    {
+        .id = "IKEV1-001",
+        .statement = "Policy-based Basic gateway: IKEv1 Main Mode with the policy-based default offers (AES256/SHA256 first, DH group 2)",
+        .source = "facts 2.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_PENDING,
+        .waits_for = "IKEv1 engine (issue area: IKEv1)",
+    },
+    {
+        .id = "IKEV1-002",
+        .statement = "IKEv1 Main Mode rekey drops the tunnel for up to 5 s, where IKEv2 rekeys in place",
+        .source = "facts 3.6 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md); interop 6",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_PENDING,
+        .waits_for = "IKEv1 engine (issue area: IKEv1)",
+    },
+    {
+        .id = "IKEV1-003",
+        .statement = "Policy-based gateway: one S2S tunnel; an idle tunnel is torn down after 5 minutes and rebuilt on traffic",
+        .source = "facts 4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_PENDING,
+        .waits_for = "IKEv1 engine (issue area: IKEv1)",
+    },
+    {
+        .id = "IKEV1-004",
+        .statement = "Policy-based QM SA: lifetime 3,600 s / 102,400,000 KB, no PFS, no DPD",
+        .source = "facts 2.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_PENDING,
+        .waits_for = "IKEv1 engine (issue area: IKEv1)",
+    },
+    {
+        .id = "IKEV1-005",
+        .statement = "An IKEv1 connection on a VpnGw1AZ route-based gateway connects and transits to IKEv2 connections",
+        .source = "facts 3.6 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_PENDING,
+        .waits_for = "IKEv1 engine (issue area: IKEv1)",
+    },
+    {
+        .id = "BGP-001",
+        .statement = "BGP over the tunnel: the session starts once IPsec is up, keepalive 60 s, hold 180 s",
+        .source = "facts 5 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_PENDING,
+        .waits_for = "BGP speaker (issue area: BGP)",
+    },
+    {
+        .id = "BGP-002",
+        .statement = "The gateway never advertises a default route to a BGP peer",
+        .source = "facts 5 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_PENDING,
+        .waits_for = "BGP speaker (issue area: BGP)",
+    },
+    {
+        .id = "BGP-003",
+        .statement = "Custom APIPA BGP addresses only in 169.254.21.0-169.254.22.255; an on-premises APIPA peer needs one",
+        .source = "facts 5 (MicrosoftDocs/azure-docs: articles/vpn-gateway/configure-bgp.md); interop 10",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_PENDING,
+        .waits_for = "BGP speaker (issue area: BGP)",
+    },
+    {
+        .id = "BGP-004",
+        .statement = "Reserved ASNs (65515, 65517-65520, 8074, 8075, 12076, IANA ranges) never reach Connected",
+        .source = "facts 5 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md); interop 11",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_PENDING,
+        .waits_for = "BGP speaker (issue area: BGP)",
+    },
+    {
+        .id = "BGP-005",
+        .statement = "A withdrawn tunnel's routes are removed and traffic shifts to the remaining tunnels",
+        .source = "facts 5 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-bgp-overview.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_PENDING,
+        .waits_for = "BGP speaker (issue area: BGP)",
+    },
+    {
+        .id = "NAT-001",
+        .statement = "A Static IngressSnat rule translates on-premises addresses both ways",
+        .source = "facts 6 (MicrosoftDocs/azure-docs: articles/vpn-gateway/nat-overview.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_PENDING,
+        .waits_for = "gateway NAT rules (issue area: NAT)",
+    },
+    {
+        .id = "NAT-002",
+        .statement = "NAT rules need any-to-any selectors: a connection with a NAT rule refuses prefix selectors",
+        .source = "facts 6; interop 13 (MicrosoftDocs/azure-docs issue #117048)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_PENDING,
+        .waits_for = "gateway NAT rules (issue area: NAT)",
+    },
+    {
+        .id = "NAT-003",
+        .statement = "Dynamic NAT is unidirectional: a flow started from the external side is not established",
+        .source = "facts 6 (MicrosoftDocs/azure-docs: articles/vpn-gateway/nat-overview.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_PENDING,
+        .waits_for = "gateway NAT rules (issue area: NAT)",
+    },
+    {
+        .id = "AA-001",
+        .statement = "Active-active: each instance builds its own tunnel; the device must bring up both or lose traffic",
+        .source = "facts 8 (MicrosoftDocs/azure-docs: articles/vpn-gateway/about-active-active-gateways.md); interop 12",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_PENDING,
+        .waits_for = "active-active instances (issue area: active-active)",
+    },
+    {
+        .id = "AA-002",
+        .statement = "Active-active: when one instance fails, traffic moves to the other instance's tunnel",
+        .source = "facts 8 (MicrosoftDocs/azure-docs: articles/vpn-gateway/about-active-active-gateways.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_PENDING,
+        .waits_for = "active-active instances (issue area: active-active)",
+    },
+    {
+        .id = "AA-003",
+        .statement = "Active-standby: unplanned failover restores connectivity within 1-3 minutes; planned within 10-15 s",
+        .source = "facts 8 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-highlyavailable.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_PENDING,
+        .waits_for = "gateway instance failover (issue area: active-active)",
+    },
+    {
+        .id = "P2S-001",
+        .statement = "Point-to-site IKEv2: the gateway offers the documented P2S IKE and child proposals (GCM_AES256/SHA384/group 24 first)",
+        .source = "facts 7.4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/point-to-site-about.md)",
+        .role = CONF_ROLE_RESPONDER,
+        .status = CONF_PENDING,
+        .waits_for = "point-to-site (issue area: P2S)",
+    },
+    {
+        .id = "P2S-002",
+        .statement = "IKEv2 P2S cannot be initiated from a public IP configured as an S2S peer on the same gateway",
+        .source = "facts 7.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_PENDING,
+        .waits_for = "point-to-site (issue area: P2S)",
+    },
+    {
+        .id = "P2S-003",
+        .statement = "IKEv2 P2S certificate authentication: RSA only; IKE fragmentation (RFC 7383) carries certificate-bearing IKE_AUTH",
+        .source = "facts 7.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md); interop 7",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_PENDING,
+        .waits_for = "point-to-site (issue area: P2S)",
+    },
+};
+/* clang-format on */
+const size_t conf_n_checks = G_N_ELEMENTS(conf_checks);
+
+const ConfCheck *conf_check_find(const char *id)
+{
+  for (size_t i = 0; i < conf_n_checks; i++)
+    if (!g_ascii_strcasecmp(conf_checks[i].id, id))
+      return &conf_checks[i];
+  return NULL;
+}
+
+const ConfGroup *conf_check_group(const ConfCheck *c)
+{
+  const char *dash = strchr(c->id, '-');
+  if (!dash)
+    return NULL;
+  size_t n = (size_t)(dash - c->id);
+  for (size_t g = 0; g < conf_n_groups; g++)
+    if (strlen(conf_groups[g].prefix) == n && !strncmp(conf_groups[g].prefix, c->id, n))
+      return &conf_groups[g];
+  return NULL;
+}
+
+size_t conf_check_n_scenarios(const ConfCheck *c)
+{
+  size_t n = 0;
+  while (n < CONF_MAX_SCENARIOS && c->scenarios[n])
+    n++;
+  return n;
+}
+
+static void counts(size_t *active, size_t *pending)
+{
+  *active = *pending = 0;
+  for (size_t i = 0; i < conf_n_checks; i++)
+    (conf_checks[i].status == CONF_ACTIVE ? (*active)++ : (*pending)++);
+}
+
+char *conf_catalogue_text(void)
+{
+  GString *o = g_string_new(NULL);
+  for (size_t i = 0; i < conf_n_checks; i++) {
+    const ConfCheck *c = &conf_checks[i];
+    g_string_append_printf(o, "%-10s %-7s %-9s %s\n", c->id, name_get(&conf_status_names, c->status),
+                           name_get(&conf_role_names, c->role), c->statement);
+    g_string_append_printf(o, "%-28s source: %s\n", "", c->source);
+    if (c->status == CONF_PENDING)
+      g_string_append_printf(o, "%-28s waits for: %s\n", "", c->waits_for);
+    for (size_t s = 0; s < conf_check_n_scenarios(c); s++)
+      g_string_append_printf(o, "%-28s scenario: %s\n", "", c->scenarios[s]);
+  }
+  size_t a, p;
+  counts(&a, &p);
+  g_string_append_printf(o, "\n%zu checks: %zu active, %zu pending\n", conf_n_checks, a, p);
+  return g_string_free(o, FALSE);
+}
+
+char *conf_catalogue_json(void)
+{
+  GString *o = g_string_new("{\"checks\":[");
+  for (size_t i = 0; i < conf_n_checks; i++) {
+    const ConfCheck *c = &conf_checks[i];
+    const ConfGroup *g = conf_check_group(c);
+    g_string_append(o, i ? ",\n{\"id\":" : "\n{\"id\":");
+    scn_json_str(o, c->id);
+    g_string_append(o, ",\"group\":"), scn_json_str(o, g ? g->prefix : "");
+    g_string_append(o, ",\"statement\":"), scn_json_str(o, c->statement);
+    g_string_append(o, ",\"source\":"), scn_json_str(o, c->source);
+    g_string_append(o, ",\"role\":"), scn_json_str(o, name_get(&conf_role_names, c->role));
+    g_string_append(o, ",\"status\":"), scn_json_str(o, name_get(&conf_status_names, c->status));
+    if (c->status == CONF_PENDING)
+      g_string_append(o, ",\"waitsFor\":"), scn_json_str(o, c->waits_for);
+    g_string_append(o, ",\"matrix\":");
+    g_string_append(o, c->matrix ? "true" : "false");
+    g_string_append(o, ",\"scenarios\":[");
+    for (size_t s = 0; s < conf_check_n_scenarios(c); s++) {
+      g_string_append(o, s ? "," : "");
+      scn_json_str(o, c->scenarios[s]);
+    }
+    g_string_append(o, "]}");
+  }
+  size_t a, p;
+  counts(&a, &p);
+  g_string_append_printf(o, "\n],\"total\":%zu,\"active\":%zu,\"pending\":%zu}\n", conf_n_checks, a,
+                         p);
+  return g_string_free(o, FALSE);
+}
+
+/* A Markdown table cell: '|' escaped, never a line break. */
+static void md_cell(GString *o, const char *s)
+{
+  for (const char *p = s ? s : ""; *p; p++) {
+    if (*p == '|')
+      g_string_append(o, "\\|");
+    else if (*p == '\n')
+      g_string_append_c(o, ' ');
+    else
+      g_string_append_c(o, *p);
+  }
+}
+
+char *conf_catalogue_markdown(void)
+{
+  size_t a, p;
+  counts(&a, &p);
+  GString *o = g_string_new(NULL);
+  g_string_append(
+      o, "<!-- SPDX-License-Identifier: MIT -->\n"
+         "<!-- Generated by `vpnsim list checks --format markdown` from "
+         "conformance/catalogue.c: do not edit; tests/conformance.t fails when it is stale. -->\n"
+         "# Conformance catalogue\n\n"
+         "Each check states one documented behaviour of the gateway (a section of "
+         "`azure-vpn-facts.md`, \"facts N\", with the document it cites) or a field failure "
+         "(an item of `interop-failures.md`, \"interop N\"), the role of the on-premises device "
+         "(it initiates, it responds, or either), and the scenario files under "
+         "`conformance/checks/` that exercise it with `expect:` blocks. `vpnsim conformance` "
+         "runs them (docs: `vpnsim conformance --help`); `pending` checks wait for the named "
+         "area of the simulator and are reported as SKIP. Checks marked *matrix* are the gateway "
+         "configurations of the device compatibility matrix.\n\n"
+         "## Running\n\n"
+         "`vpnsim conformance [ID|PREFIX|GROUP|PATH...] [--jobs N] [--format tap|junit|json] "
+         "[--out DIR]` runs each selected check's scenarios as `vpnsim run` child processes, "
+         "writing each check's pcaps, key tables, events and reports into `DIR/<ID>/` and the "
+         "whole run's reports into `DIR/conformance.{tap,xml,json}`. A check passes when "
+         "every scenario of it exits 0; a runner that cannot simulate a scenario (exit 3) "
+         "fails the check with its reason. Exit status 0 when every check that is not "
+         "pending passed.\n\n"
+         "`--device PROFILE` (a name in `profiles/` or a file) runs the *matrix* checks with "
+         "every on-premises device rewritten to the profile: a device keeps `name`, "
+         "`publicIpAddress`, `lanPrefixes`, `peer`, `sharedKey`, `startAction` and "
+         "`trafficSelectors` (its place in the scenario) and takes everything else "
+         "(proposals, lifetimes, DPD, NAT-T, identities) from the profile. The matrix "
+         "(`DIR/matrix.{txt,json,html}`) gives per gateway configuration (SKU, VPN type, "
+         "connection mode, NAT, policy) whether the device connects, passes traffic, survives "
+         "rekeys and DPD, read from the run's events, and why not: the error notify, the "
+         "exchange and the node that sent it, and the device's proposal.\n\n");
+  g_string_append_printf(o, "%zu checks: %zu active, %zu pending.\n\n", conf_n_checks, a, p);
+  g_string_append(o, "| Group | Checks | Active | Pending |\n|---|---|---|---|\n");
+  for (size_t g = 0; g < conf_n_groups; g++) {
+    size_t n = 0, na = 0;
+    for (size_t i = 0; i < conf_n_checks; i++)
+      if (conf_check_group(&conf_checks[i]) == &conf_groups[g])
+        n++, na += conf_checks[i].status == CONF_ACTIVE;
+    g_string_append_printf(o, "| `%s-` %s | %zu | %zu | %zu |\n", conf_groups[g].prefix,
+                           conf_groups[g].title, n, na, n - na);
+  }
+  for (size_t g = 0; g < conf_n_groups; g++) {
+    g_string_append_printf(o, "\n## %s: %s\n\n", conf_groups[g].prefix, conf_groups[g].title);
+    g_string_append(o, "| ID | Expected gateway behaviour | Source | Device | Status | Scenario |\n"
+                       "|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < conf_n_checks; i++) {
+      const ConfCheck *c = &conf_checks[i];
+      if (conf_check_group(c) != &conf_groups[g])
+        continue;
+      g_string_append_printf(o, "| %s | ", c->id);
+      md_cell(o, c->statement);
+      g_string_append(o, " | ");
+      md_cell(o, c->source);
+      g_string_append_printf(o, " | %s | ", name_get(&conf_role_names, c->role));
+      if (c->status == CONF_PENDING) {
+        g_string_append(o, "pending: ");
+        md_cell(o, c->waits_for);
+      } else {
+        g_string_append(o, c->matrix ? "active, matrix" : "active");
+      }
+      g_string_append(o, " | ");
+      for (size_t s = 0; s < conf_check_n_scenarios(c); s++)
+        g_string_append_printf(o, "%s`%s`", s ? "<br>" : "", c->scenarios[s]);
+      g_string_append(o, " |\n");
+    }
+  }
+  return g_string_free(o, FALSE);
+}

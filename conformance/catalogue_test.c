@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests of the conformance catalogue: well-formed IDs, sources and statuses, every file
+ * exists, every active check's scenario loads, validation checks name rules the loader
+ * really reports, and the coverage the issue asks of version 1. */
+#include "conformance/catalogue.h"
+#include "sim/scenario.h"
+#include "tests/lib/testutil.h"
+
+#include <string.h>
+
+static void test_ids(void)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+  for (size_t i = 0; i < conf_n_checks; i++) {
+    const ConfCheck *c = &conf_checks[i];
+    g_assert_nonnull(c->id);
+    const ConfGroup *g = conf_check_group(c);
+    if (!g)
+      g_error("%s: no group for this prefix", c->id);
+    /* PREFIX-NNN */
+    const char *num = c->id + strlen(g->prefix) + 1;
+    g_assert_cmpuint(strlen(num), ==, 3);
+    for (const char *p = num; *p; p++)
+      g_assert_true(g_ascii_isdigit(*p));
+    if (g_hash_table_contains(seen, c->id))
+      g_error("%s: ID used twice", c->id);
+    g_hash_table_add(seen, (gpointer)c->id);
+    g_assert_true(conf_check_find(c->id) == c);
+    /* Rows of one group are together and numbered upwards. */
+    if (i > 0 && conf_check_group(&conf_checks[i - 1]) == g)
+      g_assert_cmpint(strcmp(conf_checks[i - 1].id, c->id), <, 0);
+  }
+  g_assert_null(conf_check_find("IKE-999"));
+  g_assert_true(conf_check_find("ike-001") == &conf_checks[0]);
+}
+
+static void test_fields(void)
+{
+  for (size_t i = 0; i < conf_n_checks; i++) {
+    const ConfCheck *c = &conf_checks[i];
+    g_assert_true(c->statement && *c->statement && !strchr(c->statement, '\n'));
+    /* Every source cites the facts (with the document) or an interop item. */
+    bool facts = g_str_has_prefix(c->source, "facts ") && strstr(c->source, "MicrosoftDocs/");
+    bool interop = g_str_has_prefix(c->source, "interop ");
+    if (!facts && !interop)
+      g_error("%s: source '%s' cites neither a facts section with its document nor an "
+              "interop item", c->id, c->source);
+    g_assert_nonnull(name_get(&conf_role_names, c->role));
+    if (c->status == CONF_PENDING) {
+      g_assert_true(c->waits_for && *c->waits_for);
+      g_assert_false(c->matrix);
+    } else {
+      g_assert_cmpint(c->status, ==, CONF_ACTIVE);
+      g_assert_null(c->waits_for);
+      g_assert_cmpuint(conf_check_n_scenarios(c), >=, 1);
+    }
+  }
+}
+
+static void test_files_exist(void)
+{
+  for (size_t i = 0; i < conf_n_checks; i++)
+    for (size_t s = 0; s < conf_check_n_scenarios(&conf_checks[i]); s++) {
+      g_autofree char *p = tu_top_path(conf_checks[i].scenarios[s]);
+      if (!g_file_test(p, G_FILE_TEST_IS_REGULAR))
+        g_error("%s: scenario %s does not exist", conf_checks[i].id, p);
+    }
+}
+
+/* Every active check's scenarios load without problems; a scenario that expects a
+ * validation verdict has exactly errors of configuration rules, and among them every
+ * rule it names (so the check cannot pass on a scenario the loader refuses for another
+ * reason). Warnings are not allowed either: a check scenario is clean. */
+static void test_scenarios_load(void)
+{
+  size_t loaded = 0;
+  for (size_t i = 0; i < conf_n_checks; i++) {
+    const ConfCheck *c = &conf_checks[i];
+    for (size_t s = 0; s < conf_check_n_scenarios(c); s++) {
+      g_autofree char *p = tu_top_path(c->scenarios[s]);
+      g_autoptr(GError) err = NULL;
+      g_autoptr(GwDiags) diags = gw_diags_new();
+      g_autoptr(ScnPlan) plan = scn_plan_load_file(p, NULL, diags, &err);
+      if (!plan)
+        g_error("%s: %s", c->id, err->message);
+      const ScnExpect *val = NULL;
+      for (unsigned x = 0; x < plan->n_expects; x++)
+        if (plan->expects[x].kind == SCN_EXP_VALIDATION)
+          val = &plan->expects[x];
+      g_assert_cmpuint(plan->n_expects, >=, 1);
+      for (size_t d = 0; d < gw_diags_len(diags); d++) {
+        const GwDiag *dg = gw_diags_get(diags, d);
+        g_autofree char *line = gw_diag_format(dg);
+        if (!val || !scn_diags_only_rules(diags) || dg->severity != GW_SEV_ERROR)
+          g_error("%s: unexpected problem: %s", c->id, line);
+      }
+      if (val) {
+        g_assert_false(val->valid);
+        g_assert_cmpuint(val->n_rules, >=, 1);
+        for (unsigned r = 0; r < val->n_rules; r++) {
+          bool found = false;
+          for (size_t d = 0; d < gw_diags_len(diags); d++)
+            found |= !strcmp(gw_diags_get(diags, d)->rule_id, val->rules[r]);
+          if (!found)
+            g_error("%s: expects rule %s, which the loader does not report", c->id,
+                    val->rules[r]);
+        }
+      }
+      loaded++;
+    }
+  }
+  g_assert_cmpuint(loaded, >=, 60);
+}
+
+/* Version 1's coverage (issue 10): at least 60 checks, the interop items IKEv2 can show,
+ * the DPD edges, pending areas. */
+static void test_coverage(void)
+{
+  size_t active = 0;
+  for (size_t i = 0; i < conf_n_checks; i++)
+    active += conf_checks[i].status == CONF_ACTIVE;
+  g_assert_cmpuint(active, >=, 60);
+  static const char *const items[] = {"1", "3", "4", "5", "7", "8", "9", "14", "15"};
+  for (size_t k = 0; k < G_N_ELEMENTS(items); k++) {
+    bool found = false;
+    g_autofree char *pat = g_strdup_printf("interop %s", items[k]);
+    for (size_t i = 0; i < conf_n_checks && !found; i++) {
+      const char *s = strstr(conf_checks[i].source, pat);
+      /* "interop 1" must not match "interop 14" */
+      found = conf_checks[i].status == CONF_ACTIVE && s && !g_ascii_isdigit(s[strlen(pat)]);
+    }
+    if (!found)
+      g_error("no active check cites interop item %s", items[k]);
+  }
+  static const char *const pending_groups[] = {"IKEV1", "BGP", "NAT", "AA", "P2S"};
+  for (size_t k = 0; k < G_N_ELEMENTS(pending_groups); k++) {
+    size_t n = 0;
+    for (size_t i = 0; i < conf_n_checks; i++) {
+      const ConfGroup *g = conf_check_group(&conf_checks[i]);
+      if (!strcmp(g->prefix, pending_groups[k])) {
+        g_assert_cmpint(conf_checks[i].status, ==, CONF_PENDING);
+        n++;
+      }
+    }
+    g_assert_cmpuint(n, >=, 1);
+  }
+  g_assert_nonnull(strstr(conf_check_find("DPD-001")->statement, "dpdTimeoutSeconds 9 "));
+  g_assert_nonnull(strstr(conf_check_find("DPD-002")->statement, "dpdTimeoutSeconds 3600 "));
+}
+
+static void test_outputs(void)
+{
+  g_autofree char *md = conf_catalogue_markdown();
+  g_autofree char *txt = conf_catalogue_text();
+  g_autofree char *js = conf_catalogue_json();
+  for (size_t i = 0; i < conf_n_checks; i++) {
+    g_autofree char *cell = g_strdup_printf("| %s | ", conf_checks[i].id);
+    g_assert_nonnull(strstr(md, cell));
+    g_autofree char *q = g_strdup_printf("{\"id\":\"%s\"", conf_checks[i].id);
+    g_assert_nonnull(strstr(js, q));
+    g_assert_nonnull(strstr(txt, conf_checks[i].id));
+  }
+  g_assert_nonnull(strstr(md, "pending: IKEv1 engine"));
+}
+
+int main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/conformance/catalogue/ids", test_ids);
+  g_test_add_func("/conformance/catalogue/fields", test_fields);
+  g_test_add_func("/conformance/catalogue/files-exist", test_files_exist);
+  g_test_add_func("/conformance/catalogue/scenarios-load", test_scenarios_load);
+  g_test_add_func("/conformance/catalogue/coverage", test_coverage);
+  g_test_add_func("/conformance/catalogue/outputs", test_outputs);
+  return g_test_run();
+}

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/* Exchange tests of INFORMATIONAL (RFC 7296 1.4, 2.4) and start policies: Delete of a
+ * child SA and of the IKE SA, dead peer detection declaring a silent peer dead after
+ * exactly the configured timeout and then clearing or restarting, a live peer that
+ * answers, and initiation on traffic. */
+#include "conformance/ikev2_harness.h"
+
+#define S (1000 * 1000 * 1000LL)
+
+static void test_delete_child(void)
+{
+  Harness h;
+  h_init(&h, 90);
+  h_establish(&h);
+  IkeChildInfo ci;
+  g_assert_true(ikev2_conn_child_info(h.p[1].conn, 0, &ci));
+  g_assert_true(ikev2_conn_delete_child(h.p[1].conn, ci.spi_in));
+  {
+    g_autoptr(Ikev2Message) m = h_open(&h);
+    g_autofree char *line = ikev2_print_line(m);
+    g_assert_cmpstr(line, ==, "INFORMATIONAL request #0 [D(ESP)]");
+    /* RFC 7296 1.4.1: the SPI the sender receives with */
+    const Ikev2Delete *d = &ikev2_message_find(m, IKEV2_PL_DELETE, 0)->u.del;
+    g_assert_cmpuint(d->n_spis, ==, 1);
+    g_assert_cmphex(wire_load_be32(d->spis.p), ==, ci.spi_in);
+  }
+  h_deliver(&h);
+  {
+    /* the answer names the other half of the pair */
+    g_autoptr(Ikev2Message) m = h_open(&h);
+    const Ikev2Delete *d = &ikev2_message_find(m, IKEV2_PL_DELETE, 0)->u.del;
+    g_assert_cmphex(wire_load_be32(d->spis.p), ==, ci.spi_out);
+  }
+  h_deliver(&h);
+  for (int i = 0; i < 2; i++) {
+    g_assert_cmpuint(h.p[i].children->len, ==, 0);
+    g_assert_cmpuint(h.p[i].removes, ==, 1);
+    g_assert_cmpuint(h_count(&h.p[i], "ike.child.deleted"), ==, 1);
+    g_assert_cmpint(ikev2_conn_state(h.p[i].conn), ==, IKE_SA_ESTABLISHED);
+  }
+  h_clear(&h);
+}
+
+static void test_delete_ike(void)
+{
+  Harness h;
+  h_init(&h, 91);
+  h_establish(&h);
+  g_assert_true(ikev2_conn_close(h.p[0].conn));
+  h_expect_line(&h, "INFORMATIONAL request #2 [D(IKE)]");
+  g_assert_cmpint(ikev2_conn_state(h.p[0].conn), ==, IKE_SA_DELETING);
+  h_deliver(&h);
+  h_expect_line(&h, "INFORMATIONAL response #2 []");
+  h_deliver(&h);
+  for (int i = 0; i < 2; i++) {
+    g_assert_cmpuint(ikev2_conn_n_ike_sas(h.p[i].conn), ==, 0);
+    g_assert_cmpuint(h.p[i].children->len, ==, 0);
+    g_assert_cmpuint(h_count(&h.p[i], "ike.sa.deleted"), ==, 1);
+    g_assert_cmpuint(h_count(&h.p[i], "ike.child.deleted"), ==, 1);
+  }
+  g_assert_false(h_tick(&h, h.now + 3600 * S)); /* no timer left */
+  h_clear(&h);
+}
+
+static void dpd_silent(IkeDpdAction action)
+{
+  Harness h;
+  h_init(&h, 92);
+  h.p[0].cfg.dpd_interval_s = 10;
+  h.p[0].cfg.dpd_timeout_s = 45; /* Azure's default (azure-vpn-facts 2.5) */
+  h.p[0].cfg.dpd_action = action;
+  h_establish(&h);
+  int64_t t0 = h.now;
+  /* B goes silent: from now on every datagram is lost */
+  g_assert_true(h_tick(&h, INT64_MAX));
+  g_assert_cmpint(h.now - t0, ==, 10 * S);
+  h_expect_line(&h, "INFORMATIONAL request #2 []");
+  while (h_count(&h.p[0], "ike.dpd.dead") == 0) {
+    while (h_pending(&h))
+      h_drop(&h);
+    g_assert_true(h_tick(&h, INT64_MAX));
+  }
+  /* RFC 7296 2.4: dead when the timeout has passed without an answer, exactly */
+  g_assert_cmpint(h.now - t0, ==, (10 + 45) * S);
+  g_assert_cmpuint(h_count(&h.p[0], "ike.dpd.dead exchange=INFORMATIONAL"), ==, 1);
+  g_assert_cmpuint(h_count(&h.p[0], "ike.retransmit exchange=INFORMATIONAL"), >=, 4);
+  g_assert_cmpuint(h.p[0].children->len, ==, 0);
+  g_assert_cmpuint(h_count(&h.p[0], "ike.sa.deleted reason=peer dead (DPD)"), ==, 1);
+  if (action == IKE_DPD_RESTART) {
+    /* the connection initiates again at once */
+    g_assert_cmpuint(h_pending(&h), ==, 1);
+    h_expect_line(&h, "IKE_SA_INIT request #0 [SA KE No N(NATD_S_IP) N(NATD_D_IP)]");
+    /* B forgot the old SA (INITIAL_CONTACT) and both come up again */
+    h_run(&h);
+    g_assert_cmpint(ikev2_conn_state(h.p[0].conn), ==, IKE_SA_ESTABLISHED);
+    g_assert_cmpuint(ikev2_conn_n_ike_sas(h.p[1].conn), ==, 1);
+    h_esp_check_all(&h);
+  } else {
+    while (h_pending(&h))
+      h_drop(&h);
+    g_assert_cmpuint(ikev2_conn_n_ike_sas(h.p[0].conn), ==, 0);
+  }
+  h_clear(&h);
+}
+
+static void test_dpd_clear(void) { dpd_silent(IKE_DPD_CLEAR); }
+static void test_dpd_restart(void) { dpd_silent(IKE_DPD_RESTART); }
+
+static void test_dpd_alive(void)
+{
+  Harness h;
+  h_init(&h, 93);
+  h.p[0].cfg.dpd_interval_s = 10;
+  h_establish(&h);
+  int64_t t0 = h.now;
+  for (int k = 1; k <= 3; k++) {
+    g_assert_true(h_tick(&h, INT64_MAX));
+    g_assert_cmpint(h.now - t0, ==, 10 * k * S);
+    h_expect_line(&h, k == 1 ? "INFORMATIONAL request #2 []"
+                             : (k == 2 ? "INFORMATIONAL request #3 []" : "INFORMATIONAL request #4 []"));
+    h_run(&h);
+  }
+  g_assert_cmpuint(h_count(&h.p[0], "ike.dpd.dead"), ==, 0);
+  g_assert_cmpint(ikev2_conn_state(h.p[0].conn), ==, IKE_SA_ESTABLISHED);
+  h_clear(&h);
+}
+
+static void test_on_traffic(void)
+{
+  Harness h;
+  h_init(&h, 94);
+  h.p[0].cfg.start = IKE_START_ON_TRAFFIC;
+  h_start(&h);
+  g_assert_cmpuint(h_pending(&h), ==, 0);
+  ikev2_conn_acquire(h.p[0].conn);
+  ikev2_conn_acquire(h.p[0].conn); /* one SA, however many packets ask */
+  g_assert_cmpuint(h_pending(&h), ==, 1);
+  h_run(&h);
+  g_assert_cmpint(ikev2_conn_state(h.p[0].conn), ==, IKE_SA_ESTABLISHED);
+  /* a respond-only peer never initiates, even on traffic */
+  ikev2_conn_acquire(h.p[1].conn);
+  g_assert_cmpuint(h_pending(&h), ==, 0);
+  h_clear(&h);
+}
+
+int main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/ikev2_info/delete_child", test_delete_child);
+  g_test_add_func("/ikev2_info/delete_ike", test_delete_ike);
+  g_test_add_func("/ikev2_info/dpd_silent_peer_clear", test_dpd_clear);
+  g_test_add_func("/ikev2_info/dpd_silent_peer_restart", test_dpd_restart);
+  g_test_add_func("/ikev2_info/dpd_alive", test_dpd_alive);
+  g_test_add_func("/ikev2_info/start_on_traffic", test_on_traffic);
+  return g_test_run();
+}

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/* The conformance driver behind `vpnsim conformance`: selects checks of the catalogue
+ * (conformance/catalogue.h), runs each active check's scenarios as `vpnsim run` child
+ * processes (several at once), classifies their exit statuses, reports the checks as
+ * TAP, JUnit or JSON in catalogue order, and, with a device profile, rewrites each matrix
+ * check's device to that profile and builds the device compatibility matrix. */
+#pragma once
+
+#include "conformance/catalogue.h"
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* ---- selection ---- */
+
+/* Select checks by ID ("IKE-001", case-insensitive), ID prefix ("IKE-00"), group ("ike",
+ * "IKE-") or path (a scenario file or a folder holding scenarios; relative paths from the
+ * current directory, scenario paths from top). No selector selects every check. The
+ * result holds const ConfCheck * in catalogue order, each once. A selector that selects
+ * nothing is an error (with the nearest ID as a hint). */
+GPtrArray *conf_select(const char *const *sel, size_t n_sel, const char *top, GError **error);
+
+/* ---- one scenario run ---- */
+
+typedef struct {
+  char *file;      /* the scenario as the catalogue names it */
+  char *ran;       /* the file actually run (device mode: the rewritten copy) */
+  char *out;       /* its output folder */
+  int exit_status; /* the runner's exit status; -1 when it did not exit normally */
+  int signal;      /* the signal that ended it, or 0 */
+  bool pass;
+  char *reason;    /* when it failed: one line */
+  char *diag;      /* when it failed: the runner's failing TAP points, or its stderr */
+  char *events;    /* events.jsonl of the run, or NULL */
+} ConfScenarioResult;
+
+/* Classify a finished run (pure): exit 0 passes; 1 is an expectation failure (diag: the
+ * "not ok" points of the runner's TAP with their diagnostics); 2 an invalid scenario; 3
+ * the runner could not simulate ("not implemented" is a failure, never a pass); a signal
+ * or another status a crash. Fills pass, reason and diag. */
+void conf_classify_run(ConfScenarioResult *r, const char *out_text, const char *err_text);
+
+/* ---- checks ---- */
+
+typedef enum { CONF_PASS, CONF_FAIL, CONF_SKIP } ConfVerdict;
+extern const NameTable conf_verdict_names; /* "pass", "fail", "skip" */
+
+typedef struct {
+  const ConfCheck *check;
+  ConfVerdict verdict;
+  char *reason; /* fail: the first failing scenario's reason; skip: why */
+  ConfScenarioResult sc[CONF_MAX_SCENARIOS];
+  size_t n_sc;
+} ConfCheckResult;
+
+typedef struct {
+  ConfCheckResult *items;
+  size_t n;
+} ConfResults;
+
+ConfResults *conf_results_new(size_t n);
+void conf_results_free(ConfResults *r);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ConfResults, conf_results_free)
+/* Set a check's verdict from its scenario results (or pending status). */
+void conf_check_result_settle(ConfCheckResult *cr);
+
+typedef struct {
+  const char *runner;  /* the vpnsim binary that runs scenarios */
+  const char *top;     /* the source tree: catalogue paths are relative to it */
+  const char *out_dir; /* each check writes into OUT/<ID>/ (OUT/<ID>/<stem>/ for several) */
+  unsigned jobs;       /* scenario runs at once, at least 1 */
+  /* Device mode: the profile file; each scenario's devices are rewritten to it into
+   * OUT/<ID>/scenario.yaml (the profile is copied to OUT/profiles/). */
+  const char *device_profile;
+  /* Called once per check, in catalogue order, as soon as it and every check before it
+   * are settled (for streaming TAP). May be NULL. */
+  void (*on_settled)(const ConfCheckResult *cr, size_t index, void *user);
+  void *user;
+} ConfRunOptions;
+
+/* Run the checks (pending ones are settled as SKIP without running). Fails only when
+ * something outside the checks goes wrong (an output folder cannot be made). */
+ConfResults *conf_run(const ConfCheck *const *checks, size_t n, const ConfRunOptions *opt,
+                      GError **error);
+
+/* Reports, deterministic (no clock, no host name). TAP: one point per check, SKIP for
+ * pending checks with the reason, diagnostics with the scenario, reason, the runner's
+ * expected/observed lines and the folder holding pcaps and key tables. */
+char *conf_report_tap_point(const ConfCheckResult *cr, size_t index);
+char *conf_report_tap(const ConfResults *r);
+char *conf_report_junit(const ConfResults *r);
+char *conf_report_json(const ConfResults *r);
+/* 0 when every check that is not pending passed, else 1. */
+int conf_results_exit_status(const ConfResults *r);
+
+/* ---- device mode ---- */
+
+/* Rewrite a scenario so that every on-premises device uses the profile 'profile_name':
+ * the device keeps its place in the scenario (name, publicIpAddress, lanPrefixes, peer,
+ * sharedKey, startAction, trafficSelectors) and loses every setting a profile governs
+ * (proposals, lifetimes, DPD, NAT-T, identities, ...). Devices must be written in block
+ * style, one key per line. Returns the new text (g_free) or NULL with an error. */
+char *conf_device_rewrite(const char *name, const char *text, size_t len, const char *profile_name,
+                          GError **error);
+
+/* Outcome of one aspect of a matrix row. */
+typedef enum { CONF_ASP_NA, CONF_ASP_YES, CONF_ASP_NO, CONF_ASP_UNKNOWN } ConfAspect;
+extern const NameTable conf_aspect_names; /* "n/a", "yes", "no", "?" */
+
+typedef struct {
+  const char *check_id;
+  /* the gateway configuration */
+  char *sku, *vpn_type, *policy, *mode, *nat;
+  /* the device's first IKE and ESP proposals (for the why), may be NULL */
+  char *device_ike, *device_esp;
+  ConfAspect connects, traffic, rekeys, dpd;
+  char *why; /* when an aspect is no or unknown: the notify, exchange and proposal */
+  bool check_passed;
+} ConfMatrixRow;
+
+void conf_matrix_row_clear(ConfMatrixRow *row);
+/* Fill the aspects and the why of a row from a run's events.jsonl (pure). fault_ns: the
+ * time of the scenario's first injected fault (link down, reset, policy or key change),
+ * INT64_MAX for none: a DPD tear-down before it means the device failed DPD. */
+void conf_matrix_analyse(ConfMatrixRow *row, const char *events_jsonl, int64_t fault_ns);
+char *conf_matrix_text(const ConfMatrixRow *rows, size_t n, const char *profile);
+char *conf_matrix_json(const ConfMatrixRow *rows, size_t n, const char *profile);
+char *conf_matrix_html(const ConfMatrixRow *rows, size_t n, const char *profile);
+/* The matrix rows of device-mode results (loads each scenario for its configuration). */
+ConfMatrixRow *conf_matrix_rows(const ConfResults *r, const char *profile_file, size_t *n_rows);
