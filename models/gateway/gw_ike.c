@@ -607,8 +607,8 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
     ci.pfs_group = cr.pfs_group = 0;
   }
   GwConnectionMode mode = gw_enum_or(c->connectionMode, GW_MODE_DEFAULT);
-  /* facts 3.5: Default initiates and responds (it initiates when traffic needs the
-   * tunnel, so that a device that initiates at start is not met by a second SA);
+  /* facts 3.5: Default initiates and responds (gw_ike_start dials GW_IKE_DEFAULT_DIAL_NS
+   * after start unless the peer has begun, and traffic needing the tunnel dials too);
    * InitiatorOnly initiates at once and refuses the peer's IKE_SA_INIT; ResponderOnly
    * never initiates */
   *has_i = mode != GW_MODE_RESPONDER_ONLY;
@@ -623,8 +623,16 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
 
 /* ---- the gateway ---- */
 
+/* When a Default-mode connection dials if the peer has not begun: the documents do not
+ * say; one second leaves a device that initiates at start the first word, so the two do
+ * not meet with two IKE SAs. */
+#define GW_IKE_DEFAULT_DIAL_NS 1000000000LL
+
 typedef struct {
   GwDp *dp;
+  GwEnv env;
+  GwTimerId dial;
+  bool dial_default;
   char *name;
   int tunnel;
   Ipv4Addr remote;
@@ -644,6 +652,8 @@ static void conn_free(gpointer p)
   /* each link's last events must not reach a sibling already freed */
   GwIkeLink *i = c->init, *r = c->resp;
   c->init = c->resp = NULL;
+  if (c->dial && c->env.timer_cancel)
+    c->env.timer_cancel(c->env.user, c->dial);
   gw_ike_link_free(i);
   gw_ike_link_free(r);
   g_free(c->name);
@@ -699,6 +709,8 @@ GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const Gw
     if (hr)
       k->resp = gw_ike_link_new(&cr, c->name.v, g->dp, t, env, io, rng);
     k->dp = g->dp;
+    k->env = *env;
+    k->dial_default = hi && hr;
     if (k->init)
       gw_ike_link_on_change(k->init, mm_count, k);
     if (k->resp)
@@ -717,6 +729,14 @@ void gw_ike_free(GwIke *g)
   g_free(g);
 }
 
+static void default_dial(void *arg)
+{
+  GwIkeConn *k = arg;
+  k->dial = 0;
+  if (k->init && !gw_ike_link_n_ike_sas(k->resp) && !gw_ike_link_n_ike_sas(k->init))
+    gw_ike_link_acquire(k->init);
+}
+
 void gw_ike_start(GwIke *g)
 {
   for (guint i = 0; i < g->conns->len; i++) {
@@ -725,6 +745,8 @@ void gw_ike_start(GwIke *g)
       gw_ike_link_start(k->resp);
     if (k->init)
       gw_ike_link_start(k->init);
+    if (k->dial_default)
+      k->dial = k->env.timer_add(k->env.user, GW_IKE_DEFAULT_DIAL_NS, default_dial, k);
   }
 }
 

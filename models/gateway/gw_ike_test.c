@@ -125,6 +125,8 @@ static void test_gw_config_default(void)
   g_assert_cmphex(ci.remote_addr.v, ==, A("198.51.100.20").v);
   /* route-based: any-to-any */
   g_assert_cmpuint(ci.n_ts, ==, 0);
+  /* Default: the initiator side dials on traffic, and gw_ike_start a second after start
+   * unless the peer began */
   g_assert_cmpint(ci.start, ==, IKE_START_ON_TRAFFIC);
   g_assert_cmpint(cr.start, ==, IKE_START_RESPOND);
 }
@@ -574,8 +576,10 @@ static void test_pair_mismatch(void)
   net_init(&n, c, &d);
   net_run(&n, 5 * NS_PER_S);
   g_assert_false(gw_dp_tunnel_up(gw_gateway_dp(n.gw), 0));
-  g_assert_cmpuint(count(&n.e[0], "ike.message NO_PROPOSAL_CHOSEN"), ==, 1); /* sent */
-  g_assert_cmpuint(count(&n.e[1], "ike.message NO_PROPOSAL_CHOSEN"), ==, 1); /* received */
+  /* the device's IKE_SA_INIT answered NO_PROPOSAL_CHOSEN (sent by the gateway), and the
+   * gateway's own dial a second later (Default mode) answered the same by the device */
+  g_assert_cmpuint(count(&n.e[0], "ike.message NO_PROPOSAL_CHOSEN"), ==, 2);
+  g_assert_cmpuint(count(&n.e[1], "ike.message NO_PROPOSAL_CHOSEN"), ==, 2);
   net_clear(&n);
 }
 
@@ -616,6 +620,22 @@ static void test_pair_initiator_only(void)
   net_clear(&n);
 }
 
+static void test_pair_default_dials(void)
+{
+  g_autoptr(GwConfig) c = mk_config();
+  DevConfig d;
+  dev_base(&d);
+  d.start_action = DEV_START_RESPOND;
+  Net n;
+  net_init(&n, c, &d);
+  net_run(&n, 900 * 1000000);
+  g_assert_cmpuint(count(&n.e[0], "ike.message"), ==, 0); /* not before one second */
+  net_run(&n, 3 * NS_PER_S);
+  g_assert_true(gw_dp_tunnel_up(gw_gateway_dp(n.gw), 0));
+  g_assert_cmpuint(count(&n.e[0], "ike.sa.established"), ==, 1);
+  net_clear(&n);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -626,6 +646,7 @@ int main(int argc, char **argv)
   g_test_add_func("/gw_ike/config/device", test_dev_config);
   g_test_add_func("/gw_ike/summary", test_summary);
   g_test_add_func("/gw_ike/pair/default", test_pair_default);
+  g_test_add_func("/gw_ike/pair/default_dials", test_pair_default_dials);
   g_test_add_func("/gw_ike/pair/proposal_mismatch", test_pair_mismatch);
   g_test_add_func("/gw_ike/pair/psk_mismatch", test_pair_psk_mismatch);
   g_test_add_func("/gw_ike/pair/initiator_only", test_pair_initiator_only);
