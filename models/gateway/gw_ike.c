@@ -84,7 +84,23 @@ struct GwIkeLink {
   GArray *removals;        /* Removal: pairs the engine removed, deleted with its reason */
   void (*changed)(void *arg);
   void *changed_arg;
+  size_t n_ts;             /* the configured selector pairs (policy-based) */
+  bool want_children;      /* an SA we began is up: a child for every further pair */
 };
+
+/* After each step of the engine: RFC 7296 1.3.1, one CREATE_CHILD_SA per further
+ * selector pair of a policy-based connection (facts 3.4: one child SA per prefix pair;
+ * the first came with IKE_AUTH). Never from inside the engine's own calls. */
+static void step_done(GwIkeLink *l)
+{
+  if (!l->want_children)
+    return;
+  l->want_children = false;
+  if (ikev2_conn_n_children(l->conn) != 1)
+    return; /* not a fresh SA (a rekeyed one carries its children over) */
+  for (size_t i = 1; i < l->n_ts; i++)
+    ikev2_conn_add_child(l->conn, i);
+}
 
 static int64_t l_now(const GwIkeLink *l)
 {
@@ -124,6 +140,11 @@ static void on_event(void *user, const VsEvent *ev)
     if (ns && ns->kind == VS_ATTR_STR && !strcmp(ns->v.s, "DELETED"))
       flush_removals(l, reason && reason->kind == VS_ATTR_STR ? reason->v.s : "deleted");
   }
+  if (!strcmp(ev->type, IKE_EV_SA_ESTABLISHED) && l->n_ts > 1) {
+    const VsAttr *i = vs_event_attr(ev, "initiator");
+    if (i && i->kind == VS_ATTR_BOOL && i->v.b)
+      l->want_children = true;
+  }
   if (!strcmp(ev->type, IKE_EV_NOTIFY_RX) && l->in_rx) {
     const VsAttr *n = vs_event_attr(ev, "notify");
     if (n && n->kind == VS_ATTR_STR)
@@ -147,6 +168,7 @@ static void timer_fired(void *arg)
   l->timer = 0;
   ikev2_conn_timeout(l->conn);
   flush_removals(l, "timer");
+  step_done(l);
 }
 
 static void e_timer_cancel(void *user)
@@ -322,6 +344,7 @@ GwIkeLink *gw_ike_link_new(const IkeConfig *cfg, const char *connection, GwDp *d
   l->held = g_ptr_array_new_with_free_func(pending_free);
   l->rx_notifies = g_string_new(NULL);
   l->removals = g_array_new(FALSE, FALSE, sizeof(Removal));
+  l->n_ts = cfg->n_ts;
   IkeConfig c = *cfg;
   l->psk = g_memdup2(cfg->psk, cfg->psk_len ? cfg->psk_len : 1);
   l->psk_len = cfg->psk_len;
@@ -371,12 +394,14 @@ void gw_ike_link_start(GwIkeLink *l)
 {
   ikev2_conn_start(l->conn);
   flush_removals(l, "start");
+  step_done(l);
 }
 
 void gw_ike_link_acquire(GwIkeLink *l)
 {
   ikev2_conn_acquire(l->conn);
   flush_removals(l, "acquire");
+  step_done(l);
 }
 
 void gw_ike_link_rx(GwIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
@@ -397,6 +422,7 @@ void gw_ike_link_rx(GwIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, ui
     const uint8_t *b = g_bytes_get_data(p->data, &n);
     send_now(l, p->src, p->sport, p->dst, p->dport, b, n);
   }
+  step_done(l);
 }
 
 void gw_ike_link_on_change(GwIkeLink *l, void (*fn)(void *arg), void *arg)
@@ -625,8 +651,11 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
 
 /* When a Default-mode connection dials if the peer has not begun: the documents do not
  * say; one second leaves a device that initiates at start the first word, so the two do
- * not meet with two IKE SAs. */
+ * not meet with two IKE SAs. While the connection has no IKE SA at all (never up, DPD
+ * cleared it, a retransmission gave up) it dials again every GW_IKE_REDIAL_NS, as a
+ * gateway that keeps its connections up does (also not documented: ten seconds). */
 #define GW_IKE_DEFAULT_DIAL_NS 1000000000LL
+#define GW_IKE_REDIAL_NS 10000000000LL
 
 typedef struct {
   GwDp *dp;
@@ -710,7 +739,7 @@ GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const Gw
       k->resp = gw_ike_link_new(&cr, c->name.v, g->dp, t, env, io, rng);
     k->dp = g->dp;
     k->env = *env;
-    k->dial_default = hi && hr;
+    k->dial_default = hi;
     if (k->init)
       gw_ike_link_on_change(k->init, mm_count, k);
     if (k->resp)
@@ -733,8 +762,10 @@ static void default_dial(void *arg)
 {
   GwIkeConn *k = arg;
   k->dial = 0;
-  if (k->init && !gw_ike_link_n_ike_sas(k->resp) && !gw_ike_link_n_ike_sas(k->init))
+  if (k->init && (!k->resp || !gw_ike_link_n_ike_sas(k->resp)) &&
+      !gw_ike_link_n_ike_sas(k->init))
     gw_ike_link_acquire(k->init);
+  k->dial = k->env.timer_add(k->env.user, GW_IKE_REDIAL_NS, default_dial, k);
 }
 
 void gw_ike_start(GwIke *g)
