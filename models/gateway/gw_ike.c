@@ -553,10 +553,14 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
   base.child_lifetime_s =
       (uint32_t)gw_policy_default(pb_gw ? "pb-qm-lifetime-s" : "rb-qm-lifetime-s");
   base.child_lifetime_kb = (uint64_t)gw_policy_default("qm-lifetime-kb");
-  /* facts 2.5: DPD timeout per connection (default 45 s). The check interval is not
-   * documented: a third of the timeout, so that three checks fit in it. */
+  /* facts 2.5: DPD timeout per connection (default 45 s): the peer is dead that long
+   * after the first unanswered check. The check interval is not documented: a third of
+   * the timeout (three checks fit in the shortest, 9 s), at most 10 s, so that a silent
+   * peer is found dead within the timeout plus ten seconds. */
   base.dpd_timeout_s = (uint32_t)gw_int_or(c->dpdTimeoutSeconds, gw_policy_default("dpd-timeout-s"));
   base.dpd_interval_s = base.dpd_timeout_s >= 3 ? base.dpd_timeout_s / 3 : 1;
+  if (base.dpd_interval_s > 10)
+    base.dpd_interval_s = 10;
   base.dpd_action = IKE_DPD_CLEAR;
   /* policy-based selectors (facts 3.4): proposed when initiating */
   IkeConfig resp_ts_any = base;

@@ -116,7 +116,7 @@ static void test_gw_config_default(void)
   g_assert_cmpuint(ci.child_lifetime_kb, ==, 102400000);
   /* DPD 45 s by default (facts 2.5) */
   g_assert_cmpuint(ci.dpd_timeout_s, ==, 45);
-  g_assert_cmpuint(ci.dpd_interval_s, ==, 15);
+  g_assert_cmpuint(ci.dpd_interval_s, ==, 10); /* a third of it, at most 10 s */
   /* identity: the public IP; any remote; the PSK */
   g_assert_cmpuint(ci.local_id.type, ==, IKEV2_ID_IPV4_ADDR);
   g_assert_cmpstr(ci.local_id.value, ==, "203.0.113.10");
@@ -159,6 +159,7 @@ static void test_gw_config_custom(void)
     g_assert_cmpuint(x->child_lifetime_s, ==, 3600);
     g_assert_cmpuint(x->child_lifetime_kb, ==, 102400);
     g_assert_cmpuint(x->dpd_timeout_s, ==, 30);
+    g_assert_cmpuint(x->dpd_interval_s, ==, 10);
   }
   /* PFS None */
   k->ipsecPolicies[0].pfsGroup.v = GW_PFS_NONE;
