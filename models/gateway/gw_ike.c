@@ -362,7 +362,14 @@ GwIkeLink *gw_ike_link_new(const IkeConfig *cfg, const char *connection, GwDp *d
   return l;
 }
 
+static void link_free_why(GwIkeLink *l, const char *why);
+
 void gw_ike_link_free(GwIkeLink *l)
+{
+  link_free_why(l, "connection freed");
+}
+
+static void link_free_why(GwIkeLink *l, const char *why)
 {
   if (!l)
     return;
@@ -374,8 +381,7 @@ void gw_ike_link_free(GwIkeLink *l)
   }
   /* the engine is gone: its pairs leave the data plane without more events */
   for (guint i = 0; i < l->removals->len; i++)
-    gw_dp_sa_delete(l->dp, l->tunnel, g_array_index(l->removals, Removal, i).spi_in,
-                    "connection freed");
+    gw_dp_sa_delete(l->dp, l->tunnel, g_array_index(l->removals, Removal, i).spi_in, why);
   if (l->timer && l->env.timer_cancel)
     l->env.timer_cancel(l->env.user, l->timer);
   g_array_free(l->removals, TRUE);
@@ -666,6 +672,7 @@ typedef struct {
   GwEnv env;
   GwTimerId dial;
   bool dial_default;
+  GwConnection cur; /* the configuration in force (timeline changes replace it) */
   char *name;
   int tunnel;
   Ipv4Addr remote;
@@ -676,6 +683,9 @@ struct GwIke {
   char *node;
   GwDp *dp;
   GwEnv env;
+  GwIkeIo io;
+  Drbg *rng;
+  Ipv4Addr local;
   GPtrArray *conns; /* GwIkeConn* */
 };
 
@@ -709,15 +719,42 @@ static void mm_count(void *arg)
   gw_dp_set_mm_sa_count(k->dp, k->tunnel, (unsigned)n);
 }
 
+/* The engines of connection c on tunnel t: the initiator side, the responder side or both
+ * (connection mode); false with a refusal event when c cannot run. */
+static bool conn_links(GwIke *g, GwIkeConn *k, const GwConfig *cfg)
+{
+  IkeConfig ci, cr;
+  bool hi = false, hr = false;
+  const char *why = NULL;
+  if (!gw_ike_connection_config(cfg, &k->cur, g->local, &ci, &hi, &cr, &hr, &why)) {
+    refused(g, k->name, why);
+    return false;
+  }
+  k->remote = ci.remote_addr;
+  ci.name = cr.name = g->node;
+  if (hi)
+    k->init = gw_ike_link_new(&ci, k->name, g->dp, k->tunnel, &g->env, &g->io, g->rng);
+  if (hr)
+    k->resp = gw_ike_link_new(&cr, k->name, g->dp, k->tunnel, &g->env, &g->io, g->rng);
+  k->dial_default = hi;
+  if (k->init)
+    gw_ike_link_on_change(k->init, mm_count, k);
+  if (k->resp)
+    gw_ike_link_on_change(k->resp, mm_count, k);
+  return true;
+}
+
 GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const GwEnv *env,
                   const GwIkeIo *io, Drbg *rng)
 {
   GwIke *g = g_new0(GwIke, 1);
   g->dp = gw_gateway_dp(gw);
   g->env = *env;
+  g->io = *io;
+  g->rng = rng;
   g->node = g_strdup_printf("%s/0", name);
   g->conns = g_ptr_array_new_with_free_func(conn_free);
-  Ipv4Addr local = gw_gateway_public_ip(gw);
+  g->local = gw_gateway_public_ip(gw);
   for (unsigned i = 0; i < cfg->n_connections; i++) {
     const GwConnection *c = &cfg->connections[i];
     if (!str_is(c->virtualNetworkGateway1, name))
@@ -725,32 +762,92 @@ GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const Gw
     int t = gw_gateway_tunnel(gw, c->name.v);
     if (t < 0)
       continue; /* refused by the runtime already (IKEv1, missing peer) */
-    IkeConfig ci, cr;
-    bool hi = false, hr = false;
-    const char *why = NULL;
-    if (!gw_ike_connection_config(cfg, c, local, &ci, &hi, &cr, &hr, &why)) {
-      refused(g, c->name.v, why);
-      continue;
-    }
     GwIkeConn *k = g_new0(GwIkeConn, 1);
     k->name = g_strdup(c->name.v);
     k->tunnel = t;
-    k->remote = ci.remote_addr;
-    ci.name = cr.name = g->node;
-    if (hi)
-      k->init = gw_ike_link_new(&ci, c->name.v, g->dp, t, env, io, rng);
-    if (hr)
-      k->resp = gw_ike_link_new(&cr, c->name.v, g->dp, t, env, io, rng);
     k->dp = g->dp;
     k->env = *env;
-    k->dial_default = hi;
-    if (k->init)
-      gw_ike_link_on_change(k->init, mm_count, k);
-    if (k->resp)
-      gw_ike_link_on_change(k->resp, mm_count, k);
+    k->cur = *c;
+    if (!conn_links(g, k, cfg)) {
+      conn_free(k);
+      continue;
+    }
     g_ptr_array_add(g->conns, k);
   }
   return g;
+}
+
+static GwIkeConn *conn_find(GwIke *g, const char *name)
+{
+  for (guint i = 0; i < g->conns->len; i++) {
+    GwIkeConn *k = g_ptr_array_index(g->conns, i);
+    if (!strcmp(k->name, name))
+      return k;
+  }
+  return NULL;
+}
+
+static void conn_start(GwIkeConn *k);
+
+/* facts 2.5: changing or removing a custom policy restarts the IKE handshake; a reset
+ * (and a new shared key) does the same: the IKE SA is deleted (a Delete goes to the
+ * peer), its child SAs leave the data plane, and the connection starts again. */
+static bool conn_restart(GwIke *g, GwIkeConn *k, const GwConfig *cfg, const char *reason)
+{
+  VsEvent ev = vs_event(g->env.now(g->env.user), g->node, GW_IKE_EV_RESET);
+  vs_event_str(&ev, "connection", k->name);
+  vs_event_str(&ev, "reason", reason);
+  vs_event_emit(&g->env.events, &ev);
+  GwIkeLink *links[2] = {k->init, k->resp};
+  k->init = k->resp = NULL;
+  if (k->dial && k->env.timer_cancel)
+    k->env.timer_cancel(k->env.user, k->dial);
+  k->dial = 0;
+  for (int i = 0; i < 2; i++)
+    if (links[i]) {
+      gw_ike_link_on_change(links[i], NULL, NULL);
+      ikev2_conn_close(gw_ike_link_conn(links[i]));
+      link_free_why(links[i], reason);
+    }
+  gw_dp_tunnel_down(g->dp, k->tunnel, reason);
+  gw_dp_set_mm_sa_count(g->dp, k->tunnel, 0);
+  if (!conn_links(g, k, cfg))
+    return false;
+  conn_start(k);
+  return true;
+}
+
+bool gw_ike_set_policy(GwIke *g, const GwConfig *cfg, const char *connection,
+                       const GwIpsecPolicy *policy)
+{
+  GwIkeConn *k = conn_find(g, connection);
+  if (!k)
+    return false;
+  k->cur.n_ipsecPolicies = 0;
+  if (policy)
+    k->cur.ipsecPolicies[k->cur.n_ipsecPolicies++] = *policy;
+  return conn_restart(g, k, cfg, policy ? "custom policy set" : "custom policy removed");
+}
+
+bool gw_ike_set_shared_key(GwIke *g, const GwConfig *cfg, const char *connection,
+                           const char *key)
+{
+  GwIkeConn *k = conn_find(g, connection);
+  if (!k)
+    return false;
+  k->cur.sharedKey = (GwStr){.set = true, .v = key};
+  return conn_restart(g, k, cfg, "shared key changed");
+}
+
+bool gw_ike_reset(GwIke *g, const GwConfig *cfg, const char *connection)
+{
+  bool any = false;
+  for (guint i = 0; i < g->conns->len; i++) {
+    GwIkeConn *k = g_ptr_array_index(g->conns, i);
+    if (!connection || !strcmp(k->name, connection))
+      any = conn_restart(g, k, cfg, connection ? "connection reset" : "gateway reset") || any;
+  }
+  return any;
 }
 
 void gw_ike_free(GwIke *g)
@@ -772,17 +869,20 @@ static void default_dial(void *arg)
   k->dial = k->env.timer_add(k->env.user, GW_IKE_REDIAL_NS, default_dial, k);
 }
 
+static void conn_start(GwIkeConn *k)
+{
+  if (k->resp)
+    gw_ike_link_start(k->resp);
+  if (k->init)
+    gw_ike_link_start(k->init);
+  if (k->dial_default)
+    k->dial = k->env.timer_add(k->env.user, GW_IKE_DEFAULT_DIAL_NS, default_dial, k);
+}
+
 void gw_ike_start(GwIke *g)
 {
-  for (guint i = 0; i < g->conns->len; i++) {
-    GwIkeConn *k = g_ptr_array_index(g->conns, i);
-    if (k->resp)
-      gw_ike_link_start(k->resp);
-    if (k->init)
-      gw_ike_link_start(k->init);
-    if (k->dial_default)
-      k->dial = k->env.timer_add(k->env.user, GW_IKE_DEFAULT_DIAL_NS, default_dial, k);
-  }
+  for (guint i = 0; i < g->conns->len; i++)
+    conn_start(g_ptr_array_index(g->conns, i));
 }
 
 void gw_ike_acquire(GwIke *g, int tunnel)

@@ -32,6 +32,7 @@ typedef struct {
 #define GW_IKE_EV_CHILD_ESTABLISHED "child.sa.established" /* connection, spi_in, spi_out */
 #define GW_IKE_EV_CHILD_DELETED "child.sa.deleted"         /* connection, spi_in, spi_out */
 #define GW_IKE_EV_REFUSED "ike.refused"                 /* connection, reason */
+#define GW_IKE_EV_RESET "gw.connection.reset"           /* connection, reason */
 
 /* ---- one engine bound to one tunnel ---- */
 
@@ -86,3 +87,16 @@ void gw_ike_acquire(GwIke *g, int tunnel);
  * to the engine that began the IKE SA from our side or from the peer's. */
 void gw_ike_rx(GwIke *g, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
                const uint8_t *data, size_t len);
+
+/* Configuration changes at run time (the timeline). Each deletes the connection's IKE SA
+ * (a Delete to the peer), takes its child SAs out of the data plane and starts the
+ * connection again with the new configuration (facts 2.5: changing or removing a custom
+ * policy restarts the IKE handshake). cfg is read for the other resources; policy NULL
+ * goes back to the default proposals; key is borrowed for the run. False when the
+ * gateway has no such connection (or the new configuration cannot run: an event says
+ * why). gw_ike_reset with connection NULL resets every connection (a gateway reset). */
+bool gw_ike_set_policy(GwIke *g, const GwConfig *cfg, const char *connection,
+                       const GwIpsecPolicy *policy);
+bool gw_ike_set_shared_key(GwIke *g, const GwConfig *cfg, const char *connection,
+                           const char *key);
+bool gw_ike_reset(GwIke *g, const GwConfig *cfg, const char *connection);

@@ -637,6 +637,44 @@ static void test_pair_default_dials(void)
   net_clear(&n);
 }
 
+/* Timeline changes: a reset and a new custom policy delete the IKE SA (the device hears
+ * the Delete), take the tunnel down and bring it up again under the new configuration. */
+static void test_pair_reset_and_policy(void)
+{
+  g_autoptr(GwConfig) c = mk_config();
+  DevConfig d;
+  dev_base(&d);
+  Net n;
+  net_init(&n, c, &d);
+  net_run(&n, 3 * NS_PER_S);
+  GwDp *g = gw_gateway_dp(n.gw);
+  g_assert_true(gw_dp_tunnel_up(g, 0));
+  g_assert_true(gw_ike_reset(n.gike, c, "conn1"));
+  g_assert_false(gw_dp_tunnel_up(g, 0));
+  g_assert_cmpuint(count(&n.e[0], "gw.connection.reset"), ==, 1);
+  net_run(&n, 6 * NS_PER_S);
+  g_assert_true(gw_dp_tunnel_up(g, 0));
+  g_assert_true(gw_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
+  ping(&n, 1);
+  /* a custom policy the device does not match: down, and it stays down */
+  GwIpsecPolicy p = {.ikeEncryption = {true, {0}, GW_IKE_ENC_GCMAES256},
+                     .ikeIntegrity = {true, {0}, GW_IKE_INTEG_SHA384},
+                     .dhGroup = {true, {0}, GW_DH_ECP384},
+                     .ipsecEncryption = {true, {0}, GW_ESP_ENC_GCMAES256},
+                     .ipsecIntegrity = {true, {0}, GW_ESP_INTEG_GCMAES256},
+                     .pfsGroup = {true, {0}, GW_PFS_NONE}};
+  g_assert_true(gw_ike_set_policy(n.gike, c, "conn1", &p));
+  net_run(&n, 20 * NS_PER_S);
+  g_assert_false(gw_dp_tunnel_up(g, 0));
+  g_assert_cmpuint(count(&n.e[0], "ike.message NO_PROPOSAL_CHOSEN"), >=, 1);
+  /* back to the default policy: up again */
+  g_assert_true(gw_ike_set_policy(n.gike, c, "conn1", NULL));
+  net_run(&n, 40 * NS_PER_S);
+  g_assert_true(gw_dp_tunnel_up(g, 0));
+  g_assert_false(gw_ike_reset(n.gike, c, "no-such-connection"));
+  net_clear(&n);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -649,6 +687,7 @@ int main(int argc, char **argv)
   g_test_add_func("/gw_ike/pair/default", test_pair_default);
   g_test_add_func("/gw_ike/pair/default_dials", test_pair_default_dials);
   g_test_add_func("/gw_ike/pair/proposal_mismatch", test_pair_mismatch);
+  g_test_add_func("/gw_ike/pair/reset_and_policy", test_pair_reset_and_policy);
   g_test_add_func("/gw_ike/pair/psk_mismatch", test_pair_psk_mismatch);
   g_test_add_func("/gw_ike/pair/initiator_only", test_pair_initiator_only);
   return g_test_run();
