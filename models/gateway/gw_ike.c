@@ -85,15 +85,24 @@ struct GwIkeLink {
   void (*changed)(void *arg);
   void *changed_arg;
   size_t n_ts;             /* the configured selector pairs (policy-based) */
+  IkeTsPair ts[IKEV2_MAX_TS];
+  int64_t asked_at[IKEV2_MAX_TS]; /* on demand: when a child for the pair was asked for */
   bool want_children;      /* an SA we began is up: a child for every further pair */
+  bool device;             /* gw_ike_link_set_device */
 };
 
-/* After each step of the engine: RFC 7296 1.3.1, one CREATE_CHILD_SA per further
- * selector pair of a policy-based connection (facts 3.4: one child SA per prefix pair;
- * the first came with IKE_AUTH). Never from inside the engine's own calls. */
+/* A further child for pair i is asked for again only after this (its CREATE_CHILD_SA
+ * exchange has long finished or failed by then). */
+#define GW_IKE_CHILD_RETRY_NS 5000000000LL
+
+/* After each step of the engine, for a device: RFC 7296 1.3.1, one CREATE_CHILD_SA per
+ * further selector pair of a policy-based configuration, at once (strongSwan installs
+ * every pair of a connection when it comes up; the first came with IKE_AUTH). The gateway
+ * creates them on demand instead (gw_ike_link_acquire_pair). Never from inside the
+ * engine's own calls. */
 static void step_done(GwIkeLink *l)
 {
-  if (!l->want_children)
+  if (!l->want_children || !l->device)
     return;
   l->want_children = false;
   if (ikev2_conn_n_children(l->conn) != 1)
@@ -121,6 +130,8 @@ static void flush_removals(GwIkeLink *l, const char *reason)
   for (guint i = 0; i < l->removals->len; i++) {
     Removal *r = &g_array_index(l->removals, Removal, i);
     gw_dp_sa_delete(l->dp, l->tunnel, r->spi_in, reason);
+    if (l->device)
+      continue; /* the connection's SA events are the gateway's */
     VsEvent ev = vs_event(l_now(l), l->node, GW_IKE_EV_CHILD_DELETED);
     vs_event_str(&ev, "connection", l->connection);
     vs_event_hex(&ev, "spi_in", r->spi_in);
@@ -152,7 +163,7 @@ static void on_event(void *user, const VsEvent *ev)
   }
   /* the engine's events, with the connection they belong to */
   VsEvent e = *ev;
-  if (!vs_event_attr(&e, "connection"))
+  if (!l->device && !vs_event_attr(&e, "connection"))
     vs_event_str(&e, "connection", l->connection);
   emit(l, &e);
 }
@@ -307,6 +318,8 @@ static void e_child_install(void *user, const IkeChildInstall *c)
   }
   esp_row(l, &p.in);
   esp_row(l, &p.out);
+  if (l->device)
+    return; /* the connection's SA events are the gateway's */
   VsEvent ev = vs_event(l_now(l), l->node, GW_IKE_EV_CHILD_ESTABLISHED);
   vs_event_str(&ev, "connection", l->connection);
   vs_event_hex(&ev, "spi_in", c->spi_in);
@@ -345,6 +358,9 @@ GwIkeLink *gw_ike_link_new(const IkeConfig *cfg, const char *connection, GwDp *d
   l->rx_notifies = g_string_new(NULL);
   l->removals = g_array_new(FALSE, FALSE, sizeof(Removal));
   l->n_ts = cfg->n_ts;
+  memcpy(l->ts, cfg->ts, sizeof l->ts);
+  for (size_t i = 0; i < IKEV2_MAX_TS; i++)
+    l->asked_at[i] = INT64_MIN;
   IkeConfig c = *cfg;
   l->psk = g_memdup2(cfg->psk, cfg->psk_len ? cfg->psk_len : 1);
   l->psk_len = cfg->psk_len;
@@ -429,6 +445,31 @@ void gw_ike_link_rx(GwIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, ui
     send_now(l, p->src, p->sport, p->dst, p->dport, b, n);
   }
   step_done(l);
+}
+
+void gw_ike_link_set_device(GwIkeLink *l)
+{
+  l->device = true;
+}
+
+void gw_ike_link_acquire_pair(GwIkeLink *l, Ipv4Addr src, Ipv4Addr dst)
+{
+  if (ikev2_conn_state(l->conn) != IKE_SA_ESTABLISHED || l->n_ts < 2) {
+    gw_ike_link_acquire(l);
+    return;
+  }
+  /* facts 3.4: a further pair's child SA is negotiated when its traffic arrives */
+  int64_t now = l_now(l);
+  for (size_t i = 0; i < l->n_ts; i++) {
+    if (!ipv4_range_contains_addr(l->ts[i].local, src) || !ipv4_range_contains_addr(l->ts[i].remote, dst))
+      continue;
+    if (l->asked_at[i] != INT64_MIN && now - l->asked_at[i] < GW_IKE_CHILD_RETRY_NS)
+      return;
+    l->asked_at[i] = now;
+    ikev2_conn_add_child(l->conn, i);
+    flush_removals(l, "acquire");
+    return;
+  }
 }
 
 void gw_ike_link_on_change(GwIkeLink *l, void (*fn)(void *arg), void *arg)
@@ -885,13 +926,12 @@ void gw_ike_start(GwIke *g)
     conn_start(g_ptr_array_index(g->conns, i));
 }
 
-void gw_ike_acquire(GwIke *g, int tunnel)
+void gw_ike_acquire(GwIke *g, int tunnel, Ipv4Addr src, Ipv4Addr dst)
 {
   for (guint i = 0; i < g->conns->len; i++) {
     GwIkeConn *k = g_ptr_array_index(g->conns, i);
-    if (k->tunnel == tunnel && k->init) {
-      gw_ike_link_acquire(k->init);
-      }
+    if (k->tunnel == tunnel && k->init)
+      gw_ike_link_acquire_pair(k->init, src, dst);
   }
 }
 
