@@ -587,11 +587,14 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
   ike_config_defaults(&base);
   base.local_addr = local;
   base.remote_addr = remote;
-  /* identities: the gateway's public IP (ID_IPV4_ADDR); any remote identity is taken,
-   * the PSK authenticates the peer (facts 2.5: S2S authentication is PSK only) */
+  /* identities: the gateway's public IP (ID_IPV4_ADDR); the peer must name itself by the
+   * address the connection knows it by (the local network gateway's gatewayIpAddress,
+   * or the other gateway's), so a device behind a NAT that sends its private address
+   * fails authentication (catalogue NATT-002) */
   base.local_id.type = IKEV2_ID_IPV4_ADDR;
   ipv4_addr_format(local, base.local_id.value);
-  base.remote_id.type = 0;
+  base.remote_id.type = IKEV2_ID_IPV4_ADDR;
+  ipv4_addr_format(remote, base.remote_id.value);
   base.psk = (const uint8_t *)c->sharedKey.v;
   base.psk_len = strlen(c->sharedKey.v);
   /* facts 2.1: the MM (IKE SA) lifetime is fixed at 28,800 s, custom policy or not */

@@ -117,10 +117,11 @@ static void test_gw_config_default(void)
   /* DPD 45 s by default (facts 2.5) */
   g_assert_cmpuint(ci.dpd_timeout_s, ==, 45);
   g_assert_cmpuint(ci.dpd_interval_s, ==, 10); /* a third of it, at most 10 s */
-  /* identity: the public IP; any remote; the PSK */
+  /* identities: the public IP; the peer's by the local network gateway's address; PSK */
   g_assert_cmpuint(ci.local_id.type, ==, IKEV2_ID_IPV4_ADDR);
   g_assert_cmpstr(ci.local_id.value, ==, "203.0.113.10");
-  g_assert_cmpuint(ci.remote_id.type, ==, 0);
+  g_assert_cmpuint(ci.remote_id.type, ==, IKEV2_ID_IPV4_ADDR);
+  g_assert_cmpstr(cr.remote_id.value, ==, "198.51.100.20");
   g_assert_cmpmem(ci.psk, ci.psk_len, "Vpnsim.test.key", 15);
   g_assert_cmphex(ci.remote_addr.v, ==, A("198.51.100.20").v);
   /* route-based: any-to-any */
