@@ -210,9 +210,9 @@ RunEp *run_ep_new(Run *r, RunEpKind kind, const char *cfgname, const char *node_
   ep->name = g_strdup(node_name);
   ep->node = node;
   g_autofree char *label = g_strdup_printf("%s/esp-iv", node_name);
-  ep->drbg = drbg_new_stream(r->seed, label);
+  ep->drbg = run_drbg_new(r, label);
   g_autofree char *ike_label = g_strdup_printf("%s/ike", node_name);
-  ep->ike_drbg = drbg_new_stream(r->seed, ike_label);
+  ep->ike_drbg = run_drbg_new(r, ike_label);
   ep->io = (GwIkeIo){.user = ep, .send = io_send, .ike_row = io_ike_row, .esp_row = io_esp_row};
   ep->env = (GwEnv){
       .user = ep,

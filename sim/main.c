@@ -24,9 +24,9 @@ static const Command commands[] = {
     {"conformance", "[PATH...] [--device PROFILE] [--jobs N] [--format F] [--out DIR]",
      "run the conformance catalogue (TAP, JUnit or JSON); --device: a compatibility matrix",
      NULL, cmd_conformance},
-    {"live", "SCENARIO --attach NODE=IFNAME",
-     "run in real time with a simulated node attached to a real interface",
-     "not implemented yet: issue #11", cmd_live},
+    {"live", "SCENARIO --attach NODE=IFNAME [--duration TIME] [--out DIR]",
+     "run in real time, a scenario's device replaced by a real one on a TAP (root)", NULL,
+     cmd_live},
     {"list", "skus|policies|rules|checks [--format F]", "print a catalogue",
      NULL, cmd_list},
 };

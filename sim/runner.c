@@ -50,6 +50,7 @@ static void run_free(Run *r)
     g_hash_table_destroy(r->nodes);
   if (r->host_addr)
     g_hash_table_destroy(r->host_addr);
+  run_live_free(r);
   scn_eventlog_free(r->log);
   if (r->esp_rows)
     g_ptr_array_free(r->esp_rows, TRUE);
@@ -73,7 +74,7 @@ static void progress(const Run *r, bool last)
 
 static bool simulate(Run *r, const ScnRunOptions *opt, char **err)
 {
-  r->w = net_world_new(r->seed);
+  r->w = r->live ? run_live_world_new(r) : net_world_new(r->seed);
   if (!r->w) {
     *err = g_strdup("cannot create the simulation world");
     return false;
@@ -84,8 +85,13 @@ static bool simulate(Run *r, const ScnRunOptions *opt, char **err)
     return false;
   if (!run_outputs_open(r, opt->out_dir, err))
     return false;
+  if (r->live && !run_live_attach(r, opt->out_dir, err))
+    return false;
   NetStatus st = NET_OK;
-  if (opt->progress) {
+  if (r->live) {
+    if ((st = run_live_run(r, err)) != NET_OK && *err)
+      return false;
+  } else if (opt->progress) {
     /* a hundred slices: running until a time does not change what happens */
     for (int k = 1; k <= 100 && st == NET_OK; k++) {
       st = net_world_run_until(r->w, r->end_ns / 100 * k + (k == 100 ? r->end_ns % 100 : 0));
@@ -117,6 +123,7 @@ ScnResults *scn_run(const ScnPlan *plan, const GwDiags *validation, const ScnRun
   }
   Run *r = g_new0(Run, 1);
   r->plan = plan;
+  r->live = opt->live;
   r->seed = opt->has_seed ? opt->seed : plan->seed;
   r->end_ns = opt->has_until ? opt->until_ns : plan->duration_ns;
   r->nodes = g_hash_table_new(g_str_hash, g_str_equal);

@@ -84,6 +84,8 @@ struct Run {
   GPtrArray *strings;  /* strings the counters borrow */
   GArray *counters;    /* ScnCounter, filled at the end */
   uint16_t next_ident;
+  const struct ScnLive *live; /* live mode (sim/live.h), or NULL */
+  struct RunLive *live_state; /* sim/live.c */
 };
 
 /* sim/world.c: nodes, links, addresses, routes, LAN segments; false with *err. */
@@ -114,3 +116,11 @@ void run_flow_free(RunFlow *f);
 bool run_outputs_open(Run *r, const char *dir, char **err);   /* pcaps, before running */
 bool run_outputs_write(Run *r, const char *dir, char **err);  /* key tables, events, README */
 void run_counters_collect(Run *r);
+/* sim/live.c: the live-mode hooks (all no-ops or the simulated default when !r->live) */
+typedef struct RunLive RunLive;
+bool run_live_replaces(const Run *r, const char *device); /* a device the real one replaces */
+Drbg *run_drbg_new(Run *r, const char *label); /* seeded stream, or real entropy when live */
+NetWorld *run_live_world_new(Run *r);          /* realtime; r->seed from the OS */
+bool run_live_attach(Run *r, const char *out_dir, char **err); /* TAPs, after the world */
+NetStatus run_live_run(Run *r, char **err);    /* until the end or the stop flag */
+void run_live_free(Run *r);

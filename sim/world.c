@@ -118,6 +118,8 @@ static bool devices_build(Run *r, char **err)
   const GwConfig *c = r->plan->cloud;
   for (unsigned i = 0; i < r->plan->n_devices; i++) {
     const ScnDevice *d = &r->plan->devices[i];
+    if (run_live_replaces(r, d->cfg.name))
+      continue; /* live mode: the real device is on a TAP of its gateway (sim/live.c) */
     NetNode *n = node_add(r, d->cfg.name, d->cfg.name, err);
     if (!n)
       return false;
@@ -171,6 +173,8 @@ static bool underlay_build(Run *r, char **err)
   for (unsigned i = 0; i < r->plan->n_links; i++) {
     const ScnLink *sl = &r->plan->links[i];
     const char *ends[2] = {sl->a, sl->b};
+    if (run_live_replaces(r, sl->a) || run_live_replaces(r, sl->b))
+      continue; /* live mode: the real device's own link is the TAP */
     NetNode *nodes[2];
     for (int e = 0; e < 2; e++) {
       bool nat_out = false;

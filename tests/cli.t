@@ -23,7 +23,7 @@ t() {
 }
 echo "1..19"
 t "--help lists every command" 0 'conformance' -- "$vpnsim" --help
-t "--help is honest about what is not implemented" 0 'not implemented yet: issue #11' -- "$vpnsim" --help
+t "--help lists live mode, implemented (issue #11)" 0 'live +SCENARIO --attach NODE=IFNAME \[--duration' -- "$vpnsim" --help
 t "--version" 0 '^vpnsim [0-9]+\.[0-9]+\.[0-9]+$' -- "$vpnsim" --version
 t "no command: usage, exit 2" 2 'Usage: vpnsim COMMAND' -- "$vpnsim"
 t "unknown command with a hint" 2 "unknown command 'valdate' \(did you mean 'validate'\?\)" -- "$vpnsim" valdate
