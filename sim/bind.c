@@ -165,7 +165,7 @@ static void env_acquire(void *user, int tunnel, Ipv4Addr src, Ipv4Addr dst)
 {
   RunEp *ep = user;
   if (ep->gwike)
-    gw_ike_acquire(ep->gwike, tunnel);
+    gw_ike_acquire(ep->gwike, tunnel, src, dst);
   else if (ep->devike)
     dev_ike_acquire(ep->devike);
 }

@@ -130,4 +130,5 @@ void run_counters_collect(Run *r)
     RunLink *l = g_ptr_array_index(r->links, i);
     counter(r, l->name, "link.lost", (double)net_link_lost(l->link));
   }
+  run_nat_counters(r, counter);
 }

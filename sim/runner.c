@@ -33,6 +33,8 @@ static void run_free(Run *r)
     g_ptr_array_free(r->flows, TRUE);
   if (r->eps)
     g_ptr_array_free(r->eps, TRUE);
+  if (r->nats)
+    g_ptr_array_free(r->nats, TRUE);
   for (guint i = 0; r->links && i < r->links->len; i++) {
     RunLink *l = g_ptr_array_index(r->links, i);
     net_pcap_close(l->pcap, NULL);
@@ -128,6 +130,7 @@ ScnResults *scn_run(const ScnPlan *plan, const GwDiags *validation, const ScnRun
   r->host_addr = g_hash_table_new(g_str_hash, g_str_equal);
   r->eps = g_ptr_array_new_with_free_func((GDestroyNotify)run_ep_free);
   r->links = g_ptr_array_new();
+  r->nats = run_nats_new();
   r->flows = g_ptr_array_new_with_free_func((GDestroyNotify)run_flow_free);
   r->timers = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, timer_free);
   r->log = scn_eventlog_new();

@@ -75,6 +75,7 @@ struct Run {
   GHashTable *host_addr; /* host name -> ScnHost*, borrowed */
   GPtrArray *eps;    /* RunEp*, gateways first then devices, in plan order */
   GPtrArray *links;  /* RunLink* */
+  GPtrArray *nats;   /* NAT boxes (sim/natbox.c) */
   GPtrArray *flows;  /* RunFlow*, in timeline order */
   GHashTable *timers; /* NetEventId -> RunTimer* */
   ScnEventLog *log;
@@ -98,6 +99,15 @@ void run_ep_free(RunEp *ep);
 /* The IKE control plane of every endpoint (after run_ep_bind), started. */
 bool run_ike_start(Run *r, char **err);
 void run_emit(Run *r, const VsEvent *ev);
+/* sim/natbox.c: NAT boxes, an inside and an outside node each. */
+GPtrArray *run_nats_new(void);
+bool run_nat_nodes(Run *r, char **err);
+const ScnNatBox *run_nat_of_device(const Run *r, const char *device);
+/* The node of NAT box 'name' that a link to 'other' attaches to (NULL: not a NAT box). */
+NetNode *run_nat_link_node(Run *r, const char *name, const char *other, bool *outside);
+void run_nat_link_end(Run *r, const char *name, NetDev *dev, NetDev *other, bool outside);
+bool run_nat_bind(Run *r, char **err); /* the translating tunnels, after the links */
+void run_nat_counters(Run *r, void (*add)(Run *, const char *, const char *, double));
 /* sim/timeline.c: schedule every action; flows report at their end. */
 bool run_timeline_schedule(Run *r, char **err);
 void run_flows_finish(Run *r); /* report every flow still going, at the end of the run */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The timeline of a run: each action of the plan fires at its simulated time (file order
  * among equal times, since the engine keeps insertion order): traffic flows through
- * sim/net_traffic.h with ping.sent/ping.reply and flow.stats events, link down/up. */
+ * sim/net_traffic.h with ping.sent/ping.reply and flow.stats events, link down/up, and the
+ * gateway's configuration changes (setPolicy, setSharedKey, resetConnection,
+ * resetGateway) through its IKE control plane. */
 #include "sim/runner_private.h"
 
 #include <string.h>
@@ -191,6 +193,20 @@ static RunLink *link_find(Run *r, const char *name)
   return NULL;
 }
 
+/* The gateway endpoint that holds a connection, or NULL. */
+static RunEp *conn_ep(Run *r, const char *connection)
+{
+  const GwConfig *c = r->plan->cloud;
+  for (unsigned i = 0; connection && i < c->n_connections; i++) {
+    const GwConnection *k = &c->connections[i];
+    if (k->name.v && !strcmp(k->name.v, connection) && k->virtualNetworkGateway1.v) {
+      RunEp *ep = run_ep_find(r, k->virtualNetworkGateway1.v);
+      return ep && ep->gwike ? ep : NULL;
+    }
+  }
+  return NULL;
+}
+
 static void fire(NetWorld *w, void *user)
 {
   Fire *fi = user;
@@ -215,6 +231,20 @@ static void fire(NetWorld *w, void *user)
     run_emit(r, &ev);
     break;
   }
+  case SCN_ACT_SET_POLICY:
+    gw_ike_set_policy(conn_ep(r, a->connection)->gwike, r->plan->cloud, a->connection,
+                      a->policy_default ? NULL : &a->policy);
+    break;
+  case SCN_ACT_SET_SHARED_KEY:
+    gw_ike_set_shared_key(conn_ep(r, a->connection)->gwike, r->plan->cloud, a->connection,
+                          a->shared_key);
+    break;
+  case SCN_ACT_RESET_CONNECTION:
+    gw_ike_reset(conn_ep(r, a->connection)->gwike, r->plan->cloud, a->connection);
+    break;
+  case SCN_ACT_RESET_GATEWAY:
+    gw_ike_reset(run_ep_find(r, a->gateway)->gwike, r->plan->cloud, NULL);
+    break;
   default:
     g_assert_not_reached(); /* refused in run_timeline_schedule */
   }
@@ -246,6 +276,25 @@ bool run_timeline_schedule(Run *r, char **err)
         return false;
       }
       break;
+    case SCN_ACT_SET_POLICY:
+    case SCN_ACT_SET_SHARED_KEY:
+    case SCN_ACT_RESET_CONNECTION:
+      if (!conn_ep(r, a->connection)) {
+        *err = g_strdup_printf("%s:%u:%u: no connection '%s' of a gateway in this run",
+                               a->loc.file, a->loc.line, a->loc.col,
+                               a->connection ? a->connection : "");
+        return false;
+      }
+      break;
+    case SCN_ACT_RESET_GATEWAY: {
+      RunEp *ep = a->gateway ? run_ep_find(r, a->gateway) : NULL;
+      if (!ep || !ep->gwike) {
+        *err = g_strdup_printf("%s:%u:%u: no gateway '%s' in this run", a->loc.file,
+                               a->loc.line, a->loc.col, a->gateway ? a->gateway : "");
+        return false;
+      }
+      break;
+    }
     default:
       *err = g_strdup_printf("%s:%u:%u: the action '%s' is not simulated yet", a->loc.file,
                              a->loc.line, a->loc.col, name_get(&scn_action_names, a->kind));

@@ -132,7 +132,9 @@ static bool devices_build(Run *r, char **err)
       dc.lan[dc.n_lan++] = d->cfg.lan[k];
     if (dc.n_lan)
       dc.inside_ip.v = dc.lan[0].addr.v + 1;
-    const GwConnection *k = device_connection(r, d, d->cfg.public_ip);
+    /* behind a NAT box the gateway sees the box's public address */
+    const ScnNatBox *nb = run_nat_of_device(r, d->cfg.name);
+    const GwConnection *k = device_connection(r, d, nb ? nb->public_ip : d->cfg.public_ip);
     const GwVirtualNetworkGateway *g = gateway_by_ip(c, d->cfg.peer);
     const GwVirtualNetwork *v = g ? gw_config_find_vnet(c, g->virtualNetwork.v) : NULL;
     GwDpTunnelConfig *t = &dc.tunnels[dc.n_tunnels++];
@@ -175,7 +177,12 @@ static bool underlay_build(Run *r, char **err)
       continue; /* live mode: the real device's own link is the TAP */
     NetNode *nodes[2];
     for (int e = 0; e < 2; e++) {
-      nodes[e] = !strcmp(ends[e], "internet") ? r->internet : g_hash_table_lookup(r->nodes, ends[e]);
+      bool nat_out = false;
+      NetNode *nat = strcmp(ends[e], "internet") ? run_nat_link_node(r, ends[e], ends[!e], &nat_out)
+                                                 : NULL;
+      nodes[e] = !strcmp(ends[e], "internet") ? r->internet
+                 : nat                        ? nat
+                                              : g_hash_table_lookup(r->nodes, ends[e]);
       if (!nodes[e]) {
         *err = g_strdup_printf("%s:%u:%u: link '%s': no node '%s' in this run", sl->loc.file,
                                sl->loc.line, sl->loc.col, sl->name, ends[e]);
@@ -193,6 +200,13 @@ static bool underlay_build(Run *r, char **err)
     for (int e = 0; e < 2; e++) {
       NetDev *dv = net_link_dev(l, (size_t)e), *other = net_link_dev(l, (size_t)!e);
       RunEp *ep = strcmp(ends[e], "internet") ? run_ep_find(r, ends[e]) : NULL;
+      bool is_nat = false;
+      if (strcmp(ends[e], "internet") && run_nat_link_node(r, ends[e], ends[!e], &is_nat)) {
+        run_nat_link_end(r, ends[e], dv, other, is_nat);
+        if (!is_nat) /* the inside end: an address of its own on the device's link */
+          net_dev_add_address(dv, ipv4_addr(100, 64, (uint8_t)(i >> 8), (uint8_t)(i + 1)), 32);
+        continue;
+      }
       if (ep) {
         net_dev_add_address(dv, ep->public_ip, 32);
         if (!ep->underlay) {
@@ -200,7 +214,11 @@ static bool underlay_build(Run *r, char **err)
           net_route_default(ep->node, (Ipv4Addr){0}, dv, 0);
         }
         /* the other end reaches this public address over this link */
-        if (!strcmp(ends[!e], "internet"))
+        bool other_nat = false;
+        if (strcmp(ends[!e], "internet") && run_nat_link_node(r, ends[!e], ends[e], &other_nat))
+          net_route_add(net_dev_node(other), ipv4_prefix_make(ep->public_ip, 32), (Ipv4Addr){0},
+                        other, 0);
+        else if (!strcmp(ends[!e], "internet"))
           net_route_add(r->internet, ipv4_prefix_make(ep->public_ip, 32), (Ipv4Addr){0}, other, 0);
         else if (run_ep_find(r, ends[!e]))
           net_route_add(run_ep_find(r, ends[!e])->node, ipv4_prefix_make(ep->public_ip, 32),
@@ -343,19 +361,13 @@ static void tunnel_routes(Run *r, RunEp *ep)
 
 bool run_world_build(Run *r, char **err)
 {
-  if (r->plan->n_nats) {
-    const ScnNatBox *nb = &r->plan->nats[0];
-    *err = g_strdup_printf("%s:%u:%u: NAT box '%s': NAT boxes are not simulated yet",
-                           nb->loc.file, nb->loc.line, nb->loc.col, nb->name);
-    return false;
-  }
   r->internet = net_node_new(r->w, "internet");
-  if (!gateways_build(r, err) || !devices_build(r, err))
+  if (!gateways_build(r, err) || !devices_build(r, err) || !run_nat_nodes(r, err))
     return false;
   for (unsigned i = 0; i < r->plan->n_hosts; i++)
     if (!node_add(r, r->plan->hosts[i].name, r->plan->hosts[i].name, err))
       return false;
-  if (!underlay_build(r, err) || !lans_build(r, err))
+  if (!underlay_build(r, err) || !lans_build(r, err) || !run_nat_bind(r, err))
     return false;
   for (guint i = 0; i < r->eps->len; i++) {
     RunEp *ep = g_ptr_array_index(r->eps, i);

@@ -157,6 +157,7 @@ DevIke *dev_ike_new(const DevConfig *d, DevRuntime *rt, int tunnel, const GwEnv 
     *err = g_strdup_printf("device '%s': the IKE engine refused its configuration", d->name);
     return NULL;
   }
+  gw_ike_link_set_device(l);
   if (trunc) {
     VsEvent ev = vs_event(env->now(env->user), d->name, "dev.ike.proposals_truncated");
     vs_event_uint(&ev, "ike", c.n_ike);

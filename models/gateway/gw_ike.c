@@ -84,7 +84,32 @@ struct GwIkeLink {
   GArray *removals;        /* Removal: pairs the engine removed, deleted with its reason */
   void (*changed)(void *arg);
   void *changed_arg;
+  size_t n_ts;             /* the configured selector pairs (policy-based) */
+  IkeTsPair ts[IKEV2_MAX_TS];
+  int64_t asked_at[IKEV2_MAX_TS]; /* on demand: when a child for the pair was asked for */
+  bool want_children;      /* an SA we began is up: a child for every further pair */
+  bool device;             /* gw_ike_link_set_device */
 };
+
+/* A further child for pair i is asked for again only after this (its CREATE_CHILD_SA
+ * exchange has long finished or failed by then). */
+#define GW_IKE_CHILD_RETRY_NS 5000000000LL
+
+/* After each step of the engine, for a device: RFC 7296 1.3.1, one CREATE_CHILD_SA per
+ * further selector pair of a policy-based configuration, at once (strongSwan installs
+ * every pair of a connection when it comes up; the first came with IKE_AUTH). The gateway
+ * creates them on demand instead (gw_ike_link_acquire_pair). Never from inside the
+ * engine's own calls. */
+static void step_done(GwIkeLink *l)
+{
+  if (!l->want_children || !l->device)
+    return;
+  l->want_children = false;
+  if (ikev2_conn_n_children(l->conn) != 1)
+    return; /* not a fresh SA (a rekeyed one carries its children over) */
+  for (size_t i = 1; i < l->n_ts; i++)
+    ikev2_conn_add_child(l->conn, i);
+}
 
 static int64_t l_now(const GwIkeLink *l)
 {
@@ -105,6 +130,8 @@ static void flush_removals(GwIkeLink *l, const char *reason)
   for (guint i = 0; i < l->removals->len; i++) {
     Removal *r = &g_array_index(l->removals, Removal, i);
     gw_dp_sa_delete(l->dp, l->tunnel, r->spi_in, reason);
+    if (l->device)
+      continue; /* the connection's SA events are the gateway's */
     VsEvent ev = vs_event(l_now(l), l->node, GW_IKE_EV_CHILD_DELETED);
     vs_event_str(&ev, "connection", l->connection);
     vs_event_hex(&ev, "spi_in", r->spi_in);
@@ -124,6 +151,11 @@ static void on_event(void *user, const VsEvent *ev)
     if (ns && ns->kind == VS_ATTR_STR && !strcmp(ns->v.s, "DELETED"))
       flush_removals(l, reason && reason->kind == VS_ATTR_STR ? reason->v.s : "deleted");
   }
+  if (!strcmp(ev->type, IKE_EV_SA_ESTABLISHED) && l->n_ts > 1) {
+    const VsAttr *i = vs_event_attr(ev, "initiator");
+    if (i && i->kind == VS_ATTR_BOOL && i->v.b)
+      l->want_children = true;
+  }
   if (!strcmp(ev->type, IKE_EV_NOTIFY_RX) && l->in_rx) {
     const VsAttr *n = vs_event_attr(ev, "notify");
     if (n && n->kind == VS_ATTR_STR)
@@ -131,7 +163,7 @@ static void on_event(void *user, const VsEvent *ev)
   }
   /* the engine's events, with the connection they belong to */
   VsEvent e = *ev;
-  if (!vs_event_attr(&e, "connection"))
+  if (!l->device && !vs_event_attr(&e, "connection"))
     vs_event_str(&e, "connection", l->connection);
   emit(l, &e);
 }
@@ -147,6 +179,7 @@ static void timer_fired(void *arg)
   l->timer = 0;
   ikev2_conn_timeout(l->conn);
   flush_removals(l, "timer");
+  step_done(l);
 }
 
 static void e_timer_cancel(void *user)
@@ -285,6 +318,8 @@ static void e_child_install(void *user, const IkeChildInstall *c)
   }
   esp_row(l, &p.in);
   esp_row(l, &p.out);
+  if (l->device)
+    return; /* the connection's SA events are the gateway's */
   VsEvent ev = vs_event(l_now(l), l->node, GW_IKE_EV_CHILD_ESTABLISHED);
   vs_event_str(&ev, "connection", l->connection);
   vs_event_hex(&ev, "spi_in", c->spi_in);
@@ -322,6 +357,10 @@ GwIkeLink *gw_ike_link_new(const IkeConfig *cfg, const char *connection, GwDp *d
   l->held = g_ptr_array_new_with_free_func(pending_free);
   l->rx_notifies = g_string_new(NULL);
   l->removals = g_array_new(FALSE, FALSE, sizeof(Removal));
+  l->n_ts = cfg->n_ts;
+  memcpy(l->ts, cfg->ts, sizeof l->ts);
+  for (size_t i = 0; i < IKEV2_MAX_TS; i++)
+    l->asked_at[i] = INT64_MIN;
   IkeConfig c = *cfg;
   l->psk = g_memdup2(cfg->psk, cfg->psk_len ? cfg->psk_len : 1);
   l->psk_len = cfg->psk_len;
@@ -339,7 +378,14 @@ GwIkeLink *gw_ike_link_new(const IkeConfig *cfg, const char *connection, GwDp *d
   return l;
 }
 
+static void link_free_why(GwIkeLink *l, const char *why);
+
 void gw_ike_link_free(GwIkeLink *l)
+{
+  link_free_why(l, "connection freed");
+}
+
+static void link_free_why(GwIkeLink *l, const char *why)
 {
   if (!l)
     return;
@@ -351,8 +397,7 @@ void gw_ike_link_free(GwIkeLink *l)
   }
   /* the engine is gone: its pairs leave the data plane without more events */
   for (guint i = 0; i < l->removals->len; i++)
-    gw_dp_sa_delete(l->dp, l->tunnel, g_array_index(l->removals, Removal, i).spi_in,
-                    "connection freed");
+    gw_dp_sa_delete(l->dp, l->tunnel, g_array_index(l->removals, Removal, i).spi_in, why);
   if (l->timer && l->env.timer_cancel)
     l->env.timer_cancel(l->env.user, l->timer);
   g_array_free(l->removals, TRUE);
@@ -371,12 +416,14 @@ void gw_ike_link_start(GwIkeLink *l)
 {
   ikev2_conn_start(l->conn);
   flush_removals(l, "start");
+  step_done(l);
 }
 
 void gw_ike_link_acquire(GwIkeLink *l)
 {
   ikev2_conn_acquire(l->conn);
   flush_removals(l, "acquire");
+  step_done(l);
 }
 
 void gw_ike_link_rx(GwIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
@@ -396,6 +443,32 @@ void gw_ike_link_rx(GwIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, ui
     gsize n;
     const uint8_t *b = g_bytes_get_data(p->data, &n);
     send_now(l, p->src, p->sport, p->dst, p->dport, b, n);
+  }
+  step_done(l);
+}
+
+void gw_ike_link_set_device(GwIkeLink *l)
+{
+  l->device = true;
+}
+
+void gw_ike_link_acquire_pair(GwIkeLink *l, Ipv4Addr src, Ipv4Addr dst)
+{
+  if (ikev2_conn_state(l->conn) != IKE_SA_ESTABLISHED || l->n_ts < 2) {
+    gw_ike_link_acquire(l);
+    return;
+  }
+  /* facts 3.4: a further pair's child SA is negotiated when its traffic arrives */
+  int64_t now = l_now(l);
+  for (size_t i = 0; i < l->n_ts; i++) {
+    if (!ipv4_range_contains_addr(l->ts[i].local, src) || !ipv4_range_contains_addr(l->ts[i].remote, dst))
+      continue;
+    if (l->asked_at[i] != INT64_MIN && now - l->asked_at[i] < GW_IKE_CHILD_RETRY_NS)
+      return;
+    l->asked_at[i] = now;
+    ikev2_conn_add_child(l->conn, i);
+    flush_removals(l, "acquire");
+    return;
   }
 }
 
@@ -514,11 +587,14 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
   ike_config_defaults(&base);
   base.local_addr = local;
   base.remote_addr = remote;
-  /* identities: the gateway's public IP (ID_IPV4_ADDR); any remote identity is taken,
-   * the PSK authenticates the peer (facts 2.5: S2S authentication is PSK only) */
+  /* identities: the gateway's public IP (ID_IPV4_ADDR); the peer must name itself by the
+   * address the connection knows it by (the local network gateway's gatewayIpAddress,
+   * or the other gateway's), so a device behind a NAT that sends its private address
+   * fails authentication (catalogue NATT-002) */
   base.local_id.type = IKEV2_ID_IPV4_ADDR;
   ipv4_addr_format(local, base.local_id.value);
-  base.remote_id.type = 0;
+  base.remote_id.type = IKEV2_ID_IPV4_ADDR;
+  ipv4_addr_format(remote, base.remote_id.value);
   base.psk = (const uint8_t *)c->sharedKey.v;
   base.psk_len = strlen(c->sharedKey.v);
   /* facts 2.1: the MM (IKE SA) lifetime is fixed at 28,800 s, custom policy or not */
@@ -527,10 +603,14 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
   base.child_lifetime_s =
       (uint32_t)gw_policy_default(pb_gw ? "pb-qm-lifetime-s" : "rb-qm-lifetime-s");
   base.child_lifetime_kb = (uint64_t)gw_policy_default("qm-lifetime-kb");
-  /* facts 2.5: DPD timeout per connection (default 45 s). The check interval is not
-   * documented: a third of the timeout, so that three checks fit in it. */
+  /* facts 2.5: DPD timeout per connection (default 45 s): the peer is dead that long
+   * after the first unanswered check. The check interval is not documented: a third of
+   * the timeout (three checks fit in the shortest, 9 s), at most 10 s, so that a silent
+   * peer is found dead within the timeout plus ten seconds. */
   base.dpd_timeout_s = (uint32_t)gw_int_or(c->dpdTimeoutSeconds, gw_policy_default("dpd-timeout-s"));
   base.dpd_interval_s = base.dpd_timeout_s >= 3 ? base.dpd_timeout_s / 3 : 1;
+  if (base.dpd_interval_s > 10)
+    base.dpd_interval_s = 10;
   base.dpd_action = IKE_DPD_CLEAR;
   /* policy-based selectors (facts 3.4): proposed when initiating */
   IkeConfig resp_ts_any = base;
@@ -607,8 +687,8 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
     ci.pfs_group = cr.pfs_group = 0;
   }
   GwConnectionMode mode = gw_enum_or(c->connectionMode, GW_MODE_DEFAULT);
-  /* facts 3.5: Default initiates and responds (it initiates when traffic needs the
-   * tunnel, so that a device that initiates at start is not met by a second SA);
+  /* facts 3.5: Default initiates and responds (gw_ike_start dials GW_IKE_DEFAULT_DIAL_NS
+   * after start unless the peer has begun, and traffic needing the tunnel dials too);
    * InitiatorOnly initiates at once and refuses the peer's IKE_SA_INIT; ResponderOnly
    * never initiates */
   *has_i = mode != GW_MODE_RESPONDER_ONLY;
@@ -623,8 +703,20 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
 
 /* ---- the gateway ---- */
 
+/* When a Default-mode connection dials if the peer has not begun: the documents do not
+ * say; one second leaves a device that initiates at start the first word, so the two do
+ * not meet with two IKE SAs. While the connection has no IKE SA at all (never up, DPD
+ * cleared it, a retransmission gave up) it dials again every GW_IKE_REDIAL_NS, as a
+ * gateway that keeps its connections up does (also not documented: ten seconds). */
+#define GW_IKE_DEFAULT_DIAL_NS 1000000000LL
+#define GW_IKE_REDIAL_NS 10000000000LL
+
 typedef struct {
   GwDp *dp;
+  GwEnv env;
+  GwTimerId dial;
+  bool dial_default;
+  GwConnection cur; /* the configuration in force (timeline changes replace it) */
   char *name;
   int tunnel;
   Ipv4Addr remote;
@@ -635,6 +727,9 @@ struct GwIke {
   char *node;
   GwDp *dp;
   GwEnv env;
+  GwIkeIo io;
+  Drbg *rng;
+  Ipv4Addr local;
   GPtrArray *conns; /* GwIkeConn* */
 };
 
@@ -644,6 +739,8 @@ static void conn_free(gpointer p)
   /* each link's last events must not reach a sibling already freed */
   GwIkeLink *i = c->init, *r = c->resp;
   c->init = c->resp = NULL;
+  if (c->dial && c->env.timer_cancel)
+    c->env.timer_cancel(c->env.user, c->dial);
   gw_ike_link_free(i);
   gw_ike_link_free(r);
   g_free(c->name);
@@ -666,15 +763,42 @@ static void mm_count(void *arg)
   gw_dp_set_mm_sa_count(k->dp, k->tunnel, (unsigned)n);
 }
 
+/* The engines of connection c on tunnel t: the initiator side, the responder side or both
+ * (connection mode); false with a refusal event when c cannot run. */
+static bool conn_links(GwIke *g, GwIkeConn *k, const GwConfig *cfg)
+{
+  IkeConfig ci, cr;
+  bool hi = false, hr = false;
+  const char *why = NULL;
+  if (!gw_ike_connection_config(cfg, &k->cur, g->local, &ci, &hi, &cr, &hr, &why)) {
+    refused(g, k->name, why);
+    return false;
+  }
+  k->remote = ci.remote_addr;
+  ci.name = cr.name = g->node;
+  if (hi)
+    k->init = gw_ike_link_new(&ci, k->name, g->dp, k->tunnel, &g->env, &g->io, g->rng);
+  if (hr)
+    k->resp = gw_ike_link_new(&cr, k->name, g->dp, k->tunnel, &g->env, &g->io, g->rng);
+  k->dial_default = hi;
+  if (k->init)
+    gw_ike_link_on_change(k->init, mm_count, k);
+  if (k->resp)
+    gw_ike_link_on_change(k->resp, mm_count, k);
+  return true;
+}
+
 GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const GwEnv *env,
                   const GwIkeIo *io, Drbg *rng)
 {
   GwIke *g = g_new0(GwIke, 1);
   g->dp = gw_gateway_dp(gw);
   g->env = *env;
+  g->io = *io;
+  g->rng = rng;
   g->node = g_strdup_printf("%s/0", name);
   g->conns = g_ptr_array_new_with_free_func(conn_free);
-  Ipv4Addr local = gw_gateway_public_ip(gw);
+  g->local = gw_gateway_public_ip(gw);
   for (unsigned i = 0; i < cfg->n_connections; i++) {
     const GwConnection *c = &cfg->connections[i];
     if (!str_is(c->virtualNetworkGateway1, name))
@@ -682,30 +806,92 @@ GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const Gw
     int t = gw_gateway_tunnel(gw, c->name.v);
     if (t < 0)
       continue; /* refused by the runtime already (IKEv1, missing peer) */
-    IkeConfig ci, cr;
-    bool hi = false, hr = false;
-    const char *why = NULL;
-    if (!gw_ike_connection_config(cfg, c, local, &ci, &hi, &cr, &hr, &why)) {
-      refused(g, c->name.v, why);
-      continue;
-    }
     GwIkeConn *k = g_new0(GwIkeConn, 1);
     k->name = g_strdup(c->name.v);
     k->tunnel = t;
-    k->remote = ci.remote_addr;
-    ci.name = cr.name = g->node;
-    if (hi)
-      k->init = gw_ike_link_new(&ci, c->name.v, g->dp, t, env, io, rng);
-    if (hr)
-      k->resp = gw_ike_link_new(&cr, c->name.v, g->dp, t, env, io, rng);
     k->dp = g->dp;
-    if (k->init)
-      gw_ike_link_on_change(k->init, mm_count, k);
-    if (k->resp)
-      gw_ike_link_on_change(k->resp, mm_count, k);
+    k->env = *env;
+    k->cur = *c;
+    if (!conn_links(g, k, cfg)) {
+      conn_free(k);
+      continue;
+    }
     g_ptr_array_add(g->conns, k);
   }
   return g;
+}
+
+static GwIkeConn *conn_find(GwIke *g, const char *name)
+{
+  for (guint i = 0; i < g->conns->len; i++) {
+    GwIkeConn *k = g_ptr_array_index(g->conns, i);
+    if (!strcmp(k->name, name))
+      return k;
+  }
+  return NULL;
+}
+
+static void conn_start(GwIkeConn *k);
+
+/* facts 2.5: changing or removing a custom policy restarts the IKE handshake; a reset
+ * (and a new shared key) does the same: the IKE SA is deleted (a Delete goes to the
+ * peer), its child SAs leave the data plane, and the connection starts again. */
+static bool conn_restart(GwIke *g, GwIkeConn *k, const GwConfig *cfg, const char *reason)
+{
+  VsEvent ev = vs_event(g->env.now(g->env.user), g->node, GW_IKE_EV_RESET);
+  vs_event_str(&ev, "connection", k->name);
+  vs_event_str(&ev, "reason", reason);
+  vs_event_emit(&g->env.events, &ev);
+  GwIkeLink *links[2] = {k->init, k->resp};
+  k->init = k->resp = NULL;
+  if (k->dial && k->env.timer_cancel)
+    k->env.timer_cancel(k->env.user, k->dial);
+  k->dial = 0;
+  for (int i = 0; i < 2; i++)
+    if (links[i]) {
+      gw_ike_link_on_change(links[i], NULL, NULL);
+      ikev2_conn_close(gw_ike_link_conn(links[i]));
+      link_free_why(links[i], reason);
+    }
+  gw_dp_tunnel_down(g->dp, k->tunnel, reason);
+  gw_dp_set_mm_sa_count(g->dp, k->tunnel, 0);
+  if (!conn_links(g, k, cfg))
+    return false;
+  conn_start(k);
+  return true;
+}
+
+bool gw_ike_set_policy(GwIke *g, const GwConfig *cfg, const char *connection,
+                       const GwIpsecPolicy *policy)
+{
+  GwIkeConn *k = conn_find(g, connection);
+  if (!k)
+    return false;
+  k->cur.n_ipsecPolicies = 0;
+  if (policy)
+    k->cur.ipsecPolicies[k->cur.n_ipsecPolicies++] = *policy;
+  return conn_restart(g, k, cfg, policy ? "custom policy set" : "custom policy removed");
+}
+
+bool gw_ike_set_shared_key(GwIke *g, const GwConfig *cfg, const char *connection,
+                           const char *key)
+{
+  GwIkeConn *k = conn_find(g, connection);
+  if (!k)
+    return false;
+  k->cur.sharedKey = (GwStr){.set = true, .v = key};
+  return conn_restart(g, k, cfg, "shared key changed");
+}
+
+bool gw_ike_reset(GwIke *g, const GwConfig *cfg, const char *connection)
+{
+  bool any = false;
+  for (guint i = 0; i < g->conns->len; i++) {
+    GwIkeConn *k = g_ptr_array_index(g->conns, i);
+    if (!connection || !strcmp(k->name, connection))
+      any = conn_restart(g, k, cfg, connection ? "connection reset" : "gateway reset") || any;
+  }
+  return any;
 }
 
 void gw_ike_free(GwIke *g)
@@ -717,24 +903,38 @@ void gw_ike_free(GwIke *g)
   g_free(g);
 }
 
-void gw_ike_start(GwIke *g)
+static void default_dial(void *arg)
 {
-  for (guint i = 0; i < g->conns->len; i++) {
-    GwIkeConn *k = g_ptr_array_index(g->conns, i);
-    if (k->resp)
-      gw_ike_link_start(k->resp);
-    if (k->init)
-      gw_ike_link_start(k->init);
-  }
+  GwIkeConn *k = arg;
+  k->dial = 0;
+  if (k->init && (!k->resp || !gw_ike_link_n_ike_sas(k->resp)) &&
+      !gw_ike_link_n_ike_sas(k->init))
+    gw_ike_link_acquire(k->init);
+  k->dial = k->env.timer_add(k->env.user, GW_IKE_REDIAL_NS, default_dial, k);
 }
 
-void gw_ike_acquire(GwIke *g, int tunnel)
+static void conn_start(GwIkeConn *k)
+{
+  if (k->resp)
+    gw_ike_link_start(k->resp);
+  if (k->init)
+    gw_ike_link_start(k->init);
+  if (k->dial_default)
+    k->dial = k->env.timer_add(k->env.user, GW_IKE_DEFAULT_DIAL_NS, default_dial, k);
+}
+
+void gw_ike_start(GwIke *g)
+{
+  for (guint i = 0; i < g->conns->len; i++)
+    conn_start(g_ptr_array_index(g->conns, i));
+}
+
+void gw_ike_acquire(GwIke *g, int tunnel, Ipv4Addr src, Ipv4Addr dst)
 {
   for (guint i = 0; i < g->conns->len; i++) {
     GwIkeConn *k = g_ptr_array_index(g->conns, i);
-    if (k->tunnel == tunnel && k->init) {
-      gw_ike_link_acquire(k->init);
-      }
+    if (k->tunnel == tunnel && k->init)
+      gw_ike_link_acquire_pair(k->init, src, dst);
   }
 }
 

@@ -32,6 +32,7 @@ typedef struct {
 #define GW_IKE_EV_CHILD_ESTABLISHED "child.sa.established" /* connection, spi_in, spi_out */
 #define GW_IKE_EV_CHILD_DELETED "child.sa.deleted"         /* connection, spi_in, spi_out */
 #define GW_IKE_EV_REFUSED "ike.refused"                 /* connection, reason */
+#define GW_IKE_EV_RESET "gw.connection.reset"           /* connection, reason */
 
 /* ---- one engine bound to one tunnel ---- */
 
@@ -44,6 +45,14 @@ GwIkeLink *gw_ike_link_new(const IkeConfig *cfg, const char *connection, GwDp *d
 void gw_ike_link_free(GwIkeLink *l);
 void gw_ike_link_start(GwIkeLink *l);
 void gw_ike_link_acquire(GwIkeLink *l);
+/* Traffic from src to dst found no SA: with no IKE SA, as gw_ike_link_acquire; with one
+ * and several selector pairs, a child SA for the pair covering the packet (facts 3.4:
+ * on-demand child SAs), asked for at most once every five seconds. */
+void gw_ike_link_acquire_pair(GwIkeLink *l, Ipv4Addr src, Ipv4Addr dst);
+/* The link is an on-premises device's: it creates every selector pair's child SA as soon
+ * as an IKE SA it began is up, and leaves the connection's SA events (child.sa.*, the
+ * "connection" attribute) to the gateway, whose connection they name. */
+void gw_ike_link_set_device(GwIkeLink *l);
 /* A UDP payload for this link (on 4500 with the non-ESP marker). */
 void gw_ike_link_rx(GwIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
                     const uint8_t *data, size_t len);
@@ -80,9 +89,23 @@ GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const Gw
                   const GwIkeIo *io, Drbg *rng);
 void gw_ike_free(GwIke *g);
 void gw_ike_start(GwIke *g);
-void gw_ike_acquire(GwIke *g, int tunnel);
+/* Traffic for tunnel from src to dst has no SA (the data plane's acquire hook). */
+void gw_ike_acquire(GwIke *g, int tunnel, Ipv4Addr src, Ipv4Addr dst);
 /* A datagram to the gateway's port 500 or 4500 (non-ESP marker): dispatched to the
  * connection of the remote address, and within it by the Initiator flag (RFC 7296 3.1)
  * to the engine that began the IKE SA from our side or from the peer's. */
 void gw_ike_rx(GwIke *g, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
                const uint8_t *data, size_t len);
+
+/* Configuration changes at run time (the timeline). Each deletes the connection's IKE SA
+ * (a Delete to the peer), takes its child SAs out of the data plane and starts the
+ * connection again with the new configuration (facts 2.5: changing or removing a custom
+ * policy restarts the IKE handshake). cfg is read for the other resources; policy NULL
+ * goes back to the default proposals; key is borrowed for the run. False when the
+ * gateway has no such connection (or the new configuration cannot run: an event says
+ * why). gw_ike_reset with connection NULL resets every connection (a gateway reset). */
+bool gw_ike_set_policy(GwIke *g, const GwConfig *cfg, const char *connection,
+                       const GwIpsecPolicy *policy);
+bool gw_ike_set_shared_key(GwIke *g, const GwConfig *cfg, const char *connection,
+                           const char *key);
+bool gw_ike_reset(GwIke *g, const GwConfig *cfg, const char *connection);

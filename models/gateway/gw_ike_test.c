@@ -116,15 +116,18 @@ static void test_gw_config_default(void)
   g_assert_cmpuint(ci.child_lifetime_kb, ==, 102400000);
   /* DPD 45 s by default (facts 2.5) */
   g_assert_cmpuint(ci.dpd_timeout_s, ==, 45);
-  g_assert_cmpuint(ci.dpd_interval_s, ==, 15);
-  /* identity: the public IP; any remote; the PSK */
+  g_assert_cmpuint(ci.dpd_interval_s, ==, 10); /* a third of it, at most 10 s */
+  /* identities: the public IP; the peer's by the local network gateway's address; PSK */
   g_assert_cmpuint(ci.local_id.type, ==, IKEV2_ID_IPV4_ADDR);
   g_assert_cmpstr(ci.local_id.value, ==, "203.0.113.10");
-  g_assert_cmpuint(ci.remote_id.type, ==, 0);
+  g_assert_cmpuint(ci.remote_id.type, ==, IKEV2_ID_IPV4_ADDR);
+  g_assert_cmpstr(cr.remote_id.value, ==, "198.51.100.20");
   g_assert_cmpmem(ci.psk, ci.psk_len, "Vpnsim.test.key", 15);
   g_assert_cmphex(ci.remote_addr.v, ==, A("198.51.100.20").v);
   /* route-based: any-to-any */
   g_assert_cmpuint(ci.n_ts, ==, 0);
+  /* Default: the initiator side dials on traffic, and gw_ike_start a second after start
+   * unless the peer began */
   g_assert_cmpint(ci.start, ==, IKE_START_ON_TRAFFIC);
   g_assert_cmpint(cr.start, ==, IKE_START_RESPOND);
 }
@@ -157,6 +160,7 @@ static void test_gw_config_custom(void)
     g_assert_cmpuint(x->child_lifetime_s, ==, 3600);
     g_assert_cmpuint(x->child_lifetime_kb, ==, 102400);
     g_assert_cmpuint(x->dpd_timeout_s, ==, 30);
+    g_assert_cmpuint(x->dpd_interval_s, ==, 10);
   }
   /* PFS None */
   k->ipsecPolicies[0].pfsGroup.v = GW_PFS_NONE;
@@ -574,8 +578,10 @@ static void test_pair_mismatch(void)
   net_init(&n, c, &d);
   net_run(&n, 5 * NS_PER_S);
   g_assert_false(gw_dp_tunnel_up(gw_gateway_dp(n.gw), 0));
-  g_assert_cmpuint(count(&n.e[0], "ike.message NO_PROPOSAL_CHOSEN"), ==, 1); /* sent */
-  g_assert_cmpuint(count(&n.e[1], "ike.message NO_PROPOSAL_CHOSEN"), ==, 1); /* received */
+  /* the device's IKE_SA_INIT answered NO_PROPOSAL_CHOSEN (sent by the gateway), and the
+   * gateway's own dial a second later (Default mode) answered the same by the device */
+  g_assert_cmpuint(count(&n.e[0], "ike.message NO_PROPOSAL_CHOSEN"), ==, 2);
+  g_assert_cmpuint(count(&n.e[1], "ike.message NO_PROPOSAL_CHOSEN"), ==, 2);
   net_clear(&n);
 }
 
@@ -616,6 +622,60 @@ static void test_pair_initiator_only(void)
   net_clear(&n);
 }
 
+static void test_pair_default_dials(void)
+{
+  g_autoptr(GwConfig) c = mk_config();
+  DevConfig d;
+  dev_base(&d);
+  d.start_action = DEV_START_RESPOND;
+  Net n;
+  net_init(&n, c, &d);
+  net_run(&n, 900 * 1000000);
+  g_assert_cmpuint(count(&n.e[0], "ike.message"), ==, 0); /* not before one second */
+  net_run(&n, 3 * NS_PER_S);
+  g_assert_true(gw_dp_tunnel_up(gw_gateway_dp(n.gw), 0));
+  g_assert_cmpuint(count(&n.e[0], "ike.sa.established"), ==, 1);
+  net_clear(&n);
+}
+
+/* Timeline changes: a reset and a new custom policy delete the IKE SA (the device hears
+ * the Delete), take the tunnel down and bring it up again under the new configuration. */
+static void test_pair_reset_and_policy(void)
+{
+  g_autoptr(GwConfig) c = mk_config();
+  DevConfig d;
+  dev_base(&d);
+  Net n;
+  net_init(&n, c, &d);
+  net_run(&n, 3 * NS_PER_S);
+  GwDp *g = gw_gateway_dp(n.gw);
+  g_assert_true(gw_dp_tunnel_up(g, 0));
+  g_assert_true(gw_ike_reset(n.gike, c, "conn1"));
+  g_assert_false(gw_dp_tunnel_up(g, 0));
+  g_assert_cmpuint(count(&n.e[0], "gw.connection.reset"), ==, 1);
+  net_run(&n, 6 * NS_PER_S);
+  g_assert_true(gw_dp_tunnel_up(g, 0));
+  g_assert_true(gw_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
+  ping(&n, 1);
+  /* a custom policy the device does not match: down, and it stays down */
+  GwIpsecPolicy p = {.ikeEncryption = {true, {0}, GW_IKE_ENC_GCMAES256},
+                     .ikeIntegrity = {true, {0}, GW_IKE_INTEG_SHA384},
+                     .dhGroup = {true, {0}, GW_DH_ECP384},
+                     .ipsecEncryption = {true, {0}, GW_ESP_ENC_GCMAES256},
+                     .ipsecIntegrity = {true, {0}, GW_ESP_INTEG_GCMAES256},
+                     .pfsGroup = {true, {0}, GW_PFS_NONE}};
+  g_assert_true(gw_ike_set_policy(n.gike, c, "conn1", &p));
+  net_run(&n, 20 * NS_PER_S);
+  g_assert_false(gw_dp_tunnel_up(g, 0));
+  g_assert_cmpuint(count(&n.e[0], "ike.message NO_PROPOSAL_CHOSEN"), >=, 1);
+  /* back to the default policy: up again */
+  g_assert_true(gw_ike_set_policy(n.gike, c, "conn1", NULL));
+  net_run(&n, 40 * NS_PER_S);
+  g_assert_true(gw_dp_tunnel_up(g, 0));
+  g_assert_false(gw_ike_reset(n.gike, c, "no-such-connection"));
+  net_clear(&n);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -626,7 +686,9 @@ int main(int argc, char **argv)
   g_test_add_func("/gw_ike/config/device", test_dev_config);
   g_test_add_func("/gw_ike/summary", test_summary);
   g_test_add_func("/gw_ike/pair/default", test_pair_default);
+  g_test_add_func("/gw_ike/pair/default_dials", test_pair_default_dials);
   g_test_add_func("/gw_ike/pair/proposal_mismatch", test_pair_mismatch);
+  g_test_add_func("/gw_ike/pair/reset_and_policy", test_pair_reset_and_policy);
   g_test_add_func("/gw_ike/pair/psk_mismatch", test_pair_psk_mismatch);
   g_test_add_func("/gw_ike/pair/initiator_only", test_pair_initiator_only);
   return g_test_run();
