@@ -163,7 +163,8 @@ static void bench(uint16_t group, int iters)
   qsort(td, 5, sizeof td[0], cmp_double);
   printf("BENCH ike.engine.g%u.establishments %.1f /s\n", group, 1e6 / te[2]);
   printf("BENCH ike.engine.g%u.bare_openssl_dh %.1f /s\n", group, 1e6 / td[2]);
-  printf("BENCH ike.engine.g%u.ratio %.3f x\n", group, te[2] / td[2]);
+  /* throughput ratio, ours / reference: 0.8 means the engine adds 25% to the DH cost */
+  printf("BENCH ike.engine.g%u.ratio %.3f x\n", group, td[2] / te[2]);
   drbg_free(ra);
   drbg_free(rb);
 }
