@@ -3,37 +3,11 @@
 #include "sim/expect.h"
 
 #include "models/common/units.h"
+#include "models/ike/ikev2_codec.h"
 
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
-
-NAME_TABLE(scn_ike_exchange_names, "IKEv2 exchange type", {34, "IKE_SA_INIT"},
-           {35, "IKE_AUTH"}, {36, "CREATE_CHILD_SA"}, {37, "INFORMATIONAL"});
-
-NAME_TABLE(scn_ike_notify_names, "IKEv2 notify message type",
-           /* error types, RFC 7296 3.10.1 */
-           {1, "UNSUPPORTED_CRITICAL_PAYLOAD"}, {4, "INVALID_IKE_SPI"},
-           {5, "INVALID_MAJOR_VERSION"}, {7, "INVALID_SYNTAX"}, {9, "INVALID_MESSAGE_ID"},
-           {11, "INVALID_SPI"}, {14, "NO_PROPOSAL_CHOSEN"}, {17, "INVALID_KE_PAYLOAD"},
-           {24, "AUTHENTICATION_FAILED"}, {34, "SINGLE_PAIR_REQUIRED"},
-           {35, "NO_ADDITIONAL_SAS"}, {36, "INTERNAL_ADDRESS_FAILURE"},
-           {37, "FAILED_CP_REQUIRED"}, {38, "TS_UNACCEPTABLE"}, {39, "INVALID_SELECTORS"},
-           {43, "TEMPORARY_FAILURE"}, {44, "CHILD_SA_NOT_FOUND"},
-           /* status types, RFC 7296 3.10.1 */
-           {16384, "INITIAL_CONTACT"}, {16385, "SET_WINDOW_SIZE"},
-           {16386, "ADDITIONAL_TS_POSSIBLE"}, {16387, "IPCOMP_SUPPORTED"},
-           {16388, "NAT_DETECTION_SOURCE_IP"}, {16389, "NAT_DETECTION_DESTINATION_IP"},
-           {16390, "COOKIE"}, {16391, "USE_TRANSPORT_MODE"},
-           {16392, "HTTP_CERT_LOOKUP_SUPPORTED"}, {16393, "REKEY_SA"},
-           {16394, "ESP_TFC_PADDING_NOT_SUPPORTED"}, {16395, "NON_FIRST_FRAGMENTS_ALSO"},
-           {16396, "MOBIKE_SUPPORTED"},                 /* RFC 4555 */
-           {16403, "AUTH_LIFETIME"},                    /* RFC 4478 */
-           {16404, "MULTIPLE_AUTH_SUPPORTED"},          /* RFC 4739 */
-           {16405, "ANOTHER_AUTH_FOLLOWS"},             /* RFC 4739 */
-           {16406, "REDIRECT_SUPPORTED"},               /* RFC 5685 */
-           {16430, "IKEV2_FRAGMENTATION_SUPPORTED"},    /* RFC 7383 */
-           {16431, "SIGNATURE_HASH_ALGORITHMS"});       /* RFC 7427 */
 
 /* ---- helpers ---- */
 

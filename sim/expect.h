@@ -66,7 +66,5 @@ void scn_results_free(ScnResults *r);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScnResults, scn_results_free)
 size_t scn_results_failed(const ScnResults *r);
 
-/* IANA "IKEv2 Exchange Types" (RFC 7296 3.1) and "IKEv2 Notify Message Types" (RFC 7296
- * 3.10.1 and the RFCs named beside each), for the names expectations use. */
-extern const NameTable scn_ike_exchange_names;
-extern const NameTable scn_ike_notify_names;
+/* Expectations name IKE exchanges and notify types with the IKEv2 codec's IANA tables,
+ * ikev2_exchange_names and ikev2_notify_names (models/ike/ikev2_codec.h). */

@@ -5,6 +5,7 @@
 #include "sim/scenario.h"
 
 #include "models/common/units.h"
+#include "models/ike/ikev2_codec.h"
 #include "sim/expect.h"
 #include "sim/scenario_cloud.h"
 #include "sim/scn_proposal.h"
@@ -1401,10 +1402,10 @@ static void load_expects(Loader *L, const YtNode *seq)
       if (v_str(L, kv, "ike", &ex)) {
         if (strcmp(ex, "any") == 0)
           x->exchange = NULL;
-        else if (name_parse(&scn_ike_exchange_names, ex, &v))
+        else if (name_parse(&ikev2_exchange_names, ex, &v))
           x->exchange = ex;
         else {
-          const char *hint = name_nearest(&scn_ike_exchange_names, ex);
+          const char *hint = name_nearest(&ikev2_exchange_names, ex);
           ferr(L, kv, "ike '%s' is not an IKEv2 exchange type (IKE_SA_INIT, IKE_AUTH, "
                       "CREATE_CHILD_SA, INFORMATIONAL) or 'any'%s%s%s",
                ex, hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
@@ -1413,7 +1414,7 @@ static void load_expects(Loader *L, const YtNode *seq)
       if ((n = yt_map_get(it, "connection")))
         x->connection = ref_connection(L, n, "connection");
       if ((n = yt_map_get(it, "notify")))
-        v_names(L, n, "notify", x->notifies, &x->n_notifies, &scn_ike_notify_names);
+        v_names(L, n, "notify", x->notifies, &x->n_notifies, &ikev2_notify_names);
       if ((n = yt_map_get(it, "seen")))
         v_bool(L, n, "seen", &x->seen);
       if ((n = yt_map_get(it, "count")))

@@ -47,7 +47,8 @@ NAME_TABLE(ikev2_notify_names, "IKEv2 notify message type",
            {16391, "USE_TRANSPORT_MODE"}, {16392, "HTTP_CERT_LOOKUP_SUPPORTED"},
            {16393, "REKEY_SA"}, {16394, "ESP_TFC_PADDING_NOT_SUPPORTED"},
            {16395, "NON_FIRST_FRAGMENTS_ALSO"}, {16396, "MOBIKE_SUPPORTED"},
-           {16404, "MULTIPLE_AUTH_SUPPORTED"}, {16430, "IKEV2_FRAGMENTATION_SUPPORTED"},
+           {16403, "AUTH_LIFETIME"}, {16404, "MULTIPLE_AUTH_SUPPORTED"},
+           {16405, "ANOTHER_AUTH_FOLLOWS"}, {16406, "REDIRECT_SUPPORTED"}, {16430, "IKEV2_FRAGMENTATION_SUPPORTED"},
            {16431, "SIGNATURE_HASH_ALGORITHMS"});
 
 /* Abbreviations for the one-line printer (in the style of strongSwan's logs). */
