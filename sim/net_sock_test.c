@@ -4,24 +4,11 @@
  * segments with an Ethernet pcap read back by tshark. */
 #include "sim/net.h"
 #include "sim/pcap_writer.h"
+#include "tests/lib/testutil.h"
 
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
-
-static Ipv4Addr A(const char *s)
-{
-  Ipv4Addr a;
-  g_assert_cmpint(ipv4_addr_parse(s, &a), ==, IPV4_PARSE_OK);
-  return a;
-}
-
-static Ipv4Prefix P(const char *s)
-{
-  Ipv4Prefix p;
-  g_assert_cmpint(ipv4_prefix_parse(s, &p), ==, IPV4_PARSE_OK);
-  return p;
-}
 
 /* a --10.0.0.0/30-- b */
 typedef struct {
@@ -38,8 +25,8 @@ static void two_init(Two *t, uint64_t seed, const NetLinkConfig *cfg)
   t->b = net_node_new(t->w, "b");
   t->l = net_link_p2p_new(t->w, t->a, t->b, cfg);
   g_assert_nonnull(t->l);
-  g_assert_cmpint(net_dev_add_address(net_link_dev(t->l, 0), A("10.0.0.1"), 30), ==, NET_OK);
-  g_assert_cmpint(net_dev_add_address(net_link_dev(t->l, 1), A("10.0.0.2"), 30), ==, NET_OK);
+  g_assert_cmpint(net_dev_add_address(net_link_dev(t->l, 0), tu_addr("10.0.0.1"), 30), ==, NET_OK);
+  g_assert_cmpint(net_dev_add_address(net_link_dev(t->l, 1), tu_addr("10.0.0.2"), 30), ==, NET_OK);
 }
 
 /* ---- TCP ---- */
@@ -67,7 +54,7 @@ static void t_accepted(NetTcpSocket *l, NetTcpSocket *c, void *user)
   Ipv4Addr pa;
   uint16_t pp;
   g_assert_true(net_tcp_peer(c, &pa, &pp));
-  g_assert_cmpuint(pa.v, ==, A("10.0.0.1").v);
+  g_assert_cmpuint(pa.v, ==, tu_addr("10.0.0.1").v);
   g_assert_cmpuint(pp, !=, 0);
 }
 
@@ -129,7 +116,7 @@ static void test_tcp_integrity_across_loss(void)
   TcpLog g = {.reply = g_string_new(NULL)};
   g.listener = net_tcp_listen(t.b, (Ipv4Addr){0}, 179, &tcp_cbs, &g);
   g_assert_nonnull(g.listener);
-  g.client = net_tcp_connect(t.a, A("10.0.0.2"), 179, &tcp_cbs, &g);
+  g.client = net_tcp_connect(t.a, tu_addr("10.0.0.2"), 179, &tcp_cbs, &g);
   g_assert_nonnull(g.client);
   /* queued before the connection is up: the wrapper buffers it */
   uint8_t *bulk = g_malloc(BULK);
@@ -165,7 +152,7 @@ static void test_tcp_refused(void)
   Two t;
   two_init(&t, 5, &cfg);
   TcpLog g = {.reply = g_string_new(NULL)};
-  g.client = net_tcp_connect(t.a, A("10.0.0.2"), 4444, &tcp_cbs, &g);
+  g.client = net_tcp_connect(t.a, tu_addr("10.0.0.2"), 4444, &tcp_cbs, &g);
   g_assert_nonnull(g.client);
   /* ns-3 3.37 quirk: its RST carries no timestamp option and a socket in SYN_SENT that
    * negotiated timestamps discards it ("without TS option. Silently discard it"), so the
@@ -208,7 +195,7 @@ static void test_raw_esp(void)
   RawLog ra = {.got = g_byte_array_new()}, rb = {.got = g_byte_array_new()},
          rother = {.got = g_byte_array_new()};
   NetRawSocket *sa = net_raw_new(t.a, 50, (Ipv4Addr){0}, raw_rx, &ra);
-  NetRawSocket *sb = net_raw_new(t.b, 50, A("10.0.0.2"), raw_rx, &rb);
+  NetRawSocket *sb = net_raw_new(t.b, 50, tu_addr("10.0.0.2"), raw_rx, &rb);
   NetRawSocket *s51 = net_raw_new(t.b, 51, (Ipv4Addr){0}, raw_rx, &rother);
   g_assert_nonnull(sa);
   g_assert_nonnull(sb);
@@ -218,19 +205,19 @@ static void test_raw_esp(void)
   uint8_t esp[1200];
   for (size_t i = 0; i < sizeof esp; i++)
     esp[i] = (uint8_t)(i ^ 0x5a);
-  g_assert_cmpint(net_raw_send_to(sa, esp, sizeof esp, A("10.0.0.2")), ==, NET_OK);
+  g_assert_cmpint(net_raw_send_to(sa, esp, sizeof esp, tu_addr("10.0.0.2")), ==, NET_OK);
   net_world_run_until(t.w, 100000000);
   g_assert_cmpint(rb.n, ==, 1);
   g_assert_cmpuint(rb.got->len, ==, sizeof esp);
   g_assert_cmpmem(rb.got->data, rb.got->len, esp, sizeof esp);
-  g_assert_cmpuint(rb.src.v, ==, A("10.0.0.1").v);
-  g_assert_cmpuint(rb.dst.v, ==, A("10.0.0.2").v);
+  g_assert_cmpuint(rb.src.v, ==, tu_addr("10.0.0.1").v);
+  g_assert_cmpuint(rb.dst.v, ==, tu_addr("10.0.0.2").v);
   g_assert_cmpint(rother.n, ==, 0);
   g_assert_cmpint(ra.n, ==, 0);
   /* and back, bigger than the MTU: fragmented and reassembled */
   uint8_t big[4000];
   memset(big, 0x42, sizeof big);
-  g_assert_cmpint(net_raw_send_to(sb, big, sizeof big, A("10.0.0.1")), ==, NET_OK);
+  g_assert_cmpint(net_raw_send_to(sb, big, sizeof big, tu_addr("10.0.0.1")), ==, NET_OK);
   net_world_run_until(t.w, 200000000);
   g_assert_cmpint(ra.n, ==, 1);
   g_assert_cmpmem(ra.got->data, ra.got->len, big, sizeof big);
@@ -325,7 +312,7 @@ static void gw_rx(NetUdpSocket *s, const uint8_t *data, size_t len, Ipv4Addr src
   TunLog *g = user;
   g->gw_rx++;
   g_assert_cmpmem(data, len, "to the gateway", 14);
-  g_assert_cmpuint(src.v, ==, A("10.50.1.1").v);
+  g_assert_cmpuint(src.v, ==, tu_addr("10.50.1.1").v);
 }
 
 static void tun_tap(NetDev *d, NetTapDir dir, int64_t t, const uint8_t *f, size_t len, void *user)
@@ -347,18 +334,18 @@ static void test_tunnel(void)
   two_init(&t, 1, &cfg);
   NetNode *host = t.a, *gw = t.b;
   TunLog g = {.pkt = g_byte_array_new(), .host_got = g_string_new(NULL)};
-  NetTunnel *tun = net_tunnel_new(gw, A("169.254.0.1"), 30, 1400, tun_tx, &g);
+  NetTunnel *tun = net_tunnel_new(gw, tu_addr("169.254.0.1"), 30, 1400, tun_tx, &g);
   g_assert_nonnull(tun);
   NetDev *td = net_tunnel_dev(tun);
   g_assert_cmpint(net_dev_linktype(td), ==, NET_LINKTYPE_RAW_IPV4);
   g_assert_cmpint(net_dev_tap_add(td, NET_TAP_TX | NET_TAP_RX, tun_tap, &g), ==, NET_OK);
-  g_assert_cmpint(net_route_add(gw, P("10.50.0.0/16"), (Ipv4Addr){0}, td, 0), ==, NET_OK);
-  g_assert_cmpint(net_route_default(host, A("10.0.0.2"), net_link_dev(t.l, 0), 0), ==, NET_OK);
+  g_assert_cmpint(net_route_add(gw, tu_prefix("10.50.0.0/16"), (Ipv4Addr){0}, td, 0), ==, NET_OK);
+  g_assert_cmpint(net_route_default(host, tu_addr("10.0.0.2"), net_link_dev(t.l, 0), 0), ==, NET_OK);
   NetUdpSocket *hs = net_udp_new(host, (Ipv4Addr){0}, 9000, host_rx, &g);
   NetUdpSocket *gs = net_udp_new(gw, (Ipv4Addr){0}, 9001, gw_rx, &g);
 
   /* transmit: the host's datagram to 10.50.1.1 is routed into the tunnel, whole */
-  g_assert_cmpint(net_udp_send_to(hs, (const uint8_t *)"inner", 5, A("10.50.1.1"), 7777), ==, NET_OK);
+  g_assert_cmpint(net_udp_send_to(hs, (const uint8_t *)"inner", 5, tu_addr("10.50.1.1"), 7777), ==, NET_OK);
   net_world_run_until(t.w, 100000000);
   g_assert_cmpint(g.tx, ==, 1);
   const uint8_t *p = g.pkt->data;
@@ -376,16 +363,16 @@ static void test_tunnel(void)
 
   /* inject, forwarded: a decapsulated packet for the host goes out on the link */
   uint8_t b[128];
-  size_t n = build_udp4(b, A("10.50.1.1"), A("10.0.0.1"), 7777, 9000, "reply");
+  size_t n = build_udp4(b, tu_addr("10.50.1.1"), tu_addr("10.0.0.1"), 7777, 9000, "reply");
   g_assert_cmpint(net_tunnel_inject(tun, b, n), ==, NET_OK);
   /* inject, local: one for the gateway itself */
   uint8_t c[128];
-  size_t cn = build_udp4(c, A("10.50.1.1"), A("169.254.0.1"), 7777, 9001, "to the gateway");
+  size_t cn = build_udp4(c, tu_addr("10.50.1.1"), tu_addr("169.254.0.1"), 7777, 9001, "to the gateway");
   g_assert_cmpint(net_tunnel_inject(tun, c, cn), ==, NET_OK);
   net_world_run_until(t.w, 200000000);
   g_assert_cmpint(g.host_rx, ==, 1);
   g_assert_cmpstr(g.host_got->str, ==, "reply");
-  g_assert_cmpuint(g.host_src.v, ==, A("10.50.1.1").v);
+  g_assert_cmpuint(g.host_src.v, ==, tu_addr("10.50.1.1").v);
   g_assert_cmpint(g.gw_rx, ==, 1);
   g_assert_cmpint(g.tap_rx, ==, 2);
 
@@ -496,7 +483,7 @@ static void csma_run(const char *path, uint64_t seed)
   NetUdpSocket *s2 = net_udp_new(nodes[2], (Ipv4Addr){0}, 2000, csma_rx, &g);
   g_assert_nonnull(s2);
   for (int i = 0; i < 3; i++)
-    g_assert_cmpint(net_udp_send_to(s0, (const uint8_t *)"over ethernet", 13, A("10.20.0.3"), 2000), ==, NET_OK);
+    g_assert_cmpint(net_udp_send_to(s0, (const uint8_t *)"over ethernet", 13, tu_addr("10.20.0.3"), 2000), ==, NET_OK);
   net_world_run_until(w, 100000000);
   g_assert_cmpint(g.rx, ==, 3);
   /* the receiver's tap sees the very frame the sender put on the wire */

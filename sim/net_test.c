@@ -4,25 +4,19 @@
  * determinism. */
 #include "sim/net.h"
 #include "sim/pcap_writer.h"
+#include "tests/lib/testutil.h"
 
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
-#define A(s) ipv4_addr_from_str(s)
+#define tu_addr(s) ipv4_addr_from_str(s)
 
 static Ipv4Addr ipv4_addr_from_str(const char *s)
 {
   Ipv4Addr a;
   g_assert_cmpint(ipv4_addr_parse(s, &a), ==, IPV4_PARSE_OK);
   return a;
-}
-
-static Ipv4Prefix P(const char *s)
-{
-  Ipv4Prefix p;
-  g_assert_cmpint(ipv4_prefix_parse(s, &p), ==, IPV4_PARSE_OK);
-  return p;
 }
 
 /* ---- timers ---- */
@@ -141,10 +135,10 @@ static void pair_init(Pair *p, uint64_t seed, const NetLinkConfig *cfg)
   p->l = net_link_p2p_new(p->w, p->a, p->b, cfg);
   g_assert_nonnull(p->l);
   g_assert_cmpuint(net_link_n_devs(p->l), ==, 2);
-  g_assert_cmpint(net_dev_add_address(net_link_dev(p->l, 0), A("10.0.0.1"), 30), ==, NET_OK);
-  g_assert_cmpint(net_dev_add_address(net_link_dev(p->l, 1), A("10.0.0.2"), 30), ==, NET_OK);
-  g_assert_cmpuint(net_dev_address(net_link_dev(p->l, 1)).v, ==, A("10.0.0.2").v);
-  p->sa = net_udp_new(p->a, A("10.0.0.1"), 5000, pair_rx, p);
+  g_assert_cmpint(net_dev_add_address(net_link_dev(p->l, 0), tu_addr("10.0.0.1"), 30), ==, NET_OK);
+  g_assert_cmpint(net_dev_add_address(net_link_dev(p->l, 1), tu_addr("10.0.0.2"), 30), ==, NET_OK);
+  g_assert_cmpuint(net_dev_address(net_link_dev(p->l, 1)).v, ==, tu_addr("10.0.0.2").v);
+  p->sa = net_udp_new(p->a, tu_addr("10.0.0.1"), 5000, pair_rx, p);
   p->sb = net_udp_new(p->b, (Ipv4Addr){0}, 6000, pair_rx, p);
   g_assert_nonnull(p->sa);
   g_assert_nonnull(p->sb);
@@ -189,7 +183,7 @@ static void test_udp_delay(void)
   NetLinkConfig cfg = {.rate_bps = 10000000, .delay_ns = 5000000};
   Pair p;
   pair_init(&p, 1, &cfg);
-  Sender s = {.p = &p, .count = 3, .len = 100, .gap_ns = 1000000, .dst = A("10.0.0.2")};
+  Sender s = {.p = &p, .count = 3, .len = 100, .gap_ns = 1000000, .dst = tu_addr("10.0.0.2")};
   net_schedule(p.w, 0, send_one, &s);
   g_assert_cmpint(net_world_run_until(p.w, 100000000), ==, NET_OK);
   g_assert_cmpuint(p.rx_seq->len, ==, 3);
@@ -199,7 +193,7 @@ static void test_udp_delay(void)
     g_assert_cmpuint(g_array_index(p.rx_seq, uint32_t, i), ==, i);
     g_assert_cmpint(g_array_index(p.rx_time, int64_t, i), ==, i * 1000000 + 104000 + 5000000);
   }
-  g_assert_cmpuint(p.last_src.v, ==, A("10.0.0.1").v);
+  g_assert_cmpuint(p.last_src.v, ==, tu_addr("10.0.0.1").v);
   g_assert_cmpuint(p.last_sport, ==, 5000);
   g_assert_cmpuint(p.last_len, ==, 100);
   g_assert_cmpuint(net_link_lost(p.l), ==, 0);
@@ -213,7 +207,7 @@ static void test_loss_index(void)
                        .n_loss_index = 2};
   Pair p;
   pair_init(&p, 1, &cfg);
-  Sender s = {.p = &p, .count = 10, .len = 64, .gap_ns = 100000, .dst = A("10.0.0.2")};
+  Sender s = {.p = &p, .count = 10, .len = 64, .gap_ns = 100000, .dst = tu_addr("10.0.0.2")};
   net_schedule(p.w, 0, send_one, &s);
   net_world_run_until(p.w, 50000000);
   g_assert_cmpuint(p.rx_seq->len, ==, 8);
@@ -238,7 +232,7 @@ static GArray *lost_with_seed(uint64_t seed, double rate, uint32_t n, const char
     /* the receiver side: only what survived the link */
     g_assert_cmpint(net_dev_tap_add(net_link_dev(p.l, 1), NET_TAP_RX, net_pcap_tap, pc), ==, NET_OK);
   }
-  Sender s = {.p = &p, .count = n, .len = 200, .gap_ns = 50000, .dst = A("10.0.0.2")};
+  Sender s = {.p = &p, .count = n, .len = 200, .gap_ns = 50000, .dst = tu_addr("10.0.0.2")};
   net_schedule(p.w, 0, send_one, &s);
   net_world_run_until(p.w, 1000000000);
   GArray *lost = g_array_new(FALSE, FALSE, sizeof(uint32_t));
@@ -316,7 +310,7 @@ static void test_link_down_up(void)
   pair_init(&p, 1, &cfg);
   /* one packet every 1 ms from 0 to 9 ms; down over [2.5 ms, 6.5 ms): the frames that
    * arrive in that window (sent at 2, 3, 4, 5 ms, arriving 1 ms + 23 us later) are lost */
-  Sender s = {.p = &p, .count = 10, .len = 250, .gap_ns = 1000000, .dst = A("10.0.0.2")};
+  Sender s = {.p = &p, .count = 10, .len = 250, .gap_ns = 1000000, .dst = tu_addr("10.0.0.2")};
   net_schedule(p.w, 0, send_one, &s);
   net_schedule(p.w, 2500000, set_down, p.l);
   net_schedule(p.w, 6500000, set_up, p.l);
@@ -358,8 +352,8 @@ static void test_free_in_callback(void)
   SelfFree f = {0};
   f.s = net_udp_new(p.b, (Ipv4Addr){0}, 6001, free_self_rx, &f);
   /* two datagrams queued at once: the second must not reach the freed socket */
-  g_assert_cmpint(net_udp_send_to(p.sa, (const uint8_t *)"1", 1, A("10.0.0.2"), 6001), ==, NET_OK);
-  g_assert_cmpint(net_udp_send_to(p.sa, (const uint8_t *)"2", 1, A("10.0.0.2"), 6001), ==, NET_OK);
+  g_assert_cmpint(net_udp_send_to(p.sa, (const uint8_t *)"1", 1, tu_addr("10.0.0.2"), 6001), ==, NET_OK);
+  g_assert_cmpint(net_udp_send_to(p.sa, (const uint8_t *)"2", 1, tu_addr("10.0.0.2"), 6001), ==, NET_OK);
   net_world_run_until(p.w, 10000000);
   g_assert_cmpint(f.calls, ==, 1);
   g_assert_null(f.s);
@@ -395,7 +389,7 @@ static void test_mtu_and_queue(void)
   memset(buf, 0, sizeof buf); /* seq 0 */
   for (size_t i = 4; i < sizeof buf; i++)
     buf[i] = (uint8_t)i;
-  g_assert_cmpint(net_udp_send_to(p.sa, buf, sizeof buf, A("10.0.0.2"), 6000), ==, NET_OK);
+  g_assert_cmpint(net_udp_send_to(p.sa, buf, sizeof buf, tu_addr("10.0.0.2"), 6000), ==, NET_OK);
   net_world_run_until(p.w, 1000000000);
   g_assert_cmpuint(p.rx_seq->len, ==, 1);
   g_assert_cmpuint(p.last_len, ==, 1000);
@@ -405,7 +399,7 @@ static void test_mtu_and_queue(void)
   /* queue of 2 at 1 Mb/s: of 10 datagrams sent at once, one goes on the wire, two wait,
    * seven are dropped */
   g.frames = 0;
-  Sender s = {.p = &p, .seq = 1, .count = 11, .len = 100, .gap_ns = 0, .dst = A("10.0.0.2")};
+  Sender s = {.p = &p, .seq = 1, .count = 11, .len = 100, .gap_ns = 0, .dst = tu_addr("10.0.0.2")};
   net_schedule(p.w, 0, send_one, &s);
   net_world_run_until(p.w, 2000000000);
   g_assert_cmpuint(g.frames, ==, 3);
@@ -445,22 +439,22 @@ static void test_routes(void)
   NetLinkConfig cfg = {.rate_bps = 100000000, .delay_ns = 100000};
   NetLink *a_r1 = net_link_p2p_new(w, a, r1, &cfg), *r1_b = net_link_p2p_new(w, r1, b, &cfg);
   NetLink *a_r2 = net_link_p2p_new(w, a, r2, &cfg), *r2_b = net_link_p2p_new(w, r2, b, &cfg);
-  net_dev_add_address(net_link_dev(a_r1, 0), A("10.1.0.1"), 30);
-  net_dev_add_address(net_link_dev(a_r1, 1), A("10.1.0.2"), 30);
-  net_dev_add_address(net_link_dev(r1_b, 0), A("10.1.1.1"), 30);
-  net_dev_add_address(net_link_dev(r1_b, 1), A("10.1.1.2"), 30);
-  net_dev_add_address(net_link_dev(a_r2, 0), A("10.2.0.1"), 30);
-  net_dev_add_address(net_link_dev(a_r2, 1), A("10.2.0.2"), 30);
-  net_dev_add_address(net_link_dev(r2_b, 0), A("10.2.1.1"), 30);
-  net_dev_add_address(net_link_dev(r2_b, 1), A("10.2.1.2"), 30);
+  net_dev_add_address(net_link_dev(a_r1, 0), tu_addr("10.1.0.1"), 30);
+  net_dev_add_address(net_link_dev(a_r1, 1), tu_addr("10.1.0.2"), 30);
+  net_dev_add_address(net_link_dev(r1_b, 0), tu_addr("10.1.1.1"), 30);
+  net_dev_add_address(net_link_dev(r1_b, 1), tu_addr("10.1.1.2"), 30);
+  net_dev_add_address(net_link_dev(a_r2, 0), tu_addr("10.2.0.1"), 30);
+  net_dev_add_address(net_link_dev(a_r2, 1), tu_addr("10.2.0.2"), 30);
+  net_dev_add_address(net_link_dev(r2_b, 0), tu_addr("10.2.1.1"), 30);
+  net_dev_add_address(net_link_dev(r2_b, 1), tu_addr("10.2.1.2"), 30);
   /* b's LAN address, on its r1-facing interface (a second address) */
-  g_assert_cmpint(net_dev_add_address(net_link_dev(r1_b, 1), A("10.9.0.1"), 24), ==, NET_OK);
+  g_assert_cmpint(net_dev_add_address(net_link_dev(r1_b, 1), tu_addr("10.9.0.1"), 24), ==, NET_OK);
   /* routers know b's LAN; b returns everything through r1 */
-  g_assert_cmpint(net_route_add(r1, P("10.9.0.0/24"), A("10.1.1.2"), net_link_dev(r1_b, 0), 0), ==, NET_OK);
-  g_assert_cmpint(net_route_add(r2, P("10.9.0.0/24"), A("10.2.1.2"), net_link_dev(r2_b, 0), 0), ==, NET_OK);
-  g_assert_cmpint(net_route_default(b, A("10.1.1.1"), net_link_dev(r1_b, 1), 0), ==, NET_OK);
+  g_assert_cmpint(net_route_add(r1, tu_prefix("10.9.0.0/24"), tu_addr("10.1.1.2"), net_link_dev(r1_b, 0), 0), ==, NET_OK);
+  g_assert_cmpint(net_route_add(r2, tu_prefix("10.9.0.0/24"), tu_addr("10.2.1.2"), net_link_dev(r2_b, 0), 0), ==, NET_OK);
+  g_assert_cmpint(net_route_default(b, tu_addr("10.1.1.1"), net_link_dev(r1_b, 1), 0), ==, NET_OK);
   /* a device of another node is refused */
-  g_assert_cmpint(net_route_add(a, P("10.9.0.0/24"), A("10.1.0.2"), net_link_dev(r1_b, 0), 0), ==, NET_ERR_INVALID);
+  g_assert_cmpint(net_route_add(a, tu_prefix("10.9.0.0/24"), tu_addr("10.1.0.2"), net_link_dev(r1_b, 0), 0), ==, NET_ERR_INVALID);
 
   RouteLog log = {0};
   net_dev_tap_add(net_link_dev(a_r1, 0), NET_TAP_TX, count_tx, &log.frames[0]);
@@ -472,39 +466,39 @@ static void test_routes(void)
   uint8_t msg[32] = {1};
 
   /* no route yet: the stack refuses */
-  g_assert_cmpint(net_udp_send_to(sa, msg, sizeof msg, A("10.9.0.1"), 7000), ==, NET_ERR_NOBUFS);
+  g_assert_cmpint(net_udp_send_to(sa, msg, sizeof msg, tu_addr("10.9.0.1"), 7000), ==, NET_ERR_NOBUFS);
 
   /* two routes for the same prefix: the lower metric (r2) wins */
-  net_route_add(a, P("10.9.0.0/24"), A("10.1.0.2"), net_link_dev(a_r1, 0), 10);
-  net_route_add(a, P("10.9.0.0/24"), A("10.2.0.2"), net_link_dev(a_r2, 0), 5);
-  net_udp_send_to(sa, msg, sizeof msg, A("10.9.0.1"), 7000);
+  net_route_add(a, tu_prefix("10.9.0.0/24"), tu_addr("10.1.0.2"), net_link_dev(a_r1, 0), 10);
+  net_route_add(a, tu_prefix("10.9.0.0/24"), tu_addr("10.2.0.2"), net_link_dev(a_r2, 0), 5);
+  net_udp_send_to(sa, msg, sizeof msg, tu_addr("10.9.0.1"), 7000);
   net_world_run_until(w, 10000000);
   g_assert_cmpuint(log.frames[0], ==, 0);
   g_assert_cmpuint(log.frames[1], ==, 1);
   g_assert_cmpuint(log.rx, ==, 1);
 
   /* a longer prefix beats a lower metric */
-  net_route_add(a, P("10.9.0.1/32"), A("10.1.0.2"), net_link_dev(a_r1, 0), 100);
-  net_udp_send_to(sa, msg, sizeof msg, A("10.9.0.1"), 7000);
+  net_route_add(a, tu_prefix("10.9.0.1/32"), tu_addr("10.1.0.2"), net_link_dev(a_r1, 0), 100);
+  net_udp_send_to(sa, msg, sizeof msg, tu_addr("10.9.0.1"), 7000);
   net_world_run_until(w, 20000000);
   g_assert_cmpuint(log.frames[0], ==, 1);
   g_assert_cmpuint(log.frames[1], ==, 1);
   g_assert_cmpuint(log.rx, ==, 2);
 
   /* remove the /32 and the r2 route: back through r1 (metric 10) */
-  g_assert_cmpint(net_route_remove(a, P("10.9.0.1/32"), A("10.1.0.2"), net_link_dev(a_r1, 0)), ==, NET_OK);
-  g_assert_cmpint(net_route_remove(a, P("10.9.0.0/24"), A("10.2.0.2"), net_link_dev(a_r2, 0)), ==, NET_OK);
-  g_assert_cmpint(net_route_remove(a, P("10.9.0.0/24"), A("10.2.0.2"), net_link_dev(a_r2, 0)), ==, NET_ERR_NOT_FOUND);
-  net_udp_send_to(sa, msg, sizeof msg, A("10.9.0.1"), 7000);
+  g_assert_cmpint(net_route_remove(a, tu_prefix("10.9.0.1/32"), tu_addr("10.1.0.2"), net_link_dev(a_r1, 0)), ==, NET_OK);
+  g_assert_cmpint(net_route_remove(a, tu_prefix("10.9.0.0/24"), tu_addr("10.2.0.2"), net_link_dev(a_r2, 0)), ==, NET_OK);
+  g_assert_cmpint(net_route_remove(a, tu_prefix("10.9.0.0/24"), tu_addr("10.2.0.2"), net_link_dev(a_r2, 0)), ==, NET_ERR_NOT_FOUND);
+  net_udp_send_to(sa, msg, sizeof msg, tu_addr("10.9.0.1"), 7000);
   net_world_run_until(w, 30000000);
   g_assert_cmpuint(log.frames[0], ==, 2);
   g_assert_cmpuint(log.frames[1], ==, 1);
   g_assert_cmpuint(log.rx, ==, 3);
 
   /* a default route through r2 alone */
-  net_route_remove(a, P("10.9.0.0/24"), A("10.1.0.2"), net_link_dev(a_r1, 0));
-  g_assert_cmpint(net_route_default(a, A("10.2.0.2"), net_link_dev(a_r2, 0), 0), ==, NET_OK);
-  net_udp_send_to(sa, msg, sizeof msg, A("10.9.0.1"), 7000);
+  net_route_remove(a, tu_prefix("10.9.0.0/24"), tu_addr("10.1.0.2"), net_link_dev(a_r1, 0));
+  g_assert_cmpint(net_route_default(a, tu_addr("10.2.0.2"), net_link_dev(a_r2, 0), 0), ==, NET_OK);
+  net_udp_send_to(sa, msg, sizeof msg, tu_addr("10.9.0.1"), 7000);
   net_world_run_until(w, 40000000);
   g_assert_cmpuint(log.frames[0], ==, 2);
   g_assert_cmpuint(log.frames[1], ==, 2);
@@ -561,12 +555,12 @@ static void test_pcap_tshark(void)
   g_assert_cmpint(net_pcap_attach_link(pc, p.l), ==, NET_OK);
   /* 50 datagrams of 1400 B one way (1428 B packets), then one of 3000 B the other way,
    * which fragments at the 1500 B MTU. */
-  Sender s = {.p = &p, .count = 50, .len = 1400, .gap_ns = 200000, .dst = A("10.0.0.2")};
+  Sender s = {.p = &p, .count = 50, .len = 1400, .gap_ns = 200000, .dst = tu_addr("10.0.0.2")};
   net_schedule(p.w, 0, send_one, &s);
   net_world_run_until(p.w, 100000000);
   uint8_t big[3000];
   memset(big, 0xab, sizeof big);
-  g_assert_cmpint(net_udp_send_to(p.sb, big, sizeof big, A("10.0.0.1"), 5000), ==, NET_OK);
+  g_assert_cmpint(net_udp_send_to(p.sb, big, sizeof big, tu_addr("10.0.0.1"), 5000), ==, NET_OK);
   net_world_run_until(p.w, 200000000);
   uint64_t frames = net_pcap_count(pc);
   g_assert_cmpuint(frames, ==, 50 + 3); /* 3000 B + 8 UDP over a 1500 MTU: 3 fragments */

@@ -2,15 +2,9 @@
 /* Tests of the traffic helpers: ping round-trip times and losses, a constant-rate UDP
  * flow's counters and delays, a TCP bulk transfer across a lossy router path. */
 #include "sim/net_traffic.h"
+#include "tests/lib/testutil.h"
 
 #include <glib.h>
-
-static Ipv4Addr A(const char *s)
-{
-  Ipv4Addr a;
-  g_assert_cmpint(ipv4_addr_parse(s, &a), ==, IPV4_PARSE_OK);
-  return a;
-}
 
 /* h1 --10.0.1.0/30-- r --10.0.2.0/30-- h2, both links 10 Mb/s, 10 ms */
 typedef struct {
@@ -27,12 +21,12 @@ static void path_init(Path *p, uint64_t seed, const NetLinkConfig *c1, const Net
   p->h2 = net_node_new(p->w, "h2");
   p->l1 = net_link_p2p_new(p->w, p->h1, p->r, c1);
   p->l2 = net_link_p2p_new(p->w, p->r, p->h2, c2);
-  net_dev_add_address(net_link_dev(p->l1, 0), A("10.0.1.1"), 30);
-  net_dev_add_address(net_link_dev(p->l1, 1), A("10.0.1.2"), 30);
-  net_dev_add_address(net_link_dev(p->l2, 0), A("10.0.2.1"), 30);
-  net_dev_add_address(net_link_dev(p->l2, 1), A("10.0.2.2"), 30);
-  g_assert_cmpint(net_route_default(p->h1, A("10.0.1.2"), net_link_dev(p->l1, 0), 0), ==, NET_OK);
-  g_assert_cmpint(net_route_default(p->h2, A("10.0.2.1"), net_link_dev(p->l2, 1), 0), ==, NET_OK);
+  net_dev_add_address(net_link_dev(p->l1, 0), tu_addr("10.0.1.1"), 30);
+  net_dev_add_address(net_link_dev(p->l1, 1), tu_addr("10.0.1.2"), 30);
+  net_dev_add_address(net_link_dev(p->l2, 0), tu_addr("10.0.2.1"), 30);
+  net_dev_add_address(net_link_dev(p->l2, 1), tu_addr("10.0.2.2"), 30);
+  g_assert_cmpint(net_route_default(p->h1, tu_addr("10.0.1.2"), net_link_dev(p->l1, 0), 0), ==, NET_OK);
+  g_assert_cmpint(net_route_default(p->h2, tu_addr("10.0.2.1"), net_link_dev(p->l2, 1), 0), ==, NET_OK);
 }
 
 /* What the ping observer saw: "s0 r0 s1 ..." with each reply's round trip checked. */
@@ -59,7 +53,7 @@ static void test_ping(void)
   Path p;
   path_init(&p, 1, &c1, &c2);
   PingSeen ps = {.seen = g_string_new(NULL)};
-  NetPingConfig pc = {.dst = A("10.0.2.2"), .count = 5, .interval_ns = 100000000, .ident = 77,
+  NetPingConfig pc = {.dst = tu_addr("10.0.2.2"), .count = 5, .interval_ns = 100000000, .ident = 77,
                       .observe = ping_observe, .observe_user = &ps};
   NetPing *ping = net_ping_new(p.h1, &pc);
   g_assert_nonnull(ping);
@@ -82,7 +76,7 @@ static void test_ping(void)
   net_ping_free(ping);
 
   /* an unreachable destination: requests go, nothing comes back */
-  NetPingConfig pc2 = {.dst = A("10.0.2.99"), .count = 3, .interval_ns = 10000000, .ident = 78};
+  NetPingConfig pc2 = {.dst = tu_addr("10.0.2.99"), .count = 3, .interval_ns = 10000000, .ident = 78};
   ping = net_ping_new(p.h1, &pc2);
   net_world_run_until(p.w, 3000000000);
   g_assert_cmpuint(net_ping_stats(ping)->tx_packets, ==, 3);
@@ -100,7 +94,7 @@ static void test_udp_flow(void)
   Path p;
   path_init(&p, 1, &c1, &c2);
   /* 1 Mb/s of 500 B payloads for 1 s: one every 4 ms, 250 datagrams */
-  NetUdpFlowConfig fc = {.dst = A("10.0.2.2"), .port = 5001, .rate_bps = 1000000, .size = 500,
+  NetUdpFlowConfig fc = {.dst = tu_addr("10.0.2.2"), .port = 5001, .rate_bps = 1000000, .size = 500,
                          .duration_ns = 1000000000};
   NetUdpFlow *f = net_udp_flow_new(p.h1, p.h2, &fc);
   g_assert_nonnull(f);
@@ -126,7 +120,7 @@ static void test_tcp_bulk(void)
   NetLinkConfig c2 = {.rate_bps = 50000000, .delay_ns = 5000000};
   Path p;
   path_init(&p, 21, &c1, &c2);
-  NetTcpBulk *b = net_tcp_bulk_new(p.h1, p.h2, A("10.0.2.2"), 8080, 1000000);
+  NetTcpBulk *b = net_tcp_bulk_new(p.h1, p.h2, tu_addr("10.0.2.2"), 8080, 1000000);
   g_assert_nonnull(b);
   net_world_run_until(p.w, 60 * 1000000000LL);
   const NetFlowStats *st = net_tcp_bulk_stats(b);

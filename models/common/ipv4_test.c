@@ -2,6 +2,7 @@
 /* Tests of IPv4 addresses, prefixes and ranges: strict parsing, the /0 and /32 edges,
  * containment, overlap and ordering. */
 #include "models/common/ipv4.h"
+#include "tests/lib/testutil.h"
 
 #include <glib.h>
 
@@ -84,20 +85,6 @@ static void test_prefix_parse(void)
   }
 }
 
-static Ipv4Prefix P(const char *s)
-{
-  Ipv4Prefix p;
-  g_assert_cmpint(ipv4_prefix_parse(s, &p), ==, IPV4_PARSE_OK);
-  return p;
-}
-
-static Ipv4Addr A(const char *s)
-{
-  Ipv4Addr a;
-  g_assert_cmpint(ipv4_addr_parse(s, &a), ==, IPV4_PARSE_OK);
-  return a;
-}
-
 static void test_mask_and_bounds(void)
 {
   g_assert_cmphex(ipv4_mask(0), ==, 0);
@@ -106,14 +93,14 @@ static void test_mask_and_bounds(void)
   g_assert_cmphex(ipv4_mask(31), ==, 0xfffffffe);
   g_assert_cmphex(ipv4_mask(32), ==, 0xffffffff);
   g_assert_cmphex(ipv4_mask(40), ==, 0xffffffff);
-  g_assert_cmpuint(ipv4_prefix_size(P("0.0.0.0/0")), ==, 4294967296ull);
-  g_assert_cmpuint(ipv4_prefix_size(P("1.2.3.4/32")), ==, 1);
-  g_assert_cmpuint(ipv4_prefix_size(P("10.0.0.0/29")), ==, 8);
-  g_assert_cmphex(ipv4_prefix_first(P("0.0.0.0/0")).v, ==, 0);
-  g_assert_cmphex(ipv4_prefix_last(P("0.0.0.0/0")).v, ==, 0xffffffff);
-  g_assert_cmphex(ipv4_prefix_last(P("10.1.0.0/16")).v, ==, 0x0a01ffff);
-  g_assert_cmphex(ipv4_prefix_last(P("10.1.2.3/32")).v, ==, 0x0a010203);
-  Ipv4Prefix odd = {.addr = A("10.1.2.3"), .len = 16};
+  g_assert_cmpuint(ipv4_prefix_size(tu_prefix("0.0.0.0/0")), ==, 4294967296ull);
+  g_assert_cmpuint(ipv4_prefix_size(tu_prefix("1.2.3.4/32")), ==, 1);
+  g_assert_cmpuint(ipv4_prefix_size(tu_prefix("10.0.0.0/29")), ==, 8);
+  g_assert_cmphex(ipv4_prefix_first(tu_prefix("0.0.0.0/0")).v, ==, 0);
+  g_assert_cmphex(ipv4_prefix_last(tu_prefix("0.0.0.0/0")).v, ==, 0xffffffff);
+  g_assert_cmphex(ipv4_prefix_last(tu_prefix("10.1.0.0/16")).v, ==, 0x0a01ffff);
+  g_assert_cmphex(ipv4_prefix_last(tu_prefix("10.1.2.3/32")).v, ==, 0x0a010203);
+  Ipv4Prefix odd = {.addr = tu_addr("10.1.2.3"), .len = 16};
   g_assert_false(ipv4_prefix_is_normal(odd));
   g_assert_true(ipv4_prefix_is_normal(ipv4_prefix_make(odd.addr, 16)));
   g_assert_cmpuint(ipv4_prefix_make(odd.addr, 99).len, ==, 32);
@@ -121,11 +108,11 @@ static void test_mask_and_bounds(void)
 
 static void test_contains_overlaps(void)
 {
-  Ipv4Prefix all = P("0.0.0.0/0"), ten = P("10.0.0.0/8"), sub = P("10.1.0.0/16");
-  Ipv4Prefix host = P("10.1.2.3/32"), other = P("192.168.0.0/16");
-  g_assert_true(ipv4_prefix_contains_addr(all, A("255.255.255.255")));
-  g_assert_true(ipv4_prefix_contains_addr(host, A("10.1.2.3")));
-  g_assert_false(ipv4_prefix_contains_addr(host, A("10.1.2.4")));
+  Ipv4Prefix all = tu_prefix("0.0.0.0/0"), ten = tu_prefix("10.0.0.0/8"), sub = tu_prefix("10.1.0.0/16");
+  Ipv4Prefix host = tu_prefix("10.1.2.3/32"), other = tu_prefix("192.168.0.0/16");
+  g_assert_true(ipv4_prefix_contains_addr(all, tu_addr("255.255.255.255")));
+  g_assert_true(ipv4_prefix_contains_addr(host, tu_addr("10.1.2.3")));
+  g_assert_false(ipv4_prefix_contains_addr(host, tu_addr("10.1.2.4")));
   g_assert_true(ipv4_prefix_contains(all, ten));
   g_assert_true(ipv4_prefix_contains(ten, sub));
   g_assert_true(ipv4_prefix_contains(sub, host));
@@ -136,41 +123,41 @@ static void test_contains_overlaps(void)
   g_assert_true(ipv4_prefix_overlaps(sub, ten));
   g_assert_true(ipv4_prefix_overlaps(all, host));
   g_assert_false(ipv4_prefix_overlaps(ten, other));
-  g_assert_false(ipv4_prefix_overlaps(P("10.0.0.0/25"), P("10.0.0.128/25")));
-  g_assert_true(ipv4_prefix_overlaps(P("10.0.0.0/24"), P("10.0.0.128/25")));
+  g_assert_false(ipv4_prefix_overlaps(tu_prefix("10.0.0.0/25"), tu_prefix("10.0.0.128/25")));
+  g_assert_true(ipv4_prefix_overlaps(tu_prefix("10.0.0.0/24"), tu_prefix("10.0.0.128/25")));
 }
 
 static void test_compare(void)
 {
-  g_assert_cmpint(ipv4_prefix_compare(P("10.0.0.0/8"), P("10.0.0.0/16")), <, 0);
-  g_assert_cmpint(ipv4_prefix_compare(P("10.0.0.0/16"), P("10.0.0.0/8")), >, 0);
-  g_assert_cmpint(ipv4_prefix_compare(P("9.0.0.0/8"), P("10.0.0.0/8")), <, 0);
-  g_assert_cmpint(ipv4_prefix_compare(P("0.0.0.0/0"), P("0.0.0.0/0")), ==, 0);
-  g_assert_cmpint(ipv4_prefix_compare(P("255.255.255.255/32"), P("0.0.0.0/0")), >, 0);
-  g_assert_true(ipv4_prefix_equal(P("10.0.0.0/8"), P("10.0.0.0/8")));
+  g_assert_cmpint(ipv4_prefix_compare(tu_prefix("10.0.0.0/8"), tu_prefix("10.0.0.0/16")), <, 0);
+  g_assert_cmpint(ipv4_prefix_compare(tu_prefix("10.0.0.0/16"), tu_prefix("10.0.0.0/8")), >, 0);
+  g_assert_cmpint(ipv4_prefix_compare(tu_prefix("9.0.0.0/8"), tu_prefix("10.0.0.0/8")), <, 0);
+  g_assert_cmpint(ipv4_prefix_compare(tu_prefix("0.0.0.0/0"), tu_prefix("0.0.0.0/0")), ==, 0);
+  g_assert_cmpint(ipv4_prefix_compare(tu_prefix("255.255.255.255/32"), tu_prefix("0.0.0.0/0")), >, 0);
+  g_assert_true(ipv4_prefix_equal(tu_prefix("10.0.0.0/8"), tu_prefix("10.0.0.0/8")));
   /* compare looks at the network, so an un-normalised prefix equals its normal form */
-  Ipv4Prefix odd = {.addr = A("10.1.2.3"), .len = 8};
-  g_assert_true(ipv4_prefix_equal(odd, P("10.0.0.0/8")));
+  Ipv4Prefix odd = {.addr = tu_addr("10.1.2.3"), .len = 8};
+  g_assert_true(ipv4_prefix_equal(odd, tu_prefix("10.0.0.0/8")));
 }
 
 static void test_ranges(void)
 {
-  Ipv4Range r = ipv4_range_from_prefix(P("10.0.0.0/24"));
+  Ipv4Range r = ipv4_range_from_prefix(tu_prefix("10.0.0.0/24"));
   g_assert_cmphex(r.first.v, ==, 0x0a000000);
   g_assert_cmphex(r.last.v, ==, 0x0a0000ff);
-  g_assert_true(ipv4_range_contains_addr(r, A("10.0.0.255")));
-  g_assert_false(ipv4_range_contains_addr(r, A("10.0.1.0")));
-  Ipv4Range any = ipv4_range_from_prefix(P("0.0.0.0/0"));
+  g_assert_true(ipv4_range_contains_addr(r, tu_addr("10.0.0.255")));
+  g_assert_false(ipv4_range_contains_addr(r, tu_addr("10.0.1.0")));
+  Ipv4Range any = ipv4_range_from_prefix(tu_prefix("0.0.0.0/0"));
   g_assert_true(ipv4_range_contains(any, r));
   g_assert_false(ipv4_range_contains(r, any));
-  Ipv4Range x = {A("10.0.0.100"), A("10.0.1.50")}, out;
+  Ipv4Range x = {tu_addr("10.0.0.100"), tu_addr("10.0.1.50")}, out;
   g_assert_true(ipv4_range_overlaps(r, x));
   g_assert_true(ipv4_range_intersect(r, x, &out));
   g_assert_cmphex(out.first.v, ==, 0x0a000064);
   g_assert_cmphex(out.last.v, ==, 0x0a0000ff);
-  Ipv4Range far = {A("11.0.0.0"), A("11.0.0.1")};
+  Ipv4Range far = {tu_addr("11.0.0.0"), tu_addr("11.0.0.1")};
   g_assert_false(ipv4_range_intersect(r, far, &out));
-  Ipv4Range backwards = {A("10.0.0.5"), A("10.0.0.1")};
+  Ipv4Range backwards = {tu_addr("10.0.0.5"), tu_addr("10.0.0.1")};
   g_assert_false(ipv4_range_overlaps(backwards, any));
   g_assert_false(ipv4_range_contains(any, backwards));
 
@@ -180,10 +167,10 @@ static void test_ranges(void)
   g_assert_cmpstr(ipv4_prefix_format(p, buf), ==, "0.0.0.0/0");
   g_assert_true(ipv4_range_to_prefix(r, &p));
   g_assert_cmpstr(ipv4_prefix_format(p, buf), ==, "10.0.0.0/24");
-  g_assert_true(ipv4_range_to_prefix((Ipv4Range){A("1.2.3.4"), A("1.2.3.4")}, &p));
+  g_assert_true(ipv4_range_to_prefix((Ipv4Range){tu_addr("1.2.3.4"), tu_addr("1.2.3.4")}, &p));
   g_assert_cmpstr(ipv4_prefix_format(p, buf), ==, "1.2.3.4/32");
   g_assert_false(ipv4_range_to_prefix(x, &p));                                   /* not a power of 2 */
-  g_assert_false(ipv4_range_to_prefix((Ipv4Range){A("10.0.0.1"), A("10.0.0.2")}, &p)); /* unaligned */
+  g_assert_false(ipv4_range_to_prefix((Ipv4Range){tu_addr("10.0.0.1"), tu_addr("10.0.0.2")}, &p)); /* unaligned */
   g_assert_false(ipv4_range_to_prefix(backwards, &p));
 }
 

@@ -42,25 +42,11 @@ static void side_clear(Side *s)
   g_ptr_array_unref(s->inside);
 }
 
-static Ipv4Addr A(const char *s)
-{
-  Ipv4Addr a;
-  g_assert_cmpint(ipv4_addr_parse(s, &a), ==, IPV4_PARSE_OK);
-  return a;
-}
-
-static Ipv4Prefix P(const char *s)
-{
-  Ipv4Prefix p;
-  g_assert_cmpint(ipv4_prefix_parse(s, &p), ==, IPV4_PARSE_OK);
-  return p;
-}
-
 static GBytes *inner(const char *src, const char *dst, size_t len)
 {
   WireWriter w;
   wire_writer_init(&w);
-  inet_icmp_echo_packet(&w, ICMP_ECHO_REQUEST, A(src), A(dst), 1, 1, 1, NULL, len - 28);
+  inet_icmp_echo_packet(&w, ICMP_ECHO_REQUEST, tu_addr(src), tu_addr(dst), 1, 1, 1, NULL, len - 28);
   size_t n;
   uint8_t *b = wire_writer_steal(&w, &n);
   return g_bytes_new_take(b, n);
@@ -112,7 +98,7 @@ static void test_refusals(void)
   g_assert_nonnull(strstr(err, "LAN"));
   g_clear_pointer(&err, g_free);
   c.n_lan = 1;
-  c.lan[0] = P("192.168.0.0/16");
+  c.lan[0] = tu_prefix("192.168.0.0/16");
   c.n_tunnels = DEV_MAX_TUNNELS + 1;
   g_assert_null(dev_runtime_new(&c, &env, &err));
   g_clear_pointer(&err, g_free);
@@ -145,23 +131,23 @@ static void test_back_to_back(void)
   Side ls = {0}, rs = {0};
   GwEnv le = side_env(&ls), re = side_env(&rs);
   le.drbg = drbg;
-  DevRuntimeConfig lc = {.name = "left", .public_ip = A("198.51.100.1"),
-                         .inside_ip = A("192.168.1.1"), .n_lan = 2, .n_tunnels = 1};
-  lc.lan[0] = P("192.168.1.0/24");
-  lc.lan[1] = P("192.168.2.0/24");
-  lc.tunnels[0] = (GwDpTunnelConfig){.name = "to-right", .remote_public = A("198.51.100.2"),
+  DevRuntimeConfig lc = {.name = "left", .public_ip = tu_addr("198.51.100.1"),
+                         .inside_ip = tu_addr("192.168.1.1"), .n_lan = 2, .n_tunnels = 1};
+  lc.lan[0] = tu_prefix("192.168.1.0/24");
+  lc.lan[1] = tu_prefix("192.168.2.0/24");
+  lc.tunnels[0] = (GwDpTunnelConfig){.name = "to-right", .remote_public = tu_addr("198.51.100.2"),
                                      .n_remote_prefixes = 1, .policy_based = true};
-  lc.tunnels[0].remote_prefixes[0] = P("10.9.0.0/16");
-  DevRuntimeConfig rc = {.name = "right", .public_ip = A("198.51.100.2"),
-                         .inside_ip = A("10.9.0.1"), .n_lan = 1, .n_tunnels = 2};
-  rc.lan[0] = P("10.9.0.0/16");
-  rc.tunnels[0] = (GwDpTunnelConfig){.name = "to-left", .remote_public = A("198.51.100.1"),
+  lc.tunnels[0].remote_prefixes[0] = tu_prefix("10.9.0.0/16");
+  DevRuntimeConfig rc = {.name = "right", .public_ip = tu_addr("198.51.100.2"),
+                         .inside_ip = tu_addr("10.9.0.1"), .n_lan = 1, .n_tunnels = 2};
+  rc.lan[0] = tu_prefix("10.9.0.0/16");
+  rc.tunnels[0] = (GwDpTunnelConfig){.name = "to-left", .remote_public = tu_addr("198.51.100.1"),
                                      .n_remote_prefixes = 2};
-  rc.tunnels[0].remote_prefixes[0] = P("192.168.1.0/24");
-  rc.tunnels[0].remote_prefixes[1] = P("192.168.2.0/24");
-  rc.tunnels[1] = (GwDpTunnelConfig){.name = "to-third", .remote_public = A("198.51.100.3"),
+  rc.tunnels[0].remote_prefixes[0] = tu_prefix("192.168.1.0/24");
+  rc.tunnels[0].remote_prefixes[1] = tu_prefix("192.168.2.0/24");
+  rc.tunnels[1] = (GwDpTunnelConfig){.name = "to-third", .remote_public = tu_addr("198.51.100.3"),
                                      .n_remote_prefixes = 1};
-  rc.tunnels[1].remote_prefixes[0] = P("172.16.0.0/12");
+  rc.tunnels[1].remote_prefixes[0] = tu_prefix("172.16.0.0/12");
   char *err = NULL;
   DevRuntime *l = dev_runtime_new(&lc, &le, &err), *r = dev_runtime_new(&rc, &re, &err);
   g_assert_nonnull(l);

@@ -170,27 +170,13 @@ static unsigned count_events(const Node *n, const char *type, const char *reason
 
 /* ---- packets ---- */
 
-static Ipv4Addr A(const char *s)
-{
-  Ipv4Addr a;
-  g_assert_cmpint(ipv4_addr_parse(s, &a), ==, IPV4_PARSE_OK);
-  return a;
-}
-
-static Ipv4Prefix P(const char *s)
-{
-  Ipv4Prefix p;
-  g_assert_cmpint(ipv4_prefix_parse(s, &p), ==, IPV4_PARSE_OK);
-  return p;
-}
-
 /* A whole inner IPv4 packet of exactly 'len' octets (ICMP echo, RFC 792). */
 static GBytes *inner(const char *src, const char *dst, size_t len, uint16_t seq)
 {
   g_assert_cmpuint(len, >=, 28);
   WireWriter w;
   wire_writer_init(&w);
-  inet_icmp_echo_packet(&w, ICMP_ECHO_REQUEST, A(src), A(dst), seq, 7, seq, NULL, len - 28);
+  inet_icmp_echo_packet(&w, ICMP_ECHO_REQUEST, tu_addr(src), tu_addr(dst), seq, 7, seq, NULL, len - 28);
   g_assert_true(wire_writer_ok(&w));
   size_t n;
   uint8_t *b = wire_writer_steal(&w, &n);
@@ -267,22 +253,22 @@ static GwConfig *mk_config(const char *sku)
   GwConfig *c = gw_config_new();
   GwVirtualNetwork *v = &c->virtualNetworks[c->n_virtualNetworks++];
   v->name = S("vnet1");
-  v->addressSpace[v->n_addressSpace++].v = P("10.1.0.0/16");
+  v->addressSpace[v->n_addressSpace++].v = tu_prefix("10.1.0.0/16");
   v->subnets[0] = (GwSubnet){.name = S("GatewaySubnet"), .has_addressPrefix = true,
-                             .addressPrefix = {.v = P("10.1.255.0/27")}};
+                             .addressPrefix = {.v = tu_prefix("10.1.255.0/27")}};
   v->n_subnets = 1;
   GwVirtualNetworkGateway *g = &c->virtualNetworkGateways[c->n_virtualNetworkGateways++];
   g->name = S("vgw1");
   g->virtualNetwork = S("vnet1");
   g->sku = S(sku);
-  g->publicIpAddresses[g->n_publicIpAddresses++] = (GwIp){.set = true, .v = A("203.0.113.10")};
+  g->publicIpAddresses[g->n_publicIpAddresses++] = (GwIp){.set = true, .v = tu_addr("203.0.113.10")};
   const char *sites[][3] = {{"site1", "198.51.100.20", "192.168.0.0/16"},
                             {"site2", "198.51.100.30", "192.168.10.0/24"}};
   for (int i = 0; i < 2; i++) {
     GwLocalNetworkGateway *l = &c->localNetworkGateways[c->n_localNetworkGateways++];
     l->name = S(sites[i][0]);
-    l->gatewayIpAddress = (GwIp){.set = true, .v = A(sites[i][1])};
-    l->addressPrefixes[l->n_addressPrefixes++].v = P(sites[i][2]);
+    l->gatewayIpAddress = (GwIp){.set = true, .v = tu_addr(sites[i][1])};
+    l->addressPrefixes[l->n_addressPrefixes++].v = tu_prefix(sites[i][2]);
     GwConnection *k = &c->connections[c->n_connections++];
     k->name = S(i == 0 ? "conn1" : "conn2");
     k->virtualNetworkGateway1 = S("vgw1");
@@ -303,13 +289,13 @@ typedef struct {
 
 static void dev_cfg_site1(DevRuntimeConfig *dc, bool policy_based)
 {
-  *dc = (DevRuntimeConfig){.name = "site1-vpn", .public_ip = A("198.51.100.20"),
-                           .inside_ip = A("192.168.0.1"), .n_lan = 1, .n_tunnels = 1};
-  dc->lan[0] = P("192.168.0.0/16");
+  *dc = (DevRuntimeConfig){.name = "site1-vpn", .public_ip = tu_addr("198.51.100.20"),
+                           .inside_ip = tu_addr("192.168.0.1"), .n_lan = 1, .n_tunnels = 1};
+  dc->lan[0] = tu_prefix("192.168.0.0/16");
   GwDpTunnelConfig *t = &dc->tunnels[0];
   t->name = "azure";
-  t->remote_public = A("203.0.113.10");
-  t->remote_prefixes[t->n_remote_prefixes++] = P("10.1.0.0/16");
+  t->remote_public = tu_addr("203.0.113.10");
+  t->remote_prefixes[t->n_remote_prefixes++] = tu_prefix("10.1.0.0/16");
   t->policy_based = policy_based;
 }
 
@@ -385,8 +371,8 @@ static void test_both_ways(void)
   g_assert_true(inet_ipv4_checksum_ok(o, 20));
   g_assert_cmpuint(h.proto, ==, INET_PROTO_ESP);
   g_assert_true(h.df);
-  g_assert_cmphex(h.src.v, ==, A("203.0.113.10").v);
-  g_assert_cmphex(h.dst.v, ==, A("198.51.100.20").v);
+  g_assert_cmphex(h.src.v, ==, tu_addr("203.0.113.10").v);
+  g_assert_cmphex(h.dst.v, ==, tu_addr("198.51.100.20").v);
   g_assert_cmphex(wire_load_be32(o + 20), ==, 0xd0000001); /* the device's inbound SPI */
   g_assert_cmpuint(carry(&s.gn, s.d), ==, 1);
   assert_inside(&s.dn, 0, a);
@@ -428,12 +414,12 @@ static void test_routes(void)
   int t1 = s.gt, t2 = gw_gateway_tunnel(s.gw, "conn2");
   int ti;
   /* most specific wins, whether or not its tunnel is up */
-  g_assert_cmpint(gw_dp_route_lookup(s.g, A("192.168.10.5"), &ti), ==, GW_ROUTE_TUNNEL);
+  g_assert_cmpint(gw_dp_route_lookup(s.g, tu_addr("192.168.10.5"), &ti), ==, GW_ROUTE_TUNNEL);
   g_assert_cmpint(ti, ==, t2);
-  g_assert_cmpint(gw_dp_route_lookup(s.g, A("192.168.20.5"), &ti), ==, GW_ROUTE_TUNNEL);
+  g_assert_cmpint(gw_dp_route_lookup(s.g, tu_addr("192.168.20.5"), &ti), ==, GW_ROUTE_TUNNEL);
   g_assert_cmpint(ti, ==, t1);
-  g_assert_cmpint(gw_dp_route_lookup(s.g, A("10.1.2.3"), &ti), ==, GW_ROUTE_LOCAL);
-  g_assert_cmpint(gw_dp_route_lookup(s.g, A("8.8.8.8"), &ti), ==, GW_ROUTE_NONE);
+  g_assert_cmpint(gw_dp_route_lookup(s.g, tu_addr("10.1.2.3"), &ti), ==, GW_ROUTE_LOCAL);
+  g_assert_cmpint(gw_dp_route_lookup(s.g, tu_addr("8.8.8.8"), &ti), ==, GW_ROUTE_NONE);
   g_assert_cmpint(ti, ==, -1);
   install(s.g, t1, s.d, s.dt, GW_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, false, s.drbg);
   /* 192.168.10.0/24 goes to conn2, which is down: dropped and counted there */
@@ -463,15 +449,15 @@ static void test_routes(void)
   g_assert_false(tx(s.g, p4));
   g_assert_cmpuint(gw_dp_metrics(s.g)->total.drops[GW_DROP_NO_ROUTE], ==, 2);
   /* equally specific routes (redundant tunnels, BGP): the one whose tunnel is up */
-  gw_dp_route_add(s.g, P("172.16.0.0/12"), GW_ROUTE_TUNNEL, t2);
-  gw_dp_route_add(s.g, P("172.16.0.0/12"), GW_ROUTE_TUNNEL, t1);
-  g_assert_cmpint(gw_dp_route_lookup(s.g, A("172.16.1.1"), &ti), ==, GW_ROUTE_TUNNEL);
+  gw_dp_route_add(s.g, tu_prefix("172.16.0.0/12"), GW_ROUTE_TUNNEL, t2);
+  gw_dp_route_add(s.g, tu_prefix("172.16.0.0/12"), GW_ROUTE_TUNNEL, t1);
+  g_assert_cmpint(gw_dp_route_lookup(s.g, tu_addr("172.16.1.1"), &ti), ==, GW_ROUTE_TUNNEL);
   g_assert_cmpint(ti, ==, t1);
   /* a /32 beats a /16 */
-  gw_dp_route_add(s.g, P("192.168.20.5/32"), GW_ROUTE_TUNNEL, t2);
-  g_assert_cmpint(gw_dp_route_lookup(s.g, A("192.168.20.5"), &ti), ==, GW_ROUTE_TUNNEL);
+  gw_dp_route_add(s.g, tu_prefix("192.168.20.5/32"), GW_ROUTE_TUNNEL, t2);
+  g_assert_cmpint(gw_dp_route_lookup(s.g, tu_addr("192.168.20.5"), &ti), ==, GW_ROUTE_TUNNEL);
   g_assert_cmpint(ti, ==, t2);
-  g_assert_cmpint(gw_dp_route_lookup(s.g, A("192.168.20.6"), &ti), ==, GW_ROUTE_TUNNEL);
+  g_assert_cmpint(gw_dp_route_lookup(s.g, tu_addr("192.168.20.6"), &ti), ==, GW_ROUTE_TUNNEL);
   g_assert_cmpint(ti, ==, t1);
   teardown(&s);
 }
@@ -496,12 +482,12 @@ static void test_ts_mismatch_route_based(void)
   g_assert_true(tx(s.d, good));
   g_assert_cmpuint(carry(&s.dn, s.g), ==, 1);
   /* a route learned later over the tunnel (BGP) widens what it accepts */
-  gw_dp_route_add(s.g, P("172.16.0.0/12"), GW_ROUTE_TUNNEL, s.gt);
+  gw_dp_route_add(s.g, tu_prefix("172.16.0.0/12"), GW_ROUTE_TUNNEL, s.gt);
   g_assert_true(tx(s.d, bad));
   g_assert_cmpuint(carry(&s.dn, s.g), ==, 1);
   g_assert_cmpuint(m->ts_mismatch_drops, ==, 1);
   /* but a route into another tunnel does not */
-  gw_dp_route_add(s.g, P("100.64.0.0/10"), GW_ROUTE_TUNNEL, gw_gateway_tunnel(s.gw, "conn2"));
+  gw_dp_route_add(s.g, tu_prefix("100.64.0.0/10"), GW_ROUTE_TUNNEL, gw_gateway_tunnel(s.gw, "conn2"));
   g_autoptr(GBytes) other = inner("100.64.0.1", "10.1.0.5", 120, 3);
   g_assert_true(tx(s.d, other));
   g_assert_cmpuint(carry(&s.dn, s.g), ==, 0);
@@ -516,8 +502,8 @@ static void test_ts_policy_based(void)
   GwConnection *k = &c->connections[0];
   k->usePolicyBasedTrafficSelectors = (GwBool){.set = true, .v = true};
   GwTrafficSelectorPolicy *tp = &k->trafficSelectorPolicies[k->n_trafficSelectorPolicies++];
-  tp->localAddressRanges[tp->n_localAddressRanges++].v = P("10.1.1.0/24");
-  tp->remoteAddressRanges[tp->n_remoteAddressRanges++].v = P("192.168.1.0/24");
+  tp->localAddressRanges[tp->n_localAddressRanges++].v = tu_prefix("10.1.1.0/24");
+  tp->remoteAddressRanges[tp->n_remoteAddressRanges++].v = tu_prefix("192.168.1.0/24");
   /* the device is wider than the gateway: 192.168.0.0/16 <-> 10.1.0.0/16 */
   DevRuntimeConfig dc;
   dev_cfg_site1(&dc, true);
@@ -551,7 +537,7 @@ static void test_transit(void)
   DevRuntimeConfig dc;
   dev_cfg_site1(&dc, false);
   GwDpTunnelConfig *t = &dc.tunnels[0];
-  t->remote_prefixes[t->n_remote_prefixes++] = P("192.168.10.0/24");
+  t->remote_prefixes[t->n_remote_prefixes++] = tu_prefix("192.168.10.0/24");
   Pair2 s;
   setup_with(&s, c, NULL, &dc);
   gw_config_free(c);
@@ -573,7 +559,7 @@ static void test_transit(void)
   g_assert_cmpuint(s.gn.wire->len, ==, 1);
   size_t n;
   const uint8_t *o = g_bytes_get_data(g_ptr_array_index(s.gn.wire, 0), &n);
-  g_assert_cmphex(wire_load_be32(o + 16), ==, A("198.51.100.30").v);
+  g_assert_cmphex(wire_load_be32(o + 16), ==, tu_addr("198.51.100.30").v);
   g_assert_cmphex(wire_load_be32(o + 20), ==, 0xe1);
   g_assert_cmpuint(gw_dp_tunnel_metrics(s.g, t2)->egress_packets, ==, 1);
   /* both came in through conn1; the first was dropped on the way out */
@@ -667,7 +653,7 @@ static double bulk(Pair2 *s, size_t size, uint64_t offer_bps, int tunnels, doubl
       size_t n;
       const uint8_t *p = g_bytes_get_data(g_ptr_array_index(s->gn.wire, i), &n);
       /* the device of conn2 is not built: its packets count as carried */
-      if (wire_load_be32(p + 16) == A("198.51.100.20").v)
+      if (wire_load_be32(p + 16) == tu_addr("198.51.100.20").v)
         delivered += gw_dp_rx_outer(s->d, p, n) == GW_RX_DELIVERED;
       else
         delivered++;
@@ -753,8 +739,8 @@ static void assert_frag_needed(GBytes *icmp, const char *from, const char *to, u
   InetIpv4Header h;
   g_assert_cmpint(inet_ipv4_decode(&r, &h), ==, WIRE_OK);
   g_assert_cmpuint(h.proto, ==, INET_PROTO_ICMP);
-  g_assert_cmphex(h.src.v, ==, A(from).v);
-  g_assert_cmphex(h.dst.v, ==, A(to).v);
+  g_assert_cmphex(h.src.v, ==, tu_addr(from).v);
+  g_assert_cmphex(h.dst.v, ==, tu_addr(to).v);
   g_assert_cmpuint(p[20], ==, ICMP_DEST_UNREACH);
   g_assert_cmpuint(p[21], ==, ICMP_CODE_FRAG_NEEDED);
   g_assert_cmpuint(wire_load_be16(p + 26), ==, mtu);
@@ -791,7 +777,7 @@ static void test_no_fragmentation(void)
   WireWriter w;
   wire_writer_init(&w);
   InetIpv4Header eh = {.total_len = 1450, .ttl = 64, .proto = INET_PROTO_ICMP,
-                       .src = A("10.1.0.5"), .dst = A("192.168.1.7")};
+                       .src = tu_addr("10.1.0.5"), .dst = tu_addr("192.168.1.7")};
   inet_ipv4_encode(&w, &eh);
   wire_put_u8(&w, ICMP_DEST_UNREACH);
   wire_put_zeros(&w, 1450 - 21);
@@ -831,8 +817,8 @@ static GBytes *tcp_syn(const char *src, const char *dst, uint8_t flags, uint16_t
   uint8_t p[44] = {0};
   WireWriter w;
   wire_writer_init_fixed(&w, p, sizeof p);
-  InetIpv4Header h = {.total_len = 44, .ttl = 64, .proto = INET_PROTO_TCP, .src = A(src),
-                      .dst = A(dst), .df = true};
+  InetIpv4Header h = {.total_len = 44, .ttl = 64, .proto = INET_PROTO_TCP, .src = tu_addr(src),
+                      .dst = tu_addr(dst), .df = true};
   inet_ipv4_encode(&w, &h);
   wire_put_u16(&w, 40000);
   wire_put_u16(&w, 443);
@@ -937,15 +923,15 @@ static void test_natt(void)
   g_autoptr(GBytes) b = inner("192.168.1.7", "10.1.0.5", 500, 2);
   g_assert_true(tx(s.d, b));
   o = g_bytes_get_data(g_ptr_array_index(s.dn.wire, 0), &n);
-  g_assert_cmpint(gw_dp_rx_udp4500(s.g, A("198.51.100.20"), 4500, o + 28, n - 28), ==,
+  g_assert_cmpint(gw_dp_rx_udp4500(s.g, tu_addr("198.51.100.20"), 4500, o + 28, n - 28), ==,
                   GW_RX_DELIVERED);
   assert_inside(&s.gn, 0, b);
   g_ptr_array_set_size(s.dn.wire, 0);
   /* RFC 3948 2.3 keepalive and 2.2 non-ESP marker (IKE) on port 4500 */
   static const uint8_t ka[] = {0xff};
-  g_assert_cmpint(gw_dp_rx_udp4500(s.g, A("198.51.100.20"), 4500, ka, 1), ==, GW_RX_KEEPALIVE);
+  g_assert_cmpint(gw_dp_rx_udp4500(s.g, tu_addr("198.51.100.20"), 4500, ka, 1), ==, GW_RX_KEEPALIVE);
   static const uint8_t ike[32] = {0};
-  g_assert_cmpint(gw_dp_rx_udp4500(s.g, A("198.51.100.20"), 4500, ike, sizeof ike), ==,
+  g_assert_cmpint(gw_dp_rx_udp4500(s.g, tu_addr("198.51.100.20"), 4500, ike, sizeof ike), ==,
                   GW_RX_IKE);
   g_assert_cmpuint(gw_dp_metrics(s.g)->natt_keepalives, ==, 1);
   g_assert_cmpuint(gw_dp_metrics(s.g)->ike_datagrams, ==, 1);
@@ -955,9 +941,9 @@ static void test_natt(void)
   install(s.g, s.gt, s.d, s.dt, GW_ALGSET_GCMAES256, 0xa2, 0xd2, 0, 0, false, s.drbg);
   g_assert_true(tx(s.d, b));
   o = g_bytes_get_data(g_ptr_array_index(s.dn.wire, 0), &n);
-  g_assert_cmpint(gw_dp_rx_esp(s.g, A("198.51.100.20"), A("203.0.113.10"), o + 20, n - 20), ==,
+  g_assert_cmpint(gw_dp_rx_esp(s.g, tu_addr("198.51.100.20"), tu_addr("203.0.113.10"), o + 20, n - 20), ==,
                   GW_RX_DELIVERED);
-  g_assert_cmpint(gw_dp_rx_esp(s.g, A("198.51.100.20"), A("203.0.113.99"), o + 20, n - 20), ==,
+  g_assert_cmpint(gw_dp_rx_esp(s.g, tu_addr("198.51.100.20"), tu_addr("203.0.113.99"), o + 20, n - 20), ==,
                   GW_RX_DROPPED);
   g_assert_cmpuint(gw_dp_metrics(s.g)->total.drops[GW_DROP_NOT_FOR_US], ==, 1);
   teardown(&s);
@@ -969,7 +955,7 @@ static GBytes *outer(uint8_t proto, const uint8_t *payload, size_t n, bool mf, c
   WireWriter w;
   wire_writer_init(&w);
   InetIpv4Header h = {.total_len = (uint16_t)(20 + n), .ttl = 64, .proto = proto, .mf = mf,
-                      .src = A("198.51.100.20"), .dst = A(dst)};
+                      .src = tu_addr("198.51.100.20"), .dst = tu_addr(dst)};
   inet_ipv4_encode(&w, &h);
   wire_put_bytes(&w, payload, n);
   size_t len;
@@ -1090,8 +1076,8 @@ static void test_gateway_build(void)
   g_assert_cmpint(gw_gateway_tunnel(gw, "conn-v1"), ==, -1);
   g_assert_cmpuint(count_events(&n, GW_EV_CONNECTION_REFUSED, NULL), ==, 1);
   g_assert_cmpstr(gw_gateway_sku(gw)->name, ==, "VpnGw1");
-  g_assert_cmphex(gw_gateway_public_ip(gw).v, ==, A("203.0.113.10").v);
-  g_assert_cmphex(gw_gateway_inside_ip(gw).v, ==, A("10.1.255.30").v);
+  g_assert_cmphex(gw_gateway_public_ip(gw).v, ==, tu_addr("203.0.113.10").v);
+  g_assert_cmphex(gw_gateway_inside_ip(gw).v, ==, tu_addr("10.1.255.30").v);
   g_assert_cmpstr(gw_dp_tunnel_name(dp, 1), ==, "conn2");
   gw_gateway_free(gw);
   /* errors */

@@ -35,3 +35,21 @@ char *tu_top_path(const char *rel)
   const char *top = g_getenv("VPNSIM_TOP");
   return g_build_filename(top ? top : ".", rel, NULL);
 }
+
+Ipv4Addr tu_addr(const char *s)
+{
+  Ipv4Addr a;
+  Ipv4ParseError e = ipv4_addr_parse(s, &a);
+  if (e != IPV4_PARSE_OK)
+    g_error("bad address fixture '%s': %s", s, ipv4_parse_error_name(e));
+  return a;
+}
+
+Ipv4Prefix tu_prefix(const char *s)
+{
+  Ipv4Prefix p;
+  Ipv4ParseError e = ipv4_prefix_parse(s, &p);
+  if (e != IPV4_PARSE_OK)
+    g_error("bad prefix fixture '%s': %s", s, ipv4_parse_error_name(e));
+  return p;
+}
