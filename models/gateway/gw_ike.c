@@ -539,12 +539,22 @@ static bool esp_prop(GwIpsecEncryption e, GwIpsecIntegrity i, ChildProposalCfg *
   return true;
 }
 
+/* The IANA D-H group of a PFS setting (facts 3.2: PFS2048 is group 14, PFS24 group 24,
+ * ECP256/384 groups 19/20); 0 for None. */
+static uint16_t pfs_id(GwPfsGroup g)
+{
+  const GwPolicyValue *pfs = gw_policy_value(GW_FIELD_PFS_GROUP, g);
+  if (g == GW_PFS_NONE || !pfs || pfs->iana.type != IKE_TRANSFORM_DH)
+    return 0;
+  return pfs->iana.id;
+}
+
 static void add_esp_unique(IkeConfig *c, ChildProposalCfg p)
 {
   for (size_t k = 0; k < c->n_esp; k++)
     if (!memcmp(&c->esp[k], &p, sizeof p))
       return;
-  if (c->n_esp < IKEV2_MAX_PROPOSALS)
+  if (c->n_esp < IKEV2_MAX_CHILD_PROPOSALS)
     c->esp[c->n_esp++] = p;
 }
 
@@ -646,15 +656,12 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
       *why = "the custom policy has a value the engine cannot use";
       return false;
     }
-    const GwPolicyValue *pfs = gw_policy_value(GW_FIELD_PFS_GROUP, p->pfsGroup.v);
-    uint16_t pfs_group = pfs && pfs->iana.type == IKE_TRANSFORM_DH ? pfs->iana.id : 0;
-    if (p->pfsGroup.v == GW_PFS_NONE)
-      pfs_group = 0;
+    uint16_t pfs_group = pfs_id(p->pfsGroup.v);
     ci.ike[0] = cr.ike[0] = ip;
     ci.n_ike = cr.n_ike = 1;
+    ep.dh = pfs_group;
     ci.esp[0] = cr.esp[0] = ep;
     ci.n_esp = cr.n_esp = 1;
-    ci.pfs_group = cr.pfs_group = pfs_group;
     if (p->saLifeTimeSeconds.set)
       ci.child_lifetime_s = cr.child_lifetime_s = (uint32_t)p->saLifeTimeSeconds.v;
     if (p->saDataSizeKilobytes.set)
@@ -669,9 +676,9 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
     }
     cr.n_ike = ci.n_ike;
     memcpy(cr.ike, ci.ike, sizeof ci.ike);
-    /* facts 2.3 (initiator offers) and 2.4 (accepted as responder). The engine holds one
-     * PFS group per connection: the responder's rows with a PFS group collapse onto the
-     * same ciphers without PFS (the first rekey then proposes none). */
+    /* facts 2.3 (initiator offers, no PFS) and 2.4 (accepted as responder: each row with
+     * its own PFS group, so a child rekey with PFS 14 matches its rows; IKE_AUTH ignores
+     * the groups) */
     const GwProposalList *qi = gw_default_proposal_list(pb_gw ? "pb-qm" : "rb-qm-initiator");
     const GwProposalList *qr = gw_default_proposal_list(pb_gw ? "pb-qm" : "rb-qm-responder");
     for (size_t k = 0; k < qi->n; k++) {
@@ -681,10 +688,15 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
     }
     for (size_t k = 0; k < qr->n; k++) {
       ChildProposalCfg ep;
-      if (esp_prop(qr->esp[k].enc, qr->esp[k].integ, &ep))
+      if (esp_prop(qr->esp[k].enc, qr->esp[k].integ, &ep)) {
+        ep.dh = pfs_id(qr->esp[k].pfs);
         add_esp_unique(&cr, ep);
+      }
     }
-    ci.pfs_group = cr.pfs_group = 0;
+    /* whenever the gateway initiates a child (a rekey of a child the peer created
+     * included) it offers the initiator list, without PFS (facts 2.3, interop 4) */
+    memcpy(cr.esp_offer, ci.esp, sizeof ci.esp);
+    cr.n_esp_offer = ci.n_esp;
   }
   GwConnectionMode mode = gw_enum_or(c->connectionMode, GW_MODE_DEFAULT);
   /* facts 3.5: Default initiates and responds (gw_ike_start dials GW_IKE_DEFAULT_DIAL_NS

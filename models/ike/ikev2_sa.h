@@ -16,6 +16,9 @@
 #include <stdint.h>
 
 #define IKEV2_MAX_PROPOSALS 16
+/* Child SA proposals: the gateway's documented responder list has 26 rows (facts 2.4),
+ * each with its own PFS group. */
+#define IKEV2_MAX_CHILD_PROPOSALS 32
 #define IKEV2_MAX_TS 8
 #define IKEV2_ID_MAX 255
 
@@ -27,10 +30,13 @@ typedef struct {
   uint16_t encr, key_bits, integ, prf, dh;
 } IkeProposalCfg;
 
-/* One child SA (ESP) proposal. The PFS group is the connection's pfs_group. */
+/* One child SA (ESP) proposal. dh is its PFS group (RFC 7296 3.3.3: the D-H transform
+ * belongs to each proposal; 0: no PFS), used in CREATE_CHILD_SA only: IKE_AUTH creates
+ * the first child with the IKE SA's keys and proposes no group (RFC 7296 1.2). */
 typedef struct {
   uint16_t encr, key_bits, integ;
   bool esn;
+  uint16_t dh;
 } ChildProposalCfg;
 
 /* An identity (RFC 7296 3.5): IKEV2_ID_IPV4_ADDR (value "192.0.2.1"), IKEV2_ID_FQDN,
@@ -68,9 +74,13 @@ typedef struct {
   size_t psk_len;
   IkeProposalCfg ike[IKEV2_MAX_PROPOSALS]; /* in order of preference */
   size_t n_ike;
-  ChildProposalCfg esp[IKEV2_MAX_PROPOSALS];
+  ChildProposalCfg esp[IKEV2_MAX_CHILD_PROPOSALS]; /* in order of preference */
   size_t n_esp;
-  uint16_t pfs_group; /* DH group of CREATE_CHILD_SA child rekeys; 0: no PFS */
+  /* What we offer when we initiate a child (IKE_AUTH, CREATE_CHILD_SA), when it differs
+   * from what we accept as responder (n_esp_offer 0: esp). The gateway accepts 26 rows
+   * but offers its six initiator proposals without PFS (facts 2.3, 2.4). */
+  ChildProposalCfg esp_offer[IKEV2_MAX_CHILD_PROPOSALS];
+  size_t n_esp_offer;
   uint32_t ike_lifetime_s;   /* 0: no rekey */
   uint32_t child_lifetime_s; /* 0: no time limit */
   uint64_t child_lifetime_kb; /* 0: no volume limit (handed to the SA owner) */

@@ -140,6 +140,13 @@ void ike_conn_set_current(Ikev2Conn *c, IkeSa *sa);
 uint16_t ike_default_dh(const Ikev2Conn *c);
 
 /* child helpers (ikev2_child.c) */
+/* The child proposals we offer when initiating (IkeConfig.esp_offer, else esp). */
+static inline const ChildProposalCfg *ike_child_offer(const Ikev2Conn *c, size_t *n)
+{
+  *n = c->cfg.n_esp_offer ? c->cfg.n_esp_offer : c->cfg.n_esp;
+  return c->cfg.n_esp_offer ? c->cfg.esp_offer : c->cfg.esp;
+}
+
 IkeChild *ike_child_find(IkeSa *sa, uint32_t spi_in);
 IkeChild *ike_child_find_out(IkeSa *sa, uint32_t spi_out);
 uint32_t ike_child_new_spi(IkeSa *sa);
