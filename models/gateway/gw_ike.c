@@ -642,8 +642,12 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
     }
   }
   IkeConfig ci = base, cr = base;
-  /* responding, the gateway accepts whatever selectors the remote proposes (facts 3.4) */
+  /* responding, the gateway accepts whatever selectors the remote proposes (facts 3.4)
+   * when it uses policy-based selectors; route-based without them it insists on
+   * any-to-any: it refuses specific prefixes with TS_UNACCEPTABLE and, initiating,
+   * deletes a child whose responder narrowed 0/0 down (interop 1: both directions) */
   cr.n_ts = resp_ts_any.n_ts;
+  cr.ts_no_narrowing = ci.ts_no_narrowing = !pb;
   ci.name = cr.name = NULL;
   ci.n_ike = cr.n_ike = ci.n_esp = cr.n_esp = 0;
   if (c->n_ipsecPolicies) {

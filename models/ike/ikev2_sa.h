@@ -98,6 +98,11 @@ typedef struct {
   size_t frag_threshold;     /* RFC 7383: fragment messages above this size (0: never) */
   IkeTsPair ts[IKEV2_MAX_TS]; /* none: any-to-any (route-based) */
   size_t n_ts;
+  /* Responder: the peer's selectors must cover a configured pair whole; we do not narrow
+   * them down to it but answer TS_UNACCEPTABLE (RFC 7296 2.9 lets a responder refuse).
+   * A route-based Azure gateway without policy-based selectors insists on any-to-any
+   * (interop 1). */
+  bool ts_no_narrowing;
   bool initial_contact;      /* send INITIAL_CONTACT in the first IKE_AUTH */
   size_t nonce_len;          /* our nonces: 16 to 256 octets (RFC 7296 2.10); 0: 32 */
 } IkeConfig;

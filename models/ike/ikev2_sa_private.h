@@ -163,7 +163,13 @@ size_t ike_child_remote_ts(const Ikev2Conn *c, size_t idx, Ipv4Range *out);
 /* Responder: narrow the request's TSi/TSr to policy, into ch; false: TS_UNACCEPTABLE. */
 bool ike_child_narrow(IkeSa *sa, const Ikev2Message *req, IkeChild *ch);
 /* Initiator: take the response's TSi/TSr into ch; false when outside what we proposed. */
-bool ike_child_accept_ts(IkeSa *sa, const Ikev2Message *resp, IkeChild *ch);
+/* The responder's selectors for our child: false when it widened them; *narrowed says
+ * whether it narrowed them (refused by a connection with ts_no_narrowing). */
+bool ike_child_accept_ts(IkeSa *sa, const Ikev2Message *resp, IkeChild *ch, bool *narrowed);
+/* Refuse a child the responder created with narrowed selectors: it is never installed
+ * here and a Delete for it goes out first (RFC 7296 2.9: an initiator that does not like
+ * the narrowing deletes the SA). */
+void ike_child_refuse_narrowed(IkeSa *sa, IkeChild *ch);
 void ike_child_put_ts(const IkeChild *ch, bool initiator, Ikev2Message *m);
 void ike_add_notify(Ikev2Message *m, uint16_t type, uint8_t proto, const void *spi,
                     uint8_t spi_size, const void *data, size_t n);

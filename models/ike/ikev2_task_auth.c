@@ -152,6 +152,7 @@ static void process_i(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
   uint16_t err = ike_error_notify(resp);
   const Ikev2Payload *sap = ikev2_message_find(resp, IKEV2_PL_SA, 0);
   const char *cfail = NULL;
+  bool narrowed = false;
   char b[NAME_BUFSZ];
   if (err) {
     /* RFC 7296 2.21.1: the child failed, the IKE SA stands */
@@ -159,7 +160,7 @@ static void process_i(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
     cfail = name_fmt(&ikev2_notify_names, err, b);
   } else if (!sap || !ikev2_accept_esp(&sap->u.sa, offer, n_offer, false, &ch->alg)) {
     cfail = "responder chose a proposal we did not offer";
-  } else if (!ike_child_accept_ts(sa, resp, ch)) {
+  } else if (!ike_child_accept_ts(sa, resp, ch, &narrowed)) {
     cfail = "responder widened the traffic selectors";
   }
   if (cfail) {
@@ -168,6 +169,10 @@ static void process_i(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
     return;
   }
   ch->spi_out = ch->alg.spi;
+  if (narrowed && c->cfg.ts_no_narrowing) {
+    ike_child_refuse_narrowed(sa, ch);
+    return;
+  }
   ike_child_schedule(sa, ch);
   if (ike_child_install(sa, ch, NULL, 0, &sa->ni, &sa->nr, true, 0)) {
     ike_child_set_state(sa, ch, IKE_CHILD_INSTALLED, "IKE_AUTH");

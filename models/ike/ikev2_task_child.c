@@ -98,6 +98,7 @@ static void process_child(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
   uint8_t gir[IKE_DH_MAX];
   size_t gn = 0;
   const char *fail = NULL;
+  bool narrowed = false;
   char b[NAME_BUFSZ];
   if (err) {
     ike_sa_emit_notify(sa, err, "CREATE_CHILD_SA");
@@ -112,8 +113,15 @@ static void process_child(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
              (!t->dh || ike_dh_group(t->dh) != ch->alg.dh || !ke || ke->u.ke.group != ch->alg.dh ||
               ike_dh_derive(t->dh, ke->u.ke.data.p, ke->u.ke.data.n, gir, &gn) != IKE_CRYPTO_OK)) {
     fail = "bad KE";
-  } else if (!ike_child_accept_ts(sa, resp, ch)) {
+  } else if (!ike_child_accept_ts(sa, resp, ch, &narrowed)) {
     fail = "responder widened the traffic selectors";
+  } else if (narrowed && c->cfg.ts_no_narrowing) {
+    ike_wipe(gir, sizeof gir);
+    ch->spi_out = ch->alg.spi;
+    if (old && old->state == IKE_CHILD_REKEYING)
+      ike_child_set_state(sa, old, IKE_CHILD_INSTALLED, "rekey failed");
+    ike_child_refuse_narrowed(sa, ch);
+    return;
   }
   if (fail) {
     child_failed(sa, fail);
