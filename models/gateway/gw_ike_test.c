@@ -425,8 +425,12 @@ static void e_event(void *u, const VsEvent *ev)
 {
   End *e = u;
   const VsAttr *n = vs_event_attr(ev, "notifies");
-  g_ptr_array_add(e->events, g_strdup_printf("%s %s", ev->type,
-                                             n && n->kind == VS_ATTR_STR ? n->v.s : ""));
+  const VsAttr *dir = vs_event_attr(ev, "dir");
+  const VsAttr *x = vs_event_attr(ev, "exchange");
+  g_ptr_array_add(e->events, g_strdup_printf("%s %s [%s %s]", ev->type,
+                                             n && n->kind == VS_ATTR_STR ? n->v.s : "",
+                                             dir && dir->kind == VS_ATTR_STR ? dir->v.s : "",
+                                             x && x->kind == VS_ATTR_STR ? x->v.s : ""));
 }
 
 static void e_send(void *u, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
@@ -611,8 +615,14 @@ static void test_pair_psk_mismatch(void)
   net_run(&n, 5 * NS_PER_S);
   g_assert_false(gw_dp_tunnel_up(gw_gateway_dp(n.gw), 0));
   g_assert_false(gw_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
-  /* the device reads AUTHENTICATION_FAILED inside the encrypted IKE_AUTH response */
-  g_assert_cmpuint(count(&n.e[1], "ike.message AUTHENTICATION_FAILED"), ==, 1);
+  /* the device reads AUTHENTICATION_FAILED inside the encrypted IKE_AUTH response, and
+   * the gateway's event for the response it sent names it too (the engine's summary of
+   * the plaintext, IkeEnv.message); then the gateway dials (Default mode) and the roles
+   * swap */
+  g_assert_cmpuint(count(&n.e[1], "ike.message AUTHENTICATION_FAILED [received IKE_AUTH]"), ==, 1);
+  g_assert_cmpuint(count(&n.e[0], "ike.message AUTHENTICATION_FAILED [sent IKE_AUTH]"), ==, 1);
+  g_assert_cmpuint(count(&n.e[1], "ike.message AUTHENTICATION_FAILED [sent IKE_AUTH]"), ==, 1);
+  g_assert_cmpuint(count(&n.e[0], "ike.message AUTHENTICATION_FAILED [received IKE_AUTH]"), ==, 1);
   net_clear(&n);
 }
 

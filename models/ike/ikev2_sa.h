@@ -131,6 +131,21 @@ typedef struct {
   uint32_t rekey_of_spi_in; /* a rekey: the inbound SPI of the SA this one replaces; else 0 */
 } IkeChildInstall;
 
+/* What one IKE message held, for the owner's message events: taken from the plaintext
+ * (before encryption when sent, after decryption when received), so the notifies inside
+ * SK are named. Only messages the engine builds or accepts for processing are reported
+ * (not retransmissions, not dropped datagrams). */
+#define IKE_MSG_MAX_NOTIFIES 16
+typedef struct {
+  bool sent;
+  uint8_t exchange; /* Ikev2ExchangeType */
+  bool response;
+  uint32_t msg_id;
+  uint64_t spi_i, spi_r;
+  uint16_t notifies[IKE_MSG_MAX_NOTIFIES]; /* notify types in payload order */
+  size_t n_notifies;
+} IkeMessageSummary;
+
 typedef struct {
   void *user;
   Drbg *rng; /* SPIs, nonces, DH private values, IVs, jitter */
@@ -148,6 +163,9 @@ typedef struct {
   void (*child_remove)(void *user, uint32_t spi_in, uint32_t spi_out);
   /* One ikev2_decryption_table row per IKE SA (see ike_keytable.h); may be NULL. */
   void (*keytable_row)(void *user, const char *row);
+  /* Each message sent (called before its datagrams go out through send) and each one
+   * received and opened; may be NULL. */
+  void (*message)(void *user, const IkeMessageSummary *m);
 } IkeEnv;
 
 /* ---- states ---- */
