@@ -227,7 +227,14 @@ static void test_psk_mismatch(void)
   h.p[0].cfg.psk_len = 16;
   h_start(&h);
   h_deliver(&h);
+  /* the keys exist once IKE_SA_INIT is answered: the responder's key-table row goes out
+   * then, the initiator's when it reads the answer, one each, the same row, so the
+   * failed IKE_AUTH can be decrypted */
+  g_assert_cmpuint(h.p[1].rows->len, ==, 1);
+  g_assert_cmpuint(h.p[0].rows->len, ==, 0);
   h_deliver(&h);
+  g_assert_cmpuint(h.p[0].rows->len, ==, 1);
+  g_assert_cmpstr(g_ptr_array_index(h.p[0].rows, 0), ==, g_ptr_array_index(h.p[1].rows, 0));
   h_deliver(&h);
   h_expect_line(&h, "IKE_AUTH response #1 [N(AUTH_FAILED)]");
   h_deliver(&h);
@@ -245,6 +252,8 @@ static void test_psk_mismatch(void)
   g_assert_cmpuint(ikev2_conn_n_ike_sas(h.p[0].conn), ==, 0);
   g_assert_cmpuint(ikev2_conn_n_ike_sas(h.p[1].conn), ==, 0);
   g_assert_cmpuint(h.p[0].installs + h.p[1].installs, ==, 0);
+  g_assert_cmpuint(h.p[0].rows->len, ==, 1);
+  g_assert_cmpuint(h.p[1].rows->len, ==, 1);
   h_clear(&h);
 }
 

@@ -431,12 +431,19 @@ void ike_sa_established(IkeSa *sa)
   vs_event_str(&ev, "dh", name_fmt(&ike_dh_names, sa->suite.dh, d));
   vs_event_bool(&ev, "nat", sa->nat_local || sa->nat_remote);
   emit(sa, &ev);
-  if (c->env.keytable_row) {
-    g_autofree char *row = ike_keytable_row(sa->spi_i, sa->spi_r, sa->keys);
-    if (row) {
-      c->env.keytable_row(c->env.user, row);
-      ike_wipe(row, strlen(row));
-    }
+  ike_sa_keytable(sa); /* a rekeyed SA's keys come with its CREATE_CHILD_SA */
+}
+
+void ike_sa_keytable(IkeSa *sa)
+{
+  Ikev2Conn *c = sa->conn;
+  if (sa->keyrow_written || !sa->keys || !c->env.keytable_row)
+    return;
+  g_autofree char *row = ike_keytable_row(sa->spi_i, sa->spi_r, sa->keys);
+  if (row) {
+    c->env.keytable_row(c->env.user, row);
+    ike_wipe(row, strlen(row));
+    sa->keyrow_written = true;
   }
 }
 

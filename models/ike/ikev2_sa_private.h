@@ -84,6 +84,7 @@ struct IkeSa {
   bool initiator; /* we are this IKE SA's original initiator */
   IkeSaState state;
   IkeKeys *keys;
+  bool keyrow_written; /* the ikev2_decryption_table row went out */
   Ikev2Chosen suite;
   IkeNonce ni, nr;
   GBytes *init_req, *init_resp; /* the IKE_SA_INIT messages AUTH signs */
@@ -135,6 +136,9 @@ void ike_task_free(Ikev2Task *t);
 void ike_sa_emit(const IkeSa *sa, const char *type, const char *key, const char *val);
 void ike_sa_emit_notify(const IkeSa *sa, uint16_t type, const char *exchange);
 void ike_sa_established(IkeSa *sa);
+/* Hand the owner the SA's key-table row, once, as soon as its keys exist (after
+ * IKE_SA_INIT: a failed IKE_AUTH can be decrypted too). */
+void ike_sa_keytable(IkeSa *sa);
 void ike_conn_reschedule(Ikev2Conn *c);
 void ike_conn_set_current(Ikev2Conn *c, IkeSa *sa);
 uint16_t ike_default_dh(const Ikev2Conn *c);
