@@ -52,7 +52,7 @@ static void cfg_for(IkeConfig *c, bool initiator, uint16_t group)
   c->psk_len = 9;
   c->ike[0] = (IkeProposalCfg){ENCR_AES_GCM_16, 256, AUTH_NONE, PRF_HMAC_SHA2_256, group};
   c->n_ike = 1;
-  c->esp[0] = (ChildProposalCfg){ENCR_AES_GCM_16, 256, AUTH_NONE, false};
+  c->esp[0] = (ChildProposalCfg){ENCR_AES_GCM_16, 256, AUTH_NONE, false, 0};
   c->n_esp = 1;
   c->start = initiator ? IKE_START_INITIATE : IKE_START_RESPOND;
 }

@@ -227,7 +227,14 @@ static void test_psk_mismatch(void)
   h.p[0].cfg.psk_len = 16;
   h_start(&h);
   h_deliver(&h);
+  /* the keys exist once IKE_SA_INIT is answered: the responder's key-table row goes out
+   * then, the initiator's when it reads the answer, one each, the same row, so the
+   * failed IKE_AUTH can be decrypted */
+  g_assert_cmpuint(h.p[1].rows->len, ==, 1);
+  g_assert_cmpuint(h.p[0].rows->len, ==, 0);
   h_deliver(&h);
+  g_assert_cmpuint(h.p[0].rows->len, ==, 1);
+  g_assert_cmpstr(g_ptr_array_index(h.p[0].rows, 0), ==, g_ptr_array_index(h.p[1].rows, 0));
   h_deliver(&h);
   h_expect_line(&h, "IKE_AUTH response #1 [N(AUTH_FAILED)]");
   h_deliver(&h);
@@ -245,6 +252,8 @@ static void test_psk_mismatch(void)
   g_assert_cmpuint(ikev2_conn_n_ike_sas(h.p[0].conn), ==, 0);
   g_assert_cmpuint(ikev2_conn_n_ike_sas(h.p[1].conn), ==, 0);
   g_assert_cmpuint(h.p[0].installs + h.p[1].installs, ==, 0);
+  g_assert_cmpuint(h.p[0].rows->len, ==, 1);
+  g_assert_cmpuint(h.p[1].rows->len, ==, 1);
   h_clear(&h);
 }
 
@@ -308,7 +317,7 @@ static void test_child_no_proposal(void)
 {
   Harness h;
   h_init(&h, 9);
-  h.p[1].cfg.esp[0] = (ChildProposalCfg){ENCR_AES_CBC, 128, AUTH_HMAC_SHA1_96, false};
+  h.p[1].cfg.esp[0] = (ChildProposalCfg){ENCR_AES_CBC, 128, AUTH_HMAC_SHA1_96, false, 0};
   h_start(&h);
   h_deliver(&h);
   h_deliver(&h);
@@ -395,6 +404,64 @@ static void test_ts_unacceptable(void)
   h_clear(&h);
 }
 
+/* A responder that insists on its selectors whole (IkeConfig.ts_no_narrowing: a
+ * route-based Azure gateway without policy-based selectors, interop 1) refuses specific
+ * prefixes with TS_UNACCEPTABLE and takes any-to-any; as initiator it deletes a child
+ * whose responder narrowed its 0/0 down (RFC 7296 2.9), installing nothing. */
+static void test_ts_no_narrowing(void)
+{
+  Harness h;
+  h_init(&h, 13);
+  h.p[0].cfg.ts[0] = (IkeTsPair){pfx("192.168.1.0/24"), pfx("10.1.0.0/16")};
+  h.p[0].cfg.n_ts = 1;
+  h.p[1].cfg.ts_no_narrowing = true;
+  h_start(&h);
+  h_deliver(&h);
+  h_deliver(&h);
+  h_deliver(&h);
+  h_expect_line(&h, "IKE_AUTH response #1 [IDr AUTH N(TS_UNACCEPT)]");
+  h_run(&h);
+  g_assert_cmpint(ikev2_conn_state(h.p[0].conn), ==, IKE_SA_ESTABLISHED);
+  g_assert_cmpuint(ikev2_conn_n_children(h.p[0].conn), ==, 0);
+  g_assert_cmpuint(ikev2_conn_n_children(h.p[1].conn), ==, 0);
+  g_assert_true(has_event(&h.p[1], "ike.child.failed", "reason=TS_UNACCEPTABLE"));
+  h_clear(&h);
+
+  /* the same responder takes any-to-any */
+  h_init(&h, 14);
+  h.p[1].cfg.ts_no_narrowing = true;
+  h_establish(&h);
+  g_assert_cmpuint(ikev2_conn_n_children(h.p[1].conn), ==, 1);
+  h_esp_check_all(&h);
+  h_clear(&h);
+
+  /* initiating 0/0 against a responder that narrows to its prefixes: the child is
+   * refused and deleted; without the option the same exchange installs it */
+  for (int insist = 0; insist < 2; insist++) {
+    h_init(&h, 15);
+    h.p[0].cfg.ts_no_narrowing = insist;
+    h.p[1].cfg.ts[0] = (IkeTsPair){pfx("10.1.0.0/16"), pfx("192.168.1.0/24")};
+    h.p[1].cfg.n_ts = 1;
+    h_start(&h);
+    h_deliver(&h);
+    h_deliver(&h);
+    h_deliver(&h);
+    h_deliver(&h);
+    if (insist) {
+      h_expect_line(&h, "INFORMATIONAL request #2 [D(ESP)]");
+      g_assert_cmpuint(h.p[0].installs, ==, 0);
+      g_assert_true(has_event(&h.p[0], "ike.child.failed",
+                              "reason=responder narrowed the traffic selectors"));
+    }
+    h_run(&h);
+    g_assert_cmpint(ikev2_conn_state(h.p[0].conn), ==, IKE_SA_ESTABLISHED);
+    g_assert_cmpuint(ikev2_conn_n_children(h.p[0].conn), ==, insist ? 0 : 1);
+    g_assert_cmpuint(ikev2_conn_n_children(h.p[1].conn), ==, insist ? 0 : 1);
+    g_assert_cmpuint(h.p[1].children->len, ==, insist ? 0 : 1);
+    h_clear(&h);
+  }
+}
+
 static void test_determinism(void)
 {
   /* the same seed gives the same bytes on the wire */
@@ -439,6 +506,7 @@ int main(int argc, char **argv)
   g_test_add_func("/ikev2_establish/child_no_proposal", test_child_no_proposal);
   g_test_add_func("/ikev2_establish/ts_narrowing", test_ts_narrowing);
   g_test_add_func("/ikev2_establish/ts_unacceptable", test_ts_unacceptable);
+  g_test_add_func("/ikev2_establish/ts_no_narrowing", test_ts_no_narrowing);
   g_test_add_func("/ikev2_establish/determinism", test_determinism);
   return g_test_run();
 }

@@ -184,7 +184,7 @@ static inline void h_default_cfg(IkeConfig *c, bool initiator)
   c->psk_len = strlen((const char *)c->psk);
   c->ike[0] = (IkeProposalCfg){ENCR_AES_CBC, 256, AUTH_HMAC_SHA2_256_128, PRF_HMAC_SHA2_256, DH_ECP_256};
   c->n_ike = 1;
-  c->esp[0] = (ChildProposalCfg){ENCR_AES_GCM_16, 256, AUTH_NONE, false};
+  c->esp[0] = (ChildProposalCfg){ENCR_AES_GCM_16, 256, AUTH_NONE, false, 0};
   c->n_esp = 1;
   c->ike_lifetime_s = 0;
   c->child_lifetime_s = 0;

@@ -28,7 +28,7 @@ static void rekey_child_from(int side, uint16_t pfs)
 {
   Harness h;
   h_init(&h, 31 + (uint64_t)side);
-  h.p[0].cfg.pfs_group = h.p[1].cfg.pfs_group = pfs;
+  h.p[0].cfg.esp[0].dh = h.p[1].cfg.esp[0].dh = pfs;
   h_establish(&h);
   uint32_t old_a = first_spi(&h, 0), old_b = first_spi(&h, 1);
   g_assert_true(ikev2_conn_rekey_child(h.p[side].conn, 0));
@@ -94,7 +94,7 @@ static void test_pfs_mismatch(void)
    * the IKE SA, so the tunnel comes up; the first rekey fails. */
   Harness h;
   h_init(&h, 35);
-  h.p[0].cfg.pfs_group = DH_MODP_2048;
+  h.p[0].cfg.esp[0].dh = DH_MODP_2048;
   h_establish(&h);
   g_assert_cmpuint(ikev2_conn_n_children(h.p[0].conn), ==, 1);
   h_esp_check_all(&h);
@@ -113,6 +113,91 @@ static void test_pfs_mismatch(void)
   g_assert_cmpint(ci.state, ==, IKE_CHILD_INSTALLED);
   g_assert_cmpuint(h.p[0].children->len, ==, 1);
   g_assert_cmpuint(h.p[1].children->len, ==, 1);
+  h_esp_check_all(&h);
+  h_clear(&h);
+}
+
+/* The responder's child proposals each carry their own PFS group (RFC 7296 3.3.3: the D-H
+ * transform is part of a proposal), as the gateway's responder rows do (facts 2.4: the
+ * same ciphers with no PFS and with PFS 1, 2, 14): a rekey with group 14 picks the row
+ * with group 14, and one whose KEi is in a group the responder has no row for gets
+ * INVALID_KE_PAYLOAD naming the group it would take (RFC 7296 1.3.1 with 1.2). */
+static void test_pfs_per_proposal(void)
+{
+  Harness h;
+  h_init(&h, 36);
+  ChildProposalCfg base = h.p[1].cfg.esp[0];
+  uint16_t groups[] = {0, DH_MODP_1024, DH_MODP_2048};
+  for (size_t k = 0; k < G_N_ELEMENTS(groups); k++) {
+    h.p[1].cfg.esp[k] = base;
+    h.p[1].cfg.esp[k].dh = groups[k];
+  }
+  h.p[1].cfg.n_esp = 3;
+  h.p[0].cfg.esp[0].dh = DH_MODP_2048;
+  h.p[0].cfg.esp[1] = h.p[0].cfg.esp[0];
+  h.p[0].cfg.esp[1].dh = DH_ECP_256;
+  h.p[0].cfg.n_esp = 2;
+  h_establish(&h);
+  g_assert_cmpuint(ikev2_conn_n_children(h.p[0].conn), ==, 1);
+  {
+    /* the first child was created without PFS */
+    IkeChildInfo ci;
+    g_assert_true(ikev2_conn_child_info(h.p[1].conn, 0, &ci));
+    g_assert_cmpuint(ci.dh, ==, 0);
+  }
+  g_assert_true(ikev2_conn_rekey_child(h.p[0].conn, 0));
+  {
+    g_autoptr(Ikev2Message) m = h_open(&h);
+    /* two proposals, each with its own group; KEi in the first one's */
+    const Ikev2Sa *sa = &ikev2_message_find(m, IKEV2_PL_SA, 0)->u.sa;
+    g_assert_cmpuint(sa->n_proposals, ==, 2);
+    uint16_t want[] = {DH_MODP_2048, DH_ECP_256};
+    for (size_t i = 0; i < 2; i++) {
+      unsigned n_dh = 0;
+      for (size_t t = 0; t < sa->proposals[i].n_transforms; t++)
+        if (sa->proposals[i].transforms[t].type == IKE_TRANSFORM_DH) {
+          n_dh++;
+          g_assert_cmpuint(sa->proposals[i].transforms[t].id, ==, want[i]);
+        }
+      g_assert_cmpuint(n_dh, ==, 1);
+    }
+    g_assert_cmpuint(ikev2_message_find(m, IKEV2_PL_KE, 0)->u.ke.group, ==, DH_MODP_2048);
+  }
+  h_run(&h);
+  for (int i = 0; i < 2; i++) {
+    g_assert_cmpuint(h_count(&h.p[i], "ike.child.rekeyed"), ==, 1);
+    IkeChildInfo ci;
+    g_assert_true(ikev2_conn_child_info(h.p[i].conn, 0, &ci));
+    g_assert_cmpuint(ci.dh, ==, DH_MODP_2048);
+  }
+  h_esp_check_all(&h);
+  h_clear(&h);
+  /* now the initiator leads with a group the responder has no row for; its second
+   * proposal (group 14) is acceptable, so the answer names group 14 */
+  h_init(&h, 37);
+  for (size_t k = 0; k < G_N_ELEMENTS(groups); k++) {
+    h.p[1].cfg.esp[k] = base;
+    h.p[1].cfg.esp[k].dh = groups[k];
+  }
+  h.p[1].cfg.n_esp = 3;
+  h.p[0].cfg.esp[1] = h.p[0].cfg.esp[0];
+  h.p[0].cfg.esp[0].dh = DH_ECP_256;
+  h.p[0].cfg.esp[1].dh = DH_MODP_2048;
+  h.p[0].cfg.n_esp = 2;
+  h_establish(&h);
+  uint32_t old_a = first_spi(&h, 0);
+  g_assert_true(ikev2_conn_rekey_child(h.p[0].conn, 0));
+  h_deliver(&h);
+  {
+    g_autoptr(Ikev2Message) m = h_open(&h);
+    const Ikev2Notify *n = ikev2_message_find_notify(m, IKEV2_N_INVALID_KE_PAYLOAD);
+    g_assert_nonnull(n);
+    g_assert_cmpuint(n->data.n, ==, 2);
+    g_assert_cmpuint(wire_load_be16(n->data.p), ==, DH_MODP_2048);
+  }
+  h_run(&h);
+  g_assert_cmpuint(h_count(&h.p[0], "ike.child.failed"), ==, 1);
+  g_assert_cmphex(first_spi(&h, 0), ==, old_a);
   h_esp_check_all(&h);
   h_clear(&h);
 }
@@ -307,7 +392,7 @@ static void test_nonce_lengths(void)
   h_init(&h, 56);
   h.p[0].cfg.nonce_len = 16;
   h.p[1].cfg.nonce_len = 256;
-  h.p[0].cfg.pfs_group = h.p[1].cfg.pfs_group = DH_ECP_256;
+  h.p[0].cfg.esp[0].dh = h.p[1].cfg.esp[0].dh = DH_ECP_256;
   h_start(&h);
   {
     g_autoptr(Ikev2Message) m = h_open(&h);
@@ -432,6 +517,7 @@ int main(int argc, char **argv)
   g_test_add_func("/ikev2_rekey/child_pfs_from_initiator", test_child_rekey_pfs_i);
   g_test_add_func("/ikev2_rekey/child_pfs_from_responder", test_child_rekey_pfs_r);
   g_test_add_func("/ikev2_rekey/pfs_mismatch_at_first_rekey", test_pfs_mismatch);
+  g_test_add_func("/ikev2_rekey/pfs_per_proposal", test_pfs_per_proposal);
   g_test_add_func("/ikev2_rekey/child_collision", test_child_collision);
   g_test_add_func("/ikev2_rekey/ike_from_initiator", test_ike_rekey_i);
   g_test_add_func("/ikev2_rekey/ike_from_responder", test_ike_rekey_r);

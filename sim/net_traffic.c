@@ -157,8 +157,14 @@ const NetFlowStats *net_ping_stats(const NetPing *p)
 }
 
 /* ---- constant-rate UDP ----
- * Payload: sequence number (4 bytes), send time in ns (8 bytes), then a pattern of the
- * sequence number, so that the receiver checks every byte and measures one-way delay. */
+ * Payload: the magic "VSIM" (4 bytes), sequence number (4 bytes), send time in ns (8
+ * bytes), then a pattern of the sequence number, so that the receiver checks every byte
+ * and measures one-way delay. The magic keeps Wireshark's heuristic dissectors off the
+ * flow: a payload that began with the sequence number read, from packet 65,536 on
+ * (00 01 ...), as a malformed classic STUN Binding Request; 'V' (0x56) has the top bits
+ * 01, which no STUN (00), RTP/RTCP (10) or QUIC long header (11) starts with. */
+#define FLOW_MAGIC 0x5653494du /* "VSIM" */
+#define FLOW_HDR 16u
 
 struct NetUdpFlow {
   NetWorld *w;
@@ -185,9 +191,10 @@ static void flow_send(NetWorld *w, void *user)
     return;
   g_autofree uint8_t *m = g_malloc(f->cfg.size);
   uint32_t seq = f->next_seq++;
-  wire_store_be32(m, seq);
-  wire_store_be64(m + 4, (uint64_t)now);
-  for (size_t i = 12; i < f->cfg.size; i++)
+  wire_store_be32(m, FLOW_MAGIC);
+  wire_store_be32(m + 4, seq);
+  wire_store_be64(m + 8, (uint64_t)now);
+  for (size_t i = FLOW_HDR; i < f->cfg.size; i++)
     m[i] = flow_byte(seq, i);
   if (f->st.t_first_tx < 0)
     f->st.t_first_tx = now;
@@ -206,11 +213,11 @@ static void flow_rx(NetUdpSocket *s, const uint8_t *m, size_t n, Ipv4Addr src, u
     f->st.rx_corrupt++;
     return;
   }
-  uint32_t seq = wire_load_be32(m);
-  int64_t sent = (int64_t)wire_load_be64(m + 4);
+  uint32_t seq = wire_load_be32(m + 4);
+  int64_t sent = (int64_t)wire_load_be64(m + 8);
   int64_t now = net_world_now(f->w);
-  bool ok = seq < f->next_seq && sent >= 0 && sent <= now;
-  for (size_t i = 12; ok && i < n; i++)
+  bool ok = wire_load_be32(m) == FLOW_MAGIC && seq < f->next_seq && sent >= 0 && sent <= now;
+  for (size_t i = FLOW_HDR; ok && i < n; i++)
     ok = m[i] == flow_byte(seq, i);
   if (!ok) {
     f->st.rx_corrupt++;
@@ -228,7 +235,7 @@ static void flow_rx(NetUdpSocket *s, const uint8_t *m, size_t n, Ipv4Addr src, u
 
 NetUdpFlow *net_udp_flow_new(NetNode *src, NetNode *dst, const NetUdpFlowConfig *cfg)
 {
-  g_return_val_if_fail(src && dst && cfg && cfg->size >= 12 && cfg->rate_bps > 0, NULL);
+  g_return_val_if_fail(src && dst && cfg && cfg->size >= FLOW_HDR && cfg->rate_bps > 0, NULL);
   g_return_val_if_fail(cfg->duration_ns > 0 && cfg->port != 0, NULL);
   NetUdpFlow *f = g_new0(NetUdpFlow, 1);
   f->w = net_node_world(src);

@@ -1094,7 +1094,9 @@ static void traffic(Loader *L, const YtNode *m, ScnAction *a, const char *kind)
   if (a->from && a->to && strcmp(a->from, a->to) == 0)
     rerr(L, m, "%s from '%s' to itself", kind, a->from);
   a->size = a->kind == SCN_ACT_PING ? 56 : 1200;
-  if ((n = yt_map_get(m, "size")) && v_uint(L, n, "size", 0, 65000, &v))
+  /* a UDP flow datagram carries a 16-byte header (magic, sequence number, send time) */
+  if ((n = yt_map_get(m, "size")) &&
+      v_uint(L, n, "size", a->kind == SCN_ACT_UDP ? 16 : 0, 65000, &v))
     a->size = (unsigned)v;
   if (a->kind == SCN_ACT_PING) {
     a->interval_ns = 1000000000;

@@ -11,7 +11,7 @@
 # themselves once it lands (prove then lists them as "TODO passed").
 . "$(dirname "$0")/lib.sh"
 ix_init
-ix_plan 12
+ix_plan 14
 SCN=$IX_TOP/scenarios/live/strongswan-s2s.yaml
 GW=203.0.113.10 DEV=198.51.100.20 PC=192.168.1.10 VM=10.1.1.4
 TODO=
@@ -54,8 +54,10 @@ ${4:-}
     }
     children {
       net {
-        local_ts = 192.168.1.0/24
-        remote_ts = 10.1.0.0/16
+        # a route-based gateway without policy-based selectors takes any-to-any only
+        # (interop-failures 1, catalogue TS-002): specific prefixes get TS_UNACCEPTABLE
+        local_ts = ${TS_LOCAL:-0.0.0.0/0}
+        remote_ts = ${TS_REMOTE:-0.0.0.0/0}
         esp_proposals = $2
 ${5:-}
       }
@@ -171,15 +173,26 @@ check $VS_RC "proposal mismatch: the gateway's events show NO_PROPOSAL_CHOSEN, t
 
 # ---- 5. PSK mismatch: AUTHENTICATION_FAILED ----
 scn=$(variant badpsk '' "  - {event: ike.auth.failed, seen: true}
+  - {ike: IKE_AUTH, connection: vgw1-site1, notify: [AUTHENTICATION_FAILED], seen: true}
   - {tunnel: vgw1-site1, state: disconnected}")
 start badpsk "$scn" 60s "$(devconf $DEFAULT_IKE $DEFAULT_ESP Not.the.right.key)"
 ix_swanctl dev-badpsk --initiate --child net --timeout 4 >/dev/null 2>&1
 log badpsk | grep -q 'received AUTHENTICATION_FAILED notify error'
 check $? "PSK mismatch: strongSwan receives AUTHENTICATION_FAILED" "$(diag badpsk)"
 finish badpsk
-# the gateway's side: its ike.auth.failed event (the AUTHENTICATION_FAILED notify it sends
-# is inside the encrypted IKE_AUTH response; strongSwan's log above shows it arrived)
-check $VS_RC "PSK mismatch: the gateway fails the authentication (ike.auth.failed), tunnel down" \
+# the gateway's side: its ike.auth.failed event, and its ike.message for the IKE_AUTH
+# response it sent names the AUTHENTICATION_FAILED inside SK (the engine's summary)
+check $VS_RC "PSK mismatch: the gateway fails the authentication (ike.auth.failed, AUTHENTICATION_FAILED sent), tunnel down" \
+  "$(cat "$OUT/report.txt" 2>/dev/null)"
+
+# ---- 5b. specific prefixes against a route-based gateway: TS_UNACCEPTABLE ----
+scn=$(variant ts '' "  - {ike: IKE_AUTH, connection: vgw1-site1, notify: [TS_UNACCEPTABLE], seen: true}")
+start ts "$scn" 60s "$(TS_LOCAL=192.168.1.0/24 TS_REMOTE=10.1.0.0/16 devconf $DEFAULT_IKE $DEFAULT_ESP $PSK)"
+ix_swanctl dev-ts --initiate --child net --timeout 4 >/dev/null 2>&1
+log ts | grep -q 'received TS_UNACCEPTABLE notify, no CHILD_SA built' && ! grep -q 'INSTALLED' <<<"$(sas ts)"
+check $? "specific prefixes, route-based gateway: strongSwan receives TS_UNACCEPTABLE, no child SA (interop 1)" "$(diag ts)"
+finish ts
+check $VS_RC "specific prefixes: the gateway's events show the TS_UNACCEPTABLE it sent" \
   "$(cat "$OUT/report.txt" 2>/dev/null)"
 
 # ---- 6. child SA and IKE SA rekeys (short lifetimes on strongSwan) under a ping ----

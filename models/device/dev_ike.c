@@ -67,19 +67,19 @@ static void expand_esp(const DevConfig *d, IkeConfig *c, bool *truncated)
 {
   for (unsigned p = 0; p < d->n_esp_proposals; p++) {
     const DevProposal *dp = &d->esp_proposals[p];
-    /* the engine holds one PFS group: the first proposal's first group (DH_NONE: none) */
-    if (p == 0 && dp->n_dh && !c->pfs_group)
-      c->pfs_group = dp->dh[0];
+    /* the PFS group of each combination: the proposal's first group (DH_NONE: none);
+     * the engine's proposals hold one transform of each type */
+    uint16_t pfs = dp->n_dh && dp->dh[0] != DH_NONE ? dp->dh[0] : 0;
     bool esn = dp->n_esn && dp->esn[0] == ESN_YES;
     for (unsigned e = 0; e < dp->n_encr; e++) {
       bool aead = ike_encr_is_aead(dp->encr[e].id);
       unsigned ni = aead || !dp->n_integ ? 1 : dp->n_integ;
       for (unsigned i = 0; i < ni; i++) {
         ChildProposalCfg x = {dp->encr[e].id, dp->encr[e].key_bits,
-                              aead || !dp->n_integ ? AUTH_NONE : dp->integ[i], esn};
+                              aead || !dp->n_integ ? AUTH_NONE : dp->integ[i], esn, pfs};
         if (!esp_encr_info(x.encr, x.key_bits) || !esp_integ_info(x.integ))
           continue;
-        if (c->n_esp == IKEV2_MAX_PROPOSALS) {
+        if (c->n_esp == IKEV2_MAX_CHILD_PROPOSALS) {
           *truncated = true;
           return;
         }

@@ -67,6 +67,10 @@ typedef struct {
   uint32_t spi_in, spi_out;
 } Removal;
 
+/* Sent-message summaries kept per link: more than the messages outstanding at once
+ * (window 1 per IKE SA, a rekeyed SA and its successor, their responses). */
+#define GW_IKE_SENT_RING 16
+
 struct GwIkeLink {
   char *connection;
   char *node;
@@ -80,7 +84,11 @@ struct GwIkeLink {
   GwTimerId timer;
   bool in_rx;              /* sends are held until the received message is logged */
   GPtrArray *held;         /* Pending* */
-  GString *rx_notifies;    /* notify names the engine reported while in_rx */
+  GString *rx_notifies;    /* notify names of the message being received (engine's view) */
+  /* the engine's summaries of the messages it sent last (IkeEnv.message), so each
+   * datagram's ike.message event names the notifies inside SK, retransmissions too */
+  IkeMessageSummary sent[GW_IKE_SENT_RING];
+  unsigned n_sent;
   GArray *removals;        /* Removal: pairs the engine removed, deleted with its reason */
   void (*changed)(void *arg);
   void *changed_arg;
@@ -156,11 +164,6 @@ static void on_event(void *user, const VsEvent *ev)
     if (i && i->kind == VS_ATTR_BOOL && i->v.b)
       l->want_children = true;
   }
-  if (!strcmp(ev->type, IKE_EV_NOTIFY_RX) && l->in_rx) {
-    const VsAttr *n = vs_event_attr(ev, "notify");
-    if (n && n->kind == VS_ATTR_STR)
-      g_string_append_printf(l->rx_notifies, "%s%s", l->rx_notifies->len ? " " : "", n->v.s);
-  }
   /* the engine's events, with the connection they belong to */
   VsEvent e = *ev;
   if (!l->device && !vs_event_attr(&e, "connection"))
@@ -198,6 +201,50 @@ static void e_timer_schedule(void *user, int64_t at_ns)
   l->timer = l->env.timer_add(l->env.user, d < 0 ? 0 : d, timer_fired, l);
 }
 
+static void append_names(GString *s, const IkeMessageSummary *m)
+{
+  for (size_t i = 0; i < m->n_notifies; i++) {
+    char b[NAME_BUFSZ];
+    g_string_append_printf(s, "%s%s", s->len ? " " : "", name_fmt(&ikev2_notify_names, m->notifies[i], b));
+  }
+}
+
+static void e_message(void *user, const IkeMessageSummary *m)
+{
+  GwIkeLink *l = user;
+  if (!m->sent) {
+    if (l->in_rx) {
+      g_string_truncate(l->rx_notifies, 0);
+      append_names(l->rx_notifies, m);
+    }
+    return;
+  }
+  l->sent[l->n_sent++ % GW_IKE_SENT_RING] = *m;
+}
+
+/* The engine's summary of a message we sent, by its header (newest first). */
+static const IkeMessageSummary *sent_summary(const GwIkeLink *l, const uint8_t *data, size_t len,
+                                             bool natt)
+{
+  if (natt) {
+    if (len < 4)
+      return NULL;
+    data += 4, len -= 4;
+  }
+  Ikev2Header h;
+  Ikev2Diag d;
+  if (ikev2_header_decode(data, len, &h, &d) != WIRE_OK)
+    return NULL;
+  unsigned n = l->n_sent < GW_IKE_SENT_RING ? l->n_sent : GW_IKE_SENT_RING;
+  for (unsigned k = 1; k <= n; k++) {
+    const IkeMessageSummary *m = &l->sent[(l->n_sent - k) % GW_IKE_SENT_RING];
+    if (m->exchange == h.exchange && m->msg_id == h.msg_id && m->spi_i == h.spi_i &&
+        m->spi_r == h.spi_r && m->response == ((h.flags & IKEV2_FLAG_RESPONSE) != 0))
+      return m;
+  }
+  return NULL;
+}
+
 static void message_event(GwIkeLink *l, bool sent, Ipv4Addr peer, uint16_t lport,
                           const uint8_t *data, size_t len, const char *extra_notifies)
 {
@@ -208,6 +255,12 @@ static void message_event(GwIkeLink *l, bool sent, Ipv4Addr peer, uint16_t lport
   if (!gw_ike_datagram_summary(data, len, lport == IKE_PORT_NATT, &x, &resp, &mid, &iflag,
                                notifies, sizeof notifies))
     return;
+  g_autoptr(GString) own = g_string_new(NULL);
+  const IkeMessageSummary *sm = sent ? sent_summary(l, data, len, lport == IKE_PORT_NATT) : NULL;
+  if (sm) {
+    append_names(own, sm);
+    extra_notifies = own->str;
+  }
   if (extra_notifies && *extra_notifies) {
     /* the engine's names of what it found inside (SK), each once */
     g_auto(GStrv) names = g_strsplit(extra_notifies, " ", -1);
@@ -369,7 +422,8 @@ GwIkeLink *gw_ike_link_new(const IkeConfig *cfg, const char *connection, GwDp *d
   IkeEnv ie = {.user = l, .rng = rng, .events = {on_event, l}, .now = e_now,
                .timer_schedule = e_timer_schedule, .timer_cancel = e_timer_cancel,
                .send = e_send, .child_install = e_child_install,
-               .child_remove = e_child_remove, .keytable_row = e_row};
+               .child_remove = e_child_remove, .keytable_row = e_row,
+               .message = e_message};
   l->conn = ikev2_conn_new(&c, &ie);
   if (!l->conn) {
     gw_ike_link_free(l);
@@ -539,12 +593,22 @@ static bool esp_prop(GwIpsecEncryption e, GwIpsecIntegrity i, ChildProposalCfg *
   return true;
 }
 
+/* The IANA D-H group of a PFS setting (facts 3.2: PFS2048 is group 14, PFS24 group 24,
+ * ECP256/384 groups 19/20); 0 for None. */
+static uint16_t pfs_id(GwPfsGroup g)
+{
+  const GwPolicyValue *pfs = gw_policy_value(GW_FIELD_PFS_GROUP, g);
+  if (g == GW_PFS_NONE || !pfs || pfs->iana.type != IKE_TRANSFORM_DH)
+    return 0;
+  return pfs->iana.id;
+}
+
 static void add_esp_unique(IkeConfig *c, ChildProposalCfg p)
 {
   for (size_t k = 0; k < c->n_esp; k++)
     if (!memcmp(&c->esp[k], &p, sizeof p))
       return;
-  if (c->n_esp < IKEV2_MAX_PROPOSALS)
+  if (c->n_esp < IKEV2_MAX_CHILD_PROPOSALS)
     c->esp[c->n_esp++] = p;
 }
 
@@ -632,8 +696,12 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
     }
   }
   IkeConfig ci = base, cr = base;
-  /* responding, the gateway accepts whatever selectors the remote proposes (facts 3.4) */
+  /* responding, the gateway accepts whatever selectors the remote proposes (facts 3.4)
+   * when it uses policy-based selectors; route-based without them it insists on
+   * any-to-any: it refuses specific prefixes with TS_UNACCEPTABLE and, initiating,
+   * deletes a child whose responder narrowed 0/0 down (interop 1: both directions) */
   cr.n_ts = resp_ts_any.n_ts;
+  cr.ts_no_narrowing = ci.ts_no_narrowing = !pb;
   ci.name = cr.name = NULL;
   ci.n_ike = cr.n_ike = ci.n_esp = cr.n_esp = 0;
   if (c->n_ipsecPolicies) {
@@ -646,15 +714,12 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
       *why = "the custom policy has a value the engine cannot use";
       return false;
     }
-    const GwPolicyValue *pfs = gw_policy_value(GW_FIELD_PFS_GROUP, p->pfsGroup.v);
-    uint16_t pfs_group = pfs && pfs->iana.type == IKE_TRANSFORM_DH ? pfs->iana.id : 0;
-    if (p->pfsGroup.v == GW_PFS_NONE)
-      pfs_group = 0;
+    uint16_t pfs_group = pfs_id(p->pfsGroup.v);
     ci.ike[0] = cr.ike[0] = ip;
     ci.n_ike = cr.n_ike = 1;
+    ep.dh = pfs_group;
     ci.esp[0] = cr.esp[0] = ep;
     ci.n_esp = cr.n_esp = 1;
-    ci.pfs_group = cr.pfs_group = pfs_group;
     if (p->saLifeTimeSeconds.set)
       ci.child_lifetime_s = cr.child_lifetime_s = (uint32_t)p->saLifeTimeSeconds.v;
     if (p->saDataSizeKilobytes.set)
@@ -669,9 +734,9 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
     }
     cr.n_ike = ci.n_ike;
     memcpy(cr.ike, ci.ike, sizeof ci.ike);
-    /* facts 2.3 (initiator offers) and 2.4 (accepted as responder). The engine holds one
-     * PFS group per connection: the responder's rows with a PFS group collapse onto the
-     * same ciphers without PFS (the first rekey then proposes none). */
+    /* facts 2.3 (initiator offers, no PFS) and 2.4 (accepted as responder: each row with
+     * its own PFS group, so a child rekey with PFS 14 matches its rows; IKE_AUTH ignores
+     * the groups) */
     const GwProposalList *qi = gw_default_proposal_list(pb_gw ? "pb-qm" : "rb-qm-initiator");
     const GwProposalList *qr = gw_default_proposal_list(pb_gw ? "pb-qm" : "rb-qm-responder");
     for (size_t k = 0; k < qi->n; k++) {
@@ -681,10 +746,15 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
     }
     for (size_t k = 0; k < qr->n; k++) {
       ChildProposalCfg ep;
-      if (esp_prop(qr->esp[k].enc, qr->esp[k].integ, &ep))
+      if (esp_prop(qr->esp[k].enc, qr->esp[k].integ, &ep)) {
+        ep.dh = pfs_id(qr->esp[k].pfs);
         add_esp_unique(&cr, ep);
+      }
     }
-    ci.pfs_group = cr.pfs_group = 0;
+    /* whenever the gateway initiates a child (a rekey of a child the peer created
+     * included) it offers the initiator list, without PFS (facts 2.3, interop 4) */
+    memcpy(cr.esp_offer, ci.esp, sizeof ci.esp);
+    cr.n_esp_offer = ci.n_esp;
   }
   GwConnectionMode mode = gw_enum_or(c->connectionMode, GW_MODE_DEFAULT);
   /* facts 3.5: Default initiates and responds (gw_ike_start dials GW_IKE_DEFAULT_DIAL_NS

@@ -98,18 +98,32 @@ static void test_gw_config_default(void)
   g_assert_cmpuint(ci.ike[0].prf, ==, PRF_HMAC_SHA1);
   g_assert_cmpuint(ci.ike[1].integ, ==, AUTH_HMAC_SHA2_256_128);
   g_assert_cmpuint(ci.ike[1].prf, ==, PRF_HMAC_SHA2_256);
-  /* facts 2.3: six offers as initiator, GCM AES256 first; facts 2.4 as responder: the
-   * 26 rows fold onto 9 distinct cipher pairs (the engine has one PFS group) */
+  /* facts 2.3: six offers as initiator, GCM AES256 first, none with PFS; facts 2.4 as
+   * responder: all 26 rows, each with its own PFS group */
   g_assert_cmpuint(ci.n_esp, ==, 6);
   g_assert_cmpuint(ci.esp[0].encr, ==, ENCR_AES_GCM_16);
   g_assert_cmpuint(ci.esp[0].integ, ==, AUTH_NONE);
   g_assert_cmpuint(ci.esp[2].encr, ==, ENCR_3DES);
-  g_assert_cmpuint(cr.n_esp, ==, 8);
+  for (size_t k = 0; k < ci.n_esp; k++)
+    g_assert_cmpuint(ci.esp[k].dh, ==, 0);
+  g_assert_cmpuint(cr.n_esp, ==, 26);
   g_assert_cmpuint(cr.esp[6].encr, ==, ENCR_DES);
+  g_assert_cmpuint(cr.esp[6].dh, ==, 0);
+  /* row 8: AES256/SHA1 with PFS1 (group 1); row 10: PFS2048 is group 14 */
   g_assert_cmpuint(cr.esp[7].encr, ==, ENCR_AES_CBC);
-  g_assert_cmpuint(cr.esp[7].key_bits, ==, 128);
-  g_assert_cmpuint(cr.esp[7].integ, ==, AUTH_HMAC_SHA2_256_128);
-  g_assert_cmpuint(ci.pfs_group, ==, 0);
+  g_assert_cmpuint(cr.esp[7].dh, ==, DH_MODP_768);
+  g_assert_cmpuint(cr.esp[9].dh, ==, DH_MODP_2048);
+  /* row 19: AES256/SHA256 with group 14 (the IKE-022 rekey); row 20: PFS24 */
+  g_assert_cmpuint(cr.esp[18].integ, ==, AUTH_HMAC_SHA2_256_128);
+  g_assert_cmpuint(cr.esp[18].dh, ==, DH_MODP_2048);
+  g_assert_cmpuint(cr.esp[19].dh, ==, DH_MODP_2048_256);
+  g_assert_cmpuint(cr.esp[21].encr, ==, ENCR_AES_CBC);
+  g_assert_cmpuint(cr.esp[21].key_bits, ==, 128);
+  g_assert_cmpuint(cr.esp[21].integ, ==, AUTH_HMAC_SHA2_256_128);
+  g_assert_cmpuint(cr.esp[21].dh, ==, 0);
+  /* ... but initiating a child (a rekey) it offers the six, without PFS (facts 2.3) */
+  g_assert_cmpuint(cr.n_esp_offer, ==, 6);
+  g_assert_cmpmem(cr.esp_offer, 6 * sizeof *cr.esp_offer, ci.esp, 6 * sizeof *ci.esp);
   /* lifetimes: MM 28,800 s (facts 2.1), route-based QM 27,000 s and 102,400,000 KB (2.2) */
   g_assert_cmpuint(ci.ike_lifetime_s, ==, 28800);
   g_assert_cmpuint(ci.child_lifetime_s, ==, 27000);
@@ -154,7 +168,7 @@ static void test_gw_config_custom(void)
     g_assert_cmpuint(x->ike[0].dh, ==, DH_ECP_384);
     g_assert_cmpuint(x->n_esp, ==, 1);
     g_assert_cmpuint(x->esp[0].encr, ==, ENCR_AES_GCM_16);
-    g_assert_cmpuint(x->pfs_group, ==, DH_ECP_384);
+    g_assert_cmpuint(x->esp[0].dh, ==, DH_ECP_384);
     /* MM lifetime stays 28,800 s with a custom policy (facts 2.1); QM from the policy */
     g_assert_cmpuint(x->ike_lifetime_s, ==, 28800);
     g_assert_cmpuint(x->child_lifetime_s, ==, 3600);
@@ -165,7 +179,8 @@ static void test_gw_config_custom(void)
   /* PFS None */
   k->ipsecPolicies[0].pfsGroup.v = GW_PFS_NONE;
   g_assert_true(gw_ike_connection_config(c, k, A("203.0.113.10"), &ci, &hi, &cr, &hr, &why));
-  g_assert_cmpuint(ci.pfs_group, ==, 0);
+  g_assert_cmpuint(ci.esp[0].dh, ==, 0);
+  g_assert_cmpuint(cr.esp[0].dh, ==, 0);
   /* DH None is no IKE group: refused with a reason */
   k->ipsecPolicies[0].dhGroup.v = GW_DH_NONE;
   g_assert_false(gw_ike_connection_config(c, k, A("203.0.113.10"), &ci, &hi, &cr, &hr, &why));
@@ -410,8 +425,12 @@ static void e_event(void *u, const VsEvent *ev)
 {
   End *e = u;
   const VsAttr *n = vs_event_attr(ev, "notifies");
-  g_ptr_array_add(e->events, g_strdup_printf("%s %s", ev->type,
-                                             n && n->kind == VS_ATTR_STR ? n->v.s : ""));
+  const VsAttr *dir = vs_event_attr(ev, "dir");
+  const VsAttr *x = vs_event_attr(ev, "exchange");
+  g_ptr_array_add(e->events, g_strdup_printf("%s %s [%s %s]", ev->type,
+                                             n && n->kind == VS_ATTR_STR ? n->v.s : "",
+                                             dir && dir->kind == VS_ATTR_STR ? dir->v.s : "",
+                                             x && x->kind == VS_ATTR_STR ? x->v.s : ""));
 }
 
 static void e_send(void *u, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
@@ -596,8 +615,14 @@ static void test_pair_psk_mismatch(void)
   net_run(&n, 5 * NS_PER_S);
   g_assert_false(gw_dp_tunnel_up(gw_gateway_dp(n.gw), 0));
   g_assert_false(gw_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
-  /* the device reads AUTHENTICATION_FAILED inside the encrypted IKE_AUTH response */
-  g_assert_cmpuint(count(&n.e[1], "ike.message AUTHENTICATION_FAILED"), ==, 1);
+  /* the device reads AUTHENTICATION_FAILED inside the encrypted IKE_AUTH response, and
+   * the gateway's event for the response it sent names it too (the engine's summary of
+   * the plaintext, IkeEnv.message); then the gateway dials (Default mode) and the roles
+   * swap */
+  g_assert_cmpuint(count(&n.e[1], "ike.message AUTHENTICATION_FAILED [received IKE_AUTH]"), ==, 1);
+  g_assert_cmpuint(count(&n.e[0], "ike.message AUTHENTICATION_FAILED [sent IKE_AUTH]"), ==, 1);
+  g_assert_cmpuint(count(&n.e[1], "ike.message AUTHENTICATION_FAILED [sent IKE_AUTH]"), ==, 1);
+  g_assert_cmpuint(count(&n.e[0], "ike.message AUTHENTICATION_FAILED [received IKE_AUTH]"), ==, 1);
   net_clear(&n);
 }
 

@@ -131,6 +131,11 @@ void ike_child_put_ts(const IkeChild *ch, bool initiator, Ikev2Message *m)
     ikev2_ts_put(&p->u.ts, ch->ts_l, ch->n_l);
 }
 
+static bool range_eq(Ipv4Range a, Ipv4Range b)
+{
+  return a.first.v == b.first.v && a.last.v == b.last.v;
+}
+
 bool ike_child_narrow(IkeSa *sa, const Ikev2Message *req, IkeChild *ch)
 {
   const Ikev2Conn *c = sa->conn;
@@ -149,6 +154,12 @@ bool ike_child_narrow(IkeSa *sa, const Ikev2Message *req, IkeChild *ch)
     ike_child_remote_ts(c, k, pr);
     ch->n_r = ikev2_ts_narrow(oi, ni, pr, 1, ch->ts_r, IKEV2_MAX_TS);
     ch->n_l = ikev2_ts_narrow(orr, nr, pl, 1, ch->ts_l, IKEV2_MAX_TS);
+    /* no narrowing: the intersection must be our whole pair, i.e. the peer's selectors
+     * cover it */
+    if (c->cfg.ts_no_narrowing &&
+        !(ch->n_r == 1 && ch->n_l == 1 && range_eq(ch->ts_r[0], pr[0]) &&
+          range_eq(ch->ts_l[0], pl[0])))
+      continue;
     if (ch->n_r && ch->n_l) {
       ch->ts_index = k;
       return true;
@@ -157,9 +168,28 @@ bool ike_child_narrow(IkeSa *sa, const Ikev2Message *req, IkeChild *ch)
   return false;
 }
 
-bool ike_child_accept_ts(IkeSa *sa, const Ikev2Message *resp, IkeChild *ch)
+static bool ranges_eq(const Ipv4Range *a, size_t na, const Ipv4Range *b, size_t nb)
+{
+  if (na != nb)
+    return false;
+  for (size_t i = 0; i < na; i++)
+    if (!range_eq(a[i], b[i]))
+      return false;
+  return true;
+}
+
+void ike_child_refuse_narrowed(IkeSa *sa, IkeChild *ch)
+{
+  ike_sa_emit(sa, IKE_EV_CHILD_FAILED, "reason", "responder narrowed the traffic selectors");
+  Ikev2Task *d = ike_task_new(TASK_CHILD_DELETE);
+  d->target = ch->spi_in;
+  g_queue_push_head(&sa->tasks, d);
+}
+
+bool ike_child_accept_ts(IkeSa *sa, const Ikev2Message *resp, IkeChild *ch, bool *narrowed)
 {
   (void)sa;
+  *narrowed = false;
   const Ikev2Payload *tsi = ikev2_message_find(resp, IKEV2_PL_TSI, 0);
   const Ikev2Payload *tsr = ikev2_message_find(resp, IKEV2_PL_TSR, 0);
   if (!tsi || !tsr)
@@ -170,6 +200,7 @@ bool ike_child_accept_ts(IkeSa *sa, const Ikev2Message *resp, IkeChild *ch)
   /* RFC 7296 2.9: the responder may only narrow what we proposed */
   if (!ikev2_ts_subset(l, nl, ch->ts_l, ch->n_l) || !ikev2_ts_subset(r, nr, ch->ts_r, ch->n_r))
     return false;
+  *narrowed = !ranges_eq(l, nl, ch->ts_l, ch->n_l) || !ranges_eq(r, nr, ch->ts_r, ch->n_r);
   memcpy(ch->ts_l, l, nl * sizeof l[0]);
   memcpy(ch->ts_r, r, nr * sizeof r[0]);
   ch->n_l = nl;

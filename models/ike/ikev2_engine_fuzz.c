@@ -49,7 +49,7 @@ static void cfg_for(IkeConfig *c, bool i)
   c->psk_len = 8;
   c->ike[0] = (IkeProposalCfg){ENCR_AES_CBC, 128, AUTH_HMAC_SHA2_256_128, PRF_HMAC_SHA2_256, DH_ECP_256};
   c->n_ike = 1;
-  c->esp[0] = (ChildProposalCfg){ENCR_AES_GCM_16, 128, AUTH_NONE, false};
+  c->esp[0] = (ChildProposalCfg){ENCR_AES_GCM_16, 128, AUTH_NONE, false, 0};
   c->n_esp = 1;
   c->frag_threshold = 400;
   c->start = i ? IKE_START_INITIATE : IKE_START_RESPOND;

@@ -23,18 +23,39 @@ void ikev2_proposals_add_ike(Ikev2Sa *sa, const IkeProposalCfg *p, size_t n, uin
   }
 }
 
+/* Same ciphers, ESN and (with pfs) group as an earlier proposal? */
+static bool esp_dup(const ChildProposalCfg *p, size_t i, bool pfs)
+{
+  for (size_t j = 0; j < i; j++)
+    if (p[j].encr == p[i].encr && p[j].key_bits == p[i].key_bits && p[j].integ == p[i].integ &&
+        p[j].esn == p[i].esn && (!pfs || p[j].dh == p[i].dh))
+      return true;
+  return false;
+}
+
+uint16_t ikev2_esp_ke_group(const ChildProposalCfg *p, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (p[i].dh && p[i].dh != DH_NONE)
+      return p[i].dh;
+  return 0;
+}
+
 void ikev2_proposals_add_esp(Ikev2Sa *sa, const ChildProposalCfg *p, size_t n, uint32_t spi,
-                             uint16_t dh)
+                             bool pfs)
 {
   for (size_t i = 0; i < n; i++) {
+    if (esp_dup(p, i, pfs))
+      continue;
     Ikev2Proposal *pr = ikev2_sa_add_proposal(sa, IKEV2_PROTO_ESP);
     pr->spi_size = 4;
     wire_store_be32(pr->spi, spi);
     ikev2_proposal_add_transform(pr, IKE_TRANSFORM_ENCR, p[i].encr, p[i].key_bits);
     if (p[i].integ != AUTH_NONE)
       ikev2_proposal_add_transform(pr, IKE_TRANSFORM_INTEG, p[i].integ, 0);
-    if (dh)
-      ikev2_proposal_add_transform(pr, IKE_TRANSFORM_DH, dh, 0);
+    /* RFC 7296 3.3.3: the D-H group is one of the proposal's transforms */
+    if (pfs && p[i].dh && p[i].dh != DH_NONE)
+      ikev2_proposal_add_transform(pr, IKE_TRANSFORM_DH, p[i].dh, 0);
     ikev2_proposal_add_transform(pr, IKE_TRANSFORM_ESN, p[i].esn ? ESN_YES : ESN_NO, 0);
   }
 }
@@ -124,14 +145,28 @@ bool ikev2_select_ike(const Ikev2Sa *offer, const IkeProposalCfg *cfg, size_t n,
   return false;
 }
 
-bool ikev2_select_esp(const Ikev2Sa *offer, const ChildProposalCfg *cfg, size_t n, uint16_t dh,
-                      Ikev2Chosen *out)
+/* Our proposal's PFS group in this exchange (DH_NONE counts as none). */
+static uint16_t cfg_dh(const ChildProposalCfg *c, bool pfs)
 {
-  for (size_t i = 0; i < offer->n_proposals; i++)
-    for (size_t j = 0; j < n; j++)
-      if (esp_match(&offer->proposals[i], &cfg[j], dh)) {
-        chosen_esp(&offer->proposals[i], &cfg[j], dh, out);
-        return true;
+  return pfs && c->dh != DH_NONE ? c->dh : 0;
+}
+
+bool ikev2_select_esp(const Ikev2Sa *offer, const ChildProposalCfg *cfg, size_t n, bool pfs,
+                      uint16_t ke_group, Ikev2Chosen *out)
+{
+  /* RFC 7296 2.7: the first of the initiator's proposals we support; first among those
+   * whose group is the one of the KEi sent (RFC 7296 1.3.1: otherwise INVALID_KE_PAYLOAD
+   * follows), then among all */
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t i = 0; i < offer->n_proposals; i++)
+      for (size_t j = 0; j < n; j++) {
+        uint16_t dh = cfg_dh(&cfg[j], pfs);
+        if (pass == 0 && dh != ke_group)
+          continue;
+        if (esp_match(&offer->proposals[i], &cfg[j], dh)) {
+          chosen_esp(&offer->proposals[i], &cfg[j], dh, out);
+          return true;
+        }
       }
   return false;
 }
@@ -161,14 +196,14 @@ bool ikev2_accept_ike(const Ikev2Sa *answer, const IkeProposalCfg *cfg, size_t n
   return false;
 }
 
-bool ikev2_accept_esp(const Ikev2Sa *answer, const ChildProposalCfg *cfg, size_t n, uint16_t dh,
+bool ikev2_accept_esp(const Ikev2Sa *answer, const ChildProposalCfg *cfg, size_t n, bool pfs,
                       Ikev2Chosen *out)
 {
   if (!single(answer))
     return false;
   for (size_t j = 0; j < n; j++)
-    if (esp_match(&answer->proposals[0], &cfg[j], dh)) {
-      chosen_esp(&answer->proposals[0], &cfg[j], dh, out);
+    if (esp_match(&answer->proposals[0], &cfg[j], cfg_dh(&cfg[j], pfs))) {
+      chosen_esp(&answer->proposals[0], &cfg[j], cfg_dh(&cfg[j], pfs), out);
       return true;
     }
   return false;

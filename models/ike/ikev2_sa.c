@@ -274,6 +274,24 @@ static void send_packets(IkeSa *sa, GPtrArray *pk)
   }
 }
 
+/* Tell the owner what a message holds (IkeEnv.message). */
+static void report_message(IkeSa *sa, const Ikev2Message *m, bool sent)
+{
+  Ikev2Conn *c = sa->conn;
+  if (!c->env.message)
+    return;
+  IkeMessageSummary s = {.sent = sent,
+                         .exchange = m->hdr.exchange,
+                         .response = (m->hdr.flags & IKEV2_FLAG_RESPONSE) != 0,
+                         .msg_id = m->hdr.msg_id,
+                         .spi_i = m->hdr.spi_i,
+                         .spi_r = m->hdr.spi_r};
+  for (size_t i = 0; i < m->n_payloads && s.n_notifies < IKE_MSG_MAX_NOTIFIES; i++)
+    if (m->payloads[i].type == IKEV2_PL_NOTIFY)
+      s.notifies[s.n_notifies++] = m->payloads[i].u.notify.type;
+  c->env.message(c->env.user, &s);
+}
+
 /* Encode m: IKE_SA_INIT in clear, everything else in SK, or over SKF fragments when the
  * peer supports them and the message is larger than the threshold (RFC 7383 2.5). */
 static GPtrArray *encode_msg(IkeSa *sa, const Ikev2Message *m)
@@ -342,6 +360,7 @@ static void sa_run(IkeSa *sa)
       ike_task_free(t);
       continue;
     }
+    report_message(sa, m, true);
     if (t->ops->exchange == IKEV2_IKE_SA_INIT) {
       if (sa->init_req)
         g_bytes_unref(sa->init_req);
@@ -368,6 +387,7 @@ static void send_response(IkeSa *sa, const Ikev2Message *m)
   GPtrArray *pk = encode_msg(sa, m);
   if (!pk)
     return;
+  report_message(sa, m, true);
   packets_clear(&sa->resp_pkts);
   sa->resp_pkts = pk;
   if (m->hdr.exchange == IKEV2_IKE_SA_INIT) {
@@ -411,12 +431,19 @@ void ike_sa_established(IkeSa *sa)
   vs_event_str(&ev, "dh", name_fmt(&ike_dh_names, sa->suite.dh, d));
   vs_event_bool(&ev, "nat", sa->nat_local || sa->nat_remote);
   emit(sa, &ev);
-  if (c->env.keytable_row) {
-    g_autofree char *row = ike_keytable_row(sa->spi_i, sa->spi_r, sa->keys);
-    if (row) {
-      c->env.keytable_row(c->env.user, row);
-      ike_wipe(row, strlen(row));
-    }
+  ike_sa_keytable(sa); /* a rekeyed SA's keys come with its CREATE_CHILD_SA */
+}
+
+void ike_sa_keytable(IkeSa *sa)
+{
+  Ikev2Conn *c = sa->conn;
+  if (sa->keyrow_written || !sa->keys || !c->env.keytable_row)
+    return;
+  g_autofree char *row = ike_keytable_row(sa->spi_i, sa->spi_r, sa->keys);
+  if (row) {
+    c->env.keytable_row(c->env.user, row);
+    ike_wipe(row, strlen(row));
+    sa->keyrow_written = true;
   }
 }
 
@@ -638,6 +665,7 @@ void ikev2_conn_rx(Ikev2Conn *c, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uin
       return;
     }
   }
+  report_message(sa, m, false);
   Ikev2Action act = ikev2_rules_check(m, &d);
   if (act != IKEV2_ACT_ACCEPT) {
     drop(c, sa, d.diag.field ? d.diag.field : "payload rules");

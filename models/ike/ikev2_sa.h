@@ -16,6 +16,9 @@
 #include <stdint.h>
 
 #define IKEV2_MAX_PROPOSALS 16
+/* Child SA proposals: the gateway's documented responder list has 26 rows (facts 2.4),
+ * each with its own PFS group. */
+#define IKEV2_MAX_CHILD_PROPOSALS 32
 #define IKEV2_MAX_TS 8
 #define IKEV2_ID_MAX 255
 
@@ -27,10 +30,13 @@ typedef struct {
   uint16_t encr, key_bits, integ, prf, dh;
 } IkeProposalCfg;
 
-/* One child SA (ESP) proposal. The PFS group is the connection's pfs_group. */
+/* One child SA (ESP) proposal. dh is its PFS group (RFC 7296 3.3.3: the D-H transform
+ * belongs to each proposal; 0: no PFS), used in CREATE_CHILD_SA only: IKE_AUTH creates
+ * the first child with the IKE SA's keys and proposes no group (RFC 7296 1.2). */
 typedef struct {
   uint16_t encr, key_bits, integ;
   bool esn;
+  uint16_t dh;
 } ChildProposalCfg;
 
 /* An identity (RFC 7296 3.5): IKEV2_ID_IPV4_ADDR (value "192.0.2.1"), IKEV2_ID_FQDN,
@@ -68,9 +74,13 @@ typedef struct {
   size_t psk_len;
   IkeProposalCfg ike[IKEV2_MAX_PROPOSALS]; /* in order of preference */
   size_t n_ike;
-  ChildProposalCfg esp[IKEV2_MAX_PROPOSALS];
+  ChildProposalCfg esp[IKEV2_MAX_CHILD_PROPOSALS]; /* in order of preference */
   size_t n_esp;
-  uint16_t pfs_group; /* DH group of CREATE_CHILD_SA child rekeys; 0: no PFS */
+  /* What we offer when we initiate a child (IKE_AUTH, CREATE_CHILD_SA), when it differs
+   * from what we accept as responder (n_esp_offer 0: esp). The gateway accepts 26 rows
+   * but offers its six initiator proposals without PFS (facts 2.3, 2.4). */
+  ChildProposalCfg esp_offer[IKEV2_MAX_CHILD_PROPOSALS];
+  size_t n_esp_offer;
   uint32_t ike_lifetime_s;   /* 0: no rekey */
   uint32_t child_lifetime_s; /* 0: no time limit */
   uint64_t child_lifetime_kb; /* 0: no volume limit (handed to the SA owner) */
@@ -88,6 +98,11 @@ typedef struct {
   size_t frag_threshold;     /* RFC 7383: fragment messages above this size (0: never) */
   IkeTsPair ts[IKEV2_MAX_TS]; /* none: any-to-any (route-based) */
   size_t n_ts;
+  /* Responder: the peer's selectors must cover a configured pair whole; we do not narrow
+   * them down to it but answer TS_UNACCEPTABLE (RFC 7296 2.9 lets a responder refuse).
+   * A route-based Azure gateway without policy-based selectors insists on any-to-any
+   * (interop 1). */
+  bool ts_no_narrowing;
   bool initial_contact;      /* send INITIAL_CONTACT in the first IKE_AUTH */
   size_t nonce_len;          /* our nonces: 16 to 256 octets (RFC 7296 2.10); 0: 32 */
 } IkeConfig;
@@ -116,6 +131,21 @@ typedef struct {
   uint32_t rekey_of_spi_in; /* a rekey: the inbound SPI of the SA this one replaces; else 0 */
 } IkeChildInstall;
 
+/* What one IKE message held, for the owner's message events: taken from the plaintext
+ * (before encryption when sent, after decryption when received), so the notifies inside
+ * SK are named. Only messages the engine builds or accepts for processing are reported
+ * (not retransmissions, not dropped datagrams). */
+#define IKE_MSG_MAX_NOTIFIES 16
+typedef struct {
+  bool sent;
+  uint8_t exchange; /* Ikev2ExchangeType */
+  bool response;
+  uint32_t msg_id;
+  uint64_t spi_i, spi_r;
+  uint16_t notifies[IKE_MSG_MAX_NOTIFIES]; /* notify types in payload order */
+  size_t n_notifies;
+} IkeMessageSummary;
+
 typedef struct {
   void *user;
   Drbg *rng; /* SPIs, nonces, DH private values, IVs, jitter */
@@ -133,6 +163,9 @@ typedef struct {
   void (*child_remove)(void *user, uint32_t spi_in, uint32_t spi_out);
   /* One ikev2_decryption_table row per IKE SA (see ike_keytable.h); may be NULL. */
   void (*keytable_row)(void *user, const char *row);
+  /* Each message sent (called before its datagrams go out through send) and each one
+   * received and opened; may be NULL. */
+  void (*message)(void *user, const IkeMessageSummary *m);
 } IkeEnv;
 
 /* ---- states ---- */

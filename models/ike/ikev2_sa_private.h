@@ -84,6 +84,7 @@ struct IkeSa {
   bool initiator; /* we are this IKE SA's original initiator */
   IkeSaState state;
   IkeKeys *keys;
+  bool keyrow_written; /* the ikev2_decryption_table row went out */
   Ikev2Chosen suite;
   IkeNonce ni, nr;
   GBytes *init_req, *init_resp; /* the IKE_SA_INIT messages AUTH signs */
@@ -135,11 +136,21 @@ void ike_task_free(Ikev2Task *t);
 void ike_sa_emit(const IkeSa *sa, const char *type, const char *key, const char *val);
 void ike_sa_emit_notify(const IkeSa *sa, uint16_t type, const char *exchange);
 void ike_sa_established(IkeSa *sa);
+/* Hand the owner the SA's key-table row, once, as soon as its keys exist (after
+ * IKE_SA_INIT: a failed IKE_AUTH can be decrypted too). */
+void ike_sa_keytable(IkeSa *sa);
 void ike_conn_reschedule(Ikev2Conn *c);
 void ike_conn_set_current(Ikev2Conn *c, IkeSa *sa);
 uint16_t ike_default_dh(const Ikev2Conn *c);
 
 /* child helpers (ikev2_child.c) */
+/* The child proposals we offer when initiating (IkeConfig.esp_offer, else esp). */
+static inline const ChildProposalCfg *ike_child_offer(const Ikev2Conn *c, size_t *n)
+{
+  *n = c->cfg.n_esp_offer ? c->cfg.n_esp_offer : c->cfg.n_esp;
+  return c->cfg.n_esp_offer ? c->cfg.esp_offer : c->cfg.esp;
+}
+
 IkeChild *ike_child_find(IkeSa *sa, uint32_t spi_in);
 IkeChild *ike_child_find_out(IkeSa *sa, uint32_t spi_out);
 uint32_t ike_child_new_spi(IkeSa *sa);
@@ -156,7 +167,13 @@ size_t ike_child_remote_ts(const Ikev2Conn *c, size_t idx, Ipv4Range *out);
 /* Responder: narrow the request's TSi/TSr to policy, into ch; false: TS_UNACCEPTABLE. */
 bool ike_child_narrow(IkeSa *sa, const Ikev2Message *req, IkeChild *ch);
 /* Initiator: take the response's TSi/TSr into ch; false when outside what we proposed. */
-bool ike_child_accept_ts(IkeSa *sa, const Ikev2Message *resp, IkeChild *ch);
+/* The responder's selectors for our child: false when it widened them; *narrowed says
+ * whether it narrowed them (refused by a connection with ts_no_narrowing). */
+bool ike_child_accept_ts(IkeSa *sa, const Ikev2Message *resp, IkeChild *ch, bool *narrowed);
+/* Refuse a child the responder created with narrowed selectors: it is never installed
+ * here and a Delete for it goes out first (RFC 7296 2.9: an initiator that does not like
+ * the narrowing deletes the SA). */
+void ike_child_refuse_narrowed(IkeSa *sa, IkeChild *ch);
 void ike_child_put_ts(const IkeChild *ch, bool initiator, Ikev2Message *m);
 void ike_add_notify(Ikev2Message *m, uint16_t type, uint8_t proto, const void *spi,
                     uint8_t spi_size, const void *data, size_t n);

@@ -118,8 +118,10 @@ static bool build_i(IkeSa *sa, Ikev2Task *t, Ikev2Message *req)
   ch->n_r = ike_child_remote_ts(c, 0, ch->ts_r);
   g_ptr_array_add(sa->children, ch);
   /* RFC 7296 1.2: no DH transform in IKE_AUTH SA payloads (the first child has no PFS) */
-  ikev2_proposals_add_esp(&ikev2_message_add(req, IKEV2_PL_SA)->u.sa, c->cfg.esp, c->cfg.n_esp,
-                          ch->spi_in, 0);
+  size_t n_offer;
+  const ChildProposalCfg *offer = ike_child_offer(c, &n_offer);
+  ikev2_proposals_add_esp(&ikev2_message_add(req, IKEV2_PL_SA)->u.sa, offer, n_offer,
+                          ch->spi_in, false);
   ike_child_put_ts(ch, true, req);
   if (c->cfg.initial_contact)
     ike_add_notify(req, IKEV2_N_INITIAL_CONTACT, 0, NULL, 0, NULL, 0);
@@ -145,17 +147,20 @@ static void process_i(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
   ike_conn_set_current(c, sa);
   if (!ch)
     return;
+  size_t n_offer;
+  const ChildProposalCfg *offer = ike_child_offer(c, &n_offer);
   uint16_t err = ike_error_notify(resp);
   const Ikev2Payload *sap = ikev2_message_find(resp, IKEV2_PL_SA, 0);
   const char *cfail = NULL;
+  bool narrowed = false;
   char b[NAME_BUFSZ];
   if (err) {
     /* RFC 7296 2.21.1: the child failed, the IKE SA stands */
     ike_sa_emit_notify(sa, err, "IKE_AUTH");
     cfail = name_fmt(&ikev2_notify_names, err, b);
-  } else if (!sap || !ikev2_accept_esp(&sap->u.sa, c->cfg.esp, c->cfg.n_esp, 0, &ch->alg)) {
+  } else if (!sap || !ikev2_accept_esp(&sap->u.sa, offer, n_offer, false, &ch->alg)) {
     cfail = "responder chose a proposal we did not offer";
-  } else if (!ike_child_accept_ts(sa, resp, ch)) {
+  } else if (!ike_child_accept_ts(sa, resp, ch, &narrowed)) {
     cfail = "responder widened the traffic selectors";
   }
   if (cfail) {
@@ -164,6 +169,10 @@ static void process_i(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
     return;
   }
   ch->spi_out = ch->alg.spi;
+  if (narrowed && c->cfg.ts_no_narrowing) {
+    ike_child_refuse_narrowed(sa, ch);
+    return;
+  }
   ike_child_schedule(sa, ch);
   if (ike_child_install(sa, ch, NULL, 0, &sa->ni, &sa->nr, true, 0)) {
     ike_child_set_state(sa, ch, IKE_CHILD_INSTALLED, "IKE_AUTH");
@@ -207,7 +216,7 @@ void ike_auth_respond(IkeSa *sa, const Ikev2Message *req, Ikev2Message *resp)
   if (!sap)
     return; /* no child requested */
   IkeChild ch = {.rekey_at = NEVER, .expire_at = NEVER};
-  if (!ikev2_select_esp(&sap->u.sa, c->cfg.esp, c->cfg.n_esp, 0, &ch.alg)) {
+  if (!ikev2_select_esp(&sap->u.sa, c->cfg.esp, c->cfg.n_esp, false, 0, &ch.alg)) {
     ike_add_notify(resp, IKEV2_N_NO_PROPOSAL_CHOSEN, 0, NULL, 0, NULL, 0);
     ike_sa_emit(sa, IKE_EV_CHILD_FAILED, "reason", "NO_PROPOSAL_CHOSEN");
     return;

@@ -65,12 +65,15 @@ static bool build_child(IkeSa *sa, Ikev2Task *t, Ikev2Message *req)
   }
   g_ptr_array_add(sa->children, ch);
   /* RFC 7296 1.3.1: HDR, SK {SA, Ni, [KEi], TSi, TSr}; KEi and a DH transform with PFS */
-  ikev2_proposals_add_esp(&ikev2_message_add(req, IKEV2_PL_SA)->u.sa, c->cfg.esp, c->cfg.n_esp,
-                          ch->spi_in, c->cfg.pfs_group);
+  size_t n_offer;
+  const ChildProposalCfg *offer = ike_child_offer(c, &n_offer);
+  ikev2_proposals_add_esp(&ikev2_message_add(req, IKEV2_PL_SA)->u.sa, offer, n_offer,
+                          ch->spi_in, true);
   ike_nonce_new(c, &t->nonce);
   ikev2_data_set(&ikev2_message_add(req, IKEV2_PL_NONCE)->u.nonce, t->nonce.b, t->nonce.n);
-  if (c->cfg.pfs_group) {
-    t->dh = ike_dh_new(c->cfg.pfs_group, c->env.rng);
+  uint16_t ke_group = ikev2_esp_ke_group(offer, n_offer);
+  if (ke_group) {
+    t->dh = ike_dh_new(ke_group, c->env.rng);
     if (!t->dh)
       return false;
     add_ke(req, t->dh);
@@ -86,6 +89,8 @@ static void process_child(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
   IkeChild *old = t->kind == TASK_CHILD_REKEY ? ike_child_find(sa, t->target) : NULL;
   if (!ch)
     return;
+  size_t n_offer;
+  const ChildProposalCfg *offer = ike_child_offer(c, &n_offer);
   uint16_t err = ike_error_notify(resp);
   const Ikev2Payload *sap = ikev2_message_find(resp, IKEV2_PL_SA, 0);
   const Ikev2Payload *ke = ikev2_message_find(resp, IKEV2_PL_KE, 0);
@@ -93,21 +98,30 @@ static void process_child(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
   uint8_t gir[IKE_DH_MAX];
   size_t gn = 0;
   const char *fail = NULL;
+  bool narrowed = false;
   char b[NAME_BUFSZ];
   if (err) {
     ike_sa_emit_notify(sa, err, "CREATE_CHILD_SA");
     fail = name_fmt(&ikev2_notify_names, err, b);
-  } else if (!sap || !ikev2_accept_esp(&sap->u.sa, c->cfg.esp, c->cfg.n_esp, c->cfg.pfs_group,
-                                       &ch->alg)) {
+  } else if (!sap || !ikev2_accept_esp(&sap->u.sa, offer, n_offer, true, &ch->alg)) {
     fail = "responder chose a proposal we did not offer";
   } else if (!ike_nonce_get(resp, &nr)) {
     fail = "bad nonce";
-  } else if (c->cfg.pfs_group &&
-             (!ke || ke->u.ke.group != c->cfg.pfs_group ||
+  } else if (ch->alg.dh &&
+             /* RFC 7296 1.3.1: KEr is in the group of the chosen proposal, which is the
+              * group of our KEi (we sent one key share) */
+             (!t->dh || ike_dh_group(t->dh) != ch->alg.dh || !ke || ke->u.ke.group != ch->alg.dh ||
               ike_dh_derive(t->dh, ke->u.ke.data.p, ke->u.ke.data.n, gir, &gn) != IKE_CRYPTO_OK)) {
     fail = "bad KE";
-  } else if (!ike_child_accept_ts(sa, resp, ch)) {
+  } else if (!ike_child_accept_ts(sa, resp, ch, &narrowed)) {
     fail = "responder widened the traffic selectors";
+  } else if (narrowed && c->cfg.ts_no_narrowing) {
+    ike_wipe(gir, sizeof gir);
+    ch->spi_out = ch->alg.spi;
+    if (old && old->state == IKE_CHILD_REKEYING)
+      ike_child_set_state(sa, old, IKE_CHILD_INSTALLED, "rekey failed");
+    ike_child_refuse_narrowed(sa, ch);
+    return;
   }
   if (fail) {
     child_failed(sa, fail);
@@ -376,16 +390,18 @@ void ike_child_respond(IkeSa *sa, const Ikev2Message *req, Ikev2Message *resp)
     }
   }
   IkeChild ch = {.rekey_at = NEVER, .expire_at = NEVER};
-  if (!ikev2_select_esp(&sap->u.sa, c->cfg.esp, c->cfg.n_esp, c->cfg.pfs_group, &ch.alg)) {
+  const Ikev2Payload *ke = ikev2_message_find(req, IKEV2_PL_KE, 0);
+  if (!ikev2_select_esp(&sap->u.sa, c->cfg.esp, c->cfg.n_esp, true, ke ? ke->u.ke.group : 0,
+                        &ch.alg)) {
     /* a PFS setting that differs surfaces here, at the first rekey */
     ike_add_notify(resp, IKEV2_N_NO_PROPOSAL_CHOSEN, 0, NULL, 0, NULL, 0);
     child_failed(sa, "NO_PROPOSAL_CHOSEN");
     return;
   }
-  const Ikev2Payload *ke = ikev2_message_find(req, IKEV2_PL_KE, 0);
-  if (c->cfg.pfs_group && (!ke || ke->u.ke.group != c->cfg.pfs_group)) {
+  if (ch.alg.dh && (!ke || ke->u.ke.group != ch.alg.dh)) {
+    /* RFC 7296 1.3.1 with 1.2: the chosen proposal's group is not the KEi's */
     uint8_t g[2];
-    wire_store_be16(g, c->cfg.pfs_group);
+    wire_store_be16(g, ch.alg.dh);
     ike_add_notify(resp, IKEV2_N_INVALID_KE_PAYLOAD, 0, NULL, 0, g, 2);
     child_failed(sa, "INVALID_KE_PAYLOAD");
     return;
@@ -393,7 +409,7 @@ void ike_child_respond(IkeSa *sa, const Ikev2Message *req, Ikev2Message *resp)
   IkeNonce ni, nr;
   uint8_t gir[IKE_DH_MAX];
   size_t gn = 0;
-  g_autoptr(IkeDh) dh = c->cfg.pfs_group ? ike_dh_new(c->cfg.pfs_group, c->env.rng) : NULL;
+  g_autoptr(IkeDh) dh = ch.alg.dh ? ike_dh_new(ch.alg.dh, c->env.rng) : NULL;
   if (!ike_nonce_get(req, &ni) ||
       (dh && ike_dh_derive(dh, ke->u.ke.data.p, ke->u.ke.data.n, gir, &gn) != IKE_CRYPTO_OK)) {
     ike_add_notify(resp, IKEV2_N_INVALID_SYNTAX, 0, NULL, 0, NULL, 0);

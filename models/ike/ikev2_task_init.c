@@ -59,6 +59,8 @@ static bool derive(IkeSa *sa, IkeDh *dh, const Ikev2Ke *peer)
   bool ok = ike_keys_derive(sa->keys, &s, sa->ni.b, sa->ni.n, sa->nr.b, sa->nr.n, gir, gn,
                             sa->spi_i, sa->spi_r, NULL);
   ike_wipe(gir, sizeof gir);
+  if (ok)
+    ike_sa_keytable(sa);
   return ok;
 }
 
