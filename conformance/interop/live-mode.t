@@ -68,8 +68,14 @@ res=$(ip netns exec "$(ix_ns sim)" "$IX_VPNSIM" live --out "$IX_TMP/o4" --attach
 [[ $rc == 3 ]] && grep -q "cannot open the TAP interface 'br0'" <<<"$res"
 ix_ok $? "an interface that cannot be opened: exit 3 with the reason" "$res"
 if command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
-  res=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$IX_VPNSIM" live \
-    --out "$IX_TMP/o5" --attach site1-vpn=tap9 "$scn" 2>&1); rc=$?
+  # nobody must be able to reach the binary and the scenario: a fresh clone may sit in a
+  # folder only root can enter, so give it copies in a folder everyone can read
+  pub=$(mktemp -d "${TMPDIR:-/tmp}/vpnsim-nobody.XXXXXX") && chmod 755 "$pub"
+  cp "$IX_VPNSIM" "$pub/vpnsim" && mkdir -p "$pub/scenarios/live" &&
+    cp "$scn" "$pub/scenarios/live/" && cp -r "$IX_TOP/profiles" "$pub/" && chmod -R a+rX "$pub"
+  res=$(cd "$pub" && setpriv --reuid=nobody --regid=nogroup --clear-groups "$pub/vpnsim" live \
+    --out "$pub/o5" --attach site1-vpn=tap9 "$pub/scenarios/live/$(basename "$scn")" 2>&1); rc=$?
+  rm -rf "$pub"
   [[ $rc == 3 ]] && grep -q "needs root" <<<"$res"
   ix_ok $? "not root: exit 3, saying it needs root" "$res"
 else
