@@ -138,8 +138,10 @@ static void test_gw_config_default(void)
   g_assert_cmpstr(cr.remote_id.value, ==, "198.51.100.20");
   g_assert_cmpmem(ci.psk, ci.psk_len, "Vpnsim.test.key", 15);
   g_assert_cmphex(ci.remote_addr.v, ==, A("198.51.100.20").v);
-  /* route-based: any-to-any */
+  /* route-based: any-to-any, and nothing narrower either way (interop 1, TS-002) */
   g_assert_cmpuint(ci.n_ts, ==, 0);
+  g_assert_true(ci.ts_no_narrowing);
+  g_assert_true(cr.ts_no_narrowing);
   /* Default: the initiator side dials on traffic, and gw_ike_start a second after start
    * unless the peer began */
   g_assert_cmpint(ci.start, ==, IKE_START_ON_TRAFFIC);
@@ -222,6 +224,8 @@ static void test_gw_config_policy_based(void)
   g_assert_cmphex(ci.ts[0].local.first.v, ==, A("10.1.0.0").v);
   g_assert_cmphex(ci.ts[0].remote.last.v, ==, A("192.168.255.255").v);
   g_assert_cmpuint(cr.n_ts, ==, 0);
+  g_assert_false(ci.ts_no_narrowing);
+  g_assert_false(cr.ts_no_narrowing);
   /* trafficSelectorPolicies win */
   GwTrafficSelectorPolicy *t = &k->trafficSelectorPolicies[k->n_trafficSelectorPolicies++];
   t->localAddressRanges[t->n_localAddressRanges++].v = P("10.1.1.0/24");
