@@ -317,7 +317,7 @@ static void test_child_no_proposal(void)
 {
   Harness h;
   h_init(&h, 9);
-  h.p[1].cfg.esp[0] = (ChildProposalCfg){ENCR_AES_CBC, 128, AUTH_HMAC_SHA1_96, false, 0};
+  h.p[1].cfg.esp[0] = (ChildProposalCfg){.encr = ENCR_AES_CBC, .key_bits = 128, .integ = AUTH_HMAC_SHA1_96, .esn = false, .dh = 0};
   h_start(&h);
   h_deliver(&h);
   h_deliver(&h);
