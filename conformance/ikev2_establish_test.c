@@ -546,9 +546,9 @@ static void test_multi_answer_checks(void)
       {"integ_not_offered", DH_ECP_256, 0, AUTH_HMAC_SHA1_96, false},
   };
   for (size_t r = 0; r < G_N_ELEMENTS(rows); r++) {
-    Ikev2Sa a;
-    memset(&a, 0, sizeof a);
-    Ikev2Proposal *p = ikev2_sa_add_proposal(&a, IKEV2_PROTO_IKE);
+    Ikev2Payload pl = {.type = IKEV2_PL_SA};
+    Ikev2Sa *a = &pl.u.sa;
+    Ikev2Proposal *p = ikev2_sa_add_proposal(a, IKEV2_PROTO_IKE);
     ikev2_proposal_add_transform(p, IKE_TRANSFORM_ENCR, ENCR_AES_CBC, 128);
     ikev2_proposal_add_transform(p, IKE_TRANSFORM_INTEG, rows[r].integ, 0);
     ikev2_proposal_add_transform(p, IKE_TRANSFORM_PRF, PRF_HMAC_SHA2_256, 0);
@@ -557,17 +557,18 @@ static void test_multi_answer_checks(void)
       ikev2_proposal_add_transform(p, IKE_TRANSFORM_DH, rows[r].dh2, 0);
     Ikev2Chosen ch;
     g_test_message("row %s", rows[r].name);
-    g_assert_cmpint(ikev2_accept_ike(&a, &cfg, 1, &ch), ==, rows[r].ok);
+    g_assert_cmpint(ikev2_accept_ike(a, &cfg, 1, &ch), ==, rows[r].ok);
     if (rows[r].ok)
       g_assert_cmpuint(ch.dh, ==, rows[r].dh1);
+    ikev2_payload_clear(&pl);
   }
   /* the same for ESP: two encryption transforms in the answer */
   ChildProposalCfg ec = {.encr = ENCR_AES_CBC, .key_bits = 128, .integ = AUTH_HMAC_SHA1_96};
   ec.encr_alt = (IkeAltList){.n = 1, .id = {ENCR_AES_CBC}, .key_bits = {256}};
   for (int two = 0; two < 2; two++) {
-    Ikev2Sa a;
-    memset(&a, 0, sizeof a);
-    Ikev2Proposal *p = ikev2_sa_add_proposal(&a, IKEV2_PROTO_ESP);
+    Ikev2Payload pl = {.type = IKEV2_PL_SA};
+    Ikev2Sa *a = &pl.u.sa;
+    Ikev2Proposal *p = ikev2_sa_add_proposal(a, IKEV2_PROTO_ESP);
     p->spi_size = 4;
     ikev2_proposal_add_transform(p, IKE_TRANSFORM_ENCR, ENCR_AES_CBC, 256);
     if (two)
@@ -575,9 +576,10 @@ static void test_multi_answer_checks(void)
     ikev2_proposal_add_transform(p, IKE_TRANSFORM_INTEG, AUTH_HMAC_SHA1_96, 0);
     ikev2_proposal_add_transform(p, IKE_TRANSFORM_ESN, ESN_NO, 0);
     Ikev2Chosen ch;
-    g_assert_cmpint(ikev2_accept_esp(&a, &ec, 1, false, &ch), ==, !two);
+    g_assert_cmpint(ikev2_accept_esp(a, &ec, 1, false, &ch), ==, !two);
     if (!two)
       g_assert_cmpuint(ch.key_bits, ==, 256);
+    ikev2_payload_clear(&pl);
   }
 }
 
