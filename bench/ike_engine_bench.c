@@ -50,9 +50,9 @@ static void cfg_for(IkeConfig *c, bool initiator, uint16_t group)
   c->remote_addr = initiator ? ipv4_addr(198, 51, 100, 1) : ipv4_addr(192, 0, 2, 1);
   c->psk = (const uint8_t *)"bench-psk";
   c->psk_len = 9;
-  c->ike[0] = (IkeProposalCfg){ENCR_AES_GCM_16, 256, AUTH_NONE, PRF_HMAC_SHA2_256, group};
+  c->ike[0] = (IkeProposalCfg){.encr = ENCR_AES_GCM_16, .key_bits = 256, .integ = AUTH_NONE, .prf = PRF_HMAC_SHA2_256, .dh = group};
   c->n_ike = 1;
-  c->esp[0] = (ChildProposalCfg){ENCR_AES_GCM_16, 256, AUTH_NONE, false, 0};
+  c->esp[0] = (ChildProposalCfg){.encr = ENCR_AES_GCM_16, .key_bits = 256, .integ = AUTH_NONE, .esn = false, .dh = 0};
   c->n_esp = 1;
   c->start = initiator ? IKE_START_INITIATE : IKE_START_RESPOND;
 }

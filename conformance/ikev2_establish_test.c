@@ -4,6 +4,7 @@
  * INVALID_KE_PAYLOAD retry, NO_PROPOSAL_CHOSEN, PSK and identity failures, identities of
  * each type, traffic selector narrowing and TS_UNACCEPTABLE. */
 #include "conformance/ikev2_harness.h"
+#include "models/ike/ikev2_proposal.h"
 
 static void test_steps(void)
 {
@@ -317,7 +318,7 @@ static void test_child_no_proposal(void)
 {
   Harness h;
   h_init(&h, 9);
-  h.p[1].cfg.esp[0] = (ChildProposalCfg){ENCR_AES_CBC, 128, AUTH_HMAC_SHA1_96, false, 0};
+  h.p[1].cfg.esp[0] = (ChildProposalCfg){.encr = ENCR_AES_CBC, .key_bits = 128, .integ = AUTH_HMAC_SHA1_96, .esn = false, .dh = 0};
   h_start(&h);
   h_deliver(&h);
   h_deliver(&h);
@@ -484,6 +485,104 @@ static void test_determinism(void)
   g_checksum_free(sum[1]);
 }
 
+/* RFC 7296 3.3: a multi-transform initiator (strongSwan style) against a single-transform
+ * responder that only supports the last transform of each type: one of each is picked. */
+static void test_multi_transform(void)
+{
+  Harness h;
+  h_init(&h, 11);
+  IkeProposalCfg *i = &h.p[0].cfg.ike[0];
+  *i = (IkeProposalCfg){.encr = ENCR_AES_CBC, .key_bits = 128, .integ = AUTH_HMAC_SHA2_256_128,
+                        .prf = PRF_HMAC_SHA2_256, .dh = DH_ECP_256};
+  i->encr_alt = (IkeAltList){.n = 1, .id = {ENCR_AES_CBC}, .key_bits = {256}};
+  i->integ_alt = (IkeAltList){.n = 1, .id = {AUTH_HMAC_SHA2_384_192}};
+  i->prf_alt = (IkeAltList){.n = 1, .id = {PRF_HMAC_SHA2_384}};
+  i->dh_alt = (IkeAltList){.n = 1, .id = {DH_MODP_2048}};
+  h.p[0].cfg.n_ike = 1;
+  h.p[1].cfg.ike[0] = (IkeProposalCfg){.encr = ENCR_AES_CBC, .key_bits = 256,
+                                       .integ = AUTH_HMAC_SHA2_384_192,
+                                       .prf = PRF_HMAC_SHA2_384, .dh = DH_MODP_2048};
+  h.p[1].cfg.n_ike = 1;
+  ChildProposalCfg *e = &h.p[0].cfg.esp[0];
+  *e = (ChildProposalCfg){.encr = ENCR_AES_CBC, .key_bits = 128, .integ = AUTH_HMAC_SHA1_96};
+  e->encr_alt = (IkeAltList){.n = 1, .id = {ENCR_AES_CBC}, .key_bits = {256}};
+  e->integ_alt = (IkeAltList){.n = 1, .id = {AUTH_HMAC_SHA2_256_128}};
+  h.p[0].cfg.n_esp = 1;
+  h.p[1].cfg.esp[0] = (ChildProposalCfg){.encr = ENCR_AES_CBC, .key_bits = 256,
+                                         .integ = AUTH_HMAC_SHA2_256_128};
+  h.p[1].cfg.n_esp = 1;
+  /* KEi goes in the first group (ECP-256); the responder wants MODP-2048, which we list */
+  h_establish(&h);
+  g_assert_cmpuint(h_count(&h.p[0], "ike.sa.established"), ==, 1);
+  for (int k = 0; k < 2; k++) {
+    uint16_t en, kb, in, prf, dh;
+    g_assert_true(ikev2_conn_ike_suite(h.p[k].conn, &en, &kb, &in, &prf, &dh));
+    g_assert_cmpuint(kb, ==, 256);
+    g_assert_cmpuint(in, ==, AUTH_HMAC_SHA2_384_192);
+    g_assert_cmpuint(prf, ==, PRF_HMAC_SHA2_384);
+    g_assert_cmpuint(dh, ==, DH_MODP_2048);
+  }
+  h_esp_check_all(&h);
+  h_clear(&h);
+}
+
+/* RFC 7296 3.3.6: the answer must hold exactly one transform of each type, each one we
+ * offered. */
+static void test_multi_answer_checks(void)
+{
+  IkeProposalCfg cfg = {.encr = ENCR_AES_CBC, .key_bits = 128, .integ = AUTH_HMAC_SHA2_256_128,
+                        .prf = PRF_HMAC_SHA2_256, .dh = DH_ECP_256};
+  cfg.dh_alt = (IkeAltList){.n = 1, .id = {DH_MODP_2048}};
+  struct {
+    const char *name;
+    uint16_t dh1, dh2; /* dh2 != 0: a second D-H transform in the answer */
+    uint16_t integ;
+    bool ok;
+  } rows[] = {
+      {"alternative", DH_MODP_2048, 0, AUTH_HMAC_SHA2_256_128, true},
+      {"first", DH_ECP_256, 0, AUTH_HMAC_SHA2_256_128, true},
+      {"two_dh", DH_ECP_256, DH_MODP_2048, AUTH_HMAC_SHA2_256_128, false},
+      {"dh_not_offered", DH_ECP_384, 0, AUTH_HMAC_SHA2_256_128, false},
+      {"integ_not_offered", DH_ECP_256, 0, AUTH_HMAC_SHA1_96, false},
+  };
+  for (size_t r = 0; r < G_N_ELEMENTS(rows); r++) {
+    Ikev2Payload pl = {.type = IKEV2_PL_SA};
+    Ikev2Sa *a = &pl.u.sa;
+    Ikev2Proposal *p = ikev2_sa_add_proposal(a, IKEV2_PROTO_IKE);
+    ikev2_proposal_add_transform(p, IKE_TRANSFORM_ENCR, ENCR_AES_CBC, 128);
+    ikev2_proposal_add_transform(p, IKE_TRANSFORM_INTEG, rows[r].integ, 0);
+    ikev2_proposal_add_transform(p, IKE_TRANSFORM_PRF, PRF_HMAC_SHA2_256, 0);
+    ikev2_proposal_add_transform(p, IKE_TRANSFORM_DH, rows[r].dh1, 0);
+    if (rows[r].dh2)
+      ikev2_proposal_add_transform(p, IKE_TRANSFORM_DH, rows[r].dh2, 0);
+    Ikev2Chosen ch;
+    g_test_message("row %s", rows[r].name);
+    g_assert_cmpint(ikev2_accept_ike(a, &cfg, 1, &ch), ==, rows[r].ok);
+    if (rows[r].ok)
+      g_assert_cmpuint(ch.dh, ==, rows[r].dh1);
+    ikev2_payload_clear(&pl);
+  }
+  /* the same for ESP: two encryption transforms in the answer */
+  ChildProposalCfg ec = {.encr = ENCR_AES_CBC, .key_bits = 128, .integ = AUTH_HMAC_SHA1_96};
+  ec.encr_alt = (IkeAltList){.n = 1, .id = {ENCR_AES_CBC}, .key_bits = {256}};
+  for (int two = 0; two < 2; two++) {
+    Ikev2Payload pl = {.type = IKEV2_PL_SA};
+    Ikev2Sa *a = &pl.u.sa;
+    Ikev2Proposal *p = ikev2_sa_add_proposal(a, IKEV2_PROTO_ESP);
+    p->spi_size = 4;
+    ikev2_proposal_add_transform(p, IKE_TRANSFORM_ENCR, ENCR_AES_CBC, 256);
+    if (two)
+      ikev2_proposal_add_transform(p, IKE_TRANSFORM_ENCR, ENCR_AES_CBC, 128);
+    ikev2_proposal_add_transform(p, IKE_TRANSFORM_INTEG, AUTH_HMAC_SHA1_96, 0);
+    ikev2_proposal_add_transform(p, IKE_TRANSFORM_ESN, ESN_NO, 0);
+    Ikev2Chosen ch;
+    g_assert_cmpint(ikev2_accept_esp(a, &ec, 1, false, &ch), ==, !two);
+    if (!two)
+      g_assert_cmpuint(ch.key_bits, ==, 256);
+    ikev2_payload_clear(&pl);
+  }
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -499,6 +598,8 @@ int main(int argc, char **argv)
     g_test_add_data_func(p, &pair_cases[i], run_pair);
   }
   g_test_add_func("/ikev2_establish/invalid_ke_retry", test_invalid_ke);
+  g_test_add_func("/ikev2_establish/multi_transform", test_multi_transform);
+  g_test_add_func("/ikev2_establish/multi_answer_checks", test_multi_answer_checks);
   g_test_add_func("/ikev2_establish/no_proposal_chosen", test_no_proposal);
   g_test_add_func("/ikev2_establish/psk_mismatch", test_psk_mismatch);
   g_test_add_func("/ikev2_establish/wrong_identity", test_wrong_identity);

@@ -182,9 +182,9 @@ static inline void h_default_cfg(IkeConfig *c, bool initiator)
   c->remote_id.type = IKEV2_ID_IPV4_ADDR;
   c->psk = (const uint8_t *)"vpnsim-conformance-psk";
   c->psk_len = strlen((const char *)c->psk);
-  c->ike[0] = (IkeProposalCfg){ENCR_AES_CBC, 256, AUTH_HMAC_SHA2_256_128, PRF_HMAC_SHA2_256, DH_ECP_256};
+  c->ike[0] = (IkeProposalCfg){.encr = ENCR_AES_CBC, .key_bits = 256, .integ = AUTH_HMAC_SHA2_256_128, .prf = PRF_HMAC_SHA2_256, .dh = DH_ECP_256};
   c->n_ike = 1;
-  c->esp[0] = (ChildProposalCfg){ENCR_AES_GCM_16, 256, AUTH_NONE, false, 0};
+  c->esp[0] = (ChildProposalCfg){.encr = ENCR_AES_GCM_16, .key_bits = 256, .integ = AUTH_NONE, .esn = false, .dh = 0};
   c->n_esp = 1;
   c->ike_lifetime_s = 0;
   c->child_lifetime_s = 0;

@@ -164,18 +164,18 @@ static void run_tshark(gconstpointer data)
 
 static const TsharkCase tshark_cases[] = {
     {"aes_cbc_256_sha256_ecp256",
-     {ENCR_AES_CBC, 256, AUTH_HMAC_SHA2_256_128, PRF_HMAC_SHA2_256, DH_ECP_256}, false},
-    {"aes_gcm_256_prf384_ecp384", {ENCR_AES_GCM_16, 256, AUTH_NONE, PRF_HMAC_SHA2_384, DH_ECP_384},
+     {.encr = ENCR_AES_CBC, .key_bits = 256, .integ = AUTH_HMAC_SHA2_256_128, .prf = PRF_HMAC_SHA2_256, .dh = DH_ECP_256}, false},
+    {"aes_gcm_256_prf384_ecp384", {.encr = ENCR_AES_GCM_16, .key_bits = 256, .integ = AUTH_NONE, .prf = PRF_HMAC_SHA2_384, .dh = DH_ECP_384},
      false},
-    {"3des_sha1_modp1024_nat", {ENCR_3DES, 0, AUTH_HMAC_SHA1_96, PRF_HMAC_SHA1, DH_MODP_1024}, true},
+    {"3des_sha1_modp1024_nat", {.encr = ENCR_3DES, .key_bits = 0, .integ = AUTH_HMAC_SHA1_96, .prf = PRF_HMAC_SHA1, .dh = DH_MODP_1024}, true},
     {"aes_cbc_128_sha384_modp2048",
-     {ENCR_AES_CBC, 128, AUTH_HMAC_SHA2_384_192, PRF_HMAC_SHA2_384, DH_MODP_2048}, false},
+     {.encr = ENCR_AES_CBC, .key_bits = 128, .integ = AUTH_HMAC_SHA2_384_192, .prf = PRF_HMAC_SHA2_384, .dh = DH_MODP_2048}, false},
 };
 
 static void test_row_format(void)
 {
   g_autoptr(IkeKeys) k = ike_keys_new();
-  IkeSuite s = {ENCR_AES_CBC, 128, AUTH_HMAC_SHA1_96, PRF_HMAC_SHA1, DH_MODP_1024};
+  IkeSuite s = {.encr = ENCR_AES_CBC, .key_bits = 128, .integ = AUTH_HMAC_SHA1_96, .prf = PRF_HMAC_SHA1, .dh = DH_MODP_1024};
   k->suite = s;
   k->e_len = 16;
   k->a_len = 20;
@@ -192,7 +192,7 @@ static void test_row_format(void)
   g_autofree char *opt = ike_keytable_tshark_opt(1, 2, k);
   g_assert_true(g_str_has_prefix(opt, "uat:ikev2_decryption_table:0000000000000001,"));
   /* AEAD: integrity keys empty, label NONE */
-  k->suite = (IkeSuite){ENCR_AES_GCM_16, 256, AUTH_NONE, PRF_HMAC_SHA2_256, DH_ECP_256};
+  k->suite = (IkeSuite){.encr = ENCR_AES_GCM_16, .key_bits = 256, .integ = AUTH_NONE, .prf = PRF_HMAC_SHA2_256, .dh = DH_ECP_256};
   k->e_len = 36;
   k->a_len = 0;
   g_autofree char *g = ike_keytable_row(1, 2, k);

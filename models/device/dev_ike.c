@@ -36,55 +36,96 @@ static void identity(const DevIdentity *id, Ipv4Addr dflt, IkeIdentityCfg *out)
   g_strlcpy(out->value, id->value, sizeof out->value);
 }
 
-/* RFC 7296 3.3: a proposal with several transforms of a type accepts any combination;
- * the engine's proposals carry one of each, so each combination becomes a proposal. */
-static void expand_ike(const DevConfig *d, IkeConfig *c, bool *truncated)
+/* Append a transform to a proposal's list: the first becomes the main one, the others
+ * its alternatives. False when the list is full. */
+static bool push(uint16_t *first, uint16_t *first_kb, bool *have, IkeAltList *alt, uint16_t id,
+                 uint16_t kb)
+{
+  if (!*have) {
+    *first = id;
+    if (first_kb)
+      *first_kb = kb;
+    *have = true;
+    return true;
+  }
+  if (alt->n == IKEV2_MAX_ALT)
+    return false;
+  alt->id[alt->n] = id;
+  alt->key_bits[alt->n++] = kb;
+  return true;
+}
+
+/* RFC 7296 3.3: a device proposal (strongSwan style) becomes one engine proposal listing
+ * all its transforms of each type; RFC 5282 8: combined-mode (AEAD) ciphers go into a
+ * proposal of their own, without integrity. Algorithms the engine does not implement are
+ * left out. */
+static void map_ike(const DevConfig *d, IkeConfig *c, bool *truncated)
 {
   for (unsigned p = 0; p < d->n_ike_proposals; p++) {
     const DevProposal *dp = &d->ike_proposals[p];
-    for (unsigned e = 0; e < dp->n_encr; e++) {
-      bool aead = ike_encr_is_aead(dp->encr[e].id);
-      unsigned ni = aead ? 1 : dp->n_integ;
-      for (unsigned i = 0; i < ni; i++)
-        for (unsigned f = 0; f < dp->n_prf; f++)
-          for (unsigned g = 0; g < dp->n_dh; g++) {
-            IkeProposalCfg x = {dp->encr[e].id, dp->encr[e].key_bits,
-                                aead ? AUTH_NONE : dp->integ[i], dp->prf[f], dp->dh[g]};
-            IkeSuite s = {x.encr, x.key_bits, x.integ, x.prf, x.dh};
-            if (!ike_suite_valid(&s) || !ike_dh_supported(x.dh))
-              continue; /* an algorithm the engine does not implement */
-            if (c->n_ike == IKEV2_MAX_PROPOSALS) {
-              *truncated = true;
-              return;
-            }
-            c->ike[c->n_ike++] = x;
-          }
+    for (int aead = 0; aead < 2; aead++) {
+      IkeProposalCfg x;
+      memset(&x, 0, sizeof x);
+      bool he = false, hi = aead, hp = false, hd = false;
+      for (unsigned e = 0; e < dp->n_encr; e++)
+        if (ike_encr_is_aead(dp->encr[e].id) == (bool)aead &&
+            ike_suite_valid(&(IkeSuite){dp->encr[e].id, dp->encr[e].key_bits,
+                                        aead ? AUTH_NONE : AUTH_HMAC_SHA2_256_128,
+                                        PRF_HMAC_SHA2_256, DH_ECP_256}))
+          *truncated |= !push(&x.encr, &x.key_bits, &he, &x.encr_alt, dp->encr[e].id,
+                              dp->encr[e].key_bits);
+      for (unsigned i = 0; !aead && i < dp->n_integ; i++)
+        if (ike_suite_valid(&(IkeSuite){ENCR_AES_CBC, 128, dp->integ[i], PRF_HMAC_SHA2_256,
+                                        DH_ECP_256}))
+          *truncated |= !push(&x.integ, NULL, &hi, &x.integ_alt, dp->integ[i], 0);
+      for (unsigned f = 0; f < dp->n_prf; f++)
+        if (ike_suite_valid(&(IkeSuite){ENCR_AES_CBC, 128, AUTH_HMAC_SHA2_256_128, dp->prf[f],
+                                        DH_ECP_256}))
+          *truncated |= !push(&x.prf, NULL, &hp, &x.prf_alt, dp->prf[f], 0);
+      for (unsigned g = 0; g < dp->n_dh; g++)
+        if (ike_dh_supported(dp->dh[g]))
+          *truncated |= !push(&x.dh, NULL, &hd, &x.dh_alt, dp->dh[g], 0);
+      if (!he || !hi || !hp || !hd)
+        continue;
+      if (c->n_ike == IKEV2_MAX_PROPOSALS) {
+        *truncated = true;
+        return;
+      }
+      c->ike[c->n_ike++] = x;
     }
   }
 }
 
-static void expand_esp(const DevConfig *d, IkeConfig *c, bool *truncated)
+static void map_esp(const DevConfig *d, IkeConfig *c, bool *truncated)
 {
   for (unsigned p = 0; p < d->n_esp_proposals; p++) {
     const DevProposal *dp = &d->esp_proposals[p];
-    /* the PFS group of each combination: the proposal's first group (DH_NONE: none);
-     * the engine's proposals hold one transform of each type */
-    uint16_t pfs = dp->n_dh && dp->dh[0] != DH_NONE ? dp->dh[0] : 0;
     bool esn = dp->n_esn && dp->esn[0] == ESN_YES;
-    for (unsigned e = 0; e < dp->n_encr; e++) {
-      bool aead = ike_encr_is_aead(dp->encr[e].id);
-      unsigned ni = aead || !dp->n_integ ? 1 : dp->n_integ;
-      for (unsigned i = 0; i < ni; i++) {
-        ChildProposalCfg x = {dp->encr[e].id, dp->encr[e].key_bits,
-                              aead || !dp->n_integ ? AUTH_NONE : dp->integ[i], esn, pfs};
-        if (!esp_encr_info(x.encr, x.key_bits) || !esp_integ_info(x.integ))
-          continue;
-        if (c->n_esp == IKEV2_MAX_CHILD_PROPOSALS) {
-          *truncated = true;
-          return;
-        }
-        c->esp[c->n_esp++] = x;
+    for (int aead = 0; aead < 2; aead++) {
+      ChildProposalCfg x;
+      memset(&x, 0, sizeof x);
+      x.esn = esn;
+      bool he = false, hi = aead || !dp->n_integ, hd = false;
+      for (unsigned e = 0; e < dp->n_encr; e++)
+        if (ike_encr_is_aead(dp->encr[e].id) == (bool)aead &&
+            esp_encr_info(dp->encr[e].id, dp->encr[e].key_bits))
+          *truncated |= !push(&x.encr, &x.key_bits, &he, &x.encr_alt, dp->encr[e].id,
+                              dp->encr[e].key_bits);
+      for (unsigned i = 0; !aead && i < dp->n_integ; i++)
+        if (esp_integ_info(dp->integ[i]))
+          *truncated |= !push(&x.integ, NULL, &hi, &x.integ_alt, dp->integ[i], 0);
+      /* PFS groups (DH_NONE first: none; strongSwan lists it last to make PFS optional,
+       * which the engine does not model) */
+      for (unsigned g = 0; g < dp->n_dh && dp->dh[0] != DH_NONE; g++)
+        if (dp->dh[g] != DH_NONE && ike_dh_supported(dp->dh[g]))
+          *truncated |= !push(&x.dh, NULL, &hd, &x.dh_alt, dp->dh[g], 0);
+      if (!he || !hi)
+        continue;
+      if (c->n_esp == IKEV2_MAX_CHILD_PROPOSALS) {
+        *truncated = true;
+        return;
       }
+      c->esp[c->n_esp++] = x;
     }
   }
 }
@@ -109,8 +150,8 @@ bool dev_ike_config(const DevConfig *d, IkeConfig *out, bool *truncated, const c
   identity(&d->remote_id, d->peer, &c.remote_id);
   c.psk = (const uint8_t *)(d->psk ? d->psk : "");
   c.psk_len = d->psk ? strlen(d->psk) : 0;
-  expand_ike(d, &c, truncated);
-  expand_esp(d, &c, truncated);
+  map_ike(d, &c, truncated);
+  map_esp(d, &c, truncated);
   if (!c.n_ike || !c.n_esp) {
     *why = "no IKE or ESP proposal with algorithms the engine implements";
     return false;

@@ -273,23 +273,33 @@ static void test_dev_config(void)
   g_assert_cmpstr(c.local_id.value, ==, "198.51.100.20");
   g_assert_cmpstr(c.remote_id.value, ==, "203.0.113.10");
   g_assert_cmpint(c.start, ==, IKE_START_INITIATE);
-  /* several transforms of each type: every implemented combination, in order, capped */
+  /* several transforms of each type: one proposal listing them all (RFC 7296 3.3), the
+   * ones the engine does not implement left out */
   DevProposal *p = &d.ike_proposals[0];
   p->encr[p->n_encr++] = (DevEncr){ENCR_AES_CBC, 128};
   p->integ[p->n_integ++] = AUTH_HMAC_SHA1_96;
   p->dh[p->n_dh++] = DH_ECP_256;
   p->dh[p->n_dh++] = 9999; /* unknown group: left out */
   g_assert_true(dev_ike_config(&d, &c, &trunc, &why));
-  g_assert_cmpuint(c.n_ike, ==, 8);
+  g_assert_cmpuint(c.n_ike, ==, 1);
   g_assert_false(trunc);
-  g_assert_cmpuint(c.ike[1].dh, ==, DH_ECP_256);
-  g_assert_cmpuint(c.ike[2].integ, ==, AUTH_HMAC_SHA1_96);
-  g_assert_cmpuint(c.ike[4].key_bits, ==, 128);
-  p->prf[p->n_prf++] = PRF_HMAC_SHA1;
+  g_assert_cmpuint(c.ike[0].encr_alt.n, ==, 1);
+  g_assert_cmpuint(c.ike[0].encr_alt.key_bits[0], ==, 128);
+  g_assert_cmpuint(c.ike[0].integ_alt.n, ==, 1);
+  g_assert_cmpuint(c.ike[0].integ_alt.id[0], ==, AUTH_HMAC_SHA1_96);
+  g_assert_cmpuint(c.ike[0].dh_alt.n, ==, 1);
+  g_assert_cmpuint(c.ike[0].dh_alt.id[0], ==, DH_ECP_256);
+  /* RFC 5282 8: an AEAD cipher goes into a proposal of its own, without integrity */
+  p->encr[p->n_encr++] = (DevEncr){ENCR_AES_GCM_16, 256};
   p->prf[p->n_prf++] = PRF_HMAC_SHA2_384;
   g_assert_true(dev_ike_config(&d, &c, &trunc, &why));
-  g_assert_cmpuint(c.n_ike, ==, IKEV2_MAX_PROPOSALS);
-  g_assert_true(trunc);
+  g_assert_cmpuint(c.n_ike, ==, 2);
+  g_assert_cmpuint(c.ike[0].encr_alt.n, ==, 1);
+  g_assert_cmpuint(c.ike[1].encr, ==, ENCR_AES_GCM_16);
+  g_assert_cmpuint(c.ike[1].integ, ==, AUTH_NONE);
+  g_assert_cmpuint(c.ike[1].integ_alt.n, ==, 0);
+  g_assert_cmpuint(c.ike[1].prf_alt.n, ==, 1);
+  g_assert_false(trunc);
   /* start actions, DPD, selectors */
   d.start_action = DEV_START_ON_TRAFFIC;
   d.dpd_interval_s = 10, d.dpd_timeout_s = 30, d.dpd_action = DEV_DPD_RESTART;

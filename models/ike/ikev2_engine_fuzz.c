@@ -47,9 +47,9 @@ static void cfg_for(IkeConfig *c, bool i)
   c->remote_addr = i ? ipv4_addr(198, 51, 100, 1) : ipv4_addr(192, 0, 2, 1);
   c->psk = (const uint8_t *)"fuzz-psk";
   c->psk_len = 8;
-  c->ike[0] = (IkeProposalCfg){ENCR_AES_CBC, 128, AUTH_HMAC_SHA2_256_128, PRF_HMAC_SHA2_256, DH_ECP_256};
+  c->ike[0] = (IkeProposalCfg){.encr = ENCR_AES_CBC, .key_bits = 128, .integ = AUTH_HMAC_SHA2_256_128, .prf = PRF_HMAC_SHA2_256, .dh = DH_ECP_256};
   c->n_ike = 1;
-  c->esp[0] = (ChildProposalCfg){ENCR_AES_GCM_16, 128, AUTH_NONE, false, 0};
+  c->esp[0] = (ChildProposalCfg){.encr = ENCR_AES_GCM_16, .key_bits = 128, .integ = AUTH_NONE, .esn = false, .dh = 0};
   c->n_esp = 1;
   c->frag_threshold = 400;
   c->start = i ? IKE_START_INITIATE : IKE_START_RESPOND;

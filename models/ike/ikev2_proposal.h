@@ -27,6 +27,9 @@ void ikev2_proposals_add_esp(Ikev2Sa *sa, const ChildProposalCfg *p, size_t n, u
 /* The group of the KEi payload of a CREATE_CHILD_SA request: that of the first proposal
  * with PFS (RFC 7296 1.3.1: KEi's group must be in the SA offer); 0: none. */
 uint16_t ikev2_esp_ke_group(const ChildProposalCfg *p, size_t n);
+/* Does any of our IKE proposals list this D-H group (first or alternative)? The
+ * INVALID_KE_PAYLOAD retry takes the group the responder wants only then. */
+bool ikev2_ike_offers_group(const IkeProposalCfg *p, size_t n, uint16_t group);
 /* The responder's choice among the initiator's proposals for the IKE SA (RFC 7296 2.7:
  * the first proposal it supports, with our preference among equals). False:
  * NO_PROPOSAL_CHOSEN. */
@@ -38,8 +41,9 @@ bool ikev2_select_ike(const Ikev2Sa *offer, const IkeProposalCfg *cfg, size_t n,
  * (IKE_AUTH) the offer must carry no group other than NONE and ours are ignored. */
 bool ikev2_select_esp(const Ikev2Sa *offer, const ChildProposalCfg *cfg, size_t n, bool pfs,
                       uint16_t ke_group, Ikev2Chosen *out);
-/* The single chosen proposal of a response: one proposal with one transform of each type,
- * matching something we offered. */
+/* The single chosen proposal of a response: one proposal with one transform of each type
+ * (RFC 7296 3.3.6: otherwise NO_PROPOSAL_CHOSEN / invalid), each from the transforms of one
+ * of our proposals (first or alternative). */
 bool ikev2_accept_ike(const Ikev2Sa *answer, const IkeProposalCfg *cfg, size_t n, Ikev2Chosen *out);
 bool ikev2_accept_esp(const Ikev2Sa *answer, const ChildProposalCfg *cfg, size_t n, bool pfs,
                       Ikev2Chosen *out);

@@ -24,10 +24,23 @@
 
 /* ---- configuration ---- */
 
-/* One IKE SA proposal: one transform of each type (RFC 7296 3.3). integ AUTH_NONE with
- * AES-GCM. */
+/* More transforms of one type in the same proposal, after the first (RFC 7296 3.3: "a
+ * proposal ... with one or more transforms of each type"; the responder picks one of
+ * each). key_bits is used for ENCR only. */
+#define IKEV2_MAX_ALT 15
+typedef struct {
+  uint8_t n;
+  uint16_t id[IKEV2_MAX_ALT];
+  uint16_t key_bits[IKEV2_MAX_ALT];
+} IkeAltList;
+
+/* One IKE SA proposal: the first transform of each type, then optional alternatives
+ * (the *_alt lists, in order of preference; empty: a single-transform proposal, the
+ * gateway's). integ AUTH_NONE with AES-GCM (then integ_alt stays empty: RFC 5282 8
+ * keeps combined-mode ciphers in proposals of their own). KEi uses dh, the first group. */
 typedef struct {
   uint16_t encr, key_bits, integ, prf, dh;
+  IkeAltList encr_alt, integ_alt, prf_alt, dh_alt;
 } IkeProposalCfg;
 
 /* One child SA (ESP) proposal. dh is its PFS group (RFC 7296 3.3.3: the D-H transform
@@ -37,6 +50,8 @@ typedef struct {
   uint16_t encr, key_bits, integ;
   bool esn;
   uint16_t dh;
+  /* alternatives as in IkeProposalCfg; dh_alt: more PFS groups (used only when dh != 0) */
+  IkeAltList encr_alt, integ_alt, dh_alt;
 } ChildProposalCfg;
 
 /* An identity (RFC 7296 3.5): IKEV2_ID_IPV4_ADDR (value "192.0.2.1"), IKEV2_ID_FQDN,

@@ -64,14 +64,6 @@ static bool derive(IkeSa *sa, IkeDh *dh, const Ikev2Ke *peer)
   return ok;
 }
 
-static bool offered_group(const Ikev2Conn *c, uint16_t g)
-{
-  for (size_t i = 0; i < c->cfg.n_ike; i++)
-    if (c->cfg.ike[i].dh == g)
-      return true;
-  return false;
-}
-
 /* ---- initiator ---- */
 
 static bool build_i(IkeSa *sa, Ikev2Task *t, Ikev2Message *req)
@@ -119,7 +111,7 @@ static void process_i(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
       /* RFC 7296 1.2: retry with the group the responder asked for, if we offered it,
        * and only once */
       uint16_t want = wire_load_be16(n->data.p);
-      if (!t->dh_group && offered_group(c, want) && want != ike_dh_group(t->dh)) {
+      if (!t->dh_group && ikev2_ike_offers_group(c->cfg.ike, c->cfg.n_ike, want) && want != ike_dh_group(t->dh)) {
         Ikev2Task *r = ike_task_new(TASK_IKE_INIT);
         r->dh_group = want;
         g_queue_push_head(&sa->tasks, r);
