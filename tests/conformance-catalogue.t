@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # The whole conformance catalogue through the real binary, as CI runs it
 # (`vpnsim conformance --jobs 2`): exit 0, every active check passes, every pending one
-# is a SKIP with its reason, one test point per catalogue entry, within 40 s.
+# is a SKIP with its reason, one test point per catalogue entry. Its wall time is printed
+# as a comment, not asserted: speed is for benchmarks, and sanitizer builds are slower.
 set -uo pipefail
 top=${VPNSIM_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 vs=${VPNSIM:-$top/build/vpnsim}
@@ -39,6 +40,4 @@ npending=$("$vs" list checks 2>/dev/null | grep -cE '^[A-Z][A-Z0-9]*-[0-9]{3} +p
 ok $([[ $nskip -gt 0 && $nskip == "$nskip_any" && $nskip == "$npending" ]]; echo $?) \
   "pending checks SKIP with their reason, active ones run" \
   "$nskip SKIP pending, $nskip_any SKIP in all, $npending pending in the catalogue"
-ok $(awk -v s="$secs" 'BEGIN { exit !(s < 40) }'; echo $?) "the catalogue runs in under 40 s on two jobs" \
-  "${secs} s"
 echo "1..$n"
