@@ -55,3 +55,27 @@ gboolean cli_check_format(const char *cmd, const char *format, const char *const
     cli_usage_error(cmd, "unknown format '%s' (one of %s)", format, list);
   return FALSE;
 }
+
+ScnPlan *cli_load_plan(const char *path, gboolean allow_expected_rule_errors, GwDiags *diags)
+{
+  g_autoptr(GError) err = NULL;
+  g_autoptr(ScnPlan) plan = scn_plan_load_file(path, NULL, diags, &err);
+  if (!plan) {
+    fprintf(stderr, "%s\n", err->message);
+    return NULL;
+  }
+  for (size_t i = 0; i < gw_diags_len(diags); i++) {
+    g_autofree char *line = gw_diag_format(gw_diags_get(diags, i));
+    fprintf(stderr, "%s\n", line);
+  }
+  size_t errors = gw_diags_count(diags, GW_SEV_ERROR);
+  bool expects_validation = false;
+  for (unsigned i = 0; i < plan->n_expects; i++)
+    expects_validation |= plan->expects[i].kind == SCN_EXP_VALIDATION;
+  if (errors && !(allow_expected_rule_errors && expects_validation && scn_diags_only_rules(diags))) {
+    fprintf(stderr, "%s: invalid scenario (%zu error%s)\n", plan->file, errors,
+            errors == 1 ? "" : "s");
+    return NULL;
+  }
+  return g_steal_pointer(&plan);
+}

@@ -3,6 +3,8 @@
  * sim/cmd_*.c) and the helpers they share for option parsing and messages. */
 #pragma once
 
+#include "sim/scenario.h"
+
 #include <glib.h>
 
 /* Exit statuses: the contract that scripts and CI rely on (docs/architecture.md). */
@@ -33,3 +35,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 int cli_not_implemented(const char *cmd, const char *what);
 /* Checks a --format value against a NULL-terminated list. */
 gboolean cli_check_format(const char *cmd, const char *format, const char *const *allowed);
+
+/* Load a scenario for a subcommand that runs it: every diagnostic goes to stderr as
+ * "file:line:col: ...". NULL (exit VS_EXIT_INVALID) when it cannot run. With
+ * allow_expected_rule_errors, a scenario whose expectations are about validation may hold
+ * configuration-rule errors (the cloud's refusal is what it checks). */
+ScnPlan *cli_load_plan(const char *path, gboolean allow_expected_rule_errors, GwDiags *diags);

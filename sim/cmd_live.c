@@ -67,22 +67,10 @@ int cmd_live(int argc, char **argv)
 
   g_autoptr(GError) err = NULL;
   g_autoptr(GwDiags) diags = gw_diags_new();
-  g_autoptr(ScnPlan) plan = scn_plan_load_file(argv[1], NULL, diags, &err);
-  if (!plan) {
-    fprintf(stderr, "%s\n", err->message);
+  /* a configuration the cloud refuses has nothing to run against a real device */
+  g_autoptr(ScnPlan) plan = cli_load_plan(argv[1], FALSE, diags);
+  if (!plan)
     return VS_EXIT_INVALID;
-  }
-  for (size_t i = 0; i < gw_diags_len(diags); i++) {
-    g_autofree char *line = gw_diag_format(gw_diags_get(diags, i));
-    fprintf(stderr, "%s\n", line);
-  }
-  size_t errors = gw_diags_count(diags, GW_SEV_ERROR);
-  if (errors) {
-    /* a configuration the cloud refuses has nothing to run against a real device */
-    fprintf(stderr, "%s: invalid scenario (%zu error%s)\n", plan->file, errors,
-            errors == 1 ? "" : "s");
-    return VS_EXIT_INVALID;
-  }
   g_autofree char *why = NULL;
   if (!scn_live_check(&live, plan, &why)) {
     fprintf(stderr, "vpnsim live: %s\n", why);

@@ -53,26 +53,11 @@ int cmd_run(int argc, char **argv)
 
   g_autoptr(GError) err = NULL;
   g_autoptr(GwDiags) diags = gw_diags_new();
-  g_autoptr(ScnPlan) plan = scn_plan_load_file(argv[1], NULL, diags, &err);
-  if (!plan) {
-    fprintf(stderr, "%s\n", err->message);
-    return VS_EXIT_INVALID;
-  }
-  for (size_t i = 0; i < gw_diags_len(diags); i++) {
-    g_autofree char *line = gw_diag_format(gw_diags_get(diags, i));
-    fprintf(stderr, "%s\n", line);
-  }
-  size_t errors = gw_diags_count(diags, GW_SEV_ERROR);
   /* A scenario whose expectations are about validation may hold a configuration the
    * cloud refuses; any other error makes it invalid. */
-  bool expects_validation = false;
-  for (unsigned i = 0; i < plan->n_expects; i++)
-    expects_validation |= plan->expects[i].kind == SCN_EXP_VALIDATION;
-  if (errors && !(expects_validation && scn_diags_only_rules(diags))) {
-    fprintf(stderr, "%s: invalid scenario (%zu error%s)\n", plan->file, errors,
-            errors == 1 ? "" : "s");
+  g_autoptr(ScnPlan) plan = cli_load_plan(argv[1], TRUE, diags);
+  if (!plan)
     return VS_EXIT_INVALID;
-  }
   if (dry_run) {
     g_autofree char *text = scn_plan_describe(plan);
     fputs(text, stdout);
