@@ -93,7 +93,7 @@ TEST_BIN := $(patsubst %.o,%,$(call obj,$(TEST_C)))
 BENCH_BIN := $(patsubst %.o,%,$(call obj,$(BENCH_C) $(BENCH_CC)))
 LIB_A := $(B)/libvpnsim.a
 TESTLIB_A := $(B)/libvpnsim-test.a
-VPNSIM := $(B)/vpnsim
+VPNSIM_BIN := $(B)/vpnsim
 
 # ---- build (V=1 shows the commands) ----
 ifeq ($(V),1)
@@ -105,7 +105,7 @@ else
 endif
 
 .PHONY: all check bench fuzz fuzz-run run install clean help tests
-all: $(VPNSIM)
+all: $(VPNSIM_BIN)
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -128,7 +128,7 @@ $(TESTLIB_A): $(TESTLIB_O)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 # The C++ driver links everything: the wrapper in the archive needs libstdc++.
-$(VPNSIM): $(call obj,$(MAIN_C)) $(LIB_A)
+$(VPNSIM_BIN): $(call obj,$(MAIN_C)) $(LIB_A)
 	$(call say,LINK,$@)
 	$(Q)$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
@@ -144,13 +144,16 @@ $(patsubst %.o,%,$(call obj,$(BENCH_CC))): %: %.o
 	$(call say,LINK,$@)
 	$(Q)$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-tests: $(VPNSIM) $(TEST_BIN)
+tests: $(VPNSIM_BIN) $(TEST_BIN)
 
 # ---- tests: every GLib test binary and script test, through prove ----
-# The test environment: where the build is, for script tests.
+# The test environment: where the build is, for script tests. The binary's make variable
+# (VPNSIM_BIN, relative, the target of its rule) stays apart from the exported absolute
+# VPNSIM: a rule written for one name and a prerequisite naming the other would ask for a
+# file no rule makes (issue 24: make run, bench and install failed on a fresh clone).
 export VPNSIM_TOP := $(CURDIR)
 export VPNSIM_BUILD := $(CURDIR)/$(B)
-export VPNSIM := $(CURDIR)/$(VPNSIM)
+export VPNSIM := $(CURDIR)/$(VPNSIM_BIN)
 export G_DEBUG := fatal-criticals
 export ASAN_OPTIONS := detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
@@ -162,7 +165,7 @@ check: tests
 # The C benchmarks are run; the C++ ones (bench/*.cc) are plain ns-3 references that a C
 # benchmark runs itself, so both figures and the ratio come from the same run.
 BENCH_RUN := $(patsubst %.o,%,$(call obj,$(BENCH_C)))
-bench: $(VPNSIM) $(BENCH_BIN)
+bench: $(VPNSIM_BIN) $(BENCH_BIN)
 	@set -e; for b in $(BENCH_RUN); do echo "# $$b" >&2; $$b; done
 
 # ---- fuzzing (clang, libFuzzer + ASan + UBSan; objects in build/fuzz/) ----
@@ -200,11 +203,11 @@ fuzz-run: $(FUZZ_BIN)
 	done
 
 # ---- run, install, clean ----
-run: $(VPNSIM)
-	$(VPNSIM) run $(DEFAULT_SCENARIO)
+run: $(VPNSIM_BIN)
+	$(VPNSIM_BIN) run $(DEFAULT_SCENARIO)
 
-install: $(VPNSIM)
-	install -D -m 0755 $(VPNSIM) $(DESTDIR)$(PREFIX)/bin/vpnsim
+install: $(VPNSIM_BIN)
+	install -D -m 0755 $(VPNSIM_BIN) $(DESTDIR)$(PREFIX)/bin/vpnsim
 	mkdir -p $(DESTDIR)$(PREFIX)/share/vpnsim
 	cp -r scenarios profiles $(DESTDIR)$(PREFIX)/share/vpnsim/
 	mkdir -p $(DESTDIR)$(PREFIX)/share/vpnsim/conformance
