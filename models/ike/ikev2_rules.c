@@ -144,14 +144,18 @@ Ikev2Action ikev2_rules_check(const Ikev2Message *m, Ikev2Diag *d)
   if (!rows)
     /* an exchange type we do not know: nothing to answer it with */
     return verdict(d, WIRE_MALFORMED, "exchange type", m->hdr.exchange, 0, IKEV2_STAGE_HEADER);
+  /* RFC 7296 2.21: an error notify in a response stands for the payloads the responder
+   * could not send (as does a COOKIE in an IKE_SA_INIT response, 2.6). A request has no
+   * such excuse: an error notify in it waives nothing, so its handler always finds the
+   * payloads the table requires (issue 24: a CREATE_CHILD_SA request carrying only
+   * N(NO_PROPOSAL_CHOSEN) reached the responder without its SA payload). */
   bool waive = false;
-  for (size_t i = 0; i < m->n_payloads; i++) {
+  for (size_t i = 0; response && i < m->n_payloads; i++) {
     const Ikev2Payload *p = &m->payloads[i];
     if (p->type != IKEV2_PL_NOTIFY)
       continue;
     if (ikev2_notify_is_error(p->u.notify.type) ||
-        (m->hdr.exchange == IKEV2_IKE_SA_INIT && response &&
-         p->u.notify.type == IKEV2_N_COOKIE))
+        (m->hdr.exchange == IKEV2_IKE_SA_INIT && p->u.notify.type == IKEV2_N_COOKIE))
       waive = true;
   }
   /* every payload must be allowed here, inside or outside SK as the table says */

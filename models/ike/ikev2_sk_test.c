@@ -390,6 +390,26 @@ static void test_rules(void)
   er->payloads[0].u.notify.type = IKEV2_N_NAT_DETECTION_SOURCE_IP;
   g_assert_cmpint(ikev2_rules_check(er, &d), ==, IKEV2_ACT_INVALID_SYNTAX);
 
+  /* an error notify in a request waives nothing: a CREATE_CHILD_SA request carrying only
+   * N(NO_PROPOSAL_CHOSEN) lacks its SA and Nonce (the engine fuzz finding of issue 24) */
+  g_autoptr(Ikev2Message) rq = ikev2_message_new(IKEV2_CREATE_CHILD_SA, IKEV2_FLAG_INITIATOR,
+                                                 1, 2, 3);
+  p = ikev2_message_add(rq, IKEV2_PL_NOTIFY);
+  p->u.notify.type = IKEV2_N_NO_PROPOSAL_CHOSEN;
+  p->encrypted = true;
+  g_assert_cmpint(ikev2_rules_check(rq, &d), ==, IKEV2_ACT_INVALID_SYNTAX);
+  g_assert_cmpstr(d.diag.field, ==, "SA");
+  /* the same notify alone as the response is the refusal itself */
+  rq->hdr.flags = IKEV2_FLAG_RESPONSE;
+  g_assert_cmpint(ikev2_rules_check(rq, &d), ==, IKEV2_ACT_ACCEPT);
+  /* and an IKE_AUTH request with an error notify still needs its IDi */
+  g_autoptr(Ikev2Message) aq = ikev2_message_new(IKEV2_IKE_AUTH, IKEV2_FLAG_INITIATOR, 1, 2, 1);
+  p = ikev2_message_add(aq, IKEV2_PL_NOTIFY);
+  p->u.notify.type = IKEV2_N_AUTHENTICATION_FAILED;
+  p->encrypted = true;
+  g_assert_cmpint(ikev2_rules_check(aq, &d), ==, IKEV2_ACT_INVALID_SYNTAX);
+  g_assert_cmpstr(d.diag.field, ==, "IDi");
+
   /* IKE_AUTH payloads outside SK: dropped */
   g_autoptr(Ikev2Message) clear = auth_request();
   g_assert_cmpint(ikev2_rules_check(clear, &d), ==, IKEV2_ACT_DROP);

@@ -370,6 +370,12 @@ void ike_child_respond(IkeSa *sa, const Ikev2Message *req, Ikev2Message *resp)
     return;
   }
   const Ikev2Payload *sap = ikev2_message_find(req, IKEV2_PL_SA, 0);
+  if (!sap) {
+    /* the rules table requires SA in a request (ikev2_rules_check); should another path
+     * ever hand one over without it, it is a peer's malformed message, never a crash */
+    ike_add_notify(resp, IKEV2_N_INVALID_SYNTAX, 0, NULL, 0, NULL, 0);
+    return;
+  }
   if (sap->u.sa.n_proposals && sap->u.sa.proposals[0].protocol == IKEV2_PROTO_IKE) {
     respond_ike_rekey(sa, req, resp);
     return;
