@@ -15,6 +15,7 @@
 #   make check SANITIZE=1   the same under ASan+UBSan (objects in build/san/)
 #   make bench           build and run the benchmarks (BENCH <name> <value> <unit>)
 #   make fuzz            build the libFuzzer targets; make fuzz-run FUZZ_TIME=60 runs each
+#   make fuzz-replay     run every fuzz seed corpus through its target once (a crash fails)
 #   make run             run vpnsim on the default bundled scenario
 #   make install PREFIX=/usr/local
 # NO_DEPS=1 skips the check for missing Debian packages (scripts/install-deps).
@@ -104,7 +105,7 @@ else
   say = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
-.PHONY: all check bench fuzz fuzz-run run install clean help tests
+.PHONY: all check bench fuzz fuzz-run fuzz-replay run install clean help tests
 all: $(VPNSIM_BIN)
 
 $(B)/%.o: %.c
@@ -200,6 +201,20 @@ fuzz-run: $(FUZZ_BIN)
 	  seeds=; [ -d $$src/fuzz-seeds/$$n ] && seeds=$$src/fuzz-seeds/$$n; \
 	  echo "# fuzzing $$n for $(FUZZ_TIME) s" >&2; \
 	  $$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 $(FB)/corpus/$$n $$seeds; \
+	done
+
+# Replay every file of every seed corpus through its target once (ASan+UBSan, as OSS-Fuzz
+# replays its regression corpora): a crash, leak or sanitizer report fails the target.
+# Each target's seeds are <module>/fuzz-seeds/<name>/; a target without seeds is run on an
+# empty input so it is at least started.
+fuzz-replay: $(FUZZ_BIN)
+	@set -e; for f in $(FUZZ_BIN); do \
+	  n=$$(basename $$f); src=$$(dirname $${f#$(FB)/}); seeds=$$src/fuzz-seeds/$$n; \
+	  if [ -d $$seeds ]; then files=$$(find $$seeds -type f | sort); \
+	  else files=$(FB)/empty.input; : >$$files; fi; \
+	  echo "# replaying $$(echo $$files | wc -w) inputs through $$n" >&2; \
+	  $$f -runs=1 $$files >$(FB)/$$n.replay.log 2>&1 || { tail -40 $(FB)/$$n.replay.log >&2; \
+	    echo "fuzz-replay: $$n failed on its seed corpus (log: $(FB)/$$n.replay.log)" >&2; exit 1; }; \
 	done
 
 # ---- run, install, clean ----
