@@ -952,6 +952,22 @@ const ConfCheck conf_checks[] = {
         .scenarios = {"conformance/checks/natt-005.yaml"},
     },
     {
+        .id = "NATT-006",
+        .statement = "NAT rebinding, ESP: when the device's NAT gives its mapping a new port, the gateway follows the first authenticated ESP packet from it (RFC 7296 2.23): its replies go to the new port and traffic passes with at most one packet lost",
+        .source = "facts 2.5 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md); RFC 7296 2.23",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/natt-006.yaml"},
+    },
+    {
+        .id = "NATT-007",
+        .statement = "NAT rebinding, IKE: after the device's NAT gives its mapping a new port, the device's DPD request from it moves not only the gateway's IKE answers but its ESP too: traffic from the VNet reaches the device again (no one-way black hole)",
+        .source = "facts 2.5 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md); RFC 7296 2.23",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/natt-007.yaml"},
+    },
+    {
         .id = "SKU-001",
         .statement = "Basic takes 10 S2S tunnels: a configuration with 11 connections is refused (GW-SKU-009)",
         .source = "facts 1.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/about-gateway-skus.md)",

@@ -170,6 +170,15 @@ static void env_acquire(void *user, int tunnel, Ipv4Addr src, Ipv4Addr dst)
     dev_ike_acquire(ep->devike);
 }
 
+static void env_peer_moved(void *user, int tunnel, Ipv4Addr src, uint16_t sport)
+{
+  RunEp *ep = user;
+  if (ep->gwike)
+    gw_ike_esp_authenticated(ep->gwike, tunnel, src, sport);
+  else if (ep->devike)
+    dev_ike_esp_authenticated(ep->devike, src, sport);
+}
+
 bool run_ike_start(Run *r, char **err)
 {
   const GwConfig *c = r->plan->cloud;
@@ -224,6 +233,7 @@ RunEp *run_ep_new(Run *r, RunEpKind kind, const char *cfgname, const char *node_
       .events = {.emit = env_emit, .user = ep},
       .drbg = ep->drbg,
       .acquire = env_acquire,
+      .peer_moved = env_peer_moved,
   };
   return ep;
 }

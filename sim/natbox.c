@@ -2,8 +2,9 @@
 /* A NAT box between a device and the internet (sim/plan.h ScnNatBox): UDP address and port
  * translation (NAPT, RFC 4787 "endpoint-independent mapping"), or address translation
  * keeping ports (one-to-one), with mappings that expire after udpTimeout without
- * outbound traffic (RFC 4787 REQ-5/6: refreshed by outbound packets). Other protocols
- * (raw ESP, ICMP) are dropped and counted, as the NAT boxes NAT-T exists for do.
+ * outbound traffic (RFC 4787 REQ-5/6: refreshed by outbound packets) and that the
+ * timeline may rebind to new public ports (natRebind). Other protocols (raw ESP, ICMP)
+ * are dropped and counted, as the NAT boxes NAT-T exists for do.
  *
  * Built from two nodes and the engine's C API: the inside node routes everything not on
  * its inside link into a tunnel interface whose transmit hook translates; the outside
@@ -28,6 +29,7 @@ typedef struct {
   NetUdpSocket *sock; /* on the outside node, public address : out_port */
   int64_t last_out;   /* last outbound packet */
   bool expired;
+  bool rebound;       /* natRebind gave the flow a new mapping: this one leads nowhere */
 } NatMap;
 
 struct RunNat {
@@ -38,6 +40,7 @@ struct RunNat {
   GPtrArray *maps; /* NatMap* */
   uint16_t next_port;
   uint64_t dropped_other, dropped_expired, translated_out, translated_in;
+  uint64_t rebinds, dropped_rebound;
 };
 
 static void nat_event(RunNat *n, const char *type, const NatMap *m, const char *reason)
@@ -69,6 +72,11 @@ static void out_rx(NetUdpSocket *s, const uint8_t *data, size_t len, Ipv4Addr sr
 {
   NatMap *m = user;
   RunNat *n = m->nat;
+  if (m->rebound) {
+    if (!n->dropped_rebound++)
+      nat_event(n, "nat.drop", m, "mapping rebound");
+    return;
+  }
   if (!map_live(n, m, net_world_now(n->run->w))) {
     if (!n->dropped_expired++)
       nat_event(n, "nat.drop", m, "mapping expired");
@@ -94,7 +102,7 @@ static NatMap *map_find(RunNat *n, Ipv4Addr a, uint16_t port, int64_t now)
   NatMap *dead = NULL;
   for (guint i = 0; i < n->maps->len; i++) {
     NatMap *m = g_ptr_array_index(n->maps, i);
-    if (m->in_addr.v != a.v || m->in_port != port)
+    if (m->rebound || m->in_addr.v != a.v || m->in_port != port)
       continue;
     if (map_live(n, m, now))
       return m;
@@ -204,6 +212,50 @@ static RunNat *nat_find(Run *r, const char *name)
   return NULL;
 }
 
+bool run_nat_has(Run *r, const char *name)
+{
+  return name && nat_find(r, name);
+}
+
+/* The timeline's natRebind: every live mapping gets a new public port, as when a NAT
+ * loses its state (a reboot, a mapping timeout shorter than the keepalives) or moves a
+ * flow for its own reasons. The old port leads nowhere from then on: datagrams to it are
+ * dropped (nat.drop "mapping rebound", counted in nat.drops.rebound). */
+unsigned run_nat_rebind(Run *r, const char *name)
+{
+  RunNat *n = nat_find(r, name);
+  if (!n || n->box->kind != SCN_NAT_PORT)
+    return 0;
+  int64_t now = net_world_now(r->w);
+  unsigned moved = 0;
+  guint len = n->maps->len; /* the new mappings are not rebound again */
+  for (guint i = 0; i < len; i++) {
+    NatMap *m = g_ptr_array_index(n->maps, i);
+    if (m->rebound || !map_live(n, m, now))
+      continue;
+    NatMap *k = g_new0(NatMap, 1);
+    *k = (NatMap){.nat = n, .in_addr = m->in_addr, .in_port = m->in_port,
+                  .out_port = n->next_port++, .last_out = m->last_out};
+    k->sock = net_udp_new(n->outside, n->box->public_ip, k->out_port, out_rx, k);
+    if (!k->sock) {
+      g_free(k);
+      continue;
+    }
+    m->rebound = true;
+    g_ptr_array_add(n->maps, k);
+    n->rebinds++;
+    moved++;
+    char a[IPV4_ADDR_STRLEN];
+    VsEvent ev = vs_event(now, n->box->name, "nat.mapping.rebound");
+    vs_event_str(&ev, "inside_addr", ipv4_addr_format(k->in_addr, a));
+    vs_event_uint(&ev, "inside_port", k->in_port);
+    vs_event_uint(&ev, "outside_port", k->out_port);
+    vs_event_uint(&ev, "old_outside_port", m->out_port);
+    run_emit(r, &ev);
+  }
+  return moved;
+}
+
 NetNode *run_nat_link_node(Run *r, const char *name, const char *other, bool *outside)
 {
   RunNat *n = nat_find(r, name);
@@ -250,5 +302,7 @@ void run_nat_counters(Run *r, void (*add)(Run *, const char *, const char *, dou
     add(r, n->box->name, "nat.translated_in", (double)n->translated_in);
     add(r, n->box->name, "nat.drops.not_udp", (double)n->dropped_other);
     add(r, n->box->name, "nat.drops.expired", (double)n->dropped_expired);
+    add(r, n->box->name, "nat.drops.rebound", (double)n->dropped_rebound);
+    add(r, n->box->name, "nat.rebinds", (double)n->rebinds);
   }
 }

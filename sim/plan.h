@@ -68,6 +68,7 @@ typedef enum {
   SCN_ACT_SET_SHARED_KEY,
   SCN_ACT_RESET_CONNECTION,
   SCN_ACT_RESET_GATEWAY,
+  SCN_ACT_NAT_REBIND,
 } ScnActionKind;
 
 typedef struct {
@@ -92,6 +93,8 @@ typedef struct {
   const char *shared_key;    /* borrowed; never printed */
   bool policy_default;       /* setPolicy: back to the default policy */
   GwIpsecPolicy policy;      /* setPolicy: the custom policy */
+  /* natRebind: the NAT box (a port-translating one) whose mappings get new ports */
+  const char *nat_box;
 } ScnAction;
 
 /* A numeric bound: "value OP number". */
@@ -180,7 +183,7 @@ struct ScnPlan {
   void *priv_; /* the loader's documents and storage */
 };
 
-extern const NameTable scn_action_names;  /* "ping", "udp", ..., "resetGateway" */
+extern const NameTable scn_action_names;  /* "ping", "udp", ..., "natRebind" */
 extern const NameTable scn_expect_names;  /* "tunnel", "sa", "ike", ... */
 extern const NameTable scn_cmp_names;     /* "==", "!=", "<", "<=", ">", ">=" */
 extern const NameTable scn_nat_kind_names; /* "address", "port" */

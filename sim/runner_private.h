@@ -108,6 +108,9 @@ NetNode *run_nat_link_node(Run *r, const char *name, const char *other, bool *ou
 void run_nat_link_end(Run *r, const char *name, NetDev *dev, NetDev *other, bool outside);
 bool run_nat_bind(Run *r, char **err); /* the translating tunnels, after the links */
 void run_nat_counters(Run *r, void (*add)(Run *, const char *, const char *, double));
+bool run_nat_has(Run *r, const char *name);
+/* natRebind: new public ports for every live mapping of NAT box 'name'; how many moved. */
+unsigned run_nat_rebind(Run *r, const char *name);
 /* sim/timeline.c: schedule every action; flows report at their end. */
 bool run_timeline_schedule(Run *r, char **err);
 void run_flows_finish(Run *r); /* report every flow still going, at the end of the run */

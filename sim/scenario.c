@@ -58,7 +58,7 @@ NAME_TABLE(scn_action_names, "timeline action", {SCN_ACT_PING, "ping"}, {SCN_ACT
            {SCN_ACT_LINK_UP, "linkUp"}, {SCN_ACT_SET_LOSS, "setLoss"},
            {SCN_ACT_SET_POLICY, "setPolicy"}, {SCN_ACT_SET_SHARED_KEY, "setSharedKey"},
            {SCN_ACT_RESET_CONNECTION, "resetConnection"},
-           {SCN_ACT_RESET_GATEWAY, "resetGateway"});
+           {SCN_ACT_RESET_GATEWAY, "resetGateway"}, {SCN_ACT_NAT_REBIND, "natRebind"});
 NAME_TABLE(scn_expect_names, "expectation", {SCN_EXP_TUNNEL, "tunnel"}, {SCN_EXP_SA, "sa"},
            {SCN_EXP_IKE, "ike"}, {SCN_EXP_PING, "ping"}, {SCN_EXP_THROUGHPUT, "throughput"},
            {SCN_EXP_COUNTER, "counter"}, {SCN_EXP_EVENT, "event"},
@@ -1145,7 +1145,7 @@ static void load_timeline(Loader *L, const YtNode *seq)
   static const char *const k[] = {"at",        "ping",    "udp",           "tcp",
                                   "stop",      "linkDown", "linkUp",       "setLoss",
                                   "setPolicy", "setSharedKey", "resetConnection",
-                                  "resetGateway", NULL};
+                                  "resetGateway", "natRebind", NULL};
   ScnPlan *P = L->plan;
   P->timeline = g_new0(ScnAction, yt_len(seq));
   g_autoptr(GPtrArray) stops = g_ptr_array_new(); /* stop nodes, resolved once all flows exist */
@@ -1177,7 +1177,7 @@ static void load_timeline(Loader *L, const YtNode *seq)
     }
     if (!act) {
       ferr(L, it, "timeline entry: no action (ping, udp, tcp, stop, linkDown, linkUp, setLoss, "
-                  "setPolicy, setSharedKey, resetConnection, resetGateway)");
+                  "setPolicy, setSharedKey, resetConnection, resetGateway, natRebind)");
       continue;
     }
     P->n_timeline++;
@@ -1245,6 +1245,22 @@ static void load_timeline(Loader *L, const YtNode *seq)
     case SCN_ACT_RESET_GATEWAY:
       a->gateway = ref_node(L, act, "resetGateway", "virtual network gateway");
       break;
+    case SCN_ACT_NAT_REBIND: {
+      static const char *const sk[] = {"natBox", NULL};
+      if (!is_map(L, act, "natRebind"))
+        break;
+      keys(L, act, sk);
+      if (!(n = need(L, act, "natBox", "natRebind")) ||
+          !(a->nat_box = ref_node(L, n, "natBox", "NAT box")))
+        break;
+      for (unsigned j = 0; j < P->n_nats; j++)
+        if (P->nats[j].name && !strcmp(P->nats[j].name, a->nat_box) &&
+            P->nats[j].kind != SCN_NAT_PORT)
+          rerr(L, n, "natBox '%s' translates addresses only (type %s): its mappings keep "
+                     "their ports, so there is nothing to rebind (type: port)",
+               a->nat_box, name_get(&scn_nat_kind_names, P->nats[j].kind));
+      break;
+    }
     }
   }
   for (guint i = 0; i < stops->len; i += 2) {

@@ -133,6 +133,10 @@ static void action(GString *s, const ScnAction *a)
   case SCN_ACT_RESET_GATEWAY:
     g_string_append(s, a->gateway ? a->gateway : "?");
     break;
+  case SCN_ACT_NAT_REBIND:
+    g_string_append_printf(s, "%s: every live mapping gets a new public port",
+                           a->nat_box ? a->nat_box : "?");
+    break;
   }
   g_string_append_c(s, '\n');
 }

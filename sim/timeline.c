@@ -3,7 +3,8 @@
  * among equal times, since the engine keeps insertion order): traffic flows through
  * sim/net_traffic.h with ping.sent/ping.reply and flow.stats events, link down/up, and the
  * gateway's configuration changes (setPolicy, setSharedKey, resetConnection,
- * resetGateway) through its IKE control plane. */
+ * resetGateway) through its IKE control plane, and NAT boxes rebinding their mappings
+ * (natRebind). */
 #include "sim/runner_private.h"
 
 #include <string.h>
@@ -245,6 +246,9 @@ static void fire(NetWorld *w, void *user)
   case SCN_ACT_RESET_GATEWAY:
     gw_ike_reset(run_ep_find(r, a->gateway)->gwike, r->plan->cloud, NULL);
     break;
+  case SCN_ACT_NAT_REBIND:
+    run_nat_rebind(r, a->nat_box);
+    break;
   default:
     g_assert_not_reached(); /* refused in run_timeline_schedule */
   }
@@ -295,6 +299,13 @@ bool run_timeline_schedule(Run *r, char **err)
       }
       break;
     }
+    case SCN_ACT_NAT_REBIND:
+      if (!run_nat_has(r, a->nat_box)) {
+        *err = g_strdup_printf("%s:%u:%u: no NAT box '%s' in this run", a->loc.file,
+                               a->loc.line, a->loc.col, a->nat_box ? a->nat_box : "");
+        return false;
+      }
+      break;
     default:
       *err = g_strdup_printf("%s:%u:%u: the action '%s' is not simulated yet", a->loc.file,
                              a->loc.line, a->loc.col, name_get(&scn_action_names, a->kind));

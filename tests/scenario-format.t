@@ -50,7 +50,7 @@ f=tests/fixtures/scenario/tour.yaml
 rc=$?
 ok $([ $rc = 0 ] && [ ! -s "$tmp/err" ]; echo $?) "$f: every documented form loads" \
   "exit $rc" "$(cat "$tmp/err")"
-ok $(grep -q '^timeline: 12$' "$tmp/out" && grep -q '^expectations: 12$' "$tmp/out" &&
+ok $(grep -q '^timeline: 13$' "$tmp/out" && grep -q '^expectations: 12$' "$tmp/out" &&
      ! grep -q 'Vpnsim.demo.key.1\|New.key.2' "$tmp/out"; echo $?) \
   "$f: the plan lists every action and expectation, and no key" "$(cat "$tmp/out")"
 

@@ -232,6 +232,13 @@ void dev_ike_acquire(DevIke *k)
   gw_ike_link_acquire(k->link);
 }
 
+void dev_ike_esp_authenticated(DevIke *k, Ipv4Addr src, uint16_t sport)
+{
+  /* the engine follows only a peer behind a NAT when the device itself is not (RFC 7296
+   * 2.23) */
+  gw_ike_link_esp_authenticated(k->link, src, sport);
+}
+
 void dev_ike_rx(DevIke *k, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
                 const uint8_t *data, size_t len)
 {

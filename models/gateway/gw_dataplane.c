@@ -5,6 +5,7 @@
 
 #include "models/common/inet.h"
 #include "models/common/wire.h"
+#include "models/esp/esp_codec.h"
 #include "models/esp/esp_natt.h"
 #include "models/esp/esp_sad.h"
 #include "models/gateway/gw_shaper.h"
@@ -66,6 +67,7 @@ struct Child {
 typedef struct {
   GwDpTunnelConfig cfg;
   char *name;
+  Ipv4Addr peer; /* outer destination: cfg.remote_public until the peer moves */
   GPtrArray *children; /* Child*, owned */
   GPtrArray *pairs;    /* Pair*, owned */
   GwTunnelMetrics m;
@@ -252,6 +254,7 @@ int gw_dp_tunnel_add(GwDp *dp, const GwDpTunnelConfig *cfg)
   t->cfg = *cfg;
   t->name = g_strdup(cfg->name ? cfg->name : "");
   t->cfg.name = t->name;
+  t->peer = cfg->remote_public;
   t->children = g_ptr_array_new();
   t->pairs = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(dp->tunnels, t);
@@ -446,8 +449,8 @@ bool gw_dp_sa_install(GwDp *dp, int tunnel, const GwChildSaPair *pair, const cha
   oc.dir = ESP_DIR_OUT;
   ic.dir = ESP_DIR_IN;
   oc.tunnel_src = dp->cfg.public_ip;
-  oc.tunnel_dst = t->cfg.remote_public;
-  ic.tunnel_src = t->cfg.remote_public;
+  oc.tunnel_dst = t->peer;
+  ic.tunnel_src = t->peer;
   ic.tunnel_dst = dp->cfg.public_ip;
   if (dp->env.drbg)
     drbg_bytes(dp->env.drbg, oc.iv_seed, sizeof oc.iv_seed);
@@ -572,6 +575,35 @@ void gw_dp_set_mm_sa_count(GwDp *dp, int tunnel, unsigned n)
   Tunnel *t = tun(dp, tunnel);
   if (t)
     t->m.mm_sa_count = n;
+}
+
+bool gw_dp_tunnel_set_peer(GwDp *dp, int tunnel, Ipv4Addr addr, uint16_t port)
+{
+  Tunnel *t = tun(dp, tunnel);
+  if (!t)
+    return false;
+  t->peer = addr;
+  for (guint i = 0; i < t->pairs->len; i++) {
+    Pair *p = g_ptr_array_index(t->pairs, i);
+    if (p->udp_encap)
+      p->dport = port;
+  }
+  return true;
+}
+
+bool gw_dp_tunnel_peer(const GwDp *dp, int tunnel, Ipv4Addr *addr, uint16_t *port)
+{
+  Tunnel *t = tun(dp, tunnel);
+  if (!t)
+    return false;
+  *addr = t->peer;
+  *port = 0;
+  for (guint i = 0; i < t->children->len && !*port; i++) {
+    const Child *c = g_ptr_array_index(t->children, i);
+    if (c->current && c->current->udp_encap)
+      *port = c->current->dport;
+  }
+  return true;
 }
 
 static void on_sad_event(void *user, const EspEvent *e)
@@ -773,7 +805,7 @@ static bool tunnel_tx(GwDp *dp, int ti, const uint8_t *pkt, size_t len,
   InetIpv4Header oh = {.ihl_bytes = INET_IPV4_HDR_LEN, .total_len = (uint16_t)(hdr + esp_len),
                        .id = dp->ip_id++, .df = true, .ttl = 64,
                        .proto = p->udp_encap ? INET_PROTO_UDP : INET_PROTO_ESP,
-                       .src = dp->cfg.public_ip, .dst = t->cfg.remote_public};
+                       .src = dp->cfg.public_ip, .dst = t->peer};
   inet_ipv4_encode(&w, &oh);
   if (p->udp_encap)
     esp_natt_encode_esp(&w, p->sport, p->dport, esp_len); /* RFC 3948 2.1: checksum 0 */
@@ -837,9 +869,22 @@ size_t gw_dp_tunnel_max_inner(const GwDp *dp, int tunnel)
 
 /* ---- inbound ---- */
 
-static GwRxResult rx_esp(GwDp *dp, const uint8_t *esp, size_t len, size_t outer_len)
+/* Where an ESP packet came from: UDP-encapsulated packets carry the source port a NAT
+ * gave them (RFC 3948); raw ESP has no port and never moves a tunnel. */
+typedef struct {
+  bool udp;
+  Ipv4Addr src;
+  uint16_t sport;
+} RxFrom;
+
+static GwRxResult rx_esp(GwDp *dp, const uint8_t *esp, size_t len, size_t outer_len,
+                         const RxFrom *from)
 {
   size_t inner_len = 0;
+  /* the sequence number, to tell the newest packet of an SA (RFC 4303 2.2) */
+  WireReader hr = wire_reader(esp, len);
+  EspHeader eh = {0};
+  esp_header_decode(&hr, &eh); /* a short packet fails in esp_sad_rx below */
   EspSa *used = NULL;
   WireDiag diag = {0};
   EspStatus s = esp_sad_rx(dp->sad, now(dp), esp, len, dp->ibuf, OBUF_LEN, &inner_len, &used,
@@ -854,6 +899,13 @@ static GwRxResult rx_esp(GwDp *dp, const uint8_t *esp, size_t len, size_t outer_
     drop(dp, NULL, GW_DROP_ESP, ESP_ERR_UNKNOWN_SPI, "SA without tunnel");
     return GW_RX_DROPPED;
   }
+  /* RFC 7296 2.23: an authenticated packet, the newest of its SA (a replayed or held-back
+   * one is never the window's top), from another address or port than the tunnel sends
+   * to: the peer's NAT mapping may have changed. A confidentiality-only SA (no ICV,
+   * window top stays 0) never gets here with eh.seq == its top. */
+  if (from->udp && p->udp_encap && (from->src.v != t->peer.v || from->sport != p->dport) &&
+      eh.seq != 0 && esp_sa_seq(used) == eh.seq && dp->env.peer_moved)
+    dp->env.peer_moved(dp->env.user, p->tunnel, from->src, from->sport);
   WireReader r = wire_reader(dp->ibuf, inner_len);
   InetIpv4Header h;
   if (inet_ipv4_decode(&r, &h) != WIRE_OK) { /* decapsulate checked it already */
@@ -906,12 +958,14 @@ GwRxResult gw_dp_rx_esp(GwDp *dp, Ipv4Addr src, Ipv4Addr dst, const uint8_t *esp
     drop(dp, NULL, GW_DROP_NOT_FOR_US, ESP_OK, NULL);
     return GW_RX_DROPPED;
   }
-  return rx_esp(dp, esp, len, INET_IPV4_HDR_LEN + len);
+  RxFrom from = {.udp = false, .src = src};
+  return rx_esp(dp, esp, len, INET_IPV4_HDR_LEN + len, &from);
 }
 
 /* The UDP payload on port 4500 (RFC 3948 2): ESP, IKE after the non-ESP marker, or a
  * keepalive. */
-static GwRxResult rx_natt_payload(GwDp *dp, const uint8_t *payload, size_t len, size_t outer_len)
+static GwRxResult rx_natt_payload(GwDp *dp, const uint8_t *payload, size_t len, size_t outer_len,
+                                  const RxFrom *from)
 {
   EspNattKind kind;
   WireDiag diag = {0};
@@ -930,13 +984,14 @@ static GwRxResult rx_natt_payload(GwDp *dp, const uint8_t *payload, size_t len, 
   case ESP_NATT_ESP:
     break;
   }
-  return rx_esp(dp, payload, len, outer_len);
+  return rx_esp(dp, payload, len, outer_len, from);
 }
 
 GwRxResult gw_dp_rx_udp4500(GwDp *dp, Ipv4Addr src, uint16_t sport, const uint8_t *payload,
                             size_t len)
 {
-  return rx_natt_payload(dp, payload, len, INET_IPV4_HDR_LEN + ESP_NATT_UDP_LEN + len);
+  RxFrom from = {.udp = true, .src = src, .sport = sport};
+  return rx_natt_payload(dp, payload, len, INET_IPV4_HDR_LEN + ESP_NATT_UDP_LEN + len, &from);
 }
 
 GwRxResult gw_dp_rx_outer(GwDp *dp, const uint8_t *pkt, size_t len)
@@ -966,8 +1021,10 @@ GwRxResult gw_dp_rx_outer(GwDp *dp, const uint8_t *pkt, size_t len)
     drop(dp, NULL, GW_DROP_OUTER_MALFORMED, ESP_OK, "payload");
     return GW_RX_DROPPED;
   }
-  if (h.proto == INET_PROTO_ESP)
-    return rx_esp(dp, payload, plen, h.total_len);
+  if (h.proto == INET_PROTO_ESP) {
+    RxFrom from = {.udp = false, .src = h.src};
+    return rx_esp(dp, payload, plen, h.total_len, &from);
+  }
   if (h.proto == INET_PROTO_UDP) {
     EspNattDatagram d;
     WireDiag diag = {0};
@@ -984,7 +1041,8 @@ GwRxResult gw_dp_rx_outer(GwDp *dp, const uint8_t *pkt, size_t len)
       drop(dp, NULL, GW_DROP_OUTER_MALFORMED, ESP_OK, diag.field);
       return GW_RX_DROPPED;
     }
-    return rx_natt_payload(dp, d.payload, d.payload_len, h.total_len);
+    RxFrom from = {.udp = true, .src = h.src, .sport = d.sport};
+    return rx_natt_payload(dp, d.payload, d.payload_len, h.total_len, &from);
   }
   drop(dp, NULL, GW_DROP_NOT_ESP, ESP_OK, "protocol");
   return GW_RX_DROPPED;

@@ -56,6 +56,13 @@ typedef struct {
    * policy-based child for these addresses): the IKE side may negotiate one (start
    * action "on traffic", facts 3.4 on-demand QM SAs). Called for every such packet. */
   void (*acquire)(void *user, int tunnel, Ipv4Addr src, Ipv4Addr dst);
+  /* Optional: an ESP-in-UDP packet of one of tunnel's SAs passed its ICV, was the newest
+   * the SA has seen (its sequence number is the replay window's new top) and came from
+   * another address or port than the tunnel sends to: the peer's NAT may have rebound its
+   * mapping (RFC 7296 2.23). The IKE side decides whether the tunnel follows
+   * (gw_dp_tunnel_set_peer); the data plane never moves by itself. Called for every such
+   * packet until it does. */
+  void (*peer_moved)(void *user, int tunnel, Ipv4Addr src, uint16_t sport);
 } GwEnv;
 
 /* ---- drop reasons and metrics ---- */
@@ -222,6 +229,13 @@ bool gw_dp_sa_delete(GwDp *dp, int tunnel, uint32_t in_spi, const char *reason);
 /* Delete every pair of a tunnel (DPD failure, IKE SA deleted). */
 void gw_dp_tunnel_down(GwDp *dp, int tunnel, const char *reason);
 void gw_dp_set_mm_sa_count(GwDp *dp, int tunnel, unsigned n);
+/* RFC 7296 2.23: the tunnel's outer packets go to addr from now on, and the
+ * UDP-encapsulated ones (RFC 3948) to its port 'port' (the IKE SA followed the peer to a
+ * new NAT mapping). False when there is no such tunnel. */
+bool gw_dp_tunnel_set_peer(GwDp *dp, int tunnel, Ipv4Addr addr, uint16_t port);
+/* Where the tunnel sends now: the outer destination, and the destination port of its
+ * current UDP-encapsulated outbound SA (0 when it has none). False: no such tunnel. */
+bool gw_dp_tunnel_peer(const GwDp *dp, int tunnel, Ipv4Addr *addr, uint16_t *port);
 
 /* ---- packets ---- */
 

@@ -389,6 +389,14 @@ static void e_child_remove(void *user, uint32_t spi_in, uint32_t spi_out)
   g_array_append_val(l->removals, r);
 }
 
+/* RFC 7296 2.23: the engine moved its IKE SA to the peer's new address and port; the
+ * tunnel's UDP-encapsulated ESP follows. */
+static void e_peer_moved(void *user, Ipv4Addr addr, uint16_t port)
+{
+  GwIkeLink *l = user;
+  gw_dp_tunnel_set_peer(l->dp, l->tunnel, addr, port);
+}
+
 static void e_row(void *user, const char *row)
 {
   GwIkeLink *l = user;
@@ -423,7 +431,7 @@ GwIkeLink *gw_ike_link_new(const IkeConfig *cfg, const char *connection, GwDp *d
                .timer_schedule = e_timer_schedule, .timer_cancel = e_timer_cancel,
                .send = e_send, .child_install = e_child_install,
                .child_remove = e_child_remove, .keytable_row = e_row,
-               .message = e_message};
+               .message = e_message, .peer_moved = e_peer_moved};
   l->conn = ikev2_conn_new(&c, &ie);
   if (!l->conn) {
     gw_ike_link_free(l);
@@ -499,6 +507,11 @@ void gw_ike_link_rx(GwIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, ui
     send_now(l, p->src, p->sport, p->dst, p->dport, b, n);
   }
   step_done(l);
+}
+
+bool gw_ike_link_esp_authenticated(GwIkeLink *l, Ipv4Addr src, uint16_t sport)
+{
+  return ikev2_conn_esp_authenticated(l->conn, src, sport);
 }
 
 void gw_ike_link_set_device(GwIkeLink *l)
@@ -1005,6 +1018,21 @@ void gw_ike_acquire(GwIke *g, int tunnel, Ipv4Addr src, Ipv4Addr dst)
     GwIkeConn *k = g_ptr_array_index(g->conns, i);
     if (k->tunnel == tunnel && k->init)
       gw_ike_link_acquire_pair(k->init, src, dst);
+  }
+}
+
+void gw_ike_esp_authenticated(GwIke *g, int tunnel, Ipv4Addr src, uint16_t sport)
+{
+  for (guint i = 0; i < g->conns->len; i++) {
+    GwIkeConn *k = g_ptr_array_index(g->conns, i);
+    /* the gateway knows a connection by its local network gateway's address and answers
+     * IKE from no other: only a new port of that address is followed */
+    if (k->tunnel != tunnel || k->remote.v != src.v)
+      continue;
+    if (k->init)
+      gw_ike_link_esp_authenticated(k->init, src, sport);
+    if (k->resp)
+      gw_ike_link_esp_authenticated(k->resp, src, sport);
   }
 }
 

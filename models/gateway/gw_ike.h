@@ -56,6 +56,10 @@ void gw_ike_link_set_device(GwIkeLink *l);
 /* A UDP payload for this link (on 4500 with the non-ESP marker). */
 void gw_ike_link_rx(GwIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
                     const uint8_t *data, size_t len);
+/* An authenticated ESP-in-UDP packet of the link's tunnel came from src:sport (the data
+ * plane's peer_moved hook): the engine decides whether its IKE SA, and with it the
+ * tunnel, follows (RFC 7296 2.23). True when it moved. */
+bool gw_ike_link_esp_authenticated(GwIkeLink *l, Ipv4Addr src, uint16_t sport);
 Ikev2Conn *gw_ike_link_conn(GwIkeLink *l);
 /* Called after each step of the engine (a datagram, a timer, a start or an acquire):
  * the owner updates what depends on the IKE SAs (the MM SA count). */
@@ -91,6 +95,11 @@ void gw_ike_free(GwIke *g);
 void gw_ike_start(GwIke *g);
 /* Traffic for tunnel from src to dst has no SA (the data plane's acquire hook). */
 void gw_ike_acquire(GwIke *g, int tunnel, Ipv4Addr src, Ipv4Addr dst);
+/* An authenticated ESP-in-UDP packet of tunnel came from src:sport, which is not where
+ * the tunnel sends (the data plane's peer_moved hook): RFC 7296 2.23, the connection's
+ * IKE SA and child SAs follow a device behind a NAT to its new port (from the local
+ * network gateway's address only: the gateway answers IKE from no other). */
+void gw_ike_esp_authenticated(GwIke *g, int tunnel, Ipv4Addr src, uint16_t sport);
 /* A datagram to the gateway's port 500 or 4500 (non-ESP marker): dispatched to the
  * connection of the remote address, and within it by the Initiator flag (RFC 7296 3.1)
  * to the engine that began the IKE SA from our side or from the peer's. */

@@ -6,6 +6,7 @@
  * fake wire and passing inner packets both ways through the ESP SAs they installed. */
 #include "models/common/inet.h"
 #include "models/device/dev_ike.h"
+#include "models/esp/esp_natt.h"
 #include "models/gateway/gw_ike.h"
 #include "models/gateway/gw_policy.h"
 #include "tests/lib/testutil.h"
@@ -393,7 +394,18 @@ struct Net {
   GwIke *gike;
   DevIke *dike;
   Drbg *rng[2], *iv[2];
+  Ipv4Addr dev_addr; /* the device's own address (private behind the NAT) */
+  /* An optional NAPT box in front of the device (RFC 4787 endpoint-independent
+   * mapping): its address and ports 500 and 4500 leave as NAT_PUBLIC and nat_port[0],
+   * nat_port[1]; datagrams to any other port of NAT_PUBLIC find no mapping. */
+  bool nat;
+  uint16_t nat_port[2];
+  unsigned nat_dropped;
+  bool hold;     /* datagrams to the gateway are kept in 'held' instead of delivered */
+  GQueue held;   /* Dg*, after translation */
 };
+
+#define NAT_PUBLIC "198.51.100.20"
 
 static int64_t e_now(void *u) { return ((End *)u)->net->now; }
 
@@ -459,6 +471,16 @@ static void e_send(void *u, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t
   g_queue_push_tail(&e->net->wire, d);
 }
 
+/* The data plane's hook, wired to the IKE side as the runner does (sim/bind.c). */
+static void e_peer_moved(void *u, int tunnel, Ipv4Addr src, uint16_t sport)
+{
+  End *e = u;
+  if (end_of(e) == 0)
+    gw_ike_esp_authenticated(e->net->gike, tunnel, src, sport);
+  else
+    dev_ike_esp_authenticated(e->net->dike, src, sport);
+}
+
 static unsigned count(const End *e, const char *prefix)
 {
   unsigned n = 0;
@@ -481,7 +503,7 @@ static void net_init(Net *n, GwConfig *c, DevConfig *d)
     n->iv[i] = drbg_new_stream(7, i ? "site1-vpn/esp-iv" : "vgw1/0/esp-iv");
     e->env = (GwEnv){.user = e, .now = e_now, .timer_add = e_add, .timer_cancel = e_cancel,
                      .send_outer = e_outer, .deliver_inner = e_inner,
-                     .events = {e_event, e}, .drbg = n->iv[i]};
+                     .events = {e_event, e}, .drbg = n->iv[i], .peer_moved = e_peer_moved};
     e->io = (GwIkeIo){.user = e, .send = e_send};
   }
   char *err = NULL;
@@ -492,6 +514,7 @@ static void net_init(Net *n, GwConfig *c, DevConfig *d)
   dc.lan[0] = P("192.168.0.0/16");
   dc.tunnels[0] = (GwDpTunnelConfig){.name = "conn1", .remote_public = d->peer};
   dc.tunnels[0].remote_prefixes[dc.tunnels[0].n_remote_prefixes++] = P("10.1.0.0/16");
+  n->dev_addr = d->public_ip;
   n->dev = dev_runtime_new(&dc, &n->e[1].env, &err);
   g_assert_nonnull(n->dev);
   n->gike = gw_ike_new(c, "vgw1", n->gw, &n->e[0].env, &n->e[0].io, n->rng[0]);
@@ -501,6 +524,86 @@ static void net_init(Net *n, GwConfig *c, DevConfig *d)
   dev_ike_start(n->dike);
 }
 
+static void dg_free(Dg *d)
+{
+  g_bytes_unref(d->data);
+  g_free(d);
+}
+
+/* The outer packet 'b' with new addresses and UDP ports (ESP in UDP, RFC 3948: UDP
+ * checksum 0). */
+static GBytes *rewrite(const uint8_t *b, size_t len, Ipv4Addr src, Ipv4Addr dst, uint16_t sport,
+                       uint16_t dport)
+{
+  WireReader r = wire_reader(b, len);
+  InetIpv4Header h;
+  g_assert_cmpint(inet_ipv4_decode(&r, &h), ==, WIRE_OK);
+  g_assert_cmpuint(h.proto, ==, INET_PROTO_UDP);
+  EspNattDatagram u;
+  WireDiag diag = {0};
+  g_assert_cmpint(esp_natt_decode(b + h.ihl_bytes, len - h.ihl_bytes, &u, &diag), ==, ESP_OK);
+  h.src = src, h.dst = dst;
+  WireWriter w;
+  wire_writer_init(&w);
+  inet_ipv4_encode(&w, &h);
+  esp_natt_encode_esp(&w, sport, dport, u.payload_len);
+  wire_put_bytes(&w, u.payload, u.payload_len);
+  g_assert_true(wire_writer_ok(&w));
+  size_t n;
+  uint8_t *o = wire_writer_steal(&w, &n);
+  return g_bytes_new_take(o, n);
+}
+
+/* The NAT box, when there is one: false when the datagram finds no mapping. */
+static bool nat_translate(Net *n, Dg *d)
+{
+  if (!n->nat)
+    return true;
+  gsize len;
+  const uint8_t *b = g_bytes_get_data(d->data, &len);
+  WireReader r = wire_reader(b, len);
+  InetIpv4Header h = {0};
+  EspNattDatagram u = {0};
+  WireDiag diag = {0};
+  if (!d->ike && (inet_ipv4_decode(&r, &h) != WIRE_OK || h.proto != INET_PROTO_UDP ||
+                  esp_natt_decode(b + h.ihl_bytes, len - h.ihl_bytes, &u, &diag) != ESP_OK))
+    return false; /* only UDP is translated */
+  uint16_t sport = d->ike ? d->sport : u.sport;
+  uint16_t dport = d->ike ? d->dport : u.dport;
+  if (d->to == 0) { /* outbound: the public address and the mapping's port */
+    sport = n->nat_port[sport == 4500];
+    d->src = A(NAT_PUBLIC), d->sport = sport;
+  } else { /* inbound: only to a mapping's port */
+    if (dport != n->nat_port[0] && dport != n->nat_port[1]) {
+      n->nat_dropped++;
+      return false;
+    }
+    dport = dport == n->nat_port[1] ? 4500 : 500;
+    d->dport = dport;
+  }
+  if (!d->ike) {
+    GBytes *o = d->to == 0 ? rewrite(b, len, A(NAT_PUBLIC), h.dst, sport, dport)
+                           : rewrite(b, len, h.src, n->dev_addr, sport, dport);
+    g_bytes_unref(d->data);
+    d->data = o;
+  }
+  return true;
+}
+
+/* One datagram into its receiver. */
+static void deliver(Net *n, Dg *d)
+{
+  gsize len;
+  const uint8_t *b = g_bytes_get_data(d->data, &len);
+  Ipv4Addr me = d->to ? n->dev_addr : A("203.0.113.10");
+  if (d->ike && d->to == 0)
+    gw_ike_rx(n->gike, d->src, d->sport, me, d->dport, b, len);
+  else if (d->ike)
+    dev_ike_rx(n->dike, d->src, d->sport, me, d->dport, b, len);
+  else
+    gw_dp_rx_outer(d->to ? dev_runtime_dp(n->dev) : gw_gateway_dp(n->gw), b, len);
+}
+
 /* Carry every datagram (10 ms each way) and fire the timers, up to 'until'. */
 static void net_run(Net *n, int64_t until)
 {
@@ -508,17 +611,14 @@ static void net_run(Net *n, int64_t until)
     Dg *d = g_queue_pop_head(&n->wire);
     if (d) {
       n->now += 10 * 1000000;
-      gsize len;
-      const uint8_t *b = g_bytes_get_data(d->data, &len);
-      Ipv4Addr me = d->to ? A("198.51.100.20") : A("203.0.113.10");
-      if (d->ike && d->to == 0)
-        gw_ike_rx(n->gike, d->src, d->sport, me, d->dport, b, len);
-      else if (d->ike)
-        dev_ike_rx(n->dike, d->src, d->sport, me, d->dport, b, len);
-      else
-        gw_dp_rx_outer(d->to ? dev_runtime_dp(n->dev) : gw_gateway_dp(n->gw), b, len);
-      g_bytes_unref(d->data);
-      g_free(d);
+      if (!nat_translate(n, d)) {
+        dg_free(d);
+      } else if (n->hold && d->to == 0) {
+        g_queue_push_tail(&n->held, d);
+      } else {
+        deliver(n, d);
+        dg_free(d);
+      }
       continue;
     }
     int best = -1;
@@ -546,10 +646,10 @@ static void net_clear(Net *n)
   dev_runtime_free(n->dev);
   gw_gateway_free(n->gw);
   Dg *d;
-  while ((d = g_queue_pop_head(&n->wire))) {
-    g_bytes_unref(d->data);
-    g_free(d);
-  }
+  while ((d = g_queue_pop_head(&n->wire)))
+    dg_free(d);
+  while ((d = g_queue_pop_head(&n->held)))
+    dg_free(d);
   for (int i = 0; i < 2; i++) {
     g_ptr_array_unref(n->e[i].inside);
     g_ptr_array_unref(n->e[i].events);
@@ -715,6 +815,185 @@ static void test_pair_reset_and_policy(void)
   net_clear(&n);
 }
 
+/* ---- NAT rebinding (RFC 7296 2.23) ---- */
+
+/* A device at the private address 10.0.0.2 behind the NAPT box (public NAT_PUBLIC, the
+ * local network gateway's address), naming itself by the public address; the tunnel up
+ * with NAT detected, IKE and ESP on the mapping of port 4500 (40001). */
+static void nat_up(Net *n, GwConfig *c, DevConfig *d)
+{
+  d->public_ip = A("10.0.0.2");
+  d->local_id = (DevIdentity){DEV_ID_IPV4_ADDR, NAT_PUBLIC};
+  net_init(n, c, d);
+  n->nat = true;
+  n->nat_port[0] = 40000, n->nat_port[1] = 40001;
+  net_run(n, 5 * NS_PER_S);
+  g_assert_true(gw_dp_tunnel_up(gw_gateway_dp(n->gw), 0));
+  g_assert_cmpuint(count(&n->e[0], "ike.nat.detected"), >=, 1);
+  ping(n, 1);
+  ping(n, 0);
+}
+
+/* Where the gateway's tunnel sends its ESP in UDP: the destination port. */
+static uint16_t gw_esp_port(Net *n)
+{
+  Ipv4Addr a;
+  uint16_t port = 0;
+  g_assert_true(gw_dp_tunnel_peer(gw_gateway_dp(n->gw), 0, &a, &port));
+  g_assert_cmphex(a.v, ==, A(NAT_PUBLIC).v);
+  return port;
+}
+
+/* The device's next ESP packet to the gateway as it leaves the NAT box (not delivered). */
+static Dg *dev_esp(Net *n, uint16_t seq)
+{
+  WireWriter w;
+  wire_writer_init(&w);
+  inet_icmp_echo_packet(&w, 8, A("192.168.1.10"), A("10.1.1.4"), seq, 7, seq, NULL, 56);
+  g_assert_true(gw_dp_tx_inner(dev_runtime_dp(n->dev), w.buf, w.len));
+  wire_writer_clear(&w);
+  n->hold = true;
+  net_run(n, n->now);
+  n->hold = false;
+  Dg *d = g_queue_pop_head(&n->held);
+  g_assert_nonnull(d);
+  g_assert_false(d->ike);
+  g_assert_true(g_queue_is_empty(&n->held));
+  return d;
+}
+
+/* The same datagram with its last octet changed (inside the ICV: ESP's, or the
+ * integrity checksum of IKE's SK payload) and, for ESP, from source port 'sport'. */
+static void forge(Net *n, Dg *d, uint16_t sport)
+{
+  gsize len;
+  const uint8_t *b = g_bytes_get_data(d->data, &len);
+  g_autofree uint8_t *x = g_memdup2(b, len);
+  x[len - 1] ^= 0x01;
+  GBytes *o = g_bytes_new(x, len);
+  if (!d->ike) {
+    WireReader r = wire_reader(x, len);
+    InetIpv4Header h;
+    g_assert_cmpint(inet_ipv4_decode(&r, &h), ==, WIRE_OK);
+    g_bytes_unref(o);
+    o = rewrite(x, len, h.src, h.dst, sport, 4500);
+  }
+  d->sport = sport;
+  g_bytes_unref(d->data);
+  d->data = o;
+}
+
+/* Deliver a datagram to the gateway as if from source port 'sport' (ESP in UDP). */
+static GwRxResult deliver_from(Net *n, Dg *d, uint16_t sport)
+{
+  gsize len;
+  const uint8_t *b = g_bytes_get_data(d->data, &len);
+  WireReader r = wire_reader(b, len);
+  InetIpv4Header h;
+  g_assert_cmpint(inet_ipv4_decode(&r, &h), ==, WIRE_OK);
+  g_autoptr(GBytes) o = rewrite(b, len, h.src, h.dst, sport, 4500);
+  gsize on;
+  const uint8_t *ob = g_bytes_get_data(o, &on);
+  return gw_dp_rx_outer(gw_gateway_dp(n->gw), ob, on);
+}
+
+/* The NAT rebinds the device's mapping to a new port (40002). An ESP packet from the new
+ * port that fails its ICV does not move the gateway, nor does a genuine packet that is
+ * not the newest of its SA (held back, then sent from another port); the next genuine
+ * one does: the gateway's ESP and IKE follow it, the tunnel stays up and nothing more is
+ * lost at the NAT. */
+static void test_nat_rebind_esp(void)
+{
+  g_autoptr(GwConfig) c = mk_config();
+  DevConfig d;
+  dev_base(&d);
+  Net n;
+  nat_up(&n, c, &d);
+  GwDp *g = gw_gateway_dp(n.gw);
+  g_assert_cmpuint(gw_esp_port(&n), ==, 40001);
+  /* a genuine packet held back while a newer one arrives, then sent from 40002: inside
+   * the replay window and authentic, but not the newest, so no move */
+  Dg *old = dev_esp(&n, 2), *newer = dev_esp(&n, 3);
+  deliver(&n, newer);
+  g_assert_cmpint(deliver_from(&n, old, 40002), ==, GW_RX_DELIVERED);
+  g_assert_cmpuint(gw_esp_port(&n), ==, 40001);
+  dg_free(old);
+  dg_free(newer);
+  /* the NAT rebinds: the mapping of 4500 is 40002 now, 40001 leads nowhere */
+  n.nat_port[1] = 40002;
+  /* from the new port, with a broken ICV: dropped, no move */
+  Dg *bad = dev_esp(&n, 4);
+  g_assert_cmpuint(bad->sport, ==, 40002);
+  forge(&n, bad, 40002);
+  uint64_t drops = gw_dp_metrics(g)->total.drops[GW_DROP_ESP];
+  deliver(&n, bad);
+  dg_free(bad);
+  g_assert_cmpuint(gw_dp_metrics(g)->total.drops[GW_DROP_ESP], ==, drops + 1);
+  g_assert_cmpuint(gw_esp_port(&n), ==, 40001);
+  g_assert_cmpuint(count(&n.e[0], "ike.nat.remote_changed"), ==, 0);
+  /* a genuine one from the new port: the gateway follows */
+  ping(&n, 1);
+  g_assert_cmpuint(gw_esp_port(&n), ==, 40002);
+  g_assert_cmpuint(count(&n.e[0], "ike.nat.remote_changed"), ==, 1);
+  unsigned lost = n.nat_dropped;
+  ping(&n, 0);
+  /* the IKE SA moved too: the gateway's DPD probes (every 10 s) reach the device, the
+   * tunnel stays up for two minutes and nothing more is sent to the old mapping */
+  net_run(&n, n.now + 120 * NS_PER_S);
+  g_assert_true(gw_dp_tunnel_up(g, 0));
+  g_assert_cmpuint(count(&n.e[0], "ike.dpd.dead"), ==, 0);
+  g_assert_cmpuint(n.nat_dropped, ==, lost);
+  ping(&n, 0);
+  /* the device is behind the NAT: it never moves (RFC 7296 2.23) */
+  g_assert_cmpuint(count(&n.e[1], "ike.nat.remote_changed"), ==, 0);
+  net_clear(&n);
+}
+
+/* The same with IKE: after the rebind the device's DPD request comes from the new port.
+ * A copy that fails its integrity check, from yet another port, moves nothing; the
+ * genuine one moves the IKE SA and the tunnel's ESP with it. */
+static void test_nat_rebind_ike(void)
+{
+  g_autoptr(GwConfig) c = mk_config();
+  DevConfig d;
+  dev_base(&d);
+  d.dpd_interval_s = 10, d.dpd_timeout_s = 30;
+  Net n;
+  nat_up(&n, c, &d);
+  n.nat_port[1] = 40002;
+  /* hold what the device sends until its DPD request is among it */
+  n.hold = true;
+  Dg *dpd = NULL;
+  for (int i = 0; i < 30 && !dpd; i++) {
+    net_run(&n, n.now + NS_PER_S);
+    Dg *x;
+    while ((x = g_queue_pop_head(&n.held))) {
+      if (x->ike && g_bytes_get_size(x->data) > 1 && !dpd)
+        dpd = x;
+      else
+        dg_free(x); /* NAT keepalives */
+    }
+  }
+  n.hold = false;
+  g_assert_nonnull(dpd);
+  g_assert_cmpuint(dpd->sport, ==, 40002);
+  Dg forged = *dpd;
+  forged.data = g_bytes_ref(dpd->data);
+  forge(&n, &forged, 40003);
+  deliver(&n, &forged);
+  g_bytes_unref(forged.data);
+  g_assert_cmpuint(count(&n.e[0], "ike.nat.remote_changed"), ==, 0);
+  g_assert_cmpuint(gw_esp_port(&n), ==, 40001);
+  deliver(&n, dpd);
+  dg_free(dpd);
+  g_assert_cmpuint(count(&n.e[0], "ike.nat.remote_changed"), ==, 1);
+  g_assert_cmpuint(gw_esp_port(&n), ==, 40002);
+  net_run(&n, n.now + NS_PER_S); /* the answer reaches the device */
+  ping(&n, 0);
+  ping(&n, 1);
+  net_clear(&n);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -730,5 +1009,7 @@ int main(int argc, char **argv)
   g_test_add_func("/gw_ike/pair/reset_and_policy", test_pair_reset_and_policy);
   g_test_add_func("/gw_ike/pair/psk_mismatch", test_pair_psk_mismatch);
   g_test_add_func("/gw_ike/pair/initiator_only", test_pair_initiator_only);
+  g_test_add_func("/gw_ike/nat/rebind_esp", test_nat_rebind_esp);
+  g_test_add_func("/gw_ike/nat/rebind_ike", test_nat_rebind_ike);
   return g_test_run();
 }

@@ -42,6 +42,8 @@ typedef struct Node {
   GPtrArray *sent_ops; /* GwOuterPacket copies: proto, ports (GBytes of the struct) */
   unsigned acquires;
   int acquire_tunnel;
+  unsigned moved;        /* peer_moved calls */
+  uint16_t moved_port;
 } Node;
 
 static int64_t t_now(void *u)
@@ -121,6 +123,13 @@ static void n_acquire(void *u, int tunnel, Ipv4Addr src, Ipv4Addr dst)
   n->acquire_tunnel = tunnel;
 }
 
+static void n_peer_moved(void *u, int tunnel, Ipv4Addr src, uint16_t sport)
+{
+  Node *n = u;
+  n->moved++;
+  n->moved_port = sport;
+}
+
 static void node_init(Node *n, Clock *c, Drbg *d)
 {
   *n = (Node){.clk = c};
@@ -131,7 +140,7 @@ static void node_init(Node *n, Clock *c, Drbg *d)
   n->env = (GwEnv){.user = n, .now = t_now, .timer_add = t_add, .timer_cancel = t_cancel,
                    .send_outer = n_send, .deliver_inner = n_deliver,
                    .events = {.emit = n_event, .user = n}, .drbg = d,
-                   .acquire = n_acquire};
+                   .acquire = n_acquire, .peer_moved = n_peer_moved};
 }
 
 static void node_clear(Node *n)
@@ -949,6 +958,77 @@ static void test_natt(void)
   teardown(&s);
 }
 
+/* RFC 7296 2.23 in the data plane: an ESP-in-UDP packet that passes its ICV, is the
+ * newest of its SA and comes from another port than the tunnel sends to is reported to
+ * the IKE side (peer_moved), which moves the tunnel (gw_dp_tunnel_set_peer); a packet
+ * that fails its ICV, a held-back older one, one from the port already in use and raw
+ * ESP are not reported. */
+static void test_natt_peer_moved(void)
+{
+  Pair2 s;
+  setup(&s, "VpnGw1", NULL);
+  install(s.g, s.gt, s.d, s.dt, GW_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, true, s.drbg);
+  Ipv4Addr site = tu_addr("198.51.100.20");
+  GBytes *pk[3];
+  for (int i = 0; i < 3; i++) {
+    g_autoptr(GBytes) b = inner("192.168.1.7", "10.1.0.5", 100, (uint16_t)(i + 1));
+    g_assert_true(tx(s.d, b));
+    pk[i] = g_bytes_ref(g_ptr_array_index(s.dn.wire, i));
+  }
+  g_ptr_array_set_size(s.dn.wire, 0);
+  size_t n;
+  const uint8_t *o;
+  /* the port in use: nothing to report */
+  o = g_bytes_get_data(pk[1], &n);
+  g_assert_cmpint(gw_dp_rx_udp4500(s.g, site, 4500, o + 28, n - 28), ==, GW_RX_DELIVERED);
+  g_assert_cmpuint(s.gn.moved, ==, 0);
+  /* authentic but older than the newest seen (held back): not reported */
+  o = g_bytes_get_data(pk[0], &n);
+  g_assert_cmpint(gw_dp_rx_udp4500(s.g, site, 40002, o + 28, n - 28), ==, GW_RX_DELIVERED);
+  g_assert_cmpuint(s.gn.moved, ==, 0);
+  /* the newest, from a new port, but its ICV broken: dropped, not reported */
+  o = g_bytes_get_data(pk[2], &n);
+  g_autofree uint8_t *bad = g_memdup2(o, n);
+  bad[n - 1] ^= 0x80;
+  g_assert_cmpint(gw_dp_rx_udp4500(s.g, site, 40002, bad + 28, n - 28), ==, GW_RX_DROPPED);
+  g_assert_cmpuint(s.gn.moved, ==, 0);
+  /* the genuine one: reported */
+  g_assert_cmpint(gw_dp_rx_udp4500(s.g, site, 40002, o + 28, n - 28), ==, GW_RX_DELIVERED);
+  g_assert_cmpuint(s.gn.moved, ==, 1);
+  g_assert_cmpuint(s.gn.moved_port, ==, 40002);
+  /* the data plane does not move by itself; once told, it sends there */
+  Ipv4Addr a;
+  uint16_t port;
+  g_assert_true(gw_dp_tunnel_peer(s.g, s.gt, &a, &port));
+  g_assert_cmpuint(port, ==, 4500);
+  g_assert_true(gw_dp_tunnel_set_peer(s.g, s.gt, site, 40002));
+  g_assert_true(gw_dp_tunnel_peer(s.g, s.gt, &a, &port));
+  g_assert_cmpuint(port, ==, 40002);
+  g_assert_cmphex(a.v, ==, site.v);
+  g_autoptr(GBytes) back = inner("10.1.0.5", "192.168.1.7", 100, 9);
+  g_assert_true(tx(s.g, back));
+  const GwOuterPacket *op = g_bytes_get_data(g_ptr_array_index(s.gn.sent_ops, 0), NULL);
+  g_assert_cmpuint(op->dport, ==, 40002);
+  g_assert_cmpuint(op->sport, ==, 4500);
+  g_assert_cmphex(op->dst.v, ==, site.v);
+  o = g_bytes_get_data(g_ptr_array_index(s.gn.wire, 0), &n);
+  g_assert_cmpuint(wire_load_be16(o + 22), ==, 40002); /* RFC 768: destination port */
+  g_assert_false(gw_dp_tunnel_set_peer(s.g, 99, site, 1));
+  for (int i = 0; i < 3; i++)
+    g_bytes_unref(pk[i]);
+  /* raw ESP (no NAT between them) never reports */
+  gw_dp_tunnel_down(s.g, s.gt, "test");
+  gw_dp_tunnel_down(s.d, s.dt, "test");
+  install(s.g, s.gt, s.d, s.dt, GW_ALGSET_GCMAES256, 0xa2, 0xd2, 0, 0, false, s.drbg);
+  g_autoptr(GBytes) r = inner("192.168.1.7", "10.1.0.5", 100, 10);
+  g_assert_true(tx(s.d, r));
+  o = g_bytes_get_data(g_ptr_array_index(s.dn.wire, 0), &n);
+  g_assert_cmpint(gw_dp_rx_esp(s.g, tu_addr("198.51.100.99"), tu_addr("203.0.113.10"), o + 20,
+                               n - 20), ==, GW_RX_DELIVERED);
+  g_assert_cmpuint(s.gn.moved, ==, 1);
+  teardown(&s);
+}
+
 /* An outer packet: IPv4 header from the device to the gateway with 'payload'. */
 static GBytes *outer(uint8_t proto, const uint8_t *payload, size_t n, bool mf, const char *dst)
 {
@@ -1177,6 +1257,7 @@ int main(int argc, char **argv)
   g_test_add_func("/gateway/runtime/no_fragmentation", test_no_fragmentation);
   g_test_add_func("/gateway/runtime/mss_clamp", test_mss_clamp);
   g_test_add_func("/gateway/runtime/natt", test_natt);
+  g_test_add_func("/gateway/runtime/natt_peer_moved", test_natt_peer_moved);
   g_test_add_func("/gateway/runtime/malformed_outer", test_malformed_outer);
   g_test_add_func("/gateway/runtime/build", test_gateway_build);
   g_test_add_func("/gateway/runtime/lifetime_events", test_lifetime_events);

@@ -572,6 +572,54 @@ static void after(Ikev2Conn *c, IkeSa *sa)
   ike_conn_reschedule(c);
 }
 
+/* RFC 7296 2.23: a host that is not behind a NAT sends to the address and port of the
+ * latest authenticated packet of a peer that is (the peer's NAT may rebind its mapping
+ * to a new port); a host behind a NAT does not ("it opens a possible DoS attack"). Only
+ * once the SA is on port 4500: the move from 500 to 4500 is NAT traversal itself. */
+static bool sa_follows_peer(const IkeSa *sa)
+{
+  return sa->nat_remote && !sa->nat_local && sa->lport == NATT_PORT &&
+         sa->state >= IKE_SA_INIT_DONE && sa->state < IKE_SA_DELETED;
+}
+
+/* Move the SA to addr:port when it is elsewhere; true when it moved (with an event). */
+static bool sa_peer_move(IkeSa *sa, Ipv4Addr addr, uint16_t port, const char *trigger)
+{
+  if (sa->raddr.v == addr.v && sa->rport == port)
+    return false;
+  char a[IPV4_ADDR_STRLEN], old[IPV4_ADDR_STRLEN + 8], now[IPV4_ADDR_STRLEN + 8];
+  g_snprintf(old, sizeof old, "%s:%u", ipv4_addr_format(sa->raddr, a), sa->rport);
+  g_snprintf(now, sizeof now, "%s:%u", ipv4_addr_format(addr, a), port);
+  sa->raddr = addr;
+  sa->rport = port;
+  VsEvent ev = sa_event(sa, IKE_EV_NAT_REMOTE_CHANGED);
+  vs_event_str(&ev, "old_remote", old);
+  vs_event_str(&ev, "new_remote", now);
+  vs_event_str(&ev, "trigger", trigger);
+  emit(sa, &ev);
+  return true;
+}
+
+static void peer_moved(Ikev2Conn *c, Ipv4Addr addr, uint16_t port)
+{
+  if (c->env.peer_moved)
+    c->env.peer_moved(c->env.user, addr, port);
+}
+
+bool ikev2_conn_esp_authenticated(Ikev2Conn *c, Ipv4Addr src, uint16_t sport)
+{
+  g_return_val_if_fail(c, false);
+  bool moved = false;
+  for (guint i = 0; i < c->sas->len; i++) {
+    IkeSa *sa = g_ptr_array_index(c->sas, i);
+    if (sa->state >= IKE_SA_ESTABLISHED && sa_follows_peer(sa))
+      moved |= sa_peer_move(sa, src, sport, "esp");
+  }
+  if (moved)
+    peer_moved(c, src, sport);
+  return moved;
+}
+
 void ikev2_conn_rx(Ikev2Conn *c, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
                    const uint8_t *data, size_t len)
 {
@@ -680,6 +728,12 @@ void ikev2_conn_rx(Ikev2Conn *c, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uin
   sa->last_rx = conn_now(c);
   if (c->cfg.dpd_interval_s && sa->state == IKE_SA_ESTABLISHED)
     sa->dpd_at = sa->last_rx + (int64_t)c->cfg.dpd_interval_s * NS_PER_S;
+  /* RFC 7296 2.23: an authenticated message (not IKE_SA_INIT) from a new address or port
+   * moves the SA there, when the peer is the one behind a NAT */
+  bool moved = h.exchange != IKEV2_IKE_SA_INIT && dport == sa->lport && sa_follows_peer(sa) &&
+               sa_peer_move(sa, src, sport, "ike");
+  if (moved)
+    peer_moved(c, src, sport);
   if (response) {
     Ikev2Task *t = sa->active;
     sa->active = NULL;

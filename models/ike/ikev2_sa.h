@@ -181,6 +181,11 @@ typedef struct {
   /* Each message sent (called before its datagrams go out through send) and each one
    * received and opened; may be NULL. */
   void (*message)(void *user, const IkeMessageSummary *m);
+  /* The peer's address or port moved (RFC 7296 2.23: its NAT rebound the mapping, and an
+   * authenticated packet came from the new one): the IKE SA sends there from now on, and
+   * the owner sends the UDP-encapsulated ESP of the connection's child SAs there too.
+   * May be NULL. */
+  void (*peer_moved)(void *user, Ipv4Addr addr, uint16_t port);
 } IkeEnv;
 
 /* ---- states ---- */
@@ -227,6 +232,8 @@ extern const NameTable ike_child_state_names;
 #define IKE_EV_GIVE_UP "ike.give_up"
 #define IKE_EV_DPD_DEAD "ike.dpd.dead"
 #define IKE_EV_NAT_DETECTED "ike.nat.detected"
+/* old_remote, new_remote ("198.51.100.40:40001"), trigger ("ike" or "esp") */
+#define IKE_EV_NAT_REMOTE_CHANGED "ike.nat.remote_changed"
 #define IKE_EV_NOTIFY_RX "ike.notify.rx"
 #define IKE_EV_DROP "ike.drop"
 
@@ -246,6 +253,12 @@ void ikev2_conn_acquire(Ikev2Conn *c);
 /* A UDP payload received from src:sport on our dst:dport. */
 void ikev2_conn_rx(Ikev2Conn *c, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
                    const uint8_t *data, size_t len);
+/* An ESP packet of one of this connection's child SAs came in UDP from src:sport, passed
+ * its ICV and was the newest the SA has seen (its sequence number is the replay window's
+ * new top, so a replayed or held-back packet never counts). RFC 7296 2.23: when the peer
+ * is behind a NAT and we are not, the IKE SAs move to that address and port (an
+ * ike.nat.remote_changed event, then env->peer_moved). True when they moved. */
+bool ikev2_conn_esp_authenticated(Ikev2Conn *c, Ipv4Addr src, uint16_t sport);
 /* The timer armed through env->timer_schedule fired. */
 void ikev2_conn_timeout(Ikev2Conn *c);
 /* An ESP lifetime event for the child whose inbound or outbound SPI is spi: a soft limit
