@@ -159,6 +159,7 @@ bool run_live_attach(Run *r, const char *out_dir, char **err)
       return false;
     }
     net_dev_tap_add(dev, NET_TAP_TX | NET_TAP_RX, net_pcap_tap, t->pcap);
+    net_pcap_set_flush(t->pcap, TRUE); /* readable with tshark -r while running */
     VsEvent ev = vs_event(0, gw->name, "live.attached");
     vs_event_str(&ev, "device", a->device);
     vs_event_str(&ev, "interface", a->ifname);
@@ -170,6 +171,20 @@ bool run_live_attach(Run *r, const char *out_dir, char **err)
       fprintf(stderr, "vpnsim live: %s answers on %s as %s; the real '%s' is expected there as %s\n",
               gw->name, a->ifname, gb, a->device, ab);
     }
+  }
+  return true;
+}
+
+bool run_live_outputs(Run *r, const char *out_dir, char **err)
+{
+  /* a vendor watches a negotiation as it happens: every capture on disk per packet, the
+   * event log and timeline line by line */
+  for (guint i = 0; i < r->links->len; i++)
+    net_pcap_set_flush(((RunLink *)g_ptr_array_index(r->links, i))->pcap, TRUE);
+  g_autoptr(GError) e = NULL;
+  if (!scn_eventlog_stream_open(r->log, out_dir, &e)) {
+    *err = g_strdup(e->message);
+    return false;
   }
   return true;
 }
