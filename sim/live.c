@@ -23,6 +23,7 @@ typedef struct {
 
 struct RunLive {
   GPtrArray *taps; /* LiveTap* */
+  ScnLiveConsole *console; /* the terminal lines (docs/live-mode.md, "Watching a run") */
 };
 
 bool scn_live_parse_attach(char *arg, ScnLiveAttach *a)
@@ -98,6 +99,7 @@ NetWorld *run_live_world_new(Run *r)
   r->seed = seed;
   r->live_state = g_new0(RunLive, 1);
   r->live_state->taps = g_ptr_array_new();
+  r->live_state->console = scn_live_console_new();
   NetWorldOptions o = {.seed = seed, .realtime = true};
   return net_world_new_ex(&o);
 }
@@ -189,6 +191,15 @@ bool run_live_outputs(Run *r, const char *out_dir, char **err)
   return true;
 }
 
+void run_live_event(Run *r, const VsEvent *ev)
+{
+  if (!r->live_state || !r->live->verbose)
+    return;
+  g_autofree char *line = scn_live_console_line(r->live_state->console, ev);
+  if (line)
+    fprintf(stderr, "vpnsim live: %s\n", line);
+}
+
 static bool close_pcaps(Run *r, char **err)
 {
   bool ok = true;
@@ -261,6 +272,7 @@ void run_live_free(Run *r)
     return;
   g_ptr_array_set_free_func(r->live_state->taps, live_tap_free);
   g_ptr_array_free(r->live_state->taps, TRUE);
+  scn_live_console_free(r->live_state->console);
   g_free(r->live_state);
   r->live_state = NULL;
 }

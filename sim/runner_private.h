@@ -126,4 +126,5 @@ bool run_live_attach(Run *r, const char *out_dir, char **err); /* TAPs, after th
  * pcap flushed per packet (after run_outputs_open and run_live_attach). */
 bool run_live_outputs(Run *r, const char *out_dir, char **err);
 NetStatus run_live_run(Run *r, char **err);    /* until the end or the stop flag */
+void run_live_event(Run *r, const VsEvent *ev); /* the terminal line of an event, if any */
 void run_live_free(Run *r);
