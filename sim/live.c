@@ -47,6 +47,42 @@ static const ScnDevice *plan_device(const ScnPlan *plan, const char *name)
   return NULL;
 }
 
+static const ScnLiveAttach *attached(const ScnLive *live, const char *device)
+{
+  for (size_t i = 0; device && i < live->n_attach; i++)
+    if (!strcmp(live->attach[i].device, device))
+      return &live->attach[i];
+  return NULL;
+}
+
+/* Traffic that would start from a host behind a replaced device: that host is real, the
+ * simulation has no way to send from it, and the flow would log ping.sent (or a UDP or
+ * TCP flow's bytes) for packets that never exist. Refused, with its location. */
+static bool check_timeline(const ScnLive *live, const ScnPlan *plan, char **err)
+{
+  for (unsigned i = 0; i < plan->n_timeline; i++) {
+    const ScnAction *a = &plan->timeline[i];
+    if (a->kind != SCN_ACT_PING && a->kind != SCN_ACT_UDP && a->kind != SCN_ACT_TCP)
+      continue;
+    for (unsigned k = 0; k < plan->n_hosts; k++) {
+      const ScnHost *h = &plan->hosts[k];
+      const ScnLiveAttach *at;
+      if (h->kind != SCN_HOST_BEHIND_DEVICE || !a->from || strcmp(h->name, a->from) ||
+          !(at = attached(live, h->device)))
+        continue;
+      *err = g_strdup_printf("%s:%u:%u: %s from '%s': the host is behind '%s', which live mode "
+                             "replaces by the real device on %s, so nothing would be sent; start "
+                             "this traffic on the real side (traffic to '%s' from a simulated "
+                             "host works)",
+                             a->loc.file, a->loc.line, a->loc.col,
+                             name_get(&scn_action_names, a->kind), h->name, h->device, at->ifname,
+                             h->name);
+      return false;
+    }
+  }
+  return true;
+}
+
 bool scn_live_check(const ScnLive *live, const ScnPlan *plan, char **err)
 {
   for (size_t i = 0; i < live->n_attach; i++) {
@@ -68,7 +104,7 @@ bool scn_live_check(const ScnLive *live, const ScnPlan *plan, char **err)
       }
     }
   }
-  return true;
+  return check_timeline(live, plan, err);
 }
 
 /* ---- runner hooks (runner_private.h) ---- */

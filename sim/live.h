@@ -35,8 +35,10 @@ typedef struct ScnLive {
 /* Parse "NODE=IFNAME" into a, splitting arg in place (a borrows it); false when malformed
  * or the interface name does not fit IFNAMSIZ. */
 bool scn_live_parse_attach(char *arg, ScnLiveAttach *a);
-/* Every attachment names a device of the plan, each device and interface once; false
- * with *err (g_free) otherwise. */
+/* Every attachment names a device of the plan, each device and interface once, and no
+ * timeline traffic (ping, udp, tcp) starts from a host behind a replaced device (it is
+ * real: nothing would be sent); false with *err (g_free, "FILE:LINE:COL: ..." for the
+ * timeline) otherwise. */
 bool scn_live_check(const ScnLive *live, const ScnPlan *plan, char **err);
 
 /* The terminal lines of a live run (sim/live_console.c): what a vendor watches. */

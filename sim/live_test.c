@@ -67,6 +67,65 @@ static void test_check(void)
   g_free(why);
 }
 
+/* The live scenario with a timeline appended, loaded as "variant.yaml". */
+static ScnPlan *variant(const char *timeline)
+{
+  g_autofree char *path = tu_top_path("scenarios/live/strongswan-s2s.yaml");
+  g_autofree char *profiles = tu_top_path("profiles");
+  g_autofree char *text = NULL;
+  g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+  g_autofree char *all = g_strconcat(text, timeline, NULL);
+  const char *const dirs[] = {profiles, NULL};
+  ScnLoadOptions o = {.profile_dirs = dirs};
+  g_autoptr(GError) err = NULL;
+  g_autoptr(GwDiags) diags = gw_diags_new();
+  ScnPlan *plan = scn_plan_load_string("variant.yaml", all, strlen(all), &o, diags, &err);
+  g_assert_no_error(err);
+  g_assert_cmpuint(gw_diags_count(diags, GW_SEV_ERROR), ==, 0);
+  return plan;
+}
+
+/* A ping (or UDP, TCP flow) from a host behind the replaced device would log ping.sent
+ * for packets that are never sent: refused with its location and the host's name. Traffic
+ * to that host, and any traffic when the device is simulated, is not. */
+static void test_check_phantom(void)
+{
+  ScnLive live = {.attach = {{"site1-vpn", "tap0"}}, .n_attach = 1};
+  static const struct {
+    const char *timeline;
+    const char *error; /* NULL: accepted */
+  } cases[] = {
+      {"timeline:\n  - at: 2s\n    ping: {from: pc1, to: vm1, count: 3}\n",
+       "variant.yaml:83:5: ping from 'pc1': the host is behind 'site1-vpn', which live mode "
+       "replaces by the real device on tap0, so nothing would be sent"},
+      {"timeline:\n  - {at: 1s, ping: {from: vm1, to: pc1}}\n"
+       "  - {at: 2s, udp: {from: pc1, to: vm1, rate: 8kbps, duration: 1s}}\n",
+       "variant.yaml:84:5: udp from 'pc1'"},
+      {"timeline:\n  - {at: 2s, tcp: {from: pc1, to: vm1, bytes: 1000}}\n",
+       "variant.yaml:83:5: tcp from 'pc1'"},
+      {"timeline:\n  - {at: 1s, ping: {from: vm1, to: pc1}}\n", NULL},
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(ScnPlan) plan = variant(cases[i].timeline);
+    char *why = NULL;
+    bool ok = scn_live_check(&live, plan, &why);
+    g_test_message("case %zu: %s", i, why ? why : "accepted");
+    if (!cases[i].error) {
+      g_assert_true(ok);
+      g_assert_null(why);
+    } else {
+      g_assert_false(ok);
+      g_assert_nonnull(why);
+      g_assert_true(g_str_has_prefix(why, cases[i].error));
+      g_clear_pointer(&why, g_free);
+    }
+    /* not attached: the device is simulated and the pings are real ones */
+    ScnLive none = {0};
+    g_assert_true(scn_live_check(&none, plan, &why));
+    g_assert_null(why);
+  }
+}
+
 /* ike.message as gw_ike emits it */
 static VsEvent msg(int64_t t, const char *dir, const char *x, bool resp, uint32_t id,
                    const char *notifies, uint16_t port, uint16_t peer_port)
@@ -168,6 +227,7 @@ int main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/live/parse-attach", test_parse);
   g_test_add_func("/live/check", test_check);
+  g_test_add_func("/live/check-phantom-traffic", test_check_phantom);
   g_test_add_func("/live/console", test_console);
   return g_test_run();
 }

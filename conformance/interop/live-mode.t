@@ -9,7 +9,7 @@
 # error paths say what is wrong (unknown device, not root, interface that cannot be opened).
 . "$(dirname "$0")/lib.sh"
 ix_init
-ix_plan 15
+ix_plan 16
 scn=$IX_TOP/scenarios/live/strongswan-s2s.yaml
 GW=203.0.113.10 DEV=198.51.100.20
 
@@ -91,6 +91,15 @@ ix_ok $ok "SIGINT ends the run at once, exit 0, report written, stopped by signa
 res=$(ip netns exec "$(ix_ns sim)" "$IX_VPNSIM" live --out "$IX_TMP/o3" --attach nosuch=tap0 "$scn" 2>&1); rc=$?
 [[ $rc == 2 ]] && grep -q "no device 'nosuch'" <<<"$res"
 ix_ok $? "an unknown device: exit 2, naming the scenario's devices" "$res"
+# a ping from a host behind the replaced device (it is real: nothing would be sent, yet
+# ping.sent would be logged): refused before anything runs, with its location and host
+ln -sfn "$IX_TOP/profiles" "$IX_TMP/profiles"
+{ cat "$scn"; printf 'timeline:\n  - at: 1s\n    ping: {from: pc1, to: vm1, count: 2}\n'; } >"$IX_TMP/phantom.yaml"
+line=$(( $(wc -l <"$scn") + 2 ))
+res=$(ip netns exec "$(ix_ns sim)" "$IX_VPNSIM" live --out "$IX_TMP/o6" --duration 1s --attach site1-vpn=tap0 "$IX_TMP/phantom.yaml" 2>&1); rc=$?
+[[ $rc == 2 ]] && grep -q "phantom.yaml:$line:5: ping from 'pc1': the host is behind 'site1-vpn'" <<<"$res" &&
+  [[ ! -e $IX_TMP/o6/events.jsonl ]]
+ix_ok $? "a ping from a host behind the replaced device: exit 2 with file:line:col and the host" "exit $rc"$'\n'"$res"
 # a name held by an interface that is no TAP (the bridge): TUNSETIFF refuses it
 res=$(ip netns exec "$(ix_ns sim)" "$IX_VPNSIM" live --out "$IX_TMP/o4" --attach site1-vpn=br0 "$scn" 2>&1); rc=$?
 [[ $rc == 3 ]] && grep -q "cannot open the TAP interface 'br0'" <<<"$res"
