@@ -67,13 +67,17 @@ static void test_check(void)
   g_free(why);
 }
 
-/* The live scenario with a timeline appended, loaded as "variant.yaml". */
-static ScnPlan *variant(const char *timeline)
+/* The live scenario with a timeline appended, loaded as "variant.yaml"; *lines: the
+ * scenario's own lines (the timeline starts on the next one). */
+static ScnPlan *variant(const char *timeline, unsigned *lines)
 {
   g_autofree char *path = tu_top_path("scenarios/live/strongswan-s2s.yaml");
   g_autofree char *profiles = tu_top_path("profiles");
   g_autofree char *text = NULL;
   g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+  *lines = 0;
+  for (const char *p = text; *p; p++)
+    *lines += *p == '\n';
   g_autofree char *all = g_strconcat(text, timeline, NULL);
   const char *const dirs[] = {profiles, NULL};
   ScnLoadOptions o = {.profile_dirs = dirs};
@@ -93,20 +97,21 @@ static void test_check_phantom(void)
   ScnLive live = {.attach = {{"site1-vpn", "tap0"}}, .n_attach = 1};
   static const struct {
     const char *timeline;
-    const char *error; /* NULL: accepted */
+    unsigned line;     /* of the refused entry, counted from "timeline:" as 1 */
+    const char *error; /* after "variant.yaml:LINE:5: "; NULL: accepted */
   } cases[] = {
-      {"timeline:\n  - at: 2s\n    ping: {from: pc1, to: vm1, count: 3}\n",
-       "variant.yaml:83:5: ping from 'pc1': the host is behind 'site1-vpn', which live mode "
-       "replaces by the real device on tap0, so nothing would be sent"},
+      {"timeline:\n  - at: 2s\n    ping: {from: pc1, to: vm1, count: 3}\n", 2,
+       "ping from 'pc1': the host is behind 'site1-vpn', which live mode replaces by the real "
+       "device on tap0, so nothing would be sent"},
       {"timeline:\n  - {at: 1s, ping: {from: vm1, to: pc1}}\n"
        "  - {at: 2s, udp: {from: pc1, to: vm1, rate: 8kbps, duration: 1s}}\n",
-       "variant.yaml:84:5: udp from 'pc1'"},
-      {"timeline:\n  - {at: 2s, tcp: {from: pc1, to: vm1, bytes: 1000}}\n",
-       "variant.yaml:83:5: tcp from 'pc1'"},
-      {"timeline:\n  - {at: 1s, ping: {from: vm1, to: pc1}}\n", NULL},
+       3, "udp from 'pc1'"},
+      {"timeline:\n  - {at: 2s, tcp: {from: pc1, to: vm1, bytes: 1000}}\n", 2, "tcp from 'pc1'"},
+      {"timeline:\n  - {at: 1s, ping: {from: vm1, to: pc1}}\n", 0, NULL},
   };
   for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-    g_autoptr(ScnPlan) plan = variant(cases[i].timeline);
+    unsigned lines = 0;
+    g_autoptr(ScnPlan) plan = variant(cases[i].timeline, &lines);
     char *why = NULL;
     bool ok = scn_live_check(&live, plan, &why);
     g_test_message("case %zu: %s", i, why ? why : "accepted");
@@ -116,7 +121,9 @@ static void test_check_phantom(void)
     } else {
       g_assert_false(ok);
       g_assert_nonnull(why);
-      g_assert_true(g_str_has_prefix(why, cases[i].error));
+      g_autofree char *want =
+          g_strdup_printf("variant.yaml:%u:5: %s", lines + cases[i].line, cases[i].error);
+      g_assert_true(g_str_has_prefix(why, want));
       g_clear_pointer(&why, g_free);
     }
     /* not attached: the device is simulated and the pings are real ones */
