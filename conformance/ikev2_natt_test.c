@@ -39,6 +39,10 @@ static void test_nat_detected(void)
   g_assert_true(remote);
   g_assert_cmpuint(h_count(&h.p[0], "ike.nat.detected local_behind_nat=true remote_behind_nat=false"), ==, 1);
   g_assert_cmpuint(h_count(&h.p[1], "ike.nat.detected local_behind_nat=false remote_behind_nat=true"), ==, 1);
+  /* where each side saw the other's IKE_SA_INIT come from: B the NAT's address and the
+   * translated port, A the responder as it is (issue 24: the peer's address and port) */
+  g_assert_cmpuint(h_count(&h.p[1], "ike.nat.detected peer=203.0.113.1 peer_port=1500 port=500"), ==, 1);
+  g_assert_cmpuint(h_count(&h.p[0], "ike.nat.detected peer=198.51.100.1 peer_port=500 port=500"), ==, 1);
   /* the owner is told to UDP-encapsulate ESP */
   for (int i = 0; i < 2; i++) {
     const HChild *c = g_ptr_array_index(h.p[i].children, 0);

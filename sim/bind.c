@@ -20,6 +20,8 @@ typedef struct {
 void run_emit(Run *r, const VsEvent *ev)
 {
   scn_eventlog_add(r->log, ev);
+  if (r->live)
+    run_live_event(r, ev);
 }
 
 /* ---- GwEnv ---- */

@@ -5,13 +5,27 @@
 
 #include "sim/json.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
+
+/* One streamed file (scn_eventlog_stream_open). */
+typedef struct {
+  FILE *f;
+  char *path;
+  int err; /* the first errno of a failed write, 0 */
+} EvStream;
 
 struct ScnEventLog {
   GArray *events;        /* VsEvent, strings pointing into 'strings' */
   GStringChunk *strings; /* the copies: node, type, keys, string values */
+  bool streaming;
+  EvStream jsonl, timeline;
 };
+
+/* the first line of timeline.txt */
+#define TIMELINE_HEADER_FMT "# %-12s %-12s %-22s attributes\n"
 
 ScnEventLog *scn_eventlog_new(void)
 {
@@ -21,13 +35,41 @@ ScnEventLog *scn_eventlog_new(void)
   return log;
 }
 
+static void stream_end(EvStream *st)
+{
+  if (st->f)
+    fclose(st->f);
+  st->f = NULL;
+  g_clear_pointer(&st->path, g_free);
+}
+
 void scn_eventlog_free(ScnEventLog *log)
 {
   if (!log)
     return;
+  stream_end(&log->jsonl);
+  stream_end(&log->timeline);
   g_array_unref(log->events);
   g_string_chunk_free(log->strings);
   g_free(log);
+}
+
+/* Append one line and flush it, so a reader sees whole lines as they come. */
+static void stream_line(EvStream *st, const char *line)
+{
+  if (!st->f || st->err)
+    return;
+  if (fputs(line, st->f) == EOF || fputc('\n', st->f) == EOF || fflush(st->f) == EOF)
+    st->err = errno ? errno : EIO;
+}
+
+static void stream_event(ScnEventLog *log, size_t i)
+{
+  const VsEvent *ev = scn_eventlog_get(log, i);
+  g_autofree char *j = scn_event_json(ev, i);
+  g_autofree char *t = scn_event_text(ev);
+  stream_line(&log->jsonl, j);
+  stream_line(&log->timeline, t);
 }
 
 /* Names repeat (nodes, types, keys): keep one copy of each. */
@@ -50,6 +92,8 @@ void scn_eventlog_add(ScnEventLog *log, const VsEvent *ev)
       c.attrs[i].v.s = g_string_chunk_insert(log->strings, ev->attrs[i].v.s ? ev->attrs[i].v.s : "");
   }
   g_array_append_val(log->events, c);
+  if (log->streaming)
+    stream_event(log, log->events->len - 1);
 }
 
 static void sink_emit(void *user, const VsEvent *ev)
@@ -187,7 +231,7 @@ char *scn_eventlog_jsonl(const ScnEventLog *log)
 char *scn_eventlog_timeline(const ScnEventLog *log)
 {
   GString *s = g_string_new(NULL);
-  g_string_append_printf(s, "# %-12s %-12s %-22s attributes\n", "time (s)", "node", "event");
+  g_string_append_printf(s, TIMELINE_HEADER_FMT, "time (s)", "node", "event");
   for (size_t i = 0; i < scn_eventlog_len(log); i++) {
     g_autofree char *line = scn_event_text(scn_eventlog_get(log, i));
     g_string_append(s, line);
@@ -203,4 +247,74 @@ bool scn_eventlog_write(const ScnEventLog *log, const char *dir, GError **error)
   g_autofree char *p1 = g_build_filename(dir, "events.jsonl", NULL);
   g_autofree char *p2 = g_build_filename(dir, "timeline.txt", NULL);
   return g_file_set_contents(p1, jsonl, -1, error) && g_file_set_contents(p2, text, -1, error);
+}
+
+static bool stream_start(EvStream *st, const char *dir, const char *name, GError **error)
+{
+  st->path = g_build_filename(dir, name, NULL);
+  st->err = 0;
+  st->f = fopen(st->path, "w");
+  if (!st->f) {
+    int e = errno;
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "%s: %s", st->path,
+                g_strerror(e));
+    return false;
+  }
+  return true;
+}
+
+bool scn_eventlog_stream_open(ScnEventLog *log, const char *dir, GError **error)
+{
+  g_return_val_if_fail(log && dir && !log->streaming, false);
+  if (!stream_start(&log->jsonl, dir, "events.jsonl", error) ||
+      !stream_start(&log->timeline, dir, "timeline.txt", error)) {
+    stream_end(&log->jsonl);
+    stream_end(&log->timeline);
+    return false;
+  }
+  /* the header line, then what was logged before */
+  g_autofree char *head = g_strdup_printf(TIMELINE_HEADER_FMT, "time (s)", "node", "event");
+  head[strlen(head) - 1] = '\0';
+  stream_line(&log->timeline, head);
+  log->streaming = true;
+  for (size_t i = 0; i < scn_eventlog_len(log); i++)
+    stream_event(log, i);
+  return true;
+}
+
+bool scn_eventlog_streaming(const ScnEventLog *log)
+{
+  return log && log->streaming;
+}
+
+static bool stream_close(EvStream *st, GError **error)
+{
+  bool ok = true;
+  if (st->f && !st->err && fflush(st->f) == EOF)
+    st->err = errno ? errno : EIO;
+  if (st->f && fclose(st->f) == EOF && !st->err)
+    st->err = errno ? errno : EIO;
+  st->f = NULL;
+  if (st->err) {
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(st->err), "%s: write failed: %s",
+                st->path, g_strerror(st->err));
+    ok = false;
+  }
+  g_clear_pointer(&st->path, g_free);
+  return ok;
+}
+
+bool scn_eventlog_stream_close(ScnEventLog *log, GError **error)
+{
+  g_return_val_if_fail(log, false);
+  if (!log->streaming)
+    return true;
+  log->streaming = false;
+  GError *e = NULL;
+  bool ok = stream_close(&log->jsonl, error);
+  /* the second file is closed too; its error is reported when the first had none */
+  if (!stream_close(&log->timeline, ok ? error : &e))
+    ok = false;
+  g_clear_error(&e);
+  return ok;
 }

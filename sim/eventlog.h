@@ -45,3 +45,14 @@ char *scn_eventlog_jsonl(const ScnEventLog *log);
 char *scn_eventlog_timeline(const ScnEventLog *log);
 /* Write DIR/events.jsonl and DIR/timeline.txt (DIR must exist). */
 bool scn_eventlog_write(const ScnEventLog *log, const char *dir, GError **error);
+
+/* Streaming (live mode): DIR/events.jsonl and DIR/timeline.txt are created now with the
+ * events logged so far, and every event added later is appended to both and flushed at
+ * once, so they can be read (tail -f, jq) while the run goes on. When closed they hold
+ * the same bytes scn_eventlog_write would write. A write error is kept and reported by
+ * scn_eventlog_stream_close. */
+bool scn_eventlog_stream_open(ScnEventLog *log, const char *dir, GError **error);
+bool scn_eventlog_streaming(const ScnEventLog *log);
+/* Flush and close the streamed files; false with error when a write failed. True and
+ * nothing done when the log is not streaming. */
+bool scn_eventlog_stream_close(ScnEventLog *log, GError **error);

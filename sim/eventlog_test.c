@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Three events built from scratch buffers that are overwritten after each emit: the
  * log must have copied everything. */
@@ -147,6 +148,99 @@ static void test_write(void)
   g_assert_nonnull(err);
 }
 
+static char *slurp(const char *dir, const char *name)
+{
+  g_autofree char *p = g_build_filename(dir, name, NULL);
+  char *s = NULL;
+  if (!g_file_get_contents(p, &s, NULL, NULL))
+    return NULL;
+  return s;
+}
+
+/* The first n lines of text (each with its newline). */
+static char *first_lines(const char *text, unsigned n)
+{
+  const char *p = text;
+  for (unsigned i = 0; i < n && *p; i++) {
+    const char *nl = strchr(p, '\n');
+    p = nl ? nl + 1 : p + strlen(p);
+  }
+  return g_strndup(text, (gsize)(p - text));
+}
+
+/* Live mode streams the log: the files exist as soon as streaming starts, with the events
+ * logged before, and each later event is in both files the moment it is added (no
+ * buffering until the end); closed, they are byte for byte what scn_eventlog_write gives. */
+static void test_stream(void)
+{
+  g_autoptr(ScnEventLog) full = synthetic();
+  g_autoptr(ScnEventLog) log = scn_eventlog_new();
+  g_autofree char *dir = g_dir_make_tmp("evstream-XXXXXX", NULL);
+  g_assert_nonnull(dir);
+  g_autoptr(GError) err = NULL;
+  g_assert_false(scn_eventlog_streaming(log));
+  g_assert_true(scn_eventlog_stream_close(log, &err)); /* not streaming: nothing to do */
+  scn_eventlog_add(log, scn_eventlog_get(full, 0)); /* before the stream opens */
+  g_assert_true(scn_eventlog_stream_open(log, dir, &err));
+  g_assert_no_error(err);
+  g_assert_true(scn_eventlog_streaming(log));
+  for (size_t i = 1; i <= scn_eventlog_len(full); i++) {
+    g_autofree char *j = slurp(dir, "events.jsonl"), *t = slurp(dir, "timeline.txt");
+    g_autofree char *wj = first_lines(expected_jsonl, (unsigned)i);
+    g_autofree char *wt = first_lines(expected_timeline, (unsigned)i + 1); /* + the header */
+    g_test_message("after %zu events", i);
+    g_assert_cmpstr(j, ==, wj);
+    g_assert_cmpstr(t, ==, wt);
+    if (i < scn_eventlog_len(full))
+      scn_eventlog_add(log, scn_eventlog_get(full, i));
+  }
+  g_assert_true(scn_eventlog_stream_close(log, &err));
+  g_assert_no_error(err);
+  g_assert_false(scn_eventlog_streaming(log));
+  g_autofree char *j = slurp(dir, "events.jsonl"), *t = slurp(dir, "timeline.txt");
+  g_assert_cmpstr(j, ==, expected_jsonl);
+  g_assert_cmpstr(t, ==, expected_timeline);
+  /* events after the close are kept in memory only */
+  scn_eventlog_add(log, scn_eventlog_get(full, 0));
+  g_autofree char *j2 = slurp(dir, "events.jsonl");
+  g_assert_cmpstr(j2, ==, expected_jsonl);
+  g_autofree char *p1 = g_build_filename(dir, "events.jsonl", NULL);
+  g_autofree char *p2 = g_build_filename(dir, "timeline.txt", NULL);
+  g_unlink(p1);
+  g_unlink(p2);
+  g_rmdir(dir);
+  /* a folder that does not exist: an error naming the file, no stream */
+  g_autofree char *none = g_build_filename(dir, "missing", NULL);
+  g_assert_false(scn_eventlog_stream_open(log, none, &err));
+  g_assert_nonnull(err);
+  g_assert_nonnull(strstr(err->message, "events.jsonl"));
+  g_assert_false(scn_eventlog_streaming(log));
+}
+
+/* A write that fails while streaming (a full disk: /dev/full) is reported at the close. */
+static void test_stream_error(void)
+{
+  if (!g_file_test("/dev/full", G_FILE_TEST_EXISTS)) {
+    g_test_skip("no /dev/full");
+    return;
+  }
+  g_autofree char *dir = g_dir_make_tmp("evstream-XXXXXX", NULL);
+  g_autofree char *p1 = g_build_filename(dir, "events.jsonl", NULL);
+  g_autofree char *p2 = g_build_filename(dir, "timeline.txt", NULL);
+  g_assert_cmpint(symlink("/dev/full", p1), ==, 0);
+  g_autoptr(ScnEventLog) full = synthetic();
+  g_autoptr(ScnEventLog) log = scn_eventlog_new();
+  g_autoptr(GError) err = NULL;
+  g_assert_true(scn_eventlog_stream_open(log, dir, &err));
+  scn_eventlog_add(log, scn_eventlog_get(full, 0));
+  g_assert_false(scn_eventlog_stream_close(log, &err));
+  g_assert_nonnull(err);
+  g_assert_nonnull(strstr(err->message, "events.jsonl: write failed"));
+  g_unlink(p1);
+  g_unlink(p2);
+  g_rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -155,5 +249,7 @@ int main(int argc, char **argv)
   g_test_add_func("/eventlog/timeline", test_timeline);
   g_test_add_func("/eventlog/json-helpers", test_json_helpers);
   g_test_add_func("/eventlog/write", test_write);
+  g_test_add_func("/eventlog/stream", test_stream);
+  g_test_add_func("/eventlog/stream-error", test_stream_error);
   return g_test_run();
 }

@@ -23,6 +23,7 @@ typedef struct {
 
 struct RunLive {
   GPtrArray *taps; /* LiveTap* */
+  ScnLiveConsole *console; /* the terminal lines (docs/live-mode.md, "Watching a run") */
 };
 
 bool scn_live_parse_attach(char *arg, ScnLiveAttach *a)
@@ -46,6 +47,42 @@ static const ScnDevice *plan_device(const ScnPlan *plan, const char *name)
   return NULL;
 }
 
+static const ScnLiveAttach *attached(const ScnLive *live, const char *device)
+{
+  for (size_t i = 0; device && i < live->n_attach; i++)
+    if (!strcmp(live->attach[i].device, device))
+      return &live->attach[i];
+  return NULL;
+}
+
+/* Traffic that would start from a host behind a replaced device: that host is real, the
+ * simulation has no way to send from it, and the flow would log ping.sent (or a UDP or
+ * TCP flow's bytes) for packets that never exist. Refused, with its location. */
+static bool check_timeline(const ScnLive *live, const ScnPlan *plan, char **err)
+{
+  for (unsigned i = 0; i < plan->n_timeline; i++) {
+    const ScnAction *a = &plan->timeline[i];
+    if (a->kind != SCN_ACT_PING && a->kind != SCN_ACT_UDP && a->kind != SCN_ACT_TCP)
+      continue;
+    for (unsigned k = 0; k < plan->n_hosts; k++) {
+      const ScnHost *h = &plan->hosts[k];
+      const ScnLiveAttach *at;
+      if (h->kind != SCN_HOST_BEHIND_DEVICE || !a->from || strcmp(h->name, a->from) ||
+          !(at = attached(live, h->device)))
+        continue;
+      *err = g_strdup_printf("%s:%u:%u: %s from '%s': the host is behind '%s', which live mode "
+                             "replaces by the real device on %s, so nothing would be sent; start "
+                             "this traffic on the real side (traffic to '%s' from a simulated "
+                             "host works)",
+                             a->loc.file, a->loc.line, a->loc.col,
+                             name_get(&scn_action_names, a->kind), h->name, h->device, at->ifname,
+                             h->name);
+      return false;
+    }
+  }
+  return true;
+}
+
 bool scn_live_check(const ScnLive *live, const ScnPlan *plan, char **err)
 {
   for (size_t i = 0; i < live->n_attach; i++) {
@@ -67,7 +104,7 @@ bool scn_live_check(const ScnLive *live, const ScnPlan *plan, char **err)
       }
     }
   }
-  return true;
+  return check_timeline(live, plan, err);
 }
 
 /* ---- runner hooks (runner_private.h) ---- */
@@ -98,6 +135,7 @@ NetWorld *run_live_world_new(Run *r)
   r->seed = seed;
   r->live_state = g_new0(RunLive, 1);
   r->live_state->taps = g_ptr_array_new();
+  r->live_state->console = scn_live_console_new();
   NetWorldOptions o = {.seed = seed, .realtime = true};
   return net_world_new_ex(&o);
 }
@@ -159,6 +197,7 @@ bool run_live_attach(Run *r, const char *out_dir, char **err)
       return false;
     }
     net_dev_tap_add(dev, NET_TAP_TX | NET_TAP_RX, net_pcap_tap, t->pcap);
+    net_pcap_set_flush(t->pcap, TRUE); /* readable with tshark -r while running */
     VsEvent ev = vs_event(0, gw->name, "live.attached");
     vs_event_str(&ev, "device", a->device);
     vs_event_str(&ev, "interface", a->ifname);
@@ -172,6 +211,29 @@ bool run_live_attach(Run *r, const char *out_dir, char **err)
     }
   }
   return true;
+}
+
+bool run_live_outputs(Run *r, const char *out_dir, char **err)
+{
+  /* a vendor watches a negotiation as it happens: every capture on disk per packet, the
+   * event log and timeline line by line */
+  for (guint i = 0; i < r->links->len; i++)
+    net_pcap_set_flush(((RunLink *)g_ptr_array_index(r->links, i))->pcap, TRUE);
+  g_autoptr(GError) e = NULL;
+  if (!scn_eventlog_stream_open(r->log, out_dir, &e)) {
+    *err = g_strdup(e->message);
+    return false;
+  }
+  return true;
+}
+
+void run_live_event(Run *r, const VsEvent *ev)
+{
+  if (!r->live_state || !r->live->verbose)
+    return;
+  g_autofree char *line = scn_live_console_line(r->live_state->console, ev);
+  if (line)
+    fprintf(stderr, "vpnsim live: %s\n", line);
 }
 
 static bool close_pcaps(Run *r, char **err)
@@ -246,6 +308,7 @@ void run_live_free(Run *r)
     return;
   g_ptr_array_set_free_func(r->live_state->taps, live_tap_free);
   g_ptr_array_free(r->live_state->taps, TRUE);
+  scn_live_console_free(r->live_state->console);
   g_free(r->live_state);
   r->live_state = NULL;
 }

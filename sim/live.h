@@ -4,8 +4,10 @@
  * runner (sim/runner.h) takes it as an option. */
 #pragma once
 
+#include "models/common/event.h"
 #include "sim/plan.h"
 
+#include <glib.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -33,6 +35,18 @@ typedef struct ScnLive {
 /* Parse "NODE=IFNAME" into a, splitting arg in place (a borrows it); false when malformed
  * or the interface name does not fit IFNAMSIZ. */
 bool scn_live_parse_attach(char *arg, ScnLiveAttach *a);
-/* Every attachment names a device of the plan, each device and interface once; false
- * with *err (g_free) otherwise. */
+/* Every attachment names a device of the plan, each device and interface once, and no
+ * timeline traffic (ping, udp, tcp) starts from a host behind a replaced device (it is
+ * real: nothing would be sent); false with *err (g_free, "FILE:LINE:COL: ..." for the
+ * timeline) otherwise. */
 bool scn_live_check(const ScnLive *live, const ScnPlan *plan, char **err);
+
+/* The terminal lines of a live run (sim/live_console.c): what a vendor watches. */
+typedef struct ScnLiveConsole ScnLiveConsole;
+ScnLiveConsole *scn_live_console_new(void);
+void scn_live_console_free(ScnLiveConsole *c);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScnLiveConsole, scn_live_console_free)
+/* The human line ev gives, without newline (g_free), or NULL: one per IKE exchange (at its
+ * response, or when the engine gives up on it), per tunnel.up/tunnel.down, per first drop
+ * of each reason on a node (*.drop events). Never key material. */
+char *scn_live_console_line(ScnLiveConsole *c, const VsEvent *ev);

@@ -586,6 +586,42 @@ static void test_pcap_tshark(void)
   g_rmdir(dir);
 }
 
+static goffset file_size(const char *path)
+{
+  GStatBuf st;
+  return g_stat(path, &st) == 0 ? (goffset)st.st_size : -1;
+}
+
+/* Live mode's pcaps are flushed per packet: the header is on disk at once and each
+ * packet the moment it is written (24-byte file header, 16-byte record header); without
+ * the flag libpcap's buffer holds them until the close. */
+static void test_pcap_flush(void)
+{
+  g_autofree char *dir = g_dir_make_tmp("pcapflush-XXXXXX", NULL);
+  g_autofree char *a = g_build_filename(dir, "live.pcap", NULL);
+  g_autofree char *b = g_build_filename(dir, "run.pcap", NULL);
+  g_autoptr(GError) err = NULL;
+  NetPcap *live = net_pcap_open(a, NET_LINKTYPE_ETHERNET, 0, &err);
+  NetPcap *run = net_pcap_open(b, NET_LINKTYPE_ETHERNET, 0, &err);
+  g_assert_no_error(err);
+  net_pcap_set_flush(live, TRUE);
+  g_assert_cmpint(file_size(a), ==, 24);
+  static const uint8_t frame[60] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+  net_pcap_write(live, 1000, frame, sizeof frame);
+  net_pcap_write(run, 1000, frame, sizeof frame);
+  g_assert_cmpint(file_size(a), ==, 24 + 16 + 60);
+  net_pcap_write(live, 2000, frame, 42);
+  g_assert_cmpint(file_size(a), ==, 24 + 2 * 16 + 60 + 42);
+  g_assert_cmpint(file_size(b), ==, 0); /* buffered: a simulated run is unchanged */
+  g_assert_true(net_pcap_close(live, &err));
+  g_assert_true(net_pcap_close(run, &err));
+  g_assert_cmpint(file_size(a), ==, 24 + 2 * 16 + 60 + 42);
+  g_assert_cmpint(file_size(b), ==, 24 + 16 + 60);
+  g_unlink(a);
+  g_unlink(b);
+  g_rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -598,5 +634,6 @@ int main(int argc, char **argv)
   g_test_add_func("/net/free-in-callback", test_free_in_callback);
   g_test_add_func("/net/routes", test_routes);
   g_test_add_func("/net/pcap-tshark", test_pcap_tshark);
+  g_test_add_func("/net/pcap-flush", test_pcap_flush);
   return g_test_run();
 }

@@ -89,7 +89,9 @@ bool run_outputs_write(Run *r, const char *dir, char **err)
   if (!ok || !write_text(dir, "README", readme, err))
     return false;
   g_autoptr(GError) e = NULL;
-  if (!scn_eventlog_write(r->log, dir, &e)) {
+  /* live mode streamed the log to the folder as it went: only closed here */
+  if (scn_eventlog_streaming(r->log) ? !scn_eventlog_stream_close(r->log, &e)
+                                     : !scn_eventlog_write(r->log, dir, &e)) {
     *err = g_strdup(e->message);
     return false;
   }

@@ -13,6 +13,8 @@ struct NetPcap {
   uint32_t snaplen;
   uint64_t count;
   char *path;
+  gboolean flush;  /* after every packet (net_pcap_set_flush) */
+  gboolean failed; /* a flush failed: reported at the close */
 };
 
 NetPcap *net_pcap_open(const char *path, NetLinkType lt, uint32_t snaplen, GError **error)
@@ -48,7 +50,7 @@ gboolean net_pcap_close(NetPcap *p, GError **error)
   if (!p)
     return TRUE;
   gboolean ok = TRUE;
-  if (pcap_dump_flush(p->dump) != 0) {
+  if (p->failed || pcap_dump_flush(p->dump) != 0) {
     g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_IO, "%s: write failed", p->path);
     ok = FALSE;
   }
@@ -76,6 +78,16 @@ void net_pcap_write(NetPcap *p, int64_t t_ns, const uint8_t *frame, size_t len)
   h.caplen = (bpf_u_int32)MIN(len, (size_t)p->snaplen);
   pcap_dump((u_char *)p->dump, &h, frame);
   p->count++;
+  if (p->flush && pcap_dump_flush(p->dump) != 0)
+    p->failed = TRUE;
+}
+
+void net_pcap_set_flush(NetPcap *p, gboolean each_packet)
+{
+  g_return_if_fail(p != NULL);
+  p->flush = each_packet;
+  if (each_packet && pcap_dump_flush(p->dump) != 0)
+    p->failed = TRUE;
 }
 
 uint64_t net_pcap_count(const NetPcap *p)

@@ -16,6 +16,10 @@ NetPcap *net_pcap_open(const char *path, NetLinkType lt, uint32_t snaplen, GErro
 /* Flush and close; false (with error) when the data could not be written. NULL is a no-op. */
 gboolean net_pcap_close(NetPcap *p, GError **error);
 void net_pcap_write(NetPcap *p, int64_t t_ns, const uint8_t *frame, size_t len);
+/* Live mode: flush the file header now and every packet as it is written, so the file
+ * can be read (tshark -r) while the run goes on. Off by default (a simulated run writes
+ * through libpcap's buffer and flushes at the close). */
+void net_pcap_set_flush(NetPcap *p, gboolean each_packet);
 uint64_t net_pcap_count(const NetPcap *p);
 /* A NetTapFn: user is the NetPcap; writes what it is given. */
 void net_pcap_tap(NetDev *d, NetTapDir dir, int64_t t_ns, const uint8_t *frame, size_t len,

@@ -85,7 +85,7 @@ static bool simulate(Run *r, const ScnRunOptions *opt, char **err)
     return false;
   if (!run_outputs_open(r, opt->out_dir, err))
     return false;
-  if (r->live && !run_live_attach(r, opt->out_dir, err))
+  if (r->live && (!run_live_attach(r, opt->out_dir, err) || !run_live_outputs(r, opt->out_dir, err)))
     return false;
   NetStatus st = NET_OK;
   if (r->live) {

@@ -125,5 +125,9 @@ bool run_live_replaces(const Run *r, const char *device); /* a device the real o
 Drbg *run_drbg_new(Run *r, const char *label); /* seeded stream, or real entropy when live */
 NetWorld *run_live_world_new(Run *r);          /* realtime; r->seed from the OS */
 bool run_live_attach(Run *r, const char *out_dir, char **err); /* TAPs, after the world */
+/* Outputs readable while the run goes on: events.jsonl and timeline.txt streamed, every
+ * pcap flushed per packet (after run_outputs_open and run_live_attach). */
+bool run_live_outputs(Run *r, const char *out_dir, char **err);
 NetStatus run_live_run(Run *r, char **err);    /* until the end or the stop flag */
+void run_live_event(Run *r, const VsEvent *ev); /* the terminal line of an event, if any */
 void run_live_free(Run *r);

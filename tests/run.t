@@ -139,6 +139,18 @@ else
   ok 0 "psk-mismatch: IKE_AUTH decrypts # SKIP tshark not installed"
 fi
 
+# The peer's address and port in the IKE events (issue 24): behind device-behind-nat's
+# NAPT the gateway sees the device as the NAT's public address with a translated port, and
+# says so in ike.nat.detected and in every ike.message it receives or sends
+d="$tmp/device-behind-nat.1"
+natd=$(grep -c '"node":"vgw1/0","type":"ike.nat.detected".*"remote_behind_nat":true,"peer":"198.51.100.40","peer_port":40000,"port":500' "$d/events.jsonl")
+msg=$(grep '"node":"vgw1/0","type":"ike.message"' "$d/events.jsonl")
+nmsg=$(grep -c . <<<"$msg")
+npeer=$(grep -c '"peer":"198.51.100.40","port":\(500,"peer_port":40000\|4500,"peer_port":40001\)}' <<<"$msg")
+ok $([ "$natd" = 1 ] && [ "$nmsg" -ge 4 ] && [ "$npeer" = "$nmsg" ]; echo $?) \
+  "device-behind-nat: ike.nat.detected and every ike.message of the gateway name the peer's translated address and port" \
+  "ike.nat.detected with peer: $natd; ike.message: $nmsg, with the peer's port: $npeer" "$msg"
+
 # Simulated time stamps: the first echo request of nobody-initiates leaves vm1 at 2 s of
 # simulated time (plus the LAN's ARP exchange, well under 20 ms).
 f=scenarios/site-to-site/nobody-initiates.yaml

@@ -11,7 +11,7 @@
 # themselves once it lands (prove then lists them as "TODO passed").
 . "$(dirname "$0")/lib.sh"
 ix_init
-ix_plan 14
+ix_plan 16
 SCN=$IX_TOP/scenarios/live/strongswan-s2s.yaml
 GW=203.0.113.10 DEV=198.51.100.20 PC=192.168.1.10 VM=10.1.1.4
 TODO=
@@ -116,6 +116,14 @@ start default "$scn" 60s "$(devconf $DEFAULT_IKE $DEFAULT_ESP $PSK)"
 out=$(ix_swanctl dev-default --initiate --child net --timeout 4 2>&1)
 established default
 check $? "default policy, strongSwan initiates: IKE SA ESTABLISHED, child SA INSTALLED" "$(diag default)"
+# what the vendor watches on vpnsim's terminal while it runs (docs/live-mode.md): one line
+# per exchange with the peer's address and port, and the tunnel coming up
+term=$(cat "$OUT/vpnsim.out")
+kill -0 "$IX_VPNSIM_PID" 2>/dev/null &&
+  grep -q "vgw1-site1: IKE_SA_INIT from $DEV:500 (msg 0): done" <<<"$term" &&
+  grep -q "vgw1-site1: IKE_AUTH from $DEV:4500 (msg 1): done" <<<"$term" &&
+  grep -q 'tunnel vgw1-site1 up$' <<<"$term" && ! grep -qi "$PSK" <<<"$term"
+check $? "while it runs, vpnsim live prints a line per IKE exchange and the tunnel up (no key)" "$term"
 if established default; then res=$(ix_ping dev $PC $VM 5 0.2 2>&1); rc=$?; else res="no tunnel"; rc=1; fi
 grep -q 'received [45]$' <<<"$res"
 check $? "ping from the device's LAN through the tunnel into vm1" "$res"
@@ -170,6 +178,9 @@ check $? "proposal mismatch: strongSwan receives NO_PROPOSAL_CHOSEN" "$(diag nop
 finish noprop
 check $VS_RC "proposal mismatch: the gateway's events show NO_PROPOSAL_CHOSEN, tunnel down" \
   "$(cat "$OUT/report.txt" 2>/dev/null)"
+term=$(cat "$OUT/vpnsim.out")
+grep -q "vgw1-site1: IKE_SA_INIT from $DEV:500 (msg 0): refused \[.*response: NO_PROPOSAL_CHOSEN\]" <<<"$term"
+check $? "proposal mismatch: vpnsim live's terminal line names the refused IKE_SA_INIT" "$term"
 
 # ---- 5. PSK mismatch: AUTHENTICATION_FAILED ----
 scn=$(variant badpsk '' "  - {event: ike.auth.failed, seen: true}

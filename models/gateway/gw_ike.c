@@ -245,8 +245,11 @@ static const IkeMessageSummary *sent_summary(const GwIkeLink *l, const uint8_t *
   return NULL;
 }
 
-static void message_event(GwIkeLink *l, bool sent, Ipv4Addr peer, uint16_t lport,
-                          const uint8_t *data, size_t len, const char *extra_notifies)
+/* peer and peer_port: the far end (the destination of what we sent, the source of what we
+ * received, a NAT's mapping when the peer is behind one); lport: our port. */
+static void message_event(GwIkeLink *l, bool sent, Ipv4Addr peer, uint16_t peer_port,
+                          uint16_t lport, const uint8_t *data, size_t len,
+                          const char *extra_notifies)
 {
   uint8_t x;
   bool resp, iflag;
@@ -282,13 +285,14 @@ static void message_event(GwIkeLink *l, bool sent, Ipv4Addr peer, uint16_t lport
   vs_event_str(&ev, "notifies", notifies);
   vs_event_str(&ev, "peer", ipv4_addr_format(peer, pb));
   vs_event_uint(&ev, "port", lport);
+  vs_event_uint(&ev, "peer_port", peer_port);
   emit(l, &ev);
 }
 
 static void send_now(GwIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
                      const uint8_t *data, size_t len)
 {
-  message_event(l, true, dst, sport, data, len, NULL);
+  message_event(l, true, dst, dport, sport, data, len, NULL);
   l->io.send(l->io.user, src, sport, dst, dport, data, len);
 }
 
@@ -495,7 +499,7 @@ void gw_ike_link_rx(GwIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, ui
   g_string_truncate(l->rx_notifies, 0);
   ikev2_conn_rx(l->conn, src, sport, dst, dport, data, len);
   l->in_rx = false;
-  message_event(l, false, src, dport, data, len, l->rx_notifies->str);
+  message_event(l, false, src, sport, dport, data, len, l->rx_notifies->str);
   flush_removals(l, "peer");
   /* the answers, in the order the engine sent them */
   g_autoptr(GPtrArray) held = l->held;

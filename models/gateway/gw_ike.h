@@ -28,7 +28,8 @@ typedef struct {
 
 /* Events added to the engine's (which get a "connection" attribute here). */
 #define GW_IKE_EV_MESSAGE "ike.message"                 /* connection, dir, exchange,
-                                                           response, msg_id, notifies */
+                                                           response, msg_id, notifies,
+                                                           peer, port (ours), peer_port */
 #define GW_IKE_EV_CHILD_ESTABLISHED "child.sa.established" /* connection, spi_in, spi_out */
 #define GW_IKE_EV_CHILD_DELETED "child.sa.deleted"         /* connection, spi_in, spi_out */
 #define GW_IKE_EV_REFUSED "ike.refused"                 /* connection, reason */

@@ -41,6 +41,12 @@ static bool check_natd(IkeSa *sa, const Ikev2Message *m, uint64_t spi_r)
     vs_event_hex(&ev, "spi_r", spi_r);
     vs_event_bool(&ev, "local_behind_nat", sa->nat_local);
     vs_event_bool(&ev, "remote_behind_nat", sa->nat_remote);
+    /* where the message came from (behind a NAT: the NAT's mapping) and our port: what a
+     * vendor compares with the addresses it configured */
+    char pb[IPV4_ADDR_STRLEN];
+    vs_event_str(&ev, "peer", ipv4_addr_format(c->rx_src, pb));
+    vs_event_uint(&ev, "peer_port", c->rx_sport);
+    vs_event_uint(&ev, "port", c->rx_dport);
     vs_event_emit(&c->env.events, &ev);
   }
   return true;
