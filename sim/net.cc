@@ -927,8 +927,12 @@ NetNode *net_node_new(NetWorld *w, const char *name)
   l3->TraceConnectWithoutContext("Drop", MakeBoundCallback(&on_ip_drop, r));
   l3->TraceConnectWithoutContext("SendOutgoing", MakeBoundCallback(&on_ip_out, r));
   l3->TraceConnectWithoutContext("UnicastForward", MakeBoundCallback(&on_ip_out, r));
-  n->node->GetObject<ArpL3Protocol>()->TraceConnectWithoutContext(
-      "Drop", MakeBoundCallback(&on_arp_drop, r));
+  Ptr<ArpL3Protocol> arp = n->node->GetObject<ArpL3Protocol>();
+  arp->TraceConnectWithoutContext("Drop", MakeBoundCallback(&on_arp_drop, r));
+  // Linux sends the first ARP request of an unresolved neighbour at once (neigh_probe);
+  // ns-3 waits a random 0..10 ms ("RequestJitter"), during which a fast flow fills the
+  // pending queue.
+  arp->SetAttribute("RequestJitter", StringValue("ns3::ConstantRandomVariable[Constant=0.0]"));
   w->by_name[r->name] = r;
   w->nodes.push_back(std::move(n));
   return r;
