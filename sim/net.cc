@@ -91,7 +91,7 @@ struct NetNode {
   // The last IPv4 packet this node sent or forwarded: ns-3's ARP drop trace gives only the
   // payload, and its two causes (queue full, neighbour dead) are told apart by the entry
   // of the packet's next hop. ARP drops happen inside that same send.
-  Ipv4Header out_hdr;
+  Ipv4Address out_src, out_dst;
   bool out_valid = false;
 };
 
@@ -368,7 +368,8 @@ void on_ip_drop(NetNode *n, const Ipv4Header &h, Ptr<const Packet>, Ipv4L3Protoc
 
 void on_ip_out(NetNode *n, const Ipv4Header &h, Ptr<const Packet>, uint32_t)
 {
-  n->out_hdr = h;
+  n->out_src = h.GetSource();
+  n->out_dst = h.GetDestination();
   n->out_valid = true;
 }
 
@@ -379,10 +380,13 @@ void on_arp_drop(NetNode *n, Ptr<const Packet>)
   NetDropReason r = NET_DROP_ARP_QUEUE_FULL;
   Ipv4Address src, dst;
   if (n->out_valid) {
-    src = n->out_hdr.GetSource();
-    dst = n->out_hdr.GetDestination();
+    src = n->out_src;
+    dst = n->out_dst;
+    Ipv4Header h;
+    h.SetSource(src);
+    h.SetDestination(dst);
     Socket::SocketErrno err;
-    Ptr<Ipv4Route> rt = n->ipv4->GetRoutingProtocol()->RouteOutput(nullptr, n->out_hdr, nullptr, err);
+    Ptr<Ipv4Route> rt = n->ipv4->GetRoutingProtocol()->RouteOutput(nullptr, h, nullptr, err);
     Ptr<Ipv4L3Protocol> l3 = n->node->GetObject<Ipv4L3Protocol>();
     int32_t i = rt ? l3->GetInterfaceForDevice(rt->GetOutputDevice()) : -1;
     Ptr<ArpCache> c = i >= 0 ? l3->GetInterface((uint32_t)i)->GetArpCache() : nullptr;
