@@ -1059,6 +1059,14 @@ const ConfCheck conf_checks[] = {
         .scenarios = {"conformance/checks/data-005.yaml"},
     },
     {
+        .id = "DATA-006",
+        .statement = "A connected tunnel carries traffic both ways over a whole interval, by both endpoints' tunnel counters",
+        .source = "facts 4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-connect-multiple-policybased-rm-ps.md); facts 10 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/data-006.yaml"},
+    },
+    {
         .id = "IKEV1-001",
         .statement = "Policy-based Basic gateway: IKEv1 Main Mode with the policy-based default offers (AES256/SHA256 first, DH group 2)",
         .source = "facts 2.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",

@@ -394,6 +394,79 @@ static void eval_validation(const ScnExpect *x, const ScnExpectInput *in, ScnRes
   g_string_free(ids, TRUE);
 }
 
+/* tunnel.stats carries a tunnel endpoint's counts since the start of the run. The traffic
+ * of an interval is the latest snapshot at or before its end minus the latest at or
+ * before its start (none: zero); the runner takes snapshots at both bounds, so the
+ * difference is exact. Every endpoint of the connection (or the one 'node' names) must
+ * see the bound both ways: egress (into the tunnel) and ingress (out of it). */
+typedef struct {
+  const char *node;
+  double base[2], end[2]; /* egress, ingress packets */
+  const VsEvent *ev;      /* the end snapshot */
+  long seq;
+} TrafficSide;
+
+static void eval_traffic(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
+{
+  int64_t from = x->has_from ? x->from_ns : 0, to = until(x, in);
+  char a[32], b[32];
+  static const ScnBound one = {.set = true, .op = SCN_CMP_GE, .v = 1, .text = ">= 1"};
+  const ScnBound *bound = x->packets.set ? &x->packets : &one;
+  r->name = g_strdup_printf("traffic both ways through %s%s%s from %s to %s", x->connection,
+                            x->node ? " on " : "", x->node ? x->node : "",
+                            units_format_duration(from, a, sizeof a),
+                            units_format_duration(to, b, sizeof b));
+  r->expected = g_strdup_printf("packets each way %s", bound->text);
+  g_autoptr(GArray) sides = g_array_new(FALSE, TRUE, sizeof(TrafficSide));
+  EACH_EVENT(in, to, ev, seq)
+  {
+    if (strcmp(ev->type, "tunnel.stats") != 0 || !attr_is(ev, "connection", x->connection) ||
+        (x->node && !node_matches(x->node, ev->node)))
+      continue;
+    TrafficSide *sd = NULL;
+    for (guint i = 0; i < sides->len && !sd; i++)
+      if (!strcmp(g_array_index(sides, TrafficSide, i).node, ev->node))
+        sd = &g_array_index(sides, TrafficSide, i);
+    if (!sd) {
+      g_array_set_size(sides, sides->len + 1);
+      sd = &g_array_index(sides, TrafficSide, sides->len - 1);
+      sd->node = ev->node;
+    }
+    double c[2] = {0, 0};
+    attr_num(ev, "egress_packets", &c[0]);
+    attr_num(ev, "ingress_packets", &c[1]);
+    if (ev->time_ns <= from)
+      memcpy(sd->base, c, sizeof c);
+    memcpy(sd->end, c, sizeof c);
+    sd->ev = ev;
+    sd->seq = (long)seq;
+  }
+  if (!sides->len) {
+    r->observed = g_strdup("no tunnel.stats for the connection");
+    r->decided_by = g_strdup("no tunnel.stats event for the connection");
+    return;
+  }
+  GString *obs = g_string_new(NULL);
+  const TrafficSide *decider = NULL;
+  r->pass = true;
+  for (guint i = 0; i < sides->len; i++) {
+    const TrafficSide *sd = &g_array_index(sides, TrafficSide, i);
+    double e = sd->end[0] - sd->base[0], g = sd->end[1] - sd->base[1];
+    bool ok = scn_bound_holds(bound, e) && scn_bound_holds(bound, g);
+    char ne[G_ASCII_DTOSTR_BUF_SIZE], ng[G_ASCII_DTOSTR_BUF_SIZE];
+    g_string_append_printf(obs, "%s%s: %s packets egress, %s ingress", i ? "; " : "", sd->node,
+                           num(e, ne, sizeof ne), num(g, ng, sizeof ng));
+    if (!ok && r->pass) {
+      r->pass = false;
+      decider = sd; /* the first endpoint that falls short */
+    }
+  }
+  if (!decider)
+    decider = &g_array_index(sides, TrafficSide, sides->len - 1);
+  decided(r, decider->ev, decider->seq);
+  r->observed = g_string_free(obs, FALSE);
+}
+
 /* Whether the loader filled in everything the kind needs. */
 static bool complete(const ScnExpect *x)
 {
@@ -406,6 +479,7 @@ static bool complete(const ScnExpect *x)
   case SCN_EXP_COUNTER: return x->counter && x->value.set;
   case SCN_EXP_EVENT: return x->event_type != NULL;
   case SCN_EXP_VALIDATION: return true;
+  case SCN_EXP_TRAFFIC: return x->connection != NULL;
   }
   return false;
 }
@@ -435,6 +509,7 @@ void scn_expect_eval(const ScnExpect *x, unsigned index, const ScnExpectInput *i
   case SCN_EXP_COUNTER: eval_counter(x, in, r); break;
   case SCN_EXP_EVENT: eval_event(x, in, r); break;
   case SCN_EXP_VALIDATION: eval_validation(x, in, r); break;
+  case SCN_EXP_TRAFFIC: eval_traffic(x, in, r); break;
   }
 }
 

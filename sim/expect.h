@@ -10,7 +10,9 @@
  *   ike.message                                  connection, exchange, notifies (names
  *                                                separated by spaces)
  *   ping.sent / ping.reply                       flow, seq / flow, seq, rtt_ns
- *   flow.stats                                   flow, bytes, duration_ns (the latest wins) */
+ *   flow.stats                                   flow, bytes, duration_ns (the latest wins)
+ *   tunnel.stats                                 connection, egress_packets, ingress_packets
+ *                                                (counts since the start) */
 #pragma once
 
 #include "models/gateway/gw_rules.h"

@@ -180,6 +180,73 @@ static void test_traffic(void)
   run_cases(cases, G_N_ELEMENTS(cases), &in);
 }
 
+/* tunnel.stats snapshots of one connection, counts since the start: the gateway sends
+ * (egress) all along but receives (ingress) only until 10 s; the device the other way
+ * round. Snapshots at 5, 10, 20 and 30 s. */
+static void stats(ScnEventLog *log, int64_t t, const char *node, uint64_t eg, uint64_t in)
+{
+  VsEvent ev = vs_event(t, node, "tunnel.stats");
+  vs_event_str(&ev, "connection", "c1");
+  vs_event_bool(&ev, "up", true);
+  vs_event_uint(&ev, "egress_packets", eg);
+  vs_event_uint(&ev, "egress_bytes", eg * 100);
+  vs_event_uint(&ev, "ingress_packets", in);
+  vs_event_uint(&ev, "ingress_bytes", in * 100);
+  scn_eventlog_add(log, &ev);
+}
+
+static void test_both_ways(void)
+{
+  g_autoptr(ScnEventLog) log = scn_eventlog_new();
+  /* 0, 1 */ stats(log, S(5), "vgw1/0", 50, 40);
+  stats(log, S(5), "site1-vpn", 40, 50);
+  /* 2, 3 */ stats(log, S(10), "vgw1/0", 100, 90);
+  stats(log, S(10), "site1-vpn", 90, 100);
+  /* 4, 5: the direction device -> gateway is black-holed from 10 s */
+  stats(log, S(20), "vgw1/0", 200, 90);
+  stats(log, S(20), "site1-vpn", 190, 200);
+  /* 6: another connection */
+  VsEvent ev = vs_event(S(20), "vgw1/0", "tunnel.stats");
+  vs_event_str(&ev, "connection", "c2");
+  vs_event_uint(&ev, "egress_packets", 7);
+  vs_event_uint(&ev, "ingress_packets", 7);
+  scn_eventlog_add(log, &ev);
+  /* 7, 8 */ stats(log, S(30), "vgw1/0", 300, 90);
+  stats(log, S(30), "site1-vpn", 290, 300);
+  ScnExpectInput in = {.events = log, .end_ns = S(30)};
+  const Case cases[] = {
+      /* up to 10 s both ways on both ends: decided by the last endpoint's end snapshot */
+      {{.kind = SCN_EXP_TRAFFIC, .connection = "c1", .has_by = true, .by_ns = S(10)}, true,
+       "vgw1/0: 100 packets egress, 90 ingress; site1-vpn: 90 packets egress, 100 ingress", 3},
+      /* 5..10 s: the difference of the snapshots */
+      {{.kind = SCN_EXP_TRAFFIC, .connection = "c1", .has_from = true, .from_ns = S(5),
+        .has_by = true, .by_ns = S(10), .packets = bound(SCN_CMP_GE, 50, ">= 50")}, true,
+       "vgw1/0: 50 packets egress, 50 ingress", 3},
+      {{.kind = SCN_EXP_TRAFFIC, .connection = "c1", .has_from = true, .from_ns = S(5),
+        .has_by = true, .by_ns = S(10), .packets = bound(SCN_CMP_GE, 51, ">= 51")}, false,
+       "vgw1/0: 50 packets egress, 50 ingress", 2},
+      /* 10..30 s: the gateway receives nothing; it decides */
+      {{.kind = SCN_EXP_TRAFFIC, .connection = "c1", .has_from = true, .from_ns = S(10)}, false,
+       "vgw1/0: 200 packets egress, 0 ingress; site1-vpn: 200 packets egress, 200 ingress", 7},
+      /* the device alone sees traffic both ways */
+      {{.kind = SCN_EXP_TRAFFIC, .connection = "c1", .node = "site1-vpn", .has_from = true,
+        .from_ns = S(10)}, true, "site1-vpn: 200 packets egress, 200 ingress", 8},
+      /* a gateway's name covers its instances */
+      {{.kind = SCN_EXP_TRAFFIC, .connection = "c1", .node = "vgw1", .has_from = true,
+        .from_ns = S(20)}, false, "vgw1/0: 100 packets egress, 0 ingress", 7},
+      /* between snapshots: the latest at or before each bound (12 s -> 10 s, 25 s -> 20 s) */
+      {{.kind = SCN_EXP_TRAFFIC, .connection = "c1", .node = "site1-vpn", .has_from = true,
+        .from_ns = S(12), .has_by = true, .by_ns = S(25)}, true,
+       "site1-vpn: 100 packets egress, 100 ingress", 5},
+      {{.kind = SCN_EXP_TRAFFIC, .connection = "c2"}, true, "vgw1/0: 7 packets egress, 7 ingress",
+       6},
+      {{.kind = SCN_EXP_TRAFFIC, .connection = "c3"}, false, "no tunnel.stats", -1},
+      {{.kind = SCN_EXP_TRAFFIC, .connection = "c1", .has_by = true, .by_ns = S(4)}, false,
+       "no tunnel.stats", -1},
+  };
+  run_cases(cases, G_N_ELEMENTS(cases), &in);
+}
+
 static void test_counters_events(void)
 {
   g_autoptr(ScnEventLog) log = log_new();
@@ -302,6 +369,7 @@ int main(int argc, char **argv)
   g_test_add_func("/expect/states", test_states);
   g_test_add_func("/expect/ike", test_ike);
   g_test_add_func("/expect/traffic", test_traffic);
+  g_test_add_func("/expect/both-ways", test_both_ways);
   g_test_add_func("/expect/counters-events", test_counters_events);
   g_test_add_func("/expect/validation", test_validation);
   g_test_add_func("/expect/plan", test_plan);

@@ -3,12 +3,15 @@
 // extern "C" entry point catches C++ exceptions, and packets leave as byte buffers.
 #include "sim/net.h"
 
+#include <ns3/arp-cache.h>
+#include <ns3/arp-l3-protocol.h>
 #include <ns3/boolean.h>
 #include <ns3/csma-channel.h>
 #include <ns3/csma-net-device.h>
 #include <ns3/data-rate.h>
 #include <ns3/drop-tail-queue.h>
 #include <ns3/error-model.h>
+#include <ns3/ethernet-header.h>
 #include <ns3/event-impl.h>
 #include <ns3/fd-net-device.h>
 #include <ns3/global-value.h>
@@ -20,6 +23,7 @@
 #include <ns3/ipv4-routing-protocol.h>
 #include <ns3/ipv6-header.h>
 #include <ns3/ipv4-header.h>
+#include <ns3/ipv4-interface.h>
 #include <ns3/ipv4-raw-socket-factory.h>
 #include <ns3/ipv4-static-routing-helper.h>
 #include <ns3/ipv4-routing-table-entry.h>
@@ -29,6 +33,7 @@
 #include <ns3/node.h>
 #include <ns3/point-to-point-channel.h>
 #include <ns3/point-to-point-net-device.h>
+#include <ns3/ppp-header.h>
 #include <ns3/random-variable-stream.h>
 #include <ns3/rng-seed-manager.h>
 #include <ns3/simulator.h>
@@ -82,6 +87,12 @@ struct NetNode {
   Ptr<Ipv4StaticRouting> sr;
   std::vector<NetRawSocket *> raws; // protocol sockets served by our own L4 handler
   std::vector<uint8_t> l4_protos;   // protocols our handler is registered for
+  uint64_t drops[NET_DROP__COUNT] = {};
+  // The last IPv4 packet this node sent or forwarded: ns-3's ARP drop trace gives only the
+  // payload, and its two causes (queue full, neighbour dead) are told apart by the entry
+  // of the packet's next hop. ARP drops happen inside that same send.
+  Ipv4Address out_src, out_dst;
+  bool out_valid = false;
 };
 
 struct NetDev {
@@ -175,6 +186,9 @@ struct NetWorld {
   EventId stop_event;
   int64_t next_stream = 0;
   uint64_t next_mac = 1;
+  uint32_t arp_pending = NET_ARP_PENDING_DEFAULT;
+  NetDropFn drop_fn = nullptr;
+  void *drop_user = nullptr;
   // Copy buffers, one per nesting depth: a C callback may send, which may call a tap.
   std::vector<std::vector<uint8_t>> bufs;
   size_t buf_depth = 0;
@@ -323,6 +337,105 @@ void tap_fd_sniff(NetDev *d, Ptr<const Packet> p)
   tap_deliver(d, memcmp(hdr + 6, own, 6) == 0 ? NET_TAP_TX : NET_TAP_RX, p);
 }
 
+// ---- drops ----
+
+void drop_note(NetNode *n, NetDropReason r, Ipv4Address src, Ipv4Address dst)
+{
+  n->drops[r]++;
+  NetWorld *w = n->w;
+  if (w->drop_fn) {
+    NetDrop d{n, r, Ipv4Addr{src.Get()}, Ipv4Addr{dst.Get()}};
+    w->drop_fn(&d, w->drop_user);
+  }
+}
+
+void on_ip_drop(NetNode *n, const Ipv4Header &h, Ptr<const Packet>, Ipv4L3Protocol::DropReason why,
+                Ptr<Ipv4>, uint32_t)
+{
+  NetDropReason r;
+  switch (why) {
+  case Ipv4L3Protocol::DROP_TTL_EXPIRED: r = NET_DROP_TTL_EXPIRED; break;
+  case Ipv4L3Protocol::DROP_NO_ROUTE: r = NET_DROP_NO_ROUTE; break;
+  case Ipv4L3Protocol::DROP_BAD_CHECKSUM: r = NET_DROP_BAD_CHECKSUM; break;
+  case Ipv4L3Protocol::DROP_INTERFACE_DOWN: r = NET_DROP_INTERFACE_DOWN; break;
+  case Ipv4L3Protocol::DROP_FRAGMENT_TIMEOUT: r = NET_DROP_FRAGMENT_TIMEOUT; break;
+  case Ipv4L3Protocol::DROP_DUPLICATE: r = NET_DROP_DUPLICATE; break;
+  case Ipv4L3Protocol::DROP_ROUTE_ERROR:
+  default: r = NET_DROP_ROUTE_ERROR; break;
+  }
+  drop_note(n, r, h.GetSource(), h.GetDestination());
+}
+
+void on_ip_out(NetNode *n, const Ipv4Header &h, Ptr<const Packet>, uint32_t)
+{
+  n->out_src = h.GetSource();
+  n->out_dst = h.GetDestination();
+  n->out_valid = true;
+}
+
+// ArpL3Protocol "Drop": no room in the pending queue of a neighbour being resolved, or a
+// neighbour whose resolution failed lately (ns-3 keeps it dead for DeadTimeout, 100 s).
+void on_arp_drop(NetNode *n, Ptr<const Packet>)
+{
+  NetDropReason r = NET_DROP_ARP_QUEUE_FULL;
+  Ipv4Address src, dst;
+  if (n->out_valid) {
+    src = n->out_src;
+    dst = n->out_dst;
+    Ipv4Header h;
+    h.SetSource(src);
+    h.SetDestination(dst);
+    Socket::SocketErrno err;
+    Ptr<Ipv4Route> rt = n->ipv4->GetRoutingProtocol()->RouteOutput(nullptr, h, nullptr, err);
+    Ptr<Ipv4L3Protocol> l3 = n->node->GetObject<Ipv4L3Protocol>();
+    int32_t i = rt ? l3->GetInterfaceForDevice(rt->GetOutputDevice()) : -1;
+    Ptr<ArpCache> c = i >= 0 ? l3->GetInterface((uint32_t)i)->GetArpCache() : nullptr;
+    Ipv4Address nh = rt && rt->GetGateway() != Ipv4Address::GetAny() ? rt->GetGateway() : dst;
+    ArpCache::Entry *e = c ? c->Lookup(nh) : nullptr;
+    if (e && e->IsDead())
+      r = NET_DROP_ARP_UNREACHABLE;
+  }
+  drop_note(n, r, src, dst);
+}
+
+// ArpCache "Drop": the packets that waited for a neighbour that never answered (after
+// MaxRetries requests); ns-3 puts the IPv4 header back on them for the trace.
+void on_arp_cache_drop(NetNode *n, Ptr<const Packet> p)
+{
+  Ipv4Header h;
+  if (p->GetSize() >= 20 && p->PeekHeader(h) == h.GetSerializedSize())
+    drop_note(n, NET_DROP_ARP_NO_REPLY, h.GetSource(), h.GetDestination());
+  else
+    drop_note(n, NET_DROP_ARP_NO_REPLY, Ipv4Address::GetAny(), Ipv4Address::GetAny());
+}
+
+// A device queue's "Drop": the frame with its link header (RFC 1661 PPP, 2 bytes; or
+// Ethernet II, 14 bytes); the IPv4 addresses when it carries IPv4.
+void on_queue_drop(NetDev *d, Ptr<const Packet> p)
+{
+  Ipv4Address src, dst;
+  Ptr<Packet> c = p->Copy();
+  bool ip = false;
+  if (d->ppp) {
+    PppHeader ph;
+    ip = c->GetSize() >= 2 + 20 && c->RemoveHeader(ph) == 2 && ph.GetProtocol() == 0x0021;
+  } else if (d->lt == NET_LINKTYPE_ETHERNET) {
+    EthernetHeader eh(false);
+    ip = c->GetSize() >= 14 + 20 && c->RemoveHeader(eh) == 14 && eh.GetLengthType() == 0x0800;
+  }
+  Ipv4Header h;
+  if (ip && c->PeekHeader(h) == h.GetSerializedSize()) {
+    src = h.GetSource();
+    dst = h.GetDestination();
+  }
+  drop_note(d->n, NET_DROP_QUEUE_FULL, src, dst);
+}
+
+void hook_queue(NetDev *d, Ptr<Queue<Packet>> q)
+{
+  q->TraceConnectWithoutContext("Drop", MakeBoundCallback(&on_queue_drop, d));
+}
+
 // ---- devices ----
 
 NetDev *dev_attach(NetNode *n, NetLink *l, Ptr<NetDevice> dev, NetLinkType lt)
@@ -335,6 +448,14 @@ NetDev *dev_attach(NetNode *n, NetLink *l, Ptr<NetDevice> dev, NetLinkType lt)
   n->node->AddDevice(dev);
   d->ifindex = (int32_t)n->ipv4->AddInterface(dev);
   n->ipv4->SetUp(d->ifindex);
+  // An Ethernet-like device resolves neighbours: a Linux-sized pending queue, and its
+  // drops counted.
+  Ptr<Ipv4L3Protocol> l3 = n->node->GetObject<Ipv4L3Protocol>();
+  Ptr<ArpCache> cache = l3->GetInterface((uint32_t)d->ifindex)->GetArpCache();
+  if (cache) {
+    cache->SetAttribute("PendingQueueSize", UintegerValue(n->w->arp_pending));
+    cache->TraceConnectWithoutContext("Drop", MakeBoundCallback(&on_arp_cache_drop, n));
+  }
   NetDev *r = d.get();
   n->w->devs.push_back(std::move(d));
   if (l)
@@ -669,6 +790,7 @@ NetWorld *net_world_new_ex(const NetWorldOptions *opt)
   GUARD_BEGIN
   auto w = std::make_unique<NetWorld>();
   w->realtime = opt->realtime;
+  w->arp_pending = opt->arp_pending ? opt->arp_pending : NET_ARP_PENDING_DEFAULT;
   GlobalValue::Bind("SimulatorImplementationType",
                     StringValue(opt->realtime ? "ns3::RealtimeSimulatorImpl"
                                               : "ns3::DefaultSimulatorImpl"));
@@ -805,6 +927,16 @@ NetNode *net_node_new(NetWorld *w, const char *name)
   n->ipv4 = n->node->GetObject<Ipv4>();
   n->sr = sr.GetStaticRouting(n->ipv4);
   NetNode *r = n.get();
+  Ptr<Ipv4L3Protocol> l3 = n->node->GetObject<Ipv4L3Protocol>();
+  l3->TraceConnectWithoutContext("Drop", MakeBoundCallback(&on_ip_drop, r));
+  l3->TraceConnectWithoutContext("SendOutgoing", MakeBoundCallback(&on_ip_out, r));
+  l3->TraceConnectWithoutContext("UnicastForward", MakeBoundCallback(&on_ip_out, r));
+  Ptr<ArpL3Protocol> arp = n->node->GetObject<ArpL3Protocol>();
+  arp->TraceConnectWithoutContext("Drop", MakeBoundCallback(&on_arp_drop, r));
+  // Linux sends the first ARP request of an unresolved neighbour at once (neigh_probe);
+  // ns-3 waits a random 0..10 ms ("RequestJitter"), during which a fast flow fills the
+  // pending queue.
+  arp->SetAttribute("RequestJitter", StringValue("ns3::ConstantRandomVariable[Constant=0.0]"));
   w->by_name[r->name] = r;
   w->nodes.push_back(std::move(n));
   return r;
@@ -821,6 +953,31 @@ NetNode *net_node_find(NetWorld *w, const char *name)
 
 const char *net_node_name(const NetNode *n) { return n ? n->name.c_str() : nullptr; }
 NetWorld *net_node_world(const NetNode *n) { return n ? n->w : nullptr; }
+size_t net_world_n_nodes(const NetWorld *w) { return w ? w->nodes.size() : 0; }
+NetNode *net_world_node(NetWorld *w, size_t i)
+{
+  return w && i < w->nodes.size() ? w->nodes[i].get() : nullptr;
+}
+
+NAME_TABLE(net_drop_reason_names, "stack drop reason", {NET_DROP_ARP_QUEUE_FULL, "arp_queue_full"},
+           {NET_DROP_ARP_NO_REPLY, "arp_no_reply"}, {NET_DROP_ARP_UNREACHABLE, "arp_unreachable"},
+           {NET_DROP_TTL_EXPIRED, "ttl_expired"}, {NET_DROP_NO_ROUTE, "no_route"},
+           {NET_DROP_BAD_CHECKSUM, "bad_checksum"}, {NET_DROP_INTERFACE_DOWN, "interface_down"},
+           {NET_DROP_ROUTE_ERROR, "route_error"}, {NET_DROP_FRAGMENT_TIMEOUT, "fragment_timeout"},
+           {NET_DROP_DUPLICATE, "duplicate"}, {NET_DROP_QUEUE_FULL, "queue_full"});
+
+void net_world_set_drop_fn(NetWorld *w, NetDropFn fn, void *user)
+{
+  if (!w)
+    return;
+  w->drop_fn = fn;
+  w->drop_user = user;
+}
+
+uint64_t net_node_drops(const NetNode *n, NetDropReason r)
+{
+  return n && (unsigned)r < NET_DROP__COUNT ? n->drops[r] : 0;
+}
 
 static NetLink *link_new(NetWorld *w, const NetLinkConfig *cfg)
 {
@@ -865,6 +1022,7 @@ NetLink *net_link_p2p_new(NetWorld *w, NetNode *a, NetNode *b, const NetLinkConf
     d->SetReceiveErrorModel(em);
     NetDev *nd = dev_attach(n, l, d, NET_LINKTYPE_RAW_IPV4);
     nd->ppp = true;
+    hook_queue(nd, q);
     d->Attach(ch);
   }
   return l;
@@ -898,7 +1056,7 @@ NetLink *net_link_csma_new(NetWorld *w, NetNode *const *nodes, size_t n, const N
     // CSMA backoff draws random numbers: give it an explicit stream too.
     d->AssignStreams(assign_stream(w));
     w->next_stream += 4;
-    dev_attach(nodes[i], l, d, NET_LINKTYPE_ETHERNET);
+    hook_queue(dev_attach(nodes[i], l, d, NET_LINKTYPE_ETHERNET), q);
   }
   return l;
   GUARD_END(w, nullptr)

@@ -12,7 +12,8 @@
 extern "C" {
 #endif
 
-#include "models/common/ipv4.h" /* a C header without its own extern "C" */
+#include "models/common/ipv4.h" /* C headers without their own extern "C" */
+#include "models/common/names.h"
 
 /* ns-3 keeps one simulator per process: at most one NetWorld exists at a time. Objects
  * created from a world (nodes, links, devices, sockets, tunnels) belong to it and are freed
@@ -45,10 +46,16 @@ const char *net_world_last_error(const NetWorld *w);
 
 /* ---- world ---- */
 
+/* Linux's neighbour table holds up to 101 packets per unresolved neighbour
+ * (Documentation/networking/ip-sysctl.rst, neigh/default/unres_qlen: 101); ns-3's ARP
+ * cache holds 3 by default, which loses most of the first burst towards a VM. */
+#define NET_ARP_PENDING_DEFAULT 101
+
 typedef struct {
   uint64_t seed;      /* RngSeed and RngRun are derived from it */
   bool realtime;      /* live mode: ns-3 RealtimeSimulatorImpl, wall-clock paced */
   bool no_checksums;  /* leave ns-3 ChecksumEnabled off (faster, zero checksums on the wire) */
+  uint32_t arp_pending; /* packets queued per unresolved neighbour; 0: NET_ARP_PENDING_DEFAULT */
 } NetWorldOptions;
 
 /* NULL when a world already exists. Checksums are on unless no_checksums. */
@@ -82,6 +89,42 @@ NetNode *net_node_new(NetWorld *w, const char *name);
 NetNode *net_node_find(NetWorld *w, const char *name);
 const char *net_node_name(const NetNode *n);
 NetWorld *net_node_world(const NetNode *n);
+/* The world's nodes in creation order. */
+size_t net_world_n_nodes(const NetWorld *w);
+NetNode *net_world_node(NetWorld *w, size_t i);
+
+/* ---- drops inside the stack ---- */
+
+/* Packets the simulated stacks drop on their own (ns-3 traces), beside link losses
+ * (net_link_lost) and what the models count themselves. */
+typedef enum {
+  NET_DROP_ARP_QUEUE_FULL = 0, /* an unresolved neighbour's pending queue was full */
+  NET_DROP_ARP_NO_REPLY,       /* queued for a neighbour that never answered (after the retries) */
+  NET_DROP_ARP_UNREACHABLE,    /* for a neighbour that lately failed to answer (ns-3 "dead") */
+  NET_DROP_TTL_EXPIRED,        /* IPv4: TTL reached 0 while forwarding */
+  NET_DROP_NO_ROUTE,           /* IPv4: no route */
+  NET_DROP_BAD_CHECKSUM,       /* IPv4: header checksum wrong */
+  NET_DROP_INTERFACE_DOWN,     /* IPv4: the interface is down */
+  NET_DROP_ROUTE_ERROR,        /* IPv4: the routing protocol refused the packet */
+  NET_DROP_FRAGMENT_TIMEOUT,   /* IPv4: reassembly gave up */
+  NET_DROP_DUPLICATE,          /* IPv4: duplicate detection */
+  NET_DROP_QUEUE_FULL,         /* a device's transmit queue was full */
+  NET_DROP__COUNT
+} NetDropReason;
+
+extern const NameTable net_drop_reason_names; /* "arp_queue_full", ... */
+
+/* One drop as it happens: the addresses of the IPv4 packet when the wrapper can read
+ * them, else 0.0.0.0 (an ARP frame in a queue). */
+typedef struct {
+  NetNode *node;
+  NetDropReason reason;
+  Ipv4Addr src, dst;
+} NetDrop;
+typedef void (*NetDropFn)(const NetDrop *d, void *user);
+/* Called for every drop (NULL: none); the counts are kept either way. */
+void net_world_set_drop_fn(NetWorld *w, NetDropFn fn, void *user);
+uint64_t net_node_drops(const NetNode *n, NetDropReason r);
 
 /* ---- links and devices ---- */
 

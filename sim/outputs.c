@@ -108,7 +108,8 @@ static void counter(Run *r, const char *node, const char *name, double v)
 }
 
 /* The final counters (docs/scenario-format.md, "counter"): per gateway instance and
- * device, the data plane's node-wide metrics; per link, the frames it lost. */
+ * device, the data plane's node-wide metrics; per node, the drops its stack made; per
+ * link, the frames it lost. */
 void run_counters_collect(Run *r)
 {
   for (guint i = 0; i < r->eps->len; i++) {
@@ -127,6 +128,16 @@ void run_counters_collect(Run *r)
     counter(r, ep->name, "egress.bytes", (double)t->egress_bytes);
     counter(r, ep->name, "icmp_frag_needed", (double)t->icmp_frag_needed);
     counter(r, ep->name, "natt_keepalives", (double)m->natt_keepalives);
+  }
+  for (size_t i = 0; i < net_world_n_nodes(r->w); i++) {
+    NetNode *n = net_world_node(r->w, i);
+    uint64_t total = 0;
+    for (int k = 0; k < NET_DROP__COUNT; k++) {
+      g_autofree char *name = g_strdup_printf("net.drops.%s", name_get(&net_drop_reason_names, k));
+      total += net_node_drops(n, (NetDropReason)k);
+      counter(r, net_node_name(n), name, (double)net_node_drops(n, (NetDropReason)k));
+    }
+    counter(r, net_node_name(n), "net.drops.total", (double)total);
   }
   for (guint i = 0; i < r->links->len; i++) {
     RunLink *l = g_ptr_array_index(r->links, i);

@@ -115,6 +115,7 @@ typedef enum {
   SCN_EXP_COUNTER,    /* a final counter */
   SCN_EXP_EVENT,      /* events of a type present or absent */
   SCN_EXP_VALIDATION, /* the verdict of the configuration rules */
+  SCN_EXP_TRAFFIC,    /* packets both ways through a tunnel over an interval (tunnel.stats) */
 } ScnExpectKind;
 
 enum { SCN_MAX_MATCH = 8, SCN_MAX_NAMES = 16 };
@@ -139,13 +140,18 @@ typedef struct {
   unsigned n_notifies;
   bool seen; /* ike, event: true present, false absent */
   ScnBound count; /* ike, event: number of matching events */
+  /* trafficBothWays: 'connection', 'node', the interval [from_ns, by_ns] and the bound on
+   * the packets each way (default ">= 1") */
+  bool has_from;
+  int64_t from_ns;
+  ScnBound packets;
   /* ping, throughput */
   const char *flow;
   ScnBound success_ratio, rtt_avg, rtt_max; /* ping; rtt in seconds */
   ScnBound rate;                            /* throughput in bits per second */
   /* counter */
   const char *counter;
-  const char *node; /* counter, event: restrict to a node, or NULL */
+  const char *node; /* counter, event, trafficBothWays: restrict to a node, or NULL */
   ScnBound value;
   /* event */
   const char *event_type;
@@ -165,6 +171,8 @@ struct ScnPlan {
   const char *description;
   uint64_t seed;
   int64_t duration_ns;
+  int64_t stats_interval_ns; /* tunnel.stats period; 0: only at the end (and at the bounds of
+                                trafficBothWays expectations) */
   const char **references;
   unsigned n_references;
   GwConfig *cloud; /* the cloud: and options: sections (sim/scenario_cloud.h) */
@@ -185,6 +193,7 @@ struct ScnPlan {
 
 extern const NameTable scn_action_names;  /* "ping", "udp", ..., "natRebind" */
 extern const NameTable scn_expect_names;  /* "tunnel", "sa", "ike", ... */
+#define SCN_STATS_INTERVAL_DEFAULT_NS 10000000000LL /* tunnel.stats every 10 s */
 extern const NameTable scn_cmp_names;     /* "==", "!=", "<", "<=", ">", ">=" */
 extern const NameTable scn_nat_kind_names; /* "address", "port" */
 

@@ -51,6 +51,7 @@ static void run_free(Run *r)
   if (r->host_addr)
     g_hash_table_destroy(r->host_addr);
   run_live_free(r);
+  run_stats_free(r);
   scn_eventlog_free(r->log);
   if (r->esp_rows)
     g_ptr_array_free(r->esp_rows, TRUE);
@@ -83,6 +84,7 @@ static bool simulate(Run *r, const ScnRunOptions *opt, char **err)
     g_hash_table_insert(r->host_addr, (gpointer)r->plan->hosts[i].name, &r->plan->hosts[i]);
   if (!run_world_build(r, err) || !run_timeline_schedule(r, err))
     return false;
+  run_stats_start(r);
   if (!run_outputs_open(r, opt->out_dir, err))
     return false;
   if (r->live && (!run_live_attach(r, opt->out_dir, err) || !run_live_outputs(r, opt->out_dir, err)))
@@ -106,6 +108,7 @@ static bool simulate(Run *r, const ScnRunOptions *opt, char **err)
     return false;
   }
   run_flows_finish(r);
+  run_stats_finish(r);
   for (guint i = 0; i < r->eps->len; i++)
     gw_dp_emit_metrics(((RunEp *)g_ptr_array_index(r->eps, i))->dp);
   run_counters_collect(r);

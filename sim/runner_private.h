@@ -84,6 +84,10 @@ struct Run {
   GPtrArray *strings;  /* strings the counters borrow */
   GArray *counters;    /* ScnCounter, filled at the end */
   uint16_t next_ident;
+  GHashTable *drops_seen; /* NetNode* -> mask of the drop reasons already an event */
+  GArray *stats_last;     /* sim/stats.c: each tunnel's last tunnel.stats */
+  GArray *stats_times;    /* int64 ns: when tunnel.stats snapshots are taken, sorted */
+  guint stats_next;
   const struct ScnLive *live; /* live mode (sim/live.h), or NULL */
   struct RunLive *live_state; /* sim/live.c */
 };
@@ -115,6 +119,10 @@ unsigned run_nat_rebind(Run *r, const char *name);
 bool run_timeline_schedule(Run *r, char **err);
 void run_flows_finish(Run *r); /* report every flow still going, at the end of the run */
 void run_flow_free(RunFlow *f);
+/* sim/stats.c: tunnel.stats snapshots and net.drop events (after the world is built) */
+void run_stats_start(Run *r);
+void run_stats_finish(Run *r); /* the last snapshot and the net.drops totals */
+void run_stats_free(Run *r);
 /* sim/outputs.c */
 bool run_outputs_open(Run *r, const char *dir, char **err);   /* pcaps, before running */
 bool run_outputs_write(Run *r, const char *dir, char **err);  /* key tables, events, README */

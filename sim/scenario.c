@@ -62,7 +62,7 @@ NAME_TABLE(scn_action_names, "timeline action", {SCN_ACT_PING, "ping"}, {SCN_ACT
 NAME_TABLE(scn_expect_names, "expectation", {SCN_EXP_TUNNEL, "tunnel"}, {SCN_EXP_SA, "sa"},
            {SCN_EXP_IKE, "ike"}, {SCN_EXP_PING, "ping"}, {SCN_EXP_THROUGHPUT, "throughput"},
            {SCN_EXP_COUNTER, "counter"}, {SCN_EXP_EVENT, "event"},
-           {SCN_EXP_VALIDATION, "validation"});
+           {SCN_EXP_VALIDATION, "validation"}, {SCN_EXP_TRAFFIC, "trafficBothWays"});
 NAME_TABLE(scn_cmp_names, "comparison", {SCN_CMP_EQ, "=="}, {SCN_CMP_NE, "!="},
            {SCN_CMP_LT, "<"}, {SCN_CMP_LE, "<="}, {SCN_CMP_GT, ">"}, {SCN_CMP_GE, ">="});
 NAME_TABLE(scn_nat_kind_names, "NAT type", {SCN_NAT_ADDRESS, "address"}, {SCN_NAT_PORT, "port"});
@@ -1338,6 +1338,7 @@ static void load_expects(Loader *L, const YtNode *seq)
       [SCN_EXP_COUNTER] = {"counter", "node", "value", NULL},
       [SCN_EXP_EVENT] = {"event", "node", "attrs", "seen", "count", NULL},
       [SCN_EXP_VALIDATION] = {"validation", "rules", NULL},
+      [SCN_EXP_TRAFFIC] = {"trafficBothWays", "node", "from", "to", "packets", NULL},
   };
   for (guint i = 0; i < yt_len(seq); i++) {
     const YtNode *it = g_ptr_array_index(seq->items, i);
@@ -1372,7 +1373,7 @@ static void load_expects(Loader *L, const YtNode *seq)
       g_ptr_array_add(all, NULL);
       keys(L, it, (const char *const *)all->pdata);
       ferr(L, it, "expectation: no check (tunnel, sa, ike, ping, throughput, counter, event, "
-                  "validation)");
+                  "validation, trafficBothWays)");
       continue;
     }
     P->n_expects++;
@@ -1512,6 +1513,35 @@ static void load_expects(Loader *L, const YtNode *seq)
       if ((n = yt_map_get(it, "count")))
         v_bound(L, n, "count", B_NUMBER, &x->count);
       break;
+    case SCN_EXP_TRAFFIC: {
+      x->connection = ref_connection(L, kv, "trafficBothWays");
+      if ((n = yt_map_get(it, "node")) && (x->node = ref_node_or_instance(L, n, "node"))) {
+        /* only tunnel endpoints report tunnel.stats */
+        g_autofree char *base = g_strdup(x->node);
+        char *slash = strrchr(base, '/');
+        if (slash && g_hash_table_lookup(L->nodes, base) == NULL)
+          *slash = '\0';
+        const char *k = g_hash_table_lookup(L->nodes, base);
+        if (k && strcmp(k, "virtual network gateway") && strcmp(k, "device"))
+          rerr(L, n, "node '%s' is a %s: only gateways and devices carry tunnels", x->node, k);
+      }
+      const YtNode *fn = yt_map_get(it, "from"), *tn = yt_map_get(it, "to");
+      if (fn && v_duration(L, fn, "from", &x->from_ns)) {
+        x->has_from = true;
+        check_time(L, fn, "from", x->from_ns);
+      }
+      if (tn && x->has_by) {
+        ferr(L, tn, "trafficBothWays: give 'to' or 'by', not both");
+      } else if (tn && v_duration(L, tn, "to", &x->by_ns)) {
+        x->has_by = true;
+        check_time(L, tn, "to", x->by_ns);
+      }
+      if (x->has_from && x->has_by && x->from_ns >= x->by_ns)
+        ferr(L, fn, "trafficBothWays: 'from' must come before the end of the interval");
+      if ((n = yt_map_get(it, "packets")))
+        v_bound(L, n, "packets", B_NUMBER, &x->packets);
+      break;
+    }
     case SCN_EXP_VALIDATION: {
       static const NameEntry vk[] = {{1, "valid"}, {0, "invalid"}};
       static const NameTable verdicts = {"validation verdict", vk, 2};
@@ -1560,7 +1590,7 @@ static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, GwDiags *diags)
   static const char *const top[] = {"name",     "description", "seed",     "duration",
                                     "references", "options",   "cloud",    "onPremises",
                                     "hosts",    "underlay",    "timeline", "expect",
-                                    NULL};
+                                    "statsInterval", NULL};
   keys(&L, root, top);
   const YtNode *n;
   if ((n = need(&L, root, "name", "scenario")))
@@ -1580,6 +1610,11 @@ static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, GwDiags *diags)
   if ((n = need(&L, root, "duration", "scenario")) &&
       v_duration(&L, n, "duration", &P->duration_ns) && P->duration_ns == 0)
     ferr(&L, n, "duration must be above zero");
+  P->stats_interval_ns = SCN_STATS_INTERVAL_DEFAULT_NS;
+  if ((n = yt_map_get(root, "statsInterval")) &&
+      v_duration(&L, n, "statsInterval", &P->stats_interval_ns) && P->stats_interval_ns != 0 &&
+      P->stats_interval_ns < 100000000)
+    ferr(&L, n, "statsInterval must be 0s (only at the end) or at least 100ms");
   if ((n = yt_map_get(root, "references"))) {
     if (n->kind == YT_SCALAR) {
       P->references = g_new0(const char *, 1);

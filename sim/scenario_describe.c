@@ -152,6 +152,10 @@ char *scn_plan_describe(const ScnPlan *P)
   }
   g_string_append_printf(s, "seed: %" PRIu64 "\nduration: %s\n", P->seed,
                          dur(P->duration_ns, t, sizeof t));
+  if (P->stats_interval_ns)
+    g_string_append_printf(s, "tunnel stats: every %s\n", dur(P->stats_interval_ns, t, sizeof t));
+  else
+    g_string_append(s, "tunnel stats: at the end\n");
   for (unsigned i = 0; i < P->n_references; i++)
     g_string_append_printf(s, "%s %s\n", i ? "           " : "references:", P->references[i]);
   const GwConfig *c = P->cloud;

@@ -153,6 +153,39 @@ static void test_valid_head(void)
   g_assert_cmpuint(p->timeline[1].rate_bps, ==, 10000000);
 }
 
+/* trafficBothWays and statsInterval as the plan holds them. */
+static void test_both_ways(void)
+{
+  g_autoptr(GwDiags) d = gw_diags_new();
+  g_autoptr(ScnPlan) p =
+      load(HEAD DEVICE "  - {trafficBothWays: c1, node: vgw1/0, from: 5s, to: 15s, packets: \">= 10\"}\n"
+                       "  - {trafficBothWays: c1}\n"
+                       "statsInterval: 5s\n",
+           d);
+  if (gw_diags_count(d, GW_SEV_ERROR))
+    dump(d);
+  g_assert_cmpuint(gw_diags_count(d, GW_SEV_ERROR), ==, 0);
+  g_assert_cmpint(p->stats_interval_ns, ==, 5000000000);
+  const ScnExpect *x = &p->expects[1];
+  g_assert_cmpint(x->kind, ==, SCN_EXP_TRAFFIC);
+  g_assert_cmpstr(x->connection, ==, "c1");
+  g_assert_cmpstr(x->node, ==, "vgw1/0");
+  g_assert_true(x->has_from && x->has_by);
+  g_assert_cmpint(x->from_ns, ==, 5000000000);
+  g_assert_cmpint(x->by_ns, ==, 15000000000);
+  g_assert_true(x->packets.set);
+  g_assert_cmpfloat(x->packets.v, ==, 10);
+  x = &p->expects[2];
+  g_assert_false(x->has_from || x->has_by || x->packets.set || x->node);
+  g_autofree char *text = scn_plan_describe(p);
+  g_assert_nonnull(strstr(text, "tunnel stats: every 5s\n"));
+  g_assert_nonnull(strstr(text, "  2. trafficBothWays ("));
+  /* without the key: every 10 s */
+  g_autoptr(GwDiags) d2 = gw_diags_new();
+  g_autoptr(ScnPlan) p2 = load(HEAD DEVICE, d2);
+  g_assert_cmpint(p2->stats_interval_ns, ==, SCN_STATS_INTERVAL_DEFAULT_NS);
+}
+
 static void test_overrides(void)
 {
   g_autoptr(GwDiags) d = gw_diags_new();
@@ -400,6 +433,19 @@ static const struct {
      "'vgw2' is not a virtual network gateway"},
     {"expect:\n  - {event: tunnel.up, node: vgw1/3}\n", 2, 30, SCN_DIAG_REF,
      "unknown node 'vgw1/3'"},
+    {"statsInterval: 10ms\n", 1, 16, SCN_DIAG_FORMAT,
+     "statsInterval must be 0s (only at the end) or at least 100ms"},
+    {"expect:\n  - {trafficBothWays: c2}\n", 2, 23, SCN_DIAG_REF, "unknown connection 'c2'"},
+    {"expect:\n  - {trafficBothWays: c1, from: 20s, to: 10s}\n", 2, 33, SCN_DIAG_FORMAT,
+     "'from' must come before the end of the interval"},
+    {"expect:\n  - {trafficBothWays: c1, to: 10s, by: 10s}\n", 2, 31, SCN_DIAG_FORMAT,
+     "give 'to' or 'by', not both"},
+    {"expect:\n  - {trafficBothWays: c1, to: 2m}\n", 2, 31, SCN_DIAG_TIME, "to 2m is after the end"},
+    {"expect:\n  - {trafficBothWays: c1, packets: many}\n", 2, 36, SCN_DIAG_FORMAT,
+     "packets 'many' is not a bound"},
+    {"hosts:\n  - {name: h, subnet: vnet1/work, address: 10.1.1.5}\nexpect:\n"
+     "  - {trafficBothWays: c1, node: h}\n", 4, 33, SCN_DIAG_REF,
+     "node 'h' is a host: only gateways and devices carry tunnels"},
 };
 
 static void test_malformed(void)
@@ -492,6 +538,7 @@ int main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/scenario/bundled", test_bundled);
   g_test_add_func("/scenario/valid-head", test_valid_head);
+  g_test_add_func("/scenario/both-ways", test_both_ways);
   g_test_add_func("/scenario/overrides", test_overrides);
   g_test_add_func("/scenario/profile-locations", test_profile_locations);
   g_test_add_func("/scenario/malformed", test_malformed);
