@@ -239,3 +239,8 @@ void dev_ike_rx(DevIke *k, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t 
     return; /* not our peer: dropped */
   gw_ike_link_rx(k->link, src, sport, dst, dport, data, len);
 }
+
+GwIkeLink *dev_ike_peek_link(DevIke *k)
+{
+  return k->link;
+}

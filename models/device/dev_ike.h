@@ -26,6 +26,8 @@ void dev_ike_free(DevIke *k);
 void dev_ike_start(DevIke *k);
 /* Traffic for the tunnel has no SA (the data plane's acquire hook). */
 void dev_ike_acquire(DevIke *k);
+/* The device's engine (borrowed): owner requests (ikev2_conn_rekey_child, ...), tests. */
+GwIkeLink *dev_ike_peek_link(DevIke *k);
 /* A datagram to the device's port 500 or 4500 (non-ESP marker): from its peer only. */
 void dev_ike_rx(DevIke *k, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
                 const uint8_t *data, size_t len);

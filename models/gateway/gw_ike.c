@@ -570,6 +570,7 @@ static bool ike_prop(GwIkeEncryption e, GwIkeIntegrity i, GwDhGroup g, IkePropos
   const GwPolicyValue *gv = gw_policy_value(GW_FIELD_DH_GROUP, g);
   if (!ev || !iv || !gv || gv->iana.id == DH_NONE)
     return false;
+  *out = (IkeProposalCfg){0}; /* no alternatives: one transform of each type */
   out->encr = ev->iana.id;
   out->key_bits = ev->iana.key_bits;
   out->prf = prf_for(iv->iana.id);
@@ -586,6 +587,7 @@ static bool esp_prop(GwIpsecEncryption e, GwIpsecIntegrity i, ChildProposalCfg *
   const GwPolicyValue *iv = gw_policy_value(GW_FIELD_IPSEC_INTEGRITY, i);
   if (!ev || !iv)
     return false;
+  *out = (ChildProposalCfg){0}; /* no PFS group and no alternatives unless set after */
   out->encr = ev->iana.type == IKE_TRANSFORM_ENCR && e != GW_ESP_ENC_NONE ? ev->iana.id : ENCR_NULL;
   out->key_bits = ev->iana.key_bits;
   out->integ = ike_encr_is_aead(out->encr) ? AUTH_NONE : iv->iana.id;
@@ -751,10 +753,18 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
         add_esp_unique(&cr, ep);
       }
     }
-    /* whenever the gateway initiates a child (a rekey of a child the peer created
-     * included) it offers the initiator list, without PFS (facts 2.3, interop 4) */
+    /* The role table belongs to each exchange, not to whoever began the IKE SA (facts
+     * 3.5: the connection mode concerns only the initial IKE SA; rekeys may come from
+     * either side). Whenever the gateway initiates a child (IKE_AUTH, a rekey of a child
+     * the peer created included) it offers the initiator list, without PFS (facts 2.3,
+     * interop 4); whenever it answers a CREATE_CHILD_SA, also on an IKE SA it began, it
+     * accepts the responder rows (facts 2.4: PFS 1, 2, 14, 24). */
     memcpy(cr.esp_offer, ci.esp, sizeof ci.esp);
     cr.n_esp_offer = ci.n_esp;
+    memcpy(ci.esp_offer, ci.esp, sizeof ci.esp);
+    ci.n_esp_offer = ci.n_esp;
+    memcpy(ci.esp, cr.esp, sizeof cr.esp);
+    ci.n_esp = cr.n_esp;
   }
   GwConnectionMode mode = gw_enum_or(c->connectionMode, GW_MODE_DEFAULT);
   /* facts 3.5: Default initiates and responds (gw_ike_start dials GW_IKE_DEFAULT_DIAL_NS
@@ -1006,6 +1016,12 @@ void gw_ike_acquire(GwIke *g, int tunnel, Ipv4Addr src, Ipv4Addr dst)
     if (k->tunnel == tunnel && k->init)
       gw_ike_link_acquire_pair(k->init, src, dst);
   }
+}
+
+GwIkeLink *gw_ike_peek_link(GwIke *g, const char *connection, bool initiator)
+{
+  GwIkeConn *k = conn_find(g, connection);
+  return k ? (initiator ? k->init : k->resp) : NULL;
 }
 
 static bool link_has(GwIkeLink *l, uint64_t spi_i, uint64_t spi_r)

@@ -72,9 +72,11 @@ bool gw_ike_datagram_summary(const uint8_t *data, size_t len, bool natt, uint8_t
 
 /* ---- the Azure gateway ---- */
 
-/* The engine configurations of a connection of the gateway: 'as_initiator' with the offers
- * Azure makes (facts 2.3), 'as_responder' with those it accepts (facts 2.4); with a custom
- * policy both are that policy alone (facts 3.1). *has_i / *has_r say which the connection
+/* The engine configurations of a connection of the gateway: 'as_initiator' for the engine
+ * that begins IKE SAs, 'as_responder' for the one that answers the peer's. In both, the
+ * role of each exchange decides: what it offers when it initiates an exchange (esp_offer:
+ * facts 2.3) and what it accepts when it responds to one (esp: facts 2.4), whoever began
+ * the IKE SA (facts 3.5); with a custom policy both are that policy alone (facts 3.1). *has_i / *has_r say which the connection
  * mode uses (InitiatorOnly: the initiator alone; ResponderOnly: the responder alone).
  * False with *why (static text) when the connection cannot run. PSK borrowed from c. */
 bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Addr local,
@@ -91,6 +93,10 @@ void gw_ike_free(GwIke *g);
 void gw_ike_start(GwIke *g);
 /* Traffic for tunnel from src to dst has no SA (the data plane's acquire hook). */
 void gw_ike_acquire(GwIke *g, int tunnel, Ipv4Addr src, Ipv4Addr dst);
+/* The engine of a connection (borrowed) that begins IKE SAs from our side (initiator)
+ * or answers the peer's; NULL when the connection mode has none or there is no such
+ * connection. Owner requests (ikev2_conn_rekey_child, ...) and tests go through it. */
+GwIkeLink *gw_ike_peek_link(GwIke *g, const char *connection, bool initiator);
 /* A datagram to the gateway's port 500 or 4500 (non-ESP marker): dispatched to the
  * connection of the remote address, and within it by the Initiator flag (RFC 7296 3.1)
  * to the engine that began the IKE SA from our side or from the peer's. */

@@ -79,14 +79,32 @@ static void set_policy(GwConnection *k, int ie, int ii, int dh, int ee, int ei, 
 
 /* ---- the gateway's configurations ---- */
 
+/* Every row: one transform of each type (the gateway's proposals have no alternatives). */
+static void assert_single_rows(const IkeConfig *x)
+{
+  for (size_t k = 0; k < x->n_ike; k++)
+    g_assert_true(!x->ike[k].encr_alt.n && !x->ike[k].integ_alt.n && !x->ike[k].prf_alt.n &&
+                  !x->ike[k].dh_alt.n);
+  for (size_t k = 0; k < x->n_esp; k++)
+    g_assert_true(!x->esp[k].encr_alt.n && !x->esp[k].integ_alt.n && !x->esp[k].dh_alt.n &&
+                  !x->esp[k].esn);
+  for (size_t k = 0; k < x->n_esp_offer; k++)
+    g_assert_true(!x->esp_offer[k].encr_alt.n && !x->esp_offer[k].integ_alt.n &&
+                  !x->esp_offer[k].dh_alt.n && !x->esp_offer[k].esn);
+}
+
 static void test_gw_config_default(void)
 {
   g_autoptr(GwConfig) c = mk_config();
   IkeConfig ci, cr;
   bool hi, hr;
   const char *why = NULL;
-  g_assert_true(gw_ike_connection_config(c, &c->connections[0], A("203.0.113.10"), &ci, &hi,
-                                         &cr, &hr, &why));
+  /* twice: the second call finds the first one's rows on the stack, and the proposal
+   * rows once took their PFS group and alternatives from there when they left those
+   * fields unset (an initiator offer with PFS group 14) */
+  for (int pass = 0; pass < 2; pass++)
+    g_assert_true(gw_ike_connection_config(c, &c->connections[0], A("203.0.113.10"), &ci, &hi,
+                                           &cr, &hr, &why));
   g_assert_true(hi && hr); /* Default: both */
   /* facts 2.1: six phase 1 proposals, DH group 2 only, AES256/SHA1 first */
   g_assert_cmpuint(ci.n_ike, ==, 6);
@@ -98,14 +116,18 @@ static void test_gw_config_default(void)
   g_assert_cmpuint(ci.ike[0].prf, ==, PRF_HMAC_SHA1);
   g_assert_cmpuint(ci.ike[1].integ, ==, AUTH_HMAC_SHA2_256_128);
   g_assert_cmpuint(ci.ike[1].prf, ==, PRF_HMAC_SHA2_256);
-  /* facts 2.3: six offers as initiator, GCM AES256 first, none with PFS; facts 2.4 as
-   * responder: all 26 rows, each with its own PFS group */
-  g_assert_cmpuint(ci.n_esp, ==, 6);
-  g_assert_cmpuint(ci.esp[0].encr, ==, ENCR_AES_GCM_16);
-  g_assert_cmpuint(ci.esp[0].integ, ==, AUTH_NONE);
-  g_assert_cmpuint(ci.esp[2].encr, ==, ENCR_3DES);
-  for (size_t k = 0; k < ci.n_esp; k++)
-    g_assert_cmpuint(ci.esp[k].dh, ==, 0);
+  /* facts 2.3: six offers when initiating an exchange, GCM AES256 first, none with PFS;
+   * facts 2.4 when responding to one: all 26 rows, each with its own PFS group. The role
+   * is the exchange's (facts 3.5): the engine that began the IKE SA answers the device's
+   * CREATE_CHILD_SA with the responder rows too. */
+  g_assert_cmpuint(ci.n_esp_offer, ==, 6);
+  g_assert_cmpuint(ci.esp_offer[0].encr, ==, ENCR_AES_GCM_16);
+  g_assert_cmpuint(ci.esp_offer[0].integ, ==, AUTH_NONE);
+  g_assert_cmpuint(ci.esp_offer[2].encr, ==, ENCR_3DES);
+  for (size_t k = 0; k < ci.n_esp_offer; k++)
+    g_assert_cmpuint(ci.esp_offer[k].dh, ==, 0);
+  g_assert_cmpuint(ci.n_esp, ==, 26);
+  g_assert_cmpmem(ci.esp, 26 * sizeof *ci.esp, cr.esp, 26 * sizeof *cr.esp);
   g_assert_cmpuint(cr.n_esp, ==, 26);
   g_assert_cmpuint(cr.esp[6].encr, ==, ENCR_DES);
   g_assert_cmpuint(cr.esp[6].dh, ==, 0);
@@ -123,7 +145,9 @@ static void test_gw_config_default(void)
   g_assert_cmpuint(cr.esp[21].dh, ==, 0);
   /* ... but initiating a child (a rekey) it offers the six, without PFS (facts 2.3) */
   g_assert_cmpuint(cr.n_esp_offer, ==, 6);
-  g_assert_cmpmem(cr.esp_offer, 6 * sizeof *cr.esp_offer, ci.esp, 6 * sizeof *ci.esp);
+  g_assert_cmpmem(cr.esp_offer, 6 * sizeof *cr.esp_offer, ci.esp_offer, 6 * sizeof *ci.esp_offer);
+  assert_single_rows(&ci);
+  assert_single_rows(&cr);
   /* lifetimes: MM 28,800 s (facts 2.1), route-based QM 27,000 s and 102,400,000 KB (2.2) */
   g_assert_cmpuint(ci.ike_lifetime_s, ==, 28800);
   g_assert_cmpuint(ci.child_lifetime_s, ==, 27000);
@@ -715,6 +739,111 @@ static void test_pair_reset_and_policy(void)
   net_clear(&n);
 }
 
+/* ---- rekeys both ways, on IKE SAs begun by either side ---- */
+
+typedef enum {
+  BEGUN_BY_DEVICE = 0,      /* the device initiates; the gateway (Default) answers */
+  BEGUN_BY_GATEWAY_DIAL,    /* Default mode: the gateway dials, the device only answers */
+  BEGUN_BY_INITIATOR_ONLY,  /* InitiatorOnly: the gateway begins, the peer may not */
+} Begun;
+
+typedef struct {
+  const char *path;
+  Begun begun;
+  bool ike;        /* the IKE SA is rekeyed (else the child SA) */
+  bool by_gateway; /* the gateway initiates the rekey (else the device) */
+} RekeyCase;
+
+/* Facts 3.5: the connection mode concerns only the initial IKE SA; rekeys may come from
+ * either side. Facts 2.3 and 2.4: each exchange's role decides the child proposals (the
+ * gateway offers its six initiator rows without PFS, and accepts its 26 responder rows,
+ * PFS 1, 2, 14, 24 among them), whoever began the IKE SA. */
+static void test_rekey_roles(gconstpointer data)
+{
+  const RekeyCase *rc = data;
+  g_autoptr(GwConfig) c = mk_config();
+  if (rc->begun == BEGUN_BY_INITIATOR_ONLY)
+    c->connections[0].connectionMode = (GwEnum){.set = true, .v = GW_MODE_INITIATOR_ONLY};
+  DevConfig d;
+  dev_base(&d);
+  d.start_action = rc->begun == BEGUN_BY_DEVICE ? DEV_START_INITIATE : DEV_START_RESPOND;
+  /* ESP AES256/SHA256: initiator offer 4 (no PFS, facts 2.3), responder rows 4 and 18
+   * (PFS 2, facts 2.4). The device's own child rekey demands PFS group 2; a device the
+   * gateway rekeys asks for none (the gateway never proposes PFS by default) */
+  bool pfs = !rc->ike && !rc->by_gateway;
+  DevProposal *e = &d.esp_proposals[0];
+  memset(e, 0, sizeof *e);
+  e->encr[e->n_encr++] = (DevEncr){ENCR_AES_CBC, 256};
+  e->integ[e->n_integ++] = AUTH_HMAC_SHA2_256_128;
+  if (pfs)
+    e->dh[e->n_dh++] = DH_MODP_1024;
+  e->esn[e->n_esn++] = ESN_NO;
+  Net n;
+  net_init(&n, c, &d);
+  net_run(&n, 5 * NS_PER_S);
+  GwDp *g = gw_gateway_dp(n.gw), *dv = dev_runtime_dp(n.dev);
+  g_assert_true(gw_dp_tunnel_up(g, 0));
+  g_assert_true(gw_dp_tunnel_up(dv, 0));
+  /* the IKE SA is held by the gateway's engine of the side that began it */
+  bool gw_began = rc->begun != BEGUN_BY_DEVICE;
+  GwIkeLink *gl = gw_ike_peek_link(n.gike, "conn1", gw_began);
+  GwIkeLink *other = gw_ike_peek_link(n.gike, "conn1", !gw_began);
+  g_assert_nonnull(gl);
+  g_assert_cmpint(ikev2_conn_state(gw_ike_link_conn(gl)), ==, IKE_SA_ESTABLISHED);
+  g_assert_true(rc->begun != BEGUN_BY_INITIATOR_ONLY || !other);
+  g_assert_true(!other || gw_ike_link_n_ike_sas(other) == 0);
+  Ikev2Conn *gc = gw_ike_link_conn(gl), *dc = gw_ike_link_conn(dev_ike_peek_link(n.dike));
+  uint64_t spi_i0, spi_r0, spi_i1, spi_r1;
+  g_assert_true(ikev2_conn_ike_spis(dc, &spi_i0, &spi_r0));
+  IkeChildInfo before, after;
+  g_assert_true(ikev2_conn_child_info(dc, 0, &before));
+  const char *ev = rc->ike ? "ike.sa.rekeyed" : "ike.child.rekeyed";
+  unsigned g0 = count(&n.e[0], ev), d0 = count(&n.e[1], ev);
+  Ikev2Conn *who = rc->by_gateway ? gc : dc;
+  g_assert_true(rc->ike ? ikev2_conn_rekey_ike(who) : ikev2_conn_rekey_child(who, 0));
+  net_run(&n, n.now + 3 * NS_PER_S);
+  /* both ends rekeyed, nothing refused, the old SAs are gone and the tunnel never fell */
+  g_assert_cmpuint(count(&n.e[0], ev), ==, g0 + 1);
+  g_assert_cmpuint(count(&n.e[1], ev), ==, d0 + 1);
+  g_assert_cmpuint(count(&n.e[0], "ike.child.failed"), ==, 0);
+  g_assert_cmpuint(count(&n.e[1], "ike.child.failed"), ==, 0);
+  g_assert_cmpuint(count(&n.e[0], "gw.tunnel.disconnected"), ==, 0);
+  g_assert_true(gw_dp_tunnel_up(g, 0));
+  g_assert_true(gw_dp_tunnel_up(dv, 0));
+  g_assert_cmpuint(gw_dp_tunnel_metrics(g, 0)->qm_sa_count, ==, 1);
+  g_assert_cmpuint(gw_dp_tunnel_metrics(dv, 0)->qm_sa_count, ==, 1);
+  g_assert_cmpuint(gw_dp_tunnel_metrics(g, 0)->mm_sa_count, ==, 1);
+  g_assert_cmpuint(ikev2_conn_n_children(dc), ==, 1);
+  g_assert_true(ikev2_conn_child_info(dc, 0, &after));
+  g_assert_true(ikev2_conn_ike_spis(dc, &spi_i1, &spi_r1));
+  if (rc->ike) {
+    g_assert_true(spi_i1 != spi_i0 || spi_r1 != spi_r0);
+    g_assert_cmphex(after.spi_in, ==, before.spi_in); /* the child moved over (RFC 7296 2.18) */
+  } else {
+    g_assert_cmphex(after.spi_in, !=, before.spi_in);
+    g_assert_cmpuint(after.dh, ==, pfs ? DH_MODP_1024 : 0);
+  }
+  /* and the new SAs carry traffic both ways */
+  ping(&n, 0);
+  ping(&n, 1);
+  net_clear(&n);
+}
+
+static const RekeyCase rekey_cases[] = {
+    {"/gw_ike/rekey/device_began/child_by_device", BEGUN_BY_DEVICE, false, false},
+    {"/gw_ike/rekey/device_began/child_by_gateway", BEGUN_BY_DEVICE, false, true},
+    {"/gw_ike/rekey/device_began/ike_by_device", BEGUN_BY_DEVICE, true, false},
+    {"/gw_ike/rekey/device_began/ike_by_gateway", BEGUN_BY_DEVICE, true, true},
+    {"/gw_ike/rekey/gateway_dialled/child_by_device", BEGUN_BY_GATEWAY_DIAL, false, false},
+    {"/gw_ike/rekey/gateway_dialled/child_by_gateway", BEGUN_BY_GATEWAY_DIAL, false, true},
+    {"/gw_ike/rekey/gateway_dialled/ike_by_device", BEGUN_BY_GATEWAY_DIAL, true, false},
+    {"/gw_ike/rekey/gateway_dialled/ike_by_gateway", BEGUN_BY_GATEWAY_DIAL, true, true},
+    {"/gw_ike/rekey/initiator_only/child_by_device", BEGUN_BY_INITIATOR_ONLY, false, false},
+    {"/gw_ike/rekey/initiator_only/child_by_gateway", BEGUN_BY_INITIATOR_ONLY, false, true},
+    {"/gw_ike/rekey/initiator_only/ike_by_device", BEGUN_BY_INITIATOR_ONLY, true, false},
+    {"/gw_ike/rekey/initiator_only/ike_by_gateway", BEGUN_BY_INITIATOR_ONLY, true, true},
+};
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -730,5 +859,7 @@ int main(int argc, char **argv)
   g_test_add_func("/gw_ike/pair/reset_and_policy", test_pair_reset_and_policy);
   g_test_add_func("/gw_ike/pair/psk_mismatch", test_pair_psk_mismatch);
   g_test_add_func("/gw_ike/pair/initiator_only", test_pair_initiator_only);
+  for (size_t i = 0; i < G_N_ELEMENTS(rekey_cases); i++)
+    g_test_add_data_func(rekey_cases[i].path, &rekey_cases[i], test_rekey_roles);
   return g_test_run();
 }
