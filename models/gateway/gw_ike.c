@@ -526,6 +526,18 @@ void gw_ike_link_acquire_pair(GwIkeLink *l, Ipv4Addr src, Ipv4Addr dst)
   }
 }
 
+void gw_ike_link_sa_expired(GwIkeLink *l, const GwSaExpiry *e)
+{
+  if (!l || e->tunnel != l->tunnel)
+    return;
+  /* RFC 7296 2.8: lifetimes in kilobytes rekey like lifetimes in seconds, make-before-
+   * break; only a hard limit (a rekey that failed or came too late) ends the child. The
+   * engine finds the child by our inbound SPI and ignores one it does not hold. */
+  ikev2_conn_child_expired(l->conn, e->in_spi, e->kind == GW_SA_HARD_EXPIRED);
+  flush_removals(l, name_get(&gw_sa_expiry_kind_names, e->kind));
+  step_done(l);
+}
+
 void gw_ike_link_on_change(GwIkeLink *l, void (*fn)(void *arg), void *arg)
 {
   l->changed = fn;
@@ -799,6 +811,7 @@ typedef struct {
   GwConnection cur; /* the configuration in force (timeline changes replace it) */
   char *name;
   int tunnel;
+  bool hooked; /* the tunnel's expiry hook is ours */
   Ipv4Addr remote;
   GwIkeLink *init, *resp;
 } GwIkeConn;
@@ -821,6 +834,8 @@ static void conn_free(gpointer p)
   c->init = c->resp = NULL;
   if (c->dial && c->env.timer_cancel)
     c->env.timer_cancel(c->env.user, c->dial);
+  if (c->hooked)
+    gw_dp_tunnel_set_expiry_hook(c->dp, c->tunnel, NULL, NULL);
   gw_ike_link_free(i);
   gw_ike_link_free(r);
   g_free(c->name);
@@ -833,6 +848,15 @@ static void refused(GwIke *g, const char *conn, const char *why)
   vs_event_str(&ev, "connection", conn);
   vs_event_str(&ev, "reason", why);
   vs_event_emit(&g->env.events, &ev);
+}
+
+/* The data plane's lifetimes of the connection's pairs, to whichever engine holds them
+ * (the side that began the IKE SA, or the other: both may have children). */
+static void conn_sa_expired(void *user, const GwSaExpiry *e)
+{
+  GwIkeConn *k = user;
+  gw_ike_link_sa_expired(k->init, e);
+  gw_ike_link_sa_expired(k->resp, e);
 }
 
 static void mm_count(void *arg)
@@ -896,6 +920,8 @@ GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const Gw
       conn_free(k);
       continue;
     }
+    gw_dp_tunnel_set_expiry_hook(g->dp, t, conn_sa_expired, k);
+    k->hooked = true;
     g_ptr_array_add(g->conns, k);
   }
   return g;

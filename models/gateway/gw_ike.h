@@ -56,6 +56,11 @@ void gw_ike_link_set_device(GwIkeLink *l);
 /* A UDP payload for this link (on 4500 with the non-ESP marker). */
 void gw_ike_link_rx(GwIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
                     const uint8_t *data, size_t len);
+/* An ESP lifetime of one of the tunnel's child SA pairs (the data plane's expiry hook,
+ * gw_dp_tunnel_set_expiry_hook): a soft volume limit or exhausted sequence numbers start
+ * a rekey in place (RFC 7296 2.8), a hard limit ends the child. Pairs of another engine
+ * (the gateway's other side of the connection) are ignored. */
+void gw_ike_link_sa_expired(GwIkeLink *l, const GwSaExpiry *e);
 Ikev2Conn *gw_ike_link_conn(GwIkeLink *l);
 /* Called after each step of the engine (a datagram, a timer, a start or an acquire):
  * the owner updates what depends on the IKE SAs (the MM SA count). */

@@ -844,6 +844,135 @@ static const RekeyCase rekey_cases[] = {
     {"/gw_ike/rekey/initiator_only/ike_by_gateway", BEGUN_BY_INITIATOR_ONLY, true, true},
 };
 
+/* ---- volume lifetimes ---- */
+
+/* 'count' ICMP echo requests with 'size' octets of data from one side's inside to the
+ * other's, ten at a time, each batch carried (with whatever IKE does meanwhile) before
+ * the next is sent; returns how many arrived. */
+static unsigned bulk(Net *n, int from, unsigned count_, size_t size)
+{
+  Ipv4Addr a = A("10.1.1.4"), b = A("192.168.1.10");
+  GwDp *dp = from ? dev_runtime_dp(n->dev) : gw_gateway_dp(n->gw);
+  guint before = n->e[!from].inside->len;
+  for (unsigned i = 0; i < count_; i++) {
+    WireWriter w;
+    wire_writer_init(&w);
+    inet_icmp_echo_packet(&w, 8, from ? b : a, from ? a : b, (uint16_t)i, 9, (uint16_t)i, NULL,
+                          size);
+    gw_dp_tx_inner(dp, w.buf, w.len);
+    wire_writer_clear(&w);
+    if (i % 10 == 9)
+      net_run(n, n->now + 200 * 1000000);
+  }
+  net_run(n, n->now + NS_PER_S);
+  return n->e[!from].inside->len - before;
+}
+
+/* A custom policy at the documented minimum volume, 1,024 KB, with PFS 2 (facts 3.1) and
+ * a device whose ESP proposal matches it. */
+static void volume_setup(GwConfig *c, DevConfig *d, bool device_pfs)
+{
+  set_policy(&c->connections[0], GW_IKE_ENC_AES256, GW_IKE_INTEG_SHA256, GW_DH_DHGROUP2,
+             GW_ESP_ENC_AES256, GW_ESP_INTEG_SHA256, GW_PFS_PFS2);
+  c->connections[0].ipsecPolicies[0].saDataSizeKilobytes.v = 1024;
+  dev_base(d);
+  DevProposal *e = &d->esp_proposals[0];
+  memset(e, 0, sizeof *e);
+  e->encr[e->n_encr++] = (DevEncr){ENCR_AES_CBC, 256};
+  e->integ[e->n_integ++] = AUTH_HMAC_SHA2_256_128;
+  if (device_pfs)
+    e->dh[e->n_dh++] = DH_MODP_1024;
+  e->esn[e->n_esn++] = ESN_NO;
+}
+
+static void assert_no_drops(Net *n)
+{
+  const GwTunnelMetrics *g = gw_dp_tunnel_metrics(gw_gateway_dp(n->gw), 0);
+  const GwTunnelMetrics *d = gw_dp_tunnel_metrics(dev_runtime_dp(n->dev), 0);
+  g_assert_cmpuint(g->esp_drops[ESP_ERR_EXPIRED], ==, 0);
+  g_assert_cmpuint(d->esp_drops[ESP_ERR_EXPIRED], ==, 0);
+  g_assert_cmpuint(g->drop_count, ==, 0);
+  g_assert_cmpuint(d->drop_count, ==, 0);
+}
+
+/* RFC 7296 2.8, facts 3.1 and 3.3: lifetimes in kilobytes rekey like lifetimes in
+ * seconds. The gateway's soft volume limit starts a CREATE_CHILD_SA rekey (with the
+ * policy's PFS group) in place, make-before-break, every ~900 KB: 4 MB one way and 2 MB
+ * the other arrive whole, and the tunnel never falls. */
+static void test_volume_rekey_gateway(void)
+{
+  g_autoptr(GwConfig) c = mk_config();
+  DevConfig d;
+  volume_setup(c, &d, true);
+  Net n;
+  net_init(&n, c, &d);
+  net_run(&n, 5 * NS_PER_S);
+  GwDp *g = gw_gateway_dp(n.gw);
+  g_assert_true(gw_dp_tunnel_up(g, 0));
+  g_assert_cmpuint(bulk(&n, 0, 4000, 1000), ==, 4000);
+  g_assert_cmpuint(count(&n.e[0], "ike.child.rekeyed"), >=, 4);
+  g_assert_cmpuint(bulk(&n, 1, 2000, 1000), ==, 2000);
+  g_test_message("%u child rekeys for 6,000 packets", count(&n.e[0], "ike.child.rekeyed"));
+  g_assert_cmpuint(count(&n.e[0], "ike.child.rekeyed"), >=, 6);
+  /* only the gateway counts volume (the device has no limit): it began every rekey */
+  g_assert_cmpuint(count(&n.e[1], "ike.message REKEY_SA [sent CREATE_CHILD_SA]"), ==, 0);
+  g_assert_cmpuint(count(&n.e[0], "ike.child.failed"), ==, 0);
+  g_assert_cmpuint(count(&n.e[0], "gw.tunnel.disconnected"), ==, 0);
+  assert_no_drops(&n);
+  g_assert_true(gw_dp_tunnel_up(g, 0));
+  g_assert_cmpuint(gw_dp_tunnel_metrics(g, 0)->qm_sa_count, ==, 1);
+  IkeChildInfo ci;
+  g_assert_true(ikev2_conn_child_info(gw_ike_link_conn(dev_ike_peek_link(n.dike)), 0, &ci));
+  g_assert_cmpuint(ci.dh, ==, DH_MODP_1024);
+  ping(&n, 0);
+  ping(&n, 1);
+  net_clear(&n);
+}
+
+/* The device runs the same data plane: its own volume limit (childLifetimeKilobytes)
+ * rekeys too, against a gateway whose limit is the default 102,400,000 KB. */
+static void test_volume_rekey_device(void)
+{
+  g_autoptr(GwConfig) c = mk_config();
+  DevConfig d;
+  dev_base(&d);
+  d.child_lifetime_kb = 1024;
+  Net n;
+  net_init(&n, c, &d);
+  net_run(&n, 5 * NS_PER_S);
+  g_assert_true(gw_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
+  g_assert_cmpuint(bulk(&n, 1, 4000, 1000), ==, 4000);
+  g_test_message("%u child rekeys for 4,000 packets", count(&n.e[1], "ike.child.rekeyed"));
+  g_assert_cmpuint(count(&n.e[1], "ike.child.rekeyed"), >=, 4);
+  g_assert_cmpuint(count(&n.e[0], "ike.message REKEY_SA [sent CREATE_CHILD_SA]"), ==, 0);
+  assert_no_drops(&n);
+  g_assert_true(gw_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
+  g_assert_true(gw_dp_tunnel_up(gw_gateway_dp(n.gw), 0));
+  ping(&n, 0);
+  net_clear(&n);
+}
+
+/* Only a failed rekey ends in expiry: the device refuses the gateway's PFS rekey
+ * (NO_PROPOSAL_CHOSEN), the old pair reaches its hard limit, the gateway ends the child
+ * and the tunnel is down, no longer reported connected while it drops everything. */
+static void test_volume_hard_expiry(void)
+{
+  g_autoptr(GwConfig) c = mk_config();
+  DevConfig d;
+  volume_setup(c, &d, false);
+  Net n;
+  net_init(&n, c, &d);
+  net_run(&n, 5 * NS_PER_S);
+  GwDp *g = gw_gateway_dp(n.gw);
+  g_assert_true(gw_dp_tunnel_up(g, 0));
+  bulk(&n, 0, 1500, 1000);
+  g_assert_cmpuint(count(&n.e[0], "ike.child.failed"), >=, 1);
+  g_assert_cmpuint(count(&n.e[0], "ike.child.deleted"), ==, 1);
+  g_assert_cmpuint(count(&n.e[0], "gw.tunnel.disconnected"), ==, 1);
+  g_assert_false(gw_dp_tunnel_up(g, 0));
+  net_clear(&n);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -861,5 +990,8 @@ int main(int argc, char **argv)
   g_test_add_func("/gw_ike/pair/initiator_only", test_pair_initiator_only);
   for (size_t i = 0; i < G_N_ELEMENTS(rekey_cases); i++)
     g_test_add_data_func(rekey_cases[i].path, &rekey_cases[i], test_rekey_roles);
+  g_test_add_func("/gw_ike/volume/gateway_rekeys", test_volume_rekey_gateway);
+  g_test_add_func("/gw_ike/volume/device_rekeys", test_volume_rekey_device);
+  g_test_add_func("/gw_ike/volume/failed_rekey_expires", test_volume_hard_expiry);
   return g_test_run();
 }
