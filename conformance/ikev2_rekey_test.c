@@ -55,6 +55,12 @@ static void rekey_child_from(int side, uint16_t pfs)
   /* both new SAs are in place before the Delete of the old ones goes out */
   g_assert_cmpuint(h.p[0].children->len, ==, 2);
   g_assert_cmpuint(h.p[1].children->len, ==, 2);
+  /* RFC 7296 2.8: the rekey's initiator sends on its new SA at once (the responder's
+   * inbound was in place before it answered); the responder waits for the Delete */
+  g_assert_true(((HChild *)g_ptr_array_index(h.p[side].children, 1))->switch_out);
+  g_assert_false(((HChild *)g_ptr_array_index(h.p[!side].children, 1))->switch_out);
+  g_assert_cmpuint(h.p[side].switches, ==, 1);
+  g_assert_cmpuint(h.p[!side].switches, ==, 0);
   h_esp_check_all(&h);
   line = h_line(&h);
   g_assert_true(g_str_has_prefix(line, "INFORMATIONAL request"));
@@ -229,6 +235,12 @@ static void test_child_collision(void)
     for (int i = 0; i < 2; i++)
       lost += event_index(&h.p[i], "collision lost") >= 0;
     g_assert_cmpuint(lost, ==, 1);
+    /* only the surviving rekey's creator sent on it at once; the loser's SA never
+     * carried traffic before its Delete (RFC 7296 2.8.1) */
+    g_assert_cmpuint(h.p[0].switches + h.p[1].switches, ==, 1);
+    for (int i = 0; i < 2; i++)
+      if (h.p[i].switches)
+        g_assert_cmpint(event_index(&h.p[i], "collision lost"), <, 0);
     h_clear(&h);
   }
 }

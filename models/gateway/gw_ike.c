@@ -356,7 +356,8 @@ static void e_child_install(void *user, const IkeChildInstall *c)
   p.selectors = n ? sel : NULL;
   p.n_selectors = n;
   /* make-before-break: a rekey's new pair takes inbound at once; the old pair's outbound
-   * carries on until the engine removes it (the data plane then moves to the new one) */
+   * carries on until the rekey's initiator switches (below) or, on the responder, until
+   * the engine removes the old pair (the data plane then moves to the new one) */
   p.replaces_in_spi = c->rekey_of_spi_in;
   p.udp_encap = c->udp_encap;
   p.sport = c->encap_sport;
@@ -369,6 +370,10 @@ static void e_child_install(void *user, const IkeChildInstall *c)
     emit(l, &ev);
     return;
   }
+  /* RFC 7296 2.8: a rekey we initiated carries our traffic at once (the peer's inbound
+   * is in place); the old pair carries the rest until its Delete */
+  if (c->switch_out)
+    gw_dp_sa_switch(l->dp, l->tunnel, c->spi_in);
   esp_row(l, &p.in);
   esp_row(l, &p.out);
   if (l->device)

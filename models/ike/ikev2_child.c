@@ -284,6 +284,7 @@ bool ike_child_install(IkeSa *sa, IkeChild *ch, const uint8_t *gir, size_t gir_l
         .soft_kbytes = soft_kb,
         .hard_kbytes = c->cfg.child_lifetime_kb,
         .rekey_of_spi_in = rekey_of,
+        .switch_out = we_initiated && rekey_of && !ch->redundant,
     };
     memcpy(ci.ts_local, ch->ts_l, ch->n_l * sizeof ch->ts_l[0]);
     memcpy(ci.ts_remote, ch->ts_r, ch->n_r * sizeof ch->ts_r[0]);

@@ -144,6 +144,12 @@ typedef struct {
   size_t n_ts_local, n_ts_remote;
   uint64_t soft_seconds, hard_seconds, soft_kbytes, hard_kbytes;
   uint32_t rekey_of_spi_in; /* a rekey: the inbound SPI of the SA this one replaces; else 0 */
+  /* A rekey we initiated that survives (not the redundant SA of a collision, RFC 7296
+   * 2.8.1): the peer installed its inbound SA before it answered, so the new outbound
+   * may carry traffic at once, before the old pair's Delete exchange (RFC 7296 2.8).
+   * False for the responder: it moves to the new SA when the initiator deletes the old
+   * one. */
+  bool switch_out;
 } IkeChildInstall;
 
 /* What one IKE message held, for the owner's message events: taken from the plaintext

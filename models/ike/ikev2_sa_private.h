@@ -37,6 +37,7 @@ typedef struct {
   size_t n_l, n_r;
   size_t ts_index;      /* the configured pair it serves (0 for any-to-any) */
   bool installed;       /* handed to the owner */
+  bool redundant;       /* our rekey lost a collision: we delete it (RFC 7296 2.8.1) */
   int64_t rekey_at, expire_at;
 } IkeChild;
 
