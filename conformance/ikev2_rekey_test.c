@@ -496,10 +496,47 @@ static void test_lifetime_kbytes(void)
   h_run(&h);
   g_assert_cmphex(first_spi(&h, 1), !=, old);
   h_esp_check_all(&h);
-  /* a hard expiry removes the child at once */
-  ikev2_conn_child_expired(h.p[1].conn, first_spi(&h, 1), true);
+  /* a hard expiry removes the child at once, and the peer hears of it (RFC 7296 1.4.1) */
+  uint32_t cur = first_spi(&h, 1);
+  unsigned by_peer = h_count(&h.p[0], "ike.child.deleted reason=deleted by peer");
+  ikev2_conn_child_expired(h.p[1].conn, cur, true);
   g_assert_cmpuint(h.p[1].children->len, ==, 0);
   g_assert_cmpuint(h_count(&h.p[1], "ike.child.deleted reason=hard"), ==, 1);
+  {
+    g_autoptr(Ikev2Message) m = h_open(&h);
+    g_autofree char *line = ikev2_print_line(m);
+    g_assert_true(g_str_has_prefix(line, "INFORMATIONAL request"));
+    const Ikev2Payload *d = ikev2_message_find(m, IKEV2_PL_DELETE, 0);
+    g_assert_nonnull(d);
+    g_assert_cmpuint(d->u.del.protocol, ==, IKEV2_PROTO_ESP);
+    g_assert_cmphex(wire_load_be32(d->u.del.spis.p), ==, cur);
+  }
+  h_run(&h);
+  g_assert_cmpuint(h.p[0].children->len, ==, 0);
+  g_assert_cmpuint(h_count(&h.p[0], "ike.child.deleted reason=deleted by peer"), ==, by_peer + 1);
+  g_assert_cmpuint(h.p[1].removes, ==, 2); /* the rekeyed one and this one, once each */
+  h_clear(&h);
+}
+
+/* A hard limit on an old SA that a rekey already replaced (the responder waits for the
+ * initiator's Delete): it goes without a Delete of its own, the new pair carries on. */
+static void test_lifetime_kbytes_replaced(void)
+{
+  Harness h;
+  h_init(&h, 83);
+  h_establish(&h);
+  uint32_t old_a = first_spi(&h, 0);
+  g_assert_true(ikev2_conn_rekey_child(h.p[1].conn, 0));
+  h_deliver(&h); /* B's rekey reaches A, which answers and holds both pairs */
+  g_assert_cmpuint(h.p[0].children->len, ==, 2);
+  ikev2_conn_child_expired(h.p[0].conn, old_a, true);
+  g_assert_cmpuint(h.p[0].children->len, ==, 1);
+  g_assert_cmpuint(h_pending(&h), ==, 1); /* A's answer only */
+  h_run(&h);
+  g_assert_cmpuint(h.p[0].children->len, ==, 1);
+  g_assert_cmpuint(h.p[1].children->len, ==, 1);
+  g_assert_cmpuint(ikev2_conn_n_children(h.p[0].conn), ==, 1);
+  h_esp_check_all(&h);
   h_clear(&h);
 }
 
@@ -540,6 +577,7 @@ int main(int argc, char **argv)
   g_test_add_func("/ikev2_rekey/ike_rekey_invalid_ke", test_ike_rekey_invalid_ke);
   g_test_add_func("/ikev2_rekey/lifetime_seconds", test_lifetime_seconds);
   g_test_add_func("/ikev2_rekey/lifetime_kbytes", test_lifetime_kbytes);
+  g_test_add_func("/ikev2_rekey/lifetime_kbytes_replaced", test_lifetime_kbytes_replaced);
   g_test_add_func("/ikev2_rekey/ike_lifetime", test_ike_lifetime);
   return g_test_run();
 }

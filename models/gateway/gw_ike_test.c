@@ -964,7 +964,8 @@ static void test_volume_rekey_device(void)
 
 /* Only a failed rekey ends in expiry: the device refuses the gateway's PFS rekey
  * (NO_PROPOSAL_CHOSEN), the old pair reaches its hard limit, the gateway ends the child
- * and the tunnel is down, no longer reported connected while it drops everything. */
+ * and the tunnel is down, no longer reported connected while it drops everything; the
+ * device hears the Delete (RFC 7296 1.4.1) and takes its side down too. */
 static void test_volume_hard_expiry(void)
 {
   g_autoptr(GwConfig) c = mk_config();
@@ -980,6 +981,8 @@ static void test_volume_hard_expiry(void)
   g_assert_cmpuint(count(&n.e[0], "ike.child.deleted"), ==, 1);
   g_assert_cmpuint(count(&n.e[0], "gw.tunnel.disconnected"), ==, 1);
   g_assert_false(gw_dp_tunnel_up(g, 0));
+  g_assert_cmpuint(count(&n.e[1], "dev.tunnel.disconnected"), ==, 1);
+  g_assert_false(gw_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
   net_clear(&n);
 }
 

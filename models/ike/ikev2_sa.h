@@ -255,7 +255,8 @@ void ikev2_conn_rx(Ikev2Conn *c, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uin
 /* The timer armed through env->timer_schedule fired. */
 void ikev2_conn_timeout(Ikev2Conn *c);
 /* An ESP lifetime event for the child whose inbound or outbound SPI is spi: a soft limit
- * starts a rekey, a hard limit deletes the child. */
+ * starts a rekey, a hard limit removes the child at once and, when it was still in use
+ * (not an old SA already replaced by a rekey), sends the peer its Delete. */
 void ikev2_conn_child_expired(Ikev2Conn *c, uint32_t spi, bool hard);
 
 /* Owner requests (tests and the timeline): rekey a child (by inbound SPI, 0: the first),
