@@ -518,6 +518,27 @@ static void test_lifetime_kbytes(void)
   h_clear(&h);
 }
 
+/* A soft limit while the IKE SA rekeys itself: the child's rekey waits for the new IKE
+ * SA instead of being lost (the ESP SA raises its soft limit only once). */
+static void test_lifetime_kbytes_during_ike_rekey(void)
+{
+  Harness h;
+  h_init(&h, 84);
+  h_establish(&h);
+  uint32_t old = first_spi(&h, 0);
+  g_assert_true(ikev2_conn_rekey_ike(h.p[0].conn));
+  g_assert_cmpint(ikev2_conn_state(h.p[0].conn), ==, IKE_SA_REKEYING);
+  ikev2_conn_child_expired(h.p[0].conn, old, false);
+  h_run(&h);
+  g_assert_cmpuint(h_count(&h.p[0], "ike.sa.rekeyed"), ==, 1);
+  g_assert_cmpuint(h_count(&h.p[0], "ike.child.rekeyed"), ==, 1);
+  g_assert_cmpuint(h_count(&h.p[1], "ike.child.rekeyed"), ==, 1);
+  g_assert_cmphex(first_spi(&h, 0), !=, old);
+  g_assert_cmpuint(ikev2_conn_n_children(h.p[0].conn), ==, 1);
+  h_esp_check_all(&h);
+  h_clear(&h);
+}
+
 /* A hard limit on an old SA that a rekey already replaced (the responder waits for the
  * initiator's Delete): it goes without a Delete of its own, the new pair carries on. */
 static void test_lifetime_kbytes_replaced(void)
@@ -578,6 +599,8 @@ int main(int argc, char **argv)
   g_test_add_func("/ikev2_rekey/lifetime_seconds", test_lifetime_seconds);
   g_test_add_func("/ikev2_rekey/lifetime_kbytes", test_lifetime_kbytes);
   g_test_add_func("/ikev2_rekey/lifetime_kbytes_replaced", test_lifetime_kbytes_replaced);
+  g_test_add_func("/ikev2_rekey/lifetime_kbytes_during_ike_rekey",
+                  test_lifetime_kbytes_during_ike_rekey);
   g_test_add_func("/ikev2_rekey/ike_lifetime", test_ike_lifetime);
   return g_test_run();
 }

@@ -890,8 +890,14 @@ void ikev2_conn_child_expired(Ikev2Conn *c, uint32_t spi, bool hard)
       t->gone = true;
       ike_sa_queue(sa, t);
     }
-  } else if (ch->state == IKE_CHILD_INSTALLED) {
-    ikev2_conn_rekey_child(c, ch->spi_in);
+  } else if (ch->state == IKE_CHILD_INSTALLED && !ikev2_conn_rekey_child(c, ch->spi_in) &&
+             sa->state == IKE_SA_REKEYING) {
+    /* the ESP SA raises its soft limit once: while the IKE SA rekeys itself the child's
+     * rekey waits in its queue (and moves to the new IKE SA with the child, RFC 7296
+     * 2.18) instead of being lost until the hard limit */
+    Ikev2Task *t = ike_task_new(TASK_CHILD_REKEY);
+    t->target = ch->spi_in;
+    ike_sa_queue(sa, t);
   }
   ike_conn_reschedule(c);
 }
