@@ -26,6 +26,7 @@ typedef struct {
   bool udp_encap;
   uint32_t rekey_of;
   bool switch_out; /* a rekey we initiated: its outbound carries traffic at once */
+  uint64_t soft_kb, hard_kb;
 } HChild;
 
 typedef struct Harness Harness;
@@ -127,6 +128,8 @@ static inline void h_install(void *user, const IkeChildInstall *c)
   ch->udp_encap = c->udp_encap;
   ch->rekey_of = c->rekey_of_spi_in;
   ch->switch_out = c->switch_out;
+  ch->soft_kb = c->soft_kbytes;
+  ch->hard_kb = c->hard_kbytes;
   p->switches += c->switch_out;
   EspSaConfig in = {.spi = c->spi_in, .dir = ESP_DIR_IN, .encr = c->encr,
                     .encr_key_bits = c->key_bits, .integ = c->integ, .encr_key = c->ek_in,

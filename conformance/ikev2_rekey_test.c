@@ -496,6 +496,12 @@ static void test_lifetime_kbytes(void)
   h_run(&h);
   g_assert_cmphex(first_spi(&h, 1), !=, old);
   h_esp_check_all(&h);
+  /* the hand-off carries the volume limits: hard at the configured 102,400,000 KB (the
+   * default), soft 10 % earlier less up to 5 % more, the same for both SAs of a pair */
+  const HChild *hc = g_ptr_array_index(h.p[1].children, 0);
+  g_assert_cmpuint(hc->hard_kb, ==, 102400000);
+  g_assert_cmpuint(hc->soft_kb, <=, 102400000 - 10240000);
+  g_assert_cmpuint(hc->soft_kb, >=, 102400000 - 10240000 - 5120000);
   /* a hard expiry removes the child at once, and the peer hears of it (RFC 7296 1.4.1) */
   uint32_t cur = first_spi(&h, 1);
   unsigned by_peer = h_count(&h.p[0], "ike.child.deleted reason=deleted by peer");
@@ -516,6 +522,34 @@ static void test_lifetime_kbytes(void)
   g_assert_cmpuint(h_count(&h.p[0], "ike.child.deleted reason=deleted by peer"), ==, by_peer + 1);
   g_assert_cmpuint(h.p[1].removes, ==, 2); /* the rekeyed one and this one, once each */
   h_clear(&h);
+}
+
+/* The soft volume limit leaves the rekey time before the hard one: at Azure's minimum
+ * (1,024 KB, facts 3.1) it falls between 870 and 922 KB, over 100 KB early; for any
+ * limit of 2 KB or more it is at least a kilobyte early (a soft limit equal to the hard
+ * one would fire with it). */
+static void test_lifetime_kbytes_soft(void)
+{
+  static const uint64_t limits[] = {1024, 2, 5, 9, 10, 19, 20, 1000000};
+  for (size_t k = 0; k < G_N_ELEMENTS(limits); k++)
+    for (uint64_t seed = 90; seed < 96; seed++) {
+      Harness h;
+      h_init(&h, seed);
+      for (int i = 0; i < 2; i++)
+        h.p[i].cfg.child_lifetime_kb = limits[k];
+      h_establish(&h);
+      for (int i = 0; i < 2; i++) {
+        const HChild *hc = g_ptr_array_index(h.p[i].children, 0);
+        g_assert_cmpuint(hc->hard_kb, ==, limits[k]);
+        g_assert_cmpuint(hc->soft_kb, >=, 1);
+        g_assert_cmpuint(hc->soft_kb, <, hc->hard_kb);
+        if (limits[k] == 1024) {
+          g_assert_cmpuint(hc->soft_kb, >=, 1024 - 102 - 51);
+          g_assert_cmpuint(hc->soft_kb, <=, 1024 - 102);
+        }
+      }
+      h_clear(&h);
+    }
 }
 
 /* A soft limit while the IKE SA rekeys itself: the child's rekey waits for the new IKE
@@ -599,6 +633,7 @@ int main(int argc, char **argv)
   g_test_add_func("/ikev2_rekey/lifetime_seconds", test_lifetime_seconds);
   g_test_add_func("/ikev2_rekey/lifetime_kbytes", test_lifetime_kbytes);
   g_test_add_func("/ikev2_rekey/lifetime_kbytes_replaced", test_lifetime_kbytes_replaced);
+  g_test_add_func("/ikev2_rekey/lifetime_kbytes_soft", test_lifetime_kbytes_soft);
   g_test_add_func("/ikev2_rekey/lifetime_kbytes_during_ike_rekey",
                   test_lifetime_kbytes_during_ike_rekey);
   g_test_add_func("/ikev2_rekey/ike_lifetime", test_ike_lifetime);
