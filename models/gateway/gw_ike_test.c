@@ -909,11 +909,13 @@ static void assert_no_drops(Net *n)
  * seconds. The gateway's soft volume limit starts a CREATE_CHILD_SA rekey (with the
  * policy's PFS group) in place, make-before-break, every ~900 KB: 4 MB one way and 2 MB
  * the other arrive whole, and the tunnel never falls. */
-static void test_volume_rekey_gateway(void)
+static void volume_rekey_gateway(bool gateway_began)
 {
   g_autoptr(GwConfig) c = mk_config();
   DevConfig d;
   volume_setup(c, &d, true);
+  if (gateway_began)
+    d.start_action = DEV_START_RESPOND; /* the gateway dials (Default mode) */
   Net n;
   net_init(&n, c, &d);
   net_run(&n, 5 * NS_PER_S);
@@ -934,9 +936,23 @@ static void test_volume_rekey_gateway(void)
   IkeChildInfo ci;
   g_assert_true(ikev2_conn_child_info(gw_ike_link_conn(dev_ike_peek_link(n.dike)), 0, &ci));
   g_assert_cmpuint(ci.dh, ==, DH_MODP_1024);
+  /* the engine of the side that began the IKE SA holds the children and rekeyed them */
+  GwIkeLink *held = gw_ike_peek_link(n.gike, "conn1", gateway_began);
+  g_assert_cmpuint(ikev2_conn_n_children(gw_ike_link_conn(held)), ==, 1);
   ping(&n, 0);
   ping(&n, 1);
   net_clear(&n);
+}
+
+static void test_volume_rekey_gateway(void)
+{
+  volume_rekey_gateway(false);
+}
+
+/* The same when the gateway began the IKE SA: its other engine holds the children. */
+static void test_volume_rekey_gateway_began(void)
+{
+  volume_rekey_gateway(true);
 }
 
 /* The device runs the same data plane: its own volume limit (childLifetimeKilobytes)
@@ -1004,6 +1020,7 @@ int main(int argc, char **argv)
   for (size_t i = 0; i < G_N_ELEMENTS(rekey_cases); i++)
     g_test_add_data_func(rekey_cases[i].path, &rekey_cases[i], test_rekey_roles);
   g_test_add_func("/gw_ike/volume/gateway_rekeys", test_volume_rekey_gateway);
+  g_test_add_func("/gw_ike/volume/gateway_rekeys_on_its_own_sa", test_volume_rekey_gateway_began);
   g_test_add_func("/gw_ike/volume/device_rekeys", test_volume_rekey_device);
   g_test_add_func("/gw_ike/volume/failed_rekey_expires", test_volume_hard_expiry);
   return g_test_run();
