@@ -266,6 +266,14 @@ const ConfCheck conf_checks[] = {
         .matrix = true,
     },
     {
+        .id = "IKE-030",
+        .statement = "Rekeys may come from either side whatever the connection mode: on an InitiatorOnly connection (the gateway began the IKE SA) the device's CREATE_CHILD_SA rekey with PFS group 2 is accepted (QM responder offer 18, AES256/SHA256/PFS 2)",
+        .source = "facts 3.5, 2.4 (MicrosoftDocs/azure-docs: includes/vpn-gateway-connection-mode-include.md; MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_RESPONDER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-030.yaml"},
+    },
+    {
         .id = "POL-001",
         .statement = "Custom policy with ikeEncryption GCMAES256 (an AEAD cipher: no integrity transform is negotiated): a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
         .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
@@ -692,6 +700,14 @@ const ConfCheck conf_checks[] = {
         .role = CONF_ROLE_EITHER,
         .status = CONF_ACTIVE,
         .scenarios = {"conformance/checks/pol-049.yaml"},
+    },
+    {
+        .id = "POL-050",
+        .statement = "Custom policy with saDataSizeKilobytes 1,024 (the minimum): the volume lifetime rekeys the child SA in place like the time one; a 10 MB UDP flow makes the gateway rekey with the policy's PFS group about every 900 KB, without losing a datagram or taking the tunnel down",
+        .source = "facts 3.1, 3.3 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/pol-050.yaml"},
     },
     {
         .id = "TS-001",

@@ -25,6 +25,8 @@ typedef struct {
   EspSa *in, *out;
   bool udp_encap;
   uint32_t rekey_of;
+  bool switch_out; /* a rekey we initiated: its outbound carries traffic at once */
+  uint64_t soft_kb, hard_kb;
 } HChild;
 
 typedef struct Harness Harness;
@@ -39,6 +41,7 @@ typedef struct {
   GPtrArray *events;   /* char*: "type key=value ..." */
   GPtrArray *children; /* HChild* installed and not removed */
   unsigned installs, removes;
+  unsigned switches; /* installs with switch_out */
   GPtrArray *rows;     /* key table rows */
 } HPeer;
 
@@ -124,6 +127,10 @@ static inline void h_install(void *user, const IkeChildInstall *c)
   ch->spi_out = c->spi_out;
   ch->udp_encap = c->udp_encap;
   ch->rekey_of = c->rekey_of_spi_in;
+  ch->switch_out = c->switch_out;
+  ch->soft_kb = c->soft_kbytes;
+  ch->hard_kb = c->hard_kbytes;
+  p->switches += c->switch_out;
   EspSaConfig in = {.spi = c->spi_in, .dir = ESP_DIR_IN, .encr = c->encr,
                     .encr_key_bits = c->key_bits, .integ = c->integ, .encr_key = c->ek_in,
                     .encr_key_len = c->ek_len, .integ_key = c->ak_in, .integ_key_len = c->ak_len,

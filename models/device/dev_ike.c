@@ -23,6 +23,14 @@ static void changed(void *arg)
     gw_dp_set_mm_sa_count(k->dp, k->tunnel, (unsigned)gw_ike_link_n_ike_sas(k->link));
 }
 
+/* The data plane's lifetimes of the tunnel's pairs: the device rekeys on its own volume
+ * limit (childLifetimeKilobytes) as the gateway does on its own. */
+static void sa_expired(void *user, const GwSaExpiry *e)
+{
+  DevIke *k = user;
+  gw_ike_link_sa_expired(k->link, e);
+}
+
 static void identity(const DevIdentity *id, Ipv4Addr dflt, IkeIdentityCfg *out)
 {
   memset(out, 0, sizeof *out);
@@ -211,6 +219,7 @@ DevIke *dev_ike_new(const DevConfig *d, DevRuntime *rt, int tunnel, const GwEnv 
   k->dp = dev_runtime_dp(rt);
   k->tunnel = tunnel;
   gw_ike_link_on_change(l, changed, k);
+  gw_dp_tunnel_set_expiry_hook(k->dp, tunnel, sa_expired, k);
   return k;
 }
 
@@ -218,6 +227,7 @@ void dev_ike_free(DevIke *k)
 {
   if (!k)
     return;
+  gw_dp_tunnel_set_expiry_hook(k->dp, k->tunnel, NULL, NULL);
   gw_ike_link_free(k->link);
   g_free(k);
 }
@@ -245,4 +255,9 @@ void dev_ike_rx(DevIke *k, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t 
   if (src.v != k->peer.v)
     return; /* not our peer: dropped */
   gw_ike_link_rx(k->link, src, sport, dst, dport, data, len);
+}
+
+GwIkeLink *dev_ike_peek_link(DevIke *k)
+{
+  return k->link;
 }

@@ -29,6 +29,9 @@ void dev_ike_acquire(DevIke *k);
 /* An authenticated ESP-in-UDP packet came from src:sport, not where the tunnel sends
  * (the data plane's peer_moved hook); see gw_ike_esp_authenticated. */
 void dev_ike_esp_authenticated(DevIke *k, Ipv4Addr src, uint16_t sport);
+
+/* The device's engine (borrowed): owner requests (ikev2_conn_rekey_child, ...), tests. */
+GwIkeLink *dev_ike_peek_link(DevIke *k);
 /* A datagram to the device's port 500 or 4500 (non-ESP marker): from its peer only. */
 void dev_ike_rx(DevIke *k, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
                 const uint8_t *data, size_t len);

@@ -33,6 +33,9 @@ NAME_TABLE(gw_drop_reason_names, "data-plane drop reason",
 NAME_TABLE(gw_route_kind_names, "route kind", {GW_ROUTE_NONE, "none"},
            {GW_ROUTE_LOCAL, "local"}, {GW_ROUTE_TUNNEL, "tunnel"});
 
+NAME_TABLE(gw_sa_expiry_kind_names, "SA expiry kind", {GW_SA_SOFT_EXPIRED, "soft"},
+           {GW_SA_HARD_EXPIRED, "hard"}, {GW_SA_SEQ_EXHAUSTED, "seq_exhausted"});
+
 NAME_TABLE(gw_rx_result_names, "outer packet outcome", {GW_RX_DELIVERED, "delivered"},
            {GW_RX_DROPPED, "dropped"}, {GW_RX_IKE, "ike"}, {GW_RX_KEEPALIVE, "keepalive"});
 
@@ -78,6 +81,8 @@ typedef struct {
   bool drop_seen[GW_DROP__COUNT];
   int64_t pps_second; /* the second counted in pps_count */
   uint64_t pps_count;
+  GwSaExpiryFn expiry_fn; /* gw_dp_tunnel_set_expiry_hook */
+  void *expiry_user;
 } Tunnel;
 
 typedef struct {
@@ -100,6 +105,8 @@ struct GwDp {
   uint32_t next_sad_id;
   uint16_t ip_id;
   GwTimerId timer;
+  GArray *expiries;    /* GwSaExpiry: lifetimes crossed, for the tunnels' hooks */
+  GwTimerId expiry_timer;
   uint8_t *obuf; /* outer packets built here */
   uint8_t *ibuf; /* inner packets decapsulated here */
   uint8_t *cbuf; /* inner packets from the inside copied here to be changed (MSS) */
@@ -181,6 +188,7 @@ GwDp *gw_dp_new(const GwDpConfig *cfg, const GwEnv *env)
   dp->tunnels = g_ptr_array_new();
   dp->routes = g_array_new(FALSE, FALSE, sizeof(Route));
   dp->by_in = g_hash_table_new(g_direct_hash, g_direct_equal);
+  dp->expiries = g_array_new(FALSE, FALSE, sizeof(GwSaExpiry));
   dp->obuf = g_malloc(OBUF_LEN);
   dp->ibuf = g_malloc(OBUF_LEN);
   dp->cbuf = g_malloc(OBUF_LEN);
@@ -211,6 +219,9 @@ void gw_dp_free(GwDp *dp)
     return;
   if (dp->timer && dp->env.timer_cancel)
     dp->env.timer_cancel(dp->env.user, dp->timer);
+  if (dp->expiry_timer && dp->env.timer_cancel)
+    dp->env.timer_cancel(dp->env.user, dp->expiry_timer);
+  g_array_unref(dp->expiries);
   for (guint i = 0; i < dp->tunnels->len; i++)
     tunnel_free(g_ptr_array_index(dp->tunnels, i));
   g_ptr_array_unref(dp->tunnels);
@@ -606,6 +617,32 @@ bool gw_dp_tunnel_peer(const GwDp *dp, int tunnel, Ipv4Addr *addr, uint16_t *por
   return true;
 }
 
+void gw_dp_tunnel_set_expiry_hook(GwDp *dp, int tunnel, GwSaExpiryFn fn, void *user)
+{
+  Tunnel *t = tun(dp, tunnel);
+  g_return_if_fail(t && (!fn || dp->env.timer_add));
+  t->expiry_fn = fn;
+  t->expiry_user = fn ? user : NULL;
+}
+
+/* The lifetimes crossed since the last call, to each tunnel's hook. A hook may delete
+ * and install pairs, and cross no limit itself (it sends no ESP), so the list is taken
+ * whole first. */
+static void expiries_fire(void *arg)
+{
+  GwDp *dp = arg;
+  dp->expiry_timer = 0;
+  GArray *list = dp->expiries;
+  dp->expiries = g_array_new(FALSE, FALSE, sizeof(GwSaExpiry));
+  for (guint i = 0; i < list->len; i++) {
+    const GwSaExpiry *x = &g_array_index(list, GwSaExpiry, i);
+    Tunnel *t = tun(dp, x->tunnel);
+    if (t && t->expiry_fn)
+      t->expiry_fn(t->expiry_user, x);
+  }
+  g_array_unref(list);
+}
+
 static void on_sad_event(void *user, const EspEvent *e)
 {
   GwDp *dp = user;
@@ -624,6 +661,18 @@ static void on_sad_event(void *user, const EspEvent *e)
       vs_event_str(&ev, "dir", e->dir == ESP_DIR_IN ? "in" : "out");
       vs_event_str(&ev, "kind", name_get(&esp_event_names, e->type));
       ev_emit(dp, &ev);
+      if (!t->expiry_fn)
+        return;
+      /* RFC 7296 2.8: a soft limit starts a rekey, a hard one ends the SA; the SAD is in
+       * the middle of a packet here, so the IKE side hears of it right after */
+      GwSaExpiry x = {.tunnel = (int)i, .spi = e->spi, .dir = e->dir, .in_spi = p->in_spi,
+                      .out_spi = p->out_spi, .life = e->life};
+      x.kind = e->type == ESP_EV_HARD_EXPIRE   ? GW_SA_HARD_EXPIRED
+               : e->type == ESP_EV_SOFT_EXPIRE ? GW_SA_SOFT_EXPIRED
+                                               : GW_SA_SEQ_EXHAUSTED;
+      g_array_append_val(dp->expiries, x);
+      if (!dp->expiry_timer)
+        dp->expiry_timer = dp->env.timer_add(dp->env.user, 0, expiries_fire, dp);
       return;
     }
   }

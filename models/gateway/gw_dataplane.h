@@ -226,6 +226,36 @@ bool gw_dp_sa_switch(GwDp *dp, int tunnel, uint32_t in_spi);
 /* Delete a pair (both SAs). When the child it belonged to is left without pairs it is
  * gone; when the tunnel has none left it is down (event with the reason). */
 bool gw_dp_sa_delete(GwDp *dp, int tunnel, uint32_t in_spi, const char *reason);
+/* ---- SA lifetimes (the IKE side's hook) ---- */
+
+/* What an ESP lifetime says of a child SA pair (RFC 7296 2.8, RFC 4303 3.3.3). Only the
+ * ESP SAs count volume: the IKE engine keeps the time limits itself. */
+typedef enum {
+  GW_SA_SOFT_EXPIRED = 0, /* a soft limit (kilobytes) was reached: rekey now */
+  GW_SA_HARD_EXPIRED,     /* a hard limit: the SA carries nothing more */
+  GW_SA_SEQ_EXHAUSTED,    /* the outbound sequence numbers are used up: rekey */
+  GW_SA_EXPIRY__COUNT
+} GwSaExpiryKind;
+
+extern const NameTable gw_sa_expiry_kind_names;
+
+typedef struct {
+  int tunnel;
+  GwSaExpiryKind kind;
+  uint32_t spi;             /* the SA that fired (inbound or outbound) */
+  EspDirection dir;
+  uint32_t in_spi, out_spi; /* its pair; in_spi names the pair to the IKE engine */
+  unsigned life;            /* the EspLifeFlags that fired (expiry kinds) */
+} GwSaExpiry;
+
+typedef void (*GwSaExpiryFn)(void *user, const GwSaExpiry *e);
+
+/* The owner of a tunnel's child SAs (its IKE side) hears of their lifetimes here, besides
+ * the sa_expired event. A limit is crossed while a packet is being processed; the hook is
+ * called after it, from a timer of no delay (env.timer_add), so that it may install and
+ * delete SAs (a rekey, an expiry). One hook per tunnel; fn NULL removes it. */
+void gw_dp_tunnel_set_expiry_hook(GwDp *dp, int tunnel, GwSaExpiryFn fn, void *user);
+
 /* Delete every pair of a tunnel (DPD failure, IKE SA deleted). */
 void gw_dp_tunnel_down(GwDp *dp, int tunnel, const char *reason);
 void gw_dp_set_mm_sa_count(GwDp *dp, int tunnel, unsigned n);

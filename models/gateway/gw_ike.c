@@ -360,7 +360,8 @@ static void e_child_install(void *user, const IkeChildInstall *c)
   p.selectors = n ? sel : NULL;
   p.n_selectors = n;
   /* make-before-break: a rekey's new pair takes inbound at once; the old pair's outbound
-   * carries on until the engine removes it (the data plane then moves to the new one) */
+   * carries on until the rekey's initiator switches (below) or, on the responder, until
+   * the engine removes the old pair (the data plane then moves to the new one) */
   p.replaces_in_spi = c->rekey_of_spi_in;
   p.udp_encap = c->udp_encap;
   p.sport = c->encap_sport;
@@ -373,6 +374,10 @@ static void e_child_install(void *user, const IkeChildInstall *c)
     emit(l, &ev);
     return;
   }
+  /* RFC 7296 2.8: a rekey we initiated carries our traffic at once (the peer's inbound
+   * is in place); the old pair carries the rest until its Delete */
+  if (c->switch_out)
+    gw_dp_sa_switch(l->dp, l->tunnel, c->spi_in);
   esp_row(l, &p.in);
   esp_row(l, &p.out);
   if (l->device)
@@ -543,6 +548,18 @@ void gw_ike_link_acquire_pair(GwIkeLink *l, Ipv4Addr src, Ipv4Addr dst)
   }
 }
 
+void gw_ike_link_sa_expired(GwIkeLink *l, const GwSaExpiry *e)
+{
+  if (!l || e->tunnel != l->tunnel)
+    return;
+  /* RFC 7296 2.8: lifetimes in kilobytes rekey like lifetimes in seconds, make-before-
+   * break; only a hard limit (a rekey that failed or came too late) ends the child. The
+   * engine finds the child by our inbound SPI and ignores one it does not hold. */
+  ikev2_conn_child_expired(l->conn, e->in_spi, e->kind == GW_SA_HARD_EXPIRED);
+  flush_removals(l, name_get(&gw_sa_expiry_kind_names, e->kind));
+  step_done(l);
+}
+
 void gw_ike_link_on_change(GwIkeLink *l, void (*fn)(void *arg), void *arg)
 {
   l->changed = fn;
@@ -587,6 +604,7 @@ static bool ike_prop(GwIkeEncryption e, GwIkeIntegrity i, GwDhGroup g, IkePropos
   const GwPolicyValue *gv = gw_policy_value(GW_FIELD_DH_GROUP, g);
   if (!ev || !iv || !gv || gv->iana.id == DH_NONE)
     return false;
+  *out = (IkeProposalCfg){0}; /* no alternatives: one transform of each type */
   out->encr = ev->iana.id;
   out->key_bits = ev->iana.key_bits;
   out->prf = prf_for(iv->iana.id);
@@ -603,6 +621,7 @@ static bool esp_prop(GwIpsecEncryption e, GwIpsecIntegrity i, ChildProposalCfg *
   const GwPolicyValue *iv = gw_policy_value(GW_FIELD_IPSEC_INTEGRITY, i);
   if (!ev || !iv)
     return false;
+  *out = (ChildProposalCfg){0}; /* no PFS group and no alternatives unless set after */
   out->encr = ev->iana.type == IKE_TRANSFORM_ENCR && e != GW_ESP_ENC_NONE ? ev->iana.id : ENCR_NULL;
   out->key_bits = ev->iana.key_bits;
   out->integ = ike_encr_is_aead(out->encr) ? AUTH_NONE : iv->iana.id;
@@ -768,10 +787,18 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
         add_esp_unique(&cr, ep);
       }
     }
-    /* whenever the gateway initiates a child (a rekey of a child the peer created
-     * included) it offers the initiator list, without PFS (facts 2.3, interop 4) */
+    /* The role table belongs to each exchange, not to whoever began the IKE SA (facts
+     * 3.5: the connection mode concerns only the initial IKE SA; rekeys may come from
+     * either side). Whenever the gateway initiates a child (IKE_AUTH, a rekey of a child
+     * the peer created included) it offers the initiator list, without PFS (facts 2.3,
+     * interop 4); whenever it answers a CREATE_CHILD_SA, also on an IKE SA it began, it
+     * accepts the responder rows (facts 2.4: PFS 1, 2, 14, 24). */
     memcpy(cr.esp_offer, ci.esp, sizeof ci.esp);
     cr.n_esp_offer = ci.n_esp;
+    memcpy(ci.esp_offer, ci.esp, sizeof ci.esp);
+    ci.n_esp_offer = ci.n_esp;
+    memcpy(ci.esp, cr.esp, sizeof cr.esp);
+    ci.n_esp = cr.n_esp;
   }
   GwConnectionMode mode = gw_enum_or(c->connectionMode, GW_MODE_DEFAULT);
   /* facts 3.5: Default initiates and responds (gw_ike_start dials GW_IKE_DEFAULT_DIAL_NS
@@ -806,6 +833,7 @@ typedef struct {
   GwConnection cur; /* the configuration in force (timeline changes replace it) */
   char *name;
   int tunnel;
+  bool hooked; /* the tunnel's expiry hook is ours */
   Ipv4Addr remote;
   GwIkeLink *init, *resp;
 } GwIkeConn;
@@ -828,6 +856,8 @@ static void conn_free(gpointer p)
   c->init = c->resp = NULL;
   if (c->dial && c->env.timer_cancel)
     c->env.timer_cancel(c->env.user, c->dial);
+  if (c->hooked)
+    gw_dp_tunnel_set_expiry_hook(c->dp, c->tunnel, NULL, NULL);
   gw_ike_link_free(i);
   gw_ike_link_free(r);
   g_free(c->name);
@@ -840,6 +870,15 @@ static void refused(GwIke *g, const char *conn, const char *why)
   vs_event_str(&ev, "connection", conn);
   vs_event_str(&ev, "reason", why);
   vs_event_emit(&g->env.events, &ev);
+}
+
+/* The data plane's lifetimes of the connection's pairs, to whichever engine holds them
+ * (the side that began the IKE SA, or the other: both may have children). */
+static void conn_sa_expired(void *user, const GwSaExpiry *e)
+{
+  GwIkeConn *k = user;
+  gw_ike_link_sa_expired(k->init, e);
+  gw_ike_link_sa_expired(k->resp, e);
 }
 
 static void mm_count(void *arg)
@@ -903,6 +942,8 @@ GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const Gw
       conn_free(k);
       continue;
     }
+    gw_dp_tunnel_set_expiry_hook(g->dp, t, conn_sa_expired, k);
+    k->hooked = true;
     g_ptr_array_add(g->conns, k);
   }
   return g;
@@ -1038,6 +1079,12 @@ void gw_ike_esp_authenticated(GwIke *g, int tunnel, Ipv4Addr src, uint16_t sport
     if (k->resp)
       gw_ike_link_esp_authenticated(k->resp, src, sport);
   }
+}
+
+GwIkeLink *gw_ike_peek_link(GwIke *g, const char *connection, bool initiator)
+{
+  GwIkeConn *k = conn_find(g, connection);
+  return k ? (initiator ? k->init : k->resp) : NULL;
 }
 
 static bool link_has(GwIkeLink *l, uint64_t spi_i, uint64_t spi_r)

@@ -61,6 +61,12 @@ void gw_ike_link_rx(GwIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, ui
  * plane's peer_moved hook): the engine decides whether its IKE SA, and with it the
  * tunnel, follows (RFC 7296 2.23). True when it moved. */
 bool gw_ike_link_esp_authenticated(GwIkeLink *l, Ipv4Addr src, uint16_t sport);
+
+/* An ESP lifetime of one of the tunnel's child SA pairs (the data plane's expiry hook,
+ * gw_dp_tunnel_set_expiry_hook): a soft volume limit or exhausted sequence numbers start
+ * a rekey in place (RFC 7296 2.8), a hard limit ends the child. Pairs of another engine
+ * (the gateway's other side of the connection) are ignored. */
+void gw_ike_link_sa_expired(GwIkeLink *l, const GwSaExpiry *e);
 Ikev2Conn *gw_ike_link_conn(GwIkeLink *l);
 /* Called after each step of the engine (a datagram, a timer, a start or an acquire):
  * the owner updates what depends on the IKE SAs (the MM SA count). */
@@ -77,9 +83,11 @@ bool gw_ike_datagram_summary(const uint8_t *data, size_t len, bool natt, uint8_t
 
 /* ---- the Azure gateway ---- */
 
-/* The engine configurations of a connection of the gateway: 'as_initiator' with the offers
- * Azure makes (facts 2.3), 'as_responder' with those it accepts (facts 2.4); with a custom
- * policy both are that policy alone (facts 3.1). *has_i / *has_r say which the connection
+/* The engine configurations of a connection of the gateway: 'as_initiator' for the engine
+ * that begins IKE SAs, 'as_responder' for the one that answers the peer's. In both, the
+ * role of each exchange decides: what it offers when it initiates an exchange (esp_offer:
+ * facts 2.3) and what it accepts when it responds to one (esp: facts 2.4), whoever began
+ * the IKE SA (facts 3.5); with a custom policy both are that policy alone (facts 3.1). *has_i / *has_r say which the connection
  * mode uses (InitiatorOnly: the initiator alone; ResponderOnly: the responder alone).
  * False with *why (static text) when the connection cannot run. PSK borrowed from c. */
 bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Addr local,
@@ -101,6 +109,11 @@ void gw_ike_acquire(GwIke *g, int tunnel, Ipv4Addr src, Ipv4Addr dst);
  * IKE SA and child SAs follow a device behind a NAT to its new port (from the local
  * network gateway's address only: the gateway answers IKE from no other). */
 void gw_ike_esp_authenticated(GwIke *g, int tunnel, Ipv4Addr src, uint16_t sport);
+
+/* The engine of a connection (borrowed) that begins IKE SAs from our side (initiator)
+ * or answers the peer's; NULL when the connection mode has none or there is no such
+ * connection. Owner requests (ikev2_conn_rekey_child, ...) and tests go through it. */
+GwIkeLink *gw_ike_peek_link(GwIke *g, const char *connection, bool initiator);
 /* A datagram to the gateway's port 500 or 4500 (non-ESP marker): dispatched to the
  * connection of the remote address, and within it by the Initiator flag (RFC 7296 3.1)
  * to the engine that began the IKE SA from our side or from the peer's. */

@@ -80,14 +80,32 @@ static void set_policy(GwConnection *k, int ie, int ii, int dh, int ee, int ei, 
 
 /* ---- the gateway's configurations ---- */
 
+/* Every row: one transform of each type (the gateway's proposals have no alternatives). */
+static void assert_single_rows(const IkeConfig *x)
+{
+  for (size_t k = 0; k < x->n_ike; k++)
+    g_assert_true(!x->ike[k].encr_alt.n && !x->ike[k].integ_alt.n && !x->ike[k].prf_alt.n &&
+                  !x->ike[k].dh_alt.n);
+  for (size_t k = 0; k < x->n_esp; k++)
+    g_assert_true(!x->esp[k].encr_alt.n && !x->esp[k].integ_alt.n && !x->esp[k].dh_alt.n &&
+                  !x->esp[k].esn);
+  for (size_t k = 0; k < x->n_esp_offer; k++)
+    g_assert_true(!x->esp_offer[k].encr_alt.n && !x->esp_offer[k].integ_alt.n &&
+                  !x->esp_offer[k].dh_alt.n && !x->esp_offer[k].esn);
+}
+
 static void test_gw_config_default(void)
 {
   g_autoptr(GwConfig) c = mk_config();
   IkeConfig ci, cr;
   bool hi, hr;
   const char *why = NULL;
-  g_assert_true(gw_ike_connection_config(c, &c->connections[0], A("203.0.113.10"), &ci, &hi,
-                                         &cr, &hr, &why));
+  /* twice: the second call finds the first one's rows on the stack, and the proposal
+   * rows once took their PFS group and alternatives from there when they left those
+   * fields unset (an initiator offer with PFS group 14) */
+  for (int pass = 0; pass < 2; pass++)
+    g_assert_true(gw_ike_connection_config(c, &c->connections[0], A("203.0.113.10"), &ci, &hi,
+                                           &cr, &hr, &why));
   g_assert_true(hi && hr); /* Default: both */
   /* facts 2.1: six phase 1 proposals, DH group 2 only, AES256/SHA1 first */
   g_assert_cmpuint(ci.n_ike, ==, 6);
@@ -99,14 +117,18 @@ static void test_gw_config_default(void)
   g_assert_cmpuint(ci.ike[0].prf, ==, PRF_HMAC_SHA1);
   g_assert_cmpuint(ci.ike[1].integ, ==, AUTH_HMAC_SHA2_256_128);
   g_assert_cmpuint(ci.ike[1].prf, ==, PRF_HMAC_SHA2_256);
-  /* facts 2.3: six offers as initiator, GCM AES256 first, none with PFS; facts 2.4 as
-   * responder: all 26 rows, each with its own PFS group */
-  g_assert_cmpuint(ci.n_esp, ==, 6);
-  g_assert_cmpuint(ci.esp[0].encr, ==, ENCR_AES_GCM_16);
-  g_assert_cmpuint(ci.esp[0].integ, ==, AUTH_NONE);
-  g_assert_cmpuint(ci.esp[2].encr, ==, ENCR_3DES);
-  for (size_t k = 0; k < ci.n_esp; k++)
-    g_assert_cmpuint(ci.esp[k].dh, ==, 0);
+  /* facts 2.3: six offers when initiating an exchange, GCM AES256 first, none with PFS;
+   * facts 2.4 when responding to one: all 26 rows, each with its own PFS group. The role
+   * is the exchange's (facts 3.5): the engine that began the IKE SA answers the device's
+   * CREATE_CHILD_SA with the responder rows too. */
+  g_assert_cmpuint(ci.n_esp_offer, ==, 6);
+  g_assert_cmpuint(ci.esp_offer[0].encr, ==, ENCR_AES_GCM_16);
+  g_assert_cmpuint(ci.esp_offer[0].integ, ==, AUTH_NONE);
+  g_assert_cmpuint(ci.esp_offer[2].encr, ==, ENCR_3DES);
+  for (size_t k = 0; k < ci.n_esp_offer; k++)
+    g_assert_cmpuint(ci.esp_offer[k].dh, ==, 0);
+  g_assert_cmpuint(ci.n_esp, ==, 26);
+  g_assert_cmpmem(ci.esp, 26 * sizeof *ci.esp, cr.esp, 26 * sizeof *cr.esp);
   g_assert_cmpuint(cr.n_esp, ==, 26);
   g_assert_cmpuint(cr.esp[6].encr, ==, ENCR_DES);
   g_assert_cmpuint(cr.esp[6].dh, ==, 0);
@@ -124,7 +146,9 @@ static void test_gw_config_default(void)
   g_assert_cmpuint(cr.esp[21].dh, ==, 0);
   /* ... but initiating a child (a rekey) it offers the six, without PFS (facts 2.3) */
   g_assert_cmpuint(cr.n_esp_offer, ==, 6);
-  g_assert_cmpmem(cr.esp_offer, 6 * sizeof *cr.esp_offer, ci.esp, 6 * sizeof *ci.esp);
+  g_assert_cmpmem(cr.esp_offer, 6 * sizeof *cr.esp_offer, ci.esp_offer, 6 * sizeof *ci.esp_offer);
+  assert_single_rows(&ci);
+  assert_single_rows(&cr);
   /* lifetimes: MM 28,800 s (facts 2.1), route-based QM 27,000 s and 102,400,000 KB (2.2) */
   g_assert_cmpuint(ci.ike_lifetime_s, ==, 28800);
   g_assert_cmpuint(ci.child_lifetime_s, ==, 27000);
@@ -604,10 +628,11 @@ static void deliver(Net *n, Dg *d)
     gw_dp_rx_outer(d->to ? dev_runtime_dp(n->dev) : gw_gateway_dp(n->gw), b, len);
 }
 
-/* Carry every datagram (10 ms each way) and fire the timers, up to 'until'. */
-static void net_run(Net *n, int64_t until)
+/* Carry the oldest datagram (10 ms each way) or, with none in flight, fire the earliest
+ * timer due by 'until'; false when there is neither. */
+static bool net_step(Net *n, int64_t until)
 {
-  for (int guard = 0; guard < 10000; guard++) {
+  {
     Dg *d = g_queue_pop_head(&n->wire);
     if (d) {
       n->now += 10 * 1000000;
@@ -619,7 +644,7 @@ static void net_run(Net *n, int64_t until)
         deliver(n, d);
         dg_free(d);
       }
-      continue;
+      return true;
     }
     int best = -1;
     for (guint i = 0; i < n->timers->len; i++) {
@@ -628,13 +653,21 @@ static void net_run(Net *n, int64_t until)
         best = (int)i;
     }
     if (best < 0)
-      break;
+      return false;
     Tm t = g_array_index(n->timers, Tm, best);
     g_array_remove_index(n->timers, (guint)best);
     if (t.at > n->now)
       n->now = t.at;
     t.fn(t.arg);
   }
+  return true;
+}
+
+/* Carry every datagram and fire the timers, up to 'until'. */
+static void net_run(Net *n, int64_t until)
+{
+  for (int guard = 0; guard < 10000 && net_step(n, until); guard++)
+    ;
   if (n->now < until)
     n->now = until;
 }
@@ -994,6 +1027,260 @@ static void test_nat_rebind_ike(void)
   net_clear(&n);
 }
 
+/* ---- rekeys both ways, on IKE SAs begun by either side ---- */
+
+typedef enum {
+  BEGUN_BY_DEVICE = 0,      /* the device initiates; the gateway (Default) answers */
+  BEGUN_BY_GATEWAY_DIAL,    /* Default mode: the gateway dials, the device only answers */
+  BEGUN_BY_INITIATOR_ONLY,  /* InitiatorOnly: the gateway begins, the peer may not */
+} Begun;
+
+typedef struct {
+  const char *path;
+  Begun begun;
+  bool ike;        /* the IKE SA is rekeyed (else the child SA) */
+  bool by_gateway; /* the gateway initiates the rekey (else the device) */
+} RekeyCase;
+
+/* Facts 3.5: the connection mode concerns only the initial IKE SA; rekeys may come from
+ * either side. Facts 2.3 and 2.4: each exchange's role decides the child proposals (the
+ * gateway offers its six initiator rows without PFS, and accepts its 26 responder rows,
+ * PFS 1, 2, 14, 24 among them), whoever began the IKE SA. */
+static void test_rekey_roles(gconstpointer data)
+{
+  const RekeyCase *rc = data;
+  g_autoptr(GwConfig) c = mk_config();
+  if (rc->begun == BEGUN_BY_INITIATOR_ONLY)
+    c->connections[0].connectionMode = (GwEnum){.set = true, .v = GW_MODE_INITIATOR_ONLY};
+  DevConfig d;
+  dev_base(&d);
+  d.start_action = rc->begun == BEGUN_BY_DEVICE ? DEV_START_INITIATE : DEV_START_RESPOND;
+  /* ESP AES256/SHA256: initiator offer 4 (no PFS, facts 2.3), responder rows 4 and 18
+   * (PFS 2, facts 2.4). The device's own child rekey demands PFS group 2; a device the
+   * gateway rekeys asks for none (the gateway never proposes PFS by default) */
+  bool pfs = !rc->ike && !rc->by_gateway;
+  DevProposal *e = &d.esp_proposals[0];
+  memset(e, 0, sizeof *e);
+  e->encr[e->n_encr++] = (DevEncr){ENCR_AES_CBC, 256};
+  e->integ[e->n_integ++] = AUTH_HMAC_SHA2_256_128;
+  if (pfs)
+    e->dh[e->n_dh++] = DH_MODP_1024;
+  e->esn[e->n_esn++] = ESN_NO;
+  Net n;
+  net_init(&n, c, &d);
+  net_run(&n, 5 * NS_PER_S);
+  GwDp *g = gw_gateway_dp(n.gw), *dv = dev_runtime_dp(n.dev);
+  g_assert_true(gw_dp_tunnel_up(g, 0));
+  g_assert_true(gw_dp_tunnel_up(dv, 0));
+  /* the IKE SA is held by the gateway's engine of the side that began it */
+  bool gw_began = rc->begun != BEGUN_BY_DEVICE;
+  GwIkeLink *gl = gw_ike_peek_link(n.gike, "conn1", gw_began);
+  GwIkeLink *other = gw_ike_peek_link(n.gike, "conn1", !gw_began);
+  g_assert_nonnull(gl);
+  g_assert_cmpint(ikev2_conn_state(gw_ike_link_conn(gl)), ==, IKE_SA_ESTABLISHED);
+  g_assert_true(rc->begun != BEGUN_BY_INITIATOR_ONLY || !other);
+  g_assert_true(!other || gw_ike_link_n_ike_sas(other) == 0);
+  Ikev2Conn *gc = gw_ike_link_conn(gl), *dc = gw_ike_link_conn(dev_ike_peek_link(n.dike));
+  uint64_t spi_i0, spi_r0, spi_i1, spi_r1;
+  g_assert_true(ikev2_conn_ike_spis(dc, &spi_i0, &spi_r0));
+  IkeChildInfo before, after;
+  g_assert_true(ikev2_conn_child_info(dc, 0, &before));
+  const char *ev = rc->ike ? "ike.sa.rekeyed" : "ike.child.rekeyed";
+  unsigned g0 = count(&n.e[0], ev), d0 = count(&n.e[1], ev);
+  Ikev2Conn *who = rc->by_gateway ? gc : dc;
+  g_assert_true(rc->ike ? ikev2_conn_rekey_ike(who) : ikev2_conn_rekey_child(who, 0));
+  net_run(&n, n.now + 3 * NS_PER_S);
+  /* both ends rekeyed, nothing refused, the old SAs are gone and the tunnel never fell */
+  g_assert_cmpuint(count(&n.e[0], ev), ==, g0 + 1);
+  g_assert_cmpuint(count(&n.e[1], ev), ==, d0 + 1);
+  g_assert_cmpuint(count(&n.e[0], "ike.child.failed"), ==, 0);
+  g_assert_cmpuint(count(&n.e[1], "ike.child.failed"), ==, 0);
+  g_assert_cmpuint(count(&n.e[0], "gw.tunnel.disconnected"), ==, 0);
+  g_assert_true(gw_dp_tunnel_up(g, 0));
+  g_assert_true(gw_dp_tunnel_up(dv, 0));
+  g_assert_cmpuint(gw_dp_tunnel_metrics(g, 0)->qm_sa_count, ==, 1);
+  g_assert_cmpuint(gw_dp_tunnel_metrics(dv, 0)->qm_sa_count, ==, 1);
+  g_assert_cmpuint(gw_dp_tunnel_metrics(g, 0)->mm_sa_count, ==, 1);
+  g_assert_cmpuint(ikev2_conn_n_children(dc), ==, 1);
+  g_assert_true(ikev2_conn_child_info(dc, 0, &after));
+  g_assert_true(ikev2_conn_ike_spis(dc, &spi_i1, &spi_r1));
+  if (rc->ike) {
+    g_assert_true(spi_i1 != spi_i0 || spi_r1 != spi_r0);
+    g_assert_cmphex(after.spi_in, ==, before.spi_in); /* the child moved over (RFC 7296 2.18) */
+  } else {
+    g_assert_cmphex(after.spi_in, !=, before.spi_in);
+    g_assert_cmpuint(after.dh, ==, pfs ? DH_MODP_1024 : 0);
+  }
+  /* and the new SAs carry traffic both ways */
+  ping(&n, 0);
+  ping(&n, 1);
+  net_clear(&n);
+}
+
+static const RekeyCase rekey_cases[] = {
+    {"/gw_ike/rekey/device_began/child_by_device", BEGUN_BY_DEVICE, false, false},
+    {"/gw_ike/rekey/device_began/child_by_gateway", BEGUN_BY_DEVICE, false, true},
+    {"/gw_ike/rekey/device_began/ike_by_device", BEGUN_BY_DEVICE, true, false},
+    {"/gw_ike/rekey/device_began/ike_by_gateway", BEGUN_BY_DEVICE, true, true},
+    {"/gw_ike/rekey/gateway_dialled/child_by_device", BEGUN_BY_GATEWAY_DIAL, false, false},
+    {"/gw_ike/rekey/gateway_dialled/child_by_gateway", BEGUN_BY_GATEWAY_DIAL, false, true},
+    {"/gw_ike/rekey/gateway_dialled/ike_by_device", BEGUN_BY_GATEWAY_DIAL, true, false},
+    {"/gw_ike/rekey/gateway_dialled/ike_by_gateway", BEGUN_BY_GATEWAY_DIAL, true, true},
+    {"/gw_ike/rekey/initiator_only/child_by_device", BEGUN_BY_INITIATOR_ONLY, false, false},
+    {"/gw_ike/rekey/initiator_only/child_by_gateway", BEGUN_BY_INITIATOR_ONLY, false, true},
+    {"/gw_ike/rekey/initiator_only/ike_by_device", BEGUN_BY_INITIATOR_ONLY, true, false},
+    {"/gw_ike/rekey/initiator_only/ike_by_gateway", BEGUN_BY_INITIATOR_ONLY, true, true},
+};
+
+/* ---- volume lifetimes ---- */
+
+/* 'count' ICMP echo requests with 'size' octets of data from one side's inside to the
+ * other's, a steady stream: after each one, two steps of the wire (the datagram in
+ * flight, then an IKE message or a due timer), so that the packets keep flowing between
+ * the messages of a rekey and its Delete; returns how many arrived. */
+static unsigned bulk(Net *n, int from, unsigned count_, size_t size)
+{
+  Ipv4Addr a = A("10.1.1.4"), b = A("192.168.1.10");
+  GwDp *dp = from ? dev_runtime_dp(n->dev) : gw_gateway_dp(n->gw);
+  guint before = n->e[!from].inside->len;
+  for (unsigned i = 0; i < count_; i++) {
+    WireWriter w;
+    wire_writer_init(&w);
+    inet_icmp_echo_packet(&w, 8, from ? b : a, from ? a : b, (uint16_t)i, 9, (uint16_t)i, NULL,
+                          size);
+    gw_dp_tx_inner(dp, w.buf, w.len);
+    wire_writer_clear(&w);
+    net_step(n, n->now);
+    net_step(n, n->now);
+  }
+  net_run(n, n->now + NS_PER_S);
+  return n->e[!from].inside->len - before;
+}
+
+/* A custom policy at the documented minimum volume, 1,024 KB, with PFS 2 (facts 3.1) and
+ * a device whose ESP proposal matches it. */
+static void volume_setup(GwConfig *c, DevConfig *d, bool device_pfs)
+{
+  set_policy(&c->connections[0], GW_IKE_ENC_AES256, GW_IKE_INTEG_SHA256, GW_DH_DHGROUP2,
+             GW_ESP_ENC_AES256, GW_ESP_INTEG_SHA256, GW_PFS_PFS2);
+  c->connections[0].ipsecPolicies[0].saDataSizeKilobytes.v = 1024;
+  dev_base(d);
+  DevProposal *e = &d->esp_proposals[0];
+  memset(e, 0, sizeof *e);
+  e->encr[e->n_encr++] = (DevEncr){ENCR_AES_CBC, 256};
+  e->integ[e->n_integ++] = AUTH_HMAC_SHA2_256_128;
+  if (device_pfs)
+    e->dh[e->n_dh++] = DH_MODP_1024;
+  e->esn[e->n_esn++] = ESN_NO;
+}
+
+static void assert_no_drops(Net *n)
+{
+  const GwTunnelMetrics *g = gw_dp_tunnel_metrics(gw_gateway_dp(n->gw), 0);
+  const GwTunnelMetrics *d = gw_dp_tunnel_metrics(dev_runtime_dp(n->dev), 0);
+  g_assert_cmpuint(g->esp_drops[ESP_ERR_EXPIRED], ==, 0);
+  g_assert_cmpuint(d->esp_drops[ESP_ERR_EXPIRED], ==, 0);
+  g_assert_cmpuint(g->drop_count, ==, 0);
+  g_assert_cmpuint(d->drop_count, ==, 0);
+}
+
+/* RFC 7296 2.8, facts 3.1 and 3.3: lifetimes in kilobytes rekey like lifetimes in
+ * seconds. The gateway's soft volume limit starts a CREATE_CHILD_SA rekey (with the
+ * policy's PFS group) in place, make-before-break, every ~900 KB: 4 MB one way and 2 MB
+ * the other arrive whole, and the tunnel never falls. */
+static void volume_rekey_gateway(bool gateway_began)
+{
+  g_autoptr(GwConfig) c = mk_config();
+  DevConfig d;
+  volume_setup(c, &d, true);
+  if (gateway_began)
+    d.start_action = DEV_START_RESPOND; /* the gateway dials (Default mode) */
+  Net n;
+  net_init(&n, c, &d);
+  net_run(&n, 5 * NS_PER_S);
+  GwDp *g = gw_gateway_dp(n.gw);
+  g_assert_true(gw_dp_tunnel_up(g, 0));
+  g_assert_cmpuint(bulk(&n, 0, 4000, 1000), ==, 4000);
+  g_assert_cmpuint(count(&n.e[0], "ike.child.rekeyed"), >=, 4);
+  g_assert_cmpuint(bulk(&n, 1, 2000, 1000), ==, 2000);
+  g_test_message("%u child rekeys for 6,000 packets", count(&n.e[0], "ike.child.rekeyed"));
+  g_assert_cmpuint(count(&n.e[0], "ike.child.rekeyed"), >=, 6);
+  /* only the gateway counts volume (the device has no limit): it began every rekey */
+  g_assert_cmpuint(count(&n.e[1], "ike.message REKEY_SA [sent CREATE_CHILD_SA]"), ==, 0);
+  g_assert_cmpuint(count(&n.e[0], "ike.child.failed"), ==, 0);
+  g_assert_cmpuint(count(&n.e[0], "gw.tunnel.disconnected"), ==, 0);
+  assert_no_drops(&n);
+  g_assert_true(gw_dp_tunnel_up(g, 0));
+  g_assert_cmpuint(gw_dp_tunnel_metrics(g, 0)->qm_sa_count, ==, 1);
+  IkeChildInfo ci;
+  g_assert_true(ikev2_conn_child_info(gw_ike_link_conn(dev_ike_peek_link(n.dike)), 0, &ci));
+  g_assert_cmpuint(ci.dh, ==, DH_MODP_1024);
+  /* the engine of the side that began the IKE SA holds the children and rekeyed them */
+  GwIkeLink *held = gw_ike_peek_link(n.gike, "conn1", gateway_began);
+  g_assert_cmpuint(ikev2_conn_n_children(gw_ike_link_conn(held)), ==, 1);
+  ping(&n, 0);
+  ping(&n, 1);
+  net_clear(&n);
+}
+
+static void test_volume_rekey_gateway(void)
+{
+  volume_rekey_gateway(false);
+}
+
+/* The same when the gateway began the IKE SA: its other engine holds the children. */
+static void test_volume_rekey_gateway_began(void)
+{
+  volume_rekey_gateway(true);
+}
+
+/* The device runs the same data plane: its own volume limit (childLifetimeKilobytes)
+ * rekeys too, against a gateway whose limit is the default 102,400,000 KB. */
+static void test_volume_rekey_device(void)
+{
+  g_autoptr(GwConfig) c = mk_config();
+  DevConfig d;
+  dev_base(&d);
+  d.child_lifetime_kb = 1024;
+  Net n;
+  net_init(&n, c, &d);
+  net_run(&n, 5 * NS_PER_S);
+  g_assert_true(gw_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
+  g_assert_cmpuint(bulk(&n, 1, 4000, 1000), ==, 4000);
+  g_test_message("%u child rekeys for 4,000 packets", count(&n.e[1], "ike.child.rekeyed"));
+  g_assert_cmpuint(count(&n.e[1], "ike.child.rekeyed"), >=, 4);
+  g_assert_cmpuint(count(&n.e[0], "ike.message REKEY_SA [sent CREATE_CHILD_SA]"), ==, 0);
+  assert_no_drops(&n);
+  g_assert_true(gw_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
+  g_assert_true(gw_dp_tunnel_up(gw_gateway_dp(n.gw), 0));
+  ping(&n, 0);
+  net_clear(&n);
+}
+
+/* Only a failed rekey ends in expiry: the device refuses the gateway's PFS rekey
+ * (NO_PROPOSAL_CHOSEN), the old pair reaches its hard limit, the gateway ends the child
+ * and the tunnel is down, no longer reported connected while it drops everything; the
+ * device hears the Delete (RFC 7296 1.4.1) and takes its side down too. */
+static void test_volume_hard_expiry(void)
+{
+  g_autoptr(GwConfig) c = mk_config();
+  DevConfig d;
+  volume_setup(c, &d, false);
+  Net n;
+  net_init(&n, c, &d);
+  net_run(&n, 5 * NS_PER_S);
+  GwDp *g = gw_gateway_dp(n.gw);
+  g_assert_true(gw_dp_tunnel_up(g, 0));
+  bulk(&n, 0, 1500, 1000);
+  g_assert_cmpuint(count(&n.e[0], "ike.child.failed"), >=, 1);
+  g_assert_cmpuint(count(&n.e[0], "ike.child.deleted"), ==, 1);
+  g_assert_cmpuint(count(&n.e[0], "gw.tunnel.disconnected"), ==, 1);
+  g_assert_false(gw_dp_tunnel_up(g, 0));
+  g_assert_cmpuint(count(&n.e[1], "dev.tunnel.disconnected"), ==, 1);
+  g_assert_false(gw_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
+  net_clear(&n);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -1011,5 +1298,11 @@ int main(int argc, char **argv)
   g_test_add_func("/gw_ike/pair/initiator_only", test_pair_initiator_only);
   g_test_add_func("/gw_ike/nat/rebind_esp", test_nat_rebind_esp);
   g_test_add_func("/gw_ike/nat/rebind_ike", test_nat_rebind_ike);
+  for (size_t i = 0; i < G_N_ELEMENTS(rekey_cases); i++)
+    g_test_add_data_func(rekey_cases[i].path, &rekey_cases[i], test_rekey_roles);
+  g_test_add_func("/gw_ike/volume/gateway_rekeys", test_volume_rekey_gateway);
+  g_test_add_func("/gw_ike/volume/gateway_rekeys_on_its_own_sa", test_volume_rekey_gateway_began);
+  g_test_add_func("/gw_ike/volume/device_rekeys", test_volume_rekey_device);
+  g_test_add_func("/gw_ike/volume/failed_rekey_expires", test_volume_hard_expiry);
   return g_test_run();
 }

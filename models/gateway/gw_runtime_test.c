@@ -1205,6 +1205,79 @@ static void test_lifetime_events(void)
   teardown(&s);
 }
 
+typedef struct {
+  GArray *seen; /* GwSaExpiry */
+  GwDp *dp;
+  bool delete_on_hard;
+} Hook;
+
+static void hook_fn(void *user, const GwSaExpiry *e)
+{
+  Hook *h = user;
+  g_array_append_val(h->seen, *e);
+  /* the IKE side ends the child on a hard limit: safe here, no packet is in flight */
+  if (h->delete_on_hard && e->kind == GW_SA_HARD_EXPIRED)
+    g_assert_true(gw_dp_sa_delete(h->dp, e->tunnel, e->in_spi, "hard lifetime"));
+}
+
+/* Volume lifetimes reach the tunnel's owner through a typed hook (RFC 7296 2.8: the soft
+ * limit starts a rekey, the hard one ends the SA), right after the packet that crossed
+ * the limit, never from inside the SAD. */
+static void test_expiry_hook(void)
+{
+  Pair2 s;
+  setup(&s, "VpnGw1", NULL);
+  Hook h = {.seen = g_array_new(FALSE, FALSE, sizeof(GwSaExpiry)), .dp = s.g,
+            .delete_on_hard = true};
+  gw_dp_tunnel_set_expiry_hook(s.g, s.gt, hook_fn, &h);
+  Keys k;
+  keys_draw(s.drbg, &k);
+  GwChildSaPair p = {.out = sa_cfg(GW_ALGSET_AES256_SHA256, 0xd1, &k, 0),
+                     .in = sa_cfg(GW_ALGSET_AES256_SHA256, 0xa1, &k, 1)};
+  /* kilobytes of inner data: soft at 2, hard at 4 */
+  p.out.lifetime = p.in.lifetime = (EspLifetime){.soft_kbytes = 2, .hard_kbytes = 4};
+  g_assert_true(gw_dp_sa_install(s.g, s.gt, &p, NULL));
+  g_autoptr(GBytes) a = inner("10.1.0.5", "192.168.1.7", 1000, 1);
+  g_assert_true(tx(s.g, a));
+  g_assert_true(tx(s.g, a));
+  g_assert_true(tx(s.g, a)); /* 3,000 octets: 2 KB */
+  g_assert_cmpuint(count_events(&s.gn, "gw.tunnel.sa_expired", NULL), ==, 1);
+  g_assert_cmpuint(h.seen->len, ==, 0); /* not from inside the packet's processing */
+  clock_advance(&s.clk, s.clk.now);
+  g_assert_cmpuint(h.seen->len, ==, 1);
+  GwSaExpiry e = g_array_index(h.seen, GwSaExpiry, 0);
+  g_assert_cmpint(e.kind, ==, GW_SA_SOFT_EXPIRED);
+  g_assert_cmpint(e.tunnel, ==, s.gt);
+  g_assert_cmphex(e.spi, ==, 0xd1);
+  g_assert_cmpint(e.dir, ==, ESP_DIR_OUT);
+  g_assert_cmphex(e.in_spi, ==, 0xa1);
+  g_assert_cmphex(e.out_spi, ==, 0xd1);
+  g_assert_cmpuint(e.life, ==, ESP_LIFE_SOFT_BYTES);
+  /* no rekey came: the hard limit, and the owner ends the pair (the tunnel is down) */
+  g_assert_true(tx(s.g, a));
+  g_assert_true(tx(s.g, a)); /* 5,000 octets: 4 KB, this one still leaves */
+  g_assert_false(tx(s.g, a)); /* expired */
+  g_assert_cmpuint(gw_dp_tunnel_metrics(s.g, s.gt)->esp_drops[ESP_ERR_EXPIRED], ==, 1);
+  clock_advance(&s.clk, s.clk.now);
+  g_assert_cmpuint(h.seen->len, ==, 2);
+  e = g_array_index(h.seen, GwSaExpiry, 1);
+  g_assert_cmpint(e.kind, ==, GW_SA_HARD_EXPIRED);
+  g_assert_cmpuint(e.life, ==, ESP_LIFE_HARD_BYTES);
+  g_assert_false(gw_dp_tunnel_up(s.g, s.gt));
+  g_assert_cmpuint(count_events(&s.gn, "gw.tunnel.disconnected", "hard lifetime"), ==, 1);
+  /* a removed hook hears nothing more, and a limit crossed just before is dropped */
+  p.out.spi = 0xd2, p.in.spi = 0xa2;
+  g_assert_true(gw_dp_sa_install(s.g, s.gt, &p, NULL));
+  for (int i = 0; i < 3; i++)
+    g_assert_true(tx(s.g, a));
+  gw_dp_tunnel_set_expiry_hook(s.g, s.gt, NULL, NULL);
+  clock_advance(&s.clk, s.clk.now + 1);
+  g_assert_cmpuint(h.seen->len, ==, 2);
+  g_assert_cmpuint(count_events(&s.gn, "gw.tunnel.sa_expired", NULL), ==, 3);
+  g_array_unref(h.seen);
+  teardown(&s);
+}
+
 static void test_bucket(void)
 {
   GwTokenBucket b;
@@ -1239,6 +1312,8 @@ static void test_names(void)
   for (int r = 0; r < GW_DROP__COUNT; r++)
     g_assert_nonnull(name_get(&gw_drop_reason_names, r));
   g_assert_cmpstr(name_get(&gw_rx_result_names, GW_RX_IKE), ==, "ike");
+  for (int k = 0; k < GW_SA_EXPIRY__COUNT; k++)
+    g_assert_nonnull(name_get(&gw_sa_expiry_kind_names, k));
   g_assert_cmpint(gw_dp_algset(ENCR_AES_GCM_16), ==, GW_ALGSET_GCMAES256);
   g_assert_cmpint(gw_dp_algset(ENCR_AES_CBC), ==, GW_ALGSET_AES256_SHA256);
   g_assert_cmpint(gw_dp_algset(ENCR_3DES), ==, GW_ALGSET_DES3_SHA256);
@@ -1261,6 +1336,7 @@ int main(int argc, char **argv)
   g_test_add_func("/gateway/runtime/malformed_outer", test_malformed_outer);
   g_test_add_func("/gateway/runtime/build", test_gateway_build);
   g_test_add_func("/gateway/runtime/lifetime_events", test_lifetime_events);
+  g_test_add_func("/gateway/runtime/expiry_hook", test_expiry_hook);
   g_test_add_func("/gateway/shaper/bucket", test_bucket);
   g_test_add_func("/gateway/runtime/names", test_names);
   return g_test_run();

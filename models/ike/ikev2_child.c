@@ -265,9 +265,13 @@ bool ike_child_install(IkeSa *sa, IkeChild *ch, const uint8_t *gir, size_t gir_l
   bool ok = ike_child_keymat(sa->keys, gir, gir_len, ni->b, ni->n, nr->b, nr->n, km, total);
   ch->installed = ok;
   /* the volume limit: rekey at 90% of it, less up to another 5% drawn from the DRBG so
-   * that both ends do not reach it together */
+   * that both ends do not reach it together; at least one kilobyte before the hard limit
+   * (below 10 KB a tenth rounds to nothing, and a soft limit equal to the hard one would
+   * fire with it, leaving the rekey no time), except for a 1 KB limit (0 is "none") */
   uint64_t hard_kb = c->cfg.child_lifetime_kb;
-  uint64_t soft_kb = hard_kb ? hard_kb - hard_kb / 10 - drbg_uniform(c->env.rng, hard_kb / 20 + 1) : 0;
+  uint64_t margin_kb = hard_kb / 10 ? hard_kb / 10 : hard_kb > 1;
+  uint64_t soft_kb =
+      hard_kb ? hard_kb - margin_kb - drbg_uniform(c->env.rng, hard_kb / 20 + 1) : 0;
   if (ok && c->env.child_install) {
     IkeChildInstall ci = {
         .ike_spi_i = sa->spi_i, .ike_spi_r = sa->spi_r,
@@ -284,6 +288,7 @@ bool ike_child_install(IkeSa *sa, IkeChild *ch, const uint8_t *gir, size_t gir_l
         .soft_kbytes = soft_kb,
         .hard_kbytes = c->cfg.child_lifetime_kb,
         .rekey_of_spi_in = rekey_of,
+        .switch_out = we_initiated && rekey_of && !ch->redundant,
     };
     memcpy(ci.ts_local, ch->ts_l, ch->n_l * sizeof ch->ts_l[0]);
     memcpy(ci.ts_remote, ch->ts_r, ch->n_r * sizeof ch->ts_r[0]);

@@ -932,9 +932,26 @@ void ikev2_conn_child_expired(Ikev2Conn *c, uint32_t spi, bool hard)
   if (!sa)
     return;
   if (hard) {
+    /* RFC 7296 2.8: the SA carries nothing more and goes at once. When it was still the
+     * one in use (its rekey failed or came too late; not an old SA already replaced)
+     * the peer hears of it (1.4.1), so that it does not keep sending into it */
+    bool in_use = ch->state == IKE_CHILD_INSTALLED || ch->state == IKE_CHILD_REKEYING;
+    uint32_t spi_in = ch->spi_in;
     ike_child_remove(sa, ch, "hard lifetime");
-  } else if (ch->state == IKE_CHILD_INSTALLED) {
-    ikev2_conn_rekey_child(c, ch->spi_in);
+    if (in_use && (sa->state == IKE_SA_ESTABLISHED || sa->state == IKE_SA_REKEYING)) {
+      Ikev2Task *t = ike_task_new(TASK_CHILD_DELETE);
+      t->target = spi_in;
+      t->gone = true;
+      ike_sa_queue(sa, t);
+    }
+  } else if (ch->state == IKE_CHILD_INSTALLED && !ikev2_conn_rekey_child(c, ch->spi_in) &&
+             sa->state == IKE_SA_REKEYING) {
+    /* the ESP SA raises its soft limit once: while the IKE SA rekeys itself the child's
+     * rekey waits in its queue (and moves to the new IKE SA with the child, RFC 7296
+     * 2.18) instead of being lost until the hard limit */
+    Ikev2Task *t = ike_task_new(TASK_CHILD_REKEY);
+    t->target = ch->spi_in;
+    ike_sa_queue(sa, t);
   }
   ike_conn_reschedule(c);
 }

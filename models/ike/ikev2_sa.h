@@ -144,6 +144,12 @@ typedef struct {
   size_t n_ts_local, n_ts_remote;
   uint64_t soft_seconds, hard_seconds, soft_kbytes, hard_kbytes;
   uint32_t rekey_of_spi_in; /* a rekey: the inbound SPI of the SA this one replaces; else 0 */
+  /* A rekey we initiated that survives (not the redundant SA of a collision, RFC 7296
+   * 2.8.1): the peer installed its inbound SA before it answered, so the new outbound
+   * may carry traffic at once, before the old pair's Delete exchange (RFC 7296 2.8).
+   * False for the responder: it moves to the new SA when the initiator deletes the old
+   * one. */
+  bool switch_out;
 } IkeChildInstall;
 
 /* What one IKE message held, for the owner's message events: taken from the plaintext
@@ -262,7 +268,8 @@ bool ikev2_conn_esp_authenticated(Ikev2Conn *c, Ipv4Addr src, uint16_t sport);
 /* The timer armed through env->timer_schedule fired. */
 void ikev2_conn_timeout(Ikev2Conn *c);
 /* An ESP lifetime event for the child whose inbound or outbound SPI is spi: a soft limit
- * starts a rekey, a hard limit deletes the child. */
+ * starts a rekey, a hard limit removes the child at once and, when it was still in use
+ * (not an old SA already replaced by a rekey), sends the peer its Delete. */
 void ikev2_conn_child_expired(Ikev2Conn *c, uint32_t spi, bool hard);
 
 /* Owner requests (tests and the timeline): rekey a child (by inbound SPI, 0: the first),

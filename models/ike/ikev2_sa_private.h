@@ -37,6 +37,7 @@ typedef struct {
   size_t n_l, n_r;
   size_t ts_index;      /* the configured pair it serves (0 for any-to-any) */
   bool installed;       /* handed to the owner */
+  bool redundant;       /* our rekey lost a collision: we delete it (RFC 7296 2.8.1) */
   int64_t rekey_at, expire_at;
 } IkeChild;
 
@@ -69,6 +70,8 @@ struct Ikev2Task {
   uint32_t spi;          /* new child's inbound SPI */
   uint64_t new_ike_spi;  /* IKE rekey: our SPI of the new IKE SA */
   uint32_t target;       /* child rekey/delete: the child's inbound SPI */
+  bool gone;             /* child delete: already removed here (hard lifetime), the
+                            Delete only tells the peer */
   size_t ts_index;
   int64_t deadline;      /* give up at this time (DPD), NEVER otherwise */
   /* a collision (RFC 7296 2.8.1): what we created as responder for the same SA */

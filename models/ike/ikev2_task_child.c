@@ -133,6 +133,10 @@ static void process_child(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
     return;
   }
   ch->spi_out = ch->alg.spi;
+  /* RFC 7296 2.8.1: the SA created with the lowest of the four nonces is closed by the
+   * endpoint that created it; when that is ours, the peer deletes the old one */
+  ch->redundant = old && t->collided && ike_child_find(sa, t->coll_child_spi) &&
+                  nonce_cmp(nonce_min(&t->nonce, &nr), &t->coll_min) < 0;
   ike_child_schedule(sa, ch);
   /* RFC 7296 2.17: KEYMAT = prf+(SK_d, [g^ir (new) |] Ni | Nr) */
   bool ok = ike_child_install(sa, ch, gn ? gir : NULL, gn, &t->nonce, &nr, true,
@@ -148,13 +152,7 @@ static void process_child(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
   if (!old)
     return;
   /* old SAs are deleted after the new ones are in place (no traffic lost) */
-  uint32_t doomed = old->spi_in;
-  if (t->collided && ike_child_find(sa, t->coll_child_spi)) {
-    /* RFC 7296 2.8.1: the SA created with the lowest of the four nonces is closed by the
-     * endpoint that created it; the winner's creator deletes the old one */
-    if (nonce_cmp(nonce_min(&t->nonce, &nr), &t->coll_min) < 0)
-      doomed = ch->spi_in; /* ours is redundant: the peer deletes the old one */
-  }
+  uint32_t doomed = ch->redundant ? ch->spi_in : old->spi_in;
   if (doomed != ch->spi_in)
     ike_child_set_state(sa, old, IKE_CHILD_REKEYED, "replaced");
   else

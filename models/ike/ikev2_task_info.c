@@ -14,8 +14,9 @@ static bool build_delete(IkeSa *sa, Ikev2Task *t, Ikev2Message *req)
     ike_sa_set_state(sa, IKE_SA_DELETING, "delete");
     return true;
   }
-  IkeChild *ch = ike_child_find(sa, t->target);
-  if (!ch || ch->state == IKE_CHILD_DELETING || ch->state == IKE_CHILD_DELETED) {
+  IkeChild *ch = t->gone ? NULL : ike_child_find(sa, t->target);
+  if (!t->gone &&
+      (!ch || ch->state == IKE_CHILD_DELETING || ch->state == IKE_CHILD_DELETED)) {
     ikev2_payload_clear(p);
     return false;
   }
@@ -24,9 +25,10 @@ static bool build_delete(IkeSa *sa, Ikev2Task *t, Ikev2Message *req)
   p->u.del.spi_size = 4;
   p->u.del.n_spis = 1;
   uint8_t spi[4];
-  wire_store_be32(spi, ch->spi_in);
+  wire_store_be32(spi, t->target);
   ikev2_data_set(&p->u.del.spis, spi, 4);
-  ike_child_set_state(sa, ch, IKE_CHILD_DELETING, "delete");
+  if (ch)
+    ike_child_set_state(sa, ch, IKE_CHILD_DELETING, "delete");
   return true;
 }
 
