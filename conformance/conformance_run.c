@@ -5,6 +5,7 @@
 
 #include "models/gateway/gw_policy.h"
 #include "models/common/json.h"
+#include "sim/cli/report.h"
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/ytree.h"
 
@@ -483,21 +484,6 @@ char *conf_report_tap(const ConfResults *r)
   return g_string_free(o, FALSE);
 }
 
-static void xml_attr(GString *s, const char *name, const char *value)
-{
-  g_autofree char *e = g_markup_escape_text(value ? value : "", -1);
-  g_string_append_printf(s, " %s=\"", name);
-  for (const char *p = e; *p; p++) {
-    if (*p == '\n')
-      g_string_append(s, "&#10;");
-    else if (*p == '\t')
-      g_string_append(s, "&#9;");
-    else
-      g_string_append_c(s, *p);
-  }
-  g_string_append_c(s, '"');
-}
-
 static void counts(const ConfResults *r, size_t *pass, size_t *fail, size_t *skip)
 {
   *pass = *fail = *skip = 0;
@@ -532,9 +518,9 @@ char *conf_report_junit(const ConfResults *r)
   g_autofree char *fails = g_strdup_printf("%zu", fail);
   g_autofree char *skips = g_strdup_printf("%zu", skip);
   GString *s = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites");
-  xml_attr(s, "name", "vpnsim-conformance");
-  xml_attr(s, "tests", tests), xml_attr(s, "failures", fails), xml_attr(s, "errors", "0");
-  xml_attr(s, "skipped", skips);
+  scn_xml_attr(s, "name", "vpnsim-conformance");
+  scn_xml_attr(s, "tests", tests), scn_xml_attr(s, "failures", fails), scn_xml_attr(s, "errors", "0");
+  scn_xml_attr(s, "skipped", skips);
   g_string_append(s, ">\n");
   for (size_t g = 0; g < conf_n_groups; g++) {
     size_t n = 0, f = 0, k = 0;
@@ -549,9 +535,9 @@ char *conf_report_junit(const ConfResults *r)
     g_autofree char *gn = g_strdup_printf("%zu", n), *gf = g_strdup_printf("%zu", f),
                     *gk = g_strdup_printf("%zu", k);
     g_string_append(s, "  <testsuite");
-    xml_attr(s, "name", conf_groups[g].prefix);
-    xml_attr(s, "tests", gn), xml_attr(s, "failures", gf), xml_attr(s, "errors", "0");
-    xml_attr(s, "skipped", gk);
+    scn_xml_attr(s, "name", conf_groups[g].prefix);
+    scn_xml_attr(s, "tests", gn), scn_xml_attr(s, "failures", gf), scn_xml_attr(s, "errors", "0");
+    scn_xml_attr(s, "skipped", gk);
     g_string_append(s, ">\n");
     for (size_t i = 0; i < r->n; i++) {
       const ConfCheckResult *cr = &r->items[i];
@@ -560,19 +546,19 @@ char *conf_report_junit(const ConfResults *r)
       g_autofree char *cls = g_strdup_printf("conformance.%s", conf_groups[g].prefix);
       g_autofree char *name = g_strdup_printf("%s %s", cr->check->id, cr->check->statement);
       g_string_append(s, "    <testcase");
-      xml_attr(s, "classname", cls);
-      xml_attr(s, "name", name);
+      scn_xml_attr(s, "classname", cls);
+      scn_xml_attr(s, "name", name);
       g_string_append(s, ">\n");
       g_autofree char *detail = scenario_detail(cr);
       g_autofree char *body = g_markup_escape_text(detail, -1);
       if (cr->verdict == CONF_SKIP) {
         g_string_append(s, "      <skipped");
-        xml_attr(s, "message", cr->reason);
+        scn_xml_attr(s, "message", cr->reason);
         g_string_append(s, "/>\n");
       } else if (cr->verdict == CONF_FAIL) {
         g_string_append(s, "      <failure");
-        xml_attr(s, "message", cr->reason);
-        xml_attr(s, "type", "check");
+        scn_xml_attr(s, "message", cr->reason);
+        scn_xml_attr(s, "type", "check");
         g_string_append_printf(s, ">%s</failure>\n", body);
       } else {
         g_string_append_printf(s, "      <system-out>%s</system-out>\n", body);

@@ -70,9 +70,7 @@ char *scn_report_tap(const ScnResults *r)
   return g_string_free(s, FALSE);
 }
 
-/* An attribute: markup escaped, and line breaks and tabs as character references, which
- * XML attribute-value normalisation would otherwise turn into spaces (XML 1.0 3.3.3). */
-static void xml_attr(GString *s, const char *name, const char *value)
+void scn_xml_attr(GString *s, const char *name, const char *value)
 {
   g_autofree char *e = g_markup_escape_text(value ? value : "", -1);
   g_string_append_printf(s, " %s=\"", name);
@@ -95,25 +93,25 @@ char *scn_report_junit(const ScnResults *r)
   GString *s = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites");
   g_autofree char *tests = g_strdup_printf("%zu", r->n);
   g_autofree char *fails = g_strdup_printf("%zu", failed);
-  xml_attr(s, "name", "vpnsim");
-  xml_attr(s, "tests", tests);
-  xml_attr(s, "failures", fails);
-  xml_attr(s, "errors", "0");
+  scn_xml_attr(s, "name", "vpnsim");
+  scn_xml_attr(s, "tests", tests);
+  scn_xml_attr(s, "failures", fails);
+  scn_xml_attr(s, "errors", "0");
   g_string_append(s, ">\n  <testsuite");
-  xml_attr(s, "name", or_dash(r->scenario));
-  xml_attr(s, "tests", tests);
-  xml_attr(s, "failures", fails);
-  xml_attr(s, "errors", "0");
-  xml_attr(s, "skipped", "0");
+  scn_xml_attr(s, "name", or_dash(r->scenario));
+  scn_xml_attr(s, "tests", tests);
+  scn_xml_attr(s, "failures", fails);
+  scn_xml_attr(s, "errors", "0");
+  scn_xml_attr(s, "skipped", "0");
   g_string_append(s, ">\n");
   if (r->file) {
     g_string_append(s, "    <properties>\n      <property");
-    xml_attr(s, "name", "file");
-    xml_attr(s, "value", r->file);
+    scn_xml_attr(s, "name", "file");
+    scn_xml_attr(s, "value", r->file);
     g_string_append(s, "/>\n      <property");
     g_autofree char *seed = g_strdup_printf("%" PRIu64, r->seed);
-    xml_attr(s, "name", "seed");
-    xml_attr(s, "value", seed);
+    scn_xml_attr(s, "name", "seed");
+    scn_xml_attr(s, "value", seed);
     g_string_append(s, "/>\n    </properties>\n");
   }
   for (size_t i = 0; i < r->n; i++) {
@@ -127,15 +125,15 @@ char *scn_report_junit(const ScnResults *r)
                         or_dash(it->decided_by), w);
     g_autofree char *body = g_markup_escape_text(detail, -1);
     g_string_append(s, "    <testcase");
-    xml_attr(s, "classname", cls);
-    xml_attr(s, "name", name);
+    scn_xml_attr(s, "classname", cls);
+    scn_xml_attr(s, "name", name);
     g_string_append(s, ">\n");
     if (!it->pass) {
       g_autofree char *msg = g_strdup_printf("expected %s, observed %s", or_dash(it->expected),
                                              or_dash(it->observed));
       g_string_append(s, "      <failure");
-      xml_attr(s, "message", msg);
-      xml_attr(s, "type", "expectation");
+      scn_xml_attr(s, "message", msg);
+      scn_xml_attr(s, "type", "expectation");
       g_string_append_printf(s, ">%s</failure>\n", body);
     } else {
       g_string_append_printf(s, "      <system-out>%s</system-out>\n", body);

@@ -20,5 +20,10 @@ char *scn_report_junit(const ScnResults *r);
 char *scn_report_json(const ScnResults *r);
 char *scn_report_format(const ScnResults *r, ScnReportFormat f);
 
+/* Append ` name="value"` to an XML start tag: markup escaped, and line breaks and tabs as
+ * character references, which XML attribute-value normalisation would otherwise turn into
+ * spaces (XML 1.0 3.3.3). Shared by every JUnit writer (scenario and conformance). */
+void scn_xml_attr(GString *s, const char *name, const char *value);
+
 /* Write all four into DIR: report.txt, report.tap, report.xml, report.json. */
 bool scn_report_write_all(const ScnResults *r, const char *dir, GError **error);
