@@ -1,14 +1,14 @@
 # SPDX-License-Identifier: MIT
 # vpnsim: one non-recursive Makefile. Sources are found by naming convention, so adding a
 # file to a module is enough (see docs/architecture.md, "Build"):
-#   models/*/*.c sim/*.c conformance/*.c   library code (into build/libvpnsim.a)
-#   sim/*.cc                               the ns-3 wrapper (the one C++ file)
+#   models/*/*.c sim/*/*.c conformance/*.c library code (into build/libvpnsim.a)
+#   sim/engine/*.cc                        the ns-3 wrapper (the one C++ file)
 #   *_test.c                               a GLib test binary, run by prove
 #   tests/*.t conformance/**/*.t           script tests, run by prove
 #   *_fuzz.c                               a libFuzzer target (make fuzz)
 #   bench/*.c *_bench.c                    a benchmark (make bench)
 #   bench/*.cc                             a plain ns-3 reference a benchmark runs
-#   sim/main.c                             the vpnsim command
+#   sim/cli/main.c                         the vpnsim command
 #
 #   make                 build vpnsim
 #   make check           build and run every test (prove -j2)
@@ -76,14 +76,14 @@ LDLIBS := $(call pc,--libs,$(C_PKGS)) $(call pc,--libs,$(NS3_PKGS)) -lm
 DEPFLAGS = -MMD -MP
 
 # ---- sources ----
-SRC_C := $(wildcard models/*/*.c sim/*.c conformance/*.c)
+SRC_C := $(wildcard models/*/*.c sim/*/*.c conformance/*.c)
 TEST_C := $(filter %_test.c,$(SRC_C))
 FUZZ_C := $(filter %_fuzz.c,$(SRC_C))
 BENCH_C := $(filter %_bench.c,$(SRC_C)) $(wildcard bench/*.c)
 BENCH_CC := $(wildcard bench/*.cc)
-MAIN_C := sim/main.c
+MAIN_C := sim/cli/main.c
 LIB_C := $(filter-out %_test.c %_fuzz.c %_bench.c $(MAIN_C),$(SRC_C))
-LIB_CC := $(wildcard sim/*.cc)
+LIB_CC := $(wildcard sim/engine/*.cc)
 TESTLIB_C := $(wildcard tests/lib/*.c)
 TEST_T := $(sort $(wildcard tests/*.t conformance/*.t conformance/*/*.t))
 

@@ -6,7 +6,7 @@
  * wrapper throughput / plain throughput (the project's convention), so 0.91 means the
  * wrapper does the same work at 91 % of plain ns-3's rate. "net_bench events|udp|udp-taps"
  * runs one wrapper measurement alone (for perf stat / perf record). */
-#include "sim/net.h"
+#include "sim/engine/net.h"
 
 #include <glib.h>
 #include <stdio.h>

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Wall time of whole scenario runs through the runner (sim/runner.h), outputs written to
+/* Wall time of whole scenario runs through the runner (sim/run/runner.h), outputs written to
  * a temporary folder: the bundled site-to-site scenario with its ping stretched to 60
  * requests (setup plus 60 simulated seconds of ping, median of REPS runs); the bundled
  * VpnGw1 throughput scenario (simulated megabits delivered per wall second); and a
  * generated scenario with 30 site-to-site tunnels on one VpnGw1 gateway running one
  * simulated hour with DPD on and 10-minute child SA lifetimes (rekeyed a minute early). */
-#include "sim/runner.h"
-#include "sim/scenario.h"
+#include "sim/run/runner.h"
+#include "sim/scenario/scenario.h"
 
 #include <glib.h>
 #include <glib/gstdio.h>

@@ -4,7 +4,7 @@
  * document it cites; "interop N" an item of shared interop-failures.md. */
 #include "conformance/catalogue.h"
 
-#include "sim/json.h"
+#include "models/common/json.h"
 
 #include <string.h>
 
@@ -1299,20 +1299,20 @@ char *conf_catalogue_json(void)
     const ConfCheck *c = &conf_checks[i];
     const ConfGroup *g = conf_check_group(c);
     g_string_append(o, i ? ",\n{\"id\":" : "\n{\"id\":");
-    scn_json_str(o, c->id);
-    g_string_append(o, ",\"group\":"), scn_json_str(o, g ? g->prefix : "");
-    g_string_append(o, ",\"statement\":"), scn_json_str(o, c->statement);
-    g_string_append(o, ",\"source\":"), scn_json_str(o, c->source);
-    g_string_append(o, ",\"role\":"), scn_json_str(o, name_get(&conf_role_names, c->role));
-    g_string_append(o, ",\"status\":"), scn_json_str(o, name_get(&conf_status_names, c->status));
+    vs_json_str(o, c->id);
+    g_string_append(o, ",\"group\":"), vs_json_str(o, g ? g->prefix : "");
+    g_string_append(o, ",\"statement\":"), vs_json_str(o, c->statement);
+    g_string_append(o, ",\"source\":"), vs_json_str(o, c->source);
+    g_string_append(o, ",\"role\":"), vs_json_str(o, name_get(&conf_role_names, c->role));
+    g_string_append(o, ",\"status\":"), vs_json_str(o, name_get(&conf_status_names, c->status));
     if (c->status == CONF_PENDING)
-      g_string_append(o, ",\"waitsFor\":"), scn_json_str(o, c->waits_for);
+      g_string_append(o, ",\"waitsFor\":"), vs_json_str(o, c->waits_for);
     g_string_append(o, ",\"matrix\":");
     g_string_append(o, c->matrix ? "true" : "false");
     g_string_append(o, ",\"scenarios\":[");
     for (size_t s = 0; s < conf_check_n_scenarios(c); s++) {
       g_string_append(o, s ? "," : "");
-      scn_json_str(o, c->scenarios[s]);
+      vs_json_str(o, c->scenarios[s]);
     }
     g_string_append(o, "]}");
   }

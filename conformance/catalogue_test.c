@@ -3,7 +3,7 @@
  * exists, every active check's scenario loads, validation checks name rules the loader
  * really reports, and the coverage the issue asks of version 1. */
 #include "conformance/catalogue.h"
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 #include "tests/lib/testutil.h"
 
 #include <string.h>

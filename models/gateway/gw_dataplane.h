@@ -27,7 +27,7 @@ typedef void (*GwTimerFn)(void *arg);
 
 /* One outer packet to put on the underlay. 'packet' is the whole IPv4 packet (header
  * built here: DF set, since nothing is fragmented); for a runner that sends through
- * sockets (sim/net.h) the pieces are given too: proto 50 -> net_raw_send_to(esp), proto
+ * sockets (sim/engine/net.h) the pieces are given too: proto 50 -> net_raw_send_to(esp), proto
  * 17 -> net_udp_send_to(esp, dst, dport) from a socket bound to sport (4500). */
 typedef struct {
   const uint8_t *packet;
@@ -279,7 +279,7 @@ extern const NameTable gw_rx_result_names;
 
 /* A whole outer IPv4 packet from the underlay. */
 GwRxResult gw_dp_rx_outer(GwDp *dp, const uint8_t *pkt, size_t len);
-/* The socket forms (sim/net.h): the payload of a raw protocol-50 socket, and the payload
+/* The socket forms (sim/engine/net.h): the payload of a raw protocol-50 socket, and the payload
  * of a UDP datagram received on port 4500. */
 GwRxResult gw_dp_rx_esp(GwDp *dp, Ipv4Addr src, Ipv4Addr dst, const uint8_t *esp, size_t len);
 GwRxResult gw_dp_rx_udp4500(GwDp *dp, Ipv4Addr src, uint16_t sport, const uint8_t *payload,

@@ -495,7 +495,7 @@ static void e_send(void *u, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t
   g_queue_push_tail(&e->net->wire, d);
 }
 
-/* The data plane's hook, wired to the IKE side as the runner does (sim/bind.c). */
+/* The data plane's hook, wired to the IKE side as the runner does (sim/run/bind.c). */
 static void e_peer_moved(void *u, int tunnel, Ipv4Addr src, uint16_t sport)
 {
   End *e = u;

@@ -1,0 +1,1493 @@
+// SPDX-License-Identifier: MIT
+// The ns-3 wrapper: the one C++ file of vpnsim, implementing sim/engine/net.h over ns-3 3.37; every
+// extern "C" entry point catches C++ exceptions, and packets leave as byte buffers.
+#include "sim/engine/net.h"
+
+#include <ns3/arp-cache.h>
+#include <ns3/arp-l3-protocol.h>
+#include <ns3/boolean.h>
+#include <ns3/csma-channel.h>
+#include <ns3/csma-net-device.h>
+#include <ns3/data-rate.h>
+#include <ns3/drop-tail-queue.h>
+#include <ns3/error-model.h>
+#include <ns3/ethernet-header.h>
+#include <ns3/event-impl.h>
+#include <ns3/fd-net-device.h>
+#include <ns3/global-value.h>
+#include <ns3/inet-socket-address.h>
+#include <ns3/internet-stack-helper.h>
+#include <ns3/ip-l4-protocol.h>
+#include <ns3/ipv4-l3-protocol.h>
+#include <ns3/ipv4-route.h>
+#include <ns3/ipv4-routing-protocol.h>
+#include <ns3/ipv6-header.h>
+#include <ns3/ipv4-header.h>
+#include <ns3/ipv4-interface.h>
+#include <ns3/ipv4-raw-socket-factory.h>
+#include <ns3/ipv4-static-routing-helper.h>
+#include <ns3/ipv4-routing-table-entry.h>
+#include <ns3/ipv4-static-routing.h>
+#include <ns3/ipv4.h>
+#include <ns3/mac48-address.h>
+#include <ns3/node.h>
+#include <ns3/point-to-point-channel.h>
+#include <ns3/point-to-point-net-device.h>
+#include <ns3/ppp-header.h>
+#include <ns3/random-variable-stream.h>
+#include <ns3/rng-seed-manager.h>
+#include <ns3/simulator.h>
+#include <ns3/socket.h>
+#include <ns3/string.h>
+#include <ns3/tcp-socket-factory.h>
+#include <ns3/udp-socket-factory.h>
+#include <ns3/uinteger.h>
+#include <ns3/virtual-net-device.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <map>
+#include <memory>
+#include <string>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <unordered_set>
+#include <vector>
+
+using namespace ns3;
+
+namespace {
+
+// MRG32k3a (ns-3's generator) needs a seed in 1 .. m1-1, m1 = 4294967087.
+constexpr uint64_t kMrgM1 = 4294967087ULL;
+// Explicit random-stream numbers: ns-3 hands out automatic streams from a process-wide
+// counter that never resets, so a second world in the same process would draw other
+// numbers. Every random variable the wrapper creates gets an explicit stream instead.
+constexpr int64_t kStreamsPerNode = 64;
+
+class CEvent;
+struct Tap {
+  unsigned dirs;
+  NetTapFn fn;
+  void *user;
+};
+
+} // namespace
+
+struct NetNode {
+  NetWorld *w;
+  std::string name;
+  Ptr<Node> node;
+  Ptr<Ipv4> ipv4;
+  Ptr<Ipv4StaticRouting> sr;
+  std::vector<NetRawSocket *> raws; // protocol sockets served by our own L4 handler
+  std::vector<uint8_t> l4_protos;   // protocols our handler is registered for
+  uint64_t drops[NET_DROP__COUNT] = {};
+  // The last IPv4 packet this node sent or forwarded: ns-3's ARP drop trace gives only the
+  // payload, and its two causes (queue full, neighbour dead) are told apart by the entry
+  // of the packet's next hop. ARP drops happen inside that same send.
+  Ipv4Address out_src, out_dst;
+  bool out_valid = false;
+};
+
+struct NetDev {
+  NetNode *n = nullptr;
+  NetLink *link = nullptr;
+  Ptr<NetDevice> dev;
+  int32_t ifindex = -1;
+  NetLinkType lt = NET_LINKTYPE_RAW_IPV4;
+  bool ppp = false; // frames carry a 2-byte PPP header to strip
+  std::vector<Tap> taps;
+  bool tx_hooked = false, rx_hooked = false;
+  int fd = -1; // live TAP (owned and closed by the FdNetDevice)
+};
+
+struct NetLink {
+  NetWorld *w;
+  std::vector<NetDev *> devs;
+  bool up = true;
+  double loss_rate = 0;
+  std::vector<uint64_t> loss_index; // sorted
+  uint64_t delivered = 0, lost = 0;
+  Ptr<UniformRandomVariable> rng;
+  bool ShouldLose();
+};
+
+struct NetUdpSocket {
+  NetNode *n;
+  Ptr<Socket> sock;
+  NetUdpRxFn fn;
+  void *user;
+  uint16_t port = 0;
+  int in_cb = 0;
+  bool dead = false;
+};
+
+// Protocols ns-3 has no handler for (ESP) are received through our own IpL4Protocol, which
+// sees packets after reassembly; protocols ns-3 handles itself (ICMP) through an ns-3 raw
+// socket, which sees each fragment.
+struct NetRawSocket {
+  NetNode *n;
+  Ptr<Socket> sock; // ns-3 raw socket path only
+  NetRawRxFn fn;
+  void *user;
+  uint8_t proto;
+  Ipv4Addr bound;
+  int in_cb = 0;
+  bool dead = false;
+};
+
+struct NetTcpSocket {
+  NetNode *n;
+  Ptr<Socket> sock;
+  NetTcpCallbacks cbs{};
+  void *user = nullptr;
+  bool listener = false;
+  bool connected = false;
+  bool close_requested = false;
+  bool fin_sent = false;
+  std::vector<uint8_t> pending;
+  size_t head = 0;
+  int in_cb = 0;
+  bool dead = false;
+};
+
+struct NetTunnel {
+  NetNode *n;
+  NetDev *dev;
+  Ptr<VirtualNetDevice> vd;
+  NetTunnelTxFn fn;
+  void *user;
+};
+
+struct NetWorld {
+  bool realtime = false;
+  std::string last_error;
+  std::vector<std::unique_ptr<NetNode>> nodes;
+  std::map<std::string, NetNode *> by_name;
+  std::vector<std::unique_ptr<NetLink>> links;
+  std::vector<std::unique_ptr<NetDev>> devs;
+  std::vector<std::unique_ptr<NetTunnel>> tunnels;
+  std::unordered_set<NetUdpSocket *> udp;
+  std::unordered_set<NetRawSocket *> raw;
+  std::unordered_set<NetTcpSocket *> tcp;
+  // Timer slots: an id is (generation << 32 | slot + 1), so a stale id never matches.
+  struct Slot {
+    CEvent *ev;
+    uint32_t gen;
+  };
+  std::vector<Slot> slots;
+  std::vector<uint32_t> free_slots;
+  EventId stop_event;
+  int64_t next_stream = 0;
+  uint64_t next_mac = 1;
+  uint32_t arp_pending = NET_ARP_PENDING_DEFAULT;
+  NetDropFn drop_fn = nullptr;
+  void *drop_user = nullptr;
+  // Copy buffers, one per nesting depth: a C callback may send, which may call a tap.
+  std::vector<std::vector<uint8_t>> bufs;
+  size_t buf_depth = 0;
+
+  void ReleaseSlot(uint32_t i)
+  {
+    slots[i].ev = nullptr;
+    slots[i].gen++;
+    free_slots.push_back(i);
+  }
+  Mac48Address NewMac()
+  {
+    // Locally administered unicast (02:...), numbered per world so that a world is
+    // reproducible whatever ran before it in the process.
+    uint8_t b[6] = {0x02, 0x00, (uint8_t)(next_mac >> 24), (uint8_t)(next_mac >> 16),
+                    (uint8_t)(next_mac >> 8), (uint8_t)next_mac};
+    next_mac++;
+    Mac48Address m;
+    m.CopyFrom(b);
+    return m;
+  }
+};
+
+static NetWorld *g_world;
+
+namespace {
+
+// A scratch buffer for the current callback depth.
+class BufGuard
+{
+public:
+  BufGuard(NetWorld *w, size_t n) : m_w(w)
+  {
+    if (w->bufs.size() <= w->buf_depth)
+      w->bufs.resize(w->buf_depth + 1);
+    m_buf = &w->bufs[w->buf_depth++];
+    if (m_buf->size() < n)
+      m_buf->resize(n);
+  }
+  ~BufGuard() { m_w->buf_depth--; }
+  uint8_t *data() { return m_buf->data(); }
+
+private:
+  NetWorld *m_w;
+  std::vector<uint8_t> *m_buf;
+};
+
+class CEvent : public EventImpl
+{
+public:
+  CEvent(NetWorld *w, uint32_t slot, NetEventFn fn, void *user)
+      : m_w(w), m_slot(slot), m_fn(fn), m_user(user)
+  {
+  }
+
+protected:
+  void Notify() override
+  {
+    m_w->ReleaseSlot(m_slot);
+    m_fn(m_w, m_user);
+  }
+
+private:
+  NetWorld *m_w;
+  uint32_t m_slot;
+  NetEventFn m_fn;
+  void *m_user;
+};
+
+// The link's loss decision for every frame a receiver gets: down, index list, rate.
+class NetLossModel : public ErrorModel
+{
+public:
+  static TypeId GetTypeId()
+  {
+    static TypeId tid = TypeId("vpnsim::NetLossModel").SetParent<ErrorModel>().SetGroupName("Vpnsim");
+    return tid;
+  }
+  NetLink *m_link = nullptr;
+
+private:
+  bool DoCorrupt(Ptr<Packet>) override { return m_link->ShouldLose(); }
+  void DoReset() override {}
+};
+
+void set_error(NetWorld *w, const std::string &msg)
+{
+  if (w)
+    w->last_error = msg;
+}
+
+#define GUARD_BEGIN try {
+#define GUARD_END(w, ret)                                                                    \
+  }                                                                                          \
+  catch (const std::exception &e)                                                            \
+  {                                                                                          \
+    set_error((w), e.what());                                                                \
+    return ret;                                                                              \
+  }                                                                                          \
+  catch (...)                                                                                \
+  {                                                                                          \
+    set_error((w), "unknown C++ exception");                                                 \
+    return ret;                                                                              \
+  }
+
+void do_stop() { Simulator::Stop(); }
+
+// ---- taps ----
+
+void tap_deliver(NetDev *d, NetTapDir dir, Ptr<const Packet> p)
+{
+  NetWorld *w = d->n->w;
+  uint32_t len = p->GetSize();
+  BufGuard b(w, len);
+  p->CopyData(b.data(), len);
+  const uint8_t *f = b.data();
+  size_t n = len;
+  // RFC 1661 2: the PPP Protocol field, 0x0021 for IPv4, is the only framing ns-3 puts on
+  // point-to-point links; the capture is LINKTYPE_RAW, so it goes.
+  if (d->ppp && n >= 2 && f[0] == 0x00 && f[1] == 0x21) {
+    f += 2;
+    n -= 2;
+  }
+  int64_t now = Simulator::Now().GetNanoSeconds();
+  for (size_t i = 0; i < d->taps.size(); i++) {
+    const Tap t = d->taps[i];
+    if (t.dirs & dir)
+      t.fn(d, dir, now, f, n, t.user);
+  }
+}
+
+void tap_tx(NetDev *d, Ptr<const Packet> p) { tap_deliver(d, NET_TAP_TX, p); }
+void tap_rx(NetDev *d, Ptr<const Packet> p) { tap_deliver(d, NET_TAP_RX, p); }
+
+// FdNetDevice has one trace with the whole Ethernet frame for both directions ("Sniffer"):
+// a frame whose source address (IEEE 802.3 3.1.1: destination 6, source 6) is the
+// device's own was sent by it.
+void tap_fd_sniff(NetDev *d, Ptr<const Packet> p)
+{
+  uint8_t hdr[12];
+  if (p->GetSize() < sizeof hdr)
+    return;
+  p->CopyData(hdr, sizeof hdr);
+  uint8_t own[6];
+  Mac48Address::ConvertFrom(d->dev->GetAddress()).CopyTo(own);
+  tap_deliver(d, memcmp(hdr + 6, own, 6) == 0 ? NET_TAP_TX : NET_TAP_RX, p);
+}
+
+// ---- drops ----
+
+void drop_note(NetNode *n, NetDropReason r, Ipv4Address src, Ipv4Address dst)
+{
+  n->drops[r]++;
+  NetWorld *w = n->w;
+  if (w->drop_fn) {
+    NetDrop d{n, r, Ipv4Addr{src.Get()}, Ipv4Addr{dst.Get()}};
+    w->drop_fn(&d, w->drop_user);
+  }
+}
+
+void on_ip_drop(NetNode *n, const Ipv4Header &h, Ptr<const Packet>, Ipv4L3Protocol::DropReason why,
+                Ptr<Ipv4>, uint32_t)
+{
+  NetDropReason r;
+  switch (why) {
+  case Ipv4L3Protocol::DROP_TTL_EXPIRED: r = NET_DROP_TTL_EXPIRED; break;
+  case Ipv4L3Protocol::DROP_NO_ROUTE: r = NET_DROP_NO_ROUTE; break;
+  case Ipv4L3Protocol::DROP_BAD_CHECKSUM: r = NET_DROP_BAD_CHECKSUM; break;
+  case Ipv4L3Protocol::DROP_INTERFACE_DOWN: r = NET_DROP_INTERFACE_DOWN; break;
+  case Ipv4L3Protocol::DROP_FRAGMENT_TIMEOUT: r = NET_DROP_FRAGMENT_TIMEOUT; break;
+  case Ipv4L3Protocol::DROP_DUPLICATE: r = NET_DROP_DUPLICATE; break;
+  case Ipv4L3Protocol::DROP_ROUTE_ERROR:
+  default: r = NET_DROP_ROUTE_ERROR; break;
+  }
+  drop_note(n, r, h.GetSource(), h.GetDestination());
+}
+
+void on_ip_out(NetNode *n, const Ipv4Header &h, Ptr<const Packet>, uint32_t)
+{
+  n->out_src = h.GetSource();
+  n->out_dst = h.GetDestination();
+  n->out_valid = true;
+}
+
+// ArpL3Protocol "Drop": no room in the pending queue of a neighbour being resolved, or a
+// neighbour whose resolution failed lately (ns-3 keeps it dead for DeadTimeout, 100 s).
+void on_arp_drop(NetNode *n, Ptr<const Packet>)
+{
+  NetDropReason r = NET_DROP_ARP_QUEUE_FULL;
+  Ipv4Address src, dst;
+  if (n->out_valid) {
+    src = n->out_src;
+    dst = n->out_dst;
+    Ipv4Header h;
+    h.SetSource(src);
+    h.SetDestination(dst);
+    Socket::SocketErrno err;
+    Ptr<Ipv4Route> rt = n->ipv4->GetRoutingProtocol()->RouteOutput(nullptr, h, nullptr, err);
+    Ptr<Ipv4L3Protocol> l3 = n->node->GetObject<Ipv4L3Protocol>();
+    int32_t i = rt ? l3->GetInterfaceForDevice(rt->GetOutputDevice()) : -1;
+    Ptr<ArpCache> c = i >= 0 ? l3->GetInterface((uint32_t)i)->GetArpCache() : nullptr;
+    Ipv4Address nh = rt && rt->GetGateway() != Ipv4Address::GetAny() ? rt->GetGateway() : dst;
+    ArpCache::Entry *e = c ? c->Lookup(nh) : nullptr;
+    if (e && e->IsDead())
+      r = NET_DROP_ARP_UNREACHABLE;
+  }
+  drop_note(n, r, src, dst);
+}
+
+// ArpCache "Drop": the packets that waited for a neighbour that never answered (after
+// MaxRetries requests); ns-3 puts the IPv4 header back on them for the trace.
+void on_arp_cache_drop(NetNode *n, Ptr<const Packet> p)
+{
+  Ipv4Header h;
+  if (p->GetSize() >= 20 && p->PeekHeader(h) == h.GetSerializedSize())
+    drop_note(n, NET_DROP_ARP_NO_REPLY, h.GetSource(), h.GetDestination());
+  else
+    drop_note(n, NET_DROP_ARP_NO_REPLY, Ipv4Address::GetAny(), Ipv4Address::GetAny());
+}
+
+// A device queue's "Drop": the frame with its link header (RFC 1661 PPP, 2 bytes; or
+// Ethernet II, 14 bytes); the IPv4 addresses when it carries IPv4.
+void on_queue_drop(NetDev *d, Ptr<const Packet> p)
+{
+  Ipv4Address src, dst;
+  Ptr<Packet> c = p->Copy();
+  bool ip = false;
+  if (d->ppp) {
+    PppHeader ph;
+    ip = c->GetSize() >= 2 + 20 && c->RemoveHeader(ph) == 2 && ph.GetProtocol() == 0x0021;
+  } else if (d->lt == NET_LINKTYPE_ETHERNET) {
+    EthernetHeader eh(false);
+    ip = c->GetSize() >= 14 + 20 && c->RemoveHeader(eh) == 14 && eh.GetLengthType() == 0x0800;
+  }
+  Ipv4Header h;
+  if (ip && c->PeekHeader(h) == h.GetSerializedSize()) {
+    src = h.GetSource();
+    dst = h.GetDestination();
+  }
+  drop_note(d->n, NET_DROP_QUEUE_FULL, src, dst);
+}
+
+void hook_queue(NetDev *d, Ptr<Queue<Packet>> q)
+{
+  q->TraceConnectWithoutContext("Drop", MakeBoundCallback(&on_queue_drop, d));
+}
+
+// ---- devices ----
+
+NetDev *dev_attach(NetNode *n, NetLink *l, Ptr<NetDevice> dev, NetLinkType lt)
+{
+  auto d = std::make_unique<NetDev>();
+  d->n = n;
+  d->link = l;
+  d->dev = dev;
+  d->lt = lt;
+  n->node->AddDevice(dev);
+  d->ifindex = (int32_t)n->ipv4->AddInterface(dev);
+  n->ipv4->SetUp(d->ifindex);
+  // An Ethernet-like device resolves neighbours: a Linux-sized pending queue, and its
+  // drops counted.
+  Ptr<Ipv4L3Protocol> l3 = n->node->GetObject<Ipv4L3Protocol>();
+  Ptr<ArpCache> cache = l3->GetInterface((uint32_t)d->ifindex)->GetArpCache();
+  if (cache) {
+    cache->SetAttribute("PendingQueueSize", UintegerValue(n->w->arp_pending));
+    cache->TraceConnectWithoutContext("Drop", MakeBoundCallback(&on_arp_cache_drop, n));
+  }
+  NetDev *r = d.get();
+  n->w->devs.push_back(std::move(d));
+  if (l)
+    l->devs.push_back(r);
+  return r;
+}
+
+int64_t assign_stream(NetWorld *w) { return w->next_stream++; }
+
+// ---- UDP ----
+
+void udp_free_now(NetUdpSocket *s)
+{
+  s->sock->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+  s->sock->Close();
+  s->n->w->udp.erase(s);
+  delete s;
+}
+
+void udp_rx(NetUdpSocket *s, Ptr<Socket> sock)
+{
+  NetWorld *w = s->n->w;
+  Address from;
+  Ptr<Packet> p;
+  s->in_cb++;
+  while (!s->dead && (p = sock->RecvFrom(from))) {
+    uint32_t len = p->GetSize();
+    BufGuard b(w, len);
+    p->CopyData(b.data(), len);
+    InetSocketAddress ia = InetSocketAddress::ConvertFrom(from);
+    s->fn(s, b.data(), len, Ipv4Addr{ia.GetIpv4().Get()}, ia.GetPort(), s->user);
+  }
+  if (--s->in_cb == 0 && s->dead)
+    udp_free_now(s);
+}
+
+// ---- raw ----
+
+void raw_free_now(NetRawSocket *s)
+{
+  if (s->sock) {
+    s->sock->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+    s->sock->Close();
+  }
+  s->n->w->raw.erase(s);
+  delete s;
+}
+
+void raw_unlist(NetRawSocket *s)
+{
+  auto &v = s->n->raws;
+  v.erase(std::remove(v.begin(), v.end(), s), v.end());
+}
+
+void raw_deliver(NetRawSocket *s, Ptr<Packet> p, const Ipv4Header &ip)
+{
+  NetWorld *w = s->n->w;
+  uint32_t len = p->GetSize();
+  BufGuard b(w, len);
+  p->CopyData(b.data(), len);
+  s->fn(s, b.data(), len, Ipv4Addr{ip.GetSource().Get()}, Ipv4Addr{ip.GetDestination().Get()},
+        s->user);
+}
+
+void raw_rx(NetRawSocket *s, Ptr<Socket> sock)
+{
+  Address from;
+  Ptr<Packet> p;
+  s->in_cb++;
+  while (!s->dead && (p = sock->RecvFrom(from))) {
+    // ns-3 raw sockets hand up the packet with its IPv4 header.
+    Ipv4Header ip;
+    if (p->RemoveHeader(ip) == 0)
+      continue;
+    raw_deliver(s, p, ip);
+  }
+  if (--s->in_cb == 0 && s->dead)
+    raw_free_now(s);
+}
+
+// The node's handler for a protocol ns-3 does not know: reassembled packets, every bound
+// socket of that protocol gets its copy.
+class NetProtoL4 : public IpL4Protocol
+{
+public:
+  static TypeId GetTypeId()
+  {
+    static TypeId tid = TypeId("vpnsim::NetProtoL4").SetParent<IpL4Protocol>().SetGroupName("Vpnsim");
+    return tid;
+  }
+  NetNode *m_node = nullptr;
+  int m_proto = 0;
+  int GetProtocolNumber() const override { return m_proto; }
+  RxStatus Receive(Ptr<Packet> p, const Ipv4Header &ip, Ptr<Ipv4Interface>) override
+  {
+    std::vector<NetRawSocket *> snap;
+    for (NetRawSocket *s : m_node->raws)
+      if (s->proto == m_proto && (s->bound.v == 0 || s->bound.v == ip.GetDestination().Get()))
+        snap.push_back(s);
+    for (NetRawSocket *s : snap)
+      s->in_cb++;
+    for (NetRawSocket *s : snap)
+      if (!s->dead)
+        raw_deliver(s, p, ip);
+    for (NetRawSocket *s : snap)
+      if (--s->in_cb == 0 && s->dead)
+        raw_free_now(s);
+    // Nobody bound: dropped silently, as a gateway without a matching SA does (ns-3 would
+    // otherwise answer with an ICMP *port* unreachable, which is wrong for ESP).
+    return RX_OK;
+  }
+  RxStatus Receive(Ptr<Packet>, const Ipv6Header &, Ptr<Ipv6Interface>) override
+  {
+    return RX_ENDPOINT_UNREACH;
+  }
+  void SetDownTarget(DownTargetCallback cb) override { m_down = cb; }
+  void SetDownTarget6(DownTargetCallback6 cb) override { m_down6 = cb; }
+  DownTargetCallback GetDownTarget() const override { return m_down; }
+  DownTargetCallback6 GetDownTarget6() const override { return m_down6; }
+
+private:
+  DownTargetCallback m_down;
+  DownTargetCallback6 m_down6;
+};
+
+// ---- TCP ----
+
+void tcp_setup(NetTcpSocket *s);
+
+void tcp_detach(NetTcpSocket *s)
+{
+  Ptr<Socket> so = s->sock;
+  so->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+  so->SetSendCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
+  so->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),
+                        MakeNullCallback<void, Ptr<Socket>>());
+  so->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(),
+                         MakeNullCallback<void, Ptr<Socket>>());
+  so->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address &>(),
+                        MakeNullCallback<void, Ptr<Socket>, const Address &>());
+}
+
+void tcp_free_now(NetTcpSocket *s)
+{
+  tcp_detach(s);
+  if (!s->fin_sent)
+    s->sock->Close();
+  s->n->w->tcp.erase(s);
+  delete s;
+}
+
+// Run a C callback with the socket kept alive; free it afterwards if C asked to.
+template <typename F> void tcp_call(NetTcpSocket *s, F f)
+{
+  s->in_cb++;
+  f();
+  if (--s->in_cb == 0 && s->dead)
+    tcp_free_now(s);
+}
+
+void tcp_pump(NetTcpSocket *s)
+{
+  while (s->head < s->pending.size()) {
+    uint32_t avail = s->sock->GetTxAvailable();
+    if (avail == 0)
+      break;
+    size_t n = std::min<size_t>(avail, s->pending.size() - s->head);
+    int rc = s->sock->Send(s->pending.data() + s->head, (uint32_t)n, 0);
+    if (rc <= 0)
+      break;
+    s->head += (size_t)rc;
+  }
+  if (s->head == s->pending.size()) {
+    s->pending.clear();
+    s->head = 0;
+  } else if (s->head > 65536 && s->head > s->pending.size() / 2) {
+    s->pending.erase(s->pending.begin(), s->pending.begin() + (ptrdiff_t)s->head);
+    s->head = 0;
+  }
+  if (s->close_requested && !s->fin_sent && s->pending.empty()) {
+    s->fin_sent = true;
+    s->sock->Close();
+  }
+}
+
+void tcp_rx(NetTcpSocket *s, Ptr<Socket> sock)
+{
+  NetWorld *w = s->n->w;
+  tcp_call(s, [&] {
+    Ptr<Packet> p;
+    while (!s->dead && (p = sock->Recv())) {
+      uint32_t len = p->GetSize();
+      if (len == 0)
+        break;
+      BufGuard b(w, len);
+      p->CopyData(b.data(), len);
+      if (s->cbs.data)
+        s->cbs.data(s, b.data(), len, s->user);
+    }
+  });
+}
+
+void tcp_send_cb(NetTcpSocket *s, Ptr<Socket>, uint32_t) { tcp_pump(s); }
+
+void tcp_connected(NetTcpSocket *s, Ptr<Socket>)
+{
+  s->connected = true;
+  tcp_pump(s);
+  tcp_call(s, [&] {
+    if (s->cbs.connected)
+      s->cbs.connected(s, s->user);
+  });
+}
+
+void tcp_failed(NetTcpSocket *s, Ptr<Socket> so)
+{
+  set_error(s->n->w, "TCP connection failed (ns-3 errno " + std::to_string(so->GetErrno()) + ")");
+  tcp_call(s, [&] {
+    if (s->cbs.error)
+      s->cbs.error(s, NET_ERR_STATE, s->user);
+  });
+}
+
+void tcp_normal_close(NetTcpSocket *s, Ptr<Socket> so)
+{
+  tcp_rx(s, so); // anything still buffered comes before the end
+  if (s->dead)
+    return;
+  tcp_call(s, [&] {
+    if (s->cbs.closed)
+      s->cbs.closed(s, s->user);
+  });
+}
+
+void tcp_error_close(NetTcpSocket *s, Ptr<Socket> so)
+{
+  set_error(s->n->w, "TCP connection reset or timed out (ns-3 errno " +
+                         std::to_string(so->GetErrno()) + ")");
+  tcp_call(s, [&] {
+    if (s->cbs.error)
+      s->cbs.error(s, NET_ERR_STATE, s->user);
+  });
+}
+
+bool tcp_accept_req(NetTcpSocket *, Ptr<Socket>, const Address &) { return true; }
+
+void tcp_accepted(NetTcpSocket *l, Ptr<Socket> child, const Address &)
+{
+  NetWorld *w = l->n->w;
+  auto *c = new NetTcpSocket();
+  c->n = l->n;
+  c->sock = child;
+  c->cbs = l->cbs;
+  c->user = l->user;
+  c->connected = true;
+  w->tcp.insert(c);
+  tcp_setup(c);
+  tcp_call(l, [&] {
+    if (l->cbs.accepted)
+      l->cbs.accepted(l, c, l->user);
+  });
+}
+
+void tcp_setup(NetTcpSocket *s)
+{
+  s->sock->SetRecvCallback(MakeBoundCallback(&tcp_rx, s));
+  s->sock->SetSendCallback(MakeBoundCallback(&tcp_send_cb, s));
+  s->sock->SetCloseCallbacks(MakeBoundCallback(&tcp_normal_close, s),
+                             MakeBoundCallback(&tcp_error_close, s));
+}
+
+// ---- tunnels ----
+
+bool tun_tx(NetTunnel *t, Ptr<Packet> p, const Address &, const Address &, uint16_t proto)
+{
+  if (proto != 0x0800)
+    return false;
+  NetWorld *w = t->n->w;
+  uint32_t len = p->GetSize();
+  BufGuard b(w, len);
+  p->CopyData(b.data(), len);
+  t->fn(t, b.data(), len, t->user);
+  return true;
+}
+
+} // namespace
+
+bool NetLink::ShouldLose()
+{
+  uint64_t i = delivered++;
+  bool lose = !up;
+  if (loss_rate > 0 && rng->GetValue() < loss_rate) // drawn for every frame: stable stream
+    lose = true;
+  if (!loss_index.empty() && std::binary_search(loss_index.begin(), loss_index.end(), i))
+    lose = true;
+  if (lose)
+    lost++;
+  return lose;
+}
+
+// ======================================================================================
+extern "C" {
+
+const char *net_status_name(NetStatus s)
+{
+  switch (s) {
+  case NET_OK: return "ok";
+  case NET_ERR_INVALID: return "invalid";
+  case NET_ERR_EXISTS: return "exists";
+  case NET_ERR_NOT_FOUND: return "not-found";
+  case NET_ERR_STATE: return "state";
+  case NET_ERR_NOBUFS: return "nobufs";
+  case NET_ERR_SYSTEM: return "system";
+  case NET_ERR_INTERNAL: return "internal";
+  }
+  return "<unknown>";
+}
+
+const char *net_world_last_error(const NetWorld *w) { return w ? w->last_error.c_str() : ""; }
+
+NetWorld *net_world_new(uint64_t seed)
+{
+  NetWorldOptions o{};
+  o.seed = seed;
+  return net_world_new_ex(&o);
+}
+
+NetWorld *net_world_new_ex(const NetWorldOptions *opt)
+{
+  if (!opt || g_world)
+    return nullptr;
+  GUARD_BEGIN
+  auto w = std::make_unique<NetWorld>();
+  w->realtime = opt->realtime;
+  w->arp_pending = opt->arp_pending ? opt->arp_pending : NET_ARP_PENDING_DEFAULT;
+  GlobalValue::Bind("SimulatorImplementationType",
+                    StringValue(opt->realtime ? "ns3::RealtimeSimulatorImpl"
+                                              : "ns3::DefaultSimulatorImpl"));
+  GlobalValue::Bind("ChecksumEnabled", BooleanValue(!opt->no_checksums));
+  RngSeedManager::SetSeed((uint32_t)(opt->seed % (kMrgM1 - 1)) + 1);
+  RngSeedManager::SetRun(opt->seed);
+  Simulator::Now(); // instantiate the simulator with the settings above
+  g_world = w.release();
+  return g_world;
+  GUARD_END(nullptr, nullptr)
+}
+
+void net_world_free(NetWorld *w)
+{
+  if (!w)
+    return;
+  try {
+    for (auto *s : std::vector<NetUdpSocket *>(w->udp.begin(), w->udp.end()))
+      udp_free_now(s);
+    for (auto *s : std::vector<NetRawSocket *>(w->raw.begin(), w->raw.end())) {
+      raw_unlist(s);
+      raw_free_now(s);
+    }
+    for (auto *s : std::vector<NetTcpSocket *>(w->tcp.begin(), w->tcp.end())) {
+      tcp_detach(s);
+      delete s;
+    }
+    w->tcp.clear();
+    Simulator::Destroy();
+  } catch (...) {
+  }
+  // A live TAP's descriptor belongs to its FdNetDevice, which closes it on dispose
+  // (checked with strace: a second close here failed with EBADF), so nothing to do.
+  if (g_world == w)
+    g_world = nullptr;
+  delete w;
+}
+
+NetStatus net_world_run_until(NetWorld *w, int64_t t_ns)
+{
+  if (!w)
+    return NET_ERR_INVALID;
+  GUARD_BEGIN
+  int64_t now = Simulator::Now().GetNanoSeconds();
+  if (t_ns < now)
+    return NET_ERR_INVALID;
+  w->stop_event = Simulator::Schedule(NanoSeconds(t_ns - now), &do_stop);
+  Simulator::Run();
+  Simulator::Cancel(w->stop_event);
+  return NET_OK;
+  GUARD_END(w, NET_ERR_INTERNAL)
+}
+
+NetStatus net_world_run(NetWorld *w)
+{
+  if (!w)
+    return NET_ERR_INVALID;
+  GUARD_BEGIN
+  Simulator::Run();
+  return NET_OK;
+  GUARD_END(w, NET_ERR_INTERNAL)
+}
+
+void net_world_stop(NetWorld *w)
+{
+  if (!w)
+    return;
+  try {
+    Simulator::Stop();
+  } catch (...) {
+  }
+}
+
+int64_t net_world_now(const NetWorld *w)
+{
+  if (!w)
+    return 0;
+  try {
+    return Simulator::Now().GetNanoSeconds();
+  } catch (...) {
+    return 0;
+  }
+}
+
+NetEventId net_schedule(NetWorld *w, int64_t delay_ns, NetEventFn fn, void *user)
+{
+  if (!w || !fn || delay_ns < 0)
+    return 0;
+  GUARD_BEGIN
+  uint32_t i;
+  if (!w->free_slots.empty()) {
+    i = w->free_slots.back();
+    w->free_slots.pop_back();
+  } else {
+    i = (uint32_t)w->slots.size();
+    w->slots.push_back({nullptr, 1});
+  }
+  Ptr<CEvent> ev = Create<CEvent>(w, i, fn, user);
+  w->slots[i].ev = PeekPointer(ev);
+  Simulator::Schedule(NanoSeconds(delay_ns), Ptr<EventImpl>(ev));
+  return ((uint64_t)w->slots[i].gen << 32) | (i + 1);
+  GUARD_END(w, 0)
+}
+
+bool net_cancel(NetWorld *w, NetEventId id)
+{
+  if (!w || id == 0)
+    return false;
+  uint32_t i = (uint32_t)(id & 0xffffffffu) - 1;
+  uint32_t gen = (uint32_t)(id >> 32);
+  if (i >= w->slots.size() || w->slots[i].gen != gen || !w->slots[i].ev)
+    return false;
+  w->slots[i].ev->Cancel(); // the scheduler skips it and frees it at its time
+  w->ReleaseSlot(i);
+  return true;
+}
+
+NetNode *net_node_new(NetWorld *w, const char *name)
+{
+  if (!w || !name || !*name || w->by_name.count(name))
+    return nullptr;
+  GUARD_BEGIN
+  auto n = std::make_unique<NetNode>();
+  n->w = w;
+  n->name = name;
+  n->node = CreateObject<Node>();
+  InternetStackHelper stack;
+  Ipv4StaticRoutingHelper sr;
+  stack.SetRoutingHelper(sr);
+  stack.SetIpv6StackInstall(false);
+  stack.Install(n->node);
+  int64_t base = (int64_t)w->nodes.size() * kStreamsPerNode + (1 << 20);
+  stack.AssignStreams(NodeContainer(n->node), base);
+  n->ipv4 = n->node->GetObject<Ipv4>();
+  n->sr = sr.GetStaticRouting(n->ipv4);
+  NetNode *r = n.get();
+  Ptr<Ipv4L3Protocol> l3 = n->node->GetObject<Ipv4L3Protocol>();
+  l3->TraceConnectWithoutContext("Drop", MakeBoundCallback(&on_ip_drop, r));
+  l3->TraceConnectWithoutContext("SendOutgoing", MakeBoundCallback(&on_ip_out, r));
+  l3->TraceConnectWithoutContext("UnicastForward", MakeBoundCallback(&on_ip_out, r));
+  Ptr<ArpL3Protocol> arp = n->node->GetObject<ArpL3Protocol>();
+  arp->TraceConnectWithoutContext("Drop", MakeBoundCallback(&on_arp_drop, r));
+  // Linux sends the first ARP request of an unresolved neighbour at once (neigh_probe);
+  // ns-3 waits a random 0..10 ms ("RequestJitter"), during which a fast flow fills the
+  // pending queue.
+  arp->SetAttribute("RequestJitter", StringValue("ns3::ConstantRandomVariable[Constant=0.0]"));
+  w->by_name[r->name] = r;
+  w->nodes.push_back(std::move(n));
+  return r;
+  GUARD_END(w, nullptr)
+}
+
+NetNode *net_node_find(NetWorld *w, const char *name)
+{
+  if (!w || !name)
+    return nullptr;
+  auto it = w->by_name.find(name);
+  return it == w->by_name.end() ? nullptr : it->second;
+}
+
+const char *net_node_name(const NetNode *n) { return n ? n->name.c_str() : nullptr; }
+NetWorld *net_node_world(const NetNode *n) { return n ? n->w : nullptr; }
+size_t net_world_n_nodes(const NetWorld *w) { return w ? w->nodes.size() : 0; }
+NetNode *net_world_node(NetWorld *w, size_t i)
+{
+  return w && i < w->nodes.size() ? w->nodes[i].get() : nullptr;
+}
+
+NAME_TABLE(net_drop_reason_names, "stack drop reason", {NET_DROP_ARP_QUEUE_FULL, "arp_queue_full"},
+           {NET_DROP_ARP_NO_REPLY, "arp_no_reply"}, {NET_DROP_ARP_UNREACHABLE, "arp_unreachable"},
+           {NET_DROP_TTL_EXPIRED, "ttl_expired"}, {NET_DROP_NO_ROUTE, "no_route"},
+           {NET_DROP_BAD_CHECKSUM, "bad_checksum"}, {NET_DROP_INTERFACE_DOWN, "interface_down"},
+           {NET_DROP_ROUTE_ERROR, "route_error"}, {NET_DROP_FRAGMENT_TIMEOUT, "fragment_timeout"},
+           {NET_DROP_DUPLICATE, "duplicate"}, {NET_DROP_QUEUE_FULL, "queue_full"});
+
+void net_world_set_drop_fn(NetWorld *w, NetDropFn fn, void *user)
+{
+  if (!w)
+    return;
+  w->drop_fn = fn;
+  w->drop_user = user;
+}
+
+uint64_t net_node_drops(const NetNode *n, NetDropReason r)
+{
+  return n && (unsigned)r < NET_DROP__COUNT ? n->drops[r] : 0;
+}
+
+static NetLink *link_new(NetWorld *w, const NetLinkConfig *cfg)
+{
+  auto l = std::make_unique<NetLink>();
+  l->w = w;
+  l->loss_rate = cfg->loss_rate;
+  if (cfg->n_loss_index)
+    l->loss_index.assign(cfg->loss_index, cfg->loss_index + cfg->n_loss_index);
+  std::sort(l->loss_index.begin(), l->loss_index.end());
+  l->rng = CreateObject<UniformRandomVariable>();
+  l->rng->SetStream(assign_stream(w));
+  NetLink *r = l.get();
+  w->links.push_back(std::move(l));
+  return r;
+}
+
+static bool link_cfg_ok(const NetLinkConfig *cfg)
+{
+  return cfg && cfg->delay_ns >= 0 && cfg->loss_rate >= 0 && cfg->loss_rate <= 1 &&
+         (cfg->n_loss_index == 0 || cfg->loss_index) && (cfg->mtu == 0 || cfg->mtu >= 68);
+}
+
+NetLink *net_link_p2p_new(NetWorld *w, NetNode *a, NetNode *b, const NetLinkConfig *cfg)
+{
+  if (!w || !a || !b || a == b || !link_cfg_ok(cfg))
+    return nullptr;
+  GUARD_BEGIN
+  NetLink *l = link_new(w, cfg);
+  Ptr<PointToPointChannel> ch = CreateObject<PointToPointChannel>();
+  ch->SetAttribute("Delay", TimeValue(NanoSeconds(cfg->delay_ns)));
+  NetNode *ends[2] = {a, b};
+  for (NetNode *n : ends) {
+    Ptr<PointToPointNetDevice> d = CreateObject<PointToPointNetDevice>();
+    d->SetAddress(w->NewMac());
+    d->SetDataRate(DataRate(cfg->rate_bps ? cfg->rate_bps : 1000000000ULL));
+    d->SetMtu(cfg->mtu ? cfg->mtu : 1500);
+    Ptr<DropTailQueue<Packet>> q = CreateObject<DropTailQueue<Packet>>();
+    q->SetMaxSize(QueueSize(QueueSizeUnit::PACKETS, cfg->queue_packets ? cfg->queue_packets : 100));
+    d->SetQueue(q);
+    Ptr<NetLossModel> em = CreateObject<NetLossModel>();
+    em->m_link = l;
+    d->SetReceiveErrorModel(em);
+    NetDev *nd = dev_attach(n, l, d, NET_LINKTYPE_RAW_IPV4);
+    nd->ppp = true;
+    hook_queue(nd, q);
+    d->Attach(ch);
+  }
+  return l;
+  GUARD_END(w, nullptr)
+}
+
+NetLink *net_link_csma_new(NetWorld *w, NetNode *const *nodes, size_t n, const NetLinkConfig *cfg)
+{
+  if (!w || !nodes || n < 2 || !link_cfg_ok(cfg))
+    return nullptr;
+  for (size_t i = 0; i < n; i++)
+    if (!nodes[i])
+      return nullptr;
+  GUARD_BEGIN
+  NetLink *l = link_new(w, cfg);
+  Ptr<CsmaChannel> ch = CreateObject<CsmaChannel>();
+  ch->SetAttribute("DataRate",
+                   DataRateValue(DataRate(cfg->rate_bps ? cfg->rate_bps : 1000000000ULL)));
+  ch->SetAttribute("Delay", TimeValue(NanoSeconds(cfg->delay_ns)));
+  for (size_t i = 0; i < n; i++) {
+    Ptr<CsmaNetDevice> d = CreateObject<CsmaNetDevice>();
+    d->SetAddress(w->NewMac());
+    d->SetMtu(cfg->mtu ? cfg->mtu : 1500);
+    Ptr<DropTailQueue<Packet>> q = CreateObject<DropTailQueue<Packet>>();
+    q->SetMaxSize(QueueSize(QueueSizeUnit::PACKETS, cfg->queue_packets ? cfg->queue_packets : 100));
+    d->SetQueue(q);
+    Ptr<NetLossModel> em = CreateObject<NetLossModel>();
+    em->m_link = l;
+    d->SetReceiveErrorModel(em);
+    d->Attach(ch);
+    // CSMA backoff draws random numbers: give it an explicit stream too.
+    d->AssignStreams(assign_stream(w));
+    w->next_stream += 4;
+    hook_queue(dev_attach(nodes[i], l, d, NET_LINKTYPE_ETHERNET), q);
+  }
+  return l;
+  GUARD_END(w, nullptr)
+}
+
+size_t net_link_n_devs(const NetLink *l) { return l ? l->devs.size() : 0; }
+NetDev *net_link_dev(NetLink *l, size_t i) { return l && i < l->devs.size() ? l->devs[i] : nullptr; }
+void net_link_set_up(NetLink *l, bool up)
+{
+  if (l)
+    l->up = up;
+}
+bool net_link_is_up(const NetLink *l) { return l && l->up; }
+uint64_t net_link_lost(const NetLink *l) { return l ? l->lost : 0; }
+
+NetLinkType net_dev_linktype(const NetDev *d) { return d ? d->lt : NET_LINKTYPE_RAW_IPV4; }
+NetNode *net_dev_node(const NetDev *d) { return d ? d->n : nullptr; }
+
+NetStatus net_dev_add_address(NetDev *d, Ipv4Addr addr, unsigned plen)
+{
+  if (!d || plen > 32)
+    return NET_ERR_INVALID;
+  NetWorld *w = d->n->w;
+  GUARD_BEGIN
+  Ipv4InterfaceAddress ia(Ipv4Address(addr.v), Ipv4Mask(ipv4_mask(plen)));
+  if (!d->n->ipv4->AddAddress(d->ifindex, ia))
+    return NET_ERR_STATE;
+  return NET_OK;
+  GUARD_END(w, NET_ERR_INTERNAL)
+}
+
+Ipv4Addr net_dev_address(const NetDev *d)
+{
+  if (!d || d->n->ipv4->GetNAddresses(d->ifindex) == 0)
+    return Ipv4Addr{0};
+  return Ipv4Addr{d->n->ipv4->GetAddress(d->ifindex, 0).GetLocal().Get()};
+}
+
+NetStatus net_dev_tap_add(NetDev *d, unsigned dirs, NetTapFn fn, void *user)
+{
+  if (!d || !fn || dirs == 0 || (dirs & ~3u))
+    return NET_ERR_INVALID;
+  NetWorld *w = d->n->w;
+  GUARD_BEGIN
+  d->taps.push_back({dirs, fn, user});
+  // Device traces, not ns-3's pcap helpers (see perf-limits: those cost 12.8 us a frame).
+  // PhyTxBegin: the frame as it starts on the wire. Received intact: PhyRxEnd on
+  // point-to-point (fires after the receive error model), MacRx elsewhere.
+  bool is_virtual = DynamicCast<VirtualNetDevice>(d->dev) != nullptr;
+  if (DynamicCast<FdNetDevice>(d->dev)) {
+    if (!d->tx_hooked)
+      d->tx_hooked = d->rx_hooked =
+          d->dev->TraceConnectWithoutContext("Sniffer", MakeBoundCallback(&tap_fd_sniff, d));
+    return d->tx_hooked ? NET_OK : NET_ERR_STATE;
+  }
+  if ((dirs & NET_TAP_TX) && !d->tx_hooked) {
+    d->tx_hooked = d->dev->TraceConnectWithoutContext(is_virtual ? "MacTx" : "PhyTxBegin",
+                                                      MakeBoundCallback(&tap_tx, d));
+    if (!d->tx_hooked)
+      return NET_ERR_STATE;
+  }
+  if ((dirs & NET_TAP_RX) && !d->rx_hooked) {
+    const char *src = d->ppp ? "PhyRxEnd" : "MacRx";
+    d->rx_hooked = d->dev->TraceConnectWithoutContext(src, MakeBoundCallback(&tap_rx, d));
+    if (!d->rx_hooked)
+      return NET_ERR_STATE;
+  }
+  return NET_OK;
+  GUARD_END(w, NET_ERR_INTERNAL)
+}
+
+NetStatus net_route_add(NetNode *n, Ipv4Prefix dst, Ipv4Addr gw, NetDev *dev, uint32_t metric)
+{
+  if (!n || !dev || dev->n != n || dst.len > 32)
+    return NET_ERR_INVALID;
+  GUARD_BEGIN
+  Ipv4Prefix p = ipv4_prefix_make(dst.addr, dst.len);
+  if (gw.v == 0)
+    n->sr->AddNetworkRouteTo(Ipv4Address(p.addr.v), Ipv4Mask(ipv4_mask(p.len)), dev->ifindex,
+                             metric);
+  else
+    n->sr->AddNetworkRouteTo(Ipv4Address(p.addr.v), Ipv4Mask(ipv4_mask(p.len)),
+                             Ipv4Address(gw.v), dev->ifindex, metric);
+  return NET_OK;
+  GUARD_END(n->w, NET_ERR_INTERNAL)
+}
+
+NetStatus net_route_remove(NetNode *n, Ipv4Prefix dst, Ipv4Addr gw, NetDev *dev)
+{
+  if (!n || !dev || dev->n != n || dst.len > 32)
+    return NET_ERR_INVALID;
+  GUARD_BEGIN
+  Ipv4Prefix p = ipv4_prefix_make(dst.addr, dst.len);
+  for (uint32_t i = 0; i < n->sr->GetNRoutes(); i++) {
+    Ipv4RoutingTableEntry r = n->sr->GetRoute(i);
+    if (r.GetDestNetwork().Get() == p.addr.v && r.GetDestNetworkMask().Get() == ipv4_mask(p.len) &&
+        r.GetGateway().Get() == gw.v && (int32_t)r.GetInterface() == dev->ifindex) {
+      n->sr->RemoveRoute(i);
+      return NET_OK;
+    }
+  }
+  return NET_ERR_NOT_FOUND;
+  GUARD_END(n->w, NET_ERR_INTERNAL)
+}
+
+NetStatus net_route_default(NetNode *n, Ipv4Addr gw, NetDev *dev, uint32_t metric)
+{
+  return net_route_add(n, Ipv4Prefix{Ipv4Addr{0}, 0}, gw, dev, metric);
+}
+
+NetUdpSocket *net_udp_new(NetNode *n, Ipv4Addr addr, uint16_t port, NetUdpRxFn fn, void *user)
+{
+  if (!n || !fn)
+    return nullptr;
+  GUARD_BEGIN
+  Ptr<Socket> so = Socket::CreateSocket(n->node, UdpSocketFactory::GetTypeId());
+  if (so->Bind(InetSocketAddress(Ipv4Address(addr.v), port)) != 0) {
+    set_error(n->w, "UDP bind failed");
+    so->Close();
+    return nullptr;
+  }
+  auto *s = new NetUdpSocket{n, so, fn, user};
+  Address local;
+  so->GetSockName(local);
+  s->port = InetSocketAddress::ConvertFrom(local).GetPort();
+  so->SetRecvCallback(MakeBoundCallback(&udp_rx, s));
+  n->w->udp.insert(s);
+  return s;
+  GUARD_END(n->w, nullptr)
+}
+
+void net_udp_free(NetUdpSocket *s)
+{
+  if (!s)
+    return;
+  try {
+    if (s->in_cb)
+      s->dead = true;
+    else
+      udp_free_now(s);
+  } catch (...) {
+  }
+}
+
+uint16_t net_udp_port(const NetUdpSocket *s) { return s ? s->port : 0; }
+
+NetStatus net_udp_send_to(NetUdpSocket *s, const uint8_t *data, size_t len, Ipv4Addr dst,
+                          uint16_t dport)
+{
+  if (!s || s->dead || (!data && len) || len > 65507)
+    return NET_ERR_INVALID;
+  GUARD_BEGIN
+  Ptr<Packet> p = Create<Packet>(data, (uint32_t)len);
+  if (s->sock->SendTo(p, 0, InetSocketAddress(Ipv4Address(dst.v), dport)) < 0)
+    return NET_ERR_NOBUFS;
+  return NET_OK;
+  GUARD_END(s->n->w, NET_ERR_INTERNAL)
+}
+
+NetRawSocket *net_raw_new(NetNode *n, uint8_t proto, Ipv4Addr addr, NetRawRxFn fn, void *user)
+{
+  if (!n || !fn || proto == 6 || proto == 17)
+    return nullptr;
+  GUARD_BEGIN
+  auto *s = new NetRawSocket{n, nullptr, fn, user, proto, addr};
+  Ptr<Ipv4L3Protocol> l3 = n->node->GetObject<Ipv4L3Protocol>();
+  bool ours = std::find(n->l4_protos.begin(), n->l4_protos.end(), proto) != n->l4_protos.end();
+  if (!ours && l3->GetProtocol(proto)) {
+    // ns-3 already handles it (ICMP): listen beside it with an ns-3 raw socket.
+    Ptr<Socket> so = Socket::CreateSocket(n->node, Ipv4RawSocketFactory::GetTypeId());
+    so->SetAttribute("Protocol", UintegerValue(proto));
+    if (so->Bind(InetSocketAddress(Ipv4Address(addr.v), 0)) != 0) {
+      so->Close();
+      delete s;
+      return nullptr;
+    }
+    s->sock = so;
+    so->SetRecvCallback(MakeBoundCallback(&raw_rx, s));
+  } else {
+    if (!ours) {
+      Ptr<NetProtoL4> h = CreateObject<NetProtoL4>();
+      h->m_node = n;
+      h->m_proto = proto;
+      l3->Insert(h);
+      n->l4_protos.push_back(proto);
+    }
+    n->raws.push_back(s);
+  }
+  n->w->raw.insert(s);
+  return s;
+  GUARD_END(n->w, nullptr)
+}
+
+void net_raw_free(NetRawSocket *s)
+{
+  if (!s)
+    return;
+  try {
+    raw_unlist(s);
+    if (s->in_cb)
+      s->dead = true;
+    else
+      raw_free_now(s);
+  } catch (...) {
+  }
+}
+
+NetStatus net_raw_send_to(NetRawSocket *s, const uint8_t *data, size_t len, Ipv4Addr dst)
+{
+  if (!s || s->dead || (!data && len) || len > 65515)
+    return NET_ERR_INVALID;
+  GUARD_BEGIN
+  Ptr<Packet> p = Create<Packet>(data, (uint32_t)len);
+  if (s->sock) {
+    if (s->sock->SendTo(p, 0, InetSocketAddress(Ipv4Address(dst.v), 0)) < 0)
+      return NET_ERR_NOBUFS;
+    return NET_OK;
+  }
+  // Route first, as a raw socket does, to learn the source address when unbound.
+  Ptr<Ipv4> ipv4 = s->n->ipv4;
+  Ipv4Header h;
+  h.SetDestination(Ipv4Address(dst.v));
+  h.SetSource(Ipv4Address(s->bound.v));
+  h.SetProtocol(s->proto);
+  Socket::SocketErrno err;
+  Ptr<Ipv4Route> route = ipv4->GetRoutingProtocol()->RouteOutput(p, h, nullptr, err);
+  if (!route)
+    return NET_ERR_NOBUFS;
+  Ipv4Address src = s->bound.v ? Ipv4Address(s->bound.v) : route->GetSource();
+  ipv4->Send(p, src, Ipv4Address(dst.v), s->proto, route);
+  return NET_OK;
+  GUARD_END(s->n->w, NET_ERR_INTERNAL)
+}
+
+NetTcpSocket *net_tcp_listen(NetNode *n, Ipv4Addr addr, uint16_t port, const NetTcpCallbacks *cbs,
+                             void *user)
+{
+  if (!n || !cbs || port == 0)
+    return nullptr;
+  GUARD_BEGIN
+  Ptr<Socket> so = Socket::CreateSocket(n->node, TcpSocketFactory::GetTypeId());
+  if (so->Bind(InetSocketAddress(Ipv4Address(addr.v), port)) != 0 || so->Listen() != 0) {
+    set_error(n->w, "TCP bind/listen failed");
+    so->Close();
+    return nullptr;
+  }
+  auto *s = new NetTcpSocket();
+  s->n = n;
+  s->sock = so;
+  s->cbs = *cbs;
+  s->user = user;
+  s->listener = true;
+  so->SetAcceptCallback(MakeBoundCallback(&tcp_accept_req, s), MakeBoundCallback(&tcp_accepted, s));
+  n->w->tcp.insert(s);
+  return s;
+  GUARD_END(n->w, nullptr)
+}
+
+NetTcpSocket *net_tcp_connect(NetNode *n, Ipv4Addr dst, uint16_t dport, const NetTcpCallbacks *cbs,
+                              void *user)
+{
+  if (!n || !cbs || dport == 0)
+    return nullptr;
+  GUARD_BEGIN
+  Ptr<Socket> so = Socket::CreateSocket(n->node, TcpSocketFactory::GetTypeId());
+  if (so->Bind() != 0) {
+    so->Close();
+    return nullptr;
+  }
+  auto *s = new NetTcpSocket();
+  s->n = n;
+  s->sock = so;
+  s->cbs = *cbs;
+  s->user = user;
+  n->w->tcp.insert(s);
+  so->SetConnectCallback(MakeBoundCallback(&tcp_connected, s), MakeBoundCallback(&tcp_failed, s));
+  tcp_setup(s);
+  if (so->Connect(InetSocketAddress(Ipv4Address(dst.v), dport)) != 0) {
+    set_error(n->w, "TCP connect failed");
+    tcp_free_now(s);
+    return nullptr;
+  }
+  return s;
+  GUARD_END(n->w, nullptr)
+}
+
+void net_tcp_set_user(NetTcpSocket *s, void *user)
+{
+  if (s)
+    s->user = user;
+}
+
+NetStatus net_tcp_send(NetTcpSocket *s, const uint8_t *data, size_t len)
+{
+  if (!s || s->listener || s->dead || (!data && len))
+    return NET_ERR_INVALID;
+  if (s->close_requested)
+    return NET_ERR_STATE;
+  GUARD_BEGIN
+  s->pending.insert(s->pending.end(), data, data + len);
+  if (s->connected)
+    tcp_pump(s);
+  return NET_OK;
+  GUARD_END(s->n->w, NET_ERR_INTERNAL)
+}
+
+size_t net_tcp_pending(const NetTcpSocket *s) { return s ? s->pending.size() - s->head : 0; }
+
+NetStatus net_tcp_close(NetTcpSocket *s)
+{
+  if (!s || s->dead)
+    return NET_ERR_INVALID;
+  GUARD_BEGIN
+  s->close_requested = true;
+  if (s->listener || s->connected)
+    tcp_pump(s);
+  return NET_OK;
+  GUARD_END(s->n->w, NET_ERR_INTERNAL)
+}
+
+void net_tcp_free(NetTcpSocket *s)
+{
+  if (!s)
+    return;
+  try {
+    if (s->in_cb)
+      s->dead = true;
+    else
+      tcp_free_now(s);
+  } catch (...) {
+  }
+}
+
+bool net_tcp_peer(const NetTcpSocket *s, Ipv4Addr *addr, uint16_t *port)
+{
+  if (!s)
+    return false;
+  try {
+    Address a;
+    if (s->sock->GetPeerName(a) != 0)
+      return false;
+    InetSocketAddress ia = InetSocketAddress::ConvertFrom(a);
+    if (addr)
+      addr->v = ia.GetIpv4().Get();
+    if (port)
+      *port = ia.GetPort();
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+NetTunnel *net_tunnel_new(NetNode *n, Ipv4Addr addr, unsigned plen, uint32_t mtu,
+                          NetTunnelTxFn fn, void *user)
+{
+  if (!n || !fn || plen > 32 || (mtu && mtu < 68))
+    return nullptr;
+  GUARD_BEGIN
+  auto t = std::make_unique<NetTunnel>();
+  t->n = n;
+  t->fn = fn;
+  t->user = user;
+  t->vd = CreateObject<VirtualNetDevice>();
+  t->vd->SetAddress(n->w->NewMac());
+  t->vd->SetNeedsArp(false);
+  t->vd->SetIsPointToPoint(true);
+  t->vd->SetMtu(mtu ? mtu : 1400);
+  t->vd->SetSendCallback(MakeBoundCallback(&tun_tx, t.get()));
+  t->dev = dev_attach(n, nullptr, t->vd, NET_LINKTYPE_RAW_IPV4);
+  if (addr.v && net_dev_add_address(t->dev, addr, plen) != NET_OK)
+    return nullptr;
+  NetTunnel *r = t.get();
+  n->w->tunnels.push_back(std::move(t));
+  return r;
+  GUARD_END(n->w, nullptr)
+}
+
+NetDev *net_tunnel_dev(NetTunnel *t) { return t ? t->dev : nullptr; }
+
+NetStatus net_tunnel_inject(NetTunnel *t, const uint8_t *packet, size_t len)
+{
+  if (!t || !packet)
+    return NET_ERR_INVALID;
+  // RFC 791 3.1: version 4, IHL >= 5 words, Total Length covers header and data. The
+  // bytes come from a peer (a decrypted ESP payload): check before ns-3 parses them.
+  if (len < 20 || (packet[0] >> 4) != 4 || (packet[0] & 0x0f) < 5 ||
+      (size_t)(packet[0] & 0x0f) * 4 > len)
+    return NET_ERR_INVALID;
+  size_t total = ((size_t)packet[2] << 8) | packet[3];
+  if (total < (size_t)(packet[0] & 0x0f) * 4 || total > len)
+    return NET_ERR_INVALID;
+  GUARD_BEGIN
+  Ptr<Packet> p = Create<Packet>(packet, (uint32_t)total);
+  t->vd->Receive(p, 0x0800, t->vd->GetAddress(), t->vd->GetAddress(), NetDevice::PACKET_HOST);
+  return NET_OK;
+  GUARD_END(t->n->w, NET_ERR_INTERNAL)
+}
+
+NetDev *net_live_tap_new(NetNode *n, const char *ifname, NetStatus *status)
+{
+  NetStatus dummy;
+  if (!status)
+    status = &dummy;
+  *status = NET_ERR_INVALID;
+  if (!n || !ifname || !*ifname || strlen(ifname) >= IFNAMSIZ || !n->w->realtime)
+    return nullptr;
+  GUARD_BEGIN
+  int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    set_error(n->w, std::string("/dev/net/tun: ") + strerror(errno));
+    *status = NET_ERR_SYSTEM;
+    return nullptr;
+  }
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+  memcpy(ifr.ifr_name, ifname, strlen(ifname));
+  if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+    set_error(n->w, std::string("TUNSETIFF ") + ifname + ": " + strerror(errno));
+    close(fd);
+    *status = NET_ERR_SYSTEM;
+    return nullptr;
+  }
+  Ptr<FdNetDevice> d = CreateObject<FdNetDevice>();
+  d->SetAddress(n->w->NewMac());
+  d->SetFileDescriptor(fd);
+  NetDev *nd = dev_attach(n, nullptr, d, NET_LINKTYPE_ETHERNET);
+  nd->fd = fd;
+  *status = NET_OK;
+  return nd;
+  GUARD_END(n->w, nullptr)
+}
+
+} // extern "C"

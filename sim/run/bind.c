@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: MIT */
+/* Binding of the gateway and device data planes (GwEnv) and IKE control planes (GwIkeIo)
+ * to the engine: simulated time, timers, raw ESP (IP protocol 50), UDP 500 and UDP 4500
+ * sockets on the public address (4500: ESP to the data plane, the non-ESP marker to IKE),
+ * the tunnel interface that carries inner packets, DRBG streams per node and purpose,
+ * key-table rows, and typed events into the run's log (the gateway's tunnel state also as
+ * tunnel.up/tunnel.down). */
+#include "models/common/inet.h"
+#include "sim/run/runner_private.h"
+
+#include <string.h>
+
+typedef struct {
+  Run *run;
+  NetEventId id;
+  GwTimerFn fn;
+  void *arg;
+} RunTimer;
+
+void run_emit(Run *r, const VsEvent *ev)
+{
+  scn_eventlog_add(r->log, ev);
+  if (r->live)
+    run_live_event(r, ev);
+}
+
+/* ---- GwEnv ---- */
+
+static int64_t env_now(void *user)
+{
+  RunEp *ep = user;
+  return net_world_now(ep->run->w);
+}
+
+static void timer_fire(NetWorld *w, void *user)
+{
+  RunTimer *t = user;
+  GwTimerFn fn = t->fn;
+  void *arg = t->arg;
+  g_hash_table_remove(t->run->timers, &t->id); /* frees t */
+  fn(arg);
+}
+
+static GwTimerId env_timer_add(void *user, int64_t delay_ns, GwTimerFn fn, void *arg)
+{
+  RunEp *ep = user;
+  RunTimer *t = g_new0(RunTimer, 1);
+  t->run = ep->run;
+  t->fn = fn;
+  t->arg = arg;
+  t->id = net_schedule(ep->run->w, delay_ns < 0 ? 0 : delay_ns, timer_fire, t);
+  g_hash_table_insert(ep->run->timers, &t->id, t);
+  return t->id;
+}
+
+static bool env_timer_cancel(void *user, GwTimerId id)
+{
+  RunEp *ep = user;
+  NetEventId key = id;
+  if (!g_hash_table_lookup(ep->run->timers, &key))
+    return false;
+  bool was = net_cancel(ep->run->w, id);
+  g_hash_table_remove(ep->run->timers, &key);
+  return was;
+}
+
+static void env_send_outer(void *user, const GwOuterPacket *pkt)
+{
+  RunEp *ep = user;
+  /* The data plane built the whole packet; the sockets build the outer header again
+   * from the same addresses (and the stack sets its own identification). */
+  if (pkt->proto == INET_PROTO_ESP)
+    net_raw_send_to(ep->esp, pkt->esp, pkt->esp_len, pkt->dst);
+  else if (pkt->proto == INET_PROTO_UDP)
+    net_udp_send_to(ep->natt, pkt->esp, pkt->esp_len, pkt->dst, pkt->dport);
+}
+
+static void env_deliver_inner(void *user, const uint8_t *pkt, size_t len)
+{
+  RunEp *ep = user;
+  net_tunnel_inject(ep->tun, pkt, len);
+}
+
+/* The gateway's view of a connection is its tunnel's state: the data plane says
+ * gw.tunnel.connected/disconnected with "tunnel"; expectations read tunnel.up/down with
+ * "connection" (sim/run/expect.h). */
+static void env_emit(void *user, const VsEvent *ev)
+{
+  RunEp *ep = user;
+  run_emit(ep->run, ev);
+  if (ep->kind != RUN_EP_GATEWAY)
+    return;
+  bool up = !strcmp(ev->type, gw_gateway_events.tunnel_connected);
+  bool down = !strcmp(ev->type, gw_gateway_events.tunnel_disconnected);
+  if (!up && !down)
+    return;
+  const VsAttr *t = vs_event_attr(ev, "tunnel"), *why = vs_event_attr(ev, "reason");
+  VsEvent e = vs_event(ev->time_ns, ev->node, up ? "tunnel.up" : "tunnel.down");
+  vs_event_str(&e, "connection", t && t->kind == VS_ATTR_STR ? t->v.s : "");
+  if (down)
+    vs_event_str(&e, "reason", why && why->kind == VS_ATTR_STR ? why->v.s : "");
+  run_emit(ep->run, &e);
+}
+
+/* ---- sockets ---- */
+
+static void esp_rx(NetRawSocket *s, const uint8_t *data, size_t len, Ipv4Addr src, Ipv4Addr dst,
+                   void *user)
+{
+  RunEp *ep = user;
+  gw_dp_rx_esp(ep->dp, src, dst, data, len);
+}
+
+static void ike_rx(RunEp *ep, Ipv4Addr src, uint16_t sport, uint16_t dport, const uint8_t *data,
+                   size_t len)
+{
+  if (ep->gwike)
+    gw_ike_rx(ep->gwike, src, sport, ep->public_ip, dport, data, len);
+  else if (ep->devike)
+    dev_ike_rx(ep->devike, src, sport, ep->public_ip, dport, data, len);
+}
+
+static void natt_rx(NetUdpSocket *s, const uint8_t *data, size_t len, Ipv4Addr src,
+                    uint16_t sport, void *user)
+{
+  RunEp *ep = user;
+  /* RFC 3948 2.2: the non-ESP marker says IKE; the data plane hands it back */
+  if (gw_dp_rx_udp4500(ep->dp, src, sport, data, len) == GW_RX_IKE)
+    ike_rx(ep, src, sport, 4500, data, len);
+}
+
+static void ike500_rx(NetUdpSocket *s, const uint8_t *data, size_t len, Ipv4Addr src,
+                      uint16_t sport, void *user)
+{
+  ike_rx(user, src, sport, 500, data, len);
+}
+
+/* ---- GwIkeIo ---- */
+
+static void io_send(void *user, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+                    const uint8_t *data, size_t len)
+{
+  RunEp *ep = user;
+  net_udp_send_to(sport == 4500 ? ep->natt : ep->ike, data, len, dst, dport);
+}
+
+/* Both ends of a tunnel hand over the same rows: each is kept once, in first-seen order. */
+static void row_add(GPtrArray *rows, const char *row)
+{
+  for (guint i = 0; i < rows->len; i++)
+    if (!strcmp(g_ptr_array_index(rows, i), row))
+      return;
+  g_ptr_array_add(rows, g_strdup(row));
+}
+
+static void io_ike_row(void *user, const char *row)
+{
+  row_add(((RunEp *)user)->run->ike_rows, row);
+}
+
+static void io_esp_row(void *user, const char *row)
+{
+  row_add(((RunEp *)user)->run->esp_rows, row);
+}
+
+static void env_acquire(void *user, int tunnel, Ipv4Addr src, Ipv4Addr dst)
+{
+  RunEp *ep = user;
+  if (ep->gwike)
+    gw_ike_acquire(ep->gwike, tunnel, src, dst);
+  else if (ep->devike)
+    dev_ike_acquire(ep->devike);
+}
+
+static void env_peer_moved(void *user, int tunnel, Ipv4Addr src, uint16_t sport)
+{
+  RunEp *ep = user;
+  if (ep->gwike)
+    gw_ike_esp_authenticated(ep->gwike, tunnel, src, sport);
+  else if (ep->devike)
+    dev_ike_esp_authenticated(ep->devike, src, sport);
+}
+
+bool run_ike_start(Run *r, char **err)
+{
+  const GwConfig *c = r->plan->cloud;
+  for (guint i = 0; i < r->eps->len; i++) {
+    RunEp *ep = g_ptr_array_index(r->eps, i);
+    if (ep->kind == RUN_EP_GATEWAY) {
+      ep->gwike = gw_ike_new(c, ep->cfgname, ep->gw, &ep->env, &ep->io, ep->ike_drbg);
+    } else {
+      int t = 0;
+      ep->devike = dev_ike_new(&ep->sdev->cfg, ep->dev, t, &ep->env, &ep->io, ep->ike_drbg, err);
+      if (!ep->devike)
+        return false;
+    }
+  }
+  for (guint i = 0; i < r->eps->len; i++) {
+    RunEp *ep = g_ptr_array_index(r->eps, i);
+    if (ep->gwike)
+      gw_ike_start(ep->gwike);
+    if (ep->devike)
+      dev_ike_start(ep->devike);
+  }
+  return true;
+}
+
+static void tun_tx(NetTunnel *t, const uint8_t *packet, size_t len, void *user)
+{
+  RunEp *ep = user;
+  gw_dp_tx_inner(ep->dp, packet, len);
+}
+
+RunEp *run_ep_new(Run *r, RunEpKind kind, const char *cfgname, const char *node_name,
+                  NetNode *node)
+{
+  RunEp *ep = g_new0(RunEp, 1);
+  ep->run = r;
+  ep->kind = kind;
+  ep->cfgname = cfgname;
+  ep->name = g_strdup(node_name);
+  ep->node = node;
+  g_autofree char *label = g_strdup_printf("%s/esp-iv", node_name);
+  ep->drbg = run_drbg_new(r, label);
+  g_autofree char *ike_label = g_strdup_printf("%s/ike", node_name);
+  ep->ike_drbg = run_drbg_new(r, ike_label);
+  ep->io = (GwIkeIo){.user = ep, .send = io_send, .ike_row = io_ike_row, .esp_row = io_esp_row};
+  ep->env = (GwEnv){
+      .user = ep,
+      .now = env_now,
+      .timer_add = env_timer_add,
+      .timer_cancel = env_timer_cancel,
+      .send_outer = env_send_outer,
+      .deliver_inner = env_deliver_inner,
+      .events = {.emit = env_emit, .user = ep},
+      .drbg = ep->drbg,
+      .acquire = env_acquire,
+      .peer_moved = env_peer_moved,
+  };
+  return ep;
+}
+
+bool run_ep_bind(RunEp *ep, char **err)
+{
+  ep->esp = net_raw_new(ep->node, INET_PROTO_ESP, ep->public_ip, esp_rx, ep);
+  ep->natt = net_udp_new(ep->node, ep->public_ip, 4500, natt_rx, ep);
+  ep->ike = net_udp_new(ep->node, ep->public_ip, 500, ike500_rx, ep);
+  /* The tunnel interface's own address is link-local (RFC 3927): the node's routes to
+   * the remote prefixes lead into it; the data plane checks sizes (its tunnel MTU and
+   * ICMP "fragmentation needed"), so the interface itself takes a whole path MTU. */
+  guint k = 0;
+  g_ptr_array_find(ep->run->eps, ep, &k);
+  ep->tun = net_tunnel_new(ep->node, ipv4_addr(169, 254, (uint8_t)(k >> 8), (uint8_t)(k + 1)),
+                           32, GW_DP_DEFAULT_PATH_MTU, tun_tx, ep);
+  if (!ep->esp || !ep->natt || !ep->ike || !ep->tun) {
+    *err = g_strdup_printf("%s: cannot open its ESP, UDP 500, UDP 4500 or tunnel interface: %s", ep->name,
+                           net_world_last_error(ep->run->w));
+    return false;
+  }
+  return true;
+}
+
+void run_ep_free(RunEp *ep)
+{
+  if (!ep)
+    return;
+  /* the control planes first: they remove their child SAs from the data planes */
+  gw_ike_free(ep->gwike);
+  dev_ike_free(ep->devike);
+  gw_gateway_free(ep->gw);
+  dev_runtime_free(ep->dev);
+  drbg_free(ep->drbg);
+  drbg_free(ep->ike_drbg);
+  g_free(ep->name);
+  g_free(ep);
+}

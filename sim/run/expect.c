@@ -1,0 +1,553 @@
+/* SPDX-License-Identifier: MIT */
+/* Expectation evaluation against the event log, counters and validation verdict. */
+#include "sim/run/expect.h"
+
+#include "models/common/units.h"
+#include "models/ike/ikev2_codec.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+/* ---- helpers ---- */
+
+static const char *attr_str(const VsEvent *ev, const char *key, char buf[SCN_ATTR_BUFSZ])
+{
+  const VsAttr *a = vs_event_attr(ev, key);
+  return a ? scn_attr_text(a, buf) : NULL;
+}
+
+static bool attr_is(const VsEvent *ev, const char *key, const char *value)
+{
+  char buf[SCN_ATTR_BUFSZ];
+  const char *v = attr_str(ev, key, buf);
+  return v && strcmp(v, value) == 0;
+}
+
+static bool attr_num(const VsEvent *ev, const char *key, double *out)
+{
+  const VsAttr *a = vs_event_attr(ev, key);
+  if (!a)
+    return false;
+  switch (a->kind) {
+  case VS_ATTR_INT: *out = (double)a->v.i; return true;
+  case VS_ATTR_UINT:
+  case VS_ATTR_HEX: *out = (double)a->v.u; return true;
+  default: return false;
+  }
+}
+
+/* A node filter: "vgw1" matches the gateway's instances "vgw1/0" and "vgw1/1" too. */
+static bool node_matches(const char *want, const char *have)
+{
+  size_t n = strlen(want);
+  return have && strncmp(want, have, n) == 0 && (have[n] == '\0' || have[n] == '/');
+}
+
+/* Deterministic number text (locale-independent, at most 6 significant digits). */
+static char *num(double v, char *buf, size_t size)
+{
+  return g_ascii_formatd(buf, (int)size, "%.6g", v);
+}
+
+static char *secs(double s, char *buf, size_t size)
+{
+  char n[G_ASCII_DTOSTR_BUF_SIZE];
+  if (s < 1.0)
+    g_snprintf(buf, size, "%sms", num(s * 1e3, n, sizeof n));
+  else
+    g_snprintf(buf, size, "%ss", num(s, n, sizeof n));
+  return buf;
+}
+
+static char *bps(double v, char *buf, size_t size)
+{
+  char n[G_ASCII_DTOSTR_BUF_SIZE];
+  g_snprintf(buf, size, "%sMbps", num(v / 1e6, n, sizeof n));
+  return buf;
+}
+
+static void decided(ScnResult *r, const VsEvent *ev, long seq)
+{
+  char t[32];
+  r->event_seq = seq;
+  r->decided_by = g_strdup_printf("event #%ld at %ss: %s on %s", seq,
+                                  scn_time_format(ev->time_ns, t, sizeof t), ev->type,
+                                  ev->node);
+}
+
+static int64_t until(const ScnExpect *x, const ScnExpectInput *in)
+{
+  return x->has_by ? x->by_ns : in->end_ns;
+}
+
+static char *when(const ScnExpect *x)
+{
+  char d[32];
+  return x->has_by ? g_strdup_printf(" by %s", units_format_duration(x->by_ns, d, sizeof d))
+                   : g_strdup(" at the end");
+}
+
+/* Walk the events up to the deadline. */
+#define EACH_EVENT(in, t, ev, seq)                                                            \
+  for (size_t seq = 0; seq < scn_eventlog_len((in)->events); seq++)                         \
+    for (const VsEvent *ev = scn_eventlog_get((in)->events, seq); ev; ev = NULL)              \
+      if (ev->time_ns <= (t))
+
+/* ---- each kind ---- */
+
+static void eval_tunnel(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
+{
+  g_autofree char *w = when(x);
+  r->name = g_strdup_printf("tunnel %s is %s%s", x->connection, x->state, w);
+  r->expected = g_strdup(x->state);
+  const char *state = "disconnected";
+  EACH_EVENT(in, until(x, in), ev, seq)
+  {
+    bool up = strcmp(ev->type, "tunnel.up") == 0, down = strcmp(ev->type, "tunnel.down") == 0;
+    if ((up || down) && attr_is(ev, "connection", x->connection)) {
+      state = up ? "connected" : "disconnected";
+      g_free(r->decided_by);
+      decided(r, ev, (long)seq);
+    }
+  }
+  if (r->event_seq < 0)
+    r->decided_by = g_strdup("no tunnel.up or tunnel.down event for the connection");
+  r->observed = g_strdup(state);
+  r->pass = strcmp(state, x->state) == 0;
+}
+
+static void eval_sa(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
+{
+  const char *kind = x->sa_child ? "child" : "ike";
+  g_autofree char *w = when(x);
+  g_autofree char *est = g_strdup_printf("%s.sa.established", kind);
+  g_autofree char *del = g_strdup_printf("%s.sa.deleted", kind);
+  r->name = g_strdup_printf("%s SA of %s is %s%s", x->sa_child ? "child" : "IKE",
+                            x->connection, x->state, w);
+  r->expected = g_strdup(x->state);
+  /* SAs live from established to deleted; a rekey establishes the new one first */
+  long live = 0;
+  EACH_EVENT(in, until(x, in), ev, seq)
+  {
+    int d = !strcmp(ev->type, est) ? 1 : !strcmp(ev->type, del) ? -1 : 0;
+    if (d && attr_is(ev, "connection", x->connection)) {
+      live = MAX(0, live + d);
+      g_free(r->decided_by);
+      decided(r, ev, (long)seq);
+    }
+  }
+  if (r->event_seq < 0)
+    r->decided_by = g_strdup_printf("no %s or %s event for the connection", est, del);
+  const char *state = live > 0 ? "established" : "deleted";
+  r->observed = g_strdup_printf("%s (%ld live)", state, live);
+  r->pass = strcmp(state, x->state) == 0;
+}
+
+static bool count_ok(const ScnExpect *x, size_t n)
+{
+  if (x->count.set)
+    return scn_bound_holds(&x->count, (double)n);
+  return x->seen ? n > 0 : n == 0;
+}
+
+static char *count_expected(const ScnExpect *x)
+{
+  if (x->count.set)
+    return g_strdup_printf("count %s", x->count.text);
+  return g_strdup(x->seen ? "seen (count >= 1)" : "absent (count == 0)");
+}
+
+static bool has_notify(const VsEvent *ev, const ScnExpect *x)
+{
+  char buf[SCN_ATTR_BUFSZ];
+  const char *list = attr_str(ev, "notifies", buf);
+  if (!list)
+    return false;
+  g_auto(GStrv) names = g_strsplit(list, " ", -1);
+  for (char **p = names; *p; p++)
+    for (unsigned i = 0; i < x->n_notifies; i++)
+      if (strcmp(*p, x->notifies[i]) == 0)
+        return true;
+  return false;
+}
+
+static void eval_ike(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
+{
+  g_autofree char *w = when(x);
+  GString *what = g_string_new(x->exchange ? x->exchange : "any exchange");
+  if (x->connection)
+    g_string_append_printf(what, " of %s", x->connection);
+  if (x->n_notifies) {
+    g_string_append(what, " with notify ");
+    for (unsigned i = 0; i < x->n_notifies; i++)
+      g_string_append_printf(what, "%s%s", i ? "|" : "", x->notifies[i]);
+  }
+  r->name = g_strdup_printf("IKE %s %s%s", what->str,
+                            x->count.set ? "counted" : x->seen ? "seen" : "never seen", w);
+  g_string_free(what, TRUE);
+  r->expected = count_expected(x);
+  size_t n = 0;
+  EACH_EVENT(in, until(x, in), ev, seq)
+  {
+    if (strcmp(ev->type, "ike.message") != 0)
+      continue;
+    if (x->exchange && !attr_is(ev, "exchange", x->exchange))
+      continue;
+    if (x->connection && !attr_is(ev, "connection", x->connection))
+      continue;
+    if (x->n_notifies && !has_notify(ev, x))
+      continue;
+    if (n++ == 0)
+      decided(r, ev, (long)seq); /* the first match decides presence and absence */
+  }
+  if (!n)
+    r->decided_by = g_strdup("no matching ike.message event");
+  r->observed = g_strdup_printf("count %zu", n);
+  r->pass = count_ok(x, n);
+}
+
+static void eval_ping(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
+{
+  g_autofree char *w = when(x);
+  GString *exp = g_string_new(NULL);
+  if (x->success_ratio.set)
+    g_string_append_printf(exp, "successRatio %s", x->success_ratio.text);
+  if (x->rtt_avg.set)
+    g_string_append_printf(exp, "%srttAvg %s", exp->len ? ", " : "", x->rtt_avg.text);
+  if (x->rtt_max.set)
+    g_string_append_printf(exp, "%srttMax %s", exp->len ? ", " : "", x->rtt_max.text);
+  r->name = g_strdup_printf("ping %s: %s%s", x->flow, exp->str, w);
+  r->expected = g_string_free(exp, FALSE);
+  size_t sent = 0, replies = 0;
+  double sum = 0, max = 0;
+  EACH_EVENT(in, until(x, in), ev, seq)
+  {
+    bool s = !strcmp(ev->type, "ping.sent"), rp = !strcmp(ev->type, "ping.reply");
+    if (!(s || rp) || !attr_is(ev, "flow", x->flow))
+      continue;
+    double rtt;
+    if (s) {
+      sent++;
+    } else {
+      replies++;
+      if (attr_num(ev, "rtt_ns", &rtt)) {
+        sum += rtt / 1e9;
+        max = MAX(max, rtt / 1e9);
+      }
+    }
+    g_free(r->decided_by);
+    decided(r, ev, (long)seq); /* the last ping event of the flow */
+  }
+  if (r->event_seq < 0)
+    r->decided_by = g_strdup("no ping.sent or ping.reply event for the flow");
+  char a[G_ASCII_DTOSTR_BUF_SIZE], b[32], c[32];
+  if (sent == 0) {
+    r->observed = g_strdup("no echo request sent");
+    r->pass = false;
+    return;
+  }
+  double ratio = (double)replies / (double)sent, avg = replies ? sum / (double)replies : NAN;
+  r->observed = g_strdup_printf("successRatio %s (%zu/%zu), rttAvg %s, rttMax %s",
+                                num(ratio, a, sizeof a), replies, sent,
+                                replies ? secs(avg, b, sizeof b) : "-",
+                                replies ? secs(max, c, sizeof c) : "-");
+  r->pass = true;
+  if (x->success_ratio.set)
+    r->pass &= scn_bound_holds(&x->success_ratio, ratio);
+  if (x->rtt_avg.set)
+    r->pass &= replies && scn_bound_holds(&x->rtt_avg, avg);
+  if (x->rtt_max.set)
+    r->pass &= replies && scn_bound_holds(&x->rtt_max, max);
+}
+
+static void eval_throughput(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
+{
+  g_autofree char *w = when(x);
+  r->name = g_strdup_printf("throughput of %s %s%s", x->flow, x->rate.text, w);
+  r->expected = g_strdup_printf("rate %s", x->rate.text);
+  const VsEvent *last = NULL;
+  EACH_EVENT(in, until(x, in), ev, seq)
+  {
+    if (!strcmp(ev->type, "flow.stats") && attr_is(ev, "flow", x->flow)) {
+      last = ev;
+      g_free(r->decided_by);
+      decided(r, ev, (long)seq);
+    }
+  }
+  double bytes, dur;
+  if (!last) {
+    r->decided_by = g_strdup("no flow.stats event for the flow");
+    r->observed = g_strdup("no traffic measured");
+    return;
+  }
+  if (!attr_num(last, "bytes", &bytes) || !attr_num(last, "duration_ns", &dur) || dur <= 0) {
+    r->observed = g_strdup("flow.stats without bytes and a positive duration_ns");
+    return;
+  }
+  double rate = bytes * 8.0 / (dur / 1e9);
+  char a[32], b[32];
+  r->observed = g_strdup_printf("rate %s (%.0f bytes in %s)", bps(rate, a, sizeof a), bytes,
+                                secs(dur / 1e9, b, sizeof b));
+  r->pass = scn_bound_holds(&x->rate, rate);
+}
+
+static void eval_counter(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
+{
+  r->name = g_strdup_printf("counter %s%s%s %s", x->counter, x->node ? " of " : "",
+                            x->node ? x->node : "", x->value.text);
+  r->expected = g_strdup(x->value.text);
+  double sum = 0;
+  size_t found = 0;
+  GString *by = g_string_new("counters:");
+  for (size_t i = 0; i < in->n_counters; i++) {
+    const ScnCounter *c = &in->counters[i];
+    if (strcmp(c->name, x->counter) != 0 || (x->node && !node_matches(x->node, c->node)))
+      continue;
+    sum += c->value;
+    char v[G_ASCII_DTOSTR_BUF_SIZE];
+    g_string_append_printf(by, "%s %s of %s = %s", found++ ? "," : "", c->name, c->node,
+                           num(c->value, v, sizeof v));
+  }
+  char v[G_ASCII_DTOSTR_BUF_SIZE];
+  if (!found) {
+    g_string_assign(by, "no such counter (taken as 0)");
+  }
+  r->decided_by = g_string_free(by, FALSE);
+  r->observed = g_strdup(num(sum, v, sizeof v));
+  r->pass = scn_bound_holds(&x->value, sum);
+}
+
+static void eval_event(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
+{
+  g_autofree char *w = when(x);
+  GString *what = g_string_new(x->event_type);
+  if (x->node)
+    g_string_append_printf(what, " on %s", x->node);
+  for (unsigned i = 0; i < x->n_match; i++)
+    g_string_append_printf(what, "%s%s=%s", i ? " " : " with ", x->match[i].key,
+                           x->match[i].value);
+  r->name = g_strdup_printf("event %s %s%s", what->str,
+                            x->count.set ? "counted" : x->seen ? "present" : "absent", w);
+  g_string_free(what, TRUE);
+  r->expected = count_expected(x);
+  size_t n = 0;
+  EACH_EVENT(in, until(x, in), ev, seq)
+  {
+    if (strcmp(ev->type, x->event_type) != 0 || (x->node && !node_matches(x->node, ev->node)))
+      continue;
+    bool ok = true;
+    for (unsigned i = 0; i < x->n_match && ok; i++)
+      ok = attr_is(ev, x->match[i].key, x->match[i].value);
+    if (ok && n++ == 0)
+      decided(r, ev, (long)seq);
+  }
+  if (!n)
+    r->decided_by = g_strdup("no matching event");
+  r->observed = g_strdup_printf("count %zu", n);
+  r->pass = count_ok(x, n);
+}
+
+static void eval_validation(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
+{
+  GString *exp = g_string_new(x->valid ? "valid" : "invalid");
+  for (unsigned i = 0; i < x->n_rules; i++)
+    g_string_append_printf(exp, "%s%s", i ? ", " : " with ", x->rules[i]);
+  r->name = g_strdup_printf("the configuration is %s", exp->str);
+  r->expected = g_string_free(exp, FALSE);
+  if (!in->validation) {
+    r->observed = g_strdup("not validated");
+    r->decided_by = g_strdup("the configuration rules did not run");
+    return;
+  }
+  size_t errors = 0;
+  GString *ids = g_string_new(NULL);
+  const GwDiag *first = NULL;
+  for (size_t i = 0; i < gw_diags_len(in->validation); i++) {
+    const GwDiag *d = gw_diags_get(in->validation, i);
+    if (d->severity != GW_SEV_ERROR)
+      continue;
+    errors++;
+    first = first ? first : d;
+    if (!strstr(ids->str, d->rule_id))
+      g_string_append_printf(ids, "%s%s", ids->len ? ", " : "", d->rule_id);
+  }
+  r->observed = errors ? g_strdup_printf("invalid with %s (%zu error%s)", ids->str, errors,
+                                         errors == 1 ? "" : "s")
+                       : g_strdup("valid");
+  if (first)
+    r->decided_by = first->loc.file
+                        ? g_strdup_printf("%s at %s:%u:%u", first->rule_id, first->loc.file,
+                                          first->loc.line, first->loc.col)
+                        : g_strdup(first->rule_id);
+  else
+    r->decided_by = g_strdup("no configuration rule found an error");
+  r->pass = x->valid ? errors == 0 : errors > 0;
+  for (unsigned i = 0; i < x->n_rules && r->pass; i++) {
+    bool found = false;
+    for (size_t j = 0; j < gw_diags_len(in->validation) && !found; j++) {
+      const GwDiag *d = gw_diags_get(in->validation, j);
+      found = d->severity == GW_SEV_ERROR && strcmp(d->rule_id, x->rules[i]) == 0;
+    }
+    r->pass = found;
+  }
+  g_string_free(ids, TRUE);
+}
+
+/* tunnel.stats carries a tunnel endpoint's counts since the start of the run. The traffic
+ * of an interval is the latest snapshot at or before its end minus the latest at or
+ * before its start (none: zero); the runner takes snapshots at both bounds, so the
+ * difference is exact. Every endpoint of the connection (or the one 'node' names) must
+ * see the bound both ways: egress (into the tunnel) and ingress (out of it). */
+typedef struct {
+  const char *node;
+  double base[2], end[2]; /* egress, ingress packets */
+  const VsEvent *ev;      /* the end snapshot */
+  long seq;
+} TrafficSide;
+
+static void eval_traffic(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
+{
+  int64_t from = x->has_from ? x->from_ns : 0, to = until(x, in);
+  char a[32], b[32];
+  static const ScnBound one = {.set = true, .op = SCN_CMP_GE, .v = 1, .text = ">= 1"};
+  const ScnBound *bound = x->packets.set ? &x->packets : &one;
+  r->name = g_strdup_printf("traffic both ways through %s%s%s from %s to %s", x->connection,
+                            x->node ? " on " : "", x->node ? x->node : "",
+                            units_format_duration(from, a, sizeof a),
+                            units_format_duration(to, b, sizeof b));
+  r->expected = g_strdup_printf("packets each way %s", bound->text);
+  g_autoptr(GArray) sides = g_array_new(FALSE, TRUE, sizeof(TrafficSide));
+  EACH_EVENT(in, to, ev, seq)
+  {
+    if (strcmp(ev->type, "tunnel.stats") != 0 || !attr_is(ev, "connection", x->connection) ||
+        (x->node && !node_matches(x->node, ev->node)))
+      continue;
+    TrafficSide *sd = NULL;
+    for (guint i = 0; i < sides->len && !sd; i++)
+      if (!strcmp(g_array_index(sides, TrafficSide, i).node, ev->node))
+        sd = &g_array_index(sides, TrafficSide, i);
+    if (!sd) {
+      g_array_set_size(sides, sides->len + 1);
+      sd = &g_array_index(sides, TrafficSide, sides->len - 1);
+      sd->node = ev->node;
+    }
+    double c[2] = {0, 0};
+    attr_num(ev, "egress_packets", &c[0]);
+    attr_num(ev, "ingress_packets", &c[1]);
+    if (ev->time_ns <= from)
+      memcpy(sd->base, c, sizeof c);
+    memcpy(sd->end, c, sizeof c);
+    sd->ev = ev;
+    sd->seq = (long)seq;
+  }
+  if (!sides->len) {
+    r->observed = g_strdup("no tunnel.stats for the connection");
+    r->decided_by = g_strdup("no tunnel.stats event for the connection");
+    return;
+  }
+  GString *obs = g_string_new(NULL);
+  const TrafficSide *decider = NULL;
+  r->pass = true;
+  for (guint i = 0; i < sides->len; i++) {
+    const TrafficSide *sd = &g_array_index(sides, TrafficSide, i);
+    double e = sd->end[0] - sd->base[0], g = sd->end[1] - sd->base[1];
+    bool ok = scn_bound_holds(bound, e) && scn_bound_holds(bound, g);
+    char ne[G_ASCII_DTOSTR_BUF_SIZE], ng[G_ASCII_DTOSTR_BUF_SIZE];
+    g_string_append_printf(obs, "%s%s: %s packets egress, %s ingress", i ? "; " : "", sd->node,
+                           num(e, ne, sizeof ne), num(g, ng, sizeof ng));
+    if (!ok && r->pass) {
+      r->pass = false;
+      decider = sd; /* the first endpoint that falls short */
+    }
+  }
+  if (!decider)
+    decider = &g_array_index(sides, TrafficSide, sides->len - 1);
+  decided(r, decider->ev, decider->seq);
+  r->observed = g_string_free(obs, FALSE);
+}
+
+/* Whether the loader filled in everything the kind needs. */
+static bool complete(const ScnExpect *x)
+{
+  switch (x->kind) {
+  case SCN_EXP_TUNNEL:
+  case SCN_EXP_SA: return x->connection && x->state;
+  case SCN_EXP_IKE: return true;
+  case SCN_EXP_PING: return x->flow != NULL;
+  case SCN_EXP_THROUGHPUT: return x->flow && x->rate.set;
+  case SCN_EXP_COUNTER: return x->counter && x->value.set;
+  case SCN_EXP_EVENT: return x->event_type != NULL;
+  case SCN_EXP_VALIDATION: return true;
+  case SCN_EXP_TRAFFIC: return x->connection != NULL;
+  }
+  return false;
+}
+
+void scn_expect_eval(const ScnExpect *x, unsigned index, const ScnExpectInput *in,
+                     ScnResult *r)
+{
+  memset(r, 0, sizeof *r);
+  r->index = index;
+  r->loc = x->loc;
+  r->kind = name_get(&scn_expect_names, x->kind);
+  r->event_seq = -1;
+  if (!complete(x)) {
+    /* a partial plan (the loader reported why): say so, never guess */
+    r->name = g_strdup_printf("%s expectation with errors", r->kind ? r->kind : "an");
+    r->expected = g_strdup("a loadable expectation");
+    r->observed = g_strdup("not evaluated");
+    r->decided_by = g_strdup("the scenario loader reported this expectation");
+    return;
+  }
+  switch (x->kind) {
+  case SCN_EXP_TUNNEL: eval_tunnel(x, in, r); break;
+  case SCN_EXP_SA: eval_sa(x, in, r); break;
+  case SCN_EXP_IKE: eval_ike(x, in, r); break;
+  case SCN_EXP_PING: eval_ping(x, in, r); break;
+  case SCN_EXP_THROUGHPUT: eval_throughput(x, in, r); break;
+  case SCN_EXP_COUNTER: eval_counter(x, in, r); break;
+  case SCN_EXP_EVENT: eval_event(x, in, r); break;
+  case SCN_EXP_VALIDATION: eval_validation(x, in, r); break;
+  case SCN_EXP_TRAFFIC: eval_traffic(x, in, r); break;
+  }
+}
+
+void scn_result_clear(ScnResult *r)
+{
+  g_free(r->name);
+  g_free(r->expected);
+  g_free(r->observed);
+  g_free(r->decided_by);
+  memset(r, 0, sizeof *r);
+}
+
+ScnResults *scn_expect_evaluate(const ScnPlan *plan, const ScnExpectInput *in)
+{
+  ScnResults *res = g_new0(ScnResults, 1);
+  res->scenario = plan->name;
+  res->file = plan->file;
+  res->seed = plan->seed;
+  res->items = g_new0(ScnResult, plan->n_expects ? plan->n_expects : 1);
+  for (unsigned i = 0; i < plan->n_expects; i++)
+    scn_expect_eval(&plan->expects[i], i + 1, in, &res->items[res->n++]);
+  return res;
+}
+
+void scn_results_free(ScnResults *r)
+{
+  if (!r)
+    return;
+  for (size_t i = 0; i < r->n; i++)
+    scn_result_clear(&r->items[i]);
+  g_free(r->items);
+  g_free(r);
+}
+
+size_t scn_results_failed(const ScnResults *r)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < r->n; i++)
+    n += !r->items[i].pass;
+  return n;
+}

@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests of expectation evaluation: every kind passing and failing on synthetic event
+ * logs and counters, with the expected/observed text and the deciding event. */
+#include "sim/run/expect.h"
+
+#include <glib.h>
+#include <string.h>
+
+#define S(x) ((int64_t)(x) * 1000000000)
+#define MS(x) ((int64_t)(x) * 1000000)
+
+static ScnEventLog *log_new(void)
+{
+  ScnEventLog *log = scn_eventlog_new();
+  VsEvent ev;
+  /* 0 */ ev = vs_event(S(2), "site1-vpn", "ike.message");
+  vs_event_str(&ev, "connection", "c1");
+  vs_event_str(&ev, "exchange", "IKE_SA_INIT");
+  vs_event_str(&ev, "notifies", "NAT_DETECTION_SOURCE_IP NAT_DETECTION_DESTINATION_IP");
+  scn_eventlog_add(log, &ev);
+  /* 1 */ ev = vs_event(S(2) + MS(40), "site1-vpn", "ike.message");
+  vs_event_str(&ev, "connection", "c1");
+  vs_event_str(&ev, "exchange", "IKE_AUTH");
+  vs_event_str(&ev, "notifies", "");
+  scn_eventlog_add(log, &ev);
+  /* 2 */ ev = vs_event(S(2) + MS(80), "vgw1/0", "ike.sa.established");
+  vs_event_str(&ev, "connection", "c1");
+  scn_eventlog_add(log, &ev);
+  /* 3 */ ev = vs_event(S(2) + MS(80), "vgw1/0", "child.sa.established");
+  vs_event_str(&ev, "connection", "c1");
+  scn_eventlog_add(log, &ev);
+  /* 4 */ ev = vs_event(S(2) + MS(80), "vgw1/0", "tunnel.up");
+  vs_event_str(&ev, "connection", "c1");
+  scn_eventlog_add(log, &ev);
+  /* pings 5..12: four sent, three answered (20, 30, 40 ms) */
+  for (int i = 0; i < 4; i++) {
+    ev = vs_event(S(10 + i), "vm1", "ping.sent");
+    vs_event_str(&ev, "flow", "p1");
+    vs_event_uint(&ev, "seq", (uint64_t)i);
+    scn_eventlog_add(log, &ev);
+    if (i < 3) {
+      ev = vs_event(S(10 + i) + MS(20 + 10 * i), "vm1", "ping.reply");
+      vs_event_str(&ev, "flow", "p1");
+      vs_event_uint(&ev, "seq", (uint64_t)i);
+      vs_event_int(&ev, "rtt_ns", MS(20 + 10 * i));
+      scn_eventlog_add(log, &ev);
+    }
+  }
+  /* 12 */ ev = vs_event(S(30), "pc1", "flow.stats");
+  vs_event_str(&ev, "flow", "u1");
+  vs_event_uint(&ev, "bytes", 62500000); /* 500 Mbit */
+  vs_event_int(&ev, "duration_ns", S(1));
+  scn_eventlog_add(log, &ev);
+  /* 13 */ ev = vs_event(S(40), "vgw1/0", "tunnel.down");
+  vs_event_str(&ev, "connection", "c1");
+  vs_event_str(&ev, "reason", "dpd");
+  scn_eventlog_add(log, &ev);
+  /* 14 */ ev = vs_event(S(40), "vgw1/0", "child.sa.deleted");
+  vs_event_str(&ev, "connection", "c1");
+  scn_eventlog_add(log, &ev);
+  /* 15 */ ev = vs_event(S(50), "site1-vpn", "ike.message");
+  vs_event_str(&ev, "connection", "c1");
+  vs_event_str(&ev, "exchange", "CREATE_CHILD_SA");
+  vs_event_str(&ev, "notifies", "NO_PROPOSAL_CHOSEN");
+  scn_eventlog_add(log, &ev);
+  return log;
+}
+
+static const ScnCounter counters[] = {
+    {"vgw1/0", "drops.no_tunnel", 3},
+    {"vgw1/1", "drops.no_tunnel", 2},
+    {"vgw1/0", "drops.ts_mismatch", 0},
+};
+
+typedef struct {
+  ScnExpect x;
+  bool pass;
+  const char *observed; /* substring */
+  long event;           /* deciding event, or -1 */
+} Case;
+
+static ScnBound bound(ScnCmp op, double v, const char *text)
+{
+  return (ScnBound){true, op, v, text};
+}
+
+static void run_cases(const Case *cases, size_t n, const ScnExpectInput *in)
+{
+  for (size_t i = 0; i < n; i++) {
+    ScnResult r;
+    scn_expect_eval(&cases[i].x, (unsigned)i + 1, in, &r);
+    if (r.pass != cases[i].pass || !strstr(r.observed, cases[i].observed) ||
+        r.event_seq != cases[i].event)
+      g_error("case %zu (%s): pass %d (want %d), observed '%s' (want '%s'), event %ld (want "
+              "%ld), decided by '%s'",
+              i, r.name, r.pass, cases[i].pass, r.observed, cases[i].observed, r.event_seq,
+              cases[i].event, r.decided_by);
+    g_assert_nonnull(r.expected);
+    g_assert_nonnull(r.decided_by);
+    g_assert_cmpuint(r.index, ==, i + 1);
+    scn_result_clear(&r);
+  }
+}
+
+static void test_states(void)
+{
+  g_autoptr(ScnEventLog) log = log_new();
+  ScnExpectInput in = {.events = log, .end_ns = S(60)};
+  const Case cases[] = {
+      {{.kind = SCN_EXP_TUNNEL, .connection = "c1", .state = "connected", .has_by = true,
+        .by_ns = S(10)}, true, "connected", 4},
+      {{.kind = SCN_EXP_TUNNEL, .connection = "c1", .state = "connected", .has_by = true,
+        .by_ns = S(1)}, false, "disconnected", -1},
+      {{.kind = SCN_EXP_TUNNEL, .connection = "c1", .state = "connected"}, false,
+       "disconnected", 13},
+      {{.kind = SCN_EXP_TUNNEL, .connection = "c1", .state = "disconnected"}, true,
+       "disconnected", 13},
+      {{.kind = SCN_EXP_TUNNEL, .connection = "other", .state = "connected"}, false,
+       "disconnected", -1},
+      {{.kind = SCN_EXP_SA, .connection = "c1", .state = "established", .has_by = true,
+        .by_ns = S(3)}, true, "established (1 live)", 2},
+      {{.kind = SCN_EXP_SA, .sa_child = true, .connection = "c1", .state = "established"},
+       false, "deleted (0 live)", 14},
+      {{.kind = SCN_EXP_SA, .sa_child = true, .connection = "c1", .state = "deleted"}, true,
+       "deleted", 14},
+      {{.kind = SCN_EXP_SA, .connection = "c1", .state = "deleted", .has_by = true,
+        .by_ns = S(1)}, true, "deleted (0 live)", -1},
+  };
+  run_cases(cases, G_N_ELEMENTS(cases), &in);
+}
+
+static void test_ike(void)
+{
+  g_autoptr(ScnEventLog) log = log_new();
+  ScnExpectInput in = {.events = log, .end_ns = S(60)};
+  const Case cases[] = {
+      {{.kind = SCN_EXP_IKE, .exchange = "IKE_AUTH", .seen = true}, true, "count 1", 1},
+      {{.kind = SCN_EXP_IKE, .exchange = "IKE_AUTH", .connection = "c2", .seen = true}, false,
+       "count 0", -1},
+      {{.kind = SCN_EXP_IKE, .exchange = "INFORMATIONAL", .seen = true}, false, "count 0", -1},
+      {{.kind = SCN_EXP_IKE, .notifies = {"AUTHENTICATION_FAILED", "NO_PROPOSAL_CHOSEN"},
+        .n_notifies = 2, .seen = false}, false, "count 1", 15},
+      {{.kind = SCN_EXP_IKE, .notifies = {"AUTHENTICATION_FAILED", "NO_PROPOSAL_CHOSEN"},
+        .n_notifies = 2, .seen = false, .has_by = true, .by_ns = S(45)}, true, "count 0", -1},
+      {{.kind = SCN_EXP_IKE, .exchange = "IKE_SA_INIT", .notifies = {"NAT_DETECTION_SOURCE_IP"},
+        .n_notifies = 1, .seen = true}, true, "count 1", 0},
+      {{.kind = SCN_EXP_IKE, .seen = true, .count = bound(SCN_CMP_GE, 3, ">= 3")}, true,
+       "count 3", 0},
+      {{.kind = SCN_EXP_IKE, .seen = true, .count = bound(SCN_CMP_EQ, 2, "== 2")}, false,
+       "count 3", 0},
+  };
+  run_cases(cases, G_N_ELEMENTS(cases), &in);
+}
+
+static void test_traffic(void)
+{
+  g_autoptr(ScnEventLog) log = log_new();
+  ScnExpectInput in = {.events = log, .end_ns = S(60)};
+  const Case cases[] = {
+      {{.kind = SCN_EXP_PING, .flow = "p1", .success_ratio = bound(SCN_CMP_GE, 0.75, ">= 0.75")},
+       true, "successRatio 0.75 (3/4), rttAvg 30ms, rttMax 40ms", 11},
+      {{.kind = SCN_EXP_PING, .flow = "p1", .success_ratio = bound(SCN_CMP_GE, 0.95, ">= 0.95")},
+       false, "successRatio 0.75 (3/4)", 11},
+      {{.kind = SCN_EXP_PING, .flow = "p1", .rtt_max = bound(SCN_CMP_LT, 0.035, "< 35ms")},
+       false, "rttMax 40ms", 11},
+      {{.kind = SCN_EXP_PING, .flow = "p1", .rtt_avg = bound(SCN_CMP_LE, 0.030, "<= 30ms")},
+       true, "rttAvg 30ms", 11},
+      /* by 11.025 s: two sent, one answered (the second at 11.030 s) */
+      {{.kind = SCN_EXP_PING, .flow = "p1", .has_by = true, .by_ns = S(11) + MS(25),
+        .success_ratio = bound(SCN_CMP_GE, 0.5, ">= 0.5")}, true, "(1/2)", 7},
+      {{.kind = SCN_EXP_PING, .flow = "nope", .success_ratio = bound(SCN_CMP_GE, 0, ">= 0")},
+       false, "no echo request sent", -1},
+      {{.kind = SCN_EXP_THROUGHPUT, .flow = "u1", .rate = bound(SCN_CMP_GE, 450e6, ">= 450Mbps")},
+       true, "rate 500Mbps (62500000 bytes in 1s)", 12},
+      {{.kind = SCN_EXP_THROUGHPUT, .flow = "u1", .rate = bound(SCN_CMP_GE, 600e6, ">= 600Mbps")},
+       false, "rate 500Mbps", 12},
+      {{.kind = SCN_EXP_THROUGHPUT, .flow = "u1", .has_by = true, .by_ns = S(20),
+        .rate = bound(SCN_CMP_GE, 1, ">= 1bps")}, false, "no traffic measured", -1},
+  };
+  run_cases(cases, G_N_ELEMENTS(cases), &in);
+}
+
+/* tunnel.stats snapshots of one connection, counts since the start: the gateway sends
+ * (egress) all along but receives (ingress) only until 10 s; the device the other way
+ * round. Snapshots at 5, 10, 20 and 30 s. */
+static void stats(ScnEventLog *log, int64_t t, const char *node, uint64_t eg, uint64_t in)
+{
+  VsEvent ev = vs_event(t, node, "tunnel.stats");
+  vs_event_str(&ev, "connection", "c1");
+  vs_event_bool(&ev, "up", true);
+  vs_event_uint(&ev, "egress_packets", eg);
+  vs_event_uint(&ev, "egress_bytes", eg * 100);
+  vs_event_uint(&ev, "ingress_packets", in);
+  vs_event_uint(&ev, "ingress_bytes", in * 100);
+  scn_eventlog_add(log, &ev);
+}
+
+static void test_both_ways(void)
+{
+  g_autoptr(ScnEventLog) log = scn_eventlog_new();
+  /* 0, 1 */ stats(log, S(5), "vgw1/0", 50, 40);
+  stats(log, S(5), "site1-vpn", 40, 50);
+  /* 2, 3 */ stats(log, S(10), "vgw1/0", 100, 90);
+  stats(log, S(10), "site1-vpn", 90, 100);
+  /* 4, 5: the direction device -> gateway is black-holed from 10 s */
+  stats(log, S(20), "vgw1/0", 200, 90);
+  stats(log, S(20), "site1-vpn", 190, 200);
+  /* 6: another connection */
+  VsEvent ev = vs_event(S(20), "vgw1/0", "tunnel.stats");
+  vs_event_str(&ev, "connection", "c2");
+  vs_event_uint(&ev, "egress_packets", 7);
+  vs_event_uint(&ev, "ingress_packets", 7);
+  scn_eventlog_add(log, &ev);
+  /* 7, 8 */ stats(log, S(30), "vgw1/0", 300, 90);
+  stats(log, S(30), "site1-vpn", 290, 300);
+  ScnExpectInput in = {.events = log, .end_ns = S(30)};
+  const Case cases[] = {
+      /* up to 10 s both ways on both ends: decided by the last endpoint's end snapshot */
+      {{.kind = SCN_EXP_TRAFFIC, .connection = "c1", .has_by = true, .by_ns = S(10)}, true,
+       "vgw1/0: 100 packets egress, 90 ingress; site1-vpn: 90 packets egress, 100 ingress", 3},
+      /* 5..10 s: the difference of the snapshots */
+      {{.kind = SCN_EXP_TRAFFIC, .connection = "c1", .has_from = true, .from_ns = S(5),
+        .has_by = true, .by_ns = S(10), .packets = bound(SCN_CMP_GE, 50, ">= 50")}, true,
+       "vgw1/0: 50 packets egress, 50 ingress", 3},
+      {{.kind = SCN_EXP_TRAFFIC, .connection = "c1", .has_from = true, .from_ns = S(5),
+        .has_by = true, .by_ns = S(10), .packets = bound(SCN_CMP_GE, 51, ">= 51")}, false,
+       "vgw1/0: 50 packets egress, 50 ingress", 2},
+      /* 10..30 s: the gateway receives nothing; it decides */
+      {{.kind = SCN_EXP_TRAFFIC, .connection = "c1", .has_from = true, .from_ns = S(10)}, false,
+       "vgw1/0: 200 packets egress, 0 ingress; site1-vpn: 200 packets egress, 200 ingress", 7},
+      /* the device alone sees traffic both ways */
+      {{.kind = SCN_EXP_TRAFFIC, .connection = "c1", .node = "site1-vpn", .has_from = true,
+        .from_ns = S(10)}, true, "site1-vpn: 200 packets egress, 200 ingress", 8},
+      /* a gateway's name covers its instances */
+      {{.kind = SCN_EXP_TRAFFIC, .connection = "c1", .node = "vgw1", .has_from = true,
+        .from_ns = S(20)}, false, "vgw1/0: 100 packets egress, 0 ingress", 7},
+      /* between snapshots: the latest at or before each bound (12 s -> 10 s, 25 s -> 20 s) */
+      {{.kind = SCN_EXP_TRAFFIC, .connection = "c1", .node = "site1-vpn", .has_from = true,
+        .from_ns = S(12), .has_by = true, .by_ns = S(25)}, true,
+       "site1-vpn: 100 packets egress, 100 ingress", 5},
+      {{.kind = SCN_EXP_TRAFFIC, .connection = "c2"}, true, "vgw1/0: 7 packets egress, 7 ingress",
+       6},
+      {{.kind = SCN_EXP_TRAFFIC, .connection = "c3"}, false, "no tunnel.stats", -1},
+      {{.kind = SCN_EXP_TRAFFIC, .connection = "c1", .has_by = true, .by_ns = S(4)}, false,
+       "no tunnel.stats", -1},
+  };
+  run_cases(cases, G_N_ELEMENTS(cases), &in);
+}
+
+static void test_counters_events(void)
+{
+  g_autoptr(ScnEventLog) log = log_new();
+  ScnExpectInput in = {.events = log, .end_ns = S(60), .counters = counters,
+                       .n_counters = G_N_ELEMENTS(counters)};
+  const Case cases[] = {
+      {{.kind = SCN_EXP_COUNTER, .counter = "drops.no_tunnel", .value = bound(SCN_CMP_EQ, 5, "== 5")},
+       true, "5", -1},
+      {{.kind = SCN_EXP_COUNTER, .counter = "drops.no_tunnel", .node = "vgw1/1",
+        .value = bound(SCN_CMP_EQ, 0, "== 0")}, false, "2", -1},
+      /* a gateway's name covers its instances */
+      {{.kind = SCN_EXP_COUNTER, .counter = "drops.no_tunnel", .node = "vgw1",
+        .value = bound(SCN_CMP_EQ, 5, "== 5")}, true, "5", -1},
+      {{.kind = SCN_EXP_COUNTER, .counter = "drops.no_tunnel", .node = "vgw",
+        .value = bound(SCN_CMP_EQ, 0, "== 0")}, true, "0", -1},
+      {{.kind = SCN_EXP_EVENT, .event_type = "tunnel.down", .node = "vgw1", .seen = true}, true,
+       "count 1", 13},
+      {{.kind = SCN_EXP_COUNTER, .counter = "drops.ts_mismatch", .value = bound(SCN_CMP_EQ, 0, "== 0")},
+       true, "0", -1},
+      {{.kind = SCN_EXP_COUNTER, .counter = "drops.unknown", .value = bound(SCN_CMP_GT, 0, "> 0")},
+       false, "0", -1},
+      {{.kind = SCN_EXP_EVENT, .event_type = "tunnel.down", .seen = true,
+        .match = {{"reason", "dpd"}}, .n_match = 1}, true, "count 1", 13},
+      {{.kind = SCN_EXP_EVENT, .event_type = "tunnel.down", .seen = true,
+        .match = {{"reason", "reset"}}, .n_match = 1}, false, "count 0", -1},
+      {{.kind = SCN_EXP_EVENT, .event_type = "tunnel.down", .seen = false, .has_by = true,
+        .by_ns = S(39)}, true, "count 0", -1},
+      {{.kind = SCN_EXP_EVENT, .event_type = "tunnel.down", .seen = false}, false, "count 1", 13},
+      {{.kind = SCN_EXP_EVENT, .event_type = "ping.sent", .node = "vm1", .seen = true,
+        .count = bound(SCN_CMP_EQ, 4, "== 4")}, true, "count 4", 5},
+      {{.kind = SCN_EXP_EVENT, .event_type = "ping.sent", .node = "pc1", .seen = true}, false,
+       "count 0", -1},
+      /* integer attributes match by their text form */
+      {{.kind = SCN_EXP_EVENT, .event_type = "ping.reply", .seen = true,
+        .match = {{"seq", "2"}}, .n_match = 1}, true, "count 1", 10},
+  };
+  run_cases(cases, G_N_ELEMENTS(cases), &in);
+  /* an expectation the loader could not fill in fails without being evaluated */
+  ScnExpect partial[] = {{.kind = SCN_EXP_TUNNEL, .state = "connected"},
+                         {.kind = SCN_EXP_THROUGHPUT, .flow = "u1"},
+                         {.kind = SCN_EXP_COUNTER, .value = bound(SCN_CMP_EQ, 0, "== 0")},
+                         {.kind = SCN_EXP_EVENT, .seen = false},
+                         {.kind = SCN_EXP_PING}};
+  for (size_t i = 0; i < G_N_ELEMENTS(partial); i++) {
+    ScnResult r;
+    scn_expect_eval(&partial[i], 1, &in, &r);
+    g_assert_false(r.pass);
+    g_assert_cmpstr(r.observed, ==, "not evaluated");
+    scn_result_clear(&r);
+  }
+  /* no event log at all is an empty log */
+  ScnExpectInput none = {.end_ns = S(1)};
+  ScnExpect x = {.kind = SCN_EXP_EVENT, .event_type = "tunnel.up", .seen = false};
+  ScnResult r;
+  scn_expect_eval(&x, 1, &none, &r);
+  g_assert_true(r.pass);
+  scn_result_clear(&r);
+}
+
+static void test_validation(void)
+{
+  g_autoptr(GwDiags) d = gw_diags_new();
+  gw_diags_add(d, "GW-SKU-010", GW_SEV_WARNING, (GwLoc){"s.yaml", 3, 4}, "warning only");
+  ScnExpectInput in = {.validation = d};
+  ScnExpect valid = {.kind = SCN_EXP_VALIDATION, .valid = true};
+  ScnExpect invalid = {.kind = SCN_EXP_VALIDATION, .valid = false};
+  ScnExpect pol = {.kind = SCN_EXP_VALIDATION, .valid = false, .rules = {"GW-POL-002"},
+                   .n_rules = 1};
+  ScnResult r;
+  scn_expect_eval(&valid, 1, &in, &r);
+  g_assert_true(r.pass);
+  g_assert_cmpstr(r.observed, ==, "valid");
+  scn_result_clear(&r);
+  scn_expect_eval(&invalid, 1, &in, &r);
+  g_assert_false(r.pass);
+  scn_result_clear(&r);
+  gw_diags_add(d, "GW-POL-004", GW_SEV_ERROR, (GwLoc){"s.yaml", 9, 7}, "lifetime too short");
+  scn_expect_eval(&invalid, 1, &in, &r);
+  g_assert_true(r.pass);
+  g_assert_cmpstr(r.observed, ==, "invalid with GW-POL-004 (1 error)");
+  g_assert_cmpstr(r.decided_by, ==, "GW-POL-004 at s.yaml:9:7");
+  scn_result_clear(&r);
+  scn_expect_eval(&pol, 1, &in, &r); /* invalid, but not for the named rule */
+  g_assert_false(r.pass);
+  scn_result_clear(&r);
+  gw_diags_add(d, "GW-POL-002", GW_SEV_ERROR, (GwLoc){"s.yaml", 8, 7}, "missing field");
+  scn_expect_eval(&pol, 1, &in, &r);
+  g_assert_true(r.pass);
+  scn_result_clear(&r);
+  ScnExpectInput none = {0};
+  scn_expect_eval(&valid, 1, &none, &r);
+  g_assert_false(r.pass);
+  g_assert_cmpstr(r.observed, ==, "not validated");
+  scn_result_clear(&r);
+}
+
+static void test_plan(void)
+{
+  g_autoptr(ScnEventLog) log = log_new();
+  ScnExpect xs[] = {
+      {.kind = SCN_EXP_TUNNEL, .connection = "c1", .state = "connected", .has_by = true,
+       .by_ns = S(10)},
+      {.kind = SCN_EXP_TUNNEL, .connection = "c1", .state = "connected"},
+  };
+  ScnPlan plan = {.name = "t", .file = "t.yaml", .seed = 7, .expects = xs, .n_expects = 2};
+  ScnExpectInput in = {.events = log, .end_ns = S(60)};
+  g_autoptr(ScnResults) res = scn_expect_evaluate(&plan, &in);
+  g_assert_cmpuint(res->n, ==, 2);
+  g_assert_cmpuint(scn_results_failed(res), ==, 1);
+  g_assert_cmpstr(res->items[0].name, ==, "tunnel c1 is connected by 10s");
+  g_assert_cmpstr(res->items[0].decided_by, ==,
+                  "event #4 at 2.080000000s: tunnel.up on vgw1/0");
+  g_assert_cmpstr(res->items[1].name, ==, "tunnel c1 is connected at the end");
+  g_assert_cmpuint(res->seed, ==, 7);
+}
+
+int main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/expect/states", test_states);
+  g_test_add_func("/expect/ike", test_ike);
+  g_test_add_func("/expect/traffic", test_traffic);
+  g_test_add_func("/expect/both-ways", test_both_ways);
+  g_test_add_func("/expect/counters-events", test_counters_events);
+  g_test_add_func("/expect/validation", test_validation);
+  g_test_add_func("/expect/plan", test_plan);
+  return g_test_run();
+}

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/* The outputs of a run beside its reports: one pcap per link (named after the link,
+ * simulated time stamps), the Wireshark esp_sa key table, a README telling how to open
+ * the captures decrypted, the event log, and the final counters expectations read. */
+#include "sim/run/runner_private.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static char *pcap_name(const char *link)
+{
+  /* a link name is a plan name or "A--B": keep it readable, never a path */
+  char *s = g_strdup_printf("%s.pcap", link);
+  for (char *p = s; *p; p++)
+    if (*p == '/' || *p == '\\')
+      *p = '_';
+  return s;
+}
+
+bool run_outputs_open(Run *r, const char *dir, char **err)
+{
+  for (guint i = 0; i < r->links->len; i++) {
+    RunLink *l = g_ptr_array_index(r->links, i);
+    g_autofree char *base = pcap_name(l->name);
+    g_autofree char *path = g_build_filename(dir, base, NULL);
+    g_autoptr(GError) e = NULL;
+    l->pcap = net_pcap_open(path, net_dev_linktype(net_link_dev(l->link, 0)), 0, &e);
+    if (!l->pcap) {
+      *err = g_strdup(e->message);
+      return false;
+    }
+    net_pcap_attach_link(l->pcap, l->link);
+  }
+  return true;
+}
+
+static bool write_text(const char *dir, const char *name, const char *text, char **err)
+{
+  g_autofree char *path = g_build_filename(dir, name, NULL);
+  g_autoptr(GError) e = NULL;
+  if (!g_file_set_contents(path, text, -1, &e)) {
+    *err = g_strdup(e->message);
+    return false;
+  }
+  return true;
+}
+
+/* Written to the folder as "README": how to open the captures decrypted. */
+static const char readme[] =
+    "Captures of this run (one pcap per link, simulated time stamps) and the key tables\n"
+    "that decrypt them. Open a capture decrypted in tshark with this folder as the\n"
+    "Wireshark configuration (it reads the esp_sa and ikev2_decryption_table files here):\n"
+    "  mkdir -p cfg/wireshark && cp esp_sa ikev2_decryption_table cfg/wireshark/ &&\n"
+    "  XDG_CONFIG_HOME=cfg tshark -o esp.enable_encryption_decode:TRUE -r LINK.pcap\n"
+    "or copy the two files into your Wireshark personal configuration folder\n"
+    "(~/.config/wireshark/) and enable Protocols > ESP > \"Attempt to detect/decode\n"
+    "encrypted ESP payloads\". The tables hold the run's keys: keep them with the run.\n";
+
+bool run_outputs_write(Run *r, const char *dir, char **err)
+{
+  bool ok = true;
+  for (guint i = 0; i < r->links->len; i++) {
+    RunLink *l = g_ptr_array_index(r->links, i);
+    g_autoptr(GError) e = NULL;
+    if (!net_pcap_close(l->pcap, &e) && ok) {
+      *err = g_strdup(e->message);
+      ok = false;
+    }
+    l->pcap = NULL;
+  }
+  if (!ok)
+    return false;
+  GString *esp = g_string_new(NULL);
+  for (guint i = 0; i < r->esp_rows->len; i++)
+    g_string_append_printf(esp, "%s\n", (char *)g_ptr_array_index(r->esp_rows, i));
+  ok = write_text(dir, "esp_sa", esp->str, err);
+  /* the key material of the rows: wiped, as the user's copy is the file */
+  explicit_bzero(esp->str, esp->len);
+  g_string_free(esp, TRUE);
+  if (!ok)
+    return false;
+  GString *ike = g_string_new(NULL);
+  for (guint i = 0; i < r->ike_rows->len; i++)
+    g_string_append_printf(ike, "%s\n", (char *)g_ptr_array_index(r->ike_rows, i));
+  ok = write_text(dir, "ikev2_decryption_table", ike->str, err);
+  explicit_bzero(ike->str, ike->len);
+  g_string_free(ike, TRUE);
+  if (!ok || !write_text(dir, "README", readme, err))
+    return false;
+  g_autoptr(GError) e = NULL;
+  /* live mode streamed the log to the folder as it went: only closed here */
+  if (scn_eventlog_streaming(r->log) ? !scn_eventlog_stream_close(r->log, &e)
+                                     : !scn_eventlog_write(r->log, dir, &e)) {
+    *err = g_strdup(e->message);
+    return false;
+  }
+  return true;
+}
+
+static void counter(Run *r, const char *node, const char *name, double v)
+{
+  char *n = g_strdup(node), *k = g_strdup(name);
+  g_ptr_array_add(r->strings, n);
+  g_ptr_array_add(r->strings, k);
+  ScnCounter c = {.node = n, .name = k, .value = v};
+  g_array_append_val(r->counters, c);
+}
+
+/* The final counters (docs/scenario-format.md, "counter"): per gateway instance and
+ * device, the data plane's node-wide metrics; per node, the drops its stack made; per
+ * link, the frames it lost. */
+void run_counters_collect(Run *r)
+{
+  for (guint i = 0; i < r->eps->len; i++) {
+    RunEp *ep = g_ptr_array_index(r->eps, i);
+    const GwNodeMetrics *m = gw_dp_metrics(ep->dp);
+    const GwTunnelMetrics *t = &m->total;
+    for (int d = 0; d < GW_DROP__COUNT; d++) {
+      g_autofree char *k = g_strdup_printf("drops.%s", name_get(&gw_drop_reason_names, d));
+      counter(r, ep->name, k, (double)t->drops[d]);
+    }
+    counter(r, ep->name, "drops.total", (double)t->drop_count);
+    counter(r, ep->name, "ts_mismatch_drops", (double)t->ts_mismatch_drops);
+    counter(r, ep->name, "ingress.packets", (double)t->ingress_packets);
+    counter(r, ep->name, "ingress.bytes", (double)t->ingress_bytes);
+    counter(r, ep->name, "egress.packets", (double)t->egress_packets);
+    counter(r, ep->name, "egress.bytes", (double)t->egress_bytes);
+    counter(r, ep->name, "icmp_frag_needed", (double)t->icmp_frag_needed);
+    counter(r, ep->name, "natt_keepalives", (double)m->natt_keepalives);
+  }
+  for (size_t i = 0; i < net_world_n_nodes(r->w); i++) {
+    NetNode *n = net_world_node(r->w, i);
+    uint64_t total = 0;
+    for (int k = 0; k < NET_DROP__COUNT; k++) {
+      g_autofree char *name = g_strdup_printf("net.drops.%s", name_get(&net_drop_reason_names, k));
+      total += net_node_drops(n, (NetDropReason)k);
+      counter(r, net_node_name(n), name, (double)net_node_drops(n, (NetDropReason)k));
+    }
+    counter(r, net_node_name(n), "net.drops.total", (double)total);
+  }
+  for (guint i = 0; i < r->links->len; i++) {
+    RunLink *l = g_ptr_array_index(r->links, i);
+    counter(r, l->name, "link.lost", (double)net_link_lost(l->link));
+  }
+  run_nat_counters(r, counter);
+}

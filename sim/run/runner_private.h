@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/* The runner's shared state, private to sim/runner*.c, sim/run/world.c, sim/run/bind.c,
+ * sim/run/timeline.c and sim/run/outputs.c: the ns-3 world built from a plan, the gateway and
+ * device models bound to their nodes, the flows of the timeline and the outputs. */
+#pragma once
+
+#include "models/device/dev_ike.h"
+#include "models/device/dev_runtime.h"
+#include "models/gateway/gw_ike.h"
+#include "models/gateway/gw_runtime.h"
+#include "sim/run/eventlog.h"
+#include "sim/run/expect.h"
+#include "sim/engine/net.h"
+#include "sim/engine/net_traffic.h"
+#include "sim/engine/pcap_writer.h"
+#include "sim/scenario/plan.h"
+
+#include <glib.h>
+
+typedef struct Run Run;
+
+/* A gateway instance or a device: a tunnel endpoint whose data plane (GwDp) sees the
+ * node through a GwEnv bound here to the node's sockets, tunnel interface and timers. */
+typedef enum { RUN_EP_GATEWAY, RUN_EP_DEVICE } RunEpKind;
+typedef struct {
+  Run *run;
+  RunEpKind kind;
+  char *name;          /* node name: "vgw1/0", "site1-vpn" */
+  const char *cfgname; /* gateway or device name in the plan */
+  NetNode *node;
+  Ipv4Addr public_ip;
+  NetDev *underlay;    /* its first underlay device, or NULL */
+  NetRawSocket *esp;   /* raw IP protocol 50 */
+  NetUdpSocket *natt;  /* UDP 4500 (RFC 3948): ESP to the data plane, IKE to the engine */
+  NetUdpSocket *ike;   /* UDP 500 (RFC 7296 2) */
+  NetTunnel *tun;      /* the inner side: routes to remote prefixes lead into it */
+  Drbg *drbg;          /* "<node>/esp-iv" */
+  Drbg *ike_drbg;      /* "<node>/ike" */
+  GwEnv env;
+  GwIkeIo io;          /* the IKE control plane's sockets and key-table rows */
+  GwIke *gwike;        /* RUN_EP_GATEWAY */
+  DevIke *devike;      /* RUN_EP_DEVICE */
+  GwGateway *gw;       /* RUN_EP_GATEWAY */
+  DevRuntime *dev;     /* RUN_EP_DEVICE */
+  GwDp *dp;            /* borrowed from gw or dev */
+  const ScnDevice *sdev; /* RUN_EP_DEVICE */
+} RunEp;
+
+typedef struct {
+  char *name; /* the plan's link name, or "A--B" for a LAN segment */
+  NetLink *link;
+  NetPcap *pcap;
+} RunLink;
+
+typedef enum { RUN_FLOW_PING, RUN_FLOW_UDP, RUN_FLOW_TCP } RunFlowKind;
+typedef struct {
+  Run *run;
+  const ScnAction *act;
+  RunFlowKind kind;
+  NetPing *ping;
+  NetUdpFlow *udp;
+  NetTcpBulk *tcp;
+  int64_t started_ns;
+  NetEventId end_timer;
+  bool done; /* stopped and reported */
+} RunFlow;
+
+struct Run {
+  const ScnPlan *plan;
+  uint64_t seed;
+  int64_t end_ns;
+  NetWorld *w;
+  NetNode *internet;
+  GHashTable *nodes; /* plan name (gateway name too) -> NetNode*, borrowed */
+  GHashTable *host_addr; /* host name -> ScnHost*, borrowed */
+  GPtrArray *eps;    /* RunEp*, gateways first then devices, in plan order */
+  GPtrArray *links;  /* RunLink* */
+  GPtrArray *nats;   /* NAT boxes (sim/run/natbox.c) */
+  GPtrArray *flows;  /* RunFlow*, in timeline order */
+  GHashTable *timers; /* NetEventId -> RunTimer* */
+  ScnEventLog *log;
+  GPtrArray *esp_rows; /* esp_sa rows (strings), in installation order */
+  GPtrArray *ike_rows; /* ikev2_decryption_table rows, one per IKE SA */
+  GPtrArray *strings;  /* strings the counters borrow */
+  GArray *counters;    /* ScnCounter, filled at the end */
+  uint16_t next_ident;
+  GHashTable *drops_seen; /* NetNode* -> mask of the drop reasons already an event */
+  GArray *stats_last;     /* sim/run/stats.c: each tunnel's last tunnel.stats */
+  GArray *stats_times;    /* int64 ns: when tunnel.stats snapshots are taken, sorted */
+  guint stats_next;
+  const struct ScnLive *live; /* live mode (sim/run/live.h), or NULL */
+  struct RunLive *live_state; /* sim/run/live.c */
+};
+
+/* sim/run/world.c: nodes, links, addresses, routes, LAN segments; false with *err. */
+bool run_world_build(Run *r, char **err);
+RunEp *run_ep_find(Run *r, const char *cfgname);
+/* sim/run/bind.c: the data planes of gateways and devices on their nodes. */
+RunEp *run_ep_new(Run *r, RunEpKind kind, const char *cfgname, const char *node_name,
+                  NetNode *node);
+bool run_ep_bind(RunEp *ep, char **err); /* sockets and tunnel, after addresses exist */
+void run_ep_free(RunEp *ep);
+/* The IKE control plane of every endpoint (after run_ep_bind), started. */
+bool run_ike_start(Run *r, char **err);
+void run_emit(Run *r, const VsEvent *ev);
+/* sim/run/natbox.c: NAT boxes, an inside and an outside node each. */
+GPtrArray *run_nats_new(void);
+bool run_nat_nodes(Run *r, char **err);
+const ScnNatBox *run_nat_of_device(const Run *r, const char *device);
+/* The node of NAT box 'name' that a link to 'other' attaches to (NULL: not a NAT box). */
+NetNode *run_nat_link_node(Run *r, const char *name, const char *other, bool *outside);
+void run_nat_link_end(Run *r, const char *name, NetDev *dev, NetDev *other, bool outside);
+bool run_nat_bind(Run *r, char **err); /* the translating tunnels, after the links */
+void run_nat_counters(Run *r, void (*add)(Run *, const char *, const char *, double));
+bool run_nat_has(Run *r, const char *name);
+/* natRebind: new public ports for every live mapping of NAT box 'name'; how many moved. */
+unsigned run_nat_rebind(Run *r, const char *name);
+/* sim/run/timeline.c: schedule every action; flows report at their end. */
+bool run_timeline_schedule(Run *r, char **err);
+void run_flows_finish(Run *r); /* report every flow still going, at the end of the run */
+void run_flow_free(RunFlow *f);
+/* sim/run/stats.c: tunnel.stats snapshots and net.drop events (after the world is built) */
+void run_stats_start(Run *r);
+void run_stats_finish(Run *r); /* the last snapshot and the net.drops totals */
+void run_stats_free(Run *r);
+/* sim/run/outputs.c */
+bool run_outputs_open(Run *r, const char *dir, char **err);   /* pcaps, before running */
+bool run_outputs_write(Run *r, const char *dir, char **err);  /* key tables, events, README */
+void run_counters_collect(Run *r);
+/* sim/run/live.c: the live-mode hooks (all no-ops or the simulated default when !r->live) */
+typedef struct RunLive RunLive;
+bool run_live_replaces(const Run *r, const char *device); /* a device the real one replaces */
+Drbg *run_drbg_new(Run *r, const char *label); /* seeded stream, or real entropy when live */
+NetWorld *run_live_world_new(Run *r);          /* realtime; r->seed from the OS */
+bool run_live_attach(Run *r, const char *out_dir, char **err); /* TAPs, after the world */
+/* Outputs readable while the run goes on: events.jsonl and timeline.txt streamed, every
+ * pcap flushed per packet (after run_outputs_open and run_live_attach). */
+bool run_live_outputs(Run *r, const char *out_dir, char **err);
+NetStatus run_live_run(Run *r, char **err);    /* until the end or the stop flag */
+void run_live_event(Run *r, const VsEvent *ev); /* the terminal line of an event, if any */
+void run_live_free(Run *r);

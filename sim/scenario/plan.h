@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: MIT */
+/* The plan of a scenario: every section of a scenario file as plain structs, names
+ * resolved and values checked, each item remembering where it was written. The loader
+ * (sim/scenario/scenario.h) builds it; the runner and the expectation evaluator read it. */
+#pragma once
+
+#include "models/device/dev_config.h"
+#include "models/gateway/gw_config.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A location in a scenario or profile file (the gateway model's type). */
+typedef GwLoc ScnLoc;
+
+/* A device: its merged configuration (generic defaults, then its profile, then the
+ * scenario's overrides). */
+typedef struct {
+  ScnLoc loc;
+  DevConfig cfg;
+} ScnDevice;
+
+/* A host: a VM in a VNet subnet, or a machine on the LAN behind a device. */
+typedef enum { SCN_HOST_VM, SCN_HOST_BEHIND_DEVICE } ScnHostKind;
+typedef struct {
+  ScnLoc loc;
+  const char *name;
+  ScnHostKind kind;
+  const char *vnet, *subnet; /* SCN_HOST_VM */
+  const char *device;        /* SCN_HOST_BEHIND_DEVICE */
+  Ipv4Addr address;
+} ScnHost;
+
+/* A NAT box between a device and the internet: address-translating (one inside address
+ * to one outside address) or address-and-port translating (NAPT, RFC 4787 terms). */
+typedef enum { SCN_NAT_ADDRESS, SCN_NAT_PORT } ScnNatKind;
+typedef struct {
+  ScnLoc loc;
+  const char *name;
+  const char *inside; /* the device behind it */
+  Ipv4Addr public_ip;
+  ScnNatKind kind;
+  int64_t udp_timeout_ns; /* mapping lifetime without traffic */
+} ScnNatBox;
+
+/* An underlay link between two nodes (gateways, devices, NAT boxes, "internet"). */
+typedef struct {
+  ScnLoc loc;
+  const char *name; /* given, or "a--b" */
+  const char *a, *b;
+  int64_t delay_ns;
+  uint64_t rate_bps;
+  double loss; /* 0..1 */
+  unsigned mtu;
+  unsigned queue_packets;
+} ScnLink;
+
+/* Timeline actions. */
+typedef enum {
+  SCN_ACT_PING,
+  SCN_ACT_UDP,
+  SCN_ACT_TCP,
+  SCN_ACT_STOP,
+  SCN_ACT_LINK_DOWN,
+  SCN_ACT_LINK_UP,
+  SCN_ACT_SET_LOSS,
+  SCN_ACT_SET_POLICY,
+  SCN_ACT_SET_SHARED_KEY,
+  SCN_ACT_RESET_CONNECTION,
+  SCN_ACT_RESET_GATEWAY,
+  SCN_ACT_NAT_REBIND,
+} ScnActionKind;
+
+typedef struct {
+  ScnLoc loc;
+  int64_t at_ns;
+  ScnActionKind kind;
+  /* traffic (ping, udp, tcp): a flow named 'flow' (given, or "ping1", "udp2", ...) */
+  const char *flow;
+  const char *from, *to; /* host names */
+  unsigned count;        /* ping: echo requests (0: until stopped) */
+  int64_t interval_ns;   /* ping */
+  unsigned size;         /* ping payload / UDP datagram payload bytes */
+  uint64_t rate_bps;     /* udp */
+  int64_t duration_ns;   /* udp, tcp: 0 until stopped or the end */
+  uint64_t bytes;        /* tcp: 0 unlimited */
+  /* stop: 'flow'; link down/up/set loss: 'link' (a link's name) */
+  const char *link;
+  double loss;
+  /* configuration changes and resets */
+  const char *connection;
+  const char *gateway;
+  const char *shared_key;    /* borrowed; never printed */
+  bool policy_default;       /* setPolicy: back to the default policy */
+  GwIpsecPolicy policy;      /* setPolicy: the custom policy */
+  /* natRebind: the NAT box (a port-translating one) whose mappings get new ports */
+  const char *nat_box;
+} ScnAction;
+
+/* A numeric bound: "value OP number". */
+typedef enum { SCN_CMP_EQ, SCN_CMP_NE, SCN_CMP_LT, SCN_CMP_LE, SCN_CMP_GT, SCN_CMP_GE } ScnCmp;
+typedef struct {
+  bool set;
+  ScnCmp op;
+  double v;
+  const char *text; /* as written: ">= 0.95", "< 40ms" */
+} ScnBound;
+
+typedef enum {
+  SCN_EXP_TUNNEL,     /* a connection's tunnel state at a time */
+  SCN_EXP_SA,         /* an IKE or child SA state at a time */
+  SCN_EXP_IKE,        /* IKE exchanges (and notifies) seen or not */
+  SCN_EXP_PING,       /* success ratio and RTT of a ping flow */
+  SCN_EXP_THROUGHPUT, /* throughput of a UDP/TCP flow */
+  SCN_EXP_COUNTER,    /* a final counter */
+  SCN_EXP_EVENT,      /* events of a type present or absent */
+  SCN_EXP_VALIDATION, /* the verdict of the configuration rules */
+  SCN_EXP_TRAFFIC,    /* packets both ways through a tunnel over an interval (tunnel.stats) */
+} ScnExpectKind;
+
+enum { SCN_MAX_MATCH = 8, SCN_MAX_NAMES = 16 };
+
+typedef struct {
+  const char *key;
+  const char *value; /* compared with the attribute's text form */
+} ScnAttrMatch;
+
+typedef struct {
+  ScnLoc loc;
+  ScnExpectKind kind;
+  bool has_by;
+  int64_t by_ns; /* state kinds: the state at this time; others: events up to it */
+  /* tunnel, sa */
+  const char *connection;
+  const char *state;    /* tunnel: connected|disconnected; sa: established|deleted */
+  bool sa_child;        /* sa: child (true) or ike */
+  /* ike */
+  const char *exchange; /* IKE_SA_INIT, IKE_AUTH, CREATE_CHILD_SA, INFORMATIONAL, or NULL */
+  const char *notifies[SCN_MAX_NAMES]; /* any of these */
+  unsigned n_notifies;
+  bool seen; /* ike, event: true present, false absent */
+  ScnBound count; /* ike, event: number of matching events */
+  /* trafficBothWays: 'connection', 'node', the interval [from_ns, by_ns] and the bound on
+   * the packets each way (default ">= 1") */
+  bool has_from;
+  int64_t from_ns;
+  ScnBound packets;
+  /* ping, throughput */
+  const char *flow;
+  ScnBound success_ratio, rtt_avg, rtt_max; /* ping; rtt in seconds */
+  ScnBound rate;                            /* throughput in bits per second */
+  /* counter */
+  const char *counter;
+  const char *node; /* counter, event, trafficBothWays: restrict to a node, or NULL */
+  ScnBound value;
+  /* event */
+  const char *event_type;
+  ScnAttrMatch match[SCN_MAX_MATCH];
+  unsigned n_match;
+  /* validation */
+  bool valid;
+  const char *rules[SCN_MAX_NAMES]; /* rule IDs that must be among the findings */
+  unsigned n_rules;
+} ScnExpect;
+
+/* The whole scenario. Strings are borrowed from the YAML documents the plan owns. */
+typedef struct ScnPlan ScnPlan;
+struct ScnPlan {
+  const char *file;
+  const char *name;
+  const char *description;
+  uint64_t seed;
+  int64_t duration_ns;
+  int64_t stats_interval_ns; /* tunnel.stats period; 0: only at the end (and at the bounds of
+                                trafficBothWays expectations) */
+  const char **references;
+  unsigned n_references;
+  GwConfig *cloud; /* the cloud: and options: sections (sim/scenario/scenario_cloud.h) */
+  ScnDevice *devices;
+  unsigned n_devices;
+  ScnHost *hosts;
+  unsigned n_hosts;
+  ScnNatBox *nats;
+  unsigned n_nats;
+  ScnLink *links;
+  unsigned n_links;
+  ScnAction *timeline;
+  unsigned n_timeline;
+  ScnExpect *expects;
+  unsigned n_expects;
+  void *priv_; /* the loader's documents and storage */
+};
+
+extern const NameTable scn_action_names;  /* "ping", "udp", ..., "natRebind" */
+extern const NameTable scn_expect_names;  /* "tunnel", "sa", "ike", ... */
+#define SCN_STATS_INTERVAL_DEFAULT_NS 10000000000LL /* tunnel.stats every 10 s */
+extern const NameTable scn_cmp_names;     /* "==", "!=", "<", "<=", ">", ">=" */
+extern const NameTable scn_nat_kind_names; /* "address", "port" */
+
+/* Does value satisfy the bound? */
+bool scn_bound_holds(const ScnBound *b, double value);

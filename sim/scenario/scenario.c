@@ -1,0 +1,1687 @@
+/* SPDX-License-Identifier: MIT */
+/* The scenario loader: sections, device profiles merged with overrides, hosts, NAT boxes,
+ * underlay links, timeline and expectations into a plan, every reference resolved and
+ * every problem reported at its file:line:col (docs/scenario-format.md). */
+#include "sim/scenario/scenario.h"
+
+#include "models/common/units.h"
+#include "models/ike/ikev2_codec.h"
+#include "sim/run/expect.h"
+#include "sim/scenario/scenario_cloud.h"
+#include "sim/scenario/scn_proposal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- plan storage ---- */
+
+typedef struct {
+  YtDoc *doc;               /* the scenario */
+  GPtrArray *profile_docs;  /* YtDoc of each profile loaded */
+  GHashTable *profiles;     /* profile name -> YtDoc (borrowed from profile_docs) */
+  GHashTable *applied;      /* profile YtDocs whose settings were read once */
+  GStringChunk *strings;    /* generated names */
+} Priv;
+
+static void priv_free(Priv *p)
+{
+  if (!p)
+    return;
+  yt_doc_free(p->doc);
+  g_ptr_array_unref(p->profile_docs);
+  g_hash_table_unref(p->profiles);
+  g_hash_table_unref(p->applied);
+  g_string_chunk_free(p->strings);
+  g_free(p);
+}
+
+void scn_plan_free(ScnPlan *plan)
+{
+  if (!plan)
+    return;
+  gw_config_free(plan->cloud);
+  g_free(plan->references);
+  g_free(plan->devices);
+  g_free(plan->hosts);
+  g_free(plan->nats);
+  g_free(plan->links);
+  g_free(plan->timeline);
+  g_free(plan->expects);
+  priv_free(plan->priv_);
+  g_free(plan);
+}
+
+NAME_TABLE(scn_action_names, "timeline action", {SCN_ACT_PING, "ping"}, {SCN_ACT_UDP, "udp"},
+           {SCN_ACT_TCP, "tcp"}, {SCN_ACT_STOP, "stop"}, {SCN_ACT_LINK_DOWN, "linkDown"},
+           {SCN_ACT_LINK_UP, "linkUp"}, {SCN_ACT_SET_LOSS, "setLoss"},
+           {SCN_ACT_SET_POLICY, "setPolicy"}, {SCN_ACT_SET_SHARED_KEY, "setSharedKey"},
+           {SCN_ACT_RESET_CONNECTION, "resetConnection"},
+           {SCN_ACT_RESET_GATEWAY, "resetGateway"}, {SCN_ACT_NAT_REBIND, "natRebind"});
+NAME_TABLE(scn_expect_names, "expectation", {SCN_EXP_TUNNEL, "tunnel"}, {SCN_EXP_SA, "sa"},
+           {SCN_EXP_IKE, "ike"}, {SCN_EXP_PING, "ping"}, {SCN_EXP_THROUGHPUT, "throughput"},
+           {SCN_EXP_COUNTER, "counter"}, {SCN_EXP_EVENT, "event"},
+           {SCN_EXP_VALIDATION, "validation"}, {SCN_EXP_TRAFFIC, "trafficBothWays"});
+NAME_TABLE(scn_cmp_names, "comparison", {SCN_CMP_EQ, "=="}, {SCN_CMP_NE, "!="},
+           {SCN_CMP_LT, "<"}, {SCN_CMP_LE, "<="}, {SCN_CMP_GT, ">"}, {SCN_CMP_GE, ">="});
+NAME_TABLE(scn_nat_kind_names, "NAT type", {SCN_NAT_ADDRESS, "address"}, {SCN_NAT_PORT, "port"});
+
+bool scn_bound_holds(const ScnBound *b, double v)
+{
+  switch (b->op) {
+  case SCN_CMP_EQ: return v == b->v;
+  case SCN_CMP_NE: return v != b->v;
+  case SCN_CMP_LT: return v < b->v;
+  case SCN_CMP_LE: return v <= b->v;
+  case SCN_CMP_GT: return v > b->v;
+  case SCN_CMP_GE: return v >= b->v;
+  }
+  return false;
+}
+
+/* ---- the loader and its located checks ---- */
+
+typedef struct {
+  const YtDoc *doc; /* the document being read: the scenario or a profile */
+  GwDiags *diags;
+  GPtrArray *yt; /* scratch for the ytree helpers' messages */
+  ScnPlan *plan;
+  Priv *priv;
+  const ScnLoadOptions *opt;
+  GHashTable *nodes; /* node name -> what it is ("device", "host", ...) */
+  GHashTable *flows; /* flow name -> ScnAction index + 1 */
+  GHashTable *links; /* link name -> ScnLink index + 1 */
+} Loader;
+
+static ScnLoc loc_of(const Loader *L, const YtNode *n)
+{
+  return n ? (ScnLoc){L->doc->name, n->line, n->col} : (ScnLoc){L->doc->name, 1, 1};
+}
+
+static void diag(Loader *L, const char *id, const YtNode *n, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
+static void diag(Loader *L, const char *id, const YtNode *n, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  gw_diags_add(L->diags, id, GW_SEV_ERROR, loc_of(L, n), "%s", msg);
+}
+#define ferr(L, n, ...) diag(L, SCN_DIAG_FORMAT, n, __VA_ARGS__)
+#define rerr(L, n, ...) diag(L, SCN_DIAG_REF, n, __VA_ARGS__)
+
+/* The ytree helpers write "NAME:LINE:COL: message": move them into diagnostics. */
+static void take_yt(Loader *L)
+{
+  size_t nlen = strlen(L->doc->name);
+  for (guint i = 0; i < L->yt->len; i++) {
+    const char *s = g_ptr_array_index(L->yt, i);
+    unsigned line = 1, col = 1;
+    int used = 0;
+    if (strncmp(s, L->doc->name, nlen) == 0 && s[nlen] == ':' &&
+        sscanf(s + nlen + 1, "%u:%u: %n", &line, &col, &used) == 2 && used > 0)
+      s += nlen + 1 + used;
+    gw_diags_add(L->diags, SCN_DIAG_FORMAT, GW_SEV_ERROR, (ScnLoc){L->doc->name, line, col},
+                 "%s", s);
+  }
+  g_ptr_array_set_size(L->yt, 0);
+}
+
+static bool kind_is(Loader *L, const YtNode *n, YtKind k, const char *what)
+{
+  bool ok = yt_expect_kind(L->yt, L->doc, n, k, what);
+  take_yt(L);
+  return ok;
+}
+#define is_map(L, n, w) kind_is(L, n, YT_MAP, w)
+#define is_seq(L, n, w) kind_is(L, n, YT_SEQ, w)
+#define is_scalar(L, n, w) kind_is(L, n, YT_SCALAR, w)
+
+static void keys(Loader *L, const YtNode *map, const char *const *allowed)
+{
+  yt_check_keys(L->yt, L->doc, map, allowed);
+  take_yt(L);
+}
+
+/* The value of a required key, or NULL after reporting it missing at the mapping. */
+static const YtNode *need(Loader *L, const YtNode *map, const char *key, const char *what)
+{
+  const YtNode *n = yt_map_get(map, key);
+  if (!n)
+    ferr(L, map, "%s: missing key '%s'", what, key);
+  return n;
+}
+
+static bool v_str(Loader *L, const YtNode *n, const char *what, const char **out)
+{
+  if (!is_scalar(L, n, what))
+    return false;
+  if (!*n->str) {
+    ferr(L, n, "%s is empty", what);
+    return false;
+  }
+  *out = n->str;
+  return true;
+}
+
+static bool v_duration(Loader *L, const YtNode *n, const char *what, int64_t *out)
+{
+  if (!is_scalar(L, n, what))
+    return false;
+  if (!units_parse_duration(n->str, out)) {
+    ferr(L, n, "%s '%s' is not a duration such as 500ms, 30s, 5m or 1h", what, n->str);
+    return false;
+  }
+  return true;
+}
+
+static bool v_seconds(Loader *L, const YtNode *n, const char *what, uint32_t *out)
+{
+  int64_t ns;
+  if (!v_duration(L, n, what, &ns))
+    return false;
+  if (ns % 1000000000 != 0 || ns / 1000000000 > UINT32_MAX) {
+    ferr(L, n, "%s '%s' must be a whole number of seconds", what, n->str);
+    return false;
+  }
+  *out = (uint32_t)(ns / 1000000000);
+  return true;
+}
+
+static bool v_rate(Loader *L, const YtNode *n, const char *what, uint64_t *out)
+{
+  if (!is_scalar(L, n, what))
+    return false;
+  if (!units_parse_rate(n->str, out) || *out == 0) {
+    ferr(L, n, "%s '%s' is not a rate such as 64kbps, 100Mbps or 1Gbps", what, n->str);
+    return false;
+  }
+  return true;
+}
+
+static bool v_uint(Loader *L, const YtNode *n, const char *what, int64_t min, int64_t max,
+                   int64_t *out)
+{
+  bool ok = yt_get_int(L->yt, L->doc, n, what, min, max, out);
+  take_yt(L);
+  return ok;
+}
+
+static bool v_bool(Loader *L, const YtNode *n, const char *what, bool *out)
+{
+  bool ok = yt_get_bool(L->yt, L->doc, n, what, out);
+  take_yt(L);
+  return ok;
+}
+
+/* A fraction 0..1, also written as a percentage ("5%"). */
+static bool v_ratio(Loader *L, const YtNode *n, const char *what, double *out)
+{
+  if (!is_scalar(L, n, what))
+    return false;
+  const char *s = n->str;
+  char *end;
+  errno = 0;
+  double v = g_ascii_strtod(s, &end);
+  bool pct = *end == '%';
+  if (pct)
+    end++;
+  if (end == s || *end || errno || !isfinite(v) || (pct && (v /= 100.0, false)) || v < 0 ||
+      v > 1) {
+    ferr(L, n, "%s '%s' is not a fraction from 0 to 1 (or a percentage such as 5%%)", what, s);
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+static bool v_ip(Loader *L, const YtNode *n, const char *what, Ipv4Addr *out)
+{
+  if (!is_scalar(L, n, what))
+    return false;
+  Ipv4ParseError e = ipv4_addr_parse(n->str, out);
+  if (e != IPV4_PARSE_OK) {
+    ferr(L, n, "%s '%s' is not an IPv4 address (%s)", what, n->str, ipv4_parse_error_name(e));
+    return false;
+  }
+  return true;
+}
+
+static bool v_prefix(Loader *L, const YtNode *n, const char *what, Ipv4Prefix *out)
+{
+  if (!is_scalar(L, n, what))
+    return false;
+  Ipv4ParseError e = ipv4_prefix_parse(n->str, out);
+  if (e == IPV4_PARSE_HOST_BITS) {
+    char buf[IPV4_PREFIX_STRLEN];
+    ferr(L, n, "%s '%s' has host bits set (did you mean '%s'?)", what, n->str,
+         ipv4_prefix_format(*out, buf));
+    return false;
+  }
+  if (e != IPV4_PARSE_OK) {
+    ferr(L, n, "%s '%s' is not an IPv4 prefix a.b.c.d/len (%s)", what, n->str,
+         ipv4_parse_error_name(e));
+    return false;
+  }
+  return true;
+}
+
+/* A prefix list: a sequence, or one scalar. Replaces what was there. */
+static void v_prefixes(Loader *L, const YtNode *n, const char *what, Ipv4Prefix *arr,
+                       unsigned *count, unsigned cap)
+{
+  *count = 0;
+  if (n->kind == YT_SCALAR) {
+    if (v_prefix(L, n, what, &arr[0]))
+      *count = 1;
+    return;
+  }
+  if (!is_seq(L, n, what))
+    return;
+  for (guint i = 0; i < yt_len(n); i++) {
+    const YtNode *it = g_ptr_array_index(n->items, i);
+    if (*count == cap) {
+      ferr(L, it, "%s: more than %u entries", what, cap);
+      return;
+    }
+    if (v_prefix(L, it, what, &arr[*count]))
+      (*count)++;
+  }
+}
+
+static bool v_enum(Loader *L, const YtNode *n, const char *what, const NameTable *t, int *out)
+{
+  if (!is_scalar(L, n, what))
+    return false;
+  int64_t v;
+  if (name_parse(t, n->str, &v)) {
+    *out = (int)v;
+    return true;
+  }
+  g_autoptr(GString) all = g_string_new(NULL);
+  for (size_t i = 0; i < t->n; i++)
+    g_string_append_printf(all, "%s%s", i ? ", " : "", t->entries[i].name);
+  const char *hint = name_nearest(t, n->str);
+  if (hint)
+    ferr(L, n, "%s '%s' is not one of %s (did you mean '%s'?)", what, n->str, all->str, hint);
+  else
+    ferr(L, n, "%s '%s' is not one of %s", what, n->str, all->str);
+  return false;
+}
+
+/* A bound "OP VALUE" with VALUE a plain number, a duration (in seconds) or a rate (bits
+ * per second); a bare value means "==". */
+typedef enum { B_NUMBER, B_DURATION, B_RATE } BoundUnit;
+
+static bool v_bound(Loader *L, const YtNode *n, const char *what, BoundUnit unit,
+                    ScnBound *out)
+{
+  if (!is_scalar(L, n, what))
+    return false;
+  const char *s = n->str;
+  static const struct {
+    const char *op;
+    ScnCmp cmp;
+  } ops[] = {{"==", SCN_CMP_EQ}, {"!=", SCN_CMP_NE}, {"<=", SCN_CMP_LE}, {">=", SCN_CMP_GE},
+             {"<", SCN_CMP_LT},  {">", SCN_CMP_GT},  {"=", SCN_CMP_EQ}};
+  ScnCmp cmp = SCN_CMP_EQ;
+  for (size_t i = 0; i < G_N_ELEMENTS(ops); i++)
+    if (g_str_has_prefix(s, ops[i].op)) {
+      cmp = ops[i].cmp;
+      s += strlen(ops[i].op);
+      break;
+    }
+  while (*s == ' ')
+    s++;
+  double v = 0;
+  bool ok = false;
+  if (unit == B_DURATION) {
+    int64_t ns;
+    ok = units_parse_duration(s, &ns);
+    v = (double)ns / 1e9;
+  } else if (unit == B_RATE) {
+    uint64_t bps;
+    ok = units_parse_rate(s, &bps);
+    v = (double)bps;
+  } else {
+    char *end;
+    errno = 0;
+    v = g_ascii_strtod(s, &end);
+    ok = end != s && !*end && !errno && isfinite(v);
+  }
+  if (!ok) {
+    static const char *const ex[] = {"'>= 0.95' or '== 0'", "'< 50ms'", "'>= 400Mbps'"};
+    ferr(L, n, "%s '%s' is not a bound such as %s", what, n->str, ex[unit]);
+    return false;
+  }
+  *out = (ScnBound){true, cmp, v, n->str};
+  return true;
+}
+
+/* An unknown name among candidates, with the nearest as a hint. */
+static void unknown(Loader *L, const YtNode *n, const char *what, const char *name,
+                    GPtrArray *candidates)
+{
+  const char *hint = candidates && candidates->len
+                         ? str_nearest(name, (const char *const *)candidates->pdata,
+                                       candidates->len)
+                         : NULL;
+  if (hint)
+    rerr(L, n, "unknown %s '%s' (did you mean '%s'?)", what, name, hint);
+  else
+    rerr(L, n, "unknown %s '%s'", what, name);
+}
+
+/* ---- name look-ups ---- */
+
+static GPtrArray *node_names(Loader *L, const char *kind)
+{
+  GPtrArray *a = g_ptr_array_new();
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init(&it, L->nodes);
+  while (g_hash_table_iter_next(&it, &k, &v))
+    if (!kind || strcmp(v, kind) == 0)
+      g_ptr_array_add(a, k);
+  g_ptr_array_sort(a, (GCompareFunc)g_strcmp0); /* deterministic hints */
+  return a;
+}
+
+/* The node's name when it is a node of that kind (or any kind when NULL); else reports. */
+static const char *ref_node(Loader *L, const YtNode *n, const char *what, const char *kind)
+{
+  const char *name;
+  if (!v_str(L, n, what, &name))
+    return NULL;
+  const char *k = g_hash_table_lookup(L->nodes, name);
+  if (k && (!kind || strcmp(k, kind) == 0))
+    return name;
+  if (k) {
+    rerr(L, n, "%s '%s' is a %s, not a %s", what, name, k, kind);
+    return NULL;
+  }
+  g_autoptr(GPtrArray) c = node_names(L, kind);
+  unknown(L, n, kind ? kind : "node", name, c);
+  return NULL;
+}
+
+/* A node filter of an expectation: any node, or a gateway's instance "vgw1/0", "vgw1/1"
+ * (the names the gateway's events carry). */
+static const char *ref_node_or_instance(Loader *L, const YtNode *n, const char *what)
+{
+  if (n->kind == YT_SCALAR) {
+    const char *slash = strrchr(n->str, '/');
+    if (slash && (!strcmp(slash, "/0") || !strcmp(slash, "/1"))) {
+      g_autofree char *base = g_strndup(n->str, (gsize)(slash - n->str));
+      const char *k = g_hash_table_lookup(L->nodes, base);
+      if (k && !strcmp(k, "virtual network gateway"))
+        return n->str;
+      rerr(L, n, "%s '%s': '%s' is not a virtual network gateway (instances are GATEWAY/0 "
+                 "and GATEWAY/1)", what, n->str, base);
+      return NULL;
+    }
+  }
+  return ref_node(L, n, what, NULL);
+}
+
+static bool add_node(Loader *L, const YtNode *n, const char *name, const char *kind)
+{
+  const char *k = g_hash_table_lookup(L->nodes, name);
+  if (k) {
+    rerr(L, n, "the name '%s' is already used by a %s", name, k);
+    return false;
+  }
+  g_hash_table_insert(L->nodes, (gpointer)name, (gpointer)kind);
+  return true;
+}
+
+static const char *ref_connection(Loader *L, const YtNode *n, const char *what)
+{
+  const char *name;
+  if (!v_str(L, n, what, &name))
+    return NULL;
+  g_autoptr(GPtrArray) c = g_ptr_array_new();
+  for (unsigned i = 0; i < L->plan->cloud->n_connections; i++) {
+    const char *cn = L->plan->cloud->connections[i].name.v;
+    if (cn && strcmp(cn, name) == 0)
+      return name;
+    if (cn)
+      g_ptr_array_add(c, (gpointer)cn);
+  }
+  unknown(L, n, "connection", name, c);
+  return NULL;
+}
+
+static const char *ref_table(Loader *L, const YtNode *n, const char *what, GHashTable *t,
+                             unsigned *index)
+{
+  const char *name;
+  if (!v_str(L, n, what, &name))
+    return NULL;
+  gpointer v = g_hash_table_lookup(t, name);
+  if (v) {
+    if (index)
+      *index = GPOINTER_TO_UINT(v) - 1;
+    return name;
+  }
+  g_autoptr(GPtrArray) c = g_ptr_array_new();
+  GHashTableIter it;
+  gpointer k;
+  g_hash_table_iter_init(&it, t);
+  while (g_hash_table_iter_next(&it, &k, NULL))
+    g_ptr_array_add(c, k);
+  g_ptr_array_sort(c, (GCompareFunc)g_strcmp0);
+  unknown(L, n, what, name, c);
+  return NULL;
+}
+
+static void check_time(Loader *L, const YtNode *n, const char *what, int64_t t)
+{
+  if (L->plan->duration_ns > 0 && t > L->plan->duration_ns) {
+    char a[32], b[32];
+    diag(L, SCN_DIAG_TIME, n, "%s %s is after the end of the scenario (duration %s)", what,
+         units_format_duration(t, a, sizeof a),
+         units_format_duration(L->plan->duration_ns, b, sizeof b));
+  }
+}
+
+/* ---- devices and profiles ---- */
+
+/* The settings a profile may give, and a scenario may override. */
+static const char *const setting_keys[] = {
+    "ikeVersion", "ikeProposals", "espProposals", "ikeLifetime", "ikeRekeyMargin",
+    "childLifetime", "childRekeyMargin", "childLifetimeKilobytes", "rekeyFuzz", "localId",
+    "remoteId", "trafficSelectors", "dpd", "startAction", "natTraversal", NULL};
+
+static void v_proposals(Loader *L, const YtNode *n, const char *what, bool ike,
+                        DevProposal *arr, unsigned *count)
+{
+  if (n->kind == YT_SCALAR)
+    ; /* one proposal */
+  else if (!is_seq(L, n, what))
+    return;
+  unsigned total = n->kind == YT_SCALAR ? 1 : (unsigned)yt_len(n);
+  *count = 0;
+  for (unsigned i = 0; i < total; i++) {
+    const YtNode *it = n->kind == YT_SCALAR ? n : g_ptr_array_index(n->items, i);
+    if (*count == DEV_MAX_PROPOSALS) {
+      ferr(L, it, "%s: more than %d proposals", what, DEV_MAX_PROPOSALS);
+      return;
+    }
+    if (!is_scalar(L, it, what))
+      continue;
+    char err[160];
+    if (scn_proposal_parse(it->str, ike, &arr[*count], err, sizeof err))
+      (*count)++;
+    else
+      ferr(L, it, "%s '%s': %s", what, it->str, err);
+  }
+}
+
+static void v_identity(Loader *L, const YtNode *n, const char *what, DevIdentity *id)
+{
+  if (n->kind == YT_MAP) {
+    static const char *const k[] = {"type", "value", NULL};
+    keys(L, n, k);
+    int t = DEV_ID_FQDN;
+    const YtNode *tn = need(L, n, "type", what), *vn = need(L, n, "value", what);
+    if (tn && !v_enum(L, tn, "type", &dev_id_type_names, &t))
+      return;
+    const char *v;
+    if (vn && v_str(L, vn, "value", &v)) {
+      Ipv4Addr a;
+      if (t == DEV_ID_IPV4_ADDR && ipv4_addr_parse(v, &a) != IPV4_PARSE_OK)
+        ferr(L, vn, "%s: '%s' is not an IPv4 address for an ipv4 identity", what, v);
+      else
+        *id = (DevIdentity){(DevIdType)t, v};
+    }
+    return;
+  }
+  const char *v;
+  if (!v_str(L, n, what, &v))
+    return;
+  Ipv4Addr a;
+  /* the type a scalar implies: an address, an email (user@fqdn), else a host name */
+  DevIdType t = ipv4_addr_parse(v, &a) == IPV4_PARSE_OK ? DEV_ID_IPV4_ADDR
+                : strchr(v, '@')                        ? DEV_ID_RFC822_ADDR
+                                                        : DEV_ID_FQDN;
+  *id = (DevIdentity){t, v};
+}
+
+static void apply_settings(Loader *L, const YtNode *m, DevConfig *c)
+{
+  const YtNode *n;
+  int64_t i64;
+  int e;
+  if ((n = yt_map_get(m, "ikeVersion")) && v_uint(L, n, "ikeVersion", 1, 2, &i64))
+    c->ike_version = (unsigned)i64;
+  if ((n = yt_map_get(m, "ikeProposals")))
+    v_proposals(L, n, "ikeProposals", true, c->ike_proposals, &c->n_ike_proposals);
+  if ((n = yt_map_get(m, "espProposals")))
+    v_proposals(L, n, "espProposals", false, c->esp_proposals, &c->n_esp_proposals);
+  if ((n = yt_map_get(m, "ikeLifetime")))
+    v_seconds(L, n, "ikeLifetime", &c->ike_lifetime_s);
+  if ((n = yt_map_get(m, "ikeRekeyMargin")))
+    v_seconds(L, n, "ikeRekeyMargin", &c->ike_rekey_margin_s);
+  if ((n = yt_map_get(m, "childLifetime")))
+    v_seconds(L, n, "childLifetime", &c->child_lifetime_s);
+  if ((n = yt_map_get(m, "childRekeyMargin")))
+    v_seconds(L, n, "childRekeyMargin", &c->child_rekey_margin_s);
+  if ((n = yt_map_get(m, "childLifetimeKilobytes")) &&
+      v_uint(L, n, "childLifetimeKilobytes", 0, INT64_MAX, &i64))
+    c->child_lifetime_kb = (uint64_t)i64;
+  if ((n = yt_map_get(m, "rekeyFuzz")) && is_scalar(L, n, "rekeyFuzz")) {
+    char *end;
+    guint64 v = g_ascii_strtoull(n->str, &end, 10);
+    if (end == n->str || strcmp(end, "%") != 0 || v > 1000)
+      ferr(L, n, "rekeyFuzz '%s' is not a percentage such as 100%%", n->str);
+    else
+      c->rekey_fuzz_percent = (uint32_t)v;
+  }
+  if ((n = yt_map_get(m, "localId")))
+    v_identity(L, n, "localId", &c->local_id);
+  if ((n = yt_map_get(m, "remoteId")))
+    v_identity(L, n, "remoteId", &c->remote_id);
+  if ((n = yt_map_get(m, "trafficSelectors"))) {
+    if (n->kind == YT_SCALAR) {
+      if (v_enum(L, n, "trafficSelectors", &dev_ts_mode_names, &e)) {
+        if (e == DEV_TS_ANY)
+          c->ts_mode = DEV_TS_ANY;
+        else
+          ferr(L, n, "trafficSelectors: give prefixes as {local: [...], remote: [...]}");
+      }
+    } else if (is_map(L, n, "trafficSelectors")) {
+      static const char *const k[] = {"local", "remote", NULL};
+      keys(L, n, k);
+      const YtNode *lo = need(L, n, "local", "trafficSelectors");
+      const YtNode *re = need(L, n, "remote", "trafficSelectors");
+      c->ts_mode = DEV_TS_PREFIXES;
+      if (lo)
+        v_prefixes(L, lo, "local", c->ts_local, &c->n_ts_local, DEV_MAX_PREFIXES);
+      if (re)
+        v_prefixes(L, re, "remote", c->ts_remote, &c->n_ts_remote, DEV_MAX_PREFIXES);
+    }
+  }
+  if ((n = yt_map_get(m, "dpd")) && is_map(L, n, "dpd")) {
+    static const char *const k[] = {"interval", "timeout", "action", NULL};
+    keys(L, n, k);
+    const YtNode *x;
+    if ((x = yt_map_get(n, "interval")))
+      v_seconds(L, x, "interval", &c->dpd_interval_s);
+    if ((x = yt_map_get(n, "timeout")))
+      v_seconds(L, x, "timeout", &c->dpd_timeout_s);
+    if ((x = yt_map_get(n, "action")) && v_enum(L, x, "action", &dev_dpd_action_names, &e))
+      c->dpd_action = (DevDpdAction)e;
+  }
+  if ((n = yt_map_get(m, "startAction")) &&
+      v_enum(L, n, "startAction", &dev_start_action_names, &e))
+    c->start_action = (DevStartAction)e;
+  if ((n = yt_map_get(m, "natTraversal")) && is_map(L, n, "natTraversal")) {
+    static const char *const k[] = {"enabled", "forceEncapsulation", "keepalive", NULL};
+    keys(L, n, k);
+    const YtNode *x;
+    if ((x = yt_map_get(n, "enabled")))
+      v_bool(L, x, "enabled", &c->nat_traversal);
+    if ((x = yt_map_get(n, "forceEncapsulation")))
+      v_bool(L, x, "forceEncapsulation", &c->force_encapsulation);
+    if ((x = yt_map_get(n, "keepalive")))
+      v_seconds(L, x, "keepalive", &c->nat_keepalive_s);
+  }
+}
+
+static bool profile_name_ok(const char *s)
+{
+  for (const char *p = s; *p; p++)
+    if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_' && *p != '.')
+      return false;
+  return *s && *s != '.';
+}
+
+/* The profile folders: the caller's, then "profiles/" in the scenario's folder and each
+ * folder above it. */
+static GPtrArray *profile_dirs(Loader *L)
+{
+  GPtrArray *dirs = g_ptr_array_new_with_free_func(g_free);
+  for (const char *const *d = L->opt ? L->opt->profile_dirs : NULL; d && *d; d++)
+    g_ptr_array_add(dirs, g_strdup(*d));
+  g_autofree char *dir = g_path_get_dirname(L->priv->doc->name);
+  g_autofree char *abs = g_canonicalize_filename(dir, NULL);
+  for (;;) {
+    char *p = g_build_filename(abs, "profiles", NULL);
+    if (g_file_test(p, G_FILE_TEST_IS_DIR))
+      g_ptr_array_add(dirs, p);
+    else
+      g_free(p);
+    char *up = g_path_get_dirname(abs);
+    bool top = strcmp(up, abs) == 0;
+    g_free(abs);
+    abs = up;
+    if (top)
+      break;
+  }
+  return dirs;
+}
+
+/* The profile's device: mapping (in its own document), loaded once; NULL after reporting. */
+static const YtNode *load_profile(Loader *L, const YtNode *n, const char *name,
+                                  const YtDoc **pdoc)
+{
+  YtDoc *doc = g_hash_table_lookup(L->priv->profiles, name);
+  if (!doc) {
+    if (!profile_name_ok(name)) {
+      ferr(L, n, "profile '%s' is not a profile name (letters, digits, '-', '_', '.')", name);
+      return NULL;
+    }
+    g_autoptr(GPtrArray) dirs = profile_dirs(L);
+    g_autofree char *file = g_strconcat(name, ".yaml", NULL);
+    g_autofree char *path = NULL;
+    for (guint i = 0; i < dirs->len && !path; i++) {
+      char *p = g_build_filename(g_ptr_array_index(dirs, i), file, NULL);
+      if (g_file_test(p, G_FILE_TEST_IS_REGULAR))
+        path = p;
+      else
+        g_free(p);
+    }
+    if (!path) {
+      g_autoptr(GPtrArray) known = g_ptr_array_new_with_free_func(g_free);
+      for (guint i = 0; i < dirs->len; i++) {
+        g_autoptr(GDir) d = g_dir_open(g_ptr_array_index(dirs, i), 0, NULL);
+        for (const char *e; d && (e = g_dir_read_name(d));)
+          if (g_str_has_suffix(e, ".yaml"))
+            g_ptr_array_add(known, g_strndup(e, strlen(e) - 5));
+      }
+      g_ptr_array_sort(known, (GCompareFunc)g_strcmp0);
+      unknown(L, n, "profile", name, known);
+      return NULL;
+    }
+    g_autoptr(GError) error = NULL;
+    doc = yt_load_file(path, &error);
+    if (!doc) {
+      /* the message is "file:line:col: ..." in the profile: keep it whole */
+      rerr(L, n, "profile '%s': %s", name, error->message);
+      return NULL;
+    }
+    g_ptr_array_add(L->priv->profile_docs, doc);
+    g_hash_table_insert(L->priv->profiles, g_strdup(name), doc);
+    /* check the profile's own shape once */
+    const YtDoc *saved = L->doc;
+    L->doc = doc;
+    static const char *const top[] = {"name", "description", "references", "device", NULL};
+    if (is_map(L, doc->root, "a device profile")) {
+      keys(L, doc->root, top);
+      const YtNode *pn = need(L, doc->root, "name", "profile");
+      const char *pname;
+      if (pn && v_str(L, pn, "name", &pname) && strcmp(pname, name) != 0)
+        ferr(L, pn, "the profile in %s.yaml is named '%s'", name, pname);
+      const YtNode *dev = need(L, doc->root, "device", "profile");
+      if (dev && is_map(L, dev, "device"))
+        keys(L, dev, setting_keys);
+    }
+    L->doc = saved;
+  }
+  *pdoc = doc;
+  const YtNode *dev = doc->root->kind == YT_MAP ? yt_map_get(doc->root, "device") : NULL;
+  return dev && dev->kind == YT_MAP ? dev : NULL;
+}
+
+/* The peer: a virtual network gateway's name, or one of their public addresses. */
+static void resolve_peer(Loader *L, const YtNode *n, DevConfig *c)
+{
+  const char *s;
+  if (!v_str(L, n, "peer", &s))
+    return;
+  const GwConfig *cloud = L->plan->cloud;
+  Ipv4Addr a;
+  bool is_ip = ipv4_addr_parse(s, &a) == IPV4_PARSE_OK;
+  g_autoptr(GPtrArray) names = g_ptr_array_new();
+  for (unsigned i = 0; i < cloud->n_virtualNetworkGateways; i++) {
+    const GwVirtualNetworkGateway *g = &cloud->virtualNetworkGateways[i];
+    if (g->name.v)
+      g_ptr_array_add(names, (gpointer)g->name.v);
+    for (unsigned j = 0; j < g->n_publicIpAddresses; j++) {
+      bool hit = is_ip ? g->publicIpAddresses[j].v.v == a.v
+                       : (j == 0 && g->name.v && strcmp(g->name.v, s) == 0);
+      if (hit) {
+        c->has_peer = true;
+        c->peer = g->publicIpAddresses[j].v;
+        return;
+      }
+    }
+    if (!is_ip && g->name.v && strcmp(g->name.v, s) == 0) {
+      rerr(L, n, "peer '%s' has no publicIpAddress", s);
+      return;
+    }
+  }
+  if (is_ip)
+    rerr(L, n, "peer %s is not the public address of any virtual network gateway", s);
+  else
+    unknown(L, n, "virtual network gateway", s, names);
+}
+
+static void load_devices(Loader *L, const YtNode *seq)
+{
+  static const char *const dkeys[] = {
+      "name", "profile", "publicIpAddress", "lanPrefixes", "peer", "sharedKey", "ikeVersion",
+      "ikeProposals", "espProposals", "ikeLifetime", "ikeRekeyMargin", "childLifetime",
+      "childRekeyMargin", "childLifetimeKilobytes", "rekeyFuzz", "localId", "remoteId",
+      "trafficSelectors", "dpd", "startAction", "natTraversal", NULL};
+  ScnPlan *P = L->plan;
+  P->devices = g_new0(ScnDevice, yt_len(seq));
+  for (guint i = 0; i < yt_len(seq); i++) {
+    const YtNode *it = g_ptr_array_index(seq->items, i);
+    if (!is_map(L, it, "device"))
+      continue;
+    keys(L, it, dkeys);
+    ScnDevice *d = &P->devices[P->n_devices++];
+    d->loc = loc_of(L, it);
+    DevConfig *c = &d->cfg;
+    dev_config_init(c);
+    const YtNode *n;
+    if ((n = need(L, it, "name", "device")) && v_str(L, n, "name", &c->name))
+      add_node(L, n, c->name, "device");
+    const YtNode *pdev = NULL;
+    const YtDoc *pdoc = NULL;
+    bool profile_failed = false;
+    if ((n = yt_map_get(it, "profile")) &&
+        !(v_str(L, n, "profile", &c->profile) &&
+          (pdev = load_profile(L, n, c->profile, &pdoc))))
+      profile_failed = true; /* reported; the device's checks would only repeat it */
+    if (pdev) {
+      /* A profile's own problems are reported once, not once per device using it; a
+       * profile with problems fails every device that uses it. */
+      const YtDoc *saved = L->doc;
+      GwDiags *saved_diags = L->diags;
+      g_autoptr(GwDiags) scratch = NULL;
+      gpointer seen = g_hash_table_lookup(L->priv->applied, pdoc);
+      if (seen)
+        L->diags = scratch = gw_diags_new();
+      size_t before = gw_diags_count(L->diags, GW_SEV_ERROR);
+      L->doc = pdoc;
+      apply_settings(L, pdev, c);
+      L->doc = saved;
+      bool bad_profile = gw_diags_count(L->diags, GW_SEV_ERROR) != before;
+      L->diags = saved_diags;
+      if (!seen)
+        g_hash_table_insert(L->priv->applied, (gpointer)pdoc, GINT_TO_POINTER(1 + bad_profile));
+      profile_failed |= GPOINTER_TO_INT(g_hash_table_lookup(L->priv->applied, pdoc)) == 2;
+    }
+    size_t errors_before = gw_diags_count(L->diags, GW_SEV_ERROR);
+    apply_settings(L, it, c);
+    if ((n = need(L, it, "publicIpAddress", "device")) &&
+        v_ip(L, n, "publicIpAddress", &c->public_ip))
+      c->has_public_ip = true;
+    if ((n = yt_map_get(it, "lanPrefixes")))
+      v_prefixes(L, n, "lanPrefixes", c->lan, &c->n_lan, DEV_MAX_PREFIXES);
+    if ((n = need(L, it, "peer", "device")))
+      resolve_peer(L, n, c);
+    if ((n = yt_map_get(it, "sharedKey")))
+      v_str(L, n, "sharedKey", &c->psk);
+    /* The merged whole, checked only when its parts could be read (else the checks
+     * repeat what was said). Each problem is reported in the scenario: at the field when
+     * the scenario sets it, at the profile: line when the value came from the profile. */
+    DevProblem probs[16];
+    bool readable = !profile_failed && gw_diags_count(L->diags, GW_SEV_ERROR) == errors_before;
+    size_t np = readable ? dev_config_check(c, probs, G_N_ELEMENTS(probs)) : 0;
+    const YtNode *pnode = yt_map_get(it, "profile");
+    for (size_t k = 0; k < np && k < G_N_ELEMENTS(probs); k++) {
+      const YtNode *at = yt_map_get(it, probs[k].field);
+      if (!at && pdev && yt_map_get(pdev, probs[k].field))
+        diag(L, SCN_DIAG_DEVICE, pnode, "device '%s': %s (%s from profile %s)",
+             c->name ? c->name : "?", probs[k].message, probs[k].field, c->profile);
+      else
+        diag(L, SCN_DIAG_DEVICE, at ? at : it, "device '%s': %s", c->name ? c->name : "?",
+             probs[k].message);
+    }
+  }
+}
+
+static void load_nats(Loader *L, const YtNode *seq)
+{
+  static const char *const k[] = {"name", "inside", "publicIpAddress", "type", "udpTimeout",
+                                  NULL};
+  ScnPlan *P = L->plan;
+  P->nats = g_new0(ScnNatBox, yt_len(seq));
+  for (guint i = 0; i < yt_len(seq); i++) {
+    const YtNode *it = g_ptr_array_index(seq->items, i);
+    if (!is_map(L, it, "NAT box"))
+      continue;
+    keys(L, it, k);
+    ScnNatBox *b = &P->nats[P->n_nats++];
+    b->loc = loc_of(L, it);
+    b->kind = SCN_NAT_PORT;
+    b->udp_timeout_ns = 30 * (int64_t)1000000000; /* RFC 4787 4.3: at least 2 min; short
+                                                     on purpose: NAT-T keepalives matter */
+    const YtNode *n;
+    if ((n = need(L, it, "name", "NAT box")) && v_str(L, n, "name", &b->name))
+      add_node(L, n, b->name, "NAT box");
+    if ((n = need(L, it, "publicIpAddress", "NAT box")))
+      v_ip(L, n, "publicIpAddress", &b->public_ip);
+    int e;
+    if ((n = yt_map_get(it, "type")) && v_enum(L, n, "type", &scn_nat_kind_names, &e))
+      b->kind = (ScnNatKind)e;
+    if ((n = yt_map_get(it, "udpTimeout")))
+      v_duration(L, n, "udpTimeout", &b->udp_timeout_ns);
+  }
+  /* inside: after all NAT boxes exist (for the "is a device" message) */
+  unsigned j = 0;
+  for (guint i = 0; i < yt_len(seq); i++) {
+    const YtNode *it = g_ptr_array_index(seq->items, i);
+    if (it->kind != YT_MAP)
+      continue;
+    const YtNode *n = need(L, it, "inside", "NAT box");
+    if (n)
+      P->nats[j].inside = ref_node(L, n, "inside", "device");
+    j++;
+  }
+}
+
+/* The address the gateway sees for each device (its NAT box's, if it has one) should be
+ * some local network gateway's gatewayIpAddress, or the gateway will not accept it. */
+static void check_device_addresses(Loader *L)
+{
+  const ScnPlan *P = L->plan;
+  for (unsigned i = 0; i < P->n_devices; i++) {
+    const DevConfig *c = &P->devices[i].cfg;
+    if (!c->has_public_ip || !c->name)
+      continue;
+    Ipv4Addr seen = c->public_ip;
+    const char *via = NULL;
+    for (unsigned j = 0; j < P->n_nats; j++)
+      if (P->nats[j].inside && !strcmp(P->nats[j].inside, c->name)) {
+        seen = P->nats[j].public_ip;
+        via = P->nats[j].name;
+      }
+    bool found = false;
+    for (unsigned j = 0; j < P->cloud->n_localNetworkGateways && !found; j++) {
+      const GwIp *g = &P->cloud->localNetworkGateways[j].gatewayIpAddress;
+      found = g->set && g->v.v == seen.v;
+    }
+    if (!found) {
+      char a[IPV4_ADDR_STRLEN];
+      gw_diags_add(L->diags, SCN_DIAG_REF, GW_SEV_WARNING, P->devices[i].loc,
+                   "device '%s': no local network gateway has gatewayIpAddress %s (%s); the "
+                   "gateway will not accept its IKE requests",
+                   c->name, ipv4_addr_format(seen, a),
+                   via ? "its NAT box's public address" : "its publicIpAddress");
+    }
+  }
+}
+
+static void load_hosts(Loader *L, const YtNode *seq)
+{
+  static const char *const k[] = {"name", "subnet", "behind", "address", NULL};
+  ScnPlan *P = L->plan;
+  P->hosts = g_new0(ScnHost, yt_len(seq));
+  for (guint i = 0; i < yt_len(seq); i++) {
+    const YtNode *it = g_ptr_array_index(seq->items, i);
+    if (!is_map(L, it, "host"))
+      continue;
+    keys(L, it, k);
+    ScnHost *h = &P->hosts[P->n_hosts++];
+    h->loc = loc_of(L, it);
+    const YtNode *n, *sub = yt_map_get(it, "subnet"), *beh = yt_map_get(it, "behind");
+    if ((n = need(L, it, "name", "host")) && v_str(L, n, "name", &h->name))
+      add_node(L, n, h->name, "host");
+    const YtNode *an = need(L, it, "address", "host");
+    bool has_addr = an && v_ip(L, an, "address", &h->address);
+    if (!!sub == !!beh) {
+      ferr(L, it, "host: give exactly one of 'subnet' (a VM: vnet/subnet) and 'behind' (a "
+                  "device)");
+      continue;
+    }
+    const char *s;
+    if (sub && v_str(L, sub, "subnet", &s)) {
+      h->kind = SCN_HOST_VM;
+      const char *slash = strchr(s, '/');
+      if (!slash) {
+        ferr(L, sub, "subnet '%s' must be written VNET/SUBNET, such as vnet1/workload", s);
+        continue;
+      }
+      g_autofree char *vname = g_strndup(s, (gsize)(slash - s));
+      const GwVirtualNetwork *v = gw_config_find_vnet(P->cloud, vname);
+      if (!v) {
+        g_autoptr(GPtrArray) c = g_ptr_array_new();
+        for (unsigned j = 0; j < P->cloud->n_virtualNetworks; j++)
+          if (P->cloud->virtualNetworks[j].name.v)
+            g_ptr_array_add(c, (gpointer)P->cloud->virtualNetworks[j].name.v);
+        unknown(L, sub, "virtual network", vname, c);
+        continue;
+      }
+      const GwSubnet *found = NULL;
+      g_autoptr(GPtrArray) c = g_ptr_array_new();
+      for (unsigned j = 0; j < v->n_subnets; j++) {
+        if (v->subnets[j].name.v && strcmp(v->subnets[j].name.v, slash + 1) == 0)
+          found = &v->subnets[j];
+        else if (v->subnets[j].name.v)
+          g_ptr_array_add(c, (gpointer)v->subnets[j].name.v);
+      }
+      if (!found) {
+        unknown(L, sub, "subnet", slash + 1, c);
+        continue;
+      }
+      h->vnet = v->name.v;
+      h->subnet = found->name.v;
+      if (strcmp(h->subnet, "GatewaySubnet") == 0)
+        rerr(L, sub, "hosts cannot be placed in the GatewaySubnet");
+      else if (has_addr && found->has_addressPrefix &&
+               !ipv4_prefix_contains_addr(found->addressPrefix.v, h->address)) {
+        char p[IPV4_PREFIX_STRLEN];
+        rerr(L, an, "address %s is not in subnet %s (%s)", an->str, s,
+             ipv4_prefix_format(found->addressPrefix.v, p));
+      }
+    } else if (beh) {
+      h->kind = SCN_HOST_BEHIND_DEVICE;
+      h->device = ref_node(L, beh, "behind", "device");
+      const ScnDevice *d = NULL;
+      for (unsigned j = 0; h->device && j < P->n_devices; j++)
+        if (P->devices[j].cfg.name && strcmp(P->devices[j].cfg.name, h->device) == 0)
+          d = &P->devices[j];
+      bool inside = false;
+      for (unsigned j = 0; d && j < d->cfg.n_lan; j++)
+        inside |= ipv4_prefix_contains_addr(d->cfg.lan[j], h->address);
+      if (d && has_addr && !inside)
+        rerr(L, an, "address %s is not in a lanPrefixes prefix of device '%s'", an->str,
+             h->device);
+    }
+  }
+}
+
+static void load_links(Loader *L, const YtNode *seq)
+{
+  static const char *const k[] = {"name", "between", "delay", "rate", "loss", "mtu", "queue",
+                                  NULL};
+  ScnPlan *P = L->plan;
+  P->links = g_new0(ScnLink, yt_len(seq));
+  for (guint i = 0; i < yt_len(seq); i++) {
+    const YtNode *it = g_ptr_array_index(seq->items, i);
+    if (!is_map(L, it, "link"))
+      continue;
+    keys(L, it, k);
+    ScnLink *l = &P->links[P->n_links++];
+    *l = (ScnLink){.loc = loc_of(L, it), .delay_ns = 1000000, .rate_bps = 1000000000,
+                   .mtu = 1500, .queue_packets = 100};
+    const YtNode *n = need(L, it, "between", "link");
+    if (n && is_seq(L, n, "between")) {
+      if (yt_len(n) != 2) {
+        ferr(L, n, "between: a link has two ends, not %zu", yt_len(n));
+      } else {
+        const char *ends[2];
+        for (int e = 0; e < 2; e++) {
+          const YtNode *x = g_ptr_array_index(n->items, e);
+          ends[e] = NULL;
+          if (x->kind == YT_SCALAR && strcmp(x->str, "internet") == 0)
+            ends[e] = "internet";
+          else if ((ends[e] = ref_node(L, x, "link end", NULL)) &&
+                   strcmp(g_hash_table_lookup(L->nodes, ends[e]), "host") == 0) {
+            rerr(L, x, "link end '%s' is a host: hosts sit in a subnet or behind a device",
+                 ends[e]);
+            ends[e] = NULL;
+          }
+        }
+        l->a = ends[0];
+        l->b = ends[1];
+        if (l->a && l->b && strcmp(l->a, l->b) == 0)
+          rerr(L, n, "a link joins two different nodes, not '%s' to itself", l->a);
+      }
+    }
+    if ((n = yt_map_get(it, "name")))
+      v_str(L, n, "name", &l->name);
+    else if (l->a && l->b) {
+      g_autofree char *s = g_strconcat(l->a, "--", l->b, NULL);
+      l->name = g_string_chunk_insert(L->priv->strings, s);
+    }
+    if (l->name) {
+      if (g_hash_table_contains(L->links, l->name))
+        rerr(L, n ? n : it, "two links are named '%s' (give one a name:)", l->name);
+      else
+        g_hash_table_insert(L->links, (gpointer)l->name, GUINT_TO_POINTER(P->n_links));
+    }
+    if ((n = yt_map_get(it, "delay")))
+      v_duration(L, n, "delay", &l->delay_ns);
+    if ((n = yt_map_get(it, "rate")))
+      v_rate(L, n, "rate", &l->rate_bps);
+    if ((n = yt_map_get(it, "loss")))
+      v_ratio(L, n, "loss", &l->loss);
+    int64_t v;
+    if ((n = yt_map_get(it, "mtu")) && v_uint(L, n, "mtu", 576, 65535, &v))
+      l->mtu = (unsigned)v; /* RFC 791: every host accepts 576 */
+    if ((n = yt_map_get(it, "queue")) && v_uint(L, n, "queue", 1, 1000000, &v))
+      l->queue_packets = (unsigned)v;
+  }
+}
+
+/* ---- timeline ---- */
+
+static const char *flow_name(Loader *L, const YtNode *m, ScnAction *a, const char *kind)
+{
+  const YtNode *n = yt_map_get(m, "name");
+  const char *name = NULL;
+  if (n && !v_str(L, n, "name", &name))
+    return NULL;
+  if (!name) {
+    for (unsigned k = 1;; k++) {
+      g_autofree char *s = g_strdup_printf("%s%u", kind, k);
+      if (!g_hash_table_contains(L->flows, s)) {
+        name = g_string_chunk_insert(L->priv->strings, s);
+        break;
+      }
+    }
+  } else if (g_hash_table_contains(L->flows, name)) {
+    rerr(L, n, "two flows are named '%s'", name);
+    return NULL;
+  }
+  g_hash_table_insert(L->flows, (gpointer)name,
+                      GUINT_TO_POINTER((unsigned)(a - L->plan->timeline) + 1));
+  return name;
+}
+
+static void traffic(Loader *L, const YtNode *m, ScnAction *a, const char *kind)
+{
+  static const char *const pk[] = {"name", "from", "to", "count", "interval", "size", NULL};
+  static const char *const uk[] = {"name", "from", "to", "rate", "size", "duration", NULL};
+  static const char *const tk[] = {"name", "from", "to", "bytes", "duration", NULL};
+  if (!is_map(L, m, kind))
+    return;
+  keys(L, m, a->kind == SCN_ACT_PING ? pk : a->kind == SCN_ACT_UDP ? uk : tk);
+  const YtNode *n;
+  int64_t v;
+  if ((n = need(L, m, "from", kind)))
+    a->from = ref_node(L, n, "from", "host");
+  if ((n = need(L, m, "to", kind)))
+    a->to = ref_node(L, n, "to", "host");
+  if (a->from && a->to && strcmp(a->from, a->to) == 0)
+    rerr(L, m, "%s from '%s' to itself", kind, a->from);
+  a->size = a->kind == SCN_ACT_PING ? 56 : 1200;
+  /* a UDP flow datagram carries a 16-byte header (magic, sequence number, send time) */
+  if ((n = yt_map_get(m, "size")) &&
+      v_uint(L, n, "size", a->kind == SCN_ACT_UDP ? 16 : 0, 65000, &v))
+    a->size = (unsigned)v;
+  if (a->kind == SCN_ACT_PING) {
+    a->interval_ns = 1000000000;
+    if ((n = yt_map_get(m, "count")) && v_uint(L, n, "count", 0, 100000000, &v))
+      a->count = (unsigned)v;
+    if ((n = yt_map_get(m, "interval")) && v_duration(L, n, "interval", &a->interval_ns) &&
+        a->interval_ns == 0)
+      ferr(L, n, "interval must be above zero");
+  }
+  if (a->kind == SCN_ACT_UDP && (n = need(L, m, "rate", kind)))
+    v_rate(L, n, "rate", &a->rate_bps);
+  if (a->kind == SCN_ACT_TCP && (n = yt_map_get(m, "bytes")) &&
+      v_uint(L, n, "bytes", 1, INT64_MAX, &v))
+    a->bytes = (uint64_t)v;
+  if (a->kind != SCN_ACT_PING && (n = yt_map_get(m, "duration")) &&
+      v_duration(L, n, "duration", &a->duration_ns))
+    check_time(L, n, "the flow's end", a->at_ns + a->duration_ns);
+  a->flow = flow_name(L, m, a, kind);
+}
+
+/* A link: its name, or its two ends [a, b] (either order). */
+static const char *ref_link(Loader *L, const YtNode *n, const char *what)
+{
+  if (n->kind != YT_SEQ)
+    return ref_table(L, n, "link", L->links, NULL);
+  if (yt_len(n) != 2) {
+    ferr(L, n, "%s: a link is named by its two ends, not %zu", what, yt_len(n));
+    return NULL;
+  }
+  const YtNode *x = g_ptr_array_index(n->items, 0), *y = g_ptr_array_index(n->items, 1);
+  if (!is_scalar(L, x, what) || !is_scalar(L, y, what))
+    return NULL;
+  for (unsigned i = 0; i < L->plan->n_links; i++) {
+    const ScnLink *l = &L->plan->links[i];
+    if (l->a && l->b &&
+        ((!strcmp(l->a, x->str) && !strcmp(l->b, y->str)) ||
+         (!strcmp(l->a, y->str) && !strcmp(l->b, x->str))))
+      return l->name;
+  }
+  rerr(L, n, "%s: no link between '%s' and '%s'", what, x->str, y->str);
+  return NULL;
+}
+
+static void load_timeline(Loader *L, const YtNode *seq)
+{
+  static const char *const k[] = {"at",        "ping",    "udp",           "tcp",
+                                  "stop",      "linkDown", "linkUp",       "setLoss",
+                                  "setPolicy", "setSharedKey", "resetConnection",
+                                  "resetGateway", "natRebind", NULL};
+  ScnPlan *P = L->plan;
+  P->timeline = g_new0(ScnAction, yt_len(seq));
+  g_autoptr(GPtrArray) stops = g_ptr_array_new(); /* stop nodes, resolved once all flows exist */
+  for (guint i = 0; i < yt_len(seq); i++) {
+    const YtNode *it = g_ptr_array_index(seq->items, i);
+    if (!is_map(L, it, "timeline entry"))
+      continue;
+    keys(L, it, k);
+    ScnAction *a = &P->timeline[P->n_timeline];
+    a->loc = loc_of(L, it);
+    const YtNode *n = need(L, it, "at", "timeline entry");
+    if (n && v_duration(L, n, "at", &a->at_ns))
+      check_time(L, n, "at", a->at_ns);
+    const YtNode *act = NULL, *actk = NULL;
+    unsigned nact = 0;
+    for (guint j = 0; j < yt_len(it); j++) {
+      const YtNode *key = g_ptr_array_index(it->keys, j);
+      int64_t v;
+      if (name_parse(&scn_action_names, key->str, &v)) {
+        if (nact++ == 0) {
+          a->kind = (ScnActionKind)v;
+          act = g_ptr_array_index(it->items, j);
+          actk = key;
+        } else {
+          ferr(L, key, "one action per timeline entry: '%s' and '%s' (make two entries)",
+               actk->str, key->str);
+        }
+      }
+    }
+    if (!act) {
+      ferr(L, it, "timeline entry: no action (ping, udp, tcp, stop, linkDown, linkUp, setLoss, "
+                  "setPolicy, setSharedKey, resetConnection, resetGateway, natRebind)");
+      continue;
+    }
+    P->n_timeline++;
+    switch (a->kind) {
+    case SCN_ACT_PING:
+      traffic(L, act, a, "ping");
+      break;
+    case SCN_ACT_UDP:
+      traffic(L, act, a, "udp");
+      break;
+    case SCN_ACT_TCP:
+      traffic(L, act, a, "tcp");
+      break;
+    case SCN_ACT_STOP:
+      g_ptr_array_add(stops, (gpointer)act);
+      g_ptr_array_add(stops, a);
+      break;
+    case SCN_ACT_LINK_DOWN:
+    case SCN_ACT_LINK_UP:
+      a->link = ref_link(L, act, actk->str);
+      break;
+    case SCN_ACT_SET_LOSS: {
+      static const char *const sk[] = {"link", "loss", NULL};
+      if (!is_map(L, act, "setLoss"))
+        break;
+      keys(L, act, sk);
+      if ((n = need(L, act, "link", "setLoss")))
+        a->link = ref_link(L, n, "link");
+      if ((n = need(L, act, "loss", "setLoss")))
+        v_ratio(L, n, "loss", &a->loss);
+      break;
+    }
+    case SCN_ACT_SET_POLICY: {
+      static const char *const sk[] = {"connection", "policy", NULL};
+      if (!is_map(L, act, "setPolicy"))
+        break;
+      keys(L, act, sk);
+      if ((n = need(L, act, "connection", "setPolicy")))
+        a->connection = ref_connection(L, n, "connection");
+      if ((n = need(L, act, "policy", "setPolicy"))) {
+        if (n->kind == YT_SCALAR && strcmp(n->str, "default") == 0)
+          a->policy_default = true;
+        else if (n->kind == YT_SCALAR)
+          ferr(L, n, "policy: 'default' or an ipsecPolicies entry (a mapping), not '%s'",
+               n->str);
+        else
+          scn_cloud_load_policy(L->doc, n, &a->policy, L->diags);
+      }
+      break;
+    }
+    case SCN_ACT_SET_SHARED_KEY: {
+      static const char *const sk[] = {"connection", "sharedKey", NULL};
+      if (!is_map(L, act, "setSharedKey"))
+        break;
+      keys(L, act, sk);
+      if ((n = need(L, act, "connection", "setSharedKey")))
+        a->connection = ref_connection(L, n, "connection");
+      if ((n = need(L, act, "sharedKey", "setSharedKey")))
+        v_str(L, n, "sharedKey", &a->shared_key);
+      break;
+    }
+    case SCN_ACT_RESET_CONNECTION:
+      a->connection = ref_connection(L, act, "resetConnection");
+      break;
+    case SCN_ACT_RESET_GATEWAY:
+      a->gateway = ref_node(L, act, "resetGateway", "virtual network gateway");
+      break;
+    case SCN_ACT_NAT_REBIND: {
+      static const char *const sk[] = {"natBox", NULL};
+      if (!is_map(L, act, "natRebind"))
+        break;
+      keys(L, act, sk);
+      if (!(n = need(L, act, "natBox", "natRebind")) ||
+          !(a->nat_box = ref_node(L, n, "natBox", "NAT box")))
+        break;
+      for (unsigned j = 0; j < P->n_nats; j++)
+        if (P->nats[j].name && !strcmp(P->nats[j].name, a->nat_box) &&
+            P->nats[j].kind != SCN_NAT_PORT)
+          rerr(L, n, "natBox '%s' translates addresses only (type %s): its mappings keep "
+                     "their ports, so there is nothing to rebind (type: port)",
+               a->nat_box, name_get(&scn_nat_kind_names, P->nats[j].kind));
+      break;
+    }
+    }
+  }
+  for (guint i = 0; i < stops->len; i += 2) {
+    const YtNode *n = g_ptr_array_index(stops, i);
+    ScnAction *a = g_ptr_array_index(stops, i + 1);
+    unsigned idx;
+    if ((a->flow = ref_table(L, n, "flow", L->flows, &idx)) && P->timeline[idx].at_ns > a->at_ns)
+      diag(L, SCN_DIAG_TIME, n, "stop of flow '%s' comes before the flow starts", a->flow);
+  }
+}
+
+/* ---- expectations ---- */
+
+static void v_names(Loader *L, const YtNode *n, const char *what, const char **arr,
+                    unsigned *count, const NameTable *valid)
+{
+  *count = 0;
+  guint total = n->kind == YT_SEQ ? n->items->len : 1;
+  if (n->kind == YT_MAP) {
+    is_scalar(L, n, what);
+    return;
+  }
+  for (guint i = 0; i < total; i++) {
+    const YtNode *it = n->kind == YT_SEQ ? g_ptr_array_index(n->items, i) : n;
+    const char *s;
+    if (*count == SCN_MAX_NAMES) {
+      ferr(L, it, "%s: more than %d names", what, SCN_MAX_NAMES);
+      return;
+    }
+    if (!v_str(L, it, what, &s))
+      continue;
+    int64_t v;
+    if (valid && !name_parse(valid, s, &v)) {
+      const char *hint = name_nearest(valid, s);
+      if (hint)
+        ferr(L, it, "%s '%s' is not a known %s (did you mean '%s'?)", what, s, valid->what,
+             hint);
+      else
+        ferr(L, it, "%s '%s' is not a known %s", what, s, valid->what);
+      continue;
+    }
+    arr[(*count)++] = s;
+  }
+}
+
+static bool event_type_ok(const char *s)
+{
+  /* dotted lower_snake_case with at least two parts: "tunnel.up", "ike.sa.established" */
+  bool dot = false, start = true;
+  for (const char *p = s; *p; p++) {
+    if (*p == '.') {
+      if (start)
+        return false;
+      dot = start = true;
+    } else if (g_ascii_islower(*p) || g_ascii_isdigit(*p) || *p == '_') {
+      start = false;
+    } else {
+      return false;
+    }
+  }
+  return dot && !start;
+}
+
+static void load_expects(Loader *L, const YtNode *seq)
+{
+  ScnPlan *P = L->plan;
+  P->expects = g_new0(ScnExpect, yt_len(seq));
+  static const char *const common[] = {"by", NULL};
+  static const char *const ks[][8] = {
+      [SCN_EXP_TUNNEL] = {"tunnel", "state", NULL},
+      [SCN_EXP_SA] = {"sa", "connection", "state", NULL},
+      [SCN_EXP_IKE] = {"ike", "connection", "notify", "seen", "count", NULL},
+      [SCN_EXP_PING] = {"ping", "successRatio", "rttAvg", "rttMax", NULL},
+      [SCN_EXP_THROUGHPUT] = {"throughput", "rate", NULL},
+      [SCN_EXP_COUNTER] = {"counter", "node", "value", NULL},
+      [SCN_EXP_EVENT] = {"event", "node", "attrs", "seen", "count", NULL},
+      [SCN_EXP_VALIDATION] = {"validation", "rules", NULL},
+      [SCN_EXP_TRAFFIC] = {"trafficBothWays", "node", "from", "to", "packets", NULL},
+  };
+  for (guint i = 0; i < yt_len(seq); i++) {
+    const YtNode *it = g_ptr_array_index(seq->items, i);
+    if (!is_map(L, it, "expectation"))
+      continue;
+    ScnExpect *x = &P->expects[P->n_expects];
+    x->loc = loc_of(L, it);
+    x->seen = true;
+    const YtNode *kn = NULL, *kv = NULL;
+    unsigned nk = 0;
+    for (guint j = 0; j < yt_len(it); j++) {
+      const YtNode *key = g_ptr_array_index(it->keys, j);
+      int64_t v;
+      if (name_parse(&scn_expect_names, key->str, &v)) {
+        if (nk++ == 0) {
+          x->kind = (ScnExpectKind)v;
+          kn = key;
+          kv = g_ptr_array_index(it->items, j);
+        } else {
+          ferr(L, key, "one check per expectation: '%s' and '%s' (make two entries)", kn->str,
+               key->str);
+        }
+      }
+    }
+    if (!kn) {
+      /* the keys of every kind, for the hint on a misspelt one */
+      g_autoptr(GPtrArray) all = g_ptr_array_new();
+      g_ptr_array_add(all, (gpointer) "by");
+      for (size_t e = 0; e < G_N_ELEMENTS(ks); e++)
+        for (const char *const *p = ks[e]; *p; p++)
+          g_ptr_array_add(all, (gpointer)*p);
+      g_ptr_array_add(all, NULL);
+      keys(L, it, (const char *const *)all->pdata);
+      ferr(L, it, "expectation: no check (tunnel, sa, ike, ping, throughput, counter, event, "
+                  "validation, trafficBothWays)");
+      continue;
+    }
+    P->n_expects++;
+    {
+      g_autoptr(GPtrArray) allowed = g_ptr_array_new();
+      for (const char *const *p = common; *p; p++)
+        g_ptr_array_add(allowed, (gpointer)*p);
+      for (const char *const *p = ks[x->kind]; *p; p++)
+        g_ptr_array_add(allowed, (gpointer)*p);
+      g_ptr_array_add(allowed, NULL);
+      keys(L, it, (const char *const *)allowed->pdata);
+    }
+    const YtNode *n;
+    if ((n = yt_map_get(it, "by")) && v_duration(L, n, "by", &x->by_ns)) {
+      x->has_by = true;
+      check_time(L, n, "by", x->by_ns);
+    }
+    switch (x->kind) {
+    case SCN_EXP_TUNNEL: {
+      x->connection = ref_connection(L, kv, "tunnel");
+      static const NameEntry st[] = {{0, "connected"}, {1, "disconnected"}};
+      static const NameTable states = {"tunnel state", st, 2};
+      int s;
+      if ((n = need(L, it, "state", "tunnel")) && v_enum(L, n, "state", &states, &s))
+        x->state = st[s].name;
+      break;
+    }
+    case SCN_EXP_SA: {
+      static const NameEntry sk[] = {{0, "ike"}, {1, "child"}};
+      static const NameTable kinds = {"SA kind", sk, 2};
+      static const NameEntry st[] = {{0, "established"}, {1, "deleted"}};
+      static const NameTable states = {"SA state", st, 2};
+      int v;
+      if (v_enum(L, kv, "sa", &kinds, &v))
+        x->sa_child = v == 1;
+      if ((n = need(L, it, "connection", "sa")))
+        x->connection = ref_connection(L, n, "connection");
+      if ((n = need(L, it, "state", "sa")) && v_enum(L, n, "state", &states, &v))
+        x->state = st[v].name;
+      break;
+    }
+    case SCN_EXP_IKE: {
+      const char *ex;
+      int64_t v;
+      if (v_str(L, kv, "ike", &ex)) {
+        if (strcmp(ex, "any") == 0)
+          x->exchange = NULL;
+        else if (name_parse(&ikev2_exchange_names, ex, &v))
+          x->exchange = ex;
+        else {
+          const char *hint = name_nearest(&ikev2_exchange_names, ex);
+          ferr(L, kv, "ike '%s' is not an IKEv2 exchange type (IKE_SA_INIT, IKE_AUTH, "
+                      "CREATE_CHILD_SA, INFORMATIONAL) or 'any'%s%s%s",
+               ex, hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+        }
+      }
+      if ((n = yt_map_get(it, "connection")))
+        x->connection = ref_connection(L, n, "connection");
+      if ((n = yt_map_get(it, "notify")))
+        v_names(L, n, "notify", x->notifies, &x->n_notifies, &ikev2_notify_names);
+      if ((n = yt_map_get(it, "seen")))
+        v_bool(L, n, "seen", &x->seen);
+      if ((n = yt_map_get(it, "count")))
+        v_bound(L, n, "count", B_NUMBER, &x->count);
+      break;
+    }
+    case SCN_EXP_PING:
+      if (kv->kind == YT_MAP) {
+        /* {from, to}: the one ping flow between them */
+        static const char *const fk[] = {"from", "to", NULL};
+        keys(L, kv, fk);
+        const YtNode *fn = need(L, kv, "from", "ping"), *tn = need(L, kv, "to", "ping");
+        if (!fn || !tn || !is_scalar(L, fn, "from") || !is_scalar(L, tn, "to"))
+          break;
+        unsigned found = 0;
+        for (unsigned j = 0; j < P->n_timeline; j++) {
+          const ScnAction *a = &P->timeline[j];
+          if (a->kind == SCN_ACT_PING && a->from && a->to && !strcmp(a->from, fn->str) &&
+              !strcmp(a->to, tn->str) && found++ == 0)
+            x->flow = a->flow;
+        }
+        if (found != 1) {
+          rerr(L, kv, "%s ping from '%s' to '%s' in the timeline%s",
+               found ? "more than one" : "no", fn->str, tn->str,
+               found ? " (name the flows and give the name)" : "");
+          x->flow = NULL;
+        }
+      } else {
+        x->flow = ref_table(L, kv, "ping flow", L->flows, NULL);
+      }
+      if ((n = yt_map_get(it, "successRatio")))
+        v_bound(L, n, "successRatio", B_NUMBER, &x->success_ratio);
+      if ((n = yt_map_get(it, "rttAvg")))
+        v_bound(L, n, "rttAvg", B_DURATION, &x->rtt_avg);
+      if ((n = yt_map_get(it, "rttMax")))
+        v_bound(L, n, "rttMax", B_DURATION, &x->rtt_max);
+      if (!x->success_ratio.set && !x->rtt_avg.set && !x->rtt_max.set)
+        ferr(L, it, "ping: give successRatio, rttAvg or rttMax");
+      break;
+    case SCN_EXP_THROUGHPUT: {
+      unsigned idx;
+      if ((x->flow = ref_table(L, kv, "flow", L->flows, &idx)) &&
+          P->timeline[idx].kind == SCN_ACT_PING)
+        rerr(L, kv, "throughput of '%s', a ping flow (give a udp or tcp flow)", x->flow);
+      if ((n = need(L, it, "rate", "throughput")))
+        v_bound(L, n, "rate", B_RATE, &x->rate);
+      break;
+    }
+    case SCN_EXP_COUNTER:
+      v_str(L, kv, "counter", &x->counter);
+      if ((n = yt_map_get(it, "node")))
+        x->node = ref_node_or_instance(L, n, "node");
+      if ((n = need(L, it, "value", "counter")))
+        v_bound(L, n, "value", B_NUMBER, &x->value);
+      break;
+    case SCN_EXP_EVENT:
+      if (v_str(L, kv, "event", &x->event_type) && !event_type_ok(x->event_type)) {
+        ferr(L, kv, "event '%s' is not an event type such as tunnel.up or ike.sa.established",
+             x->event_type);
+        x->event_type = NULL;
+      }
+      if ((n = yt_map_get(it, "node")))
+        x->node = ref_node_or_instance(L, n, "node");
+      if ((n = yt_map_get(it, "attrs")) && is_map(L, n, "attrs")) {
+        for (guint j = 0; j < yt_len(n); j++) {
+          const YtNode *ak = g_ptr_array_index(n->keys, j), *av = g_ptr_array_index(n->items, j);
+          if (x->n_match == SCN_MAX_MATCH) {
+            ferr(L, ak, "attrs: more than %d", SCN_MAX_MATCH);
+            break;
+          }
+          if (is_scalar(L, av, ak->str))
+            x->match[x->n_match++] = (ScnAttrMatch){ak->str, av->str};
+        }
+      }
+      if ((n = yt_map_get(it, "seen")))
+        v_bool(L, n, "seen", &x->seen);
+      if ((n = yt_map_get(it, "count")))
+        v_bound(L, n, "count", B_NUMBER, &x->count);
+      break;
+    case SCN_EXP_TRAFFIC: {
+      x->connection = ref_connection(L, kv, "trafficBothWays");
+      if ((n = yt_map_get(it, "node")) && (x->node = ref_node_or_instance(L, n, "node"))) {
+        /* only tunnel endpoints report tunnel.stats */
+        g_autofree char *base = g_strdup(x->node);
+        char *slash = strrchr(base, '/');
+        if (slash && g_hash_table_lookup(L->nodes, base) == NULL)
+          *slash = '\0';
+        const char *k = g_hash_table_lookup(L->nodes, base);
+        if (k && strcmp(k, "virtual network gateway") && strcmp(k, "device"))
+          rerr(L, n, "node '%s' is a %s: only gateways and devices carry tunnels", x->node, k);
+      }
+      const YtNode *fn = yt_map_get(it, "from"), *tn = yt_map_get(it, "to");
+      if (fn && v_duration(L, fn, "from", &x->from_ns)) {
+        x->has_from = true;
+        check_time(L, fn, "from", x->from_ns);
+      }
+      if (tn && x->has_by) {
+        ferr(L, tn, "trafficBothWays: give 'to' or 'by', not both");
+      } else if (tn && v_duration(L, tn, "to", &x->by_ns)) {
+        x->has_by = true;
+        check_time(L, tn, "to", x->by_ns);
+      }
+      if (x->has_from && x->has_by && x->from_ns >= x->by_ns)
+        ferr(L, fn, "trafficBothWays: 'from' must come before the end of the interval");
+      if ((n = yt_map_get(it, "packets")))
+        v_bound(L, n, "packets", B_NUMBER, &x->packets);
+      break;
+    }
+    case SCN_EXP_VALIDATION: {
+      static const NameEntry vk[] = {{1, "valid"}, {0, "invalid"}};
+      static const NameTable verdicts = {"validation verdict", vk, 2};
+      int v;
+      if (v_enum(L, kv, "validation", &verdicts, &v))
+        x->valid = v == 1;
+      if ((n = yt_map_get(it, "rules"))) {
+        v_names(L, n, "rules", x->rules, &x->n_rules, NULL);
+        for (unsigned j = 0; j < x->n_rules; j++)
+          if (!gw_rule_find(x->rules[j]))
+            rerr(L, n, "rules: '%s' is not a rule ID (see 'vpnsim list rules')", x->rules[j]);
+        if (x->valid && x->n_rules)
+          ferr(L, n, "rules: a valid configuration has no errors to name");
+      }
+      break;
+    }
+    }
+  }
+}
+
+/* ---- the whole file ---- */
+
+static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, GwDiags *diags)
+{
+  ScnPlan *P = g_new0(ScnPlan, 1);
+  Priv *priv = g_new0(Priv, 1);
+  priv->doc = doc;
+  priv->profile_docs = g_ptr_array_new_with_free_func((GDestroyNotify)yt_doc_free);
+  priv->profiles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  priv->strings = g_string_chunk_new(256);
+  priv->applied = g_hash_table_new(NULL, NULL);
+  P->priv_ = priv;
+  P->file = doc->name;
+  g_autoptr(GPtrArray) yt = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GHashTable) nodes = g_hash_table_new(g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) flows = g_hash_table_new(g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) links = g_hash_table_new(g_str_hash, g_str_equal);
+  Loader L = {doc, diags, yt, P, priv, opt, nodes, flows, links};
+
+  /* the cloud (and options) first: its own loader and rules */
+  P->cloud = scn_cloud_load(doc, diags);
+  gw_validate(P->cloud, diags);
+  const YtNode *root = doc->root;
+  if (root->kind != YT_MAP)
+    goto out; /* the cloud loader said it */
+  static const char *const top[] = {"name",     "description", "seed",     "duration",
+                                    "references", "options",   "cloud",    "onPremises",
+                                    "hosts",    "underlay",    "timeline", "expect",
+                                    "statsInterval", NULL};
+  keys(&L, root, top);
+  const YtNode *n;
+  if ((n = need(&L, root, "name", "scenario")))
+    v_str(&L, n, "name", &P->name);
+  if ((n = yt_map_get(root, "description")))
+    v_str(&L, n, "description", &P->description);
+  if ((n = yt_map_get(root, "seed"))) {
+    /* 0..2^64-1, as --seed */
+    char *end;
+    errno = 0;
+    if (is_scalar(&L, n, "seed")) {
+      P->seed = g_ascii_strtoull(n->str, &end, 10);
+      if (!*n->str || *end || errno || n->str[0] == '-' || n->str[0] == '+')
+        ferr(&L, n, "seed '%s' is not an integer from 0 to 2^64-1", n->str);
+    }
+  }
+  if ((n = need(&L, root, "duration", "scenario")) &&
+      v_duration(&L, n, "duration", &P->duration_ns) && P->duration_ns == 0)
+    ferr(&L, n, "duration must be above zero");
+  P->stats_interval_ns = SCN_STATS_INTERVAL_DEFAULT_NS;
+  if ((n = yt_map_get(root, "statsInterval")) &&
+      v_duration(&L, n, "statsInterval", &P->stats_interval_ns) && P->stats_interval_ns != 0 &&
+      P->stats_interval_ns < 100000000)
+    ferr(&L, n, "statsInterval must be 0s (only at the end) or at least 100ms");
+  if ((n = yt_map_get(root, "references"))) {
+    if (n->kind == YT_SCALAR) {
+      P->references = g_new0(const char *, 1);
+      if (v_str(&L, n, "references", &P->references[0]))
+        P->n_references = 1;
+    } else if (is_seq(&L, n, "references")) {
+      P->references = g_new0(const char *, yt_len(n));
+      for (guint i = 0; i < yt_len(n); i++)
+        if (v_str(&L, g_ptr_array_index(n->items, i), "references",
+                  &P->references[P->n_references]))
+          P->n_references++;
+    }
+  }
+  for (unsigned i = 0; i < P->cloud->n_virtualNetworkGateways; i++) {
+    const GwVirtualNetworkGateway *g = &P->cloud->virtualNetworkGateways[i];
+    if (g->name.v && !g_hash_table_contains(nodes, g->name.v)) /* duplicates: GW-REF-002 */
+      g_hash_table_insert(nodes, (gpointer)g->name.v, (gpointer) "virtual network gateway");
+  }
+  if ((n = yt_map_get(root, "onPremises")) && is_map(&L, n, "onPremises")) {
+    static const char *const k[] = {"devices", "natBoxes", NULL};
+    keys(&L, n, k);
+    const YtNode *s;
+    if ((s = yt_map_get(n, "devices")) && is_seq(&L, s, "devices"))
+      load_devices(&L, s);
+    if ((s = yt_map_get(n, "natBoxes")) && is_seq(&L, s, "natBoxes"))
+      load_nats(&L, s);
+  }
+  check_device_addresses(&L);
+  if ((n = yt_map_get(root, "hosts")) && is_seq(&L, n, "hosts"))
+    load_hosts(&L, n);
+  if ((n = yt_map_get(root, "underlay")) && is_map(&L, n, "underlay")) {
+    static const char *const k[] = {"links", NULL};
+    keys(&L, n, k);
+    const YtNode *s;
+    if ((s = yt_map_get(n, "links")) && is_seq(&L, s, "links"))
+      load_links(&L, s);
+  }
+  if ((n = yt_map_get(root, "timeline")) && is_seq(&L, n, "timeline"))
+    load_timeline(&L, n);
+  if ((n = yt_map_get(root, "expect")) && is_seq(&L, n, "expect"))
+    load_expects(&L, n);
+out:
+  gw_diags_sort(diags);
+  return P;
+}
+
+ScnPlan *scn_plan_load_file(const char *path, const ScnLoadOptions *opt, GwDiags *diags,
+                            GError **error)
+{
+  YtDoc *doc = yt_load_file(path, error);
+  return doc ? load(doc, opt, diags) : NULL;
+}
+
+ScnPlan *scn_plan_load_string(const char *name, const char *text, size_t len,
+                              const ScnLoadOptions *opt, GwDiags *diags, GError **error)
+{
+  YtDoc *doc = yt_load_string(name, text, len, error);
+  return doc ? load(doc, opt, diags) : NULL;
+}
+
+bool scn_diags_only_rules(const GwDiags *diags)
+{
+  for (size_t i = 0; i < gw_diags_len(diags); i++) {
+    const GwDiag *d = gw_diags_get(diags, i);
+    if (d->severity == GW_SEV_ERROR &&
+        (!g_str_has_prefix(d->rule_id, "GW-") || strcmp(d->rule_id, "GW-SCN-001") == 0))
+      return false;
+  }
+  return true;
+}

@@ -1,0 +1,578 @@
+/* SPDX-License-Identifier: MIT */
+/* Scenario loader for the cloud: section (ARM property names, "properties" level
+ * flattened) and the options: section (facts 11 disagreements), into the gateway model. */
+#include "sim/scenario/scenario_cloud.h"
+
+#include "models/gateway/gw_policy.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define SCN_RULE "GW-SCN-001"
+
+typedef struct {
+  const YtDoc *doc;
+  GwDiags *diags;
+  GPtrArray *yt_errors; /* scratch for the ytree helpers' "file:line:col: msg" strings */
+} Loader;
+
+static GwLoc loc_of(const Loader *L, const YtNode *n)
+{
+  return n ? (GwLoc){L->doc->name, n->line, n->col} : (GwLoc){L->doc->name, 1, 1};
+}
+
+static void err(Loader *L, const YtNode *n, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static void err(Loader *L, const YtNode *n, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  gw_diags_add(L->diags, SCN_RULE, GW_SEV_ERROR, loc_of(L, n), "%s", msg);
+}
+
+/* Move the ytree helpers' messages into diagnostics: they read "NAME:LINE:COL: message". */
+static void take_yt_errors(Loader *L)
+{
+  size_t nlen = strlen(L->doc->name);
+  for (guint i = 0; i < L->yt_errors->len; i++) {
+    const char *s = g_ptr_array_index(L->yt_errors, i);
+    unsigned line = 1, col = 1;
+    int used = 0;
+    if (strncmp(s, L->doc->name, nlen) == 0 && s[nlen] == ':' &&
+        sscanf(s + nlen + 1, "%u:%u: %n", &line, &col, &used) == 2 && used > 0)
+      s += nlen + 1 + used;
+    gw_diags_add(L->diags, SCN_RULE, GW_SEV_ERROR, (GwLoc){L->doc->name, line, col}, "%s", s);
+  }
+  g_ptr_array_set_size(L->yt_errors, 0);
+}
+
+static bool is_map(Loader *L, const YtNode *n, const char *what)
+{
+  bool ok = yt_expect_kind(L->yt_errors, L->doc, n, YT_MAP, what);
+  take_yt_errors(L);
+  return ok;
+}
+
+static bool is_seq(Loader *L, const YtNode *n, const char *what)
+{
+  bool ok = yt_expect_kind(L->yt_errors, L->doc, n, YT_SEQ, what);
+  take_yt_errors(L);
+  return ok;
+}
+
+static void check_keys(Loader *L, const YtNode *map, const char *const *allowed)
+{
+  yt_check_keys(L->yt_errors, L->doc, map, allowed);
+  take_yt_errors(L);
+}
+
+/* Each getter reads map[key] when present; absent keys leave the value unset. */
+
+static void get_str(Loader *L, const YtNode *map, const char *key, GwStr *out)
+{
+  const YtNode *n = yt_map_get(map, key);
+  if (!n)
+    return;
+  const char *s;
+  if (yt_get_string(L->yt_errors, L->doc, n, key, &s))
+    *out = (GwStr){true, loc_of(L, n), s};
+  take_yt_errors(L);
+}
+
+static void get_int(Loader *L, const YtNode *map, const char *key, int64_t min, int64_t max,
+                    GwInt *out)
+{
+  const YtNode *n = yt_map_get(map, key);
+  if (!n)
+    return;
+  int64_t v;
+  if (yt_get_int(L->yt_errors, L->doc, n, key, min, max, &v))
+    *out = (GwInt){true, loc_of(L, n), v};
+  take_yt_errors(L);
+}
+
+static void get_bool(Loader *L, const YtNode *map, const char *key, GwBool *out)
+{
+  const YtNode *n = yt_map_get(map, key);
+  if (!n)
+    return;
+  bool v;
+  if (yt_get_bool(L->yt_errors, L->doc, n, key, &v))
+    *out = (GwBool){true, loc_of(L, n), v};
+  take_yt_errors(L);
+}
+
+static bool scalar(Loader *L, const YtNode *n, const char *what)
+{
+  bool ok = yt_expect_kind(L->yt_errors, L->doc, n, YT_SCALAR, what);
+  take_yt_errors(L);
+  return ok;
+}
+
+static void get_enum(Loader *L, const YtNode *map, const char *key, const NameTable *t,
+                     GwEnum *out)
+{
+  const YtNode *n = yt_map_get(map, key);
+  if (!n || !scalar(L, n, key))
+    return;
+  int64_t v;
+  if (name_parse(t, n->str, &v)) {
+    *out = (GwEnum){true, loc_of(L, n), (int)v};
+    return;
+  }
+  const char *hint = name_nearest(t, n->str);
+  g_autoptr(GString) all = g_string_new(NULL);
+  for (size_t i = 0; i < t->n; i++)
+    g_string_append_printf(all, "%s%s", i ? ", " : "", t->entries[i].name);
+  if (hint)
+    err(L, n, "%s '%s' is not one of %s (did you mean '%s'?)", key, n->str, all->str, hint);
+  else
+    err(L, n, "%s '%s' is not one of %s", key, n->str, all->str);
+}
+
+static void get_policy_enum(Loader *L, const YtNode *map, GwPolicyFieldId f, GwEnum *out)
+{
+  const char *key = gw_policy_fields[f].field;
+  const YtNode *n = yt_map_get(map, key);
+  if (!n || !scalar(L, n, key))
+    return;
+  int v;
+  if (gw_policy_parse(f, n->str, &v)) {
+    *out = (GwEnum){true, loc_of(L, n), v};
+    return;
+  }
+  /* given but unreadable: set, so that GW-POL-002 does not also call it missing */
+  *out = (GwEnum){true, loc_of(L, n), -1};
+  const char *hint = gw_policy_nearest(f, n->str);
+  if (hint)
+    err(L, n, "%s '%s' is not a value of %s (did you mean '%s'? see 'vpnsim list policies')",
+        key, n->str, gw_policy_fields[f].ps_name, hint);
+  else
+    err(L, n, "%s '%s' is not a value of %s (see 'vpnsim list policies')", key, n->str,
+        gw_policy_fields[f].ps_name);
+}
+
+static bool parse_ip(Loader *L, const YtNode *n, const char *what, GwIp *out)
+{
+  if (!scalar(L, n, what))
+    return false;
+  Ipv4Addr a;
+  Ipv4ParseError e = ipv4_addr_parse(n->str, &a);
+  if (e != IPV4_PARSE_OK) {
+    err(L, n, "%s '%s' is not an IPv4 address (%s)", what, n->str, ipv4_parse_error_name(e));
+    return false;
+  }
+  *out = (GwIp){true, loc_of(L, n), a};
+  return true;
+}
+
+static void get_ip(Loader *L, const YtNode *map, const char *key, GwIp *out)
+{
+  const YtNode *n = yt_map_get(map, key);
+  if (n)
+    parse_ip(L, n, key, out);
+}
+
+static bool parse_prefix(Loader *L, const YtNode *n, const char *what, GwPfx *out)
+{
+  if (!scalar(L, n, what))
+    return false;
+  Ipv4Prefix p;
+  Ipv4ParseError e = ipv4_prefix_parse(n->str, &p);
+  if (e == IPV4_PARSE_HOST_BITS) {
+    char buf[IPV4_PREFIX_STRLEN];
+    err(L, n, "%s '%s' has host bits set (did you mean '%s'?)", what, n->str,
+        ipv4_prefix_format(p, buf));
+    return false;
+  }
+  if (e != IPV4_PARSE_OK) {
+    err(L, n, "%s '%s' is not an IPv4 prefix a.b.c.d/len (%s)", what, n->str,
+        ipv4_parse_error_name(e));
+    return false;
+  }
+  *out = (GwPfx){loc_of(L, n), p};
+  return true;
+}
+
+/* A prefix list: a sequence of prefixes (a single scalar is accepted as a list of one). */
+static void get_prefixes(Loader *L, const YtNode *map, const char *key, GwPfx *arr,
+                         unsigned *n, unsigned cap)
+{
+  const YtNode *node = yt_map_get(map, key);
+  if (!node)
+    return;
+  if (node->kind == YT_SCALAR) {
+    if (parse_prefix(L, node, key, &arr[0]))
+      *n = 1;
+    return;
+  }
+  if (!is_seq(L, node, key))
+    return;
+  for (size_t i = 0; i < yt_len(node); i++) {
+    const YtNode *it = g_ptr_array_index(node->items, i);
+    if (*n == cap) {
+      err(L, it, "%s: more than %u entries", key, cap);
+      return;
+    }
+    if (parse_prefix(L, it, key, &arr[*n]))
+      (*n)++;
+  }
+}
+
+static void get_names(Loader *L, const YtNode *map, const char *key, GwStr *arr, unsigned *n,
+                      unsigned cap)
+{
+  const YtNode *node = yt_map_get(map, key);
+  if (!node || !is_seq(L, node, key))
+    return;
+  for (size_t i = 0; i < yt_len(node); i++) {
+    const YtNode *it = g_ptr_array_index(node->items, i);
+    if (*n == cap) {
+      err(L, it, "%s: more than %u entries", key, cap);
+      return;
+    }
+    if (scalar(L, it, key))
+      arr[(*n)++] = (GwStr){true, loc_of(L, it), it->str};
+  }
+}
+
+/* Iterate the mappings of a sequence section; calls fn(L, item, index) for each. */
+#define EACH_ITEM(L, seq, what, cap, count, item)                                            \
+  for (size_t i_ = 0; (seq) && i_ < yt_len(seq); i_++)                                        \
+    for (const YtNode *item = g_ptr_array_index((seq)->items, i_); item; item = NULL)          \
+      if (*(count) >= (cap)) {                                                                \
+        err(L, item, "%s: more than %u entries", what, (unsigned)(cap));                      \
+        break;                                                                                \
+      } else if (is_map(L, item, what))
+
+/* ---- bgpSettings ---- */
+
+static void load_bgp(Loader *L, const YtNode *n, GwBgpSettings *b, bool gateway)
+{
+  static const char *const gw_keys[] = {"asn", "bgpPeeringAddress", "customBgpIpAddresses",
+                                        "peerWeight", NULL};
+  static const char *const lng_keys[] = {"asn", "bgpPeeringAddress", "peerWeight", NULL};
+  if (!n || !is_map(L, n, "bgpSettings"))
+    return;
+  check_keys(L, n, gateway ? gw_keys : lng_keys);
+  b->set = true;
+  b->loc = loc_of(L, n);
+  /* the range check is GW-BGP-005; here only "an integer that fits" */
+  get_int(L, n, "asn", INT64_MIN, INT64_MAX, &b->asn);
+  get_ip(L, n, "bgpPeeringAddress", &b->bgpPeeringAddress);
+  get_int(L, n, "peerWeight", 0, 100, &b->peerWeight);
+  const YtNode *c = yt_map_get(n, "customBgpIpAddresses");
+  if (c && is_seq(L, c, "customBgpIpAddresses"))
+    for (size_t i = 0; i < yt_len(c); i++) {
+      const YtNode *it = g_ptr_array_index(c->items, i);
+      if (b->n_customBgpIpAddresses == 2) {
+        err(L, it, "customBgpIpAddresses: at most two (one per gateway instance)");
+        break;
+      }
+      if (parse_ip(L, it, "customBgpIpAddresses", &b->customBgpIpAddresses[b->n_customBgpIpAddresses]))
+        b->n_customBgpIpAddresses++;
+    }
+}
+
+/* ---- virtualNetworks ---- */
+
+static void load_vnets(Loader *L, const YtNode *seq, GwConfig *cfg)
+{
+  static const char *const keys[] = {"name", "addressSpace", "subnets", NULL};
+  static const char *const sub_keys[] = {"name", "addressPrefix", NULL};
+  EACH_ITEM(L, seq, "virtualNetworks", GW_MAX_VNETS, &cfg->n_virtualNetworks, it) {
+    GwVirtualNetwork *v = &cfg->virtualNetworks[cfg->n_virtualNetworks++];
+    v->loc = loc_of(L, it);
+    check_keys(L, it, keys);
+    get_str(L, it, "name", &v->name);
+    get_prefixes(L, it, "addressSpace", v->addressSpace, &v->n_addressSpace, GW_MAX_PREFIXES);
+    const YtNode *subs = yt_map_get(it, "subnets");
+    if (subs && !is_seq(L, subs, "subnets"))
+      subs = NULL;
+    EACH_ITEM(L, subs, "subnets", GW_MAX_SUBNETS, &v->n_subnets, s) {
+      GwSubnet *sn = &v->subnets[v->n_subnets++];
+      check_keys(L, s, sub_keys);
+      get_str(L, s, "name", &sn->name);
+      const YtNode *p = yt_map_get(s, "addressPrefix");
+      if (p)
+        sn->has_addressPrefix = parse_prefix(L, p, "addressPrefix", &sn->addressPrefix);
+    }
+  }
+}
+
+/* ---- virtualNetworkGateways ---- */
+
+static void load_nat_rules(Loader *L, const YtNode *seq, GwVirtualNetworkGateway *g)
+{
+  static const char *const keys[] = {"name", "type", "mode", "internalMappings",
+                                     "externalMappings", NULL};
+  EACH_ITEM(L, seq, "natRules", GW_MAX_NAT_RULES, &g->n_natRules, it) {
+    GwNatRule *r = &g->natRules[g->n_natRules++];
+    r->loc = loc_of(L, it);
+    check_keys(L, it, keys);
+    get_str(L, it, "name", &r->name);
+    get_enum(L, it, "type", &gw_nat_type_names, &r->type);
+    get_enum(L, it, "mode", &gw_nat_mode_names, &r->mode);
+    get_prefixes(L, it, "internalMappings", r->internalMappings, &r->n_internalMappings,
+                 GW_MAX_PREFIXES);
+    get_prefixes(L, it, "externalMappings", r->externalMappings, &r->n_externalMappings,
+                 GW_MAX_PREFIXES);
+  }
+}
+
+static void load_p2s(Loader *L, const YtNode *n, GwVpnClientConfiguration *p)
+{
+  static const char *const keys[] = {"vpnClientAddressPool", "vpnClientProtocols",
+                                     "radiusServerAddress", NULL};
+  if (!n || !is_map(L, n, "vpnClientConfiguration"))
+    return;
+  check_keys(L, n, keys);
+  p->set = true;
+  p->loc = loc_of(L, n);
+  get_prefixes(L, n, "vpnClientAddressPool", p->vpnClientAddressPool, &p->n_vpnClientAddressPool,
+               GW_MAX_PREFIXES);
+  get_ip(L, n, "radiusServerAddress", &p->radiusServerAddress);
+  const YtNode *pr = yt_map_get(n, "vpnClientProtocols");
+  if (pr && is_seq(L, pr, "vpnClientProtocols")) {
+    p->vpnClientProtocols_loc = loc_of(L, pr);
+    for (size_t i = 0; i < yt_len(pr); i++) {
+      const YtNode *it = g_ptr_array_index(pr->items, i);
+      int64_t v;
+      if (!scalar(L, it, "vpnClientProtocols"))
+        continue;
+      if (name_parse(&gw_p2s_protocol_names, it->str, &v)) {
+        p->vpnClientProtocols |= (unsigned)v;
+      } else {
+        const char *hint = name_nearest(&gw_p2s_protocol_names, it->str);
+        err(L, it, "vpnClientProtocols '%s' is not one of IkeV2, SSTP, OpenVPN%s%s%s", it->str,
+            hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+      }
+    }
+  }
+}
+
+static void load_gateways(Loader *L, const YtNode *seq, GwConfig *cfg)
+{
+  static const char *const keys[] = {
+      "name", "virtualNetwork", "gatewayType", "vpnType", "sku", "vpnGatewayGeneration",
+      "activeActive", "enableBgp", "bgpSettings", "publicIpAddress", "publicIpAddresses",
+      "natRules", "vpnClientConfiguration", NULL};
+  EACH_ITEM(L, seq, "virtualNetworkGateways", GW_MAX_GATEWAYS, &cfg->n_virtualNetworkGateways,
+            it) {
+    GwVirtualNetworkGateway *g = &cfg->virtualNetworkGateways[cfg->n_virtualNetworkGateways++];
+    g->loc = loc_of(L, it);
+    check_keys(L, it, keys);
+    get_str(L, it, "name", &g->name);
+    get_str(L, it, "virtualNetwork", &g->virtualNetwork);
+    get_enum(L, it, "gatewayType", &gw_gateway_type_names, &g->gatewayType);
+    if (g->gatewayType.set && g->gatewayType.v != GW_GATEWAY_TYPE_VPN)
+      err(L, yt_map_get(it, "gatewayType"),
+          "gatewayType ExpressRoute is not simulated: only Vpn gateways");
+    get_enum(L, it, "vpnType", &gw_vpn_type_names, &g->vpnType);
+    get_str(L, it, "sku", &g->sku);
+    get_enum(L, it, "vpnGatewayGeneration", &gw_generation_names, &g->vpnGatewayGeneration);
+    get_bool(L, it, "activeActive", &g->activeActive);
+    get_bool(L, it, "enableBgp", &g->enableBgp);
+    load_bgp(L, yt_map_get(it, "bgpSettings"), &g->bgpSettings, true);
+    const YtNode *pip = yt_map_get(it, "publicIpAddress");
+    const YtNode *pips = yt_map_get(it, "publicIpAddresses");
+    if (pip && pips)
+      err(L, pips, "give publicIpAddress or publicIpAddresses, not both");
+    else if (pip && parse_ip(L, pip, "publicIpAddress", &g->publicIpAddresses[0]))
+      g->n_publicIpAddresses = 1;
+    else if (pips && is_seq(L, pips, "publicIpAddresses"))
+      for (size_t i = 0; i < yt_len(pips); i++) {
+        const YtNode *p = g_ptr_array_index(pips->items, i);
+        if (g->n_publicIpAddresses == 2) {
+          err(L, p, "publicIpAddresses: at most two (one per active instance)");
+          break;
+        }
+        if (parse_ip(L, p, "publicIpAddresses", &g->publicIpAddresses[g->n_publicIpAddresses]))
+          g->n_publicIpAddresses++;
+      }
+    const YtNode *nr = yt_map_get(it, "natRules");
+    if (nr && is_seq(L, nr, "natRules"))
+      load_nat_rules(L, nr, g);
+    load_p2s(L, yt_map_get(it, "vpnClientConfiguration"), &g->vpnClientConfiguration);
+  }
+}
+
+/* ---- localNetworkGateways ---- */
+
+static void load_locals(Loader *L, const YtNode *seq, GwConfig *cfg)
+{
+  static const char *const keys[] = {"name", "gatewayIpAddress", "fqdn", "addressPrefixes",
+                                     "bgpSettings", NULL};
+  EACH_ITEM(L, seq, "localNetworkGateways", GW_MAX_LOCAL_GATEWAYS, &cfg->n_localNetworkGateways,
+            it) {
+    GwLocalNetworkGateway *l = &cfg->localNetworkGateways[cfg->n_localNetworkGateways++];
+    l->loc = loc_of(L, it);
+    check_keys(L, it, keys);
+    get_str(L, it, "name", &l->name);
+    get_ip(L, it, "gatewayIpAddress", &l->gatewayIpAddress);
+    get_str(L, it, "fqdn", &l->fqdn);
+    if (!l->gatewayIpAddress.set && !l->fqdn.set)
+      err(L, it, "a local network gateway needs gatewayIpAddress or fqdn");
+    get_prefixes(L, it, "addressPrefixes", l->addressPrefixes, &l->n_addressPrefixes,
+                 GW_MAX_PREFIXES);
+    load_bgp(L, yt_map_get(it, "bgpSettings"), &l->bgpSettings, false);
+  }
+}
+
+/* ---- connections ---- */
+
+static const char *const policy_keys[] = {"saLifeTimeSeconds", "saDataSizeKilobytes",
+                                          "ipsecEncryption",   "ipsecIntegrity",
+                                          "ikeEncryption",     "ikeIntegrity",
+                                          "dhGroup",           "pfsGroup",
+                                          NULL};
+
+static void load_policy(Loader *L, const YtNode *it, GwIpsecPolicy *p)
+{
+  p->loc = loc_of(L, it);
+  check_keys(L, it, policy_keys);
+  /* minimums are GW-POL-004/005; here only "an integer that fits" */
+  get_int(L, it, "saLifeTimeSeconds", INT64_MIN, INT64_MAX, &p->saLifeTimeSeconds);
+  get_int(L, it, "saDataSizeKilobytes", INT64_MIN, INT64_MAX, &p->saDataSizeKilobytes);
+  get_policy_enum(L, it, GW_FIELD_IKE_ENCRYPTION, &p->ikeEncryption);
+  get_policy_enum(L, it, GW_FIELD_IKE_INTEGRITY, &p->ikeIntegrity);
+  get_policy_enum(L, it, GW_FIELD_DH_GROUP, &p->dhGroup);
+  get_policy_enum(L, it, GW_FIELD_IPSEC_ENCRYPTION, &p->ipsecEncryption);
+  get_policy_enum(L, it, GW_FIELD_IPSEC_INTEGRITY, &p->ipsecIntegrity);
+  get_policy_enum(L, it, GW_FIELD_PFS_GROUP, &p->pfsGroup);
+}
+
+static void load_policies(Loader *L, const YtNode *seq, GwConnection *c)
+{
+  EACH_ITEM(L, seq, "ipsecPolicies", GW_MAX_POLICIES, &c->n_ipsecPolicies, it)
+    load_policy(L, it, &c->ipsecPolicies[c->n_ipsecPolicies++]);
+}
+
+static void load_ts(Loader *L, const YtNode *seq, GwConnection *c)
+{
+  static const char *const keys[] = {"localAddressRanges", "remoteAddressRanges", NULL};
+  EACH_ITEM(L, seq, "trafficSelectorPolicies", GW_MAX_TS_POLICIES, &c->n_trafficSelectorPolicies,
+            it) {
+    GwTrafficSelectorPolicy *t = &c->trafficSelectorPolicies[c->n_trafficSelectorPolicies++];
+    t->loc = loc_of(L, it);
+    check_keys(L, it, keys);
+    get_prefixes(L, it, "localAddressRanges", t->localAddressRanges, &t->n_localAddressRanges,
+                 GW_MAX_PREFIXES);
+    get_prefixes(L, it, "remoteAddressRanges", t->remoteAddressRanges, &t->n_remoteAddressRanges,
+                 GW_MAX_PREFIXES);
+  }
+}
+
+static void load_connections(Loader *L, const YtNode *seq, GwConfig *cfg)
+{
+  static const char *const keys[] = {
+      "name", "connectionType", "virtualNetworkGateway1", "localNetworkGateway2",
+      "virtualNetworkGateway2", "connectionProtocol", "sharedKey", "enableBgp",
+      "usePolicyBasedTrafficSelectors", "dpdTimeoutSeconds", "connectionMode", "ipsecPolicies",
+      "trafficSelectorPolicies", "ingressNatRules", "egressNatRules", NULL};
+  EACH_ITEM(L, seq, "connections", GW_MAX_CONNECTIONS, &cfg->n_connections, it) {
+    GwConnection *c = &cfg->connections[cfg->n_connections++];
+    c->loc = loc_of(L, it);
+    check_keys(L, it, keys);
+    get_str(L, it, "name", &c->name);
+    get_enum(L, it, "connectionType", &gw_connection_type_names, &c->connectionType);
+    get_str(L, it, "virtualNetworkGateway1", &c->virtualNetworkGateway1);
+    get_str(L, it, "localNetworkGateway2", &c->localNetworkGateway2);
+    get_str(L, it, "virtualNetworkGateway2", &c->virtualNetworkGateway2);
+    get_enum(L, it, "connectionProtocol", &gw_connection_protocol_names, &c->connectionProtocol);
+    get_str(L, it, "sharedKey", &c->sharedKey);
+    get_bool(L, it, "enableBgp", &c->enableBgp);
+    get_bool(L, it, "usePolicyBasedTrafficSelectors", &c->usePolicyBasedTrafficSelectors);
+    /* the 9-3600 range is GW-CON-001 */
+    get_int(L, it, "dpdTimeoutSeconds", INT64_MIN, INT64_MAX, &c->dpdTimeoutSeconds);
+    get_enum(L, it, "connectionMode", &gw_connection_mode_names, &c->connectionMode);
+    const YtNode *p = yt_map_get(it, "ipsecPolicies");
+    if (p && is_seq(L, p, "ipsecPolicies"))
+      load_policies(L, p, c);
+    const YtNode *t = yt_map_get(it, "trafficSelectorPolicies");
+    if (t && is_seq(L, t, "trafficSelectorPolicies"))
+      load_ts(L, t, c);
+    get_names(L, it, "ingressNatRules", c->ingressNatRules, &c->n_ingressNatRules, GW_MAX_NAMES);
+    get_names(L, it, "egressNatRules", c->egressNatRules, &c->n_egressNatRules, GW_MAX_NAMES);
+  }
+}
+
+/* ---- options (facts 11) ---- */
+
+static void load_options(Loader *L, const YtNode *n, GwOptions *o)
+{
+  if (!n || !is_map(L, n, "options"))
+    return;
+  const char *keys[GW_OPT_N + 1];
+  for (int i = 0; i < GW_OPT_N; i++)
+    keys[i] = gw_options[i].key;
+  keys[GW_OPT_N] = NULL;
+  check_keys(L, n, keys);
+  for (int i = 0; i < GW_OPT_N; i++) {
+    const YtNode *v = yt_map_get(n, gw_options[i].key);
+    if (!v || !scalar(L, v, gw_options[i].key))
+      continue;
+    if (strcmp(v->str, gw_options[i].newest) == 0 || strcmp(v->str, gw_options[i].other) == 0) {
+      o->other[i] = strcmp(v->str, gw_options[i].other) == 0;
+      o->loc[i] = loc_of(L, v);
+    } else {
+      err(L, v, "options.%s is '%s' (newest source) or '%s', not '%s'", gw_options[i].key,
+          gw_options[i].newest, gw_options[i].other, v->str);
+    }
+  }
+}
+
+GwConfig *scn_cloud_load(const YtDoc *doc, GwDiags *diags)
+{
+  g_autoptr(GPtrArray) yt_errors = g_ptr_array_new_with_free_func(g_free);
+  Loader L = {doc, diags, yt_errors};
+  GwConfig *cfg = gw_config_new();
+  const YtNode *root = doc->root;
+  if (!root || root->kind != YT_MAP) {
+    err(&L, root, "a scenario is a mapping of sections (name, cloud, ...)");
+    return cfg;
+  }
+  load_options(&L, yt_map_get(root, "options"), &cfg->options);
+  const YtNode *cloud = yt_map_get(root, "cloud");
+  if (!cloud) {
+    err(&L, root, "the scenario has no cloud: section");
+    return cfg;
+  }
+  if (!is_map(&L, cloud, "cloud"))
+    return cfg;
+  static const char *const keys[] = {"virtualNetworks", "virtualNetworkGateways",
+                                     "localNetworkGateways", "connections", NULL};
+  check_keys(&L, cloud, keys);
+  const YtNode *s;
+  if ((s = yt_map_get(cloud, "virtualNetworks")) && is_seq(&L, s, "virtualNetworks"))
+    load_vnets(&L, s, cfg);
+  if ((s = yt_map_get(cloud, "virtualNetworkGateways")) && is_seq(&L, s, "virtualNetworkGateways"))
+    load_gateways(&L, s, cfg);
+  if ((s = yt_map_get(cloud, "localNetworkGateways")) && is_seq(&L, s, "localNetworkGateways"))
+    load_locals(&L, s, cfg);
+  if ((s = yt_map_get(cloud, "connections")) && is_seq(&L, s, "connections"))
+    load_connections(&L, s, cfg);
+  return cfg;
+}
+
+bool scn_cloud_load_policy(const YtDoc *doc, const YtNode *map, GwIpsecPolicy *out,
+                           GwDiags *diags)
+{
+  g_autoptr(GPtrArray) yt_errors = g_ptr_array_new_with_free_func(g_free);
+  Loader L = {doc, diags, yt_errors};
+  size_t before = gw_diags_len(diags);
+  memset(out, 0, sizeof *out);
+  if (is_map(&L, map, "ipsecPolicies entry"))
+    load_policy(&L, map, out);
+  return gw_diags_len(diags) == before;
+}
+
+size_t scn_cloud_validate(const YtDoc *doc, GwDiags *diags)
+{
+  GwConfig *cfg = scn_cloud_load(doc, diags);
+  gw_validate(cfg, diags);
+  gw_config_free(cfg);
+  gw_diags_sort(diags);
+  return gw_diags_count(diags, GW_SEV_ERROR);
+}

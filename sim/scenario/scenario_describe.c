@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/* The plan as text, for vpnsim run --dry-run: what the runner would build and schedule,
+ * with every device's merged settings. Shared keys are never shown. */
+#include "models/common/units.h"
+#include "sim/scenario/scenario.h"
+#include "sim/scenario/scn_proposal.h"
+
+#include <inttypes.h>
+
+static const char *ip(Ipv4Addr a, char buf[IPV4_ADDR_STRLEN])
+{
+  return ipv4_addr_format(a, buf);
+}
+
+static void prefixes(GString *s, const Ipv4Prefix *p, unsigned n)
+{
+  if (!n)
+    g_string_append(s, "-");
+  for (unsigned i = 0; i < n; i++) {
+    char b[IPV4_PREFIX_STRLEN];
+    g_string_append_printf(s, "%s%s", i ? ", " : "", ipv4_prefix_format(p[i], b));
+  }
+}
+
+static const char *dur(int64_t ns, char *buf, size_t size)
+{
+  return units_format_duration(ns, buf, (unsigned)size);
+}
+
+static void identity(GString *s, const char *what, const DevIdentity *id)
+{
+  if (id->type == DEV_ID_DEFAULT)
+    g_string_append_printf(s, "    %-16s (own address)\n", what);
+  else
+    g_string_append_printf(s, "    %-16s %s %s\n", what, name_get(&dev_id_type_names, id->type),
+                           id->value);
+}
+
+static void device(GString *s, const ScnDevice *d)
+{
+  const DevConfig *c = &d->cfg;
+  char a[IPV4_ADDR_STRLEN], b[IPV4_ADDR_STRLEN];
+  g_string_append_printf(s, "  %s (profile %s)\n", c->name ? c->name : "?",
+                         c->profile ? c->profile : "none");
+  g_string_append_printf(s, "    %-16s %s, peer %s, IKEv%u\n", "address",
+                         c->has_public_ip ? ip(c->public_ip, a) : "-",
+                         c->has_peer ? ip(c->peer, b) : "-", c->ike_version);
+  g_string_append_printf(s, "    %-16s ", "LAN");
+  prefixes(s, c->lan, c->n_lan);
+  g_string_append_c(s, '\n');
+  for (unsigned i = 0; i < c->n_ike_proposals; i++) {
+    g_autofree char *p = scn_proposal_format(&c->ike_proposals[i], true);
+    g_string_append_printf(s, "    %-16s %s\n", i ? "" : "IKE proposals", p);
+  }
+  for (unsigned i = 0; i < c->n_esp_proposals; i++) {
+    g_autofree char *p = scn_proposal_format(&c->esp_proposals[i], false);
+    g_string_append_printf(s, "    %-16s %s\n", i ? "" : "ESP proposals", p);
+  }
+  g_string_append_printf(s, "    %-16s IKE %us (margin %us), child %us (margin %us, %" PRIu64
+                            " KB), fuzz %u%%\n",
+                         "lifetimes", c->ike_lifetime_s, c->ike_rekey_margin_s,
+                         c->child_lifetime_s, c->child_rekey_margin_s, c->child_lifetime_kb,
+                         c->rekey_fuzz_percent);
+  identity(s, "local id", &c->local_id);
+  if (c->remote_id.type == DEV_ID_DEFAULT)
+    g_string_append_printf(s, "    %-16s (the peer's address)\n", "remote id");
+  else
+    identity(s, "remote id", &c->remote_id);
+  g_string_append_printf(s, "    %-16s %s\n", "shared key", c->psk ? "(set)" : "(none)");
+  g_string_append_printf(s, "    %-16s ", "selectors");
+  if (c->ts_mode == DEV_TS_ANY) {
+    g_string_append(s, "any-to-any");
+  } else {
+    prefixes(s, c->ts_local, c->n_ts_local);
+    g_string_append(s, " <-> ");
+    prefixes(s, c->ts_remote, c->n_ts_remote);
+  }
+  g_string_append_c(s, '\n');
+  if (c->dpd_interval_s)
+    g_string_append_printf(s, "    %-16s every %us, timeout %us, then %s\n", "DPD",
+                           c->dpd_interval_s, c->dpd_timeout_s,
+                           name_get(&dev_dpd_action_names, c->dpd_action));
+  else
+    g_string_append_printf(s, "    %-16s off\n", "DPD");
+  g_string_append_printf(s, "    %-16s %s; NAT-T %s%s, keepalive %us\n", "start",
+                         name_get(&dev_start_action_names, c->start_action),
+                         c->nat_traversal ? "on" : "off",
+                         c->force_encapsulation ? " (forced)" : "", c->nat_keepalive_s);
+}
+
+static void action(GString *s, const ScnAction *a)
+{
+  char t[32], x[32], y[32];
+  g_string_append_printf(s, "  %8s  %-15s ", dur(a->at_ns, t, sizeof t),
+                         name_get(&scn_action_names, a->kind));
+  switch (a->kind) {
+  case SCN_ACT_PING:
+    g_string_append_printf(s, "%s: %s -> %s, %u x %u bytes every %s", a->flow, a->from,
+                           a->to, a->count, a->size, dur(a->interval_ns, x, sizeof x));
+    break;
+  case SCN_ACT_UDP:
+    g_string_append_printf(s, "%s: %s -> %s, %" PRIu64 " bps, %u-byte datagrams, for %s",
+                           a->flow, a->from, a->to, a->rate_bps, a->size,
+                           a->duration_ns ? dur(a->duration_ns, x, sizeof x) : "ever");
+    break;
+  case SCN_ACT_TCP:
+    g_string_append_printf(s, "%s: %s -> %s, %" PRIu64 " bytes, for %s", a->flow, a->from,
+                           a->to, a->bytes, a->duration_ns ? dur(a->duration_ns, y, sizeof y) : "ever");
+    break;
+  case SCN_ACT_STOP:
+    g_string_append(s, a->flow ? a->flow : "?");
+    break;
+  case SCN_ACT_LINK_DOWN:
+  case SCN_ACT_LINK_UP:
+    g_string_append(s, a->link ? a->link : "?");
+    break;
+  case SCN_ACT_SET_LOSS: {
+    char l[G_ASCII_DTOSTR_BUF_SIZE];
+    g_string_append_printf(s, "%s loss %s", a->link ? a->link : "?",
+                           g_ascii_formatd(l, sizeof l, "%g", a->loss));
+    break;
+  }
+  case SCN_ACT_SET_POLICY:
+    g_string_append_printf(s, "%s -> %s", a->connection ? a->connection : "?",
+                           a->policy_default ? "default policy" : "custom policy");
+    break;
+  case SCN_ACT_SET_SHARED_KEY:
+    g_string_append_printf(s, "%s (new key not shown)", a->connection ? a->connection : "?");
+    break;
+  case SCN_ACT_RESET_CONNECTION:
+    g_string_append(s, a->connection ? a->connection : "?");
+    break;
+  case SCN_ACT_RESET_GATEWAY:
+    g_string_append(s, a->gateway ? a->gateway : "?");
+    break;
+  case SCN_ACT_NAT_REBIND:
+    g_string_append_printf(s, "%s: every live mapping gets a new public port",
+                           a->nat_box ? a->nat_box : "?");
+    break;
+  }
+  g_string_append_c(s, '\n');
+}
+
+char *scn_plan_describe(const ScnPlan *P)
+{
+  GString *s = g_string_new(NULL);
+  char t[32], a[IPV4_ADDR_STRLEN];
+  g_string_append_printf(s, "scenario: %s\n", P->name ? P->name : "(no name)");
+  if (P->description) {
+    g_autofree char *d = g_strstrip(g_strdup(P->description));
+    g_string_append_printf(s, "description: %s\n", d);
+  }
+  g_string_append_printf(s, "seed: %" PRIu64 "\nduration: %s\n", P->seed,
+                         dur(P->duration_ns, t, sizeof t));
+  if (P->stats_interval_ns)
+    g_string_append_printf(s, "tunnel stats: every %s\n", dur(P->stats_interval_ns, t, sizeof t));
+  else
+    g_string_append(s, "tunnel stats: at the end\n");
+  for (unsigned i = 0; i < P->n_references; i++)
+    g_string_append_printf(s, "%s %s\n", i ? "           " : "references:", P->references[i]);
+  const GwConfig *c = P->cloud;
+  g_string_append_printf(s, "cloud: %u virtual network%s, %u gateway%s, %u local network "
+                            "gateway%s, %u connection%s\n",
+                         c->n_virtualNetworks, c->n_virtualNetworks == 1 ? "" : "s",
+                         c->n_virtualNetworkGateways, c->n_virtualNetworkGateways == 1 ? "" : "s",
+                         c->n_localNetworkGateways, c->n_localNetworkGateways == 1 ? "" : "s",
+                         c->n_connections, c->n_connections == 1 ? "" : "s");
+  for (unsigned i = 0; i < c->n_connections; i++) {
+    const GwConnection *k = &c->connections[i];
+    g_string_append_printf(s, "  connection %s: %s <-> %s, %s policy\n", k->name.v,
+                           k->virtualNetworkGateway1.v ? k->virtualNetworkGateway1.v : "?",
+                           k->localNetworkGateway2.v   ? k->localNetworkGateway2.v
+                           : k->virtualNetworkGateway2.v ? k->virtualNetworkGateway2.v
+                                                         : "?",
+                           k->n_ipsecPolicies ? "custom" : "default");
+  }
+  g_string_append_printf(s, "devices: %u\n", P->n_devices);
+  for (unsigned i = 0; i < P->n_devices; i++)
+    device(s, &P->devices[i]);
+  g_string_append_printf(s, "NAT boxes: %u\n", P->n_nats);
+  for (unsigned i = 0; i < P->n_nats; i++)
+    g_string_append_printf(s, "  %s: %s translating, in front of %s, public %s\n",
+                           P->nats[i].name, name_get(&scn_nat_kind_names, P->nats[i].kind),
+                           P->nats[i].inside ? P->nats[i].inside : "?",
+                           ip(P->nats[i].public_ip, a));
+  g_string_append_printf(s, "hosts: %u\n", P->n_hosts);
+  for (unsigned i = 0; i < P->n_hosts; i++) {
+    const ScnHost *h = &P->hosts[i];
+    if (h->kind == SCN_HOST_VM)
+      g_string_append_printf(s, "  %s: %s in %s/%s\n", h->name, ip(h->address, a),
+                             h->vnet ? h->vnet : "?", h->subnet ? h->subnet : "?");
+    else
+      g_string_append_printf(s, "  %s: %s behind %s\n", h->name, ip(h->address, a),
+                             h->device ? h->device : "?");
+  }
+  g_string_append_printf(s, "links: %u\n", P->n_links);
+  for (unsigned i = 0; i < P->n_links; i++) {
+    const ScnLink *l = &P->links[i];
+    char d[32], lo[G_ASCII_DTOSTR_BUF_SIZE];
+    g_string_append_printf(s, "  %s: delay %s, %" PRIu64 " bps, loss %s, MTU %u, queue %u\n",
+                           l->name ? l->name : "?", dur(l->delay_ns, d, sizeof d), l->rate_bps,
+                           g_ascii_formatd(lo, sizeof lo, "%g", l->loss), l->mtu,
+                           l->queue_packets);
+  }
+  g_string_append_printf(s, "timeline: %u\n", P->n_timeline);
+  for (unsigned i = 0; i < P->n_timeline; i++)
+    action(s, &P->timeline[i]);
+  g_string_append_printf(s, "expectations: %u\n", P->n_expects);
+  for (unsigned i = 0; i < P->n_expects; i++)
+    g_string_append_printf(s, "  %u. %s (%s:%u:%u)\n", i + 1,
+                           name_get(&scn_expect_names, P->expects[i].kind), P->expects[i].loc.file,
+                           P->expects[i].loc.line, P->expects[i].loc.col);
+  return g_string_free(s, FALSE);
+}

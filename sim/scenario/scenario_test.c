@@ -1,0 +1,549 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests of the scenario loader: the bundled scenario into a plan, profile merging and
+ * where each problem is reported (scenario or profile), and a table of malformed
+ * scenarios, each giving its diagnostic at line:col with a hint. */
+#include "sim/scenario/scenario.h"
+#include "tests/lib/testutil.h"
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+static const char *const *profile_dirs(void)
+{
+  static char *dirs[2];
+  if (!dirs[0])
+    dirs[0] = tu_top_path("profiles");
+  return (const char *const *)dirs;
+}
+
+static ScnPlan *load(const char *text, GwDiags *d)
+{
+  ScnLoadOptions opt = {profile_dirs()};
+  g_autoptr(GError) err = NULL;
+  ScnPlan *p = scn_plan_load_string("t.yaml", text, strlen(text), &opt, d, &err);
+  g_assert_no_error(err);
+  return p;
+}
+
+static void dump(const GwDiags *d)
+{
+  for (size_t i = 0; i < gw_diags_len(d); i++) {
+    g_autofree char *s = gw_diag_format(gw_diags_get(d, i));
+    g_printerr("  %s\n", s);
+  }
+}
+
+static void test_bundled(void)
+{
+  g_autofree char *path = tu_top_path("scenarios/site-to-site/ikev2-default.yaml");
+  g_autoptr(GwDiags) d = gw_diags_new();
+  g_autoptr(GError) err = NULL;
+  /* no profile folders given: found by walking up from the scenario */
+  g_autoptr(ScnPlan) p = scn_plan_load_file(path, NULL, d, &err);
+  g_assert_no_error(err);
+  if (gw_diags_count(d, GW_SEV_ERROR))
+    dump(d);
+  g_assert_cmpuint(gw_diags_count(d, GW_SEV_ERROR), ==, 0);
+  g_assert_cmpstr(p->name, ==, "s2s-ikev2-default");
+  g_assert_cmpuint(p->seed, ==, 1);
+  g_assert_cmpint(p->duration_ns, ==, 120 * (int64_t)1000000000);
+  g_assert_cmpuint(p->n_references, ==, 2);
+  g_assert_cmpuint(p->cloud->n_connections, ==, 1);
+  g_assert_cmpuint(p->n_devices, ==, 1);
+  const DevConfig *c = &p->devices[0].cfg;
+  g_assert_cmpstr(c->name, ==, "site1-vpn");
+  g_assert_cmpstr(c->profile, ==, "strongswan-5.9");
+  /* the proposals from the scenario, which replace the profile's lists (the recommended
+   * device settings, facts 2.5: DH group 2 is the default phase 1's only group) */
+  g_assert_cmpuint(c->n_ike_proposals, ==, 1);
+  g_assert_cmpuint(c->ike_proposals[0].encr[0].id, ==, ENCR_AES_CBC);
+  g_assert_cmpuint(c->ike_proposals[0].dh[0], ==, DH_MODP_1024);
+  g_assert_cmpuint(c->n_esp_proposals, ==, 1);
+  g_assert_cmpuint(c->esp_proposals[0].encr[0].id, ==, ENCR_AES_GCM_16);
+  g_assert_cmpuint(c->esp_proposals[0].n_dh, ==, 0);
+  /* the rest from the profile */
+  g_assert_cmpuint(c->ike_lifetime_s, ==, 15840);
+  g_assert_cmpuint(c->child_lifetime_s, ==, 3960);
+  g_assert_cmpint(c->dpd_action, ==, DEV_DPD_CLEAR);
+  /* from the scenario, over the profile's respond */
+  g_assert_cmpint(c->start_action, ==, DEV_START_INITIATE);
+  g_assert_true(c->has_peer);
+  g_assert_cmphex(c->peer.v, ==, 0xcb00710a); /* 203.0.113.10, vgw1's address */
+  g_assert_cmpstr(c->psk, ==, "Vpnsim.demo.key.1");
+  g_assert_cmpuint(c->n_lan, ==, 1);
+  g_assert_cmpuint(p->n_hosts, ==, 2);
+  g_assert_cmpint(p->hosts[0].kind, ==, SCN_HOST_VM);
+  g_assert_cmpstr(p->hosts[0].subnet, ==, "workload");
+  g_assert_cmpint(p->hosts[1].kind, ==, SCN_HOST_BEHIND_DEVICE);
+  g_assert_cmpstr(p->hosts[1].device, ==, "site1-vpn");
+  g_assert_cmpuint(p->n_links, ==, 2);
+  g_assert_cmpstr(p->links[1].name, ==, "site1-vpn--internet");
+  g_assert_cmpint(p->links[1].delay_ns, ==, 15000000);
+  g_assert_cmpuint(p->links[1].rate_bps, ==, 100000000);
+  g_assert_cmpuint(p->n_timeline, ==, 1);
+  g_assert_cmpint(p->timeline[0].kind, ==, SCN_ACT_PING);
+  g_assert_cmpstr(p->timeline[0].flow, ==, "ping1");
+  g_assert_cmpuint(p->timeline[0].count, ==, 20);
+  g_assert_cmpuint(p->n_expects, ==, 4);
+  g_assert_cmpint(p->expects[0].kind, ==, SCN_EXP_TUNNEL);
+  g_assert_cmpint(p->expects[0].by_ns, ==, 10 * (int64_t)1000000000);
+  g_assert_cmpint(p->expects[2].kind, ==, SCN_EXP_IKE);
+  g_assert_false(p->expects[2].seen);
+  g_assert_cmpuint(p->expects[2].n_notifies, ==, 2);
+  g_assert_cmpstr(p->expects[3].flow, ==, "ping1");
+  g_assert_true(p->expects[3].rtt_max.set);
+  g_assert_cmpfloat(p->expects[3].rtt_max.v, ==, 0.1);
+  /* the plan as text never shows the key */
+  g_autofree char *text = scn_plan_describe(p);
+  g_assert_null(strstr(text, "Vpnsim.demo.key.1"));
+  g_assert_nonnull(strstr(text, "shared key       (set)"));
+}
+
+/* The head every case below shares: a valid cloud and one device (11 + 22 lines). */
+#define HEAD                                                                                \
+  "name: t\n"                                                                               \
+  "duration: 60s\n"                                                                         \
+  "cloud:\n"                                                                                \
+  "  virtualNetworks:\n"                                                                    \
+  "    - {name: vnet1, addressSpace: [10.1.0.0/16], subnets: [{name: GatewaySubnet, "         \
+  "addressPrefix: 10.1.255.0/27}, {name: work, addressPrefix: 10.1.1.0/24}]}\n"              \
+  "  virtualNetworkGateways:\n"                                                             \
+  "    - {name: vgw1, virtualNetwork: vnet1, sku: VpnGw2, publicIpAddress: 203.0.113.10}\n"  \
+  "  localNetworkGateways:\n"                                                               \
+  "    - {name: site1, gatewayIpAddress: 198.51.100.20, addressPrefixes: [192.168.1.0/24]}\n" \
+  "  connections:\n"                                                                        \
+  "    - {name: c1, virtualNetworkGateway1: vgw1, localNetworkGateway2: site1, sharedKey: k1}\n"
+#define HEAD_LINES 11
+#define DEVICE                                                                              \
+  "onPremises:\n"                                                                           \
+  "  devices:\n"                                                                            \
+  "    - name: dev1\n"                                                                      \
+  "      profile: strongswan-5.9\n"                                                         \
+  "      publicIpAddress: 198.51.100.20\n"                                                  \
+  "      lanPrefixes: [192.168.1.0/24]\n"                                                   \
+  "      peer: vgw1\n"                                                                      \
+  "      sharedKey: k1\n"                                                                   \
+  "hosts:\n"                                                                                \
+  "  - {name: vm1, subnet: vnet1/work, address: 10.1.1.4}\n"                                \
+  "  - {name: pc1, behind: dev1, address: 192.168.1.10}\n"                                  \
+  "underlay:\n"                                                                             \
+  "  links:\n"                                                                              \
+  "    - {between: [vgw1, internet], delay: 5ms}\n"                                         \
+  "    - {name: up1, between: [dev1, internet]}\n"                                          \
+  "timeline:\n"                                                                             \
+  "  - {at: 5s, ping: {from: vm1, to: pc1, count: 5}}\n"                                    \
+  "  - {at: 5s, udp: {name: u1, from: pc1, to: vm1, rate: 10Mbps, duration: 10s}}\n"        \
+  "  - {at: 20s, linkDown: up1}\n"                                                          \
+  "  - {at: 30s, linkUp: [internet, dev1]}\n"                                               \
+  "expect:\n"                                                                               \
+  "  - {tunnel: c1, state: connected, by: 5s}\n"
+#define DEVICE_LINES 22
+
+static void test_valid_head(void)
+{
+  g_autoptr(GwDiags) d = gw_diags_new();
+  g_autoptr(ScnPlan) p = load(HEAD DEVICE, d);
+  if (gw_diags_count(d, GW_SEV_ERROR))
+    dump(d);
+  g_assert_cmpuint(gw_diags_count(d, GW_SEV_ERROR), ==, 0);
+  g_assert_cmpstr(p->links[0].name, ==, "vgw1--internet");
+  g_assert_cmpstr(p->timeline[3].link, ==, "up1");
+  g_assert_cmpstr(p->timeline[1].flow, ==, "u1");
+  g_assert_cmpuint(p->timeline[1].rate_bps, ==, 10000000);
+}
+
+/* trafficBothWays and statsInterval as the plan holds them. */
+static void test_both_ways(void)
+{
+  g_autoptr(GwDiags) d = gw_diags_new();
+  g_autoptr(ScnPlan) p =
+      load(HEAD DEVICE "  - {trafficBothWays: c1, node: vgw1/0, from: 5s, to: 15s, packets: \">= 10\"}\n"
+                       "  - {trafficBothWays: c1}\n"
+                       "statsInterval: 5s\n",
+           d);
+  if (gw_diags_count(d, GW_SEV_ERROR))
+    dump(d);
+  g_assert_cmpuint(gw_diags_count(d, GW_SEV_ERROR), ==, 0);
+  g_assert_cmpint(p->stats_interval_ns, ==, 5000000000);
+  const ScnExpect *x = &p->expects[1];
+  g_assert_cmpint(x->kind, ==, SCN_EXP_TRAFFIC);
+  g_assert_cmpstr(x->connection, ==, "c1");
+  g_assert_cmpstr(x->node, ==, "vgw1/0");
+  g_assert_true(x->has_from && x->has_by);
+  g_assert_cmpint(x->from_ns, ==, 5000000000);
+  g_assert_cmpint(x->by_ns, ==, 15000000000);
+  g_assert_true(x->packets.set);
+  g_assert_cmpfloat(x->packets.v, ==, 10);
+  x = &p->expects[2];
+  g_assert_false(x->has_from || x->has_by || x->packets.set || x->node);
+  g_autofree char *text = scn_plan_describe(p);
+  g_assert_nonnull(strstr(text, "tunnel stats: every 5s\n"));
+  g_assert_nonnull(strstr(text, "  2. trafficBothWays ("));
+  /* without the key: every 10 s */
+  g_autoptr(GwDiags) d2 = gw_diags_new();
+  g_autoptr(ScnPlan) p2 = load(HEAD DEVICE, d2);
+  g_assert_cmpint(p2->stats_interval_ns, ==, SCN_STATS_INTERVAL_DEFAULT_NS);
+}
+
+static void test_overrides(void)
+{
+  g_autoptr(GwDiags) d = gw_diags_new();
+  g_autoptr(ScnPlan) p = load(HEAD DEVICE "    # overrides\n", d);
+  g_assert_cmpuint(p->devices[0].cfg.ike_lifetime_s, ==, 15840);
+  /* the same device with overrides: a list replaces the profile's list */
+  g_autofree char *t = g_strdup_printf(
+      "%s%s", HEAD,
+      "onPremises:\n"
+      "  devices:\n"
+      "    - name: dev1\n"
+      "      profile: libreswan-4\n"
+      "      publicIpAddress: 198.51.100.20\n"
+      "      peer: 203.0.113.10\n"
+      "      ikeProposals: aes256gcm16-prfsha384-ecp384\n"
+      "      espProposals: [aes256gcm16, aes128-sha256-modp2048]\n"
+      "      ikeLifetime: 1h\n"
+      "      dpd: {interval: 10s, timeout: 45s, action: restart}\n"
+      "      localId: vpn.example.net\n"
+      "      remoteId: 203.0.113.10\n"
+      "      trafficSelectors: {local: [192.168.1.0/24], remote: [10.1.0.0/16]}\n"
+      "      natTraversal: {forceEncapsulation: true}\n"
+      "      rekeyFuzz: 50%\n");
+  g_autoptr(GwDiags) d2 = gw_diags_new();
+  g_autoptr(ScnPlan) q = load(t, d2);
+  if (gw_diags_count(d2, GW_SEV_ERROR))
+    dump(d2);
+  g_assert_cmpuint(gw_diags_count(d2, GW_SEV_ERROR), ==, 0);
+  const DevConfig *c = &q->devices[0].cfg;
+  g_assert_cmpuint(c->n_ike_proposals, ==, 1);
+  g_assert_cmpuint(c->ike_proposals[0].dh[0], ==, DH_ECP_384);
+  g_assert_cmpuint(c->n_esp_proposals, ==, 2);
+  g_assert_cmpuint(c->esp_proposals[1].dh[0], ==, DH_MODP_2048);
+  g_assert_cmpuint(c->ike_lifetime_s, ==, 3600);
+  g_assert_cmpuint(c->ike_rekey_margin_s, ==, 540); /* libreswan's 9m, kept */
+  g_assert_cmpuint(c->child_lifetime_s, ==, 28800);
+  g_assert_cmpuint(c->dpd_interval_s, ==, 10);
+  g_assert_cmpint(c->dpd_action, ==, DEV_DPD_RESTART);
+  g_assert_cmpint(c->local_id.type, ==, DEV_ID_FQDN);
+  g_assert_cmpint(c->remote_id.type, ==, DEV_ID_IPV4_ADDR);
+  g_assert_cmpint(c->ts_mode, ==, DEV_TS_PREFIXES);
+  g_assert_cmpuint(c->n_ts_remote, ==, 1);
+  g_assert_true(c->force_encapsulation);
+  g_assert_true(c->nat_traversal); /* from the profile */
+  g_assert_cmpuint(c->rekey_fuzz_percent, ==, 50);
+  g_assert_cmpint(c->start_action, ==, DEV_START_RESPOND);
+}
+
+/* A problem in a profile is reported in the profile; a merged-config problem at the
+ * key's place in whichever file set it. */
+static void test_profile_locations(void)
+{
+  g_autofree char *dir = g_dir_make_tmp("profiles-XXXXXX", NULL);
+  g_autofree char *bad = g_build_filename(dir, "bad-1.yaml", NULL);
+  g_assert_true(g_file_set_contents(bad,
+                                    "name: bad-1\n"
+                                    "device:\n"
+                                    "  ikeProposals: [aes256-sha265-modp2048]\n"
+                                    "  espProposals: [aes256-sha256]\n"
+                                    "  ikeRekeyMargin: 2h\n"
+                                    "  colour: blue\n",
+                                    -1, NULL));
+  g_autofree char *margin = g_build_filename(dir, "margin-1.yaml", NULL);
+  g_assert_true(g_file_set_contents(margin,
+                                    "name: margin-1\n"
+                                    "device:\n"
+                                    "  ikeProposals: [aes256-sha256-modp2048]\n"
+                                    "  espProposals: [aes256-sha256]\n"
+                                    "  ikeRekeyMargin: 2h\n",
+                                    -1, NULL));
+  const char *dirs[] = {dir, NULL};
+  ScnLoadOptions opt = {dirs};
+  g_autofree char *t = g_strdup_printf("%s%s", HEAD,
+                                       "onPremises:\n"
+                                       "  devices:\n"
+                                       "    - name: dev1\n"
+                                       "      profile: bad-1\n"
+                                       "      publicIpAddress: 198.51.100.20\n"
+                                       "      peer: vgw1\n"
+                                       "      ikeLifetime: 1h\n"
+                                       "      ikeProposals: aes128-sha256-modp2048\n"
+                                       "    - name: dev2\n"
+                                       "      profile: bad-1\n"
+                                       "      publicIpAddress: 198.51.100.21\n"
+                                       "      peer: vgw1\n"
+                                       "    - name: dev3\n"
+                                       "      profile: margin-1\n"
+                                       "      publicIpAddress: 198.51.100.22\n"
+                                       "      peer: vgw1\n"
+                                       "      ikeLifetime: 1h\n");
+  g_autoptr(GwDiags) d = gw_diags_new();
+  g_autoptr(ScnPlan) p = scn_plan_load_string("t.yaml", t, strlen(t), &opt, d, NULL);
+  g_assert_nonnull(p);
+  /* the bad profile's problems once (two devices use it), and dev3's merged problem at
+   * its profile: line, as the margin came from the profile */
+  struct {
+    const char *file;
+    unsigned line, col;
+    const char *id, *text;
+  } want[] = {
+      {bad, 3, 18, SCN_DIAG_FORMAT, "unknown algorithm 'sha265' (did you mean 'sha256'?)"},
+      {"t.yaml", HEAD_LINES + 14, 16, SCN_DIAG_DEVICE,
+       "IKE rekey margin (7200s) is not below the lifetime (3600s) (ikeRekeyMargin from "
+       "profile margin-1)"},
+      {bad, 6, 3, SCN_DIAG_FORMAT, "unknown key 'colour'"},
+  };
+  size_t errors = gw_diags_count(d, GW_SEV_ERROR);
+  if (errors != G_N_ELEMENTS(want))
+    dump(d);
+  g_assert_cmpuint(errors, ==, G_N_ELEMENTS(want));
+  for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
+    bool found = false;
+    for (size_t j = 0; j < gw_diags_len(d) && !found; j++) {
+      const GwDiag *g = gw_diags_get(d, j);
+      found = !g_strcmp0(g->loc.file, want[i].file) && g->loc.line == want[i].line &&
+              g->loc.col == want[i].col && !strcmp(g->rule_id, want[i].id) &&
+              strstr(g->message, want[i].text);
+    }
+    if (!found) {
+      dump(d);
+      g_error("missing %s:%u:%u %s %s", want[i].file, want[i].line, want[i].col, want[i].id,
+              want[i].text);
+    }
+  }
+  g_unlink(bad);
+  g_unlink(margin);
+  g_rmdir(dir);
+}
+
+/* Malformed scenarios: HEAD plus a tail; the one error expected at (tail line, col). */
+static const struct {
+  const char *tail;
+  unsigned line, col; /* within the tail */
+  const char *id, *text;
+} bad[] = {
+    {"colour: red\n", 1, 1, SCN_DIAG_FORMAT, "unknown key 'colour'"},
+    {"timelime: []\n", 1, 1, SCN_DIAG_FORMAT, "unknown key 'timelime' (did you mean 'timeline'?)"},
+    {"seed: -1\n", 1, 7, SCN_DIAG_FORMAT, "seed '-1' is not an integer"},
+    {"hosts: {a: 1}\n", 1, 8, SCN_DIAG_FORMAT, "hosts must be a sequence, not a mapping"},
+    {"hosts:\n  - {name: h, subnet: vnet1/wrk, address: 10.1.1.5}\n", 2, 23, SCN_DIAG_REF,
+     "unknown subnet 'wrk' (did you mean 'work'?)"},
+    {"hosts:\n  - {name: h, subnet: vnet2/work, address: 10.1.1.5}\n", 2, 23, SCN_DIAG_REF,
+     "unknown virtual network 'vnet2' (did you mean 'vnet1'?)"},
+    {"hosts:\n  - {name: h, subnet: vnet1/work, address: 10.1.2.5}\n", 2, 44, SCN_DIAG_REF,
+     "address 10.1.2.5 is not in subnet vnet1/work (10.1.1.0/24)"},
+    {"hosts:\n  - {name: h, subnet: vnet1/GatewaySubnet, address: 10.1.255.5}\n", 2, 23,
+     SCN_DIAG_REF, "cannot be placed in the GatewaySubnet"},
+    {"hosts:\n  - {name: h, address: 10.1.1.5}\n", 2, 5, SCN_DIAG_FORMAT,
+     "give exactly one of 'subnet'"},
+    {"hosts:\n  - {name: h, behind: nobody, address: 10.1.1.5}\n", 2, 23, SCN_DIAG_REF,
+     "unknown device 'nobody'"},
+    {"hosts:\n  - {name: vgw1, subnet: vnet1/work, address: 10.1.1.010}\n", 2, 47,
+     SCN_DIAG_FORMAT, "address '10.1.1.010' is not an IPv4 address"},
+    {"onPremises:\n  devices:\n    - {name: d, publicIpAddress: 1.2.3.4, peer: vgw2, profile: "
+     "strongswan-5.9}\n", 3, 49, SCN_DIAG_REF,
+     "unknown virtual network gateway 'vgw2' (did you mean 'vgw1'?)"},
+    {"onPremises:\n  devices:\n    - {name: d, publicIpAddress: 1.2.3.4, peer: 1.2.3.5, profile: "
+     "strongswan-5.9}\n", 3, 49, SCN_DIAG_REF, "peer 1.2.3.5 is not the public address"},
+    {"onPremises:\n  devices:\n    - {name: d, publicIpAddress: 1.2.3.4, peer: vgw1, profile: "
+     "strongswan-59}\n", 3, 64, SCN_DIAG_REF,
+     "unknown profile 'strongswan-59' (did you mean 'strongswan-5.9'?)"},
+    {"onPremises:\n  devices:\n    - {name: d, publicIpAddress: 1.2.3.4, peer: vgw1, profile: "
+     "../etc/passwd}\n", 3, 64, SCN_DIAG_FORMAT, "is not a profile name"},
+    {"onPremises:\n  devices:\n    - {name: d, publicIpAddress: 1.2.3.4, peer: vgw1, profile: "
+     "libreswan-4, dpd: {interval: 30s, timeout: 10s}}\n", 3, 82, SCN_DIAG_DEVICE,
+     "DPD timeout (10s) is not above the interval (30s)"},
+    {"onPremises:\n  devices:\n    - {name: d, publicIpAddress: 1.2.3.4, peer: vgw1, profile: "
+     "libreswan-4, startAction: start}\n", 3, 90, SCN_DIAG_FORMAT,
+     "startAction 'start' is not one of initiate, respond, on-traffic"},
+    {"onPremises:\n  devices:\n    - {name: d, publicIpAddress: 1.2.3.4, peer: vgw1, profile: "
+     "libreswan-4, ikeLifetime: 1.5s}\n", 3, 90, SCN_DIAG_FORMAT, "whole number of seconds"},
+    {"onPremises:\n  devices:\n    - {name: d, publicIpAddress: 1.2.3.4, peer: vgw1}\n", 3, 7,
+     SCN_DIAG_DEVICE, "no IKE proposals"},
+    {"onPremises:\n  natBoxes:\n    - {name: n1, inside: vgw1, publicIpAddress: 1.2.3.4}\n", 3,
+     26, SCN_DIAG_REF, "inside 'vgw1' is a virtual network gateway, not a device"},
+    {"onPremises:\n  natBoxes:\n    - {name: n1, inside: d, publicIpAddress: 1.2.3.4, type: "
+     "napt}\n", 3, 61, SCN_DIAG_FORMAT, "type 'napt' is not one of address, port"},
+    {"underlay:\n  links:\n    - {between: [vgw1, internt]}\n", 3, 24, SCN_DIAG_REF,
+     "unknown node 'internt'"},
+    {"underlay:\n  links:\n    - {between: [vgw1, vgw1]}\n", 3, 17, SCN_DIAG_REF,
+     "not 'vgw1' to itself"},
+    {"underlay:\n  links:\n    - {between: [vgw1, internet], loss: 1.5}\n", 3, 41,
+     SCN_DIAG_FORMAT, "loss '1.5' is not a fraction"},
+    {"underlay:\n  links:\n    - {between: [vgw1, internet], rate: fast}\n", 3, 41,
+     SCN_DIAG_FORMAT, "rate 'fast' is not a rate"},
+    {"underlay:\n  links:\n    - {between: [vgw1, internet], mtu: 100}\n", 3, 40,
+     SCN_DIAG_FORMAT, "mtu"},
+    {"timeline:\n  - {at: 90s, resetGateway: vgw1}\n", 2, 10, SCN_DIAG_TIME,
+     "at 90s is after the end of the scenario (duration 1m)"},
+    {"timeline:\n  - {at: 5s, resetGateway: vgw2}\n", 2, 28, SCN_DIAG_REF,
+     "unknown virtual network gateway 'vgw2' (did you mean 'vgw1'?)"},
+    {"timeline:\n  - {at: 5s, resetConnection: c2}\n", 2, 31, SCN_DIAG_REF,
+     "unknown connection 'c2' (did you mean 'c1'?)"},
+    {"timeline:\n  - {at: 5s, resetConnection: c1, resetGateway: vgw1}\n", 2, 35,
+     SCN_DIAG_FORMAT, "one action per timeline entry"},
+    {"timeline:\n  - {at: 5s, reboot: vgw1}\n", 2, 14, SCN_DIAG_FORMAT, "unknown key 'reboot'"},
+    {"timeline:\n  - {at: soon, resetGateway: vgw1}\n", 2, 10, SCN_DIAG_FORMAT,
+     "at 'soon' is not a duration"},
+    {"timeline:\n  - {at: 5s, stop: p9}\n", 2, 20, SCN_DIAG_REF, "unknown flow 'p9'"},
+    {"timeline:\n  - {at: 5s, linkDown: uplink}\n", 2, 24, SCN_DIAG_REF, "unknown link 'uplink'"},
+    {"timeline:\n  - {at: 5s, setLoss: {link: [vgw1, internet], loss: 5%}}\n", 2, 30,
+     SCN_DIAG_REF, "no link between 'vgw1' and 'internet'"},
+    {"timeline:\n  - {at: 5s, setSharedKey: {connection: c1}}\n", 2, 28, SCN_DIAG_FORMAT,
+     "setSharedKey: missing key 'sharedKey'"},
+    {"timeline:\n  - {at: 5s, setPolicy: {connection: c1, policy: {dhGroup: DHGroup15}}}\n", 2,
+     60, "GW-SCN-001", "dhGroup 'DHGroup15' is not a value"},
+    {"timeline:\n  - {at: 5s, setPolicy: {connection: c1, policy: custom}}\n", 2, 50,
+     SCN_DIAG_FORMAT, "policy: 'default' or an ipsecPolicies entry"},
+    {"timeline:\n  - {at: 5s, natRebind: {natBox: nat9}}\n", 2, 34, SCN_DIAG_REF,
+     "unknown NAT box 'nat9'"},
+    {"timeline:\n  - {at: 5s, natRebind: {natBox: vgw1}}\n", 2, 34, SCN_DIAG_REF,
+     "natBox 'vgw1' is a virtual network gateway, not a NAT box"},
+    {"timeline:\n  - {at: 5s, natRebind: nat1}\n", 2, 25, SCN_DIAG_FORMAT, "natRebind"},
+    {"timeline:\n  - {at: 5s, natRebind: {}}\n", 2, 25, SCN_DIAG_FORMAT,
+     "natRebind: missing key 'natBox'"},
+    {"timeline:\n  - {at: 5s, natRebind: {natBox: n1, port: 5}}\n", 2, 38, SCN_DIAG_FORMAT,
+     "unknown key 'port'"},
+    {"onPremises:\n  natBoxes:\n    - {name: n1, inside: d, publicIpAddress: 1.2.3.4, type: "
+     "address}\ntimeline:\n  - {at: 5s, natRebind: {natBox: n1}}\n", 5, 34, SCN_DIAG_REF,
+     "natBox 'n1' translates addresses only (type address)"},
+    {"timeline:\n  - {at: 5s, ping: {from: vm9, to: vm9}}\n", 2, 27, SCN_DIAG_REF,
+     "unknown host 'vm9'"},
+    {"timeline:\n  - {at: 5s, udp: {from: vgw1}}\n", 2, 19, SCN_DIAG_FORMAT,
+     "udp: missing key 'to'"},
+    {"expect:\n  - {tunnel: c1, state: up}\n", 2, 25, SCN_DIAG_FORMAT,
+     "state 'up' is not one of connected, disconnected"},
+    {"expect:\n  - {tunel: c1, state: connected}\n", 2, 6, SCN_DIAG_FORMAT,
+     "unknown key 'tunel' (did you mean 'tunnel'?)"},
+    {"expect:\n  - {ike: IKE_AUHT}\n", 2, 11, SCN_DIAG_FORMAT,
+     "ike 'IKE_AUHT' is not an IKEv2 exchange type"},
+    {"expect:\n  - {ike: any, notify: [NO_PROPOSAL_CHOOSEN]}\n", 2, 25, SCN_DIAG_FORMAT,
+     "did you mean 'NO_PROPOSAL_CHOSEN'?"},
+    {"expect:\n  - {ping: p1, successRatio: \">= 0.9\"}\n", 2, 12, SCN_DIAG_REF,
+     "unknown ping flow 'p1'"},
+    {"expect:\n  - {counter: drops, value: lots}\n", 2, 29, SCN_DIAG_FORMAT,
+     "value 'lots' is not a bound"},
+    {"expect:\n  - {event: Tunnel-Up}\n", 2, 13, SCN_DIAG_FORMAT,
+     "event 'Tunnel-Up' is not an event type"},
+    {"expect:\n  - {validation: invalid, rules: [GW-XYZ-001]}\n", 2, 34, SCN_DIAG_REF,
+     "'GW-XYZ-001' is not a rule ID"},
+    {"expect:\n  - {tunnel: c1, state: connected, by: 2m}\n", 2, 40, SCN_DIAG_TIME,
+     "by 2m is after the end"},
+    {"expect:\n  - {by: 5s}\n", 2, 5, SCN_DIAG_FORMAT, "expectation: no check"},
+    {"expect:\n  - {counter: drops, node: vgw2/0, value: 0}\n", 2, 28, SCN_DIAG_REF,
+     "'vgw2' is not a virtual network gateway"},
+    {"expect:\n  - {event: tunnel.up, node: vgw1/3}\n", 2, 30, SCN_DIAG_REF,
+     "unknown node 'vgw1/3'"},
+    {"statsInterval: 10ms\n", 1, 16, SCN_DIAG_FORMAT,
+     "statsInterval must be 0s (only at the end) or at least 100ms"},
+    {"expect:\n  - {trafficBothWays: c2}\n", 2, 23, SCN_DIAG_REF, "unknown connection 'c2'"},
+    {"expect:\n  - {trafficBothWays: c1, from: 20s, to: 10s}\n", 2, 33, SCN_DIAG_FORMAT,
+     "'from' must come before the end of the interval"},
+    {"expect:\n  - {trafficBothWays: c1, to: 10s, by: 10s}\n", 2, 31, SCN_DIAG_FORMAT,
+     "give 'to' or 'by', not both"},
+    {"expect:\n  - {trafficBothWays: c1, to: 2m}\n", 2, 31, SCN_DIAG_TIME, "to 2m is after the end"},
+    {"expect:\n  - {trafficBothWays: c1, packets: many}\n", 2, 36, SCN_DIAG_FORMAT,
+     "packets 'many' is not a bound"},
+    {"hosts:\n  - {name: h, subnet: vnet1/work, address: 10.1.1.5}\nexpect:\n"
+     "  - {trafficBothWays: c1, node: h}\n", 4, 33, SCN_DIAG_REF,
+     "node 'h' is a host: only gateways and devices carry tunnels"},
+};
+
+static void test_malformed(void)
+{
+  unsigned failures = 0;
+  for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+    g_autofree char *t = g_strdup_printf("%s%s", HEAD, bad[i].tail);
+    g_autoptr(GwDiags) d = gw_diags_new();
+    g_autoptr(ScnPlan) p = load(t, d);
+    unsigned line = HEAD_LINES + bad[i].line;
+    bool found = false;
+    for (size_t j = 0; j < gw_diags_len(d) && !found; j++) {
+      const GwDiag *g = gw_diags_get(d, j);
+      found = g->severity == GW_SEV_ERROR && g->loc.line == line && g->loc.col == bad[i].col &&
+              !strcmp(g->rule_id, bad[i].id) && strstr(g->message, bad[i].text);
+    }
+    if (!found) {
+      dump(d);
+      g_test_message("case %zu: no %s at %u:%u saying \"%s\"", i, bad[i].id, line,
+                     bad[i].col, bad[i].text);
+      failures++;
+    }
+  }
+  g_assert_cmpuint(failures, ==, 0);
+}
+
+/* Many problems in one file: all are listed, in file order. */
+/* The address the gateway sees must be a local network gateway's: a warning otherwise. */
+static void test_device_address_warning(void)
+{
+  g_autoptr(GwDiags) d = gw_diags_new();
+  g_autoptr(ScnPlan) p = load(HEAD "onPremises:\n"
+                                   "  devices:\n"
+                                   "    - {name: a, profile: libreswan-4, publicIpAddress: "
+                                   "198.51.100.99, peer: vgw1}\n"
+                                   "    - {name: b, profile: libreswan-4, publicIpAddress: "
+                                   "10.0.0.2, peer: vgw1}\n"
+                                   "  natBoxes:\n"
+                                   "    - {name: n, inside: b, publicIpAddress: 198.51.100.20}\n",
+                              d);
+  g_assert_cmpuint(gw_diags_count(d, GW_SEV_ERROR), ==, 0);
+  size_t found = 0;
+  for (size_t i = 0; i < gw_diags_len(d); i++) {
+    const GwDiag *g = gw_diags_get(d, i);
+    if (!strcmp(g->rule_id, SCN_DIAG_REF)) {
+      found++;
+      g_assert_cmpint(g->severity, ==, GW_SEV_WARNING);
+      g_assert_cmpuint(g->loc.line, ==, HEAD_LINES + 3); /* device a; b is behind its NAT */
+      g_assert_nonnull(strstr(g->message, "gatewayIpAddress 198.51.100.99"));
+    }
+  }
+  g_assert_cmpuint(found, ==, 1);
+}
+
+static void test_all_listed(void)
+{
+  g_autoptr(GwDiags) d = gw_diags_new();
+  g_autoptr(ScnPlan) p = load(HEAD "hosts:\n"
+                                   "  - {name: h1, subnet: vnet1/nope, address: 10.1.1.5}\n"
+                                   "  - {name: h1, behind: nobody, address: 1.2.3.4}\n"
+                                   "timeline:\n"
+                                   "  - {at: 1h, resetGateway: gw}\n",
+                              d);
+  g_assert_cmpuint(gw_diags_count(d, GW_SEV_ERROR), ==, 5);
+  unsigned last = 0;
+  for (size_t i = 0; i < gw_diags_len(d); i++) {
+    const GwDiag *g = gw_diags_get(d, i);
+    g_assert_cmpuint(g->loc.line * 1000 + g->loc.col, >=, last);
+    last = g->loc.line * 1000 + g->loc.col;
+  }
+  g_assert_nonnull(strstr(gw_diags_get(d, 2)->message, "already used"));
+}
+
+static void test_truncations(void)
+{
+  /* every prefix of a valid scenario either fails to parse or loads without crashing */
+  const char *full = HEAD DEVICE;
+  size_t n = strlen(full);
+  for (size_t len = 0; len <= n; len += 7) {
+    g_autoptr(GwDiags) d = gw_diags_new();
+    ScnLoadOptions opt = {profile_dirs()};
+    g_autoptr(GError) err = NULL;
+    g_autoptr(ScnPlan) p = scn_plan_load_string("t.yaml", full, len, &opt, d, &err);
+    g_assert_true(p || err);
+  }
+}
+
+int main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/scenario/bundled", test_bundled);
+  g_test_add_func("/scenario/valid-head", test_valid_head);
+  g_test_add_func("/scenario/both-ways", test_both_ways);
+  g_test_add_func("/scenario/overrides", test_overrides);
+  g_test_add_func("/scenario/profile-locations", test_profile_locations);
+  g_test_add_func("/scenario/malformed", test_malformed);
+  g_test_add_func("/scenario/all-listed", test_all_listed);
+  g_test_add_func("/scenario/device-address", test_device_address_warning);
+  g_test_add_func("/scenario/truncations", test_truncations);
+  return g_test_run();
+}
