@@ -110,6 +110,16 @@ bool run_nat_bind(Run *r, char **err); /* the translating tunnels, after the lin
 void run_nat_counters(Run *r, void (*add)(Run *, const char *, const char *, double));
 /* sim/run/timeline.c: schedule every action; flows report at their end. */
 bool run_timeline_schedule(Run *r, char **err);
+/* The runner's row of a timeline action (the loader's is sim/scenario's scn_action_descs):
+ * one per ScnActionKind; an action the loader's row marks not simulated has an empty one. */
+typedef struct {
+  /* Before the run: is what the action names in this run's world? False with *err set to
+   * "FILE:LINE:COL: message" (the run stops, exit 3). NULL: nothing to check. */
+  bool (*check)(Run *r, const ScnAction *a, char **err);
+  /* At the action's time: do it. */
+  void (*fire)(Run *r, const ScnAction *a);
+} RunActionDesc;
+extern const RunActionDesc run_action_descs[SCN_ACT_COUNT];
 void run_flows_finish(Run *r); /* report every flow still going, at the end of the run */
 void run_flow_free(RunFlow *f);
 /* sim/run/outputs.c */
