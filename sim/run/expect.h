@@ -65,7 +65,7 @@ typedef struct {
   /* Fill r's name, expected, observed, decided_by (and event_seq) and pass. */
   void (*check)(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r);
 } ScnExpectCheck;
-extern const ScnExpectCheck scn_expect_checks[SCN_EXP_COUNT];
+extern const ScnExpectCheck scn_expect_checks[]; /* SCN_EXP_COUNT rows (a static assertion) */
 
 /* Evaluate one expectation. The strings of out are g_malloc'ed (scn_result_clear). */
 void scn_expect_eval(const ScnExpect *x, unsigned index, const ScnExpectInput *in,

@@ -119,7 +119,7 @@ typedef struct {
   /* At the action's time: do it. */
   void (*fire)(Run *r, const ScnAction *a);
 } RunActionDesc;
-extern const RunActionDesc run_action_descs[SCN_ACT_COUNT];
+extern const RunActionDesc run_action_descs[]; /* SCN_ACT_COUNT rows (a static assertion) */
 void run_flows_finish(Run *r); /* report every flow still going, at the end of the run */
 void run_flow_free(RunFlow *f);
 /* sim/run/outputs.c */
