@@ -1333,7 +1333,7 @@ const ScnActionDesc scn_action_descs[] = {
                          .load = action_link_load,
                          .describe = action_link_describe,
                          .simulated = true},
-    /* not simulated: a link's loss is fixed when the world is built */
+    /* not simulated: the engine sets a link's loss only when it builds the link */
     [SCN_ACT_SET_LOSS] = {.name = "setLoss",
                           .keys = KEYS("link", "loss"),
                           .load = action_set_loss_load,
