@@ -378,10 +378,7 @@ ConfMatrixRow *conf_matrix_rows(const ConfResults *r, const char *profile_file, 
                               : g_strdup("no NAT");
       for (unsigned a = 0; a < plan->n_timeline; a++) {
         const ScnAction *ac = &plan->timeline[a];
-        bool f = ac->kind == SCN_ACT_LINK_DOWN || ac->kind == SCN_ACT_SET_LOSS ||
-                 ac->kind == SCN_ACT_SET_POLICY || ac->kind == SCN_ACT_SET_SHARED_KEY ||
-                 ac->kind == SCN_ACT_RESET_CONNECTION || ac->kind == SCN_ACT_RESET_GATEWAY;
-        if (f && ac->at_ns < fault)
+        if (scn_action_descs[ac->kind].fault && ac->at_ns < fault)
           fault = ac->at_ns;
       }
     } else {

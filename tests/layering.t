@@ -27,7 +27,9 @@ models/ike/ikev2_sa.c:3: L8
 sim/engine/net_traffic.c:2: L7
 sim/engine/net_traffic.c:3: L7
 sim/engine/net_traffic.c:4: L7
-sim/run/runner.c:2: L9"
+sim/run/runner.c:2: L9
+sim/scenario/scenario.c:2: L11
+sim/scenario/scenario.c:3: L11"
 got=$(cut -d: -f1-3 <<<"$out" | sort -u)
 if ((rc == 1)) && [[ $got == "$(sort <<<"$expected")" ]]; then
   echo "ok 2 - every rule is caught on the fixture tree, and nothing else"

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Expectation evaluation against the event log, counters and validation verdict. */
+/* Expectation evaluation against the event log, counters and validation verdict: one
+ * check function per kind, found through scn_expect_checks. */
 #include "sim/run/expect.h"
 
 #include "models/common/units.h"
 #include "models/ike/ikev2_codec.h"
+#include "sim/scenario/scenario.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -467,22 +469,51 @@ static void eval_traffic(const ScnExpect *x, const ScnExpectInput *in, ScnResult
   r->observed = g_string_free(obs, FALSE);
 }
 
-/* Whether the loader filled in everything the kind needs. */
-static bool complete(const ScnExpect *x)
+/* tunnel, sa */
+static bool complete_state(const ScnExpect *x)
 {
-  switch (x->kind) {
-  case SCN_EXP_TUNNEL:
-  case SCN_EXP_SA: return x->connection && x->state;
-  case SCN_EXP_IKE: return true;
-  case SCN_EXP_PING: return x->flow != NULL;
-  case SCN_EXP_THROUGHPUT: return x->flow && x->rate.set;
-  case SCN_EXP_COUNTER: return x->counter && x->value.set;
-  case SCN_EXP_EVENT: return x->event_type != NULL;
-  case SCN_EXP_VALIDATION: return true;
-  case SCN_EXP_TRAFFIC: return x->connection != NULL;
-  }
-  return false;
+  return x->connection && x->state;
 }
+
+static bool complete_ping(const ScnExpect *x)
+{
+  return x->flow != NULL;
+}
+
+static bool complete_throughput(const ScnExpect *x)
+{
+  return x->flow && x->rate.set;
+}
+
+static bool complete_counter(const ScnExpect *x)
+{
+  return x->counter && x->value.set;
+}
+
+static bool complete_event(const ScnExpect *x)
+{
+  return x->event_type != NULL;
+}
+
+/* The evaluator's row of every kind (the loader's: scn_expect_descs). */
+/* trafficBothWays */
+static bool complete_traffic(const ScnExpect *x)
+{
+  return x->connection != NULL;
+}
+
+const ScnExpectCheck scn_expect_checks[] = {
+    [SCN_EXP_TUNNEL] = {.complete = complete_state, .check = eval_tunnel},
+    [SCN_EXP_SA] = {.complete = complete_state, .check = eval_sa},
+    [SCN_EXP_IKE] = {.check = eval_ike},
+    [SCN_EXP_PING] = {.complete = complete_ping, .check = eval_ping},
+    [SCN_EXP_THROUGHPUT] = {.complete = complete_throughput, .check = eval_throughput},
+    [SCN_EXP_COUNTER] = {.complete = complete_counter, .check = eval_counter},
+    [SCN_EXP_EVENT] = {.complete = complete_event, .check = eval_event},
+    [SCN_EXP_VALIDATION] = {.check = eval_validation},
+    [SCN_EXP_TRAFFIC] = {.complete = complete_traffic, .check = eval_traffic},
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(scn_expect_checks) == SCN_EXP_COUNT);
 
 void scn_expect_eval(const ScnExpect *x, unsigned index, const ScnExpectInput *in,
                      ScnResult *r)
@@ -490,9 +521,11 @@ void scn_expect_eval(const ScnExpect *x, unsigned index, const ScnExpectInput *i
   memset(r, 0, sizeof *r);
   r->index = index;
   r->loc = x->loc;
-  r->kind = name_get(&scn_expect_names, x->kind);
+  r->kind = scn_expect_name(x->kind);
   r->event_seq = -1;
-  if (!complete(x)) {
+  const ScnExpectCheck *c =
+      (unsigned)x->kind < SCN_EXP_COUNT ? &scn_expect_checks[x->kind] : NULL;
+  if (!c || (c->complete && !c->complete(x))) {
     /* a partial plan (the loader reported why): say so, never guess */
     r->name = g_strdup_printf("%s expectation with errors", r->kind ? r->kind : "an");
     r->expected = g_strdup("a loadable expectation");
@@ -500,17 +533,7 @@ void scn_expect_eval(const ScnExpect *x, unsigned index, const ScnExpectInput *i
     r->decided_by = g_strdup("the scenario loader reported this expectation");
     return;
   }
-  switch (x->kind) {
-  case SCN_EXP_TUNNEL: eval_tunnel(x, in, r); break;
-  case SCN_EXP_SA: eval_sa(x, in, r); break;
-  case SCN_EXP_IKE: eval_ike(x, in, r); break;
-  case SCN_EXP_PING: eval_ping(x, in, r); break;
-  case SCN_EXP_THROUGHPUT: eval_throughput(x, in, r); break;
-  case SCN_EXP_COUNTER: eval_counter(x, in, r); break;
-  case SCN_EXP_EVENT: eval_event(x, in, r); break;
-  case SCN_EXP_VALIDATION: eval_validation(x, in, r); break;
-  case SCN_EXP_TRAFFIC: eval_traffic(x, in, r); break;
-  }
+  c->check(x, in, r);
 }
 
 void scn_result_clear(ScnResult *r)

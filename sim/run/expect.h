@@ -57,6 +57,18 @@ typedef struct {
   size_t n;
 } ScnResults;
 
+/* The evaluator's row of an expectation kind (the loader's is sim/scenario's
+ * scn_expect_descs), one per ScnExpectKind. */
+typedef struct {
+  /* Optional: did the loader fill in everything check reads? False for a partial plan
+   * (the loader reported why): the result says "with errors", never a guess. NULL: the
+   * kind has nothing required. */
+  bool (*complete)(const ScnExpect *x);
+  /* Fill r's name, expected, observed, decided_by (and event_seq) and pass. */
+  void (*check)(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r);
+} ScnExpectCheck;
+extern const ScnExpectCheck scn_expect_checks[]; /* SCN_EXP_COUNT rows (a static assertion) */
+
 /* Evaluate one expectation. The strings of out are g_malloc'ed (scn_result_clear). */
 void scn_expect_eval(const ScnExpect *x, unsigned index, const ScnExpectInput *in,
                      ScnResult *out);

@@ -7,6 +7,7 @@
 
 #include "models/common/units.h"
 #include "sim/run/runner_private.h"
+#include "sim/scenario/scenario.h"
 
 #include <net/if.h>
 #include <stdio.h>
@@ -75,7 +76,7 @@ static bool check_timeline(const ScnLive *live, const ScnPlan *plan, char **err)
                              "this traffic on the real side (traffic to '%s' from a simulated "
                              "host works)",
                              a->loc.file, a->loc.line, a->loc.col,
-                             name_get(&scn_action_names, a->kind), h->name, h->device, at->ifname,
+                             scn_action_name(a->kind), h->name, h->device, at->ifname,
                              h->name);
       return false;
     }

@@ -117,6 +117,16 @@ bool run_nat_has(Run *r, const char *name);
 unsigned run_nat_rebind(Run *r, const char *name);
 /* sim/run/timeline.c: schedule every action; flows report at their end. */
 bool run_timeline_schedule(Run *r, char **err);
+/* The runner's row of a timeline action (the loader's is sim/scenario's scn_action_descs):
+ * one per ScnActionKind; an action the loader's row marks not simulated has an empty one. */
+typedef struct {
+  /* Before the run: is what the action names in this run's world? False with *err set to
+   * "FILE:LINE:COL: message" (the run stops, exit 3). NULL: nothing to check. */
+  bool (*check)(Run *r, const ScnAction *a, char **err);
+  /* At the action's time: do it. */
+  void (*fire)(Run *r, const ScnAction *a);
+} RunActionDesc;
+extern const RunActionDesc run_action_descs[]; /* SCN_ACT_COUNT rows (a static assertion) */
 void run_flows_finish(Run *r); /* report every flow still going, at the end of the run */
 void run_flow_free(RunFlow *f);
 /* sim/run/stats.c: tunnel.stats snapshots and net.drop events (after the world is built) */

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* The timeline of a run: each action of the plan fires at its simulated time (file order
- * among equal times, since the engine keeps insertion order): traffic flows through
- * sim/engine/net_traffic.h with ping.sent/ping.reply and flow.stats events, link down/up, and the
- * gateway's configuration changes (setPolicy, setSharedKey, resetConnection,
- * resetGateway) through its IKE control plane, and NAT boxes rebinding their mappings
- * (natRebind). */
+ * among equal times, since the engine keeps insertion order) through its row of
+ * run_action_descs: traffic flows through sim/engine/net_traffic.h with ping.sent/ping.reply
+ * and flow.stats events, link down/up, and the gateway's configuration changes
+ * (setPolicy, setSharedKey, resetConnection, resetGateway) through its IKE control plane,
+ * and NAT boxes rebinding their mappings (natRebind). */
 #include "sim/run/runner_private.h"
+#include "sim/scenario/scenario.h"
 
 #include <string.h>
 
@@ -75,7 +76,7 @@ static void flow_report(RunFlow *f)
   }
   VsEvent ev = vs_event(now, flow_to(f), "flow.stats");
   vs_event_str(&ev, "flow", f->act->flow);
-  vs_event_str(&ev, "kind", name_get(&scn_action_names, f->act->kind));
+  vs_event_str(&ev, "kind", scn_action_name(f->act->kind));
   vs_event_uint(&ev, "bytes", st->rx_bytes);
   vs_event_uint(&ev, "packets", st->rx_packets);
   vs_event_uint(&ev, "tx_bytes", st->tx_bytes);
@@ -96,58 +97,80 @@ static void flow_end(NetWorld *w, void *user)
   flow_report(f);
 }
 
-static void flow_start(Run *r, const ScnAction *a)
+/* A flow of the action, started now, its ends looked up (the loader resolved the names
+ * and the world made their nodes). Each traffic action's fire function starts its helper
+ * and ends with flow_started. */
+static RunFlow *flow_new(Run *r, const ScnAction *a, RunFlowKind kind, NetNode **src,
+                         NetNode **dst, Ipv4Addr *to_addr)
 {
   const ScnHost *from = host_find(r, a->from), *to = host_find(r, a->to);
-  NetNode *src = g_hash_table_lookup(r->nodes, a->from), *dst = g_hash_table_lookup(r->nodes, a->to);
-  g_assert(from && to && src && dst); /* the loader resolved the names; the world made nodes */
+  *src = g_hash_table_lookup(r->nodes, a->from);
+  *dst = g_hash_table_lookup(r->nodes, a->to);
+  g_assert(from && to && *src && *dst);
+  *to_addr = to->address;
   RunFlow *f = g_new0(RunFlow, 1);
   f->run = r;
   f->act = a;
+  f->kind = kind;
   f->started_ns = net_world_now(r->w);
-  unsigned n = r->flows->len;
   g_ptr_array_add(r->flows, f);
-  int64_t left = r->end_ns - f->started_ns;
-  switch (a->kind) {
-  case SCN_ACT_PING: {
-    f->kind = RUN_FLOW_PING;
-    int64_t iv = a->interval_ns ? a->interval_ns : 1000000000;
-    uint64_t count = a->count ? a->count : (uint64_t)(left / iv) + 1; /* 0: until stopped */
-    NetPingConfig pc = {.dst = to->address, .count = (uint32_t)MIN(count, 65536),
-                        .interval_ns = iv, .size = (uint16_t)a->size,
-                        .ident = ++r->next_ident, .observe = ping_observe, .observe_user = f};
-    f->ping = net_ping_new(src, &pc);
-    break;
-  }
-  case SCN_ACT_UDP: {
-    f->kind = RUN_FLOW_UDP;
-    int64_t d = a->duration_ns ? a->duration_ns : left;
-    NetUdpFlowConfig uc = {.dst = to->address, .port = (uint16_t)(RUN_UDP_PORT_BASE + n),
-                           .rate_bps = a->rate_bps,
-                           .size = (uint16_t)(a->size ? a->size : RUN_UDP_DEFAULT_SIZE),
-                           .duration_ns = d};
-    f->udp = net_udp_flow_new(src, dst, &uc);
-    if (a->duration_ns)
-      f->end_timer = net_schedule(r->w, d + RUN_UDP_DRAIN_NS, flow_end, f);
-    break;
-  }
-  case SCN_ACT_TCP:
-    f->kind = RUN_FLOW_TCP;
-    f->tcp = net_tcp_bulk_new(src, dst, to->address, (uint16_t)(RUN_TCP_PORT_BASE + n),
-                              a->bytes ? a->bytes : RUN_TCP_UNLIMITED_BYTES);
-    if (a->duration_ns)
-      f->end_timer = net_schedule(r->w, a->duration_ns, flow_end, f);
-    break;
-  default:
-    g_assert_not_reached();
-  }
+  return f;
+}
+
+static void flow_started(RunFlow *f)
+{
   if (!f->ping && !f->udp && !f->tcp) {
     /* the helper refused (a port taken): say so in the log, the flow sends nothing */
-    VsEvent ev = vs_event(f->started_ns, a->from, "flow.failed");
-    vs_event_str(&ev, "flow", a->flow);
-    run_emit(r, &ev);
+    VsEvent ev = vs_event(f->started_ns, f->act->from, "flow.failed");
+    vs_event_str(&ev, "flow", f->act->flow);
+    run_emit(f->run, &ev);
     f->done = true;
   }
+}
+
+static void fire_ping(Run *r, const ScnAction *a)
+{
+  NetNode *src, *dst;
+  Ipv4Addr to;
+  RunFlow *f = flow_new(r, a, RUN_FLOW_PING, &src, &dst, &to);
+  int64_t left = r->end_ns - f->started_ns;
+  int64_t iv = a->interval_ns ? a->interval_ns : 1000000000;
+  uint64_t count = a->count ? a->count : (uint64_t)(left / iv) + 1; /* 0: until stopped */
+  NetPingConfig pc = {.dst = to, .count = (uint32_t)MIN(count, 65536), .interval_ns = iv,
+                      .size = (uint16_t)a->size, .ident = ++r->next_ident,
+                      .observe = ping_observe, .observe_user = f};
+  f->ping = net_ping_new(src, &pc);
+  flow_started(f);
+}
+
+static void fire_udp(Run *r, const ScnAction *a)
+{
+  NetNode *src, *dst;
+  Ipv4Addr to;
+  RunFlow *f = flow_new(r, a, RUN_FLOW_UDP, &src, &dst, &to);
+  unsigned n = r->flows->len - 1; /* the flow's index: its port */
+  int64_t d = a->duration_ns ? a->duration_ns : r->end_ns - f->started_ns;
+  NetUdpFlowConfig uc = {.dst = to, .port = (uint16_t)(RUN_UDP_PORT_BASE + n),
+                         .rate_bps = a->rate_bps,
+                         .size = (uint16_t)(a->size ? a->size : RUN_UDP_DEFAULT_SIZE),
+                         .duration_ns = d};
+  f->udp = net_udp_flow_new(src, dst, &uc);
+  if (a->duration_ns)
+    f->end_timer = net_schedule(r->w, d + RUN_UDP_DRAIN_NS, flow_end, f);
+  flow_started(f);
+}
+
+static void fire_tcp(Run *r, const ScnAction *a)
+{
+  NetNode *src, *dst;
+  Ipv4Addr to;
+  RunFlow *f = flow_new(r, a, RUN_FLOW_TCP, &src, &dst, &to);
+  unsigned n = r->flows->len - 1; /* the flow's index: its port */
+  f->tcp = net_tcp_bulk_new(src, dst, to, (uint16_t)(RUN_TCP_PORT_BASE + n),
+                            a->bytes ? a->bytes : RUN_TCP_UNLIMITED_BYTES);
+  if (a->duration_ns)
+    f->end_timer = net_schedule(r->w, a->duration_ns, flow_end, f);
+  flow_started(f);
 }
 
 static void flow_stop(Run *r, const char *name)
@@ -179,11 +202,6 @@ void run_flow_free(RunFlow *f)
 
 /* ---- actions ---- */
 
-typedef struct {
-  Run *run;
-  const ScnAction *act;
-} Fire;
-
 static RunLink *link_find(Run *r, const char *name)
 {
   for (guint i = 0; i < r->links->len; i++) {
@@ -208,109 +226,149 @@ static RunEp *conn_ep(Run *r, const char *connection)
   return NULL;
 }
 
+/* ping, udp, tcp: both hosts are nodes of this run */
+static bool check_flow(Run *r, const ScnAction *a, char **err)
+{
+  if (host_find(r, a->from) && host_find(r, a->to) && g_hash_table_lookup(r->nodes, a->from) &&
+      g_hash_table_lookup(r->nodes, a->to))
+    return true;
+  *err = g_strdup_printf("%s:%u:%u: %s from '%s' to '%s': a host is not in this run",
+                         a->loc.file, a->loc.line, a->loc.col, scn_action_name(a->kind),
+                         a->from, a->to);
+  return false;
+}
+
+static void fire_stop(Run *r, const ScnAction *a)
+{
+  flow_stop(r, a->flow);
+}
+
+/* linkDown, linkUp */
+static bool check_link(Run *r, const ScnAction *a, char **err)
+{
+  if (link_find(r, a->link))
+    return true;
+  *err = g_strdup_printf("%s:%u:%u: no link '%s' in this run", a->loc.file, a->loc.line,
+                         a->loc.col, a->link);
+  return false;
+}
+
+static void link_set(Run *r, const ScnAction *a, bool up)
+{
+  RunLink *l = link_find(r, a->link);
+  net_link_set_up(l->link, up);
+  VsEvent ev = vs_event(net_world_now(r->w), l->name, up ? "link.up" : "link.down");
+  vs_event_str(&ev, "link", l->name);
+  run_emit(r, &ev);
+}
+
+static void fire_link_down(Run *r, const ScnAction *a)
+{
+  link_set(r, a, false);
+}
+
+static void fire_link_up(Run *r, const ScnAction *a)
+{
+  link_set(r, a, true);
+}
+
+/* setPolicy, setSharedKey, resetConnection: a connection of a gateway of this run */
+static bool check_connection(Run *r, const ScnAction *a, char **err)
+{
+  if (conn_ep(r, a->connection))
+    return true;
+  *err = g_strdup_printf("%s:%u:%u: no connection '%s' of a gateway in this run", a->loc.file,
+                         a->loc.line, a->loc.col, a->connection ? a->connection : "");
+  return false;
+}
+
+static void fire_set_policy(Run *r, const ScnAction *a)
+{
+  gw_ike_set_policy(conn_ep(r, a->connection)->gwike, r->plan->cloud, a->connection,
+                    a->policy_default ? NULL : &a->policy);
+}
+
+static void fire_set_shared_key(Run *r, const ScnAction *a)
+{
+  gw_ike_set_shared_key(conn_ep(r, a->connection)->gwike, r->plan->cloud, a->connection,
+                        a->shared_key);
+}
+
+static void fire_reset_connection(Run *r, const ScnAction *a)
+{
+  gw_ike_reset(conn_ep(r, a->connection)->gwike, r->plan->cloud, a->connection);
+}
+
+static bool check_gateway(Run *r, const ScnAction *a, char **err)
+{
+  RunEp *ep = a->gateway ? run_ep_find(r, a->gateway) : NULL;
+  if (ep && ep->gwike)
+    return true;
+  *err = g_strdup_printf("%s:%u:%u: no gateway '%s' in this run", a->loc.file, a->loc.line,
+                         a->loc.col, a->gateway ? a->gateway : "");
+  return false;
+}
+
+static void fire_reset_gateway(Run *r, const ScnAction *a)
+{
+  gw_ike_reset(run_ep_find(r, a->gateway)->gwike, r->plan->cloud, NULL);
+}
+
+/* natRebind: a NAT box of this run */
+static bool check_nat_box(Run *r, const ScnAction *a, char **err)
+{
+  if (run_nat_has(r, a->nat_box))
+    return true;
+  *err = g_strdup_printf("%s:%u:%u: no NAT box '%s' in this run", a->loc.file, a->loc.line,
+                         a->loc.col, a->nat_box ? a->nat_box : "");
+  return false;
+}
+
+static void fire_nat_rebind(Run *r, const ScnAction *a)
+{
+  run_nat_rebind(r, a->nat_box);
+}
+
+/* The runner's row of every action (the loader's: scn_action_descs). */
+const RunActionDesc run_action_descs[] = {
+    [SCN_ACT_PING] = {.check = check_flow, .fire = fire_ping},
+    [SCN_ACT_UDP] = {.check = check_flow, .fire = fire_udp},
+    [SCN_ACT_TCP] = {.check = check_flow, .fire = fire_tcp},
+    [SCN_ACT_STOP] = {.fire = fire_stop},
+    [SCN_ACT_LINK_DOWN] = {.check = check_link, .fire = fire_link_down},
+    [SCN_ACT_LINK_UP] = {.check = check_link, .fire = fire_link_up},
+    [SCN_ACT_SET_LOSS] = {0}, /* not simulated (scn_action_descs) */
+    [SCN_ACT_SET_POLICY] = {.check = check_connection, .fire = fire_set_policy},
+    [SCN_ACT_SET_SHARED_KEY] = {.check = check_connection, .fire = fire_set_shared_key},
+    [SCN_ACT_RESET_CONNECTION] = {.check = check_connection, .fire = fire_reset_connection},
+    [SCN_ACT_RESET_GATEWAY] = {.check = check_gateway, .fire = fire_reset_gateway},
+    [SCN_ACT_NAT_REBIND] = {.check = check_nat_box, .fire = fire_nat_rebind},
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(run_action_descs) == SCN_ACT_COUNT);
+
+typedef struct {
+  Run *run;
+  const ScnAction *act;
+} Fire;
+
 static void fire(NetWorld *w, void *user)
 {
   Fire *fi = user;
-  Run *r = fi->run;
-  const ScnAction *a = fi->act;
-  switch (a->kind) {
-  case SCN_ACT_PING:
-  case SCN_ACT_UDP:
-  case SCN_ACT_TCP:
-    flow_start(r, a);
-    break;
-  case SCN_ACT_STOP:
-    flow_stop(r, a->flow);
-    break;
-  case SCN_ACT_LINK_DOWN:
-  case SCN_ACT_LINK_UP: {
-    RunLink *l = link_find(r, a->link);
-    bool up = a->kind == SCN_ACT_LINK_UP;
-    net_link_set_up(l->link, up);
-    VsEvent ev = vs_event(net_world_now(w), l->name, up ? "link.up" : "link.down");
-    vs_event_str(&ev, "link", l->name);
-    run_emit(r, &ev);
-    break;
-  }
-  case SCN_ACT_SET_POLICY:
-    gw_ike_set_policy(conn_ep(r, a->connection)->gwike, r->plan->cloud, a->connection,
-                      a->policy_default ? NULL : &a->policy);
-    break;
-  case SCN_ACT_SET_SHARED_KEY:
-    gw_ike_set_shared_key(conn_ep(r, a->connection)->gwike, r->plan->cloud, a->connection,
-                          a->shared_key);
-    break;
-  case SCN_ACT_RESET_CONNECTION:
-    gw_ike_reset(conn_ep(r, a->connection)->gwike, r->plan->cloud, a->connection);
-    break;
-  case SCN_ACT_RESET_GATEWAY:
-    gw_ike_reset(run_ep_find(r, a->gateway)->gwike, r->plan->cloud, NULL);
-    break;
-  case SCN_ACT_NAT_REBIND:
-    run_nat_rebind(r, a->nat_box);
-    break;
-  default:
-    g_assert_not_reached(); /* refused in run_timeline_schedule */
-  }
+  run_action_descs[fi->act->kind].fire(fi->run, fi->act);
 }
 
 bool run_timeline_schedule(Run *r, char **err)
 {
   for (unsigned i = 0; i < r->plan->n_timeline; i++) {
     const ScnAction *a = &r->plan->timeline[i];
-    switch (a->kind) {
-    case SCN_ACT_PING:
-    case SCN_ACT_UDP:
-    case SCN_ACT_TCP:
-      if (!host_find(r, a->from) || !host_find(r, a->to) ||
-          !g_hash_table_lookup(r->nodes, a->from) || !g_hash_table_lookup(r->nodes, a->to)) {
-        *err = g_strdup_printf("%s:%u:%u: %s from '%s' to '%s': a host is not in this run",
-                               a->loc.file, a->loc.line, a->loc.col,
-                               name_get(&scn_action_names, a->kind), a->from, a->to);
-        return false;
-      }
-      break;
-    case SCN_ACT_STOP:
-      break;
-    case SCN_ACT_LINK_DOWN:
-    case SCN_ACT_LINK_UP:
-      if (!link_find(r, a->link)) {
-        *err = g_strdup_printf("%s:%u:%u: no link '%s' in this run", a->loc.file, a->loc.line,
-                               a->loc.col, a->link);
-        return false;
-      }
-      break;
-    case SCN_ACT_SET_POLICY:
-    case SCN_ACT_SET_SHARED_KEY:
-    case SCN_ACT_RESET_CONNECTION:
-      if (!conn_ep(r, a->connection)) {
-        *err = g_strdup_printf("%s:%u:%u: no connection '%s' of a gateway in this run",
-                               a->loc.file, a->loc.line, a->loc.col,
-                               a->connection ? a->connection : "");
-        return false;
-      }
-      break;
-    case SCN_ACT_RESET_GATEWAY: {
-      RunEp *ep = a->gateway ? run_ep_find(r, a->gateway) : NULL;
-      if (!ep || !ep->gwike) {
-        *err = g_strdup_printf("%s:%u:%u: no gateway '%s' in this run", a->loc.file,
-                               a->loc.line, a->loc.col, a->gateway ? a->gateway : "");
-        return false;
-      }
-      break;
-    }
-    case SCN_ACT_NAT_REBIND:
-      if (!run_nat_has(r, a->nat_box)) {
-        *err = g_strdup_printf("%s:%u:%u: no NAT box '%s' in this run", a->loc.file,
-                               a->loc.line, a->loc.col, a->nat_box ? a->nat_box : "");
-        return false;
-      }
-      break;
-    default:
+    const RunActionDesc *d = &run_action_descs[a->kind];
+    if (!scn_action_descs[a->kind].simulated || !d->fire) {
       *err = g_strdup_printf("%s:%u:%u: the action '%s' is not simulated yet", a->loc.file,
-                             a->loc.line, a->loc.col, name_get(&scn_action_names, a->kind));
+                             a->loc.line, a->loc.col, scn_action_name(a->kind));
       return false;
     }
+    if (d->check && !d->check(r, a, err))
+      return false;
   }
   /* Sorted by time, file order among equal times (the engine runs events of one time in
    * the order they were scheduled). */

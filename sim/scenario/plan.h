@@ -55,7 +55,8 @@ typedef struct {
   unsigned queue_packets;
 } ScnLink;
 
-/* Timeline actions. */
+/* Timeline actions. Each has a row in sim/scenario's scn_action_descs and in sim/run's
+ * run_action_descs (docs/architecture.md, "Adding a timeline action or an expectation kind"). */
 typedef enum {
   SCN_ACT_PING,
   SCN_ACT_UDP,
@@ -69,6 +70,7 @@ typedef enum {
   SCN_ACT_RESET_CONNECTION,
   SCN_ACT_RESET_GATEWAY,
   SCN_ACT_NAT_REBIND,
+  SCN_ACT_COUNT /* the number of actions: keep last */
 } ScnActionKind;
 
 typedef struct {
@@ -106,6 +108,8 @@ typedef struct {
   const char *text; /* as written: ">= 0.95", "< 40ms" */
 } ScnBound;
 
+/* Expectation kinds. Each has a row in sim/scenario's scn_expect_descs and in sim/run's
+ * scn_expect_checks. */
 typedef enum {
   SCN_EXP_TUNNEL,     /* a connection's tunnel state at a time */
   SCN_EXP_SA,         /* an IKE or child SA state at a time */
@@ -116,6 +120,7 @@ typedef enum {
   SCN_EXP_EVENT,      /* events of a type present or absent */
   SCN_EXP_VALIDATION, /* the verdict of the configuration rules */
   SCN_EXP_TRAFFIC,    /* packets both ways through a tunnel over an interval (tunnel.stats) */
+  SCN_EXP_COUNT       /* the number of kinds: keep last */
 } ScnExpectKind;
 
 enum { SCN_MAX_MATCH = 8, SCN_MAX_NAMES = 16 };
@@ -191,8 +196,6 @@ struct ScnPlan {
   void *priv_; /* the loader's documents and storage */
 };
 
-extern const NameTable scn_action_names;  /* "ping", "udp", ..., "natRebind" */
-extern const NameTable scn_expect_names;  /* "tunnel", "sa", "ike", ... */
 #define SCN_STATS_INTERVAL_DEFAULT_NS 10000000000LL /* tunnel.stats every 10 s */
 extern const NameTable scn_cmp_names;     /* "==", "!=", "<", "<=", ">", ">=" */
 extern const NameTable scn_nat_kind_names; /* "address", "port" */

@@ -38,3 +38,55 @@ bool scn_diags_only_rules(const GwDiags *diags);
 
 /* The plan as text for --dry-run (no shared key is ever shown). g_free the result. */
 char *scn_plan_describe(const ScnPlan *plan);
+
+/* ---- timeline actions and expectation kinds ----
+ * One descriptor row per kind (BIRD's struct protocol, strongSwan's task tables): the
+ * loader reads an entry through its kind's row and --dry-run describes it through the
+ * row. sim/run has its own rows for the same kinds (run_action_descs: when and how an
+ * action fires; scn_expect_checks: how a kind is evaluated). Adding a kind is a row in
+ * each table and its functions (docs/architecture.md, "Adding a timeline action or an
+ * expectation kind"); these rows are also the kinds' name tables. */
+
+typedef struct ScnLoader ScnLoader; /* the loader's state while it reads a file */
+
+typedef struct {
+  const char *name; /* its key in a timeline entry: "ping", "linkDown" */
+  /* The keys of the action's value when that is a mapping: the loader checks the value is
+   * a mapping (else reports it and skips load) with only these keys. NULL: any value
+   * (a name, a link's two ends); load checks it. */
+  const char *const *keys;
+  /* Read the action's value v into a (a->loc and a->at_ns are set); report problems. */
+  void (*load)(ScnLoader *L, const YtNode *v, ScnAction *a);
+  /* Append what the action does to its --dry-run line (after the time and the name). */
+  void (*describe)(GString *s, const ScnAction *a);
+  /* The runner simulates it. False: documented and loaded, but a run refuses it (exit 3,
+   * "the action 'setLoss' is not simulated yet") and sim/run has an empty row. */
+  bool simulated;
+  /* It injects a fault (the device matrix judges a tunnel going down before the first
+   * fault as a failure, and what follows one as recovery). */
+  bool fault;
+} ScnActionDesc;
+
+typedef struct {
+  const char *name; /* the key that names the check in an expectation: "tunnel", "ping" */
+  /* The other keys the expectation may have, besides its name and 'by' (read by the
+   * loader for every kind). */
+  const char *const *keys;
+  /* Read the check: v is the value of the name key, m the whole expectation (a mapping
+   * with only the allowed keys reported otherwise); x->loc, x->by_ns are set. */
+  void (*load)(ScnLoader *L, const YtNode *m, const YtNode *v, ScnExpect *x);
+  /* Optional: append details to the expectation's --dry-run line (NULL: its name and
+   * location are the line). */
+  void (*describe)(GString *s, const ScnExpect *x);
+} ScnExpectDesc;
+
+/* Indexed by the kind, SCN_ACT_COUNT / SCN_EXP_COUNT rows. Declared without a size so that
+ * each definition's static assertion counts the rows it really has (a kind added last
+ * without a row does not compile); sim/run/kind_tables_test.c finds a row left out in
+ * the middle. */
+extern const ScnActionDesc scn_action_descs[];
+extern const ScnExpectDesc scn_expect_descs[];
+
+/* The kind's name, or NULL for a value outside the enum. */
+const char *scn_action_name(ScnActionKind kind);
+const char *scn_expect_name(ScnExpectKind kind);

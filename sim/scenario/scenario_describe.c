@@ -88,57 +88,25 @@ static void device(GString *s, const ScnDevice *d)
                          c->force_encapsulation ? " (forced)" : "", c->nat_keepalive_s);
 }
 
+/* "  TIME  NAME  what the action does" (scn_action_descs) */
 static void action(GString *s, const ScnAction *a)
 {
-  char t[32], x[32], y[32];
+  char t[32];
   g_string_append_printf(s, "  %8s  %-15s ", dur(a->at_ns, t, sizeof t),
-                         name_get(&scn_action_names, a->kind));
-  switch (a->kind) {
-  case SCN_ACT_PING:
-    g_string_append_printf(s, "%s: %s -> %s, %u x %u bytes every %s", a->flow, a->from,
-                           a->to, a->count, a->size, dur(a->interval_ns, x, sizeof x));
-    break;
-  case SCN_ACT_UDP:
-    g_string_append_printf(s, "%s: %s -> %s, %" PRIu64 " bps, %u-byte datagrams, for %s",
-                           a->flow, a->from, a->to, a->rate_bps, a->size,
-                           a->duration_ns ? dur(a->duration_ns, x, sizeof x) : "ever");
-    break;
-  case SCN_ACT_TCP:
-    g_string_append_printf(s, "%s: %s -> %s, %" PRIu64 " bytes, for %s", a->flow, a->from,
-                           a->to, a->bytes, a->duration_ns ? dur(a->duration_ns, y, sizeof y) : "ever");
-    break;
-  case SCN_ACT_STOP:
-    g_string_append(s, a->flow ? a->flow : "?");
-    break;
-  case SCN_ACT_LINK_DOWN:
-  case SCN_ACT_LINK_UP:
-    g_string_append(s, a->link ? a->link : "?");
-    break;
-  case SCN_ACT_SET_LOSS: {
-    char l[G_ASCII_DTOSTR_BUF_SIZE];
-    g_string_append_printf(s, "%s loss %s", a->link ? a->link : "?",
-                           g_ascii_formatd(l, sizeof l, "%g", a->loss));
-    break;
-  }
-  case SCN_ACT_SET_POLICY:
-    g_string_append_printf(s, "%s -> %s", a->connection ? a->connection : "?",
-                           a->policy_default ? "default policy" : "custom policy");
-    break;
-  case SCN_ACT_SET_SHARED_KEY:
-    g_string_append_printf(s, "%s (new key not shown)", a->connection ? a->connection : "?");
-    break;
-  case SCN_ACT_RESET_CONNECTION:
-    g_string_append(s, a->connection ? a->connection : "?");
-    break;
-  case SCN_ACT_RESET_GATEWAY:
-    g_string_append(s, a->gateway ? a->gateway : "?");
-    break;
-  case SCN_ACT_NAT_REBIND:
-    g_string_append_printf(s, "%s: every live mapping gets a new public port",
-                           a->nat_box ? a->nat_box : "?");
-    break;
-  }
+                         scn_action_name(a->kind));
+  scn_action_descs[a->kind].describe(s, a);
   g_string_append_c(s, '\n');
+}
+
+/* "  N. NAME[ details] (FILE:LINE:COL)" (scn_expect_descs) */
+static void expectation(GString *s, unsigned index, const ScnExpect *x)
+{
+  g_string_append_printf(s, "  %u. %s", index, scn_expect_name(x->kind));
+  if (scn_expect_descs[x->kind].describe) {
+    g_string_append_c(s, ' ');
+    scn_expect_descs[x->kind].describe(s, x);
+  }
+  g_string_append_printf(s, " (%s:%u:%u)\n", x->loc.file, x->loc.line, x->loc.col);
 }
 
 char *scn_plan_describe(const ScnPlan *P)
@@ -207,8 +175,6 @@ char *scn_plan_describe(const ScnPlan *P)
     action(s, &P->timeline[i]);
   g_string_append_printf(s, "expectations: %u\n", P->n_expects);
   for (unsigned i = 0; i < P->n_expects; i++)
-    g_string_append_printf(s, "  %u. %s (%s:%u:%u)\n", i + 1,
-                           name_get(&scn_expect_names, P->expects[i].kind), P->expects[i].loc.file,
-                           P->expects[i].loc.line, P->expects[i].loc.col);
+    expectation(s, i + 1, &P->expects[i]);
   return g_string_free(s, FALSE);
 }
