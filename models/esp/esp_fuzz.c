@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* libFuzzer target on ESP decapsulation: peer bytes go through the SA database (SPI
- * lookup, layout, replay, ICV, decryption, trailer, inner IPv4 and selector checks),
+ * lookup, layout, replay, ICV, decryption, trailer and inner IPv4 checks),
  * through RFC 3948 UDP decoding first, or straight into the trailer parser. No input may
  * crash, assert or read out of bounds. */
 #include "models/esp/esp_natt.h"
@@ -22,14 +22,6 @@ static void add(uint32_t spi, IkeEncrId encr, IkeIntegId integ, size_t ekl, size
   EspSa *sa = esp_sa_new(&cfg, NULL);
   if (!sa || !esp_sad_add_take(sad, sa, 0))
     __builtin_trap();
-  /* 0x100 is policy-bound (inbound selector check), 0x101 a route-based tunnel */
-  if (spi == 0x100) {
-    Ipv4Prefix p = ipv4_prefix_make(ipv4_addr(10, 0, 0, 0), 8);
-    int id = esp_sad_policy_add(sad, ipv4_range_from_prefix(p), ipv4_range_from_prefix(p));
-    esp_sad_policy_bind(sad, id, NULL, sa);
-  } else if (spi == 0x101) {
-    esp_sad_tunnel_bind(sad, 1, NULL, sa);
-  }
 }
 
 static void setup(void)
@@ -59,12 +51,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   WireDiag d;
   switch (mode) {
   case 0:
-    esp_sad_rx(sad, 0, p, n, out, sizeof out, &ilen, NULL, NULL, &d);
+    esp_sad_rx(sad, 0, p, n, out, sizeof out, &ilen, NULL, &d);
     break;
   case 1: {
     EspNattDatagram dg;
     if (esp_natt_decode(p, n, &dg, &d) == ESP_OK && dg.kind == ESP_NATT_ESP)
-      esp_sad_rx(sad, 0, dg.payload, dg.payload_len, out, sizeof out, &ilen, NULL, NULL, &d);
+      esp_sad_rx(sad, 0, dg.payload, dg.payload_len, out, sizeof out, &ilen, NULL, &d);
     break;
   }
   case 2:

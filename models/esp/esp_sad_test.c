@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Tests of the SA database: SPI lookup, policy-based selector pairs (most specific
- * first), route-based tunnels, inbound selector checks, counters, lifetime events with
- * Azure's default and minimum lifetimes, ACQUIRE and sequence-overflow events, and the
+/* Tests of the SA database: SPI lookup, the send and receive paths, counters, lifetime
+ * events with Azure's default and minimum lifetimes, sequence-overflow events, and the
  * esp_sa key table rows. */
 #include "models/esp/esp_keytable.h"
 #include "models/esp/esp_sad.h"
@@ -35,13 +34,6 @@ static EspSa *mk(uint32_t spi, EspDirection dir, EspLifetime life)
   return sa;
 }
 
-static Ipv4Range R(const char *prefix)
-{
-  Ipv4Prefix p;
-  g_assert_cmpint(ipv4_prefix_parse(prefix, &p), ==, IPV4_PARSE_OK);
-  return ipv4_range_from_prefix(p);
-}
-
 static size_t mk_inner(uint8_t *p, size_t n, Ipv4Addr src, Ipv4Addr dst)
 {
   memset(p, 0, n);
@@ -55,96 +47,50 @@ static size_t mk_inner(uint8_t *p, size_t n, Ipv4Addr src, Ipv4Addr dst)
   return n;
 }
 
-static void test_policy_order_and_path(void)
+static void test_tx_rx_paths(void)
 {
-  Log log = {g_array_new(FALSE, FALSE, sizeof(EspEvent))};
-  EspSad *a = esp_sad_new(on_event, &log); /* the gateway side */
-  EspSad *b = esp_sad_new(NULL, NULL);     /* the on-premises side */
-  /* policy-based: three selector pairs, added broadest first */
-  int wide = esp_sad_policy_add(a, R("10.1.0.0/16"), R("192.168.0.0/16"));
-  int mid = esp_sad_policy_add(a, R("10.1.0.0/16"), R("192.168.10.0/24"));
-  int narrow = esp_sad_policy_add(a, R("10.1.2.0/24"), R("192.168.10.0/24"));
-  EspSa *o1 = mk(0x1001, ESP_DIR_OUT, (EspLifetime){0});
-  EspSa *o2 = mk(0x1002, ESP_DIR_OUT, (EspLifetime){0});
-  EspSa *o3 = mk(0x1003, ESP_DIR_OUT, (EspLifetime){0});
-  g_assert_true(esp_sad_add_take(a, o1, 0));
-  g_assert_true(esp_sad_add_take(a, o2, 0));
-  g_assert_true(esp_sad_add_take(a, o3, 0));
-  g_assert_true(esp_sad_policy_bind(a, wide, o1, NULL));
-  g_assert_true(esp_sad_policy_bind(a, mid, o2, NULL));
-  g_assert_true(esp_sad_policy_bind(a, narrow, o3, NULL));
-  int pid;
-  g_assert_true(esp_sad_lookup_out(a, ipv4_addr(10, 1, 2, 5), ipv4_addr(192, 168, 10, 9), &pid) ==
-                o3);
-  g_assert_cmpint(pid, ==, narrow);
-  g_assert_true(esp_sad_lookup_out(a, ipv4_addr(10, 1, 3, 5), ipv4_addr(192, 168, 10, 9), &pid) ==
-                o2);
-  g_assert_true(esp_sad_lookup_out(a, ipv4_addr(10, 1, 2, 5), ipv4_addr(192, 168, 11, 9), &pid) ==
-                o1);
-  g_assert_null(esp_sad_lookup_out(a, ipv4_addr(10, 2, 0, 1), ipv4_addr(192, 168, 10, 9), &pid));
-  g_assert_cmpint(pid, ==, -1);
-
-  /* the peer holds the inbound SA of o3 with the mirrored policy */
-  EspSa *i3 = mk(0x1003, ESP_DIR_IN, (EspLifetime){0});
-  g_assert_true(esp_sad_add_take(b, i3, 0));
-  int bp = esp_sad_policy_add(b, R("192.168.10.0/24"), R("10.1.2.0/24"));
-  g_assert_true(esp_sad_policy_bind(b, bp, NULL, i3));
+  EspSad *a = esp_sad_new(NULL, NULL); /* the gateway side */
+  EspSad *b = esp_sad_new(NULL, NULL); /* the on-premises side */
+  EspSa *o = mk(0x1003, ESP_DIR_OUT, (EspLifetime){0});
+  EspSa *i = mk(0x1003, ESP_DIR_IN, (EspLifetime){0});
+  g_assert_true(esp_sad_add_take(a, o, 0));
+  g_assert_true(esp_sad_add_take(b, i, 0));
   uint8_t inner[200], pkt[400], back[400];
-  size_t n = mk_inner(inner, 100, ipv4_addr(10, 1, 2, 5), ipv4_addr(192, 168, 10, 9));
+  /* the SAD checks no selectors: any inner addresses pass (the caller's SPD checks) */
+  size_t n = mk_inner(inner, 100, ipv4_addr(1, 2, 3, 4), ipv4_addr(5, 6, 7, 8));
   size_t len, blen;
+  g_assert_cmpint(esp_sad_tx(a, 1, o, inner, n, pkt, sizeof pkt, &len), ==, ESP_OK);
   EspSa *used = NULL;
-  g_assert_cmpint(esp_sad_tx(a, 1, inner, n, pkt, sizeof pkt, &len, &used), ==, ESP_OK);
-  g_assert_true(used == o3);
-  uint32_t tun;
-  g_assert_cmpint(esp_sad_rx(b, 1, pkt, len, back, sizeof back, &blen, &used, &tun, NULL), ==,
-                  ESP_OK);
-  g_assert_true(used == i3);
-  g_assert_cmpuint(tun, ==, UINT32_MAX);
+  g_assert_cmpint(esp_sad_rx(b, 1, pkt, len, back, sizeof back, &blen, &used, NULL), ==, ESP_OK);
+  g_assert_true(used == i);
   g_assert_cmpmem(back, blen, inner, n);
-
-  /* inbound selector check: a packet from outside 10.1.2.0/24 through i3 is refused */
-  n = mk_inner(inner, 100, ipv4_addr(10, 9, 9, 9), ipv4_addr(192, 168, 10, 9));
-  EspSa *o3b = esp_sad_lookup_out(a, ipv4_addr(10, 1, 2, 5), ipv4_addr(192, 168, 10, 9), NULL);
-  g_assert_cmpint(esp_sa_encapsulate(o3b, inner, n, pkt, sizeof pkt, &len), ==, ESP_OK);
-  WireDiag d;
-  g_assert_cmpint(esp_sad_rx(b, 1, pkt, len, back, sizeof back, &blen, NULL, NULL, &d), ==,
-                  ESP_ERR_NO_POLICY);
-  g_assert_cmpstr(d.field, ==, "inner addresses");
+  /* a packet that is not IPv4 is refused before any sequence number is used */
+  g_assert_cmpint(esp_sad_tx(a, 1, o, inner, n - 1, pkt, sizeof pkt, &len), ==, ESP_ERR_INNER);
+  g_assert_cmpuint(esp_sa_seq(o), ==, 1);
 
   /* unknown SPI and runts are counted on the database */
+  WireDiag d;
   wire_store_be32(pkt, 0xdead);
-  g_assert_cmpint(esp_sad_rx(b, 1, pkt, len, back, sizeof back, &blen, NULL, NULL, &d), ==,
+  g_assert_cmpint(esp_sad_rx(b, 1, pkt, len, back, sizeof back, &blen, &used, &d), ==,
                   ESP_ERR_UNKNOWN_SPI);
+  g_assert_null(used);
+  g_assert_cmpstr(d.field, ==, "SPI");
   g_assert_cmpuint(d.seen, ==, 0xdead);
-  g_assert_cmpint(esp_sad_rx(b, 1, pkt, 7, back, sizeof back, &blen, NULL, NULL, &d), ==,
+  g_assert_cmpint(esp_sad_rx(b, 1, pkt, 7, back, sizeof back, &blen, NULL, &d), ==,
                   ESP_ERR_TRUNCATED);
+  wire_store_be32(pkt, 0);
+  g_assert_cmpint(esp_sad_rx(b, 1, pkt, len, back, sizeof back, &blen, NULL, &d), ==,
+                  ESP_ERR_MALFORMED);
+  g_assert_cmpstr(d.field, ==, "SPI");
   g_assert_cmpuint(esp_sad_counters(b)->unknown_spi, ==, 1);
-  g_assert_cmpuint(esp_sad_counters(b)->malformed, ==, 1);
-  g_assert_cmpuint(esp_sad_counters(b)->no_policy, ==, 1);
+  g_assert_cmpuint(esp_sad_counters(b)->malformed, ==, 2);
 
-  /* no policy at all; a policy without an SA raises ACQUIRE */
-  n = mk_inner(inner, 60, ipv4_addr(172, 16, 0, 1), ipv4_addr(192, 168, 10, 9));
-  g_assert_cmpint(esp_sad_tx(a, 2, inner, n, pkt, sizeof pkt, &len, NULL), ==, ESP_ERR_NO_POLICY);
-  g_assert_cmpuint(log.events->len, ==, 0);
-  int lone = esp_sad_policy_add(a, R("172.16.0.0/12"), R("192.168.10.0/24"));
-  g_assert_cmpint(esp_sad_tx(a, 3, inner, n, pkt, sizeof pkt, &len, NULL), ==, ESP_ERR_NO_POLICY);
-  g_assert_cmpuint(log.events->len, ==, 1);
-  EspEvent *ev = &g_array_index(log.events, EspEvent, 0);
-  g_assert_cmpint(ev->type, ==, ESP_EV_ACQUIRE);
-  g_assert_cmpint(ev->policy, ==, lone);
-  g_assert_cmpint(ev->now_ns, ==, 3);
-  g_assert_cmpstr(name_get(&esp_event_names, ev->type), ==, "ACQUIRE");
-  g_assert_cmpuint(esp_sad_counters(a)->no_policy, ==, 2);
-
-  /* removing an SA unbinds it: the narrow policy now has no SA */
-  g_assert_true(esp_sad_remove(a, o3));
-  g_assert_false(esp_sad_remove(a, o3));
-  g_assert_null(esp_sad_lookup_out(a, ipv4_addr(10, 1, 2, 5), ipv4_addr(192, 168, 10, 9), &pid));
-  g_assert_cmpint(pid, ==, narrow);
-
+  /* removing an SA: its SPI is unknown from then on */
+  g_assert_true(esp_sad_remove(b, i));
+  g_assert_false(esp_sad_remove(b, i));
+  g_assert_null(esp_sad_get_in(b, 0x1003));
   esp_sad_free(a);
   esp_sad_free(b);
-  g_array_unref(log.events);
 }
 
 static void test_spi_lookup_and_duplicates(void)
@@ -159,33 +105,6 @@ static void test_spi_lookup_and_duplicates(void)
   g_assert_null(esp_sad_get_in(s, 0x2001));
   esp_sad_free(s);
   esp_sad_free(NULL);
-}
-
-static void test_route_based(void)
-{
-  EspSad *a = esp_sad_new(NULL, NULL), *b = esp_sad_new(NULL, NULL);
-  EspSa *o = mk(0x3001, ESP_DIR_OUT, (EspLifetime){0});
-  EspSa *i = mk(0x3001, ESP_DIR_IN, (EspLifetime){0});
-  esp_sad_add_take(a, o, 0);
-  esp_sad_add_take(b, i, 0);
-  esp_sad_tunnel_bind(a, 7, o, NULL);
-  esp_sad_tunnel_bind(b, 9, NULL, i);
-  g_assert_true(esp_sad_lookup_tunnel(a, 7) == o);
-  g_assert_null(esp_sad_lookup_tunnel(a, 8));
-  uint8_t inner[100], pkt[300], back[300];
-  /* any-to-any: arbitrary addresses pass */
-  size_t n = mk_inner(inner, 80, ipv4_addr(1, 2, 3, 4), ipv4_addr(5, 6, 7, 8));
-  size_t len, blen;
-  g_assert_cmpint(esp_sad_tx_tunnel(a, 0, 7, inner, n, pkt, sizeof pkt, &len, NULL), ==, ESP_OK);
-  g_assert_cmpint(esp_sad_tx_tunnel(a, 0, 8, inner, n, pkt + 150, 150, &blen, NULL), ==,
-                  ESP_ERR_NO_POLICY);
-  uint32_t tun = 0;
-  g_assert_cmpint(esp_sad_rx(b, 0, pkt, len, back, sizeof back, &blen, NULL, &tun, NULL), ==,
-                  ESP_OK);
-  g_assert_cmpuint(tun, ==, 9);
-  g_assert_cmpmem(back, blen, inner, n);
-  esp_sad_free(a);
-  esp_sad_free(b);
 }
 
 static unsigned count(Log *l, EspEventType t, unsigned life)
@@ -222,12 +141,10 @@ static void test_lifetimes(void)
   g_assert_cmpuint(ev->spi, ==, 0x4001);
   g_assert_cmpint(ev->dir, ==, ESP_DIR_OUT);
   /* a hard-expired SA carries nothing */
-  esp_sad_tunnel_bind(s, 1, o, NULL);
   uint8_t inner[1100], pkt[1300], back[1300];
   size_t n = mk_inner(inner, 1024, ipv4_addr(1, 1, 1, 1), ipv4_addr(2, 2, 2, 2)), len, blen;
-  g_assert_cmpint(esp_sad_tx_tunnel(s, (100 + 27001) * sec, 1, inner, n, pkt, sizeof pkt, &len,
-                                    NULL),
-                  ==, ESP_ERR_EXPIRED);
+  g_assert_cmpint(esp_sad_tx(s, (100 + 27001) * sec, o, inner, n, pkt, sizeof pkt, &len), ==,
+                  ESP_ERR_EXPIRED);
 
   /* Azure custom minimum: 1,024 KB hard (soft 1,000 KB), counted on inbound too */
   g_array_set_size(log.events, 0);
@@ -237,11 +154,9 @@ static void test_lifetimes(void)
   EspSad *peer = esp_sad_new(on_event, &log);
   esp_sad_add_take(s, o2, 0);
   esp_sad_add_take(peer, i2, 0);
-  esp_sad_tunnel_bind(s, 2, o2, NULL);
   for (int k = 0; k < 1024; k++) {
-    g_assert_cmpint(esp_sad_tx_tunnel(s, sec, 2, inner, n, pkt, sizeof pkt, &len, NULL), ==,
-                    ESP_OK);
-    g_assert_cmpint(esp_sad_rx(peer, sec, pkt, len, back, sizeof back, &blen, NULL, NULL, NULL), ==,
+    g_assert_cmpint(esp_sad_tx(s, sec, o2, inner, n, pkt, sizeof pkt, &len), ==, ESP_OK);
+    g_assert_cmpint(esp_sad_rx(peer, sec, pkt, len, back, sizeof back, &blen, NULL, NULL), ==,
                     ESP_OK);
     /* soft at exactly 1,000 KB of inner data, hard at 1,024 KB */
     unsigned soft = count(&log, ESP_EV_SOFT_EXPIRE, ESP_LIFE_SOFT_BYTES);
@@ -250,8 +165,7 @@ static void test_lifetimes(void)
     g_assert_cmpuint(hard, ==, k + 1 >= 1024 ? 2 : 0);
   }
   g_assert_cmpuint(esp_sa_counters(o2)->bytes, ==, 1024 * 1024);
-  g_assert_cmpint(esp_sad_tx_tunnel(s, sec, 2, inner, n, pkt, sizeof pkt, &len, NULL), ==,
-                  ESP_ERR_EXPIRED);
+  g_assert_cmpint(esp_sad_tx(s, sec, o2, inner, n, pkt, sizeof pkt, &len), ==, ESP_ERR_EXPIRED);
   g_assert_cmpuint(esp_sa_counters(o2)->drops[ESP_ERR_EXPIRED], ==, 1);
   esp_sad_free(peer);
   esp_sad_free(s);
@@ -264,12 +178,11 @@ static void test_seq_overflow_event(void)
   EspSad *s = esp_sad_new(on_event, &log);
   EspSa *o = mk(0x5001, ESP_DIR_OUT, (EspLifetime){0});
   esp_sad_add_take(s, o, 0);
-  esp_sad_tunnel_bind(s, 1, o, NULL);
   esp_sa_set_seq(o, UINT32_MAX);
   uint8_t inner[100], pkt[300];
   size_t n = mk_inner(inner, 60, ipv4_addr(1, 1, 1, 1), ipv4_addr(2, 2, 2, 2)), len;
   for (int k = 0; k < 3; k++)
-    g_assert_cmpint(esp_sad_tx_tunnel(s, 0, 1, inner, n, pkt, sizeof pkt, &len, NULL), ==,
+    g_assert_cmpint(esp_sad_tx(s, 0, o, inner, n, pkt, sizeof pkt, &len), ==,
                     ESP_ERR_SEQ_OVERFLOW);
   g_assert_cmpuint(count(&log, ESP_EV_SEQ_OVERFLOW, 0), ==, 1);
   esp_sad_free(s);
@@ -304,9 +217,8 @@ static void test_keytable_rows(void)
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
-  g_test_add_func("/esp/sad/policy_order_and_path", test_policy_order_and_path);
+  g_test_add_func("/esp/sad/tx_rx_paths", test_tx_rx_paths);
   g_test_add_func("/esp/sad/spi_lookup", test_spi_lookup_and_duplicates);
-  g_test_add_func("/esp/sad/route_based", test_route_based);
   g_test_add_func("/esp/sad/lifetimes", test_lifetimes);
   g_test_add_func("/esp/sad/seq_overflow_event", test_seq_overflow_event);
   g_test_add_func("/esp/sad/keytable_rows", test_keytable_rows);

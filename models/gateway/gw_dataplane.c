@@ -61,10 +61,9 @@ typedef struct {
 
 /* A child SA as IKE sees it: the selectors it covers; rekeys replace its pairs. */
 struct Child {
-  uint32_t sad_id; /* its outbound binding in the SAD (esp_sad_tunnel_bind) */
   GwSelector *sel;
   unsigned n_sel;
-  Pair *current;   /* carries outbound traffic */
+  Pair *current;   /* carries outbound traffic: its 'out' is the SA esp_sad_tx uses */
 };
 
 typedef struct {
@@ -102,7 +101,6 @@ struct GwDp {
   GwNodeMetrics m;
   bool drop_seen[GW_DROP__COUNT];
   GwTokenBucket agg[2];
-  uint32_t next_sad_id;
   uint16_t ip_id;
   GwTimerId timer;
   GArray *expiries;    /* GwSaExpiry: lifetimes crossed, for the tunnels' hooks */
@@ -192,7 +190,6 @@ GwDp *gw_dp_new(const GwDpConfig *cfg, const GwEnv *env)
   dp->obuf = g_malloc(OBUF_LEN);
   dp->ibuf = g_malloc(OBUF_LEN);
   dp->cbuf = g_malloc(OBUF_LEN);
-  dp->next_sad_id = 1;
   for (int d = 0; d < 2; d++)
     gw_bucket_init(&dp->agg[d], cfg->aggregate_bps, 0, 8u * MAX_PKT, now(dp));
   for (unsigned i = 0; i < cfg->n_local_prefixes; i++)
@@ -483,7 +480,6 @@ bool gw_dp_sa_install(GwDp *dp, int tunnel, const GwChildSaPair *pair, const cha
   bool fresh = child == NULL;
   if (fresh) {
     child = g_new0(Child, 1);
-    child->sad_id = dp->next_sad_id++;
     if (pair->selectors && pair->n_selectors) {
       child->sel = g_memdup2(pair->selectors, pair->n_selectors * sizeof(GwSelector));
       child->n_sel = pair->n_selectors;
@@ -505,7 +501,6 @@ bool gw_dp_sa_install(GwDp *dp, int tunnel, const GwChildSaPair *pair, const cha
   if (fresh) {
     /* a new child carries traffic at once */
     child->current = p;
-    esp_sad_tunnel_bind(dp->sad, child->sad_id, out, NULL);
     tunnel_caps(dp, t, &oc);
     set_up(dp, t, true, NULL);
   }
@@ -519,7 +514,6 @@ bool gw_dp_sa_switch(GwDp *dp, int tunnel, uint32_t in_spi)
   if (!p)
     return false;
   p->child->current = p;
-  esp_sad_tunnel_bind(dp->sad, p->child->sad_id, p->out, NULL);
   EspSaConfig c = {.encr = esp_sa_encr(p->out)->id};
   tunnel_caps(dp, t, &c);
   sa_event(dp, dp->cfg.events->sa_switched, t, p, NULL, NULL);
@@ -541,14 +535,12 @@ static void pair_remove(GwDp *dp, Tunnel *t, Pair *p)
       other = q;
   }
   if (!other) {
-    esp_sad_tunnel_bind(dp->sad, c->sad_id, NULL, NULL);
     g_ptr_array_remove(t->children, c);
     g_free(c->sel);
     g_free(c);
   } else if (was_current) {
     /* the child's outbound SA went away before a switch: its newest pair takes over */
     c->current = other;
-    esp_sad_tunnel_bind(dp->sad, c->sad_id, other->out, NULL);
   }
 }
 
@@ -646,8 +638,6 @@ static void expiries_fire(void *arg)
 static void on_sad_event(void *user, const EspEvent *e)
 {
   GwDp *dp = user;
-  if (e->type == ESP_EV_ACQUIRE)
-    return; /* policies are not used in the SAD: the data plane selects by itself */
   /* find the tunnel and pair of the SA */
   for (guint i = 0; i < dp->tunnels->len; i++) {
     Tunnel *t = g_ptr_array_index(dp->tunnels, i);
@@ -843,8 +833,8 @@ static bool tunnel_tx(GwDp *dp, int ti, const uint8_t *pkt, size_t len,
   }
   size_t hdr = INET_IPV4_HDR_LEN + (p->udp_encap ? ESP_NATT_UDP_LEN : 0);
   size_t esp_len = 0;
-  EspStatus s = esp_sad_tx_tunnel(dp->sad, now(dp), c->sad_id, pkt, len, dp->obuf + hdr,
-                                  OBUF_LEN - hdr, &esp_len, NULL);
+  EspStatus s = esp_sad_tx(dp->sad, now(dp), p->out, pkt, len, dp->obuf + hdr, OBUF_LEN - hdr,
+                           &esp_len);
   if (s != ESP_OK) {
     drop(dp, t, GW_DROP_ESP, s, "encapsulate");
     return false;
@@ -937,7 +927,7 @@ static GwRxResult rx_esp(GwDp *dp, const uint8_t *esp, size_t len, size_t outer_
   EspSa *used = NULL;
   WireDiag diag = {0};
   EspStatus s = esp_sad_rx(dp->sad, now(dp), esp, len, dp->ibuf, OBUF_LEN, &inner_len, &used,
-                           NULL, &diag);
+                           &diag);
   Pair *p = used ? g_hash_table_lookup(dp->by_in, used) : NULL;
   Tunnel *t = p ? tun(dp, p->tunnel) : NULL;
   if (s != ESP_OK) {
