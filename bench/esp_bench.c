@@ -37,7 +37,7 @@ static double ours(IkeEncrId encr, IkeIntegId integ, size_t ekl, size_t akl, int
   for (int k = 0; k < n; k++) {
     size_t len, blen;
     if (esp_sa_encapsulate(o, inner, INNER, pkt, sizeof pkt, &len) != ESP_OK ||
-        esp_sa_decapsulate(i, pkt, len, back, sizeof back, &blen, NULL) != ESP_OK ||
+        esp_sa_decapsulate(i, NULL, pkt, len, back, sizeof back, &blen, NULL, NULL) != ESP_OK ||
         blen != INNER)
       die("our round trip failed");
   }

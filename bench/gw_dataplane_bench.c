@@ -94,7 +94,7 @@ int main(void)
   for (int k = 0; k < N; k++) {
     size_t len, blen;
     if (esp_sa_encapsulate(o, w.buf, w.len, pkt, sizeof pkt, &len) != ESP_OK ||
-        esp_sa_decapsulate(i, pkt, len, back, sizeof back, &blen, NULL) != ESP_OK)
+        esp_sa_decapsulate(i, NULL, pkt, len, back, sizeof back, &blen, NULL, NULL) != ESP_OK)
       die("bare round trip failed");
   }
   t1 = g_get_monotonic_time();

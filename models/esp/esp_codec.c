@@ -58,13 +58,24 @@ static void set_diag(WireDiag *d, const char *field, size_t off, uint64_t seen, 
     *d = (WireDiag){.field = field, .offset = off, .seen = seen, .bound = bound};
 }
 
-EspStatus esp_layout_split(const uint8_t *pkt, size_t len, size_t iv_len, size_t icv_len,
-                           size_t block, EspLayout *out, WireDiag *diag)
+EspStatus esp_header_parse(const uint8_t *pkt, size_t len, EspHeader *h, WireDiag *diag)
 {
   WireReader r = wire_reader(pkt, len);
+  if (esp_header_decode(&r, h) == WIRE_OK)
+    return ESP_OK;
+  if (diag)
+    *diag = r.diag;
+  return from_wire(r.status);
+}
+
+EspStatus esp_layout_split(const EspHeader *hdr, const uint8_t *pkt, size_t len, size_t iv_len,
+                           size_t icv_len, size_t block, EspLayout *out, WireDiag *diag)
+{
   *out = (EspLayout){0};
-  if (esp_header_decode(&r, &out->hdr) != WIRE_OK)
-    goto fail;
+  g_return_val_if_fail(hdr && len >= ESP_HEADER_LEN, ESP_ERR_TRUNCATED);
+  WireReader r = wire_reader(pkt, len);
+  wire_skip(&r, ESP_HEADER_LEN, "header"); /* decoded by the caller */
+  out->hdr = *hdr;
   out->iv_len = iv_len;
   out->iv = wire_get_bytes(&r, iv_len, "IV");
   if (!wire_ok(&r))

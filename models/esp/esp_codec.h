@@ -71,6 +71,9 @@ void esp_header_encode(WireWriter *w, const EspHeader *h);
 /* Reads 8 octets. RFC 4303 2.1: SPI 0 is for local use and MUST NOT be sent, so it is
  * MALFORMED on the wire ('SPI'); the reserved 1..255 simply match no SA. */
 WireStatus esp_header_decode(WireReader *r, EspHeader *h);
+/* The same on a whole packet, as an ESP status: TRUNCATED or MALFORMED with the field in
+ * diag. A receiver reads the header once with it and hands it on (esp_layout_split). */
+EspStatus esp_header_parse(const uint8_t *pkt, size_t len, EspHeader *h, WireDiag *diag);
 
 /* The layout of one ESP packet split without decryption: header, IV, ciphertext (which
  * includes the encrypted trailer) and ICV, as borrowed pointers into the packet. */
@@ -84,11 +87,13 @@ typedef struct {
   size_t icv_len;
 } EspLayout;
 
-/* Split an ESP packet: 8-octet header, iv_len octets of IV, then ciphertext, then
- * icv_len octets of ICV. The ciphertext must be a multiple of 'block' octets (1 for a
- * stream or AEAD-CTR mode) and at least 2 octets (the trailer). 'diag' names the field. */
-EspStatus esp_layout_split(const uint8_t *pkt, size_t len, size_t iv_len, size_t icv_len,
-                           size_t block, EspLayout *out, WireDiag *diag);
+/* Split an ESP packet whose 8-octet header the caller already decoded into hdr
+ * (esp_header_parse; it is copied into out->hdr, not read again): then iv_len octets of
+ * IV, then ciphertext, then icv_len octets of ICV. The ciphertext must be a multiple of
+ * 'block' octets (1 for a stream or AEAD-CTR mode) and at least 2 octets (the trailer).
+ * 'diag' names the field. */
+EspStatus esp_layout_split(const EspHeader *hdr, const uint8_t *pkt, size_t len, size_t iv_len,
+                           size_t icv_len, size_t block, EspLayout *out, WireDiag *diag);
 
 /* RFC 4303 2.4: the padding length that makes payload + padding + 2 a multiple of
  * 'block' (the cipher block size) and of 4 (the 32-bit alignment ESP always requires). */

@@ -112,6 +112,15 @@ static void test_trailer_malformed(void)
   g_assert_cmpuint(nh, ==, 59);
 }
 
+/* What a receiver does: the header once (esp_header_parse), then the rest of the split. */
+static EspStatus split(const uint8_t *pkt, size_t len, size_t iv_len, size_t icv_len,
+                       size_t block, EspLayout *l, WireDiag *d)
+{
+  EspHeader h;
+  EspStatus s = esp_header_parse(pkt, len, &h, d);
+  return s != ESP_OK ? s : esp_layout_split(&h, pkt, len, iv_len, icv_len, block, l, d);
+}
+
 static void test_layout_split(void)
 {
   /* header 8, IV 16, ciphertext 32, ICV 12 */
@@ -120,7 +129,7 @@ static void test_layout_split(void)
     pkt[k] = (uint8_t)(k + 1);
   EspLayout l;
   WireDiag d;
-  g_assert_cmpint(esp_layout_split(pkt, sizeof pkt, 16, 12, 16, &l, &d), ==, ESP_OK);
+  g_assert_cmpint(split(pkt, sizeof pkt, 16, 12, 16, &l, &d), ==, ESP_OK);
   g_assert_cmphex(l.hdr.spi, ==, 0x01020304);
   g_assert_true(l.iv == pkt + 8);
   g_assert_true(l.ct == pkt + 24);
@@ -130,7 +139,7 @@ static void test_layout_split(void)
    * past the end): only whole-block ciphertexts of at least one block are accepted */
   for (size_t n = 0; n < sizeof pkt; n++) {
     g_autofree uint8_t *copy = g_memdup2(pkt, n);
-    EspStatus s = esp_layout_split(copy, n, 16, 12, 16, &l, &d);
+    EspStatus s = split(copy, n, 16, 12, 16, &l, &d);
     bool valid = n >= 8 + 16 + 16 + 12 && (n - 36) % 16 == 0;
     if (valid) {
       g_assert_cmpint(s, ==, ESP_OK);
@@ -142,13 +151,13 @@ static void test_layout_split(void)
     g_assert_nonnull(d.field);
   }
   /* ciphertext not a whole number of blocks */
-  g_assert_cmpint(esp_layout_split(pkt, sizeof pkt - 4, 16, 12, 16, &l, &d), ==,
+  g_assert_cmpint(split(pkt, sizeof pkt - 4, 16, 12, 16, &l, &d), ==,
                   ESP_ERR_MALFORMED);
   g_assert_cmpstr(d.field, ==, "ciphertext");
   /* GCM-like: block 1 still needs 4-octet alignment (RFC 4303 2.4) */
-  g_assert_cmpint(esp_layout_split(pkt, 8 + 8 + 6 + 16, 8, 16, 1, &l, &d), ==,
+  g_assert_cmpint(split(pkt, 8 + 8 + 6 + 16, 8, 16, 1, &l, &d), ==,
                   ESP_ERR_MALFORMED);
-  g_assert_cmpint(esp_layout_split(pkt, 8 + 8 + 8 + 16, 8, 16, 1, &l, &d), ==, ESP_OK);
+  g_assert_cmpint(split(pkt, 8 + 8 + 8 + 16, 8, 16, 1, &l, &d), ==, ESP_OK);
 }
 
 static void test_status_names(void)

@@ -46,17 +46,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   const uint8_t *p = data + 1;
   size_t n = size - 1;
   static uint8_t out[70000];
-  size_t ilen, plen;
+  size_t plen;
   uint8_t nh;
   WireDiag d;
   switch (mode) {
   case 0:
-    esp_sad_rx(sad, 0, p, n, out, sizeof out, &ilen, NULL, &d);
+    esp_sad_rx(sad, 0, p, n, out, sizeof out);
     break;
   case 1: {
     EspNattDatagram dg;
     if (esp_natt_decode(p, n, &dg, &d) == ESP_OK && dg.kind == ESP_NATT_ESP)
-      esp_sad_rx(sad, 0, dg.payload, dg.payload_len, out, sizeof out, &ilen, NULL, &d);
+      esp_sad_rx(sad, 0, dg.payload, dg.payload_len, out, sizeof out);
     break;
   }
   case 2:

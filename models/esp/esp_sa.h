@@ -6,6 +6,7 @@
  * not implemented: every SA uses 32-bit sequence numbers and never cycles them. */
 #pragma once
 
+#include "models/common/inet.h"
 #include "models/common/ipsec_ids.h"
 #include "models/common/ipv4.h"
 #include "models/common/wire.h"
@@ -89,10 +90,14 @@ EspStatus esp_sa_encapsulate(EspSa *sa, const uint8_t *inner, size_t n, uint8_t 
 
 /* Tunnel mode, inbound: the ESP packet (from the SPI to the ICV) is checked in RFC 4303
  * 3.4 order (SPI, replay, ICV, window update, decrypt, padding, next header, inner
- * IPv4) and the inner packet is written to out. Each failure counts a drop. With TFC
- * padding after the inner packet, *inner_len is the inner packet's own total length. */
-EspStatus esp_sa_decapsulate(EspSa *sa, const uint8_t *pkt, size_t len, uint8_t *out, size_t cap,
-                             size_t *inner_len, WireDiag *diag);
+ * IPv4) and the inner packet is written to out. Each failure counts a drop. hdr is the
+ * packet's header when the caller has decoded it already (esp_header_parse: the SAD,
+ * which needed the SPI), or NULL to decode it here. With TFC padding after the inner
+ * packet, *inner_len is the inner packet's own total length. ip (may be NULL) receives
+ * the inner IPv4 header, decoded once here for the caller's policy check. */
+EspStatus esp_sa_decapsulate(EspSa *sa, const EspHeader *hdr, const uint8_t *pkt, size_t len,
+                             uint8_t *out, size_t cap, size_t *inner_len, InetIpv4Header *ip,
+                             WireDiag *diag);
 
 /* The same two steps for any Next Header (transport-mode payloads in the RFC known-
  * answer tests), with an explicit IV when iv is not NULL. Not for the data path. */

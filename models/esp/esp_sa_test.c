@@ -27,6 +27,14 @@ static EspSa *sa_make(uint32_t spi, EspDirection dir, IkeEncrId encr, unsigned b
 
 static const uint8_t *B(GBytes *b, size_t *n) { return g_bytes_get_data(b, n); }
 
+/* Decapsulate as a lone SA's user does: the SA reads the header, the inner header is not
+ * wanted. */
+static EspStatus decap(EspSa *sa, const uint8_t *pkt, size_t len, uint8_t *out, size_t cap,
+                       size_t *inner_len, WireDiag *diag)
+{
+  return esp_sa_decapsulate(sa, NULL, pkt, len, out, cap, inner_len, NULL, diag);
+}
+
 /* ---- RFC 3602 section 4 ---- */
 
 /* RFC 3602 4, "Case #5: Sample transport-mode ESP packet (ping 192.168.123.100)":
@@ -68,7 +76,7 @@ static void test_rfc3602_case5(void)
   EspSa *in2 = sa_make(0x4321, ESP_DIR_IN, ENCR_AES_CBC, 128, AUTH_NONE, k, kn, NULL, 0);
   size_t ilen;
   WireDiag diag;
-  g_assert_cmpint(esp_sa_decapsulate(in2, pkt, len, pt, sizeof pt, &ilen, &diag), ==,
+  g_assert_cmpint(decap(in2, pkt, len, pt, sizeof pt, &ilen, &diag), ==,
                   ESP_ERR_NEXT_HEADER);
   g_assert_cmpstr(diag.field, ==, "next header");
   esp_sa_free(in2);
@@ -108,13 +116,13 @@ static void test_rfc3602_case7(void)
   EspSa *in = sa_make(0x8765, ESP_DIR_IN, ENCR_AES_CBC, 128, AUTH_NONE, k, kn, NULL, 0);
   uint8_t pt[256];
   size_t ilen;
-  g_assert_cmpint(esp_sa_decapsulate(in, pkt, len, pt, sizeof pt, &ilen, NULL), ==, ESP_OK);
+  g_assert_cmpint(decap(in, pkt, len, pt, sizeof pt, &ilen, NULL), ==, ESP_OK);
   g_assert_cmpmem(pt, ilen, ip, in_n);
   g_assert_cmpuint(esp_sa_counters(in)->packets, ==, 1);
   g_assert_cmpuint(esp_sa_counters(in)->bytes, ==, 84);
   /* RFC 4303 2.2: without integrity there is no anti-replay service: the same packet
    * again is accepted (an SA with an ICV refuses it, see replay_path_1024 and tamper) */
-  g_assert_cmpint(esp_sa_decapsulate(in, pkt, len, pt, sizeof pt, &ilen, NULL), ==, ESP_OK);
+  g_assert_cmpint(decap(in, pkt, len, pt, sizeof pt, &ilen, NULL), ==, ESP_OK);
   g_assert_cmpuint(esp_sa_seq(in), ==, 0);
   esp_sa_free(in);
   esp_sa_free(out);
@@ -289,7 +297,7 @@ static void test_roundtrip_all_pairs(void)
       else if (n >= 40)
         g_assert_nonnull(memmem(pkt, len, inner + 20, 16));
       WireDiag d;
-      g_assert_cmpint(esp_sa_decapsulate(in, pkt, len, back, sizeof back, &blen, &d), ==,
+      g_assert_cmpint(decap(in, pkt, len, back, sizeof back, &blen, &d), ==,
                       ESP_OK);
       g_assert_cmpmem(back, blen, inner, n);
       memcpy(pkt_last, pkt, len);
@@ -299,8 +307,7 @@ static void test_roundtrip_all_pairs(void)
     g_assert_cmpuint(esp_sa_counters(in)->packets, ==, 12);
     if (i->icv_len || e->aead_icv_len) {
       g_assert_cmpuint(esp_sa_seq(in), ==, 12);
-      g_assert_cmpint(esp_sa_decapsulate(in, pkt_last, len_last, back_last, sizeof back_last,
-                                         &blen_last, NULL),
+      g_assert_cmpint(decap(in, pkt_last, len_last, back_last, sizeof back_last, &blen_last, NULL),
                       ==, ESP_ERR_REPLAY);
     }
     esp_sa_free(in);
@@ -339,7 +346,7 @@ static void test_tamper(void)
     for (size_t bit = 0; bit < len * 8; bit++) {
       pkt[bit / 8] ^= (uint8_t)(1u << (bit % 8));
       WireDiag d;
-      EspStatus s = esp_sa_decapsulate(in, pkt, len, back, sizeof back, &blen, &d);
+      EspStatus s = decap(in, pkt, len, back, sizeof back, &blen, &d);
       pkt[bit / 8] ^= (uint8_t)(1u << (bit % 8));
       if (bit < 32)
         g_assert_cmpint(s, ==, ESP_ERR_UNKNOWN_SPI);
@@ -352,7 +359,7 @@ static void test_tamper(void)
     }
     /* nothing was accepted, so the original still goes through once */
     g_assert_cmpuint(esp_sa_counters(in)->packets, ==, 0);
-    g_assert_cmpint(esp_sa_decapsulate(in, pkt, len, back, sizeof back, &blen, NULL), ==, ESP_OK);
+    g_assert_cmpint(decap(in, pkt, len, back, sizeof back, &blen, NULL), ==, ESP_OK);
     g_assert_cmpuint(esp_sa_counters(in)->drops[ESP_ERR_ICV], >, 0);
     g_assert_cmpuint(esp_sa_counters(in)->drops[ESP_ERR_UNKNOWN_SPI], ==, 32);
     esp_sa_free(in);
@@ -401,7 +408,7 @@ static void test_bad_padding(void)
     uint8_t back[64];
     size_t blen;
     WireDiag d = {0};
-    EspStatus s = esp_sa_decapsulate(in, pkt, sizeof pkt, back, sizeof back, &blen, &d);
+    EspStatus s = decap(in, pkt, sizeof pkt, back, sizeof back, &blen, &d);
     g_test_message("case %zu: %s %s", k, esp_status_name(s), d.field ? d.field : "");
     g_assert_cmpint(s, ==, cases[k].want);
     if (cases[k].field)
@@ -434,11 +441,11 @@ static void test_truncation(void)
     for (size_t n = 0; n < len; n++) {
       g_autofree uint8_t *copy = g_memdup2(pkt, n);
       WireDiag d = {0};
-      EspStatus s = esp_sa_decapsulate(in, copy ? copy : pkt, n, back, sizeof back, &blen, &d);
+      EspStatus s = decap(in, copy ? copy : pkt, n, back, sizeof back, &blen, &d);
       g_assert_cmpint(s, !=, ESP_OK);
       g_assert_nonnull(d.field);
     }
-    g_assert_cmpint(esp_sa_decapsulate(in, pkt, len, back, sizeof back, &blen, NULL), ==, ESP_OK);
+    g_assert_cmpint(decap(in, pkt, len, back, sizeof back, &blen, NULL), ==, ESP_OK);
     esp_sa_free(in);
     esp_sa_free(out);
   }
@@ -457,11 +464,11 @@ static void test_unknown_spi_and_space(void)
                   ESP_ERR_NO_SPACE);
   g_assert_cmpint(esp_sa_encapsulate(out, inner, sizeof inner, pkt, sizeof pkt, &len), ==,
                   ESP_OK);
-  g_assert_cmpint(esp_sa_decapsulate(in, pkt, len, back, 10, &blen, NULL), ==, ESP_ERR_NO_SPACE);
+  g_assert_cmpint(decap(in, pkt, len, back, 10, &blen, NULL), ==, ESP_ERR_NO_SPACE);
   EspSa *other = sa_make(0x5556, ESP_DIR_IN, p.encr, p.bits, p.integ,
                          (const uint8_t *)"0123456789abcdef0123456789abcdefsalt", 36, NULL, 0);
   WireDiag d;
-  g_assert_cmpint(esp_sa_decapsulate(other, pkt, len, back, sizeof back, &blen, &d), ==,
+  g_assert_cmpint(decap(other, pkt, len, back, sizeof back, &blen, &d), ==,
                   ESP_ERR_UNKNOWN_SPI);
   g_assert_cmpstr(d.field, ==, "SPI");
   g_assert_cmpuint(d.seen, ==, 0x5555);
@@ -478,6 +485,61 @@ static void test_unknown_spi_and_space(void)
   esp_sa_free(out);
 }
 
+/* The receive path as the SAD drives it: the header decoded once and handed down, the
+ * inner IPv4 header decoded for the caller; a bad inner packet names its field. */
+static void test_inner_header(void)
+{
+  const Pair p = {ENCR_AES_GCM_16, 128, AUTH_NONE};
+  EspSa *out, *in;
+  pair_sas(&p, 0x7777, &out, &in);
+  uint8_t inner[60], pkt[200], back[200];
+  make_inner(inner, sizeof inner, 9);
+  size_t len, blen;
+  g_assert_cmpint(esp_sa_encapsulate(out, inner, sizeof inner, pkt, sizeof pkt, &len), ==,
+                  ESP_OK);
+  EspHeader h;
+  g_assert_cmpint(esp_header_parse(pkt, len, &h, NULL), ==, ESP_OK);
+  InetIpv4Header ip;
+  WireDiag d;
+  g_assert_cmpint(esp_sa_decapsulate(in, &h, pkt, len, back, sizeof back, &blen, &ip, &d), ==,
+                  ESP_OK);
+  g_assert_cmpmem(back, blen, inner, sizeof inner);
+  g_assert_cmpuint(ip.total_len, ==, sizeof inner);
+  g_assert_cmpuint(ip.ihl_bytes, ==, 20);
+  /* malformed inner packets, sealed as Next Header 4 so that only the inner check fails */
+  static const struct {
+    uint8_t byte0;
+    uint16_t total;
+    const char *field;
+  } bad[] = {
+      {0x65, 60, "inner version"},       /* IPv6 version nibble */
+      {0x44, 60, "inner total length"},  /* IHL 4 words: shorter than a header */
+      {0x45, 61, "inner total length"},  /* longer than the plaintext */
+      {0x45, 19, "inner total length"},  /* shorter than the header */
+  };
+  for (size_t k = 0; k < G_N_ELEMENTS(bad); k++) {
+    make_inner(inner, sizeof inner, 9);
+    inner[0] = bad[k].byte0;
+    wire_store_be16(inner + 2, bad[k].total);
+    g_assert_cmpint(esp_sa_seal_payload(out, inner, sizeof inner, ESP_NEXT_HEADER_IPV4, NULL, pkt,
+                                        sizeof pkt, &len),
+                    ==, ESP_OK);
+    g_assert_cmpint(esp_header_parse(pkt, len, &h, NULL), ==, ESP_OK);
+    g_assert_cmpint(esp_sa_decapsulate(in, &h, pkt, len, back, sizeof back, &blen, &ip, &d), ==,
+                    ESP_ERR_INNER);
+    g_assert_cmpstr(d.field, ==, bad[k].field);
+  }
+  /* a plaintext shorter than an IPv4 header */
+  g_assert_cmpint(esp_sa_seal_payload(out, inner, 3, ESP_NEXT_HEADER_IPV4, NULL, pkt, sizeof pkt,
+                                      &len),
+                  ==, ESP_OK);
+  g_assert_cmpint(decap(in, pkt, len, back, sizeof back, &blen, &d), ==, ESP_ERR_INNER);
+  g_assert_cmpstr(d.field, ==, "inner total length");
+  g_assert_cmpuint(esp_sa_counters(in)->drops[ESP_ERR_INNER], ==, G_N_ELEMENTS(bad) + 1);
+  esp_sa_free(in);
+  esp_sa_free(out);
+}
+
 static void test_seq_overflow(void)
 {
   const Pair p = {ENCR_AES_CBC, 128, AUTH_HMAC_SHA1_96};
@@ -489,7 +551,7 @@ static void test_seq_overflow(void)
   esp_sa_set_seq(out, UINT32_MAX - 1);
   g_assert_cmpint(esp_sa_encapsulate(out, inner, sizeof inner, pkt, sizeof pkt, &len), ==,
                   ESP_OK);
-  g_assert_cmpint(esp_sa_decapsulate(in, pkt, len, back, sizeof back, &blen, NULL), ==, ESP_OK);
+  g_assert_cmpint(decap(in, pkt, len, back, sizeof back, &blen, NULL), ==, ESP_OK);
   g_assert_cmpuint(esp_sa_seq(in), ==, UINT32_MAX);
   /* RFC 4303 3.3.3: no cycling to 0 */
   g_assert_cmpint(esp_sa_encapsulate(out, inner, sizeof inner, pkt, sizeof pkt, &len), ==,
@@ -592,12 +654,12 @@ static void test_replay_path_1024(void)
   uint8_t back[100];
   size_t blen;
   /* seq 1100 first, then 77 (= 1100 - 1023, inside) and 76 (= 1100 - 1024, outside) */
-  g_assert_cmpint(esp_sa_decapsulate(in, pkts[N - 1], lens[N - 1], back, 100, &blen, NULL), ==,
+  g_assert_cmpint(decap(in, pkts[N - 1], lens[N - 1], back, 100, &blen, NULL), ==,
                   ESP_OK);
-  g_assert_cmpint(esp_sa_decapsulate(in, pkts[76], lens[76], back, 100, &blen, NULL), ==, ESP_OK);
-  g_assert_cmpint(esp_sa_decapsulate(in, pkts[75], lens[75], back, 100, &blen, NULL), ==,
+  g_assert_cmpint(decap(in, pkts[76], lens[76], back, 100, &blen, NULL), ==, ESP_OK);
+  g_assert_cmpint(decap(in, pkts[75], lens[75], back, 100, &blen, NULL), ==,
                   ESP_ERR_REPLAY);
-  g_assert_cmpint(esp_sa_decapsulate(in, pkts[76], lens[76], back, 100, &blen, NULL), ==,
+  g_assert_cmpint(decap(in, pkts[76], lens[76], back, 100, &blen, NULL), ==,
                   ESP_ERR_REPLAY);
   g_assert_cmpuint(esp_sa_counters(in)->drops[ESP_ERR_REPLAY], ==, 2);
   g_free(pkts);
@@ -651,6 +713,7 @@ int main(int argc, char **argv)
   g_test_add_func("/esp/sa/bad_padding", test_bad_padding);
   g_test_add_func("/esp/sa/truncation", test_truncation);
   g_test_add_func("/esp/sa/unknown_spi_and_space", test_unknown_spi_and_space);
+  g_test_add_func("/esp/sa/inner_header", test_inner_header);
   g_test_add_func("/esp/sa/seq_overflow", test_seq_overflow);
   g_test_add_func("/esp/sa/cbc_iv_unique", test_cbc_iv_unique);
   g_test_add_func("/esp/sa/bad_config", test_bad_config);

@@ -109,34 +109,31 @@ EspStatus esp_sad_tx(EspSad *sad, int64_t now_ns, EspSa *sa, const uint8_t *inne
   return s;
 }
 
-EspStatus esp_sad_rx(EspSad *sad, int64_t now_ns, const uint8_t *pkt, size_t len, uint8_t *out,
-                     size_t cap, size_t *inner_len, EspSa **used, WireDiag *diag)
+EspRx esp_sad_rx(EspSad *sad, int64_t now_ns, const uint8_t *pkt, size_t len, uint8_t *out,
+                 size_t cap)
 {
-  WireDiag local;
-  if (!diag)
-    diag = &local;
-  if (used)
-    *used = NULL;
-  WireReader r = wire_reader(pkt, len);
-  EspHeader h;
-  if (esp_header_decode(&r, &h) != WIRE_OK) {
-    *diag = r.diag;
+  EspRx rx = {0};
+  rx.status = esp_header_parse(pkt, len, &rx.hdr, &rx.diag);
+  if (rx.status != ESP_OK) {
+    rx.hdr = (EspHeader){0};
     sad->counters.malformed++;
-    return r.status == WIRE_TRUNCATED ? ESP_ERR_TRUNCATED : ESP_ERR_MALFORMED;
+    return rx;
   }
-  EspSa *sa = esp_sad_get_in(sad, h.spi);
-  if (!sa) {
+  rx.sa = esp_sad_get_in(sad, rx.hdr.spi);
+  if (!rx.sa) {
     /* RFC 4303 3.4.2: no valid SA: discard, an auditable event */
-    *diag = (WireDiag){.field = "SPI", .offset = 0, .seen = h.spi};
+    rx.diag = (WireDiag){.field = "SPI", .offset = 0, .seen = rx.hdr.spi};
     sad->counters.unknown_spi++;
-    return ESP_ERR_UNKNOWN_SPI;
+    rx.status = ESP_ERR_UNKNOWN_SPI;
+    return rx;
   }
-  if (used)
-    *used = sa;
-  after(sad, sa, ESP_OK, now_ns);
-  EspStatus s = esp_sa_decapsulate(sa, pkt, len, out, cap, inner_len, diag);
-  after(sad, sa, s, now_ns);
-  return s;
+  after(sad, rx.sa, ESP_OK, now_ns);
+  rx.status = esp_sa_decapsulate(rx.sa, &rx.hdr, pkt, len, out, cap, &rx.inner_len, &rx.ip,
+                                 &rx.diag);
+  after(sad, rx.sa, rx.status, now_ns);
+  if (rx.status == ESP_OK)
+    rx.inner = out;
+  return rx;
 }
 
 void esp_sad_tick(EspSad *sad, int64_t now_ns)

@@ -58,10 +58,22 @@ const EspSadCounters *esp_sad_counters(const EspSad *sad);
  * encapsulated (esp_sa_encapsulate). */
 EspStatus esp_sad_tx(EspSad *sad, int64_t now_ns, EspSa *sa, const uint8_t *inner, size_t n,
                      uint8_t *out, size_t cap, size_t *out_len);
-/* Receive: SPI lookup, then decapsulation. The inbound selector check (RFC 4301 5.2
- * step 4) is the caller's, with the policy it keeps for *used. */
-EspStatus esp_sad_rx(EspSad *sad, int64_t now_ns, const uint8_t *pkt, size_t len, uint8_t *out,
-                     size_t cap, size_t *inner_len, EspSa **used, WireDiag *diag);
+/* What esp_sad_rx made of one received packet. */
+typedef struct {
+  EspStatus status;      /* ESP_OK, or why the packet is dropped */
+  WireDiag diag;         /* a drop's field, offset, value seen and bound */
+  EspSa *sa;             /* the SA found by SPI (also when its checks then failed), or NULL */
+  EspHeader hdr;         /* SPI and sequence number, decoded once (zero when too short) */
+  const uint8_t *inner;  /* ESP_OK: the inner IPv4 packet, in the caller's buffer */
+  size_t inner_len;      /* its own total length (TFC padding after it excluded) */
+  InetIpv4Header ip;     /* ESP_OK: its header, decoded once */
+} EspRx;
+
+/* Receive: the header is decoded once (RFC 4303 3.4.2: the SA is found by SPI alone),
+ * then the SA decapsulates into out (cap octets). The inbound selector check (RFC 4301
+ * 5.2 step 4) is the caller's, with the policy it keeps for rx.sa and the decoded ip. */
+EspRx esp_sad_rx(EspSad *sad, int64_t now_ns, const uint8_t *pkt, size_t len, uint8_t *out,
+                 size_t cap);
 
 /* Time-based lifetimes: raise the events due at now_ns. Call from a timer. */
 void esp_sad_tick(EspSad *sad, int64_t now_ns);

@@ -58,30 +58,48 @@ static void test_tx_rx_paths(void)
   uint8_t inner[200], pkt[400], back[400];
   /* the SAD checks no selectors: any inner addresses pass (the caller's SPD checks) */
   size_t n = mk_inner(inner, 100, ipv4_addr(1, 2, 3, 4), ipv4_addr(5, 6, 7, 8));
-  size_t len, blen;
+  size_t len;
   g_assert_cmpint(esp_sad_tx(a, 1, o, inner, n, pkt, sizeof pkt, &len), ==, ESP_OK);
-  EspSa *used = NULL;
-  g_assert_cmpint(esp_sad_rx(b, 1, pkt, len, back, sizeof back, &blen, &used, NULL), ==, ESP_OK);
-  g_assert_true(used == i);
-  g_assert_cmpmem(back, blen, inner, n);
+  EspRx rx = esp_sad_rx(b, 1, pkt, len, back, sizeof back);
+  g_assert_cmpint(rx.status, ==, ESP_OK);
+  g_assert_true(rx.sa == i);
+  g_assert_cmphex(rx.hdr.spi, ==, 0x1003);
+  g_assert_cmpuint(rx.hdr.seq, ==, 1);
+  g_assert_true(rx.inner == back);
+  g_assert_cmpmem(rx.inner, rx.inner_len, inner, n);
+  /* the inner header, decoded for the caller's selector check */
+  g_assert_cmpuint(rx.ip.src.v, ==, ipv4_addr(1, 2, 3, 4).v);
+  g_assert_cmpuint(rx.ip.dst.v, ==, ipv4_addr(5, 6, 7, 8).v);
+  g_assert_cmpuint(rx.ip.proto, ==, 17);
+  g_assert_cmpuint(rx.ip.total_len, ==, n);
+  /* a replay is dropped by the SA the SPI found, and says which */
+  rx = esp_sad_rx(b, 1, pkt, len, back, sizeof back);
+  g_assert_cmpint(rx.status, ==, ESP_ERR_REPLAY);
+  g_assert_true(rx.sa == i);
+  g_assert_cmpuint(rx.hdr.seq, ==, 1);
+  g_assert_null(rx.inner);
+  g_assert_cmpstr(rx.diag.field, ==, "sequence number");
   /* a packet that is not IPv4 is refused before any sequence number is used */
   g_assert_cmpint(esp_sad_tx(a, 1, o, inner, n - 1, pkt, sizeof pkt, &len), ==, ESP_ERR_INNER);
   g_assert_cmpuint(esp_sa_seq(o), ==, 1);
 
   /* unknown SPI and runts are counted on the database */
-  WireDiag d;
   wire_store_be32(pkt, 0xdead);
-  g_assert_cmpint(esp_sad_rx(b, 1, pkt, len, back, sizeof back, &blen, &used, &d), ==,
-                  ESP_ERR_UNKNOWN_SPI);
-  g_assert_null(used);
-  g_assert_cmpstr(d.field, ==, "SPI");
-  g_assert_cmpuint(d.seen, ==, 0xdead);
-  g_assert_cmpint(esp_sad_rx(b, 1, pkt, 7, back, sizeof back, &blen, NULL, &d), ==,
-                  ESP_ERR_TRUNCATED);
+  rx = esp_sad_rx(b, 1, pkt, len, back, sizeof back);
+  g_assert_cmpint(rx.status, ==, ESP_ERR_UNKNOWN_SPI);
+  g_assert_null(rx.sa);
+  g_assert_cmphex(rx.hdr.spi, ==, 0xdead);
+  g_assert_cmpstr(rx.diag.field, ==, "SPI");
+  g_assert_cmpuint(rx.diag.seen, ==, 0xdead);
+  rx = esp_sad_rx(b, 1, pkt, 7, back, sizeof back);
+  g_assert_cmpint(rx.status, ==, ESP_ERR_TRUNCATED);
+  g_assert_cmpstr(rx.diag.field, ==, "sequence number");
+  g_assert_cmphex(rx.hdr.spi, ==, 0); /* nothing half-decoded */
   wire_store_be32(pkt, 0);
-  g_assert_cmpint(esp_sad_rx(b, 1, pkt, len, back, sizeof back, &blen, NULL, &d), ==,
-                  ESP_ERR_MALFORMED);
-  g_assert_cmpstr(d.field, ==, "SPI");
+  rx = esp_sad_rx(b, 1, pkt, len, back, sizeof back);
+  g_assert_cmpint(rx.status, ==, ESP_ERR_MALFORMED);
+  g_assert_cmpstr(rx.diag.field, ==, "SPI");
+  g_assert_null(rx.sa);
   g_assert_cmpuint(esp_sad_counters(b)->unknown_spi, ==, 1);
   g_assert_cmpuint(esp_sad_counters(b)->malformed, ==, 2);
 
@@ -142,7 +160,7 @@ static void test_lifetimes(void)
   g_assert_cmpint(ev->dir, ==, ESP_DIR_OUT);
   /* a hard-expired SA carries nothing */
   uint8_t inner[1100], pkt[1300], back[1300];
-  size_t n = mk_inner(inner, 1024, ipv4_addr(1, 1, 1, 1), ipv4_addr(2, 2, 2, 2)), len, blen;
+  size_t n = mk_inner(inner, 1024, ipv4_addr(1, 1, 1, 1), ipv4_addr(2, 2, 2, 2)), len;
   g_assert_cmpint(esp_sad_tx(s, (100 + 27001) * sec, o, inner, n, pkt, sizeof pkt, &len), ==,
                   ESP_ERR_EXPIRED);
 
@@ -156,8 +174,7 @@ static void test_lifetimes(void)
   esp_sad_add_take(peer, i2, 0);
   for (int k = 0; k < 1024; k++) {
     g_assert_cmpint(esp_sad_tx(s, sec, o2, inner, n, pkt, sizeof pkt, &len), ==, ESP_OK);
-    g_assert_cmpint(esp_sad_rx(peer, sec, pkt, len, back, sizeof back, &blen, NULL, NULL), ==,
-                    ESP_OK);
+    g_assert_cmpint(esp_sad_rx(peer, sec, pkt, len, back, sizeof back).status, ==, ESP_OK);
     /* soft at exactly 1,000 KB of inner data, hard at 1,024 KB */
     unsigned soft = count(&log, ESP_EV_SOFT_EXPIRE, ESP_LIFE_SOFT_BYTES);
     unsigned hard = count(&log, ESP_EV_HARD_EXPIRE, ESP_LIFE_HARD_BYTES);

@@ -919,21 +919,17 @@ typedef struct {
 static GwRxResult rx_esp(GwDp *dp, const uint8_t *esp, size_t len, size_t outer_len,
                          const RxFrom *from)
 {
-  size_t inner_len = 0;
-  /* the sequence number, to tell the newest packet of an SA (RFC 4303 2.2) */
-  WireReader hr = wire_reader(esp, len);
-  EspHeader eh = {0};
-  esp_header_decode(&hr, &eh); /* a short packet fails in esp_sad_rx below */
-  EspSa *used = NULL;
-  WireDiag diag = {0};
-  EspStatus s = esp_sad_rx(dp->sad, now(dp), esp, len, dp->ibuf, OBUF_LEN, &inner_len, &used,
-                           &diag);
-  Pair *p = used ? g_hash_table_lookup(dp->by_in, used) : NULL;
+  /* the header is decoded once, in the SAD; rx.hdr.seq tells the newest packet of an SA
+   * (RFC 4303 2.2) and rx.ip is the inner header for the selector check */
+  EspRx rx = esp_sad_rx(dp->sad, now(dp), esp, len, dp->ibuf, OBUF_LEN);
+  Pair *p = rx.sa ? g_hash_table_lookup(dp->by_in, rx.sa) : NULL;
   Tunnel *t = p ? tun(dp, p->tunnel) : NULL;
-  if (s != ESP_OK) {
-    drop(dp, t, GW_DROP_ESP, s, diag.field);
+  if (rx.status != ESP_OK) {
+    drop(dp, t, GW_DROP_ESP, rx.status, rx.diag.field);
     return GW_RX_DROPPED;
   }
+  size_t inner_len = rx.inner_len;
+  const InetIpv4Header h = rx.ip;
   if (!t) { /* an SA not installed through us: cannot happen, but never trust it */
     drop(dp, NULL, GW_DROP_ESP, ESP_ERR_UNKNOWN_SPI, "SA without tunnel");
     return GW_RX_DROPPED;
@@ -941,16 +937,10 @@ static GwRxResult rx_esp(GwDp *dp, const uint8_t *esp, size_t len, size_t outer_
   /* RFC 7296 2.23: an authenticated packet, the newest of its SA (a replayed or held-back
    * one is never the window's top), from another address or port than the tunnel sends
    * to: the peer's NAT mapping may have changed. A confidentiality-only SA (no ICV,
-   * window top stays 0) never gets here with eh.seq == its top. */
+   * window top stays 0) never gets here with rx.hdr.seq == its top. */
   if (from->udp && p->udp_encap && (from->src.v != t->peer.v || from->sport != p->dport) &&
-      eh.seq != 0 && esp_sa_seq(used) == eh.seq && dp->env.peer_moved)
+      rx.hdr.seq != 0 && esp_sa_seq(rx.sa) == rx.hdr.seq && dp->env.peer_moved)
     dp->env.peer_moved(dp->env.user, p->tunnel, from->src, from->sport);
-  WireReader r = wire_reader(dp->ibuf, inner_len);
-  InetIpv4Header h;
-  if (inet_ipv4_decode(&r, &h) != WIRE_OK) { /* decapsulate checked it already */
-    drop(dp, t, GW_DROP_INNER_MALFORMED, ESP_OK, r.diag.field);
-    return GW_RX_DROPPED;
-  }
   /* Route-based: the inner source must be behind the connection: some route into this
    * tunnel covers it (its remote prefixes, and later routes learned over it);
    * policy-based: RFC 4301 5.2 step 4, the addresses must match the child's selectors. */
