@@ -233,9 +233,7 @@ crypto_fail:
   return NULL;
 }
 
-size_t esp_crypto_iv_len(const EspCrypto *c) { return c->e->iv_len; }
 size_t esp_crypto_icv_len(const EspCrypto *c) { return c->e->aead_icv_len + c->i->icv_len; }
-size_t esp_crypto_block(const EspCrypto *c) { return c->e->block; }
 
 size_t esp_crypto_tail_len(const EspCrypto *c, size_t n)
 {

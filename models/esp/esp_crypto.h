@@ -55,9 +55,7 @@ void esp_crypto_free(EspCrypto *c);
 
 /* Octets after the payload for a payload of n octets: padding + 2 + ICV. */
 size_t esp_crypto_tail_len(const EspCrypto *c, size_t n);
-size_t esp_crypto_iv_len(const EspCrypto *c);
 size_t esp_crypto_icv_len(const EspCrypto *c);
-size_t esp_crypto_block(const EspCrypto *c);
 
 /* Seal in place. pkt holds: 8-octet header, iv_len octets (filled here), pt_len octets of
  * plaintext already ending with the trailer, and icv_len octets of room. The IV is

@@ -37,12 +37,3 @@ char *esp_keytable_row(const EspSa *sa)
   g_free(akf);
   return row;
 }
-
-bool esp_keytable_write(FILE *f, const EspSa *sa)
-{
-  char *row = esp_keytable_row(sa);
-  bool ok = fprintf(f, "%s\n", row) > 0;
-  esp_wipe(row, strlen(row));
-  g_free(row);
-  return ok;
-}

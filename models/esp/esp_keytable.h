@@ -6,8 +6,6 @@
 
 #include "models/esp/esp_sa.h"
 
-#include <stdio.h>
-
 /* One row, without newline (g_free):
  *   "IPv4","<src>","<dst>","0x<SPI, 8 hex>","<encryption label>","0x<key[||salt]>",
  *   "<authentication label>","0x<integrity key>"
@@ -15,5 +13,3 @@
  * ws_label). A key the transform does not have (NULL encryption; the integrity key of
  * a combined mode, whose authentication label is "NULL") is an empty field "". */
 char *esp_keytable_row(const EspSa *sa);
-/* Append a row and a newline to f; false on a write error. */
-bool esp_keytable_write(FILE *f, const EspSa *sa);

@@ -100,15 +100,3 @@ void esp_natt_encode_esp(WireWriter *w, uint16_t sport, uint16_t dport, size_t e
 {
   udp_header(w, sport, dport, esp_len);
 }
-
-void esp_natt_encode_ike(WireWriter *w, uint16_t sport, uint16_t dport, size_t ike_len)
-{
-  udp_header(w, sport, dport, ESP_NATT_MARKER_LEN + ike_len);
-  wire_put_u32(w, 0); /* non-ESP marker */
-}
-
-void esp_natt_encode_keepalive(WireWriter *w, uint16_t sport, uint16_t dport)
-{
-  udp_header(w, sport, dport, 1);
-  wire_put_u8(w, ESP_NATT_KEEPALIVE);
-}

@@ -49,8 +49,3 @@ EspStatus esp_natt_classify(const uint8_t *p, size_t len, EspNattKind *kind, Wir
 /* Write the UDP header for an ESP packet of esp_len octets. RFC 3948 2.1: the checksum
  * SHOULD be transmitted as zero over IPv4. */
 void esp_natt_encode_esp(WireWriter *w, uint16_t sport, uint16_t dport, size_t esp_len);
-/* Write UDP header + non-ESP marker in front of an IKE message of ike_len octets (the
- * caller then writes the message). The checksum is left zero for the caller to fill. */
-void esp_natt_encode_ike(WireWriter *w, uint16_t sport, uint16_t dport, size_t ike_len);
-/* Write a whole NAT-keepalive datagram (RFC 3948 2.3): UDP header + 0xFF. */
-void esp_natt_encode_keepalive(WireWriter *w, uint16_t sport, uint16_t dport);

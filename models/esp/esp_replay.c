@@ -68,14 +68,3 @@ EspReplayVerdict esp_replay_update(EspReplay *r, uint32_t seq)
   bit_set(r, seq);
   return ESP_REPLAY_OK;
 }
-
-const char *esp_replay_verdict_name(EspReplayVerdict v)
-{
-  switch (v) {
-  case ESP_REPLAY_OK: return "OK";
-  case ESP_REPLAY_ZERO: return "ZERO";
-  case ESP_REPLAY_DUPLICATE: return "DUPLICATE";
-  case ESP_REPLAY_TOO_OLD: return "TOO_OLD";
-  }
-  return "?";
-}

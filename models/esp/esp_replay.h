@@ -11,7 +11,8 @@
 #define ESP_REPLAY_MIN_WINDOW 32u /* RFC 4303 3.4.3: "minimum window size of 32" */
 #define ESP_REPLAY_MAX_WINDOW 4096u
 
-/* What the window says of a received sequence number. */
+/* What the window says of a received sequence number. No name table: it never reaches a
+ * log; esp_sa turns every verdict but OK into ESP_ERR_REPLAY, whose name the logs print. */
 typedef enum {
   ESP_REPLAY_OK = 0,   /* new: right of the window edge or an unseen slot inside it */
   ESP_REPLAY_ZERO,     /* 0 is never sent (the first packet carries 1) */
@@ -34,7 +35,6 @@ bool esp_replay_init(EspReplay *r, uint32_t size);
 EspReplayVerdict esp_replay_check(const EspReplay *r, uint32_t seq);
 /* ... and recorded only after the ICV verified. Checks again; returns the verdict. */
 EspReplayVerdict esp_replay_update(EspReplay *r, uint32_t seq);
-const char *esp_replay_verdict_name(EspReplayVerdict v);
 
 /* Sender side: the next sequence number to send. RFC 4303 3.3.3: the first packet
  * carries 1, and "the sender's counter and the receiver's counter MUST NOT be allowed to

@@ -65,7 +65,6 @@ static void test_window_limits(void)
   g_assert_false(esp_replay_init(&r, 31));
   g_assert_true(esp_replay_init(&r, 32));
   g_assert_false(esp_replay_init(&r, 4097));
-  g_assert_cmpstr(esp_replay_verdict_name(ESP_REPLAY_TOO_OLD), ==, "TOO_OLD");
 }
 
 /* Random arrival order within the window against a reference set. */

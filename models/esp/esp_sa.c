@@ -15,7 +15,7 @@ struct EspSa {
   uint32_t last_seq; /* outbound */
   EspReplay replay;  /* inbound */
   bool replay_on;    /* RFC 4303 2.2: anti-replay only with integrity (ICV or AEAD) */
-  EspSaCounters counters;
+  uint64_t bytes;     /* inner octets carried: the lifetime's kilobytes */
   EspLifetime life;
   int64_t installed_ns;
   unsigned fired;
@@ -98,8 +98,6 @@ const EspEncrInfo *esp_sa_encr(const EspSa *sa) { return sa->e; }
 const EspIntegInfo *esp_sa_integ(const EspSa *sa) { return sa->i; }
 Ipv4Addr esp_sa_tunnel_src(const EspSa *sa) { return sa->src; }
 Ipv4Addr esp_sa_tunnel_dst(const EspSa *sa) { return sa->dst; }
-const EspSaCounters *esp_sa_counters(const EspSa *sa) { return &sa->counters; }
-const EspLifetime *esp_sa_lifetime(const EspSa *sa) { return &sa->life; }
 
 uint32_t esp_sa_seq(const EspSa *sa)
 {
@@ -128,29 +126,22 @@ size_t esp_sa_encap_len(const EspSa *sa, size_t n)
   return ESP_HEADER_LEN + sa->e->iv_len + n + esp_crypto_tail_len(sa->crypto, n);
 }
 
-static EspStatus drop(EspSa *sa, EspStatus s)
-{
-  if (s != ESP_OK)
-    sa->counters.drops[s]++;
-  return s;
-}
-
 /* RFC 4303 3.3: header, IV, payload, padding, pad length, next header, ICV. */
 static EspStatus seal(EspSa *sa, const uint8_t *payload, size_t n, uint8_t nh, const uint8_t *iv,
                       uint8_t *out, size_t cap, size_t *out_len)
 {
   g_return_val_if_fail(sa->dir == ESP_DIR_OUT, ESP_ERR_CRYPTO);
   if (sa->fired & (ESP_LIFE_HARD_TIME | ESP_LIFE_HARD_BYTES))
-    return drop(sa, ESP_ERR_EXPIRED);
+    return ESP_ERR_EXPIRED;
   size_t pad = esp_pad_len(n, sa->e->block);
   size_t pt_len = n + pad + ESP_TRAILER_LEN;
   size_t total = ESP_HEADER_LEN + sa->e->iv_len + pt_len + esp_crypto_icv_len(sa->crypto);
   if (total > cap)
-    return drop(sa, ESP_ERR_NO_SPACE);
+    return ESP_ERR_NO_SPACE;
   uint32_t seq;
   /* RFC 4303 3.3.3: no cycling; a new SA must be established before 2^32 - 1 */
   if (!esp_seq_next(&sa->last_seq, &seq))
-    return drop(sa, ESP_ERR_SEQ_OVERFLOW);
+    return ESP_ERR_SEQ_OVERFLOW;
   WireWriter w;
   wire_writer_init_fixed(&w, out, cap);
   esp_header_encode(&w, &(EspHeader){.spi = sa->spi, .seq = seq});
@@ -161,9 +152,8 @@ static EspStatus seal(EspSa *sa, const uint8_t *payload, size_t n, uint8_t nh, c
   g_assert(wire_writer_ok(&w) && wire_writer_len(&w) == total); /* cap was checked */
   EspStatus s = esp_crypto_seal(sa->crypto, out, pt_len, seq, iv);
   if (s != ESP_OK)
-    return drop(sa, s);
-  sa->counters.packets++;
-  sa->counters.bytes += n;
+    return s;
+  sa->bytes += n;
   *out_len = total;
   return ESP_OK;
 }
@@ -179,33 +169,34 @@ static EspStatus open_esp(EspSa *sa, const EspHeader *hdr, const uint8_t *pkt, s
   *diag = (WireDiag){0};
   g_return_val_if_fail(sa->dir == ESP_DIR_IN, ESP_ERR_CRYPTO);
   if (sa->fired & (ESP_LIFE_HARD_TIME | ESP_LIFE_HARD_BYTES))
-    return drop(sa, ESP_ERR_EXPIRED);
+    return ESP_ERR_EXPIRED;
   EspHeader own;
   EspStatus s;
   if (!hdr) { /* a caller that has not read the header yet */
-    if ((s = esp_header_parse(pkt, len, &own, diag)) != ESP_OK)
-      return drop(sa, s);
+    s = esp_header_parse(pkt, len, &own, diag);
+    if (s != ESP_OK)
+      return s;
     hdr = &own;
   }
   EspLayout l;
   s = esp_layout_split(hdr, pkt, len, sa->e->iv_len, esp_crypto_icv_len(sa->crypto),
                        sa->e->block, &l, diag);
   if (s != ESP_OK)
-    return drop(sa, s);
+    return s;
   /* 3.4.2: the SA is found by SPI; a packet for another SPI is not ours */
   if (l.hdr.spi != sa->spi) {
     *diag = (WireDiag){.field = "SPI", .offset = 0, .seen = l.hdr.spi, .bound = sa->spi};
-    return drop(sa, ESP_ERR_UNKNOWN_SPI);
+    return ESP_ERR_UNKNOWN_SPI;
   }
   /* 3.4.3: replay check before the ICV, so that replays cost no crypto */
   EspReplayVerdict v = sa->replay_on ? esp_replay_check(&sa->replay, l.hdr.seq) : ESP_REPLAY_OK;
   if (v != ESP_REPLAY_OK) {
     *diag = (WireDiag){.field = "sequence number", .offset = 4, .seen = l.hdr.seq,
                        .bound = sa->replay.top};
-    return drop(sa, ESP_ERR_REPLAY);
+    return ESP_ERR_REPLAY;
   }
   if (l.ct_len > cap)
-    return drop(sa, ESP_ERR_NO_SPACE);
+    return ESP_ERR_NO_SPACE;
   /* 3.4.4: ICV first (separate integrity); combined modes check the tag while decrypting */
   s = esp_crypto_verify(sa->crypto, pkt, &l);
   if (s == ESP_OK)
@@ -213,7 +204,7 @@ static EspStatus open_esp(EspSa *sa, const EspHeader *hdr, const uint8_t *pkt, s
   if (s != ESP_OK) {
     if (s == ESP_ERR_ICV)
       *diag = (WireDiag){.field = "ICV", .offset = (size_t)(l.icv - pkt), .seen = l.icv_len};
-    return drop(sa, s);
+    return s;
   }
   /* 3.4.3: "The receive window is updated only if the ICV verification succeeds" */
   if (sa->replay_on)
@@ -221,7 +212,7 @@ static EspStatus open_esp(EspSa *sa, const EspHeader *hdr, const uint8_t *pkt, s
   s = esp_trailer_parse(out, l.ct_len, payload_len, nh, diag);
   if (s != ESP_OK) {
     diag->offset += ESP_HEADER_LEN + l.iv_len; /* as an offset into the packet */
-    return drop(sa, s);
+    return s;
   }
   return ESP_OK;
 }
@@ -238,8 +229,7 @@ EspStatus esp_sa_open_payload(EspSa *sa, const uint8_t *pkt, size_t len, uint8_t
 {
   EspStatus s = open_esp(sa, NULL, pkt, len, out, cap, payload_len, next_header, diag);
   if (s == ESP_OK) {
-    sa->counters.packets++;
-    sa->counters.bytes += *payload_len;
+    sa->bytes += *payload_len;
   }
   return s;
 }
@@ -272,7 +262,7 @@ EspStatus esp_sa_encapsulate(EspSa *sa, const uint8_t *inner, size_t n, uint8_t 
 {
   size_t tot;
   if (!inner_ipv4_len(inner, n, &tot, NULL) || tot != n)
-    return drop(sa, ESP_ERR_INNER);
+    return ESP_ERR_INNER;
   return seal(sa, inner, n, ESP_NEXT_HEADER_IPV4, NULL, out, cap, out_len);
 }
 
@@ -295,17 +285,16 @@ EspStatus esp_sa_decapsulate(EspSa *sa, const EspHeader *hdr, const uint8_t *pkt
    * is dropped silently by the caller; anything else is a policy violation. */
   if (nh != ESP_NEXT_HEADER_IPV4) {
     *diag = (WireDiag){.field = "next header", .seen = nh, .bound = ESP_NEXT_HEADER_IPV4};
-    return drop(sa, ESP_ERR_NEXT_HEADER);
+    return ESP_ERR_NEXT_HEADER;
   }
   WireReader r = wire_reader(out, plen);
   if (inet_ipv4_decode(&r, ip) != WIRE_OK) {
     size_t tot;
     inner_ipv4_len(out, plen, &tot, diag); /* refuses the same packets: names the field */
     diag->offset += ESP_HEADER_LEN + sa->e->iv_len;
-    return drop(sa, ESP_ERR_INNER);
+    return ESP_ERR_INNER;
   }
-  sa->counters.packets++;
-  sa->counters.bytes += ip->total_len;
+  sa->bytes += ip->total_len;
   *inner_len = ip->total_len;
   return ESP_OK;
 }
@@ -320,7 +309,7 @@ unsigned esp_sa_lifetime_poll(EspSa *sa, int64_t now_ns)
   unsigned hit = 0;
   int64_t age_ns = now_ns - sa->installed_ns;
   uint64_t age_s = age_ns > 0 ? (uint64_t)age_ns / 1000000000u : 0;
-  uint64_t kb = sa->counters.bytes / 1024u;
+  uint64_t kb = sa->bytes / 1024u;
   if (sa->life.soft_seconds && age_s >= sa->life.soft_seconds)
     hit |= ESP_LIFE_SOFT_TIME;
   if (sa->life.hard_seconds && age_s >= sa->life.hard_seconds)
@@ -332,9 +321,4 @@ unsigned esp_sa_lifetime_poll(EspSa *sa, int64_t now_ns)
   hit &= ~sa->fired;
   sa->fired |= hit;
   return hit;
-}
-
-bool esp_sa_hard_expired(const EspSa *sa)
-{
-  return sa->fired & (ESP_LIFE_HARD_TIME | ESP_LIFE_HARD_BYTES);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* One ESP security association in tunnel mode (RFC 4303): its transform and keys, the
- * sender's sequence counter or the receiver's replay window, counters and lifetimes, and
+ * sender's sequence counter or the receiver's replay window, lifetimes, and
  * encapsulation/decapsulation of whole inner IPv4 packets. The outer IPv4 header (and
  * UDP for NAT traversal) is the caller's. Extended sequence numbers (RFC 4303 2.2.1) are
  * not implemented: every SA uses 32-bit sequence numbers and never cycles them. */
@@ -47,13 +47,6 @@ typedef struct {
   uint8_t iv_seed[16]; /* outbound CBC: keys the IV generator; from the caller's DRBG */
 } EspSaConfig;
 
-/* Per-SA counters: packets and inner octets carried, drops by reason (index: EspStatus). */
-typedef struct {
-  uint64_t packets;
-  uint64_t bytes;
-  uint64_t drops[ESP_ERR__COUNT];
-} EspSaCounters;
-
 typedef struct EspSa EspSa;
 
 /* A new SA; keys are copied (and wiped on free). NULL with *why on a bad configuration:
@@ -68,8 +61,6 @@ const EspEncrInfo *esp_sa_encr(const EspSa *sa);
 const EspIntegInfo *esp_sa_integ(const EspSa *sa);
 Ipv4Addr esp_sa_tunnel_src(const EspSa *sa);
 Ipv4Addr esp_sa_tunnel_dst(const EspSa *sa);
-const EspSaCounters *esp_sa_counters(const EspSa *sa);
-const EspLifetime *esp_sa_lifetime(const EspSa *sa);
 /* The last sequence number sent (outbound) or the replay window's top (inbound; stays 0
  * for a confidentiality-only SA: RFC 4303 2.2 offers anti-replay only with integrity). */
 uint32_t esp_sa_seq(const EspSa *sa);
@@ -90,11 +81,11 @@ EspStatus esp_sa_encapsulate(EspSa *sa, const uint8_t *inner, size_t n, uint8_t 
 
 /* Tunnel mode, inbound: the ESP packet (from the SPI to the ICV) is checked in RFC 4303
  * 3.4 order (SPI, replay, ICV, window update, decrypt, padding, next header, inner
- * IPv4) and the inner packet is written to out. Each failure counts a drop. hdr is the
- * packet's header when the caller has decoded it already (esp_header_parse: the SAD,
- * which needed the SPI), or NULL to decode it here. With TFC padding after the inner
- * packet, *inner_len is the inner packet's own total length. ip (may be NULL) receives
- * the inner IPv4 header, decoded once here for the caller's policy check. */
+ * IPv4) and the inner packet is written to out; the caller counts drops by status. hdr
+ * is the packet's header when the caller has decoded it already (esp_header_parse: the
+ * SAD, which needed the SPI), or NULL to decode it here. With TFC padding after the
+ * inner packet, *inner_len is the inner packet's own total length. ip (may be NULL)
+ * receives the inner IPv4 header, decoded once here for the caller's policy check. */
 EspStatus esp_sa_decapsulate(EspSa *sa, const EspHeader *hdr, const uint8_t *pkt, size_t len,
                              uint8_t *out, size_t cap, size_t *inner_len, InetIpv4Header *ip,
                              WireDiag *diag);
@@ -118,4 +109,3 @@ typedef enum {
 void esp_sa_set_installed(EspSa *sa, int64_t now_ns);
 /* Limits reached at now_ns that had not fired before; marks them fired. */
 unsigned esp_sa_lifetime_poll(EspSa *sa, int64_t now_ns);
-bool esp_sa_hard_expired(const EspSa *sa);

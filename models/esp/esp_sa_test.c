@@ -118,8 +118,6 @@ static void test_rfc3602_case7(void)
   size_t ilen;
   g_assert_cmpint(decap(in, pkt, len, pt, sizeof pt, &ilen, NULL), ==, ESP_OK);
   g_assert_cmpmem(pt, ilen, ip, in_n);
-  g_assert_cmpuint(esp_sa_counters(in)->packets, ==, 1);
-  g_assert_cmpuint(esp_sa_counters(in)->bytes, ==, 84);
   /* RFC 4303 2.2: without integrity there is no anti-replay service: the same packet
    * again is accepted (an SA with an ICV refuses it, see replay_path_1024 and tamper) */
   g_assert_cmpint(decap(in, pkt, len, pt, sizeof pt, &ilen, NULL), ==, ESP_OK);
@@ -303,8 +301,6 @@ static void test_roundtrip_all_pairs(void)
       memcpy(pkt_last, pkt, len);
       len_last = len;
     }
-    g_assert_cmpuint(esp_sa_counters(out)->packets, ==, 12);
-    g_assert_cmpuint(esp_sa_counters(in)->packets, ==, 12);
     if (i->icv_len || e->aead_icv_len) {
       g_assert_cmpuint(esp_sa_seq(in), ==, 12);
       g_assert_cmpint(decap(in, pkt_last, len_last, back_last, sizeof back_last, &blen_last, NULL),
@@ -357,11 +353,8 @@ static void test_tamper(void)
         g_assert_cmpstr(d.field, ==, "ICV");
       }
     }
-    /* nothing was accepted, so the original still goes through once */
-    g_assert_cmpuint(esp_sa_counters(in)->packets, ==, 0);
+    /* nothing was accepted (a replay otherwise), so the original still goes through */
     g_assert_cmpint(decap(in, pkt, len, back, sizeof back, &blen, NULL), ==, ESP_OK);
-    g_assert_cmpuint(esp_sa_counters(in)->drops[ESP_ERR_ICV], >, 0);
-    g_assert_cmpuint(esp_sa_counters(in)->drops[ESP_ERR_UNKNOWN_SPI], ==, 32);
     esp_sa_free(in);
     esp_sa_free(out);
   }
@@ -414,8 +407,6 @@ static void test_bad_padding(void)
     if (cases[k].field)
       g_assert_cmpstr(d.field, ==, cases[k].field);
   }
-  g_assert_cmpuint(esp_sa_counters(in)->drops[ESP_ERR_PADDING], ==, 4);
-  g_assert_cmpuint(esp_sa_counters(in)->drops[ESP_ERR_NEXT_HEADER], ==, 2);
   esp_crypto_free(c);
   esp_sa_free(in);
 }
@@ -479,7 +470,6 @@ static void test_unknown_spi_and_space(void)
   inner[3] = 63; /* total length disagrees with the buffer */
   g_assert_cmpint(esp_sa_encapsulate(out, inner, sizeof inner, pkt, sizeof pkt, &len), ==,
                   ESP_ERR_INNER);
-  g_assert_cmpuint(esp_sa_counters(out)->drops[ESP_ERR_INNER], ==, 2);
   esp_sa_free(other);
   esp_sa_free(in);
   esp_sa_free(out);
@@ -535,7 +525,6 @@ static void test_inner_header(void)
                   ==, ESP_OK);
   g_assert_cmpint(decap(in, pkt, len, back, sizeof back, &blen, &d), ==, ESP_ERR_INNER);
   g_assert_cmpstr(d.field, ==, "inner total length");
-  g_assert_cmpuint(esp_sa_counters(in)->drops[ESP_ERR_INNER], ==, G_N_ELEMENTS(bad) + 1);
   esp_sa_free(in);
   esp_sa_free(out);
 }
@@ -558,8 +547,6 @@ static void test_seq_overflow(void)
                   ESP_ERR_SEQ_OVERFLOW);
   g_assert_cmpint(esp_sa_encapsulate(out, inner, sizeof inner, pkt, sizeof pkt, &len), ==,
                   ESP_ERR_SEQ_OVERFLOW);
-  g_assert_cmpuint(esp_sa_counters(out)->drops[ESP_ERR_SEQ_OVERFLOW], ==, 2);
-  g_assert_cmpuint(esp_sa_counters(out)->packets, ==, 1);
   esp_sa_free(in);
   esp_sa_free(out);
 }
@@ -661,7 +648,6 @@ static void test_replay_path_1024(void)
                   ESP_ERR_REPLAY);
   g_assert_cmpint(decap(in, pkts[76], lens[76], back, 100, &blen, NULL), ==,
                   ESP_ERR_REPLAY);
-  g_assert_cmpuint(esp_sa_counters(in)->drops[ESP_ERR_REPLAY], ==, 2);
   g_free(pkts);
   esp_sa_free(in);
   esp_sa_free(out);
@@ -694,9 +680,7 @@ static void test_lifetime_poll(void)
   g_assert_cmpuint(esp_sa_lifetime_poll(sa, 276 * s), ==, 0);
   g_assert_cmpint(esp_sa_encapsulate(sa, inner, sizeof inner, pkt, sizeof pkt, &len), ==, ESP_OK);
   g_assert_cmpuint(esp_sa_lifetime_poll(sa, 276 * s), ==, ESP_LIFE_SOFT_BYTES);
-  g_assert_false(esp_sa_hard_expired(sa));
   g_assert_cmpuint(esp_sa_lifetime_poll(sa, 305 * s), ==, ESP_LIFE_HARD_TIME);
-  g_assert_true(esp_sa_hard_expired(sa));
   g_assert_cmpint(esp_sa_encapsulate(sa, inner, sizeof inner, pkt, sizeof pkt, &len), ==,
                   ESP_ERR_EXPIRED);
   esp_sa_free(sa);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The ESP SA database: SPI lookup, node counters, lifetime events. */
+/* The ESP SA database: SPI lookup, lifetime events. */
 #include "models/esp/esp_sad.h"
 
 #include <glib.h>
@@ -14,7 +14,6 @@ struct EspSad {
   void *user;
   GHashTable *in_by_spi; /* uint32 SPI -> EspSa* (inbound) */
   GPtrArray *all;        /* every SA, owned */
-  EspSadCounters counters;
   GHashTable *overflowed; /* SAs whose overflow event was raised */
 };
 
@@ -81,11 +80,6 @@ EspSa *esp_sad_get_in(EspSad *sad, uint32_t spi)
   return g_hash_table_lookup(sad->in_by_spi, GUINT_TO_POINTER(spi));
 }
 
-const EspSadCounters *esp_sad_counters(const EspSad *sad)
-{
-  return &sad->counters;
-}
-
 /* After traffic: lifetime and overflow events for this SA. */
 static void after(EspSad *sad, EspSa *sa, EspStatus s, int64_t now)
 {
@@ -116,14 +110,12 @@ EspRx esp_sad_rx(EspSad *sad, int64_t now_ns, const uint8_t *pkt, size_t len, ui
   rx.status = esp_header_parse(pkt, len, &rx.hdr, &rx.diag);
   if (rx.status != ESP_OK) {
     rx.hdr = (EspHeader){0};
-    sad->counters.malformed++;
     return rx;
   }
   rx.sa = esp_sad_get_in(sad, rx.hdr.spi);
   if (!rx.sa) {
     /* RFC 4303 3.4.2: no valid SA: discard, an auditable event */
     rx.diag = (WireDiag){.field = "SPI", .offset = 0, .seen = rx.hdr.spi};
-    sad->counters.unknown_spi++;
     rx.status = ESP_ERR_UNKNOWN_SPI;
     return rx;
   }

@@ -33,12 +33,6 @@ typedef void (*EspEventFn)(void *user, const EspEvent *ev);
 
 typedef struct EspSad EspSad;
 
-/* Node-wide counters: drops that have no SA to be counted on. */
-typedef struct {
-  uint64_t unknown_spi;
-  uint64_t malformed; /* too short to hold an ESP header */
-} EspSadCounters;
-
 EspSad *esp_sad_new(EspEventFn fn, void *user);
 void esp_sad_free(EspSad *sad);
 
@@ -49,7 +43,6 @@ bool esp_sad_add_take(EspSad *sad, EspSa *sa, int64_t now_ns);
 bool esp_sad_remove(EspSad *sad, EspSa *sa);
 /* The inbound SA for an SPI (RFC 4303 3.4.2; unicast SAs are found by SPI alone). */
 EspSa *esp_sad_get_in(EspSad *sad, uint32_t spi);
-const EspSadCounters *esp_sad_counters(const EspSad *sad);
 
 /* ---- data path ---- */
 

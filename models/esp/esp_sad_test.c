@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Tests of the SA database: SPI lookup, the send and receive paths, counters, lifetime
+/* Tests of the SA database: SPI lookup, the send and receive paths, lifetime
  * events with Azure's default and minimum lifetimes, sequence-overflow events, and the
  * esp_sa key table rows. */
 #include "models/esp/esp_keytable.h"
@@ -83,7 +83,7 @@ static void test_tx_rx_paths(void)
   g_assert_cmpint(esp_sad_tx(a, 1, o, inner, n - 1, pkt, sizeof pkt, &len), ==, ESP_ERR_INNER);
   g_assert_cmpuint(esp_sa_seq(o), ==, 1);
 
-  /* unknown SPI and runts are counted on the database */
+  /* unknown SPI and runts: no SA, the caller counts them */
   wire_store_be32(pkt, 0xdead);
   rx = esp_sad_rx(b, 1, pkt, len, back, sizeof back);
   g_assert_cmpint(rx.status, ==, ESP_ERR_UNKNOWN_SPI);
@@ -100,8 +100,6 @@ static void test_tx_rx_paths(void)
   g_assert_cmpint(rx.status, ==, ESP_ERR_MALFORMED);
   g_assert_cmpstr(rx.diag.field, ==, "SPI");
   g_assert_null(rx.sa);
-  g_assert_cmpuint(esp_sad_counters(b)->unknown_spi, ==, 1);
-  g_assert_cmpuint(esp_sad_counters(b)->malformed, ==, 2);
 
   /* removing an SA: its SPI is unknown from then on */
   g_assert_true(esp_sad_remove(b, i));
@@ -145,7 +143,6 @@ static void test_lifetimes(void)
   EspLifetime azure = {.soft_seconds = 24300, .hard_seconds = 27000,
                        .soft_kbytes = 92160000, .hard_kbytes = 102400000};
   EspSa *o = mk(0x4001, ESP_DIR_OUT, azure);
-  g_assert_cmpuint(esp_sa_lifetime(o)->hard_kbytes * 1024, ==, 104857600000ull);
   esp_sad_add_take(s, o, 100 * sec);
   esp_sad_tick(s, (100 + 24299) * sec);
   g_assert_cmpuint(log.events->len, ==, 0);
@@ -181,9 +178,7 @@ static void test_lifetimes(void)
     g_assert_cmpuint(soft, ==, k + 1 >= 1000 ? 2 : 0);
     g_assert_cmpuint(hard, ==, k + 1 >= 1024 ? 2 : 0);
   }
-  g_assert_cmpuint(esp_sa_counters(o2)->bytes, ==, 1024 * 1024);
   g_assert_cmpint(esp_sad_tx(s, sec, o2, inner, n, pkt, sizeof pkt, &len), ==, ESP_ERR_EXPIRED);
-  g_assert_cmpuint(esp_sa_counters(o2)->drops[ESP_ERR_EXPIRED], ==, 1);
   esp_sad_free(peer);
   esp_sad_free(s);
   g_array_unref(log.events);

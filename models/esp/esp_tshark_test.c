@@ -11,7 +11,15 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <pcap/pcap.h>
+#include <stdio.h>
 #include <string.h>
+
+/* One esp_sa UAT row and its newline, as the runner's key table gets them. */
+static void write_row(FILE *f, const EspSa *sa)
+{
+  g_autofree char *row = esp_keytable_row(sa);
+  g_assert_cmpint(fprintf(f, "%s\n", row), >, 0);
+}
 
 /* RFC 1071 Internet checksum. */
 static uint16_t csum(const uint8_t *p, size_t n)
@@ -143,8 +151,8 @@ static void test_tshark_decrypts(void)
     EspSa *a = esp_sa_new(&fwd, NULL), *b = esp_sa_new(&rev, NULL);
     g_assert_nonnull(a);
     g_assert_nonnull(b);
-    g_assert_true(esp_keytable_write(keys, a));
-    g_assert_true(esp_keytable_write(keys, b));
+    write_row(keys, a);
+    write_row(keys, b);
     for (uint16_t s = 1; s <= 2; s++) {
       uint8_t inner[200];
       size_t n = icmp_echo(inner, 8, vm, host, (uint16_t)(0x100 + k), s);
