@@ -94,6 +94,11 @@ static JsonNode *deep_copy(JsonNode *n)
   return json_node_copy(n);
 }
 
+JsonNode *arm_value_dup(JsonNode *v)
+{
+  return deep_copy(v);
+}
+
 JsonNode *arm_object_get(JsonObject *o, const char *name)
 {
   if (!o)

@@ -49,6 +49,8 @@ JsonNode *arm_eval_tree(JsonNode *tree, const ArmEnv *env, char **err_path, unsi
 /* Helpers for the walker and the tests. */
 /* The object member named name, any case (ARM names are case-insensitive); NULL if none. */
 JsonNode *arm_object_get(JsonObject *o, const char *name);
+/* A deep copy (json_node_copy shares arrays and objects). */
+JsonNode *arm_value_dup(JsonNode *v);
 /* A value as ARM's string() would print it (strings bare, others as compact JSON). */
 char *arm_value_to_string(JsonNode *v);
 /* uniqueString(): 13 lowercase letters and digits, deterministic in its arguments. */
