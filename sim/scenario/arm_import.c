@@ -386,12 +386,17 @@ static gboolean param_eval(Ctx *C, Param *p)
   return TRUE;
 }
 
+/* The declared name nearest to name (compared without case), for "did you mean". */
 static const char *nearest_key(GHashTable *h, const char *name)
 {
   guint n = 0;
   g_autofree gpointer *keys = g_hash_table_get_keys_as_array(h, &n);
   g_autofree char *l = lower(name);
-  return str_nearest(l, (const char *const *)keys, n);
+  const char *k = str_nearest(l, (const char *const *)keys, n);
+  if (!k)
+    return NULL;
+  /* Param and Var both start with their declared name */
+  return *(const char *const *)g_hash_table_lookup(h, k);
 }
 
 static JsonNode *cb_parameter(void *ud, const char *name, char **msg)
@@ -1008,6 +1013,7 @@ typedef struct {
   GString *y; /* members after name and virtualNetwork */
   GPtrArray *nat;       /* flow mappings */
   GPtrArray *nat_names; /* char * */
+  GPtrArray *nat_lan;   /* char *: an IngressSnat rule's internal prefixes "a, b", else "" */
 } GwOut;
 
 typedef struct {
@@ -1019,6 +1025,7 @@ typedef struct {
 typedef struct {
   Res *r;
   char *name, *gw1, *lng2, *gw2, *type, *protocol, *mode, *key;
+  GPtrArray *ingress; /* the names of its ingressNatRules */
   gboolean pbts;
   JsonObject *policy; /* ipsecPolicies[0], borrowed from the resource's properties */
   char *policy_path;
@@ -1254,6 +1261,10 @@ static void map_nat_rule(Ctx *C, GwOut *g, JsonObject *ruleobj, const char *name
     GString *y = g_string_new("{name: ");
     y_str(y, nm);
     static const char *const keys[] = {"type", "mode", NULL};
+    gboolean ingress = is_str(arm_object_get(pp.o, "mode")) &&
+                       !g_ascii_strcasecmp(json_node_get_string(arm_object_get(pp.o, "mode")),
+                                           "IngressSnat");
+    GString *lan = g_string_new(NULL);
     for (const char *const *k = keys; *k; k++) {
       JsonNode *n = take(&pp, *k);
       if (n) {
@@ -1283,6 +1294,10 @@ static void map_nat_rule(Ctx *C, GwOut *g, JsonObject *ruleobj, const char *name
         if (as) {
           g_string_append(y, i ? ", " : "");
           y_str(y, as);
+          if (ingress && k == maps) {
+            g_string_append(lan, lan->len ? ", " : "");
+            y_str(lan, as);
+          }
         } else {
           ERR(C, mp, "no addressSpace");
         }
@@ -1298,6 +1313,7 @@ static void map_nat_rule(Ctx *C, GwOut *g, JsonObject *ruleobj, const char *name
     g_string_append(y, "}");
     g_ptr_array_add(g->nat, g_string_free(y, FALSE));
     g_ptr_array_add(g->nat_names, g_strdup(nm));
+    g_ptr_array_add(g->nat_lan, g_string_free(lan, FALSE));
     if (!props_only)
       obj_done(&pp, (const char *const[]){"provisioningState", NULL}, NULL);
   }
@@ -1312,6 +1328,7 @@ static void map_gateway(Ctx *C, Out *out, Res *r, JsonNode *props)
   g->y = g_string_new(NULL);
   g->nat = g_ptr_array_new_with_free_func(g_free);
   g->nat_names = g_ptr_array_new_with_free_func(g_free);
+  g->nat_lan = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(out->gws, g);
   Obj x;
   g_autofree char *path = g_strdup_printf("%s.properties", r->path);
@@ -1569,6 +1586,7 @@ static void map_conn(Ctx *C, Out *out, Res *r, JsonNode *props)
   c->r = r;
   c->name = g_strdup(r->name);
   c->y = g_string_new(NULL);
+  c->ingress = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(out->conns, c);
   Obj x;
   g_autofree char *path = g_strdup_printf("%s.properties", r->path);
@@ -1710,6 +1728,8 @@ static void map_conn(Ctx *C, Out *out, Res *r, JsonNode *props)
             c->gw1);
       g_string_append(c->y, i ? ", " : "");
       y_str(c->y, seg[ns - 1]);
+      if (k == natk)
+        g_ptr_array_add(c->ingress, g_strdup(seg[ns - 1]));
     }
     g_string_append(c->y, "]\n");
   }
@@ -1861,8 +1881,9 @@ static void emit(Ctx *C, Out *out, const GString *outputs, GString *y)
     }
     g_autofree char *lp = g_strdup_printf("%s", l->r->path);
     if (!c) {
-      NOTE(C, lp, "local network gateway '%s' has no connection: no device is added for it",
-           l->name);
+      if (!C->errors)
+        NOTE(C, lp, "local network gateway '%s' has no connection: no device is added for it",
+             l->name);
       continue;
     }
     if (!l->ip) {
@@ -1878,7 +1899,20 @@ static void emit(Ctx *C, Out *out, const GString *outputs, GString *y)
     g_string_append(dev, "\n      publicIpAddress: ");
     y_str(dev, l->ip);
     g_string_append_c(dev, '\n');
-    if (l->prefixes)
+    /* with ingress NAT rules, the local network gateway holds the translated prefixes
+     * and the device's LAN is the rules' internal side (facts 6) */
+    g_autoptr(GString) natlan = g_string_new(NULL);
+    GwOut *cg = c->gw1 ? find_gw(out, c->gw1) : NULL;
+    for (guint q = 0; cg && q < c->ingress->len; q++)
+      for (guint w = 0; w < cg->nat_names->len; w++) {
+        const char *lan = g_ptr_array_index(cg->nat_lan, w);
+        if (!g_ascii_strcasecmp(g_ptr_array_index(cg->nat_names, w), g_ptr_array_index(c->ingress, q)) && *lan)
+          g_string_append_printf(natlan, "%s%s", natlan->len ? ", " : "", lan);
+      }
+    if (natlan->len)
+      g_string_append_printf(dev, "      lanPrefixes: [%s]  # the ingress NAT rules' internal side\n",
+                             natlan->str);
+    else if (l->prefixes)
       g_string_append_printf(dev, "      lanPrefixes: %s\n", l->prefixes);
     if (c->gw1) {
       g_string_append(dev, "      peer: ");
@@ -1963,6 +1997,7 @@ static void out_free(Out *out)
     g_string_free(g->y, TRUE);
     g_ptr_array_unref(g->nat);
     g_ptr_array_unref(g->nat_names);
+    g_ptr_array_unref(g->nat_lan);
     g_free(g);
   }
   for (guint i = 0; i < out->lngs->len; i++) {
@@ -1984,6 +2019,7 @@ static void out_free(Out *out)
     g_free(c->mode);
     g_free(c->key);
     g_free(c->policy_path);
+    g_ptr_array_unref(c->ingress);
     g_string_free(c->y, TRUE);
     g_free(c);
   }
