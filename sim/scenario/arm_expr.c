@@ -3,6 +3,8 @@
  * evaluator over JSON values with a const table of template functions. */
 #include "sim/scenario/arm_expr.h"
 
+#include "models/common/names.h"
+
 #include <string.h>
 
 G_DEFINE_QUARK(arm-expr-error-quark, arm_expr_error)
@@ -192,6 +194,7 @@ static Ax *ax_new(AxKind k, unsigned pos)
 typedef struct {
   const char *s;
   size_t i, end; /* end: the index of the closing ']' */
+  unsigned depth; /* nesting of calls and indexes, bounded so input cannot exhaust the stack */
   GError *err;
   unsigned err_pos;
 } Parser;
@@ -332,8 +335,15 @@ static Ax *p_primary(Parser *p)
   }
 }
 
+#define ARM_MAX_DEPTH 64
+
 static Ax *p_expr(Parser *p)
 {
+  if (++p->depth > ARM_MAX_DEPTH) {
+    p_fail(p, p->i, "expression nested deeper than %d levels", ARM_MAX_DEPTH);
+    p->depth--;
+    return NULL;
+  }
   Ax *a = p_primary(p);
   while (a) {
     char c = p_peek(p);
@@ -371,6 +381,7 @@ static Ax *p_expr(Parser *p)
       break;
     }
   }
+  p->depth--;
   return a;
 }
 
@@ -1032,21 +1043,17 @@ static JsonNode *eval_call(Eval *e, const Ax *call)
   const ArmFunction *f = find_function(call->name);
   guint n = call->args->len;
   if (!f) {
-    /* the nearest name, as the CLI's "did you mean" (case-insensitive) */
+    /* the nearest name, as the CLI's "did you mean", compared without case */
+    char *low[G_N_ELEMENTS(arm_functions)];
+    for (size_t i = 0; i < G_N_ELEMENTS(arm_functions); i++)
+      low[i] = g_ascii_strdown(arm_functions[i].name, -1);
+    g_autofree char *mine = g_ascii_strdown(call->name, -1);
+    const char *near = str_nearest(mine, (const char *const *)low, G_N_ELEMENTS(low));
     const char *best = NULL;
-    guint best_d = 3;
     for (size_t i = 0; i < G_N_ELEMENTS(arm_functions); i++) {
-      g_autofree char *a = g_ascii_strdown(call->name, -1);
-      g_autofree char *b = g_ascii_strdown(arm_functions[i].name, -1);
-      /* a cheap distance: common prefix and length */
-      size_t la = strlen(a), lb = strlen(b), k = 0;
-      while (k < la && k < lb && a[k] == b[k])
-        k++;
-      guint d = (guint)(MAX(la, lb) - k);
-      if (d < best_d) {
-        best_d = d;
+      if (near == low[i])
         best = arm_functions[i].name;
-      }
+      g_free(low[i]);
     }
     if (best)
       return e_fail(e, call, ARM_EXPR_ERROR_FUNCTION,

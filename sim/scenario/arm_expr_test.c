@@ -182,6 +182,9 @@ static const struct {
     {"[concat('a') 'b']", ARM_EXPR_ERROR_SYNTAX, 14, "after the expression"},
     {"[parameters('a').]", ARM_EXPR_ERROR_SYNTAX, 18, "property name"},
     {"[1.5]", ARM_EXPR_ERROR_SYNTAX, 2, "whole numbers"},
+    {"[a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a("
+     "a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(1)))]",
+     ARM_EXPR_ERROR_SYNTAX, 127, "nested deeper than 64"},
     /* functions */
     {"[concat('a', frobnicate('b'))]", ARM_EXPR_ERROR_FUNCTION, 14, "unknown function 'frobnicate'"},
     {"[toLowr('A')]", ARM_EXPR_ERROR_FUNCTION, 2, "did you mean 'toLower'"},
