@@ -102,6 +102,7 @@ has active-active-bgp "publicIpAddresses: [203.0.113.10, 203.0.113.11]"
 has active-active-bgp "customBgpIpAddresses: [169.254.21.1, 169.254.22.1]"
 has active-active-bgp "asn: 65010"
 has active-active-bgp "bgpPeeringAddress: 169.254.21.2"
+has active-active-bgp "asn: 65050" # an int given as a string (string(parameters(...)))
 has active-active-bgp "#   bgpAddresses = \"10.1.255.4,10.1.255.5\""
 has active-active-bgp "#   publicIps = [\"203.0.113.10\",\"203.0.113.11\"]"
 
@@ -170,6 +171,15 @@ expect_err s2s-custom-policy \
 for path in "resources[0].properties.routingWeight" "resources[1].properties.enableDnsForwarding" "resources[5]"; do
   expect_err unmapped "$fx/unmapped.json: $path: error: not imported: "
 done
+expect_err err-twice \
+  "$fx/err-twice.json: resources[5]: error: the template deploys 'SITE1' (Microsoft.Network/localNetworkGateways) twice: also resources[3]"
+for path in vpnAuthenticationTypes vpnClientRootCertificates; do
+  expect_err p2s-certificates \
+    "$fx/p2s-certificates.json: resources[2].properties.vpnClientConfiguration.$path: error: not imported: "
+done
+"$vs" import arm "$fx/p2s-certificates.json" --allow-unmapped -o "$tmp/p2sc.yaml" 2>/dev/null &&
+  "$vs" validate "$tmp/p2sc.yaml" >/dev/null 2>&1
+ok $? "p2s-certificates --allow-unmapped: the pool and protocols import and validate"
 # --allow-unmapped: the rest is imported, the rest listed as warnings and in the scenario
 "$vs" import arm "$fx/unmapped.json" --allow-unmapped -o "$tmp/u.yaml" 2>"$tmp/u.err"
 rc=$?

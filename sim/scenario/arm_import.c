@@ -619,6 +619,12 @@ static void collect(Ctx *C, JsonArray *a, const char *base, Res *parent)
       if (!g_ascii_strcasecmp(r->type, res_types[t]))
         r->rt = t;
     r->id = make_id(C, r->type, r->name);
+    Res *twin = r->id ? res_by_id(C, r->id) : NULL;
+    if (twin && twin != r) {
+      ERR(C, path, "the template deploys '%s' (%s) twice: also %s", r->name, r->type, twin->path);
+      r->bad = TRUE;
+      continue;
+    }
     if (!r->id) {
       ERR(C, path, "the name '%s' does not fit the type '%s' (one name segment per type "
           "segment after the namespace)", r->name, r->type);
@@ -916,11 +922,22 @@ static void y_str(GString *y, const char *s)
   g_string_append_c(y, '"');
 }
 
-/* A scalar member: strings, ints and booleans (booleans given as strings become
- * booleans when the cloud section takes a boolean there). */
-static gboolean y_scalar(GString *y, Obj *x, JsonNode *n, const char *key, gboolean want_bool)
+/* A scalar member: strings, ints and booleans. Where the cloud section takes a boolean
+ * ('?') or an integer ('#'), the strings "true"/"false" and digit strings are read as one. */
+static gboolean y_scalar(GString *y, Obj *x, JsonNode *n, const char *key, char want)
 {
   gboolean b;
+  gint64 i;
+  gboolean want_bool = want == '?';
+  if (want == '#') {
+    if (!read_int(n, &i)) {
+      g_autofree char *p = sub_path(x, key);
+      ERR(x->C, p, "must be an int");
+      return FALSE;
+    }
+    g_string_append_printf(y, "%" G_GINT64_FORMAT, i);
+    return TRUE;
+  }
   if (want_bool) {
     if (!read_bool(n, &b)) {
       g_autofree char *p = sub_path(x, key);
@@ -945,19 +962,19 @@ static gboolean y_scalar(GString *y, Obj *x, JsonNode *n, const char *key, gbool
 }
 
 /* "key: value" lines at an indent for the keys given, in the order given. Keys ending in
- * '?' are booleans. */
+ * '?' are booleans, in '#' integers. */
 static void y_members(GString *y, Obj *x, const char *indent, const char *const *keys)
 {
   for (const char *const *k = keys; *k; k++) {
     size_t len = strlen(*k);
-    gboolean want_bool = (*k)[len - 1] == '?';
-    g_autofree char *key = g_strndup(*k, want_bool ? len - 1 : len);
+    char want = strchr("?#", (*k)[len - 1]) ? (*k)[len - 1] : 0;
+    g_autofree char *key = g_strndup(*k, want ? len - 1 : len);
     JsonNode *n = take(x, key);
     if (!n)
       continue;
     GString *line = g_string_new(NULL);
     g_string_append_printf(line, "%s%s: ", indent, key);
-    if (y_scalar(line, x, n, key, want_bool))
+    if (y_scalar(line, x, n, key, want))
       g_string_append_printf(y, "%s\n", line->str);
     g_string_free(line, TRUE);
   }
@@ -1269,7 +1286,7 @@ static void map_nat_rule(Ctx *C, GwOut *g, JsonObject *ruleobj, const char *name
       JsonNode *n = take(&pp, *k);
       if (n) {
         g_string_append_printf(y, ", %s: ", *k);
-        y_scalar(y, &pp, n, *k, FALSE);
+        y_scalar(y, &pp, n, *k, 0);
       }
     }
     static const char *const maps[] = {"internalMappings", "externalMappings", NULL};
@@ -1418,7 +1435,7 @@ static void map_gateway(Ctx *C, Out *out, Res *r, JsonNode *props)
   Obj bgp;
   if (child_obj(&x, "bgpSettings", &bgp)) {
     GString *b = g_string_new(NULL);
-    static const char *const bk[] = {"asn", "peerWeight", NULL};
+    static const char *const bk[] = {"asn#", "peerWeight#", NULL};
     y_members(b, &bgp, "        ", bk);
     JsonNode *pa = take(&bgp, "bgpPeeringAddress");
     if (pa) {
@@ -1565,7 +1582,7 @@ static void map_lng(Ctx *C, Out *out, Res *r, JsonNode *props)
   Obj bgp;
   if (child_obj(&x, "bgpSettings", &bgp)) {
     GString *b = g_string_new(NULL);
-    static const char *const bk[] = {"asn", "bgpPeeringAddress", "peerWeight", NULL};
+    static const char *const bk[] = {"asn#", "bgpPeeringAddress", "peerWeight#", NULL};
     y_members(b, &bgp, "        ", bk);
     g_string_append_printf(l->y, "      bgpSettings:\n%s", b->str);
     g_string_free(b, TRUE);
@@ -1574,7 +1591,7 @@ static void map_lng(Ctx *C, Out *out, Res *r, JsonNode *props)
   obj_done(&x, (const char *const[]){"provisioningState", "resourceGuid", NULL}, NULL);
 }
 
-static const char *const policy_keys[] = {"saLifeTimeSeconds", "saDataSizeKilobytes",
+static const char *const policy_keys[] = {"saLifeTimeSeconds#", "saDataSizeKilobytes#",
                                           "ipsecEncryption",   "ipsecIntegrity",
                                           "ikeEncryption",     "ikeIntegrity",
                                           "dhGroup",           "pfsGroup",
@@ -1639,7 +1656,7 @@ static void map_conn(Ctx *C, Out *out, Res *r, JsonNode *props)
   if (c->mode)
     g_string_append_printf(c->y, "      connectionMode: %s\n", c->mode);
   static const char *const keys[] = {"enableBgp?", "usePolicyBasedTrafficSelectors?",
-                                     "dpdTimeoutSeconds", NULL};
+                                     "dpdTimeoutSeconds#", NULL};
   JsonNode *pb = arm_object_get(x.o, "usePolicyBasedTrafficSelectors");
   read_bool(pb, &c->pbts);
   y_members(c->y, &x, "      ", keys);
