@@ -184,7 +184,7 @@ static const struct {
     {"[1.5]", ARM_EXPR_ERROR_SYNTAX, 2, "whole numbers"},
     {"[a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a("
      "a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(a(1)))]",
-     ARM_EXPR_ERROR_SYNTAX, 127, "nested deeper than 64"},
+     ARM_EXPR_ERROR_SYNTAX, 130, "nested deeper than 64"},
     /* functions */
     {"[concat('a', frobnicate('b'))]", ARM_EXPR_ERROR_FUNCTION, 14, "unknown function 'frobnicate'"},
     {"[toLowr('A')]", ARM_EXPR_ERROR_FUNCTION, 2, "did you mean 'toLower'"},
