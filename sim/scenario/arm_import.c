@@ -104,6 +104,7 @@ typedef struct {
   gboolean cascade; /* the failure below was reported where it lies */
   GHashTable *params, *vars; /* lower-case name -> Param / Var */
   GPtrArray *param_list;
+  GPtrArray *var_list; /* in declaration order (borrowed from vars) */
   GPtrArray *res;
   int n_pips;
   ArmEnv env;
@@ -386,17 +387,19 @@ static gboolean param_eval(Ctx *C, Param *p)
   return TRUE;
 }
 
-/* The declared name nearest to name (compared without case), for "did you mean". */
-static const char *nearest_key(GHashTable *h, const char *name)
+/* The declared name nearest to name (compared without case, ties to the first
+ * declared), for "did you mean". list holds Param or Var, both starting with the name. */
+static const char *nearest_key(GPtrArray *list, const char *name)
 {
-  guint n = 0;
-  g_autofree gpointer *keys = g_hash_table_get_keys_as_array(h, &n);
+  g_autoptr(GPtrArray) low = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; i < list->len; i++)
+    g_ptr_array_add(low, lower(*(const char *const *)g_ptr_array_index(list, i)));
   g_autofree char *l = lower(name);
-  const char *k = str_nearest(l, (const char *const *)keys, n);
-  if (!k)
-    return NULL;
-  /* Param and Var both start with their declared name */
-  return *(const char *const *)g_hash_table_lookup(h, k);
+  const char *k = str_nearest(l, (const char *const *)low->pdata, low->len);
+  for (guint i = 0; k && i < low->len; i++)
+    if (k == g_ptr_array_index(low, i))
+      return *(const char *const *)g_ptr_array_index(list, i);
+  return NULL;
 }
 
 static JsonNode *cb_parameter(void *ud, const char *name, char **msg)
@@ -405,7 +408,7 @@ static JsonNode *cb_parameter(void *ud, const char *name, char **msg)
   g_autofree char *l = lower(name);
   Param *p = g_hash_table_lookup(C->params, l);
   if (!p) {
-    const char *hint = nearest_key(C->params, name);
+    const char *hint = nearest_key(C->param_list, name);
     *msg = hint ? g_strdup_printf("the template declares no parameter '%s' (did you mean '%s'?)",
                                   name, hint)
                 : g_strdup_printf("the template declares no parameter '%s'", name);
@@ -425,7 +428,7 @@ static JsonNode *cb_variable(void *ud, const char *name, char **msg)
   g_autofree char *l = lower(name);
   Var *v = g_hash_table_lookup(C->vars, l);
   if (!v) {
-    const char *hint = nearest_key(C->vars, name);
+    const char *hint = nearest_key(C->var_list, name);
     *msg = hint ? g_strdup_printf("the template declares no variable '%s' (did you mean '%s'?)",
                                   name, hint)
                 : g_strdup_printf("the template declares no variable '%s'", name);
@@ -497,7 +500,7 @@ static void read_parameters(Ctx *C, JsonObject *pfile_root)
       g_autofree char *l = lower(k);
       Param *p = g_hash_table_lookup(C->params, l);
       if (!p) {
-        const char *hint = nearest_key(C->params, k);
+        const char *hint = nearest_key(C->param_list, k);
         add_problem(C, ARM_SEV_ERROR, pf, path, "the template declares no parameter '%s'%s%s%s",
                     k, hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
         continue;
@@ -527,7 +530,7 @@ static void read_parameters(Ctx *C, JsonObject *pfile_root)
     g_autofree char *l = lower(name);
     Param *p = g_hash_table_lookup(C->params, l);
     if (!p) {
-      const char *hint = nearest_key(C->params, name);
+      const char *hint = nearest_key(C->param_list, name);
       add_problem(C, ARM_SEV_ERROR, "--set", name, "the template declares no parameter '%s'%s%s%s",
                   name, hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
       continue;
@@ -2090,6 +2093,7 @@ char *arm_import(const ArmImportOptions *o, GPtrArray *problems)
   C.params = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   C.vars = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)var_free);
   C.param_list = g_ptr_array_new_with_free_func((GDestroyNotify)param_free);
+  C.var_list = g_ptr_array_new();
   C.res = g_ptr_array_new_with_free_func((GDestroyNotify)res_free);
   C.unmapped = g_ptr_array_new_with_free_func(g_free);
   C.env = (ArmEnv){.parameter = cb_parameter,
@@ -2144,6 +2148,7 @@ char *arm_import(const ArmImportOptions *o, GPtrArray *problems)
       v->name = g_strdup(k);
       v->raw = m;
       g_hash_table_insert(C.vars, lower(k), v);
+      g_ptr_array_add(C.var_list, v);
     }
   } else if (vars) {
     ERR(&C, "variables", "must be an object");
@@ -2152,15 +2157,9 @@ char *arm_import(const ArmImportOptions *o, GPtrArray *problems)
   for (guint i = 0; i < C.param_list->len; i++)
     param_eval(&C, g_ptr_array_index(C.param_list, i));
   {
-    GHashTableIter hi;
-    gpointer key, val;
-    g_hash_table_iter_init(&hi, C.vars);
-    g_autoptr(GPtrArray) names = g_ptr_array_new();
-    while (g_hash_table_iter_next(&hi, &key, &val))
-      g_ptr_array_add(names, ((Var *)val)->name);
-    for (guint i = 0; i < names->len; i++) {
+    for (guint i = 0; i < C.var_list->len; i++) {
       char *msg = NULL;
-      JsonNode *v = cb_variable(&C, g_ptr_array_index(names, i), &msg);
+      JsonNode *v = cb_variable(&C, ((Var *)g_ptr_array_index(C.var_list, i))->name, &msg);
       if (v)
         json_node_unref(v);
       g_free(msg);
@@ -2267,6 +2266,7 @@ out:
   g_hash_table_unref(C.params);
   g_hash_table_unref(C.vars);
   g_ptr_array_unref(C.param_list);
+  g_ptr_array_unref(C.var_list);
   g_ptr_array_unref(C.res);
   g_ptr_array_unref(C.unmapped);
   if (C.errors) {
