@@ -57,7 +57,7 @@ else
   SANFLAGS :=
 endif
 
-C_PKGS := glib-2.0 gio-2.0 openssl libpcap yaml-0.1
+C_PKGS := glib-2.0 gio-2.0 openssl libpcap yaml-0.1 json-glib-1.0
 NS3_MODULES := core network internet point-to-point csma applications virtual-net-device \
                fd-net-device traffic-control
 NS3_PKGS := $(addprefix ns3-,$(NS3_MODULES))

@@ -29,6 +29,9 @@ static const Command commands[] = {
      cmd_live},
     {"list", "skus|policies|rules|checks [--format F]", "print a catalogue",
      NULL, cmd_list},
+    {"import", "arm TEMPLATE.json [--parameters FILE] [--set NAME=VALUE]... [-o SCENARIO]",
+     "write a scenario from an ARM deployment template (docs/import-arm.md)", NULL,
+     cmd_import},
 };
 
 static void usage(FILE *out)
