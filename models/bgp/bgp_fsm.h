@@ -77,7 +77,8 @@ typedef struct {
   void (*tcp_send)(void *user, uint32_t conn, const uint8_t *data, size_t len);
   void (*tcp_close)(void *user, uint32_t conn);
   /* An accepted UPDATE (RFC 7606 handling done). With treat_as_withdraw, u->nlri are to be
-   * withdrawn like u->withdrawn and nothing is learned. ctx says how ASNs were read. */
+   * withdrawn like u->withdrawn and nothing is learned. On a 2-octet session AS_PATH holds
+   * AS_TRANS where AS4_PATH has the real AS (bgp_as_path_merge_as4; the RIB merges). */
   void (*update)(void *user, const BgpUpdate *u, bool treat_as_withdraw);
   /* The session reached Established / left it (every route of the peer goes). May be
    * NULL. */

@@ -5,7 +5,6 @@
 #include "models/bgp/bgp_rib.h"
 
 #include <glib.h>
-#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -377,7 +376,7 @@ static Entry **sorted_entries(const BgpRib *r, guint *n)
   g_hash_table_iter_init(&it, r->entries);
   while (g_hash_table_iter_next(&it, NULL, &val))
     g_ptr_array_add(a, val);
-  qsort(a->pdata, a->len, sizeof(gpointer), entry_cmp);
+  g_ptr_array_sort(a, entry_cmp); /* qsort on an empty array would take NULL */
   *n = a->len;
   return (Entry **)g_ptr_array_free(a, FALSE);
 }

@@ -319,6 +319,22 @@ static void test_azure_policy(void)
   fix_clear(&f);
 }
 
+/* An empty RIB: a peer going down and an export walk nothing (the fuzz target found
+ * qsort being handed a NULL array here). */
+static void test_empty(void)
+{
+  Fix f;
+  fix_init(&f, true, BGP_RULES_ALL, false);
+  bgp_rib_peer_down(f.rib, f.p1);
+  const BgpRoute **out = NULL;
+  g_assert_cmpuint(bgp_rib_export(f.rib, f.p1, &out), ==, 0);
+  g_free(out);
+  g_assert_cmpuint(bgp_rib_adj_in_count(f.rib, f.p1), ==, 0);
+  g_assert_cmpuint(best_peer(&f, "10.0.0.0/8", NULL), ==, UINT32_MAX);
+  g_assert_cmpuint(f.log.events->len, ==, 0);
+  fix_clear(&f);
+}
+
 static void test_rules_table(void)
 {
   /* every rule has a row with a distinct name and a function */
@@ -341,6 +357,7 @@ int main(int argc, char **argv)
   g_test_add_func("/bgp_rib/as4_path", test_as4_path);
   g_test_add_func("/bgp_rib/withdraw_and_peer_down", test_withdraw_and_peer_down);
   g_test_add_func("/bgp_rib/azure_policy", test_azure_policy);
+  g_test_add_func("/bgp_rib/empty", test_empty);
   g_test_add_func("/bgp_rib/rules_table", test_rules_table);
   return g_test_run();
 }
