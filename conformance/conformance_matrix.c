@@ -43,7 +43,7 @@ static bool blank_or_comment(const char *line)
 char *conf_device_rewrite(const char *name, const char *text, size_t len, const char *profile_name,
                           GError **error)
 {
-  g_autoptr(YtDoc) doc = yt_load_string(name, text, len, error);
+  g_autoptr(YtDoc) doc = yt_load_string(name, text, len, yt_error_sink(error));
   if (!doc)
     return NULL;
   YtNode *devs = yt_map_get(yt_map_get(doc->root, "onPremises"), "devices");
@@ -339,7 +339,7 @@ static char *profile_first(const YtDoc *doc, const char *key)
 
 ConfMatrixRow *conf_matrix_rows(const ConfResults *r, const char *profile_file, size_t *n_rows)
 {
-  g_autoptr(YtDoc) prof = profile_file ? yt_load_file(profile_file, NULL) : NULL;
+  g_autoptr(YtDoc) prof = profile_file ? yt_load_file(profile_file, (VsDiagSink){0}) : NULL;
   ConfMatrixRow *rows = g_new0(ConfMatrixRow, r->n ? r->n : 1);
   size_t n = 0;
   for (size_t i = 0; i < r->n; i++) {

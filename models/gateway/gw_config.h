@@ -4,6 +4,7 @@
  * (ARM templates, with the "properties" level flattened). Facts: azure-vpn-facts.md. */
 #pragma once
 
+#include "models/common/diag.h"
 #include "models/common/ipv4.h"
 #include "models/common/names.h"
 
@@ -12,11 +13,8 @@
 
 /* Where a value came from in the user's file; filled in by the loader (sim/scenario_cloud),
  * zero when the model was built in code (then diagnostics print no location). Models never
- * parse files. */
-typedef struct {
-  const char *file;
-  unsigned line, col;
-} GwLoc;
+ * parse files. The diagnostics' location type, so a value's place is a finding's place. */
+typedef VsLoc GwLoc;
 
 /* A property value that remembers whether it was given and where. */
 typedef struct {

@@ -10,115 +10,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-/* ---- diagnostics ---- */
-
-struct GwDiags {
-  GArray *items; /* GwDiag */
-};
-
-static void diag_clear(gpointer p)
-{
-  g_free(((GwDiag *)p)->message);
-}
-
-GwDiags *gw_diags_new(void)
-{
-  GwDiags *d = g_new0(GwDiags, 1);
-  d->items = g_array_new(FALSE, TRUE, sizeof(GwDiag));
-  g_array_set_clear_func(d->items, diag_clear);
-  return d;
-}
-
-void gw_diags_free(GwDiags *d)
-{
-  if (!d)
-    return;
-  g_array_unref(d->items);
-  g_free(d);
-}
-
-static void diags_vadd(GwDiags *d, const char *rule_id, GwSeverity sev, GwLoc loc,
-                       const char *fmt, va_list ap) G_GNUC_PRINTF(5, 0);
-static void diags_vadd(GwDiags *d, const char *rule_id, GwSeverity sev, GwLoc loc,
-                       const char *fmt, va_list ap)
-{
-  GwDiag diag = {rule_id, sev, loc, g_strdup_vprintf(fmt, ap)};
-  g_array_append_val(d->items, diag);
-}
-
-void gw_diags_add(GwDiags *d, const char *rule_id, GwSeverity sev, GwLoc loc, const char *fmt,
-                  ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  diags_vadd(d, rule_id, sev, loc, fmt, ap);
-  va_end(ap);
-}
-
-size_t gw_diags_len(const GwDiags *d)
-{
-  return d->items->len;
-}
-
-const GwDiag *gw_diags_get(const GwDiags *d, size_t i)
-{
-  g_return_val_if_fail(i < d->items->len, NULL);
-  return &g_array_index(d->items, GwDiag, i);
-}
-
-size_t gw_diags_count(const GwDiags *d, GwSeverity sev)
-{
-  size_t n = 0;
-  for (guint i = 0; i < d->items->len; i++)
-    n += g_array_index(d->items, GwDiag, i).severity == sev;
-  return n;
-}
-
-static gint diag_cmp(gconstpointer pa, gconstpointer pb)
-{
-  const GwDiag *a = pa, *b = pb;
-  int c = g_strcmp0(a->loc.file, b->loc.file);
-  if (c)
-    return c;
-  if (a->loc.line != b->loc.line)
-    return a->loc.line < b->loc.line ? -1 : 1;
-  if (a->loc.col != b->loc.col)
-    return a->loc.col < b->loc.col ? -1 : 1;
-  return 0;
-}
-
-void gw_diags_sort(GwDiags *d)
-{
-  /* g_array_sort is not stable: sort an index-tagged copy. */
-  guint n = d->items->len;
-  g_autofree GwDiag *copy = g_memdup2(d->items->data, n * sizeof(GwDiag));
-  g_autofree guint *order = g_new(guint, n);
-  for (guint i = 0; i < n; i++)
-    order[i] = i;
-  for (guint i = 1; i < n; i++) /* insertion sort: stable, lists are short */
-    for (guint j = i; j > 0 && diag_cmp(&copy[order[j - 1]], &copy[order[j]]) > 0; j--) {
-      guint t = order[j];
-      order[j] = order[j - 1];
-      order[j - 1] = t;
-    }
-  for (guint i = 0; i < n; i++)
-    g_array_index(d->items, GwDiag, i) = copy[order[i]];
-}
-
-const char *gw_severity_name(GwSeverity s)
-{
-  return s == GW_SEV_ERROR ? "error" : "warning";
-}
-
-char *gw_diag_format(const GwDiag *diag)
-{
-  if (diag->loc.file)
-    return g_strdup_printf("%s:%u:%u: %s %s: %s", diag->loc.file, diag->loc.line, diag->loc.col,
-                           gw_severity_name(diag->severity), diag->rule_id, diag->message);
-  return g_strdup_printf("%s %s: %s", gw_severity_name(diag->severity), diag->rule_id,
-                         diag->message);
-}
-
 /* ---- check context ---- */
 
 struct GwCheck {
@@ -131,7 +22,7 @@ static void report(GwCheck *ck, GwLoc loc, const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
-  diags_vadd(ck->out, ck->rule->id, ck->rule->severity, loc, fmt, ap);
+  vs_diags_vadd(ck->out, ck->rule->id, ck->rule->severity, loc, fmt, ap);
   va_end(ap);
 }
 
@@ -141,7 +32,7 @@ static void report_sev(GwCheck *ck, GwSeverity sev, GwLoc loc, const char *fmt, 
 {
   va_list ap;
   va_start(ap, fmt);
-  diags_vadd(ck->out, ck->rule->id, sev, loc, fmt, ap);
+  vs_diags_vadd(ck->out, ck->rule->id, sev, loc, fmt, ap);
   va_end(ap);
 }
 

@@ -4,35 +4,54 @@
  * claim where the documents disagree (azure-vpn-facts.md 11). */
 #pragma once
 
+#include "models/common/diag.h"
 #include "models/gateway/gw_config.h"
 
 #include <glib.h>
 #include <stddef.h>
 
-typedef enum { GW_SEV_WARNING, GW_SEV_ERROR } GwSeverity;
-
-/* One finding: the rule, its severity (an option may raise it), where, and what. */
-typedef struct {
-  const char *rule_id;
-  GwSeverity severity;
-  GwLoc loc;
-  char *message;
-} GwDiag;
-
-typedef struct GwDiags GwDiags;
-GwDiags *gw_diags_new(void);
-void gw_diags_free(GwDiags *d);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(GwDiags, gw_diags_free)
-void gw_diags_add(GwDiags *d, const char *rule_id, GwSeverity sev, GwLoc loc, const char *fmt,
-                  ...) G_GNUC_PRINTF(5, 6);
-size_t gw_diags_len(const GwDiags *d);
-const GwDiag *gw_diags_get(const GwDiags *d, size_t i);
-size_t gw_diags_count(const GwDiags *d, GwSeverity sev);
-/* Sort by file, line, column (stable: rule order within a location). */
-void gw_diags_sort(GwDiags *d);
-/* "file:line:col: error GW-XXX-NNN: message" (no location part when the loc is empty). */
-char *gw_diag_format(const GwDiag *diag);
-const char *gw_severity_name(GwSeverity s);
+/* The rules report the common diagnostic records (models/common/diag.h): a finding is
+ * the rule's ID, its severity (an option may raise it), where, and what. These names are
+ * the gateway's view of the common type, kept for the code that reads findings by them. */
+typedef VsSeverity GwSeverity;
+#define GW_SEV_WARNING VS_SEV_WARNING
+#define GW_SEV_ERROR VS_SEV_ERROR
+typedef VsDiag GwDiag;
+typedef VsDiags GwDiags;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GwDiags, vs_diags_free)
+static inline GwDiags *gw_diags_new(void)
+{
+  return vs_diags_new();
+}
+static inline void gw_diags_free(GwDiags *d)
+{
+  vs_diags_free(d);
+}
+#define gw_diags_add vs_diags_add
+static inline size_t gw_diags_len(const GwDiags *d)
+{
+  return vs_diags_len(d);
+}
+static inline const GwDiag *gw_diags_get(const GwDiags *d, size_t i)
+{
+  return vs_diags_get(d, i);
+}
+static inline size_t gw_diags_count(const GwDiags *d, GwSeverity sev)
+{
+  return vs_diags_count(d, sev);
+}
+static inline void gw_diags_sort(GwDiags *d)
+{
+  vs_diags_sort(d);
+}
+static inline char *gw_diag_format(const GwDiag *diag)
+{
+  return vs_diag_format(diag);
+}
+static inline const char *gw_severity_name(GwSeverity s)
+{
+  return vs_severity_name(s);
+}
 
 typedef struct GwCheck GwCheck;
 typedef void (*GwCheckFn)(const GwConfig *cfg, GwCheck *ck);

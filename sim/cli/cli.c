@@ -56,19 +56,24 @@ gboolean cli_check_format(const char *cmd, const char *format, const char *const
   return FALSE;
 }
 
-ScnPlan *cli_load_plan(const char *path, gboolean allow_expected_rule_errors, GwDiags *diags)
+void cli_print_diags(const VsDiags *diags, gboolean brief)
 {
-  g_autoptr(GError) err = NULL;
-  g_autoptr(ScnPlan) plan = scn_plan_load_file(path, NULL, diags, &err);
-  if (!plan) {
-    fprintf(stderr, "%s\n", err->message);
-    return NULL;
-  }
-  for (size_t i = 0; i < gw_diags_len(diags); i++) {
-    g_autofree char *line = gw_diag_format(gw_diags_get(diags, i));
+  for (size_t i = 0; i < vs_diags_len(diags); i++) {
+    const VsDiag *d = vs_diags_get(diags, i);
+    g_autofree char *line = brief ? vs_diag_format_brief(d) : vs_diag_format(d);
     fprintf(stderr, "%s\n", line);
   }
-  size_t errors = gw_diags_count(diags, GW_SEV_ERROR);
+}
+
+ScnPlan *cli_load_plan(const char *path, gboolean allow_expected_rule_errors, VsDiags *diags)
+{
+  g_autoptr(ScnPlan) plan = scn_plan_load_file(path, NULL, diags, NULL);
+  if (!plan) {
+    cli_print_diags(diags, TRUE); /* the one record of a file that is not YAML */
+    return NULL;
+  }
+  cli_print_diags(diags, FALSE);
+  size_t errors = vs_diags_count(diags, VS_SEV_ERROR);
   bool expects_validation = false;
   for (unsigned i = 0; i < plan->n_expects; i++)
     expects_validation |= plan->expects[i].kind == SCN_EXP_VALIDATION;

@@ -47,4 +47,7 @@ gboolean cli_check_format(const char *cmd, const char *format, const char *const
  * "file:line:col: ...". NULL (exit VS_EXIT_INVALID) when it cannot run. With
  * allow_expected_rule_errors, a scenario whose expectations are about validation may hold
  * configuration-rule errors (the cloud's refusal is what it checks). */
-ScnPlan *cli_load_plan(const char *path, gboolean allow_expected_rule_errors, GwDiags *diags);
+ScnPlan *cli_load_plan(const char *path, gboolean allow_expected_rule_errors, VsDiags *diags);
+/* Print every record to stderr, "file:line:col: error ID: message" (brief: without
+ * severity and ID, the form of a file that cannot be read or is not YAML). */
+void cli_print_diags(const VsDiags *diags, gboolean brief);

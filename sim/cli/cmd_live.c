@@ -66,7 +66,7 @@ int cmd_live(int argc, char **argv)
                            duration_s);
 
   g_autoptr(GError) err = NULL;
-  g_autoptr(GwDiags) diags = gw_diags_new();
+  g_autoptr(VsDiags) diags = vs_diags_new();
   /* a configuration the cloud refuses has nothing to run against a real device */
   g_autoptr(ScnPlan) plan = cli_load_plan(argv[1], FALSE, diags);
   if (!plan)

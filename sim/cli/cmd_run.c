@@ -52,7 +52,7 @@ int cmd_run(int argc, char **argv)
                            until_s);
 
   g_autoptr(GError) err = NULL;
-  g_autoptr(GwDiags) diags = gw_diags_new();
+  g_autoptr(VsDiags) diags = vs_diags_new();
   /* A scenario whose expectations are about validation may hold a configuration the
    * cloud refuses; any other error makes it invalid. */
   g_autoptr(ScnPlan) plan = cli_load_plan(argv[1], TRUE, diags);

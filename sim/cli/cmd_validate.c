@@ -19,19 +19,15 @@ int cmd_validate(int argc, char **argv)
   if (argc != 2)
     return cli_usage_error("validate", argc < 2 ? "missing SCENARIO" : "one SCENARIO at a time");
 
-  g_autoptr(GError) error = NULL;
-  g_autoptr(YtDoc) doc = yt_load_file(argv[1], &error);
+  g_autoptr(VsDiags) diags = vs_diags_new();
+  g_autoptr(YtDoc) doc = yt_load_file(argv[1], vs_diags_sink(diags));
   if (!doc) {
-    fprintf(stderr, "%s\n", error->message);
+    cli_print_diags(diags, TRUE); /* the one record of a file that is not YAML */
     return VS_EXIT_INVALID;
   }
-  g_autoptr(GwDiags) diags = gw_diags_new();
   size_t errors = scn_cloud_validate(doc, diags);
-  for (size_t i = 0; i < gw_diags_len(diags); i++) {
-    g_autofree char *line = gw_diag_format(gw_diags_get(diags, i));
-    fprintf(stderr, "%s\n", line);
-  }
-  size_t warnings = gw_diags_count(diags, GW_SEV_WARNING);
+  cli_print_diags(diags, FALSE);
+  size_t warnings = vs_diags_count(diags, VS_SEV_WARNING);
   printf("%s: %s (%zu error%s, %zu warning%s)\n", doc->name, errors ? "invalid" : "valid",
          errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
   return errors ? VS_EXIT_INVALID : VS_EXIT_PASS;

@@ -8,6 +8,7 @@
 #include "models/ike/ikev2_codec.h"
 #include "sim/scenario/scenario_cloud.h"
 #include "sim/scenario/scn_proposal.h"
+#include "sim/scenario/yaccess.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -82,9 +83,9 @@ typedef struct {
 
 typedef ScnLoader Loader;
 struct ScnLoader {
-  const YtDoc *doc; /* the document being read: the scenario or a profile */
-  GwDiags *diags;
-  GPtrArray *yt; /* scratch for the ytree helpers' messages */
+  /* the document being read (the scenario or a profile), SCN-FMT-001 for shape problems,
+   * and the diagnostics list (a scratch one while a profile is read again) */
+  YaCtx a;
   ScnPlan *plan;
   Priv *priv;
   const ScnLoadOptions *opt;
@@ -94,222 +95,8 @@ struct ScnLoader {
   GArray *deferred;  /* Deferred, run in order at the end of the timeline */
 };
 
-static ScnLoc loc_of(const Loader *L, const YtNode *n)
-{
-  return n ? (ScnLoc){L->doc->name, n->line, n->col} : (ScnLoc){L->doc->name, 1, 1};
-}
-
-static void diag(Loader *L, const char *id, const YtNode *n, const char *fmt, ...)
-    G_GNUC_PRINTF(4, 5);
-static void diag(Loader *L, const char *id, const YtNode *n, const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
-  va_end(ap);
-  gw_diags_add(L->diags, id, GW_SEV_ERROR, loc_of(L, n), "%s", msg);
-}
-#define ferr(L, n, ...) diag(L, SCN_DIAG_FORMAT, n, __VA_ARGS__)
-#define rerr(L, n, ...) diag(L, SCN_DIAG_REF, n, __VA_ARGS__)
-
-/* The ytree helpers write "NAME:LINE:COL: message": move them into diagnostics. */
-static void take_yt(Loader *L)
-{
-  size_t nlen = strlen(L->doc->name);
-  for (guint i = 0; i < L->yt->len; i++) {
-    const char *s = g_ptr_array_index(L->yt, i);
-    unsigned line = 1, col = 1;
-    int used = 0;
-    if (strncmp(s, L->doc->name, nlen) == 0 && s[nlen] == ':' &&
-        sscanf(s + nlen + 1, "%u:%u: %n", &line, &col, &used) == 2 && used > 0)
-      s += nlen + 1 + used;
-    gw_diags_add(L->diags, SCN_DIAG_FORMAT, GW_SEV_ERROR, (ScnLoc){L->doc->name, line, col},
-                 "%s", s);
-  }
-  g_ptr_array_set_size(L->yt, 0);
-}
-
-static bool kind_is(Loader *L, const YtNode *n, YtKind k, const char *what)
-{
-  bool ok = yt_expect_kind(L->yt, L->doc, n, k, what);
-  take_yt(L);
-  return ok;
-}
-#define is_map(L, n, w) kind_is(L, n, YT_MAP, w)
-#define is_seq(L, n, w) kind_is(L, n, YT_SEQ, w)
-#define is_scalar(L, n, w) kind_is(L, n, YT_SCALAR, w)
-
-static void keys(Loader *L, const YtNode *map, const char *const *allowed)
-{
-  yt_check_keys(L->yt, L->doc, map, allowed);
-  take_yt(L);
-}
-
-/* The value of a required key, or NULL after reporting it missing at the mapping. */
-static const YtNode *need(Loader *L, const YtNode *map, const char *key, const char *what)
-{
-  const YtNode *n = yt_map_get(map, key);
-  if (!n)
-    ferr(L, map, "%s: missing key '%s'", what, key);
-  return n;
-}
-
-static bool v_str(Loader *L, const YtNode *n, const char *what, const char **out)
-{
-  if (!is_scalar(L, n, what))
-    return false;
-  if (!*n->str) {
-    ferr(L, n, "%s is empty", what);
-    return false;
-  }
-  *out = n->str;
-  return true;
-}
-
-static bool v_duration(Loader *L, const YtNode *n, const char *what, int64_t *out)
-{
-  if (!is_scalar(L, n, what))
-    return false;
-  if (!units_parse_duration(n->str, out)) {
-    ferr(L, n, "%s '%s' is not a duration such as 500ms, 30s, 5m or 1h", what, n->str);
-    return false;
-  }
-  return true;
-}
-
-static bool v_seconds(Loader *L, const YtNode *n, const char *what, uint32_t *out)
-{
-  int64_t ns;
-  if (!v_duration(L, n, what, &ns))
-    return false;
-  if (ns % 1000000000 != 0 || ns / 1000000000 > UINT32_MAX) {
-    ferr(L, n, "%s '%s' must be a whole number of seconds", what, n->str);
-    return false;
-  }
-  *out = (uint32_t)(ns / 1000000000);
-  return true;
-}
-
-static bool v_rate(Loader *L, const YtNode *n, const char *what, uint64_t *out)
-{
-  if (!is_scalar(L, n, what))
-    return false;
-  if (!units_parse_rate(n->str, out) || *out == 0) {
-    ferr(L, n, "%s '%s' is not a rate such as 64kbps, 100Mbps or 1Gbps", what, n->str);
-    return false;
-  }
-  return true;
-}
-
-static bool v_uint(Loader *L, const YtNode *n, const char *what, int64_t min, int64_t max,
-                   int64_t *out)
-{
-  bool ok = yt_get_int(L->yt, L->doc, n, what, min, max, out);
-  take_yt(L);
-  return ok;
-}
-
-static bool v_bool(Loader *L, const YtNode *n, const char *what, bool *out)
-{
-  bool ok = yt_get_bool(L->yt, L->doc, n, what, out);
-  take_yt(L);
-  return ok;
-}
-
-/* A fraction 0..1, also written as a percentage ("5%"). */
-static bool v_ratio(Loader *L, const YtNode *n, const char *what, double *out)
-{
-  if (!is_scalar(L, n, what))
-    return false;
-  const char *s = n->str;
-  char *end;
-  errno = 0;
-  double v = g_ascii_strtod(s, &end);
-  bool pct = *end == '%';
-  if (pct)
-    end++;
-  if (end == s || *end || errno || !isfinite(v) || (pct && (v /= 100.0, false)) || v < 0 ||
-      v > 1) {
-    ferr(L, n, "%s '%s' is not a fraction from 0 to 1 (or a percentage such as 5%%)", what, s);
-    return false;
-  }
-  *out = v;
-  return true;
-}
-
-static bool v_ip(Loader *L, const YtNode *n, const char *what, Ipv4Addr *out)
-{
-  if (!is_scalar(L, n, what))
-    return false;
-  Ipv4ParseError e = ipv4_addr_parse(n->str, out);
-  if (e != IPV4_PARSE_OK) {
-    ferr(L, n, "%s '%s' is not an IPv4 address (%s)", what, n->str, ipv4_parse_error_name(e));
-    return false;
-  }
-  return true;
-}
-
-static bool v_prefix(Loader *L, const YtNode *n, const char *what, Ipv4Prefix *out)
-{
-  if (!is_scalar(L, n, what))
-    return false;
-  Ipv4ParseError e = ipv4_prefix_parse(n->str, out);
-  if (e == IPV4_PARSE_HOST_BITS) {
-    char buf[IPV4_PREFIX_STRLEN];
-    ferr(L, n, "%s '%s' has host bits set (did you mean '%s'?)", what, n->str,
-         ipv4_prefix_format(*out, buf));
-    return false;
-  }
-  if (e != IPV4_PARSE_OK) {
-    ferr(L, n, "%s '%s' is not an IPv4 prefix a.b.c.d/len (%s)", what, n->str,
-         ipv4_parse_error_name(e));
-    return false;
-  }
-  return true;
-}
-
-/* A prefix list: a sequence, or one scalar. Replaces what was there. */
-static void v_prefixes(Loader *L, const YtNode *n, const char *what, Ipv4Prefix *arr,
-                       unsigned *count, unsigned cap)
-{
-  *count = 0;
-  if (n->kind == YT_SCALAR) {
-    if (v_prefix(L, n, what, &arr[0]))
-      *count = 1;
-    return;
-  }
-  if (!is_seq(L, n, what))
-    return;
-  for (guint i = 0; i < yt_len(n); i++) {
-    const YtNode *it = g_ptr_array_index(n->items, i);
-    if (*count == cap) {
-      ferr(L, it, "%s: more than %u entries", what, cap);
-      return;
-    }
-    if (v_prefix(L, it, what, &arr[*count]))
-      (*count)++;
-  }
-}
-
-static bool v_enum(Loader *L, const YtNode *n, const char *what, const NameTable *t, int *out)
-{
-  if (!is_scalar(L, n, what))
-    return false;
-  int64_t v;
-  if (name_parse(t, n->str, &v)) {
-    *out = (int)v;
-    return true;
-  }
-  g_autoptr(GString) all = g_string_new(NULL);
-  for (size_t i = 0; i < t->n; i++)
-    g_string_append_printf(all, "%s%s", i ? ", " : "", t->entries[i].name);
-  const char *hint = name_nearest(t, n->str);
-  if (hint)
-    ferr(L, n, "%s '%s' is not one of %s (did you mean '%s'?)", what, n->str, all->str, hint);
-  else
-    ferr(L, n, "%s '%s' is not one of %s", what, n->str, all->str);
-  return false;
-}
+#define ferr(L, n, ...) ya_err(&(L)->a, n, __VA_ARGS__)
+#define rerr(L, n, ...) ya_report(&(L)->a, SCN_DIAG_REF, n, __VA_ARGS__)
 
 /* A bound "OP VALUE" with VALUE a plain number, a duration (in seconds) or a rate (bits
  * per second); a bare value means "==". */
@@ -318,7 +105,7 @@ typedef enum { B_NUMBER, B_DURATION, B_RATE } BoundUnit;
 static bool v_bound(Loader *L, const YtNode *n, const char *what, BoundUnit unit,
                     ScnBound *out)
 {
-  if (!is_scalar(L, n, what))
+  if (!ya_kind(&L->a, n, YT_SCALAR, what))
     return false;
   const char *s = n->str;
   static const struct {
@@ -393,7 +180,7 @@ static GPtrArray *node_names(Loader *L, const char *kind)
 static const char *ref_node(Loader *L, const YtNode *n, const char *what, const char *kind)
 {
   const char *name;
-  if (!v_str(L, n, what, &name))
+  if (!ya_str(&L->a, n, what, &name))
     return NULL;
   const char *k = g_hash_table_lookup(L->nodes, name);
   if (k && (!kind || strcmp(k, kind) == 0))
@@ -440,7 +227,7 @@ static bool add_node(Loader *L, const YtNode *n, const char *name, const char *k
 static const char *ref_connection(Loader *L, const YtNode *n, const char *what)
 {
   const char *name;
-  if (!v_str(L, n, what, &name))
+  if (!ya_str(&L->a, n, what, &name))
     return NULL;
   g_autoptr(GPtrArray) c = g_ptr_array_new();
   for (unsigned i = 0; i < L->plan->cloud->n_connections; i++) {
@@ -458,7 +245,7 @@ static const char *ref_table(Loader *L, const YtNode *n, const char *what, GHash
                              unsigned *index)
 {
   const char *name;
-  if (!v_str(L, n, what, &name))
+  if (!ya_str(&L->a, n, what, &name))
     return NULL;
   gpointer v = g_hash_table_lookup(t, name);
   if (v) {
@@ -481,7 +268,7 @@ static void check_time(Loader *L, const YtNode *n, const char *what, int64_t t)
 {
   if (L->plan->duration_ns > 0 && t > L->plan->duration_ns) {
     char a[32], b[32];
-    diag(L, SCN_DIAG_TIME, n, "%s %s is after the end of the scenario (duration %s)", what,
+    ya_report(&L->a, SCN_DIAG_TIME, n, "%s %s is after the end of the scenario (duration %s)", what,
          units_format_duration(t, a, sizeof a),
          units_format_duration(L->plan->duration_ns, b, sizeof b));
   }
@@ -500,7 +287,7 @@ static void v_proposals(Loader *L, const YtNode *n, const char *what, bool ike,
 {
   if (n->kind == YT_SCALAR)
     ; /* one proposal */
-  else if (!is_seq(L, n, what))
+  else if (!ya_kind(&L->a, n, YT_SEQ, what))
     return;
   unsigned total = n->kind == YT_SCALAR ? 1 : (unsigned)yt_len(n);
   *count = 0;
@@ -510,7 +297,7 @@ static void v_proposals(Loader *L, const YtNode *n, const char *what, bool ike,
       ferr(L, it, "%s: more than %d proposals", what, DEV_MAX_PROPOSALS);
       return;
     }
-    if (!is_scalar(L, it, what))
+    if (!ya_kind(&L->a, it, YT_SCALAR, what))
       continue;
     char err[160];
     if (scn_proposal_parse(it->str, ike, &arr[*count], err, sizeof err))
@@ -524,13 +311,13 @@ static void v_identity(Loader *L, const YtNode *n, const char *what, DevIdentity
 {
   if (n->kind == YT_MAP) {
     static const char *const k[] = {"type", "value", NULL};
-    keys(L, n, k);
+    ya_keys(&L->a, n, k);
     int t = DEV_ID_FQDN;
-    const YtNode *tn = need(L, n, "type", what), *vn = need(L, n, "value", what);
-    if (tn && !v_enum(L, tn, "type", &dev_id_type_names, &t))
+    const YtNode *tn = ya_need(&L->a, n, "type", what), *vn = ya_need(&L->a, n, "value", what);
+    if (tn && !ya_enum(&L->a, tn, "type", &dev_id_type_names, &t))
       return;
     const char *v;
-    if (vn && v_str(L, vn, "value", &v)) {
+    if (vn && ya_str(&L->a, vn, "value", &v)) {
       Ipv4Addr a;
       if (t == DEV_ID_IPV4_ADDR && ipv4_addr_parse(v, &a) != IPV4_PARSE_OK)
         ferr(L, vn, "%s: '%s' is not an IPv4 address for an ipv4 identity", what, v);
@@ -540,7 +327,7 @@ static void v_identity(Loader *L, const YtNode *n, const char *what, DevIdentity
     return;
   }
   const char *v;
-  if (!v_str(L, n, what, &v))
+  if (!ya_str(&L->a, n, what, &v))
     return;
   Ipv4Addr a;
   /* the type a scalar implies: an address, an email (user@fqdn), else a host name */
@@ -555,24 +342,24 @@ static void apply_settings(Loader *L, const YtNode *m, DevConfig *c)
   const YtNode *n;
   int64_t i64;
   int e;
-  if ((n = yt_map_get(m, "ikeVersion")) && v_uint(L, n, "ikeVersion", 1, 2, &i64))
+  if ((n = yt_map_get(m, "ikeVersion")) && ya_int(&L->a, n, "ikeVersion", 1, 2, &i64))
     c->ike_version = (unsigned)i64;
   if ((n = yt_map_get(m, "ikeProposals")))
     v_proposals(L, n, "ikeProposals", true, c->ike_proposals, &c->n_ike_proposals);
   if ((n = yt_map_get(m, "espProposals")))
     v_proposals(L, n, "espProposals", false, c->esp_proposals, &c->n_esp_proposals);
   if ((n = yt_map_get(m, "ikeLifetime")))
-    v_seconds(L, n, "ikeLifetime", &c->ike_lifetime_s);
+    ya_seconds(&L->a, n, "ikeLifetime", &c->ike_lifetime_s);
   if ((n = yt_map_get(m, "ikeRekeyMargin")))
-    v_seconds(L, n, "ikeRekeyMargin", &c->ike_rekey_margin_s);
+    ya_seconds(&L->a, n, "ikeRekeyMargin", &c->ike_rekey_margin_s);
   if ((n = yt_map_get(m, "childLifetime")))
-    v_seconds(L, n, "childLifetime", &c->child_lifetime_s);
+    ya_seconds(&L->a, n, "childLifetime", &c->child_lifetime_s);
   if ((n = yt_map_get(m, "childRekeyMargin")))
-    v_seconds(L, n, "childRekeyMargin", &c->child_rekey_margin_s);
+    ya_seconds(&L->a, n, "childRekeyMargin", &c->child_rekey_margin_s);
   if ((n = yt_map_get(m, "childLifetimeKilobytes")) &&
-      v_uint(L, n, "childLifetimeKilobytes", 0, INT64_MAX, &i64))
+      ya_int(&L->a, n, "childLifetimeKilobytes", 0, INT64_MAX, &i64))
     c->child_lifetime_kb = (uint64_t)i64;
-  if ((n = yt_map_get(m, "rekeyFuzz")) && is_scalar(L, n, "rekeyFuzz")) {
+  if ((n = yt_map_get(m, "rekeyFuzz")) && ya_kind(&L->a, n, YT_SCALAR, "rekeyFuzz")) {
     char *end;
     guint64 v = g_ascii_strtoull(n->str, &end, 10);
     if (end == n->str || strcmp(end, "%") != 0 || v > 1000)
@@ -586,48 +373,48 @@ static void apply_settings(Loader *L, const YtNode *m, DevConfig *c)
     v_identity(L, n, "remoteId", &c->remote_id);
   if ((n = yt_map_get(m, "trafficSelectors"))) {
     if (n->kind == YT_SCALAR) {
-      if (v_enum(L, n, "trafficSelectors", &dev_ts_mode_names, &e)) {
+      if (ya_enum(&L->a, n, "trafficSelectors", &dev_ts_mode_names, &e)) {
         if (e == DEV_TS_ANY)
           c->ts_mode = DEV_TS_ANY;
         else
           ferr(L, n, "trafficSelectors: give prefixes as {local: [...], remote: [...]}");
       }
-    } else if (is_map(L, n, "trafficSelectors")) {
+    } else if (ya_kind(&L->a, n, YT_MAP, "trafficSelectors")) {
       static const char *const k[] = {"local", "remote", NULL};
-      keys(L, n, k);
-      const YtNode *lo = need(L, n, "local", "trafficSelectors");
-      const YtNode *re = need(L, n, "remote", "trafficSelectors");
+      ya_keys(&L->a, n, k);
+      const YtNode *lo = ya_need(&L->a, n, "local", "trafficSelectors");
+      const YtNode *re = ya_need(&L->a, n, "remote", "trafficSelectors");
       c->ts_mode = DEV_TS_PREFIXES;
       if (lo)
-        v_prefixes(L, lo, "local", c->ts_local, &c->n_ts_local, DEV_MAX_PREFIXES);
+        ya_prefixes(&L->a, lo, "local", c->ts_local, NULL, &c->n_ts_local, DEV_MAX_PREFIXES);
       if (re)
-        v_prefixes(L, re, "remote", c->ts_remote, &c->n_ts_remote, DEV_MAX_PREFIXES);
+        ya_prefixes(&L->a, re, "remote", c->ts_remote, NULL, &c->n_ts_remote, DEV_MAX_PREFIXES);
     }
   }
-  if ((n = yt_map_get(m, "dpd")) && is_map(L, n, "dpd")) {
+  if ((n = yt_map_get(m, "dpd")) && ya_kind(&L->a, n, YT_MAP, "dpd")) {
     static const char *const k[] = {"interval", "timeout", "action", NULL};
-    keys(L, n, k);
+    ya_keys(&L->a, n, k);
     const YtNode *x;
     if ((x = yt_map_get(n, "interval")))
-      v_seconds(L, x, "interval", &c->dpd_interval_s);
+      ya_seconds(&L->a, x, "interval", &c->dpd_interval_s);
     if ((x = yt_map_get(n, "timeout")))
-      v_seconds(L, x, "timeout", &c->dpd_timeout_s);
-    if ((x = yt_map_get(n, "action")) && v_enum(L, x, "action", &dev_dpd_action_names, &e))
+      ya_seconds(&L->a, x, "timeout", &c->dpd_timeout_s);
+    if ((x = yt_map_get(n, "action")) && ya_enum(&L->a, x, "action", &dev_dpd_action_names, &e))
       c->dpd_action = (DevDpdAction)e;
   }
   if ((n = yt_map_get(m, "startAction")) &&
-      v_enum(L, n, "startAction", &dev_start_action_names, &e))
+      ya_enum(&L->a, n, "startAction", &dev_start_action_names, &e))
     c->start_action = (DevStartAction)e;
-  if ((n = yt_map_get(m, "natTraversal")) && is_map(L, n, "natTraversal")) {
+  if ((n = yt_map_get(m, "natTraversal")) && ya_kind(&L->a, n, YT_MAP, "natTraversal")) {
     static const char *const k[] = {"enabled", "forceEncapsulation", "keepalive", NULL};
-    keys(L, n, k);
+    ya_keys(&L->a, n, k);
     const YtNode *x;
     if ((x = yt_map_get(n, "enabled")))
-      v_bool(L, x, "enabled", &c->nat_traversal);
+      ya_bool(&L->a, x, "enabled", &c->nat_traversal);
     if ((x = yt_map_get(n, "forceEncapsulation")))
-      v_bool(L, x, "forceEncapsulation", &c->force_encapsulation);
+      ya_bool(&L->a, x, "forceEncapsulation", &c->force_encapsulation);
     if ((x = yt_map_get(n, "keepalive")))
-      v_seconds(L, x, "keepalive", &c->nat_keepalive_s);
+      ya_seconds(&L->a, x, "keepalive", &c->nat_keepalive_s);
   }
 }
 
@@ -696,30 +483,31 @@ static const YtNode *load_profile(Loader *L, const YtNode *n, const char *name,
       unknown(L, n, "profile", name, known);
       return NULL;
     }
-    g_autoptr(GError) error = NULL;
-    doc = yt_load_file(path, &error);
+    g_autoptr(VsDiags) failed = vs_diags_new();
+    doc = yt_load_file(path, vs_diags_sink(failed));
     if (!doc) {
-      /* the message is "file:line:col: ..." in the profile: keep it whole */
-      rerr(L, n, "profile '%s': %s", name, error->message);
+      /* the profile's own place goes into the message: "file:line:col: ..." */
+      g_autofree char *why = vs_diag_format_brief(vs_diags_get(failed, 0));
+      rerr(L, n, "profile '%s': %s", name, why);
       return NULL;
     }
     g_ptr_array_add(L->priv->profile_docs, doc);
     g_hash_table_insert(L->priv->profiles, g_strdup(name), doc);
     /* check the profile's own shape once */
-    const YtDoc *saved = L->doc;
-    L->doc = doc;
+    const YtDoc *saved = L->a.doc;
+    L->a.doc = doc;
     static const char *const top[] = {"name", "description", "references", "device", NULL};
-    if (is_map(L, doc->root, "a device profile")) {
-      keys(L, doc->root, top);
-      const YtNode *pn = need(L, doc->root, "name", "profile");
+    if (ya_kind(&L->a, doc->root, YT_MAP, "a device profile")) {
+      ya_keys(&L->a, doc->root, top);
+      const YtNode *pn = ya_need(&L->a, doc->root, "name", "profile");
       const char *pname;
-      if (pn && v_str(L, pn, "name", &pname) && strcmp(pname, name) != 0)
+      if (pn && ya_str(&L->a, pn, "name", &pname) && strcmp(pname, name) != 0)
         ferr(L, pn, "the profile in %s.yaml is named '%s'", name, pname);
-      const YtNode *dev = need(L, doc->root, "device", "profile");
-      if (dev && is_map(L, dev, "device"))
-        keys(L, dev, setting_keys);
+      const YtNode *dev = ya_need(&L->a, doc->root, "device", "profile");
+      if (dev && ya_kind(&L->a, dev, YT_MAP, "device"))
+        ya_keys(&L->a, dev, setting_keys);
     }
-    L->doc = saved;
+    L->a.doc = saved;
   }
   *pdoc = doc;
   const YtNode *dev = doc->root->kind == YT_MAP ? yt_map_get(doc->root, "device") : NULL;
@@ -730,7 +518,7 @@ static const YtNode *load_profile(Loader *L, const YtNode *n, const char *name,
 static void resolve_peer(Loader *L, const YtNode *n, DevConfig *c)
 {
   const char *s;
-  if (!v_str(L, n, "peer", &s))
+  if (!ya_str(&L->a, n, "peer", &s))
     return;
   const GwConfig *cloud = L->plan->cloud;
   Ipv4Addr a;
@@ -771,67 +559,67 @@ static void load_devices(Loader *L, const YtNode *seq)
   P->devices = g_new0(ScnDevice, yt_len(seq));
   for (guint i = 0; i < yt_len(seq); i++) {
     const YtNode *it = g_ptr_array_index(seq->items, i);
-    if (!is_map(L, it, "device"))
+    if (!ya_kind(&L->a, it, YT_MAP, "device"))
       continue;
-    keys(L, it, dkeys);
+    ya_keys(&L->a, it, dkeys);
     ScnDevice *d = &P->devices[P->n_devices++];
-    d->loc = loc_of(L, it);
+    d->loc = ya_loc(&L->a, it);
     DevConfig *c = &d->cfg;
     dev_config_init(c);
     const YtNode *n;
-    if ((n = need(L, it, "name", "device")) && v_str(L, n, "name", &c->name))
+    if ((n = ya_need(&L->a, it, "name", "device")) && ya_str(&L->a, n, "name", &c->name))
       add_node(L, n, c->name, "device");
     const YtNode *pdev = NULL;
     const YtDoc *pdoc = NULL;
     bool profile_failed = false;
     if ((n = yt_map_get(it, "profile")) &&
-        !(v_str(L, n, "profile", &c->profile) &&
+        !(ya_str(&L->a, n, "profile", &c->profile) &&
           (pdev = load_profile(L, n, c->profile, &pdoc))))
       profile_failed = true; /* reported; the device's checks would only repeat it */
     if (pdev) {
       /* A profile's own problems are reported once, not once per device using it; a
        * profile with problems fails every device that uses it. */
-      const YtDoc *saved = L->doc;
-      GwDiags *saved_diags = L->diags;
-      g_autoptr(GwDiags) scratch = NULL;
+      const YtDoc *saved = L->a.doc;
+      VsDiags *saved_diags = L->a.diags;
+      g_autoptr(VsDiags) scratch = NULL;
       gpointer seen = g_hash_table_lookup(L->priv->applied, pdoc);
       if (seen)
-        L->diags = scratch = gw_diags_new();
-      size_t before = gw_diags_count(L->diags, GW_SEV_ERROR);
-      L->doc = pdoc;
+        L->a.diags = scratch = vs_diags_new();
+      size_t before = vs_diags_count(L->a.diags, VS_SEV_ERROR);
+      L->a.doc = pdoc;
       apply_settings(L, pdev, c);
-      L->doc = saved;
-      bool bad_profile = gw_diags_count(L->diags, GW_SEV_ERROR) != before;
-      L->diags = saved_diags;
+      L->a.doc = saved;
+      bool bad_profile = vs_diags_count(L->a.diags, VS_SEV_ERROR) != before;
+      L->a.diags = saved_diags;
       if (!seen)
         g_hash_table_insert(L->priv->applied, (gpointer)pdoc, GINT_TO_POINTER(1 + bad_profile));
       profile_failed |= GPOINTER_TO_INT(g_hash_table_lookup(L->priv->applied, pdoc)) == 2;
     }
-    size_t errors_before = gw_diags_count(L->diags, GW_SEV_ERROR);
+    size_t errors_before = vs_diags_count(L->a.diags, VS_SEV_ERROR);
     apply_settings(L, it, c);
-    if ((n = need(L, it, "publicIpAddress", "device")) &&
-        v_ip(L, n, "publicIpAddress", &c->public_ip))
+    if ((n = ya_need(&L->a, it, "publicIpAddress", "device")) &&
+        ya_ip(&L->a, n, "publicIpAddress", &c->public_ip))
       c->has_public_ip = true;
     if ((n = yt_map_get(it, "lanPrefixes")))
-      v_prefixes(L, n, "lanPrefixes", c->lan, &c->n_lan, DEV_MAX_PREFIXES);
-    if ((n = need(L, it, "peer", "device")))
+      ya_prefixes(&L->a, n, "lanPrefixes", c->lan, NULL, &c->n_lan, DEV_MAX_PREFIXES);
+    if ((n = ya_need(&L->a, it, "peer", "device")))
       resolve_peer(L, n, c);
     if ((n = yt_map_get(it, "sharedKey")))
-      v_str(L, n, "sharedKey", &c->psk);
+      ya_str(&L->a, n, "sharedKey", &c->psk);
     /* The merged whole, checked only when its parts could be read (else the checks
      * repeat what was said). Each problem is reported in the scenario: at the field when
      * the scenario sets it, at the profile: line when the value came from the profile. */
     DevProblem probs[16];
-    bool readable = !profile_failed && gw_diags_count(L->diags, GW_SEV_ERROR) == errors_before;
+    bool readable = !profile_failed && vs_diags_count(L->a.diags, VS_SEV_ERROR) == errors_before;
     size_t np = readable ? dev_config_check(c, probs, G_N_ELEMENTS(probs)) : 0;
     const YtNode *pnode = yt_map_get(it, "profile");
     for (size_t k = 0; k < np && k < G_N_ELEMENTS(probs); k++) {
       const YtNode *at = yt_map_get(it, probs[k].field);
       if (!at && pdev && yt_map_get(pdev, probs[k].field))
-        diag(L, SCN_DIAG_DEVICE, pnode, "device '%s': %s (%s from profile %s)",
+        ya_report(&L->a, SCN_DIAG_DEVICE, pnode, "device '%s': %s (%s from profile %s)",
              c->name ? c->name : "?", probs[k].message, probs[k].field, c->profile);
       else
-        diag(L, SCN_DIAG_DEVICE, at ? at : it, "device '%s': %s", c->name ? c->name : "?",
+        ya_report(&L->a, SCN_DIAG_DEVICE, at ? at : it, "device '%s': %s", c->name ? c->name : "?",
              probs[k].message);
     }
   }
@@ -845,24 +633,24 @@ static void load_nats(Loader *L, const YtNode *seq)
   P->nats = g_new0(ScnNatBox, yt_len(seq));
   for (guint i = 0; i < yt_len(seq); i++) {
     const YtNode *it = g_ptr_array_index(seq->items, i);
-    if (!is_map(L, it, "NAT box"))
+    if (!ya_kind(&L->a, it, YT_MAP, "NAT box"))
       continue;
-    keys(L, it, k);
+    ya_keys(&L->a, it, k);
     ScnNatBox *b = &P->nats[P->n_nats++];
-    b->loc = loc_of(L, it);
+    b->loc = ya_loc(&L->a, it);
     b->kind = SCN_NAT_PORT;
     b->udp_timeout_ns = 30 * (int64_t)1000000000; /* RFC 4787 4.3: at least 2 min; short
                                                      on purpose: NAT-T keepalives matter */
     const YtNode *n;
-    if ((n = need(L, it, "name", "NAT box")) && v_str(L, n, "name", &b->name))
+    if ((n = ya_need(&L->a, it, "name", "NAT box")) && ya_str(&L->a, n, "name", &b->name))
       add_node(L, n, b->name, "NAT box");
-    if ((n = need(L, it, "publicIpAddress", "NAT box")))
-      v_ip(L, n, "publicIpAddress", &b->public_ip);
+    if ((n = ya_need(&L->a, it, "publicIpAddress", "NAT box")))
+      ya_ip(&L->a, n, "publicIpAddress", &b->public_ip);
     int e;
-    if ((n = yt_map_get(it, "type")) && v_enum(L, n, "type", &scn_nat_kind_names, &e))
+    if ((n = yt_map_get(it, "type")) && ya_enum(&L->a, n, "type", &scn_nat_kind_names, &e))
       b->kind = (ScnNatKind)e;
     if ((n = yt_map_get(it, "udpTimeout")))
-      v_duration(L, n, "udpTimeout", &b->udp_timeout_ns);
+      ya_duration(&L->a, n, "udpTimeout", &b->udp_timeout_ns);
   }
   /* inside: after all NAT boxes exist (for the "is a device" message) */
   unsigned j = 0;
@@ -870,7 +658,7 @@ static void load_nats(Loader *L, const YtNode *seq)
     const YtNode *it = g_ptr_array_index(seq->items, i);
     if (it->kind != YT_MAP)
       continue;
-    const YtNode *n = need(L, it, "inside", "NAT box");
+    const YtNode *n = ya_need(&L->a, it, "inside", "NAT box");
     if (n)
       P->nats[j].inside = ref_node(L, n, "inside", "device");
     j++;
@@ -900,7 +688,7 @@ static void check_device_addresses(Loader *L)
     }
     if (!found) {
       char a[IPV4_ADDR_STRLEN];
-      gw_diags_add(L->diags, SCN_DIAG_REF, GW_SEV_WARNING, P->devices[i].loc,
+      vs_diags_add(L->a.diags, SCN_DIAG_REF, VS_SEV_WARNING, P->devices[i].loc,
                    "device '%s': no local network gateway has gatewayIpAddress %s (%s); the "
                    "gateway will not accept its IKE requests",
                    c->name, ipv4_addr_format(seen, a),
@@ -916,23 +704,23 @@ static void load_hosts(Loader *L, const YtNode *seq)
   P->hosts = g_new0(ScnHost, yt_len(seq));
   for (guint i = 0; i < yt_len(seq); i++) {
     const YtNode *it = g_ptr_array_index(seq->items, i);
-    if (!is_map(L, it, "host"))
+    if (!ya_kind(&L->a, it, YT_MAP, "host"))
       continue;
-    keys(L, it, k);
+    ya_keys(&L->a, it, k);
     ScnHost *h = &P->hosts[P->n_hosts++];
-    h->loc = loc_of(L, it);
+    h->loc = ya_loc(&L->a, it);
     const YtNode *n, *sub = yt_map_get(it, "subnet"), *beh = yt_map_get(it, "behind");
-    if ((n = need(L, it, "name", "host")) && v_str(L, n, "name", &h->name))
+    if ((n = ya_need(&L->a, it, "name", "host")) && ya_str(&L->a, n, "name", &h->name))
       add_node(L, n, h->name, "host");
-    const YtNode *an = need(L, it, "address", "host");
-    bool has_addr = an && v_ip(L, an, "address", &h->address);
+    const YtNode *an = ya_need(&L->a, it, "address", "host");
+    bool has_addr = an && ya_ip(&L->a, an, "address", &h->address);
     if (!!sub == !!beh) {
       ferr(L, it, "host: give exactly one of 'subnet' (a VM: vnet/subnet) and 'behind' (a "
                   "device)");
       continue;
     }
     const char *s;
-    if (sub && v_str(L, sub, "subnet", &s)) {
+    if (sub && ya_str(&L->a, sub, "subnet", &s)) {
       h->kind = SCN_HOST_VM;
       const char *slash = strchr(s, '/');
       if (!slash) {
@@ -996,14 +784,14 @@ static void load_links(Loader *L, const YtNode *seq)
   P->links = g_new0(ScnLink, yt_len(seq));
   for (guint i = 0; i < yt_len(seq); i++) {
     const YtNode *it = g_ptr_array_index(seq->items, i);
-    if (!is_map(L, it, "link"))
+    if (!ya_kind(&L->a, it, YT_MAP, "link"))
       continue;
-    keys(L, it, k);
+    ya_keys(&L->a, it, k);
     ScnLink *l = &P->links[P->n_links++];
-    *l = (ScnLink){.loc = loc_of(L, it), .delay_ns = 1000000, .rate_bps = 1000000000,
+    *l = (ScnLink){.loc = ya_loc(&L->a, it), .delay_ns = 1000000, .rate_bps = 1000000000,
                    .mtu = 1500, .queue_packets = 100};
-    const YtNode *n = need(L, it, "between", "link");
-    if (n && is_seq(L, n, "between")) {
+    const YtNode *n = ya_need(&L->a, it, "between", "link");
+    if (n && ya_kind(&L->a, n, YT_SEQ, "between")) {
       if (yt_len(n) != 2) {
         ferr(L, n, "between: a link has two ends, not %zu", yt_len(n));
       } else {
@@ -1027,7 +815,7 @@ static void load_links(Loader *L, const YtNode *seq)
       }
     }
     if ((n = yt_map_get(it, "name")))
-      v_str(L, n, "name", &l->name);
+      ya_str(&L->a, n, "name", &l->name);
     else if (l->a && l->b) {
       g_autofree char *s = g_strconcat(l->a, "--", l->b, NULL);
       l->name = g_string_chunk_insert(L->priv->strings, s);
@@ -1039,15 +827,15 @@ static void load_links(Loader *L, const YtNode *seq)
         g_hash_table_insert(L->links, (gpointer)l->name, GUINT_TO_POINTER(P->n_links));
     }
     if ((n = yt_map_get(it, "delay")))
-      v_duration(L, n, "delay", &l->delay_ns);
+      ya_duration(&L->a, n, "delay", &l->delay_ns);
     if ((n = yt_map_get(it, "rate")))
-      v_rate(L, n, "rate", &l->rate_bps);
+      ya_rate(&L->a, n, "rate", &l->rate_bps);
     if ((n = yt_map_get(it, "loss")))
-      v_ratio(L, n, "loss", &l->loss);
+      ya_ratio(&L->a, n, "loss", &l->loss);
     int64_t v;
-    if ((n = yt_map_get(it, "mtu")) && v_uint(L, n, "mtu", 576, 65535, &v))
+    if ((n = yt_map_get(it, "mtu")) && ya_int(&L->a, n, "mtu", 576, 65535, &v))
       l->mtu = (unsigned)v; /* RFC 791: every host accepts 576 */
-    if ((n = yt_map_get(it, "queue")) && v_uint(L, n, "queue", 1, 1000000, &v))
+    if ((n = yt_map_get(it, "queue")) && ya_int(&L->a, n, "queue", 1, 1000000, &v))
       l->queue_packets = (unsigned)v;
   }
 }
@@ -1058,7 +846,7 @@ static const char *flow_name(Loader *L, const YtNode *m, ScnAction *a, const cha
 {
   const YtNode *n = yt_map_get(m, "name");
   const char *name = NULL;
-  if (n && !v_str(L, n, "name", &name))
+  if (n && !ya_str(&L->a, n, "name", &name))
     return NULL;
   if (!name) {
     for (unsigned k = 1;; k++) {
@@ -1081,9 +869,9 @@ static const char *flow_name(Loader *L, const YtNode *m, ScnAction *a, const cha
 static void flow_hosts(Loader *L, const YtNode *m, ScnAction *a, const char *kind)
 {
   const YtNode *n;
-  if ((n = need(L, m, "from", kind)))
+  if ((n = ya_need(&L->a, m, "from", kind)))
     a->from = ref_node(L, n, "from", "host");
-  if ((n = need(L, m, "to", kind)))
+  if ((n = ya_need(&L->a, m, "to", kind)))
     a->to = ref_node(L, n, "to", "host");
   if (a->from && a->to && strcmp(a->from, a->to) == 0)
     rerr(L, m, "%s from '%s' to itself", kind, a->from);
@@ -1094,14 +882,14 @@ static void flow_size(Loader *L, const YtNode *m, ScnAction *a, unsigned dflt, i
   const YtNode *n;
   int64_t v;
   a->size = dflt;
-  if ((n = yt_map_get(m, "size")) && v_uint(L, n, "size", min, 65000, &v))
+  if ((n = yt_map_get(m, "size")) && ya_int(&L->a, n, "size", min, 65000, &v))
     a->size = (unsigned)v;
 }
 
 static void flow_duration(Loader *L, const YtNode *m, ScnAction *a)
 {
   const YtNode *n;
-  if ((n = yt_map_get(m, "duration")) && v_duration(L, n, "duration", &a->duration_ns))
+  if ((n = yt_map_get(m, "duration")) && ya_duration(&L->a, n, "duration", &a->duration_ns))
     check_time(L, n, "the flow's end", a->at_ns + a->duration_ns);
 }
 
@@ -1112,9 +900,9 @@ static void action_ping_load(Loader *L, const YtNode *m, ScnAction *a)
   flow_hosts(L, m, a, "ping");
   flow_size(L, m, a, 56, 0);
   a->interval_ns = 1000000000;
-  if ((n = yt_map_get(m, "count")) && v_uint(L, n, "count", 0, 100000000, &v))
+  if ((n = yt_map_get(m, "count")) && ya_int(&L->a, n, "count", 0, 100000000, &v))
     a->count = (unsigned)v;
-  if ((n = yt_map_get(m, "interval")) && v_duration(L, n, "interval", &a->interval_ns) &&
+  if ((n = yt_map_get(m, "interval")) && ya_duration(&L->a, n, "interval", &a->interval_ns) &&
       a->interval_ns == 0)
     ferr(L, n, "interval must be above zero");
   a->flow = flow_name(L, m, a, "ping");
@@ -1126,8 +914,8 @@ static void action_udp_load(Loader *L, const YtNode *m, ScnAction *a)
   flow_hosts(L, m, a, "udp");
   /* a UDP flow datagram carries a 16-byte header (magic, sequence number, send time) */
   flow_size(L, m, a, 1200, 16);
-  if ((n = need(L, m, "rate", "udp")))
-    v_rate(L, n, "rate", &a->rate_bps);
+  if ((n = ya_need(&L->a, m, "rate", "udp")))
+    ya_rate(&L->a, n, "rate", &a->rate_bps);
   flow_duration(L, m, a);
   a->flow = flow_name(L, m, a, "udp");
 }
@@ -1140,7 +928,7 @@ static void action_tcp_load(Loader *L, const YtNode *m, ScnAction *a)
   /* size is not a tcp key (reported as unknown), yet a given one is read as for udp, so a
    * bad value is reported too, as the loader always did */
   flow_size(L, m, a, 1200, 0);
-  if ((n = yt_map_get(m, "bytes")) && v_uint(L, n, "bytes", 1, INT64_MAX, &v))
+  if ((n = yt_map_get(m, "bytes")) && ya_int(&L->a, n, "bytes", 1, INT64_MAX, &v))
     a->bytes = (uint64_t)v;
   flow_duration(L, m, a);
   a->flow = flow_name(L, m, a, "tcp");
@@ -1181,7 +969,7 @@ static void action_stop_resolve(Loader *L, const YtNode *n, void *item)
   unsigned idx;
   if ((a->flow = ref_table(L, n, "flow", L->flows, &idx)) &&
       L->plan->timeline[idx].at_ns > a->at_ns)
-    diag(L, SCN_DIAG_TIME, n, "stop of flow '%s' comes before the flow starts", a->flow);
+    ya_report(&L->a, SCN_DIAG_TIME, n, "stop of flow '%s' comes before the flow starts", a->flow);
 }
 
 static void action_stop_load(Loader *L, const YtNode *v, ScnAction *a)
@@ -1205,7 +993,7 @@ static const char *ref_link(Loader *L, const YtNode *n, const char *what)
     return NULL;
   }
   const YtNode *x = g_ptr_array_index(n->items, 0), *y = g_ptr_array_index(n->items, 1);
-  if (!is_scalar(L, x, what) || !is_scalar(L, y, what))
+  if (!ya_kind(&L->a, x, YT_SCALAR, what) || !ya_kind(&L->a, y, YT_SCALAR, what))
     return NULL;
   for (unsigned i = 0; i < L->plan->n_links; i++) {
     const ScnLink *l = &L->plan->links[i];
@@ -1232,10 +1020,10 @@ static void action_link_describe(GString *s, const ScnAction *a)
 static void action_set_loss_load(Loader *L, const YtNode *m, ScnAction *a)
 {
   const YtNode *n;
-  if ((n = need(L, m, "link", "setLoss")))
+  if ((n = ya_need(&L->a, m, "link", "setLoss")))
     a->link = ref_link(L, n, "link");
-  if ((n = need(L, m, "loss", "setLoss")))
-    v_ratio(L, n, "loss", &a->loss);
+  if ((n = ya_need(&L->a, m, "loss", "setLoss")))
+    ya_ratio(&L->a, n, "loss", &a->loss);
 }
 
 static void action_set_loss_describe(GString *s, const ScnAction *a)
@@ -1248,15 +1036,15 @@ static void action_set_loss_describe(GString *s, const ScnAction *a)
 static void action_set_policy_load(Loader *L, const YtNode *m, ScnAction *a)
 {
   const YtNode *n;
-  if ((n = need(L, m, "connection", "setPolicy")))
+  if ((n = ya_need(&L->a, m, "connection", "setPolicy")))
     a->connection = ref_connection(L, n, "connection");
-  if ((n = need(L, m, "policy", "setPolicy"))) {
+  if ((n = ya_need(&L->a, m, "policy", "setPolicy"))) {
     if (n->kind == YT_SCALAR && strcmp(n->str, "default") == 0)
       a->policy_default = true;
     else if (n->kind == YT_SCALAR)
       ferr(L, n, "policy: 'default' or an ipsecPolicies entry (a mapping), not '%s'", n->str);
     else
-      scn_cloud_load_policy(L->doc, n, &a->policy, L->diags);
+      scn_cloud_load_policy(L->a.doc, n, &a->policy, L->a.diags);
   }
 }
 
@@ -1269,10 +1057,10 @@ static void action_set_policy_describe(GString *s, const ScnAction *a)
 static void action_set_shared_key_load(Loader *L, const YtNode *m, ScnAction *a)
 {
   const YtNode *n;
-  if ((n = need(L, m, "connection", "setSharedKey")))
+  if ((n = ya_need(&L->a, m, "connection", "setSharedKey")))
     a->connection = ref_connection(L, n, "connection");
-  if ((n = need(L, m, "sharedKey", "setSharedKey")))
-    v_str(L, n, "sharedKey", &a->shared_key);
+  if ((n = ya_need(&L->a, m, "sharedKey", "setSharedKey")))
+    ya_str(&L->a, n, "sharedKey", &a->shared_key);
 }
 
 static void action_set_shared_key_describe(GString *s, const ScnAction *a)
@@ -1304,7 +1092,7 @@ static void action_nat_rebind_load(Loader *L, const YtNode *v, ScnAction *a)
 {
   ScnPlan *P = L->plan;
   const YtNode *n;
-  if (!(n = need(L, v, "natBox", "natRebind")) ||
+  if (!(n = ya_need(&L->a, v, "natBox", "natRebind")) ||
       !(a->nat_box = ref_node(L, n, "natBox", "NAT box")))
     return;
   for (unsigned j = 0; j < P->n_nats; j++)
@@ -1420,13 +1208,13 @@ static void load_timeline(Loader *L, const YtNode *seq)
   L->deferred = deferred;
   for (guint i = 0; i < yt_len(seq); i++) {
     const YtNode *it = g_ptr_array_index(seq->items, i);
-    if (!is_map(L, it, "timeline entry"))
+    if (!ya_kind(&L->a, it, YT_MAP, "timeline entry"))
       continue;
-    keys(L, it, k);
+    ya_keys(&L->a, it, k);
     ScnAction *a = &P->timeline[P->n_timeline];
-    a->loc = loc_of(L, it);
-    const YtNode *n = need(L, it, "at", "timeline entry");
-    if (n && v_duration(L, n, "at", &a->at_ns))
+    a->loc = ya_loc(&L->a, it);
+    const YtNode *n = ya_need(&L->a, it, "at", "timeline entry");
+    if (n && ya_duration(&L->a, n, "at", &a->at_ns))
       check_time(L, n, "at", a->at_ns);
     const YtNode *act = NULL, *actk = NULL;
     for (guint j = 0; j < yt_len(it); j++) {
@@ -1450,9 +1238,9 @@ static void load_timeline(Loader *L, const YtNode *seq)
     P->n_timeline++;
     const ScnActionDesc *d = &scn_action_descs[a->kind];
     if (d->keys) {
-      if (!is_map(L, act, d->name))
+      if (!ya_kind(&L->a, act, YT_MAP, d->name))
         continue;
-      keys(L, act, d->keys);
+      ya_keys(&L->a, act, d->keys);
     }
     d->load(L, act, a);
   }
@@ -1471,7 +1259,7 @@ static void v_names(Loader *L, const YtNode *n, const char *what, const char **a
   *count = 0;
   guint total = n->kind == YT_SEQ ? n->items->len : 1;
   if (n->kind == YT_MAP) {
-    is_scalar(L, n, what);
+    ya_kind(&L->a, n, YT_SCALAR, what);
     return;
   }
   for (guint i = 0; i < total; i++) {
@@ -1481,7 +1269,7 @@ static void v_names(Loader *L, const YtNode *n, const char *what, const char **a
       ferr(L, it, "%s: more than %d names", what, SCN_MAX_NAMES);
       return;
     }
-    if (!v_str(L, it, what, &s))
+    if (!ya_str(&L->a, it, what, &s))
       continue;
     int64_t v;
     if (valid && !name_parse(valid, s, &v)) {
@@ -1522,7 +1310,7 @@ static void expect_tunnel_load(Loader *L, const YtNode *m, const YtNode *v, ScnE
   const YtNode *n;
   int s;
   x->connection = ref_connection(L, v, "tunnel");
-  if ((n = need(L, m, "state", "tunnel")) && v_enum(L, n, "state", &states, &s))
+  if ((n = ya_need(&L->a, m, "state", "tunnel")) && ya_enum(&L->a, n, "state", &states, &s))
     x->state = st[s].name;
 }
 
@@ -1534,11 +1322,11 @@ static void expect_sa_load(Loader *L, const YtNode *m, const YtNode *kv, ScnExpe
   static const NameTable states = {"SA state", st, 2};
   const YtNode *n;
   int v;
-  if (v_enum(L, kv, "sa", &kinds, &v))
+  if (ya_enum(&L->a, kv, "sa", &kinds, &v))
     x->sa_child = v == 1;
-  if ((n = need(L, m, "connection", "sa")))
+  if ((n = ya_need(&L->a, m, "connection", "sa")))
     x->connection = ref_connection(L, n, "connection");
-  if ((n = need(L, m, "state", "sa")) && v_enum(L, n, "state", &states, &v))
+  if ((n = ya_need(&L->a, m, "state", "sa")) && ya_enum(&L->a, n, "state", &states, &v))
     x->state = st[v].name;
 }
 
@@ -1547,7 +1335,7 @@ static void expect_ike_load(Loader *L, const YtNode *m, const YtNode *kv, ScnExp
   const YtNode *n;
   const char *ex;
   int64_t v;
-  if (v_str(L, kv, "ike", &ex)) {
+  if (ya_str(&L->a, kv, "ike", &ex)) {
     if (strcmp(ex, "any") == 0)
       x->exchange = NULL;
     else if (name_parse(&ikev2_exchange_names, ex, &v))
@@ -1564,7 +1352,7 @@ static void expect_ike_load(Loader *L, const YtNode *m, const YtNode *kv, ScnExp
   if ((n = yt_map_get(m, "notify")))
     v_names(L, n, "notify", x->notifies, &x->n_notifies, &ikev2_notify_names);
   if ((n = yt_map_get(m, "seen")))
-    v_bool(L, n, "seen", &x->seen);
+    ya_bool(&L->a, n, "seen", &x->seen);
   if ((n = yt_map_get(m, "count")))
     v_bound(L, n, "count", B_NUMBER, &x->count);
 }
@@ -1576,9 +1364,9 @@ static void expect_ping_load(Loader *L, const YtNode *m, const YtNode *kv, ScnEx
   const YtNode *n;
   if (kv->kind == YT_MAP) {
     static const char *const fk[] = {"from", "to", NULL};
-    keys(L, kv, fk);
-    const YtNode *fn = need(L, kv, "from", "ping"), *tn = need(L, kv, "to", "ping");
-    if (!fn || !tn || !is_scalar(L, fn, "from") || !is_scalar(L, tn, "to"))
+    ya_keys(&L->a, kv, fk);
+    const YtNode *fn = ya_need(&L->a, kv, "from", "ping"), *tn = ya_need(&L->a, kv, "to", "ping");
+    if (!fn || !tn || !ya_kind(&L->a, fn, YT_SCALAR, "from") || !ya_kind(&L->a, tn, YT_SCALAR, "to"))
       return;
     unsigned found = 0;
     for (unsigned j = 0; j < P->n_timeline; j++) {
@@ -1612,43 +1400,43 @@ static void expect_throughput_load(Loader *L, const YtNode *m, const YtNode *kv,
   if ((x->flow = ref_table(L, kv, "flow", L->flows, &idx)) &&
       L->plan->timeline[idx].kind == SCN_ACT_PING)
     rerr(L, kv, "throughput of '%s', a ping flow (give a udp or tcp flow)", x->flow);
-  if ((n = need(L, m, "rate", "throughput")))
+  if ((n = ya_need(&L->a, m, "rate", "throughput")))
     v_bound(L, n, "rate", B_RATE, &x->rate);
 }
 
 static void expect_counter_load(Loader *L, const YtNode *m, const YtNode *kv, ScnExpect *x)
 {
   const YtNode *n;
-  v_str(L, kv, "counter", &x->counter);
+  ya_str(&L->a, kv, "counter", &x->counter);
   if ((n = yt_map_get(m, "node")))
     x->node = ref_node_or_instance(L, n, "node");
-  if ((n = need(L, m, "value", "counter")))
+  if ((n = ya_need(&L->a, m, "value", "counter")))
     v_bound(L, n, "value", B_NUMBER, &x->value);
 }
 
 static void expect_event_load(Loader *L, const YtNode *m, const YtNode *kv, ScnExpect *x)
 {
   const YtNode *n;
-  if (v_str(L, kv, "event", &x->event_type) && !event_type_ok(x->event_type)) {
+  if (ya_str(&L->a, kv, "event", &x->event_type) && !event_type_ok(x->event_type)) {
     ferr(L, kv, "event '%s' is not an event type such as tunnel.up or ike.sa.established",
          x->event_type);
     x->event_type = NULL;
   }
   if ((n = yt_map_get(m, "node")))
     x->node = ref_node_or_instance(L, n, "node");
-  if ((n = yt_map_get(m, "attrs")) && is_map(L, n, "attrs")) {
+  if ((n = yt_map_get(m, "attrs")) && ya_kind(&L->a, n, YT_MAP, "attrs")) {
     for (guint j = 0; j < yt_len(n); j++) {
       const YtNode *ak = g_ptr_array_index(n->keys, j), *av = g_ptr_array_index(n->items, j);
       if (x->n_match == SCN_MAX_MATCH) {
         ferr(L, ak, "attrs: more than %d", SCN_MAX_MATCH);
         break;
       }
-      if (is_scalar(L, av, ak->str))
+      if (ya_kind(&L->a, av, YT_SCALAR, ak->str))
         x->match[x->n_match++] = (ScnAttrMatch){ak->str, av->str};
     }
   }
   if ((n = yt_map_get(m, "seen")))
-    v_bool(L, n, "seen", &x->seen);
+    ya_bool(&L->a, n, "seen", &x->seen);
   if ((n = yt_map_get(m, "count")))
     v_bound(L, n, "count", B_NUMBER, &x->count);
 }
@@ -1659,7 +1447,7 @@ static void expect_validation_load(Loader *L, const YtNode *m, const YtNode *kv,
   static const NameTable verdicts = {"validation verdict", vk, 2};
   const YtNode *n;
   int v;
-  if (v_enum(L, kv, "validation", &verdicts, &v))
+  if (ya_enum(&L->a, kv, "validation", &verdicts, &v))
     x->valid = v == 1;
   if ((n = yt_map_get(m, "rules"))) {
     v_names(L, n, "rules", x->rules, &x->n_rules, NULL);
@@ -1686,13 +1474,13 @@ static void expect_traffic_load(Loader *L, const YtNode *m, const YtNode *kv, Sc
         rerr(L, n, "node '%s' is a %s: only gateways and devices carry tunnels", x->node, k);
     }
     const YtNode *fn = yt_map_get(m, "from"), *tn = yt_map_get(m, "to");
-    if (fn && v_duration(L, fn, "from", &x->from_ns)) {
+    if (fn && ya_duration(&L->a, fn, "from", &x->from_ns)) {
       x->has_from = true;
       check_time(L, fn, "from", x->from_ns);
     }
     if (tn && x->has_by) {
       ferr(L, tn, "trafficBothWays: give 'to' or 'by', not both");
-    } else if (tn && v_duration(L, tn, "to", &x->by_ns)) {
+    } else if (tn && ya_duration(&L->a, tn, "to", &x->by_ns)) {
       x->has_by = true;
       check_time(L, tn, "to", x->by_ns);
     }
@@ -1772,10 +1560,10 @@ static void load_expects(Loader *L, const YtNode *seq)
     g_string_append_printf(names, "%s%s", k ? ", " : "", scn_expect_descs[k].name);
   for (guint i = 0; i < yt_len(seq); i++) {
     const YtNode *it = g_ptr_array_index(seq->items, i);
-    if (!is_map(L, it, "expectation"))
+    if (!ya_kind(&L->a, it, YT_MAP, "expectation"))
       continue;
     ScnExpect *x = &P->expects[P->n_expects];
-    x->loc = loc_of(L, it);
+    x->loc = ya_loc(&L->a, it);
     x->seen = true;
     const YtNode *kn = NULL, *kv = NULL;
     for (guint j = 0; j < yt_len(it); j++) {
@@ -1794,17 +1582,17 @@ static void load_expects(Loader *L, const YtNode *seq)
     }
     if (!kn) {
       g_autoptr(GPtrArray) all = expect_keys(SCN_EXP_COUNT);
-      keys(L, it, (const char *const *)all->pdata);
+      ya_keys(&L->a, it, (const char *const *)all->pdata);
       ferr(L, it, "expectation: no check (%s)", names->str);
       continue;
     }
     P->n_expects++;
     {
       g_autoptr(GPtrArray) allowed = expect_keys(x->kind);
-      keys(L, it, (const char *const *)allowed->pdata);
+      ya_keys(&L->a, it, (const char *const *)allowed->pdata);
     }
     const YtNode *n;
-    if ((n = yt_map_get(it, "by")) && v_duration(L, n, "by", &x->by_ns)) {
+    if ((n = yt_map_get(it, "by")) && ya_duration(&L->a, n, "by", &x->by_ns)) {
       x->has_by = true;
       check_time(L, n, "by", x->by_ns);
     }
@@ -1814,7 +1602,7 @@ static void load_expects(Loader *L, const YtNode *seq)
 
 /* ---- the whole file ---- */
 
-static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, GwDiags *diags)
+static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, VsDiags *diags)
 {
   ScnPlan *P = g_new0(ScnPlan, 1);
   Priv *priv = g_new0(Priv, 1);
@@ -1825,11 +1613,10 @@ static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, GwDiags *diags)
   priv->applied = g_hash_table_new(NULL, NULL);
   P->priv_ = priv;
   P->file = doc->name;
-  g_autoptr(GPtrArray) yt = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GHashTable) nodes = g_hash_table_new(g_str_hash, g_str_equal);
   g_autoptr(GHashTable) flows = g_hash_table_new(g_str_hash, g_str_equal);
   g_autoptr(GHashTable) links = g_hash_table_new(g_str_hash, g_str_equal);
-  Loader L = {doc, diags, yt, P, priv, opt, nodes, flows, links, NULL};
+  Loader L = {{doc, SCN_DIAG_FORMAT, diags}, P, priv, opt, nodes, flows, links, NULL};
 
   /* the cloud (and options) first: its own loader and rules */
   P->cloud = scn_cloud_load(doc, diags);
@@ -1841,39 +1628,39 @@ static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, GwDiags *diags)
                                     "references", "options",   "cloud",    "onPremises",
                                     "hosts",    "underlay",    "timeline", "expect",
                                     "statsInterval", NULL};
-  keys(&L, root, top);
+  ya_keys(&L.a, root, top);
   const YtNode *n;
-  if ((n = need(&L, root, "name", "scenario")))
-    v_str(&L, n, "name", &P->name);
+  if ((n = ya_need(&L.a, root, "name", "scenario")))
+    ya_str(&L.a, n, "name", &P->name);
   if ((n = yt_map_get(root, "description")))
-    v_str(&L, n, "description", &P->description);
+    ya_str(&L.a, n, "description", &P->description);
   if ((n = yt_map_get(root, "seed"))) {
     /* 0..2^64-1, as --seed */
     char *end;
     errno = 0;
-    if (is_scalar(&L, n, "seed")) {
+    if (ya_kind(&L.a, n, YT_SCALAR, "seed")) {
       P->seed = g_ascii_strtoull(n->str, &end, 10);
       if (!*n->str || *end || errno || n->str[0] == '-' || n->str[0] == '+')
         ferr(&L, n, "seed '%s' is not an integer from 0 to 2^64-1", n->str);
     }
   }
-  if ((n = need(&L, root, "duration", "scenario")) &&
-      v_duration(&L, n, "duration", &P->duration_ns) && P->duration_ns == 0)
+  if ((n = ya_need(&L.a, root, "duration", "scenario")) &&
+      ya_duration(&L.a, n, "duration", &P->duration_ns) && P->duration_ns == 0)
     ferr(&L, n, "duration must be above zero");
   P->stats_interval_ns = SCN_STATS_INTERVAL_DEFAULT_NS;
   if ((n = yt_map_get(root, "statsInterval")) &&
-      v_duration(&L, n, "statsInterval", &P->stats_interval_ns) && P->stats_interval_ns != 0 &&
+      ya_duration(&L.a, n, "statsInterval", &P->stats_interval_ns) && P->stats_interval_ns != 0 &&
       P->stats_interval_ns < 100000000)
     ferr(&L, n, "statsInterval must be 0s (only at the end) or at least 100ms");
   if ((n = yt_map_get(root, "references"))) {
     if (n->kind == YT_SCALAR) {
       P->references = g_new0(const char *, 1);
-      if (v_str(&L, n, "references", &P->references[0]))
+      if (ya_str(&L.a, n, "references", &P->references[0]))
         P->n_references = 1;
-    } else if (is_seq(&L, n, "references")) {
+    } else if (ya_kind(&L.a, n, YT_SEQ, "references")) {
       P->references = g_new0(const char *, yt_len(n));
       for (guint i = 0; i < yt_len(n); i++)
-        if (v_str(&L, g_ptr_array_index(n->items, i), "references",
+        if (ya_str(&L.a, g_ptr_array_index(n->items, i), "references",
                   &P->references[P->n_references]))
           P->n_references++;
     }
@@ -1883,54 +1670,71 @@ static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, GwDiags *diags)
     if (g->name.v && !g_hash_table_contains(nodes, g->name.v)) /* duplicates: GW-REF-002 */
       g_hash_table_insert(nodes, (gpointer)g->name.v, (gpointer) "virtual network gateway");
   }
-  if ((n = yt_map_get(root, "onPremises")) && is_map(&L, n, "onPremises")) {
+  if ((n = yt_map_get(root, "onPremises")) && ya_kind(&L.a, n, YT_MAP, "onPremises")) {
     static const char *const k[] = {"devices", "natBoxes", NULL};
-    keys(&L, n, k);
+    ya_keys(&L.a, n, k);
     const YtNode *s;
-    if ((s = yt_map_get(n, "devices")) && is_seq(&L, s, "devices"))
+    if ((s = yt_map_get(n, "devices")) && ya_kind(&L.a, s, YT_SEQ, "devices"))
       load_devices(&L, s);
-    if ((s = yt_map_get(n, "natBoxes")) && is_seq(&L, s, "natBoxes"))
+    if ((s = yt_map_get(n, "natBoxes")) && ya_kind(&L.a, s, YT_SEQ, "natBoxes"))
       load_nats(&L, s);
   }
   check_device_addresses(&L);
-  if ((n = yt_map_get(root, "hosts")) && is_seq(&L, n, "hosts"))
+  if ((n = yt_map_get(root, "hosts")) && ya_kind(&L.a, n, YT_SEQ, "hosts"))
     load_hosts(&L, n);
-  if ((n = yt_map_get(root, "underlay")) && is_map(&L, n, "underlay")) {
+  if ((n = yt_map_get(root, "underlay")) && ya_kind(&L.a, n, YT_MAP, "underlay")) {
     static const char *const k[] = {"links", NULL};
-    keys(&L, n, k);
+    ya_keys(&L.a, n, k);
     const YtNode *s;
-    if ((s = yt_map_get(n, "links")) && is_seq(&L, s, "links"))
+    if ((s = yt_map_get(n, "links")) && ya_kind(&L.a, s, YT_SEQ, "links"))
       load_links(&L, s);
   }
-  if ((n = yt_map_get(root, "timeline")) && is_seq(&L, n, "timeline"))
+  if ((n = yt_map_get(root, "timeline")) && ya_kind(&L.a, n, YT_SEQ, "timeline"))
     load_timeline(&L, n);
-  if ((n = yt_map_get(root, "expect")) && is_seq(&L, n, "expect"))
+  if ((n = yt_map_get(root, "expect")) && ya_kind(&L.a, n, YT_SEQ, "expect"))
     load_expects(&L, n);
 out:
-  gw_diags_sort(diags);
+  vs_diags_sort(diags);
   return P;
 }
 
-ScnPlan *scn_plan_load_file(const char *path, const ScnLoadOptions *opt, GwDiags *diags,
+/* A file that cannot be read or is not YAML: the YAML tree's one record goes to the
+ * diagnostics with the rest, and the GError says the same at the boundary. */
+typedef struct {
+  VsDiags *diags;
+  GError **error;
+} Failed;
+
+static void failed_record(void *user, const VsDiag *d)
+{
+  Failed *f = user;
+  vs_diags_append(f->diags, d);
+  VsDiagSink e = yt_error_sink(f->error);
+  e.fn(e.user, d);
+}
+
+ScnPlan *scn_plan_load_file(const char *path, const ScnLoadOptions *opt, VsDiags *diags,
                             GError **error)
 {
-  YtDoc *doc = yt_load_file(path, error);
+  Failed f = {diags, error};
+  YtDoc *doc = yt_load_file(path, (VsDiagSink){failed_record, &f});
   return doc ? load(doc, opt, diags) : NULL;
 }
 
 ScnPlan *scn_plan_load_string(const char *name, const char *text, size_t len,
-                              const ScnLoadOptions *opt, GwDiags *diags, GError **error)
+                              const ScnLoadOptions *opt, VsDiags *diags, GError **error)
 {
-  YtDoc *doc = yt_load_string(name, text, len, error);
+  Failed f = {diags, error};
+  YtDoc *doc = yt_load_string(name, text, len, (VsDiagSink){failed_record, &f});
   return doc ? load(doc, opt, diags) : NULL;
 }
 
-bool scn_diags_only_rules(const GwDiags *diags)
+bool scn_diags_only_rules(const VsDiags *diags)
 {
-  for (size_t i = 0; i < gw_diags_len(diags); i++) {
-    const GwDiag *d = gw_diags_get(diags, i);
-    if (d->severity == GW_SEV_ERROR &&
-        (!g_str_has_prefix(d->rule_id, "GW-") || strcmp(d->rule_id, "GW-SCN-001") == 0))
+  for (size_t i = 0; i < vs_diags_len(diags); i++) {
+    const VsDiag *d = vs_diags_get(diags, i);
+    if (d->severity == VS_SEV_ERROR &&
+        (!g_str_has_prefix(d->id, "GW-") || strcmp(d->id, "GW-SCN-001") == 0))
       return false;
   }
   return true;

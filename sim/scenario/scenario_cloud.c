@@ -4,131 +4,68 @@
 #include "sim/scenario/scenario_cloud.h"
 
 #include "models/gateway/gw_policy.h"
+#include "sim/scenario/yaccess.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #define SCN_RULE "GW-SCN-001"
 
-typedef struct {
-  const YtDoc *doc;
-  GwDiags *diags;
-  GPtrArray *yt_errors; /* scratch for the ytree helpers' "file:line:col: msg" strings */
-} Loader;
+/* The cloud loader's state is the accessor context: the document, GW-SCN-001 for every
+ * shape problem, and the diagnostics list. */
+typedef YaCtx Loader;
 
-static GwLoc loc_of(const Loader *L, const YtNode *n)
-{
-  return n ? (GwLoc){L->doc->name, n->line, n->col} : (GwLoc){L->doc->name, 1, 1};
-}
-
-static void err(Loader *L, const YtNode *n, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-static void err(Loader *L, const YtNode *n, const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
-  va_end(ap);
-  gw_diags_add(L->diags, SCN_RULE, GW_SEV_ERROR, loc_of(L, n), "%s", msg);
-}
-
-/* Move the ytree helpers' messages into diagnostics: they read "NAME:LINE:COL: message". */
-static void take_yt_errors(Loader *L)
-{
-  size_t nlen = strlen(L->doc->name);
-  for (guint i = 0; i < L->yt_errors->len; i++) {
-    const char *s = g_ptr_array_index(L->yt_errors, i);
-    unsigned line = 1, col = 1;
-    int used = 0;
-    if (strncmp(s, L->doc->name, nlen) == 0 && s[nlen] == ':' &&
-        sscanf(s + nlen + 1, "%u:%u: %n", &line, &col, &used) == 2 && used > 0)
-      s += nlen + 1 + used;
-    gw_diags_add(L->diags, SCN_RULE, GW_SEV_ERROR, (GwLoc){L->doc->name, line, col}, "%s", s);
-  }
-  g_ptr_array_set_size(L->yt_errors, 0);
-}
+#define err(L, n, ...) ya_err(L, n, __VA_ARGS__)
 
 static bool is_map(Loader *L, const YtNode *n, const char *what)
 {
-  bool ok = yt_expect_kind(L->yt_errors, L->doc, n, YT_MAP, what);
-  take_yt_errors(L);
-  return ok;
+  return ya_kind(L, n, YT_MAP, what);
 }
 
 static bool is_seq(Loader *L, const YtNode *n, const char *what)
 {
-  bool ok = yt_expect_kind(L->yt_errors, L->doc, n, YT_SEQ, what);
-  take_yt_errors(L);
-  return ok;
+  return ya_kind(L, n, YT_SEQ, what);
 }
 
-static void check_keys(Loader *L, const YtNode *map, const char *const *allowed)
+static bool scalar(Loader *L, const YtNode *n, const char *what)
 {
-  yt_check_keys(L->yt_errors, L->doc, map, allowed);
-  take_yt_errors(L);
+  return ya_kind(L, n, YT_SCALAR, what);
 }
 
-/* Each getter reads map[key] when present; absent keys leave the value unset. */
+/* Each getter reads map[key] when present into the model's value with its place; absent
+ * keys leave the value unset. */
 
 static void get_str(Loader *L, const YtNode *map, const char *key, GwStr *out)
 {
   const YtNode *n = yt_map_get(map, key);
-  if (!n)
-    return;
   const char *s;
-  if (yt_get_string(L->yt_errors, L->doc, n, key, &s))
-    *out = (GwStr){true, loc_of(L, n), s};
-  take_yt_errors(L);
+  if (n && ya_scalar(L, n, key, &s))
+    *out = (GwStr){true, ya_loc(L, n), s};
 }
 
 static void get_int(Loader *L, const YtNode *map, const char *key, int64_t min, int64_t max,
                     GwInt *out)
 {
   const YtNode *n = yt_map_get(map, key);
-  if (!n)
-    return;
   int64_t v;
-  if (yt_get_int(L->yt_errors, L->doc, n, key, min, max, &v))
-    *out = (GwInt){true, loc_of(L, n), v};
-  take_yt_errors(L);
+  if (n && ya_int(L, n, key, min, max, &v))
+    *out = (GwInt){true, ya_loc(L, n), v};
 }
 
 static void get_bool(Loader *L, const YtNode *map, const char *key, GwBool *out)
 {
   const YtNode *n = yt_map_get(map, key);
-  if (!n)
-    return;
   bool v;
-  if (yt_get_bool(L->yt_errors, L->doc, n, key, &v))
-    *out = (GwBool){true, loc_of(L, n), v};
-  take_yt_errors(L);
-}
-
-static bool scalar(Loader *L, const YtNode *n, const char *what)
-{
-  bool ok = yt_expect_kind(L->yt_errors, L->doc, n, YT_SCALAR, what);
-  take_yt_errors(L);
-  return ok;
+  if (n && ya_bool(L, n, key, &v))
+    *out = (GwBool){true, ya_loc(L, n), v};
 }
 
 static void get_enum(Loader *L, const YtNode *map, const char *key, const NameTable *t,
                      GwEnum *out)
 {
   const YtNode *n = yt_map_get(map, key);
-  if (!n || !scalar(L, n, key))
-    return;
-  int64_t v;
-  if (name_parse(t, n->str, &v)) {
-    *out = (GwEnum){true, loc_of(L, n), (int)v};
-    return;
-  }
-  const char *hint = name_nearest(t, n->str);
-  g_autoptr(GString) all = g_string_new(NULL);
-  for (size_t i = 0; i < t->n; i++)
-    g_string_append_printf(all, "%s%s", i ? ", " : "", t->entries[i].name);
-  if (hint)
-    err(L, n, "%s '%s' is not one of %s (did you mean '%s'?)", key, n->str, all->str, hint);
-  else
-    err(L, n, "%s '%s' is not one of %s", key, n->str, all->str);
+  int v;
+  if (n && ya_enum(L, n, key, t, &v))
+    *out = (GwEnum){true, ya_loc(L, n), v};
 }
 
 static void get_policy_enum(Loader *L, const YtNode *map, GwPolicyFieldId f, GwEnum *out)
@@ -139,11 +76,11 @@ static void get_policy_enum(Loader *L, const YtNode *map, GwPolicyFieldId f, GwE
     return;
   int v;
   if (gw_policy_parse(f, n->str, &v)) {
-    *out = (GwEnum){true, loc_of(L, n), v};
+    *out = (GwEnum){true, ya_loc(L, n), v};
     return;
   }
   /* given but unreadable: set, so that GW-POL-002 does not also call it missing */
-  *out = (GwEnum){true, loc_of(L, n), -1};
+  *out = (GwEnum){true, ya_loc(L, n), -1};
   const char *hint = gw_policy_nearest(f, n->str);
   if (hint)
     err(L, n, "%s '%s' is not a value of %s (did you mean '%s'? see 'vpnsim list policies')",
@@ -155,15 +92,10 @@ static void get_policy_enum(Loader *L, const YtNode *map, GwPolicyFieldId f, GwE
 
 static bool parse_ip(Loader *L, const YtNode *n, const char *what, GwIp *out)
 {
-  if (!scalar(L, n, what))
-    return false;
   Ipv4Addr a;
-  Ipv4ParseError e = ipv4_addr_parse(n->str, &a);
-  if (e != IPV4_PARSE_OK) {
-    err(L, n, "%s '%s' is not an IPv4 address (%s)", what, n->str, ipv4_parse_error_name(e));
+  if (!ya_ip(L, n, what, &a))
     return false;
-  }
-  *out = (GwIp){true, loc_of(L, n), a};
+  *out = (GwIp){true, ya_loc(L, n), a};
   return true;
 }
 
@@ -176,22 +108,10 @@ static void get_ip(Loader *L, const YtNode *map, const char *key, GwIp *out)
 
 static bool parse_prefix(Loader *L, const YtNode *n, const char *what, GwPfx *out)
 {
-  if (!scalar(L, n, what))
-    return false;
   Ipv4Prefix p;
-  Ipv4ParseError e = ipv4_prefix_parse(n->str, &p);
-  if (e == IPV4_PARSE_HOST_BITS) {
-    char buf[IPV4_PREFIX_STRLEN];
-    err(L, n, "%s '%s' has host bits set (did you mean '%s'?)", what, n->str,
-        ipv4_prefix_format(p, buf));
+  if (!ya_prefix(L, n, what, &p))
     return false;
-  }
-  if (e != IPV4_PARSE_OK) {
-    err(L, n, "%s '%s' is not an IPv4 prefix a.b.c.d/len (%s)", what, n->str,
-        ipv4_parse_error_name(e));
-    return false;
-  }
-  *out = (GwPfx){loc_of(L, n), p};
+  *out = (GwPfx){ya_loc(L, n), p};
   return true;
 }
 
@@ -202,22 +122,12 @@ static void get_prefixes(Loader *L, const YtNode *map, const char *key, GwPfx *a
   const YtNode *node = yt_map_get(map, key);
   if (!node)
     return;
-  if (node->kind == YT_SCALAR) {
-    if (parse_prefix(L, node, key, &arr[0]))
-      *n = 1;
-    return;
-  }
-  if (!is_seq(L, node, key))
-    return;
-  for (size_t i = 0; i < yt_len(node); i++) {
-    const YtNode *it = g_ptr_array_index(node->items, i);
-    if (*n == cap) {
-      err(L, it, "%s: more than %u entries", key, cap);
-      return;
-    }
-    if (parse_prefix(L, it, key, &arr[*n]))
-      (*n)++;
-  }
+  g_return_if_fail(cap <= GW_MAX_PREFIXES);
+  Ipv4Prefix p[GW_MAX_PREFIXES];
+  VsLoc loc[GW_MAX_PREFIXES];
+  ya_prefixes(L, node, key, p, loc, n, cap);
+  for (unsigned i = 0; i < *n; i++)
+    arr[i] = (GwPfx){loc[i], p[i]};
 }
 
 static void get_names(Loader *L, const YtNode *map, const char *key, GwStr *arr, unsigned *n,
@@ -233,7 +143,7 @@ static void get_names(Loader *L, const YtNode *map, const char *key, GwStr *arr,
       return;
     }
     if (scalar(L, it, key))
-      arr[(*n)++] = (GwStr){true, loc_of(L, it), it->str};
+      arr[(*n)++] = (GwStr){true, ya_loc(L, it), it->str};
   }
 }
 
@@ -255,9 +165,9 @@ static void load_bgp(Loader *L, const YtNode *n, GwBgpSettings *b, bool gateway)
   static const char *const lng_keys[] = {"asn", "bgpPeeringAddress", "peerWeight", NULL};
   if (!n || !is_map(L, n, "bgpSettings"))
     return;
-  check_keys(L, n, gateway ? gw_keys : lng_keys);
+  ya_keys(L, n, gateway ? gw_keys : lng_keys);
   b->set = true;
-  b->loc = loc_of(L, n);
+  b->loc = ya_loc(L, n);
   /* the range check is GW-BGP-005; here only "an integer that fits" */
   get_int(L, n, "asn", INT64_MIN, INT64_MAX, &b->asn);
   get_ip(L, n, "bgpPeeringAddress", &b->bgpPeeringAddress);
@@ -283,8 +193,8 @@ static void load_vnets(Loader *L, const YtNode *seq, GwConfig *cfg)
   static const char *const sub_keys[] = {"name", "addressPrefix", NULL};
   EACH_ITEM(L, seq, "virtualNetworks", GW_MAX_VNETS, &cfg->n_virtualNetworks, it) {
     GwVirtualNetwork *v = &cfg->virtualNetworks[cfg->n_virtualNetworks++];
-    v->loc = loc_of(L, it);
-    check_keys(L, it, keys);
+    v->loc = ya_loc(L, it);
+    ya_keys(L, it, keys);
     get_str(L, it, "name", &v->name);
     get_prefixes(L, it, "addressSpace", v->addressSpace, &v->n_addressSpace, GW_MAX_PREFIXES);
     const YtNode *subs = yt_map_get(it, "subnets");
@@ -292,7 +202,7 @@ static void load_vnets(Loader *L, const YtNode *seq, GwConfig *cfg)
       subs = NULL;
     EACH_ITEM(L, subs, "subnets", GW_MAX_SUBNETS, &v->n_subnets, s) {
       GwSubnet *sn = &v->subnets[v->n_subnets++];
-      check_keys(L, s, sub_keys);
+      ya_keys(L, s, sub_keys);
       get_str(L, s, "name", &sn->name);
       const YtNode *p = yt_map_get(s, "addressPrefix");
       if (p)
@@ -309,8 +219,8 @@ static void load_nat_rules(Loader *L, const YtNode *seq, GwVirtualNetworkGateway
                                      "externalMappings", NULL};
   EACH_ITEM(L, seq, "natRules", GW_MAX_NAT_RULES, &g->n_natRules, it) {
     GwNatRule *r = &g->natRules[g->n_natRules++];
-    r->loc = loc_of(L, it);
-    check_keys(L, it, keys);
+    r->loc = ya_loc(L, it);
+    ya_keys(L, it, keys);
     get_str(L, it, "name", &r->name);
     get_enum(L, it, "type", &gw_nat_type_names, &r->type);
     get_enum(L, it, "mode", &gw_nat_mode_names, &r->mode);
@@ -327,15 +237,15 @@ static void load_p2s(Loader *L, const YtNode *n, GwVpnClientConfiguration *p)
                                      "radiusServerAddress", NULL};
   if (!n || !is_map(L, n, "vpnClientConfiguration"))
     return;
-  check_keys(L, n, keys);
+  ya_keys(L, n, keys);
   p->set = true;
-  p->loc = loc_of(L, n);
+  p->loc = ya_loc(L, n);
   get_prefixes(L, n, "vpnClientAddressPool", p->vpnClientAddressPool, &p->n_vpnClientAddressPool,
                GW_MAX_PREFIXES);
   get_ip(L, n, "radiusServerAddress", &p->radiusServerAddress);
   const YtNode *pr = yt_map_get(n, "vpnClientProtocols");
   if (pr && is_seq(L, pr, "vpnClientProtocols")) {
-    p->vpnClientProtocols_loc = loc_of(L, pr);
+    p->vpnClientProtocols_loc = ya_loc(L, pr);
     for (size_t i = 0; i < yt_len(pr); i++) {
       const YtNode *it = g_ptr_array_index(pr->items, i);
       int64_t v;
@@ -361,8 +271,8 @@ static void load_gateways(Loader *L, const YtNode *seq, GwConfig *cfg)
   EACH_ITEM(L, seq, "virtualNetworkGateways", GW_MAX_GATEWAYS, &cfg->n_virtualNetworkGateways,
             it) {
     GwVirtualNetworkGateway *g = &cfg->virtualNetworkGateways[cfg->n_virtualNetworkGateways++];
-    g->loc = loc_of(L, it);
-    check_keys(L, it, keys);
+    g->loc = ya_loc(L, it);
+    ya_keys(L, it, keys);
     get_str(L, it, "name", &g->name);
     get_str(L, it, "virtualNetwork", &g->virtualNetwork);
     get_enum(L, it, "gatewayType", &gw_gateway_type_names, &g->gatewayType);
@@ -407,8 +317,8 @@ static void load_locals(Loader *L, const YtNode *seq, GwConfig *cfg)
   EACH_ITEM(L, seq, "localNetworkGateways", GW_MAX_LOCAL_GATEWAYS, &cfg->n_localNetworkGateways,
             it) {
     GwLocalNetworkGateway *l = &cfg->localNetworkGateways[cfg->n_localNetworkGateways++];
-    l->loc = loc_of(L, it);
-    check_keys(L, it, keys);
+    l->loc = ya_loc(L, it);
+    ya_keys(L, it, keys);
     get_str(L, it, "name", &l->name);
     get_ip(L, it, "gatewayIpAddress", &l->gatewayIpAddress);
     get_str(L, it, "fqdn", &l->fqdn);
@@ -430,8 +340,8 @@ static const char *const policy_keys[] = {"saLifeTimeSeconds", "saDataSizeKiloby
 
 static void load_policy(Loader *L, const YtNode *it, GwIpsecPolicy *p)
 {
-  p->loc = loc_of(L, it);
-  check_keys(L, it, policy_keys);
+  p->loc = ya_loc(L, it);
+  ya_keys(L, it, policy_keys);
   /* minimums are GW-POL-004/005; here only "an integer that fits" */
   get_int(L, it, "saLifeTimeSeconds", INT64_MIN, INT64_MAX, &p->saLifeTimeSeconds);
   get_int(L, it, "saDataSizeKilobytes", INT64_MIN, INT64_MAX, &p->saDataSizeKilobytes);
@@ -455,8 +365,8 @@ static void load_ts(Loader *L, const YtNode *seq, GwConnection *c)
   EACH_ITEM(L, seq, "trafficSelectorPolicies", GW_MAX_TS_POLICIES, &c->n_trafficSelectorPolicies,
             it) {
     GwTrafficSelectorPolicy *t = &c->trafficSelectorPolicies[c->n_trafficSelectorPolicies++];
-    t->loc = loc_of(L, it);
-    check_keys(L, it, keys);
+    t->loc = ya_loc(L, it);
+    ya_keys(L, it, keys);
     get_prefixes(L, it, "localAddressRanges", t->localAddressRanges, &t->n_localAddressRanges,
                  GW_MAX_PREFIXES);
     get_prefixes(L, it, "remoteAddressRanges", t->remoteAddressRanges, &t->n_remoteAddressRanges,
@@ -473,8 +383,8 @@ static void load_connections(Loader *L, const YtNode *seq, GwConfig *cfg)
       "trafficSelectorPolicies", "ingressNatRules", "egressNatRules", NULL};
   EACH_ITEM(L, seq, "connections", GW_MAX_CONNECTIONS, &cfg->n_connections, it) {
     GwConnection *c = &cfg->connections[cfg->n_connections++];
-    c->loc = loc_of(L, it);
-    check_keys(L, it, keys);
+    c->loc = ya_loc(L, it);
+    ya_keys(L, it, keys);
     get_str(L, it, "name", &c->name);
     get_enum(L, it, "connectionType", &gw_connection_type_names, &c->connectionType);
     get_str(L, it, "virtualNetworkGateway1", &c->virtualNetworkGateway1);
@@ -508,14 +418,14 @@ static void load_options(Loader *L, const YtNode *n, GwOptions *o)
   for (int i = 0; i < GW_OPT_N; i++)
     keys[i] = gw_options[i].key;
   keys[GW_OPT_N] = NULL;
-  check_keys(L, n, keys);
+  ya_keys(L, n, keys);
   for (int i = 0; i < GW_OPT_N; i++) {
     const YtNode *v = yt_map_get(n, gw_options[i].key);
     if (!v || !scalar(L, v, gw_options[i].key))
       continue;
     if (strcmp(v->str, gw_options[i].newest) == 0 || strcmp(v->str, gw_options[i].other) == 0) {
       o->other[i] = strcmp(v->str, gw_options[i].other) == 0;
-      o->loc[i] = loc_of(L, v);
+      o->loc[i] = ya_loc(L, v);
     } else {
       err(L, v, "options.%s is '%s' (newest source) or '%s', not '%s'", gw_options[i].key,
           gw_options[i].newest, gw_options[i].other, v->str);
@@ -523,10 +433,9 @@ static void load_options(Loader *L, const YtNode *n, GwOptions *o)
   }
 }
 
-GwConfig *scn_cloud_load(const YtDoc *doc, GwDiags *diags)
+GwConfig *scn_cloud_load(const YtDoc *doc, VsDiags *diags)
 {
-  g_autoptr(GPtrArray) yt_errors = g_ptr_array_new_with_free_func(g_free);
-  Loader L = {doc, diags, yt_errors};
+  Loader L = {doc, SCN_RULE, diags};
   GwConfig *cfg = gw_config_new();
   const YtNode *root = doc->root;
   if (!root || root->kind != YT_MAP) {
@@ -543,7 +452,7 @@ GwConfig *scn_cloud_load(const YtDoc *doc, GwDiags *diags)
     return cfg;
   static const char *const keys[] = {"virtualNetworks", "virtualNetworkGateways",
                                      "localNetworkGateways", "connections", NULL};
-  check_keys(&L, cloud, keys);
+  ya_keys(&L, cloud, keys);
   const YtNode *s;
   if ((s = yt_map_get(cloud, "virtualNetworks")) && is_seq(&L, s, "virtualNetworks"))
     load_vnets(&L, s, cfg);
@@ -557,22 +466,21 @@ GwConfig *scn_cloud_load(const YtDoc *doc, GwDiags *diags)
 }
 
 bool scn_cloud_load_policy(const YtDoc *doc, const YtNode *map, GwIpsecPolicy *out,
-                           GwDiags *diags)
+                           VsDiags *diags)
 {
-  g_autoptr(GPtrArray) yt_errors = g_ptr_array_new_with_free_func(g_free);
-  Loader L = {doc, diags, yt_errors};
-  size_t before = gw_diags_len(diags);
+  Loader L = {doc, SCN_RULE, diags};
+  size_t before = vs_diags_len(diags);
   memset(out, 0, sizeof *out);
   if (is_map(&L, map, "ipsecPolicies entry"))
     load_policy(&L, map, out);
-  return gw_diags_len(diags) == before;
+  return vs_diags_len(diags) == before;
 }
 
-size_t scn_cloud_validate(const YtDoc *doc, GwDiags *diags)
+size_t scn_cloud_validate(const YtDoc *doc, VsDiags *diags)
 {
   GwConfig *cfg = scn_cloud_load(doc, diags);
   gw_validate(cfg, diags);
   gw_config_free(cfg);
-  gw_diags_sort(diags);
-  return gw_diags_count(diags, GW_SEV_ERROR);
+  vs_diags_sort(diags);
+  return vs_diags_count(diags, VS_SEV_ERROR);
 }

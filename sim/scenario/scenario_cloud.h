@@ -3,6 +3,7 @@
  * (models/gateway/gw_config.h), with every value located for diagnostics. */
 #pragma once
 
+#include "models/common/diag.h"
 #include "models/gateway/gw_config.h"
 #include "models/gateway/gw_rules.h"
 #include "sim/scenario/ytree.h"
@@ -12,13 +13,13 @@
  * addresses and prefixes, capacities) are appended to diags as GW-SCN-001 errors; what
  * could be read is still returned, never NULL. The model borrows strings and the file name
  * from doc: free it (gw_config_free) before doc. Other top-level sections are ignored. */
-GwConfig *scn_cloud_load(const YtDoc *doc, GwDiags *diags);
+GwConfig *scn_cloud_load(const YtDoc *doc, VsDiags *diags);
 
 /* One ipsecPolicies entry (a mapping with the cloud's property names), for the timeline's
  * policy changes. Problems go to diags as GW-SCN-001; returns true when there were none. */
 bool scn_cloud_load_policy(const YtDoc *doc, const YtNode *map, GwIpsecPolicy *out,
-                           GwDiags *diags);
+                           VsDiags *diags);
 
 /* Load and judge: the loader's problems plus every configuration rule, sorted by
  * location. Returns the number of errors. */
-size_t scn_cloud_validate(const YtDoc *doc, GwDiags *diags);
+size_t scn_cloud_validate(const YtDoc *doc, VsDiags *diags);

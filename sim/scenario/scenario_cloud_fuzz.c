@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   GError *error = NULL;
-  YtDoc *doc = yt_load_string("fuzz.yaml", (const char *)data, size, &error);
+  YtDoc *doc = yt_load_string("fuzz.yaml", (const char *)data, size, yt_error_sink(&error));
   if (!doc) {
     g_clear_error(&error);
     return 0;

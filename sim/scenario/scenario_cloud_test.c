@@ -11,7 +11,7 @@
 static YtDoc *load(const char *text)
 {
   g_autoptr(GError) error = NULL;
-  YtDoc *doc = yt_load_string("t.yaml", text, strlen(text), &error);
+  YtDoc *doc = yt_load_string("t.yaml", text, strlen(text), yt_error_sink(&error));
   g_assert_no_error(error);
   return doc;
 }
@@ -20,7 +20,7 @@ static void test_bundled(void)
 {
   g_autofree char *path = tu_top_path("scenarios/site-to-site/ikev2-default.yaml");
   g_autoptr(GError) error = NULL;
-  g_autoptr(YtDoc) doc = yt_load_file(path, &error);
+  g_autoptr(YtDoc) doc = yt_load_file(path, yt_error_sink(&error));
   g_assert_no_error(error);
   g_autoptr(GwDiags) d = gw_diags_new();
   GwConfig *cfg = scn_cloud_load(doc, d);

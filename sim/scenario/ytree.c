@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* YAML (libyaml events) to a located node tree, and the located checks loaders use. */
+/* YAML (libyaml events) to a located node tree; a file that is not YAML (or YAML we refuse)
+ * is one typed record at the place libyaml or the tree builder stopped. */
 #include "sim/scenario/ytree.h"
 
-#include "models/common/names.h"
-
-#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 #include <yaml.h>
@@ -36,7 +34,7 @@ static void node_free(gpointer p)
 typedef struct {
   yaml_parser_t parser;
   const char *name;
-  GError **error;
+  VsDiagSink sink;
   unsigned depth;
 } Loader;
 
@@ -49,8 +47,8 @@ static bool fail(Loader *l, const yaml_mark_t *m, const char *fmt, ...)
   va_start(ap, fmt);
   g_autofree char *msg = g_strdup_vprintf(fmt, ap);
   va_end(ap);
-  g_set_error(l->error, SCN_ERROR, SCN_ERROR_SYNTAX, "%s:%zu:%zu: %s", l->name, m->line + 1,
-              m->column + 1, msg);
+  VsLoc loc = {l->name, (unsigned)m->line + 1, (unsigned)m->column + 1};
+  vs_diag_emit(l->sink, SCN_DIAG_YAML, VS_SEV_ERROR, loc, "%s", msg);
   return false;
 }
 
@@ -154,11 +152,12 @@ static YtNode *build(Loader *l, yaml_event_t *ev)
   }
 }
 
-YtDoc *yt_load_string(const char *name, const char *text, size_t len, GError **error)
+YtDoc *yt_load_string(const char *name, const char *text, size_t len, VsDiagSink sink)
 {
-  Loader l = {.name = name, .error = error};
+  Loader l = {.name = name, .sink = sink};
   if (!yaml_parser_initialize(&l.parser)) {
-    g_set_error(error, SCN_ERROR, SCN_ERROR_IO, "%s: cannot start the YAML parser", name);
+    vs_diag_emit(sink, SCN_DIAG_IO, VS_SEV_ERROR, (VsLoc){name, 0, 0},
+                 "cannot start the YAML parser");
     return NULL;
   }
   yaml_parser_set_input_string(&l.parser, (const unsigned char *)text, len);
@@ -202,16 +201,31 @@ out:
   return doc;
 }
 
-YtDoc *yt_load_file(const char *path, GError **error)
+YtDoc *yt_load_file(const char *path, VsDiagSink sink)
 {
   g_autofree char *text = NULL;
   size_t len = 0;
   g_autoptr(GError) io = NULL;
   if (!g_file_get_contents(path, &text, &len, &io)) {
-    g_set_error(error, SCN_ERROR, SCN_ERROR_IO, "%s: %s", path, io->message);
+    vs_diag_emit(sink, SCN_DIAG_IO, VS_SEV_ERROR, (VsLoc){path, 0, 0}, "%s", io->message);
     return NULL;
   }
-  return yt_load_string(path, text, len, error);
+  return yt_load_string(path, text, len, sink);
+}
+
+static void error_sink(void *user, const VsDiag *d)
+{
+  GError **error = user;
+  if (!error || *error)
+    return;
+  g_autofree char *msg = vs_diag_format_brief(d);
+  int code = g_strcmp0(d->id, SCN_DIAG_IO) == 0 ? SCN_ERROR_IO : SCN_ERROR_SYNTAX;
+  g_set_error_literal(error, SCN_ERROR, code, msg);
+}
+
+VsDiagSink yt_error_sink(GError **error)
+{
+  return (VsDiagSink){error_sink, error};
 }
 
 void yt_doc_free(YtDoc *doc)
@@ -257,103 +271,12 @@ bool yt_is_null(const YtNode *node)
           !strcmp(node->str, "Null") || !strcmp(node->str, "NULL"));
 }
 
+VsLoc yt_loc(const YtDoc *doc, const YtNode *node)
+{
+  return (VsLoc){doc->name, node ? node->line : 1, node ? node->col : 1};
+}
+
 char *yt_where(const YtDoc *doc, const YtNode *node)
 {
   return g_strdup_printf("%s:%u:%u", doc->name, node ? node->line : 1, node ? node->col : 1);
-}
-
-void yt_error(GPtrArray *errors, const YtDoc *doc, const YtNode *node, const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf(fmt, ap);
-  va_end(ap);
-  g_autofree char *where = yt_where(doc, node);
-  g_ptr_array_add(errors, g_strdup_printf("%s: %s", where, msg));
-}
-
-bool yt_expect_kind(GPtrArray *errors, const YtDoc *doc, const YtNode *node, YtKind kind,
-                    const char *what)
-{
-  if (node && node->kind == kind)
-    return true;
-  yt_error(errors, doc, node, "%s must be a %s, not a %s", what, yt_kind_name(kind),
-           node ? yt_kind_name(node->kind) : "missing value");
-  return false;
-}
-
-bool yt_check_keys(GPtrArray *errors, const YtDoc *doc, const YtNode *map,
-                   const char *const *allowed)
-{
-  if (!map || map->kind != YT_MAP)
-    return true;
-  size_t n = 0;
-  while (allowed[n])
-    n++;
-  bool ok = true;
-  for (guint i = 0; i < map->keys->len; i++) {
-    const YtNode *k = g_ptr_array_index(map->keys, i);
-    bool known = false;
-    for (size_t j = 0; j < n && !known; j++)
-      known = strcmp(k->str, allowed[j]) == 0;
-    if (known)
-      continue;
-    const char *hint = str_nearest(k->str, allowed, n);
-    if (hint)
-      yt_error(errors, doc, k, "unknown key '%s' (did you mean '%s'?)", k->str, hint);
-    else
-      yt_error(errors, doc, k, "unknown key '%s'", k->str);
-    ok = false;
-  }
-  return ok;
-}
-
-bool yt_get_string(GPtrArray *errors, const YtDoc *doc, const YtNode *node, const char *what,
-                   const char **out)
-{
-  if (!yt_expect_kind(errors, doc, node, YT_SCALAR, what))
-    return false;
-  *out = node->str;
-  return true;
-}
-
-bool yt_get_int(GPtrArray *errors, const YtDoc *doc, const YtNode *node, const char *what,
-                int64_t min, int64_t max, int64_t *out)
-{
-  if (!yt_expect_kind(errors, doc, node, YT_SCALAR, what))
-    return false;
-  char *end = NULL;
-  errno = 0;
-  long long v = g_ascii_strtoll(node->str, &end, 10);
-  if (node->quoted || !*node->str || *end || errno) {
-    yt_error(errors, doc, node, "%s must be an integer, not '%s'", what, node->str);
-    return false;
-  }
-  if (v < min || v > max) {
-    yt_error(errors, doc, node, "%s must be between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT
-             ", not %lld", what, min, max, v);
-    return false;
-  }
-  *out = v;
-  return true;
-}
-
-bool yt_get_bool(GPtrArray *errors, const YtDoc *doc, const YtNode *node, const char *what,
-                 bool *out)
-{
-  if (!yt_expect_kind(errors, doc, node, YT_SCALAR, what))
-    return false;
-  static const char *const t[] = {"true", "True", "TRUE"}, *const f[] = {"false", "False", "FALSE"};
-  for (size_t i = 0; i < 3; i++) {
-    if (!node->quoted && !strcmp(node->str, t[i])) {
-      *out = true;
-      return true;
-    }
-    if (!node->quoted && !strcmp(node->str, f[i])) {
-      *out = false;
-      return true;
-    }
-  }
-  yt_error(errors, doc, node, "%s must be true or false, not '%s'", what, node->str);
-  return false;
 }

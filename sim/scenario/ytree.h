@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* A YAML document as a tree of scalars, mappings and sequences, every node carrying its
- * line and column, so that scenario and profile loaders report "file:line:col: message". */
+ * line and column, so that scenario and profile loaders report every problem at its place
+ * (the located accessors over the tree are sim/scenario/yaccess.h). */
 #pragma once
+
+#include "models/common/diag.h"
 
 #include <glib.h>
 #include <stdbool.h>
@@ -36,11 +39,20 @@ typedef enum {
   SCN_ERROR_INVALID, /* YAML, but not a valid scenario */
 } ScnError;
 
-/* Parse a file (or a string, named 'name' in messages). Errors: "file:line:col: message". */
-YtDoc *yt_load_file(const char *path, GError **error);
-YtDoc *yt_load_string(const char *name, const char *text, size_t len, GError **error);
+/* The IDs of the records a load that fails reports. They print in the brief form
+ * "file:line:col: message" (vs_diag_format_brief), as they always have. */
+#define SCN_DIAG_IO "SCN-IO-001"    /* the file cannot be read (located at the file: line 0) */
+#define SCN_DIAG_YAML "SCN-YML-001" /* not YAML, or YAML we refuse */
+
+/* Parse a file (or a string, named 'name' in messages: the records borrow it). On failure
+ * reports exactly one error record to sink and returns NULL. */
+YtDoc *yt_load_file(const char *path, VsDiagSink sink);
+YtDoc *yt_load_string(const char *name, const char *text, size_t len, VsDiagSink sink);
 void yt_doc_free(YtDoc *doc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(YtDoc, yt_doc_free)
+/* A sink for callers whose boundary is a GError: the first record sets *error (SCN_ERROR,
+ * SCN_ERROR_IO or SCN_ERROR_SYNTAX from its ID, its brief form as the message). */
+VsDiagSink yt_error_sink(GError **error);
 
 const char *yt_kind_name(YtKind k); /* "scalar", "mapping", "sequence" */
 /* The value under key in a mapping, or NULL (also when node is not a mapping). */
@@ -50,23 +62,7 @@ size_t yt_len(const YtNode *node);
 /* True for a plain (unquoted) "", "~", "null" or "Null" scalar. */
 bool yt_is_null(const YtNode *node);
 
-/* "file:line:col" of a node (g_free). */
+/* Where a node is (line 1, column 1 for NULL), as diagnostics locate it. */
+VsLoc yt_loc(const YtDoc *doc, const YtNode *node);
+/* "file:line:col" of a node (g_free), for messages built at a boundary. */
 char *yt_where(const YtDoc *doc, const YtNode *node);
-/* Append "file:line:col: message" to errors (a GPtrArray of g_free'd strings). */
-void yt_error(GPtrArray *errors, const YtDoc *doc, const YtNode *node, const char *fmt, ...)
-    G_GNUC_PRINTF(4, 5);
-
-/* Checks that report into 'errors' and return false when they fail. */
-bool yt_expect_kind(GPtrArray *errors, const YtDoc *doc, const YtNode *node, YtKind kind,
-                    const char *what);
-/* Every key of a mapping must be one of 'allowed' (NULL-terminated); an unknown key is
- * reported with the nearest allowed one as a hint ("did you mean 'vpnType'?"). */
-bool yt_check_keys(GPtrArray *errors, const YtDoc *doc, const YtNode *map,
-                   const char *const *allowed);
-/* Scalar conversions; 'what' names the field in the message. */
-bool yt_get_string(GPtrArray *errors, const YtDoc *doc, const YtNode *node, const char *what,
-                   const char **out);
-bool yt_get_int(GPtrArray *errors, const YtDoc *doc, const YtNode *node, const char *what,
-                int64_t min, int64_t max, int64_t *out);
-bool yt_get_bool(GPtrArray *errors, const YtDoc *doc, const YtNode *node, const char *what,
-                 bool *out);
