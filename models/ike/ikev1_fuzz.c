@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* libFuzzer target over the IKEv1 codec: the first input byte picks the mode, a datagram as
- * received (mode 0) or a decrypted body with padding (mode 1, the next byte is the first
- * payload type); whatever decodes must encode, decode again and encode to the same bytes, and
- * every name table lookup must answer. */
+ * received (mode 0), a decrypted body with padding (mode 1, the next byte is the first
+ * payload type) or a ciphertext body opened with fixed keys (mode 2, the same, after CBC
+ * decryption, which must invert encryption); whatever decodes must encode, decode again and
+ * encode to the same bytes, and every name table lookup must answer. */
 #include "models/ike/ikev1_codec.h"
+#include "models/ike/ikev1_crypto.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -98,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   if (size < 1)
     return 0;
-  uint8_t mode = data[0] % 2;
+  uint8_t mode = data[0] % 3;
   data++;
   size--;
   Ikev1Diag d;
@@ -116,15 +118,44 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   }
   if (size < 1)
     return 0;
+  uint8_t first = data[0];
+  data++;
+  size--;
+  uint8_t *plain = NULL;
+  if (mode == 2) {
+    /* the body as ciphertext under fixed AES-128/SHA-1 keys: whole blocks only */
+    static Ikev1Keys *keys;
+    static const Ikev1Suite suite = {IKEV1_ENCR_AES_CBC, 128, IKEV1_HASH_SHA, 2};
+    static const uint8_t n[8] = {1}, g[16] = {2};
+    if (!keys) {
+      keys = ikev1_keys_new();
+      if (!ikev1_keys_derive_psk(keys, &suite, n, 8, n, 8, n, 8, g, 16, 1, 2))
+        abort();
+    }
+    size -= size % keys->block_len;
+    Ikev1Iv iv0, iv1, iv2;
+    if (!ikev1_iv_phase1(keys, g, 16, g, 16, &iv0))
+      abort();
+    iv1 = iv2 = iv0;
+    plain = g_malloc(size + 1);
+    uint8_t *again = g_malloc(size + 1);
+    if (ikev1_decrypt(keys, &iv1, data, size, plain) != IKE_CRYPTO_OK ||
+        ikev1_encrypt(keys, &iv2, plain, size, again) != IKE_CRYPTO_OK ||
+        (size && memcmp(again, data, size)) || memcmp(iv1.b, iv2.b, iv1.n))
+      abort();
+    g_free(again);
+    data = plain;
+  }
   Ikev1Message *m = ikev1_message_new(IKEV1_EXCH_QUICK, IKEV1_FLAG_ENCRYPTION, 1, 2, 3);
   size_t pad = 0;
-  if (ikev1_payloads_decode(m, data[0], data + 1, size - 1, &pad, &d) == WIRE_OK) {
-    if (pad > size - 1)
+  if (ikev1_payloads_decode(m, first, data, size, &pad, &d) == WIRE_OK) {
+    if (pad > size)
       abort();
     check_chain(m);
   } else if (m->n_payloads) {
     abort(); /* a failed chain leaves the message as it was */
   }
   ikev1_message_free(m);
+  g_free(plain);
   return 0;
 }
