@@ -1843,7 +1843,8 @@ static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, GwDiags *diags)
                                     "statsInterval", NULL};
   keys(&L, root, top);
   const YtNode *n;
-  if ((n = need(&L, root, "name", "scenario")))
+  const bool judge = opt && opt->judge_only;
+  if ((n = judge ? yt_map_get(root, "name") : need(&L, root, "name", "scenario")))
     v_str(&L, n, "name", &P->name);
   if ((n = yt_map_get(root, "description")))
     v_str(&L, n, "description", &P->description);
@@ -1857,7 +1858,7 @@ static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, GwDiags *diags)
         ferr(&L, n, "seed '%s' is not an integer from 0 to 2^64-1", n->str);
     }
   }
-  if ((n = need(&L, root, "duration", "scenario")) &&
+  if ((n = judge ? yt_map_get(root, "duration") : need(&L, root, "duration", "scenario")) &&
       v_duration(&L, n, "duration", &P->duration_ns) && P->duration_ns == 0)
     ferr(&L, n, "duration must be above zero");
   P->stats_interval_ns = SCN_STATS_INTERVAL_DEFAULT_NS;
