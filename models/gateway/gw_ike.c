@@ -1087,11 +1087,14 @@ GwIkeLink *gw_ike_peek_link(GwIke *g, const char *connection, bool initiator)
   return k ? (initiator ? k->init : k->resp) : NULL;
 }
 
+/* Every IKE SA of the engine counts, not only its current one: after the peer rekeys an
+ * IKE SA our side began, the new SA's Initiator flag points to the other engine, and the
+ * old SA's DELETE (RFC 7296 2.8) must still reach the engine that holds it. Looking at the
+ * current SA only sent it to the other engine ("unknown SPI"): the old SA stayed until its
+ * lifetime ended, one more per rekey (found by bench/soak_bench.c, issue 21). */
 static bool link_has(GwIkeLink *l, uint64_t spi_i, uint64_t spi_r)
 {
-  uint64_t a, b;
-  return l && ikev2_conn_ike_spis(gw_ike_link_conn(l), &a, &b) && a == spi_i &&
-         (b == spi_r || spi_r == 0);
+  return l && ikev2_conn_holds_ike_sa(gw_ike_link_conn(l), spi_i, spi_r);
 }
 
 void gw_ike_rx(GwIke *g, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,

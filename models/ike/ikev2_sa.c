@@ -1033,6 +1033,16 @@ bool ikev2_conn_ike_spis(const Ikev2Conn *c, uint64_t *spi_i, uint64_t *spi_r)
   return true;
 }
 
+bool ikev2_conn_holds_ike_sa(const Ikev2Conn *c, uint64_t spi_i, uint64_t spi_r)
+{
+  for (guint i = 0; i < c->sas->len; i++) {
+    const IkeSa *sa = g_ptr_array_index(c->sas, i);
+    if (sa->spi_i == spi_i && (sa->spi_r == spi_r || spi_r == 0))
+      return true;
+  }
+  return false;
+}
+
 size_t ikev2_conn_n_ike_sas(const Ikev2Conn *c) { return c->sas->len; }
 
 size_t ikev2_conn_n_children(const Ikev2Conn *c)

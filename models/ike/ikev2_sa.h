@@ -286,6 +286,9 @@ bool ikev2_conn_close(Ikev2Conn *c);
 /* The current IKE SA's state (IKE_SA_DELETED when there is none). */
 IkeSaState ikev2_conn_state(const Ikev2Conn *c);
 bool ikev2_conn_ike_spis(const Ikev2Conn *c, uint64_t *spi_i, uint64_t *spi_r);
+/* Any IKE SA of the connection has these SPIs (spi_r 0: any responder SPI): the current
+ * one, or one rekeyed or being deleted, which still takes its DELETE (RFC 7296 2.8). */
+bool ikev2_conn_holds_ike_sa(const Ikev2Conn *c, uint64_t spi_i, uint64_t spi_r);
 /* Number of IKE SAs held (current, half-open, rekeyed). */
 size_t ikev2_conn_n_ike_sas(const Ikev2Conn *c);
 /* The installed child SAs of the current IKE SA. */

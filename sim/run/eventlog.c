@@ -20,6 +20,7 @@ typedef struct {
 struct ScnEventLog {
   GArray *events;        /* VsEvent, strings pointing into 'strings' */
   GStringChunk *strings; /* the copies: node, type, keys, string values */
+  size_t value_bytes;    /* of the string values copied into 'strings' */
   bool streaming;
   EvStream jsonl, timeline;
 };
@@ -88,8 +89,10 @@ void scn_eventlog_add(ScnEventLog *log, const VsEvent *ev)
     c.n_attrs = VS_EVENT_MAX_ATTRS;
   for (unsigned i = 0; i < c.n_attrs; i++) {
     c.attrs[i].key = keep(log, ev->attrs[i].key);
-    if (c.attrs[i].kind == VS_ATTR_STR)
+    if (c.attrs[i].kind == VS_ATTR_STR) {
       c.attrs[i].v.s = g_string_chunk_insert(log->strings, ev->attrs[i].v.s ? ev->attrs[i].v.s : "");
+      log->value_bytes += strlen(c.attrs[i].v.s) + 1;
+    }
   }
   g_array_append_val(log->events, c);
   if (log->streaming)
@@ -109,6 +112,11 @@ VsEventSink scn_eventlog_sink(ScnEventLog *log)
 size_t scn_eventlog_len(const ScnEventLog *log)
 {
   return log ? log->events->len : 0;
+}
+
+size_t scn_eventlog_bytes(const ScnEventLog *log)
+{
+  return log ? log->events->len * sizeof(VsEvent) + log->value_bytes : 0;
 }
 
 const VsEvent *scn_eventlog_get(const ScnEventLog *log, size_t i)

@@ -22,6 +22,9 @@ void scn_eventlog_add(ScnEventLog *log, const VsEvent *ev);
 VsEventSink scn_eventlog_sink(ScnEventLog *log);
 
 size_t scn_eventlog_len(const ScnEventLog *log);
+/* The memory the log holds for its events: the events and their string values (names,
+ * kept once each, left out). A soak benchmark tells the log's growth from a leak's. */
+size_t scn_eventlog_bytes(const ScnEventLog *log);
 /* The i-th event (its sequence number is i); valid until the log is freed. */
 const VsEvent *scn_eventlog_get(const ScnEventLog *log, size_t i);
 

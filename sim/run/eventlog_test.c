@@ -63,6 +63,16 @@ static const char expected_timeline[] =
     "reason=\"peer said \\\"no\\\"\\n\\x09tab\\\\ \\x01\"\n"
     "   0.000000000  pc1          ping.sent              flow=\"\"\n";
 
+/* What the log holds for its events: each event and its string values ("vgw1-site1",
+ * the reason, the empty flow name), which a soak benchmark tells apart from a leak. */
+static void test_bytes(void)
+{
+  g_autoptr(ScnEventLog) log = synthetic();
+  size_t values = sizeof "vgw1-site1" + sizeof "peer said \"no\"\n\ttab\\ \x01" + sizeof "";
+  g_assert_cmpuint(scn_eventlog_bytes(log), ==, 3 * sizeof(VsEvent) + values);
+  g_assert_cmpuint(scn_eventlog_bytes(NULL), ==, 0);
+}
+
 static void test_copies(void)
 {
   g_autoptr(ScnEventLog) log = synthetic();
@@ -245,6 +255,7 @@ int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/eventlog/copies", test_copies);
+  g_test_add_func("/eventlog/bytes", test_bytes);
   g_test_add_func("/eventlog/jsonl", test_jsonl);
   g_test_add_func("/eventlog/timeline", test_timeline);
   g_test_add_func("/eventlog/json-helpers", test_json_helpers);

@@ -93,6 +93,15 @@ static bool simulate(Run *r, const ScnRunOptions *opt, char **err)
   if (r->live) {
     if ((st = run_live_run(r, err)) != NET_OK && *err)
       return false;
+  } else if (opt->step_ns > 0 && opt->on_step) {
+    for (int64_t t = 0; t < r->end_ns && st == NET_OK;) {
+      t = r->end_ns - t > opt->step_ns ? t + opt->step_ns : r->end_ns;
+      st = net_world_run_until(r->w, t);
+      if (opt->progress)
+        progress(r, t == r->end_ns);
+      opt->on_step(opt->step_user, net_world_now(r->w), scn_eventlog_len(r->log),
+                   scn_eventlog_bytes(r->log));
+    }
   } else if (opt->progress) {
     /* a hundred slices: running until a time does not change what happens */
     for (int k = 1; k <= 100 && st == NET_OK; k++) {

@@ -30,6 +30,14 @@ typedef struct {
   /* Live mode (sim/run/live.h, issue 11): the realtime scheduler, real entropy, devices
    * replaced by real ones on TAP interfaces; NULL for a simulated run. */
   const struct ScnLive *live;
+  /* Watch a simulated run from outside (a soak benchmark reads its memory): every step_ns
+   * of simulated time, and at the end, on_step is called between engine steps with the
+   * simulated time, the events logged so far and the bytes the event log holds for them
+   * (every event is kept until the run ends: the log grows by design). Running in steps
+   * changes nothing of what happens. 0 / NULL: none. */
+  int64_t step_ns;
+  void (*on_step)(void *user, int64_t now_ns, size_t events, size_t log_bytes);
+  void *step_user;
 } ScnRunOptions;
 
 /* Run the plan. validation: the configuration rules' findings (from loading); when they

@@ -1630,7 +1630,8 @@ static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, VsDiags *diags)
                                     "statsInterval", NULL};
   ya_keys(&L.a, root, top);
   const YtNode *n;
-  if ((n = ya_need(&L.a, root, "name", "scenario")))
+  const bool judge = opt && opt->judge_only;
+  if ((n = judge ? yt_map_get(root, "name") : ya_need(&L.a, root, "name", "scenario")))
     ya_str(&L.a, n, "name", &P->name);
   if ((n = yt_map_get(root, "description")))
     ya_str(&L.a, n, "description", &P->description);
@@ -1644,7 +1645,7 @@ static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, VsDiags *diags)
         ferr(&L, n, "seed '%s' is not an integer from 0 to 2^64-1", n->str);
     }
   }
-  if ((n = ya_need(&L.a, root, "duration", "scenario")) &&
+  if ((n = judge ? yt_map_get(root, "duration") : ya_need(&L.a, root, "duration", "scenario")) &&
       ya_duration(&L.a, n, "duration", &P->duration_ns) && P->duration_ns == 0)
     ferr(&L, n, "duration must be above zero");
   P->stats_interval_ns = SCN_STATS_INTERVAL_DEFAULT_NS;

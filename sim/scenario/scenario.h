@@ -20,6 +20,9 @@ typedef struct {
   /* Folders searched for PROFILE.yaml before the "profiles/" folders found walking up
    * from the scenario's folder. NULL-terminated, or NULL. */
   const char *const *profile_dirs;
+  /* The keys only a run needs (name, duration) may be left out: vpnsim validate judges
+   * a file that holds just a cloud: section as well as a whole scenario. */
+  bool judge_only;
 } ScnLoadOptions;
 
 /* Load a scenario. When the file cannot be read or is not YAML, returns NULL with the YAML

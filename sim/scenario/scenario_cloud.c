@@ -207,6 +207,17 @@ static void load_vnets(Loader *L, const YtNode *seq, GwConfig *cfg)
       const YtNode *p = yt_map_get(s, "addressPrefix");
       if (p)
         sn->has_addressPrefix = parse_prefix(L, p, "addressPrefix", &sn->addressPrefix);
+      /* ARM refuses a subnet outside its virtual network's address space (the subnet is
+       * carved from it); the model would otherwise place hosts on addresses the network
+       * does not own (issue 21: this was accepted). */
+      bool inside = !sn->has_addressPrefix || v->n_addressSpace == 0;
+      for (unsigned k = 0; k < v->n_addressSpace && !inside; k++)
+        inside = ipv4_prefix_contains(v->addressSpace[k].v, sn->addressPrefix.v);
+      if (!inside) {
+        char buf[IPV4_PREFIX_STRLEN];
+        err(L, p, "addressPrefix %s is outside the addressSpace of virtual network %s",
+            ipv4_prefix_format(sn->addressPrefix.v, buf), v->name.v ? v->name.v : "?");
+      }
     }
   }
 }

@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   static const char *const dirs[] = {"profiles", NULL}; /* run from the source tree */
-  ScnLoadOptions opt = {dirs};
+  ScnLoadOptions opt = {.profile_dirs = dirs};
   GError *error = NULL;
   GwDiags *d = gw_diags_new();
   ScnPlan *plan = scn_plan_load_string("fuzz.yaml", (const char *)data, size, &opt, d, &error);

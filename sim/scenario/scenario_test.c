@@ -19,7 +19,7 @@ static const char *const *profile_dirs(void)
 
 static ScnPlan *load(const char *text, GwDiags *d)
 {
-  ScnLoadOptions opt = {profile_dirs()};
+  ScnLoadOptions opt = {.profile_dirs = profile_dirs()};
   g_autoptr(GError) err = NULL;
   ScnPlan *p = scn_plan_load_string("t.yaml", text, strlen(text), &opt, d, &err);
   g_assert_no_error(err);
@@ -257,7 +257,7 @@ static void test_profile_locations(void)
                                     "  ikeRekeyMargin: 2h\n",
                                     -1, NULL));
   const char *dirs[] = {dir, NULL};
-  ScnLoadOptions opt = {dirs};
+  ScnLoadOptions opt = {.profile_dirs = dirs};
   g_autofree char *t = g_strdup_printf("%s%s", HEAD,
                                        "onPremises:\n"
                                        "  devices:\n"
@@ -526,10 +526,37 @@ static void test_truncations(void)
   size_t n = strlen(full);
   for (size_t len = 0; len <= n; len += 7) {
     g_autoptr(GwDiags) d = gw_diags_new();
-    ScnLoadOptions opt = {profile_dirs()};
+    ScnLoadOptions opt = {.profile_dirs = profile_dirs()};
     g_autoptr(GError) err = NULL;
     g_autoptr(ScnPlan) p = scn_plan_load_string("t.yaml", full, len, &opt, d, &err);
     g_assert_true(p || err);
+  }
+}
+
+/* vpnsim validate's mode: a file with only a cloud: section has no name or duration to
+ * miss, while a run still needs both; every other problem is reported either way. */
+static void test_judge_only(void)
+{
+  static const char cloud_only[] =
+      "cloud:\n"
+      "  virtualNetworks:\n"
+      "    - {name: vnet1, addressSpace: [10.1.0.0/16], subnets: [{name: GatewaySubnet, "
+      "addressPrefix: 10.1.255.0/27}]}\n"
+      "  virtualNetworkGateways:\n"
+      "    - {name: vgw1, virtualNetwork: vnet1, sku: VpnGw2AZ, publicIpAddress: 203.0.113.10}\n";
+  for (int judge = 0; judge < 2; judge++) {
+    ScnLoadOptions opt = {.profile_dirs = profile_dirs(), .judge_only = judge};
+    g_autoptr(GwDiags) d = gw_diags_new();
+    g_autoptr(GError) err = NULL;
+    g_autoptr(ScnPlan) p =
+        scn_plan_load_string("t.yaml", cloud_only, strlen(cloud_only), &opt, d, &err);
+    g_assert_no_error(err);
+    g_assert_cmpuint(gw_diags_count(d, GW_SEV_ERROR), ==, judge ? 0 : 2); /* name, duration */
+    g_autofree char *bad = g_strconcat(cloud_only, "timelime: []\n", NULL);
+    g_autoptr(GwDiags) d2 = gw_diags_new();
+    g_autoptr(ScnPlan) p2 = scn_plan_load_string("t.yaml", bad, strlen(bad), &opt, d2, &err);
+    g_assert_no_error(err);
+    g_assert_cmpuint(gw_diags_count(d2, GW_SEV_ERROR), ==, judge ? 1 : 3);
   }
 }
 
@@ -545,5 +572,6 @@ int main(int argc, char **argv)
   g_test_add_func("/scenario/all-listed", test_all_listed);
   g_test_add_func("/scenario/device-address", test_device_address_warning);
   g_test_add_func("/scenario/truncations", test_truncations);
+  g_test_add_func("/scenario/judge-only", test_judge_only);
   return g_test_run();
 }
