@@ -11,7 +11,7 @@
 struct DevIke {
   GwIkeLink *link;
   Ipv4Addr peer;
-  GwDp *dp;
+  EpDp *dp;
   int tunnel;
 };
 
@@ -20,12 +20,12 @@ static void changed(void *arg)
 {
   DevIke *k = arg;
   if (k->link)
-    gw_dp_set_mm_sa_count(k->dp, k->tunnel, (unsigned)gw_ike_link_n_ike_sas(k->link));
+    ep_dp_set_mm_sa_count(k->dp, k->tunnel, (unsigned)gw_ike_link_n_ike_sas(k->link));
 }
 
 /* The data plane's lifetimes of the tunnel's pairs: the device rekeys on its own volume
  * limit (childLifetimeKilobytes) as the gateway does on its own. */
-static void sa_expired(void *user, const GwSaExpiry *e)
+static void sa_expired(void *user, const EpSaExpiry *e)
 {
   DevIke *k = user;
   gw_ike_link_sa_expired(k->link, e);
@@ -190,7 +190,7 @@ bool dev_ike_config(const DevConfig *d, IkeConfig *out, bool *truncated, const c
   return true;
 }
 
-DevIke *dev_ike_new(const DevConfig *d, DevRuntime *rt, int tunnel, const GwEnv *env,
+DevIke *dev_ike_new(const DevConfig *d, DevRuntime *rt, int tunnel, const EpEnv *env,
                     const GwIkeIo *io, Drbg *rng, char **err)
 {
   IkeConfig c;
@@ -200,7 +200,7 @@ DevIke *dev_ike_new(const DevConfig *d, DevRuntime *rt, int tunnel, const GwEnv 
     *err = g_strdup_printf("device '%s': %s", d->name, why);
     return NULL;
   }
-  const char *tname = gw_dp_tunnel_name(dev_runtime_dp(rt), tunnel);
+  const char *tname = ep_dp_tunnel_name(dev_runtime_dp(rt), tunnel);
   GwIkeLink *l = gw_ike_link_new(&c, tname ? tname : "peer", dev_runtime_dp(rt), tunnel, env, io, rng);
   if (!l) {
     *err = g_strdup_printf("device '%s': the IKE engine refused its configuration", d->name);
@@ -219,7 +219,7 @@ DevIke *dev_ike_new(const DevConfig *d, DevRuntime *rt, int tunnel, const GwEnv 
   k->dp = dev_runtime_dp(rt);
   k->tunnel = tunnel;
   gw_ike_link_on_change(l, changed, k);
-  gw_dp_tunnel_set_expiry_hook(k->dp, tunnel, sa_expired, k);
+  ep_dp_tunnel_set_expiry_hook(k->dp, tunnel, sa_expired, k);
   return k;
 }
 
@@ -227,7 +227,7 @@ void dev_ike_free(DevIke *k)
 {
   if (!k)
     return;
-  gw_dp_tunnel_set_expiry_hook(k->dp, k->tunnel, NULL, NULL);
+  ep_dp_tunnel_set_expiry_hook(k->dp, k->tunnel, NULL, NULL);
   gw_ike_link_free(k->link);
   g_free(k);
 }

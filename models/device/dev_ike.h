@@ -20,7 +20,7 @@ typedef struct DevIke DevIke;
 
 /* The control plane of device d on tunnel 'tunnel' of its runtime. NULL with *err
  * (g_free) when the configuration cannot run (IKEv1, no usable proposal). */
-DevIke *dev_ike_new(const DevConfig *d, DevRuntime *rt, int tunnel, const GwEnv *env,
+DevIke *dev_ike_new(const DevConfig *d, DevRuntime *rt, int tunnel, const EpEnv *env,
                     const GwIkeIo *io, Drbg *rng, char **err);
 void dev_ike_free(DevIke *k);
 void dev_ike_start(DevIke *k);

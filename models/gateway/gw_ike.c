@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The IKE control plane: an IKEv2 engine bound to a data-plane tunnel (child SAs into
- * gw_dp_sa_*, make-before-break on rekey, MM SA count, key-table rows, ike.message events)
+ * ep_dp_sa_*, make-before-break on rekey, MM SA count, key-table rows, ike.message events)
  * and the Azure gateway's engine configurations built from its resource model. */
 #include "models/gateway/gw_ike.h"
 
@@ -74,14 +74,14 @@ typedef struct {
 struct GwIkeLink {
   char *connection;
   char *node;
-  GwDp *dp;
+  EpDp *dp;
   int tunnel;
-  GwEnv env;
+  EpEnv env;
   GwIkeIo io;
   uint8_t *psk;
   size_t psk_len;
   Ikev2Conn *conn;
-  GwTimerId timer;
+  EpTimerId timer;
   bool in_rx;              /* sends are held until the received message is logged */
   GPtrArray *held;         /* Pending* */
   GString *rx_notifies;    /* notify names of the message being received (engine's view) */
@@ -137,7 +137,7 @@ static void flush_removals(GwIkeLink *l, const char *reason)
     l->changed(l->changed_arg);
   for (guint i = 0; i < l->removals->len; i++) {
     Removal *r = &g_array_index(l->removals, Removal, i);
-    gw_dp_sa_delete(l->dp, l->tunnel, r->spi_in, reason);
+    ep_dp_sa_delete(l->dp, l->tunnel, r->spi_in, reason);
     if (l->device)
       continue; /* the connection's SA events are the gateway's */
     VsEvent ev = vs_event(l_now(l), l->node, GW_IKE_EV_CHILD_DELETED);
@@ -336,7 +336,7 @@ static void esp_row(GwIkeLink *l, const EspSaConfig *c)
 static void e_child_install(void *user, const IkeChildInstall *c)
 {
   GwIkeLink *l = user;
-  GwChildSaPair p = {0};
+  EpChildSaPair p = {0};
   p.in = (EspSaConfig){.spi = c->spi_in, .dir = ESP_DIR_IN, .encr = c->encr,
                        .encr_key_bits = c->key_bits, .integ = c->integ, .encr_key = c->ek_in,
                        .encr_key_len = c->ek_len, .integ_key = c->ak_in,
@@ -352,11 +352,11 @@ static void e_child_install(void *user, const IkeChildInstall *c)
   /* the engine's timers rekey and expire by time; the ESP SAs count volume */
   EspLifetime life = {.soft_kbytes = c->soft_kbytes, .hard_kbytes = c->hard_kbytes};
   p.in.lifetime = p.out.lifetime = life;
-  GwSelector sel[GW_DP_MAX_SELECTORS];
+  EpSelector sel[EP_DP_MAX_SELECTORS];
   unsigned n = 0;
   for (size_t a = 0; a < c->n_ts_local; a++)
-    for (size_t b = 0; b < c->n_ts_remote && n < GW_DP_MAX_SELECTORS; b++)
-      sel[n++] = (GwSelector){c->ts_local[a], c->ts_remote[b]};
+    for (size_t b = 0; b < c->n_ts_remote && n < EP_DP_MAX_SELECTORS; b++)
+      sel[n++] = (EpSelector){c->ts_local[a], c->ts_remote[b]};
   p.selectors = n ? sel : NULL;
   p.n_selectors = n;
   /* make-before-break: a rekey's new pair takes inbound at once; the old pair's outbound
@@ -367,7 +367,7 @@ static void e_child_install(void *user, const IkeChildInstall *c)
   p.sport = c->encap_sport;
   p.dport = c->encap_dport;
   const char *why = NULL;
-  if (!gw_dp_sa_install(l->dp, l->tunnel, &p, &why)) {
+  if (!ep_dp_sa_install(l->dp, l->tunnel, &p, &why)) {
     VsEvent ev = vs_event(l_now(l), l->node, GW_IKE_EV_REFUSED);
     vs_event_str(&ev, "connection", l->connection);
     vs_event_str(&ev, "reason", why ? why : "the data plane refused the child SA");
@@ -377,7 +377,7 @@ static void e_child_install(void *user, const IkeChildInstall *c)
   /* RFC 7296 2.8: a rekey we initiated carries our traffic at once (the peer's inbound
    * is in place); the old pair carries the rest until its Delete */
   if (c->switch_out)
-    gw_dp_sa_switch(l->dp, l->tunnel, c->spi_in);
+    ep_dp_sa_switch(l->dp, l->tunnel, c->spi_in);
   esp_row(l, &p.in);
   esp_row(l, &p.out);
   if (l->device)
@@ -403,7 +403,7 @@ static void e_child_remove(void *user, uint32_t spi_in, uint32_t spi_out)
 static void e_peer_moved(void *user, Ipv4Addr addr, uint16_t port)
 {
   GwIkeLink *l = user;
-  gw_dp_tunnel_set_peer(l->dp, l->tunnel, addr, port);
+  ep_dp_tunnel_set_peer(l->dp, l->tunnel, addr, port);
 }
 
 static void e_row(void *user, const char *row)
@@ -413,8 +413,8 @@ static void e_row(void *user, const char *row)
     l->io.ike_row(l->io.user, row);
 }
 
-GwIkeLink *gw_ike_link_new(const IkeConfig *cfg, const char *connection, GwDp *dp, int tunnel,
-                           const GwEnv *env, const GwIkeIo *io, Drbg *rng)
+GwIkeLink *gw_ike_link_new(const IkeConfig *cfg, const char *connection, EpDp *dp, int tunnel,
+                           const EpEnv *env, const GwIkeIo *io, Drbg *rng)
 {
   g_return_val_if_fail(cfg && dp && env && io && io->send && rng, NULL);
   GwIkeLink *l = g_new0(GwIkeLink, 1);
@@ -468,7 +468,7 @@ static void link_free_why(GwIkeLink *l, const char *why)
   }
   /* the engine is gone: its pairs leave the data plane without more events */
   for (guint i = 0; i < l->removals->len; i++)
-    gw_dp_sa_delete(l->dp, l->tunnel, g_array_index(l->removals, Removal, i).spi_in, why);
+    ep_dp_sa_delete(l->dp, l->tunnel, g_array_index(l->removals, Removal, i).spi_in, why);
   if (l->timer && l->env.timer_cancel)
     l->env.timer_cancel(l->env.user, l->timer);
   g_array_free(l->removals, TRUE);
@@ -548,15 +548,15 @@ void gw_ike_link_acquire_pair(GwIkeLink *l, Ipv4Addr src, Ipv4Addr dst)
   }
 }
 
-void gw_ike_link_sa_expired(GwIkeLink *l, const GwSaExpiry *e)
+void gw_ike_link_sa_expired(GwIkeLink *l, const EpSaExpiry *e)
 {
   if (!l || e->tunnel != l->tunnel)
     return;
   /* RFC 7296 2.8: lifetimes in kilobytes rekey like lifetimes in seconds, make-before-
    * break; only a hard limit (a rekey that failed or came too late) ends the child. The
    * engine finds the child by our inbound SPI and ignores one it does not hold. */
-  ikev2_conn_child_expired(l->conn, e->in_spi, e->kind == GW_SA_HARD_EXPIRED);
-  flush_removals(l, name_get(&gw_sa_expiry_kind_names, e->kind));
+  ikev2_conn_child_expired(l->conn, e->in_spi, e->kind == EP_SA_HARD_EXPIRED);
+  flush_removals(l, name_get(&ep_sa_expiry_kind_names, e->kind));
   step_done(l);
 }
 
@@ -826,9 +826,9 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
 #define GW_IKE_REDIAL_NS 10000000000LL
 
 typedef struct {
-  GwDp *dp;
-  GwEnv env;
-  GwTimerId dial;
+  EpDp *dp;
+  EpEnv env;
+  EpTimerId dial;
   bool dial_default;
   GwConnection cur; /* the configuration in force (timeline changes replace it) */
   char *name;
@@ -840,8 +840,8 @@ typedef struct {
 
 struct GwIke {
   char *node;
-  GwDp *dp;
-  GwEnv env;
+  EpDp *dp;
+  EpEnv env;
   GwIkeIo io;
   Drbg *rng;
   Ipv4Addr local;
@@ -857,7 +857,7 @@ static void conn_free(gpointer p)
   if (c->dial && c->env.timer_cancel)
     c->env.timer_cancel(c->env.user, c->dial);
   if (c->hooked)
-    gw_dp_tunnel_set_expiry_hook(c->dp, c->tunnel, NULL, NULL);
+    ep_dp_tunnel_set_expiry_hook(c->dp, c->tunnel, NULL, NULL);
   gw_ike_link_free(i);
   gw_ike_link_free(r);
   g_free(c->name);
@@ -874,7 +874,7 @@ static void refused(GwIke *g, const char *conn, const char *why)
 
 /* The data plane's lifetimes of the connection's pairs, to whichever engine holds them
  * (the side that began the IKE SA, or the other: both may have children). */
-static void conn_sa_expired(void *user, const GwSaExpiry *e)
+static void conn_sa_expired(void *user, const EpSaExpiry *e)
 {
   GwIkeConn *k = user;
   gw_ike_link_sa_expired(k->init, e);
@@ -886,7 +886,7 @@ static void mm_count(void *arg)
   GwIkeConn *k = arg;
   size_t n = (k->init ? gw_ike_link_n_ike_sas(k->init) : 0) +
              (k->resp ? gw_ike_link_n_ike_sas(k->resp) : 0);
-  gw_dp_set_mm_sa_count(k->dp, k->tunnel, (unsigned)n);
+  ep_dp_set_mm_sa_count(k->dp, k->tunnel, (unsigned)n);
 }
 
 /* The engines of connection c on tunnel t: the initiator side, the responder side or both
@@ -914,7 +914,7 @@ static bool conn_links(GwIke *g, GwIkeConn *k, const GwConfig *cfg)
   return true;
 }
 
-GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const GwEnv *env,
+GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const EpEnv *env,
                   const GwIkeIo *io, Drbg *rng)
 {
   GwIke *g = g_new0(GwIke, 1);
@@ -942,7 +942,7 @@ GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const Gw
       conn_free(k);
       continue;
     }
-    gw_dp_tunnel_set_expiry_hook(g->dp, t, conn_sa_expired, k);
+    ep_dp_tunnel_set_expiry_hook(g->dp, t, conn_sa_expired, k);
     k->hooked = true;
     g_ptr_array_add(g->conns, k);
   }
@@ -981,8 +981,8 @@ static bool conn_restart(GwIke *g, GwIkeConn *k, const GwConfig *cfg, const char
       ikev2_conn_close(gw_ike_link_conn(links[i]));
       link_free_why(links[i], reason);
     }
-  gw_dp_tunnel_down(g->dp, k->tunnel, reason);
-  gw_dp_set_mm_sa_count(g->dp, k->tunnel, 0);
+  ep_dp_tunnel_down(g->dp, k->tunnel, reason);
+  ep_dp_set_mm_sa_count(g->dp, k->tunnel, 0);
   if (!conn_links(g, k, cfg))
     return false;
   conn_start(k);

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* The IKE control plane of a tunnel endpoint: IKEv2 engines (models/ike/ikev2_sa.h) bound
- * to the tunnels of a data plane (gw_dataplane.h), and the Azure gateway's side of it:
+ * to the tunnels of a data plane (models/endpoint/ep_dataplane.h), and the Azure gateway's side of it:
  * the engine configuration of each connection from the resource model (default proposal
  * lists as initiator and as responder, or the custom policy both ways; MM lifetime fixed
  * at 28,800 s; connection modes; DPD; PSK; identities; route- or policy-based selectors). */
 #pragma once
 
 #include "models/gateway/gw_config.h"
-#include "models/gateway/gw_dataplane.h"
+#include "models/endpoint/ep_dataplane.h"
 #include "models/gateway/gw_runtime.h"
 #include "models/ike/ikev2_sa.h"
 
@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* What the control plane needs beyond GwEnv (time, timers, events come from there). */
+/* What the control plane needs beyond EpEnv (time, timers, events come from there). */
 typedef struct {
   void *user;
   /* One UDP payload out of the node's IKE sockets (sport 500 or 4500). */
@@ -41,8 +41,8 @@ typedef struct GwIkeLink GwIkeLink;
 
 /* cfg is copied (its PSK too: the link keeps its own copy, wiped on free). The link's
  * engine installs child SAs into tunnel 'tunnel' of dp. rng is borrowed. */
-GwIkeLink *gw_ike_link_new(const IkeConfig *cfg, const char *connection, GwDp *dp, int tunnel,
-                           const GwEnv *env, const GwIkeIo *io, Drbg *rng);
+GwIkeLink *gw_ike_link_new(const IkeConfig *cfg, const char *connection, EpDp *dp, int tunnel,
+                           const EpEnv *env, const GwIkeIo *io, Drbg *rng);
 void gw_ike_link_free(GwIkeLink *l);
 void gw_ike_link_start(GwIkeLink *l);
 void gw_ike_link_acquire(GwIkeLink *l);
@@ -63,10 +63,10 @@ void gw_ike_link_rx(GwIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, ui
 bool gw_ike_link_esp_authenticated(GwIkeLink *l, Ipv4Addr src, uint16_t sport);
 
 /* An ESP lifetime of one of the tunnel's child SA pairs (the data plane's expiry hook,
- * gw_dp_tunnel_set_expiry_hook): a soft volume limit or exhausted sequence numbers start
+ * ep_dp_tunnel_set_expiry_hook): a soft volume limit or exhausted sequence numbers start
  * a rekey in place (RFC 7296 2.8), a hard limit ends the child. Pairs of another engine
  * (the gateway's other side of the connection) are ignored. */
-void gw_ike_link_sa_expired(GwIkeLink *l, const GwSaExpiry *e);
+void gw_ike_link_sa_expired(GwIkeLink *l, const EpSaExpiry *e);
 Ikev2Conn *gw_ike_link_conn(GwIkeLink *l);
 /* Called after each step of the engine (a datagram, a timer, a start or an acquire):
  * the owner updates what depends on the IKE SAs (the MM SA count). */
@@ -98,7 +98,7 @@ typedef struct GwIke GwIke;
 
 /* The control plane of gateway instance 'gw' (named 'name' in cfg): one or two engines per
  * connection that has a tunnel. cfg is only read during the call. */
-GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const GwEnv *env,
+GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const EpEnv *env,
                   const GwIkeIo *io, Drbg *rng);
 void gw_ike_free(GwIke *g);
 void gw_ike_start(GwIke *g);

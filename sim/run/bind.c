@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Binding of the gateway and device data planes (GwEnv) and IKE control planes (GwIkeIo)
+/* Binding of the gateway and device data planes (EpEnv) and IKE control planes (GwIkeIo)
  * to the engine: simulated time, timers, raw ESP (IP protocol 50), UDP 500 and UDP 4500
  * sockets on the public address (4500: ESP to the data plane, the non-ESP marker to IKE),
  * the tunnel interface that carries inner packets, DRBG streams per node and purpose,
@@ -13,7 +13,7 @@
 typedef struct {
   Run *run;
   NetEventId id;
-  GwTimerFn fn;
+  EpTimerFn fn;
   void *arg;
 } RunTimer;
 
@@ -24,7 +24,7 @@ void run_emit(Run *r, const VsEvent *ev)
     run_live_event(r, ev);
 }
 
-/* ---- GwEnv ---- */
+/* ---- EpEnv ---- */
 
 static int64_t env_now(void *user)
 {
@@ -35,13 +35,13 @@ static int64_t env_now(void *user)
 static void timer_fire(NetWorld *w, void *user)
 {
   RunTimer *t = user;
-  GwTimerFn fn = t->fn;
+  EpTimerFn fn = t->fn;
   void *arg = t->arg;
   g_hash_table_remove(t->run->timers, &t->id); /* frees t */
   fn(arg);
 }
 
-static GwTimerId env_timer_add(void *user, int64_t delay_ns, GwTimerFn fn, void *arg)
+static EpTimerId env_timer_add(void *user, int64_t delay_ns, EpTimerFn fn, void *arg)
 {
   RunEp *ep = user;
   RunTimer *t = g_new0(RunTimer, 1);
@@ -53,7 +53,7 @@ static GwTimerId env_timer_add(void *user, int64_t delay_ns, GwTimerFn fn, void 
   return t->id;
 }
 
-static bool env_timer_cancel(void *user, GwTimerId id)
+static bool env_timer_cancel(void *user, EpTimerId id)
 {
   RunEp *ep = user;
   NetEventId key = id;
@@ -64,7 +64,7 @@ static bool env_timer_cancel(void *user, GwTimerId id)
   return was;
 }
 
-static void env_send_outer(void *user, const GwOuterPacket *pkt)
+static void env_send_outer(void *user, const EpOuterPacket *pkt)
 {
   RunEp *ep = user;
   /* The data plane built the whole packet; the sockets build the outer header again
@@ -108,7 +108,7 @@ static void esp_rx(NetRawSocket *s, const uint8_t *data, size_t len, Ipv4Addr sr
                    void *user)
 {
   RunEp *ep = user;
-  gw_dp_rx_esp(ep->dp, src, dst, data, len);
+  ep_dp_rx_esp(ep->dp, src, dst, data, len);
 }
 
 static void ike_rx(RunEp *ep, Ipv4Addr src, uint16_t sport, uint16_t dport, const uint8_t *data,
@@ -125,7 +125,7 @@ static void natt_rx(NetUdpSocket *s, const uint8_t *data, size_t len, Ipv4Addr s
 {
   RunEp *ep = user;
   /* RFC 3948 2.2: the non-ESP marker says IKE; the data plane hands it back */
-  if (gw_dp_rx_udp4500(ep->dp, src, sport, data, len) == GW_RX_IKE)
+  if (ep_dp_rx_udp4500(ep->dp, src, sport, data, len) == EP_RX_IKE)
     ike_rx(ep, src, sport, 4500, data, len);
 }
 
@@ -208,7 +208,7 @@ bool run_ike_start(Run *r, char **err)
 static void tun_tx(NetTunnel *t, const uint8_t *packet, size_t len, void *user)
 {
   RunEp *ep = user;
-  gw_dp_tx_inner(ep->dp, packet, len);
+  ep_dp_tx_inner(ep->dp, packet, len);
 }
 
 RunEp *run_ep_new(Run *r, RunEpKind kind, const char *cfgname, const char *node_name,
@@ -225,7 +225,7 @@ RunEp *run_ep_new(Run *r, RunEpKind kind, const char *cfgname, const char *node_
   g_autofree char *ike_label = g_strdup_printf("%s/ike", node_name);
   ep->ike_drbg = run_drbg_new(r, ike_label);
   ep->io = (GwIkeIo){.user = ep, .send = io_send, .ike_row = io_ike_row, .esp_row = io_esp_row};
-  ep->env = (GwEnv){
+  ep->env = (EpEnv){
       .user = ep,
       .now = env_now,
       .timer_add = env_timer_add,
@@ -251,7 +251,7 @@ bool run_ep_bind(RunEp *ep, char **err)
   guint k = 0;
   g_ptr_array_find(ep->run->eps, ep, &k);
   ep->tun = net_tunnel_new(ep->node, ipv4_addr(169, 254, (uint8_t)(k >> 8), (uint8_t)(k + 1)),
-                           32, GW_DP_DEFAULT_PATH_MTU, tun_tx, ep);
+                           32, EP_DP_DEFAULT_PATH_MTU, tun_tx, ep);
   if (!ep->esp || !ep->natt || !ep->ike || !ep->tun) {
     *err = g_strdup_printf("%s: cannot open its ESP, UDP 500, UDP 4500 or tunnel interface: %s", ep->name,
                            net_world_last_error(ep->run->w));

@@ -19,8 +19,8 @@
 
 typedef struct Run Run;
 
-/* A gateway instance or a device: a tunnel endpoint whose data plane (GwDp) sees the
- * node through a GwEnv bound here to the node's sockets, tunnel interface and timers. */
+/* A gateway instance or a device: a tunnel endpoint whose data plane (EpDp) sees the
+ * node through a EpEnv bound here to the node's sockets, tunnel interface and timers. */
 typedef enum { RUN_EP_GATEWAY, RUN_EP_DEVICE } RunEpKind;
 typedef struct {
   Run *run;
@@ -36,13 +36,13 @@ typedef struct {
   NetTunnel *tun;      /* the inner side: routes to remote prefixes lead into it */
   Drbg *drbg;          /* "<node>/esp-iv" */
   Drbg *ike_drbg;      /* "<node>/ike" */
-  GwEnv env;
+  EpEnv env;
   GwIkeIo io;          /* the IKE control plane's sockets and key-table rows */
   GwIke *gwike;        /* RUN_EP_GATEWAY */
   DevIke *devike;      /* RUN_EP_DEVICE */
   GwGateway *gw;       /* RUN_EP_GATEWAY */
   DevRuntime *dev;     /* RUN_EP_DEVICE */
-  GwDp *dp;            /* borrowed from gw or dev */
+  EpDp *dp;            /* borrowed from gw or dev */
   const ScnDevice *sdev; /* RUN_EP_DEVICE */
 } RunEp;
 

@@ -128,7 +128,7 @@ static bool devices_build(Run *r, char **err)
     ep->public_ip = d->cfg.public_ip;
     g_ptr_array_add(r->eps, ep);
     DevRuntimeConfig dc = {.name = d->cfg.name, .public_ip = d->cfg.public_ip};
-    for (unsigned k = 0; k < d->cfg.n_lan && dc.n_lan < GW_DP_MAX_PREFIXES; k++)
+    for (unsigned k = 0; k < d->cfg.n_lan && dc.n_lan < EP_DP_MAX_PREFIXES; k++)
       dc.lan[dc.n_lan++] = d->cfg.lan[k];
     if (dc.n_lan)
       dc.inside_ip.v = dc.lan[0].addr.v + 1;
@@ -137,21 +137,21 @@ static bool devices_build(Run *r, char **err)
     const GwConnection *k = device_connection(r, d, nb ? nb->public_ip : d->cfg.public_ip);
     const GwVirtualNetworkGateway *g = gateway_by_ip(c, d->cfg.peer);
     const GwVirtualNetwork *v = g ? gw_config_find_vnet(c, g->virtualNetwork.v) : NULL;
-    GwDpTunnelConfig *t = &dc.tunnels[dc.n_tunnels++];
+    EpDpTunnelConfig *t = &dc.tunnels[dc.n_tunnels++];
     t->name = k ? k->name.v : "peer";
     t->remote_public = d->cfg.peer;
     if (d->cfg.ts_mode == DEV_TS_PREFIXES) {
       /* narrowed selectors: a policy-based peer, its remote prefixes are the selectors' */
       t->policy_based = true;
-      for (unsigned a = 0; a < d->cfg.n_ts_remote && t->n_remote_prefixes < GW_DP_MAX_PREFIXES; a++)
+      for (unsigned a = 0; a < d->cfg.n_ts_remote && t->n_remote_prefixes < EP_DP_MAX_PREFIXES; a++)
         t->remote_prefixes[t->n_remote_prefixes++] = d->cfg.ts_remote[a];
       for (unsigned a = 0; a < d->cfg.n_ts_local; a++)
-        for (unsigned b = 0; b < d->cfg.n_ts_remote && t->n_selectors < GW_DP_MAX_SELECTORS; b++)
-          t->selectors[t->n_selectors++] = (GwSelector){
+        for (unsigned b = 0; b < d->cfg.n_ts_remote && t->n_selectors < EP_DP_MAX_SELECTORS; b++)
+          t->selectors[t->n_selectors++] = (EpSelector){
               .local = ipv4_range_from_prefix(d->cfg.ts_local[a]),
               .remote = ipv4_range_from_prefix(d->cfg.ts_remote[b])};
     } else if (v) {
-      for (unsigned a = 0; a < v->n_addressSpace && t->n_remote_prefixes < GW_DP_MAX_PREFIXES; a++)
+      for (unsigned a = 0; a < v->n_addressSpace && t->n_remote_prefixes < EP_DP_MAX_PREFIXES; a++)
         t->remote_prefixes[t->n_remote_prefixes++] = v->addressSpace[a].v;
     }
     char *why = NULL;
@@ -374,7 +374,7 @@ bool run_world_build(Run *r, char **err)
     if (!run_ep_bind(ep, err))
       return false;
     tunnel_routes(r, ep);
-    gw_dp_start(ep->dp);
+    ep_dp_start(ep->dp);
   }
   return run_ike_start(r, err);
 }
