@@ -362,22 +362,22 @@ static void test_summary(void)
   bool resp, iflag;
   uint32_t mid;
   char notes[64];
-  g_assert_true(gw_ike_datagram_summary(p, n, false, &x, &resp, &mid, &iflag, notes, sizeof notes));
+  g_assert_true(ep_ike_datagram_summary(p, n, false, &x, &resp, &mid, &iflag, notes, sizeof notes));
   g_assert_cmpuint(x, ==, IKEV2_IKE_SA_INIT);
   g_assert_false(resp);
   g_assert_true(iflag);
   g_assert_cmpstr(notes, ==, "NO_PROPOSAL_CHOSEN");
   /* every truncation: refused (the header's Length covers the whole message), no crash */
   for (size_t k = 0; k < n; k++)
-    g_assert_false(gw_ike_datagram_summary(p, k, false, &x, &resp, &mid, &iflag, notes, sizeof notes));
+    g_assert_false(ep_ike_datagram_summary(p, k, false, &x, &resp, &mid, &iflag, notes, sizeof notes));
   /* on 4500: the non-ESP marker is required; a keepalive is no IKE message */
   uint8_t m[4 + 64] = {0};
   memcpy(m + 4, p, n);
-  g_assert_true(gw_ike_datagram_summary(m, n + 4, true, &x, &resp, &mid, &iflag, notes, sizeof notes));
+  g_assert_true(ep_ike_datagram_summary(m, n + 4, true, &x, &resp, &mid, &iflag, notes, sizeof notes));
   uint8_t ka = 0xff;
-  g_assert_false(gw_ike_datagram_summary(&ka, 1, true, &x, &resp, &mid, &iflag, notes, sizeof notes));
+  g_assert_false(ep_ike_datagram_summary(&ka, 1, true, &x, &resp, &mid, &iflag, notes, sizeof notes));
   m[0] = 1;
-  g_assert_false(gw_ike_datagram_summary(m, n + 4, true, &x, &resp, &mid, &iflag, notes, sizeof notes));
+  g_assert_false(ep_ike_datagram_summary(m, n + 4, true, &x, &resp, &mid, &iflag, notes, sizeof notes));
 }
 
 /* ---- a gateway and a device back to back ---- */
@@ -387,7 +387,7 @@ typedef struct {
   Net *net;
   const char *name;
   EpEnv env;
-  GwIkeIo io;
+  EpIkeIo io;
   GPtrArray *inside; /* GBytes delivered inside */
   GPtrArray *events; /* char*: "type connection notifies" */
 } End;
@@ -528,7 +528,7 @@ static void net_init(Net *n, GwConfig *c, DevConfig *d)
     e->env = (EpEnv){.user = e, .now = e_now, .timer_add = e_add, .timer_cancel = e_cancel,
                      .send_outer = e_outer, .deliver_inner = e_inner,
                      .events = {e_event, e}, .drbg = n->iv[i], .peer_moved = e_peer_moved};
-    e->io = (GwIkeIo){.user = e, .send = e_send};
+    e->io = (EpIkeIo){.user = e, .send = e_send};
   }
   char *err = NULL;
   n->gw = gw_gateway_new(c, "vgw1", &n->e[0].env, &(GwGatewayOptions){.no_caps = true}, &err);
@@ -1074,13 +1074,13 @@ static void test_rekey_roles(gconstpointer data)
   g_assert_true(ep_dp_tunnel_up(dv, 0));
   /* the IKE SA is held by the gateway's engine of the side that began it */
   bool gw_began = rc->begun != BEGUN_BY_DEVICE;
-  GwIkeLink *gl = gw_ike_peek_link(n.gike, "conn1", gw_began);
-  GwIkeLink *other = gw_ike_peek_link(n.gike, "conn1", !gw_began);
+  EpIkeLink *gl = gw_ike_peek_link(n.gike, "conn1", gw_began);
+  EpIkeLink *other = gw_ike_peek_link(n.gike, "conn1", !gw_began);
   g_assert_nonnull(gl);
-  g_assert_cmpint(ikev2_conn_state(gw_ike_link_conn(gl)), ==, IKE_SA_ESTABLISHED);
+  g_assert_cmpint(ikev2_conn_state(ep_ike_link_conn(gl)), ==, IKE_SA_ESTABLISHED);
   g_assert_true(rc->begun != BEGUN_BY_INITIATOR_ONLY || !other);
-  g_assert_true(!other || gw_ike_link_n_ike_sas(other) == 0);
-  Ikev2Conn *gc = gw_ike_link_conn(gl), *dc = gw_ike_link_conn(dev_ike_peek_link(n.dike));
+  g_assert_true(!other || ep_ike_link_n_ike_sas(other) == 0);
+  Ikev2Conn *gc = ep_ike_link_conn(gl), *dc = ep_ike_link_conn(dev_ike_peek_link(n.dike));
   uint64_t spi_i0, spi_r0, spi_i1, spi_r1;
   g_assert_true(ikev2_conn_ike_spis(dc, &spi_i0, &spi_r0));
   IkeChildInfo before, after;
@@ -1213,11 +1213,11 @@ static void volume_rekey_gateway(bool gateway_began)
   g_assert_true(ep_dp_tunnel_up(g, 0));
   g_assert_cmpuint(ep_dp_tunnel_metrics(g, 0)->qm_sa_count, ==, 1);
   IkeChildInfo ci;
-  g_assert_true(ikev2_conn_child_info(gw_ike_link_conn(dev_ike_peek_link(n.dike)), 0, &ci));
+  g_assert_true(ikev2_conn_child_info(ep_ike_link_conn(dev_ike_peek_link(n.dike)), 0, &ci));
   g_assert_cmpuint(ci.dh, ==, DH_MODP_1024);
   /* the engine of the side that began the IKE SA holds the children and rekeyed them */
-  GwIkeLink *held = gw_ike_peek_link(n.gike, "conn1", gateway_began);
-  g_assert_cmpuint(ikev2_conn_n_children(gw_ike_link_conn(held)), ==, 1);
+  EpIkeLink *held = gw_ike_peek_link(n.gike, "conn1", gateway_began);
+  g_assert_cmpuint(ikev2_conn_n_children(ep_ike_link_conn(held)), ==, 1);
   ping(&n, 0);
   ping(&n, 1);
   net_clear(&n);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Binding of the gateway and device data planes (EpEnv) and IKE control planes (GwIkeIo)
+/* Binding of the gateway and device data planes (EpEnv) and IKE control planes (EpIkeIo)
  * to the engine: simulated time, timers, raw ESP (IP protocol 50), UDP 500 and UDP 4500
  * sockets on the public address (4500: ESP to the data plane, the non-ESP marker to IKE),
  * the tunnel interface that carries inner packets, DRBG streams per node and purpose,
@@ -135,7 +135,7 @@ static void ike500_rx(NetUdpSocket *s, const uint8_t *data, size_t len, Ipv4Addr
   ike_rx(user, src, sport, 500, data, len);
 }
 
-/* ---- GwIkeIo ---- */
+/* ---- EpIkeIo ---- */
 
 static void io_send(void *user, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
                     const uint8_t *data, size_t len)
@@ -224,7 +224,7 @@ RunEp *run_ep_new(Run *r, RunEpKind kind, const char *cfgname, const char *node_
   ep->drbg = run_drbg_new(r, label);
   g_autofree char *ike_label = g_strdup_printf("%s/ike", node_name);
   ep->ike_drbg = run_drbg_new(r, ike_label);
-  ep->io = (GwIkeIo){.user = ep, .send = io_send, .ike_row = io_ike_row, .esp_row = io_esp_row};
+  ep->io = (EpIkeIo){.user = ep, .send = io_send, .ike_row = io_ike_row, .esp_row = io_esp_row};
   ep->env = (EpEnv){
       .user = ep,
       .now = env_now,

@@ -37,7 +37,7 @@ typedef struct {
   Drbg *drbg;          /* "<node>/esp-iv" */
   Drbg *ike_drbg;      /* "<node>/ike" */
   EpEnv env;
-  GwIkeIo io;          /* the IKE control plane's sockets and key-table rows */
+  EpIkeIo io;          /* the IKE control plane's sockets and key-table rows */
   GwIke *gwike;        /* RUN_EP_GATEWAY */
   DevIke *devike;      /* RUN_EP_DEVICE */
   GwGateway *gw;       /* RUN_EP_GATEWAY */
