@@ -297,6 +297,11 @@ const char *ep_dp_tunnel_name(const EpDp *dp, int tunnel)
   return t ? t->name : NULL;
 }
 
+const EpDpEventTypes *ep_dp_event_types(const EpDp *dp)
+{
+  return dp->cfg.events;
+}
+
 bool ep_dp_tunnel_up(const EpDp *dp, int tunnel)
 {
   Tunnel *t = tun(dp, tunnel);

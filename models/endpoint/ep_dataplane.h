@@ -216,6 +216,8 @@ unsigned ep_dp_n_tunnels(const EpDp *dp);
 int ep_dp_tunnel_find(const EpDp *dp, const char *name); /* -1 when none */
 const char *ep_dp_tunnel_name(const EpDp *dp, int tunnel);
 bool ep_dp_tunnel_up(const EpDp *dp, int tunnel);
+/* The event types the data plane was configured with (EpDpConfig.events). */
+const EpDpEventTypes *ep_dp_event_types(const EpDp *dp);
 
 /* ---- routes ---- */
 typedef enum { EP_ROUTE_NONE = 0, EP_ROUTE_LOCAL, EP_ROUTE_TUNNEL } EpRouteKind;

@@ -83,15 +83,16 @@ static void env_deliver_inner(void *user, const uint8_t *pkt, size_t len)
 
 /* The gateway's view of a connection is its tunnel's state: the data plane says
  * gw.tunnel.connected/disconnected with "tunnel"; expectations read tunnel.up/down with
- * "connection" (sim/run/expect.h). */
+ * "connection" (sim/run/expect.h). Only for endpoints whose tunnels are connections. */
 static void env_emit(void *user, const VsEvent *ev)
 {
   RunEp *ep = user;
   run_emit(ep->run, ev);
-  if (ep->kind != RUN_EP_GATEWAY)
+  if (!ep->model || !ep->model->ops->tunnels_are_connections)
     return;
-  bool up = !strcmp(ev->type, gw_gateway_events.tunnel_connected);
-  bool down = !strcmp(ev->type, gw_gateway_events.tunnel_disconnected);
+  const EpDpEventTypes *types = ep_dp_event_types(ep->model->dp);
+  bool up = !strcmp(ev->type, types->tunnel_connected);
+  bool down = !strcmp(ev->type, types->tunnel_disconnected);
   if (!up && !down)
     return;
   const VsAttr *t = vs_event_attr(ev, "tunnel"), *why = vs_event_attr(ev, "reason");
@@ -114,10 +115,8 @@ static void esp_rx(NetRawSocket *s, const uint8_t *data, size_t len, Ipv4Addr sr
 static void ike_rx(RunEp *ep, Ipv4Addr src, uint16_t sport, uint16_t dport, const uint8_t *data,
                    size_t len)
 {
-  if (ep->gwike)
-    gw_ike_rx(ep->gwike, src, sport, ep->public_ip, dport, data, len);
-  else if (ep->devike)
-    dev_ike_rx(ep->devike, src, sport, ep->public_ip, dport, data, len);
+  if (ep->model)
+    ep_endpoint_ike_rx(ep->model, src, sport, ep->public_ip, dport, data, len);
 }
 
 static void natt_rx(NetUdpSocket *s, const uint8_t *data, size_t len, Ipv4Addr src,
@@ -166,42 +165,28 @@ static void io_esp_row(void *user, const char *row)
 static void env_acquire(void *user, int tunnel, Ipv4Addr src, Ipv4Addr dst)
 {
   RunEp *ep = user;
-  if (ep->gwike)
-    gw_ike_acquire(ep->gwike, tunnel, src, dst);
-  else if (ep->devike)
-    dev_ike_acquire(ep->devike);
+  if (ep->model)
+    ep_endpoint_acquire(ep->model, tunnel, src, dst);
 }
 
 static void env_peer_moved(void *user, int tunnel, Ipv4Addr src, uint16_t sport)
 {
   RunEp *ep = user;
-  if (ep->gwike)
-    gw_ike_esp_authenticated(ep->gwike, tunnel, src, sport);
-  else if (ep->devike)
-    dev_ike_esp_authenticated(ep->devike, src, sport);
+  if (ep->model)
+    ep_endpoint_esp_authenticated(ep->model, tunnel, src, sport);
 }
 
 bool run_ike_start(Run *r, char **err)
 {
-  const GwConfig *c = r->plan->cloud;
+  /* every control plane is built before any starts (each may log why a connection
+   * cannot run) */
   for (guint i = 0; i < r->eps->len; i++) {
     RunEp *ep = g_ptr_array_index(r->eps, i);
-    if (ep->kind == RUN_EP_GATEWAY) {
-      ep->gwike = gw_ike_new(c, ep->cfgname, ep->gw, &ep->env, &ep->io, ep->ike_drbg);
-    } else {
-      int t = 0;
-      ep->devike = dev_ike_new(&ep->sdev->cfg, ep->dev, t, &ep->env, &ep->io, ep->ike_drbg, err);
-      if (!ep->devike)
-        return false;
-    }
+    if (!ep_endpoint_ike_new(ep->model, &ep->io, ep->ike_drbg, err))
+      return false;
   }
-  for (guint i = 0; i < r->eps->len; i++) {
-    RunEp *ep = g_ptr_array_index(r->eps, i);
-    if (ep->gwike)
-      gw_ike_start(ep->gwike);
-    if (ep->devike)
-      dev_ike_start(ep->devike);
-  }
+  for (guint i = 0; i < r->eps->len; i++)
+    ep_endpoint_start(((RunEp *)g_ptr_array_index(r->eps, i))->model);
   return true;
 }
 
@@ -264,11 +249,7 @@ void run_ep_free(RunEp *ep)
 {
   if (!ep)
     return;
-  /* the control planes first: they remove their child SAs from the data planes */
-  gw_ike_free(ep->gwike);
-  dev_ike_free(ep->devike);
-  gw_gateway_free(ep->gw);
-  dev_runtime_free(ep->dev);
+  ep_endpoint_free(ep->model); /* its control plane first, then its data plane */
   drbg_free(ep->drbg);
   drbg_free(ep->ike_drbg);
   g_free(ep->name);

@@ -4,10 +4,9 @@
  * device models bound to their nodes, the flows of the timeline and the outputs. */
 #pragma once
 
-#include "models/device/dev_ike.h"
-#include "models/device/dev_runtime.h"
-#include "models/gateway/gw_ike.h"
-#include "models/gateway/gw_runtime.h"
+#include "models/device/dev_endpoint.h"
+#include "models/endpoint/ep_endpoint.h"
+#include "models/gateway/gw_endpoint.h"
 #include "sim/run/eventlog.h"
 #include "sim/run/expect.h"
 #include "sim/engine/net.h"
@@ -19,8 +18,10 @@
 
 typedef struct Run Run;
 
-/* A gateway instance or a device: a tunnel endpoint whose data plane (EpDp) sees the
- * node through a EpEnv bound here to the node's sockets, tunnel interface and timers. */
+/* A gateway instance or a device: a tunnel endpoint (EpEndpoint) whose data plane sees
+ * the node through an EpEnv bound here to the node's sockets, tunnel interface and timers,
+ * and whose IKE control plane sends through an EpIkeIo. The kind says only where its
+ * node's inside and routes come from in the plan (sim/run/world.c). */
 typedef enum { RUN_EP_GATEWAY, RUN_EP_DEVICE } RunEpKind;
 typedef struct {
   Run *run;
@@ -38,11 +39,8 @@ typedef struct {
   Drbg *ike_drbg;      /* "<node>/ike" */
   EpEnv env;
   EpIkeIo io;          /* the IKE control plane's sockets and key-table rows */
-  GwIke *gwike;        /* RUN_EP_GATEWAY */
-  DevIke *devike;      /* RUN_EP_DEVICE */
-  GwGateway *gw;       /* RUN_EP_GATEWAY */
-  DevRuntime *dev;     /* RUN_EP_DEVICE */
-  EpDp *dp;            /* borrowed from gw or dev */
+  EpEndpoint *model;   /* the gateway or the device, called through its operations */
+  EpDp *dp;            /* model->dp, borrowed */
   const ScnDevice *sdev; /* RUN_EP_DEVICE */
 } RunEp;
 

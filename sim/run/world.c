@@ -70,15 +70,15 @@ static bool gateways_build(Run *r, char **err)
     RunEp *ep = run_ep_new(r, RUN_EP_GATEWAY, g->name.v, nn, n);
     GwGatewayOptions opt = {.instance = 0};
     char *why = NULL;
-    ep->gw = gw_gateway_new(c, g->name.v, &ep->env, &opt, &why);
-    if (!ep->gw) {
+    ep->model = gw_endpoint_new(c, g->name.v, &ep->env, &opt, &why);
+    if (!ep->model) {
       *err = g_strdup_printf("gateway '%s' cannot run: %s", g->name.v, why);
       g_free(why);
       run_ep_free(ep);
       return false;
     }
-    ep->dp = gw_gateway_dp(ep->gw);
-    ep->public_ip = gw_gateway_public_ip(ep->gw);
+    ep->dp = ep->model->dp;
+    ep->public_ip = ep->model->public_ip;
     g_ptr_array_add(r->eps, ep);
   }
   return true;
@@ -155,13 +155,13 @@ static bool devices_build(Run *r, char **err)
         t->remote_prefixes[t->n_remote_prefixes++] = v->addressSpace[a].v;
     }
     char *why = NULL;
-    ep->dev = dev_runtime_new(&dc, &ep->env, &why);
-    if (!ep->dev) {
+    ep->model = dev_endpoint_new(&d->cfg, &dc, &ep->env, &why);
+    if (!ep->model) {
       *err = g_strdup_printf("device '%s' cannot run: %s", d->cfg.name, why);
       g_free(why);
       return false;
     }
-    ep->dp = dev_runtime_dp(ep->dev);
+    ep->dp = ep->model->dp;
   }
   return true;
 }
@@ -313,7 +313,7 @@ static bool lans_build(Run *r, char **err)
     g_autoptr(GHashTable) done = g_hash_table_new(NULL, NULL);
     if (ep->kind == RUN_EP_GATEWAY) {
       /* facts 5: the instance's address in the GatewaySubnet */
-      Ipv4Addr in = gw_gateway_inside_ip(ep->gw);
+      Ipv4Addr in = ep->model->inside_ip;
       for (unsigned k = 0; k < v->n_subnets; k++)
         if (str_is(v->subnets[k].name, "GatewaySubnet") && v->subnets[k].has_addressPrefix)
           net_dev_add_address(net_link_dev(l, 0), in, v->subnets[k].addressPrefix.v.len);
