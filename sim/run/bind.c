@@ -196,12 +196,12 @@ static void tun_tx(NetTunnel *t, const uint8_t *packet, size_t len, void *user)
   ep_dp_tx_inner(ep->dp, packet, len);
 }
 
-RunEp *run_ep_new(Run *r, RunEpKind kind, const char *cfgname, const char *node_name,
-                  NetNode *node)
+RunEp *run_ep_new(Run *r, const RunEpInside *inside, const char *cfgname,
+                  const char *node_name, NetNode *node)
 {
   RunEp *ep = g_new0(RunEp, 1);
   ep->run = r;
-  ep->kind = kind;
+  ep->inside = inside;
   ep->cfgname = cfgname;
   ep->name = g_strdup(node_name);
   ep->node = node;

@@ -20,12 +20,11 @@ typedef struct Run Run;
 
 /* A gateway instance or a device: a tunnel endpoint (EpEndpoint) whose data plane sees
  * the node through an EpEnv bound here to the node's sockets, tunnel interface and timers,
- * and whose IKE control plane sends through an EpIkeIo. The kind says only where its
- * node's inside and routes come from in the plan (sim/run/world.c). */
-typedef enum { RUN_EP_GATEWAY, RUN_EP_DEVICE } RunEpKind;
+ * and whose IKE control plane sends through an EpIkeIo. */
+typedef struct RunEpInside RunEpInside; /* sim/run/world.c: one per kind of endpoint */
 typedef struct {
   Run *run;
-  RunEpKind kind;
+  const RunEpInside *inside; /* where its LAN and tunnel routes come from in the plan */
   char *name;          /* node name: "vgw1/0", "site1-vpn" */
   const char *cfgname; /* gateway or device name in the plan */
   NetNode *node;
@@ -41,7 +40,7 @@ typedef struct {
   EpIkeIo io;          /* the IKE control plane's sockets and key-table rows */
   EpEndpoint *model;   /* the gateway or the device, called through its operations */
   EpDp *dp;            /* model->dp, borrowed */
-  const ScnDevice *sdev; /* RUN_EP_DEVICE */
+  const ScnDevice *sdev; /* a device's plan entry, else NULL */
 } RunEp;
 
 typedef struct {
@@ -94,8 +93,8 @@ struct Run {
 bool run_world_build(Run *r, char **err);
 RunEp *run_ep_find(Run *r, const char *cfgname);
 /* sim/run/bind.c: the data planes of gateways and devices on their nodes. */
-RunEp *run_ep_new(Run *r, RunEpKind kind, const char *cfgname, const char *node_name,
-                  NetNode *node);
+RunEp *run_ep_new(Run *r, const RunEpInside *inside, const char *cfgname,
+                  const char *node_name, NetNode *node);
 bool run_ep_bind(RunEp *ep, char **err); /* sockets and tunnel, after addresses exist */
 void run_ep_free(RunEp *ep);
 /* The IKE control plane of every endpoint (after run_ep_bind), started. */
