@@ -62,10 +62,6 @@ typedef struct {
   GBytes *data;
 } Pending;
 
-typedef struct {
-  uint32_t spi_in, spi_out;
-} Removal;
-
 /* Sent-message summaries kept per link: more than the messages outstanding at once
  * (window 1 per IKE SA, a rekeyed SA and its successor, their responses). */
 #define EP_IKE_SENT_RING 16
@@ -88,7 +84,6 @@ struct EpIkeLink {
    * datagram's ike.message event names the notifies inside SK, retransmissions too */
   IkeMessageSummary sent[EP_IKE_SENT_RING];
   unsigned n_sent;
-  GArray *removals;        /* Removal: pairs the engine removed, deleted with its reason */
   void (*changed)(void *arg);
   void *changed_arg;
   size_t n_ts;             /* the configured selector pairs (policy-based) */
@@ -128,41 +123,16 @@ static void emit(EpIkeLink *l, const VsEvent *ev)
   vs_event_emit(&l->env.events, ev);
 }
 
-/* Pairs the engine removed are deleted from the data plane when the engine says why
- * (its ike.child.state event follows the removal). */
-static void flush_removals(EpIkeLink *l, const char *reason)
+/* The owner updates what depends on the IKE SAs (the MM SA count). */
+static void changed(EpIkeLink *l)
 {
   if (l->changed)
     l->changed(l->changed_arg);
-  for (guint i = 0; i < l->removals->len; i++) {
-    Removal *r = &g_array_index(l->removals, Removal, i);
-    ep_dp_sa_delete(l->dp, l->tunnel, r->spi_in, reason);
-    if (l->device)
-      continue; /* the connection's SA events are the gateway's */
-    VsEvent ev = vs_event(l_now(l), l->node, EP_IKE_EV_CHILD_DELETED);
-    vs_event_str(&ev, "connection", l->connection);
-    vs_event_hex(&ev, "spi_in", r->spi_in);
-    vs_event_hex(&ev, "spi_out", r->spi_out);
-    vs_event_str(&ev, "reason", reason);
-    emit(l, &ev);
-  }
-  g_array_set_size(l->removals, 0);
 }
 
 static void on_event(void *user, const VsEvent *ev)
 {
   EpIkeLink *l = user;
-  const VsAttr *reason = vs_event_attr(ev, "reason");
-  if (!strcmp(ev->type, IKE_EV_CHILD_STATE) && l->removals->len) {
-    const VsAttr *ns = vs_event_attr(ev, "new_state");
-    if (ns && ns->kind == VS_ATTR_STR && !strcmp(ns->v.s, "DELETED"))
-      flush_removals(l, reason && reason->kind == VS_ATTR_STR ? reason->v.s : "deleted");
-  }
-  if (!strcmp(ev->type, IKE_EV_SA_ESTABLISHED) && l->n_ts > 1) {
-    const VsAttr *i = vs_event_attr(ev, "initiator");
-    if (i && i->kind == VS_ATTR_BOOL && i->v.b)
-      l->want_children = true;
-  }
   /* the engine's events, with the connection they belong to */
   VsEvent e = *ev;
   if (!l->device && !vs_event_attr(&e, "connection"))
@@ -180,7 +150,7 @@ static void timer_fired(void *arg)
   EpIkeLink *l = arg;
   l->timer = 0;
   ikev2_conn_timeout(l->conn);
-  flush_removals(l, "timer");
+  changed(l);
   step_done(l);
 }
 
@@ -390,11 +360,30 @@ static void e_child_install(void *user, const IkeChildInstall *c)
   emit(l, &ev);
 }
 
-static void e_child_remove(void *user, uint32_t spi_in, uint32_t spi_out)
+/* The engine deleted a pair (before its ike.child.state event, which gives the same
+ * reason): out of the data plane at once, and the connection's child.sa.deleted. */
+static void e_child_remove(void *user, uint32_t spi_in, uint32_t spi_out, const char *reason)
 {
   EpIkeLink *l = user;
-  Removal r = {spi_in, spi_out};
-  g_array_append_val(l->removals, r);
+  changed(l);
+  ep_dp_sa_delete(l->dp, l->tunnel, spi_in, reason);
+  if (l->device)
+    return; /* the connection's SA events are the gateway's */
+  VsEvent ev = vs_event(l_now(l), l->node, EP_IKE_EV_CHILD_DELETED);
+  vs_event_str(&ev, "connection", l->connection);
+  vs_event_hex(&ev, "spi_in", spi_in);
+  vs_event_hex(&ev, "spi_out", spi_out);
+  vs_event_str(&ev, "reason", reason);
+  emit(l, &ev);
+}
+
+/* An IKE SA we began is up: a device creates the child SAs of its further selector pairs
+ * after this step (step_done). */
+static void e_sa_established(void *user, bool initiator)
+{
+  EpIkeLink *l = user;
+  if (initiator && l->n_ts > 1)
+    l->want_children = true;
 }
 
 /* RFC 7296 2.23: the engine moved its IKE SA to the peer's new address and port; the
@@ -425,7 +414,6 @@ EpIkeLink *ep_ike_link_new(const IkeConfig *cfg, const char *connection, EpDp *d
   l->io = *io;
   l->held = g_ptr_array_new_with_free_func(pending_free);
   l->rx_notifies = g_string_new(NULL);
-  l->removals = g_array_new(FALSE, FALSE, sizeof(Removal));
   l->n_ts = cfg->n_ts;
   memcpy(l->ts, cfg->ts, sizeof l->ts);
   for (size_t i = 0; i < IKEV2_MAX_TS; i++)
@@ -438,7 +426,8 @@ EpIkeLink *ep_ike_link_new(const IkeConfig *cfg, const char *connection, EpDp *d
   IkeEnv ie = {.user = l, .rng = rng, .events = {on_event, l}, .now = e_now,
                .timer_schedule = e_timer_schedule, .timer_cancel = e_timer_cancel,
                .send = e_send, .child_install = e_child_install,
-               .child_remove = e_child_remove, .keytable_row = e_row,
+               .child_remove = e_child_remove, .sa_established = e_sa_established,
+               .keytable_row = e_row,
                .message = e_message, .peer_moved = e_peer_moved};
   l->conn = ikev2_conn_new(&c, &ie);
   if (!l->conn) {
@@ -448,12 +437,8 @@ EpIkeLink *ep_ike_link_new(const IkeConfig *cfg, const char *connection, EpDp *d
   return l;
 }
 
+/* The engine's pairs leave the data plane as it frees its children (reason "freed"). */
 void ep_ike_link_free(EpIkeLink *l)
-{
-  ep_ike_link_free_why(l, "connection freed");
-}
-
-void ep_ike_link_free_why(EpIkeLink *l, const char *why)
 {
   if (!l)
     return;
@@ -463,12 +448,8 @@ void ep_ike_link_free_why(EpIkeLink *l, const char *why)
     ikev2_conn_free(l->conn);
     l->conn = NULL;
   }
-  /* the engine is gone: its pairs leave the data plane without more events */
-  for (guint i = 0; i < l->removals->len; i++)
-    ep_dp_sa_delete(l->dp, l->tunnel, g_array_index(l->removals, Removal, i).spi_in, why);
   if (l->timer && l->env.timer_cancel)
     l->env.timer_cancel(l->env.user, l->timer);
-  g_array_free(l->removals, TRUE);
   g_ptr_array_free(l->held, TRUE);
   g_string_free(l->rx_notifies, TRUE);
   if (l->psk) {
@@ -483,14 +464,14 @@ void ep_ike_link_free_why(EpIkeLink *l, const char *why)
 void ep_ike_link_start(EpIkeLink *l)
 {
   ikev2_conn_start(l->conn);
-  flush_removals(l, "start");
+  changed(l);
   step_done(l);
 }
 
 void ep_ike_link_acquire(EpIkeLink *l)
 {
   ikev2_conn_acquire(l->conn);
-  flush_removals(l, "acquire");
+  changed(l);
   step_done(l);
 }
 
@@ -502,7 +483,7 @@ void ep_ike_link_rx(EpIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, ui
   ikev2_conn_rx(l->conn, src, sport, dst, dport, data, len);
   l->in_rx = false;
   message_event(l, false, src, sport, dport, data, len, l->rx_notifies->str);
-  flush_removals(l, "peer");
+  changed(l);
   /* the answers, in the order the engine sent them */
   g_autoptr(GPtrArray) held = l->held;
   l->held = g_ptr_array_new_with_free_func(pending_free);
@@ -540,7 +521,7 @@ void ep_ike_link_acquire_pair(EpIkeLink *l, Ipv4Addr src, Ipv4Addr dst)
       return;
     l->asked_at[i] = now;
     ikev2_conn_add_child(l->conn, i);
-    flush_removals(l, "acquire");
+    changed(l);
     return;
   }
 }
@@ -553,7 +534,7 @@ void ep_ike_link_sa_expired(EpIkeLink *l, const EpSaExpiry *e)
    * break; only a hard limit (a rekey that failed or came too late) ends the child. The
    * engine finds the child by our inbound SPI and ignores one it does not hold. */
   ikev2_conn_child_expired(l->conn, e->in_spi, e->kind == EP_SA_HARD_EXPIRED);
-  flush_removals(l, name_get(&ep_sa_expiry_kind_names, e->kind));
+  changed(l);
   step_done(l);
 }
 

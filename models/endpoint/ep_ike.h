@@ -39,9 +39,6 @@ typedef struct EpIkeLink EpIkeLink;
 EpIkeLink *ep_ike_link_new(const IkeConfig *cfg, const char *connection, EpDp *dp, int tunnel,
                            const EpEnv *env, const EpIkeIo *io, Drbg *rng);
 void ep_ike_link_free(EpIkeLink *l);
-/* The same, with the reason its child SAs leave the data plane (a reset of the
- * connection: the engine is closed first with ikev2_conn_close). */
-void ep_ike_link_free_why(EpIkeLink *l, const char *why);
 void ep_ike_link_start(EpIkeLink *l);
 void ep_ike_link_acquire(EpIkeLink *l);
 /* Traffic from src to dst found no SA: with no IKE SA, as ep_ike_link_acquire; with one

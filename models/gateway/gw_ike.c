@@ -416,7 +416,7 @@ static bool conn_restart(GwIke *g, GwIkeConn *k, const GwConfig *cfg, const char
     if (links[i]) {
       ep_ike_link_on_change(links[i], NULL, NULL);
       ikev2_conn_close(ep_ike_link_conn(links[i]));
-      ep_ike_link_free_why(links[i], reason);
+      ep_ike_link_free(links[i]);
     }
   ep_dp_tunnel_down(g->dp, k->tunnel, reason);
   ep_dp_set_mm_sa_count(g->dp, k->tunnel, 0);
