@@ -554,9 +554,12 @@ static void pair_remove(EpDp *dp, Tunnel *t, Pair *p)
     g_free(c->sel);
     g_free(c);
   } else if (was_current) {
-    /* the child's outbound SA went away before a switch: its newest pair takes over */
+    /* the child's outbound SA went away before a switch (the rekey's responder, when
+     * the initiator deletes the old pair): its newest pair takes over, and the caps
+     * follow its algorithm set as after ep_dp_sa_switch */
     c->current = other;
     esp_sad_tunnel_bind(dp->sad, c->sad_id, other->out, NULL);
+    tunnel_caps(dp, t, &(EspSaConfig){.encr = esp_sa_encr(other->out)->id});
   }
 }
 

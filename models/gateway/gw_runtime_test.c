@@ -713,6 +713,19 @@ static void test_caps(void)
   g_assert_cmpuint(m->drop_count, ==, before);
   teardown(&s);
 
+  /* a rekey's responder moves to the new pair when the old one is deleted (no switch):
+   * the caps follow the new pair's algorithm set (GCMAES256 650 -> AES256+SHA256 500) */
+  setup(&s, "VpnGw1", NULL);
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, false, s.drbg);
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_AES256_SHA256, 0xa2, 0xd2, 0xa1, 0xd1, false, s.drbg);
+  g_assert_true(ep_dp_sa_delete(s.g, s.gt, 0xa1, "rekeyed"));
+  g_assert_true(ep_dp_sa_delete(s.d, s.dt, 0xd1, "rekeyed"));
+  g_assert_cmpuint(count_events(&s.gn, "gw.tunnel.sa_switched", NULL), ==, 0);
+  bps = bulk(&s, 1400, 1000000000, 1, &pps);
+  g_test_message("VpnGw1 after a responder's rekey to AES256+SHA256: %.1f Mbps", bps / 1e6);
+  assert_within(bps, 500e6, 0.05);
+  teardown(&s);
+
   /* facts 1.1 / 1.3: the instance aggregate (VpnGw1: 650 Mbps) is shared by all tunnels:
    * two GCMAES256 tunnels together stay near 650 Mbps */
   setup(&s, "VpnGw1", NULL);
