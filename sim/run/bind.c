@@ -6,6 +6,7 @@
  * key-table rows, and typed events into the run's log (the gateway's tunnel state also as
  * tunnel.up/tunnel.down). */
 #include "models/common/inet.h"
+#include "sim/run/run_events.h"
 #include "sim/run/runner_private.h"
 
 #include <string.h>
@@ -96,7 +97,8 @@ static void env_emit(void *user, const VsEvent *ev)
   if (!up && !down)
     return;
   const VsAttr *t = vs_event_attr(ev, "tunnel"), *why = vs_event_attr(ev, "reason");
-  VsEvent e = vs_event(ev->time_ns, ev->node, up ? "tunnel.up" : "tunnel.down");
+  VsEvent e = vs_event(ev->time_ns, ev->node,
+                       up ? run_event_types.tunnel_up : run_event_types.tunnel_down);
   vs_event_str(&e, "connection", t && t->kind == VS_ATTR_STR ? t->v.s : "");
   if (down)
     vs_event_str(&e, "reason", why && why->kind == VS_ATTR_STR ? why->v.s : "");

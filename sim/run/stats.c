@@ -4,6 +4,7 @@
  * of trafficBothWays expectations and at the end; and the drops the simulated stacks make
  * (sim/engine/net.h: ARP, IPv4, device queues) as net.drop events, the first of each reason per
  * node, with net.drops totals per node at the end. */
+#include "sim/run/run_events.h"
 #include "sim/run/runner_private.h"
 
 #include <string.h>
@@ -42,7 +43,7 @@ static void stats_emit(Run *r, bool final)
       if (!final && last->emitted && !memcmp(last->v, cur.v, sizeof cur.v) && last->up == cur.up)
         continue;
       *last = cur;
-      VsEvent ev = vs_event(now, ep->name, "tunnel.stats");
+      VsEvent ev = vs_event(now, ep->name, run_event_types.tunnel_stats);
       vs_event_str(&ev, "connection", ep_dp_tunnel_name(ep->dp, (int)t));
       vs_event_bool(&ev, "up", cur.up);
       vs_event_uint(&ev, "egress_packets", cur.v[0]);

@@ -5,6 +5,7 @@
  * and flow.stats events, link down/up, and the gateway's configuration changes
  * (setPolicy, setSharedKey, resetConnection, resetGateway) through its IKE control plane,
  * and NAT boxes rebinding their mappings (natRebind). */
+#include "sim/run/run_events.h"
 #include "sim/run/runner_private.h"
 #include "sim/scenario/scenario.h"
 
@@ -35,7 +36,8 @@ static const char *flow_to(const RunFlow *f)
 static void ping_observe(void *user, bool reply, uint32_t seq, int64_t rtt_ns)
 {
   RunFlow *f = user;
-  VsEvent ev = vs_event(net_world_now(f->run->w), f->act->from, reply ? "ping.reply" : "ping.sent");
+  VsEvent ev = vs_event(net_world_now(f->run->w), f->act->from,
+                        reply ? run_event_types.ping_reply : run_event_types.ping_sent);
   vs_event_str(&ev, "flow", f->act->flow);
   vs_event_uint(&ev, "seq", seq);
   if (reply)
@@ -74,7 +76,7 @@ static void flow_report(RunFlow *f)
       dur = st->t_last_rx - f->started_ns;
     break;
   }
-  VsEvent ev = vs_event(now, flow_to(f), "flow.stats");
+  VsEvent ev = vs_event(now, flow_to(f), run_event_types.flow_stats);
   vs_event_str(&ev, "flow", f->act->flow);
   vs_event_str(&ev, "kind", scn_action_name(f->act->kind));
   vs_event_uint(&ev, "bytes", st->rx_bytes);
