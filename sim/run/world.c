@@ -54,6 +54,20 @@ static NetNode *node_add(Run *r, const char *key, const char *node_name, char **
   return n;
 }
 
+/* Where an endpoint's inside comes from in the plan: a gateway's virtual network (VMs in
+ * its subnets, its GatewaySubnet address) or a device's LAN (the machines behind it), and
+ * the routes into its tunnel interface (the remote prefixes of its connections). One row
+ * per kind of endpoint, the runner's counterpart of the model's EpOps. */
+struct RunEpInside {
+  /* Is host h on ep's inside? Then *p is the prefix it is in. */
+  bool (*lan_host)(Run *r, RunEp *ep, const ScnHost *h, Ipv4Prefix *p);
+  char *(*lan_name)(Run *r, RunEp *ep); /* g_free */
+  /* Addresses of the endpoint on its LAN besides the hosts' default gateways; may be NULL. */
+  void (*lan_router)(Run *r, RunEp *ep, NetDev *rd);
+  void (*tunnel_routes)(Run *r, RunEp *ep, NetDev *td);
+};
+
+/* the rows, below */
 static const RunEpInside gateway_inside, device_inside;
 
 /* ---- gateways ---- */
@@ -264,20 +278,7 @@ static void lan_host(NetLink *l, guint idx, const ScnHost *h, Ipv4Prefix p, GHas
   net_route_default(net_dev_node(hd), gw, hd, 0);
 }
 
-/* ---- the inside of an endpoint, from the plan ---- */
-
-/* Where an endpoint's inside comes from in the plan: a gateway's virtual network (VMs in
- * its subnets, its GatewaySubnet address) or a device's LAN (the machines behind it), and
- * the routes into its tunnel interface (the remote prefixes of its connections). One row
- * per kind of endpoint, the runner's counterpart of the model's EpOps. */
-struct RunEpInside {
-  /* Is host h on ep's inside? Then *p is the prefix it is in. */
-  bool (*lan_host)(Run *r, RunEp *ep, const ScnHost *h, Ipv4Prefix *p);
-  char *(*lan_name)(Run *r, RunEp *ep); /* g_free */
-  /* Addresses of the endpoint on its LAN besides the hosts' default gateways; may be NULL. */
-  void (*lan_router)(Run *r, RunEp *ep, NetDev *rd);
-  void (*tunnel_routes)(Run *r, RunEp *ep, NetDev *td);
-};
+/* ---- the inside of an endpoint, from the plan: the RunEpInside rows ---- */
 
 static const GwVirtualNetwork *gateway_vnet(Run *r, RunEp *ep)
 {
