@@ -29,7 +29,10 @@ typedef struct {
 static int64_t now_fn(void *u) { (void)u; return 0; }
 static void sched_fn(void *u, int64_t at) { (void)u, (void)at; }
 static void cancel_fn(void *u) { (void)u; }
-static void remove_fn(void *u, uint32_t a, uint32_t b) { (void)u, (void)a, (void)b; }
+static void remove_fn(void *u, uint32_t a, uint32_t b, const char *why)
+{
+  (void)u, (void)a, (void)b, (void)why;
+}
 static void install_fn(void *u, const IkeChildInstall *c) { (void)c; ((Peer *)u)->installs++; }
 
 static void send_fn(void *u, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,

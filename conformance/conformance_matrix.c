@@ -5,6 +5,7 @@
 #include "models/gateway/gw_policy.h"
 #include "conformance/conformance_run.h"
 #include "models/common/json.h"
+#include "sim/run/run_events.h"
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/ytree.h"
 
@@ -225,9 +226,9 @@ void conf_matrix_analyse(ConfMatrixRow *row, const char *events_jsonl, int64_t f
     json_get_int(*l, "time_ns", &t);
     if (!type)
       continue;
-    if (!strcmp(type, "tunnel.up")) {
+    if (!strcmp(type, run_event_types.tunnel_up)) {
       up = true;
-    } else if (!strcmp(type, "tunnel.down")) {
+    } else if (!strcmp(type, run_event_types.tunnel_down)) {
       g_autofree char *reason = json_get_str(*l, "reason");
       if (up && t < fault_ns) {
         if (reason && !strcmp(reason, "dpd")) {
@@ -241,7 +242,7 @@ void conf_matrix_analyse(ConfMatrixRow *row, const char *events_jsonl, int64_t f
           down_early = true;
         }
       }
-    } else if (!strcmp(type, "ike.message")) {
+    } else if (!strcmp(type, run_event_types.ike_message)) {
       any_ike = true;
       g_autofree char *ex = json_get_str(*l, "exchange");
       g_autofree char *notifies = json_get_str(*l, "notifies");
@@ -260,11 +261,11 @@ void conf_matrix_analyse(ConfMatrixRow *row, const char *events_jsonl, int64_t f
         conn_ex = g_strdup(ex ? ex : "?");
         conn_node = g_strdup(node ? node : "?");
       }
-    } else if (!strcmp(type, "ping.sent")) {
+    } else if (!strcmp(type, run_event_types.ping_sent)) {
       pings++;
-    } else if (!strcmp(type, "ping.reply")) {
+    } else if (!strcmp(type, run_event_types.ping_reply)) {
       replies++;
-    } else if (!strcmp(type, "flow.stats")) {
+    } else if (!strcmp(type, run_event_types.flow_stats)) {
       int64_t b = 0;
       flows = true;
       if (json_get_int(*l, "bytes", &b) && b > 0)

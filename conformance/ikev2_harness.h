@@ -42,6 +42,8 @@ typedef struct {
   GPtrArray *children; /* HChild* installed and not removed */
   unsigned installs, removes;
   unsigned switches; /* installs with switch_out */
+  char remove_reason[64]; /* child_remove's reason, the last one */
+  unsigned established[2]; /* sa_established calls: [0] as responder, [1] as initiator */
   GPtrArray *rows;     /* key table rows */
 } HPeer;
 
@@ -158,7 +160,7 @@ static inline void h_child_free(HChild *c)
   g_free(c);
 }
 
-static inline void h_remove(void *user, uint32_t spi_in, uint32_t spi_out)
+static inline void h_remove(void *user, uint32_t spi_in, uint32_t spi_out, const char *reason)
 {
   HPeer *p = user;
   for (guint i = 0; i < p->children->len; i++) {
@@ -166,10 +168,16 @@ static inline void h_remove(void *user, uint32_t spi_in, uint32_t spi_out)
     if (c->spi_in == spi_in && c->spi_out == spi_out) {
       h_child_free(g_ptr_array_steal_index(p->children, i));
       p->removes++;
+      g_strlcpy(p->remove_reason, reason, sizeof p->remove_reason);
       return;
     }
   }
   g_assert_not_reached();
+}
+
+static inline void h_sa_established(void *user, bool initiator)
+{
+  ((HPeer *)user)->established[initiator]++;
 }
 
 static inline void h_row(void *user, const char *row)
@@ -223,7 +231,8 @@ static inline void h_start(Harness *h)
     HPeer *p = &h->p[i];
     IkeEnv env = {.user = p, .rng = p->rng, .events = {h_emit, p}, .now = h_now,
                   .timer_schedule = h_sched, .timer_cancel = h_cancel, .send = h_send,
-                  .child_install = h_install, .child_remove = h_remove, .keytable_row = h_row};
+                  .child_install = h_install, .child_remove = h_remove,
+                  .sa_established = h_sa_established, .keytable_row = h_row};
     p->conn = ikev2_conn_new(&p->cfg, &env);
     g_assert_nonnull(p->conn);
   }

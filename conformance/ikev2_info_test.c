@@ -38,6 +38,14 @@ static void test_delete_child(void)
     g_assert_cmpuint(h_count(&h.p[i], "ike.child.deleted"), ==, 1);
     g_assert_cmpint(ikev2_conn_state(h.p[i].conn), ==, IKE_SA_ESTABLISHED);
   }
+  /* the owner hears why with the removal (the reason of the ike.child.state event) */
+  g_assert_cmpstr(h.p[1].remove_reason, ==, "delete acknowledged");
+  g_assert_cmpstr(h.p[0].remove_reason, ==, "deleted by peer");
+  /* and which side began the IKE SA from sa_established */
+  g_assert_cmpuint(h.p[0].established[1], ==, 1);
+  g_assert_cmpuint(h.p[0].established[0], ==, 0);
+  g_assert_cmpuint(h.p[1].established[0], ==, 1);
+  g_assert_cmpuint(h.p[1].established[1], ==, 0);
   h_clear(&h);
 }
 

@@ -16,6 +16,9 @@ models/esp/esp_codec.c:2: L3
 models/esp/esp_codec.c:2: L4
 models/esp/esp_codec.c:3: L4
 models/esp/esp_codec.c:4: L4
+models/device/dev_model.c:2: L12
+models/endpoint/ep_model.c:2: L12
+models/endpoint/ep_model.c:3: L12
 models/esp/esp_sad.c:2: L8
 models/gateway/gw_model.c:2: L5
 models/gateway/gw_model.c:3: L5
@@ -24,6 +27,7 @@ models/ike/ikev2_engine.c:3: L2
 models/ike/ikev2_engine.c:4: L6
 models/ike/ikev2_sa.c:2: L8
 models/ike/ikev2_sa.c:3: L8
+models/ike/ikev2_sa.c:4: L8
 sim/engine/net_traffic.c:2: L7
 sim/engine/net_traffic.c:3: L7
 sim/engine/net_traffic.c:4: L7

@@ -9,9 +9,9 @@
 #include <string.h>
 
 struct DevIke {
-  GwIkeLink *link;
+  EpIkeLink *link;
   Ipv4Addr peer;
-  GwDp *dp;
+  EpDp *dp;
   int tunnel;
 };
 
@@ -20,15 +20,15 @@ static void changed(void *arg)
 {
   DevIke *k = arg;
   if (k->link)
-    gw_dp_set_mm_sa_count(k->dp, k->tunnel, (unsigned)gw_ike_link_n_ike_sas(k->link));
+    ep_dp_set_mm_sa_count(k->dp, k->tunnel, (unsigned)ep_ike_link_n_ike_sas(k->link));
 }
 
 /* The data plane's lifetimes of the tunnel's pairs: the device rekeys on its own volume
  * limit (childLifetimeKilobytes) as the gateway does on its own. */
-static void sa_expired(void *user, const GwSaExpiry *e)
+static void sa_expired(void *user, const EpSaExpiry *e)
 {
   DevIke *k = user;
-  gw_ike_link_sa_expired(k->link, e);
+  ep_ike_link_sa_expired(k->link, e);
 }
 
 static void identity(const DevIdentity *id, Ipv4Addr dflt, IkeIdentityCfg *out)
@@ -190,8 +190,8 @@ bool dev_ike_config(const DevConfig *d, IkeConfig *out, bool *truncated, const c
   return true;
 }
 
-DevIke *dev_ike_new(const DevConfig *d, DevRuntime *rt, int tunnel, const GwEnv *env,
-                    const GwIkeIo *io, Drbg *rng, char **err)
+DevIke *dev_ike_new(const DevConfig *d, DevRuntime *rt, int tunnel, const EpEnv *env,
+                    const EpIkeIo *io, Drbg *rng, char **err)
 {
   IkeConfig c;
   bool trunc = false;
@@ -200,13 +200,13 @@ DevIke *dev_ike_new(const DevConfig *d, DevRuntime *rt, int tunnel, const GwEnv 
     *err = g_strdup_printf("device '%s': %s", d->name, why);
     return NULL;
   }
-  const char *tname = gw_dp_tunnel_name(dev_runtime_dp(rt), tunnel);
-  GwIkeLink *l = gw_ike_link_new(&c, tname ? tname : "peer", dev_runtime_dp(rt), tunnel, env, io, rng);
+  const char *tname = ep_dp_tunnel_name(dev_runtime_dp(rt), tunnel);
+  EpIkeLink *l = ep_ike_link_new(&c, tname ? tname : "peer", dev_runtime_dp(rt), tunnel, env, io, rng);
   if (!l) {
     *err = g_strdup_printf("device '%s': the IKE engine refused its configuration", d->name);
     return NULL;
   }
-  gw_ike_link_set_device(l);
+  ep_ike_link_set_device(l);
   if (trunc) {
     VsEvent ev = vs_event(env->now(env->user), d->name, "dev.ike.proposals_truncated");
     vs_event_uint(&ev, "ike", c.n_ike);
@@ -218,8 +218,8 @@ DevIke *dev_ike_new(const DevConfig *d, DevRuntime *rt, int tunnel, const GwEnv 
   k->peer = d->peer;
   k->dp = dev_runtime_dp(rt);
   k->tunnel = tunnel;
-  gw_ike_link_on_change(l, changed, k);
-  gw_dp_tunnel_set_expiry_hook(k->dp, tunnel, sa_expired, k);
+  ep_ike_link_on_change(l, changed, k);
+  ep_dp_tunnel_set_expiry_hook(k->dp, tunnel, sa_expired, k);
   return k;
 }
 
@@ -227,26 +227,26 @@ void dev_ike_free(DevIke *k)
 {
   if (!k)
     return;
-  gw_dp_tunnel_set_expiry_hook(k->dp, k->tunnel, NULL, NULL);
-  gw_ike_link_free(k->link);
+  ep_dp_tunnel_set_expiry_hook(k->dp, k->tunnel, NULL, NULL);
+  ep_ike_link_free(k->link);
   g_free(k);
 }
 
 void dev_ike_start(DevIke *k)
 {
-  gw_ike_link_start(k->link);
+  ep_ike_link_start(k->link);
 }
 
 void dev_ike_acquire(DevIke *k)
 {
-  gw_ike_link_acquire(k->link);
+  ep_ike_link_acquire(k->link);
 }
 
 void dev_ike_esp_authenticated(DevIke *k, Ipv4Addr src, uint16_t sport)
 {
   /* the engine follows only a peer behind a NAT when the device itself is not (RFC 7296
    * 2.23) */
-  gw_ike_link_esp_authenticated(k->link, src, sport);
+  ep_ike_link_esp_authenticated(k->link, src, sport);
 }
 
 void dev_ike_rx(DevIke *k, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
@@ -254,10 +254,10 @@ void dev_ike_rx(DevIke *k, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t 
 {
   if (src.v != k->peer.v)
     return; /* not our peer: dropped */
-  gw_ike_link_rx(k->link, src, sport, dst, dport, data, len);
+  ep_ike_link_rx(k->link, src, sport, dst, dport, data, len);
 }
 
-GwIkeLink *dev_ike_peek_link(DevIke *k)
+EpIkeLink *dev_ike_peek_link(DevIke *k)
 {
   return k->link;
 }

@@ -2,12 +2,12 @@
 /* The on-premises device's IKE control plane: the IKEv2 engine configured from the
  * device's settings (dev_config.h: proposals, lifetimes and margins, identities, PSK,
  * selectors, DPD, start action, NAT-T) and bound to its data-plane tunnel through
- * gw_ike.h (child SAs, key-table rows, events). */
+ * the endpoint's IKE link (models/endpoint/ep_ike.h: child SAs, key-table rows, events). */
 #pragma once
 
 #include "models/device/dev_config.h"
 #include "models/device/dev_runtime.h"
-#include "models/gateway/gw_ike.h"
+#include "models/endpoint/ep_ike.h"
 
 /* The engine configuration of a device. The engine takes one transform of each type per
  * proposal: each device proposal (several transforms of each type, RFC 7296 3.3) is
@@ -20,8 +20,8 @@ typedef struct DevIke DevIke;
 
 /* The control plane of device d on tunnel 'tunnel' of its runtime. NULL with *err
  * (g_free) when the configuration cannot run (IKEv1, no usable proposal). */
-DevIke *dev_ike_new(const DevConfig *d, DevRuntime *rt, int tunnel, const GwEnv *env,
-                    const GwIkeIo *io, Drbg *rng, char **err);
+DevIke *dev_ike_new(const DevConfig *d, DevRuntime *rt, int tunnel, const EpEnv *env,
+                    const EpIkeIo *io, Drbg *rng, char **err);
 void dev_ike_free(DevIke *k);
 void dev_ike_start(DevIke *k);
 /* Traffic for the tunnel has no SA (the data plane's acquire hook). */
@@ -31,7 +31,7 @@ void dev_ike_acquire(DevIke *k);
 void dev_ike_esp_authenticated(DevIke *k, Ipv4Addr src, uint16_t sport);
 
 /* The device's engine (borrowed): owner requests (ikev2_conn_rekey_child, ...), tests. */
-GwIkeLink *dev_ike_peek_link(DevIke *k);
+EpIkeLink *dev_ike_peek_link(DevIke *k);
 /* A datagram to the device's port 500 or 4500 (non-ESP marker): from its peer only. */
 void dev_ike_rx(DevIke *k, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
                 const uint8_t *data, size_t len);

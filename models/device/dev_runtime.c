@@ -4,7 +4,7 @@
 
 #include <glib.h>
 
-const GwDpEventTypes dev_runtime_events = {
+const EpDpEventTypes dev_runtime_events = {
     .tunnel_connected = "dev.tunnel.connected",
     .tunnel_disconnected = "dev.tunnel.disconnected",
     .sa_installed = "dev.tunnel.sa_installed",
@@ -16,14 +16,14 @@ const GwDpEventTypes dev_runtime_events = {
 };
 
 struct DevRuntime {
-  GwDp *dp;
+  EpDp *dp;
 };
 
-DevRuntime *dev_runtime_new(const DevRuntimeConfig *cfg, const GwEnv *env, char **err)
+DevRuntime *dev_runtime_new(const DevRuntimeConfig *cfg, const EpEnv *env, char **err)
 {
-  if (cfg->n_lan == 0 || cfg->n_lan > GW_DP_MAX_PREFIXES) {
+  if (cfg->n_lan == 0 || cfg->n_lan > EP_DP_MAX_PREFIXES) {
     *err = g_strdup_printf("device '%s': %u LAN prefixes (1..%u)", cfg->name ? cfg->name : "",
-                           cfg->n_lan, (unsigned)GW_DP_MAX_PREFIXES);
+                           cfg->n_lan, (unsigned)EP_DP_MAX_PREFIXES);
     return NULL;
   }
   if (cfg->n_tunnels > DEV_MAX_TUNNELS) {
@@ -32,33 +32,33 @@ DevRuntime *dev_runtime_new(const DevRuntimeConfig *cfg, const GwEnv *env, char 
     return NULL;
   }
   for (unsigned i = 0; i < cfg->n_tunnels; i++) {
-    const GwDpTunnelConfig *t = &cfg->tunnels[i];
-    if (t->n_remote_prefixes > GW_DP_MAX_PREFIXES || t->n_selectors > GW_DP_MAX_SELECTORS ||
+    const EpDpTunnelConfig *t = &cfg->tunnels[i];
+    if (t->n_remote_prefixes > EP_DP_MAX_PREFIXES || t->n_selectors > EP_DP_MAX_SELECTORS ||
         (t->policy_based && !t->n_selectors &&
-         (size_t)cfg->n_lan * t->n_remote_prefixes > GW_DP_MAX_SELECTORS)) {
+         (size_t)cfg->n_lan * t->n_remote_prefixes > EP_DP_MAX_SELECTORS)) {
       *err = g_strdup_printf("device '%s', tunnel '%s': too many prefixes or selectors",
                              cfg->name ? cfg->name : "", t->name ? t->name : "");
       return NULL;
     }
   }
-  GwDpConfig dc = {.node = cfg->name, .public_ip = cfg->public_ip, .inside_ip = cfg->inside_ip,
+  EpDpConfig dc = {.node = cfg->name, .public_ip = cfg->public_ip, .inside_ip = cfg->inside_ip,
                    .n_local_prefixes = cfg->n_lan, .tunnel_mtu = cfg->tunnel_mtu,
                    .path_mtu = cfg->path_mtu, .mss_clamp = cfg->mss_clamp,
                    .events = &dev_runtime_events};
   for (unsigned i = 0; i < cfg->n_lan; i++)
     dc.local_prefixes[i] = cfg->lan[i];
   DevRuntime *d = g_new0(DevRuntime, 1);
-  d->dp = gw_dp_new(&dc, env);
-  GwDpTunnelConfig *t = g_new0(GwDpTunnelConfig, 1);
+  d->dp = ep_dp_new(&dc, env);
+  EpDpTunnelConfig *t = g_new0(EpDpTunnelConfig, 1);
   for (unsigned i = 0; i < cfg->n_tunnels; i++) {
     *t = cfg->tunnels[i];
     if (t->policy_based && t->n_selectors == 0)
       for (unsigned l = 0; l < cfg->n_lan; l++)
         for (unsigned r = 0; r < t->n_remote_prefixes; r++)
           t->selectors[t->n_selectors++] =
-              (GwSelector){ipv4_range_from_prefix(cfg->lan[l]),
+              (EpSelector){ipv4_range_from_prefix(cfg->lan[l]),
                            ipv4_range_from_prefix(t->remote_prefixes[r])};
-    gw_dp_tunnel_add(d->dp, t);
+    ep_dp_tunnel_add(d->dp, t);
   }
   g_free(t);
   return d;
@@ -68,16 +68,16 @@ void dev_runtime_free(DevRuntime *d)
 {
   if (!d)
     return;
-  gw_dp_free(d->dp);
+  ep_dp_free(d->dp);
   g_free(d);
 }
 
-GwDp *dev_runtime_dp(DevRuntime *d)
+EpDp *dev_runtime_dp(DevRuntime *d)
 {
   return d->dp;
 }
 
 int dev_runtime_tunnel(const DevRuntime *d, const char *name)
 {
-  return gw_dp_tunnel_find(d->dp, name);
+  return ep_dp_tunnel_find(d->dp, name);
 }

@@ -362,22 +362,22 @@ static void test_summary(void)
   bool resp, iflag;
   uint32_t mid;
   char notes[64];
-  g_assert_true(gw_ike_datagram_summary(p, n, false, &x, &resp, &mid, &iflag, notes, sizeof notes));
+  g_assert_true(ep_ike_datagram_summary(p, n, false, &x, &resp, &mid, &iflag, notes, sizeof notes));
   g_assert_cmpuint(x, ==, IKEV2_IKE_SA_INIT);
   g_assert_false(resp);
   g_assert_true(iflag);
   g_assert_cmpstr(notes, ==, "NO_PROPOSAL_CHOSEN");
   /* every truncation: refused (the header's Length covers the whole message), no crash */
   for (size_t k = 0; k < n; k++)
-    g_assert_false(gw_ike_datagram_summary(p, k, false, &x, &resp, &mid, &iflag, notes, sizeof notes));
+    g_assert_false(ep_ike_datagram_summary(p, k, false, &x, &resp, &mid, &iflag, notes, sizeof notes));
   /* on 4500: the non-ESP marker is required; a keepalive is no IKE message */
   uint8_t m[4 + 64] = {0};
   memcpy(m + 4, p, n);
-  g_assert_true(gw_ike_datagram_summary(m, n + 4, true, &x, &resp, &mid, &iflag, notes, sizeof notes));
+  g_assert_true(ep_ike_datagram_summary(m, n + 4, true, &x, &resp, &mid, &iflag, notes, sizeof notes));
   uint8_t ka = 0xff;
-  g_assert_false(gw_ike_datagram_summary(&ka, 1, true, &x, &resp, &mid, &iflag, notes, sizeof notes));
+  g_assert_false(ep_ike_datagram_summary(&ka, 1, true, &x, &resp, &mid, &iflag, notes, sizeof notes));
   m[0] = 1;
-  g_assert_false(gw_ike_datagram_summary(m, n + 4, true, &x, &resp, &mid, &iflag, notes, sizeof notes));
+  g_assert_false(ep_ike_datagram_summary(m, n + 4, true, &x, &resp, &mid, &iflag, notes, sizeof notes));
 }
 
 /* ---- a gateway and a device back to back ---- */
@@ -386,16 +386,16 @@ typedef struct Net Net;
 typedef struct {
   Net *net;
   const char *name;
-  GwEnv env;
-  GwIkeIo io;
+  EpEnv env;
+  EpIkeIo io;
   GPtrArray *inside; /* GBytes delivered inside */
   GPtrArray *events; /* char*: "type connection notifies" */
 } End;
 
 typedef struct {
-  GwTimerId id;
+  EpTimerId id;
   int64_t at;
-  GwTimerFn fn;
+  EpTimerFn fn;
   void *arg;
 } Tm;
 
@@ -410,7 +410,7 @@ typedef struct {
 struct Net {
   int64_t now;
   GArray *timers;
-  GwTimerId next;
+  EpTimerId next;
   GQueue wire; /* Dg* */
   End e[2];    /* 0: gateway, 1: device */
   GwGateway *gw;
@@ -433,7 +433,7 @@ struct Net {
 
 static int64_t e_now(void *u) { return ((End *)u)->net->now; }
 
-static GwTimerId e_add(void *u, int64_t d, GwTimerFn fn, void *arg)
+static EpTimerId e_add(void *u, int64_t d, EpTimerFn fn, void *arg)
 {
   Net *n = ((End *)u)->net;
   Tm t = {++n->next, n->now + d, fn, arg};
@@ -441,7 +441,7 @@ static GwTimerId e_add(void *u, int64_t d, GwTimerFn fn, void *arg)
   return t.id;
 }
 
-static bool e_cancel(void *u, GwTimerId id)
+static bool e_cancel(void *u, EpTimerId id)
 {
   Net *n = ((End *)u)->net;
   for (guint i = 0; i < n->timers->len; i++)
@@ -457,7 +457,7 @@ static int end_of(End *e)
   return e == &e->net->e[0] ? 0 : 1;
 }
 
-static void e_outer(void *u, const GwOuterPacket *p)
+static void e_outer(void *u, const EpOuterPacket *p)
 {
   End *e = u;
   Dg *d = g_new0(Dg, 1);
@@ -525,10 +525,10 @@ static void net_init(Net *n, GwConfig *c, DevConfig *d)
     e->events = g_ptr_array_new_with_free_func(g_free);
     n->rng[i] = drbg_new_stream(7, i ? "site1-vpn/ike" : "vgw1/0/ike");
     n->iv[i] = drbg_new_stream(7, i ? "site1-vpn/esp-iv" : "vgw1/0/esp-iv");
-    e->env = (GwEnv){.user = e, .now = e_now, .timer_add = e_add, .timer_cancel = e_cancel,
+    e->env = (EpEnv){.user = e, .now = e_now, .timer_add = e_add, .timer_cancel = e_cancel,
                      .send_outer = e_outer, .deliver_inner = e_inner,
                      .events = {e_event, e}, .drbg = n->iv[i], .peer_moved = e_peer_moved};
-    e->io = (GwIkeIo){.user = e, .send = e_send};
+    e->io = (EpIkeIo){.user = e, .send = e_send};
   }
   char *err = NULL;
   n->gw = gw_gateway_new(c, "vgw1", &n->e[0].env, &(GwGatewayOptions){.no_caps = true}, &err);
@@ -536,7 +536,7 @@ static void net_init(Net *n, GwConfig *c, DevConfig *d)
   DevRuntimeConfig dc = {.name = "site1-vpn", .public_ip = d->public_ip,
                          .inside_ip = A("192.168.0.1"), .n_lan = 1, .n_tunnels = 1};
   dc.lan[0] = P("192.168.0.0/16");
-  dc.tunnels[0] = (GwDpTunnelConfig){.name = "conn1", .remote_public = d->peer};
+  dc.tunnels[0] = (EpDpTunnelConfig){.name = "conn1", .remote_public = d->peer};
   dc.tunnels[0].remote_prefixes[dc.tunnels[0].n_remote_prefixes++] = P("10.1.0.0/16");
   n->dev_addr = d->public_ip;
   n->dev = dev_runtime_new(&dc, &n->e[1].env, &err);
@@ -625,7 +625,7 @@ static void deliver(Net *n, Dg *d)
   else if (d->ike)
     dev_ike_rx(n->dike, d->src, d->sport, me, d->dport, b, len);
   else
-    gw_dp_rx_outer(d->to ? dev_runtime_dp(n->dev) : gw_gateway_dp(n->gw), b, len);
+    ep_dp_rx_outer(d->to ? dev_runtime_dp(n->dev) : gw_gateway_dp(n->gw), b, len);
 }
 
 /* Carry the oldest datagram (10 ms each way) or, with none in flight, fire the earliest
@@ -698,8 +698,8 @@ static void ping(Net *n, int from)
   wire_writer_init(&w);
   Ipv4Addr a = A("10.1.1.4"), b = A("192.168.1.10");
   inet_icmp_echo_packet(&w, 8, from ? b : a, from ? a : b, 1, 7, 1, NULL, 56);
-  GwDp *dp = from ? dev_runtime_dp(n->dev) : gw_gateway_dp(n->gw);
-  g_assert_true(gw_dp_tx_inner(dp, w.buf, w.len));
+  EpDp *dp = from ? dev_runtime_dp(n->dev) : gw_gateway_dp(n->gw);
+  g_assert_true(ep_dp_tx_inner(dp, w.buf, w.len));
   guint before = n->e[!from].inside->len;
   net_run(n, n->now + 1000000000);
   g_assert_cmpuint(n->e[!from].inside->len, ==, before + 1);
@@ -717,11 +717,11 @@ static void test_pair_default(void)
   Net n;
   net_init(&n, c, &d);
   net_run(&n, 5 * NS_PER_S);
-  GwDp *g = gw_gateway_dp(n.gw);
-  g_assert_true(gw_dp_tunnel_up(g, 0));
-  g_assert_true(gw_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
-  g_assert_cmpuint(gw_dp_tunnel_metrics(g, 0)->mm_sa_count, ==, 1);
-  g_assert_cmpuint(gw_dp_tunnel_metrics(g, 0)->qm_sa_count, ==, 1);
+  EpDp *g = gw_gateway_dp(n.gw);
+  g_assert_true(ep_dp_tunnel_up(g, 0));
+  g_assert_true(ep_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
+  g_assert_cmpuint(ep_dp_tunnel_metrics(g, 0)->mm_sa_count, ==, 1);
+  g_assert_cmpuint(ep_dp_tunnel_metrics(g, 0)->qm_sa_count, ==, 1);
   /* ike.message both ways for both exchanges, with their clear notifies */
   g_assert_cmpuint(count(&n.e[0], "ike.message"), ==, 4);
   g_assert_cmpuint(count(&n.e[1], "ike.message NAT_DETECTION_SOURCE_IP"), ==, 2);
@@ -743,7 +743,7 @@ static void test_pair_mismatch(void)
   Net n;
   net_init(&n, c, &d);
   net_run(&n, 5 * NS_PER_S);
-  g_assert_false(gw_dp_tunnel_up(gw_gateway_dp(n.gw), 0));
+  g_assert_false(ep_dp_tunnel_up(gw_gateway_dp(n.gw), 0));
   /* the device's IKE_SA_INIT answered NO_PROPOSAL_CHOSEN (sent by the gateway), and the
    * gateway's own dial a second later (Default mode) answered the same by the device */
   g_assert_cmpuint(count(&n.e[0], "ike.message NO_PROPOSAL_CHOSEN"), ==, 2);
@@ -760,8 +760,8 @@ static void test_pair_psk_mismatch(void)
   Net n;
   net_init(&n, c, &d);
   net_run(&n, 5 * NS_PER_S);
-  g_assert_false(gw_dp_tunnel_up(gw_gateway_dp(n.gw), 0));
-  g_assert_false(gw_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
+  g_assert_false(ep_dp_tunnel_up(gw_gateway_dp(n.gw), 0));
+  g_assert_false(ep_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
   /* the device reads AUTHENTICATION_FAILED inside the encrypted IKE_AUTH response, and
    * the gateway's event for the response it sent names it too (the engine's summary of
    * the plaintext, IkeEnv.message); then the gateway dials (Default mode) and the roles
@@ -783,7 +783,7 @@ static void test_pair_initiator_only(void)
   Net n;
   net_init(&n, c, &d);
   net_run(&n, 5 * NS_PER_S);
-  g_assert_true(gw_dp_tunnel_up(gw_gateway_dp(n.gw), 0));
+  g_assert_true(ep_dp_tunnel_up(gw_gateway_dp(n.gw), 0));
   ping(&n, 1);
   /* the device initiating is not answered by an InitiatorOnly gateway */
   net_clear(&n);
@@ -805,7 +805,7 @@ static void test_pair_default_dials(void)
   net_run(&n, 900 * 1000000);
   g_assert_cmpuint(count(&n.e[0], "ike.message"), ==, 0); /* not before one second */
   net_run(&n, 3 * NS_PER_S);
-  g_assert_true(gw_dp_tunnel_up(gw_gateway_dp(n.gw), 0));
+  g_assert_true(ep_dp_tunnel_up(gw_gateway_dp(n.gw), 0));
   g_assert_cmpuint(count(&n.e[0], "ike.sa.established"), ==, 1);
   net_clear(&n);
 }
@@ -820,14 +820,14 @@ static void test_pair_reset_and_policy(void)
   Net n;
   net_init(&n, c, &d);
   net_run(&n, 3 * NS_PER_S);
-  GwDp *g = gw_gateway_dp(n.gw);
-  g_assert_true(gw_dp_tunnel_up(g, 0));
+  EpDp *g = gw_gateway_dp(n.gw);
+  g_assert_true(ep_dp_tunnel_up(g, 0));
   g_assert_true(gw_ike_reset(n.gike, c, "conn1"));
-  g_assert_false(gw_dp_tunnel_up(g, 0));
+  g_assert_false(ep_dp_tunnel_up(g, 0));
   g_assert_cmpuint(count(&n.e[0], "gw.connection.reset"), ==, 1);
   net_run(&n, 6 * NS_PER_S);
-  g_assert_true(gw_dp_tunnel_up(g, 0));
-  g_assert_true(gw_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
+  g_assert_true(ep_dp_tunnel_up(g, 0));
+  g_assert_true(ep_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
   ping(&n, 1);
   /* a custom policy the device does not match: down, and it stays down */
   GwIpsecPolicy p = {.ikeEncryption = {true, {0}, GW_IKE_ENC_GCMAES256},
@@ -838,12 +838,12 @@ static void test_pair_reset_and_policy(void)
                      .pfsGroup = {true, {0}, GW_PFS_NONE}};
   g_assert_true(gw_ike_set_policy(n.gike, c, "conn1", &p));
   net_run(&n, 20 * NS_PER_S);
-  g_assert_false(gw_dp_tunnel_up(g, 0));
+  g_assert_false(ep_dp_tunnel_up(g, 0));
   g_assert_cmpuint(count(&n.e[0], "ike.message NO_PROPOSAL_CHOSEN"), >=, 1);
   /* back to the default policy: up again */
   g_assert_true(gw_ike_set_policy(n.gike, c, "conn1", NULL));
   net_run(&n, 40 * NS_PER_S);
-  g_assert_true(gw_dp_tunnel_up(g, 0));
+  g_assert_true(ep_dp_tunnel_up(g, 0));
   g_assert_false(gw_ike_reset(n.gike, c, "no-such-connection"));
   net_clear(&n);
 }
@@ -861,7 +861,7 @@ static void nat_up(Net *n, GwConfig *c, DevConfig *d)
   n->nat = true;
   n->nat_port[0] = 40000, n->nat_port[1] = 40001;
   net_run(n, 5 * NS_PER_S);
-  g_assert_true(gw_dp_tunnel_up(gw_gateway_dp(n->gw), 0));
+  g_assert_true(ep_dp_tunnel_up(gw_gateway_dp(n->gw), 0));
   g_assert_cmpuint(count(&n->e[0], "ike.nat.detected"), >=, 1);
   ping(n, 1);
   ping(n, 0);
@@ -872,7 +872,7 @@ static uint16_t gw_esp_port(Net *n)
 {
   Ipv4Addr a;
   uint16_t port = 0;
-  g_assert_true(gw_dp_tunnel_peer(gw_gateway_dp(n->gw), 0, &a, &port));
+  g_assert_true(ep_dp_tunnel_peer(gw_gateway_dp(n->gw), 0, &a, &port));
   g_assert_cmphex(a.v, ==, A(NAT_PUBLIC).v);
   return port;
 }
@@ -883,7 +883,7 @@ static Dg *dev_esp(Net *n, uint16_t seq)
   WireWriter w;
   wire_writer_init(&w);
   inet_icmp_echo_packet(&w, 8, A("192.168.1.10"), A("10.1.1.4"), seq, 7, seq, NULL, 56);
-  g_assert_true(gw_dp_tx_inner(dev_runtime_dp(n->dev), w.buf, w.len));
+  g_assert_true(ep_dp_tx_inner(dev_runtime_dp(n->dev), w.buf, w.len));
   wire_writer_clear(&w);
   n->hold = true;
   net_run(n, n->now);
@@ -917,7 +917,7 @@ static void forge(Net *n, Dg *d, uint16_t sport)
 }
 
 /* Deliver a datagram to the gateway as if from source port 'sport' (ESP in UDP). */
-static GwRxResult deliver_from(Net *n, Dg *d, uint16_t sport)
+static EpRxResult deliver_from(Net *n, Dg *d, uint16_t sport)
 {
   gsize len;
   const uint8_t *b = g_bytes_get_data(d->data, &len);
@@ -927,7 +927,7 @@ static GwRxResult deliver_from(Net *n, Dg *d, uint16_t sport)
   g_autoptr(GBytes) o = rewrite(b, len, h.src, h.dst, sport, 4500);
   gsize on;
   const uint8_t *ob = g_bytes_get_data(o, &on);
-  return gw_dp_rx_outer(gw_gateway_dp(n->gw), ob, on);
+  return ep_dp_rx_outer(gw_gateway_dp(n->gw), ob, on);
 }
 
 /* The NAT rebinds the device's mapping to a new port (40002). An ESP packet from the new
@@ -942,13 +942,13 @@ static void test_nat_rebind_esp(void)
   dev_base(&d);
   Net n;
   nat_up(&n, c, &d);
-  GwDp *g = gw_gateway_dp(n.gw);
+  EpDp *g = gw_gateway_dp(n.gw);
   g_assert_cmpuint(gw_esp_port(&n), ==, 40001);
   /* a genuine packet held back while a newer one arrives, then sent from 40002: inside
    * the replay window and authentic, but not the newest, so no move */
   Dg *old = dev_esp(&n, 2), *newer = dev_esp(&n, 3);
   deliver(&n, newer);
-  g_assert_cmpint(deliver_from(&n, old, 40002), ==, GW_RX_DELIVERED);
+  g_assert_cmpint(deliver_from(&n, old, 40002), ==, EP_RX_DELIVERED);
   g_assert_cmpuint(gw_esp_port(&n), ==, 40001);
   dg_free(old);
   dg_free(newer);
@@ -958,10 +958,10 @@ static void test_nat_rebind_esp(void)
   Dg *bad = dev_esp(&n, 4);
   g_assert_cmpuint(bad->sport, ==, 40002);
   forge(&n, bad, 40002);
-  uint64_t drops = gw_dp_metrics(g)->total.drops[GW_DROP_ESP];
+  uint64_t drops = ep_dp_metrics(g)->total.drops[EP_DROP_ESP];
   deliver(&n, bad);
   dg_free(bad);
-  g_assert_cmpuint(gw_dp_metrics(g)->total.drops[GW_DROP_ESP], ==, drops + 1);
+  g_assert_cmpuint(ep_dp_metrics(g)->total.drops[EP_DROP_ESP], ==, drops + 1);
   g_assert_cmpuint(gw_esp_port(&n), ==, 40001);
   g_assert_cmpuint(count(&n.e[0], "ike.nat.remote_changed"), ==, 0);
   /* a genuine one from the new port: the gateway follows */
@@ -973,7 +973,7 @@ static void test_nat_rebind_esp(void)
   /* the IKE SA moved too: the gateway's DPD probes (every 10 s) reach the device, the
    * tunnel stays up for two minutes and nothing more is sent to the old mapping */
   net_run(&n, n.now + 120 * NS_PER_S);
-  g_assert_true(gw_dp_tunnel_up(g, 0));
+  g_assert_true(ep_dp_tunnel_up(g, 0));
   g_assert_cmpuint(count(&n.e[0], "ike.dpd.dead"), ==, 0);
   g_assert_cmpuint(n.nat_dropped, ==, lost);
   ping(&n, 0);
@@ -1069,18 +1069,18 @@ static void test_rekey_roles(gconstpointer data)
   Net n;
   net_init(&n, c, &d);
   net_run(&n, 5 * NS_PER_S);
-  GwDp *g = gw_gateway_dp(n.gw), *dv = dev_runtime_dp(n.dev);
-  g_assert_true(gw_dp_tunnel_up(g, 0));
-  g_assert_true(gw_dp_tunnel_up(dv, 0));
+  EpDp *g = gw_gateway_dp(n.gw), *dv = dev_runtime_dp(n.dev);
+  g_assert_true(ep_dp_tunnel_up(g, 0));
+  g_assert_true(ep_dp_tunnel_up(dv, 0));
   /* the IKE SA is held by the gateway's engine of the side that began it */
   bool gw_began = rc->begun != BEGUN_BY_DEVICE;
-  GwIkeLink *gl = gw_ike_peek_link(n.gike, "conn1", gw_began);
-  GwIkeLink *other = gw_ike_peek_link(n.gike, "conn1", !gw_began);
+  EpIkeLink *gl = gw_ike_peek_link(n.gike, "conn1", gw_began);
+  EpIkeLink *other = gw_ike_peek_link(n.gike, "conn1", !gw_began);
   g_assert_nonnull(gl);
-  g_assert_cmpint(ikev2_conn_state(gw_ike_link_conn(gl)), ==, IKE_SA_ESTABLISHED);
+  g_assert_cmpint(ikev2_conn_state(ep_ike_link_conn(gl)), ==, IKE_SA_ESTABLISHED);
   g_assert_true(rc->begun != BEGUN_BY_INITIATOR_ONLY || !other);
-  g_assert_true(!other || gw_ike_link_n_ike_sas(other) == 0);
-  Ikev2Conn *gc = gw_ike_link_conn(gl), *dc = gw_ike_link_conn(dev_ike_peek_link(n.dike));
+  g_assert_true(!other || ep_ike_link_n_ike_sas(other) == 0);
+  Ikev2Conn *gc = ep_ike_link_conn(gl), *dc = ep_ike_link_conn(dev_ike_peek_link(n.dike));
   uint64_t spi_i0, spi_r0, spi_i1, spi_r1;
   g_assert_true(ikev2_conn_ike_spis(dc, &spi_i0, &spi_r0));
   IkeChildInfo before, after;
@@ -1096,11 +1096,11 @@ static void test_rekey_roles(gconstpointer data)
   g_assert_cmpuint(count(&n.e[0], "ike.child.failed"), ==, 0);
   g_assert_cmpuint(count(&n.e[1], "ike.child.failed"), ==, 0);
   g_assert_cmpuint(count(&n.e[0], "gw.tunnel.disconnected"), ==, 0);
-  g_assert_true(gw_dp_tunnel_up(g, 0));
-  g_assert_true(gw_dp_tunnel_up(dv, 0));
-  g_assert_cmpuint(gw_dp_tunnel_metrics(g, 0)->qm_sa_count, ==, 1);
-  g_assert_cmpuint(gw_dp_tunnel_metrics(dv, 0)->qm_sa_count, ==, 1);
-  g_assert_cmpuint(gw_dp_tunnel_metrics(g, 0)->mm_sa_count, ==, 1);
+  g_assert_true(ep_dp_tunnel_up(g, 0));
+  g_assert_true(ep_dp_tunnel_up(dv, 0));
+  g_assert_cmpuint(ep_dp_tunnel_metrics(g, 0)->qm_sa_count, ==, 1);
+  g_assert_cmpuint(ep_dp_tunnel_metrics(dv, 0)->qm_sa_count, ==, 1);
+  g_assert_cmpuint(ep_dp_tunnel_metrics(g, 0)->mm_sa_count, ==, 1);
   g_assert_cmpuint(ikev2_conn_n_children(dc), ==, 1);
   g_assert_true(ikev2_conn_child_info(dc, 0, &after));
   g_assert_true(ikev2_conn_ike_spis(dc, &spi_i1, &spi_r1));
@@ -1141,14 +1141,14 @@ static const RekeyCase rekey_cases[] = {
 static unsigned bulk(Net *n, int from, unsigned count_, size_t size)
 {
   Ipv4Addr a = A("10.1.1.4"), b = A("192.168.1.10");
-  GwDp *dp = from ? dev_runtime_dp(n->dev) : gw_gateway_dp(n->gw);
+  EpDp *dp = from ? dev_runtime_dp(n->dev) : gw_gateway_dp(n->gw);
   guint before = n->e[!from].inside->len;
   for (unsigned i = 0; i < count_; i++) {
     WireWriter w;
     wire_writer_init(&w);
     inet_icmp_echo_packet(&w, 8, from ? b : a, from ? a : b, (uint16_t)i, 9, (uint16_t)i, NULL,
                           size);
-    gw_dp_tx_inner(dp, w.buf, w.len);
+    ep_dp_tx_inner(dp, w.buf, w.len);
     wire_writer_clear(&w);
     net_step(n, n->now);
     net_step(n, n->now);
@@ -1176,8 +1176,8 @@ static void volume_setup(GwConfig *c, DevConfig *d, bool device_pfs)
 
 static void assert_no_drops(Net *n)
 {
-  const GwTunnelMetrics *g = gw_dp_tunnel_metrics(gw_gateway_dp(n->gw), 0);
-  const GwTunnelMetrics *d = gw_dp_tunnel_metrics(dev_runtime_dp(n->dev), 0);
+  const EpTunnelMetrics *g = ep_dp_tunnel_metrics(gw_gateway_dp(n->gw), 0);
+  const EpTunnelMetrics *d = ep_dp_tunnel_metrics(dev_runtime_dp(n->dev), 0);
   g_assert_cmpuint(g->esp_drops[ESP_ERR_EXPIRED], ==, 0);
   g_assert_cmpuint(d->esp_drops[ESP_ERR_EXPIRED], ==, 0);
   g_assert_cmpuint(g->drop_count, ==, 0);
@@ -1198,8 +1198,8 @@ static void volume_rekey_gateway(bool gateway_began)
   Net n;
   net_init(&n, c, &d);
   net_run(&n, 5 * NS_PER_S);
-  GwDp *g = gw_gateway_dp(n.gw);
-  g_assert_true(gw_dp_tunnel_up(g, 0));
+  EpDp *g = gw_gateway_dp(n.gw);
+  g_assert_true(ep_dp_tunnel_up(g, 0));
   g_assert_cmpuint(bulk(&n, 0, 4000, 1000), ==, 4000);
   g_assert_cmpuint(count(&n.e[0], "ike.child.rekeyed"), >=, 4);
   g_assert_cmpuint(bulk(&n, 1, 2000, 1000), ==, 2000);
@@ -1210,14 +1210,14 @@ static void volume_rekey_gateway(bool gateway_began)
   g_assert_cmpuint(count(&n.e[0], "ike.child.failed"), ==, 0);
   g_assert_cmpuint(count(&n.e[0], "gw.tunnel.disconnected"), ==, 0);
   assert_no_drops(&n);
-  g_assert_true(gw_dp_tunnel_up(g, 0));
-  g_assert_cmpuint(gw_dp_tunnel_metrics(g, 0)->qm_sa_count, ==, 1);
+  g_assert_true(ep_dp_tunnel_up(g, 0));
+  g_assert_cmpuint(ep_dp_tunnel_metrics(g, 0)->qm_sa_count, ==, 1);
   IkeChildInfo ci;
-  g_assert_true(ikev2_conn_child_info(gw_ike_link_conn(dev_ike_peek_link(n.dike)), 0, &ci));
+  g_assert_true(ikev2_conn_child_info(ep_ike_link_conn(dev_ike_peek_link(n.dike)), 0, &ci));
   g_assert_cmpuint(ci.dh, ==, DH_MODP_1024);
   /* the engine of the side that began the IKE SA holds the children and rekeyed them */
-  GwIkeLink *held = gw_ike_peek_link(n.gike, "conn1", gateway_began);
-  g_assert_cmpuint(ikev2_conn_n_children(gw_ike_link_conn(held)), ==, 1);
+  EpIkeLink *held = gw_ike_peek_link(n.gike, "conn1", gateway_began);
+  g_assert_cmpuint(ikev2_conn_n_children(ep_ike_link_conn(held)), ==, 1);
   ping(&n, 0);
   ping(&n, 1);
   net_clear(&n);
@@ -1245,14 +1245,14 @@ static void test_volume_rekey_device(void)
   Net n;
   net_init(&n, c, &d);
   net_run(&n, 5 * NS_PER_S);
-  g_assert_true(gw_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
+  g_assert_true(ep_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
   g_assert_cmpuint(bulk(&n, 1, 4000, 1000), ==, 4000);
   g_test_message("%u child rekeys for 4,000 packets", count(&n.e[1], "ike.child.rekeyed"));
   g_assert_cmpuint(count(&n.e[1], "ike.child.rekeyed"), >=, 4);
   g_assert_cmpuint(count(&n.e[0], "ike.message REKEY_SA [sent CREATE_CHILD_SA]"), ==, 0);
   assert_no_drops(&n);
-  g_assert_true(gw_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
-  g_assert_true(gw_dp_tunnel_up(gw_gateway_dp(n.gw), 0));
+  g_assert_true(ep_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
+  g_assert_true(ep_dp_tunnel_up(gw_gateway_dp(n.gw), 0));
   ping(&n, 0);
   net_clear(&n);
 }
@@ -1269,15 +1269,15 @@ static void test_volume_hard_expiry(void)
   Net n;
   net_init(&n, c, &d);
   net_run(&n, 5 * NS_PER_S);
-  GwDp *g = gw_gateway_dp(n.gw);
-  g_assert_true(gw_dp_tunnel_up(g, 0));
+  EpDp *g = gw_gateway_dp(n.gw);
+  g_assert_true(ep_dp_tunnel_up(g, 0));
   bulk(&n, 0, 1500, 1000);
   g_assert_cmpuint(count(&n.e[0], "ike.child.failed"), >=, 1);
   g_assert_cmpuint(count(&n.e[0], "ike.child.deleted"), ==, 1);
   g_assert_cmpuint(count(&n.e[0], "gw.tunnel.disconnected"), ==, 1);
-  g_assert_false(gw_dp_tunnel_up(g, 0));
+  g_assert_false(ep_dp_tunnel_up(g, 0));
   g_assert_cmpuint(count(&n.e[1], "dev.tunnel.disconnected"), ==, 1);
-  g_assert_false(gw_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
+  g_assert_false(ep_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
   net_clear(&n);
 }
 

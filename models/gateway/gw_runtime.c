@@ -5,7 +5,7 @@
 #include <glib.h>
 #include <string.h>
 
-const GwDpEventTypes gw_gateway_events = {
+const EpDpEventTypes gw_gateway_events = {
     .tunnel_connected = "gw.tunnel.connected",
     .tunnel_disconnected = "gw.tunnel.disconnected",
     .sa_installed = "gw.tunnel.sa_installed",
@@ -17,7 +17,7 @@ const GwDpEventTypes gw_gateway_events = {
 };
 
 struct GwGateway {
-  GwDp *dp;
+  EpDp *dp;
   const GwSku *sku;
   Ipv4Addr public_ip, inside_ip;
 };
@@ -27,7 +27,7 @@ static bool str_is(GwStr s, const char *v)
   return s.v && v && strcmp(s.v, v) == 0;
 }
 
-static void refuse(const GwEnv *env, const char *node, const char *conn, const char *why)
+static void refuse(const EpEnv *env, const char *node, const char *conn, const char *why)
 {
   VsEvent ev = vs_event(env->now(env->user), node, GW_EV_CONNECTION_REFUSED);
   vs_event_str(&ev, "connection", conn);
@@ -37,7 +37,7 @@ static void refuse(const GwEnv *env, const char *node, const char *conn, const c
 
 /* facts 3.4: one selector pair per (VNet prefix x on-premises prefix), or the
  * trafficSelectorPolicies' ranges when given (custom-traffic-selectors.md). */
-static void selectors(const GwConnection *c, const GwVirtualNetwork *v, GwDpTunnelConfig *t)
+static void selectors(const GwConnection *c, const GwVirtualNetwork *v, EpDpTunnelConfig *t)
 {
   t->n_selectors = 0;
   if (c->n_trafficSelectorPolicies) {
@@ -45,28 +45,28 @@ static void selectors(const GwConnection *c, const GwVirtualNetwork *v, GwDpTunn
       const GwTrafficSelectorPolicy *p = &c->trafficSelectorPolicies[i];
       for (unsigned l = 0; l < p->n_localAddressRanges; l++)
         for (unsigned r = 0; r < p->n_remoteAddressRanges; r++)
-          if (t->n_selectors < GW_DP_MAX_SELECTORS)
+          if (t->n_selectors < EP_DP_MAX_SELECTORS)
             t->selectors[t->n_selectors++] =
-                (GwSelector){ipv4_range_from_prefix(p->localAddressRanges[l].v),
+                (EpSelector){ipv4_range_from_prefix(p->localAddressRanges[l].v),
                              ipv4_range_from_prefix(p->remoteAddressRanges[r].v)};
     }
     return;
   }
   for (unsigned l = 0; l < v->n_addressSpace; l++)
     for (unsigned r = 0; r < t->n_remote_prefixes; r++)
-      if (t->n_selectors < GW_DP_MAX_SELECTORS)
+      if (t->n_selectors < EP_DP_MAX_SELECTORS)
         t->selectors[t->n_selectors++] =
-            (GwSelector){ipv4_range_from_prefix(v->addressSpace[l].v),
+            (EpSelector){ipv4_range_from_prefix(v->addressSpace[l].v),
                          ipv4_range_from_prefix(t->remote_prefixes[r])};
 }
 
-static void add_prefix(GwDpTunnelConfig *t, Ipv4Prefix p)
+static void add_prefix(EpDpTunnelConfig *t, Ipv4Prefix p)
 {
-  if (t->n_remote_prefixes < GW_DP_MAX_PREFIXES)
+  if (t->n_remote_prefixes < EP_DP_MAX_PREFIXES)
     t->remote_prefixes[t->n_remote_prefixes++] = p;
 }
 
-GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const GwEnv *env,
+GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const EpEnv *env,
                           const GwGatewayOptions *opt, char **err)
 {
   static const GwGatewayOptions none = {0};
@@ -110,11 +110,11 @@ GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const GwEnv *en
   /* facts 5: the A/S instance's address is the last usable address of GatewaySubnet */
   gw->inside_ip.v = ipv4_prefix_last(gs->addressPrefix.v).v - 1;
   char *node = g_strdup_printf("%s/%u", name, opt->instance);
-  GwDpConfig dc = {.node = node, .public_ip = gw->public_ip, .inside_ip = gw->inside_ip,
+  EpDpConfig dc = {.node = node, .public_ip = gw->public_ip, .inside_ip = gw->inside_ip,
                    .tunnel_mtu = opt->tunnel_mtu, .path_mtu = opt->path_mtu,
                    .mss_clamp = opt->mss_clamp,
                    .events = &gw_gateway_events};
-  for (unsigned i = 0; i < v->n_addressSpace && i < GW_DP_MAX_PREFIXES; i++)
+  for (unsigned i = 0; i < v->n_addressSpace && i < EP_DP_MAX_PREFIXES; i++)
     dc.local_prefixes[dc.n_local_prefixes++] = v->addressSpace[i].v;
   if (!opt->no_caps) {
     /* facts 1.1 aggregate, shared by every tunnel of the instance; 1.3 per tunnel */
@@ -122,7 +122,7 @@ GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const GwEnv *en
     memcpy(dc.tunnel_bps, sku->tunnel_bps, sizeof dc.tunnel_bps);
     memcpy(dc.tunnel_pps, sku->tunnel_pps, sizeof dc.tunnel_pps);
   }
-  gw->dp = gw_dp_new(&dc, env);
+  gw->dp = ep_dp_new(&dc, env);
   bool pb_gateway = gw_enum_or(g->vpnType, GW_VPN_ROUTE_BASED) == GW_VPN_POLICY_BASED;
   for (unsigned i = 0; i < cfg->n_connections; i++) {
     const GwConnection *c = &cfg->connections[i];
@@ -132,7 +132,7 @@ GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const GwEnv *en
       refuse(env, node, c->name.v, "IKEv1 connections are not implemented yet");
       continue;
     }
-    GwDpTunnelConfig *t = g_new0(GwDpTunnelConfig, 1);
+    EpDpTunnelConfig *t = g_new0(EpDpTunnelConfig, 1);
     t->name = c->name.v;
     if (gw_enum_or(c->connectionType, GW_CONN_IPSEC) == GW_CONN_VNET2VNET) {
       const GwVirtualNetworkGateway *o = gw_config_find_gateway(cfg, c->virtualNetworkGateway2.v);
@@ -163,7 +163,7 @@ GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const GwEnv *en
     t->policy_based = pb_gateway || gw_bool_or(c->usePolicyBasedTrafficSelectors, false);
     if (t->policy_based)
       selectors(c, v, t);
-    gw_dp_tunnel_add(gw->dp, t);
+    ep_dp_tunnel_add(gw->dp, t);
     g_free(t);
   }
   g_free(node);
@@ -174,11 +174,11 @@ void gw_gateway_free(GwGateway *gw)
 {
   if (!gw)
     return;
-  gw_dp_free(gw->dp);
+  ep_dp_free(gw->dp);
   g_free(gw);
 }
 
-GwDp *gw_gateway_dp(GwGateway *gw)
+EpDp *gw_gateway_dp(GwGateway *gw)
 {
   return gw->dp;
 }
@@ -200,5 +200,5 @@ Ipv4Addr gw_gateway_inside_ip(const GwGateway *gw)
 
 int gw_gateway_tunnel(const GwGateway *gw, const char *connection)
 {
-  return gw_dp_tunnel_find(gw->dp, connection);
+  return ep_dp_tunnel_find(gw->dp, connection);
 }

@@ -4,16 +4,16 @@
  * the GatewaySubnet address, one tunnel per connection (route-based, or selector-driven
  * when the gateway is policy-based or the connection uses policy-based traffic
  * selectors), the route table and the SKU's throughput caps, on the shared data plane
- * (gw_dataplane.h). The IKE engine installs child SAs through gw_dp_sa_* on
+ * (models/endpoint/ep_dataplane.h). The IKE engine installs child SAs through ep_dp_sa_* on
  * gw_gateway_dp(). */
 #pragma once
 
 #include "models/gateway/gw_config.h"
-#include "models/gateway/gw_dataplane.h"
+#include "models/endpoint/ep_dataplane.h"
 #include "models/gateway/gw_sku.h"
 
 /* The gateway's event types (dotted, "gw.*"). */
-extern const GwDpEventTypes gw_gateway_events;
+extern const EpDpEventTypes gw_gateway_events;
 #define GW_EV_CONNECTION_REFUSED "gw.connection.refused"
 
 typedef struct {
@@ -29,11 +29,11 @@ typedef struct GwGateway GwGateway;
  * when it cannot run: unknown gateway, virtual network or SKU, no public IP, no
  * GatewaySubnet, active-active (a later issue). Connections that cannot run yet (IKEv1)
  * get no tunnel and a GW_EV_CONNECTION_REFUSED event. cfg is only read during the call. */
-GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const GwEnv *env,
+GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const EpEnv *env,
                           const GwGatewayOptions *opt, char **err);
 void gw_gateway_free(GwGateway *gw);
 
-GwDp *gw_gateway_dp(GwGateway *gw);
+EpDp *gw_gateway_dp(GwGateway *gw);
 const GwSku *gw_gateway_sku(const GwGateway *gw);
 Ipv4Addr gw_gateway_public_ip(const GwGateway *gw);
 /* The instance's GatewaySubnet address (facts 5: the last usable address for A/S). */

@@ -8,7 +8,7 @@
 #include "models/device/dev_runtime.h"
 #include "models/esp/esp_natt.h"
 #include "models/gateway/gw_runtime.h"
-#include "models/gateway/gw_shaper.h"
+#include "models/endpoint/ep_shaper.h"
 #include "tests/lib/testutil.h"
 
 #include <glib.h>
@@ -17,16 +17,16 @@
 /* ---- the harness: a clock with timers, nodes with a fake wire ---- */
 
 typedef struct {
-  GwTimerId id;
+  EpTimerId id;
   int64_t at;
-  GwTimerFn fn;
+  EpTimerFn fn;
   void *arg;
 } Timer;
 
 typedef struct {
   int64_t now;
   GArray *timers; /* Timer */
-  GwTimerId next;
+  EpTimerId next;
 } Clock;
 
 typedef struct {
@@ -35,11 +35,11 @@ typedef struct {
 
 typedef struct Node {
   Clock *clk;
-  GwEnv env;
+  EpEnv env;
   GPtrArray *wire;   /* GBytes: outer packets sent, not yet carried */
   GPtrArray *inside; /* GBytes: inner packets delivered inside */
   GArray *events;    /* Ev */
-  GPtrArray *sent_ops; /* GwOuterPacket copies: proto, ports (GBytes of the struct) */
+  GPtrArray *sent_ops; /* EpOuterPacket copies: proto, ports (GBytes of the struct) */
   unsigned acquires;
   int acquire_tunnel;
   unsigned moved;        /* peer_moved calls */
@@ -51,7 +51,7 @@ static int64_t t_now(void *u)
   return ((Node *)u)->clk->now;
 }
 
-static GwTimerId t_add(void *u, int64_t delay, GwTimerFn fn, void *arg)
+static EpTimerId t_add(void *u, int64_t delay, EpTimerFn fn, void *arg)
 {
   Clock *c = ((Node *)u)->clk;
   Timer t = {++c->next, c->now + delay, fn, arg};
@@ -59,7 +59,7 @@ static GwTimerId t_add(void *u, int64_t delay, GwTimerFn fn, void *arg)
   return t.id;
 }
 
-static bool t_cancel(void *u, GwTimerId id)
+static bool t_cancel(void *u, EpTimerId id)
 {
   Clock *c = ((Node *)u)->clk;
   for (guint i = 0; i < c->timers->len; i++)
@@ -90,7 +90,7 @@ static void clock_advance(Clock *c, int64_t to)
   c->now = to;
 }
 
-static void n_send(void *u, const GwOuterPacket *p)
+static void n_send(void *u, const EpOuterPacket *p)
 {
   Node *n = u;
   g_assert_true(p->esp > p->packet && p->esp + p->esp_len == p->packet + p->len);
@@ -137,7 +137,7 @@ static void node_init(Node *n, Clock *c, Drbg *d)
   n->inside = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
   n->sent_ops = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
   n->events = g_array_new(FALSE, TRUE, sizeof(Ev));
-  n->env = (GwEnv){.user = n, .now = t_now, .timer_add = t_add, .timer_cancel = t_cancel,
+  n->env = (EpEnv){.user = n, .now = t_now, .timer_add = t_add, .timer_cancel = t_cancel,
                    .send_outer = n_send, .deliver_inner = n_deliver,
                    .events = {.emit = n_event, .user = n}, .drbg = d,
                    .acquire = n_acquire, .peer_moved = n_peer_moved};
@@ -153,13 +153,13 @@ static void node_clear(Node *n)
 
 /* Carry every queued outer packet of 'from' to 'to' (whole-packet form). Returns how many
  * were delivered inside. */
-static unsigned carry(Node *from, GwDp *to)
+static unsigned carry(Node *from, EpDp *to)
 {
   unsigned ok = 0;
   for (guint i = 0; i < from->wire->len; i++) {
     size_t n;
     const uint8_t *p = g_bytes_get_data(g_ptr_array_index(from->wire, i), &n);
-    ok += gw_dp_rx_outer(to, p, n) == GW_RX_DELIVERED;
+    ok += ep_dp_rx_outer(to, p, n) == EP_RX_DELIVERED;
   }
   g_ptr_array_set_size(from->wire, 0);
   g_ptr_array_set_size(from->sent_ops, 0);
@@ -192,11 +192,11 @@ static GBytes *inner(const char *src, const char *dst, size_t len, uint16_t seq)
   return g_bytes_new_take(b, n);
 }
 
-static bool tx(GwDp *dp, GBytes *b)
+static bool tx(EpDp *dp, GBytes *b)
 {
   size_t n;
   const uint8_t *p = g_bytes_get_data(b, &n);
-  return gw_dp_tx_inner(dp, p, n);
+  return ep_dp_tx_inner(dp, p, n);
 }
 
 /* ---- SA pairs with keys from a fixed DRBG ---- */
@@ -210,10 +210,10 @@ static void keys_draw(Drbg *d, Keys *k)
   drbg_bytes(d, k, sizeof *k);
 }
 
-static EspSaConfig sa_cfg(GwAlgSet set, uint32_t spi, const Keys *k, int dir)
+static EspSaConfig sa_cfg(EpAlgSet set, uint32_t spi, const Keys *k, int dir)
 {
   EspSaConfig c = {.spi = spi};
-  if (set == GW_ALGSET_GCMAES256) { /* RFC 4106: AES-GCM-16, 256-bit key + 4-octet salt */
+  if (set == EP_ALGSET_GCMAES256) { /* RFC 4106: AES-GCM-16, 256-bit key + 4-octet salt */
     c.encr = ENCR_AES_GCM_16;
     c.encr_key_bits = 256;
     c.integ = AUTH_NONE;
@@ -232,20 +232,20 @@ static EspSaConfig sa_cfg(GwAlgSet set, uint32_t spi, const Keys *k, int dir)
 }
 
 /* Install one child SA pair on both ends: a's inbound SPI spi_a, b's inbound spi_b. */
-static void install(GwDp *a, int ta, GwDp *b, int tb, GwAlgSet set, uint32_t spi_a,
+static void install(EpDp *a, int ta, EpDp *b, int tb, EpAlgSet set, uint32_t spi_a,
                     uint32_t spi_b, uint32_t rep_a, uint32_t rep_b, bool udp, Drbg *d)
 {
   Keys k;
   keys_draw(d, &k);
-  GwChildSaPair pa = {.out = sa_cfg(set, spi_b, &k, 0), .in = sa_cfg(set, spi_a, &k, 1),
+  EpChildSaPair pa = {.out = sa_cfg(set, spi_b, &k, 0), .in = sa_cfg(set, spi_a, &k, 1),
                       .replaces_in_spi = rep_a, .udp_encap = udp, .sport = 4500,
                       .dport = 4500};
-  GwChildSaPair pb = {.out = sa_cfg(set, spi_a, &k, 1), .in = sa_cfg(set, spi_b, &k, 0),
+  EpChildSaPair pb = {.out = sa_cfg(set, spi_a, &k, 1), .in = sa_cfg(set, spi_b, &k, 0),
                       .replaces_in_spi = rep_b, .udp_encap = udp, .sport = 4500,
                       .dport = 4500};
   const char *why = NULL;
-  g_assert_true(gw_dp_sa_install(a, ta, &pa, &why));
-  g_assert_true(gw_dp_sa_install(b, tb, &pb, &why));
+  g_assert_true(ep_dp_sa_install(a, ta, &pa, &why));
+  g_assert_true(ep_dp_sa_install(b, tb, &pb, &why));
 }
 
 /* ---- a gateway and a device ---- */
@@ -292,7 +292,7 @@ typedef struct {
   Node gn, dn;
   GwGateway *gw;
   DevRuntime *dev;
-  GwDp *g, *d;
+  EpDp *g, *d;
   int gt, dt; /* the tunnel between them on each side */
 } Pair2;
 
@@ -301,7 +301,7 @@ static void dev_cfg_site1(DevRuntimeConfig *dc, bool policy_based)
   *dc = (DevRuntimeConfig){.name = "site1-vpn", .public_ip = tu_addr("198.51.100.20"),
                            .inside_ip = tu_addr("192.168.0.1"), .n_lan = 1, .n_tunnels = 1};
   dc->lan[0] = tu_prefix("192.168.0.0/16");
-  GwDpTunnelConfig *t = &dc->tunnels[0];
+  EpDpTunnelConfig *t = &dc->tunnels[0];
   t->name = "azure";
   t->remote_public = tu_addr("203.0.113.10");
   t->remote_prefixes[t->n_remote_prefixes++] = tu_prefix("10.1.0.0/16");
@@ -361,9 +361,9 @@ static void test_both_ways(void)
 {
   Pair2 s;
   setup(&s, "VpnGw1", NULL);
-  g_assert_false(gw_dp_tunnel_up(s.g, s.gt));
-  install(s.g, s.gt, s.d, s.dt, GW_ALGSET_GCMAES256, 0xa0000001, 0xd0000001, 0, 0, false, s.drbg);
-  g_assert_true(gw_dp_tunnel_up(s.g, s.gt));
+  g_assert_false(ep_dp_tunnel_up(s.g, s.gt));
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_GCMAES256, 0xa0000001, 0xd0000001, 0, 0, false, s.drbg);
+  g_assert_true(ep_dp_tunnel_up(s.g, s.gt));
   g_assert_cmpuint(count_events(&s.gn, "gw.tunnel.connected", NULL), ==, 1);
   g_assert_cmpuint(count_events(&s.gn, "gw.tunnel.sa_installed", NULL), ==, 1);
   g_assert_cmpuint(count_events(&s.dn, "dev.tunnel.connected", NULL), ==, 1);
@@ -390,7 +390,7 @@ static void test_both_ways(void)
   g_assert_true(tx(s.d, b));
   g_assert_cmpuint(carry(&s.dn, s.g), ==, 1);
   assert_inside(&s.gn, 0, b);
-  const GwTunnelMetrics *gm = gw_dp_tunnel_metrics(s.g, s.gt);
+  const EpTunnelMetrics *gm = ep_dp_tunnel_metrics(s.g, s.gt);
   g_assert_cmpuint(gm->egress_packets, ==, 1);
   g_assert_cmpuint(gm->ingress_packets, ==, 1);
   g_assert_cmpuint(gm->egress_inner_bytes, ==, 200);
@@ -399,16 +399,16 @@ static void test_both_ways(void)
   g_assert_cmpuint(gm->drop_count, ==, 0);
   g_assert_cmpuint(gm->qm_sa_count, ==, 1);
   g_assert_cmpuint(gm->peak_pps, ==, 2); /* both in the same simulated second */
-  gw_dp_set_mm_sa_count(s.g, s.gt, 1);
-  gw_dp_emit_metrics(s.g);
+  ep_dp_set_mm_sa_count(s.g, s.gt, 1);
+  ep_dp_emit_metrics(s.g);
   g_assert_cmpuint(count_events(&s.gn, "gw.tunnel.metrics", NULL), ==, 2); /* conn1, conn2 */
-  g_assert_cmpuint(gw_dp_tunnel_metrics(s.g, s.gt)->mm_sa_count, ==, 1);
+  g_assert_cmpuint(ep_dp_tunnel_metrics(s.g, s.gt)->mm_sa_count, ==, 1);
   /* AES256+SHA256 as well (RFC 3602 / RFC 4868 transforms) on a second child */
-  gw_dp_tunnel_down(s.g, s.gt, "test");
-  gw_dp_tunnel_down(s.d, s.dt, "test");
+  ep_dp_tunnel_down(s.g, s.gt, "test");
+  ep_dp_tunnel_down(s.d, s.dt, "test");
   g_assert_cmpuint(count_events(&s.gn, "gw.tunnel.disconnected", "test"), ==, 1);
   g_assert_cmpuint(count_events(&s.gn, "gw.tunnel.sa_deleted", "test"), ==, 1);
-  install(s.g, s.gt, s.d, s.dt, GW_ALGSET_AES256_SHA256, 0xa0000002, 0xd0000002, 0, 0, false,
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_AES256_SHA256, 0xa0000002, 0xd0000002, 0, 0, false,
           s.drbg);
   g_assert_true(tx(s.g, a));
   g_assert_cmpuint(carry(&s.gn, s.d), ==, 1);
@@ -423,21 +423,21 @@ static void test_routes(void)
   int t1 = s.gt, t2 = gw_gateway_tunnel(s.gw, "conn2");
   int ti;
   /* most specific wins, whether or not its tunnel is up */
-  g_assert_cmpint(gw_dp_route_lookup(s.g, tu_addr("192.168.10.5"), &ti), ==, GW_ROUTE_TUNNEL);
+  g_assert_cmpint(ep_dp_route_lookup(s.g, tu_addr("192.168.10.5"), &ti), ==, EP_ROUTE_TUNNEL);
   g_assert_cmpint(ti, ==, t2);
-  g_assert_cmpint(gw_dp_route_lookup(s.g, tu_addr("192.168.20.5"), &ti), ==, GW_ROUTE_TUNNEL);
+  g_assert_cmpint(ep_dp_route_lookup(s.g, tu_addr("192.168.20.5"), &ti), ==, EP_ROUTE_TUNNEL);
   g_assert_cmpint(ti, ==, t1);
-  g_assert_cmpint(gw_dp_route_lookup(s.g, tu_addr("10.1.2.3"), &ti), ==, GW_ROUTE_LOCAL);
-  g_assert_cmpint(gw_dp_route_lookup(s.g, tu_addr("8.8.8.8"), &ti), ==, GW_ROUTE_NONE);
+  g_assert_cmpint(ep_dp_route_lookup(s.g, tu_addr("10.1.2.3"), &ti), ==, EP_ROUTE_LOCAL);
+  g_assert_cmpint(ep_dp_route_lookup(s.g, tu_addr("8.8.8.8"), &ti), ==, EP_ROUTE_NONE);
   g_assert_cmpint(ti, ==, -1);
-  install(s.g, t1, s.d, s.dt, GW_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, false, s.drbg);
+  install(s.g, t1, s.d, s.dt, EP_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, false, s.drbg);
   /* 192.168.10.0/24 goes to conn2, which is down: dropped and counted there */
   g_autoptr(GBytes) p2 = inner("10.1.0.5", "192.168.10.5", 100, 1);
   g_assert_false(tx(s.g, p2));
   g_assert_false(tx(s.g, p2));
-  g_assert_cmpuint(gw_dp_tunnel_metrics(s.g, t2)->drops[GW_DROP_TUNNEL_DOWN], ==, 2);
-  g_assert_cmpuint(gw_dp_tunnel_metrics(s.g, t2)->drop_count, ==, 2);
-  g_assert_cmpuint(gw_dp_tunnel_metrics(s.g, t1)->drop_count, ==, 0);
+  g_assert_cmpuint(ep_dp_tunnel_metrics(s.g, t2)->drops[EP_DROP_TUNNEL_DOWN], ==, 2);
+  g_assert_cmpuint(ep_dp_tunnel_metrics(s.g, t2)->drop_count, ==, 2);
+  g_assert_cmpuint(ep_dp_tunnel_metrics(s.g, t1)->drop_count, ==, 0);
   g_assert_cmpuint(s.gn.wire->len, ==, 0);
   /* one event for the first drop of a reason, the counters carry the rest */
   g_assert_cmpuint(count_events(&s.gn, "gw.dataplane.drop", "tunnel_down"), ==, 1);
@@ -451,22 +451,22 @@ static void test_routes(void)
   /* no route at all */
   g_autoptr(GBytes) p3 = inner("10.1.0.5", "8.8.8.8", 100, 3);
   g_assert_false(tx(s.g, p3));
-  g_assert_cmpuint(gw_dp_metrics(s.g)->total.drops[GW_DROP_NO_ROUTE], ==, 1);
+  g_assert_cmpuint(ep_dp_metrics(s.g)->total.drops[EP_DROP_NO_ROUTE], ==, 1);
   g_assert_cmpuint(count_events(&s.gn, "gw.dataplane.drop", "no_route"), ==, 1);
   /* a destination inside the VNet is not sent back into a tunnel */
   g_autoptr(GBytes) p4 = inner("10.1.0.5", "10.1.0.6", 100, 4);
   g_assert_false(tx(s.g, p4));
-  g_assert_cmpuint(gw_dp_metrics(s.g)->total.drops[GW_DROP_NO_ROUTE], ==, 2);
+  g_assert_cmpuint(ep_dp_metrics(s.g)->total.drops[EP_DROP_NO_ROUTE], ==, 2);
   /* equally specific routes (redundant tunnels, BGP): the one whose tunnel is up */
-  gw_dp_route_add(s.g, tu_prefix("172.16.0.0/12"), GW_ROUTE_TUNNEL, t2);
-  gw_dp_route_add(s.g, tu_prefix("172.16.0.0/12"), GW_ROUTE_TUNNEL, t1);
-  g_assert_cmpint(gw_dp_route_lookup(s.g, tu_addr("172.16.1.1"), &ti), ==, GW_ROUTE_TUNNEL);
+  ep_dp_route_add(s.g, tu_prefix("172.16.0.0/12"), EP_ROUTE_TUNNEL, t2);
+  ep_dp_route_add(s.g, tu_prefix("172.16.0.0/12"), EP_ROUTE_TUNNEL, t1);
+  g_assert_cmpint(ep_dp_route_lookup(s.g, tu_addr("172.16.1.1"), &ti), ==, EP_ROUTE_TUNNEL);
   g_assert_cmpint(ti, ==, t1);
   /* a /32 beats a /16 */
-  gw_dp_route_add(s.g, tu_prefix("192.168.20.5/32"), GW_ROUTE_TUNNEL, t2);
-  g_assert_cmpint(gw_dp_route_lookup(s.g, tu_addr("192.168.20.5"), &ti), ==, GW_ROUTE_TUNNEL);
+  ep_dp_route_add(s.g, tu_prefix("192.168.20.5/32"), EP_ROUTE_TUNNEL, t2);
+  g_assert_cmpint(ep_dp_route_lookup(s.g, tu_addr("192.168.20.5"), &ti), ==, EP_ROUTE_TUNNEL);
   g_assert_cmpint(ti, ==, t2);
-  g_assert_cmpint(gw_dp_route_lookup(s.g, tu_addr("192.168.20.6"), &ti), ==, GW_ROUTE_TUNNEL);
+  g_assert_cmpint(ep_dp_route_lookup(s.g, tu_addr("192.168.20.6"), &ti), ==, EP_ROUTE_TUNNEL);
   g_assert_cmpint(ti, ==, t1);
   teardown(&s);
 }
@@ -475,15 +475,15 @@ static void test_ts_mismatch_route_based(void)
 {
   Pair2 s;
   setup(&s, "VpnGw1", NULL);
-  install(s.g, s.gt, s.d, s.dt, GW_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, false, s.drbg);
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, false, s.drbg);
   /* the device sends from a source outside the local network gateway's prefixes */
   g_autoptr(GBytes) bad = inner("172.16.0.1", "10.1.0.5", 120, 1);
   g_assert_true(tx(s.d, bad));
   g_assert_cmpuint(carry(&s.dn, s.g), ==, 0);
   g_assert_cmpuint(s.gn.inside->len, ==, 0);
-  const GwTunnelMetrics *m = gw_dp_tunnel_metrics(s.g, s.gt);
+  const EpTunnelMetrics *m = ep_dp_tunnel_metrics(s.g, s.gt);
   g_assert_cmpuint(m->ts_mismatch_drops, ==, 1);
-  g_assert_cmpuint(m->drops[GW_DROP_TS_MISMATCH], ==, 1);
+  g_assert_cmpuint(m->drops[EP_DROP_TS_MISMATCH], ==, 1);
   g_assert_cmpuint(m->drop_count, ==, 1);
   g_assert_cmpuint(m->ingress_packets, ==, 0);
   g_assert_cmpuint(count_events(&s.gn, "gw.dataplane.drop", "ts_mismatch"), ==, 1);
@@ -491,12 +491,12 @@ static void test_ts_mismatch_route_based(void)
   g_assert_true(tx(s.d, good));
   g_assert_cmpuint(carry(&s.dn, s.g), ==, 1);
   /* a route learned later over the tunnel (BGP) widens what it accepts */
-  gw_dp_route_add(s.g, tu_prefix("172.16.0.0/12"), GW_ROUTE_TUNNEL, s.gt);
+  ep_dp_route_add(s.g, tu_prefix("172.16.0.0/12"), EP_ROUTE_TUNNEL, s.gt);
   g_assert_true(tx(s.d, bad));
   g_assert_cmpuint(carry(&s.dn, s.g), ==, 1);
   g_assert_cmpuint(m->ts_mismatch_drops, ==, 1);
   /* but a route into another tunnel does not */
-  gw_dp_route_add(s.g, tu_prefix("100.64.0.0/10"), GW_ROUTE_TUNNEL, gw_gateway_tunnel(s.gw, "conn2"));
+  ep_dp_route_add(s.g, tu_prefix("100.64.0.0/10"), EP_ROUTE_TUNNEL, gw_gateway_tunnel(s.gw, "conn2"));
   g_autoptr(GBytes) other = inner("100.64.0.1", "10.1.0.5", 120, 3);
   g_assert_true(tx(s.d, other));
   g_assert_cmpuint(carry(&s.dn, s.g), ==, 0);
@@ -519,7 +519,7 @@ static void test_ts_policy_based(void)
   Pair2 s;
   setup_with(&s, c, NULL, &dc);
   gw_config_free(c);
-  install(s.g, s.gt, s.d, s.dt, GW_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, false, s.drbg);
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, false, s.drbg);
   g_autoptr(GBytes) ok = inner("192.168.1.5", "10.1.1.5", 100, 1);
   g_assert_true(tx(s.d, ok));
   g_assert_cmpuint(carry(&s.dn, s.g), ==, 1);
@@ -527,11 +527,11 @@ static void test_ts_policy_based(void)
   g_autoptr(GBytes) bad = inner("192.168.2.5", "10.1.1.5", 100, 2);
   g_assert_true(tx(s.d, bad));
   g_assert_cmpuint(carry(&s.dn, s.g), ==, 0);
-  g_assert_cmpuint(gw_dp_tunnel_metrics(s.g, s.gt)->ts_mismatch_drops, ==, 1);
+  g_assert_cmpuint(ep_dp_tunnel_metrics(s.g, s.gt)->ts_mismatch_drops, ==, 1);
   /* outbound on the gateway: a packet its selectors do not cover has no SA */
   g_autoptr(GBytes) out_bad = inner("10.1.2.5", "192.168.1.5", 100, 3);
   g_assert_false(tx(s.g, out_bad));
-  g_assert_cmpuint(gw_dp_tunnel_metrics(s.g, s.gt)->drops[GW_DROP_NO_SA], ==, 1);
+  g_assert_cmpuint(ep_dp_tunnel_metrics(s.g, s.gt)->drops[EP_DROP_NO_SA], ==, 1);
   g_autoptr(GBytes) out_ok = inner("10.1.1.9", "192.168.1.5", 100, 4);
   g_assert_true(tx(s.g, out_ok));
   g_assert_cmpuint(carry(&s.gn, s.d), ==, 1);
@@ -545,23 +545,23 @@ static void test_transit(void)
   GwConfig *c = mk_config("VpnGw1");
   DevRuntimeConfig dc;
   dev_cfg_site1(&dc, false);
-  GwDpTunnelConfig *t = &dc.tunnels[0];
+  EpDpTunnelConfig *t = &dc.tunnels[0];
   t->remote_prefixes[t->n_remote_prefixes++] = tu_prefix("192.168.10.0/24");
   Pair2 s;
   setup_with(&s, c, NULL, &dc);
   gw_config_free(c);
   int t2 = gw_gateway_tunnel(s.gw, "conn2");
-  install(s.g, s.gt, s.d, s.dt, GW_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, false, s.drbg);
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, false, s.drbg);
   g_autoptr(GBytes) x = inner("192.168.1.7", "192.168.10.5", 200, 1);
   g_assert_true(tx(s.d, x));
   /* conn2 is down: the forwarded packet is dropped there */
   g_assert_cmpuint(carry(&s.dn, s.g), ==, 0);
-  g_assert_cmpuint(gw_dp_tunnel_metrics(s.g, t2)->drops[GW_DROP_TUNNEL_DOWN], ==, 1);
+  g_assert_cmpuint(ep_dp_tunnel_metrics(s.g, t2)->drops[EP_DROP_TUNNEL_DOWN], ==, 1);
   Keys k;
   keys_draw(s.drbg, &k);
-  GwChildSaPair p2 = {.out = sa_cfg(GW_ALGSET_GCMAES256, 0xe1, &k, 0),
-                      .in = sa_cfg(GW_ALGSET_GCMAES256, 0xa9, &k, 1)};
-  g_assert_true(gw_dp_sa_install(s.g, t2, &p2, NULL));
+  EpChildSaPair p2 = {.out = sa_cfg(EP_ALGSET_GCMAES256, 0xe1, &k, 0),
+                      .in = sa_cfg(EP_ALGSET_GCMAES256, 0xa9, &k, 1)};
+  g_assert_true(ep_dp_sa_install(s.g, t2, &p2, NULL));
   g_assert_true(tx(s.d, x));
   g_assert_cmpuint(carry(&s.dn, s.g), ==, 1);
   g_assert_cmpuint(s.gn.inside->len, ==, 0);
@@ -570,9 +570,9 @@ static void test_transit(void)
   const uint8_t *o = g_bytes_get_data(g_ptr_array_index(s.gn.wire, 0), &n);
   g_assert_cmphex(wire_load_be32(o + 16), ==, tu_addr("198.51.100.30").v);
   g_assert_cmphex(wire_load_be32(o + 20), ==, 0xe1);
-  g_assert_cmpuint(gw_dp_tunnel_metrics(s.g, t2)->egress_packets, ==, 1);
+  g_assert_cmpuint(ep_dp_tunnel_metrics(s.g, t2)->egress_packets, ==, 1);
   /* both came in through conn1; the first was dropped on the way out */
-  g_assert_cmpuint(gw_dp_tunnel_metrics(s.g, s.gt)->ingress_packets, ==, 2);
+  g_assert_cmpuint(ep_dp_tunnel_metrics(s.g, s.gt)->ingress_packets, ==, 2);
   teardown(&s);
 }
 
@@ -580,7 +580,7 @@ static void test_rekey_without_loss(void)
 {
   Pair2 s;
   setup(&s, "VpnGw1", NULL);
-  install(s.g, s.gt, s.d, s.dt, GW_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, false, s.drbg);
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, false, s.drbg);
   unsigned sent = 0, got = 0;
   uint16_t seq = 0;
   /* a burst each way, left in flight on the wire */
@@ -596,30 +596,30 @@ static void test_rekey_without_loss(void)
   } while (0)
   BURST(); /* old SAs, in flight during the rekey */
   /* CREATE_CHILD_SA: both sides install the new pair; the old outbound stays in use */
-  install(s.g, s.gt, s.d, s.dt, GW_ALGSET_GCMAES256, 0xa2, 0xd2, 0xa1, 0xd1, false, s.drbg);
-  g_assert_cmpuint(gw_dp_tunnel_metrics(s.g, s.gt)->qm_sa_count, ==, 2);
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_GCMAES256, 0xa2, 0xd2, 0xa1, 0xd1, false, s.drbg);
+  g_assert_cmpuint(ep_dp_tunnel_metrics(s.g, s.gt)->qm_sa_count, ==, 2);
   BURST();
   g_assert_cmphex(wire_load_be32((const uint8_t *)g_bytes_get_data(
                       g_ptr_array_index(s.gn.wire, s.gn.wire->len - 1), NULL) + 20), ==, 0xd1);
   /* the gateway switches first; the device still sends on the old SA */
-  g_assert_true(gw_dp_sa_switch(s.g, s.gt, 0xa2));
+  g_assert_true(ep_dp_sa_switch(s.g, s.gt, 0xa2));
   BURST();
   g_assert_cmphex(wire_load_be32((const uint8_t *)g_bytes_get_data(
                       g_ptr_array_index(s.gn.wire, s.gn.wire->len - 1), NULL) + 20), ==, 0xd2);
-  g_assert_true(gw_dp_sa_switch(s.d, s.dt, 0xd2));
+  g_assert_true(ep_dp_sa_switch(s.d, s.dt, 0xd2));
   BURST();
   got += carry(&s.gn, s.d) + carry(&s.dn, s.g);
   /* the old pair is deleted once nothing is in flight on it */
-  g_assert_true(gw_dp_sa_delete(s.g, s.gt, 0xa1, "rekeyed"));
-  g_assert_true(gw_dp_sa_delete(s.d, s.dt, 0xd1, "rekeyed"));
-  g_assert_false(gw_dp_sa_delete(s.g, s.gt, 0xa1, "twice"));
-  g_assert_cmpuint(gw_dp_tunnel_metrics(s.g, s.gt)->qm_sa_count, ==, 1);
-  g_assert_true(gw_dp_tunnel_up(s.g, s.gt));
+  g_assert_true(ep_dp_sa_delete(s.g, s.gt, 0xa1, "rekeyed"));
+  g_assert_true(ep_dp_sa_delete(s.d, s.dt, 0xd1, "rekeyed"));
+  g_assert_false(ep_dp_sa_delete(s.g, s.gt, 0xa1, "twice"));
+  g_assert_cmpuint(ep_dp_tunnel_metrics(s.g, s.gt)->qm_sa_count, ==, 1);
+  g_assert_true(ep_dp_tunnel_up(s.g, s.gt));
   BURST();
   got += carry(&s.gn, s.d) + carry(&s.dn, s.g);
   g_assert_cmpuint(got, ==, sent);
-  g_assert_cmpuint(gw_dp_metrics(s.g)->total.drop_count, ==, 0);
-  g_assert_cmpuint(gw_dp_metrics(s.d)->total.drop_count, ==, 0);
+  g_assert_cmpuint(ep_dp_metrics(s.g)->total.drop_count, ==, 0);
+  g_assert_cmpuint(ep_dp_metrics(s.d)->total.drop_count, ==, 0);
   g_assert_cmpuint(count_events(&s.gn, "gw.tunnel.sa_switched", NULL), ==, 1);
   g_assert_cmpuint(count_events(&s.gn, "gw.tunnel.sa_deleted", "rekeyed"), ==, 1);
   g_assert_cmpuint(count_events(&s.gn, "gw.tunnel.disconnected", NULL), ==, 0);
@@ -631,15 +631,15 @@ static void test_rekey_without_loss(void)
   /* a rekey of an SA that is not installed is refused */
   Keys k;
   keys_draw(s.drbg, &k);
-  GwChildSaPair bad = {.out = sa_cfg(GW_ALGSET_GCMAES256, 0x99, &k, 0),
-                       .in = sa_cfg(GW_ALGSET_GCMAES256, 0x98, &k, 1), .replaces_in_spi = 0x77};
+  EpChildSaPair bad = {.out = sa_cfg(EP_ALGSET_GCMAES256, 0x99, &k, 0),
+                       .in = sa_cfg(EP_ALGSET_GCMAES256, 0x98, &k, 1), .replaces_in_spi = 0x77};
   const char *why = NULL;
-  g_assert_false(gw_dp_sa_install(s.g, s.gt, &bad, &why));
+  g_assert_false(ep_dp_sa_install(s.g, s.gt, &bad, &why));
   g_assert_nonnull(why);
   /* an inbound SPI already taken is refused */
   bad.replaces_in_spi = 0;
   bad.in.spi = 0xa2;
-  g_assert_false(gw_dp_sa_install(s.g, s.gt, &bad, &why));
+  g_assert_false(ep_dp_sa_install(s.g, s.gt, &bad, &why));
   teardown(&s);
 }
 
@@ -663,7 +663,7 @@ static double bulk(Pair2 *s, size_t size, uint64_t offer_bps, int tunnels, doubl
       const uint8_t *p = g_bytes_get_data(g_ptr_array_index(s->gn.wire, i), &n);
       /* the device of conn2 is not built: its packets count as carried */
       if (wire_load_be32(p + 16) == tu_addr("198.51.100.20").v)
-        delivered += gw_dp_rx_outer(s->d, p, n) == GW_RX_DELIVERED;
+        delivered += ep_dp_rx_outer(s->d, p, n) == EP_RX_DELIVERED;
       else
         delivered++;
     }
@@ -687,22 +687,22 @@ static void test_caps(void)
   /* facts 1.3: VpnGw1 per tunnel, GCMAES256 650 Mbps / 62,000 pps */
   Pair2 s;
   setup(&s, "VpnGw1", NULL);
-  install(s.g, s.gt, s.d, s.dt, GW_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, false, s.drbg);
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, false, s.drbg);
   double bps = bulk(&s, 1400, 1000000000, 1, &pps);
   g_test_message("VpnGw1 GCMAES256: %.1f Mbps, %.0f pps", bps / 1e6, pps);
   assert_within(bps, 650e6, 0.05);
-  const GwTunnelMetrics *m = gw_dp_tunnel_metrics(s.g, s.gt);
-  g_assert_cmpuint(m->drops[GW_DROP_TUNNEL_BPS], >, 0);
-  g_assert_cmpuint(m->drops[GW_DROP_TUNNEL_PPS], ==, 0);
+  const EpTunnelMetrics *m = ep_dp_tunnel_metrics(s.g, s.gt);
+  g_assert_cmpuint(m->drops[EP_DROP_TUNNEL_BPS], >, 0);
+  g_assert_cmpuint(m->drops[EP_DROP_TUNNEL_PPS], ==, 0);
   /* small packets: the packet rate binds (62,000 pps) */
   bulk(&s, 100, 200000000, 1, &pps);
   g_test_message("VpnGw1 GCMAES256 100 B: %.0f pps", pps);
   assert_within(pps, 62000, 0.05);
-  g_assert_cmpuint(m->drops[GW_DROP_TUNNEL_PPS], >, 0);
+  g_assert_cmpuint(m->drops[EP_DROP_TUNNEL_PPS], >, 0);
   /* facts 1.3: AES256+SHA256 500 Mbps */
-  gw_dp_tunnel_down(s.g, s.gt, "test");
-  gw_dp_tunnel_down(s.d, s.dt, "test");
-  install(s.g, s.gt, s.d, s.dt, GW_ALGSET_AES256_SHA256, 0xa2, 0xd2, 0, 0, false, s.drbg);
+  ep_dp_tunnel_down(s.g, s.gt, "test");
+  ep_dp_tunnel_down(s.d, s.dt, "test");
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_AES256_SHA256, 0xa2, 0xd2, 0, 0, false, s.drbg);
   bps = bulk(&s, 1400, 1000000000, 1, &pps);
   g_test_message("VpnGw1 AES256+SHA256: %.1f Mbps", bps / 1e6);
   assert_within(bps, 500e6, 0.05);
@@ -713,26 +713,39 @@ static void test_caps(void)
   g_assert_cmpuint(m->drop_count, ==, before);
   teardown(&s);
 
+  /* a rekey's responder moves to the new pair when the old one is deleted (no switch):
+   * the caps follow the new pair's algorithm set (GCMAES256 650 -> AES256+SHA256 500) */
+  setup(&s, "VpnGw1", NULL);
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, false, s.drbg);
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_AES256_SHA256, 0xa2, 0xd2, 0xa1, 0xd1, false, s.drbg);
+  g_assert_true(ep_dp_sa_delete(s.g, s.gt, 0xa1, "rekeyed"));
+  g_assert_true(ep_dp_sa_delete(s.d, s.dt, 0xd1, "rekeyed"));
+  g_assert_cmpuint(count_events(&s.gn, "gw.tunnel.sa_switched", NULL), ==, 0);
+  bps = bulk(&s, 1400, 1000000000, 1, &pps);
+  g_test_message("VpnGw1 after a responder's rekey to AES256+SHA256: %.1f Mbps", bps / 1e6);
+  assert_within(bps, 500e6, 0.05);
+  teardown(&s);
+
   /* facts 1.1 / 1.3: the instance aggregate (VpnGw1: 650 Mbps) is shared by all tunnels:
    * two GCMAES256 tunnels together stay near 650 Mbps */
   setup(&s, "VpnGw1", NULL);
   int t2 = gw_gateway_tunnel(s.gw, "conn2");
-  install(s.g, s.gt, s.d, s.dt, GW_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, false, s.drbg);
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, false, s.drbg);
   Keys k;
   keys_draw(s.drbg, &k);
-  GwChildSaPair p2 = {.out = sa_cfg(GW_ALGSET_GCMAES256, 0xe1, &k, 0),
-                      .in = sa_cfg(GW_ALGSET_GCMAES256, 0xa9, &k, 1)};
-  g_assert_true(gw_dp_sa_install(s.g, t2, &p2, NULL));
+  EpChildSaPair p2 = {.out = sa_cfg(EP_ALGSET_GCMAES256, 0xe1, &k, 0),
+                      .in = sa_cfg(EP_ALGSET_GCMAES256, 0xa9, &k, 1)};
+  g_assert_true(ep_dp_sa_install(s.g, t2, &p2, NULL));
   bps = bulk(&s, 1400, 600000000, 2, &pps);
   g_test_message("VpnGw1 two tunnels: %.1f Mbps", bps / 1e6);
   assert_within(bps, 650e6, 0.05);
-  g_assert_cmpuint(gw_dp_metrics(s.g)->total.drops[GW_DROP_AGGREGATE_BPS], >, 0);
+  g_assert_cmpuint(ep_dp_metrics(s.g)->total.drops[EP_DROP_AGGREGATE_BPS], >, 0);
   teardown(&s);
 
   /* without caps the same flow passes whole */
   GwGatewayOptions nc = {.no_caps = true};
   setup(&s, "VpnGw1", &nc);
-  install(s.g, s.gt, s.d, s.dt, GW_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, false, s.drbg);
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, false, s.drbg);
   bps = bulk(&s, 1400, 1000000000, 1, &pps);
   assert_within(bps, 1000e6, 0.01);
   teardown(&s);
@@ -762,8 +775,8 @@ static void test_no_fragmentation(void)
 {
   Pair2 s;
   setup(&s, "VpnGw1", NULL);
-  install(s.g, s.gt, s.d, s.dt, GW_ALGSET_AES256_SHA256, 0xa1, 0xd1, 0, 0, false, s.drbg);
-  g_assert_cmpuint(gw_dp_tunnel_max_inner(s.g, s.gt), ==, 1400);
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_AES256_SHA256, 0xa1, 0xd1, 0, 0, false, s.drbg);
+  g_assert_cmpuint(ep_dp_tunnel_max_inner(s.g, s.gt), ==, 1400);
   g_autoptr(GBytes) fits = inner("10.1.0.5", "192.168.1.7", 1400, 1);
   g_assert_true(tx(s.g, fits));
   g_assert_cmpuint(carry(&s.gn, s.d), ==, 1);
@@ -773,8 +786,8 @@ static void test_no_fragmentation(void)
   g_assert_cmpuint(s.gn.wire->len, ==, 0);
   g_assert_cmpuint(s.gn.inside->len, ==, 1);
   assert_frag_needed(g_ptr_array_index(s.gn.inside, 0), "10.1.255.30", "10.1.0.5", 1400, big);
-  const GwTunnelMetrics *m = gw_dp_tunnel_metrics(s.g, s.gt);
-  g_assert_cmpuint(m->drops[GW_DROP_TOO_BIG], ==, 1);
+  const EpTunnelMetrics *m = ep_dp_tunnel_metrics(s.g, s.gt);
+  g_assert_cmpuint(m->drops[EP_DROP_TOO_BIG], ==, 1);
   g_assert_cmpuint(m->icmp_frag_needed, ==, 1);
   /* the device does the same toward its LAN */
   g_autoptr(GBytes) dbig = inner("192.168.1.7", "10.1.0.5", 1500, 3);
@@ -790,9 +803,9 @@ static void test_no_fragmentation(void)
   inet_ipv4_encode(&w, &eh);
   wire_put_u8(&w, ICMP_DEST_UNREACH);
   wire_put_zeros(&w, 1450 - 21);
-  g_assert_false(gw_dp_tx_inner(s.g, w.buf, w.len));
+  g_assert_false(ep_dp_tx_inner(s.g, w.buf, w.len));
   wire_writer_clear(&w);
-  g_assert_cmpuint(m->drops[GW_DROP_TOO_BIG], ==, 2);
+  g_assert_cmpuint(m->drops[EP_DROP_TOO_BIG], ==, 2);
   g_assert_cmpuint(m->icmp_frag_needed, ==, 1);
   g_assert_cmpuint(s.gn.inside->len, ==, 1);
   teardown(&s);
@@ -801,8 +814,8 @@ static void test_no_fragmentation(void)
    * SA's overhead (and UDP encapsulation's 8 octets more) */
   GwGatewayOptions o = {.tunnel_mtu = 9000, .path_mtu = 1400};
   setup(&s, "VpnGw1", &o);
-  install(s.g, s.gt, s.d, s.dt, GW_ALGSET_AES256_SHA256, 0xa1, 0xd1, 0, 0, true, s.drbg);
-  size_t max = gw_dp_tunnel_max_inner(s.g, s.gt);
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_AES256_SHA256, 0xa1, 0xd1, 0, 0, true, s.drbg);
+  size_t max = ep_dp_tunnel_max_inner(s.g, s.gt);
   /* RFC 3602 / RFC 4868 / RFC 3948: 1400 - 20 (IPv4) - 8 (UDP) - 8 (SPI, sequence) -
    * 16 (IV) - 16 (ICV) = 1332 octets for the ciphertext, a multiple of 16: 1328, less the
    * 2-octet trailer (pad length, next header): 1326 */
@@ -876,7 +889,7 @@ static void test_mss_clamp(void)
   Pair2 s;
   setup_with(&s, c, NULL, &dc);
   gw_config_free(c);
-  install(s.g, s.gt, s.d, s.dt, GW_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, false, s.drbg);
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, false, s.drbg);
   bool ok;
   /* outbound from the LAN: a SYN with MSS 1460 leaves the device with 1350 */
   g_autoptr(GBytes) syn = tcp_syn("192.168.1.7", "10.1.0.5", 0x02, 1460);
@@ -901,8 +914,8 @@ static void test_mss_clamp(void)
   g_assert_cmpuint(carry(&s.gn, s.d), ==, 1);
   g_assert_cmpuint(tcp_mss(g_ptr_array_index(s.dn.inside, 0), &ok), ==, 1350);
   g_assert_true(ok);
-  g_assert_cmpuint(gw_dp_tunnel_metrics(s.d, s.dt)->mss_clamped, ==, 2);
-  g_assert_cmpuint(gw_dp_metrics(s.g)->total.mss_clamped, ==, 0);
+  g_assert_cmpuint(ep_dp_tunnel_metrics(s.d, s.dt)->mss_clamped, ==, 2);
+  g_assert_cmpuint(ep_dp_metrics(s.g)->total.mss_clamped, ==, 0);
   teardown(&s);
 }
 
@@ -910,12 +923,12 @@ static void test_natt(void)
 {
   Pair2 s;
   setup(&s, "VpnGw1", NULL);
-  install(s.g, s.gt, s.d, s.dt, GW_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, true, s.drbg);
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, true, s.drbg);
   g_autoptr(GBytes) a = inner("10.1.0.5", "192.168.1.7", 500, 1);
   g_assert_true(tx(s.g, a));
   size_t n;
   const uint8_t *o = g_bytes_get_data(g_ptr_array_index(s.gn.wire, 0), &n);
-  const GwOuterPacket *op = g_bytes_get_data(g_ptr_array_index(s.gn.sent_ops, 0), NULL);
+  const EpOuterPacket *op = g_bytes_get_data(g_ptr_array_index(s.gn.sent_ops, 0), NULL);
   g_assert_cmpuint(op->proto, ==, INET_PROTO_UDP);
   g_assert_cmpuint(op->sport, ==, 4500);
   g_assert_cmpuint(op->dport, ==, 4500);
@@ -932,42 +945,42 @@ static void test_natt(void)
   g_autoptr(GBytes) b = inner("192.168.1.7", "10.1.0.5", 500, 2);
   g_assert_true(tx(s.d, b));
   o = g_bytes_get_data(g_ptr_array_index(s.dn.wire, 0), &n);
-  g_assert_cmpint(gw_dp_rx_udp4500(s.g, tu_addr("198.51.100.20"), 4500, o + 28, n - 28), ==,
-                  GW_RX_DELIVERED);
+  g_assert_cmpint(ep_dp_rx_udp4500(s.g, tu_addr("198.51.100.20"), 4500, o + 28, n - 28), ==,
+                  EP_RX_DELIVERED);
   assert_inside(&s.gn, 0, b);
   g_ptr_array_set_size(s.dn.wire, 0);
   /* RFC 3948 2.3 keepalive and 2.2 non-ESP marker (IKE) on port 4500 */
   static const uint8_t ka[] = {0xff};
-  g_assert_cmpint(gw_dp_rx_udp4500(s.g, tu_addr("198.51.100.20"), 4500, ka, 1), ==, GW_RX_KEEPALIVE);
+  g_assert_cmpint(ep_dp_rx_udp4500(s.g, tu_addr("198.51.100.20"), 4500, ka, 1), ==, EP_RX_KEEPALIVE);
   static const uint8_t ike[32] = {0};
-  g_assert_cmpint(gw_dp_rx_udp4500(s.g, tu_addr("198.51.100.20"), 4500, ike, sizeof ike), ==,
-                  GW_RX_IKE);
-  g_assert_cmpuint(gw_dp_metrics(s.g)->natt_keepalives, ==, 1);
-  g_assert_cmpuint(gw_dp_metrics(s.g)->ike_datagrams, ==, 1);
+  g_assert_cmpint(ep_dp_rx_udp4500(s.g, tu_addr("198.51.100.20"), 4500, ike, sizeof ike), ==,
+                  EP_RX_IKE);
+  g_assert_cmpuint(ep_dp_metrics(s.g)->natt_keepalives, ==, 1);
+  g_assert_cmpuint(ep_dp_metrics(s.g)->ike_datagrams, ==, 1);
   /* the raw protocol-50 socket form */
-  gw_dp_tunnel_down(s.g, s.gt, "test");
-  gw_dp_tunnel_down(s.d, s.dt, "test");
-  install(s.g, s.gt, s.d, s.dt, GW_ALGSET_GCMAES256, 0xa2, 0xd2, 0, 0, false, s.drbg);
+  ep_dp_tunnel_down(s.g, s.gt, "test");
+  ep_dp_tunnel_down(s.d, s.dt, "test");
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_GCMAES256, 0xa2, 0xd2, 0, 0, false, s.drbg);
   g_assert_true(tx(s.d, b));
   o = g_bytes_get_data(g_ptr_array_index(s.dn.wire, 0), &n);
-  g_assert_cmpint(gw_dp_rx_esp(s.g, tu_addr("198.51.100.20"), tu_addr("203.0.113.10"), o + 20, n - 20), ==,
-                  GW_RX_DELIVERED);
-  g_assert_cmpint(gw_dp_rx_esp(s.g, tu_addr("198.51.100.20"), tu_addr("203.0.113.99"), o + 20, n - 20), ==,
-                  GW_RX_DROPPED);
-  g_assert_cmpuint(gw_dp_metrics(s.g)->total.drops[GW_DROP_NOT_FOR_US], ==, 1);
+  g_assert_cmpint(ep_dp_rx_esp(s.g, tu_addr("198.51.100.20"), tu_addr("203.0.113.10"), o + 20, n - 20), ==,
+                  EP_RX_DELIVERED);
+  g_assert_cmpint(ep_dp_rx_esp(s.g, tu_addr("198.51.100.20"), tu_addr("203.0.113.99"), o + 20, n - 20), ==,
+                  EP_RX_DROPPED);
+  g_assert_cmpuint(ep_dp_metrics(s.g)->total.drops[EP_DROP_NOT_FOR_US], ==, 1);
   teardown(&s);
 }
 
 /* RFC 7296 2.23 in the data plane: an ESP-in-UDP packet that passes its ICV, is the
  * newest of its SA and comes from another port than the tunnel sends to is reported to
- * the IKE side (peer_moved), which moves the tunnel (gw_dp_tunnel_set_peer); a packet
+ * the IKE side (peer_moved), which moves the tunnel (ep_dp_tunnel_set_peer); a packet
  * that fails its ICV, a held-back older one, one from the port already in use and raw
  * ESP are not reported. */
 static void test_natt_peer_moved(void)
 {
   Pair2 s;
   setup(&s, "VpnGw1", NULL);
-  install(s.g, s.gt, s.d, s.dt, GW_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, true, s.drbg);
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_GCMAES256, 0xa1, 0xd1, 0, 0, true, s.drbg);
   Ipv4Addr site = tu_addr("198.51.100.20");
   GBytes *pk[3];
   for (int i = 0; i < 3; i++) {
@@ -980,51 +993,51 @@ static void test_natt_peer_moved(void)
   const uint8_t *o;
   /* the port in use: nothing to report */
   o = g_bytes_get_data(pk[1], &n);
-  g_assert_cmpint(gw_dp_rx_udp4500(s.g, site, 4500, o + 28, n - 28), ==, GW_RX_DELIVERED);
+  g_assert_cmpint(ep_dp_rx_udp4500(s.g, site, 4500, o + 28, n - 28), ==, EP_RX_DELIVERED);
   g_assert_cmpuint(s.gn.moved, ==, 0);
   /* authentic but older than the newest seen (held back): not reported */
   o = g_bytes_get_data(pk[0], &n);
-  g_assert_cmpint(gw_dp_rx_udp4500(s.g, site, 40002, o + 28, n - 28), ==, GW_RX_DELIVERED);
+  g_assert_cmpint(ep_dp_rx_udp4500(s.g, site, 40002, o + 28, n - 28), ==, EP_RX_DELIVERED);
   g_assert_cmpuint(s.gn.moved, ==, 0);
   /* the newest, from a new port, but its ICV broken: dropped, not reported */
   o = g_bytes_get_data(pk[2], &n);
   g_autofree uint8_t *bad = g_memdup2(o, n);
   bad[n - 1] ^= 0x80;
-  g_assert_cmpint(gw_dp_rx_udp4500(s.g, site, 40002, bad + 28, n - 28), ==, GW_RX_DROPPED);
+  g_assert_cmpint(ep_dp_rx_udp4500(s.g, site, 40002, bad + 28, n - 28), ==, EP_RX_DROPPED);
   g_assert_cmpuint(s.gn.moved, ==, 0);
   /* the genuine one: reported */
-  g_assert_cmpint(gw_dp_rx_udp4500(s.g, site, 40002, o + 28, n - 28), ==, GW_RX_DELIVERED);
+  g_assert_cmpint(ep_dp_rx_udp4500(s.g, site, 40002, o + 28, n - 28), ==, EP_RX_DELIVERED);
   g_assert_cmpuint(s.gn.moved, ==, 1);
   g_assert_cmpuint(s.gn.moved_port, ==, 40002);
   /* the data plane does not move by itself; once told, it sends there */
   Ipv4Addr a;
   uint16_t port;
-  g_assert_true(gw_dp_tunnel_peer(s.g, s.gt, &a, &port));
+  g_assert_true(ep_dp_tunnel_peer(s.g, s.gt, &a, &port));
   g_assert_cmpuint(port, ==, 4500);
-  g_assert_true(gw_dp_tunnel_set_peer(s.g, s.gt, site, 40002));
-  g_assert_true(gw_dp_tunnel_peer(s.g, s.gt, &a, &port));
+  g_assert_true(ep_dp_tunnel_set_peer(s.g, s.gt, site, 40002));
+  g_assert_true(ep_dp_tunnel_peer(s.g, s.gt, &a, &port));
   g_assert_cmpuint(port, ==, 40002);
   g_assert_cmphex(a.v, ==, site.v);
   g_autoptr(GBytes) back = inner("10.1.0.5", "192.168.1.7", 100, 9);
   g_assert_true(tx(s.g, back));
-  const GwOuterPacket *op = g_bytes_get_data(g_ptr_array_index(s.gn.sent_ops, 0), NULL);
+  const EpOuterPacket *op = g_bytes_get_data(g_ptr_array_index(s.gn.sent_ops, 0), NULL);
   g_assert_cmpuint(op->dport, ==, 40002);
   g_assert_cmpuint(op->sport, ==, 4500);
   g_assert_cmphex(op->dst.v, ==, site.v);
   o = g_bytes_get_data(g_ptr_array_index(s.gn.wire, 0), &n);
   g_assert_cmpuint(wire_load_be16(o + 22), ==, 40002); /* RFC 768: destination port */
-  g_assert_false(gw_dp_tunnel_set_peer(s.g, 99, site, 1));
+  g_assert_false(ep_dp_tunnel_set_peer(s.g, 99, site, 1));
   for (int i = 0; i < 3; i++)
     g_bytes_unref(pk[i]);
   /* raw ESP (no NAT between them) never reports */
-  gw_dp_tunnel_down(s.g, s.gt, "test");
-  gw_dp_tunnel_down(s.d, s.dt, "test");
-  install(s.g, s.gt, s.d, s.dt, GW_ALGSET_GCMAES256, 0xa2, 0xd2, 0, 0, false, s.drbg);
+  ep_dp_tunnel_down(s.g, s.gt, "test");
+  ep_dp_tunnel_down(s.d, s.dt, "test");
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_GCMAES256, 0xa2, 0xd2, 0, 0, false, s.drbg);
   g_autoptr(GBytes) r = inner("192.168.1.7", "10.1.0.5", 100, 10);
   g_assert_true(tx(s.d, r));
   o = g_bytes_get_data(g_ptr_array_index(s.dn.wire, 0), &n);
-  g_assert_cmpint(gw_dp_rx_esp(s.g, tu_addr("198.51.100.99"), tu_addr("203.0.113.10"), o + 20,
-                               n - 20), ==, GW_RX_DELIVERED);
+  g_assert_cmpint(ep_dp_rx_esp(s.g, tu_addr("198.51.100.99"), tu_addr("203.0.113.10"), o + 20,
+                               n - 20), ==, EP_RX_DELIVERED);
   g_assert_cmpuint(s.gn.moved, ==, 1);
   teardown(&s);
 }
@@ -1047,34 +1060,34 @@ static void test_malformed_outer(void)
 {
   Pair2 s;
   setup(&s, "VpnGw1", NULL);
-  install(s.g, s.gt, s.d, s.dt, GW_ALGSET_AES256_SHA256, 0xa1, 0xd1, 0, 0, false, s.drbg);
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_AES256_SHA256, 0xa1, 0xd1, 0, 0, false, s.drbg);
   g_autoptr(GBytes) b = inner("192.168.1.7", "10.1.0.5", 300, 1);
   g_assert_true(tx(s.d, b));
   g_autoptr(GBytes) good = g_bytes_ref(g_ptr_array_index(s.dn.wire, 0));
   g_ptr_array_set_size(s.dn.wire, 0);
   size_t gn;
   const uint8_t *gp = g_bytes_get_data(good, &gn);
-  const GwNodeMetrics *m = gw_dp_metrics(s.g);
+  const EpNodeMetrics *m = ep_dp_metrics(s.g);
   /* every truncation of a valid packet is dropped, never a crash */
   for (size_t n = 0; n < gn; n++) {
     g_autofree uint8_t *cut = g_memdup2(gp, n); /* exact size, for ASan */
-    g_assert_cmpint(gw_dp_rx_outer(s.g, cut, n), ==, GW_RX_DROPPED);
+    g_assert_cmpint(ep_dp_rx_outer(s.g, cut, n), ==, EP_RX_DROPPED);
   }
   /* every single-octet corruption is dropped (header checksum or ICV) */
   g_autofree uint8_t *c = g_memdup2(gp, gn);
   for (size_t i = 0; i < gn; i++) {
     c[i] ^= 0x5a;
-    g_assert_cmpint(gw_dp_rx_outer(s.g, c, gn), ==, GW_RX_DROPPED);
+    g_assert_cmpint(ep_dp_rx_outer(s.g, c, gn), ==, EP_RX_DROPPED);
     c[i] ^= 0x5a;
   }
   g_assert_cmpuint(s.gn.inside->len, ==, 0);
   /* and the original still passes afterwards (the replay window was not moved) */
-  g_assert_cmpint(gw_dp_rx_outer(s.g, gp, gn), ==, GW_RX_DELIVERED);
-  g_assert_cmpint(gw_dp_rx_outer(s.g, gp, gn), ==, GW_RX_DROPPED); /* a replay */
-  g_assert_cmpuint(gw_dp_tunnel_metrics(s.g, s.gt)->esp_drops[ESP_ERR_REPLAY], ==, 1);
+  g_assert_cmpint(ep_dp_rx_outer(s.g, gp, gn), ==, EP_RX_DELIVERED);
+  g_assert_cmpint(ep_dp_rx_outer(s.g, gp, gn), ==, EP_RX_DROPPED); /* a replay */
+  g_assert_cmpuint(ep_dp_tunnel_metrics(s.g, s.gt)->esp_drops[ESP_ERR_REPLAY], ==, 1);
   g_assert_cmpuint(m->total.esp_drops[ESP_ERR_ICV], >, 0);
-  g_assert_cmpuint(m->total.drops[GW_DROP_OUTER_CHECKSUM], >, 0);
-  g_assert_cmpuint(m->total.drops[GW_DROP_OUTER_MALFORMED], >, 0);
+  g_assert_cmpuint(m->total.drops[EP_DROP_OUTER_CHECKSUM], >, 0);
+  g_assert_cmpuint(m->total.drops[EP_DROP_OUTER_MALFORMED], >, 0);
 
   /* a table of bad packets and the reason each is counted under */
   static const uint8_t spi_unknown[16] = {0, 0, 0x12, 0x34, 0, 0, 0, 1};
@@ -1086,51 +1099,51 @@ static void test_malformed_outer(void)
   struct {
     const char *what;
     GBytes *pkt;
-    GwDropReason reason;
+    EpDropReason reason;
     EspStatus es;
   } cases[] = {
       {"unknown SPI", outer(INET_PROTO_ESP, spi_unknown, 16, false, "203.0.113.10"),
-       GW_DROP_ESP, ESP_ERR_UNKNOWN_SPI},
-      {"SPI 0", outer(INET_PROTO_ESP, spi_zero, 16, false, "203.0.113.10"), GW_DROP_ESP,
+       EP_DROP_ESP, ESP_ERR_UNKNOWN_SPI},
+      {"SPI 0", outer(INET_PROTO_ESP, spi_zero, 16, false, "203.0.113.10"), EP_DROP_ESP,
        ESP_ERR_MALFORMED},
       {"ESP shorter than its header", outer(INET_PROTO_ESP, short_esp, 4, false, "203.0.113.10"),
-       GW_DROP_ESP, ESP_ERR_TRUNCATED},
+       EP_DROP_ESP, ESP_ERR_TRUNCATED},
       {"outer fragment", outer(INET_PROTO_ESP, spi_unknown, 16, true, "203.0.113.10"),
-       GW_DROP_OUTER_FRAGMENT, ESP_OK},
+       EP_DROP_OUTER_FRAGMENT, ESP_OK},
       {"not our address", outer(INET_PROTO_ESP, spi_unknown, 16, false, "203.0.113.11"),
-       GW_DROP_NOT_FOR_US, ESP_OK},
-      {"TCP", outer(INET_PROTO_TCP, spi_unknown, 16, false, "203.0.113.10"), GW_DROP_NOT_ESP,
+       EP_DROP_NOT_FOR_US, ESP_OK},
+      {"TCP", outer(INET_PROTO_TCP, spi_unknown, 16, false, "203.0.113.10"), EP_DROP_NOT_ESP,
        ESP_OK},
       {"UDP to port 500", outer(INET_PROTO_UDP, udp500, 16, false, "203.0.113.10"),
-       GW_DROP_NOT_ESP, ESP_OK},
+       EP_DROP_NOT_ESP, ESP_OK},
       {"UDP length lies", outer(INET_PROTO_UDP, udp_lie, 16, false, "203.0.113.10"),
-       GW_DROP_OUTER_MALFORMED, ESP_OK},
+       EP_DROP_OUTER_MALFORMED, ESP_OK},
       {"UDP header cut", outer(INET_PROTO_UDP, udp_short, 4, false, "203.0.113.10"),
-       GW_DROP_OUTER_MALFORMED, ESP_OK},
+       EP_DROP_OUTER_MALFORMED, ESP_OK},
   };
   for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-    GwNodeMetrics before = *m;
+    EpNodeMetrics before = *m;
     size_t n;
     const uint8_t *p = g_bytes_get_data(cases[i].pkt, &n);
     g_test_message("case: %s", cases[i].what);
-    g_assert_cmpint(gw_dp_rx_outer(s.g, p, n), ==, GW_RX_DROPPED);
+    g_assert_cmpint(ep_dp_rx_outer(s.g, p, n), ==, EP_RX_DROPPED);
     g_assert_cmpuint(m->total.drops[cases[i].reason], ==, before.total.drops[cases[i].reason] + 1);
     g_assert_cmpuint(m->total.drop_count, ==, before.total.drop_count + 1);
-    if (cases[i].reason == GW_DROP_ESP)
+    if (cases[i].reason == EP_DROP_ESP)
       g_assert_cmpuint(m->total.esp_drops[cases[i].es], ==, before.total.esp_drops[cases[i].es] + 1);
     g_bytes_unref(cases[i].pkt);
   }
   /* version 6, IHL 4, total length beyond the buffer */
   g_autofree uint8_t *h = g_memdup2(gp, gn);
   h[0] = 0x65;
-  g_assert_cmpint(gw_dp_rx_outer(s.g, h, gn), ==, GW_RX_DROPPED);
+  g_assert_cmpint(ep_dp_rx_outer(s.g, h, gn), ==, EP_RX_DROPPED);
   h[0] = 0x44;
-  g_assert_cmpint(gw_dp_rx_outer(s.g, h, gn), ==, GW_RX_DROPPED);
+  g_assert_cmpint(ep_dp_rx_outer(s.g, h, gn), ==, EP_RX_DROPPED);
   g_assert_cmpuint(s.gn.inside->len, ==, 1);
   /* an inner packet from the inside that is not IPv4 */
   static const uint8_t junk[40] = {0x60};
-  g_assert_false(gw_dp_tx_inner(s.g, junk, sizeof junk));
-  g_assert_cmpuint(m->total.drops[GW_DROP_INNER_MALFORMED], ==, 1);
+  g_assert_false(ep_dp_tx_inner(s.g, junk, sizeof junk));
+  g_assert_cmpuint(m->total.drops[EP_DROP_INNER_MALFORMED], ==, 1);
   teardown(&s);
 }
 
@@ -1151,14 +1164,14 @@ static void test_gateway_build(void)
   char *err = NULL;
   GwGateway *gw = gw_gateway_new(c, "vgw1", &n.env, NULL, &err);
   g_assert_nonnull(gw);
-  GwDp *dp = gw_gateway_dp(gw);
-  g_assert_cmpuint(gw_dp_n_tunnels(dp), ==, 2);
+  EpDp *dp = gw_gateway_dp(gw);
+  g_assert_cmpuint(ep_dp_n_tunnels(dp), ==, 2);
   g_assert_cmpint(gw_gateway_tunnel(gw, "conn-v1"), ==, -1);
   g_assert_cmpuint(count_events(&n, GW_EV_CONNECTION_REFUSED, NULL), ==, 1);
   g_assert_cmpstr(gw_gateway_sku(gw)->name, ==, "VpnGw1");
   g_assert_cmphex(gw_gateway_public_ip(gw).v, ==, tu_addr("203.0.113.10").v);
   g_assert_cmphex(gw_gateway_inside_ip(gw).v, ==, tu_addr("10.1.255.30").v);
-  g_assert_cmpstr(gw_dp_tunnel_name(dp, 1), ==, "conn2");
+  g_assert_cmpstr(ep_dp_tunnel_name(dp, 1), ==, "conn2");
   gw_gateway_free(gw);
   /* errors */
   g_assert_null(gw_gateway_new(c, "nope", &n.env, NULL, &err));
@@ -1185,13 +1198,13 @@ static void test_lifetime_events(void)
 {
   Pair2 s;
   setup(&s, "VpnGw1", NULL);
-  gw_dp_start(s.g);
+  ep_dp_start(s.g);
   Keys k;
   keys_draw(s.drbg, &k);
-  GwChildSaPair p = {.out = sa_cfg(GW_ALGSET_GCMAES256, 0xd1, &k, 0),
-                     .in = sa_cfg(GW_ALGSET_GCMAES256, 0xa1, &k, 1)};
+  EpChildSaPair p = {.out = sa_cfg(EP_ALGSET_GCMAES256, 0xd1, &k, 0),
+                     .in = sa_cfg(EP_ALGSET_GCMAES256, 0xa1, &k, 1)};
   p.out.lifetime = (EspLifetime){.soft_seconds = 3, .hard_seconds = 5};
-  g_assert_true(gw_dp_sa_install(s.g, s.gt, &p, NULL));
+  g_assert_true(ep_dp_sa_install(s.g, s.gt, &p, NULL));
   clock_advance(&s.clk, 2500000000);
   g_assert_cmpuint(count_events(&s.gn, "gw.tunnel.sa_expired", NULL), ==, 0);
   clock_advance(&s.clk, 3500000000);
@@ -1201,23 +1214,23 @@ static void test_lifetime_events(void)
   /* the hard-expired SA carries nothing more */
   g_autoptr(GBytes) a = inner("10.1.0.5", "192.168.1.7", 100, 1);
   g_assert_false(tx(s.g, a));
-  g_assert_cmpuint(gw_dp_tunnel_metrics(s.g, s.gt)->esp_drops[ESP_ERR_EXPIRED], ==, 1);
+  g_assert_cmpuint(ep_dp_tunnel_metrics(s.g, s.gt)->esp_drops[ESP_ERR_EXPIRED], ==, 1);
   teardown(&s);
 }
 
 typedef struct {
-  GArray *seen; /* GwSaExpiry */
-  GwDp *dp;
+  GArray *seen; /* EpSaExpiry */
+  EpDp *dp;
   bool delete_on_hard;
 } Hook;
 
-static void hook_fn(void *user, const GwSaExpiry *e)
+static void hook_fn(void *user, const EpSaExpiry *e)
 {
   Hook *h = user;
   g_array_append_val(h->seen, *e);
   /* the IKE side ends the child on a hard limit: safe here, no packet is in flight */
-  if (h->delete_on_hard && e->kind == GW_SA_HARD_EXPIRED)
-    g_assert_true(gw_dp_sa_delete(h->dp, e->tunnel, e->in_spi, "hard lifetime"));
+  if (h->delete_on_hard && e->kind == EP_SA_HARD_EXPIRED)
+    g_assert_true(ep_dp_sa_delete(h->dp, e->tunnel, e->in_spi, "hard lifetime"));
 }
 
 /* Volume lifetimes reach the tunnel's owner through a typed hook (RFC 7296 2.8: the soft
@@ -1227,16 +1240,16 @@ static void test_expiry_hook(void)
 {
   Pair2 s;
   setup(&s, "VpnGw1", NULL);
-  Hook h = {.seen = g_array_new(FALSE, FALSE, sizeof(GwSaExpiry)), .dp = s.g,
+  Hook h = {.seen = g_array_new(FALSE, FALSE, sizeof(EpSaExpiry)), .dp = s.g,
             .delete_on_hard = true};
-  gw_dp_tunnel_set_expiry_hook(s.g, s.gt, hook_fn, &h);
+  ep_dp_tunnel_set_expiry_hook(s.g, s.gt, hook_fn, &h);
   Keys k;
   keys_draw(s.drbg, &k);
-  GwChildSaPair p = {.out = sa_cfg(GW_ALGSET_AES256_SHA256, 0xd1, &k, 0),
-                     .in = sa_cfg(GW_ALGSET_AES256_SHA256, 0xa1, &k, 1)};
+  EpChildSaPair p = {.out = sa_cfg(EP_ALGSET_AES256_SHA256, 0xd1, &k, 0),
+                     .in = sa_cfg(EP_ALGSET_AES256_SHA256, 0xa1, &k, 1)};
   /* kilobytes of inner data: soft at 2, hard at 4 */
   p.out.lifetime = p.in.lifetime = (EspLifetime){.soft_kbytes = 2, .hard_kbytes = 4};
-  g_assert_true(gw_dp_sa_install(s.g, s.gt, &p, NULL));
+  g_assert_true(ep_dp_sa_install(s.g, s.gt, &p, NULL));
   g_autoptr(GBytes) a = inner("10.1.0.5", "192.168.1.7", 1000, 1);
   g_assert_true(tx(s.g, a));
   g_assert_true(tx(s.g, a));
@@ -1245,8 +1258,8 @@ static void test_expiry_hook(void)
   g_assert_cmpuint(h.seen->len, ==, 0); /* not from inside the packet's processing */
   clock_advance(&s.clk, s.clk.now);
   g_assert_cmpuint(h.seen->len, ==, 1);
-  GwSaExpiry e = g_array_index(h.seen, GwSaExpiry, 0);
-  g_assert_cmpint(e.kind, ==, GW_SA_SOFT_EXPIRED);
+  EpSaExpiry e = g_array_index(h.seen, EpSaExpiry, 0);
+  g_assert_cmpint(e.kind, ==, EP_SA_SOFT_EXPIRED);
   g_assert_cmpint(e.tunnel, ==, s.gt);
   g_assert_cmphex(e.spi, ==, 0xd1);
   g_assert_cmpint(e.dir, ==, ESP_DIR_OUT);
@@ -1257,20 +1270,20 @@ static void test_expiry_hook(void)
   g_assert_true(tx(s.g, a));
   g_assert_true(tx(s.g, a)); /* 5,000 octets: 4 KB, this one still leaves */
   g_assert_false(tx(s.g, a)); /* expired */
-  g_assert_cmpuint(gw_dp_tunnel_metrics(s.g, s.gt)->esp_drops[ESP_ERR_EXPIRED], ==, 1);
+  g_assert_cmpuint(ep_dp_tunnel_metrics(s.g, s.gt)->esp_drops[ESP_ERR_EXPIRED], ==, 1);
   clock_advance(&s.clk, s.clk.now);
   g_assert_cmpuint(h.seen->len, ==, 2);
-  e = g_array_index(h.seen, GwSaExpiry, 1);
-  g_assert_cmpint(e.kind, ==, GW_SA_HARD_EXPIRED);
+  e = g_array_index(h.seen, EpSaExpiry, 1);
+  g_assert_cmpint(e.kind, ==, EP_SA_HARD_EXPIRED);
   g_assert_cmpuint(e.life, ==, ESP_LIFE_HARD_BYTES);
-  g_assert_false(gw_dp_tunnel_up(s.g, s.gt));
+  g_assert_false(ep_dp_tunnel_up(s.g, s.gt));
   g_assert_cmpuint(count_events(&s.gn, "gw.tunnel.disconnected", "hard lifetime"), ==, 1);
   /* a removed hook hears nothing more, and a limit crossed just before is dropped */
   p.out.spi = 0xd2, p.in.spi = 0xa2;
-  g_assert_true(gw_dp_sa_install(s.g, s.gt, &p, NULL));
+  g_assert_true(ep_dp_sa_install(s.g, s.gt, &p, NULL));
   for (int i = 0; i < 3; i++)
     g_assert_true(tx(s.g, a));
-  gw_dp_tunnel_set_expiry_hook(s.g, s.gt, NULL, NULL);
+  ep_dp_tunnel_set_expiry_hook(s.g, s.gt, NULL, NULL);
   clock_advance(&s.clk, s.clk.now + 1);
   g_assert_cmpuint(h.seen->len, ==, 2);
   g_assert_cmpuint(count_events(&s.gn, "gw.tunnel.sa_expired", NULL), ==, 3);
@@ -1280,43 +1293,43 @@ static void test_expiry_hook(void)
 
 static void test_bucket(void)
 {
-  GwTokenBucket b;
-  gw_bucket_init(&b, 1000, 10, 1, 0); /* 1000 units/s, burst 10 */
+  EpTokenBucket b;
+  ep_bucket_init(&b, 1000, 10, 1, 0); /* 1000 units/s, burst 10 */
   for (int i = 0; i < 10; i++) {
-    g_assert_true(gw_bucket_can(&b, 0, 1));
-    gw_bucket_take(&b, 1);
+    g_assert_true(ep_bucket_can(&b, 0, 1));
+    ep_bucket_take(&b, 1);
   }
-  g_assert_false(gw_bucket_can(&b, 0, 1));
-  g_assert_false(gw_bucket_can(&b, 999999, 1)); /* just under 1 ms: not yet one unit */
-  g_assert_true(gw_bucket_can(&b, 1000000, 1));
-  gw_bucket_take(&b, 1);
-  g_assert_false(gw_bucket_can(&b, 1000000, 1));
-  g_assert_false(gw_bucket_can(&b, 10000000000, 11)); /* above the depth: never */
-  g_assert_true(gw_bucket_can(&b, 10000000000, 10)); /* refilled to the depth only */
+  g_assert_false(ep_bucket_can(&b, 0, 1));
+  g_assert_false(ep_bucket_can(&b, 999999, 1)); /* just under 1 ms: not yet one unit */
+  g_assert_true(ep_bucket_can(&b, 1000000, 1));
+  ep_bucket_take(&b, 1);
+  g_assert_false(ep_bucket_can(&b, 1000000, 1));
+  g_assert_false(ep_bucket_can(&b, 10000000000, 11)); /* above the depth: never */
+  g_assert_true(ep_bucket_can(&b, 10000000000, 10)); /* refilled to the depth only */
   /* default depth: one millisecond of rate, at least min_depth */
-  gw_bucket_init(&b, 650000000, 0, 524280, 0);
+  ep_bucket_init(&b, 650000000, 0, 524280, 0);
   g_assert_cmpuint(b.depth, ==, 650000);
-  gw_bucket_init(&b, 100, 0, 1, 0);
+  ep_bucket_init(&b, 100, 0, 1, 0);
   g_assert_cmpuint(b.depth, ==, 1);
   /* rate 0: no limit */
-  gw_bucket_init(&b, 0, 0, 1, 0);
-  g_assert_true(gw_bucket_can(&b, 0, UINT32_MAX));
+  ep_bucket_init(&b, 0, 0, 1, 0);
+  g_assert_true(ep_bucket_can(&b, 0, UINT32_MAX));
   /* a very long gap with a large rate does not overflow */
-  gw_bucket_init(&b, 10000000000ull, 0, 1, 0);
-  gw_bucket_take(&b, b.depth);
-  g_assert_true(gw_bucket_can(&b, INT64_MAX / 2, b.depth));
+  ep_bucket_init(&b, 10000000000ull, 0, 1, 0);
+  ep_bucket_take(&b, b.depth);
+  g_assert_true(ep_bucket_can(&b, INT64_MAX / 2, b.depth));
 }
 
 static void test_names(void)
 {
-  for (int r = 0; r < GW_DROP__COUNT; r++)
-    g_assert_nonnull(name_get(&gw_drop_reason_names, r));
-  g_assert_cmpstr(name_get(&gw_rx_result_names, GW_RX_IKE), ==, "ike");
-  for (int k = 0; k < GW_SA_EXPIRY__COUNT; k++)
-    g_assert_nonnull(name_get(&gw_sa_expiry_kind_names, k));
-  g_assert_cmpint(gw_dp_algset(ENCR_AES_GCM_16), ==, GW_ALGSET_GCMAES256);
-  g_assert_cmpint(gw_dp_algset(ENCR_AES_CBC), ==, GW_ALGSET_AES256_SHA256);
-  g_assert_cmpint(gw_dp_algset(ENCR_3DES), ==, GW_ALGSET_DES3_SHA256);
+  for (int r = 0; r < EP_DROP__COUNT; r++)
+    g_assert_nonnull(name_get(&ep_drop_reason_names, r));
+  g_assert_cmpstr(name_get(&ep_rx_result_names, EP_RX_IKE), ==, "ike");
+  for (int k = 0; k < EP_SA_EXPIRY__COUNT; k++)
+    g_assert_nonnull(name_get(&ep_sa_expiry_kind_names, k));
+  g_assert_cmpint(ep_dp_algset(ENCR_AES_GCM_16), ==, EP_ALGSET_GCMAES256);
+  g_assert_cmpint(ep_dp_algset(ENCR_AES_CBC), ==, EP_ALGSET_AES256_SHA256);
+  g_assert_cmpint(ep_dp_algset(ENCR_3DES), ==, EP_ALGSET_DES3_SHA256);
 }
 
 int main(int argc, char **argv)

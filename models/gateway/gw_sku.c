@@ -117,8 +117,6 @@ NAME_TABLE(gw_sku_feature_names, "SKU feature", {GW_FEAT_POLICY_BASED, "PolicyBa
            {GW_FEAT_IKEV1, "IKEv1"}, {GW_FEAT_NAT, "NAT"}, {GW_FEAT_ACTIVE_ACTIVE, "ActiveActive"},
            {GW_FEAT_P2S_IKEV2, "P2S-IKEv2"}, {GW_FEAT_RADIUS, "RADIUS"},
            {GW_FEAT_ZONE_REDUNDANT, "ZoneRedundant"});
-NAME_TABLE(gw_algset_names, "per-tunnel algorithm set", {GW_ALGSET_GCMAES256, "GCMAES256"},
-           {GW_ALGSET_AES256_SHA256, "AES256+SHA256"}, {GW_ALGSET_DES3_SHA256, "DES3+SHA256"});
 
 const GwSku *gw_sku_find(const char *name, GwGeneration gen)
 {

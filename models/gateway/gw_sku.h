@@ -3,6 +3,7 @@
  * legacy), with limits, throughput figures and feature flags from azure-vpn-facts.md 1. */
 #pragma once
 
+#include "models/endpoint/ep_dataplane.h"
 #include "models/gateway/gw_config.h"
 
 #include <stddef.h>
@@ -13,14 +14,6 @@ typedef enum {
   GW_SKU_CLASS_AZ,      /* VpnGw1AZ-5AZ: facts 1.1 */
   GW_SKU_CLASS_LEGACY,  /* Standard, HighPerformance: facts 1.4 */
 } GwSkuClass;
-
-/* The three IPsec algorithm sets of the per-tunnel benchmark (facts 1.3). */
-typedef enum {
-  GW_ALGSET_GCMAES256,     /* A: GCMAES256 encryption and integrity */
-  GW_ALGSET_AES256_SHA256, /* B */
-  GW_ALGSET_DES3_SHA256,   /* C */
-  GW_ALGSET_N
-} GwAlgSet;
 
 /* Feature flags (facts 1.2). */
 typedef enum {
@@ -46,8 +39,8 @@ typedef struct {
   uint64_t aggregate_bps;    /* aggregate throughput benchmark */
   unsigned supported_vms;    /* 0: not documented */
   /* Observed per-tunnel figures (facts 1.3); 0: not documented for this SKU. */
-  uint64_t tunnel_bps[GW_ALGSET_N];
-  uint32_t tunnel_pps[GW_ALGSET_N];
+  uint64_t tunnel_bps[EP_ALGSET_N];
+  uint32_t tunnel_pps[EP_ALGSET_N];
   unsigned features;         /* GwSkuFeature bits */
   const char *source;        /* facts section(s) */
 } GwSku;
@@ -56,7 +49,6 @@ extern const GwSku gw_skus[];
 extern const size_t gw_n_skus;
 extern const NameTable gw_sku_class_names;
 extern const NameTable gw_sku_feature_names;
-extern const NameTable gw_algset_names;
 
 /* The row for name in generation gen; with GW_GEN_NONE (generation not given) the first
  * row of that name (Generation1 where both exist, as ARM defaults). NULL when none. */

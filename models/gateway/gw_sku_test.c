@@ -79,7 +79,7 @@ static void test_every_sku(void)
     g_assert_cmpuint(s->p2s_ikev2_openvpn, ==, e->ikev2);
     g_assert_cmpuint(s->aggregate_bps, ==, mbps(e->aggregate_mbps));
     g_assert_cmpuint(s->supported_vms, ==, e->vms);
-    for (int a = 0; a < GW_ALGSET_N; a++) {
+    for (int a = 0; a < EP_ALGSET_N; a++) {
       g_assert_cmpuint(s->tunnel_bps[a], ==, mbps(e->mbps[a]));
       g_assert_cmpuint(s->tunnel_pps[a], ==, e->pps[a]);
     }

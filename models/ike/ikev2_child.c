@@ -76,7 +76,7 @@ void ike_child_remove(IkeSa *sa, IkeChild *ch, const char *reason)
 {
   Ikev2Conn *c = sa->conn;
   if (ch->installed && c->env.child_remove)
-    c->env.child_remove(c->env.user, ch->spi_in, ch->spi_out);
+    c->env.child_remove(c->env.user, ch->spi_in, ch->spi_out, reason);
   bool was = ch->installed;
   ch->installed = false;
   ike_child_set_state(sa, ch, IKE_CHILD_DELETED, reason);

@@ -422,6 +422,8 @@ void ike_sa_established(IkeSa *sa)
   if (sa->nat_local)
     sa->keepalive_at = now + (int64_t)(c->cfg.keepalive_s ? c->cfg.keepalive_s : 20) * NS_PER_S;
   char e[NAME_BUFSZ], i[NAME_BUFSZ], p[NAME_BUFSZ], d[NAME_BUFSZ];
+  if (c->env.sa_established)
+    c->env.sa_established(c->env.user, sa->initiator);
   VsEvent ev = sa_event(sa, IKE_EV_SA_ESTABLISHED);
   vs_event_bool(&ev, "initiator", sa->initiator);
   vs_event_str(&ev, "encr", name_fmt(&ike_encr_names, sa->suite.encr, e));

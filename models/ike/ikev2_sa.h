@@ -181,7 +181,12 @@ typedef struct {
   void (*send)(void *user, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
                const uint8_t *data, size_t len);
   void (*child_install)(void *user, const IkeChildInstall *c);
-  void (*child_remove)(void *user, uint32_t spi_in, uint32_t spi_out);
+  /* An installed child SA pair is deleted, for 'reason' (the text of its ike.child.state
+   * event, which follows): the owner takes it out of its data plane now. */
+  void (*child_remove)(void *user, uint32_t spi_in, uint32_t spi_out, const char *reason);
+  /* An IKE SA is established (before its ike.sa.established event); initiator: we began
+   * it. May be NULL. */
+  void (*sa_established)(void *user, bool initiator);
   /* One ikev2_decryption_table row per IKE SA (see ike_keytable.h); may be NULL. */
   void (*keytable_row)(void *user, const char *row);
   /* Each message sent (called before its datagrams go out through send) and each one

@@ -76,12 +76,12 @@ static int list_skus(bool json)
                              ",\"supportedVms\":%u,\"tunnelBps\":{",
                              s->s2s_tunnels, s->pb_tunnels, s->p2s_sstp, s->p2s_ikev2_openvpn,
                              s->aggregate_bps, s->supported_vms);
-      for (int a = 0; a < GW_ALGSET_N; a++)
+      for (int a = 0; a < EP_ALGSET_N; a++)
         g_string_append_printf(o, "%s\"%s\":%" G_GUINT64_FORMAT, a ? "," : "",
-                               name_get(&gw_algset_names, a), s->tunnel_bps[a]);
+                               name_get(&ep_algset_names, a), s->tunnel_bps[a]);
       g_string_append(o, "},\"tunnelPps\":{");
-      for (int a = 0; a < GW_ALGSET_N; a++)
-        g_string_append_printf(o, "%s\"%s\":%u", a ? "," : "", name_get(&gw_algset_names, a),
+      for (int a = 0; a < EP_ALGSET_N; a++)
+        g_string_append_printf(o, "%s\"%s\":%u", a ? "," : "", name_get(&ep_algset_names, a),
                                s->tunnel_pps[a]);
       g_string_append(o, "},\"features\":[");
       bool first = true;
@@ -105,7 +105,7 @@ static int list_skus(bool json)
   for (size_t i = 0; i < gw_n_skus; i++) {
     const GwSku *s = &gw_skus[i];
     char agg[32], t[3][32], pps[64], vms[16];
-    for (int a = 0; a < GW_ALGSET_N; a++)
+    for (int a = 0; a < EP_ALGSET_N; a++)
       rate_str(s->tunnel_bps[a], t[a], sizeof t[a]);
     g_autofree char *per = g_strdup_printf("%s/%s/%s", t[0], t[1], t[2]);
     if (s->tunnel_pps[0])

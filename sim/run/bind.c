@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Binding of the gateway and device data planes (GwEnv) and IKE control planes (GwIkeIo)
+/* Binding of the gateway and device data planes (EpEnv) and IKE control planes (EpIkeIo)
  * to the engine: simulated time, timers, raw ESP (IP protocol 50), UDP 500 and UDP 4500
  * sockets on the public address (4500: ESP to the data plane, the non-ESP marker to IKE),
  * the tunnel interface that carries inner packets, DRBG streams per node and purpose,
  * key-table rows, and typed events into the run's log (the gateway's tunnel state also as
  * tunnel.up/tunnel.down). */
 #include "models/common/inet.h"
+#include "sim/run/run_events.h"
 #include "sim/run/runner_private.h"
 
 #include <string.h>
@@ -13,7 +14,7 @@
 typedef struct {
   Run *run;
   NetEventId id;
-  GwTimerFn fn;
+  EpTimerFn fn;
   void *arg;
 } RunTimer;
 
@@ -24,7 +25,7 @@ void run_emit(Run *r, const VsEvent *ev)
     run_live_event(r, ev);
 }
 
-/* ---- GwEnv ---- */
+/* ---- EpEnv ---- */
 
 static int64_t env_now(void *user)
 {
@@ -35,13 +36,13 @@ static int64_t env_now(void *user)
 static void timer_fire(NetWorld *w, void *user)
 {
   RunTimer *t = user;
-  GwTimerFn fn = t->fn;
+  EpTimerFn fn = t->fn;
   void *arg = t->arg;
   g_hash_table_remove(t->run->timers, &t->id); /* frees t */
   fn(arg);
 }
 
-static GwTimerId env_timer_add(void *user, int64_t delay_ns, GwTimerFn fn, void *arg)
+static EpTimerId env_timer_add(void *user, int64_t delay_ns, EpTimerFn fn, void *arg)
 {
   RunEp *ep = user;
   RunTimer *t = g_new0(RunTimer, 1);
@@ -53,7 +54,7 @@ static GwTimerId env_timer_add(void *user, int64_t delay_ns, GwTimerFn fn, void 
   return t->id;
 }
 
-static bool env_timer_cancel(void *user, GwTimerId id)
+static bool env_timer_cancel(void *user, EpTimerId id)
 {
   RunEp *ep = user;
   NetEventId key = id;
@@ -64,7 +65,7 @@ static bool env_timer_cancel(void *user, GwTimerId id)
   return was;
 }
 
-static void env_send_outer(void *user, const GwOuterPacket *pkt)
+static void env_send_outer(void *user, const EpOuterPacket *pkt)
 {
   RunEp *ep = user;
   /* The data plane built the whole packet; the sockets build the outer header again
@@ -83,19 +84,21 @@ static void env_deliver_inner(void *user, const uint8_t *pkt, size_t len)
 
 /* The gateway's view of a connection is its tunnel's state: the data plane says
  * gw.tunnel.connected/disconnected with "tunnel"; expectations read tunnel.up/down with
- * "connection" (sim/run/expect.h). */
+ * "connection" (sim/run/expect.h). Only for endpoints whose tunnels are connections. */
 static void env_emit(void *user, const VsEvent *ev)
 {
   RunEp *ep = user;
   run_emit(ep->run, ev);
-  if (ep->kind != RUN_EP_GATEWAY)
+  if (!ep->model || !ep->model->ops->tunnels_are_connections)
     return;
-  bool up = !strcmp(ev->type, gw_gateway_events.tunnel_connected);
-  bool down = !strcmp(ev->type, gw_gateway_events.tunnel_disconnected);
+  const EpDpEventTypes *types = ep_dp_event_types(ep->model->dp);
+  bool up = !strcmp(ev->type, types->tunnel_connected);
+  bool down = !strcmp(ev->type, types->tunnel_disconnected);
   if (!up && !down)
     return;
   const VsAttr *t = vs_event_attr(ev, "tunnel"), *why = vs_event_attr(ev, "reason");
-  VsEvent e = vs_event(ev->time_ns, ev->node, up ? "tunnel.up" : "tunnel.down");
+  VsEvent e = vs_event(ev->time_ns, ev->node,
+                       up ? run_event_types.tunnel_up : run_event_types.tunnel_down);
   vs_event_str(&e, "connection", t && t->kind == VS_ATTR_STR ? t->v.s : "");
   if (down)
     vs_event_str(&e, "reason", why && why->kind == VS_ATTR_STR ? why->v.s : "");
@@ -108,16 +111,14 @@ static void esp_rx(NetRawSocket *s, const uint8_t *data, size_t len, Ipv4Addr sr
                    void *user)
 {
   RunEp *ep = user;
-  gw_dp_rx_esp(ep->dp, src, dst, data, len);
+  ep_dp_rx_esp(ep->dp, src, dst, data, len);
 }
 
 static void ike_rx(RunEp *ep, Ipv4Addr src, uint16_t sport, uint16_t dport, const uint8_t *data,
                    size_t len)
 {
-  if (ep->gwike)
-    gw_ike_rx(ep->gwike, src, sport, ep->public_ip, dport, data, len);
-  else if (ep->devike)
-    dev_ike_rx(ep->devike, src, sport, ep->public_ip, dport, data, len);
+  if (ep->model)
+    ep_endpoint_ike_rx(ep->model, src, sport, ep->public_ip, dport, data, len);
 }
 
 static void natt_rx(NetUdpSocket *s, const uint8_t *data, size_t len, Ipv4Addr src,
@@ -125,7 +126,7 @@ static void natt_rx(NetUdpSocket *s, const uint8_t *data, size_t len, Ipv4Addr s
 {
   RunEp *ep = user;
   /* RFC 3948 2.2: the non-ESP marker says IKE; the data plane hands it back */
-  if (gw_dp_rx_udp4500(ep->dp, src, sport, data, len) == GW_RX_IKE)
+  if (ep_dp_rx_udp4500(ep->dp, src, sport, data, len) == EP_RX_IKE)
     ike_rx(ep, src, sport, 4500, data, len);
 }
 
@@ -135,7 +136,7 @@ static void ike500_rx(NetUdpSocket *s, const uint8_t *data, size_t len, Ipv4Addr
   ike_rx(user, src, sport, 500, data, len);
 }
 
-/* ---- GwIkeIo ---- */
+/* ---- EpIkeIo ---- */
 
 static void io_send(void *user, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
                     const uint8_t *data, size_t len)
@@ -166,57 +167,43 @@ static void io_esp_row(void *user, const char *row)
 static void env_acquire(void *user, int tunnel, Ipv4Addr src, Ipv4Addr dst)
 {
   RunEp *ep = user;
-  if (ep->gwike)
-    gw_ike_acquire(ep->gwike, tunnel, src, dst);
-  else if (ep->devike)
-    dev_ike_acquire(ep->devike);
+  if (ep->model)
+    ep_endpoint_acquire(ep->model, tunnel, src, dst);
 }
 
 static void env_peer_moved(void *user, int tunnel, Ipv4Addr src, uint16_t sport)
 {
   RunEp *ep = user;
-  if (ep->gwike)
-    gw_ike_esp_authenticated(ep->gwike, tunnel, src, sport);
-  else if (ep->devike)
-    dev_ike_esp_authenticated(ep->devike, src, sport);
+  if (ep->model)
+    ep_endpoint_esp_authenticated(ep->model, tunnel, src, sport);
 }
 
 bool run_ike_start(Run *r, char **err)
 {
-  const GwConfig *c = r->plan->cloud;
+  /* every control plane is built before any starts (each may log why a connection
+   * cannot run) */
   for (guint i = 0; i < r->eps->len; i++) {
     RunEp *ep = g_ptr_array_index(r->eps, i);
-    if (ep->kind == RUN_EP_GATEWAY) {
-      ep->gwike = gw_ike_new(c, ep->cfgname, ep->gw, &ep->env, &ep->io, ep->ike_drbg);
-    } else {
-      int t = 0;
-      ep->devike = dev_ike_new(&ep->sdev->cfg, ep->dev, t, &ep->env, &ep->io, ep->ike_drbg, err);
-      if (!ep->devike)
-        return false;
-    }
+    if (!ep_endpoint_ike_new(ep->model, &ep->io, ep->ike_drbg, err))
+      return false;
   }
-  for (guint i = 0; i < r->eps->len; i++) {
-    RunEp *ep = g_ptr_array_index(r->eps, i);
-    if (ep->gwike)
-      gw_ike_start(ep->gwike);
-    if (ep->devike)
-      dev_ike_start(ep->devike);
-  }
+  for (guint i = 0; i < r->eps->len; i++)
+    ep_endpoint_start(((RunEp *)g_ptr_array_index(r->eps, i))->model);
   return true;
 }
 
 static void tun_tx(NetTunnel *t, const uint8_t *packet, size_t len, void *user)
 {
   RunEp *ep = user;
-  gw_dp_tx_inner(ep->dp, packet, len);
+  ep_dp_tx_inner(ep->dp, packet, len);
 }
 
-RunEp *run_ep_new(Run *r, RunEpKind kind, const char *cfgname, const char *node_name,
-                  NetNode *node)
+RunEp *run_ep_new(Run *r, const RunEpInside *inside, const char *cfgname,
+                  const char *node_name, NetNode *node)
 {
   RunEp *ep = g_new0(RunEp, 1);
   ep->run = r;
-  ep->kind = kind;
+  ep->inside = inside;
   ep->cfgname = cfgname;
   ep->name = g_strdup(node_name);
   ep->node = node;
@@ -224,8 +211,8 @@ RunEp *run_ep_new(Run *r, RunEpKind kind, const char *cfgname, const char *node_
   ep->drbg = run_drbg_new(r, label);
   g_autofree char *ike_label = g_strdup_printf("%s/ike", node_name);
   ep->ike_drbg = run_drbg_new(r, ike_label);
-  ep->io = (GwIkeIo){.user = ep, .send = io_send, .ike_row = io_ike_row, .esp_row = io_esp_row};
-  ep->env = (GwEnv){
+  ep->io = (EpIkeIo){.user = ep, .send = io_send, .ike_row = io_ike_row, .esp_row = io_esp_row};
+  ep->env = (EpEnv){
       .user = ep,
       .now = env_now,
       .timer_add = env_timer_add,
@@ -251,7 +238,7 @@ bool run_ep_bind(RunEp *ep, char **err)
   guint k = 0;
   g_ptr_array_find(ep->run->eps, ep, &k);
   ep->tun = net_tunnel_new(ep->node, ipv4_addr(169, 254, (uint8_t)(k >> 8), (uint8_t)(k + 1)),
-                           32, GW_DP_DEFAULT_PATH_MTU, tun_tx, ep);
+                           32, EP_DP_DEFAULT_PATH_MTU, tun_tx, ep);
   if (!ep->esp || !ep->natt || !ep->ike || !ep->tun) {
     *err = g_strdup_printf("%s: cannot open its ESP, UDP 500, UDP 4500 or tunnel interface: %s", ep->name,
                            net_world_last_error(ep->run->w));
@@ -264,11 +251,7 @@ void run_ep_free(RunEp *ep)
 {
   if (!ep)
     return;
-  /* the control planes first: they remove their child SAs from the data planes */
-  gw_ike_free(ep->gwike);
-  dev_ike_free(ep->devike);
-  gw_gateway_free(ep->gw);
-  dev_runtime_free(ep->dev);
+  ep_endpoint_free(ep->model); /* its control plane first, then its data plane */
   drbg_free(ep->drbg);
   drbg_free(ep->ike_drbg);
   g_free(ep->name);

@@ -3,6 +3,8 @@
  * check function per kind, found through scn_expect_checks. */
 #include "sim/run/expect.h"
 
+#include "sim/run/run_events.h"
+
 #include "models/common/units.h"
 #include "models/ike/ikev2_codec.h"
 #include "sim/scenario/scenario.h"
@@ -106,7 +108,8 @@ static void eval_tunnel(const ScnExpect *x, const ScnExpectInput *in, ScnResult 
   const char *state = "disconnected";
   EACH_EVENT(in, until(x, in), ev, seq)
   {
-    bool up = strcmp(ev->type, "tunnel.up") == 0, down = strcmp(ev->type, "tunnel.down") == 0;
+    bool up = strcmp(ev->type, run_event_types.tunnel_up) == 0,
+         down = strcmp(ev->type, run_event_types.tunnel_down) == 0;
     if ((up || down) && attr_is(ev, "connection", x->connection)) {
       state = up ? "connected" : "disconnected";
       g_free(r->decided_by);
@@ -114,17 +117,18 @@ static void eval_tunnel(const ScnExpect *x, const ScnExpectInput *in, ScnResult 
     }
   }
   if (r->event_seq < 0)
-    r->decided_by = g_strdup("no tunnel.up or tunnel.down event for the connection");
+    r->decided_by = g_strdup_printf("no %s or %s event for the connection",
+                                    run_event_types.tunnel_up, run_event_types.tunnel_down);
   r->observed = g_strdup(state);
   r->pass = strcmp(state, x->state) == 0;
 }
 
 static void eval_sa(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
 {
-  const char *kind = x->sa_child ? "child" : "ike";
   g_autofree char *w = when(x);
-  g_autofree char *est = g_strdup_printf("%s.sa.established", kind);
-  g_autofree char *del = g_strdup_printf("%s.sa.deleted", kind);
+  const char *est = x->sa_child ? run_event_types.child_sa_established
+                                : run_event_types.ike_sa_established;
+  const char *del = x->sa_child ? run_event_types.child_sa_deleted : run_event_types.ike_sa_deleted;
   r->name = g_strdup_printf("%s SA of %s is %s%s", x->sa_child ? "child" : "IKE",
                             x->connection, x->state, w);
   r->expected = g_strdup(x->state);
@@ -192,7 +196,7 @@ static void eval_ike(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
   size_t n = 0;
   EACH_EVENT(in, until(x, in), ev, seq)
   {
-    if (strcmp(ev->type, "ike.message") != 0)
+    if (strcmp(ev->type, run_event_types.ike_message) != 0)
       continue;
     if (x->exchange && !attr_is(ev, "exchange", x->exchange))
       continue;
@@ -225,7 +229,8 @@ static void eval_ping(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r
   double sum = 0, max = 0;
   EACH_EVENT(in, until(x, in), ev, seq)
   {
-    bool s = !strcmp(ev->type, "ping.sent"), rp = !strcmp(ev->type, "ping.reply");
+    bool s = !strcmp(ev->type, run_event_types.ping_sent),
+         rp = !strcmp(ev->type, run_event_types.ping_reply);
     if (!(s || rp) || !attr_is(ev, "flow", x->flow))
       continue;
     double rtt;
@@ -271,7 +276,7 @@ static void eval_throughput(const ScnExpect *x, const ScnExpectInput *in, ScnRes
   const VsEvent *last = NULL;
   EACH_EVENT(in, until(x, in), ev, seq)
   {
-    if (!strcmp(ev->type, "flow.stats") && attr_is(ev, "flow", x->flow)) {
+    if (!strcmp(ev->type, run_event_types.flow_stats) && attr_is(ev, "flow", x->flow)) {
       last = ev;
       g_free(r->decided_by);
       decided(r, ev, (long)seq);
@@ -422,7 +427,7 @@ static void eval_traffic(const ScnExpect *x, const ScnExpectInput *in, ScnResult
   g_autoptr(GArray) sides = g_array_new(FALSE, TRUE, sizeof(TrafficSide));
   EACH_EVENT(in, to, ev, seq)
   {
-    if (strcmp(ev->type, "tunnel.stats") != 0 || !attr_is(ev, "connection", x->connection) ||
+    if (strcmp(ev->type, run_event_types.tunnel_stats) != 0 || !attr_is(ev, "connection", x->connection) ||
         (x->node && !node_matches(x->node, ev->node)))
       continue;
     TrafficSide *sd = NULL;

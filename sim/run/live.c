@@ -145,7 +145,7 @@ static RunEp *gateway_ep_by_ip(Run *r, Ipv4Addr a)
 {
   for (guint i = 0; i < r->eps->len; i++) {
     RunEp *ep = g_ptr_array_index(r->eps, i);
-    if (ep->kind == RUN_EP_GATEWAY && ep->public_ip.v == a.v)
+    if (gw_endpoint_gateway(ep->model) && ep->public_ip.v == a.v)
       return ep;
   }
   return NULL;

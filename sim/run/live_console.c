@@ -6,6 +6,7 @@
 #include "sim/run/live.h"
 
 #include "models/ike/ikev2_codec.h"
+#include "sim/run/run_events.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -118,9 +119,10 @@ char *scn_live_console_line(ScnLiveConsole *c, const VsEvent *ev)
 {
   g_return_val_if_fail(c && ev && ev->type, NULL);
   const char *t = ev->type;
-  if (!strcmp(t, "ike.message"))
+  const RunEventTypes *et = &run_event_types;
+  if (!strcmp(t, et->ike_message))
     return ike_message(c, ev);
-  if (!strcmp(t, "ike.give_up")) {
+  if (!strcmp(t, et->ike_give_up)) {
     const char *conn = str_attr(ev, "connection"), *x = str_attr(ev, "exchange");
     const char *peer = str_attr(ev, "peer");
     GString *s = line_new(ev);
@@ -130,10 +132,11 @@ char *scn_live_console_line(ScnLiveConsole *c, const VsEvent *ev)
                            x ? x : "exchange", peer ? peer : "?", uint_attr(ev, "retransmissions"));
     return g_string_free(s, FALSE);
   }
-  if (!strcmp(t, "tunnel.up") || !strcmp(t, "tunnel.down")) {
+  bool up = !strcmp(t, et->tunnel_up);
+  if (up || !strcmp(t, et->tunnel_down)) {
     const char *conn = str_attr(ev, "connection"), *why = str_attr(ev, "reason");
     GString *s = line_new(ev);
-    g_string_append_printf(s, "tunnel %s %s", conn ? conn : "?", t[7] == 'u' ? "up" : "down");
+    g_string_append_printf(s, "tunnel %s %s", conn ? conn : "?", up ? "up" : "down");
     if (why && *why)
       g_string_append_printf(s, ": %s", why);
     return g_string_free(s, FALSE);

@@ -281,7 +281,7 @@ bool run_nat_bind(Run *r, char **err)
   for (guint i = 0; i < r->nats->len; i++) {
     RunNat *n = g_ptr_array_index(r->nats, i);
     n->tun = net_tunnel_new(n->inside, ipv4_addr(169, 254, 254, (uint8_t)(i + 1)), 32,
-                            GW_DP_DEFAULT_PATH_MTU, in_tx, n);
+                            EP_DP_DEFAULT_PATH_MTU, in_tx, n);
     if (!n->tun) {
       *err = g_strdup_printf("NAT box '%s': no tunnel interface: %s", n->box->name,
                              net_world_last_error(r->w));

@@ -114,10 +114,10 @@ void run_counters_collect(Run *r)
 {
   for (guint i = 0; i < r->eps->len; i++) {
     RunEp *ep = g_ptr_array_index(r->eps, i);
-    const GwNodeMetrics *m = gw_dp_metrics(ep->dp);
-    const GwTunnelMetrics *t = &m->total;
-    for (int d = 0; d < GW_DROP__COUNT; d++) {
-      g_autofree char *k = g_strdup_printf("drops.%s", name_get(&gw_drop_reason_names, d));
+    const EpNodeMetrics *m = ep_dp_metrics(ep->dp);
+    const EpTunnelMetrics *t = &m->total;
+    for (int d = 0; d < EP_DROP__COUNT; d++) {
+      g_autofree char *k = g_strdup_printf("drops.%s", name_get(&ep_drop_reason_names, d));
       counter(r, ep->name, k, (double)t->drops[d]);
     }
     counter(r, ep->name, "drops.total", (double)t->drop_count);

@@ -4,10 +4,9 @@
  * device models bound to their nodes, the flows of the timeline and the outputs. */
 #pragma once
 
-#include "models/device/dev_ike.h"
-#include "models/device/dev_runtime.h"
-#include "models/gateway/gw_ike.h"
-#include "models/gateway/gw_runtime.h"
+#include "models/device/dev_endpoint.h"
+#include "models/endpoint/ep_endpoint.h"
+#include "models/gateway/gw_endpoint.h"
 #include "sim/run/eventlog.h"
 #include "sim/run/expect.h"
 #include "sim/engine/net.h"
@@ -19,12 +18,13 @@
 
 typedef struct Run Run;
 
-/* A gateway instance or a device: a tunnel endpoint whose data plane (GwDp) sees the
- * node through a GwEnv bound here to the node's sockets, tunnel interface and timers. */
-typedef enum { RUN_EP_GATEWAY, RUN_EP_DEVICE } RunEpKind;
+/* A gateway instance or a device: a tunnel endpoint (EpEndpoint) whose data plane sees
+ * the node through an EpEnv bound here to the node's sockets, tunnel interface and timers,
+ * and whose IKE control plane sends through an EpIkeIo. */
+typedef struct RunEpInside RunEpInside; /* sim/run/world.c: one per kind of endpoint */
 typedef struct {
   Run *run;
-  RunEpKind kind;
+  const RunEpInside *inside; /* where its LAN and tunnel routes come from in the plan */
   char *name;          /* node name: "vgw1/0", "site1-vpn" */
   const char *cfgname; /* gateway or device name in the plan */
   NetNode *node;
@@ -36,14 +36,11 @@ typedef struct {
   NetTunnel *tun;      /* the inner side: routes to remote prefixes lead into it */
   Drbg *drbg;          /* "<node>/esp-iv" */
   Drbg *ike_drbg;      /* "<node>/ike" */
-  GwEnv env;
-  GwIkeIo io;          /* the IKE control plane's sockets and key-table rows */
-  GwIke *gwike;        /* RUN_EP_GATEWAY */
-  DevIke *devike;      /* RUN_EP_DEVICE */
-  GwGateway *gw;       /* RUN_EP_GATEWAY */
-  DevRuntime *dev;     /* RUN_EP_DEVICE */
-  GwDp *dp;            /* borrowed from gw or dev */
-  const ScnDevice *sdev; /* RUN_EP_DEVICE */
+  EpEnv env;
+  EpIkeIo io;          /* the IKE control plane's sockets and key-table rows */
+  EpEndpoint *model;   /* the gateway or the device, called through its operations */
+  EpDp *dp;            /* model->dp, borrowed */
+  const ScnDevice *sdev; /* a device's plan entry, else NULL */
 } RunEp;
 
 typedef struct {
@@ -96,8 +93,8 @@ struct Run {
 bool run_world_build(Run *r, char **err);
 RunEp *run_ep_find(Run *r, const char *cfgname);
 /* sim/run/bind.c: the data planes of gateways and devices on their nodes. */
-RunEp *run_ep_new(Run *r, RunEpKind kind, const char *cfgname, const char *node_name,
-                  NetNode *node);
+RunEp *run_ep_new(Run *r, const RunEpInside *inside, const char *cfgname,
+                  const char *node_name, NetNode *node);
 bool run_ep_bind(RunEp *ep, char **err); /* sockets and tunnel, after addresses exist */
 void run_ep_free(RunEp *ep);
 /* The IKE control plane of every endpoint (after run_ep_bind), started. */

@@ -4,6 +4,7 @@
  * of trafficBothWays expectations and at the end; and the drops the simulated stacks make
  * (sim/engine/net.h: ARP, IPv4, device queues) as net.drop events, the first of each reason per
  * node, with net.drops totals per node at the end. */
+#include "sim/run/run_events.h"
 #include "sim/run/runner_private.h"
 
 #include <string.h>
@@ -30,20 +31,20 @@ static void stats_emit(Run *r, bool final)
   guint k = 0;
   for (guint i = 0; i < r->eps->len; i++) {
     RunEp *ep = g_ptr_array_index(r->eps, i);
-    for (unsigned t = 0; t < gw_dp_n_tunnels(ep->dp); t++, k++) {
-      const GwTunnelMetrics *m = gw_dp_tunnel_metrics(ep->dp, (int)t);
+    for (unsigned t = 0; t < ep_dp_n_tunnels(ep->dp); t++, k++) {
+      const EpTunnelMetrics *m = ep_dp_tunnel_metrics(ep->dp, (int)t);
       if (k >= r->stats_last->len)
         g_array_set_size(r->stats_last, k + 1);
       StatsLast *last = &g_array_index(r->stats_last, StatsLast, k);
       StatsLast cur = {.v = {m->egress_packets, m->egress_bytes, m->ingress_packets,
                              m->ingress_bytes},
-                       .up = gw_dp_tunnel_up(ep->dp, (int)t),
+                       .up = ep_dp_tunnel_up(ep->dp, (int)t),
                        .emitted = true};
       if (!final && last->emitted && !memcmp(last->v, cur.v, sizeof cur.v) && last->up == cur.up)
         continue;
       *last = cur;
-      VsEvent ev = vs_event(now, ep->name, "tunnel.stats");
-      vs_event_str(&ev, "connection", gw_dp_tunnel_name(ep->dp, (int)t));
+      VsEvent ev = vs_event(now, ep->name, run_event_types.tunnel_stats);
+      vs_event_str(&ev, "connection", ep_dp_tunnel_name(ep->dp, (int)t));
       vs_event_bool(&ev, "up", cur.up);
       vs_event_uint(&ev, "egress_packets", cur.v[0]);
       vs_event_uint(&ev, "egress_bytes", cur.v[1]);

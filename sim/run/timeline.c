@@ -5,6 +5,7 @@
  * and flow.stats events, link down/up, and the gateway's configuration changes
  * (setPolicy, setSharedKey, resetConnection, resetGateway) through its IKE control plane,
  * and NAT boxes rebinding their mappings (natRebind). */
+#include "sim/run/run_events.h"
 #include "sim/run/runner_private.h"
 #include "sim/scenario/scenario.h"
 
@@ -35,7 +36,8 @@ static const char *flow_to(const RunFlow *f)
 static void ping_observe(void *user, bool reply, uint32_t seq, int64_t rtt_ns)
 {
   RunFlow *f = user;
-  VsEvent ev = vs_event(net_world_now(f->run->w), f->act->from, reply ? "ping.reply" : "ping.sent");
+  VsEvent ev = vs_event(net_world_now(f->run->w), f->act->from,
+                        reply ? run_event_types.ping_reply : run_event_types.ping_sent);
   vs_event_str(&ev, "flow", f->act->flow);
   vs_event_uint(&ev, "seq", seq);
   if (reply)
@@ -74,7 +76,7 @@ static void flow_report(RunFlow *f)
       dur = st->t_last_rx - f->started_ns;
     break;
   }
-  VsEvent ev = vs_event(now, flow_to(f), "flow.stats");
+  VsEvent ev = vs_event(now, flow_to(f), run_event_types.flow_stats);
   vs_event_str(&ev, "flow", f->act->flow);
   vs_event_str(&ev, "kind", scn_action_name(f->act->kind));
   vs_event_uint(&ev, "bytes", st->rx_bytes);
@@ -220,7 +222,7 @@ static RunEp *conn_ep(Run *r, const char *connection)
     const GwConnection *k = &c->connections[i];
     if (k->name.v && !strcmp(k->name.v, connection) && k->virtualNetworkGateway1.v) {
       RunEp *ep = run_ep_find(r, k->virtualNetworkGateway1.v);
-      return ep && ep->gwike ? ep : NULL;
+      return ep && gw_endpoint_ike(ep->model) ? ep : NULL;
     }
   }
   return NULL;
@@ -284,25 +286,27 @@ static bool check_connection(Run *r, const ScnAction *a, char **err)
 
 static void fire_set_policy(Run *r, const ScnAction *a)
 {
-  gw_ike_set_policy(conn_ep(r, a->connection)->gwike, r->plan->cloud, a->connection,
+  gw_ike_set_policy(gw_endpoint_ike(conn_ep(r, a->connection)->model), r->plan->cloud,
+                    a->connection,
                     a->policy_default ? NULL : &a->policy);
 }
 
 static void fire_set_shared_key(Run *r, const ScnAction *a)
 {
-  gw_ike_set_shared_key(conn_ep(r, a->connection)->gwike, r->plan->cloud, a->connection,
+  gw_ike_set_shared_key(gw_endpoint_ike(conn_ep(r, a->connection)->model), r->plan->cloud,
+                        a->connection,
                         a->shared_key);
 }
 
 static void fire_reset_connection(Run *r, const ScnAction *a)
 {
-  gw_ike_reset(conn_ep(r, a->connection)->gwike, r->plan->cloud, a->connection);
+  ep_endpoint_reset(conn_ep(r, a->connection)->model, a->connection);
 }
 
 static bool check_gateway(Run *r, const ScnAction *a, char **err)
 {
   RunEp *ep = a->gateway ? run_ep_find(r, a->gateway) : NULL;
-  if (ep && ep->gwike)
+  if (ep && gw_endpoint_ike(ep->model))
     return true;
   *err = g_strdup_printf("%s:%u:%u: no gateway '%s' in this run", a->loc.file, a->loc.line,
                          a->loc.col, a->gateway ? a->gateway : "");
@@ -311,7 +315,7 @@ static bool check_gateway(Run *r, const ScnAction *a, char **err)
 
 static void fire_reset_gateway(Run *r, const ScnAction *a)
 {
-  gw_ike_reset(run_ep_find(r, a->gateway)->gwike, r->plan->cloud, NULL);
+  ep_endpoint_reset(run_ep_find(r, a->gateway)->model, NULL);
 }
 
 /* natRebind: a NAT box of this run */

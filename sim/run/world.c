@@ -54,6 +54,22 @@ static NetNode *node_add(Run *r, const char *key, const char *node_name, char **
   return n;
 }
 
+/* Where an endpoint's inside comes from in the plan: a gateway's virtual network (VMs in
+ * its subnets, its GatewaySubnet address) or a device's LAN (the machines behind it), and
+ * the routes into its tunnel interface (the remote prefixes of its connections). One row
+ * per kind of endpoint, the runner's counterpart of the model's EpOps. */
+struct RunEpInside {
+  /* Is host h on ep's inside? Then *p is the prefix it is in. */
+  bool (*lan_host)(Run *r, RunEp *ep, const ScnHost *h, Ipv4Prefix *p);
+  char *(*lan_name)(Run *r, RunEp *ep); /* g_free */
+  /* Addresses of the endpoint on its LAN besides the hosts' default gateways; may be NULL. */
+  void (*lan_router)(Run *r, RunEp *ep, NetDev *rd);
+  void (*tunnel_routes)(Run *r, RunEp *ep, NetDev *td);
+};
+
+/* the rows, below */
+static const RunEpInside gateway_inside, device_inside;
+
 /* ---- gateways ---- */
 
 static bool gateways_build(Run *r, char **err)
@@ -67,18 +83,18 @@ static bool gateways_build(Run *r, char **err)
     NetNode *n = node_add(r, g->name.v, nn, err);
     if (!n)
       return false;
-    RunEp *ep = run_ep_new(r, RUN_EP_GATEWAY, g->name.v, nn, n);
+    RunEp *ep = run_ep_new(r, &gateway_inside, g->name.v, nn, n);
     GwGatewayOptions opt = {.instance = 0};
     char *why = NULL;
-    ep->gw = gw_gateway_new(c, g->name.v, &ep->env, &opt, &why);
-    if (!ep->gw) {
+    ep->model = gw_endpoint_new(c, g->name.v, &ep->env, &opt, &why);
+    if (!ep->model) {
       *err = g_strdup_printf("gateway '%s' cannot run: %s", g->name.v, why);
       g_free(why);
       run_ep_free(ep);
       return false;
     }
-    ep->dp = gw_gateway_dp(ep->gw);
-    ep->public_ip = gw_gateway_public_ip(ep->gw);
+    ep->dp = ep->model->dp;
+    ep->public_ip = ep->model->public_ip;
     g_ptr_array_add(r->eps, ep);
   }
   return true;
@@ -123,12 +139,12 @@ static bool devices_build(Run *r, char **err)
     NetNode *n = node_add(r, d->cfg.name, d->cfg.name, err);
     if (!n)
       return false;
-    RunEp *ep = run_ep_new(r, RUN_EP_DEVICE, d->cfg.name, d->cfg.name, n);
+    RunEp *ep = run_ep_new(r, &device_inside, d->cfg.name, d->cfg.name, n);
     ep->sdev = d;
     ep->public_ip = d->cfg.public_ip;
     g_ptr_array_add(r->eps, ep);
     DevRuntimeConfig dc = {.name = d->cfg.name, .public_ip = d->cfg.public_ip};
-    for (unsigned k = 0; k < d->cfg.n_lan && dc.n_lan < GW_DP_MAX_PREFIXES; k++)
+    for (unsigned k = 0; k < d->cfg.n_lan && dc.n_lan < EP_DP_MAX_PREFIXES; k++)
       dc.lan[dc.n_lan++] = d->cfg.lan[k];
     if (dc.n_lan)
       dc.inside_ip.v = dc.lan[0].addr.v + 1;
@@ -137,31 +153,31 @@ static bool devices_build(Run *r, char **err)
     const GwConnection *k = device_connection(r, d, nb ? nb->public_ip : d->cfg.public_ip);
     const GwVirtualNetworkGateway *g = gateway_by_ip(c, d->cfg.peer);
     const GwVirtualNetwork *v = g ? gw_config_find_vnet(c, g->virtualNetwork.v) : NULL;
-    GwDpTunnelConfig *t = &dc.tunnels[dc.n_tunnels++];
+    EpDpTunnelConfig *t = &dc.tunnels[dc.n_tunnels++];
     t->name = k ? k->name.v : "peer";
     t->remote_public = d->cfg.peer;
     if (d->cfg.ts_mode == DEV_TS_PREFIXES) {
       /* narrowed selectors: a policy-based peer, its remote prefixes are the selectors' */
       t->policy_based = true;
-      for (unsigned a = 0; a < d->cfg.n_ts_remote && t->n_remote_prefixes < GW_DP_MAX_PREFIXES; a++)
+      for (unsigned a = 0; a < d->cfg.n_ts_remote && t->n_remote_prefixes < EP_DP_MAX_PREFIXES; a++)
         t->remote_prefixes[t->n_remote_prefixes++] = d->cfg.ts_remote[a];
       for (unsigned a = 0; a < d->cfg.n_ts_local; a++)
-        for (unsigned b = 0; b < d->cfg.n_ts_remote && t->n_selectors < GW_DP_MAX_SELECTORS; b++)
-          t->selectors[t->n_selectors++] = (GwSelector){
+        for (unsigned b = 0; b < d->cfg.n_ts_remote && t->n_selectors < EP_DP_MAX_SELECTORS; b++)
+          t->selectors[t->n_selectors++] = (EpSelector){
               .local = ipv4_range_from_prefix(d->cfg.ts_local[a]),
               .remote = ipv4_range_from_prefix(d->cfg.ts_remote[b])};
     } else if (v) {
-      for (unsigned a = 0; a < v->n_addressSpace && t->n_remote_prefixes < GW_DP_MAX_PREFIXES; a++)
+      for (unsigned a = 0; a < v->n_addressSpace && t->n_remote_prefixes < EP_DP_MAX_PREFIXES; a++)
         t->remote_prefixes[t->n_remote_prefixes++] = v->addressSpace[a].v;
     }
     char *why = NULL;
-    ep->dev = dev_runtime_new(&dc, &ep->env, &why);
-    if (!ep->dev) {
+    ep->model = dev_endpoint_new(&d->cfg, &dc, &ep->env, &why);
+    if (!ep->model) {
       *err = g_strdup_printf("device '%s' cannot run: %s", d->cfg.name, why);
       g_free(why);
       return false;
     }
-    ep->dp = dev_runtime_dp(ep->dev);
+    ep->dp = ep->model->dp;
   }
   return true;
 }
@@ -262,86 +278,47 @@ static void lan_host(NetLink *l, guint idx, const ScnHost *h, Ipv4Prefix p, GHas
   net_route_default(net_dev_node(hd), gw, hd, 0);
 }
 
-static bool lans_build(Run *r, char **err)
+/* ---- the inside of an endpoint, from the plan: the RunEpInside rows ---- */
+
+static const GwVirtualNetwork *gateway_vnet(Run *r, RunEp *ep)
 {
   const GwConfig *c = r->plan->cloud;
-  for (guint e = 0; e < r->eps->len; e++) {
-    RunEp *ep = g_ptr_array_index(r->eps, e);
-    g_autoptr(GPtrArray) hosts = g_ptr_array_new();
-    g_autoptr(GPtrArray) pfx = g_ptr_array_new_with_free_func(g_free);
-    const GwVirtualNetwork *v = NULL;
-    const GwVirtualNetworkGateway *g = NULL;
-    if (ep->kind == RUN_EP_GATEWAY) {
-      g = gw_config_find_gateway(c, ep->cfgname);
-      v = g ? gw_config_find_vnet(c, g->virtualNetwork.v) : NULL;
-    }
-    for (unsigned i = 0; i < r->plan->n_hosts; i++) {
-      const ScnHost *h = &r->plan->hosts[i];
-      Ipv4Prefix *p = g_new0(Ipv4Prefix, 1);
-      bool mine = false;
-      if (ep->kind == RUN_EP_GATEWAY && h->kind == SCN_HOST_VM && v && !strcmp(h->vnet, v->name.v)) {
-        for (unsigned k = 0; k < v->n_subnets; k++)
-          if (str_is(v->subnets[k].name, h->subnet) && v->subnets[k].has_addressPrefix) {
-            *p = v->subnets[k].addressPrefix.v;
-            mine = true;
-          }
-      } else if (ep->kind == RUN_EP_DEVICE && h->kind == SCN_HOST_BEHIND_DEVICE &&
-                 !strcmp(h->device, ep->cfgname)) {
-        for (unsigned k = 0; k < ep->sdev->cfg.n_lan && !mine; k++)
-          if (ipv4_prefix_contains_addr(ep->sdev->cfg.lan[k], h->address)) {
-            *p = ep->sdev->cfg.lan[k];
-            mine = true;
-          }
-      }
-      if (!mine) {
-        g_free(p);
-        continue;
-      }
-      g_ptr_array_add(hosts, (gpointer)h);
-      g_ptr_array_add(pfx, p);
-    }
-    if (!hosts->len)
-      continue;
-    g_autofree char *name = ep->kind == RUN_EP_GATEWAY
-                                ? g_strdup_printf("%s--%s", v->name.v, ep->cfgname)
-                                : g_strdup_printf("%s--lan", ep->cfgname);
-    NetLink *l = lan_new(r, name, ep->node, hosts);
-    if (!l) {
-      *err = g_strdup_printf("LAN '%s': %s", name, net_world_last_error(r->w));
-      return false;
-    }
-    g_autoptr(GHashTable) done = g_hash_table_new(NULL, NULL);
-    if (ep->kind == RUN_EP_GATEWAY) {
-      /* facts 5: the instance's address in the GatewaySubnet */
-      Ipv4Addr in = gw_gateway_inside_ip(ep->gw);
-      for (unsigned k = 0; k < v->n_subnets; k++)
-        if (str_is(v->subnets[k].name, "GatewaySubnet") && v->subnets[k].has_addressPrefix)
-          net_dev_add_address(net_link_dev(l, 0), in, v->subnets[k].addressPrefix.v.len);
-    }
-    for (guint i = 0; i < hosts->len; i++)
-      lan_host(l, i, g_ptr_array_index(hosts, i), *(Ipv4Prefix *)g_ptr_array_index(pfx, i), done);
-  }
-  return true;
+  const GwVirtualNetworkGateway *g = gw_config_find_gateway(c, ep->cfgname);
+  return g ? gw_config_find_vnet(c, g->virtualNetwork.v) : NULL;
 }
 
-/* ---- routes into the tunnel interfaces ---- */
+static bool gateway_lan_host(Run *r, RunEp *ep, const ScnHost *h, Ipv4Prefix *p)
+{
+  const GwVirtualNetwork *v = gateway_vnet(r, ep);
+  bool mine = false;
+  if (h->kind != SCN_HOST_VM || !v || strcmp(h->vnet, v->name.v))
+    return false;
+  for (unsigned k = 0; k < v->n_subnets; k++)
+    if (str_is(v->subnets[k].name, h->subnet) && v->subnets[k].has_addressPrefix) {
+      *p = v->subnets[k].addressPrefix.v;
+      mine = true;
+    }
+  return mine;
+}
 
-static void tunnel_routes(Run *r, RunEp *ep)
+static char *gateway_lan_name(Run *r, RunEp *ep)
+{
+  return g_strdup_printf("%s--%s", gateway_vnet(r, ep)->name.v, ep->cfgname);
+}
+
+/* facts 5: the instance's address in the GatewaySubnet */
+static void gateway_lan_router(Run *r, RunEp *ep, NetDev *rd)
+{
+  const GwVirtualNetwork *v = gateway_vnet(r, ep);
+  for (unsigned k = 0; k < v->n_subnets; k++)
+    if (str_is(v->subnets[k].name, "GatewaySubnet") && v->subnets[k].has_addressPrefix)
+      net_dev_add_address(rd, ep->model->inside_ip, v->subnets[k].addressPrefix.v.len);
+}
+
+/* the local network gateway's prefixes of each connection, or the other VNet's */
+static void gateway_tunnel_routes(Run *r, RunEp *ep, NetDev *td)
 {
   const GwConfig *c = r->plan->cloud;
-  NetDev *td = net_tunnel_dev(ep->tun);
-  if (ep->kind == RUN_EP_DEVICE) {
-    const GwVirtualNetworkGateway *g = gateway_by_ip(c, ep->sdev->cfg.peer);
-    const GwVirtualNetwork *v = g ? gw_config_find_vnet(c, g->virtualNetwork.v) : NULL;
-    if (ep->sdev->cfg.ts_mode == DEV_TS_PREFIXES) {
-      for (unsigned a = 0; a < ep->sdev->cfg.n_ts_remote; a++)
-        net_route_add(ep->node, ep->sdev->cfg.ts_remote[a], (Ipv4Addr){0}, td, 0);
-    } else if (v) {
-      for (unsigned a = 0; a < v->n_addressSpace; a++)
-        net_route_add(ep->node, v->addressSpace[a].v, (Ipv4Addr){0}, td, 0);
-    }
-    return;
-  }
   for (unsigned i = 0; i < c->n_connections; i++) {
     const GwConnection *k = &c->connections[i];
     if (!str_is(k->virtualNetworkGateway1, ep->cfgname))
@@ -359,6 +336,83 @@ static void tunnel_routes(Run *r, RunEp *ep)
   }
 }
 
+static bool device_lan_host(Run *r, RunEp *ep, const ScnHost *h, Ipv4Prefix *p)
+{
+  bool mine = false;
+  if (h->kind != SCN_HOST_BEHIND_DEVICE || strcmp(h->device, ep->cfgname))
+    return false;
+  for (unsigned k = 0; k < ep->sdev->cfg.n_lan && !mine; k++)
+    if (ipv4_prefix_contains_addr(ep->sdev->cfg.lan[k], h->address)) {
+      *p = ep->sdev->cfg.lan[k];
+      mine = true;
+    }
+  return mine;
+}
+
+static char *device_lan_name(Run *r, RunEp *ep)
+{
+  return g_strdup_printf("%s--lan", ep->cfgname);
+}
+
+/* the narrowed selectors' remote prefixes, or the address space of its gateway's VNet */
+static void device_tunnel_routes(Run *r, RunEp *ep, NetDev *td)
+{
+  const GwConfig *c = r->plan->cloud;
+  const GwVirtualNetworkGateway *g = gateway_by_ip(c, ep->sdev->cfg.peer);
+  const GwVirtualNetwork *v = g ? gw_config_find_vnet(c, g->virtualNetwork.v) : NULL;
+  if (ep->sdev->cfg.ts_mode == DEV_TS_PREFIXES) {
+    for (unsigned a = 0; a < ep->sdev->cfg.n_ts_remote; a++)
+      net_route_add(ep->node, ep->sdev->cfg.ts_remote[a], (Ipv4Addr){0}, td, 0);
+  } else if (v) {
+    for (unsigned a = 0; a < v->n_addressSpace; a++)
+      net_route_add(ep->node, v->addressSpace[a].v, (Ipv4Addr){0}, td, 0);
+  }
+}
+
+static const RunEpInside gateway_inside = {
+    .lan_host = gateway_lan_host,
+    .lan_name = gateway_lan_name,
+    .lan_router = gateway_lan_router,
+    .tunnel_routes = gateway_tunnel_routes,
+};
+
+static const RunEpInside device_inside = {
+    .lan_host = device_lan_host,
+    .lan_name = device_lan_name,
+    .tunnel_routes = device_tunnel_routes,
+};
+
+static bool lans_build(Run *r, char **err)
+{
+  for (guint e = 0; e < r->eps->len; e++) {
+    RunEp *ep = g_ptr_array_index(r->eps, e);
+    g_autoptr(GPtrArray) hosts = g_ptr_array_new();
+    g_autoptr(GPtrArray) pfx = g_ptr_array_new_with_free_func(g_free);
+    for (unsigned i = 0; i < r->plan->n_hosts; i++) {
+      const ScnHost *h = &r->plan->hosts[i];
+      Ipv4Prefix p;
+      if (!ep->inside->lan_host(r, ep, h, &p))
+        continue;
+      g_ptr_array_add(hosts, (gpointer)h);
+      g_ptr_array_add(pfx, g_memdup2(&p, sizeof p));
+    }
+    if (!hosts->len)
+      continue;
+    g_autofree char *name = ep->inside->lan_name(r, ep);
+    NetLink *l = lan_new(r, name, ep->node, hosts);
+    if (!l) {
+      *err = g_strdup_printf("LAN '%s': %s", name, net_world_last_error(r->w));
+      return false;
+    }
+    g_autoptr(GHashTable) done = g_hash_table_new(NULL, NULL);
+    if (ep->inside->lan_router)
+      ep->inside->lan_router(r, ep, net_link_dev(l, 0));
+    for (guint i = 0; i < hosts->len; i++)
+      lan_host(l, i, g_ptr_array_index(hosts, i), *(Ipv4Prefix *)g_ptr_array_index(pfx, i), done);
+  }
+  return true;
+}
+
 bool run_world_build(Run *r, char **err)
 {
   r->internet = net_node_new(r->w, "internet");
@@ -373,8 +427,8 @@ bool run_world_build(Run *r, char **err)
     RunEp *ep = g_ptr_array_index(r->eps, i);
     if (!run_ep_bind(ep, err))
       return false;
-    tunnel_routes(r, ep);
-    gw_dp_start(ep->dp);
+    ep->inside->tunnel_routes(r, ep, net_tunnel_dev(ep->tun));
+    ep_dp_start(ep->dp);
   }
   return run_ike_start(r, err);
 }

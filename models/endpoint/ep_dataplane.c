@@ -1,43 +1,46 @@
 /* SPDX-License-Identifier: MIT */
 /* The tunnel-endpoint data plane: routes, tunnels, child SA pairs, ESP in and out, MTU,
  * caps, metrics and events. */
-#include "models/gateway/gw_dataplane.h"
+#include "models/endpoint/ep_dataplane.h"
 
 #include "models/common/inet.h"
 #include "models/common/wire.h"
+#include "models/endpoint/ep_shaper.h"
 #include "models/esp/esp_codec.h"
 #include "models/esp/esp_natt.h"
 #include "models/esp/esp_sad.h"
-#include "models/gateway/gw_shaper.h"
 
 #include <glib.h>
 #include <string.h>
 
-NAME_TABLE(gw_drop_reason_names, "data-plane drop reason",
-           {GW_DROP_NO_ROUTE, "no_route"},
-           {GW_DROP_TUNNEL_DOWN, "tunnel_down"},
-           {GW_DROP_NO_SA, "no_sa"},
-           {GW_DROP_TS_MISMATCH, "ts_mismatch"},
-           {GW_DROP_TOO_BIG, "too_big"},
-           {GW_DROP_TUNNEL_BPS, "tunnel_bps"},
-           {GW_DROP_TUNNEL_PPS, "tunnel_pps"},
-           {GW_DROP_AGGREGATE_BPS, "aggregate_bps"},
-           {GW_DROP_OUTER_MALFORMED, "outer_malformed"},
-           {GW_DROP_OUTER_CHECKSUM, "outer_checksum"},
-           {GW_DROP_OUTER_FRAGMENT, "outer_fragment"},
-           {GW_DROP_NOT_FOR_US, "not_for_us"},
-           {GW_DROP_NOT_ESP, "not_esp"},
-           {GW_DROP_ESP, "esp"},
-           {GW_DROP_INNER_MALFORMED, "inner_malformed"});
+NAME_TABLE(ep_drop_reason_names, "data-plane drop reason",
+           {EP_DROP_NO_ROUTE, "no_route"},
+           {EP_DROP_TUNNEL_DOWN, "tunnel_down"},
+           {EP_DROP_NO_SA, "no_sa"},
+           {EP_DROP_TS_MISMATCH, "ts_mismatch"},
+           {EP_DROP_TOO_BIG, "too_big"},
+           {EP_DROP_TUNNEL_BPS, "tunnel_bps"},
+           {EP_DROP_TUNNEL_PPS, "tunnel_pps"},
+           {EP_DROP_AGGREGATE_BPS, "aggregate_bps"},
+           {EP_DROP_OUTER_MALFORMED, "outer_malformed"},
+           {EP_DROP_OUTER_CHECKSUM, "outer_checksum"},
+           {EP_DROP_OUTER_FRAGMENT, "outer_fragment"},
+           {EP_DROP_NOT_FOR_US, "not_for_us"},
+           {EP_DROP_NOT_ESP, "not_esp"},
+           {EP_DROP_ESP, "esp"},
+           {EP_DROP_INNER_MALFORMED, "inner_malformed"});
 
-NAME_TABLE(gw_route_kind_names, "route kind", {GW_ROUTE_NONE, "none"},
-           {GW_ROUTE_LOCAL, "local"}, {GW_ROUTE_TUNNEL, "tunnel"});
+NAME_TABLE(ep_algset_names, "per-tunnel algorithm set", {EP_ALGSET_GCMAES256, "GCMAES256"},
+           {EP_ALGSET_AES256_SHA256, "AES256+SHA256"}, {EP_ALGSET_DES3_SHA256, "DES3+SHA256"});
 
-NAME_TABLE(gw_sa_expiry_kind_names, "SA expiry kind", {GW_SA_SOFT_EXPIRED, "soft"},
-           {GW_SA_HARD_EXPIRED, "hard"}, {GW_SA_SEQ_EXHAUSTED, "seq_exhausted"});
+NAME_TABLE(ep_route_kind_names, "route kind", {EP_ROUTE_NONE, "none"},
+           {EP_ROUTE_LOCAL, "local"}, {EP_ROUTE_TUNNEL, "tunnel"});
 
-NAME_TABLE(gw_rx_result_names, "outer packet outcome", {GW_RX_DELIVERED, "delivered"},
-           {GW_RX_DROPPED, "dropped"}, {GW_RX_IKE, "ike"}, {GW_RX_KEEPALIVE, "keepalive"});
+NAME_TABLE(ep_sa_expiry_kind_names, "SA expiry kind", {EP_SA_SOFT_EXPIRED, "soft"},
+           {EP_SA_HARD_EXPIRED, "hard"}, {EP_SA_SEQ_EXHAUSTED, "seq_exhausted"});
+
+NAME_TABLE(ep_rx_result_names, "outer packet outcome", {EP_RX_DELIVERED, "delivered"},
+           {EP_RX_DROPPED, "dropped"}, {EP_RX_IKE, "ike"}, {EP_RX_KEEPALIVE, "keepalive"});
 
 #define NS_PER_S 1000000000ll
 #define MAX_PKT 65535u
@@ -61,66 +64,66 @@ typedef struct {
 
 /* A child SA as IKE sees it: the selectors it covers; rekeys replace its pairs. */
 struct Child {
-  GwSelector *sel;
+  EpSelector *sel;
   unsigned n_sel;
   Pair *current;   /* carries outbound traffic: its 'out' is the SA esp_sad_tx uses */
 };
 
 typedef struct {
-  GwDpTunnelConfig cfg;
+  EpDpTunnelConfig cfg;
   char *name;
   Ipv4Addr peer; /* outer destination: cfg.remote_public until the peer moves */
   GPtrArray *children; /* Child*, owned */
   GPtrArray *pairs;    /* Pair*, owned */
-  GwTunnelMetrics m;
+  EpTunnelMetrics m;
   bool up;
   bool shaped_set;
-  GwAlgSet algset;
-  GwTokenBucket bps[2], pps[2];
-  bool drop_seen[GW_DROP__COUNT];
+  EpAlgSet algset;
+  EpTokenBucket bps[2], pps[2];
+  bool drop_seen[EP_DROP__COUNT];
   int64_t pps_second; /* the second counted in pps_count */
   uint64_t pps_count;
-  GwSaExpiryFn expiry_fn; /* gw_dp_tunnel_set_expiry_hook */
+  EpSaExpiryFn expiry_fn; /* ep_dp_tunnel_set_expiry_hook */
   void *expiry_user;
 } Tunnel;
 
 typedef struct {
   Ipv4Prefix p;
-  GwRouteKind kind;
+  EpRouteKind kind;
   int tunnel;
 } Route;
 
-struct GwDp {
-  GwDpConfig cfg;
+struct EpDp {
+  EpDpConfig cfg;
   char *node;
-  GwEnv env;
+  EpEnv env;
   EspSad *sad;
   GPtrArray *tunnels; /* Tunnel*, owned */
   GArray *routes;     /* Route, longest prefix first */
   GHashTable *by_in;  /* EspSa* (inbound) -> Pair* */
-  GwNodeMetrics m;
-  bool drop_seen[GW_DROP__COUNT];
-  GwTokenBucket agg[2];
+  EpNodeMetrics m;
+  bool drop_seen[EP_DROP__COUNT];
+  EpTokenBucket agg[2];
   uint16_t ip_id;
-  GwTimerId timer;
-  GArray *expiries;    /* GwSaExpiry: lifetimes crossed, for the tunnels' hooks */
-  GwTimerId expiry_timer;
+  EpTimerId timer;
+  GArray *expiries;    /* EpSaExpiry: lifetimes crossed, for the tunnels' hooks */
+  EpTimerId expiry_timer;
   uint8_t *obuf; /* outer packets built here */
   uint8_t *ibuf; /* inner packets decapsulated here */
   uint8_t *cbuf; /* inner packets from the inside copied here to be changed (MSS) */
 };
 
-static int64_t now(const GwDp *dp)
+static int64_t now(const EpDp *dp)
 {
   return dp->env.now(dp->env.user);
 }
 
-static VsEvent ev_new(const GwDp *dp, const char *type)
+static VsEvent ev_new(const EpDp *dp, const char *type)
 {
   return vs_event(now(dp), dp->node, type);
 }
 
-static void ev_emit(const GwDp *dp, const VsEvent *ev)
+static void ev_emit(const EpDp *dp, const VsEvent *ev)
 {
   if (ev->type)
     vs_event_emit(&dp->env.events, ev);
@@ -128,20 +131,20 @@ static void ev_emit(const GwDp *dp, const VsEvent *ev)
 
 /* ---- drops ---- */
 
-static void count_drop(GwTunnelMetrics *m, GwDropReason r, EspStatus es)
+static void count_drop(EpTunnelMetrics *m, EpDropReason r, EspStatus es)
 {
   m->drops[r]++;
   m->drop_count++;
-  if (r == GW_DROP_TS_MISMATCH)
+  if (r == EP_DROP_TS_MISMATCH)
     m->ts_mismatch_drops++;
-  if (r == GW_DROP_ESP && es < ESP_ERR__COUNT)
+  if (r == EP_DROP_ESP && es < ESP_ERR__COUNT)
     m->esp_drops[es]++;
 }
 
 /* Count a drop on the node and its tunnel (if known); the first drop of each reason in a
  * scope is an event (the counters carry the rest: a bulk flow against a cap would
  * otherwise flood the timeline). */
-static void drop(GwDp *dp, Tunnel *t, GwDropReason r, EspStatus es, const char *detail)
+static void drop(EpDp *dp, Tunnel *t, EpDropReason r, EspStatus es, const char *detail)
 {
   count_drop(&dp->m.total, r, es);
   bool *seen = t ? &t->drop_seen[r] : &dp->drop_seen[r];
@@ -153,8 +156,8 @@ static void drop(GwDp *dp, Tunnel *t, GwDropReason r, EspStatus es, const char *
   VsEvent ev = ev_new(dp, dp->cfg.events->drop);
   if (t)
     vs_event_str(&ev, "tunnel", t->name);
-  vs_event_str(&ev, "reason", name_get(&gw_drop_reason_names, r));
-  if (r == GW_DROP_ESP)
+  vs_event_str(&ev, "reason", name_get(&ep_drop_reason_names, r));
+  if (r == EP_DROP_ESP)
     vs_event_str(&ev, "esp_status", esp_status_name(es));
   if (detail)
     vs_event_str(&ev, "detail", detail);
@@ -165,19 +168,19 @@ static void drop(GwDp *dp, Tunnel *t, GwDropReason r, EspStatus es, const char *
 
 static void on_sad_event(void *user, const EspEvent *e);
 
-GwDp *gw_dp_new(const GwDpConfig *cfg, const GwEnv *env)
+EpDp *ep_dp_new(const EpDpConfig *cfg, const EpEnv *env)
 {
   g_return_val_if_fail(cfg && env && cfg->events, NULL);
   g_return_val_if_fail(env->now && env->send_outer && env->deliver_inner, NULL);
-  g_return_val_if_fail(cfg->n_local_prefixes <= GW_DP_MAX_PREFIXES, NULL);
-  GwDp *dp = g_new0(GwDp, 1);
+  g_return_val_if_fail(cfg->n_local_prefixes <= EP_DP_MAX_PREFIXES, NULL);
+  EpDp *dp = g_new0(EpDp, 1);
   dp->cfg = *cfg;
   dp->node = g_strdup(cfg->node ? cfg->node : "");
   dp->cfg.node = dp->node;
   if (!dp->cfg.tunnel_mtu)
-    dp->cfg.tunnel_mtu = GW_DP_DEFAULT_TUNNEL_MTU;
+    dp->cfg.tunnel_mtu = EP_DP_DEFAULT_TUNNEL_MTU;
   if (!dp->cfg.path_mtu)
-    dp->cfg.path_mtu = GW_DP_DEFAULT_PATH_MTU;
+    dp->cfg.path_mtu = EP_DP_DEFAULT_PATH_MTU;
   /* an IPv4 total length is 16 bits */
   dp->cfg.tunnel_mtu = MIN(dp->cfg.tunnel_mtu, MAX_PKT);
   dp->cfg.path_mtu = MIN(dp->cfg.path_mtu, MAX_PKT);
@@ -186,14 +189,14 @@ GwDp *gw_dp_new(const GwDpConfig *cfg, const GwEnv *env)
   dp->tunnels = g_ptr_array_new();
   dp->routes = g_array_new(FALSE, FALSE, sizeof(Route));
   dp->by_in = g_hash_table_new(g_direct_hash, g_direct_equal);
-  dp->expiries = g_array_new(FALSE, FALSE, sizeof(GwSaExpiry));
+  dp->expiries = g_array_new(FALSE, FALSE, sizeof(EpSaExpiry));
   dp->obuf = g_malloc(OBUF_LEN);
   dp->ibuf = g_malloc(OBUF_LEN);
   dp->cbuf = g_malloc(OBUF_LEN);
   for (int d = 0; d < 2; d++)
-    gw_bucket_init(&dp->agg[d], cfg->aggregate_bps, 0, 8u * MAX_PKT, now(dp));
+    ep_bucket_init(&dp->agg[d], cfg->aggregate_bps, 0, 8u * MAX_PKT, now(dp));
   for (unsigned i = 0; i < cfg->n_local_prefixes; i++)
-    gw_dp_route_add(dp, cfg->local_prefixes[i], GW_ROUTE_LOCAL, -1);
+    ep_dp_route_add(dp, cfg->local_prefixes[i], EP_ROUTE_LOCAL, -1);
   return dp;
 }
 
@@ -210,7 +213,7 @@ static void tunnel_free(Tunnel *t)
   g_free(t);
 }
 
-void gw_dp_free(GwDp *dp)
+void ep_dp_free(EpDp *dp)
 {
   if (!dp)
     return;
@@ -234,30 +237,30 @@ void gw_dp_free(GwDp *dp)
 
 static void on_tick(void *arg)
 {
-  GwDp *dp = arg;
+  EpDp *dp = arg;
   dp->timer = 0;
   esp_sad_tick(dp->sad, now(dp));
   if (dp->env.timer_add)
     dp->timer = dp->env.timer_add(dp->env.user, NS_PER_S, on_tick, dp);
 }
 
-void gw_dp_start(GwDp *dp)
+void ep_dp_start(EpDp *dp)
 {
   if (!dp->timer && dp->env.timer_add)
     dp->timer = dp->env.timer_add(dp->env.user, NS_PER_S, on_tick, dp);
 }
 
-static Tunnel *tun(const GwDp *dp, int i)
+static Tunnel *tun(const EpDp *dp, int i)
 {
   if (i < 0 || (guint)i >= dp->tunnels->len)
     return NULL;
   return g_ptr_array_index(dp->tunnels, i);
 }
 
-int gw_dp_tunnel_add(GwDp *dp, const GwDpTunnelConfig *cfg)
+int ep_dp_tunnel_add(EpDp *dp, const EpDpTunnelConfig *cfg)
 {
-  g_return_val_if_fail(cfg->n_remote_prefixes <= GW_DP_MAX_PREFIXES, -1);
-  g_return_val_if_fail(cfg->n_selectors <= GW_DP_MAX_SELECTORS, -1);
+  g_return_val_if_fail(cfg->n_remote_prefixes <= EP_DP_MAX_PREFIXES, -1);
+  g_return_val_if_fail(cfg->n_selectors <= EP_DP_MAX_SELECTORS, -1);
   Tunnel *t = g_new0(Tunnel, 1);
   t->cfg = *cfg;
   t->name = g_strdup(cfg->name ? cfg->name : "");
@@ -268,16 +271,16 @@ int gw_dp_tunnel_add(GwDp *dp, const GwDpTunnelConfig *cfg)
   g_ptr_array_add(dp->tunnels, t);
   int idx = (int)dp->tunnels->len - 1;
   for (unsigned i = 0; i < cfg->n_remote_prefixes; i++)
-    gw_dp_route_add(dp, cfg->remote_prefixes[i], GW_ROUTE_TUNNEL, idx);
+    ep_dp_route_add(dp, cfg->remote_prefixes[i], EP_ROUTE_TUNNEL, idx);
   return idx;
 }
 
-unsigned gw_dp_n_tunnels(const GwDp *dp)
+unsigned ep_dp_n_tunnels(const EpDp *dp)
 {
   return dp->tunnels->len;
 }
 
-int gw_dp_tunnel_find(const GwDp *dp, const char *name)
+int ep_dp_tunnel_find(const EpDp *dp, const char *name)
 {
   for (guint i = 0; i < dp->tunnels->len; i++)
     if (g_strcmp0(tun(dp, (int)i)->name, name) == 0)
@@ -285,13 +288,18 @@ int gw_dp_tunnel_find(const GwDp *dp, const char *name)
   return -1;
 }
 
-const char *gw_dp_tunnel_name(const GwDp *dp, int tunnel)
+const char *ep_dp_tunnel_name(const EpDp *dp, int tunnel)
 {
   Tunnel *t = tun(dp, tunnel);
   return t ? t->name : NULL;
 }
 
-bool gw_dp_tunnel_up(const GwDp *dp, int tunnel)
+const EpDpEventTypes *ep_dp_event_types(const EpDp *dp)
+{
+  return dp->cfg.events;
+}
+
+bool ep_dp_tunnel_up(const EpDp *dp, int tunnel)
 {
   Tunnel *t = tun(dp, tunnel);
   return t && t->up;
@@ -299,10 +307,10 @@ bool gw_dp_tunnel_up(const GwDp *dp, int tunnel)
 
 /* ---- routes ---- */
 
-void gw_dp_route_add(GwDp *dp, Ipv4Prefix p, GwRouteKind kind, int tunnel)
+void ep_dp_route_add(EpDp *dp, Ipv4Prefix p, EpRouteKind kind, int tunnel)
 {
   Route r = {.p = ipv4_prefix_make(p.addr, p.len), .kind = kind,
-             .tunnel = kind == GW_ROUTE_TUNNEL ? tunnel : -1};
+             .tunnel = kind == EP_ROUTE_TUNNEL ? tunnel : -1};
   /* keep longest first; equal lengths in insertion order */
   guint at = 0;
   while (at < dp->routes->len && g_array_index(dp->routes, Route, at).p.len >= r.p.len)
@@ -310,7 +318,7 @@ void gw_dp_route_add(GwDp *dp, Ipv4Prefix p, GwRouteKind kind, int tunnel)
   g_array_insert_val(dp->routes, at, r);
 }
 
-GwRouteKind gw_dp_route_lookup(const GwDp *dp, Ipv4Addr dst, int *tunnel)
+EpRouteKind ep_dp_route_lookup(const EpDp *dp, Ipv4Addr dst, int *tunnel)
 {
   *tunnel = -1;
   int best = -1, first = -1;
@@ -321,24 +329,24 @@ GwRouteKind gw_dp_route_lookup(const GwDp *dp, Ipv4Addr dst, int *tunnel)
     if (!ipv4_prefix_contains_addr(r->p, dst))
       continue;
     best = r->p.len;
-    if (r->kind == GW_ROUTE_LOCAL)
-      return GW_ROUTE_LOCAL;
+    if (r->kind == EP_ROUTE_LOCAL)
+      return EP_ROUTE_LOCAL;
     if (tun(dp, r->tunnel)->up) {
       *tunnel = r->tunnel;
-      return GW_ROUTE_TUNNEL;
+      return EP_ROUTE_TUNNEL;
     }
     if (first < 0)
       first = r->tunnel;
   }
   if (first < 0)
-    return GW_ROUTE_NONE;
+    return EP_ROUTE_NONE;
   *tunnel = first; /* routed to a tunnel that is down: the caller counts the drop */
-  return GW_ROUTE_TUNNEL;
+  return EP_ROUTE_TUNNEL;
 }
 
 /* ---- child SAs ---- */
 
-static size_t compute_max_inner(const GwDp *dp, const Pair *p)
+static size_t compute_max_inner(const EpDp *dp, const Pair *p)
 {
   size_t hdr = INET_IPV4_HDR_LEN + (p->udp_encap ? ESP_NATT_UDP_LEN : 0);
   size_t pmtu = dp->cfg.path_mtu;
@@ -351,35 +359,35 @@ static size_t compute_max_inner(const GwDp *dp, const Pair *p)
   return MIN(n, (size_t)dp->cfg.tunnel_mtu);
 }
 
-GwAlgSet gw_dp_algset(IkeEncrId encr)
+EpAlgSet ep_dp_algset(IkeEncrId encr)
 {
   switch (encr) {
   case ENCR_AES_GCM_8:
   case ENCR_AES_GCM_12:
   case ENCR_AES_GCM_16:
   case ENCR_NULL_AUTH_AES_GMAC:
-    return GW_ALGSET_GCMAES256;
+    return EP_ALGSET_GCMAES256;
   case ENCR_3DES:
   case ENCR_DES:
   case ENCR_DES_IV64:
   case ENCR_DES_IV32:
-    return GW_ALGSET_DES3_SHA256;
+    return EP_ALGSET_DES3_SHA256;
   default:
-    return GW_ALGSET_AES256_SHA256;
+    return EP_ALGSET_AES256_SHA256;
   }
 }
 
 /* Per-tunnel buckets follow the algorithm set of the SA carrying its traffic. */
-static void tunnel_caps(GwDp *dp, Tunnel *t, const EspSaConfig *out)
+static void tunnel_caps(EpDp *dp, Tunnel *t, const EspSaConfig *out)
 {
-  GwAlgSet a = gw_dp_algset(out->encr);
+  EpAlgSet a = ep_dp_algset(out->encr);
   if (t->shaped_set && a == t->algset)
     return;
   t->shaped_set = true;
   t->algset = a;
   for (int d = 0; d < 2; d++) {
-    gw_bucket_init(&t->bps[d], dp->cfg.tunnel_bps[a], 0, 8u * MAX_PKT, now(dp));
-    gw_bucket_init(&t->pps[d], dp->cfg.tunnel_pps[a], 0, 1, now(dp));
+    ep_bucket_init(&t->bps[d], dp->cfg.tunnel_bps[a], 0, 8u * MAX_PKT, now(dp));
+    ep_bucket_init(&t->pps[d], dp->cfg.tunnel_pps[a], 0, 1, now(dp));
   }
 }
 
@@ -393,7 +401,7 @@ static Pair *pair_by_in_spi(Tunnel *t, uint32_t spi)
   return NULL;
 }
 
-static void set_up(GwDp *dp, Tunnel *t, bool up, const char *reason)
+static void set_up(EpDp *dp, Tunnel *t, bool up, const char *reason)
 {
   if (t->up == up)
     return;
@@ -405,7 +413,7 @@ static void set_up(GwDp *dp, Tunnel *t, bool up, const char *reason)
   ev_emit(dp, &ev);
 }
 
-static void sa_event(GwDp *dp, const char *type, Tunnel *t, const Pair *p, const char *k,
+static void sa_event(EpDp *dp, const char *type, Tunnel *t, const Pair *p, const char *k,
                      const char *v)
 {
   VsEvent ev = ev_new(dp, type);
@@ -426,7 +434,7 @@ static bool any_current(const Tunnel *t)
   return false;
 }
 
-bool gw_dp_sa_install(GwDp *dp, int tunnel, const GwChildSaPair *pair, const char **why)
+bool ep_dp_sa_install(EpDp *dp, int tunnel, const EpChildSaPair *pair, const char **why)
 {
   const char *dummy;
   if (!why)
@@ -445,7 +453,7 @@ bool gw_dp_sa_install(GwDp *dp, int tunnel, const GwChildSaPair *pair, const cha
     }
     child = old->child;
   }
-  if (pair->n_selectors > GW_DP_MAX_SELECTORS) {
+  if (pair->n_selectors > EP_DP_MAX_SELECTORS) {
     *why = "too many selectors";
     return false;
   }
@@ -481,10 +489,10 @@ bool gw_dp_sa_install(GwDp *dp, int tunnel, const GwChildSaPair *pair, const cha
   if (fresh) {
     child = g_new0(Child, 1);
     if (pair->selectors && pair->n_selectors) {
-      child->sel = g_memdup2(pair->selectors, pair->n_selectors * sizeof(GwSelector));
+      child->sel = g_memdup2(pair->selectors, pair->n_selectors * sizeof(EpSelector));
       child->n_sel = pair->n_selectors;
     } else {
-      child->sel = g_memdup2(t->cfg.selectors, t->cfg.n_selectors * sizeof(GwSelector));
+      child->sel = g_memdup2(t->cfg.selectors, t->cfg.n_selectors * sizeof(EpSelector));
       child->n_sel = t->cfg.n_selectors;
     }
     g_ptr_array_add(t->children, child);
@@ -507,7 +515,7 @@ bool gw_dp_sa_install(GwDp *dp, int tunnel, const GwChildSaPair *pair, const cha
   return true;
 }
 
-bool gw_dp_sa_switch(GwDp *dp, int tunnel, uint32_t in_spi)
+bool ep_dp_sa_switch(EpDp *dp, int tunnel, uint32_t in_spi)
 {
   Tunnel *t = tun(dp, tunnel);
   Pair *p = t ? pair_by_in_spi(t, in_spi) : NULL;
@@ -521,7 +529,7 @@ bool gw_dp_sa_switch(GwDp *dp, int tunnel, uint32_t in_spi)
 }
 
 /* Unlink and free a pair (its SAs stay in the SAD for the caller to remove). */
-static void pair_remove(GwDp *dp, Tunnel *t, Pair *p)
+static void pair_remove(EpDp *dp, Tunnel *t, Pair *p)
 {
   Child *c = p->child;
   bool was_current = c->current == p;
@@ -539,12 +547,15 @@ static void pair_remove(GwDp *dp, Tunnel *t, Pair *p)
     g_free(c->sel);
     g_free(c);
   } else if (was_current) {
-    /* the child's outbound SA went away before a switch: its newest pair takes over */
+    /* the child's outbound SA went away before a switch (the rekey's responder, when
+     * the initiator deletes the old pair): its newest pair takes over, and the caps
+     * follow its algorithm set as after ep_dp_sa_switch */
     c->current = other;
+    tunnel_caps(dp, t, &(EspSaConfig){.encr = esp_sa_encr(other->out)->id});
   }
 }
 
-bool gw_dp_sa_delete(GwDp *dp, int tunnel, uint32_t in_spi, const char *reason)
+bool ep_dp_sa_delete(EpDp *dp, int tunnel, uint32_t in_spi, const char *reason)
 {
   Tunnel *t = tun(dp, tunnel);
   Pair *p = t ? pair_by_in_spi(t, in_spi) : NULL;
@@ -561,26 +572,26 @@ bool gw_dp_sa_delete(GwDp *dp, int tunnel, uint32_t in_spi, const char *reason)
   return true;
 }
 
-void gw_dp_tunnel_down(GwDp *dp, int tunnel, const char *reason)
+void ep_dp_tunnel_down(EpDp *dp, int tunnel, const char *reason)
 {
   Tunnel *t = tun(dp, tunnel);
   if (!t)
     return;
   while (t->pairs->len > 0) {
     Pair *p = g_ptr_array_index(t->pairs, t->pairs->len - 1);
-    gw_dp_sa_delete(dp, tunnel, p->in_spi, reason);
+    ep_dp_sa_delete(dp, tunnel, p->in_spi, reason);
   }
   set_up(dp, t, false, reason);
 }
 
-void gw_dp_set_mm_sa_count(GwDp *dp, int tunnel, unsigned n)
+void ep_dp_set_mm_sa_count(EpDp *dp, int tunnel, unsigned n)
 {
   Tunnel *t = tun(dp, tunnel);
   if (t)
     t->m.mm_sa_count = n;
 }
 
-bool gw_dp_tunnel_set_peer(GwDp *dp, int tunnel, Ipv4Addr addr, uint16_t port)
+bool ep_dp_tunnel_set_peer(EpDp *dp, int tunnel, Ipv4Addr addr, uint16_t port)
 {
   Tunnel *t = tun(dp, tunnel);
   if (!t)
@@ -594,7 +605,7 @@ bool gw_dp_tunnel_set_peer(GwDp *dp, int tunnel, Ipv4Addr addr, uint16_t port)
   return true;
 }
 
-bool gw_dp_tunnel_peer(const GwDp *dp, int tunnel, Ipv4Addr *addr, uint16_t *port)
+bool ep_dp_tunnel_peer(const EpDp *dp, int tunnel, Ipv4Addr *addr, uint16_t *port)
 {
   Tunnel *t = tun(dp, tunnel);
   if (!t)
@@ -609,7 +620,7 @@ bool gw_dp_tunnel_peer(const GwDp *dp, int tunnel, Ipv4Addr *addr, uint16_t *por
   return true;
 }
 
-void gw_dp_tunnel_set_expiry_hook(GwDp *dp, int tunnel, GwSaExpiryFn fn, void *user)
+void ep_dp_tunnel_set_expiry_hook(EpDp *dp, int tunnel, EpSaExpiryFn fn, void *user)
 {
   Tunnel *t = tun(dp, tunnel);
   g_return_if_fail(t && (!fn || dp->env.timer_add));
@@ -622,12 +633,12 @@ void gw_dp_tunnel_set_expiry_hook(GwDp *dp, int tunnel, GwSaExpiryFn fn, void *u
  * whole first. */
 static void expiries_fire(void *arg)
 {
-  GwDp *dp = arg;
+  EpDp *dp = arg;
   dp->expiry_timer = 0;
   GArray *list = dp->expiries;
-  dp->expiries = g_array_new(FALSE, FALSE, sizeof(GwSaExpiry));
+  dp->expiries = g_array_new(FALSE, FALSE, sizeof(EpSaExpiry));
   for (guint i = 0; i < list->len; i++) {
-    const GwSaExpiry *x = &g_array_index(list, GwSaExpiry, i);
+    const EpSaExpiry *x = &g_array_index(list, EpSaExpiry, i);
     Tunnel *t = tun(dp, x->tunnel);
     if (t && t->expiry_fn)
       t->expiry_fn(t->expiry_user, x);
@@ -637,7 +648,7 @@ static void expiries_fire(void *arg)
 
 static void on_sad_event(void *user, const EspEvent *e)
 {
-  GwDp *dp = user;
+  EpDp *dp = user;
   /* find the tunnel and pair of the SA */
   for (guint i = 0; i < dp->tunnels->len; i++) {
     Tunnel *t = g_ptr_array_index(dp->tunnels, i);
@@ -655,11 +666,11 @@ static void on_sad_event(void *user, const EspEvent *e)
         return;
       /* RFC 7296 2.8: a soft limit starts a rekey, a hard one ends the SA; the SAD is in
        * the middle of a packet here, so the IKE side hears of it right after */
-      GwSaExpiry x = {.tunnel = (int)i, .spi = e->spi, .dir = e->dir, .in_spi = p->in_spi,
+      EpSaExpiry x = {.tunnel = (int)i, .spi = e->spi, .dir = e->dir, .in_spi = p->in_spi,
                       .out_spi = p->out_spi, .life = e->life};
-      x.kind = e->type == ESP_EV_HARD_EXPIRE   ? GW_SA_HARD_EXPIRED
-               : e->type == ESP_EV_SOFT_EXPIRE ? GW_SA_SOFT_EXPIRED
-                                               : GW_SA_SEQ_EXHAUSTED;
+      x.kind = e->type == ESP_EV_HARD_EXPIRE   ? EP_SA_HARD_EXPIRED
+               : e->type == ESP_EV_SOFT_EXPIRE ? EP_SA_SOFT_EXPIRED
+                                               : EP_SA_SEQ_EXHAUSTED;
       g_array_append_val(dp->expiries, x);
       if (!dp->expiry_timer)
         dp->expiry_timer = dp->env.timer_add(dp->env.user, 0, expiries_fire, dp);
@@ -670,30 +681,30 @@ static void on_sad_event(void *user, const EspEvent *e)
 
 /* ---- caps ---- */
 
-/* GW_DROP__COUNT when the packet passes every bucket (then tokens are taken). */
-static GwDropReason shape(GwDp *dp, Tunnel *t, int dir, size_t inner_len)
+/* EP_DROP__COUNT when the packet passes every bucket (then tokens are taken). */
+static EpDropReason shape(EpDp *dp, Tunnel *t, int dir, size_t inner_len)
 {
   int64_t t_ns = now(dp);
   uint64_t bits = 8u * (uint64_t)inner_len;
   if (t->shaped_set) {
-    if (!gw_bucket_can(&t->pps[dir], t_ns, 1))
-      return GW_DROP_TUNNEL_PPS;
-    if (!gw_bucket_can(&t->bps[dir], t_ns, bits))
-      return GW_DROP_TUNNEL_BPS;
+    if (!ep_bucket_can(&t->pps[dir], t_ns, 1))
+      return EP_DROP_TUNNEL_PPS;
+    if (!ep_bucket_can(&t->bps[dir], t_ns, bits))
+      return EP_DROP_TUNNEL_BPS;
   }
-  if (!gw_bucket_can(&dp->agg[dir], t_ns, bits))
-    return GW_DROP_AGGREGATE_BPS;
+  if (!ep_bucket_can(&dp->agg[dir], t_ns, bits))
+    return EP_DROP_AGGREGATE_BPS;
   if (t->shaped_set) {
-    gw_bucket_take(&t->pps[dir], 1);
-    gw_bucket_take(&t->bps[dir], bits);
+    ep_bucket_take(&t->pps[dir], 1);
+    ep_bucket_take(&t->bps[dir], bits);
   }
-  gw_bucket_take(&dp->agg[dir], bits);
-  return GW_DROP__COUNT;
+  ep_bucket_take(&dp->agg[dir], bits);
+  return EP_DROP__COUNT;
 }
 
 /* ---- outbound ---- */
 
-static bool sel_covers(const GwSelector *s, unsigned n, Ipv4Addr local, Ipv4Addr remote)
+static bool sel_covers(const EpSelector *s, unsigned n, Ipv4Addr local, Ipv4Addr remote)
 {
   for (unsigned i = 0; i < n; i++)
     if (ipv4_range_contains_addr(s[i].local, local) && ipv4_range_contains_addr(s[i].remote, remote))
@@ -714,10 +725,10 @@ static bool is_icmp_error(const uint8_t *pkt, size_t len, const InetIpv4Header *
          type == 12;
 }
 
-static bool route_out(GwDp *dp, const uint8_t *pkt, size_t len, int from_tunnel);
+static bool route_out(EpDp *dp, const uint8_t *pkt, size_t len, int from_tunnel);
 
 /* Tunnel Peak PPS: packets both ways per whole second of simulated time. */
-static void count_pps(GwDp *dp, Tunnel *t)
+static void count_pps(EpDp *dp, Tunnel *t)
 {
   int64_t sec = now(dp) / NS_PER_S;
   if (sec != t->pps_second || t->pps_count == 0) {
@@ -776,7 +787,7 @@ static bool mss_clamp(uint8_t *pkt, const InetIpv4Header *h, uint16_t clamp, boo
 
 /* RFC 1191 4: "fragmentation needed and DF set" with the next-hop MTU, toward the sender,
  * from our inside address. */
-static void send_frag_needed(GwDp *dp, Tunnel *t, const uint8_t *pkt, size_t len,
+static void send_frag_needed(EpDp *dp, Tunnel *t, const uint8_t *pkt, size_t len,
                              const InetIpv4Header *h, size_t mtu)
 {
   if (is_icmp_error(pkt, len, h) || h->frag_offset != 0)
@@ -793,7 +804,7 @@ static void send_frag_needed(GwDp *dp, Tunnel *t, const uint8_t *pkt, size_t len
 }
 
 /* Encapsulate into tunnel t and send. */
-static bool tunnel_tx(GwDp *dp, int ti, const uint8_t *pkt, size_t len,
+static bool tunnel_tx(EpDp *dp, int ti, const uint8_t *pkt, size_t len,
                       const InetIpv4Header *h)
 {
   Tunnel *t = tun(dp, ti);
@@ -806,19 +817,19 @@ static bool tunnel_tx(GwDp *dp, int ti, const uint8_t *pkt, size_t len,
       c = k;
   }
   if (!c) {
-    drop(dp, t, t->up ? GW_DROP_NO_SA : GW_DROP_TUNNEL_DOWN, ESP_OK, NULL);
+    drop(dp, t, t->up ? EP_DROP_NO_SA : EP_DROP_TUNNEL_DOWN, ESP_OK, NULL);
     if (dp->env.acquire)
       dp->env.acquire(dp->env.user, ti, h->src, h->dst);
     return false;
   }
   Pair *p = c->current;
   if (len > p->max_inner) {
-    drop(dp, t, GW_DROP_TOO_BIG, ESP_OK, NULL);
+    drop(dp, t, EP_DROP_TOO_BIG, ESP_OK, NULL);
     send_frag_needed(dp, t, pkt, len, h, p->max_inner);
     return false;
   }
-  GwDropReason r = shape(dp, t, DIR_EGRESS, len);
-  if (r != GW_DROP__COUNT) {
+  EpDropReason r = shape(dp, t, DIR_EGRESS, len);
+  if (r != EP_DROP__COUNT) {
     drop(dp, t, r, ESP_OK, NULL);
     return false;
   }
@@ -836,7 +847,7 @@ static bool tunnel_tx(GwDp *dp, int ti, const uint8_t *pkt, size_t len,
   EspStatus s = esp_sad_tx(dp->sad, now(dp), p->out, pkt, len, dp->obuf + hdr, OBUF_LEN - hdr,
                            &esp_len);
   if (s != ESP_OK) {
-    drop(dp, t, GW_DROP_ESP, s, "encapsulate");
+    drop(dp, t, EP_DROP_ESP, s, "encapsulate");
     return false;
   }
   WireWriter w;
@@ -849,7 +860,7 @@ static bool tunnel_tx(GwDp *dp, int ti, const uint8_t *pkt, size_t len,
   if (p->udp_encap)
     esp_natt_encode_esp(&w, p->sport, p->dport, esp_len); /* RFC 3948 2.1: checksum 0 */
   g_assert(wire_writer_ok(&w) && w.len == hdr);
-  GwOuterPacket op = {.packet = dp->obuf, .len = hdr + esp_len, .src = oh.src, .dst = oh.dst,
+  EpOuterPacket op = {.packet = dp->obuf, .len = hdr + esp_len, .src = oh.src, .dst = oh.dst,
                       .proto = oh.proto, .sport = p->udp_encap ? p->sport : 0,
                       .dport = p->udp_encap ? p->dport : 0, .esp = dp->obuf + hdr,
                       .esp_len = esp_len};
@@ -866,34 +877,34 @@ static bool tunnel_tx(GwDp *dp, int ti, const uint8_t *pkt, size_t len,
 
 /* Route an inner packet: from the inside (from_tunnel -1), from a tunnel after decryption
  * (its index), or originated here (-2: ICMP errors). */
-static bool route_out(GwDp *dp, const uint8_t *pkt, size_t len, int from_tunnel)
+static bool route_out(EpDp *dp, const uint8_t *pkt, size_t len, int from_tunnel)
 {
   WireReader r = wire_reader(pkt, len);
   InetIpv4Header h;
   Tunnel *src_t = tun(dp, from_tunnel);
   if (inet_ipv4_decode(&r, &h) != WIRE_OK || h.total_len != len) {
-    drop(dp, src_t, GW_DROP_INNER_MALFORMED, ESP_OK, r.diag.field);
+    drop(dp, src_t, EP_DROP_INNER_MALFORMED, ESP_OK, r.diag.field);
     return false;
   }
   int ti;
-  GwRouteKind k = gw_dp_route_lookup(dp, h.dst, &ti);
-  if (k == GW_ROUTE_LOCAL && from_tunnel != -1) {
+  EpRouteKind k = ep_dp_route_lookup(dp, h.dst, &ti);
+  if (k == EP_ROUTE_LOCAL && from_tunnel != -1) {
     dp->env.deliver_inner(dp->env.user, pkt, len);
     return true;
   }
-  if (k == GW_ROUTE_TUNNEL && ti != from_tunnel &&
+  if (k == EP_ROUTE_TUNNEL && ti != from_tunnel &&
       (from_tunnel < 0 || !src_t->cfg.policy_based)) /* facts 3.4: no transit for PB */
     return tunnel_tx(dp, ti, pkt, len, &h);
-  drop(dp, src_t, GW_DROP_NO_ROUTE, ESP_OK, NULL);
+  drop(dp, src_t, EP_DROP_NO_ROUTE, ESP_OK, NULL);
   return false;
 }
 
-bool gw_dp_tx_inner(GwDp *dp, const uint8_t *pkt, size_t len)
+bool ep_dp_tx_inner(EpDp *dp, const uint8_t *pkt, size_t len)
 {
   return route_out(dp, pkt, len, -1);
 }
 
-size_t gw_dp_tunnel_max_inner(const GwDp *dp, int tunnel)
+size_t ep_dp_tunnel_max_inner(const EpDp *dp, int tunnel)
 {
   Tunnel *t = tun(dp, tunnel);
   if (!t)
@@ -916,7 +927,7 @@ typedef struct {
   uint16_t sport;
 } RxFrom;
 
-static GwRxResult rx_esp(GwDp *dp, const uint8_t *esp, size_t len, size_t outer_len,
+static EpRxResult rx_esp(EpDp *dp, const uint8_t *esp, size_t len, size_t outer_len,
                          const RxFrom *from)
 {
   /* the header is decoded once, in the SAD; rx.hdr.seq tells the newest packet of an SA
@@ -925,14 +936,14 @@ static GwRxResult rx_esp(GwDp *dp, const uint8_t *esp, size_t len, size_t outer_
   Pair *p = rx.sa ? g_hash_table_lookup(dp->by_in, rx.sa) : NULL;
   Tunnel *t = p ? tun(dp, p->tunnel) : NULL;
   if (rx.status != ESP_OK) {
-    drop(dp, t, GW_DROP_ESP, rx.status, rx.diag.field);
-    return GW_RX_DROPPED;
+    drop(dp, t, EP_DROP_ESP, rx.status, rx.diag.field);
+    return EP_RX_DROPPED;
   }
   size_t inner_len = rx.inner_len;
   const InetIpv4Header h = rx.ip;
   if (!t) { /* an SA not installed through us: cannot happen, but never trust it */
-    drop(dp, NULL, GW_DROP_ESP, ESP_ERR_UNKNOWN_SPI, "SA without tunnel");
-    return GW_RX_DROPPED;
+    drop(dp, NULL, EP_DROP_ESP, ESP_ERR_UNKNOWN_SPI, "SA without tunnel");
+    return EP_RX_DROPPED;
   }
   /* RFC 7296 2.23: an authenticated packet, the newest of its SA (a replayed or held-back
    * one is never the window's top), from another address or port than the tunnel sends
@@ -950,7 +961,7 @@ static GwRxResult rx_esp(GwDp *dp, const uint8_t *esp, size_t len, size_t outer_
   } else {
     for (guint i = 0; i < dp->routes->len && !ok; i++) {
       const Route *rt = &g_array_index(dp->routes, Route, i);
-      ok = rt->kind == GW_ROUTE_TUNNEL && rt->tunnel == p->tunnel &&
+      ok = rt->kind == EP_ROUTE_TUNNEL && rt->tunnel == p->tunnel &&
            ipv4_prefix_contains_addr(rt->p, h.src);
     }
   }
@@ -959,13 +970,13 @@ static GwRxResult rx_esp(GwDp *dp, const uint8_t *esp, size_t len, size_t outer_
     char detail[2 * IPV4_ADDR_STRLEN + 4];
     g_snprintf(detail, sizeof detail, "%s->%s", ipv4_addr_format(h.src, a),
                ipv4_addr_format(h.dst, b));
-    drop(dp, t, GW_DROP_TS_MISMATCH, ESP_OK, detail);
-    return GW_RX_DROPPED;
+    drop(dp, t, EP_DROP_TS_MISMATCH, ESP_OK, detail);
+    return EP_RX_DROPPED;
   }
-  GwDropReason sr = shape(dp, t, DIR_INGRESS, inner_len);
-  if (sr != GW_DROP__COUNT) {
+  EpDropReason sr = shape(dp, t, DIR_INGRESS, inner_len);
+  if (sr != EP_DROP__COUNT) {
     drop(dp, t, sr, ESP_OK, NULL);
-    return GW_RX_DROPPED;
+    return EP_RX_DROPPED;
   }
   if (dp->cfg.mss_clamp && mss_clamp(dp->ibuf, &h, dp->cfg.mss_clamp, true)) {
     t->m.mss_clamped++;
@@ -978,14 +989,14 @@ static GwRxResult rx_esp(GwDp *dp, const uint8_t *esp, size_t len, size_t outer_
   dp->m.total.ingress_packets++;
   dp->m.total.ingress_bytes += outer_len;
   dp->m.total.ingress_inner_bytes += inner_len;
-  return route_out(dp, dp->ibuf, inner_len, p->tunnel) ? GW_RX_DELIVERED : GW_RX_DROPPED;
+  return route_out(dp, dp->ibuf, inner_len, p->tunnel) ? EP_RX_DELIVERED : EP_RX_DROPPED;
 }
 
-GwRxResult gw_dp_rx_esp(GwDp *dp, Ipv4Addr src, Ipv4Addr dst, const uint8_t *esp, size_t len)
+EpRxResult ep_dp_rx_esp(EpDp *dp, Ipv4Addr src, Ipv4Addr dst, const uint8_t *esp, size_t len)
 {
   if (dst.v != dp->cfg.public_ip.v) {
-    drop(dp, NULL, GW_DROP_NOT_FOR_US, ESP_OK, NULL);
-    return GW_RX_DROPPED;
+    drop(dp, NULL, EP_DROP_NOT_FOR_US, ESP_OK, NULL);
+    return EP_RX_DROPPED;
   }
   RxFrom from = {.udp = false, .src = src};
   return rx_esp(dp, esp, len, INET_IPV4_HDR_LEN + len, &from);
@@ -993,62 +1004,62 @@ GwRxResult gw_dp_rx_esp(GwDp *dp, Ipv4Addr src, Ipv4Addr dst, const uint8_t *esp
 
 /* The UDP payload on port 4500 (RFC 3948 2): ESP, IKE after the non-ESP marker, or a
  * keepalive. */
-static GwRxResult rx_natt_payload(GwDp *dp, const uint8_t *payload, size_t len, size_t outer_len,
+static EpRxResult rx_natt_payload(EpDp *dp, const uint8_t *payload, size_t len, size_t outer_len,
                                   const RxFrom *from)
 {
   EspNattKind kind;
   WireDiag diag = {0};
   EspStatus s = esp_natt_classify(payload, len, &kind, &diag);
   if (s != ESP_OK) {
-    drop(dp, NULL, GW_DROP_OUTER_MALFORMED, ESP_OK, diag.field);
-    return GW_RX_DROPPED;
+    drop(dp, NULL, EP_DROP_OUTER_MALFORMED, ESP_OK, diag.field);
+    return EP_RX_DROPPED;
   }
   switch (kind) {
   case ESP_NATT_KEEPALIVE_PKT:
     dp->m.natt_keepalives++;
-    return GW_RX_KEEPALIVE;
+    return EP_RX_KEEPALIVE;
   case ESP_NATT_IKE:
     dp->m.ike_datagrams++;
-    return GW_RX_IKE;
+    return EP_RX_IKE;
   case ESP_NATT_ESP:
     break;
   }
   return rx_esp(dp, payload, len, outer_len, from);
 }
 
-GwRxResult gw_dp_rx_udp4500(GwDp *dp, Ipv4Addr src, uint16_t sport, const uint8_t *payload,
+EpRxResult ep_dp_rx_udp4500(EpDp *dp, Ipv4Addr src, uint16_t sport, const uint8_t *payload,
                             size_t len)
 {
   RxFrom from = {.udp = true, .src = src, .sport = sport};
   return rx_natt_payload(dp, payload, len, INET_IPV4_HDR_LEN + ESP_NATT_UDP_LEN + len, &from);
 }
 
-GwRxResult gw_dp_rx_outer(GwDp *dp, const uint8_t *pkt, size_t len)
+EpRxResult ep_dp_rx_outer(EpDp *dp, const uint8_t *pkt, size_t len)
 {
   WireReader r = wire_reader(pkt, len);
   InetIpv4Header h;
   if (inet_ipv4_decode(&r, &h) != WIRE_OK) {
-    drop(dp, NULL, GW_DROP_OUTER_MALFORMED, ESP_OK, r.diag.field);
-    return GW_RX_DROPPED;
+    drop(dp, NULL, EP_DROP_OUTER_MALFORMED, ESP_OK, r.diag.field);
+    return EP_RX_DROPPED;
   }
   if (!inet_ipv4_checksum_ok(pkt, h.ihl_bytes)) {
-    drop(dp, NULL, GW_DROP_OUTER_CHECKSUM, ESP_OK, NULL);
-    return GW_RX_DROPPED;
+    drop(dp, NULL, EP_DROP_OUTER_CHECKSUM, ESP_OK, NULL);
+    return EP_RX_DROPPED;
   }
   if (h.dst.v != dp->cfg.public_ip.v) {
-    drop(dp, NULL, GW_DROP_NOT_FOR_US, ESP_OK, NULL);
-    return GW_RX_DROPPED;
+    drop(dp, NULL, EP_DROP_NOT_FOR_US, ESP_OK, NULL);
+    return EP_RX_DROPPED;
   }
   /* facts 10: fragmentation is not supported for ESP packets: never reassembled */
   if (h.mf || h.frag_offset) {
-    drop(dp, NULL, GW_DROP_OUTER_FRAGMENT, ESP_OK, NULL);
-    return GW_RX_DROPPED;
+    drop(dp, NULL, EP_DROP_OUTER_FRAGMENT, ESP_OK, NULL);
+    return EP_RX_DROPPED;
   }
   size_t plen = h.total_len - h.ihl_bytes;
   const uint8_t *payload = wire_get_bytes(&r, plen, "payload");
   if (!payload) { /* inet_ipv4_decode bounded total_len by the buffer */
-    drop(dp, NULL, GW_DROP_OUTER_MALFORMED, ESP_OK, "payload");
-    return GW_RX_DROPPED;
+    drop(dp, NULL, EP_DROP_OUTER_MALFORMED, ESP_OK, "payload");
+    return EP_RX_DROPPED;
   }
   if (h.proto == INET_PROTO_ESP) {
     RxFrom from = {.udp = false, .src = h.src};
@@ -1058,39 +1069,39 @@ GwRxResult gw_dp_rx_outer(GwDp *dp, const uint8_t *pkt, size_t len)
     EspNattDatagram d;
     WireDiag diag = {0};
     if (plen < ESP_NATT_UDP_LEN) {
-      drop(dp, NULL, GW_DROP_OUTER_MALFORMED, ESP_OK, "UDP header");
-      return GW_RX_DROPPED;
+      drop(dp, NULL, EP_DROP_OUTER_MALFORMED, ESP_OK, "UDP header");
+      return EP_RX_DROPPED;
     }
     uint16_t dport = wire_load_be16(payload + 2);
     if (dport != ESP_NATT_PORT) {
-      drop(dp, NULL, GW_DROP_NOT_ESP, ESP_OK, "UDP port");
-      return GW_RX_DROPPED;
+      drop(dp, NULL, EP_DROP_NOT_ESP, ESP_OK, "UDP port");
+      return EP_RX_DROPPED;
     }
     if (esp_natt_decode(payload, plen, &d, &diag) != ESP_OK) {
-      drop(dp, NULL, GW_DROP_OUTER_MALFORMED, ESP_OK, diag.field);
-      return GW_RX_DROPPED;
+      drop(dp, NULL, EP_DROP_OUTER_MALFORMED, ESP_OK, diag.field);
+      return EP_RX_DROPPED;
     }
     RxFrom from = {.udp = true, .src = h.src, .sport = d.sport};
     return rx_natt_payload(dp, d.payload, d.payload_len, h.total_len, &from);
   }
-  drop(dp, NULL, GW_DROP_NOT_ESP, ESP_OK, "protocol");
-  return GW_RX_DROPPED;
+  drop(dp, NULL, EP_DROP_NOT_ESP, ESP_OK, "protocol");
+  return EP_RX_DROPPED;
 }
 
 /* ---- metrics ---- */
 
-const GwTunnelMetrics *gw_dp_tunnel_metrics(const GwDp *dp, int tunnel)
+const EpTunnelMetrics *ep_dp_tunnel_metrics(const EpDp *dp, int tunnel)
 {
   Tunnel *t = tun(dp, tunnel);
   return t ? &t->m : NULL;
 }
 
-const GwNodeMetrics *gw_dp_metrics(const GwDp *dp)
+const EpNodeMetrics *ep_dp_metrics(const EpDp *dp)
 {
   return &dp->m;
 }
 
-void gw_dp_emit_metrics(GwDp *dp)
+void ep_dp_emit_metrics(EpDp *dp)
 {
   for (guint i = 0; i < dp->tunnels->len; i++) {
     Tunnel *t = g_ptr_array_index(dp->tunnels, i);

@@ -6,24 +6,35 @@
  * with the traffic-selector check, outbound inner packets to ESP in an outer IPv4 packet,
  * no fragmentation inside the tunnel (ICMP "fragmentation needed", RFC 1191), optional
  * token-bucket caps, per-tunnel metrics and typed events. Sans-I/O: it sees the world only
- * through GwEnv. */
+ * through EpEnv. */
 #pragma once
 
 #include "models/common/drbg.h"
 #include "models/common/event.h"
 #include "models/common/ipv4.h"
+#include "models/common/ipsec_ids.h"
 #include "models/common/names.h"
 #include "models/esp/esp_sa.h"
-#include "models/gateway/gw_sku.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+/* The three IPsec algorithm sets of the per-tunnel benchmark (facts 1.3): the
+ * caps of a tunnel follow the set its outbound SA falls under (ep_dp_algset). */
+typedef enum {
+  EP_ALGSET_GCMAES256,     /* A: GCMAES256 encryption and integrity */
+  EP_ALGSET_AES256_SHA256, /* B */
+  EP_ALGSET_DES3_SHA256,   /* C */
+  EP_ALGSET_N
+} EpAlgSet;
+
+extern const NameTable ep_algset_names;
+
 /* ---- environment ---- */
 
-typedef uint64_t GwTimerId; /* 0 is never a valid id */
-typedef void (*GwTimerFn)(void *arg);
+typedef uint64_t EpTimerId; /* 0 is never a valid id */
+typedef void (*EpTimerFn)(void *arg);
 
 /* One outer packet to put on the underlay. 'packet' is the whole IPv4 packet (header
  * built here: DF set, since nothing is fragmented); for a runner that sends through
@@ -37,17 +48,17 @@ typedef struct {
   uint16_t sport, dport;  /* UDP encapsulation only */
   const uint8_t *esp;     /* the ESP packet (SPI .. ICV), inside 'packet' */
   size_t esp_len;
-} GwOuterPacket;
+} EpOuterPacket;
 
 /* What a gateway instance or a device sees of the world. Every function pointer is
  * required except timer_cancel; events.emit may be NULL (events dropped). */
 typedef struct {
   void *user;
   int64_t (*now)(void *user); /* simulated nanoseconds */
-  GwTimerId (*timer_add)(void *user, int64_t delay_ns, GwTimerFn fn, void *arg);
-  bool (*timer_cancel)(void *user, GwTimerId id);
+  EpTimerId (*timer_add)(void *user, int64_t delay_ns, EpTimerFn fn, void *arg);
+  bool (*timer_cancel)(void *user, EpTimerId id);
   /* out of the public (underlay) interface */
-  void (*send_outer)(void *user, const GwOuterPacket *pkt);
+  void (*send_outer)(void *user, const EpOuterPacket *pkt);
   /* a whole inner IPv4 packet into the inside (VNet, LAN): a tunnel interface inject */
   void (*deliver_inner)(void *user, const uint8_t *pkt, size_t len);
   VsEventSink events;
@@ -60,33 +71,33 @@ typedef struct {
    * the SA has seen (its sequence number is the replay window's new top) and came from
    * another address or port than the tunnel sends to: the peer's NAT may have rebound its
    * mapping (RFC 7296 2.23). The IKE side decides whether the tunnel follows
-   * (gw_dp_tunnel_set_peer); the data plane never moves by itself. Called for every such
+   * (ep_dp_tunnel_set_peer); the data plane never moves by itself. Called for every such
    * packet until it does. */
   void (*peer_moved)(void *user, int tunnel, Ipv4Addr src, uint16_t sport);
-} GwEnv;
+} EpEnv;
 
 /* ---- drop reasons and metrics ---- */
 
 typedef enum {
-  GW_DROP_NO_ROUTE = 0,   /* no route for the inner destination */
-  GW_DROP_TUNNEL_DOWN,    /* routed to a tunnel that has no outbound SA */
-  GW_DROP_NO_SA,          /* policy-based: no child SA's selectors cover the packet */
-  GW_DROP_TS_MISMATCH,    /* inbound inner addresses outside the connection's selectors */
-  GW_DROP_TOO_BIG,        /* no fragmentation inside the tunnel: ICMP frag needed sent */
-  GW_DROP_TUNNEL_BPS,     /* per-tunnel throughput cap (SKU, by algorithm set) */
-  GW_DROP_TUNNEL_PPS,     /* per-tunnel packet-rate cap */
-  GW_DROP_AGGREGATE_BPS,  /* instance aggregate throughput cap */
-  GW_DROP_OUTER_MALFORMED, /* outer IPv4 or UDP header unreadable */
-  GW_DROP_OUTER_CHECKSUM, /* outer IPv4 header checksum wrong */
-  GW_DROP_OUTER_FRAGMENT, /* an outer fragment: ESP is never reassembled (facts 10) */
-  GW_DROP_NOT_FOR_US,     /* outer destination is not our public address */
-  GW_DROP_NOT_ESP,        /* another protocol or UDP port to the public address */
-  GW_DROP_ESP,            /* ESP processing failed; the EspStatus is counted too */
-  GW_DROP_INNER_MALFORMED, /* an inner packet from the inside that is not IPv4 */
-  GW_DROP__COUNT
-} GwDropReason;
+  EP_DROP_NO_ROUTE = 0,   /* no route for the inner destination */
+  EP_DROP_TUNNEL_DOWN,    /* routed to a tunnel that has no outbound SA */
+  EP_DROP_NO_SA,          /* policy-based: no child SA's selectors cover the packet */
+  EP_DROP_TS_MISMATCH,    /* inbound inner addresses outside the connection's selectors */
+  EP_DROP_TOO_BIG,        /* no fragmentation inside the tunnel: ICMP frag needed sent */
+  EP_DROP_TUNNEL_BPS,     /* per-tunnel throughput cap (SKU, by algorithm set) */
+  EP_DROP_TUNNEL_PPS,     /* per-tunnel packet-rate cap */
+  EP_DROP_AGGREGATE_BPS,  /* instance aggregate throughput cap */
+  EP_DROP_OUTER_MALFORMED, /* outer IPv4 or UDP header unreadable */
+  EP_DROP_OUTER_CHECKSUM, /* outer IPv4 header checksum wrong */
+  EP_DROP_OUTER_FRAGMENT, /* an outer fragment: ESP is never reassembled (facts 10) */
+  EP_DROP_NOT_FOR_US,     /* outer destination is not our public address */
+  EP_DROP_NOT_ESP,        /* another protocol or UDP port to the public address */
+  EP_DROP_ESP,            /* ESP processing failed; the EspStatus is counted too */
+  EP_DROP_INNER_MALFORMED, /* an inner packet from the inside that is not IPv4 */
+  EP_DROP__COUNT
+} EpDropReason;
 
-extern const NameTable gw_drop_reason_names;
+extern const NameTable ep_drop_reason_names;
 
 /* Per tunnel (and, summed, per node): the tunnel metrics the documentation names
  * (facts 10: Tunnel Egress/Ingress Bytes and Packets, Packet Drop Count, TS Mismatch
@@ -97,23 +108,23 @@ typedef struct {
   uint64_t egress_packets, egress_bytes, egress_inner_bytes;
   uint64_t drop_count;        /* Packet Drop Count: every drop below */
   uint64_t ts_mismatch_drops; /* TS Mismatch Packet Drop */
-  uint64_t drops[GW_DROP__COUNT];
-  uint64_t esp_drops[ESP_ERR__COUNT]; /* GW_DROP_ESP by ESP status */
+  uint64_t drops[EP_DROP__COUNT];
+  uint64_t esp_drops[ESP_ERR__COUNT]; /* EP_DROP_ESP by ESP status */
   uint64_t icmp_frag_needed;  /* ICMP "fragmentation needed" messages sent */
   uint64_t mss_clamped;       /* TCP SYNs whose MSS option was lowered */
   uint64_t peak_pps;          /* Tunnel Peak PPS: most packets (both ways) in one
                                  second of simulated time (whole seconds) */
   unsigned mm_sa_count;       /* IKE SAs: set by the IKE side */
   unsigned qm_sa_count;       /* child SA pairs installed */
-} GwTunnelMetrics;
+} EpTunnelMetrics;
 
 /* Node-wide: every drop (whether or not a tunnel is known) and non-ESP traffic seen on
  * UDP 4500. */
 typedef struct {
-  GwTunnelMetrics total;
+  EpTunnelMetrics total;
   uint64_t natt_keepalives; /* RFC 3948 2.3, discarded */
   uint64_t ike_datagrams;   /* non-ESP marker: handed back for the IKE engine */
-} GwNodeMetrics;
+} EpNodeMetrics;
 
 /* ---- events ---- */
 
@@ -127,27 +138,27 @@ typedef struct {
   const char *sa_expired;          /* an ESP lifetime fired: soft (rekey) or hard */
   const char *drop;                /* the first drop of each reason in a scope */
   const char *metrics;             /* a metrics snapshot of one tunnel */
-} GwDpEventTypes;
+} EpDpEventTypes;
 
 /* ---- configuration ---- */
 
 enum {
-  GW_DP_MAX_PREFIXES = 64,
-  GW_DP_MAX_SELECTORS = 64,
-  GW_DP_DEFAULT_TUNNEL_MTU = 1400, /* facts 2.5: tunnel-interface MTU 1400 */
-  GW_DP_DEFAULT_PATH_MTU = 1500,   /* the underlay's IP MTU (Ethernet) */
+  EP_DP_MAX_PREFIXES = 64,
+  EP_DP_MAX_SELECTORS = 64,
+  EP_DP_DEFAULT_TUNNEL_MTU = 1400, /* facts 2.5: tunnel-interface MTU 1400 */
+  EP_DP_DEFAULT_PATH_MTU = 1500,   /* the underlay's IP MTU (Ethernet) */
 };
 
 /* A policy-based selector pair (local side, remote side). */
 typedef struct {
   Ipv4Range local, remote;
-} GwSelector;
+} EpSelector;
 
 typedef struct {
   const char *node;          /* for events, e.g. "vgw1/0" */
   Ipv4Addr public_ip;        /* outer address */
   Ipv4Addr inside_ip;        /* inside address: the source of ICMP errors */
-  Ipv4Prefix local_prefixes[GW_DP_MAX_PREFIXES]; /* VNet / LAN: routed inside */
+  Ipv4Prefix local_prefixes[EP_DP_MAX_PREFIXES]; /* VNet / LAN: routed inside */
   unsigned n_local_prefixes;
   /* Inner packets above tunnel_mtu, or whose outer packet would exceed path_mtu, are
    * dropped with ICMP frag needed; 0 takes the defaults above. */
@@ -158,147 +169,149 @@ typedef struct {
   /* Caps, 0: none. aggregate_bps is shared by all tunnels; per tunnel by the algorithm
    * set of its SAs (facts 1.3). Each direction has its own buckets. */
   uint64_t aggregate_bps;
-  uint64_t tunnel_bps[GW_ALGSET_N];
-  uint32_t tunnel_pps[GW_ALGSET_N];
-  const GwDpEventTypes *events; /* required */
-} GwDpConfig;
+  uint64_t tunnel_bps[EP_ALGSET_N];
+  uint32_t tunnel_pps[EP_ALGSET_N];
+  const EpDpEventTypes *events; /* required */
+} EpDpConfig;
 
 typedef struct {
   const char *name;          /* the connection's name */
   Ipv4Addr remote_public;    /* the peer's outer address */
   /* Routed into this tunnel. A route-based tunnel accepts inner sources that a route into
-   * it covers (these prefixes and any added with gw_dp_route_add). */
-  Ipv4Prefix remote_prefixes[GW_DP_MAX_PREFIXES];
+   * it covers (these prefixes and any added with ep_dp_route_add). */
+  Ipv4Prefix remote_prefixes[EP_DP_MAX_PREFIXES];
   unsigned n_remote_prefixes;
   /* Policy-based: selectors drive the path (child SAs cover some of these pairs);
    * route-based: any-to-any SAs, the route table picks the tunnel (facts 4). */
   bool policy_based;
-  GwSelector selectors[GW_DP_MAX_SELECTORS];
+  EpSelector selectors[EP_DP_MAX_SELECTORS];
   unsigned n_selectors;
-} GwDpTunnelConfig;
+} EpDpTunnelConfig;
 
 /* One child SA pair as IKE negotiated it. Keys are borrowed (the SAs copy them); the
  * tunnel addresses and the IV seed are filled in here. */
 typedef struct {
   EspSaConfig out, in;
   /* Policy-based: the pairs this child covers; NULL/0: every selector of the tunnel. */
-  const GwSelector *selectors;
+  const EpSelector *selectors;
   unsigned n_selectors;
   /* Rekey: the inbound SPI of the pair this one replaces (its outbound stays in use until
-   * gw_dp_sa_switch); 0 for a new child, whose outbound is used at once. */
+   * ep_dp_sa_switch); 0 for a new child, whose outbound is used at once. */
   uint32_t replaces_in_spi;
   /* RFC 3948: ESP in UDP (NAT detected); ports of our and the peer's side. */
   bool udp_encap;
   uint16_t sport, dport;
-} GwChildSaPair;
+} EpChildSaPair;
 
-typedef struct GwDp GwDp;
+typedef struct EpDp EpDp;
 
-GwDp *gw_dp_new(const GwDpConfig *cfg, const GwEnv *env);
-void gw_dp_free(GwDp *dp);
+EpDp *ep_dp_new(const EpDpConfig *cfg, const EpEnv *env);
+void ep_dp_free(EpDp *dp);
 /* Start the periodic lifetime timer (one second of simulated time). */
-void gw_dp_start(GwDp *dp);
+void ep_dp_start(EpDp *dp);
 
 /* Add a tunnel and the routes to its remote prefixes; returns its index. */
-int gw_dp_tunnel_add(GwDp *dp, const GwDpTunnelConfig *cfg);
-unsigned gw_dp_n_tunnels(const GwDp *dp);
-int gw_dp_tunnel_find(const GwDp *dp, const char *name); /* -1 when none */
-const char *gw_dp_tunnel_name(const GwDp *dp, int tunnel);
-bool gw_dp_tunnel_up(const GwDp *dp, int tunnel);
+int ep_dp_tunnel_add(EpDp *dp, const EpDpTunnelConfig *cfg);
+unsigned ep_dp_n_tunnels(const EpDp *dp);
+int ep_dp_tunnel_find(const EpDp *dp, const char *name); /* -1 when none */
+const char *ep_dp_tunnel_name(const EpDp *dp, int tunnel);
+bool ep_dp_tunnel_up(const EpDp *dp, int tunnel);
+/* The event types the data plane was configured with (EpDpConfig.events). */
+const EpDpEventTypes *ep_dp_event_types(const EpDp *dp);
 
 /* ---- routes ---- */
-typedef enum { GW_ROUTE_NONE = 0, GW_ROUTE_LOCAL, GW_ROUTE_TUNNEL } GwRouteKind;
-extern const NameTable gw_route_kind_names;
-/* Add a route (BGP or static); tunnel is ignored for GW_ROUTE_LOCAL. */
-void gw_dp_route_add(GwDp *dp, Ipv4Prefix p, GwRouteKind kind, int tunnel);
+typedef enum { EP_ROUTE_NONE = 0, EP_ROUTE_LOCAL, EP_ROUTE_TUNNEL } EpRouteKind;
+extern const NameTable ep_route_kind_names;
+/* Add a route (BGP or static); tunnel is ignored for EP_ROUTE_LOCAL. */
+void ep_dp_route_add(EpDp *dp, Ipv4Prefix p, EpRouteKind kind, int tunnel);
 /* Longest prefix first; among equally long routes to tunnels, the first whose tunnel is
  * up. *tunnel receives the tunnel (or -1). */
-GwRouteKind gw_dp_route_lookup(const GwDp *dp, Ipv4Addr dst, int *tunnel);
+EpRouteKind ep_dp_route_lookup(const EpDp *dp, Ipv4Addr dst, int *tunnel);
 
 /* ---- child SAs (the functions the IKE engine calls) ---- */
 
 /* Install a pair: the inbound SA accepts traffic at once; the outbound carries traffic at
- * once for a new child, or after gw_dp_sa_switch for a rekey. False with *why when an SA
+ * once for a new child, or after ep_dp_sa_switch for a rekey. False with *why when an SA
  * cannot be built or an SPI is taken. */
-bool gw_dp_sa_install(GwDp *dp, int tunnel, const GwChildSaPair *pair, const char **why);
+bool ep_dp_sa_install(EpDp *dp, int tunnel, const EpChildSaPair *pair, const char **why);
 /* Rekey: the pair whose inbound SPI is in_spi now carries its child's outbound traffic. */
-bool gw_dp_sa_switch(GwDp *dp, int tunnel, uint32_t in_spi);
+bool ep_dp_sa_switch(EpDp *dp, int tunnel, uint32_t in_spi);
 /* Delete a pair (both SAs). When the child it belonged to is left without pairs it is
  * gone; when the tunnel has none left it is down (event with the reason). */
-bool gw_dp_sa_delete(GwDp *dp, int tunnel, uint32_t in_spi, const char *reason);
+bool ep_dp_sa_delete(EpDp *dp, int tunnel, uint32_t in_spi, const char *reason);
 /* ---- SA lifetimes (the IKE side's hook) ---- */
 
 /* What an ESP lifetime says of a child SA pair (RFC 7296 2.8, RFC 4303 3.3.3). Only the
  * ESP SAs count volume: the IKE engine keeps the time limits itself. */
 typedef enum {
-  GW_SA_SOFT_EXPIRED = 0, /* a soft limit (kilobytes) was reached: rekey now */
-  GW_SA_HARD_EXPIRED,     /* a hard limit: the SA carries nothing more */
-  GW_SA_SEQ_EXHAUSTED,    /* the outbound sequence numbers are used up: rekey */
-  GW_SA_EXPIRY__COUNT
-} GwSaExpiryKind;
+  EP_SA_SOFT_EXPIRED = 0, /* a soft limit (kilobytes) was reached: rekey now */
+  EP_SA_HARD_EXPIRED,     /* a hard limit: the SA carries nothing more */
+  EP_SA_SEQ_EXHAUSTED,    /* the outbound sequence numbers are used up: rekey */
+  EP_SA_EXPIRY__COUNT
+} EpSaExpiryKind;
 
-extern const NameTable gw_sa_expiry_kind_names;
+extern const NameTable ep_sa_expiry_kind_names;
 
 typedef struct {
   int tunnel;
-  GwSaExpiryKind kind;
+  EpSaExpiryKind kind;
   uint32_t spi;             /* the SA that fired (inbound or outbound) */
   EspDirection dir;
   uint32_t in_spi, out_spi; /* its pair; in_spi names the pair to the IKE engine */
   unsigned life;            /* the EspLifeFlags that fired (expiry kinds) */
-} GwSaExpiry;
+} EpSaExpiry;
 
-typedef void (*GwSaExpiryFn)(void *user, const GwSaExpiry *e);
+typedef void (*EpSaExpiryFn)(void *user, const EpSaExpiry *e);
 
 /* The owner of a tunnel's child SAs (its IKE side) hears of their lifetimes here, besides
  * the sa_expired event. A limit is crossed while a packet is being processed; the hook is
  * called after it, from a timer of no delay (env.timer_add), so that it may install and
  * delete SAs (a rekey, an expiry). One hook per tunnel; fn NULL removes it. */
-void gw_dp_tunnel_set_expiry_hook(GwDp *dp, int tunnel, GwSaExpiryFn fn, void *user);
+void ep_dp_tunnel_set_expiry_hook(EpDp *dp, int tunnel, EpSaExpiryFn fn, void *user);
 
 /* Delete every pair of a tunnel (DPD failure, IKE SA deleted). */
-void gw_dp_tunnel_down(GwDp *dp, int tunnel, const char *reason);
-void gw_dp_set_mm_sa_count(GwDp *dp, int tunnel, unsigned n);
+void ep_dp_tunnel_down(EpDp *dp, int tunnel, const char *reason);
+void ep_dp_set_mm_sa_count(EpDp *dp, int tunnel, unsigned n);
 /* RFC 7296 2.23: the tunnel's outer packets go to addr from now on, and the
  * UDP-encapsulated ones (RFC 3948) to its port 'port' (the IKE SA followed the peer to a
  * new NAT mapping). False when there is no such tunnel. */
-bool gw_dp_tunnel_set_peer(GwDp *dp, int tunnel, Ipv4Addr addr, uint16_t port);
+bool ep_dp_tunnel_set_peer(EpDp *dp, int tunnel, Ipv4Addr addr, uint16_t port);
 /* Where the tunnel sends now: the outer destination, and the destination port of its
  * current UDP-encapsulated outbound SA (0 when it has none). False: no such tunnel. */
-bool gw_dp_tunnel_peer(const GwDp *dp, int tunnel, Ipv4Addr *addr, uint16_t *port);
+bool ep_dp_tunnel_peer(const EpDp *dp, int tunnel, Ipv4Addr *addr, uint16_t *port);
 
 /* ---- packets ---- */
 
 typedef enum {
-  GW_RX_DELIVERED = 0, /* decapsulated and delivered inside (or forwarded) */
-  GW_RX_DROPPED,       /* counted with a reason */
-  GW_RX_IKE,           /* UDP 4500 with the non-ESP marker: for the IKE engine */
-  GW_RX_KEEPALIVE,     /* NAT keepalive, discarded */
-} GwRxResult;
-extern const NameTable gw_rx_result_names;
+  EP_RX_DELIVERED = 0, /* decapsulated and delivered inside (or forwarded) */
+  EP_RX_DROPPED,       /* counted with a reason */
+  EP_RX_IKE,           /* UDP 4500 with the non-ESP marker: for the IKE engine */
+  EP_RX_KEEPALIVE,     /* NAT keepalive, discarded */
+} EpRxResult;
+extern const NameTable ep_rx_result_names;
 
 /* A whole outer IPv4 packet from the underlay. */
-GwRxResult gw_dp_rx_outer(GwDp *dp, const uint8_t *pkt, size_t len);
+EpRxResult ep_dp_rx_outer(EpDp *dp, const uint8_t *pkt, size_t len);
 /* The socket forms (sim/engine/net.h): the payload of a raw protocol-50 socket, and the payload
  * of a UDP datagram received on port 4500. */
-GwRxResult gw_dp_rx_esp(GwDp *dp, Ipv4Addr src, Ipv4Addr dst, const uint8_t *esp, size_t len);
-GwRxResult gw_dp_rx_udp4500(GwDp *dp, Ipv4Addr src, uint16_t sport, const uint8_t *payload,
+EpRxResult ep_dp_rx_esp(EpDp *dp, Ipv4Addr src, Ipv4Addr dst, const uint8_t *esp, size_t len);
+EpRxResult ep_dp_rx_udp4500(EpDp *dp, Ipv4Addr src, uint16_t sport, const uint8_t *payload,
                             size_t len);
 /* A whole inner IPv4 packet from the inside (the tunnel interface's transmit hook).
  * Returns true when it went out in a tunnel. */
-bool gw_dp_tx_inner(GwDp *dp, const uint8_t *pkt, size_t len);
+bool ep_dp_tx_inner(EpDp *dp, const uint8_t *pkt, size_t len);
 
 /* The largest inner packet a tunnel carries now (tunnel MTU and path MTU with the current
  * outbound SA's overhead); 0 when the tunnel has no outbound SA. */
-size_t gw_dp_tunnel_max_inner(const GwDp *dp, int tunnel);
+size_t ep_dp_tunnel_max_inner(const EpDp *dp, int tunnel);
 
 /* ---- metrics ---- */
-const GwTunnelMetrics *gw_dp_tunnel_metrics(const GwDp *dp, int tunnel);
-const GwNodeMetrics *gw_dp_metrics(const GwDp *dp);
+const EpTunnelMetrics *ep_dp_tunnel_metrics(const EpDp *dp, int tunnel);
+const EpNodeMetrics *ep_dp_metrics(const EpDp *dp);
 /* Emit one metrics event per tunnel (the runner calls it at the metric granularity). */
-void gw_dp_emit_metrics(GwDp *dp);
+void ep_dp_emit_metrics(EpDp *dp);
 
 /* The algorithm set of the per-tunnel benchmark an SA's transform falls under: GCM is
  * GCMAES256, 3DES/DES is DES3+SHA256, every other transform AES256+SHA256 (facts 1.3
  * documents only these three; the nearest cipher family is taken for the others). */
-GwAlgSet gw_dp_algset(IkeEncrId encr);
+EpAlgSet ep_dp_algset(IkeEncrId encr);

@@ -6,7 +6,7 @@
  * AES-256-GCM-16, no caps. */
 #include "models/common/inet.h"
 #include "models/esp/esp_sa.h"
-#include "models/gateway/gw_dataplane.h"
+#include "models/endpoint/ep_dataplane.h"
 
 #include <glib.h>
 #include <stdio.h>
@@ -26,7 +26,7 @@ static int64_t b_now(void *u)
   return clk;
 }
 
-static void b_send(void *u, const GwOuterPacket *p)
+static void b_send(void *u, const EpOuterPacket *p)
 {
   memcpy(outer, p->packet, p->len);
   outer_len = p->len;
@@ -39,36 +39,36 @@ static void b_deliver(void *u, const uint8_t *pkt, size_t len)
 
 static void die(const char *what)
 {
-  fprintf(stderr, "gw_dataplane_bench: %s\n", what);
+  fprintf(stderr, "ep_dataplane_bench: %s\n", what);
   exit(3);
 }
 
-static const GwDpEventTypes types = {0};
+static const EpDpEventTypes types = {0};
 
-static GwDp *side(Ipv4Addr me, Ipv4Addr peer, const char *lan, const char *remote, GwEnv *env)
+static EpDp *side(Ipv4Addr me, Ipv4Addr peer, const char *lan, const char *remote, EpEnv *env)
 {
-  GwDpConfig c = {.node = "bench", .public_ip = me, .inside_ip = me, .n_local_prefixes = 1,
+  EpDpConfig c = {.node = "bench", .public_ip = me, .inside_ip = me, .n_local_prefixes = 1,
                   .tunnel_mtu = 1500, .events = &types};
   ipv4_prefix_parse(lan, &c.local_prefixes[0]);
-  GwDp *dp = gw_dp_new(&c, env);
-  GwDpTunnelConfig t = {.name = "t", .remote_public = peer, .n_remote_prefixes = 1};
+  EpDp *dp = ep_dp_new(&c, env);
+  EpDpTunnelConfig t = {.name = "t", .remote_public = peer, .n_remote_prefixes = 1};
   ipv4_prefix_parse(remote, &t.remote_prefixes[0]);
-  gw_dp_tunnel_add(dp, &t);
+  ep_dp_tunnel_add(dp, &t);
   return dp;
 }
 
 int main(void)
 {
-  GwEnv env = {.now = b_now, .send_outer = b_send, .deliver_inner = b_deliver};
+  EpEnv env = {.now = b_now, .send_outer = b_send, .deliver_inner = b_deliver};
   Ipv4Addr a = ipv4_addr(203, 0, 113, 10), b = ipv4_addr(198, 51, 100, 20);
-  GwDp *ga = side(a, b, "10.1.0.0/16", "192.168.0.0/16", &env);
-  GwDp *gb = side(b, a, "192.168.0.0/16", "10.1.0.0/16", &env);
+  EpDp *ga = side(a, b, "10.1.0.0/16", "192.168.0.0/16", &env);
+  EpDp *gb = side(b, a, "192.168.0.0/16", "10.1.0.0/16", &env);
   EspSaConfig c = {.spi = 0x1234, .encr = ENCR_AES_GCM_16, .encr_key_bits = 256,
                    .encr_key = KEY, .encr_key_len = 36};
-  GwChildSaPair p = {.out = c, .in = c};
+  EpChildSaPair p = {.out = c, .in = c};
   p.in.spi = 0x5678;
-  GwChildSaPair q = {.out = p.in, .in = p.out};
-  if (!gw_dp_sa_install(ga, 0, &p, NULL) || !gw_dp_sa_install(gb, 0, &q, NULL))
+  EpChildSaPair q = {.out = p.in, .in = p.out};
+  if (!ep_dp_sa_install(ga, 0, &p, NULL) || !ep_dp_sa_install(gb, 0, &q, NULL))
     die("SA");
   WireWriter w;
   wire_writer_init(&w);
@@ -77,7 +77,7 @@ int main(void)
   int64_t t0 = g_get_monotonic_time();
   for (int k = 0; k < N; k++) {
     clk += 1000;
-    if (!gw_dp_tx_inner(ga, w.buf, w.len) || gw_dp_rx_outer(gb, outer, outer_len) != GW_RX_DELIVERED)
+    if (!ep_dp_tx_inner(ga, w.buf, w.len) || ep_dp_rx_outer(gb, outer, outer_len) != EP_RX_DELIVERED)
       die("data-plane round trip failed");
   }
   int64_t t1 = g_get_monotonic_time();
@@ -99,14 +99,14 @@ int main(void)
   }
   t1 = g_get_monotonic_time();
   double sa_pps = N / ((t1 - t0) / 1e6);
-  printf("BENCH gw_dataplane.gcm256_1400 %.0f pkt/s\n", dp_pps);
-  printf("BENCH gw_dataplane.gcm256_1400_mbps %.0f Mbps\n", dp_pps * INNER * 8 / 1e6);
+  printf("BENCH ep_dataplane.gcm256_1400 %.0f pkt/s\n", dp_pps);
+  printf("BENCH ep_dataplane.gcm256_1400_mbps %.0f Mbps\n", dp_pps * INNER * 8 / 1e6);
   printf("BENCH esp_sa.gcm256_1400 %.0f pkt/s\n", sa_pps);
-  printf("BENCH gw_dataplane.gcm256_1400.ratio %.2f x\n", dp_pps / sa_pps);
+  printf("BENCH ep_dataplane.gcm256_1400.ratio %.2f x\n", dp_pps / sa_pps);
   wire_writer_clear(&w);
   esp_sa_free(o);
   esp_sa_free(i);
-  gw_dp_free(ga);
-  gw_dp_free(gb);
+  ep_dp_free(ga);
+  ep_dp_free(gb);
   return 0;
 }

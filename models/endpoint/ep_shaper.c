@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Token buckets on simulated time for the SKU caps. */
-#include "models/gateway/gw_shaper.h"
+#include "models/endpoint/ep_shaper.h"
 
 #include <glib.h>
 
@@ -8,18 +8,18 @@
 /* depth x 1e9 must fit 63 bits */
 #define MAX_DEPTH (UINT64_C(9000000000))
 
-void gw_bucket_init(GwTokenBucket *b, uint64_t rate, uint64_t depth, uint64_t min_depth,
+void ep_bucket_init(EpTokenBucket *b, uint64_t rate, uint64_t depth, uint64_t min_depth,
                     int64_t now_ns)
 {
   if (depth == 0)
     depth = MAX(rate / 1000, min_depth);
   depth = MAX(depth, 1);
   depth = MIN(depth, MAX_DEPTH);
-  *b = (GwTokenBucket){.rate = rate, .depth = depth, .tokens = depth * NS_PER_S,
+  *b = (EpTokenBucket){.rate = rate, .depth = depth, .tokens = depth * NS_PER_S,
                        .last_ns = now_ns};
 }
 
-static void refill(GwTokenBucket *b, int64_t now_ns)
+static void refill(EpTokenBucket *b, int64_t now_ns)
 {
   if (now_ns <= b->last_ns)
     return; /* time never runs backwards; an equal time adds nothing */
@@ -34,7 +34,7 @@ static void refill(GwTokenBucket *b, int64_t now_ns)
     b->tokens += dt * b->rate; /* dt * rate < missing here */
 }
 
-bool gw_bucket_can(GwTokenBucket *b, int64_t now_ns, uint64_t amount)
+bool ep_bucket_can(EpTokenBucket *b, int64_t now_ns, uint64_t amount)
 {
   if (b->rate == 0)
     return true;
@@ -42,7 +42,7 @@ bool gw_bucket_can(GwTokenBucket *b, int64_t now_ns, uint64_t amount)
   return amount <= b->depth && b->tokens >= amount * NS_PER_S;
 }
 
-void gw_bucket_take(GwTokenBucket *b, uint64_t amount)
+void ep_bucket_take(EpTokenBucket *b, uint64_t amount)
 {
   if (b->rate == 0)
     return;

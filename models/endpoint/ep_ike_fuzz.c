@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* libFuzzer target on the IKE datagram summary the control plane logs for every message
- * (gw_ike_datagram_summary): peer bytes as a port-500 payload and as a port-4500 payload
+ * (ep_ike_datagram_summary): peer bytes as a port-500 payload and as a port-4500 payload
  * (non-ESP marker). No input may crash, assert or read out of bounds. */
-#include "models/gateway/gw_ike.h"
+#include "models/endpoint/ep_ike.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   uint32_t mid;
   char notes[256];
   for (int natt = 0; natt < 2; natt++)
-    if (gw_ike_datagram_summary(data, size, natt, &x, &resp, &mid, &iflag, notes, sizeof notes) &&
+    if (ep_ike_datagram_summary(data, size, natt, &x, &resp, &mid, &iflag, notes, sizeof notes) &&
         strlen(notes) >= sizeof notes)
       __builtin_trap();
   return 0;

@@ -1,0 +1,556 @@
+/* SPDX-License-Identifier: MIT */
+/* The IKE link of a tunnel endpoint: an IKEv2 engine bound to a data-plane tunnel (child
+ * SAs into ep_dp_sa_*, make-before-break on rekey, MM SA count, key-table rows,
+ * ike.message events), the same for the gateway and the device. */
+#include "models/endpoint/ep_ike.h"
+
+#include "models/common/wire.h"
+#include "models/esp/esp_keytable.h"
+#include "models/ike/ike_crypto.h"
+
+#include <glib.h>
+#include <string.h>
+
+#define IKE_PORT_NATT 4500
+
+/* ---- datagram summary ---- */
+
+bool ep_ike_datagram_summary(const uint8_t *data, size_t len, bool natt, uint8_t *exchange,
+                             bool *response, uint32_t *msg_id, bool *initiator_flag,
+                             char *notifies, size_t notifies_size)
+{
+  if (notifies_size)
+    notifies[0] = '\0';
+  if (natt) {
+    /* RFC 3948 2.2: a one-octet 0xFF is a NAT keepalive; IKE starts with four zero
+     * octets (the non-ESP marker) */
+    if (len < 4 || memcmp(data, "\0\0\0\0", 4) != 0)
+      return false;
+    data += 4, len -= 4;
+  }
+  Ikev2Header h;
+  Ikev2Diag d;
+  if (ikev2_header_decode(data, len, &h, &d) != WIRE_OK)
+    return false;
+  *exchange = h.exchange;
+  *response = (h.flags & IKEV2_FLAG_RESPONSE) != 0;
+  *initiator_flag = (h.flags & IKEV2_FLAG_INITIATOR) != 0;
+  *msg_id = h.msg_id;
+  if (h.next_payload == IKEV2_PL_SK || h.next_payload == IKEV2_PL_SKF)
+    return true; /* the notifies are inside: the engine names those it receives */
+  g_autoptr(Ikev2Message) m = NULL;
+  if (ikev2_message_decode(data, len, &m, &d) != WIRE_OK)
+    return true;
+  GString *s = g_string_new(NULL);
+  for (size_t i = 0; i < m->n_payloads; i++) {
+    if (m->payloads[i].type != IKEV2_PL_NOTIFY)
+      continue;
+    char b[NAME_BUFSZ];
+    g_string_append_printf(s, "%s%s", s->len ? " " : "",
+                           name_fmt(&ikev2_notify_names, m->payloads[i].u.notify.type, b));
+  }
+  g_strlcpy(notifies, s->str, notifies_size);
+  g_string_free(s, TRUE);
+  return true;
+}
+
+/* ---- one engine on one tunnel ---- */
+
+typedef struct {
+  Ipv4Addr src, dst;
+  uint16_t sport, dport;
+  GBytes *data;
+} Pending;
+
+/* Sent-message summaries kept per link: more than the messages outstanding at once
+ * (window 1 per IKE SA, a rekeyed SA and its successor, their responses). */
+#define EP_IKE_SENT_RING 16
+
+struct EpIkeLink {
+  char *connection;
+  char *node;
+  EpDp *dp;
+  int tunnel;
+  EpEnv env;
+  EpIkeIo io;
+  uint8_t *psk;
+  size_t psk_len;
+  Ikev2Conn *conn;
+  EpTimerId timer;
+  bool in_rx;              /* sends are held until the received message is logged */
+  GPtrArray *held;         /* Pending* */
+  GString *rx_notifies;    /* notify names of the message being received (engine's view) */
+  /* the engine's summaries of the messages it sent last (IkeEnv.message), so each
+   * datagram's ike.message event names the notifies inside SK, retransmissions too */
+  IkeMessageSummary sent[EP_IKE_SENT_RING];
+  unsigned n_sent;
+  void (*changed)(void *arg);
+  void *changed_arg;
+  size_t n_ts;             /* the configured selector pairs (policy-based) */
+  IkeTsPair ts[IKEV2_MAX_TS];
+  int64_t asked_at[IKEV2_MAX_TS]; /* on demand: when a child for the pair was asked for */
+  bool want_children;      /* an SA we began is up: a child for every further pair */
+  bool device;             /* ep_ike_link_set_device */
+};
+
+/* A further child for pair i is asked for again only after this (its CREATE_CHILD_SA
+ * exchange has long finished or failed by then). */
+#define EP_IKE_CHILD_RETRY_NS 5000000000LL
+
+/* After each step of the engine, for a device: RFC 7296 1.3.1, one CREATE_CHILD_SA per
+ * further selector pair of a policy-based configuration, at once (strongSwan installs
+ * every pair of a connection when it comes up; the first came with IKE_AUTH). The gateway
+ * creates them on demand instead (ep_ike_link_acquire_pair). Never from inside the
+ * engine's own calls. */
+static void step_done(EpIkeLink *l)
+{
+  if (!l->want_children || !l->device)
+    return;
+  l->want_children = false;
+  if (ikev2_conn_n_children(l->conn) != 1)
+    return; /* not a fresh SA (a rekeyed one carries its children over) */
+  for (size_t i = 1; i < l->n_ts; i++)
+    ikev2_conn_add_child(l->conn, i);
+}
+
+static int64_t l_now(const EpIkeLink *l)
+{
+  return l->env.now(l->env.user);
+}
+
+static void emit(EpIkeLink *l, const VsEvent *ev)
+{
+  vs_event_emit(&l->env.events, ev);
+}
+
+/* The owner updates what depends on the IKE SAs (the MM SA count). */
+static void changed(EpIkeLink *l)
+{
+  if (l->changed)
+    l->changed(l->changed_arg);
+}
+
+static void on_event(void *user, const VsEvent *ev)
+{
+  EpIkeLink *l = user;
+  /* the engine's events, with the connection they belong to */
+  VsEvent e = *ev;
+  if (!l->device && !vs_event_attr(&e, "connection"))
+    vs_event_str(&e, "connection", l->connection);
+  emit(l, &e);
+}
+
+static int64_t e_now(void *user)
+{
+  return l_now(user);
+}
+
+static void timer_fired(void *arg)
+{
+  EpIkeLink *l = arg;
+  l->timer = 0;
+  ikev2_conn_timeout(l->conn);
+  changed(l);
+  step_done(l);
+}
+
+static void e_timer_cancel(void *user)
+{
+  EpIkeLink *l = user;
+  if (l->timer && l->env.timer_cancel)
+    l->env.timer_cancel(l->env.user, l->timer);
+  l->timer = 0;
+}
+
+static void e_timer_schedule(void *user, int64_t at_ns)
+{
+  EpIkeLink *l = user;
+  e_timer_cancel(l);
+  int64_t d = at_ns - l_now(l);
+  l->timer = l->env.timer_add(l->env.user, d < 0 ? 0 : d, timer_fired, l);
+}
+
+static void append_names(GString *s, const IkeMessageSummary *m)
+{
+  for (size_t i = 0; i < m->n_notifies; i++) {
+    char b[NAME_BUFSZ];
+    g_string_append_printf(s, "%s%s", s->len ? " " : "", name_fmt(&ikev2_notify_names, m->notifies[i], b));
+  }
+}
+
+static void e_message(void *user, const IkeMessageSummary *m)
+{
+  EpIkeLink *l = user;
+  if (!m->sent) {
+    if (l->in_rx) {
+      g_string_truncate(l->rx_notifies, 0);
+      append_names(l->rx_notifies, m);
+    }
+    return;
+  }
+  l->sent[l->n_sent++ % EP_IKE_SENT_RING] = *m;
+}
+
+/* The engine's summary of a message we sent, by its header (newest first). */
+static const IkeMessageSummary *sent_summary(const EpIkeLink *l, const uint8_t *data, size_t len,
+                                             bool natt)
+{
+  if (natt) {
+    if (len < 4)
+      return NULL;
+    data += 4, len -= 4;
+  }
+  Ikev2Header h;
+  Ikev2Diag d;
+  if (ikev2_header_decode(data, len, &h, &d) != WIRE_OK)
+    return NULL;
+  unsigned n = l->n_sent < EP_IKE_SENT_RING ? l->n_sent : EP_IKE_SENT_RING;
+  for (unsigned k = 1; k <= n; k++) {
+    const IkeMessageSummary *m = &l->sent[(l->n_sent - k) % EP_IKE_SENT_RING];
+    if (m->exchange == h.exchange && m->msg_id == h.msg_id && m->spi_i == h.spi_i &&
+        m->spi_r == h.spi_r && m->response == ((h.flags & IKEV2_FLAG_RESPONSE) != 0))
+      return m;
+  }
+  return NULL;
+}
+
+/* peer and peer_port: the far end (the destination of what we sent, the source of what we
+ * received, a NAT's mapping when the peer is behind one); lport: our port. */
+static void message_event(EpIkeLink *l, bool sent, Ipv4Addr peer, uint16_t peer_port,
+                          uint16_t lport, const uint8_t *data, size_t len,
+                          const char *extra_notifies)
+{
+  uint8_t x;
+  bool resp, iflag;
+  uint32_t mid;
+  char notifies[256];
+  if (!ep_ike_datagram_summary(data, len, lport == IKE_PORT_NATT, &x, &resp, &mid, &iflag,
+                               notifies, sizeof notifies))
+    return;
+  g_autoptr(GString) own = g_string_new(NULL);
+  const IkeMessageSummary *sm = sent ? sent_summary(l, data, len, lport == IKE_PORT_NATT) : NULL;
+  if (sm) {
+    append_names(own, sm);
+    extra_notifies = own->str;
+  }
+  if (extra_notifies && *extra_notifies) {
+    /* the engine's names of what it found inside (SK), each once */
+    g_auto(GStrv) names = g_strsplit(extra_notifies, " ", -1);
+    for (char **p = names; *p; p++) {
+      g_autofree char *hay = g_strdup_printf(" %s ", notifies);
+      g_autofree char *pat = g_strdup_printf(" %s ", *p);
+      size_t n = strlen(notifies);
+      if (!strstr(hay, pat))
+        g_snprintf(notifies + n, sizeof notifies - n, "%s%s", n ? " " : "", *p);
+    }
+  }
+  char xb[NAME_BUFSZ], pb[IPV4_ADDR_STRLEN];
+  VsEvent ev = vs_event(l_now(l), l->node, EP_IKE_EV_MESSAGE);
+  vs_event_str(&ev, "connection", l->connection);
+  vs_event_str(&ev, "dir", sent ? "sent" : "received");
+  vs_event_str(&ev, "exchange", name_fmt(&ikev2_exchange_names, x, xb));
+  vs_event_bool(&ev, "response", resp);
+  vs_event_uint(&ev, "msg_id", mid);
+  vs_event_str(&ev, "notifies", notifies);
+  vs_event_str(&ev, "peer", ipv4_addr_format(peer, pb));
+  vs_event_uint(&ev, "port", lport);
+  vs_event_uint(&ev, "peer_port", peer_port);
+  emit(l, &ev);
+}
+
+static void send_now(EpIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+                     const uint8_t *data, size_t len)
+{
+  message_event(l, true, dst, dport, sport, data, len, NULL);
+  l->io.send(l->io.user, src, sport, dst, dport, data, len);
+}
+
+static void e_send(void *user, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+                   const uint8_t *data, size_t len)
+{
+  EpIkeLink *l = user;
+  if (!l->in_rx) {
+    send_now(l, src, sport, dst, dport, data, len);
+    return;
+  }
+  /* same simulated instant: sent right after the received message is logged */
+  Pending *p = g_new0(Pending, 1);
+  *p = (Pending){src, dst, sport, dport, g_bytes_new(data, len)};
+  g_ptr_array_add(l->held, p);
+}
+
+static void pending_free(gpointer p)
+{
+  Pending *k = p;
+  g_bytes_unref(k->data);
+  g_free(k);
+}
+
+static void esp_row(EpIkeLink *l, const EspSaConfig *c)
+{
+  if (!l->io.esp_row)
+    return;
+  const char *why = NULL;
+  EspSa *sa = esp_sa_new(c, &why);
+  if (!sa)
+    return;
+  g_autofree char *row = esp_keytable_row(sa);
+  esp_sa_free(sa);
+  if (row) {
+    l->io.esp_row(l->io.user, row);
+    ike_wipe(row, strlen(row));
+  }
+}
+
+static void e_child_install(void *user, const IkeChildInstall *c)
+{
+  EpIkeLink *l = user;
+  EpChildSaPair p = {0};
+  p.in = (EspSaConfig){.spi = c->spi_in, .dir = ESP_DIR_IN, .encr = c->encr,
+                       .encr_key_bits = c->key_bits, .integ = c->integ, .encr_key = c->ek_in,
+                       .encr_key_len = c->ek_len, .integ_key = c->ak_in,
+                       .integ_key_len = c->ak_len, .tunnel_src = c->remote_addr,
+                       .tunnel_dst = c->local_addr};
+  p.out = p.in;
+  p.out.spi = c->spi_out;
+  p.out.dir = ESP_DIR_OUT;
+  p.out.encr_key = c->ek_out;
+  p.out.integ_key = c->ak_out;
+  p.out.tunnel_src = c->local_addr;
+  p.out.tunnel_dst = c->remote_addr;
+  /* the engine's timers rekey and expire by time; the ESP SAs count volume */
+  EspLifetime life = {.soft_kbytes = c->soft_kbytes, .hard_kbytes = c->hard_kbytes};
+  p.in.lifetime = p.out.lifetime = life;
+  EpSelector sel[EP_DP_MAX_SELECTORS];
+  unsigned n = 0;
+  for (size_t a = 0; a < c->n_ts_local; a++)
+    for (size_t b = 0; b < c->n_ts_remote && n < EP_DP_MAX_SELECTORS; b++)
+      sel[n++] = (EpSelector){c->ts_local[a], c->ts_remote[b]};
+  p.selectors = n ? sel : NULL;
+  p.n_selectors = n;
+  /* make-before-break: a rekey's new pair takes inbound at once; the old pair's outbound
+   * carries on until the rekey's initiator switches (below) or, on the responder, until
+   * the engine removes the old pair (the data plane then moves to the new one) */
+  p.replaces_in_spi = c->rekey_of_spi_in;
+  p.udp_encap = c->udp_encap;
+  p.sport = c->encap_sport;
+  p.dport = c->encap_dport;
+  const char *why = NULL;
+  if (!ep_dp_sa_install(l->dp, l->tunnel, &p, &why)) {
+    VsEvent ev = vs_event(l_now(l), l->node, EP_IKE_EV_REFUSED);
+    vs_event_str(&ev, "connection", l->connection);
+    vs_event_str(&ev, "reason", why ? why : "the data plane refused the child SA");
+    emit(l, &ev);
+    return;
+  }
+  /* RFC 7296 2.8: a rekey we initiated carries our traffic at once (the peer's inbound
+   * is in place); the old pair carries the rest until its Delete */
+  if (c->switch_out)
+    ep_dp_sa_switch(l->dp, l->tunnel, c->spi_in);
+  esp_row(l, &p.in);
+  esp_row(l, &p.out);
+  if (l->device)
+    return; /* the connection's SA events are the gateway's */
+  VsEvent ev = vs_event(l_now(l), l->node, EP_IKE_EV_CHILD_ESTABLISHED);
+  vs_event_str(&ev, "connection", l->connection);
+  vs_event_hex(&ev, "spi_in", c->spi_in);
+  vs_event_hex(&ev, "spi_out", c->spi_out);
+  vs_event_bool(&ev, "rekey", c->rekey_of_spi_in != 0);
+  vs_event_bool(&ev, "udp_encap", c->udp_encap);
+  emit(l, &ev);
+}
+
+/* The engine deleted a pair (before its ike.child.state event, which gives the same
+ * reason): out of the data plane at once, and the connection's child.sa.deleted. */
+static void e_child_remove(void *user, uint32_t spi_in, uint32_t spi_out, const char *reason)
+{
+  EpIkeLink *l = user;
+  changed(l);
+  ep_dp_sa_delete(l->dp, l->tunnel, spi_in, reason);
+  if (l->device)
+    return; /* the connection's SA events are the gateway's */
+  VsEvent ev = vs_event(l_now(l), l->node, EP_IKE_EV_CHILD_DELETED);
+  vs_event_str(&ev, "connection", l->connection);
+  vs_event_hex(&ev, "spi_in", spi_in);
+  vs_event_hex(&ev, "spi_out", spi_out);
+  vs_event_str(&ev, "reason", reason);
+  emit(l, &ev);
+}
+
+/* An IKE SA we began is up: a device creates the child SAs of its further selector pairs
+ * after this step (step_done). */
+static void e_sa_established(void *user, bool initiator)
+{
+  EpIkeLink *l = user;
+  if (initiator && l->n_ts > 1)
+    l->want_children = true;
+}
+
+/* RFC 7296 2.23: the engine moved its IKE SA to the peer's new address and port; the
+ * tunnel's UDP-encapsulated ESP follows. */
+static void e_peer_moved(void *user, Ipv4Addr addr, uint16_t port)
+{
+  EpIkeLink *l = user;
+  ep_dp_tunnel_set_peer(l->dp, l->tunnel, addr, port);
+}
+
+static void e_row(void *user, const char *row)
+{
+  EpIkeLink *l = user;
+  if (l->io.ike_row)
+    l->io.ike_row(l->io.user, row);
+}
+
+EpIkeLink *ep_ike_link_new(const IkeConfig *cfg, const char *connection, EpDp *dp, int tunnel,
+                           const EpEnv *env, const EpIkeIo *io, Drbg *rng)
+{
+  g_return_val_if_fail(cfg && dp && env && io && io->send && rng, NULL);
+  EpIkeLink *l = g_new0(EpIkeLink, 1);
+  l->connection = g_strdup(connection);
+  l->node = g_strdup(cfg->name);
+  l->dp = dp;
+  l->tunnel = tunnel;
+  l->env = *env;
+  l->io = *io;
+  l->held = g_ptr_array_new_with_free_func(pending_free);
+  l->rx_notifies = g_string_new(NULL);
+  l->n_ts = cfg->n_ts;
+  memcpy(l->ts, cfg->ts, sizeof l->ts);
+  for (size_t i = 0; i < IKEV2_MAX_TS; i++)
+    l->asked_at[i] = INT64_MIN;
+  IkeConfig c = *cfg;
+  l->psk = g_memdup2(cfg->psk, cfg->psk_len ? cfg->psk_len : 1);
+  l->psk_len = cfg->psk_len;
+  c.psk = l->psk;
+  c.name = l->node;
+  IkeEnv ie = {.user = l, .rng = rng, .events = {on_event, l}, .now = e_now,
+               .timer_schedule = e_timer_schedule, .timer_cancel = e_timer_cancel,
+               .send = e_send, .child_install = e_child_install,
+               .child_remove = e_child_remove, .sa_established = e_sa_established,
+               .keytable_row = e_row,
+               .message = e_message, .peer_moved = e_peer_moved};
+  l->conn = ikev2_conn_new(&c, &ie);
+  if (!l->conn) {
+    ep_ike_link_free(l);
+    return NULL;
+  }
+  return l;
+}
+
+/* The engine's pairs leave the data plane as it frees its children (reason "freed"). */
+void ep_ike_link_free(EpIkeLink *l)
+{
+  if (!l)
+    return;
+  l->changed = NULL;
+  if (l->conn) {
+    l->in_rx = false;
+    ikev2_conn_free(l->conn);
+    l->conn = NULL;
+  }
+  if (l->timer && l->env.timer_cancel)
+    l->env.timer_cancel(l->env.user, l->timer);
+  g_ptr_array_free(l->held, TRUE);
+  g_string_free(l->rx_notifies, TRUE);
+  if (l->psk) {
+    ike_wipe(l->psk, l->psk_len);
+    g_free(l->psk);
+  }
+  g_free(l->connection);
+  g_free(l->node);
+  g_free(l);
+}
+
+void ep_ike_link_start(EpIkeLink *l)
+{
+  ikev2_conn_start(l->conn);
+  changed(l);
+  step_done(l);
+}
+
+void ep_ike_link_acquire(EpIkeLink *l)
+{
+  ikev2_conn_acquire(l->conn);
+  changed(l);
+  step_done(l);
+}
+
+void ep_ike_link_rx(EpIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+                    const uint8_t *data, size_t len)
+{
+  l->in_rx = true;
+  g_string_truncate(l->rx_notifies, 0);
+  ikev2_conn_rx(l->conn, src, sport, dst, dport, data, len);
+  l->in_rx = false;
+  message_event(l, false, src, sport, dport, data, len, l->rx_notifies->str);
+  changed(l);
+  /* the answers, in the order the engine sent them */
+  g_autoptr(GPtrArray) held = l->held;
+  l->held = g_ptr_array_new_with_free_func(pending_free);
+  for (guint i = 0; i < held->len; i++) {
+    Pending *p = g_ptr_array_index(held, i);
+    gsize n;
+    const uint8_t *b = g_bytes_get_data(p->data, &n);
+    send_now(l, p->src, p->sport, p->dst, p->dport, b, n);
+  }
+  step_done(l);
+}
+
+bool ep_ike_link_esp_authenticated(EpIkeLink *l, Ipv4Addr src, uint16_t sport)
+{
+  return ikev2_conn_esp_authenticated(l->conn, src, sport);
+}
+
+void ep_ike_link_set_device(EpIkeLink *l)
+{
+  l->device = true;
+}
+
+void ep_ike_link_acquire_pair(EpIkeLink *l, Ipv4Addr src, Ipv4Addr dst)
+{
+  if (ikev2_conn_state(l->conn) != IKE_SA_ESTABLISHED || l->n_ts < 2) {
+    ep_ike_link_acquire(l);
+    return;
+  }
+  /* facts 3.4: a further pair's child SA is negotiated when its traffic arrives */
+  int64_t now = l_now(l);
+  for (size_t i = 0; i < l->n_ts; i++) {
+    if (!ipv4_range_contains_addr(l->ts[i].local, src) || !ipv4_range_contains_addr(l->ts[i].remote, dst))
+      continue;
+    if (l->asked_at[i] != INT64_MIN && now - l->asked_at[i] < EP_IKE_CHILD_RETRY_NS)
+      return;
+    l->asked_at[i] = now;
+    ikev2_conn_add_child(l->conn, i);
+    changed(l);
+    return;
+  }
+}
+
+void ep_ike_link_sa_expired(EpIkeLink *l, const EpSaExpiry *e)
+{
+  if (!l || e->tunnel != l->tunnel)
+    return;
+  /* RFC 7296 2.8: lifetimes in kilobytes rekey like lifetimes in seconds, make-before-
+   * break; only a hard limit (a rekey that failed or came too late) ends the child. The
+   * engine finds the child by our inbound SPI and ignores one it does not hold. */
+  ikev2_conn_child_expired(l->conn, e->in_spi, e->kind == EP_SA_HARD_EXPIRED);
+  changed(l);
+  step_done(l);
+}
+
+void ep_ike_link_on_change(EpIkeLink *l, void (*fn)(void *arg), void *arg)
+{
+  l->changed = fn;
+  l->changed_arg = arg;
+}
+
+Ikev2Conn *ep_ike_link_conn(EpIkeLink *l)
+{
+  return l->conn;
+}
+
+size_t ep_ike_link_n_ike_sas(const EpIkeLink *l)
+{
+  return ikev2_conn_n_ike_sas(l->conn);
+}
+

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/* The IKE link of a tunnel endpoint: an IKEv2 engine (models/ike/ikev2_sa.h) bound to one
+ * tunnel of a data plane (ep_dataplane.h). The gateway runs one or two per connection
+ * (models/endpoint/ep_ike.h), the device one (models/device/dev_ike.h). */
+#pragma once
+
+#include "models/endpoint/ep_dataplane.h"
+#include "models/ike/ikev2_sa.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What the link needs beyond EpEnv (time, timers, events come from there). */
+typedef struct {
+  void *user;
+  /* One UDP payload out of the node's IKE sockets (sport 500 or 4500). */
+  void (*send)(void *user, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+               const uint8_t *data, size_t len);
+  /* Key-table rows (sim writes them out): ikev2_decryption_table, esp_sa. May be NULL. */
+  void (*ike_row)(void *user, const char *row);
+  void (*esp_row)(void *user, const char *row);
+} EpIkeIo;
+
+/* Events added to the engine's (which get a "connection" attribute here). */
+#define EP_IKE_EV_MESSAGE "ike.message"                 /* connection, dir, exchange,
+                                                           response, msg_id, notifies,
+                                                           peer, port (ours), peer_port */
+#define EP_IKE_EV_CHILD_ESTABLISHED "child.sa.established" /* connection, spi_in, spi_out */
+#define EP_IKE_EV_CHILD_DELETED "child.sa.deleted"         /* connection, spi_in, spi_out */
+#define EP_IKE_EV_REFUSED "ike.refused"                 /* connection, reason */
+
+/* ---- one engine bound to one tunnel ---- */
+
+typedef struct EpIkeLink EpIkeLink;
+
+/* cfg is copied (its PSK too: the link keeps its own copy, wiped on free). The link's
+ * engine installs child SAs into tunnel 'tunnel' of dp. rng is borrowed. */
+EpIkeLink *ep_ike_link_new(const IkeConfig *cfg, const char *connection, EpDp *dp, int tunnel,
+                           const EpEnv *env, const EpIkeIo *io, Drbg *rng);
+void ep_ike_link_free(EpIkeLink *l);
+void ep_ike_link_start(EpIkeLink *l);
+void ep_ike_link_acquire(EpIkeLink *l);
+/* Traffic from src to dst found no SA: with no IKE SA, as ep_ike_link_acquire; with one
+ * and several selector pairs, a child SA for the pair covering the packet (facts 3.4:
+ * on-demand child SAs), asked for at most once every five seconds. */
+void ep_ike_link_acquire_pair(EpIkeLink *l, Ipv4Addr src, Ipv4Addr dst);
+/* The link is an on-premises device's: it creates every selector pair's child SA as soon
+ * as an IKE SA it began is up, and leaves the connection's SA events (child.sa.*, the
+ * "connection" attribute) to the gateway, whose connection they name. */
+void ep_ike_link_set_device(EpIkeLink *l);
+/* A UDP payload for this link (on 4500 with the non-ESP marker). */
+void ep_ike_link_rx(EpIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+                    const uint8_t *data, size_t len);
+/* An authenticated ESP-in-UDP packet of the link's tunnel came from src:sport (the data
+ * plane's peer_moved hook): the engine decides whether its IKE SA, and with it the
+ * tunnel, follows (RFC 7296 2.23). True when it moved. */
+bool ep_ike_link_esp_authenticated(EpIkeLink *l, Ipv4Addr src, uint16_t sport);
+
+/* An ESP lifetime of one of the tunnel's child SA pairs (the data plane's expiry hook,
+ * ep_dp_tunnel_set_expiry_hook): a soft volume limit or exhausted sequence numbers start
+ * a rekey in place (RFC 7296 2.8), a hard limit ends the child. Pairs of another engine
+ * (the gateway's other side of the connection) are ignored. */
+void ep_ike_link_sa_expired(EpIkeLink *l, const EpSaExpiry *e);
+Ikev2Conn *ep_ike_link_conn(EpIkeLink *l);
+/* Called after each step of the engine (a datagram, a timer, a start or an acquire):
+ * the owner updates what depends on the IKE SAs (the MM SA count). */
+void ep_ike_link_on_change(EpIkeLink *l, void (*fn)(void *arg), void *arg);
+/* IKE SAs this link holds (for the tunnel's MM SA count). */
+size_t ep_ike_link_n_ike_sas(const EpIkeLink *l);
+
+/* The one-line summary of an IKE datagram for the ike.message event: exchange, response,
+ * message ID and the notify types it carries in clear (space-separated names into
+ * notifies). False when it is no IKE message (a keepalive, a short or bad header). */
+bool ep_ike_datagram_summary(const uint8_t *data, size_t len, bool natt, uint8_t *exchange,
+                             bool *response, uint32_t *msg_id, bool *initiator_flag,
+                             char *notifies, size_t notifies_size);
+

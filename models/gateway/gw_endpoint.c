@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/* The Azure gateway instance behind the tunnel-endpoint operations. */
+#include "models/gateway/gw_endpoint.h"
+
+#include <glib.h>
+
+typedef struct {
+  EpEndpoint ep; /* first: an EpEndpoint* is a GwEndpoint* when ops is gw_endpoint_ops */
+  const GwConfig *cfg;
+  char *name;
+  EpEnv env;
+  GwGateway *gw;
+  GwIke *ike;
+} GwEndpoint;
+
+static const EpOps gw_endpoint_ops;
+
+static GwEndpoint *gw_ep(EpEndpoint *ep)
+{
+  return ep && ep->ops == &gw_endpoint_ops ? (GwEndpoint *)ep : NULL;
+}
+
+static bool op_ike_new(EpEndpoint *ep, const EpIkeIo *io, Drbg *rng, char **err)
+{
+  GwEndpoint *g = gw_ep(ep);
+  g->ike = gw_ike_new(g->cfg, g->name, g->gw, &g->env, io, rng);
+  return true;
+}
+
+static void op_start(EpEndpoint *ep)
+{
+  GwEndpoint *g = gw_ep(ep);
+  if (g->ike)
+    gw_ike_start(g->ike);
+}
+
+static void op_ike_rx(EpEndpoint *ep, Ipv4Addr src, uint16_t sport, Ipv4Addr dst,
+                      uint16_t dport, const uint8_t *data, size_t len)
+{
+  GwEndpoint *g = gw_ep(ep);
+  if (g->ike)
+    gw_ike_rx(g->ike, src, sport, dst, dport, data, len);
+}
+
+static void op_acquire(EpEndpoint *ep, int tunnel, Ipv4Addr src, Ipv4Addr dst)
+{
+  GwEndpoint *g = gw_ep(ep);
+  if (g->ike)
+    gw_ike_acquire(g->ike, tunnel, src, dst);
+}
+
+static void op_esp_authenticated(EpEndpoint *ep, int tunnel, Ipv4Addr src, uint16_t sport)
+{
+  GwEndpoint *g = gw_ep(ep);
+  if (g->ike)
+    gw_ike_esp_authenticated(g->ike, tunnel, src, sport);
+}
+
+static bool op_reset(EpEndpoint *ep, const char *connection)
+{
+  GwEndpoint *g = gw_ep(ep);
+  return g->ike && gw_ike_reset(g->ike, g->cfg, connection);
+}
+
+static void op_free(EpEndpoint *ep)
+{
+  GwEndpoint *g = gw_ep(ep);
+  /* the control plane first: it removes its child SAs from the data plane */
+  gw_ike_free(g->ike);
+  gw_gateway_free(g->gw);
+  g_free(g->name);
+  g_free(g);
+}
+
+static const EpOps gw_endpoint_ops = {
+    .kind = "gateway",
+    .ike_new = op_ike_new,
+    .start = op_start,
+    .ike_rx = op_ike_rx,
+    .acquire = op_acquire,
+    .esp_authenticated = op_esp_authenticated,
+    .reset = op_reset,
+    .free = op_free,
+    .tunnels_are_connections = true,
+};
+
+EpEndpoint *gw_endpoint_new(const GwConfig *cfg, const char *name, const EpEnv *env,
+                            const GwGatewayOptions *opt, char **err)
+{
+  GwGateway *gw = gw_gateway_new(cfg, name, env, opt, err);
+  if (!gw)
+    return NULL;
+  GwEndpoint *g = g_new0(GwEndpoint, 1);
+  g->ep = (EpEndpoint){.ops = &gw_endpoint_ops, .dp = gw_gateway_dp(gw),
+                       .public_ip = gw_gateway_public_ip(gw),
+                       .inside_ip = gw_gateway_inside_ip(gw)};
+  g->cfg = cfg;
+  g->name = g_strdup(name);
+  g->env = *env;
+  g->gw = gw;
+  return &g->ep;
+}
+
+GwGateway *gw_endpoint_gateway(EpEndpoint *ep)
+{
+  GwEndpoint *g = gw_ep(ep);
+  return g ? g->gw : NULL;
+}
+
+GwIke *gw_endpoint_ike(EpEndpoint *ep)
+{
+  GwEndpoint *g = gw_ep(ep);
+  return g ? g->ike : NULL;
+}
