@@ -20,7 +20,7 @@ typedef struct {
 
 void run_emit(Run *r, const VsEvent *ev)
 {
-  scn_eventlog_add(r->log, ev);
+  scn_eventlog_add(r->out.log, ev);
   if (r->live)
     run_live_event(r, ev);
 }
@@ -30,7 +30,7 @@ void run_emit(Run *r, const VsEvent *ev)
 static int64_t env_now(void *user)
 {
   RunEp *ep = user;
-  return net_world_now(ep->run->w);
+  return net_world_now(ep->run->world.w);
 }
 
 static void timer_fire(NetWorld *w, void *user)
@@ -38,7 +38,7 @@ static void timer_fire(NetWorld *w, void *user)
   RunTimer *t = user;
   EpTimerFn fn = t->fn;
   void *arg = t->arg;
-  g_hash_table_remove(t->run->timers, &t->id); /* frees t */
+  g_hash_table_remove(t->run->tl.timers, &t->id); /* frees t */
   fn(arg);
 }
 
@@ -49,8 +49,8 @@ static EpTimerId env_timer_add(void *user, int64_t delay_ns, EpTimerFn fn, void 
   t->run = ep->run;
   t->fn = fn;
   t->arg = arg;
-  t->id = net_schedule(ep->run->w, delay_ns < 0 ? 0 : delay_ns, timer_fire, t);
-  g_hash_table_insert(ep->run->timers, &t->id, t);
+  t->id = net_schedule(ep->run->world.w, delay_ns < 0 ? 0 : delay_ns, timer_fire, t);
+  g_hash_table_insert(ep->run->tl.timers, &t->id, t);
   return t->id;
 }
 
@@ -58,10 +58,10 @@ static bool env_timer_cancel(void *user, EpTimerId id)
 {
   RunEp *ep = user;
   NetEventId key = id;
-  if (!g_hash_table_lookup(ep->run->timers, &key))
+  if (!g_hash_table_lookup(ep->run->tl.timers, &key))
     return false;
-  bool was = net_cancel(ep->run->w, id);
-  g_hash_table_remove(ep->run->timers, &key);
+  bool was = net_cancel(ep->run->world.w, id);
+  g_hash_table_remove(ep->run->tl.timers, &key);
   return was;
 }
 
@@ -156,12 +156,12 @@ static void row_add(GPtrArray *rows, const char *row)
 
 static void io_ike_row(void *user, const char *row)
 {
-  row_add(((RunEp *)user)->run->ike_rows, row);
+  row_add(((RunEp *)user)->run->out.ike_rows, row);
 }
 
 static void io_esp_row(void *user, const char *row)
 {
-  row_add(((RunEp *)user)->run->esp_rows, row);
+  row_add(((RunEp *)user)->run->out.esp_rows, row);
 }
 
 static void env_acquire(void *user, int tunnel, Ipv4Addr src, Ipv4Addr dst)
@@ -241,7 +241,7 @@ bool run_ep_bind(RunEp *ep, char **err)
                            32, EP_DP_DEFAULT_PATH_MTU, tun_tx, ep);
   if (!ep->esp || !ep->natt || !ep->ike || !ep->tun) {
     *err = g_strdup_printf("%s: cannot open its ESP, UDP 500, UDP 4500 or tunnel interface: %s", ep->name,
-                           net_world_last_error(ep->run->w));
+                           net_world_last_error(ep->run->world.w));
     return false;
   }
   return true;

@@ -169,7 +169,7 @@ bool run_live_attach(Run *r, const char *out_dir, char **err)
     NetDev *dev = net_live_tap_new(gw->node, a->ifname, &st);
     if (!dev) {
       *err = g_strdup_printf("cannot open the TAP interface '%s': %s%s", a->ifname,
-                             net_world_last_error(r->w),
+                             net_world_last_error(r->world.w),
                              st == NET_ERR_SYSTEM ? " (live mode needs root or CAP_NET_ADMIN, and "
                                                     "an interface name that is free or a TAP)"
                                                   : "");
@@ -182,7 +182,7 @@ bool run_live_attach(Run *r, const char *out_dir, char **err)
         net_route_add(gw->node, ipv4_prefix_make(d->cfg.public_ip, 32), (Ipv4Addr){0}, dev, 0) !=
             NET_OK) {
       *err = g_strdup_printf("%s: cannot address the interface: %s", a->ifname,
-                             net_world_last_error(r->w));
+                             net_world_last_error(r->world.w));
       return false;
     }
     LiveTap *t = g_new0(LiveTap, 1);
@@ -218,10 +218,10 @@ bool run_live_outputs(Run *r, const char *out_dir, char **err)
 {
   /* a vendor watches a negotiation as it happens: every capture on disk per packet, the
    * event log and timeline line by line */
-  for (guint i = 0; i < r->links->len; i++)
-    net_pcap_set_flush(((RunLink *)g_ptr_array_index(r->links, i))->pcap, TRUE);
+  for (guint i = 0; i < r->world.links->len; i++)
+    net_pcap_set_flush(((RunLink *)g_ptr_array_index(r->world.links, i))->pcap, TRUE);
   g_autoptr(GError) e = NULL;
-  if (!scn_eventlog_stream_open(r->log, out_dir, &e)) {
+  if (!scn_eventlog_stream_open(r->out.log, out_dir, &e)) {
     *err = g_strdup(e->message);
     return false;
   }
@@ -279,17 +279,17 @@ NetStatus run_live_run(Run *r, char **err)
     fprintf(stderr, "vpnsim live: %s: running in real time for %ss (Ctrl-C ends it)\n",
             r->plan->name, scn_time_format(r->end_ns, b, sizeof b));
   LiveWatch lw = {.r = r};
-  net_schedule(r->w, 0, watch, &lw);
-  NetStatus st = net_world_run_until(r->w, r->end_ns);
+  net_schedule(r->world.w, 0, watch, &lw);
+  NetStatus st = net_world_run_until(r->world.w, r->end_ns);
   /* expectations are evaluated against the real time the run lasted */
   if (lw.stopped)
-    r->end_ns = net_world_now(r->w);
-  VsEvent ev = vs_event(net_world_now(r->w), "vpnsim", "live.stopped");
+    r->end_ns = net_world_now(r->world.w);
+  VsEvent ev = vs_event(net_world_now(r->world.w), "vpnsim", "live.stopped");
   vs_event_str(&ev, "reason", lw.stopped ? "signal" : "duration");
   run_emit(r, &ev);
   if (r->live->verbose)
     fprintf(stderr, "vpnsim live: %s: stopped at %ss (%s)\n", r->plan->name,
-            scn_time_format(net_world_now(r->w), b, sizeof b), lw.stopped ? "signal" : "duration");
+            scn_time_format(net_world_now(r->world.w), b, sizeof b), lw.stopped ? "signal" : "duration");
   if (!close_pcaps(r, err) && st == NET_OK)
     st = NET_ERR_SYSTEM;
   return st;

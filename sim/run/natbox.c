@@ -46,7 +46,7 @@ struct RunNat {
 static void nat_event(RunNat *n, const char *type, const NatMap *m, const char *reason)
 {
   char a[IPV4_ADDR_STRLEN];
-  VsEvent ev = vs_event(net_world_now(n->run->w), n->box->name, type);
+  VsEvent ev = vs_event(net_world_now(n->run->world.w), n->box->name, type);
   if (m) {
     vs_event_str(&ev, "inside_addr", ipv4_addr_format(m->in_addr, a));
     vs_event_uint(&ev, "inside_port", m->in_port);
@@ -77,7 +77,7 @@ static void out_rx(NetUdpSocket *s, const uint8_t *data, size_t len, Ipv4Addr sr
       nat_event(n, "nat.drop", m, "mapping rebound");
     return;
   }
-  if (!map_live(n, m, net_world_now(n->run->w))) {
+  if (!map_live(n, m, net_world_now(n->run->world.w))) {
     if (!n->dropped_expired++)
       nat_event(n, "nat.drop", m, "mapping expired");
     return;
@@ -148,7 +148,7 @@ static void in_tx(NetTunnel *t, const uint8_t *pkt, size_t len, void *user)
   const uint8_t *pl = wire_get_rest(&r, &n_pl);
   if (!wire_ok(&r) || ulen < 8 || (size_t)ulen - 8 > n_pl)
     return;
-  int64_t now = net_world_now(n->run->w);
+  int64_t now = net_world_now(n->run->world.w);
   NatMap *m = map_find(n, h.src, sport, now);
   if (!m)
     return;
@@ -180,16 +180,16 @@ bool run_nat_nodes(Run *r, char **err)
     n->box = b;
     n->maps = g_ptr_array_new();
     n->next_port = NAT_PORT_FIRST;
-    g_ptr_array_add(r->nats, n);
+    g_ptr_array_add(r->world.nats, n);
     g_autofree char *out = g_strdup_printf("%s/out", b->name);
-    n->inside = net_node_new(r->w, b->name);
-    n->outside = net_node_new(r->w, out);
+    n->inside = net_node_new(r->world.w, b->name);
+    n->outside = net_node_new(r->world.w, out);
     if (!n->inside || !n->outside) {
       *err = g_strdup_printf("%s:%u:%u: NAT box '%s': a node of that name exists", b->loc.file,
                              b->loc.line, b->loc.col, b->name);
       return false;
     }
-    g_hash_table_insert(r->nodes, (gpointer)b->name, n->inside);
+    g_hash_table_insert(r->world.nodes, (gpointer)b->name, n->inside);
   }
   return true;
 }
@@ -204,8 +204,8 @@ const ScnNatBox *run_nat_of_device(const Run *r, const char *device)
 
 static RunNat *nat_find(Run *r, const char *name)
 {
-  for (guint i = 0; i < r->nats->len; i++) {
-    RunNat *n = g_ptr_array_index(r->nats, i);
+  for (guint i = 0; i < r->world.nats->len; i++) {
+    RunNat *n = g_ptr_array_index(r->world.nats, i);
     if (!strcmp(n->box->name, name))
       return n;
   }
@@ -226,7 +226,7 @@ unsigned run_nat_rebind(Run *r, const char *name)
   RunNat *n = nat_find(r, name);
   if (!n || n->box->kind != SCN_NAT_PORT)
     return 0;
-  int64_t now = net_world_now(r->w);
+  int64_t now = net_world_now(r->world.w);
   unsigned moved = 0;
   guint len = n->maps->len; /* the new mappings are not rebound again */
   for (guint i = 0; i < len; i++) {
@@ -273,18 +273,18 @@ void run_nat_link_end(Run *r, const char *name, NetDev *dev, NetDev *other, bool
   net_dev_add_address(dev, n->box->public_ip, 32);
   net_route_default(n->outside, (Ipv4Addr){0}, dev, 0);
   if (!strcmp(net_node_name(net_dev_node(other)), "internet"))
-    net_route_add(r->internet, ipv4_prefix_make(n->box->public_ip, 32), (Ipv4Addr){0}, other, 0);
+    net_route_add(r->world.internet, ipv4_prefix_make(n->box->public_ip, 32), (Ipv4Addr){0}, other, 0);
 }
 
 bool run_nat_bind(Run *r, char **err)
 {
-  for (guint i = 0; i < r->nats->len; i++) {
-    RunNat *n = g_ptr_array_index(r->nats, i);
+  for (guint i = 0; i < r->world.nats->len; i++) {
+    RunNat *n = g_ptr_array_index(r->world.nats, i);
     n->tun = net_tunnel_new(n->inside, ipv4_addr(169, 254, 254, (uint8_t)(i + 1)), 32,
                             EP_DP_DEFAULT_PATH_MTU, in_tx, n);
     if (!n->tun) {
       *err = g_strdup_printf("NAT box '%s': no tunnel interface: %s", n->box->name,
-                             net_world_last_error(r->w));
+                             net_world_last_error(r->world.w));
       return false;
     }
     /* everything but the inside link goes through the translation */
@@ -295,8 +295,8 @@ bool run_nat_bind(Run *r, char **err)
 
 void run_nat_counters(Run *r, void (*add)(Run *, const char *, const char *, double))
 {
-  for (guint i = 0; i < r->nats->len; i++) {
-    RunNat *n = g_ptr_array_index(r->nats, i);
+  for (guint i = 0; i < r->world.nats->len; i++) {
+    RunNat *n = g_ptr_array_index(r->world.nats, i);
     add(r, n->box->name, "nat.mappings", (double)n->maps->len);
     add(r, n->box->name, "nat.translated_out", (double)n->translated_out);
     add(r, n->box->name, "nat.translated_in", (double)n->translated_in);

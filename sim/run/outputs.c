@@ -20,8 +20,8 @@ static char *pcap_name(const char *link)
 
 bool run_outputs_open(Run *r, const char *dir, char **err)
 {
-  for (guint i = 0; i < r->links->len; i++) {
-    RunLink *l = g_ptr_array_index(r->links, i);
+  for (guint i = 0; i < r->world.links->len; i++) {
+    RunLink *l = g_ptr_array_index(r->world.links, i);
     g_autofree char *base = pcap_name(l->name);
     g_autofree char *path = g_build_filename(dir, base, NULL);
     g_autoptr(GError) e = NULL;
@@ -60,8 +60,8 @@ static const char readme[] =
 bool run_outputs_write(Run *r, const char *dir, char **err)
 {
   bool ok = true;
-  for (guint i = 0; i < r->links->len; i++) {
-    RunLink *l = g_ptr_array_index(r->links, i);
+  for (guint i = 0; i < r->world.links->len; i++) {
+    RunLink *l = g_ptr_array_index(r->world.links, i);
     g_autoptr(GError) e = NULL;
     if (!net_pcap_close(l->pcap, &e) && ok) {
       *err = g_strdup(e->message);
@@ -72,8 +72,8 @@ bool run_outputs_write(Run *r, const char *dir, char **err)
   if (!ok)
     return false;
   GString *esp = g_string_new(NULL);
-  for (guint i = 0; i < r->esp_rows->len; i++)
-    g_string_append_printf(esp, "%s\n", (char *)g_ptr_array_index(r->esp_rows, i));
+  for (guint i = 0; i < r->out.esp_rows->len; i++)
+    g_string_append_printf(esp, "%s\n", (char *)g_ptr_array_index(r->out.esp_rows, i));
   ok = write_text(dir, "esp_sa", esp->str, err);
   /* the key material of the rows: wiped, as the user's copy is the file */
   explicit_bzero(esp->str, esp->len);
@@ -81,8 +81,8 @@ bool run_outputs_write(Run *r, const char *dir, char **err)
   if (!ok)
     return false;
   GString *ike = g_string_new(NULL);
-  for (guint i = 0; i < r->ike_rows->len; i++)
-    g_string_append_printf(ike, "%s\n", (char *)g_ptr_array_index(r->ike_rows, i));
+  for (guint i = 0; i < r->out.ike_rows->len; i++)
+    g_string_append_printf(ike, "%s\n", (char *)g_ptr_array_index(r->out.ike_rows, i));
   ok = write_text(dir, "ikev2_decryption_table", ike->str, err);
   explicit_bzero(ike->str, ike->len);
   g_string_free(ike, TRUE);
@@ -90,8 +90,8 @@ bool run_outputs_write(Run *r, const char *dir, char **err)
     return false;
   g_autoptr(GError) e = NULL;
   /* live mode streamed the log to the folder as it went: only closed here */
-  if (scn_eventlog_streaming(r->log) ? !scn_eventlog_stream_close(r->log, &e)
-                                     : !scn_eventlog_write(r->log, dir, &e)) {
+  if (scn_eventlog_streaming(r->out.log) ? !scn_eventlog_stream_close(r->out.log, &e)
+                                     : !scn_eventlog_write(r->out.log, dir, &e)) {
     *err = g_strdup(e->message);
     return false;
   }
@@ -101,10 +101,10 @@ bool run_outputs_write(Run *r, const char *dir, char **err)
 static void counter(Run *r, const char *node, const char *name, double v)
 {
   char *n = g_strdup(node), *k = g_strdup(name);
-  g_ptr_array_add(r->strings, n);
-  g_ptr_array_add(r->strings, k);
+  g_ptr_array_add(r->out.strings, n);
+  g_ptr_array_add(r->out.strings, k);
   ScnCounter c = {.node = n, .name = k, .value = v};
-  g_array_append_val(r->counters, c);
+  g_array_append_val(r->out.counters, c);
 }
 
 /* The final counters (docs/scenario-format.md, "counter"): per gateway instance and
@@ -129,8 +129,8 @@ void run_counters_collect(Run *r)
     counter(r, ep->name, "icmp_frag_needed", (double)t->icmp_frag_needed);
     counter(r, ep->name, "natt_keepalives", (double)m->natt_keepalives);
   }
-  for (size_t i = 0; i < net_world_n_nodes(r->w); i++) {
-    NetNode *n = net_world_node(r->w, i);
+  for (size_t i = 0; i < net_world_n_nodes(r->world.w); i++) {
+    NetNode *n = net_world_node(r->world.w, i);
     uint64_t total = 0;
     for (int k = 0; k < NET_DROP__COUNT; k++) {
       g_autofree char *name = g_strdup_printf("net.drops.%s", name_get(&net_drop_reason_names, k));
@@ -139,8 +139,8 @@ void run_counters_collect(Run *r)
     }
     counter(r, net_node_name(n), "net.drops.total", (double)total);
   }
-  for (guint i = 0; i < r->links->len; i++) {
-    RunLink *l = g_ptr_array_index(r->links, i);
+  for (guint i = 0; i < r->world.links->len; i++) {
+    RunLink *l = g_ptr_array_index(r->world.links, i);
     counter(r, l->name, "link.lost", (double)net_link_lost(l->link));
   }
   run_nat_counters(r, counter);

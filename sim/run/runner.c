@@ -29,38 +29,38 @@ static void run_free(Run *r)
 {
   if (!r)
     return;
-  if (r->flows)
-    g_ptr_array_free(r->flows, TRUE);
+  if (r->tl.flows)
+    g_ptr_array_free(r->tl.flows, TRUE);
   if (r->eps)
     g_ptr_array_free(r->eps, TRUE);
-  if (r->nats)
-    g_ptr_array_free(r->nats, TRUE);
-  for (guint i = 0; r->links && i < r->links->len; i++) {
-    RunLink *l = g_ptr_array_index(r->links, i);
+  if (r->world.nats)
+    g_ptr_array_free(r->world.nats, TRUE);
+  for (guint i = 0; r->world.links && i < r->world.links->len; i++) {
+    RunLink *l = g_ptr_array_index(r->world.links, i);
     net_pcap_close(l->pcap, NULL);
     g_free(l->name);
     g_free(l);
   }
-  if (r->links)
-    g_ptr_array_free(r->links, TRUE);
-  net_world_free(r->w);
-  if (r->timers)
-    g_hash_table_destroy(r->timers);
-  if (r->nodes)
-    g_hash_table_destroy(r->nodes);
-  if (r->host_addr)
-    g_hash_table_destroy(r->host_addr);
+  if (r->world.links)
+    g_ptr_array_free(r->world.links, TRUE);
+  net_world_free(r->world.w);
+  if (r->tl.timers)
+    g_hash_table_destroy(r->tl.timers);
+  if (r->world.nodes)
+    g_hash_table_destroy(r->world.nodes);
+  if (r->world.host_addr)
+    g_hash_table_destroy(r->world.host_addr);
   run_live_free(r);
   run_stats_free(r);
-  scn_eventlog_free(r->log);
-  if (r->esp_rows)
-    g_ptr_array_free(r->esp_rows, TRUE);
-  if (r->ike_rows)
-    g_ptr_array_free(r->ike_rows, TRUE);
-  if (r->counters)
-    g_array_free(r->counters, TRUE);
-  if (r->strings)
-    g_ptr_array_free(r->strings, TRUE);
+  scn_eventlog_free(r->out.log);
+  if (r->out.esp_rows)
+    g_ptr_array_free(r->out.esp_rows, TRUE);
+  if (r->out.ike_rows)
+    g_ptr_array_free(r->out.ike_rows, TRUE);
+  if (r->out.counters)
+    g_array_free(r->out.counters, TRUE);
+  if (r->out.strings)
+    g_ptr_array_free(r->out.strings, TRUE);
   g_free(r);
 }
 
@@ -68,20 +68,20 @@ static void progress(const Run *r, bool last)
 {
   char a[40], b[40];
   fprintf(stderr, "\rvpnsim: %s: %ss / %ss%s", r->plan->name,
-          scn_time_format(net_world_now(r->w), a, sizeof a), scn_time_format(r->end_ns, b, sizeof b),
+          scn_time_format(net_world_now(r->world.w), a, sizeof a), scn_time_format(r->end_ns, b, sizeof b),
           last ? "\n" : "");
   fflush(stderr);
 }
 
 static bool simulate(Run *r, const ScnRunOptions *opt, char **err)
 {
-  r->w = r->live ? run_live_world_new(r) : net_world_new(r->seed);
-  if (!r->w) {
+  r->world.w = r->live ? run_live_world_new(r) : net_world_new(r->seed);
+  if (!r->world.w) {
     *err = g_strdup("cannot create the simulation world");
     return false;
   }
   for (unsigned i = 0; i < r->plan->n_hosts; i++)
-    g_hash_table_insert(r->host_addr, (gpointer)r->plan->hosts[i].name, &r->plan->hosts[i]);
+    g_hash_table_insert(r->world.host_addr, (gpointer)r->plan->hosts[i].name, &r->plan->hosts[i]);
   if (!run_world_build(r, err) || !run_timeline_schedule(r, err))
     return false;
   run_stats_start(r);
@@ -96,24 +96,24 @@ static bool simulate(Run *r, const ScnRunOptions *opt, char **err)
   } else if (opt->step_ns > 0 && opt->on_step) {
     for (int64_t t = 0; t < r->end_ns && st == NET_OK;) {
       t = r->end_ns - t > opt->step_ns ? t + opt->step_ns : r->end_ns;
-      st = net_world_run_until(r->w, t);
+      st = net_world_run_until(r->world.w, t);
       if (opt->progress)
         progress(r, t == r->end_ns);
-      opt->on_step(opt->step_user, net_world_now(r->w), scn_eventlog_len(r->log),
-                   scn_eventlog_bytes(r->log));
+      opt->on_step(opt->step_user, net_world_now(r->world.w), scn_eventlog_len(r->out.log),
+                   scn_eventlog_bytes(r->out.log));
     }
   } else if (opt->progress) {
     /* a hundred slices: running until a time does not change what happens */
     for (int k = 1; k <= 100 && st == NET_OK; k++) {
-      st = net_world_run_until(r->w, r->end_ns / 100 * k + (k == 100 ? r->end_ns % 100 : 0));
+      st = net_world_run_until(r->world.w, r->end_ns / 100 * k + (k == 100 ? r->end_ns % 100 : 0));
       progress(r, k == 100);
     }
   } else {
-    st = net_world_run_until(r->w, r->end_ns);
+    st = net_world_run_until(r->world.w, r->end_ns);
   }
   if (st != NET_OK) {
     *err = g_strdup_printf("the simulation stopped: %s %s", net_status_name(st),
-                           net_world_last_error(r->w));
+                           net_world_last_error(r->world.w));
     return false;
   }
   run_flows_finish(r);
@@ -138,18 +138,18 @@ ScnResults *scn_run(const ScnPlan *plan, const GwDiags *validation, const ScnRun
   r->live = opt->live;
   r->seed = opt->has_seed ? opt->seed : plan->seed;
   r->end_ns = opt->has_until ? opt->until_ns : plan->duration_ns;
-  r->nodes = g_hash_table_new(g_str_hash, g_str_equal);
-  r->host_addr = g_hash_table_new(g_str_hash, g_str_equal);
+  r->world.nodes = g_hash_table_new(g_str_hash, g_str_equal);
+  r->world.host_addr = g_hash_table_new(g_str_hash, g_str_equal);
   r->eps = g_ptr_array_new_with_free_func((GDestroyNotify)run_ep_free);
-  r->links = g_ptr_array_new();
-  r->nats = run_nats_new();
-  r->flows = g_ptr_array_new_with_free_func((GDestroyNotify)run_flow_free);
-  r->timers = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, timer_free);
-  r->log = scn_eventlog_new();
-  r->esp_rows = g_ptr_array_new_with_free_func(row_free);
-  r->ike_rows = g_ptr_array_new_with_free_func(row_free);
-  r->strings = g_ptr_array_new_with_free_func(g_free);
-  r->counters = g_array_new(FALSE, TRUE, sizeof(ScnCounter));
+  r->world.links = g_ptr_array_new();
+  r->world.nats = run_nats_new();
+  r->tl.flows = g_ptr_array_new_with_free_func((GDestroyNotify)run_flow_free);
+  r->tl.timers = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, timer_free);
+  r->out.log = scn_eventlog_new();
+  r->out.esp_rows = g_ptr_array_new_with_free_func(row_free);
+  r->out.ike_rows = g_ptr_array_new_with_free_func(row_free);
+  r->out.strings = g_ptr_array_new_with_free_func(g_free);
+  r->out.counters = g_array_new(FALSE, TRUE, sizeof(ScnCounter));
 
   char *err = NULL;
   /* The cloud would refuse the configuration: nothing runs, the validation verdict is
@@ -163,15 +163,15 @@ ScnResults *scn_run(const ScnPlan *plan, const GwDiags *validation, const ScnRun
   }
   if (refused) {
     g_autoptr(GError) e = NULL;
-    if (!scn_eventlog_write(r->log, opt->out_dir, &e)) {
+    if (!scn_eventlog_write(r->out.log, opt->out_dir, &e)) {
       g_propagate_error(error, g_steal_pointer(&e));
       run_free(r);
       return NULL;
     }
   }
-  ScnExpectInput in = {.events = r->log,
-                       .counters = (const ScnCounter *)(void *)r->counters->data,
-                       .n_counters = r->counters->len,
+  ScnExpectInput in = {.events = r->out.log,
+                       .counters = (const ScnCounter *)(void *)r->out.counters->data,
+                       .n_counters = r->out.counters->len,
                        .validation = validation,
                        .end_ns = refused ? 0 : r->end_ns};
   ScnResults *res = scn_expect_evaluate(plan, &in);

@@ -62,29 +62,44 @@ typedef struct {
   bool done; /* stopped and reported */
 } RunFlow;
 
+/* The run's state, one struct per concern (issue 14): what the simulated world is made
+ * of, the timeline's own storage, and what the run writes. The endpoints (gateway
+ * instances and devices) are RunEp above; Run holds them in plan order. */
+typedef struct {
+  NetWorld *w;
+  NetNode *internet;
+  GHashTable *nodes;      /* plan name (gateway name too) -> NetNode*, borrowed */
+  GHashTable *host_addr;  /* host name -> ScnHost*, borrowed */
+  GPtrArray *links;       /* RunLink* */
+  GPtrArray *nats;        /* NAT boxes (sim/run/natbox.c) */
+  GHashTable *drops_seen; /* NetNode* -> mask of the drop reasons already an event */
+} RunWorld;
+
+typedef struct {
+  GPtrArray *flows;    /* RunFlow*, in timeline order */
+  GHashTable *timers;  /* NetEventId -> RunTimer* */
+  uint16_t next_ident; /* the next ping's ICMP identifier */
+} RunTimeline;
+
+typedef struct {
+  ScnEventLog *log;
+  GPtrArray *esp_rows;  /* esp_sa rows (strings), in installation order */
+  GPtrArray *ike_rows;  /* ikev2_decryption_table rows, one per IKE SA */
+  GPtrArray *strings;   /* strings the counters borrow */
+  GArray *counters;     /* ScnCounter, filled at the end */
+  GArray *stats_last;   /* sim/run/stats.c: each tunnel's last tunnel.stats */
+  GArray *stats_times;  /* int64 ns: when tunnel.stats snapshots are taken, sorted */
+  guint stats_next;
+} RunOutputs;
+
 struct Run {
   const ScnPlan *plan;
   uint64_t seed;
   int64_t end_ns;
-  NetWorld *w;
-  NetNode *internet;
-  GHashTable *nodes; /* plan name (gateway name too) -> NetNode*, borrowed */
-  GHashTable *host_addr; /* host name -> ScnHost*, borrowed */
-  GPtrArray *eps;    /* RunEp*, gateways first then devices, in plan order */
-  GPtrArray *links;  /* RunLink* */
-  GPtrArray *nats;   /* NAT boxes (sim/run/natbox.c) */
-  GPtrArray *flows;  /* RunFlow*, in timeline order */
-  GHashTable *timers; /* NetEventId -> RunTimer* */
-  ScnEventLog *log;
-  GPtrArray *esp_rows; /* esp_sa rows (strings), in installation order */
-  GPtrArray *ike_rows; /* ikev2_decryption_table rows, one per IKE SA */
-  GPtrArray *strings;  /* strings the counters borrow */
-  GArray *counters;    /* ScnCounter, filled at the end */
-  uint16_t next_ident;
-  GHashTable *drops_seen; /* NetNode* -> mask of the drop reasons already an event */
-  GArray *stats_last;     /* sim/run/stats.c: each tunnel's last tunnel.stats */
-  GArray *stats_times;    /* int64 ns: when tunnel.stats snapshots are taken, sorted */
-  guint stats_next;
+  RunWorld world;
+  GPtrArray *eps; /* RunEp*, gateways first then devices, in plan order */
+  RunTimeline tl;
+  RunOutputs out;
   const struct ScnLive *live; /* live mode (sim/run/live.h), or NULL */
   struct RunLive *live_state; /* sim/run/live.c */
 };

@@ -23,7 +23,7 @@ enum {
 
 static const ScnHost *host_find(const Run *r, const char *name)
 {
-  return name ? g_hash_table_lookup(r->host_addr, name) : NULL;
+  return name ? g_hash_table_lookup(r->world.host_addr, name) : NULL;
 }
 
 static const char *flow_to(const RunFlow *f)
@@ -36,7 +36,7 @@ static const char *flow_to(const RunFlow *f)
 static void ping_observe(void *user, bool reply, uint32_t seq, int64_t rtt_ns)
 {
   RunFlow *f = user;
-  VsEvent ev = vs_event(net_world_now(f->run->w), f->act->from,
+  VsEvent ev = vs_event(net_world_now(f->run->world.w), f->act->from,
                         reply ? run_event_types.ping_reply : run_event_types.ping_sent);
   vs_event_str(&ev, "flow", f->act->flow);
   vs_event_uint(&ev, "seq", seq);
@@ -53,9 +53,9 @@ static void flow_report(RunFlow *f)
     return;
   f->done = true;
   Run *r = f->run;
-  int64_t now = net_world_now(r->w);
+  int64_t now = net_world_now(r->world.w);
   if (f->end_timer) {
-    net_cancel(r->w, f->end_timer);
+    net_cancel(r->world.w, f->end_timer);
     f->end_timer = 0;
   }
   const NetFlowStats *st = NULL;
@@ -106,16 +106,16 @@ static RunFlow *flow_new(Run *r, const ScnAction *a, RunFlowKind kind, NetNode *
                          NetNode **dst, Ipv4Addr *to_addr)
 {
   const ScnHost *from = host_find(r, a->from), *to = host_find(r, a->to);
-  *src = g_hash_table_lookup(r->nodes, a->from);
-  *dst = g_hash_table_lookup(r->nodes, a->to);
+  *src = g_hash_table_lookup(r->world.nodes, a->from);
+  *dst = g_hash_table_lookup(r->world.nodes, a->to);
   g_assert(from && to && *src && *dst);
   *to_addr = to->address;
   RunFlow *f = g_new0(RunFlow, 1);
   f->run = r;
   f->act = a;
   f->kind = kind;
-  f->started_ns = net_world_now(r->w);
-  g_ptr_array_add(r->flows, f);
+  f->started_ns = net_world_now(r->world.w);
+  g_ptr_array_add(r->tl.flows, f);
   return f;
 }
 
@@ -139,7 +139,7 @@ static void fire_ping(Run *r, const ScnAction *a)
   int64_t iv = a->interval_ns ? a->interval_ns : 1000000000;
   uint64_t count = a->count ? a->count : (uint64_t)(left / iv) + 1; /* 0: until stopped */
   NetPingConfig pc = {.dst = to, .count = (uint32_t)MIN(count, 65536), .interval_ns = iv,
-                      .size = (uint16_t)a->size, .ident = ++r->next_ident,
+                      .size = (uint16_t)a->size, .ident = ++r->tl.next_ident,
                       .observe = ping_observe, .observe_user = f};
   f->ping = net_ping_new(src, &pc);
   flow_started(f);
@@ -150,7 +150,7 @@ static void fire_udp(Run *r, const ScnAction *a)
   NetNode *src, *dst;
   Ipv4Addr to;
   RunFlow *f = flow_new(r, a, RUN_FLOW_UDP, &src, &dst, &to);
-  unsigned n = r->flows->len - 1; /* the flow's index: its port */
+  unsigned n = r->tl.flows->len - 1; /* the flow's index: its port */
   int64_t d = a->duration_ns ? a->duration_ns : r->end_ns - f->started_ns;
   NetUdpFlowConfig uc = {.dst = to, .port = (uint16_t)(RUN_UDP_PORT_BASE + n),
                          .rate_bps = a->rate_bps,
@@ -158,7 +158,7 @@ static void fire_udp(Run *r, const ScnAction *a)
                          .duration_ns = d};
   f->udp = net_udp_flow_new(src, dst, &uc);
   if (a->duration_ns)
-    f->end_timer = net_schedule(r->w, d + RUN_UDP_DRAIN_NS, flow_end, f);
+    f->end_timer = net_schedule(r->world.w, d + RUN_UDP_DRAIN_NS, flow_end, f);
   flow_started(f);
 }
 
@@ -167,18 +167,18 @@ static void fire_tcp(Run *r, const ScnAction *a)
   NetNode *src, *dst;
   Ipv4Addr to;
   RunFlow *f = flow_new(r, a, RUN_FLOW_TCP, &src, &dst, &to);
-  unsigned n = r->flows->len - 1; /* the flow's index: its port */
+  unsigned n = r->tl.flows->len - 1; /* the flow's index: its port */
   f->tcp = net_tcp_bulk_new(src, dst, to, (uint16_t)(RUN_TCP_PORT_BASE + n),
                             a->bytes ? a->bytes : RUN_TCP_UNLIMITED_BYTES);
   if (a->duration_ns)
-    f->end_timer = net_schedule(r->w, a->duration_ns, flow_end, f);
+    f->end_timer = net_schedule(r->world.w, a->duration_ns, flow_end, f);
   flow_started(f);
 }
 
 static void flow_stop(Run *r, const char *name)
 {
-  for (guint i = r->flows->len; i-- > 0;) {
-    RunFlow *f = g_ptr_array_index(r->flows, i);
+  for (guint i = r->tl.flows->len; i-- > 0;) {
+    RunFlow *f = g_ptr_array_index(r->tl.flows, i);
     if (!strcmp(f->act->flow, name)) {
       flow_report(f);
       return;
@@ -188,8 +188,8 @@ static void flow_stop(Run *r, const char *name)
 
 void run_flows_finish(Run *r)
 {
-  for (guint i = 0; i < r->flows->len; i++)
-    flow_report(g_ptr_array_index(r->flows, i));
+  for (guint i = 0; i < r->tl.flows->len; i++)
+    flow_report(g_ptr_array_index(r->tl.flows, i));
 }
 
 void run_flow_free(RunFlow *f)
@@ -206,8 +206,8 @@ void run_flow_free(RunFlow *f)
 
 static RunLink *link_find(Run *r, const char *name)
 {
-  for (guint i = 0; i < r->links->len; i++) {
-    RunLink *l = g_ptr_array_index(r->links, i);
+  for (guint i = 0; i < r->world.links->len; i++) {
+    RunLink *l = g_ptr_array_index(r->world.links, i);
     if (!strcmp(l->name, name))
       return l;
   }
@@ -231,8 +231,8 @@ static RunEp *conn_ep(Run *r, const char *connection)
 /* ping, udp, tcp: both hosts are nodes of this run */
 static bool check_flow(Run *r, const ScnAction *a, char **err)
 {
-  if (host_find(r, a->from) && host_find(r, a->to) && g_hash_table_lookup(r->nodes, a->from) &&
-      g_hash_table_lookup(r->nodes, a->to))
+  if (host_find(r, a->from) && host_find(r, a->to) && g_hash_table_lookup(r->world.nodes, a->from) &&
+      g_hash_table_lookup(r->world.nodes, a->to))
     return true;
   *err = g_strdup_printf("%s:%u:%u: %s from '%s' to '%s': a host is not in this run",
                          a->loc.file, a->loc.line, a->loc.col, scn_action_name(a->kind),
@@ -259,7 +259,7 @@ static void link_set(Run *r, const ScnAction *a, bool up)
 {
   RunLink *l = link_find(r, a->link);
   net_link_set_up(l->link, up);
-  VsEvent ev = vs_event(net_world_now(r->w), l->name, up ? "link.up" : "link.down");
+  VsEvent ev = vs_event(net_world_now(r->world.w), l->name, up ? "link.up" : "link.down");
   vs_event_str(&ev, "link", l->name);
   run_emit(r, &ev);
 }
@@ -393,8 +393,8 @@ bool run_timeline_schedule(Run *r, char **err)
     Fire *fi = g_new0(Fire, 1);
     fi->run = r;
     fi->act = a;
-    g_ptr_array_add(r->strings, fi); /* freed with the run */
-    net_schedule(r->w, a->at_ns, fire, fi);
+    g_ptr_array_add(r->out.strings, fi); /* freed with the run */
+    net_schedule(r->world.w, a->at_ns, fire, fi);
   }
   return true;
 }

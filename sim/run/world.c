@@ -39,18 +39,18 @@ static RunLink *link_add(Run *r, const char *name, NetLink *l)
   RunLink *rl = g_new0(RunLink, 1);
   rl->name = g_strdup(name);
   rl->link = l;
-  g_ptr_array_add(r->links, rl);
+  g_ptr_array_add(r->world.links, rl);
   return rl;
 }
 
 static NetNode *node_add(Run *r, const char *key, const char *node_name, char **err)
 {
-  NetNode *n = net_node_new(r->w, node_name);
+  NetNode *n = net_node_new(r->world.w, node_name);
   if (!n) {
     *err = g_strdup_printf("cannot create node '%s' (a name used twice?)", node_name);
     return NULL;
   }
-  g_hash_table_insert(r->nodes, (gpointer)key, n);
+  g_hash_table_insert(r->world.nodes, (gpointer)key, n);
   return n;
 }
 
@@ -196,9 +196,9 @@ static bool underlay_build(Run *r, char **err)
       bool nat_out = false;
       NetNode *nat = strcmp(ends[e], "internet") ? run_nat_link_node(r, ends[e], ends[!e], &nat_out)
                                                  : NULL;
-      nodes[e] = !strcmp(ends[e], "internet") ? r->internet
+      nodes[e] = !strcmp(ends[e], "internet") ? r->world.internet
                  : nat                        ? nat
-                                              : g_hash_table_lookup(r->nodes, ends[e]);
+                                              : g_hash_table_lookup(r->world.nodes, ends[e]);
       if (!nodes[e]) {
         *err = g_strdup_printf("%s:%u:%u: link '%s': no node '%s' in this run", sl->loc.file,
                                sl->loc.line, sl->loc.col, sl->name, ends[e]);
@@ -207,9 +207,9 @@ static bool underlay_build(Run *r, char **err)
     }
     NetLinkConfig lc = {.rate_bps = sl->rate_bps, .delay_ns = sl->delay_ns, .mtu = sl->mtu,
                         .queue_packets = sl->queue_packets, .loss_rate = sl->loss};
-    NetLink *l = net_link_p2p_new(r->w, nodes[0], nodes[1], &lc);
+    NetLink *l = net_link_p2p_new(r->world.w, nodes[0], nodes[1], &lc);
     if (!l) {
-      *err = g_strdup_printf("link '%s': %s", sl->name, net_world_last_error(r->w));
+      *err = g_strdup_printf("link '%s': %s", sl->name, net_world_last_error(r->world.w));
       return false;
     }
     link_add(r, sl->name, l);
@@ -235,7 +235,7 @@ static bool underlay_build(Run *r, char **err)
           net_route_add(net_dev_node(other), ipv4_prefix_make(ep->public_ip, 32), (Ipv4Addr){0},
                         other, 0);
         else if (!strcmp(ends[!e], "internet"))
-          net_route_add(r->internet, ipv4_prefix_make(ep->public_ip, 32), (Ipv4Addr){0}, other, 0);
+          net_route_add(r->world.internet, ipv4_prefix_make(ep->public_ip, 32), (Ipv4Addr){0}, other, 0);
         else if (run_ep_find(r, ends[!e]))
           net_route_add(run_ep_find(r, ends[!e])->node, ipv4_prefix_make(ep->public_ip, 32),
                         (Ipv4Addr){0}, other, 0);
@@ -255,11 +255,11 @@ static NetLink *lan_new(Run *r, const char *name, NetNode *router, GPtrArray *ho
   g_autofree NetNode **nodes = g_new0(NetNode *, hosts->len + 1);
   nodes[0] = router;
   for (guint i = 0; i < hosts->len; i++)
-    nodes[i + 1] = g_hash_table_lookup(r->nodes, ((ScnHost *)g_ptr_array_index(hosts, i))->name);
+    nodes[i + 1] = g_hash_table_lookup(r->world.nodes, ((ScnHost *)g_ptr_array_index(hosts, i))->name);
   /* 10 Gb/s, 1 us: ns-3 CSMA holds the channel for the propagation delay after each
    * frame, so a LAN delay bounds the packet rate (50 us capped it near 12 kpps) */
   NetLinkConfig lc = {.rate_bps = 10000000000ull, .delay_ns = 1000};
-  NetLink *l = net_link_csma_new(r->w, nodes, hosts->len + 1, &lc);
+  NetLink *l = net_link_csma_new(r->world.w, nodes, hosts->len + 1, &lc);
   if (l)
     link_add(r, name, l);
   return l;
@@ -401,7 +401,7 @@ static bool lans_build(Run *r, char **err)
     g_autofree char *name = ep->inside->lan_name(r, ep);
     NetLink *l = lan_new(r, name, ep->node, hosts);
     if (!l) {
-      *err = g_strdup_printf("LAN '%s': %s", name, net_world_last_error(r->w));
+      *err = g_strdup_printf("LAN '%s': %s", name, net_world_last_error(r->world.w));
       return false;
     }
     g_autoptr(GHashTable) done = g_hash_table_new(NULL, NULL);
@@ -415,7 +415,7 @@ static bool lans_build(Run *r, char **err)
 
 bool run_world_build(Run *r, char **err)
 {
-  r->internet = net_node_new(r->w, "internet");
+  r->world.internet = net_node_new(r->world.w, "internet");
   if (!gateways_build(r, err) || !devices_build(r, err) || !run_nat_nodes(r, err))
     return false;
   for (unsigned i = 0; i < r->plan->n_hosts; i++)
