@@ -43,6 +43,9 @@ typedef struct {
   unsigned installs, removes;
   unsigned switches; /* installs with switch_out */
   GPtrArray *rows;     /* key table rows */
+  /* IkeEnv.cp_assign for this peer (user: the HPeer); NULL: none */
+  bool (*cp_assign)(void *user, const char *peer_id, IkeCpLease *out);
+  unsigned cp_assigned;
 } HPeer;
 
 typedef struct {
@@ -223,7 +226,8 @@ static inline void h_start(Harness *h)
     HPeer *p = &h->p[i];
     IkeEnv env = {.user = p, .rng = p->rng, .events = {h_emit, p}, .now = h_now,
                   .timer_schedule = h_sched, .timer_cancel = h_cancel, .send = h_send,
-                  .child_install = h_install, .child_remove = h_remove, .keytable_row = h_row};
+                  .child_install = h_install, .child_remove = h_remove, .keytable_row = h_row,
+                  .cp_assign = p->cp_assign};
     p->conn = ikev2_conn_new(&p->cfg, &env);
     g_assert_nonnull(p->conn);
   }
