@@ -45,6 +45,9 @@ typedef struct {
   char remove_reason[64]; /* child_remove's reason, the last one */
   unsigned established[2]; /* sa_established calls: [0] as responder, [1] as initiator */
   GPtrArray *rows;     /* key table rows */
+  /* IkeEnv.cp_assign for this peer (user: the HPeer); NULL: none */
+  bool (*cp_assign)(void *user, const char *peer_id, IkeCpLease *out);
+  unsigned cp_assigned;
 } HPeer;
 
 typedef struct {
@@ -232,7 +235,8 @@ static inline void h_start(Harness *h)
     IkeEnv env = {.user = p, .rng = p->rng, .events = {h_emit, p}, .now = h_now,
                   .timer_schedule = h_sched, .timer_cancel = h_cancel, .send = h_send,
                   .child_install = h_install, .child_remove = h_remove,
-                  .sa_established = h_sa_established, .keytable_row = h_row};
+                  .sa_established = h_sa_established, .keytable_row = h_row,
+                  .cp_assign = p->cp_assign};
     p->conn = ikev2_conn_new(&p->cfg, &env);
     g_assert_nonnull(p->conn);
   }

@@ -3,8 +3,9 @@
  * conversation between two engines (establishment, child rekey, IKE rekey, delete; also
  * behind a NAT on port 4500) is written to a pcap, and tshark, given only the
  * ikev2_decryption_table rows the engines emitted, must verify every ICV and show the
- * decrypted payloads, with nothing malformed. Also the row format and labels. */
-#include "conformance/ikev2_harness.h"
+ * decrypted payloads, with nothing malformed. Also the row format and labels, and a
+ * point-to-site IKE_AUTH with certificates and a configuration payload (issue 19). */
+#include "conformance/ikev2_cert_harness.h"
 
 #include "models/common/hex.h"
 #include "models/ike/ike_keytable.h"
@@ -172,6 +173,61 @@ static const TsharkCase tshark_cases[] = {
      {.encr = ENCR_AES_CBC, .key_bits = 128, .integ = AUTH_HMAC_SHA2_384_192, .prf = PRF_HMAC_SHA2_384, .dh = DH_MODP_2048}, false},
 };
 
+/* Certificate authentication with CP: tshark decrypts IKE_AUTH and shows the CERTREQ,
+ * CERT, signature AUTH (RFC 7427) and the CFG_REQUEST / CFG_REPLY with the address. */
+static void test_cert_cp(void)
+{
+  g_autofree char *bin = g_find_program_in_path("tshark");
+  if (!bin) {
+    g_test_skip("tshark not installed");
+    return;
+  }
+  pki_init();
+  Harness h;
+  Trusts tr;
+  cert_setup(&h, &tr, pki.client, pki.client_key);
+  g_autofree char *dir = g_dir_make_tmp("vpnsim-ikecert-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename(dir, "cert.pcap", NULL);
+  pcap_t *pd = pcap_open_dead(DLT_RAW, 65535);
+  pcap_dumper_t *pdd = pcap_dump_open(pd, path);
+  g_assert_nonnull(pdd);
+  unsigned t = 0;
+  h_start(&h);
+  unsigned sk = run_capture(&h, pdd, &t);
+  pcap_dump_close(pdd);
+  pcap_close(pd);
+  g_assert_cmpint(ikev2_conn_state(h.p[0].conn), ==, IKE_SA_ESTABLISHED);
+  g_assert_cmpuint(sk, ==, 2);
+  g_autofree char *out = tshark(path, h.p[0].rows);
+  g_assert_nonnull(out);
+  if (g_getenv("VPNSIM_IKE_TSHARK_DUMP"))
+    g_printerr("%s", out);
+  unsigned correct = 0;
+  for (const char *q = out; (q = strstr(q, "Integrity Checksum Data:")); q++)
+    correct += strncmp(strchr(q, '\n') - 9, "[correct]", 9) == 0;
+  g_assert_cmpuint(correct, ==, sk);
+  /* IKE_SA_INIT response: CERTREQ in the clear; IKE_AUTH: CERTREQ and CERT decrypted */
+  g_assert_cmpuint(count(out, "Payload: Certificate Request (38)"), ==, 2);
+  g_assert_cmpuint(count(out, "Payload: Certificate (37)"), ==, 2);
+  g_assert_nonnull(strstr(out, "Certificate Encoding: X.509 Certificate - Signature (4)"));
+  g_assert_nonnull(strstr(out, "P2SChildCert"));
+  g_assert_nonnull(strstr(out, "vgw1.vpnsim.test"));
+  g_assert_nonnull(strstr(out, "Digital Signature (14)"));
+  g_assert_cmpuint(count(out, "Payload: Configuration (47)"), ==, 2);
+  g_assert_nonnull(strstr(out, "CFG_REQUEST (1)"));
+  g_assert_nonnull(strstr(out, "CFG_REPLY (2)"));
+  g_assert_nonnull(strstr(out, "INTERNAL_IP4_ADDRESS"));
+  g_assert_nonnull(strstr(out, "172.16.201.2"));
+  g_assert_nonnull(strstr(out, "INTERNAL_IP4_SUBNET"));
+  g_assert_null(strstr(out, "Malformed"));
+  g_assert_null(strstr(out, "Expert Info (Warning"));
+  g_assert_null(strstr(out, "Expert Info (Error"));
+  g_unlink(path);
+  g_rmdir(dir);
+  cert_clear(&h, &tr);
+  pki_clear();
+}
+
 static void test_row_format(void)
 {
   g_autoptr(IkeKeys) k = ike_keys_new();
@@ -208,6 +264,7 @@ int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/ikev2_tshark/row_format", test_row_format);
+  g_test_add_func("/ikev2_tshark/cert_cp", test_cert_cp);
   for (size_t i = 0; i < G_N_ELEMENTS(tshark_cases); i++) {
     g_autofree char *p = g_strdup_printf("/ikev2_tshark/decrypt/%s", tshark_cases[i].name);
     g_test_add_data_func(p, &tshark_cases[i], run_tshark);

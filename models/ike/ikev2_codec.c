@@ -81,6 +81,16 @@ NAME_TABLE(ikev2_cert_encoding_names, "IKEv2 certificate encoding",
            {1, "PKCS #7 wrapped X.509 certificate"}, {4, "X.509 Certificate - Signature"},
            {7, "Certificate Revocation List (CRL)"}, {12, "Hash and URL of X.509 certificate"},
            {13, "Hash and URL of X.509 bundle"});
+NAME_TABLE(ikev2_hash_alg_names, "IKEv2 hash algorithm", {1, "SHA1"}, {2, "SHA2_256"},
+           {3, "SHA2_384"}, {4, "SHA2_512"});
+NAME_TABLE(ikev2_sig_scheme_names, "IKEv2 signature scheme", {IKEV2_SIG_UNKNOWN, "unknown"},
+           {IKEV2_SIG_RSA_SHA1, "sha1WithRSAEncryption"},
+           {IKEV2_SIG_RSA_SHA256, "sha256WithRSAEncryption"},
+           {IKEV2_SIG_RSA_SHA384, "sha384WithRSAEncryption"},
+           {IKEV2_SIG_RSA_SHA512, "sha512WithRSAEncryption"},
+           {IKEV2_SIG_ECDSA_SHA256, "ecdsa-with-SHA256"},
+           {IKEV2_SIG_ECDSA_SHA384, "ecdsa-with-SHA384"},
+           {IKEV2_SIG_ECDSA_SHA512, "ecdsa-with-SHA512"});
 
 NAME_TABLE(ikev2_action_names, "IKEv2 decode action", {IKEV2_ACT_ACCEPT, "accept"},
            {IKEV2_ACT_DROP, "drop"}, {IKEV2_ACT_INVALID_SYNTAX, "INVALID_SYNTAX"},
@@ -274,6 +284,158 @@ Ikev2CfgAttr *ikev2_cp_add(Ikev2Cp *cp, uint16_t type, const void *value, size_t
   return a;
 }
 
+/* RFC 7296 3.15.1: INTERNAL_IP4_ADDRESS, _NETMASK, _DNS: 0 or 4 octets */
+Ikev2CfgAttr *ikev2_cp_add_ip4(Ikev2Cp *cp, uint16_t type, Ipv4Addr a)
+{
+  uint8_t b[4];
+  wire_store_be32(b, a.v);
+  return ikev2_cp_add(cp, type, b, sizeof b);
+}
+
+/* RFC 7296 3.15.1: INTERNAL_IP4_SUBNET: 0 or 8 octets, address then netmask */
+Ikev2CfgAttr *ikev2_cp_add_ip4_subnet(Ikev2Cp *cp, Ipv4Prefix p)
+{
+  uint8_t b[8];
+  wire_store_be32(b, p.addr.v);
+  wire_store_be32(b + 4, ipv4_mask(p.len));
+  return ikev2_cp_add(cp, IKEV2_CFG_INTERNAL_IP4_SUBNET, b, sizeof b);
+}
+
+bool ikev2_cp_attr_ip4(const Ikev2CfgAttr *a, Ipv4Addr *out)
+{
+  if (a->value.n != 4)
+    return false;
+  out->v = wire_load_be32(a->value.p);
+  return true;
+}
+
+bool ikev2_cp_attr_ip4_subnet(const Ikev2CfgAttr *a, Ipv4Prefix *out)
+{
+  if (a->value.n != 8)
+    return false;
+  uint32_t mask = wire_load_be32(a->value.p + 4);
+  unsigned len = 0;
+  while (len < 32 && (mask & (0x80000000u >> len)))
+    len++;
+  if (mask != ipv4_mask(len))
+    return false; /* not a contiguous netmask */
+  *out = ipv4_prefix_make((Ipv4Addr){wire_load_be32(a->value.p)}, len);
+  return true;
+}
+
+const Ikev2CfgAttr *ikev2_cp_find(const Ikev2Cp *cp, uint16_t type, size_t nth)
+{
+  for (size_t i = 0; i < cp->n_attrs; i++)
+    if (cp->attrs[i].type == type && nth-- == 0)
+      return &cp->attrs[i];
+  return NULL;
+}
+
+/* RFC 7427 Appendix A: the DER AlgorithmIdentifiers, parameters included (NULL for the RSA
+ * PKCS#1 v1.5 rows, absent for ECDSA as RFC 5758 3.2 says). */
+static const struct {
+  Ikev2SigScheme scheme;
+  uint16_t hash;
+  const uint8_t *der;
+  size_t n;
+} sig_algids[] = {
+#define ALGID(sc, h, bytes) {sc, h, (const uint8_t *)bytes, sizeof bytes - 1}
+    /* A.1: sha1WithRSAEncryption 1.2.840.113549.1.1.5 */
+    ALGID(IKEV2_SIG_RSA_SHA1, IKEV2_HASH_SHA1,
+          "\x30\x0d\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x05\x05\x00"),
+    /* A.1: sha256WithRSAEncryption 1.2.840.113549.1.1.11 */
+    ALGID(IKEV2_SIG_RSA_SHA256, IKEV2_HASH_SHA2_256,
+          "\x30\x0d\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0b\x05\x00"),
+    /* A.1: sha384WithRSAEncryption 1.2.840.113549.1.1.12 */
+    ALGID(IKEV2_SIG_RSA_SHA384, IKEV2_HASH_SHA2_384,
+          "\x30\x0d\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0c\x05\x00"),
+    /* A.1: sha512WithRSAEncryption 1.2.840.113549.1.1.13 */
+    ALGID(IKEV2_SIG_RSA_SHA512, IKEV2_HASH_SHA2_512,
+          "\x30\x0d\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0d\x05\x00"),
+    /* A.3: ecdsa-with-SHA256 1.2.840.10045.4.3.2 */
+    ALGID(IKEV2_SIG_ECDSA_SHA256, IKEV2_HASH_SHA2_256,
+          "\x30\x0a\x06\x08\x2a\x86\x48\xce\x3d\x04\x03\x02"),
+    /* A.3: ecdsa-with-SHA384 1.2.840.10045.4.3.3 */
+    ALGID(IKEV2_SIG_ECDSA_SHA384, IKEV2_HASH_SHA2_384,
+          "\x30\x0a\x06\x08\x2a\x86\x48\xce\x3d\x04\x03\x03"),
+    /* A.3: ecdsa-with-SHA512 1.2.840.10045.4.3.4 */
+    ALGID(IKEV2_SIG_ECDSA_SHA512, IKEV2_HASH_SHA2_512,
+          "\x30\x0a\x06\x08\x2a\x86\x48\xce\x3d\x04\x03\x04"),
+#undef ALGID
+};
+
+uint16_t ikev2_sig_scheme_hash(Ikev2SigScheme s)
+{
+  for (size_t i = 0; i < G_N_ELEMENTS(sig_algids); i++)
+    if (sig_algids[i].scheme == s)
+      return sig_algids[i].hash;
+  return 0;
+}
+
+WireStatus ikev2_auth_sig_split(const Ikev2Auth *a, Ikev2AuthSig *out, WireDiag *d)
+{
+  static const uint8_t empty[1];
+  WireReader r = wire_reader(a->data.n ? a->data.p : empty, a->data.n);
+  *out = (Ikev2AuthSig){.method = a->method};
+  switch (a->method) {
+  case IKEV2_AUTH_RSA_SIG: out->scheme = IKEV2_SIG_RSA_SHA1; break; /* RFC 7296 3.8 */
+  case IKEV2_AUTH_ECDSA_256: out->scheme = IKEV2_SIG_ECDSA_SHA256; break; /* RFC 4754 */
+  case IKEV2_AUTH_ECDSA_384: out->scheme = IKEV2_SIG_ECDSA_SHA384; break;
+  case IKEV2_AUTH_ECDSA_521: out->scheme = IKEV2_SIG_ECDSA_SHA512; break;
+  case IKEV2_AUTH_DIGITAL_SIG: {
+    /* RFC 7427 3: one octet of length, the AlgorithmIdentifier, then the signature */
+    uint8_t len = wire_get_u8(&r, "signature algorithm identifier length");
+    if (wire_ok(&r) && (len == 0 || len >= wire_left(&r)))
+      wire_fail(&r, WIRE_MALFORMED, "signature algorithm identifier length", len,
+                wire_left(&r) ? wire_left(&r) - 1 : 0);
+    const uint8_t *der = wire_get_bytes(&r, len, "signature algorithm identifier");
+    if (!wire_ok(&r))
+      break;
+    out->scheme = IKEV2_SIG_UNKNOWN;
+    for (size_t i = 0; i < G_N_ELEMENTS(sig_algids); i++)
+      if (sig_algids[i].n == len && memcmp(sig_algids[i].der, der, len) == 0)
+        out->scheme = sig_algids[i].scheme;
+    break;
+  }
+  default: wire_fail(&r, WIRE_UNSUPPORTED, "auth method", a->method, IKEV2_AUTH_DIGITAL_SIG);
+  }
+  if (wire_ok(&r) && wire_left(&r) == 0)
+    wire_fail(&r, WIRE_MALFORMED, "signature value", 0, 1);
+  if (wire_ok(&r))
+    out->sig = wire_get_rest(&r, &out->sig_len);
+  *d = r.diag;
+  return r.status;
+}
+
+bool ikev2_auth_sig_set(Ikev2Auth *a, uint8_t method, Ikev2SigScheme scheme, const uint8_t *sig,
+                        size_t n)
+{
+  g_return_val_if_fail(sig && n, false);
+  if (method == IKEV2_AUTH_RSA_SIG) {
+    if (scheme != IKEV2_SIG_RSA_SHA1)
+      return false; /* RFC 7296 3.8: method 1 is PKCS#1 v1.5 with SHA-1 only */
+    a->method = method;
+    ikev2_data_set(&a->data, sig, n);
+    return true;
+  }
+  if (method != IKEV2_AUTH_DIGITAL_SIG)
+    return false;
+  for (size_t i = 0; i < G_N_ELEMENTS(sig_algids); i++) {
+    if (sig_algids[i].scheme != scheme)
+      continue;
+    WireWriter w;
+    wire_writer_init(&w);
+    wire_put_u8(&w, (uint8_t)sig_algids[i].n);
+    wire_put_bytes(&w, sig_algids[i].der, sig_algids[i].n);
+    wire_put_bytes(&w, sig, n);
+    a->method = method;
+    ikev2_data_set(&a->data, wire_writer_data(&w), wire_writer_len(&w));
+    wire_writer_clear(&w);
+    return true;
+  }
+  return false;
+}
+
 /* ---- decoding ---- */
 
 /* Stands in for a NULL buffer of length 0: the cursors do pointer arithmetic on the base. */
@@ -446,10 +608,20 @@ static void decode_id(WireReader *r, Ikev2Id *id)
 }
 
 /* RFC 7296 3.6/3.7: | Cert Encoding | Certificate Data / Certification Authority ~ */
-static void decode_cert(WireReader *r, Ikev2Cert *c)
+static void decode_cert(WireReader *r, Ikev2Cert *c, bool req)
 {
   c->encoding = wire_get_u8(r, "certificate encoding");
-  get_data(r, &c->data, "certificate data");
+  if (!wire_ok(r))
+    return;
+  size_t n = wire_left(r);
+  /* RFC 7296 3.6: a certificate is never empty */
+  if (!req && n == 0)
+    wire_fail(r, WIRE_MALFORMED, "certificate data", 0, 1);
+  /* RFC 7296 3.7: for X.509 the Certification Authority field is a concatenated list of
+   * 20-octet SHA-1 hashes of the trusted CAs' SubjectPublicKeyInfo */
+  if (req && c->encoding == IKEV2_CERT_X509_SIGNATURE && n % IKEV2_CERTREQ_HASH_LEN)
+    wire_fail(r, WIRE_MALFORMED, "certification authority", n, IKEV2_CERTREQ_HASH_LEN);
+  get_data(r, &c->data, req ? "certification authority" : "certificate data");
 }
 
 /* RFC 7296 3.8: | Auth Method   |                RESERVED                       |
@@ -461,6 +633,14 @@ static void decode_auth(WireReader *r, Ikev2Auth *a)
   if (wire_ok(r) && wire_left(r) == 0)
     wire_fail(r, WIRE_MALFORMED, "authentication data", 0, 1);
   get_data(r, &a->data, "authentication data");
+  /* RFC 7427 3: the AlgorithmIdentifier's length octet must leave a signature */
+  if (wire_ok(r) && a->method == IKEV2_AUTH_DIGITAL_SIG) {
+    Ikev2AuthSig sig;
+    WireDiag d;
+    WireStatus st = ikev2_auth_sig_split(a, &sig, &d);
+    if (st != WIRE_OK)
+      wire_fail(r, st, d.field, d.seen, d.bound);
+  }
 }
 
 /* RFC 7296 3.9: Nonce Data, 16 to 256 octets */
@@ -564,9 +744,31 @@ static void decode_ts(WireReader *r, Ikev2Ts *ts)
 /* RFC 7296 3.15: | CFG Type | RESERVED | Configuration Attributes ~
  * RFC 7296 3.15.1: |R|   Attribute Type    |            Length             |
  *                  ~                      Value                            ~ */
+/* RFC 7296 3.15.1: the lengths an attribute may have (besides 0, a request); 0 in the
+ * table: any. */
+static size_t cp_attr_len(uint16_t type)
+{
+  switch (type) {
+  case IKEV2_CFG_INTERNAL_IP4_ADDRESS:
+  case IKEV2_CFG_INTERNAL_IP4_NETMASK:
+  case IKEV2_CFG_INTERNAL_IP4_DNS:
+  case IKEV2_CFG_INTERNAL_IP4_NBNS:
+  case IKEV2_CFG_INTERNAL_IP4_DHCP: return 4;
+  case IKEV2_CFG_INTERNAL_IP4_SUBNET: return 8;
+  case IKEV2_CFG_INTERNAL_IP6_ADDRESS:
+  case IKEV2_CFG_INTERNAL_IP6_SUBNET: return 17;
+  case IKEV2_CFG_INTERNAL_IP6_DNS:
+  case IKEV2_CFG_INTERNAL_IP6_DHCP: return 16;
+  default: return 0;
+  }
+}
+
 static void decode_cp(WireReader *r, Ikev2Cp *cp)
 {
   cp->cfg_type = wire_get_u8(r, "CFG type");
+  /* RFC 7296 3.15: CFG_REQUEST (1) to CFG_ACK (4); the rest is reserved */
+  if (wire_ok(r) && (cp->cfg_type < IKEV2_CFG_REQUEST || cp->cfg_type > IKEV2_CFG_ACK))
+    wire_fail(r, WIRE_MALFORMED, "CFG type", cp->cfg_type, IKEV2_CFG_ACK);
   wire_skip(r, 3, "CP reserved");
   while (wire_ok(r) && wire_left(r)) {
     uint16_t type = wire_get_u16(r, "configuration attribute type") & 0x7fff;
@@ -575,6 +777,11 @@ static void decode_cp(WireReader *r, Ikev2Cp *cp)
       return;
     if (len > wire_left(r)) {
       wire_fail(r, WIRE_MALFORMED, "configuration attribute length", len, wire_left(r));
+      return;
+    }
+    size_t want = cp_attr_len(type);
+    if (want && len && len != want) {
+      wire_fail(r, WIRE_MALFORMED, "configuration attribute length", len, want);
       return;
     }
     const uint8_t *v = wire_get_bytes(r, len, "configuration attribute value");
@@ -612,8 +819,8 @@ static void decode_body(WireReader *r, Ikev2Payload *p, uint8_t next, bool respo
   case IKEV2_PL_KE: decode_ke(r, &p->u.ke); break;
   case IKEV2_PL_IDI:
   case IKEV2_PL_IDR: decode_id(r, &p->u.id); break;
-  case IKEV2_PL_CERT:
-  case IKEV2_PL_CERTREQ: decode_cert(r, &p->u.cert); break;
+  case IKEV2_PL_CERT: decode_cert(r, &p->u.cert, false); break;
+  case IKEV2_PL_CERTREQ: decode_cert(r, &p->u.cert, true); break;
   case IKEV2_PL_AUTH: decode_auth(r, &p->u.auth); break;
   case IKEV2_PL_NONCE: decode_nonce(r, &p->u.nonce); break;
   case IKEV2_PL_NOTIFY: decode_notify(r, &p->u.notify); break;

@@ -166,6 +166,30 @@ typedef enum {
   IKEV2_CERT_HASH_URL_X509 = 12,
 } Ikev2CertEncoding;
 
+/* RFC 7427 4 and IANA "IKEv2 Hash Algorithms": SIGNATURE_HASH_ALGORITHMS notify data. */
+typedef enum {
+  IKEV2_HASH_SHA1 = 1,
+  IKEV2_HASH_SHA2_256 = 2,
+  IKEV2_HASH_SHA2_384 = 3,
+  IKEV2_HASH_SHA2_512 = 4,
+} Ikev2HashAlg;
+
+/* A signature scheme as AUTH carries it: method 1 is RSA PKCS#1 v1.5 over SHA-1 (RFC 7296
+ * 3.8), methods 9-11 are ECDSA with a fixed hash (RFC 4754), method 14 names its scheme
+ * with an ASN.1 AlgorithmIdentifier (RFC 7427 3, the rows of Appendix A we know). */
+typedef enum {
+  IKEV2_SIG_UNKNOWN = 0,
+  IKEV2_SIG_RSA_SHA1,
+  IKEV2_SIG_RSA_SHA256,
+  IKEV2_SIG_RSA_SHA384,
+  IKEV2_SIG_RSA_SHA512,
+  IKEV2_SIG_ECDSA_SHA256,
+  IKEV2_SIG_ECDSA_SHA384,
+  IKEV2_SIG_ECDSA_SHA512,
+} Ikev2SigScheme;
+
+#define IKEV2_CERTREQ_HASH_LEN 20u /* RFC 7296 3.7: SHA-1 of a CA's SubjectPublicKeyInfo */
+
 extern const NameTable ikev2_payload_names;       /* "SA", "KE", ... (RFC names) */
 extern const NameTable ikev2_payload_short_names; /* printer: "SA", "KE", "No", "N", ... */
 extern const NameTable ikev2_exchange_names;
@@ -178,6 +202,8 @@ extern const NameTable ikev2_ts_type_names;
 extern const NameTable ikev2_cfg_type_names;
 extern const NameTable ikev2_cfg_attr_names;
 extern const NameTable ikev2_cert_encoding_names;
+extern const NameTable ikev2_hash_alg_names;
+extern const NameTable ikev2_sig_scheme_names;
 
 /* ---- structs ---- */
 
@@ -391,6 +417,45 @@ Ikev2Transform *ikev2_proposal_add_transform(Ikev2Proposal *p, uint8_t type, uin
                                              uint16_t key_length);
 Ikev2TrafficSelector *ikev2_ts_add(Ikev2Ts *ts);
 Ikev2CfgAttr *ikev2_cp_add(Ikev2Cp *cp, uint16_t type, const void *value, size_t n);
+
+/* ---- CP attributes (RFC 7296 3.15.1) ---- */
+
+/* Append an attribute holding an IPv4 address (INTERNAL_IP4_ADDRESS / NETMASK / DNS),
+ * or an INTERNAL_IP4_SUBNET (address and netmask, 8 octets). */
+Ikev2CfgAttr *ikev2_cp_add_ip4(Ikev2Cp *cp, uint16_t type, Ipv4Addr a);
+Ikev2CfgAttr *ikev2_cp_add_ip4_subnet(Ikev2Cp *cp, Ipv4Prefix p);
+/* The address an attribute of 4 octets holds; false when it is empty (a request). */
+bool ikev2_cp_attr_ip4(const Ikev2CfgAttr *a, Ipv4Addr *out);
+/* The prefix an INTERNAL_IP4_SUBNET holds; false when empty or the mask is not
+ * contiguous. */
+bool ikev2_cp_attr_ip4_subnet(const Ikev2CfgAttr *a, Ipv4Prefix *out);
+/* The first attribute of 'type', or NULL. */
+const Ikev2CfgAttr *ikev2_cp_find(const Ikev2Cp *cp, uint16_t type, size_t nth);
+
+/* ---- signature AUTH (RFC 7296 3.8, RFC 7427 3) ---- */
+
+/* AUTH data of a signature method, split: the scheme and the signature bytes (borrowed
+ * from the payload). */
+typedef struct {
+  uint8_t method;
+  Ikev2SigScheme scheme; /* IKEV2_SIG_UNKNOWN: an AlgorithmIdentifier we do not know */
+  const uint8_t *sig;
+  size_t sig_len;
+} Ikev2AuthSig;
+
+/* Split AUTH data of method 1, 9-11 or 14. RFC 7427 3:
+ *  | ASN.1 Length  | AlgorithmIdentifier ASN.1 object ~ | Signature Value ~
+ * MALFORMED when the length octet runs past the data or leaves no signature; UNSUPPORTED
+ * for a method that is not a signature. An unknown AlgorithmIdentifier is not a syntax
+ * error: scheme is UNKNOWN and the caller refuses the authentication. */
+WireStatus ikev2_auth_sig_split(const Ikev2Auth *a, Ikev2AuthSig *out, WireDiag *d);
+/* Fill a with method 14 (or 1 for RSA_SHA1 when 'method' is IKEV2_AUTH_RSA_SIG): the
+ * AlgorithmIdentifier prefix for 'scheme' then the signature. False for a scheme the method
+ * cannot carry. */
+bool ikev2_auth_sig_set(Ikev2Auth *a, uint8_t method, Ikev2SigScheme scheme, const uint8_t *sig,
+                        size_t n);
+/* The hash a scheme signs with (IKEV2_HASH_*), 0 for UNKNOWN. */
+uint16_t ikev2_sig_scheme_hash(Ikev2SigScheme s);
 
 /* Decode only the fixed header (RFC 7296 3.1), checking version and that Length equals
  * the datagram length. */

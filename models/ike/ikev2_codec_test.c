@@ -201,6 +201,10 @@ static Ikev2Message *build_kitchen_sink(void)
   p->u.cp.cfg_type = IKEV2_CFG_REPLY;
   ikev2_cp_add(&p->u.cp, IKEV2_CFG_INTERNAL_IP4_ADDRESS, "\xac\x10\x00\x02", 4);
   ikev2_cp_add(&p->u.cp, IKEV2_CFG_INTERNAL_IP4_DNS, NULL, 0);
+  ikev2_cp_add_ip4_subnet(&p->u.cp, ipv4_prefix_make(ipv4_addr(10, 1, 0, 0), 16));
+  p = ikev2_message_add(m, IKEV2_PL_AUTH);
+  g_assert_true(ikev2_auth_sig_set(&p->u.auth, IKEV2_AUTH_DIGITAL_SIG, IKEV2_SIG_RSA_SHA256,
+                                   (const uint8_t *)"signature", 9));
   p = ikev2_message_add(m, IKEV2_PL_EAP);
   ikev2_data_set(&p->u.eap, "\x01\x01\x00\x05\x01", 5);
   p = ikev2_message_add(m, 200); /* unknown, not critical: skipped but kept */
@@ -283,7 +287,7 @@ static void test_round_trip(void)
   const Ikev2Notify *rk = ikev2_message_find_notify(back, IKEV2_N_REKEY_SA);
   g_assert_cmpuint(rk->spi_size, ==, 4);
   const Ikev2Payload *cp = ikev2_message_find(back, IKEV2_PL_CP, 0);
-  g_assert_cmpuint(cp->u.cp.n_attrs, ==, 2);
+  g_assert_cmpuint(cp->u.cp.n_attrs, ==, 3);
   g_assert_cmpuint(cp->u.cp.attrs[1].value.n, ==, 0);
   g_autoptr(Ikev2Message) skf = build_skf();
   g_autofree uint8_t *fe = encode_msg(skf, &n);
@@ -417,6 +421,44 @@ static Ikev2Message *build_sk_then_more(void)
   return m;
 }
 
+/* 28 generic header, 32 encoding, 33 certification authority */
+static Ikev2Message *build_certreq(void)
+{
+  Ikev2Message *m = ikev2_message_new(IKEV2_IKE_SA_INIT, IKEV2_FLAG_RESPONSE, 1, 2, 0);
+  Ikev2Payload *p = ikev2_message_add(m, IKEV2_PL_CERTREQ);
+  p->u.cert.encoding = IKEV2_CERT_X509_SIGNATURE;
+  ikev2_data_set(&p->u.cert.data, "0123456789012345678901", 21);
+  return m;
+}
+
+static Ikev2Message *build_empty_cert(void)
+{
+  Ikev2Message *m = ikev2_message_new(IKEV2_IKE_AUTH, IKEV2_FLAG_INITIATOR, 1, 2, 1);
+  Ikev2Payload *p = ikev2_message_add(m, IKEV2_PL_CERT);
+  p->u.cert.encoding = IKEV2_CERT_X509_SIGNATURE;
+  return m;
+}
+
+/* 32 CFG type, 33 reserved, 36 attribute type, 38 attribute length, 40 value */
+static Ikev2Message *build_cp(void)
+{
+  Ikev2Message *m = ikev2_message_new(IKEV2_IKE_AUTH, IKEV2_FLAG_INITIATOR, 1, 2, 1);
+  Ikev2Payload *p = ikev2_message_add(m, IKEV2_PL_CP);
+  p->u.cp.cfg_type = IKEV2_CFG_REPLY;
+  ikev2_cp_add(&p->u.cp, IKEV2_CFG_INTERNAL_IP4_ADDRESS, "\xac\x10\x00\x02\x00", 5);
+  return m;
+}
+
+/* 32 auth method, 33 reserved, 36 AlgorithmIdentifier length, 37 AlgorithmIdentifier */
+static Ikev2Message *build_auth14(void)
+{
+  Ikev2Message *m = ikev2_message_new(IKEV2_IKE_AUTH, IKEV2_FLAG_INITIATOR, 1, 2, 1);
+  Ikev2Payload *p = ikev2_message_add(m, IKEV2_PL_AUTH);
+  ikev2_auth_sig_set(&p->u.auth, IKEV2_AUTH_DIGITAL_SIG, IKEV2_SIG_ECDSA_SHA256,
+                     (const uint8_t *)"sig", 3);
+  return m; /* 12 octets of AlgorithmIdentifier, 3 of signature */
+}
+
 static const BadCase bad_cases[] = {
     {"datagram shorter than the header", .len_delta = -120, .status = WIRE_TRUNCATED,
      .field = "message id", .action = IKEV2_ACT_DROP, .seen = 0},
@@ -490,6 +532,26 @@ static const BadCase bad_cases[] = {
     {"delete ESP with SPI size 8", .build = build_delete, .patch = {{33, "08"}},
      .status = WIRE_MALFORMED, .field = "delete SPI size", .action = IKEV2_ACT_INVALID_SYNTAX,
      .seen = 8},
+    {"CERTREQ not a multiple of 20", .build = build_certreq, .status = WIRE_MALFORMED,
+     .field = "certification authority", .action = IKEV2_ACT_INVALID_SYNTAX, .seen = 21},
+    {"CERT without data", .build = build_empty_cert, .status = WIRE_MALFORMED,
+     .field = "certificate data", .action = IKEV2_ACT_INVALID_SYNTAX, .seen = 0},
+    {"INTERNAL_IP4_ADDRESS of 5 octets", .build = build_cp, .status = WIRE_MALFORMED,
+     .field = "configuration attribute length", .action = IKEV2_ACT_INVALID_SYNTAX, .seen = 5},
+    {"CFG type 0", .build = build_cp, .patch = {{32, "00"}}, .status = WIRE_MALFORMED,
+     .field = "CFG type", .action = IKEV2_ACT_INVALID_SYNTAX, .seen = 0},
+    {"CFG type 5", .build = build_cp, .patch = {{32, "05"}}, .status = WIRE_MALFORMED,
+     .field = "CFG type", .action = IKEV2_ACT_INVALID_SYNTAX, .seen = 5},
+    {"CP attribute length past the payload", .build = build_cp, .patch = {{38, "0006"}},
+     .status = WIRE_MALFORMED, .field = "configuration attribute length",
+     .action = IKEV2_ACT_INVALID_SYNTAX, .seen = 6},
+    {"AlgorithmIdentifier length leaves no signature", .build = build_auth14,
+     .patch = {{36, "0f"}}, .status = WIRE_MALFORMED,
+     .field = "signature algorithm identifier length", .action = IKEV2_ACT_INVALID_SYNTAX,
+     .seen = 15},
+    {"AlgorithmIdentifier length 0", .build = build_auth14, .patch = {{36, "00"}},
+     .status = WIRE_MALFORMED, .field = "signature algorithm identifier length",
+     .action = IKEV2_ACT_INVALID_SYNTAX, .seen = 0},
     {"payload after SK", .build = build_sk_then_more, .status = WIRE_MALFORMED,
      .field = "payload after SK", .action = IKEV2_ACT_INVALID_SYNTAX, .seen = 5},
 };
@@ -565,6 +627,115 @@ static void test_inner_chain(void)
   wire_writer_clear(&w);
 }
 
+/* RFC 7427 Appendix A.1: sha256WithRSAEncryption as AUTH method 14 carries it:
+ *   0f                                 ASN.1 length 15
+ *   30 0d 06 09 2a 86 48 86 f7 0d 01 01 0b 05 00   AlgorithmIdentifier
+ *   01 02 03                            the signature value */
+static const char kat_auth14[] = "0f 300d06092a864886f70d01010b0500 010203";
+/* RFC 7427 Appendix A.3: ecdsa-with-SHA384, no parameters */
+static const char kat_auth14_ecdsa[] = "0c 300a06082a8648ce3d040303 aabb";
+
+static void test_auth_sig(void)
+{
+  Ikev2Auth a = {0};
+  g_assert_true(ikev2_auth_sig_set(&a, IKEV2_AUTH_DIGITAL_SIG, IKEV2_SIG_RSA_SHA256,
+                                   (const uint8_t *)"\x01\x02\x03", 3));
+  g_assert_cmpuint(a.method, ==, 14);
+  tu_assert_hex(a.data.p, a.data.n, kat_auth14);
+  Ikev2AuthSig s;
+  WireDiag d;
+  g_assert_cmpint(ikev2_auth_sig_split(&a, &s, &d), ==, WIRE_OK);
+  g_assert_cmpint(s.scheme, ==, IKEV2_SIG_RSA_SHA256);
+  g_assert_cmpmem(s.sig, s.sig_len, "\x01\x02\x03", 3);
+  g_assert_cmpuint(ikev2_sig_scheme_hash(s.scheme), ==, IKEV2_HASH_SHA2_256);
+
+  g_autoptr(GBytes) k = tu_hex(kat_auth14_ecdsa);
+  size_t kn;
+  const uint8_t *kp = g_bytes_get_data(k, &kn);
+  ikev2_data_set(&a.data, kp, kn);
+  g_assert_cmpint(ikev2_auth_sig_split(&a, &s, &d), ==, WIRE_OK);
+  g_assert_cmpint(s.scheme, ==, IKEV2_SIG_ECDSA_SHA384);
+  g_assert_cmpuint(s.sig_len, ==, 2);
+
+  /* an AlgorithmIdentifier we do not know (the OID's last arc changed): not a syntax
+   * error, the scheme is unknown and the caller refuses the authentication */
+  a.data.p[12] = 0x09;
+  g_assert_cmpint(ikev2_auth_sig_split(&a, &s, &d), ==, WIRE_OK);
+  g_assert_cmpint(s.scheme, ==, IKEV2_SIG_UNKNOWN);
+  g_assert_cmpuint(ikev2_sig_scheme_hash(s.scheme), ==, 0);
+
+  /* method 1: the whole data is a PKCS#1 v1.5 SHA-1 signature (RFC 7296 3.8) */
+  g_assert_true(ikev2_auth_sig_set(&a, IKEV2_AUTH_RSA_SIG, IKEV2_SIG_RSA_SHA1,
+                                   (const uint8_t *)"xyz", 3));
+  tu_assert_hex(a.data.p, a.data.n, "78797a");
+  g_assert_cmpint(ikev2_auth_sig_split(&a, &s, &d), ==, WIRE_OK);
+  g_assert_cmpint(s.scheme, ==, IKEV2_SIG_RSA_SHA1);
+  g_assert_false(ikev2_auth_sig_set(&a, IKEV2_AUTH_RSA_SIG, IKEV2_SIG_RSA_SHA256,
+                                    (const uint8_t *)"xyz", 3));
+  g_assert_false(ikev2_auth_sig_set(&a, IKEV2_AUTH_PSK, IKEV2_SIG_RSA_SHA256,
+                                    (const uint8_t *)"xyz", 3));
+  /* PSK is no signature */
+  a.method = IKEV2_AUTH_PSK;
+  g_assert_cmpint(ikev2_auth_sig_split(&a, &s, &d), ==, WIRE_UNSUPPORTED);
+  g_assert_cmpstr(d.field, ==, "auth method");
+  ikev2_data_set(&a.data, NULL, 0);
+}
+
+/* RFC 7296 3.15 / 3.15.1: a CFG_REQUEST as a remote-access client sends it, byte by byte:
+ *   01 000000          CFG_REQUEST, reserved
+ *   0001 0000          INTERNAL_IP4_ADDRESS, empty
+ *   0003 0000          INTERNAL_IP4_DNS, empty
+ *   000d 0000          INTERNAL_IP4_SUBNET, empty
+ * and a CFG_REPLY:
+ *   02 000000          CFG_REPLY
+ *   0001 0004 ac100002 INTERNAL_IP4_ADDRESS 172.16.0.2
+ *   0002 0004 ffffff00 INTERNAL_IP4_NETMASK 255.255.255.0
+ *   000d 0008 0a010000 ffff0000  INTERNAL_IP4_SUBNET 10.1.0.0/16 */
+static void test_cp(void)
+{
+  Ikev2Payload p = {.type = IKEV2_PL_CP};
+  p.u.cp.cfg_type = IKEV2_CFG_REQUEST;
+  ikev2_cp_add(&p.u.cp, IKEV2_CFG_INTERNAL_IP4_ADDRESS, NULL, 0);
+  ikev2_cp_add(&p.u.cp, IKEV2_CFG_INTERNAL_IP4_DNS, NULL, 0);
+  ikev2_cp_add(&p.u.cp, IKEV2_CFG_INTERNAL_IP4_SUBNET, NULL, 0);
+  WireWriter w;
+  wire_writer_init(&w);
+  g_assert_true(ikev2_payload_body_encode(&p, &w));
+  tu_assert_hex(w.buf, w.len, "01000000 00010000 00030000 000d0000");
+  wire_writer_clear(&w);
+  ikev2_payload_clear(&p);
+
+  p = (Ikev2Payload){.type = IKEV2_PL_CP};
+  p.u.cp.cfg_type = IKEV2_CFG_REPLY;
+  ikev2_cp_add_ip4(&p.u.cp, IKEV2_CFG_INTERNAL_IP4_ADDRESS, ipv4_addr(172, 16, 0, 2));
+  ikev2_cp_add_ip4(&p.u.cp, IKEV2_CFG_INTERNAL_IP4_NETMASK, (Ipv4Addr){ipv4_mask(24)});
+  ikev2_cp_add_ip4_subnet(&p.u.cp, ipv4_prefix_make(ipv4_addr(10, 1, 0, 0), 16));
+  wire_writer_init(&w);
+  g_assert_true(ikev2_payload_body_encode(&p, &w));
+  tu_assert_hex(w.buf, w.len,
+                "02000000 00010004ac100002 00020004ffffff00 000d00080a010000ffff0000");
+  wire_writer_clear(&w);
+
+  Ipv4Addr a;
+  Ipv4Prefix pf;
+  const Ikev2CfgAttr *at = ikev2_cp_find(&p.u.cp, IKEV2_CFG_INTERNAL_IP4_ADDRESS, 0);
+  g_assert_true(ikev2_cp_attr_ip4(at, &a));
+  g_assert_cmpuint(a.v, ==, ipv4_addr(172, 16, 0, 2).v);
+  at = ikev2_cp_find(&p.u.cp, IKEV2_CFG_INTERNAL_IP4_SUBNET, 0);
+  g_assert_true(ikev2_cp_attr_ip4_subnet(at, &pf));
+  g_assert_true(ipv4_prefix_equal(pf, ipv4_prefix_make(ipv4_addr(10, 1, 0, 0), 16)));
+  g_assert_null(ikev2_cp_find(&p.u.cp, IKEV2_CFG_INTERNAL_IP4_SUBNET, 1));
+  g_assert_null(ikev2_cp_find(&p.u.cp, IKEV2_CFG_INTERNAL_IP4_DNS, 0));
+  /* a netmask with a hole is no prefix */
+  Ikev2CfgAttr bad = {0};
+  bad.type = IKEV2_CFG_INTERNAL_IP4_SUBNET;
+  ikev2_data_set(&bad.value, "\x0a\x00\x00\x00\xff\x00\xff\x00", 8);
+  g_assert_false(ikev2_cp_attr_ip4_subnet(&bad, &pf));
+  ikev2_data_set(&bad.value, NULL, 0);
+  g_assert_false(ikev2_cp_attr_ip4(&bad, &a));
+  ikev2_payload_clear(&p);
+}
+
 static void test_names(void)
 {
   char buf[NAME_BUFSZ];
@@ -587,5 +758,7 @@ int main(int argc, char **argv)
   g_test_add_func("/ikev2_codec/unknown_not_critical", test_unknown_not_critical);
   g_test_add_func("/ikev2_codec/inner_chain", test_inner_chain);
   g_test_add_func("/ikev2_codec/names", test_names);
+  g_test_add_func("/ikev2_codec/auth_sig", test_auth_sig);
+  g_test_add_func("/ikev2_codec/cp", test_cp);
   return g_test_run();
 }

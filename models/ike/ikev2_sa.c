@@ -1017,6 +1017,14 @@ bool ikev2_conn_close(Ikev2Conn *c)
 
 /* ---- inspection ---- */
 
+bool ikev2_conn_internal_addr(const Ikev2Conn *c, Ipv4Addr *out)
+{
+  if (!c->current || !c->current->has_cp)
+    return false;
+  *out = c->current->cp_addr;
+  return true;
+}
+
 IkeSaState ikev2_conn_state(const Ikev2Conn *c)
 {
   if (c->current)

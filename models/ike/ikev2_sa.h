@@ -9,6 +9,7 @@
 #include "models/common/event.h"
 #include "models/common/ipsec_ids.h"
 #include "models/common/ipv4.h"
+#include "models/ike/ike_cert_crypto.h"
 #include "models/ike/ikev2_codec.h"
 
 #include <stdbool.h>
@@ -120,7 +121,36 @@ typedef struct {
   bool ts_no_narrowing;
   bool initial_contact;      /* send INITIAL_CONTACT in the first IKE_AUTH */
   size_t nonce_len;          /* our nonces: 16 to 256 octets (RFC 7296 2.10); 0: 32 */
+  /* Certificate authentication (RFC 7296 2.15, RFC 7427). auth_method 0 or IKEV2_AUTH_PSK:
+   * PSK, as before. IKEV2_AUTH_RSA_SIG or IKEV2_AUTH_DIGITAL_SIG: we send local_cert in a
+   * CERT payload and sign with local_key (both borrowed for the connection's life), with
+   * an ID_DER_ASN1_DN identity taken from the certificate when local_id.type says so. */
+  uint8_t auth_method;
+  const IkeKey *local_key;
+  IkeCert *local_cert;
+  /* The peer must authenticate with a certificate that chains to one of trust's roots,
+   * is not revoked, allows peer_cert_use and (trust's RSA-only flag) has an RSA key; we
+   * send CERTREQ with trust's root hashes (RFC 7296 3.7). NULL: the peer uses the PSK. */
+  const IkeTrust *trust;
+  IkeCertUse peer_cert_use;
+  int64_t cert_epoch;        /* Unix time at simulated time 0; 0: IKE_CERT_SIM_EPOCH */
+  /* Remote access (RFC 7296 2.19): as initiator, ask for an internal IPv4 address with a
+   * CFG_REQUEST in IKE_AUTH; the responder answers from IkeEnv.cp_assign. */
+  bool cp_request;
 } IkeConfig;
+
+/* What a responder hands a remote-access client (RFC 7296 2.19, 3.15.1): its address and
+ * netmask, DNS servers, and the routes behind us (INTERNAL_IP4_SUBNET, and the child's
+ * TSr). */
+#define IKE_CP_MAX_DNS 2
+typedef struct {
+  Ipv4Addr addr;
+  uint8_t prefix_len; /* INTERNAL_IP4_NETMASK; 0: none sent */
+  Ipv4Addr dns[IKE_CP_MAX_DNS];
+  size_t n_dns;
+  Ipv4Prefix routes[IKEV2_MAX_TS];
+  size_t n_routes; /* 0: the child's TSr stays as narrowed */
+} IkeCpLease;
 
 /* Defaults for the fields a test does not care about (Azure-like: 28,800 s IKE SA,
  * 27,000 s child SA, DPD 45 s). */
@@ -197,6 +227,11 @@ typedef struct {
    * the owner sends the UDP-encapsulated ESP of the connection's child SAs there too.
    * May be NULL. */
   void (*peer_moved)(void *user, Ipv4Addr addr, uint16_t port);
+  /* Responder: the peer sent a CFG_REQUEST (RFC 7296 2.19): fill an address from the
+   * owner's pool; false when none is left (the child is refused with
+   * INTERNAL_ADDRESS_FAILURE). peer_id is the peer's identity as text. May be NULL: the
+   * request is ignored (2.19: a responder need not support it). */
+  bool (*cp_assign)(void *user, const char *peer_id, IkeCpLease *out);
 } IkeEnv;
 
 /* ---- states ---- */
@@ -245,6 +280,7 @@ extern const NameTable ike_child_state_names;
 #define IKE_EV_NAT_DETECTED "ike.nat.detected"
 /* old_remote, new_remote ("198.51.100.40:40001"), trigger ("ike" or "esp") */
 #define IKE_EV_NAT_REMOTE_CHANGED "ike.nat.remote_changed"
+#define IKE_EV_CP_ASSIGNED "ike.cp.assigned" /* address: the internal address, both ends */
 #define IKE_EV_NOTIFY_RX "ike.notify.rx"
 #define IKE_EV_DROP "ike.drop"
 
@@ -290,6 +326,9 @@ bool ikev2_conn_close(Ikev2Conn *c);
 
 /* The current IKE SA's state (IKE_SA_DELETED when there is none). */
 IkeSaState ikev2_conn_state(const Ikev2Conn *c);
+/* The internal address of the current IKE SA's configuration payload exchange (RFC 7296
+ * 2.19): what we were given as initiator or gave as responder. False when none. */
+bool ikev2_conn_internal_addr(const Ikev2Conn *c, Ipv4Addr *out);
 bool ikev2_conn_ike_spis(const Ikev2Conn *c, uint64_t *spi_i, uint64_t *spi_r);
 /* Any IKE SA of the connection has these SPIs (spi_r 0: any responder SPI): the current
  * one, or one rekeyed or being deleted, which still takes its DELETE (RFC 7296 2.8). */

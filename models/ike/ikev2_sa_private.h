@@ -111,6 +111,8 @@ struct IkeSa {
   bool nat_local, nat_remote, peer_frag;
   /* timers */
   int64_t half_open_at, rekey_at, dpd_at, keepalive_at, last_rx;
+  bool has_cp;      /* a CP exchange gave (or took) cp_addr (RFC 7296 2.19) */
+  Ipv4Addr cp_addr;
   uint8_t exchange; /* the exchange being processed or last started, for events */
   char reason[64];  /* why the last state change happened */
 };
@@ -180,6 +182,8 @@ void ike_child_refuse_narrowed(IkeSa *sa, IkeChild *ch);
 void ike_child_put_ts(const IkeChild *ch, bool initiator, Ikev2Message *m);
 void ike_add_notify(Ikev2Message *m, uint16_t type, uint8_t proto, const void *spi,
                     uint8_t spi_size, const void *data, size_t n);
+/* A CERTREQ of trust's root hashes, X.509 encoding (RFC 7296 3.7). */
+void ike_add_certreq(Ikev2Message *m, const IkeTrust *trust);
 /* The first error Notify of a message (0: none). */
 uint16_t ike_error_notify(const Ikev2Message *m);
 

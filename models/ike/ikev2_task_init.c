@@ -210,5 +210,9 @@ void ike_init_respond(IkeSa *sa, const Ikev2Message *req, Ikev2Message *resp)
     sa->peer_frag = true;
     ike_add_notify(resp, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED, 0, NULL, 0, NULL, 0);
   }
+  /* RFC 7296 1.2 and 3.7: [CERTREQ] names the CAs we trust, as SHA-1 hashes of their
+   * public keys, so the initiator picks a certificate they issued */
+  if (c->cfg.trust)
+    ike_add_certreq(resp, c->cfg.trust);
   ike_sa_set_state(sa, IKE_SA_INIT_DONE, "answered IKE_SA_INIT");
 }
