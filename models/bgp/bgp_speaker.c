@@ -115,14 +115,13 @@ static void out_attrs(const BgpSpeaker *s, const Peer *p, const BgpRoute *rt, Bg
     a->aggregator_addr = in->aggregator_addr;
     bgp_attrs_set(a, BGP_ATTR_AGGREGATOR);
   }
-  for (size_t i = 0; i < in->n_communities; i++)
+  for (size_t i = 0; bgp_attrs_has(in, BGP_ATTR_COMMUNITIES) && i < in->n_communities; i++)
     bgp_attrs_add_community(a, in->communities[i]);
-  if (bgp_attrs_has(in, BGP_ATTR_COMMUNITIES))
-    bgp_attrs_set(a, BGP_ATTR_COMMUNITIES);
   for (size_t i = 0; i < in->n_other; i++) {
     const BgpRawAttr *o = &in->other[i];
-    if ((o->flags & (BGP_AF_OPTIONAL | BGP_AF_TRANSITIVE)) != (BGP_AF_OPTIONAL | BGP_AF_TRANSITIVE) ||
-        o->type == BGP_ATTR_MP_REACH_NLRI || o->type == BGP_ATTR_MP_UNREACH_NLRI)
+    const uint8_t ot = BGP_AF_OPTIONAL | BGP_AF_TRANSITIVE;
+    if ((o->flags & ot) != ot || o->type == BGP_ATTR_MP_REACH_NLRI ||
+        o->type == BGP_ATTR_MP_UNREACH_NLRI)
       continue;
     a->other = g_renew(BgpRawAttr, a->other, a->n_other + 1);
     a->other[a->n_other++] = (BgpRawAttr){.flags = o->flags | BGP_AF_PARTIAL, .type = o->type,

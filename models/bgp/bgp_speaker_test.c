@@ -205,8 +205,15 @@ typedef struct {
 
 static const char *const VNET = "10.1.0.0/16";
 
-static uint32_t dev_as(const Setup *su, int d) { return d == DEV1 ? (su->dev1_as ? su->dev1_as : 65001) : 65002; }
-static Ipv4Addr dev_addr(int d) { return d == DEV1 ? tu_addr("192.168.1.254") : tu_addr("192.168.2.254"); }
+static uint32_t dev_as(const Setup *su, int d)
+{
+  return d == DEV1 ? (su->dev1_as ? su->dev1_as : 65001) : 65002;
+}
+
+static Ipv4Addr dev_addr(int d)
+{
+  return d == DEV1 ? tu_addr("192.168.1.254") : tu_addr("192.168.2.254");
+}
 
 static Net *net_new(const Setup *su)
 {
@@ -393,8 +400,12 @@ static void test_default_never_advertised(void)
   originate(n, DEV1, "0.0.0.0/0");
   /* facts 5: a default route may be advertised to the gateway (forced tunnelling), but the
    * gateway never advertises default routes to other peers */
-  g_assert_cmpuint(best(n, GW, "0.0.0.0/0", NULL), ==, 1);
+  const BgpRoute *r;
+  g_assert_cmpuint(best(n, GW, "0.0.0.0/0", &r), ==, 1);
   g_assert_cmpuint(best(n, DEV2, "0.0.0.0/0", NULL), ==, 0);
+  /* it overlaps the VNet too, but the rule that names the refusal is the default's */
+  const BgpRib *rib = bgp_speaker_rib(n->node[GW].sp);
+  g_assert_cmpstr(bgp_rib_export_refused(rib, n->node[GW].to[DEV2], r), ==, "no-default-route");
   g_assert_false(bgp_speaker_adj_out(n->node[GW].sp, n->node[GW].to[DEV2],
                                      tu_prefix("0.0.0.0/0"), NULL));
   net_free(n);
@@ -485,7 +496,8 @@ static void test_peer_down_withdraws(void)
   bgp_speaker_stop(n->node[DEV1].sp, n->node[DEV1].to[GW]);
   pump(n);
   g_assert_cmpint(session(n, GW, DEV1), !=, BGP_ESTABLISHED);
-  assert_event(&n->node[GW], "bgp.route.withdrawn prefix=172.16.1.0/24 peer=site1 reason=peer_down");
+  assert_event(&n->node[GW],
+               "bgp.route.withdrawn prefix=172.16.1.0/24 peer=site1 reason=peer_down");
   assert_event(&n->node[GW], "bgp.update.tx peer=site2 announced=0 withdrawn=2");
   assert_event(&n->node[DEV2], "bgp.route.withdrawn prefix=172.16.1.0/24 peer=azure reason=update");
   g_assert_cmpuint(best(n, GW, "172.16.1.0/24", NULL), ==, 0);
@@ -576,6 +588,53 @@ static void test_route_refresh(void)
   net_free(n);
 }
 
+static void test_attributes_passed_on(void)
+{
+  /* dev1 sends the gateway an UPDATE with MED, COMMUNITIES and an unknown optional
+   * transitive attribute (injected on its connection); dev2 gets COMMUNITIES and the
+   * unknown attribute (Partial set: the gateway does not know it, RFC 4271 5), not the MED
+   * (5.1.4: not passed to another AS) */
+  Setup su = {0};
+  Net *n = net_new(&su);
+  g_autoptr(BgpMessage) m = bgp_message_new(BGP_MSG_UPDATE);
+  BgpAttrs *a = &m->u.update.attrs;
+  bgp_attrs_set_origin(a, BGP_ORIGIN_EGP);
+  uint32_t path[] = {65001, 64999};
+  bgp_attrs_set_path(a, path, 2);
+  a->next_hop = tu_addr("192.168.1.254");
+  bgp_attrs_set(a, BGP_ATTR_NEXT_HOP);
+  a->med = 50;
+  bgp_attrs_set(a, BGP_ATTR_MED);
+  bgp_attrs_add_community(a, (65001u << 16) | 7);
+  static const uint8_t val[] = {1, 2, 3, 4};
+  a->other = g_new0(BgpRawAttr, 1);
+  a->other[0] = (BgpRawAttr){.flags = BGP_AF_OPTIONAL | BGP_AF_TRANSITIVE, .type = 99,
+                             .len = sizeof val, .value = g_memdup2(val, sizeof val)};
+  a->n_other = 1;
+  bgp_update_add_nlri(&m->u.update, tu_prefix("172.16.7.0/24"));
+  WireWriter w;
+  wire_writer_init(&w);
+  BgpCodecCtx ctx = {.as4 = true};
+  g_assert_true(bgp_message_encode(m, &ctx, &w));
+  BgpFsm *f = bgp_speaker_fsm(n->node[GW].sp, n->node[GW].to[DEV1]);
+  bgp_speaker_rx(n->node[GW].sp, n->node[GW].to[DEV1], bgp_fsm_conn(f), wire_writer_data(&w),
+                 wire_writer_len(&w));
+  wire_writer_clear(&w);
+  pump(n);
+  const BgpRoute *r;
+  g_assert_cmpuint(best(n, DEV2, "172.16.7.0/24", &r), ==, 1);
+  g_assert_cmpuint(r->path_len, ==, 3);
+  g_assert_cmpuint(r->attrs.origin, ==, BGP_ORIGIN_EGP);
+  g_assert_false(bgp_attrs_has(&r->attrs, BGP_ATTR_MED));
+  g_assert_cmpuint(r->attrs.n_communities, ==, 1);
+  g_assert_cmphex(r->attrs.communities[0], ==, (65001u << 16) | 7);
+  g_assert_cmpuint(r->attrs.n_other, ==, 1);
+  g_assert_cmpuint(r->attrs.other[0].type, ==, 99);
+  g_assert_cmphex(r->attrs.other[0].flags & BGP_AF_PARTIAL, ==, BGP_AF_PARTIAL);
+  g_assert_cmphex(r->attrs.next_hop.v, ==, tu_addr("10.1.255.30").v);
+  net_free(n);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -588,5 +647,6 @@ int main(int argc, char **argv)
   g_test_add_func("/bgp_speaker/max_prefixes", test_max_prefixes);
   g_test_add_func("/bgp_speaker/as4_through_2octet", test_as4_through_2octet);
   g_test_add_func("/bgp_speaker/route_refresh", test_route_refresh);
+  g_test_add_func("/bgp_speaker/attributes_passed_on", test_attributes_passed_on);
   return g_test_run();
 }
