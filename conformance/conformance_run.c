@@ -330,7 +330,8 @@ static void start_next(Runner *rn)
 static void clear_outputs(const char *dir)
 {
   static const char *const files[] = {"events.jsonl", "timeline.txt", "report.txt",
-                                      "report.tap", "report.xml", "report.json"};
+                                      "report.tap", "report.xml", "report.json",
+                                      "report.html"};
   for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
     g_autofree char *p = g_build_filename(dir, files[i], NULL);
     (void)g_unlink(p);

@@ -42,7 +42,7 @@ for f in scenarios/site-to-site/*.yaml; do
   ok $([ $rc = 0 ] || [ $rc = 1 ]; echo $?) "$f: runs to the end (exit 0 or 1)" "exit $rc" "$(cat "$tmp/$b.err")"
   ok $(cmp -s "$tmp/$b.tap" "$tmp/$b.1/report.tap"; echo $?) "$f: --format tap prints report.tap"
   missing=
-  for o in events.jsonl timeline.txt report.txt report.tap report.xml report.json esp_sa \
+  for o in events.jsonl timeline.txt report.txt report.tap report.xml report.json report.html esp_sa \
            ikev2_decryption_table README; do
     [ -f "$tmp/$b.1/$o" ] || missing="$missing $o"
   done

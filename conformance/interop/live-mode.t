@@ -58,7 +58,7 @@ ix_ok $((running || trc || $?)) "while live runs, tshark -r reads the TAP pcap w
 wait "$IX_VPNSIM_PID"; rc=$?
 ix_ok $rc "--duration ends the run, exit 0 (the expectation held)" "$(cat "$out/vpnsim.out")"
 ok=0
-for f in report.txt report.tap report.json report.xml events.jsonl timeline.txt esp_sa README live-tap0.pcap; do
+for f in report.txt report.tap report.json report.xml report.html events.jsonl timeline.txt esp_sa README live-tap0.pcap; do
   [[ -e $out/$f ]] || { ok=1; ix_diag "missing $f"; }
 done
 ix_ok $ok "outputs written as in run, with live-tap0.pcap"

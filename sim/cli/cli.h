@@ -24,6 +24,7 @@ int cmd_conformance(int argc, char **argv);
 int cmd_live(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_schema(int argc, char **argv);
 
 /* The catalogue's side of the command line, defined in conformance/ (the layer above:
  * sim/ includes nothing from conformance/, the program links both). cmd_conformance

@@ -32,6 +32,9 @@ static const Command commands[] = {
     {"import", "arm TEMPLATE.json [--parameters FILE] [--set NAME=VALUE]... [-o SCENARIO]",
      "write a scenario from an ARM deployment template (docs/import-arm.md)", NULL,
      cmd_import},
+    {"schema", "(> docs/scenario.schema.json)",
+     "print the JSON Schema (draft 2020-12) of the scenario format, from the loader's tables",
+     NULL, cmd_schema},
 };
 
 static void usage(FILE *out)

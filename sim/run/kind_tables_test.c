@@ -17,6 +17,7 @@ static void test_actions(void)
     const RunActionDesc *r = &run_action_descs[k];
     g_test_message("action %u: %s", k, d->name ? d->name : "(no row)");
     g_assert_nonnull(d->name);
+    g_assert_nonnull(d->summary); /* vpnsim schema describes the kind with it */
     g_assert_nonnull(d->load);
     g_assert_nonnull(d->describe);
     g_assert_cmpstr(scn_action_name((ScnActionKind)k), ==, d->name);
@@ -40,6 +41,7 @@ static void test_expects(void)
     const ScnExpectDesc *d = &scn_expect_descs[k];
     g_test_message("expectation %u: %s", k, d->name ? d->name : "(no row)");
     g_assert_nonnull(d->name);
+    g_assert_nonnull(d->summary); /* vpnsim schema describes the kind with it */
     g_assert_nonnull(d->load);
     g_assert_nonnull(scn_expect_checks[k].check); /* complete and describe are optional */
     g_assert_cmpstr(scn_expect_name((ScnExpectKind)k), ==, d->name);

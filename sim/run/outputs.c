@@ -98,6 +98,22 @@ bool run_outputs_write(Run *r, const char *dir, char **err)
   return true;
 }
 
+char **run_outputs_files(const Run *r, bool simulated)
+{
+  GPtrArray *a = g_ptr_array_new();
+  for (guint i = 0; simulated && i < r->links->len; i++)
+    g_ptr_array_add(a, pcap_name(((RunLink *)g_ptr_array_index(r->links, i))->name));
+  static const char *const tail[] = {"esp_sa", "ikev2_decryption_table", "README"};
+  for (size_t i = 0; simulated && i < G_N_ELEMENTS(tail); i++)
+    g_ptr_array_add(a, g_strdup(tail[i]));
+  static const char *const always[] = {"events.jsonl", "timeline.txt", "report.txt",
+                                       "report.tap",   "report.xml",   "report.json"};
+  for (size_t i = 0; i < G_N_ELEMENTS(always); i++)
+    g_ptr_array_add(a, g_strdup(always[i]));
+  g_ptr_array_add(a, NULL);
+  return (char **)g_ptr_array_free(a, FALSE);
+}
+
 static void counter(Run *r, const char *node, const char *name, double v)
 {
   char *n = g_strdup(node), *k = g_strdup(name);

@@ -6,6 +6,7 @@
 
 #include "models/common/units.h"
 #include "sim/cli/report.h"
+#include "sim/cli/report_html.h"
 #include "sim/run/runner_private.h"
 
 #include <stdio.h>
@@ -177,7 +178,11 @@ ScnResults *scn_run(const ScnPlan *plan, const GwDiags *validation, const ScnRun
   ScnResults *res = scn_expect_evaluate(plan, &in);
   res->seed = r->seed;
   g_autoptr(GError) e = NULL;
-  if (!scn_report_write_all(res, opt->out_dir, &e)) {
+  g_auto(GStrv) files = run_outputs_files(r, !refused);
+  ScnHtmlInput html = {.plan = plan, .log = r->log, .results = res, .end_ns = in.end_ns,
+                       .files = (const char *const *)files};
+  if (!scn_report_write_all(res, opt->out_dir, &e) ||
+      !scn_report_html_write(&html, opt->out_dir, &e)) {
     g_propagate_error(error, g_steal_pointer(&e));
     scn_results_free(res);
     res = NULL;

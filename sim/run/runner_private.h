@@ -148,6 +148,10 @@ void run_stats_free(Run *r);
 /* sim/run/outputs.c */
 bool run_outputs_open(Run *r, const char *dir, char **err);   /* pcaps, before running */
 bool run_outputs_write(Run *r, const char *dir, char **err);  /* key tables, events, README */
+/* The names of the files a run writes beside its reports, in a fixed order (pcaps by link,
+ * key tables, README, event log; only the event log when nothing was simulated), for the
+ * HTML report's links. NULL-terminated; g_strfreev. */
+char **run_outputs_files(const Run *r, bool simulated);
 void run_counters_collect(Run *r);
 /* sim/run/live.c: the live-mode hooks (all no-ops or the simulated default when !r->live) */
 typedef struct RunLive RunLive;

@@ -281,6 +281,10 @@ static const char *const setting_keys[] = {
     "ikeVersion", "ikeProposals", "espProposals", "ikeLifetime", "ikeRekeyMargin",
     "childLifetime", "childRekeyMargin", "childLifetimeKilobytes", "rekeyFuzz", "localId",
     "remoteId", "trafficSelectors", "dpd", "startAction", "natTraversal", NULL};
+/* The keys of a device setting's mapping value (also in scn_key_tables). */
+static const char *const ts_keys[] = {"local", "remote", NULL};
+static const char *const dpd_keys[] = {"interval", "timeout", "action", NULL};
+static const char *const natt_keys[] = {"enabled", "forceEncapsulation", "keepalive", NULL};
 
 static void v_proposals(Loader *L, const YtNode *n, const char *what, bool ike,
                         DevProposal *arr, unsigned *count)
@@ -380,8 +384,7 @@ static void apply_settings(Loader *L, const YtNode *m, DevConfig *c)
           ferr(L, n, "trafficSelectors: give prefixes as {local: [...], remote: [...]}");
       }
     } else if (ya_kind(&L->a, n, YT_MAP, "trafficSelectors")) {
-      static const char *const k[] = {"local", "remote", NULL};
-      ya_keys(&L->a, n, k);
+      ya_keys(&L->a, n, ts_keys);
       const YtNode *lo = ya_need(&L->a, n, "local", "trafficSelectors");
       const YtNode *re = ya_need(&L->a, n, "remote", "trafficSelectors");
       c->ts_mode = DEV_TS_PREFIXES;
@@ -392,8 +395,7 @@ static void apply_settings(Loader *L, const YtNode *m, DevConfig *c)
     }
   }
   if ((n = yt_map_get(m, "dpd")) && ya_kind(&L->a, n, YT_MAP, "dpd")) {
-    static const char *const k[] = {"interval", "timeout", "action", NULL};
-    ya_keys(&L->a, n, k);
+    ya_keys(&L->a, n, dpd_keys);
     const YtNode *x;
     if ((x = yt_map_get(n, "interval")))
       ya_seconds(&L->a, x, "interval", &c->dpd_interval_s);
@@ -406,8 +408,7 @@ static void apply_settings(Loader *L, const YtNode *m, DevConfig *c)
       ya_enum(&L->a, n, "startAction", &dev_start_action_names, &e))
     c->start_action = (DevStartAction)e;
   if ((n = yt_map_get(m, "natTraversal")) && ya_kind(&L->a, n, YT_MAP, "natTraversal")) {
-    static const char *const k[] = {"enabled", "forceEncapsulation", "keepalive", NULL};
-    ya_keys(&L->a, n, k);
+    ya_keys(&L->a, n, natt_keys);
     const YtNode *x;
     if ((x = yt_map_get(n, "enabled")))
       ya_bool(&L->a, x, "enabled", &c->nat_traversal);
@@ -548,13 +549,14 @@ static void resolve_peer(Loader *L, const YtNode *n, DevConfig *c)
     unknown(L, n, "virtual network gateway", s, names);
 }
 
+static const char *const dkeys[] = {
+    "name", "profile", "publicIpAddress", "lanPrefixes", "peer", "sharedKey", "ikeVersion",
+    "ikeProposals", "espProposals", "ikeLifetime", "ikeRekeyMargin", "childLifetime",
+    "childRekeyMargin", "childLifetimeKilobytes", "rekeyFuzz", "localId", "remoteId",
+    "trafficSelectors", "dpd", "startAction", "natTraversal", NULL};
+
 static void load_devices(Loader *L, const YtNode *seq)
 {
-  static const char *const dkeys[] = {
-      "name", "profile", "publicIpAddress", "lanPrefixes", "peer", "sharedKey", "ikeVersion",
-      "ikeProposals", "espProposals", "ikeLifetime", "ikeRekeyMargin", "childLifetime",
-      "childRekeyMargin", "childLifetimeKilobytes", "rekeyFuzz", "localId", "remoteId",
-      "trafficSelectors", "dpd", "startAction", "natTraversal", NULL};
   ScnPlan *P = L->plan;
   P->devices = g_new0(ScnDevice, yt_len(seq));
   for (guint i = 0; i < yt_len(seq); i++) {
@@ -625,10 +627,12 @@ static void load_devices(Loader *L, const YtNode *seq)
   }
 }
 
+static const char *const nat_keys[] = {"name", "inside", "publicIpAddress", "type",
+                                       "udpTimeout", NULL};
+
 static void load_nats(Loader *L, const YtNode *seq)
 {
-  static const char *const k[] = {"name", "inside", "publicIpAddress", "type", "udpTimeout",
-                                  NULL};
+  const char *const *k = nat_keys;
   ScnPlan *P = L->plan;
   P->nats = g_new0(ScnNatBox, yt_len(seq));
   for (guint i = 0; i < yt_len(seq); i++) {
@@ -697,9 +701,11 @@ static void check_device_addresses(Loader *L)
   }
 }
 
+static const char *const host_keys[] = {"name", "subnet", "behind", "address", NULL};
+
 static void load_hosts(Loader *L, const YtNode *seq)
 {
-  static const char *const k[] = {"name", "subnet", "behind", "address", NULL};
+  const char *const *k = host_keys;
   ScnPlan *P = L->plan;
   P->hosts = g_new0(ScnHost, yt_len(seq));
   for (guint i = 0; i < yt_len(seq); i++) {
@@ -776,10 +782,12 @@ static void load_hosts(Loader *L, const YtNode *seq)
   }
 }
 
+static const char *const link_keys[] = {"name",  "between", "delay", "rate",
+                                        "loss",  "mtu",     "queue", NULL};
+
 static void load_links(Loader *L, const YtNode *seq)
 {
-  static const char *const k[] = {"name", "between", "delay", "rate", "loss", "mtu", "queue",
-                                  NULL};
+  const char *const *k = link_keys;
   ScnPlan *P = L->plan;
   P->links = g_new0(ScnLink, yt_len(seq));
   for (guint i = 0; i < yt_len(seq); i++) {
@@ -1115,63 +1123,75 @@ static void action_nat_rebind_describe(GString *s, const ScnAction *a)
  * hint). sim/run/timeline.c has the runner's row of each. */
 const ScnActionDesc scn_action_descs[] = {
     [SCN_ACT_PING] = {.name = "ping",
+     .summary = "Send ICMP echo requests from a host to a host (a flow named name, or pingN).",
                       .keys = KEYS("name", "from", "to", "count", "interval", "size"),
                       .load = action_ping_load,
                       .describe = action_ping_describe,
                       .simulated = true},
     [SCN_ACT_UDP] = {.name = "udp",
+     .summary = "Send a UDP flow at a rate from a host to a host.",
                      .keys = KEYS("name", "from", "to", "rate", "size", "duration"),
                      .load = action_udp_load,
                      .describe = action_udp_describe,
                      .simulated = true},
     [SCN_ACT_TCP] = {.name = "tcp",
+     .summary = "Send a TCP bulk transfer from a host to a host.",
                      .keys = KEYS("name", "from", "to", "bytes", "duration"),
                      .load = action_tcp_load,
                      .describe = action_tcp_describe,
                      .simulated = true},
     [SCN_ACT_STOP] = {.name = "stop",
+     .summary = "Stop a traffic flow, by its name.",
                       .load = action_stop_load,
                       .describe = action_stop_describe,
                       .simulated = true},
     [SCN_ACT_LINK_DOWN] = {.name = "linkDown",
+     .summary = "Take an underlay link down: its name, or its two ends.",
                            .load = action_link_load,
                            .describe = action_link_describe,
                            .simulated = true,
                            .fault = true},
     [SCN_ACT_LINK_UP] = {.name = "linkUp",
+     .summary = "Bring an underlay link back up: its name, or its two ends.",
                          .load = action_link_load,
                          .describe = action_link_describe,
                          .simulated = true},
     /* not simulated: the engine sets a link's loss only when it builds the link */
     [SCN_ACT_SET_LOSS] = {.name = "setLoss",
+     .summary = "Change a link's loss (loaded, not simulated yet: a run refuses it).",
                           .keys = KEYS("link", "loss"),
                           .load = action_set_loss_load,
                           .describe = action_set_loss_describe,
                           .simulated = false,
                           .fault = true},
     [SCN_ACT_SET_POLICY] = {.name = "setPolicy",
+     .summary = "Change a connection's IPsec/IKE policy ('default' or a custom policy).",
                             .keys = KEYS("connection", "policy"),
                             .load = action_set_policy_load,
                             .describe = action_set_policy_describe,
                             .simulated = true,
                             .fault = true},
     [SCN_ACT_SET_SHARED_KEY] = {.name = "setSharedKey",
+     .summary = "Change a connection's shared key on the Azure side.",
                                 .keys = KEYS("connection", "sharedKey"),
                                 .load = action_set_shared_key_load,
                                 .describe = action_set_shared_key_describe,
                                 .simulated = true,
                                 .fault = true},
     [SCN_ACT_RESET_CONNECTION] = {.name = "resetConnection",
+     .summary = "Reset a connection (its SAs are deleted and it reconnects).",
                                   .load = action_reset_connection_load,
                                   .describe = action_reset_connection_describe,
                                   .simulated = true,
                                   .fault = true},
     [SCN_ACT_RESET_GATEWAY] = {.name = "resetGateway",
+     .summary = "Reset a virtual network gateway.",
                                .load = action_reset_gateway_load,
                                .describe = action_reset_gateway_describe,
                                .simulated = true,
                                .fault = true},
     [SCN_ACT_NAT_REBIND] = {.name = "natRebind",
+     .summary = "Give the mappings of a port-translating NAT box new ports.",
                             .keys = KEYS("natBox"),
                             .load = action_nat_rebind_load,
                             .describe = action_nat_rebind_describe,
@@ -1493,27 +1513,36 @@ static void expect_traffic_load(Loader *L, const YtNode *m, const YtNode *kv, Sc
 /* Every expectation kind, in the order the format lists them (the order of the "no check"
  * hint). sim/run/expect.c has the evaluator's row of each. */
 const ScnExpectDesc scn_expect_descs[] = {
-    [SCN_EXP_TUNNEL] = {.name = "tunnel", .keys = KEYS("state"), .load = expect_tunnel_load},
-    [SCN_EXP_SA] = {.name = "sa", .keys = KEYS("connection", "state"), .load = expect_sa_load},
+    [SCN_EXP_TUNNEL] = {.name = "tunnel",
+     .summary = "A connection's tunnel state (connected, disconnected) at 'by'.", .keys = KEYS("state"), .load = expect_tunnel_load},
+    [SCN_EXP_SA] = {.name = "sa",
+     .summary = "An IKE or child SA state (established, deleted) of a connection at a time.", .keys = KEYS("connection", "state"), .load = expect_sa_load},
     [SCN_EXP_IKE] = {.name = "ike",
+     .summary = "IKE exchanges (IKE_SA_INIT, IKE_AUTH, CREATE_CHILD_SA, INFORMATIONAL, any) and notifies seen or not.",
                      .keys = KEYS("connection", "notify", "seen", "count"),
                      .load = expect_ike_load},
     [SCN_EXP_PING] = {.name = "ping",
+     .summary = "The success ratio and RTT of a ping flow.",
                       .keys = KEYS("successRatio", "rttAvg", "rttMax"),
                       .load = expect_ping_load},
     [SCN_EXP_THROUGHPUT] = {.name = "throughput",
+     .summary = "The throughput of a UDP or TCP flow.",
                             .keys = KEYS("rate"),
                             .load = expect_throughput_load},
     [SCN_EXP_COUNTER] = {.name = "counter",
+     .summary = "A final counter (drops.total, ingress.packets, link.lost, ...) of a node.",
                          .keys = KEYS("node", "value"),
                          .load = expect_counter_load},
     [SCN_EXP_EVENT] = {.name = "event",
+     .summary = "Events of a type, with attributes, present or absent.",
                        .keys = KEYS("node", "attrs", "seen", "count"),
                        .load = expect_event_load},
     [SCN_EXP_VALIDATION] = {.name = "validation",
+     .summary = "The verdict of the configuration rules (valid or not, rule IDs found).",
                             .keys = KEYS("rules"),
                             .load = expect_validation_load},
     [SCN_EXP_TRAFFIC] = {.name = "trafficBothWays",
+     .summary = "Packets both ways through a tunnel over an interval (tunnel.stats).",
                          .keys = KEYS("node", "from", "to", "packets"),
                          .load = expect_traffic_load},
 };
@@ -1602,6 +1631,32 @@ static void load_expects(Loader *L, const YtNode *seq)
 
 /* ---- the whole file ---- */
 
+static const char *const top_keys[] = {"name",       "description", "seed",     "duration",
+                                       "references", "options",     "cloud",    "onPremises",
+                                       "hosts",      "underlay",    "timeline", "expect",
+                                       "statsInterval", NULL};
+static const char *const onprem_keys[] = {"devices", "natBoxes", NULL};
+static const char *const underlay_keys[] = {"links", NULL};
+
+/* The tables above, where they apply, for tools (vpnsim schema). The cloud section's are
+ * scn_cloud_key_tables; timeline and expect follow the descriptor rows. */
+const YaKeyTable scn_key_tables[] = {
+    {"", top_keys, "A vpnsim scenario (docs/scenario-format.md)."},
+    {"onPremises", onprem_keys, "The on-premises side: VPN devices and NAT boxes."},
+    {"onPremises.devices[]", dkeys,
+     "A VPN device: a profile's settings (profiles/NAME.yaml) with the scenario's overrides."},
+    {"onPremises.devices[].trafficSelectors", ts_keys,
+     "'any', or the device's own traffic selectors as prefixes."},
+    {"onPremises.devices[].dpd", dpd_keys, "Dead peer detection (RFC 3706 / RFC 7296 liveness)."},
+    {"onPremises.devices[].natTraversal", natt_keys, "NAT traversal (RFC 3947, RFC 3948)."},
+    {"onPremises.natBoxes[]", nat_keys,
+     "A NAT box between a device and the internet (address or port translating)."},
+    {"hosts[]", host_keys, "A host: a VM in a VNet subnet, or a machine behind a device."},
+    {"underlay", underlay_keys, "The underlay network between gateways, devices and NAT boxes."},
+    {"underlay.links[]", link_keys, "A point-to-point underlay link."},
+    {NULL, NULL, NULL},
+};
+
 static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, VsDiags *diags)
 {
   ScnPlan *P = g_new0(ScnPlan, 1);
@@ -1624,11 +1679,7 @@ static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, VsDiags *diags)
   const YtNode *root = doc->root;
   if (root->kind != YT_MAP)
     goto out; /* the cloud loader said it */
-  static const char *const top[] = {"name",     "description", "seed",     "duration",
-                                    "references", "options",   "cloud",    "onPremises",
-                                    "hosts",    "underlay",    "timeline", "expect",
-                                    "statsInterval", NULL};
-  ya_keys(&L.a, root, top);
+  ya_keys(&L.a, root, top_keys);
   const YtNode *n;
   const bool judge = opt && opt->judge_only;
   if ((n = judge ? yt_map_get(root, "name") : ya_need(&L.a, root, "name", "scenario")))
@@ -1672,8 +1723,7 @@ static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, VsDiags *diags)
       g_hash_table_insert(nodes, (gpointer)g->name.v, (gpointer) "virtual network gateway");
   }
   if ((n = yt_map_get(root, "onPremises")) && ya_kind(&L.a, n, YT_MAP, "onPremises")) {
-    static const char *const k[] = {"devices", "natBoxes", NULL};
-    ya_keys(&L.a, n, k);
+    ya_keys(&L.a, n, onprem_keys);
     const YtNode *s;
     if ((s = yt_map_get(n, "devices")) && ya_kind(&L.a, s, YT_SEQ, "devices"))
       load_devices(&L, s);
@@ -1684,8 +1734,7 @@ static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, VsDiags *diags)
   if ((n = yt_map_get(root, "hosts")) && ya_kind(&L.a, n, YT_SEQ, "hosts"))
     load_hosts(&L, n);
   if ((n = yt_map_get(root, "underlay")) && ya_kind(&L.a, n, YT_MAP, "underlay")) {
-    static const char *const k[] = {"links", NULL};
-    ya_keys(&L.a, n, k);
+    ya_keys(&L.a, n, underlay_keys);
     const YtNode *s;
     if ((s = yt_map_get(n, "links")) && ya_kind(&L.a, s, YT_SEQ, "links"))
       load_links(&L, s);

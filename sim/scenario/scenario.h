@@ -5,6 +5,7 @@
 
 #include "models/gateway/gw_rules.h"
 #include "sim/scenario/plan.h"
+#include "sim/scenario/yaccess.h"
 #include "sim/scenario/ytree.h"
 
 #include <glib.h>
@@ -44,6 +45,10 @@ bool scn_diags_only_rules(const VsDiags *diags);
 /* The plan as text for --dry-run (no shared key is ever shown). g_free the result. */
 char *scn_plan_describe(const ScnPlan *plan);
 
+/* The key tables of the scenario's own sections (the cloud section's are
+ * scn_cloud_key_tables in scenario_cloud.h). */
+extern const YaKeyTable scn_key_tables[];
+
 /* ---- timeline actions and expectation kinds ----
  * One descriptor row per kind (BIRD's struct protocol, strongSwan's task tables): the
  * loader reads an entry through its kind's row and --dry-run describes it through the
@@ -56,6 +61,7 @@ typedef struct ScnLoader ScnLoader; /* the loader's state while it reads a file 
 
 typedef struct {
   const char *name; /* its key in a timeline entry: "ping", "linkDown" */
+  const char *summary; /* one sentence for people and tools (vpnsim schema) */
   /* The keys of the action's value when that is a mapping: the loader checks the value is
    * a mapping (else reports it and skips load) with only these keys. NULL: any value
    * (a name, a link's two ends); load checks it. */
@@ -74,6 +80,7 @@ typedef struct {
 
 typedef struct {
   const char *name; /* the key that names the check in an expectation: "tunnel", "ping" */
+  const char *summary; /* one sentence for people and tools (vpnsim schema) */
   /* The other keys the expectation may have, besides its name and 'by' (read by the
    * loader for every kind). */
   const char *const *keys;

@@ -158,11 +158,14 @@ static void get_names(Loader *L, const YtNode *map, const char *key, GwStr *arr,
 
 /* ---- bgpSettings ---- */
 
+static const char *const bgp_gw_keys[] = {
+    "asn", "bgpPeeringAddress", "customBgpIpAddresses", "peerWeight", NULL};
+static const char *const bgp_lng_keys[] = {"asn", "bgpPeeringAddress", "peerWeight", NULL};
+
 static void load_bgp(Loader *L, const YtNode *n, GwBgpSettings *b, bool gateway)
 {
-  static const char *const gw_keys[] = {"asn", "bgpPeeringAddress", "customBgpIpAddresses",
-                                        "peerWeight", NULL};
-  static const char *const lng_keys[] = {"asn", "bgpPeeringAddress", "peerWeight", NULL};
+  const char *const *gw_keys = bgp_gw_keys;
+  const char *const *lng_keys = bgp_lng_keys;
   if (!n || !is_map(L, n, "bgpSettings"))
     return;
   ya_keys(L, n, gateway ? gw_keys : lng_keys);
@@ -185,12 +188,18 @@ static void load_bgp(Loader *L, const YtNode *n, GwBgpSettings *b, bool gateway)
     }
 }
 
+static const char *const cloud_keys[] = {"virtualNetworks", "virtualNetworkGateways",
+                                         "localNetworkGateways", "connections", NULL};
+
 /* ---- virtualNetworks ---- */
+
+static const char *const vnet_keys[] = {"name", "addressSpace", "subnets", NULL};
+static const char *const subnet_keys[] = {"name", "addressPrefix", NULL};
 
 static void load_vnets(Loader *L, const YtNode *seq, GwConfig *cfg)
 {
-  static const char *const keys[] = {"name", "addressSpace", "subnets", NULL};
-  static const char *const sub_keys[] = {"name", "addressPrefix", NULL};
+  const char *const *keys = vnet_keys;
+  const char *const *sub_keys = subnet_keys;
   EACH_ITEM(L, seq, "virtualNetworks", GW_MAX_VNETS, &cfg->n_virtualNetworks, it) {
     GwVirtualNetwork *v = &cfg->virtualNetworks[cfg->n_virtualNetworks++];
     v->loc = ya_loc(L, it);
@@ -224,10 +233,12 @@ static void load_vnets(Loader *L, const YtNode *seq, GwConfig *cfg)
 
 /* ---- virtualNetworkGateways ---- */
 
+static const char *const nat_rule_keys[] = {
+    "name", "type", "mode", "internalMappings", "externalMappings", NULL};
+
 static void load_nat_rules(Loader *L, const YtNode *seq, GwVirtualNetworkGateway *g)
 {
-  static const char *const keys[] = {"name", "type", "mode", "internalMappings",
-                                     "externalMappings", NULL};
+  const char *const *keys = nat_rule_keys;
   EACH_ITEM(L, seq, "natRules", GW_MAX_NAT_RULES, &g->n_natRules, it) {
     GwNatRule *r = &g->natRules[g->n_natRules++];
     r->loc = ya_loc(L, it);
@@ -242,10 +253,12 @@ static void load_nat_rules(Loader *L, const YtNode *seq, GwVirtualNetworkGateway
   }
 }
 
+static const char *const p2s_keys[] = {
+    "vpnClientAddressPool", "vpnClientProtocols", "radiusServerAddress", NULL};
+
 static void load_p2s(Loader *L, const YtNode *n, GwVpnClientConfiguration *p)
 {
-  static const char *const keys[] = {"vpnClientAddressPool", "vpnClientProtocols",
-                                     "radiusServerAddress", NULL};
+  const char *const *keys = p2s_keys;
   if (!n || !is_map(L, n, "vpnClientConfiguration"))
     return;
   ya_keys(L, n, keys);
@@ -273,12 +286,14 @@ static void load_p2s(Loader *L, const YtNode *n, GwVpnClientConfiguration *p)
   }
 }
 
+static const char *const gateway_keys[] = {
+    "name", "virtualNetwork", "gatewayType", "vpnType", "sku", "vpnGatewayGeneration",
+    "activeActive", "enableBgp", "bgpSettings", "publicIpAddress", "publicIpAddresses",
+    "natRules", "vpnClientConfiguration", NULL};
+
 static void load_gateways(Loader *L, const YtNode *seq, GwConfig *cfg)
 {
-  static const char *const keys[] = {
-      "name", "virtualNetwork", "gatewayType", "vpnType", "sku", "vpnGatewayGeneration",
-      "activeActive", "enableBgp", "bgpSettings", "publicIpAddress", "publicIpAddresses",
-      "natRules", "vpnClientConfiguration", NULL};
+  const char *const *keys = gateway_keys;
   EACH_ITEM(L, seq, "virtualNetworkGateways", GW_MAX_GATEWAYS, &cfg->n_virtualNetworkGateways,
             it) {
     GwVirtualNetworkGateway *g = &cfg->virtualNetworkGateways[cfg->n_virtualNetworkGateways++];
@@ -321,10 +336,12 @@ static void load_gateways(Loader *L, const YtNode *seq, GwConfig *cfg)
 
 /* ---- localNetworkGateways ---- */
 
+static const char *const local_keys[] = {
+    "name", "gatewayIpAddress", "fqdn", "addressPrefixes", "bgpSettings", NULL};
+
 static void load_locals(Loader *L, const YtNode *seq, GwConfig *cfg)
 {
-  static const char *const keys[] = {"name", "gatewayIpAddress", "fqdn", "addressPrefixes",
-                                     "bgpSettings", NULL};
+  const char *const *keys = local_keys;
   EACH_ITEM(L, seq, "localNetworkGateways", GW_MAX_LOCAL_GATEWAYS, &cfg->n_localNetworkGateways,
             it) {
     GwLocalNetworkGateway *l = &cfg->localNetworkGateways[cfg->n_localNetworkGateways++];
@@ -370,9 +387,11 @@ static void load_policies(Loader *L, const YtNode *seq, GwConnection *c)
     load_policy(L, it, &c->ipsecPolicies[c->n_ipsecPolicies++]);
 }
 
+static const char *const ts_policy_keys[] = {"localAddressRanges", "remoteAddressRanges", NULL};
+
 static void load_ts(Loader *L, const YtNode *seq, GwConnection *c)
 {
-  static const char *const keys[] = {"localAddressRanges", "remoteAddressRanges", NULL};
+  const char *const *keys = ts_policy_keys;
   EACH_ITEM(L, seq, "trafficSelectorPolicies", GW_MAX_TS_POLICIES, &c->n_trafficSelectorPolicies,
             it) {
     GwTrafficSelectorPolicy *t = &c->trafficSelectorPolicies[c->n_trafficSelectorPolicies++];
@@ -385,13 +404,15 @@ static void load_ts(Loader *L, const YtNode *seq, GwConnection *c)
   }
 }
 
+static const char *const connection_keys[] = {
+    "name", "connectionType", "virtualNetworkGateway1", "localNetworkGateway2",
+    "virtualNetworkGateway2", "connectionProtocol", "sharedKey", "enableBgp",
+    "usePolicyBasedTrafficSelectors", "dpdTimeoutSeconds", "connectionMode", "ipsecPolicies",
+    "trafficSelectorPolicies", "ingressNatRules", "egressNatRules", NULL};
+
 static void load_connections(Loader *L, const YtNode *seq, GwConfig *cfg)
 {
-  static const char *const keys[] = {
-      "name", "connectionType", "virtualNetworkGateway1", "localNetworkGateway2",
-      "virtualNetworkGateway2", "connectionProtocol", "sharedKey", "enableBgp",
-      "usePolicyBasedTrafficSelectors", "dpdTimeoutSeconds", "connectionMode", "ipsecPolicies",
-      "trafficSelectorPolicies", "ingressNatRules", "egressNatRules", NULL};
+  const char *const *keys = connection_keys;
   EACH_ITEM(L, seq, "connections", GW_MAX_CONNECTIONS, &cfg->n_connections, it) {
     GwConnection *c = &cfg->connections[cfg->n_connections++];
     c->loc = ya_loc(L, it);
@@ -461,9 +482,7 @@ GwConfig *scn_cloud_load(const YtDoc *doc, VsDiags *diags)
   }
   if (!is_map(&L, cloud, "cloud"))
     return cfg;
-  static const char *const keys[] = {"virtualNetworks", "virtualNetworkGateways",
-                                     "localNetworkGateways", "connections", NULL};
-  ya_keys(&L, cloud, keys);
+  ya_keys(&L, cloud, cloud_keys);
   const YtNode *s;
   if ((s = yt_map_get(cloud, "virtualNetworks")) && is_seq(&L, s, "virtualNetworks"))
     load_vnets(&L, s, cfg);
@@ -495,3 +514,27 @@ size_t scn_cloud_validate(const YtDoc *doc, VsDiags *diags)
   vs_diags_sort(diags);
   return vs_diags_count(diags, VS_SEV_ERROR);
 }
+
+/* ---- the key tables, for tools (vpnsim schema) ---- */
+
+const YaKeyTable scn_cloud_key_tables[] = {
+    {"cloud", cloud_keys, "The Azure side, as the resource model's properties (facts 1-9)."},
+    {"cloud.virtualNetworks[]", vnet_keys, "A virtual network (Microsoft.Network/virtualNetworks)."},
+    {"cloud.virtualNetworks[].subnets[]", subnet_keys,
+     "A subnet; the gateway's is named GatewaySubnet."},
+    {"cloud.virtualNetworkGateways[]", gateway_keys,
+     "A VPN gateway (Microsoft.Network/virtualNetworkGateways)."},
+    {"cloud.virtualNetworkGateways[].bgpSettings", bgp_gw_keys, "The gateway's BGP settings."},
+    {"cloud.virtualNetworkGateways[].natRules[]", nat_rule_keys, "A NAT rule of the gateway."},
+    {"cloud.virtualNetworkGateways[].vpnClientConfiguration", p2s_keys,
+     "Point-to-site settings (checked by the rules, not simulated)."},
+    {"cloud.localNetworkGateways[]", local_keys,
+     "A local network gateway: the on-premises site as Azure sees it."},
+    {"cloud.localNetworkGateways[].bgpSettings", bgp_lng_keys, "The site's BGP settings."},
+    {"cloud.connections[]", connection_keys,
+     "A connection (Microsoft.Network/connections) between a gateway and a site or gateway."},
+    {"cloud.connections[].ipsecPolicies[]", policy_keys, "A custom IPsec/IKE policy (facts 3.1)."},
+    {"cloud.connections[].trafficSelectorPolicies[]", ts_policy_keys,
+     "Policy-based traffic selectors of the connection."},
+    {NULL, NULL, NULL},
+};

@@ -6,6 +6,7 @@
 #include "models/common/diag.h"
 #include "models/gateway/gw_config.h"
 #include "models/gateway/gw_rules.h"
+#include "sim/scenario/yaccess.h"
 #include "sim/scenario/ytree.h"
 
 /* Read doc's top-level "cloud" and "options" mappings into a new model. Problems of shape
@@ -23,3 +24,7 @@ bool scn_cloud_load_policy(const YtDoc *doc, const YtNode *map, GwIpsecPolicy *o
 /* Load and judge: the loader's problems plus every configuration rule, sorted by
  * location. Returns the number of errors. */
 size_t scn_cloud_validate(const YtDoc *doc, VsDiags *diags);
+
+/* The key tables of the cloud section (paths from "cloud"), the arrays the loader checks
+ * keys with; the options: section's keys are gw_options (gw_rules.h). */
+extern const YaKeyTable scn_cloud_key_tables[];

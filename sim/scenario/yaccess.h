@@ -19,6 +19,16 @@ typedef struct {
   VsDiags *diags;
 } YaCtx;
 
+/* The keys a mapping may have at a place of a file, the same array the loader checks them
+ * with (ya_keys), for tools that describe the format (vpnsim schema). path: the mapping's
+ * place, keys joined by '.', "[]" for the items of a sequence ("onPremises.devices[]",
+ * "" for the top level). A table of them ends with a row whose path is NULL. */
+typedef struct {
+  const char *path;
+  const char *const *keys;
+  const char *description;
+} YaKeyTable;
+
 /* Where a node is (line 1, column 1 for NULL). */
 VsLoc ya_loc(const YaCtx *a, const YtNode *n);
 /* An error with that ID at the node. */
