@@ -101,8 +101,8 @@ bool run_outputs_write(Run *r, const char *dir, char **err)
 char **run_outputs_files(const Run *r, bool simulated)
 {
   GPtrArray *a = g_ptr_array_new();
-  for (guint i = 0; simulated && i < r->links->len; i++)
-    g_ptr_array_add(a, pcap_name(((RunLink *)g_ptr_array_index(r->links, i))->name));
+  for (guint i = 0; simulated && i < r->world.links->len; i++)
+    g_ptr_array_add(a, pcap_name(((RunLink *)g_ptr_array_index(r->world.links, i))->name));
   static const char *const tail[] = {"esp_sa", "ikev2_decryption_table", "README"};
   for (size_t i = 0; simulated && i < G_N_ELEMENTS(tail); i++)
     g_ptr_array_add(a, g_strdup(tail[i]));

@@ -179,7 +179,7 @@ ScnResults *scn_run(const ScnPlan *plan, const GwDiags *validation, const ScnRun
   res->seed = r->seed;
   g_autoptr(GError) e = NULL;
   g_auto(GStrv) files = run_outputs_files(r, !refused);
-  ScnHtmlInput html = {.plan = plan, .log = r->log, .results = res, .end_ns = in.end_ns,
+  ScnHtmlInput html = {.plan = plan, .log = r->out.log, .results = res, .end_ns = in.end_ns,
                        .files = (const char *const *)files};
   if (!scn_report_write_all(res, opt->out_dir, &e) ||
       !scn_report_html_write(&html, opt->out_dir, &e)) {
