@@ -287,13 +287,19 @@ static void test_dpd(void)
 
 static void test_no_dpd_vid_no_checks(void)
 {
-  /* without DPD configured on either side no R-U-THERE is ever sent */
+  /* RFC 3706 4: A wants DPD but B (like Azure's policy-based gateway, facts 2.2) does not
+   * send the vendor ID: no R-U-THERE is ever sent */
   V1 v;
   v1_init(&v, 10);
+  v.cfg[0].dpd_interval_s = 10;
+  v.cfg[1].dpd_vid = false;
   v1_establish(&v);
+  g_assert_false(ikev1_conn_peer_dpd(v.c[0]));
+  g_assert_false(ikev1_conn_peer_dpd(v.c[1]));
   v1_run_until(&v, v.h.now + S(300));
   for (int i = 0; i < 2; i++)
     g_assert_cmpuint(h_count(&v.h.p[i], "notify=R-U-THERE"), ==, 0);
+  g_assert_cmpint(ikev1_conn_state(v.c[0]), ==, IKEV1_P1_ESTABLISHED);
   v1_clear(&v);
 }
 

@@ -537,9 +537,11 @@ static void add_vids(const Ikev1Conn *c, Ikev1Message *m)
     v = ikev1_vendor_id_bytes(IKEV1_VID_RFC3947, &n);
     ikev1_data_set(&ikev1_message_add(m, IKEV1_PL_VID)->u.vendor, v, n);
   }
-  /* RFC 3706 4: we always answer R-U-THERE, so we always say so */
-  v = ikev1_vendor_id_bytes(IKEV1_VID_DPD, &n);
-  ikev1_data_set(&ikev1_message_add(m, IKEV1_PL_VID)->u.vendor, v, n);
+  /* RFC 3706 4: DPD is used only when both ends sent this */
+  if (c->cfg.dpd_vid) {
+    v = ikev1_vendor_id_bytes(IKEV1_VID_DPD, &n);
+    ikev1_data_set(&ikev1_message_add(m, IKEV1_PL_VID)->u.vendor, v, n);
+  }
 }
 
 static void read_vids(Ikev1Conn *c, const Ikev1Message *m)
@@ -550,7 +552,7 @@ static void read_vids(Ikev1Conn *c, const Ikev1Message *m)
       continue;
     Ikev1VendorId v = ikev1_vendor_id_match(p->u.vendor.p, p->u.vendor.n);
     if (v == IKEV1_VID_DPD)
-      c->peer_dpd = true;
+      c->peer_dpd = c->cfg.dpd_vid;
     if (v == IKEV1_VID_RFC3947)
       c->peer_natt = c->cfg.natt;
   }
@@ -1603,6 +1605,7 @@ void ikev1_config_defaults(Ikev1Config *c)
   c->retrans_tries = 5;
   c->start = IKE_START_INITIATE;
   c->natt = true;
+  c->dpd_vid = true;
 }
 
 Ikev1Conn *ikev1_conn_new(const Ikev1Config *cfg, const IkeEnv *env)

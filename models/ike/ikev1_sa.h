@@ -53,7 +53,10 @@ typedef struct {
   /* Azure does not rekey main mode in place: when the ISAKMP SA expires every SA drops and
    * the initiator starts a new main mode after this delay (facts 3.6: back in about 5 s). */
   uint32_t p1_restart_s;
-  uint32_t dpd_interval_s; /* 0: send no R-U-THERE (answers are always given) */
+  /* RFC 3706 4: send the DPD vendor ID (Azure's policy-based gateways do not support DPD,
+   * facts 2.2). R-U-THERE is answered either way. */
+  bool dpd_vid;
+  uint32_t dpd_interval_s; /* 0: send no R-U-THERE; none either unless both sent the VID */
   uint32_t dpd_timeout_s;  /* dead this long after the first unanswered R-U-THERE */
   IkeDpdAction dpd_action;
   uint32_t retrans_base_ms; /* doubles each time */
@@ -65,8 +68,9 @@ typedef struct {
   size_t nonce_len;         /* 8..256 (RFC 2409 5); 0: 32 */
 } Ikev1Config;
 
-/* Azure-like defaults: 28,800 s phase 1, 3,600 s / 102,400,000 KB phase 2, DPD off, NAT-T
- * on, a 5 s restart after a phase 1 expiry; no proposals. */
+/* Azure-like defaults: 28,800 s phase 1, 3,600 s / 102,400,000 KB phase 2, no R-U-THERE
+ * sent (the DPD vendor ID is), NAT-T on, a 5 s restart after a phase 1 expiry; no
+ * proposals. */
 void ikev1_config_defaults(Ikev1Config *c);
 
 /* Event types beyond IKEv2's (ike.sa.*, ike.child.*, ike.retransmit, ike.give_up,
