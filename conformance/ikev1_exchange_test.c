@@ -338,6 +338,44 @@ static void test_p2_rekey(void)
   v1_clear(&v);
 }
 
+static void test_volume_limits(void)
+{
+  /* the ESP data plane reports the kilobyte limits: soft starts a quick mode rekey, hard
+   * removes the pair and tells the peer (RFC 2407 4.5 life type kilobytes) */
+  V1 v;
+  v1_init(&v, 18);
+  for (int i = 0; i < 2; i++)
+    v.cfg[i].p2_lifetime_kb = 1000;
+  v1_establish(&v);
+  HChild *hc = g_ptr_array_index(v.h.p[0].children, 0);
+  g_assert_cmpuint(hc->hard_kb, ==, 1000);
+  g_assert_cmpuint(hc->soft_kb, <, 1000);
+  uint32_t old = hc->spi_in;
+  ikev1_conn_child_expired(v.c[0], old, false);
+  v1_run(&v);
+  for (int i = 0; i < 2; i++) {
+    g_assert_cmpuint(h_count(&v.h.p[i], "ike.child.rekeyed"), ==, 1);
+    g_assert_cmpuint(v.h.p[i].children->len, ==, 1);
+  }
+  h_esp_check_all(&v.h);
+  /* the owner's rekey request does the same */
+  IkeChildInfo ci;
+  g_assert_true(ikev1_conn_child_info(v.c[0], 0, &ci));
+  g_assert_cmphex(ci.spi_in, !=, old);
+  g_assert_true(ikev1_conn_rekey_child(v.c[0], 0));
+  v1_run(&v);
+  g_assert_cmpuint(h_count(&v.h.p[1], "ike.child.rekeyed"), ==, 2);
+  g_assert_true(ikev1_conn_child_info(v.c[0], 0, &ci));
+  ikev1_conn_child_expired(v.c[0], ci.spi_out, true);
+  v1_run(&v);
+  for (int i = 0; i < 2; i++)
+    g_assert_cmpuint(v.h.p[i].children->len, ==, 0);
+  g_assert_cmpuint(h_count(&v.h.p[0], "ike.child.deleted reason=expired"), ==, 1);
+  g_assert_cmpuint(h_count(&v.h.p[1], "ike.child.deleted reason=peer_delete"), ==, 1);
+  g_assert_cmpint(ikev1_conn_state(v.c[1]), ==, IKEV1_P1_ESTABLISHED);
+  v1_clear(&v);
+}
+
 static void test_p1_expiry(void)
 {
   V1 v;
@@ -495,6 +533,7 @@ int main(int argc, char **argv)
   g_test_add_func("/ikev1_exchange/dpd", test_dpd);
   g_test_add_func("/ikev1_exchange/no_dpd", test_no_dpd_vid_no_checks);
   g_test_add_func("/ikev1_exchange/p2_rekey", test_p2_rekey);
+  g_test_add_func("/ikev1_exchange/volume_limits", test_volume_limits);
   g_test_add_func("/ikev1_exchange/p1_expiry", test_p1_expiry);
   g_test_add_func("/ikev1_exchange/retransmit", test_retransmit);
   g_test_add_func("/ikev1_exchange/natt", test_natt);
