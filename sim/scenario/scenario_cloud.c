@@ -228,6 +228,7 @@ static void load_nat_rules(Loader *L, const YtNode *seq, GwVirtualNetworkGateway
 {
   static const char *const keys[] = {"name", "type", "mode", "internalMappings",
                                      "externalMappings", NULL};
+  g->n_natRules_declared = (unsigned)yt_len(seq);
   EACH_ITEM(L, seq, "natRules", GW_MAX_NAT_RULES, &g->n_natRules, it) {
     GwNatRule *r = &g->natRules[g->n_natRules++];
     r->loc = ya_loc(L, it);
