@@ -61,6 +61,7 @@ enum {
   GW_MAX_POLICIES = 4,      /* ipsecPolicies entries kept (only one is allowed, GW-POL-002) */
   GW_MAX_TS_POLICIES = 8,
   GW_MAX_NAT_RULES = 16,
+  GW_NAT_RULES_LIMIT = 500, /* facts 6: NAT rules per gateway, ingress and egress */
 };
 
 /* A subnet of a virtual network. The gateway subnet is named exactly "GatewaySubnet". */
@@ -144,6 +145,7 @@ typedef struct {
   unsigned n_publicIpAddresses;
   GwNatRule natRules[GW_MAX_NAT_RULES];
   unsigned n_natRules;
+  unsigned n_natRules_declared; /* entries the scenario gives (may exceed GW_MAX_NAT_RULES) */
   GwVpnClientConfiguration vpnClientConfiguration;
 } GwVirtualNetworkGateway;
 

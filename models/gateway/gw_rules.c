@@ -1187,6 +1187,132 @@ static void check_nat_dynamic_size(const GwConfig *cfg, GwCheck *ck)
   }
 }
 
+/* Two rules with the very same type, mode and mappings are one translation given twice, as
+ * an active-active gateway needs (one rule per instance, facts 6; the model does not carry
+ * the ipConfigurationId that tells them apart), so they are not an overlap. */
+static bool nat_same_translation(const GwNatRule *a, const GwNatRule *b)
+{
+  if (gw_enum_or(a->type, GW_NAT_STATIC) != gw_enum_or(b->type, GW_NAT_STATIC) ||
+      gw_enum_or(a->mode, GW_NAT_INGRESS_SNAT) != gw_enum_or(b->mode, GW_NAT_INGRESS_SNAT) ||
+      a->n_internalMappings != b->n_internalMappings ||
+      a->n_externalMappings != b->n_externalMappings)
+    return false;
+  for (unsigned i = 0; i < a->n_internalMappings; i++)
+    if (!ipv4_prefix_equal(a->internalMappings[i].v, b->internalMappings[i].v))
+      return false;
+  for (unsigned i = 0; i < a->n_externalMappings; i++)
+    if (!ipv4_prefix_equal(a->externalMappings[i].v, b->externalMappings[i].v))
+      return false;
+  return true;
+}
+
+static void check_nat_external_overlap(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_GW(cfg, g) {
+    for (unsigned i = 0; i < g->n_natRules; i++)
+      for (unsigned j = i + 1; j < g->n_natRules; j++) {
+        const GwNatRule *a = &g->natRules[i], *b = &g->natRules[j];
+        if (nat_same_translation(a, b))
+          continue;
+        for (unsigned x = 0; x < a->n_externalMappings; x++)
+          for (unsigned y = 0; y < b->n_externalMappings; y++) {
+            char pa[IPV4_PREFIX_STRLEN], pb[IPV4_PREFIX_STRLEN];
+            if (ipv4_prefix_overlaps(a->externalMappings[x].v, b->externalMappings[y].v))
+              report(ck, at(b->externalMappings[y].loc, b->loc),
+                     "NAT rule %s: external mapping %s overlaps %s of NAT rule %s", nm(b->name),
+                     pfx_str(b->externalMappings[y].v, pb), pfx_str(a->externalMappings[x].v, pa),
+                     nm(a->name));
+          }
+      }
+  }
+}
+
+static void nat_vs_prefixes(GwCheck *ck, const GwNatRule *r, const GwPfx *pfx, unsigned n,
+                            const char *what, GwStr whose)
+{
+  for (unsigned x = 0; x < r->n_externalMappings; x++)
+    for (unsigned k = 0; k < n; k++) {
+      char pa[IPV4_PREFIX_STRLEN], pb[IPV4_PREFIX_STRLEN];
+      if (ipv4_prefix_overlaps(r->externalMappings[x].v, pfx[k].v))
+        report(ck, at(r->externalMappings[x].loc, r->loc),
+               "NAT rule %s: external mapping %s overlaps %s of %s %s, connected without NAT",
+               nm(r->name), pfx_str(r->externalMappings[x].v, pa), pfx_str(pfx[k].v, pb), what,
+               nm(whose));
+    }
+}
+
+/* The virtual network's own space with IngressSnat rules is GW-NET-004's (it sees the
+ * translated local prefixes of the connection). */
+static void check_nat_external_vs_plain(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_GW(cfg, g) {
+    for (unsigned i = 0; i < g->n_natRules; i++) {
+      const GwNatRule *r = &g->natRules[i];
+      FOR_CONN(cfg, c) {
+        const GwLocalNetworkGateway *l = conn_lng(cfg, c);
+        const GwVirtualNetworkGateway *g2 = conn_gw2(cfg, c);
+        const GwVirtualNetwork *v2 = g2 ? gw_vnet(cfg, g2) : NULL;
+        if (conn_gw1(cfg, c) != g || conn_has_nat(c))
+          continue;
+        if (l)
+          nat_vs_prefixes(ck, r, l->addressPrefixes, l->n_addressPrefixes,
+                          "local network gateway", l->name);
+        if (v2)
+          nat_vs_prefixes(ck, r, v2->addressSpace, v2->n_addressSpace, "virtual network",
+                          v2->name);
+      }
+    }
+  }
+}
+
+/* facts 6: 500 rules (ingress and egress) per gateway; the loader counts what the scenario
+ * declares, which may be more than the model holds (GW_MAX_NAT_RULES). */
+static void check_nat_count(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_GW(cfg, g) {
+    unsigned n = MAX(g->n_natRules, g->n_natRules_declared);
+    if (n > GW_NAT_RULES_LIMIT)
+      report(ck, g->loc, "gateway %s has %u NAT rules; at most %u are allowed", nm(g->name), n,
+             GW_NAT_RULES_LIMIT);
+  }
+}
+
+static void check_nat_apipa_peer(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_CONN(cfg, c) {
+    const GwLocalNetworkGateway *l = conn_lng(cfg, c);
+    char a[IPV4_ADDR_STRLEN];
+    if (l && conn_has_nat(c) && conn_bgp(c) && l->bgpSettings.bgpPeeringAddress.set &&
+        is_apipa(l->bgpSettings.bgpPeeringAddress.v))
+      report(ck, c->loc,
+             "connection %s has NAT rules and its BGP peer %s is an APIPA address; NAT is not "
+             "supported with APIPA BGP peers",
+             nm(c->name), ip_str(l->bgpSettings.bgpPeeringAddress.v, a));
+  }
+}
+
+static void check_nat_static_dynamic_mix(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_CONN(cfg, c) {
+    const GwVirtualNetworkGateway *g = conn_gw1(cfg, c);
+    const GwStr *lists[2] = {c->ingressNatRules, c->egressNatRules};
+    unsigned ns[2] = {c->n_ingressNatRules, c->n_egressNatRules};
+    bool st = false, dy = false;
+    for (int k = 0; k < 2; k++)
+      for (unsigned i = 0; i < ns[k]; i++) {
+        const GwNatRule *r = find_nat(g, lists[k][i].v);
+        if (!r)
+          continue;
+        if (gw_enum_or(r->type, GW_NAT_STATIC) == GW_NAT_DYNAMIC)
+          dy = true;
+        else
+          st = true;
+      }
+    if (st && dy)
+      report(ck, c->loc, "connection %s links both Static and Dynamic NAT rules", nm(c->name));
+  }
+}
+
 static void check_nat_dynamic_once(const GwConfig *cfg, GwCheck *ck)
 {
   FOR_GW(cfg, g) {
@@ -1390,6 +1516,18 @@ const GwRule gw_rules[] = {
      check_nat_dynamic_size, -1},
     {"GW-NAT-004", E, "A Dynamic NAT rule is linked to one connection only", "facts 6",
      check_nat_dynamic_once, -1},
+
+    {"GW-NAT-005", E, "The external mappings of a gateway's NAT rules do not overlap each other",
+     "facts 6", check_nat_external_overlap, -1},
+    {"GW-NAT-006", E, "External mappings do not overlap a network the gateway reaches without NAT "
+     "(local networks of connections without NAT rules, VNet-to-VNet peers)", "facts 6",
+     check_nat_external_vs_plain, -1},
+    {"GW-NAT-007", E, "A gateway has at most 500 NAT rules, ingress and egress together",
+     "facts 6", check_nat_count, -1},
+    {"GW-NAT-008", E, "NAT rules are not linked to a connection whose on-premises BGP peer is "
+     "an APIPA address", "facts 6", check_nat_apipa_peer, -1},
+    {"GW-NAT-009", E, "Static and Dynamic NAT rules are not linked to the same connection",
+     "interop-failures 13", check_nat_static_dynamic_mix, -1},
 
     {"GW-P2S-001", E, "SSTP and OpenVPN are not enabled together", "facts 7.1",
      check_p2s_sstp_openvpn, -1},

@@ -425,6 +425,51 @@ F(nat4_ok) {
   add_conn(c, "c2", "vgw1", "site2");
 }
 
+/* one IngressSnat rule linked to the base connection */
+F(nat_linked) {
+  nat(GW0, "in1", GW_NAT_STATIC, GW_NAT_INGRESS_SNAT, "192.168.1.0/24", "100.64.1.0/24");
+  CONN0->ingressNatRules[CONN0->n_ingressNatRules++] = S("in1");
+}
+F(nat5_bad) { nat_linked(c); nat(GW0, "eg1", GW_NAT_STATIC, GW_NAT_EGRESS_SNAT, "10.1.0.0/25", "100.64.1.128/25"); }
+F(nat5_ok) { nat_linked(c); nat(GW0, "eg1", GW_NAT_STATIC, GW_NAT_EGRESS_SNAT, "10.1.0.0/24", "100.64.2.0/24"); }
+F(nat5_same_ok) { nat_linked(c); nat(GW0, "in1-aa", GW_NAT_STATIC, GW_NAT_INGRESS_SNAT, "192.168.1.0/24", "100.64.1.0/24"); }
+F(nat6_v2v_bad) { nat_linked(c); second_gw(c, "100.64.0.0/16", "VpnGw2AZ"); add_v2v_one(c, "v12", "vgw1", "vgw2"); add_v2v_one(c, "v21", "vgw2", "vgw1"); }
+F(nat6_v2v_ok) { nat_linked(c); v2v_pair(c); }
+F(nat6_lng_bad) {
+  nat_linked(c);
+  add_lng(c, "site2", "198.51.100.21", "100.64.1.0/24");
+  add_conn(c, "c2", "vgw1", "site2"); /* no NAT: its network is reached as it is */
+}
+F(nat6_lng_ok) {
+  nat_linked(c);
+  add_lng(c, "site2", "198.51.100.21", "100.64.2.0/24");
+  add_conn(c, "c2", "vgw1", "site2");
+}
+F(nat7_bad) { nat_linked(c); GW0->n_natRules_declared = 501; }
+F(nat7_ok) { nat_linked(c); GW0->n_natRules_declared = 500; }
+F(nat8_bad) {
+  nat_linked(c);
+  bgp_on(c);
+  LNG0->bgpSettings.bgpPeeringAddress = IP("169.254.21.5");
+  GW0->bgpSettings.customBgpIpAddresses[0] = IP("169.254.21.1");
+  GW0->bgpSettings.n_customBgpIpAddresses = 1;
+}
+F(nat8_ok) {
+  nat_linked(c);
+  bgp_on(c); /* a non-APIPA peer outside the NAT range */
+  LNG0->bgpSettings.bgpPeeringAddress = IP("172.16.254.1");
+}
+F(nat9_bad) {
+  nat_linked(c);
+  nat(GW0, "d1", GW_NAT_DYNAMIC, GW_NAT_EGRESS_SNAT, "10.1.0.0/26", "100.65.1.0/26");
+  CONN0->egressNatRules[CONN0->n_egressNatRules++] = S("d1");
+}
+F(nat9_ok) {
+  nat_linked(c);
+  nat(GW0, "e1", GW_NAT_STATIC, GW_NAT_EGRESS_SNAT, "10.1.0.0/26", "100.65.1.0/26");
+  CONN0->egressNatRules[CONN0->n_egressNatRules++] = S("e1");
+}
+
 F(p2s1_bad) { p2s(GW0, GW_P2S_PROTO_SSTP | GW_P2S_PROTO_OPENVPN, "172.16.0.0/24"); }
 F(p2s1_ok) { p2s(GW0, GW_P2S_PROTO_IKEV2 | GW_P2S_PROTO_OPENVPN, "172.16.0.0/24"); }
 F(p2s2_bad) { p2s(GW0, GW_P2S_PROTO_OPENVPN, "10.1.200.0/24"); }
@@ -540,6 +585,13 @@ static const Case cases[] = {
     {"GW-NAT-002", "slash in name", nat2_bad, ER, nat2_ok, NULL},
     {"GW-NAT-003", "dynamic /25", nat3_bad, ER, nat3_ok, NULL},
     {"GW-NAT-004", "dynamic on two connections", nat4_bad, ER, nat4_ok, NULL},
+    {"GW-NAT-005", "external mappings overlap", nat5_bad, ER, nat5_ok, NULL},
+    {"GW-NAT-005", "the same translation twice (one per instance)", nat5_bad, ER, nat5_same_ok, NULL},
+    {"GW-NAT-006", "external overlaps a VNet-to-VNet peer", nat6_v2v_bad, ER, nat6_v2v_ok, NULL},
+    {"GW-NAT-006", "external overlaps a local network without NAT", nat6_lng_bad, ER, nat6_lng_ok, NULL},
+    {"GW-NAT-007", "501 NAT rules", nat7_bad, ER, nat7_ok, NULL},
+    {"GW-NAT-008", "NAT with an APIPA BGP peer", nat8_bad, ER, nat8_ok, NULL},
+    {"GW-NAT-009", "static and dynamic on one connection", nat9_bad, ER, nat9_ok, NULL},
     {"GW-P2S-001", "SSTP and OpenVPN", p2s1_bad, ER, p2s1_ok, NULL},
     {"GW-P2S-002", "pool overlaps the VNet", p2s2_bad, ER, p2s2_ok, NULL},
     {"GW-P2S-002", "pool /30", p2s2_small_bad, ER, p2s2_small_ok, NULL},

@@ -330,7 +330,7 @@ static void child_drop(Ikev1Conn *c, guint i, const char *reason)
 {
   Child *ch = g_ptr_array_steal_index(c->children, i);
   if (c->env.child_remove)
-    c->env.child_remove(c->env.user, ch->spi_in, ch->spi_out);
+    c->env.child_remove(c->env.user, ch->spi_in, ch->spi_out, reason ? reason : "closed");
   if (reason)
     ev_child(c, IKE_EV_CHILD_DELETED, ch->spi_in, ch->spi_out, reason);
   g_free(ch);

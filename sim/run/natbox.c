@@ -6,12 +6,15 @@
  * timeline may rebind to new public ports (natRebind). Other protocols (raw ESP, ICMP)
  * are dropped and counted, as the NAT boxes NAT-T exists for do.
  *
- * Built from two nodes and the engine's C API: the inside node routes everything not on
- * its inside link into a tunnel interface whose transmit hook translates; the outside
- * node ("<name>/out") holds the public address and one UDP socket per mapping, whose
- * datagrams are translated back into whole IPv4/UDP packets injected at the inside
- * tunnel, which the inside node routes to the device. */
+ * The translation state (mappings, ports, timeouts, rebinding, events, counters) is the
+ * NAT engine's (models/nat/nat_engine.h, kinds Dynamic and Address, UDP only); this file
+ * binds it to the network. Built from two nodes and the engine's C API: the inside node
+ * routes everything not on its inside link into a tunnel interface whose transmit hook
+ * translates; the outside node ("<name>/out") holds the public address and one UDP socket
+ * per mapping, whose datagrams are translated back into whole IPv4/UDP packets injected at
+ * the inside tunnel, which the inside node routes to the device. */
 #include "models/common/inet.h"
+#include "models/nat/nat_engine.h"
 #include "sim/run/runner_private.h"
 
 #include <string.h>
@@ -22,66 +25,44 @@
 
 typedef struct RunNat RunNat;
 
+/* A mapping's public socket: public address : the mapping's external port. */
 typedef struct {
   RunNat *nat;
-  Ipv4Addr in_addr;
-  uint16_t in_port, out_port;
-  NetUdpSocket *sock; /* on the outside node, public address : out_port */
-  int64_t last_out;   /* last outbound packet */
-  bool expired;
-  bool rebound;       /* natRebind gave the flow a new mapping: this one leads nowhere */
-} NatMap;
+  NatMapping *map;
+  NetUdpSocket *sock; /* on the outside node */
+} NatSock;
 
 struct RunNat {
   Run *run;
   const ScnNatBox *box;
   NetNode *inside, *outside;
   NetTunnel *tun;
-  GPtrArray *maps; /* NatMap* */
-  uint16_t next_port;
-  uint64_t dropped_other, dropped_expired, translated_out, translated_in;
-  uint64_t rebinds, dropped_rebound;
+  NatEngine *eng;
+  GPtrArray *socks; /* NatSock*, freed with the box (sockets go with the world) */
 };
 
-static void nat_event(RunNat *n, const char *type, const NatMap *m, const char *reason)
+static int64_t env_now(void *user)
 {
-  char a[IPV4_ADDR_STRLEN];
-  VsEvent ev = vs_event(net_world_now(n->run->world.w), n->box->name, type);
-  if (m) {
-    vs_event_str(&ev, "inside_addr", ipv4_addr_format(m->in_addr, a));
-    vs_event_uint(&ev, "inside_port", m->in_port);
-    vs_event_uint(&ev, "outside_port", m->out_port);
-  }
-  if (reason)
-    vs_event_str(&ev, "reason", reason);
-  run_emit(n->run, &ev);
+  RunNat *n = user;
+  return net_world_now(n->run->world.w);
 }
 
-static bool map_live(const RunNat *n, NatMap *m, int64_t now)
+static void env_emit(void *user, const VsEvent *ev)
 {
-  if (!m->expired && now - m->last_out > n->box->udp_timeout_ns) {
-    m->expired = true;
-    nat_event((RunNat *)n, "nat.mapping.expired", m, NULL);
-  }
-  return !m->expired;
+  RunNat *n = user;
+  run_emit(n->run, ev);
 }
 
 /* Inbound: a datagram to a mapping's public port becomes the packet the device expects. */
 static void out_rx(NetUdpSocket *s, const uint8_t *data, size_t len, Ipv4Addr src,
                    uint16_t sport, void *user)
 {
-  NatMap *m = user;
-  RunNat *n = m->nat;
-  if (m->rebound) {
-    if (!n->dropped_rebound++)
-      nat_event(n, "nat.drop", m, "mapping rebound");
+  (void)s;
+  NatSock *ns = user;
+  RunNat *n = ns->nat;
+  const NatMapping *m = ns->map;
+  if (!nat_engine_flow_in(n->eng, ns->map))
     return;
-  }
-  if (!map_live(n, m, net_world_now(n->run->world.w))) {
-    if (!n->dropped_expired++)
-      nat_event(n, "nat.drop", m, "mapping expired");
-    return;
-  }
   WireWriter w;
   wire_writer_init(&w);
   InetIpv4Header h = {.ihl_bytes = INET_IPV4_HDR_LEN, .total_len = (uint16_t)(INET_IPV4_HDR_LEN + 8 + len),
@@ -89,55 +70,51 @@ static void out_rx(NetUdpSocket *s, const uint8_t *data, size_t len, Ipv4Addr sr
   if (len <= 0xffff - INET_IPV4_HDR_LEN - 8) {
     inet_ipv4_encode(&w, &h);
     inet_udp_encode(&w, src, m->in_addr, sport, m->in_port, data, len);
-    if (wire_writer_ok(&w)) {
-      n->translated_in++;
+    if (wire_writer_ok(&w))
       net_tunnel_inject(n->tun, w.buf, w.len);
-    }
   }
   wire_writer_clear(&w);
 }
 
-static NatMap *map_find(RunNat *n, Ipv4Addr a, uint16_t port, int64_t now)
+/* The engine made a mapping: it needs its public port on the outside node. */
+static bool env_open(void *user, NatMapping *m)
 {
-  NatMap *dead = NULL;
-  for (guint i = 0; i < n->maps->len; i++) {
-    NatMap *m = g_ptr_array_index(n->maps, i);
-    if (m->rebound || m->in_addr.v != a.v || m->in_port != port)
-      continue;
-    if (map_live(n, m, now))
-      return m;
-    dead = m;
+  RunNat *n = user;
+  NatSock *ns = g_new0(NatSock, 1);
+  ns->nat = n;
+  ns->map = m;
+  ns->sock = net_udp_new(n->outside, m->ext_addr, m->ext_port, out_rx, ns);
+  if (!ns->sock) {
+    g_free(ns);
+    return false;
   }
-  if (dead && n->box->kind == SCN_NAT_ADDRESS) {
-    /* one-to-one keeps the port: the same mapping comes back */
-    dead->expired = false;
-    nat_event(n, "nat.mapping.created", dead, "renewed");
-    return dead;
-  }
-  NatMap *m = g_new0(NatMap, 1);
-  m->nat = n;
-  m->in_addr = a;
-  m->in_port = port;
-  m->out_port = n->box->kind == SCN_NAT_ADDRESS ? port : n->next_port++;
-  m->sock = net_udp_new(n->outside, n->box->public_ip, m->out_port, out_rx, m);
-  if (!m->sock) {
-    g_free(m);
-    return NULL;
-  }
-  g_ptr_array_add(n->maps, m);
-  nat_event(n, "nat.mapping.created", m, NULL);
-  return m;
+  m->user = ns;
+  g_ptr_array_add(n->socks, ns);
+  return true;
+}
+
+/* The engine gave the mapping's port to a newer one (after port_last wrapped). */
+static void env_close(void *user, NatMapping *m)
+{
+  RunNat *n = user;
+  NatSock *ns = m->user;
+  if (!ns)
+    return;
+  net_udp_free(ns->sock);
+  g_ptr_array_remove_fast(n->socks, ns);
+  g_free(ns);
+  m->user = NULL;
 }
 
 /* Outbound: a packet from the inside, routed into the tunnel. */
 static void in_tx(NetTunnel *t, const uint8_t *pkt, size_t len, void *user)
 {
+  (void)t;
   RunNat *n = user;
   WireReader r = wire_reader(pkt, len);
   InetIpv4Header h;
   if (inet_ipv4_decode(&r, &h) != WIRE_OK || h.proto != INET_PROTO_UDP || h.mf || h.frag_offset) {
-    if (!n->dropped_other++)
-      nat_event(n, "nat.drop", NULL, "not UDP (only UDP is translated)");
+    nat_engine_drop(n->eng, NAT_DROP_UDP_ONLY, NULL);
     return;
   }
   uint16_t sport = wire_get_u16(&r, "udp.sport");
@@ -148,21 +125,18 @@ static void in_tx(NetTunnel *t, const uint8_t *pkt, size_t len, void *user)
   const uint8_t *pl = wire_get_rest(&r, &n_pl);
   if (!wire_ok(&r) || ulen < 8 || (size_t)ulen - 8 > n_pl)
     return;
-  int64_t now = net_world_now(n->run->world.w);
-  NatMap *m = map_find(n, h.src, sport, now);
+  NatMapping *m = nat_engine_flow_out(n->eng, INET_PROTO_UDP, h.src, sport);
   if (!m)
     return;
-  m->last_out = now;
-  n->translated_out++;
-  net_udp_send_to(m->sock, pl, (size_t)ulen - 8, h.dst, dport);
+  NatSock *ns = m->user;
+  net_udp_send_to(ns->sock, pl, (size_t)ulen - 8, h.dst, dport);
 }
 
 static void nat_free(gpointer p)
 {
   RunNat *n = p;
-  for (guint i = 0; i < n->maps->len; i++)
-    g_free(g_ptr_array_index(n->maps, i)); /* sockets go with the world */
-  g_ptr_array_free(n->maps, TRUE);
+  nat_engine_free(n->eng);
+  g_ptr_array_free(n->socks, TRUE);
   g_free(n);
 }
 
@@ -178,9 +152,23 @@ bool run_nat_nodes(Run *r, char **err)
     RunNat *n = g_new0(RunNat, 1);
     n->run = r;
     n->box = b;
-    n->maps = g_ptr_array_new();
-    n->next_port = NAT_PORT_FIRST;
+    n->socks = g_ptr_array_new_with_free_func(g_free);
+    NatConfig cfg = {.node = b->name, .kind = b->kind == SCN_NAT_PORT ? NAT_DYNAMIC : NAT_ADDRESS,
+                     .internal = ipv4_prefix_make((Ipv4Addr){0}, 0),
+                     .external = ipv4_prefix_make(b->public_ip, 32), .udp_only = true,
+                     .udp_timeout_ns = b->udp_timeout_ns, .tcp_timeout_ns = NAT_NO_TIMEOUT,
+                     .icmp_timeout_ns = NAT_NO_TIMEOUT, .port_first = NAT_PORT_FIRST,
+                     .port_last = 65535};
+    NatEnv env = {.user = n, .events = {env_emit, n}, .now = env_now, .mapping_open = env_open,
+                  .mapping_close = env_close};
+    const char *why = NULL;
+    n->eng = nat_engine_new(&cfg, &env, &why);
     g_ptr_array_add(r->world.nats, n);
+    if (!n->eng) {
+      *err = g_strdup_printf("%s:%u:%u: NAT box '%s': %s", b->loc.file, b->loc.line, b->loc.col,
+                             b->name, why);
+      return false;
+    }
     g_autofree char *out = g_strdup_printf("%s/out", b->name);
     n->inside = net_node_new(r->world.w, b->name);
     n->outside = net_node_new(r->world.w, out);
@@ -224,36 +212,7 @@ bool run_nat_has(Run *r, const char *name)
 unsigned run_nat_rebind(Run *r, const char *name)
 {
   RunNat *n = nat_find(r, name);
-  if (!n || n->box->kind != SCN_NAT_PORT)
-    return 0;
-  int64_t now = net_world_now(r->world.w);
-  unsigned moved = 0;
-  guint len = n->maps->len; /* the new mappings are not rebound again */
-  for (guint i = 0; i < len; i++) {
-    NatMap *m = g_ptr_array_index(n->maps, i);
-    if (m->rebound || !map_live(n, m, now))
-      continue;
-    NatMap *k = g_new0(NatMap, 1);
-    *k = (NatMap){.nat = n, .in_addr = m->in_addr, .in_port = m->in_port,
-                  .out_port = n->next_port++, .last_out = m->last_out};
-    k->sock = net_udp_new(n->outside, n->box->public_ip, k->out_port, out_rx, k);
-    if (!k->sock) {
-      g_free(k);
-      continue;
-    }
-    m->rebound = true;
-    g_ptr_array_add(n->maps, k);
-    n->rebinds++;
-    moved++;
-    char a[IPV4_ADDR_STRLEN];
-    VsEvent ev = vs_event(now, n->box->name, "nat.mapping.rebound");
-    vs_event_str(&ev, "inside_addr", ipv4_addr_format(k->in_addr, a));
-    vs_event_uint(&ev, "inside_port", k->in_port);
-    vs_event_uint(&ev, "outside_port", k->out_port);
-    vs_event_uint(&ev, "old_outside_port", m->out_port);
-    run_emit(r, &ev);
-  }
-  return moved;
+  return n ? nat_engine_rebind(n->eng) : 0;
 }
 
 NetNode *run_nat_link_node(Run *r, const char *name, const char *other, bool *outside)
@@ -297,12 +256,13 @@ void run_nat_counters(Run *r, void (*add)(Run *, const char *, const char *, dou
 {
   for (guint i = 0; i < r->world.nats->len; i++) {
     RunNat *n = g_ptr_array_index(r->world.nats, i);
-    add(r, n->box->name, "nat.mappings", (double)n->maps->len);
-    add(r, n->box->name, "nat.translated_out", (double)n->translated_out);
-    add(r, n->box->name, "nat.translated_in", (double)n->translated_in);
-    add(r, n->box->name, "nat.drops.not_udp", (double)n->dropped_other);
-    add(r, n->box->name, "nat.drops.expired", (double)n->dropped_expired);
-    add(r, n->box->name, "nat.drops.rebound", (double)n->dropped_rebound);
-    add(r, n->box->name, "nat.rebinds", (double)n->rebinds);
+    const NatCounters *c = nat_engine_counters(n->eng);
+    add(r, n->box->name, "nat.mappings", (double)nat_engine_n_mappings(n->eng));
+    add(r, n->box->name, "nat.translated_out", (double)c->translated_out);
+    add(r, n->box->name, "nat.translated_in", (double)c->translated_in);
+    add(r, n->box->name, "nat.drops.not_udp", (double)c->drops[NAT_DROP_UDP_ONLY]);
+    add(r, n->box->name, "nat.drops.expired", (double)c->drops[NAT_DROP_EXPIRED]);
+    add(r, n->box->name, "nat.drops.rebound", (double)c->drops[NAT_DROP_REBOUND]);
+    add(r, n->box->name, "nat.rebinds", (double)c->rebinds);
   }
 }

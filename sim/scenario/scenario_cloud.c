@@ -239,6 +239,7 @@ static const char *const nat_rule_keys[] = {
 static void load_nat_rules(Loader *L, const YtNode *seq, GwVirtualNetworkGateway *g)
 {
   const char *const *keys = nat_rule_keys;
+  g->n_natRules_declared = (unsigned)yt_len(seq);
   EACH_ITEM(L, seq, "natRules", GW_MAX_NAT_RULES, &g->n_natRules, it) {
     GwNatRule *r = &g->natRules[g->n_natRules++];
     r->loc = ya_loc(L, it);
