@@ -266,8 +266,12 @@ static void eval_ping(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r
 static void eval_throughput(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
 {
   g_autofree char *w = when(x);
-  r->name = g_strdup_printf("throughput of %s %s%s", x->flow, x->rate.text, w);
-  r->expected = g_strdup_printf("rate %s", x->rate.text);
+  g_autofree char *what = g_strdup_printf("%s%s%s%s%s", x->rate.set ? "rate " : "",
+                                          x->rate.set ? x->rate.text : "",
+                                          x->rate.set && x->pps.set ? ", " : "",
+                                          x->pps.set ? "pps " : "", x->pps.set ? x->pps.text : "");
+  r->name = g_strdup_printf("throughput of %s %s%s", x->flow, what, w);
+  r->expected = g_strdup(what);
   const VsEvent *last = NULL;
   EACH_EVENT(in, until(x, in), ev, seq)
   {
@@ -277,21 +281,30 @@ static void eval_throughput(const ScnExpect *x, const ScnExpectInput *in, ScnRes
       decided(r, ev, (long)seq);
     }
   }
-  double bytes, dur;
+  double bytes, dur, packets = 0;
   if (!last) {
     r->decided_by = g_strdup("no flow.stats event for the flow");
     r->observed = g_strdup("no traffic measured");
     return;
   }
-  if (!attr_num(last, "bytes", &bytes) || !attr_num(last, "duration_ns", &dur) || dur <= 0) {
-    r->observed = g_strdup("flow.stats without bytes and a positive duration_ns");
+  bool have_packets = attr_num(last, "packets", &packets);
+  if (!attr_num(last, "bytes", &bytes) || !attr_num(last, "duration_ns", &dur) || dur <= 0 ||
+      (x->pps.set && !have_packets)) {
+    r->observed = g_strdup("flow.stats without bytes, packets and a positive duration_ns");
     return;
   }
   double rate = bytes * 8.0 / (dur / 1e9);
+  double pps = packets / (dur / 1e9);
   char a[32], b[32];
-  r->observed = g_strdup_printf("rate %s (%.0f bytes in %s)", bps(rate, a, sizeof a), bytes,
-                                secs(dur / 1e9, b, sizeof b));
-  r->pass = scn_bound_holds(&x->rate, rate);
+  if (x->pps.set)
+    r->observed = g_strdup_printf("rate %s, %.0f pps (%.0f bytes, %.0f packets in %s)",
+                                  bps(rate, a, sizeof a), pps, bytes, packets,
+                                  secs(dur / 1e9, b, sizeof b));
+  else
+    r->observed = g_strdup_printf("rate %s (%.0f bytes in %s)", bps(rate, a, sizeof a), bytes,
+                                  secs(dur / 1e9, b, sizeof b));
+  r->pass = (!x->rate.set || scn_bound_holds(&x->rate, rate)) &&
+            (!x->pps.set || scn_bound_holds(&x->pps, pps));
 }
 
 static void eval_counter(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
@@ -482,7 +495,7 @@ static bool complete_ping(const ScnExpect *x)
 
 static bool complete_throughput(const ScnExpect *x)
 {
-  return x->flow && x->rate.set;
+  return x->flow && (x->rate.set || x->pps.set);
 }
 
 static bool complete_counter(const ScnExpect *x)

@@ -1400,8 +1400,12 @@ static void expect_throughput_load(Loader *L, const YtNode *m, const YtNode *kv,
   if ((x->flow = ref_table(L, kv, "flow", L->flows, &idx)) &&
       L->plan->timeline[idx].kind == SCN_ACT_PING)
     rerr(L, kv, "throughput of '%s', a ping flow (give a udp or tcp flow)", x->flow);
-  if ((n = ya_need(&L->a, m, "rate", "throughput")))
+  if ((n = yt_map_get(m, "rate")))
     v_bound(L, n, "rate", B_RATE, &x->rate);
+  if ((n = yt_map_get(m, "pps")))
+    v_bound(L, n, "pps", B_NUMBER, &x->pps);
+  if (!yt_map_get(m, "rate") && !yt_map_get(m, "pps"))
+    ferr(L, m, "throughput: give rate or pps");
 }
 
 static void expect_counter_load(Loader *L, const YtNode *m, const YtNode *kv, ScnExpect *x)
@@ -1502,7 +1506,7 @@ const ScnExpectDesc scn_expect_descs[] = {
                       .keys = KEYS("successRatio", "rttAvg", "rttMax"),
                       .load = expect_ping_load},
     [SCN_EXP_THROUGHPUT] = {.name = "throughput",
-                            .keys = KEYS("rate"),
+                            .keys = KEYS("rate", "pps"),
                             .load = expect_throughput_load},
     [SCN_EXP_COUNTER] = {.name = "counter",
                          .keys = KEYS("node", "value"),
