@@ -14,7 +14,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/scripts" "$tmp/conformance/checks"
 cp "$top/scripts/gen-sku-perf" "$tmp/scripts/"
 python3 "$tmp/scripts/gen-sku-perf"
-sed -i 's/617500000bps/600000000bps/' "$tmp/conformance/checks/sku-perf-001.yaml"
+echo '# edited' >>"$tmp/conformance/checks/sku-perf-001.yaml"
 if python3 "$tmp/scripts/gen-sku-perf" --check >/dev/null 2>&1; then
   echo "not ok 2 - --check accepted an edited generated file"
 else
