@@ -270,9 +270,24 @@ static void eval_throughput(const ScnExpect *x, const ScnExpectInput *in, ScnRes
                                           x->rate.set ? x->rate.text : "",
                                           x->rate.set && x->pps.set ? ", " : "",
                                           x->pps.set ? "pps " : "", x->pps.set ? x->pps.text : "");
-  r->name = g_strdup_printf("throughput of %s %s%s", x->flow, what, w);
+  r->name = g_strdup_printf("throughput of %s%s %s%s", x->flow,
+                            x->n_and_flows ? " and more flows" : "", what, w);
   r->expected = g_strdup(what);
   const VsEvent *last = NULL;
+  double more_bytes = 0, more_packets = 0; /* andFlows: their latest flow.stats, summed */
+  for (unsigned k = 0; k < x->n_and_flows; k++) {
+    const VsEvent *l = NULL;
+    EACH_EVENT(in, until(x, in), ev, seq)
+    {
+      if (!strcmp(ev->type, "flow.stats") && attr_is(ev, "flow", x->and_flows[k]))
+        l = ev;
+    }
+    double b = 0, p = 0;
+    if (l && attr_num(l, "bytes", &b))
+      more_bytes += b;
+    if (l && attr_num(l, "packets", &p))
+      more_packets += p;
+  }
   EACH_EVENT(in, until(x, in), ev, seq)
   {
     if (!strcmp(ev->type, "flow.stats") && attr_is(ev, "flow", x->flow)) {
@@ -293,6 +308,8 @@ static void eval_throughput(const ScnExpect *x, const ScnExpectInput *in, ScnRes
     r->observed = g_strdup("flow.stats without bytes, packets and a positive duration_ns");
     return;
   }
+  bytes += more_bytes;
+  packets += more_packets;
   double rate = bytes * 8.0 / (dur / 1e9);
   double pps = packets / (dur / 1e9);
   char a[32], b[32];

@@ -1400,6 +1400,17 @@ static void expect_throughput_load(Loader *L, const YtNode *m, const YtNode *kv,
   if ((x->flow = ref_table(L, kv, "flow", L->flows, &idx)) &&
       L->plan->timeline[idx].kind == SCN_ACT_PING)
     rerr(L, kv, "throughput of '%s', a ping flow (give a udp or tcp flow)", x->flow);
+  if ((n = yt_map_get(m, "andFlows"))) {
+    /* the rate of several flows together (tunnels sharing a gateway's aggregate) */
+    if (n->kind != YT_SEQ || yt_len(n) > SCN_MAX_NAMES)
+      ferr(L, n, "andFlows: give a list of at most %d udp or tcp flows", SCN_MAX_NAMES);
+    else
+      for (guint i = 0; i < n->items->len; i++) {
+        const char *f = ref_table(L, g_ptr_array_index(n->items, i), "andFlows", L->flows, NULL);
+        if (f)
+          x->and_flows[x->n_and_flows++] = f;
+      }
+  }
   if ((n = yt_map_get(m, "rate")))
     v_bound(L, n, "rate", B_RATE, &x->rate);
   if ((n = yt_map_get(m, "pps")))
@@ -1506,7 +1517,7 @@ const ScnExpectDesc scn_expect_descs[] = {
                       .keys = KEYS("successRatio", "rttAvg", "rttMax"),
                       .load = expect_ping_load},
     [SCN_EXP_THROUGHPUT] = {.name = "throughput",
-                            .keys = KEYS("rate", "pps"),
+                            .keys = KEYS("rate", "pps", "andFlows"),
                             .load = expect_throughput_load},
     [SCN_EXP_COUNTER] = {.name = "counter",
                          .keys = KEYS("node", "value"),
