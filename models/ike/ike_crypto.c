@@ -258,7 +258,9 @@ IkeCryptoStatus ike_dh_derive(IkeDh *dh, const uint8_t *peer, size_t n, uint8_t 
     if (!pt || !z || !x)
       st = IKE_CRYPTO_INTERNAL;
     else if (!EC_POINT_oct2point(g->curve, pt, oct, n + 1, bc) ||
-             EC_POINT_is_at_infinity(g->curve, pt) || EC_POINT_is_on_curve(g->curve, pt, bc) != 1)
+             EC_POINT_is_at_infinity(g->curve, pt))
+      /* no second EC_POINT_is_on_curve: oct2point sets the point through
+       * EC_POINT_set_affine_coordinates, which already refuses one off the curve */
       st = IKE_CRYPTO_BAD_VALUE;
     /* RFC 5903 7: g^ir is the x coordinate of d * Q, as a field-length octet string */
     else if (EC_POINT_mul(g->curve, z, NULL, pt, dh->priv, bc) &&
