@@ -20,6 +20,7 @@ const ConfGroup conf_groups[] = {
     {"DPD", "Dead peer detection"},
     {"NATT", "NAT traversal"},
     {"SKU", "SKU limits"},
+    {"SKU-PERF", "SKU performance: per-tunnel throughput and packet rate, shared aggregate"},
     {"DATA", "Data plane: MTU, MSS, fragmentation"},
     {"IKEV1", "IKEv1 and policy-based gateways"},
     {"BGP", "BGP"},
@@ -1031,6 +1032,7 @@ const ConfCheck conf_checks[] = {
         .status = CONF_ACTIVE,
         .scenarios = {"conformance/checks/sku-006.yaml"},
     },
+#include "conformance/catalogue_sku_perf.inc"
     {
         .id = "DATA-001",
         .statement = "Traffic passes both ways through the tunnel: VM to on-premises host and back",
@@ -1248,7 +1250,7 @@ const ConfCheck *conf_check_find(const char *id)
 
 const ConfGroup *conf_check_group(const ConfCheck *c)
 {
-  const char *dash = strchr(c->id, '-');
+  const char *dash = strrchr(c->id, '-'); /* "SKU-PERF-001": the group is "SKU-PERF" */
   if (!dash)
     return NULL;
   size_t n = (size_t)(dash - c->id);

@@ -26,8 +26,8 @@ $failed
 $(grep -A12 '^not ok' "$tmp/tap" | head -80)
 $(head -20 "$tmp/err")"
 # one point per catalogue entry, in catalogue order
-want=$("$vs" list checks 2>/dev/null | grep -oE '^[A-Z][A-Z0-9]*-[0-9]{3}' | tr '\n' ' ')
-got=$(grep -oE '^(not )?ok [0-9]+ - [A-Z][A-Z0-9]*-[0-9]{3}' "$tmp/tap" | grep -oE '[A-Z][A-Z0-9]*-[0-9]{3}$' | tr '\n' ' ')
+want=$("$vs" list checks 2>/dev/null | grep -oE '^[A-Z][A-Z0-9]*(-[A-Z][A-Z0-9]*)?-[0-9]{3}' | tr '\n' ' ')
+got=$(grep -oE '^(not )?ok [0-9]+ - [A-Z][A-Z0-9]*(-[A-Z][A-Z0-9]*)?-[0-9]{3}' "$tmp/tap" | grep -oE '[A-Z][A-Z0-9]*(-[A-Z][A-Z0-9]*)?-[0-9]{3}$' | tr '\n' ' ')
 ok $([[ -n $want && $want == "$got" ]]; echo $?) "one test point per catalogue check, in order" \
   "catalogue: $want
 report:    $got"
@@ -36,7 +36,7 @@ ok $([[ $plan == "1..$(wc -w <<<"$got")" ]]; echo $?) "the TAP plan counts every
 # pending checks are SKIPs with the issue area they wait for; nothing else is skipped
 nskip=$(grep -c '^ok [0-9]* - .* # SKIP pending: waits for ' "$tmp/tap")
 nskip_any=$(grep -c '# SKIP' "$tmp/tap")
-npending=$("$vs" list checks 2>/dev/null | grep -cE '^[A-Z][A-Z0-9]*-[0-9]{3} +pending ')
+npending=$("$vs" list checks 2>/dev/null | grep -cE '^[A-Z][A-Z0-9]*(-[A-Z][A-Z0-9]*)?-[0-9]{3} +pending ')
 ok $([[ $nskip -gt 0 && $nskip == "$nskip_any" && $nskip == "$npending" ]]; echo $?) \
   "pending checks SKIP with their reason, active ones run" \
   "$nskip SKIP pending, $nskip_any SKIP in all, $npending pending in the catalogue"

@@ -19,6 +19,7 @@ struct Drbg {
   uint64_t reseed_counter;
   EVP_MAC *mac;
   EVP_MAC_CTX *ctx;
+  bool keyed; /* ctx holds K's HMAC pads: a re-init without a key reuses them */
 };
 
 /* A byte string, one piece of an HMAC input. */
@@ -31,7 +32,12 @@ typedef struct {
 static void hmac_parts(Drbg *d, const Part *parts, size_t np, uint8_t out[OUTLEN])
 {
   size_t outl = 0;
-  gboolean ok = EVP_MAC_init(d->ctx, d->key, OUTLEN, NULL);
+  /* The key schedule (two SHA-256 blocks plus EVP set-up) is the larger part of an HMAC of
+   * 32-33 bytes; K stays the same across a generate's V updates and the next K = HMAC(K,
+   * ...), so it is set once per K. The output is unchanged. */
+  gboolean ok = d->keyed ? EVP_MAC_init(d->ctx, NULL, 0, NULL)
+                         : EVP_MAC_init(d->ctx, d->key, OUTLEN, NULL);
+  d->keyed = ok;
   for (size_t i = 0; ok && i < np; i++)
     ok = parts[i].n == 0 || EVP_MAC_update(d->ctx, parts[i].p, parts[i].n);
   ok = ok && EVP_MAC_final(d->ctx, out, &outl, OUTLEN);
@@ -55,6 +61,7 @@ static void update(Drbg *d, const Part *data, size_t nd)
       parts[1 + i] = data[i];
     hmac_parts(d, parts, 1 + MIN(nd, (size_t)3), t);
     memcpy(d->key, t, OUTLEN);
+    d->keyed = false;
     OPENSSL_cleanse(t, sizeof t);
     OPENSSL_cleanse(vr, sizeof vr);
     /* V = HMAC(K, V) */

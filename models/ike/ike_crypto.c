@@ -258,7 +258,9 @@ IkeCryptoStatus ike_dh_derive(IkeDh *dh, const uint8_t *peer, size_t n, uint8_t 
     if (!pt || !z || !x)
       st = IKE_CRYPTO_INTERNAL;
     else if (!EC_POINT_oct2point(g->curve, pt, oct, n + 1, bc) ||
-             EC_POINT_is_at_infinity(g->curve, pt) || EC_POINT_is_on_curve(g->curve, pt, bc) != 1)
+             EC_POINT_is_at_infinity(g->curve, pt))
+      /* no second EC_POINT_is_on_curve: oct2point sets the point through
+       * EC_POINT_set_affine_coordinates, which already refuses one off the curve */
       st = IKE_CRYPTO_BAD_VALUE;
     /* RFC 5903 7: g^ir is the x coordinate of d * Q, as a field-length octet string */
     else if (EC_POINT_mul(g->curve, z, NULL, pt, dh->priv, bc) &&
@@ -349,10 +351,9 @@ static EVP_MAC_CTX *hmac_template(const EVP_MD *md)
  * an empty key afterwards so that no keyed state stays behind. */
 static __thread EVP_MAC_CTX *hmac_work[G_N_ELEMENTS(hmac_digests)];
 
-static bool hmac(const EVP_MD *md, const uint8_t *key, size_t klen, const uint8_t *data,
-                 size_t dlen, uint8_t *out)
+/* This thread's HMAC context for md (a copy of its template), or NULL. */
+static EVP_MAC_CTX *hmac_ctx(const EVP_MD *md)
 {
-  static const uint8_t empty[1];
   EVP_MAC_CTX *t = hmac_template(md);
   EVP_MAC_CTX **w = NULL;
   for (size_t i = 0; t && i < G_N_ELEMENTS(hmac_digests); i++)
@@ -360,15 +361,33 @@ static bool hmac(const EVP_MD *md, const uint8_t *key, size_t klen, const uint8_
       w = &hmac_work[i];
   if (w && !*w)
     *w = EVP_MAC_CTX_dup(t);
-  if (!w || !*w) {
-    unsigned int olen = 0;
-    return HMAC(md, klen ? key : empty, (int)klen, dlen ? data : empty, dlen, out, &olen) != NULL;
-  }
+  return w ? *w : NULL;
+}
+
+static const uint8_t hmac_empty[1];
+
+/* One HMAC on w; key NULL re-uses the pads of w's last key (prf+ iterations). */
+static bool hmac_on(EVP_MAC_CTX *w, const EVP_MD *md, const uint8_t *key, size_t klen,
+                    const uint8_t *data, size_t dlen, uint8_t *out)
+{
   size_t olen = 0;
-  bool ok = EVP_MAC_init(*w, klen ? key : empty, klen, NULL) > 0 &&
-            EVP_MAC_update(*w, dlen ? data : empty, dlen) > 0 &&
-            EVP_MAC_final(*w, out, &olen, (size_t)EVP_MD_get_size(md)) > 0;
-  EVP_MAC_init(*w, empty, 0, NULL); /* scrub the keyed pads */
+  return (key ? EVP_MAC_init(w, klen ? key : hmac_empty, klen, NULL)
+              : EVP_MAC_init(w, NULL, 0, NULL)) > 0 &&
+         EVP_MAC_update(w, dlen ? data : hmac_empty, dlen) > 0 &&
+         EVP_MAC_final(w, out, &olen, (size_t)EVP_MD_get_size(md)) > 0;
+}
+
+static bool hmac(const EVP_MD *md, const uint8_t *key, size_t klen, const uint8_t *data,
+                 size_t dlen, uint8_t *out)
+{
+  EVP_MAC_CTX *w = hmac_ctx(md);
+  if (!w) {
+    unsigned int olen = 0;
+    return HMAC(md, klen ? key : hmac_empty, (int)klen, dlen ? data : hmac_empty, dlen, out,
+                &olen) != NULL;
+  }
+  bool ok = hmac_on(w, md, key ? key : hmac_empty, klen, data, dlen, out);
+  EVP_MAC_init(w, hmac_empty, 0, NULL); /* scrub the keyed pads */
   return ok;
 }
 
@@ -391,18 +410,24 @@ bool ike_prf_plus(uint16_t prf, const uint8_t *key, size_t klen, const uint8_t *
   uint8_t t[IKE_PRF_MAX];
   size_t tlen = 0;
   uint8_t *buf = g_malloc(IKE_PRF_MAX + slen + 1);
+  EVP_MAC_CTX *w = hmac_ctx(md);
   bool ok = true;
   for (unsigned i = 1; olen && ok; i++) {
     memcpy(buf, t, tlen);
     memcpy(buf + tlen, seed, slen);
     buf[tlen + slen] = (uint8_t)i;
-    ok = hmac(md, key, klen, buf, tlen + slen + 1, t);
+    /* the key's pads are set once, not per block (the key is the same for every T) */
+    ok = w ? hmac_on(w, md, i == 1 ? (key ? key : hmac_empty) : NULL, klen, buf,
+                     tlen + slen + 1, t)
+           : hmac(md, key, klen, buf, tlen + slen + 1, t);
     tlen = plen;
     size_t take = olen < plen ? olen : plen;
     memcpy(out, t, take);
     out += take;
     olen -= take;
   }
+  if (w)
+    EVP_MAC_init(w, hmac_empty, 0, NULL); /* scrub the keyed pads */
   OPENSSL_cleanse(t, sizeof t);
   OPENSSL_cleanse(buf, IKE_PRF_MAX + slen + 1);
   g_free(buf);

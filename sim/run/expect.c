@@ -271,9 +271,28 @@ static void eval_ping(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r
 static void eval_throughput(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
 {
   g_autofree char *w = when(x);
-  r->name = g_strdup_printf("throughput of %s %s%s", x->flow, x->rate.text, w);
-  r->expected = g_strdup_printf("rate %s", x->rate.text);
+  g_autofree char *what = g_strdup_printf("%s%s%s%s%s", x->rate.set ? "rate " : "",
+                                          x->rate.set ? x->rate.text : "",
+                                          x->rate.set && x->pps.set ? ", " : "",
+                                          x->pps.set ? "pps " : "", x->pps.set ? x->pps.text : "");
+  r->name = g_strdup_printf("throughput of %s%s %s%s", x->flow,
+                            x->n_and_flows ? " and more flows" : "", what, w);
+  r->expected = g_strdup(what);
   const VsEvent *last = NULL;
+  double more_bytes = 0, more_packets = 0; /* andFlows: their latest flow.stats, summed */
+  for (unsigned k = 0; k < x->n_and_flows; k++) {
+    const VsEvent *l = NULL;
+    EACH_EVENT(in, until(x, in), ev, seq)
+    {
+      if (!strcmp(ev->type, "flow.stats") && attr_is(ev, "flow", x->and_flows[k]))
+        l = ev;
+    }
+    double b = 0, p = 0;
+    if (l && attr_num(l, "bytes", &b))
+      more_bytes += b;
+    if (l && attr_num(l, "packets", &p))
+      more_packets += p;
+  }
   EACH_EVENT(in, until(x, in), ev, seq)
   {
     if (!strcmp(ev->type, run_event_types.flow_stats) && attr_is(ev, "flow", x->flow)) {
@@ -282,21 +301,32 @@ static void eval_throughput(const ScnExpect *x, const ScnExpectInput *in, ScnRes
       decided(r, ev, (long)seq);
     }
   }
-  double bytes, dur;
+  double bytes, dur, packets = 0;
   if (!last) {
     r->decided_by = g_strdup("no flow.stats event for the flow");
     r->observed = g_strdup("no traffic measured");
     return;
   }
-  if (!attr_num(last, "bytes", &bytes) || !attr_num(last, "duration_ns", &dur) || dur <= 0) {
-    r->observed = g_strdup("flow.stats without bytes and a positive duration_ns");
+  bool have_packets = attr_num(last, "packets", &packets);
+  if (!attr_num(last, "bytes", &bytes) || !attr_num(last, "duration_ns", &dur) || dur <= 0 ||
+      (x->pps.set && !have_packets)) {
+    r->observed = g_strdup("flow.stats without bytes, packets and a positive duration_ns");
     return;
   }
+  bytes += more_bytes;
+  packets += more_packets;
   double rate = bytes * 8.0 / (dur / 1e9);
+  double pps = packets / (dur / 1e9);
   char a[32], b[32];
-  r->observed = g_strdup_printf("rate %s (%.0f bytes in %s)", bps(rate, a, sizeof a), bytes,
-                                secs(dur / 1e9, b, sizeof b));
-  r->pass = scn_bound_holds(&x->rate, rate);
+  if (x->pps.set)
+    r->observed = g_strdup_printf("rate %s, %.0f pps (%.0f bytes, %.0f packets in %s)",
+                                  bps(rate, a, sizeof a), pps, bytes, packets,
+                                  secs(dur / 1e9, b, sizeof b));
+  else
+    r->observed = g_strdup_printf("rate %s (%.0f bytes in %s)", bps(rate, a, sizeof a), bytes,
+                                  secs(dur / 1e9, b, sizeof b));
+  r->pass = (!x->rate.set || scn_bound_holds(&x->rate, rate)) &&
+            (!x->pps.set || scn_bound_holds(&x->pps, pps));
 }
 
 static void eval_counter(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
@@ -487,7 +517,7 @@ static bool complete_ping(const ScnExpect *x)
 
 static bool complete_throughput(const ScnExpect *x)
 {
-  return x->flow && x->rate.set;
+  return x->flow && (x->rate.set || x->pps.set);
 }
 
 static bool complete_counter(const ScnExpect *x)

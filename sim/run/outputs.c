@@ -63,7 +63,7 @@ bool run_outputs_write(Run *r, const char *dir, char **err)
   for (guint i = 0; i < r->world.links->len; i++) {
     RunLink *l = g_ptr_array_index(r->world.links, i);
     g_autoptr(GError) e = NULL;
-    if (!net_pcap_close(l->pcap, &e) && ok) {
+    if (l->pcap && !net_pcap_close(l->pcap, &e) && ok) {
       *err = g_strdup(e->message);
       ok = false;
     }

@@ -86,7 +86,7 @@ static bool simulate(Run *r, const ScnRunOptions *opt, char **err)
   if (!run_world_build(r, err) || !run_timeline_schedule(r, err))
     return false;
   run_stats_start(r);
-  if (!run_outputs_open(r, opt->out_dir, err))
+  if (!opt->no_pcaps && !run_outputs_open(r, opt->out_dir, err))
     return false;
   if (r->live && (!run_live_attach(r, opt->out_dir, err) || !run_live_outputs(r, opt->out_dir, err)))
     return false;

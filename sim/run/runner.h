@@ -27,6 +27,7 @@ typedef struct {
   bool has_until;
   int64_t until_ns;      /* stop here instead of the plan's duration */
   bool progress;         /* simulated time / duration on stderr as the run goes */
+  bool no_pcaps;         /* no captures (benchmarks: the run without taps) */
   /* Live mode (sim/run/live.h, issue 11): the realtime scheduler, real entropy, devices
    * replaced by real ones on TAP interfaces; NULL for a simulated run. */
   const struct ScnLive *live;

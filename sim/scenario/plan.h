@@ -154,6 +154,9 @@ typedef struct {
   const char *flow;
   ScnBound success_ratio, rtt_avg, rtt_max; /* ping; rtt in seconds */
   ScnBound rate;                            /* throughput in bits per second */
+  ScnBound pps;                             /* throughput: received packets per second */
+  const char *and_flows[SCN_MAX_NAMES];     /* throughput: flows added to flow (a sum) */
+  unsigned n_and_flows;
   /* counter */
   const char *counter;
   const char *node; /* counter, event, trafficBothWays: restrict to a node, or NULL */

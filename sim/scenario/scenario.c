@@ -1420,8 +1420,23 @@ static void expect_throughput_load(Loader *L, const YtNode *m, const YtNode *kv,
   if ((x->flow = ref_table(L, kv, "flow", L->flows, &idx)) &&
       L->plan->timeline[idx].kind == SCN_ACT_PING)
     rerr(L, kv, "throughput of '%s', a ping flow (give a udp or tcp flow)", x->flow);
-  if ((n = ya_need(&L->a, m, "rate", "throughput")))
+  if ((n = yt_map_get(m, "andFlows"))) {
+    /* the rate of several flows together (tunnels sharing a gateway's aggregate) */
+    if (n->kind != YT_SEQ || yt_len(n) > SCN_MAX_NAMES)
+      ferr(L, n, "andFlows: give a list of at most %d udp or tcp flows", SCN_MAX_NAMES);
+    else
+      for (guint i = 0; i < n->items->len; i++) {
+        const char *f = ref_table(L, g_ptr_array_index(n->items, i), "andFlows", L->flows, NULL);
+        if (f)
+          x->and_flows[x->n_and_flows++] = f;
+      }
+  }
+  if ((n = yt_map_get(m, "rate")))
     v_bound(L, n, "rate", B_RATE, &x->rate);
+  if ((n = yt_map_get(m, "pps")))
+    v_bound(L, n, "pps", B_NUMBER, &x->pps);
+  if (!yt_map_get(m, "rate") && !yt_map_get(m, "pps"))
+    ferr(L, m, "throughput: give rate or pps");
 }
 
 static void expect_counter_load(Loader *L, const YtNode *m, const YtNode *kv, ScnExpect *x)
@@ -1526,8 +1541,8 @@ const ScnExpectDesc scn_expect_descs[] = {
                       .keys = KEYS("successRatio", "rttAvg", "rttMax"),
                       .load = expect_ping_load},
     [SCN_EXP_THROUGHPUT] = {.name = "throughput",
-     .summary = "The throughput of a UDP or TCP flow.",
-                            .keys = KEYS("rate"),
+     .summary = "The throughput of a UDP or TCP flow (and its packet rate), or of several flows together.",
+                            .keys = KEYS("rate", "pps", "andFlows"),
                             .load = expect_throughput_load},
     [SCN_EXP_COUNTER] = {.name = "counter",
      .summary = "A final counter (drops.total, ingress.packets, link.lost, ...) of a node.",
