@@ -30,7 +30,10 @@ static int64_t f_now(void *u) { return *((FPeer *)u)->now; }
 static void f_sched(void *u, int64_t at) { ((FPeer *)u)->timer = at; }
 static void f_cancel(void *u) { ((FPeer *)u)->timer = INT64_MAX; }
 static void f_install(void *u, const IkeChildInstall *c) { (void)u, (void)c; }
-static void f_remove(void *u, uint32_t a, uint32_t b) { (void)u, (void)a, (void)b; }
+static void f_remove(void *u, uint32_t a, uint32_t b, const char *why)
+{
+  (void)u, (void)a, (void)b, (void)why;
+}
 
 static void f_send(void *u, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
                    const uint8_t *d, size_t n)
