@@ -1372,7 +1372,18 @@ char *conf_catalogue_markdown(void)
          "(`DIR/matrix.{txt,json,html}`) gives per gateway configuration (SKU, VPN type, "
          "connection mode, NAT, policy) whether the device connects, passes traffic, survives "
          "rekeys and DPD, read from the run's events, and why not: the error notify, the "
-         "exchange and the node that sent it, and the device's proposal.\n\n");
+         "exchange and the node that sent it, and the device's proposal.\n\n"
+         "Parallel CI jobs share the catalogue with `--shard K/N`: job K runs every N-th "
+         "selected check from the K-th (a split that is the same on every machine) and marks "
+         "its `conformance.json` as shard K/N; `vpnsim conformance --merge DIR_1 ... DIR_N "
+         "[--out DIR] [--format ...]` joins the shards' folders into one TAP, JUnit and JSON "
+         "report (and, for `--device` shards, one matrix), and refuses a missing or repeated "
+         "shard, shards of different splits or devices, and a check in two shards. For "
+         "example, a GitHub Actions matrix `shard: [1, 2, 3]` runs `vpnsim conformance "
+         "--shard ${{ matrix.shard }}/3 -o out/shard-${{ matrix.shard }}`, and a final job "
+         "runs `vpnsim conformance --merge out/shard-*`. On a terminal, a progress line on "
+         "stderr shows the scenario runs done, the checks failing so far and the time left; "
+         "it is never written to a file or a pipe.\n\n");
   g_string_append_printf(o, "%zu checks: %zu active, %zu pending.\n\n", conf_n_checks, a, p);
   g_string_append(o, "| Group | Checks | Active | Pending |\n|---|---|---|---|\n");
   for (size_t g = 0; g < conf_n_groups; g++) {

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The source tree holding conformance/checks: $VPNSIM_TOP, else the first folder above
  * the binary (or its share/vpnsim) that has it, else the current directory. */
@@ -52,6 +53,25 @@ static void print_tap_point(const ConfCheckResult *cr, size_t index, void *user)
   fflush(stdout);
 }
 
+/* The progress line on a terminal: runs done, checks failing so far, time left (from the
+ * pace so far). Never written to files or pipes. */
+typedef struct {
+  gint64 t0;
+} Progress;
+
+static void print_progress(size_t done, size_t total, size_t failed, void *user)
+{
+  Progress *p = user;
+  double el = (double)(g_get_monotonic_time() - p->t0) / 1e6;
+  fprintf(stderr, "\r\033[Kconformance: %zu/%zu scenario runs, %zu check%s failing", done, total,
+          failed, failed == 1 ? "" : "s");
+  if (done && done < total)
+    fprintf(stderr, ", about %.0f s left", el / (double)done * (double)(total - done));
+  if (done == total)
+    fputs("\r\033[K", stderr);
+  fflush(stderr);
+}
+
 static bool write_file(const char *dir, const char *name, const char *text)
 {
   g_autofree char *p = g_build_filename(dir, name, NULL);
@@ -63,9 +83,13 @@ static bool write_file(const char *dir, const char *name, const char *text)
   return true;
 }
 
+static int report(const ConfResults *res, const char *profile, const char *out_dir,
+                  const char *format, bool print_tap);
+
 int cmd_conformance(int argc, char **argv)
 {
-  g_autofree char *device = NULL, *format = NULL, *out = NULL;
+  g_autofree char *device = NULL, *format = NULL, *out = NULL, *shard = NULL;
+  gboolean merge = FALSE;
   int jobs = 1;
   GOptionEntry entries[] = {
       {"device", 'd', 0, G_OPTION_ARG_FILENAME, &device,
@@ -80,6 +104,14 @@ int cmd_conformance(int argc, char **argv)
        "Output folder: one folder per check with its pcaps, key tables, events and reports "
        "(default out/conformance/)",
        "DIR"},
+      {"shard", 0, 0, G_OPTION_ARG_STRING, &shard,
+       "Run only shard K of N of the selection (every N-th check, from the K-th), for "
+       "parallel CI jobs; join them with --merge",
+       "K/N"},
+      {"merge", 0, 0, G_OPTION_ARG_NONE, &merge,
+       "Join the output folders of every shard (the arguments) into one report and matrix "
+       "in --out",
+       NULL},
       G_OPTION_ENTRY_NULL,
   };
   g_autoptr(GOptionContext) ctx =
@@ -87,7 +119,9 @@ int cmd_conformance(int argc, char **argv)
   g_option_context_set_description(
       ctx, "Without a selection every check runs. Pending checks are reported as SKIP.\n"
            "Exit status: 0 every check that is not pending passed; 1 a check failed; 2 a bad\n"
-           "command line or selection; 3 internal error. The catalogue: vpnsim list checks.\n");
+           "command line or selection; 3 internal error. The catalogue: vpnsim list checks.\n"
+           "Sharding: run `--shard K/N -o DIR_K` in N jobs, then `--merge DIR_1 ... DIR_N`.\n"
+           "On a terminal a progress line on stderr shows the runs done and the time left.\n");
   g_option_context_add_main_entries(ctx, entries, NULL);
   if (!cli_parse("conformance", ctx, &argc, &argv))
     return VS_EXIT_INVALID;
@@ -99,6 +133,27 @@ int cmd_conformance(int argc, char **argv)
     return cli_usage_error("conformance", "--jobs must be at least 1, not %d", jobs);
   if (jobs > 64)
     return cli_usage_error("conformance", "--jobs must be at most 64, not %d", jobs);
+
+  unsigned shard_k = 0, shard_n = 0;
+  g_autoptr(GError) err = NULL;
+  if (shard && !conf_shard_parse(shard, &shard_k, &shard_n, &err))
+    return cli_usage_error("conformance", "%s", err->message);
+  if (merge && (shard || device))
+    return cli_usage_error("conformance", "--merge takes shard folders only (the shards "
+                                          "carry their --shard and --device)");
+  const char *out_dir = out ? out : "out/conformance";
+  if (merge) {
+    g_autofree char *mprofile = NULL;
+    g_autoptr(ConfResults) res =
+        conf_results_merge((const char *const *)argv + 1, (size_t)(argc - 1), &mprofile, &err);
+    if (!res)
+      return cli_usage_error("conformance", "%s", err->message);
+    if (g_mkdir_with_parents(out_dir, 0755) != 0) {
+      fprintf(stderr, "vpnsim conformance: cannot make %s\n", out_dir);
+      return VS_EXIT_INTERNAL;
+    }
+    return report(res, mprofile, out_dir, format, true);
+  }
 
   g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
   const char *runner = g_getenv("VPNSIM_CONFORMANCE_RUNNER");
@@ -114,7 +169,6 @@ int cmd_conformance(int argc, char **argv)
     return cli_usage_error("conformance", "no device profile '%s' (a file, or a name in %s/profiles/)",
                            device, top);
 
-  g_autoptr(GError) err = NULL;
   g_autoptr(GPtrArray) sel =
       conf_select((const char *const *)argv + 1, (size_t)(argc - 1), top, &err);
   if (!sel)
@@ -130,7 +184,8 @@ int cmd_conformance(int argc, char **argv)
       return cli_usage_error("conformance", "the selection holds no matrix check "
                                             "(vpnsim list checks: 'matrix')");
   }
-  const char *out_dir = out ? out : "out/conformance";
+  if (shard)
+    conf_shard_filter(sel, shard_k, shard_n);
   bool tap = !profile && (!format || !strcmp(format, "tap"));
   if (tap) {
     printf("1..%u\n", sel->len);
@@ -143,6 +198,8 @@ int cmd_conformance(int argc, char **argv)
       .jobs = (unsigned)jobs,
       .device_profile = profile,
       .on_settled = tap ? print_tap_point : NULL,
+      .on_progress = isatty(STDERR_FILENO) ? print_progress : NULL,
+      .user = &(Progress){.t0 = g_get_monotonic_time()},
   };
   g_autoptr(ConfResults) res =
       conf_run((const ConfCheck *const *)sel->pdata, sel->len, &opt, &err);
@@ -150,6 +207,17 @@ int cmd_conformance(int argc, char **argv)
     fprintf(stderr, "vpnsim conformance: %s\n", err->message);
     return VS_EXIT_INTERNAL;
   }
+  if (shard)
+    res->shard = g_strdup_printf("%u/%u", shard_k, shard_n);
+  return report(res, profile, out_dir, format, !tap);
+}
+
+/* Write the reports (and the matrix in device mode) into out_dir and print the chosen
+ * one; print_tap: the TAP was not streamed while the checks ran. */
+static int report(const ConfResults *res, const char *profile, const char *out_dir,
+                  const char *format, bool print_tap)
+{
+  bool tap = !profile && (!format || !strcmp(format, "tap"));
   g_autofree char *tap_all = conf_report_tap(res);
   g_autofree char *junit = conf_report_junit(res);
   g_autofree char *json = conf_report_json(res);
@@ -178,6 +246,8 @@ int cmd_conformance(int argc, char **argv)
              out_dir, out_dir);
   } else if (!tap) {
     fputs(!strcmp(format, "junit") ? junit : json, stdout);
+  } else if (print_tap) {
+    fputs(tap_all, stdout);
   }
   return conf_results_exit_status(res) ? VS_EXIT_FAIL : VS_EXIT_PASS;
 }

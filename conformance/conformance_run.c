@@ -205,6 +205,8 @@ void conf_results_free(ConfResults *r)
     g_free(r->items[i].reason);
   }
   g_free(r->items);
+  g_free(r->shard);
+  g_free(r->device);
   g_free(r);
 }
 
@@ -246,6 +248,7 @@ typedef struct {
   size_t next_job, running, done_jobs;
   bool *settled;
   size_t next_emit;
+  size_t failed;  /* checks settled as failing */
   unsigned *left; /* scenario runs left per check */
 } Runner;
 
@@ -265,6 +268,20 @@ static void emit_ready(Runner *rn)
 }
 
 static void start_next(Runner *rn);
+
+/* One scenario run is over (or could not start): settle its check when it was the last. */
+static void job_finished(Runner *rn, const Job *j)
+{
+  rn->done_jobs++;
+  if (--rn->left[j->check] == 0) {
+    conf_check_result_settle(&rn->res->items[j->check]);
+    rn->settled[j->check] = true;
+    rn->failed += rn->res->items[j->check].verdict == CONF_FAIL;
+  }
+  if (rn->opt->on_progress)
+    rn->opt->on_progress(rn->done_jobs, rn->jobs->len, rn->failed, rn->opt->user);
+  emit_ready(rn);
+}
 
 static void job_done(GObject *src, GAsyncResult *res, gpointer data)
 {
@@ -290,12 +307,7 @@ static void job_done(GObject *src, GAsyncResult *res, gpointer data)
   }
   g_object_unref(p);
   rn->running--;
-  rn->done_jobs++;
-  if (--rn->left[j->check] == 0) {
-    conf_check_result_settle(&rn->res->items[j->check]);
-    rn->settled[j->check] = true;
-  }
-  emit_ready(rn);
+  job_finished(rn, j);
   start_next(rn);
 }
 
@@ -312,12 +324,7 @@ static void start_next(Runner *rn)
       j->sc->exit_status = -1;
       j->sc->reason = g_strdup_printf("could not start the runner %s: %s", rn->opt->runner,
                                       e->message);
-      rn->done_jobs++;
-      if (--rn->left[j->check] == 0) {
-        conf_check_result_settle(&rn->res->items[j->check]);
-        rn->settled[j->check] = true;
-      }
-      emit_ready(rn);
+      job_finished(rn, j);
       continue;
     }
     rn->running++;
@@ -353,6 +360,7 @@ ConfResults *conf_run(const ConfCheck *const *checks, size_t n, const ConfRunOpt
   g_autofree char *pname = NULL;
   if (opt->device_profile) {
     pname = profile_name_of(opt->device_profile);
+    res->device = g_strdup(pname);
     g_autofree char *pdir = g_build_filename(opt->out_dir, "profiles", NULL);
     g_autofree char *pdst = g_strdup_printf("%s/%s.yaml", pdir, pname);
     g_autofree char *ptext = NULL;
@@ -612,7 +620,12 @@ char *conf_report_json(const ConfResults *r)
     }
     g_string_append(o, "]}");
   }
-  g_string_append_printf(o, "\n],\"total\":%zu,\"passed\":%zu,\"failed\":%zu,\"skipped\":%zu}\n",
+  g_string_append_printf(o, "\n],\"total\":%zu,\"passed\":%zu,\"failed\":%zu,\"skipped\":%zu",
                          r->n, pass, fail, skip);
+  if (r->shard)
+    g_string_append(o, ",\"shard\":"), vs_json_str(o, r->shard);
+  if (r->device)
+    g_string_append(o, ",\"device\":"), vs_json_str(o, r->device);
+  g_string_append(o, "}\n");
   return g_string_free(o, FALSE);
 }

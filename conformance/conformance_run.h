@@ -57,6 +57,8 @@ typedef struct {
 typedef struct {
   ConfCheckResult *items;
   size_t n;
+  char *shard;  /* "K/N" when the results are one shard of a split selection, else NULL */
+  char *device; /* device mode: the profile's name, else NULL */
 } ConfResults;
 
 ConfResults *conf_results_new(size_t n);
@@ -76,6 +78,9 @@ typedef struct {
   /* Called once per check, in catalogue order, as soon as it and every check before it
    * are settled (for streaming TAP). May be NULL. */
   void (*on_settled)(const ConfCheckResult *cr, size_t index, void *user);
+  /* Called after every finished scenario run, in completion order (a progress line). May
+   * be NULL. */
+  void (*on_progress)(size_t runs_done, size_t runs_total, size_t checks_failed, void *user);
   void *user;
 } ConfRunOptions;
 
@@ -83,6 +88,23 @@ typedef struct {
  * something outside the checks goes wrong (an output folder cannot be made). */
 ConfResults *conf_run(const ConfCheck *const *checks, size_t n, const ConfRunOptions *opt,
                       GError **error);
+
+/* ---- sharding (conformance_shard.c) ---- */
+
+/* Parse "K/N" (1 <= K <= N <= 1000). */
+bool conf_shard_parse(const char *text, unsigned *k, unsigned *n, GError **error);
+/* Keep shard K of N of a selection (const ConfCheck *, catalogue order): the checks at
+ * positions K-1, K-1+N, K-1+2N, ... of the selection, so that the same selection on the
+ * same catalogue splits the same way on every machine and the shards differ in size by
+ * at most one check. */
+void conf_shard_filter(GPtrArray *sel, unsigned k, unsigned n);
+/* Join the conformance.json of shard folders into one result set in catalogue order.
+ * Every shard K/N of one N must be there exactly once, from the same device mode, and
+ * no check may appear twice; the scenario events are read back from each check's
+ * folder (for the matrix). *profile_file: device mode, the profile copy of the first
+ * shard (g_free), else NULL. */
+ConfResults *conf_results_merge(const char *const *dirs, size_t n_dirs, char **profile_file,
+                                GError **error);
 
 /* Reports, deterministic (no clock, no host name). TAP: one point per check, SKIP for
  * pending checks with the reason, diagnostics with the scenario, reason, the runner's
