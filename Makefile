@@ -17,6 +17,7 @@
 #   make fuzz            build the libFuzzer targets; make fuzz-run FUZZ_TIME=60 runs each
 #   make fuzz-replay     run every fuzz seed corpus through its target once (a crash fails)
 #   make run             run vpnsim on the default bundled scenario
+#   make pcaps           rewrite the reference captures in pcaps/ (after a change on purpose)
 #   make install PREFIX=/usr/local
 # NO_DEPS=1 skips the check for missing Debian packages (scripts/install-deps).
 
@@ -105,7 +106,7 @@ else
   say = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
-.PHONY: all check bench fuzz fuzz-run fuzz-replay run install clean help tests
+.PHONY: all check bench fuzz fuzz-run fuzz-replay run install clean help tests pcaps
 all: $(VPNSIM_BIN)
 
 $(B)/%.o: %.c
@@ -220,6 +221,11 @@ fuzz-replay: $(FUZZ_BIN)
 # ---- run, install, clean ----
 run: $(VPNSIM_BIN)
 	$(VPNSIM_BIN) run $(DEFAULT_SCENARIO)
+
+# Rewrite the reference captures in pcaps/ (tests/reference-pcaps.t requires them byte for
+# byte): only after a change of behaviour on purpose, said so in the commit.
+pcaps: $(VPNSIM_BIN)
+	scripts/reference-pcaps update
 
 install: $(VPNSIM_BIN)
 	install -D -m 0755 $(VPNSIM_BIN) $(DESTDIR)$(PREFIX)/bin/vpnsim

@@ -8,7 +8,7 @@
 set -uo pipefail
 top=${VPNSIM_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 fresh=build/never-built-$$
-targets=(all run bench install tests fuzz)
+targets=(all run bench install tests fuzz pcaps)
 echo "1..${#targets[@]}"
 n=0
 for t in "${targets[@]}"; do
