@@ -221,13 +221,20 @@ static int report(const ConfResults *res, const char *profile, const char *out_d
   g_autofree char *tap_all = conf_report_tap(res);
   g_autofree char *junit = conf_report_junit(res);
   g_autofree char *json = conf_report_json(res);
+  g_autofree char *html = conf_report_html(res, out_dir);
   if (!write_file(out_dir, "conformance.tap", tap_all) ||
       !write_file(out_dir, "conformance.xml", junit) ||
-      !write_file(out_dir, "conformance.json", json))
+      !write_file(out_dir, "conformance.json", json) || !write_file(out_dir, "index.html", html))
     return VS_EXIT_INTERNAL;
   if (profile) {
     size_t n_rows;
     ConfMatrixRow *rows = conf_matrix_rows(res, profile, &n_rows);
+    for (size_t i = 0; i < n_rows; i++) /* each row links to its check's first report */
+      for (size_t c = 0; c < res->n; c++)
+        if (res->items[c].check->id == rows[i].check_id && res->items[c].n_sc) {
+          g_autofree char *rep = g_build_filename(res->items[c].sc[0].out, "report.html", NULL);
+          rows[i].report = conf_html_rel(out_dir, rep);
+        }
     g_autofree char *pname = g_path_get_basename(profile);
     g_autofree char *mt = conf_matrix_text(rows, n_rows, pname);
     g_autofree char *mj = conf_matrix_json(rows, n_rows, pname);
@@ -242,8 +249,9 @@ static int report(const ConfResults *res, const char *profile, const char *out_d
     const char *f = format ? format : "text";
     fputs(!strcmp(f, "json") ? mj : !strcmp(f, "html") ? mh : mt, stdout);
     if (!strcmp(f, "text"))
-      printf("Matrix also in %s/matrix.{txt,json,html}; checks in %s/conformance.{tap,xml,json}\n",
-             out_dir, out_dir);
+      printf("Matrix also in %s/matrix.{txt,json,html}; checks in %s/conformance.{tap,xml,json} "
+             "and %s/index.html\n",
+             out_dir, out_dir, out_dir);
   } else if (!tap) {
     fputs(!strcmp(format, "junit") ? junit : json, stdout);
   } else if (print_tap) {

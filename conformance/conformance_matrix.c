@@ -310,6 +310,7 @@ void conf_matrix_row_clear(ConfMatrixRow *row)
 {
   g_free(row->sku), g_free(row->vpn_type), g_free(row->policy), g_free(row->mode);
   g_free(row->nat), g_free(row->device_ike), g_free(row->device_esp), g_free(row->why);
+  g_free(row->report);
   memset(row, 0, sizeof *row);
 }
 
@@ -472,24 +473,18 @@ char *conf_matrix_json(const ConfMatrixRow *rows, size_t n, const char *profile)
   return g_string_free(o, FALSE);
 }
 
-static void html_text(GString *o, const char *s)
-{
-  g_autofree char *e = g_markup_escape_text(s ? s : "?", -1);
-  g_string_append(o, e);
-}
-
 char *conf_matrix_html(const ConfMatrixRow *rows, size_t n, const char *profile)
 {
   GString *o = g_string_new("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
   g_string_append(o, "<title>vpnsim device compatibility: ");
-  html_text(o, profile);
+  conf_html_text(o, profile);
   g_string_append(o,
                   "</title>\n<style>\nbody{font-family:sans-serif;margin:2em}"
                   "table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 8px;"
                   "text-align:left;vertical-align:top}th{background:#eee}.yes{background:#c8f0c8}"
                   ".no{background:#f5c0c0}.na{color:#777}.unknown{background:#f5e6a8}"
                   ".why{font-size:90%}\n</style>\n</head>\n<body>\n<h1>Device compatibility: ");
-  html_text(o, profile);
+  conf_html_text(o, profile);
   g_string_append(o, "</h1>\n<p>Simulated against Azure VPN Gateway as documented (vpnsim "
                      "conformance catalogue, docs/conformance.md). Each row is a gateway "
                      "configuration a conformance check exercises.</p>\n<table>\n<tr><th>Check</th>"
@@ -504,15 +499,20 @@ char *conf_matrix_html(const ConfMatrixRow *rows, size_t n, const char *profile)
     const char *c[] = {r->check_id, r->sku, r->vpn_type, r->mode, r->nat, r->policy};
     for (size_t k = 0; k < G_N_ELEMENTS(c); k++) {
       g_string_append(o, "<td>");
-      html_text(o, c[k]);
-      g_string_append(o, "</td>");
+      if (!k && r->report) {
+        g_string_append(o, "<a href=\"");
+        conf_html_text(o, r->report);
+        g_string_append(o, "\">");
+      }
+      conf_html_text(o, c[k]);
+      g_string_append(o, !k && r->report ? "</a></td>" : "</td>");
     }
     ConfAspect a[] = {r->connects, r->traffic, r->rekeys, r->dpd};
     for (size_t k = 0; k < G_N_ELEMENTS(a); k++)
       g_string_append_printf(o, "<td class=\"%s\">%s</td>", cls[a[k]], asp(a[k]));
     g_string_append(o, "<td class=\"why\">");
     if (r->why)
-      html_text(o, r->why);
+      conf_html_text(o, r->why);
     g_string_append(o, "</td></tr>\n");
   }
   g_string_append(o, "</table>\n</body>\n</html>\n");

@@ -113,6 +113,12 @@ char *conf_report_tap_point(const ConfCheckResult *cr, size_t index);
 char *conf_report_tap(const ConfResults *r);
 char *conf_report_junit(const ConfResults *r);
 char *conf_report_json(const ConfResults *r);
+/* index.html for out_dir: every check with its verdict, reason and links to its
+ * scenarios' report.html and folders (conformance_html.c). */
+char *conf_report_html(const ConfResults *r, const char *out_dir);
+/* HTML text escaping, and the relative link from folder from_dir to path to. */
+void conf_html_text(GString *o, const char *s);
+char *conf_html_rel(const char *from_dir, const char *to);
 /* 0 when every check that is not pending passed, else 1. */
 int conf_results_exit_status(const ConfResults *r);
 
@@ -138,6 +144,7 @@ typedef struct {
   char *device_ike, *device_esp;
   ConfAspect connects, traffic, rekeys, dpd;
   char *why; /* when an aspect is no or unknown: the notify, exchange and proposal */
+  char *report; /* link to the check's report.html from the matrix page, or NULL */
   bool check_passed;
 } ConfMatrixRow;
 

@@ -21,7 +21,7 @@ ok() { # ok STATUS DESCRIPTION [DIAGNOSTIC...]
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
-echo "1..15"
+echo "1..18"
 
 sel="CFG-00 TS-00"
 "$vs" conformance $sel -o full -f json >/dev/null 2>full.err
@@ -71,3 +71,20 @@ ok $([ -s dm/matrix.txt ] && cmp -s dfull/matrix.txt dm/matrix.txt; echo $?) \
 script -qec "'$vs' conformance CFG-001 -o tty" /dev/null >tty.out 2>&1
 ok $(grep -q 'scenario runs' tty.out; echo $?) "a terminal sees the progress line" "$(head -c 400 tty.out)"
 ok $(! grep -q 'scenario runs' full.err s1.err; echo $?) "a pipe never gets the progress line" "$(head -c 400 full.err)"
+
+# index.html (and the matrix page) link every check's report and folder, and the links hold
+links_ok() { # links_ok PAGE: every relative href of the page names an existing file or folder
+  local page=$1 dir bad=
+  dir=$(dirname "$page")
+  for h in $(grep -o 'href="[^"#]*"' "$page" | sed 's/href="//; s/"$//'); do
+    [ -e "$dir/$h" ] || bad="$bad $h"
+  done
+  echo "$bad"
+}
+b=$(links_ok full/index.html)
+ok $([ -z "$b" ] && [ "$(grep -c 'report.html' full/index.html)" -ge "$(ids full/conformance.tap | wc -l)" ]; echo $?) \
+  "index.html links a report for every check, and every link holds" "broken:$b"
+b=$(links_ok m/index.html)
+ok $([ -z "$b" ] && grep -q 'moved/' m/index.html; echo $?) "the merged index.html links into the shards' folders" "broken:$b"
+b=$(links_ok dm/matrix.html)
+ok $([ -z "$b" ] && grep -q 'report.html">POL-00' dm/matrix.html; echo $?) "the matrix page links each row's report" "broken:$b"
