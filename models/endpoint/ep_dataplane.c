@@ -1101,6 +1101,12 @@ const EpNodeMetrics *ep_dp_metrics(const EpDp *dp)
   return &dp->m;
 }
 
+void ep_dp_count_ike_drop(EpDp *dp, IkeDropReason reason)
+{
+  if (dp && (unsigned)reason < IKE_DROP__COUNT)
+    dp->m.ike_drops[reason]++;
+}
+
 void ep_dp_emit_metrics(EpDp *dp)
 {
   for (guint i = 0; i < dp->tunnels->len; i++) {

@@ -9,6 +9,7 @@
  * through EpEnv. */
 #pragma once
 
+#include "models/ike/ike_drop.h"
 #include "models/common/drbg.h"
 #include "models/common/event.h"
 #include "models/common/ipv4.h"
@@ -124,6 +125,7 @@ typedef struct {
   EpTunnelMetrics total;
   uint64_t natt_keepalives; /* RFC 3948 2.3, discarded */
   uint64_t ike_datagrams;   /* non-ESP marker: handed back for the IKE engine */
+  uint64_t ike_drops[IKE_DROP__COUNT]; /* IKE datagrams the node's IKE side dropped */
 } EpNodeMetrics;
 
 /* ---- events ---- */
@@ -308,6 +310,8 @@ size_t ep_dp_tunnel_max_inner(const EpDp *dp, int tunnel);
 /* ---- metrics ---- */
 const EpTunnelMetrics *ep_dp_tunnel_metrics(const EpDp *dp, int tunnel);
 const EpNodeMetrics *ep_dp_metrics(const EpDp *dp);
+/* The node's IKE side dropped a datagram (the IKE engines' and the gateway's reasons). */
+void ep_dp_count_ike_drop(EpDp *dp, IkeDropReason reason);
 /* Emit one metrics event per tunnel (the runner calls it at the metric granularity). */
 void ep_dp_emit_metrics(EpDp *dp);
 

@@ -394,6 +394,12 @@ static void e_peer_moved(void *user, Ipv4Addr addr, uint16_t port)
   ep_dp_tunnel_set_peer(l->dp, l->tunnel, addr, port);
 }
 
+static void e_dropped(void *user, IkeDropReason reason)
+{
+  EpIkeLink *l = user;
+  ep_dp_count_ike_drop(l->dp, reason);
+}
+
 static void e_row(void *user, const char *row)
 {
   EpIkeLink *l = user;
@@ -428,7 +434,7 @@ EpIkeLink *ep_ike_link_new(const IkeConfig *cfg, const char *connection, EpDp *d
                .send = e_send, .child_install = e_child_install,
                .child_remove = e_child_remove, .sa_established = e_sa_established,
                .keytable_row = e_row,
-               .message = e_message, .peer_moved = e_peer_moved};
+               .message = e_message, .peer_moved = e_peer_moved, .dropped = e_dropped};
   l->conn = ikev2_conn_new(&c, &ie);
   if (!l->conn) {
     ep_ike_link_free(l);

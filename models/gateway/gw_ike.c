@@ -543,19 +543,26 @@ void gw_ike_rx(GwIke *g, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dp
     if (c->remote.v == src.v)
       k = c;
   }
-  if (!k)
-    return; /* no connection to that peer: dropped, as the cloud does */
+  if (!k) {
+    /* no connection to that peer: dropped, as the cloud does */
+    ep_dp_count_ike_drop(g->dp, IKE_DROP_NO_CONNECTION);
+    return;
+  }
   const uint8_t *b = data;
   size_t n = len;
   if (dport == IKE_PORT_NATT) {
-    if (n < 4 || memcmp(b, "\0\0\0\0", 4) != 0)
+    if (n < 4 || memcmp(b, "\0\0\0\0", 4) != 0) {
+      ep_dp_count_ike_drop(g->dp, IKE_DROP_HEADER);
       return;
+    }
     b += 4, n -= 4;
   }
   Ikev2Header h;
   Ikev2Diag d;
-  if (ikev2_header_decode(b, n, &h, &d) != WIRE_OK)
+  if (ikev2_header_decode(b, n, &h, &d) != WIRE_OK) {
+    ep_dp_count_ike_drop(g->dp, IKE_DROP_HEADER);
     return;
+  }
   bool from_initiator = (h.flags & IKEV2_FLAG_INITIATOR) != 0;
   EpIkeLink *to = NULL;
   /* the engine that holds the SA by its SPIs, then RFC 7296 3.1's Initiator flag: set
@@ -567,6 +574,9 @@ void gw_ike_rx(GwIke *g, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dp
   else
     to = from_initiator ? k->resp : k->init;
   if (!to) {
+    ep_dp_count_ike_drop(g->dp, IKE_DROP_MODE);
+    if (ep_dp_metrics(g->dp)->ike_drops[IKE_DROP_MODE] > IKE_DROP_EVENTS_MAX)
+      return; /* a flood: the counter ike.drops.mode carries it */
     refused(g, k->name,
             from_initiator ? "InitiatorOnly: the peer's IKE_SA_INIT is not answered"
                            : "ResponderOnly: a response to no request of ours");

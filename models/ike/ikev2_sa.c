@@ -25,6 +25,14 @@ NAME_TABLE(ike_start_policy_names, "IKE start policy", {IKE_START_INITIATE, "ini
 NAME_TABLE(ike_dpd_action_names, "DPD action", {IKE_DPD_CLEAR, "clear"},
            {IKE_DPD_RESTART, "restart"});
 
+NAME_TABLE(ike_drop_reason_names, "IKE drop reason", {IKE_DROP_HEADER, "header"},
+           {IKE_DROP_UNKNOWN_SPI, "unknown_spi"},
+           {IKE_DROP_UNEXPECTED_RESPONSE, "unexpected_response"}, {IKE_DROP_MSG_ID, "msg_id"},
+           {IKE_DROP_MALFORMED_INIT, "malformed_init"}, {IKE_DROP_INTEGRITY, "integrity"},
+           {IKE_DROP_MALFORMED, "malformed"}, {IKE_DROP_PAYLOAD_RULES, "payload_rules"},
+           {IKE_DROP_HALF_OPEN_LIMIT, "half_open_limit"}, {IKE_DROP_COOKIE, "cookie"},
+           {IKE_DROP_NO_CONNECTION, "no_connection"}, {IKE_DROP_MODE, "mode"});
+
 #define IKE_PORT 500u
 #define NATT_PORT 4500u
 
@@ -461,15 +469,118 @@ static IkeSa *find_sa(Ikev2Conn *c, uint64_t spi_i, uint64_t spi_r)
   return NULL;
 }
 
-static void drop(Ikev2Conn *c, IkeSa *sa, const char *why)
+/* Count a dropped datagram; the first IKE_DROP_EVENTS_MAX of each reason are events too
+ * (the last of them says that the counter carries the rest). */
+static void drop(Ikev2Conn *c, IkeSa *sa, IkeDropReason r, const char *why)
 {
+  c->ctr.drops[r]++;
+  if (c->env.dropped)
+    c->env.dropped(c->env.user, r);
+  if (c->drop_events[r] >= IKE_DROP_EVENTS_MAX)
+    return;
+  c->drop_events[r]++;
   VsEvent ev = vs_event(conn_now(c), c->cfg.name, IKE_EV_DROP);
   if (sa) {
     vs_event_hex(&ev, "spi_i", sa->spi_i);
     vs_event_hex(&ev, "spi_r", sa->spi_r);
   }
   vs_event_str(&ev, "reason", why);
+  if (c->drop_events[r] == IKE_DROP_EVENTS_MAX)
+    vs_event_str(&ev, "further", "counted only (counter ike.drops)");
   vs_event_emit(&c->env.events, &ev);
+}
+
+const IkeConnCounters *ikev2_conn_counters(const Ikev2Conn *c)
+{
+  return &c->ctr;
+}
+
+/* ---- cookies (RFC 7296 2.6) ---- */
+
+static size_t half_open_count(const Ikev2Conn *c)
+{
+  size_t n = 0;
+  for (guint i = 0; i < c->sas->len; i++) {
+    const IkeSa *sa = g_ptr_array_index(c->sas, i);
+    n += !sa->initiator && sa->state < IKE_SA_ESTABLISHED;
+  }
+  return n;
+}
+
+/* Cookie = <VersionIDofSecret> | Hash(Ni | IPi | SPIi | <secret>): here version 0 and
+ * HMAC-SHA-256 keyed with the secret. */
+static size_t cookie_make(Ikev2Conn *c, const Ikev2Data *ni, Ipv4Addr src, uint64_t spi_i,
+                          uint8_t out[IKE_COOKIE_MAX])
+{
+  if (!c->have_cookie_secret) {
+    drbg_bytes(c->env.rng, c->cookie_secret, sizeof c->cookie_secret);
+    c->have_cookie_secret = true;
+  }
+  uint8_t in[IKEV2_NONCE_MAX + 12];
+  size_t n = ni->n > IKEV2_NONCE_MAX ? IKEV2_NONCE_MAX : ni->n;
+  memcpy(in, ni->p, n);
+  wire_store_be32(in + n, src.v);
+  wire_store_be64(in + n + 4, spi_i);
+  out[0] = 0;
+  if (!ike_prf(PRF_HMAC_SHA2_256, c->cookie_secret, sizeof c->cookie_secret, in, n + 12,
+               out + 1))
+    return 0;
+  return 33;
+}
+
+/* Whether an IKE_SA_INIT request may create state: below the threshold, or with our
+ * cookie as its first payload. Otherwise it is answered with N(COOKIE) from no state. */
+static bool cookie_admits(Ikev2Conn *c, const uint8_t *data, size_t len, const Ikev2Header *h,
+                          Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport)
+{
+  uint32_t thr = c->cfg.cookie_threshold ? c->cfg.cookie_threshold : IKE_COOKIE_THRESHOLD_DEFAULT;
+  if (thr != IKE_COOKIE_ALWAYS && half_open_count(c) < thr)
+    return true;
+  g_autoptr(Ikev2Message) m = NULL;
+  Ikev2Diag d;
+  if (ikev2_message_decode(data, len, &m, &d) != WIRE_OK) {
+    drop(c, NULL, IKE_DROP_MALFORMED_INIT, "malformed IKE_SA_INIT");
+    return false;
+  }
+  const Ikev2Payload *np = ikev2_message_find(m, IKEV2_PL_NONCE, 0);
+  if (!np) {
+    drop(c, NULL, IKE_DROP_PAYLOAD_RULES, "IKE_SA_INIT without a nonce");
+    return false;
+  }
+  uint8_t want[IKE_COOKIE_MAX];
+  size_t wn = cookie_make(c, &np->u.nonce, src, h->spi_i, want);
+  const Ikev2Payload *first = m->n_payloads ? &m->payloads[0] : NULL;
+  if (wn && first && first->type == IKEV2_PL_NOTIFY && first->u.notify.type == IKEV2_N_COOKIE &&
+      first->u.notify.data.n == wn && memcmp(first->u.notify.data.p, want, wn) == 0)
+    return true;
+  /* HDR(SPIi, 0), N(COOKIE): no SA, nothing kept */
+  g_autoptr(Ikev2Message) r =
+      ikev2_message_new(IKEV2_IKE_SA_INIT, IKEV2_FLAG_RESPONSE, h->spi_i, 0, 0);
+  ike_add_notify(r, IKEV2_N_COOKIE, 0, NULL, 0, want, wn);
+  WireWriter w;
+  wire_writer_init(&w);
+  if (wn && ikev2_message_encode(r, &w)) {
+    size_t n;
+    g_autofree uint8_t *b = wire_writer_steal(&w, &n);
+    bool report = c->drop_events[IKE_DROP_COOKIE] < IKE_DROP_EVENTS_MAX;
+    drop(c, NULL, IKE_DROP_COOKIE, "IKE_SA_INIT without our cookie: answered N(COOKIE)");
+    if (c->env.message && report) {
+      IkeMessageSummary s = {.sent = true, .exchange = IKEV2_IKE_SA_INIT, .response = true,
+                             .spi_i = h->spi_i, .notifies = {IKEV2_N_COOKIE}, .n_notifies = 1};
+      c->env.message(c->env.user, &s);
+    }
+    if (dport == NATT_PORT) {
+      g_autofree uint8_t *mk = g_malloc(n + 4);
+      memset(mk, 0, 4);
+      memcpy(mk + 4, b, n);
+      c->env.send(c->env.user, dst, dport, src, sport, mk, n + 4);
+    } else {
+      c->env.send(c->env.user, dst, dport, src, sport, b, n);
+    }
+  } else {
+    wire_writer_clear(&w);
+  }
+  return false;
 }
 
 /* Decrypt (or reassemble) a protected message. NULL when not (yet) complete or bad. */
@@ -636,7 +747,7 @@ void ikev2_conn_rx(Ikev2Conn *c, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uin
   Ikev2Header h;
   Ikev2Diag d;
   if (ikev2_header_decode(data, len, &h, &d) != WIRE_OK) {
-    drop(c, NULL, "header");
+    drop(c, NULL, IKE_DROP_HEADER, "header");
     return;
   }
   c->rx_src = src, c->rx_sport = sport, c->rx_dst = dst, c->rx_dport = dport;
@@ -657,6 +768,14 @@ void ikev2_conn_rx(Ikev2Conn *c, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uin
         return;
       }
     }
+    /* RFC 7296 2.6: past the threshold only a request with our cookie makes state, and
+     * never more than half_open_max half-open SAs */
+    if (!cookie_admits(c, data, len, &h, src, sport, dst, dport))
+      return;
+    if (half_open_count(c) >= (c->cfg.half_open_max ? c->cfg.half_open_max : IKE_HALF_OPEN_MAX_DEFAULT)) {
+      drop(c, NULL, IKE_DROP_HALF_OPEN_LIMIT, "half-open limit");
+      return;
+    }
     /* the same SPIi with other content is another (unauthenticated) request: it gets its
      * own half-open SA, so a forged one cannot take the genuine one's place */
     /* every start policy answers: it only decides who may initiate */
@@ -672,14 +791,14 @@ void ikev2_conn_rx(Ikev2Conn *c, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uin
     sa = find_sa(c, h.spi_i, h.spi_r);
   }
   if (!sa) {
-    drop(c, NULL, "unknown SPI");
+    drop(c, NULL, IKE_DROP_UNKNOWN_SPI, "unknown SPI");
     return;
   }
   sa->exchange = h.exchange;
   if (response) {
     /* RFC 7296 2.3: a response must answer our outstanding request */
     if (!sa->active || h.msg_id != sa->msg_out || h.exchange != sa->active->ops->exchange) {
-      drop(c, sa, "unexpected response");
+      drop(c, sa, IKE_DROP_UNEXPECTED_RESPONSE, "unexpected response");
       return;
     }
   } else if (h.exchange != IKEV2_IKE_SA_INIT) {
@@ -692,14 +811,14 @@ void ikev2_conn_rx(Ikev2Conn *c, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uin
       return;
     }
     if (h.msg_id != sa->msg_in) {
-      drop(c, sa, "message id outside the window");
+      drop(c, sa, IKE_DROP_MSG_ID, "message id outside the window");
       return;
     }
   }
   g_autoptr(Ikev2Message) m = NULL;
   if (h.exchange == IKEV2_IKE_SA_INIT) {
     if (ikev2_message_decode(data, len, &m, &d) != WIRE_OK) {
-      drop(c, sa, "malformed IKE_SA_INIT");
+      drop(c, sa, IKE_DROP_MALFORMED_INIT, "malformed IKE_SA_INIT");
       if (!response)
         ike_sa_destroy(sa, "malformed IKE_SA_INIT");
       return;
@@ -709,7 +828,8 @@ void ikev2_conn_rx(Ikev2Conn *c, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uin
     m = open_msg(sa, &h, data, len, &d, &pending);
     if (!m) {
       if (!pending)
-        drop(c, sa, d.action == IKEV2_ACT_DROP ? "integrity check failed" : "malformed");
+        drop(c, sa, d.action == IKEV2_ACT_DROP ? IKE_DROP_INTEGRITY : IKE_DROP_MALFORMED,
+             d.action == IKEV2_ACT_DROP ? "integrity check failed" : "malformed");
       if (!pending && !response)
         reject_request(sa, &h, d.action, &d);
       return;
@@ -718,7 +838,7 @@ void ikev2_conn_rx(Ikev2Conn *c, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uin
   report_message(sa, m, false);
   Ikev2Action act = ikev2_rules_check(m, &d);
   if (act != IKEV2_ACT_ACCEPT) {
-    drop(c, sa, d.diag.field ? d.diag.field : "payload rules");
+    drop(c, sa, IKE_DROP_PAYLOAD_RULES, d.diag.field ? d.diag.field : "payload rules");
     if (!response && h.exchange == IKEV2_IKE_SA_INIT) {
       ike_sa_destroy(sa, "payload rules");
     } else if (!response) {

@@ -10,6 +10,7 @@
 #include "models/common/ipsec_ids.h"
 #include "models/common/ipv4.h"
 #include "models/ike/ike_cert_crypto.h"
+#include "models/ike/ike_drop.h"
 #include "models/ike/ikev2_codec.h"
 
 #include <stdbool.h>
@@ -137,7 +138,18 @@ typedef struct {
   /* Remote access (RFC 7296 2.19): as initiator, ask for an internal IPv4 address with a
    * CFG_REQUEST in IKE_AUTH; the responder answers from IkeEnv.cp_assign. */
   bool cp_request;
+  /* Responder, RFC 7296 2.6: while this many half-open IKE SAs exist, an IKE_SA_INIT
+   * request without our cookie gets only N(COOKIE), and no state (0: 10, strongSwan's
+   * cookie_threshold; IKE_COOKIE_ALWAYS: every request). Beyond half_open_max half-open
+   * SAs (0: 100) a request is dropped (IKE_DROP_HALF_OPEN_LIMIT): memory stays bounded
+   * whatever a flood from the peer's address holds. */
+  uint32_t cookie_threshold;
+  uint32_t half_open_max;
 } IkeConfig;
+
+#define IKE_COOKIE_ALWAYS UINT32_MAX
+#define IKE_COOKIE_THRESHOLD_DEFAULT 10u
+#define IKE_HALF_OPEN_MAX_DEFAULT 100u
 
 /* What a responder hands a remote-access client (RFC 7296 2.19, 3.15.1): its address and
  * netmask, DNS servers, and the routes behind us (INTERNAL_IP4_SUBNET, and the child's
@@ -232,6 +244,9 @@ typedef struct {
    * INTERNAL_ADDRESS_FAILURE). peer_id is the peer's identity as text. May be NULL: the
    * request is ignored (2.19: a responder need not support it). */
   bool (*cp_assign)(void *user, const char *peer_id, IkeCpLease *out);
+  /* A datagram was dropped for reason (every one, also past the events' limit); may be
+   * NULL. */
+  void (*dropped)(void *user, IkeDropReason reason);
 } IkeEnv;
 
 /* ---- states ---- */
@@ -284,6 +299,11 @@ extern const NameTable ike_child_state_names;
 #define IKE_EV_NOTIFY_RX "ike.notify.rx"
 #define IKE_EV_DROP "ike.drop"
 
+/* What a connection counted since it was made. */
+typedef struct {
+  uint64_t drops[IKE_DROP__COUNT];
+} IkeConnCounters;
+
 /* ---- the connection ---- */
 
 typedef struct Ikev2Conn Ikev2Conn;
@@ -292,6 +312,8 @@ typedef struct Ikev2Conn Ikev2Conn;
 Ikev2Conn *ikev2_conn_new(const IkeConfig *cfg, const IkeEnv *env);
 /* Removes every child SA through the env (no messages are sent) and wipes keys. */
 void ikev2_conn_free(Ikev2Conn *c);
+
+const IkeConnCounters *ikev2_conn_counters(const Ikev2Conn *c);
 
 /* Start: initiate if the start policy says so. */
 void ikev2_conn_start(Ikev2Conn *c);

@@ -19,6 +19,9 @@
 typedef struct IkeSa IkeSa;
 typedef struct Ikev2Task Ikev2Task;
 
+#define IKE_COOKIE_MAX 64 /* RFC 7296 2.6: 1 to 64 octets */
+#define IKE_COOKIE_TRIES 3 /* answers with a new cookie before the initiator gives up */
+
 typedef struct {
   uint8_t b[IKEV2_NONCE_MAX];
   size_t n;
@@ -67,6 +70,11 @@ struct Ikev2Task {
   IkeDh *dh;
   IkeNonce nonce;
   uint16_t dh_group;     /* KE group to use (INVALID_KE_PAYLOAD retry) */
+  /* IKE_SA_INIT retried with the responder's cookie (RFC 7296 2.6): N(COOKIE) first,
+   * the same nonce and KE (dh moved from the task answered) */
+  uint8_t cookie[IKE_COOKIE_MAX];
+  size_t cookie_len;
+  unsigned cookie_tries;
   uint32_t spi;          /* new child's inbound SPI */
   uint64_t new_ike_spi;  /* IKE rekey: our SPI of the new IKE SA */
   uint32_t target;       /* child rekey/delete: the child's inbound SPI */
@@ -128,6 +136,10 @@ struct Ikev2Conn {
   uint16_t rx_sport, rx_dport;
   const uint8_t *rx_raw;
   size_t rx_len;
+  IkeConnCounters ctr;
+  uint32_t drop_events[IKE_DROP__COUNT]; /* ike.drop events emitted per reason */
+  uint8_t cookie_secret[32];             /* drawn when the first cookie is needed */
+  bool have_cookie_secret;
 };
 
 /* ikev2_sa.c */

@@ -76,12 +76,20 @@ static bool build_i(IkeSa *sa, Ikev2Task *t, Ikev2Message *req)
 {
   Ikev2Conn *c = sa->conn;
   uint16_t group = t->dh_group ? t->dh_group : ike_default_dh(c);
-  t->dh = ike_dh_new(group, c->env.rng);
+  /* a retry with the responder's cookie keeps the nonce and KE it answered (RFC 7296 2.6:
+   * "all other payloads unchanged") */
+  if (!t->cookie_len) {
+    t->dh = ike_dh_new(group, c->env.rng);
+    ike_nonce_new(c, &sa->ni);
+  }
   if (!t->dh) {
     ike_sa_set_state(sa, IKE_SA_FAILED, "unsupported DH group");
     return false;
   }
-  ike_nonce_new(c, &sa->ni);
+  group = ike_dh_group(t->dh);
+  /* RFC 7296 2.6: N(COOKIE) is the first payload of the retry */
+  if (t->cookie_len)
+    ike_add_notify(req, IKEV2_N_COOKIE, 0, NULL, 0, t->cookie, t->cookie_len);
   /* RFC 7296 1.2: HDR, SAi1, KEi, Ni [, N(NAT_DETECTION_*)] [, N(FRAG_SUPPORTED)] */
   ikev2_proposals_add_ike(&ikev2_message_add(req, IKEV2_PL_SA)->u.sa, c->cfg.ike, c->cfg.n_ike, 0);
   Ikev2Payload *p = ikev2_message_add(req, IKEV2_PL_KE);
@@ -94,7 +102,10 @@ static bool build_i(IkeSa *sa, Ikev2Task *t, Ikev2Message *req)
     add_natd(req, sa->spi_i, 0, c->cfg.local_addr, sa->lport, sa->raddr, sa->rport);
   if (c->cfg.frag_threshold)
     ike_add_notify(req, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED, 0, NULL, 0, NULL, 0);
-  ike_sa_set_state(sa, IKE_SA_INIT_SENT, t->dh_group ? "retry with the wanted group" : "initiate");
+  ike_sa_set_state(sa, IKE_SA_INIT_SENT,
+                   t->cookie_len ? "retry with the responder's cookie"
+                   : t->dh_group ? "retry with the wanted group"
+                                 : "initiate");
   return true;
 }
 
@@ -109,6 +120,26 @@ static void fail(IkeSa *sa, const char *reason)
 static void process_i(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
 {
   Ikev2Conn *c = sa->conn;
+  const Ikev2Notify *ck = ikev2_message_find_notify(resp, IKEV2_N_COOKIE);
+  if (ck && !ikev2_message_find(resp, IKEV2_PL_SA, 0)) {
+    /* RFC 7296 2.6: the responder keeps no state until we return its cookie; the same
+     * request again, N(COOKIE) first, a few times at most */
+    ike_sa_emit_notify(sa, IKEV2_N_COOKIE, "IKE_SA_INIT");
+    if (ck->data.n < 1 || ck->data.n > IKE_COOKIE_MAX || t->cookie_tries >= IKE_COOKIE_TRIES) {
+      fail(sa, ck->data.n < 1 || ck->data.n > IKE_COOKIE_MAX ? "bad cookie length"
+                                                             : "the responder keeps asking for a cookie");
+      return;
+    }
+    Ikev2Task *r = ike_task_new(TASK_IKE_INIT);
+    r->dh = t->dh, t->dh = NULL;
+    r->dh_group = t->dh_group;
+    memcpy(r->cookie, ck->data.p, ck->data.n);
+    r->cookie_len = ck->data.n;
+    r->cookie_tries = t->cookie_tries + 1;
+    g_queue_push_head(&sa->tasks, r);
+    sa->msg_out = 0;
+    return;
+  }
   uint16_t err = ike_error_notify(resp);
   if (err) {
     ike_sa_emit_notify(sa, err, "IKE_SA_INIT");
@@ -133,6 +164,10 @@ static void process_i(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
   }
   const Ikev2Payload *sap = ikev2_message_find(resp, IKEV2_PL_SA, 0);
   const Ikev2Payload *ke = ikev2_message_find(resp, IKEV2_PL_KE, 0);
+  if (!sap || !ke) {
+    fail(sa, "IKE_SA_INIT response without SA or KE");
+    return;
+  }
   if (!ikev2_accept_ike(&sap->u.sa, c->cfg.ike, c->cfg.n_ike, &sa->suite) ||
       sa->suite.dh != ike_dh_group(t->dh) || ke->u.ke.group != sa->suite.dh) {
     fail(sa, "responder chose a proposal we did not offer");

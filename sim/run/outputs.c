@@ -144,6 +144,13 @@ void run_counters_collect(Run *r)
     counter(r, ep->name, "egress.bytes", (double)t->egress_bytes);
     counter(r, ep->name, "icmp_frag_needed", (double)t->icmp_frag_needed);
     counter(r, ep->name, "natt_keepalives", (double)m->natt_keepalives);
+    uint64_t ike_total = 0;
+    for (int d = 0; d < IKE_DROP__COUNT; d++) {
+      g_autofree char *k = g_strdup_printf("ike.drops.%s", name_get(&ike_drop_reason_names, d));
+      counter(r, ep->name, k, (double)m->ike_drops[d]);
+      ike_total += m->ike_drops[d];
+    }
+    counter(r, ep->name, "ike.drops.total", (double)ike_total);
   }
   for (size_t i = 0; i < net_world_n_nodes(r->world.w); i++) {
     NetNode *n = net_world_node(r->world.w, i);
