@@ -8,6 +8,7 @@
 #   *_fuzz.c                               a libFuzzer target (make fuzz)
 #   bench/*.c *_bench.c                    a benchmark (make bench)
 #   bench/*.cc                             a plain ns-3 reference a benchmark runs
+#   tests/tools/*.c                        a program the script tests run (make tests)
 #   sim/cli/main.c                         the vpnsim command
 #
 #   make                 build vpnsim
@@ -86,6 +87,7 @@ MAIN_C := sim/cli/main.c
 LIB_C := $(filter-out %_test.c %_fuzz.c %_bench.c $(MAIN_C),$(SRC_C))
 LIB_CC := $(wildcard sim/engine/*.cc)
 TESTLIB_C := $(wildcard tests/lib/*.c)
+TOOL_C := $(wildcard tests/tools/*.c)
 TEST_T := $(sort $(wildcard tests/*.t conformance/*.t conformance/*/*.t))
 
 obj = $(addprefix $(B)/,$(patsubst %.c,%.o,$(patsubst %.cc,%.o,$(1))))
@@ -93,6 +95,7 @@ LIB_O := $(call obj,$(LIB_C) $(LIB_CC))
 TESTLIB_O := $(call obj,$(TESTLIB_C))
 TEST_BIN := $(patsubst %.o,%,$(call obj,$(TEST_C)))
 BENCH_BIN := $(patsubst %.o,%,$(call obj,$(BENCH_C) $(BENCH_CC)))
+TOOL_BIN := $(patsubst %.o,%,$(call obj,$(TOOL_C)))
 LIB_A := $(B)/libvpnsim.a
 TESTLIB_A := $(B)/libvpnsim-test.a
 VPNSIM_BIN := $(B)/vpnsim
@@ -146,7 +149,12 @@ $(patsubst %.o,%,$(call obj,$(BENCH_CC))): %: %.o
 	$(call say,LINK,$@)
 	$(Q)$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-tests: $(VPNSIM_BIN) $(TEST_BIN)
+# Programs the script tests run (tests/tools/*.c: a hostile peer's generator).
+$(TOOL_BIN): %: %.o $(LIB_A)
+	$(call say,LINK,$@)
+	$(Q)$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+tests: $(VPNSIM_BIN) $(TEST_BIN) $(TOOL_BIN)
 
 # ---- tests: every GLib test binary and script test, through prove ----
 # The test environment: where the build is, for script tests. The binary's make variable

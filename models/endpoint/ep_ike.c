@@ -78,6 +78,9 @@ struct EpIkeLink {
   Ikev2Conn *conn;
   EpTimerId timer;
   bool in_rx;              /* sends are held until the received message is logged */
+  bool rx_dropped;         /* the engine dropped the datagram being received */
+  unsigned dropped_logged; /* ike.message events of dropped datagrams so far (a flood of
+                              them is counted, not logged: IKE_DROP_EVENTS_MAX) */
   GPtrArray *held;         /* Pending* */
   GString *rx_notifies;    /* notify names of the message being received (engine's view) */
   /* the engine's summaries of the messages it sent last (IkeEnv.message), so each
@@ -259,9 +262,10 @@ static void message_event(EpIkeLink *l, bool sent, Ipv4Addr peer, uint16_t peer_
 }
 
 static void send_now(EpIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
-                     const uint8_t *data, size_t len)
+                     const uint8_t *data, size_t len, bool log)
 {
-  message_event(l, true, dst, dport, sport, data, len, NULL);
+  if (log)
+    message_event(l, true, dst, dport, sport, data, len, NULL);
   l->io.send(l->io.user, src, sport, dst, dport, data, len);
 }
 
@@ -270,7 +274,7 @@ static void e_send(void *user, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint1
 {
   EpIkeLink *l = user;
   if (!l->in_rx) {
-    send_now(l, src, sport, dst, dport, data, len);
+    send_now(l, src, sport, dst, dport, data, len, true);
     return;
   }
   /* same simulated instant: sent right after the received message is logged */
@@ -398,6 +402,8 @@ static void e_dropped(void *user, IkeDropReason reason)
 {
   EpIkeLink *l = user;
   ep_dp_count_ike_drop(l->dp, reason);
+  if (l->in_rx)
+    l->rx_dropped = true;
 }
 
 static void e_row(void *user, const char *row)
@@ -485,19 +491,23 @@ void ep_ike_link_rx(EpIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, ui
                     const uint8_t *data, size_t len)
 {
   l->in_rx = true;
+  l->rx_dropped = false;
   g_string_truncate(l->rx_notifies, 0);
   ikev2_conn_rx(l->conn, src, sport, dst, dport, data, len);
   l->in_rx = false;
-  message_event(l, false, src, sport, dport, data, len, l->rx_notifies->str);
+  if (!l->rx_dropped || l->dropped_logged++ < IKE_DROP_EVENTS_MAX)
+    message_event(l, false, src, sport, dport, data, len, l->rx_notifies->str);
   changed(l);
-  /* the answers, in the order the engine sent them */
+  /* the answers, in the order the engine sent them (to a datagram it dropped: a
+   * cookie, logged as far as the datagram was) */
+  bool log = !l->rx_dropped || l->dropped_logged <= IKE_DROP_EVENTS_MAX;
   g_autoptr(GPtrArray) held = l->held;
   l->held = g_ptr_array_new_with_free_func(pending_free);
   for (guint i = 0; i < held->len; i++) {
     Pending *p = g_ptr_array_index(held, i);
     gsize n;
     const uint8_t *b = g_bytes_get_data(p->data, &n);
-    send_now(l, p->src, p->sport, p->dst, p->dport, b, n);
+    send_now(l, p->src, p->sport, p->dst, p->dport, b, n, log);
   }
   step_done(l);
 }
