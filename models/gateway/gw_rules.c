@@ -602,6 +602,57 @@ static void check_local_prefixes_or_bgp(const GwConfig *cfg, GwCheck *ck)
   }
 }
 
+/* One VPN gateway per virtual network (an ExpressRoute gateway may sit beside it). */
+static void check_one_vpn_gateway(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_GW(cfg, g) {
+    if (!g->virtualNetwork.v || gw_enum_or(g->gatewayType, GW_GATEWAY_TYPE_VPN) != GW_GATEWAY_TYPE_VPN)
+      continue;
+    for (const GwVirtualNetworkGateway *o = cfg->virtualNetworkGateways; o < g; o++)
+      if (o->virtualNetwork.v && !strcmp(o->virtualNetwork.v, g->virtualNetwork.v) &&
+          gw_enum_or(o->gatewayType, GW_GATEWAY_TYPE_VPN) == GW_GATEWAY_TYPE_VPN) {
+        report(ck, at(g->virtualNetwork.loc, g->loc),
+               "virtual network %s already holds VPN gateway %s: gateway %s cannot be a second "
+               "one",
+               g->virtualNetwork.v, nm(o->name), nm(g->name));
+        break;
+      }
+  }
+}
+
+static void check_public_ip(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_GW(cfg, g)
+    if ((!g->n_publicIpAddresses || !g->publicIpAddresses[0].set) &&
+        !g->publicIpAddresses[0].loc.line) /* a value that is no address: the loader's */
+      report(ck, g->loc, "gateway %s has no publicIpAddress (a VPN gateway needs a Standard "
+                         "static public IP)",
+             nm(g->name));
+}
+
+/* Two connections of one gateway cannot reach the same device address: the gateway knows
+ * a connection by its peer's address. */
+static void check_distinct_peer_ips(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_CONN(cfg, c) {
+    const GwVirtualNetworkGateway *g = conn_gw1(cfg, c);
+    const GwLocalNetworkGateway *l = conn_lng(cfg, c);
+    if (!g || !l || !l->gatewayIpAddress.set)
+      continue;
+    for (const GwConnection *o = cfg->connections; o < c; o++) {
+      const GwLocalNetworkGateway *ol = conn_lng(cfg, o);
+      if (conn_gw1(cfg, o) == g && ol && ol != l && ol->gatewayIpAddress.set &&
+          ol->gatewayIpAddress.v.v == l->gatewayIpAddress.v.v) {
+        char a[IPV4_ADDR_STRLEN];
+        report(ck, at(l->gatewayIpAddress.loc, l->loc),
+               "local network gateways %s and %s of gateway %s both have gatewayIpAddress %s",
+               nm(ol->name), nm(l->name), nm(g->name), ip_str(l->gatewayIpAddress.v, a));
+        break;
+      }
+    }
+  }
+}
+
 /* ---- GW-BGP (facts 5) ---- */
 
 static bool asn_azure_reserved(int64_t a)
@@ -764,6 +815,31 @@ static void check_peer_not_in_vnet(const GwConfig *cfg, GwCheck *ck)
                "the BGP peer address %s of %s is inside %s of virtual network %s",
                ip_str(l->bgpSettings.bgpPeeringAddress.v, a), nm(l->name),
                pfx_str(v->addressSpace[j].v, b), nm(v->name));
+      }
+  }
+}
+
+/* The gateway reaches the on-premises BGP peer by a host route over the tunnel: its /32
+ * is not put in the local network gateway's prefixes, and an APIPA one cannot be. */
+static void check_peer_not_in_lng_prefixes(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_LNG(cfg, l) {
+    if (!l->bgpSettings.bgpPeeringAddress.set)
+      continue;
+    Ipv4Addr p = l->bgpSettings.bgpPeeringAddress.v;
+    bool apipa = (p.v & 0xffff0000u) == 0xa9fe0000u;
+    /* an APIPA peer inside any prefix; another one given as its own /32 (a LAN prefix
+     * that holds the peer's interface address is fine) */
+    for (unsigned i = 0; i < l->n_addressPrefixes; i++)
+      if (ipv4_prefix_contains_addr(l->addressPrefixes[i].v, p) &&
+          (apipa || l->addressPrefixes[i].v.len == 32)) {
+        char a[IPV4_ADDR_STRLEN], b[IPV4_PREFIX_STRLEN];
+        report_sev(ck, apipa ? GW_SEV_ERROR : GW_SEV_WARNING, l->addressPrefixes[i].loc,
+                   "addressPrefixes %s of %s holds its BGP peer address %s%s",
+                   pfx_str(l->addressPrefixes[i].v, b), nm(l->name),
+                   ip_str(p, a),
+                   apipa ? " (an APIPA peer cannot be in the address space)"
+                         : " (the gateway adds the host route itself)");
       }
   }
 }
@@ -1439,6 +1515,13 @@ const GwRule gw_rules[] = {
      "facts 9.3", check_overlap_vnet2vnet, -1},
     {"GW-NET-006", E, "A local network gateway without addressPrefixes is reached with BGP",
      "facts 9.3", check_local_prefixes_or_bgp, -1},
+    {"GW-NET-007", E, "A virtual network holds at most one VPN gateway", "facts 1.5",
+     check_one_vpn_gateway, -1},
+    {"GW-NET-008", E, "A VPN gateway has a public IP address", "facts 1.5",
+     check_public_ip, -1},
+    {"GW-NET-009", E, "The local network gateways connected to one gateway have distinct "
+     "gatewayIpAddress values", "ARM validation (a connection is found by its peer's address)",
+     check_distinct_peer_ips, -1},
 
     {"GW-BGP-001", E, "The on-premises ASN is not one reserved by Azure (8074, 8075, 12076, "
      "65515, 65517-65520)", "facts 5", check_asn_azure_reserved, -1},
@@ -1465,6 +1548,9 @@ const GwRule gw_rules[] = {
      "facts 5, 11", check_onprem_apipa, GW_OPT_ONPREM_APIPA_REFUSED},
     {"GW-BGP-012", E, "Several tunnels from one gateway to the same on-premises network all use "
      "BGP", "facts 5", check_redundant_tunnels_bgp, -1},
+    {"GW-BGP-013", E, "The on-premises BGP peer address is not in the local network gateway's "
+     "addressPrefixes: an APIPA one in no prefix, another one not as its own /32 (a warning: "
+     "the gateway adds the host route)", "facts 5", check_peer_not_in_lng_prefixes, -1},
 
     {"GW-PSK-001", E, "sharedKey is printable ASCII except space, '-' and '~' (alphanumeric "
      "1-128 under the older source)", "facts 9.2, 11", check_shared_key,

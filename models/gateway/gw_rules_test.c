@@ -139,7 +139,8 @@ static void bgp_on(GwConfig *c)
   GW0->enableBgp = B(true);
   LNG0->bgpSettings.set = true;
   LNG0->bgpSettings.asn = I(65010);
-  LNG0->bgpSettings.bgpPeeringAddress = IP("192.168.1.254");
+  /* a loopback outside the site's prefixes (GW-BGP-013: the gateway adds the host route) */
+  LNG0->bgpSettings.bgpPeeringAddress = IP("192.168.254.1");
   CONN0->enableBgp = B(true);
 }
 
@@ -151,7 +152,12 @@ static void aa_on(GwConfig *c)
 
 static void second_gw(GwConfig *c, const char *space, const char *sku)
 {
-  add_vnet(c, "vnet2", space, "10.2.255.0/27");
+  /* its GatewaySubnet inside its space (the loader refuses a subnet outside it) */
+  Ipv4Prefix sp;
+  g_assert_cmpint(ipv4_prefix_parse(space, &sp), ==, IPV4_PARSE_OK);
+  char sub[IPV4_PREFIX_STRLEN];
+  ipv4_prefix_format((Ipv4Prefix){.addr = {sp.addr.v | 0xfe00u}, .len = 27}, sub);
+  add_vnet(c, "vnet2", space, sub);
   add_gw(c, "vgw2", "vnet2", sku, "203.0.113.20");
 }
 
@@ -190,12 +196,14 @@ static GwNatRule *nat(GwVirtualNetworkGateway *g, const char *name, GwNatType ty
 
 static void many_conns(GwConfig *c, unsigned n)
 {
-  static char names[200][3][32];
+  static char names[200][4][32];
   for (unsigned i = 1; i < n; i++) { /* connection 0 is the base's */
     g_snprintf(names[i][0], 32, "site%u", i + 1);
     g_snprintf(names[i][1], 32, "192.168.%u.0/24", i + 1);
     g_snprintf(names[i][2], 32, "c%u", i + 1);
-    add_lng(c, names[i][0], "198.51.100.30", names[i][1]);
+    /* each site its own device address (GW-NET-009) */
+    g_snprintf(names[i][3], 32, "198.18.%u.%u", i / 250, i % 250 + 1);
+    add_lng(c, names[i][0], names[i][3], names[i][1]);
     add_conn(c, names[i][2], "vgw1", names[i][0]);
   }
 }
@@ -307,6 +315,22 @@ F(bgp10_lng_bad) { bgp_on(c); LNG0->bgpSettings.bgpPeeringAddress.set = false; }
 F(bgp11_bad) { bgp_on(c); LNG0->bgpSettings.bgpPeeringAddress = IP("169.254.21.10"); }
 F(bgp11_ok) { bgp6_ok(c); LNG0->bgpSettings.bgpPeeringAddress = IP("169.254.21.10"); }
 F(bgp11_opt_bad) { bgp11_ok(c); c->options.other[GW_OPT_ONPREM_APIPA_REFUSED] = true; }
+F(net7_bad) { add_gw(c, "vgw2", "vnet1", "VpnGw2AZ", "203.0.113.20"); }
+F(net7_ok) { second_gw(c, "10.2.0.0/16", "VpnGw2AZ"); }
+F(net8_bad) { GW0->n_publicIpAddresses = 0; }
+F(net8_ok) { (void)c; }
+F(net9_bad) {
+  add_lng(c, "site2", "198.51.100.20", "192.168.2.0/24");
+  add_conn(c, "c2", "vgw1", "site2");
+}
+F(net9_ok) {
+  add_lng(c, "site2", "198.51.100.22", "192.168.2.0/24");
+  add_conn(c, "c2", "vgw1", "site2");
+}
+F(bgp13_bad) { bgp_on(c); LNG0->addressPrefixes[LNG0->n_addressPrefixes++] = P("192.168.254.1/32"); }
+F(bgp13_lan_ok) { bgp_on(c); LNG0->bgpSettings.bgpPeeringAddress = IP("192.168.1.254"); }
+F(bgp13_apipa_bad) { bgp11_ok(c); LNG0->addressPrefixes[LNG0->n_addressPrefixes++] = P("169.254.21.8/29"); }
+F(bgp13_ok) { bgp11_ok(c); }
 F(bgp12_bad) {
   add_lng(c, "site1b", "198.51.100.21", "192.168.1.0/24");
   add_conn(c, "c2", "vgw1", "site1b");
@@ -316,7 +340,7 @@ F(bgp12_ok) {
   GwLocalNetworkGateway *l = add_lng(c, "site1b", "198.51.100.21", "192.168.1.0/24");
   l->bgpSettings.set = true;
   l->bgpSettings.asn = I(65010);
-  l->bgpSettings.bgpPeeringAddress = IP("192.168.1.253");
+  l->bgpSettings.bgpPeeringAddress = IP("192.168.254.2");
   add_conn(c, "c2", "vgw1", "site1b")->enableBgp = B(true);
 }
 
@@ -529,6 +553,9 @@ static const Case cases[] = {
     {"GW-NET-004", "local prefix inside the VNet, NAT covers it", net4_bad, ER, net4_nat_ok, NULL},
     {"GW-NET-005", "VNet-to-VNet with equal spaces", net5_bad, ER, net5_ok, NULL},
     {"GW-NET-006", "no local prefixes, no BGP", net6_bad, ER, net6_ok, NULL},
+    {"GW-NET-007", "two VPN gateways in one VNet", net7_bad, ER, net7_ok, NULL},
+    {"GW-NET-008", "gateway without a public IP", net8_bad, ER, net8_ok, NULL},
+    {"GW-NET-009", "two sites of one gateway at one address", net9_bad, ER, net9_ok, NULL},
     {"GW-BGP-001", "on-prem ASN 65517", bgp1_bad, ER, bgp1_ok, NULL},
     {"GW-BGP-001", "on-prem ASN 8075", bgp1_public_bad, ER, bgp1_ok, NULL},
     {"GW-BGP-002", "ASN 23456", bgp2_bad, ER, bgp2_ok, NULL},
@@ -548,6 +575,9 @@ static const Case cases[] = {
     {"GW-BGP-011", "APIPA peer without custom APIPA", bgp11_bad, ER, bgp11_ok, NULL},
     {"GW-BGP-011", "APIPA peer, option refused", bgp11_opt_bad, ER, bgp11_ok, NULL},
     {"GW-BGP-012", "two tunnels to one site without BGP", bgp12_bad, ER, bgp12_ok, NULL},
+    {"GW-BGP-013", "the peer's /32 among the site's prefixes", bgp13_bad, WA, bgp13_ok, NULL},
+    {"GW-BGP-013", "the peer on the site's LAN", bgp13_bad, WA, bgp13_lan_ok, NULL},
+    {"GW-BGP-013", "APIPA peer inside the site's prefixes", bgp13_apipa_bad, ER, bgp13_ok, NULL},
     {"GW-PSK-001", "hyphen", psk1_bad, ER, psk1_ok, NULL},
     {"GW-PSK-001", "space", psk1_space_bad, ER, psk1_ok, NULL},
     {"GW-PSK-001", "tilde", psk1_tilde_bad, ER, psk1_ok, NULL},

@@ -1672,6 +1672,57 @@ const YaKeyTable scn_key_tables[] = {
     {NULL, NULL, NULL},
 };
 
+/* A timeline's setPolicy and setSharedKey are checked by the rules that check the cloud
+ * section's ipsecPolicies and sharedKey (GW-POL-*, GW-SKU-003, GW-PSK-001): each on a copy
+ * of the cloud with the change applied, reporting what the change adds (at the timeline's
+ * locations). */
+static void check_timeline_changes(const ScnPlan *P, VsDiags *diags)
+{
+  for (unsigned i = 0; i < P->n_timeline; i++) {
+    const ScnAction *a = &P->timeline[i];
+    bool pol = a->kind == SCN_ACT_SET_POLICY && !a->policy_default;
+    bool psk = a->kind == SCN_ACT_SET_SHARED_KEY && a->shared_key;
+    if ((!pol && !psk) || !a->connection)
+      continue;
+    g_autofree GwConfig *tmp = g_memdup2(P->cloud, sizeof *P->cloud);
+    GwConnection *c = NULL;
+    for (unsigned k = 0; k < tmp->n_connections && !c; k++)
+      if (tmp->connections[k].name.v && !strcmp(tmp->connections[k].name.v, a->connection))
+        c = &tmp->connections[k];
+    if (!c)
+      continue; /* the reference's own error */
+    if (pol) {
+      c->ipsecPolicies[0] = a->policy;
+      c->n_ipsecPolicies = 1;
+    } else {
+      c->sharedKey = (GwStr){.set = true, .loc = a->loc, .v = a->shared_key};
+    }
+    g_autoptr(VsDiags) before = vs_diags_new(), after = vs_diags_new();
+    for (size_t r = 0; r < gw_n_rules; r++) {
+      const GwRule *rule = &gw_rules[r];
+      bool mine = pol ? g_str_has_prefix(rule->id, "GW-POL-") || !strcmp(rule->id, "GW-SKU-003")
+                      : !strcmp(rule->id, "GW-PSK-001");
+      if (mine && rule->check) {
+        gw_rule_run(rule, P->cloud, before);
+        gw_rule_run(rule, tmp, after);
+      }
+    }
+    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (size_t d = 0; d < vs_diags_len(before); d++)
+      g_hash_table_add(seen, vs_diag_format(vs_diags_get(before, d)));
+    for (size_t d = 0; d < vs_diags_len(after); d++) {
+      const VsDiag *x = vs_diags_get(after, d);
+      g_autofree char *f = vs_diag_format(x);
+      if (g_hash_table_contains(seen, f))
+        continue;
+      VsDiag y = *x;
+      if (!y.loc.file) /* a rule that names the connection: the timeline entry's place */
+        y.loc = a->loc;
+      vs_diags_append(diags, &y);
+    }
+  }
+}
+
 static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, VsDiags *diags)
 {
   ScnPlan *P = g_new0(ScnPlan, 1);
@@ -1754,8 +1805,10 @@ static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, VsDiags *diags)
     if ((s = yt_map_get(n, "links")) && ya_kind(&L.a, s, YT_SEQ, "links"))
       load_links(&L, s);
   }
-  if ((n = yt_map_get(root, "timeline")) && ya_kind(&L.a, n, YT_SEQ, "timeline"))
+  if ((n = yt_map_get(root, "timeline")) && ya_kind(&L.a, n, YT_SEQ, "timeline")) {
     load_timeline(&L, n);
+    check_timeline_changes(P, diags);
+  }
   if ((n = yt_map_get(root, "expect")) && ya_kind(&L.a, n, YT_SEQ, "expect"))
     load_expects(&L, n);
 out:

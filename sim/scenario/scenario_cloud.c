@@ -314,11 +314,16 @@ static void load_gateways(Loader *L, const YtNode *seq, GwConfig *cfg)
     load_bgp(L, yt_map_get(it, "bgpSettings"), &g->bgpSettings, true);
     const YtNode *pip = yt_map_get(it, "publicIpAddress");
     const YtNode *pips = yt_map_get(it, "publicIpAddresses");
-    if (pip && pips)
+    if (pip && pips) {
       err(L, pips, "give publicIpAddress or publicIpAddresses, not both");
-    else if (pip && parse_ip(L, pip, "publicIpAddress", &g->publicIpAddresses[0]))
-      g->n_publicIpAddresses = 1;
-    else if (pips && is_seq(L, pips, "publicIpAddresses"))
+      g->publicIpAddresses[0].loc = ya_loc(L, pip); /* said: not again by GW-NET-008 */
+    }
+    else if (pip) {
+      if (parse_ip(L, pip, "publicIpAddress", &g->publicIpAddresses[0]))
+        g->n_publicIpAddresses = 1;
+      else /* given but not an address: said here, not again by GW-NET-008 */
+        g->publicIpAddresses[0].loc = ya_loc(L, pip);
+    } else if (pips && is_seq(L, pips, "publicIpAddresses"))
       for (size_t i = 0; i < yt_len(pips); i++) {
         const YtNode *p = g_ptr_array_index(pips->items, i);
         if (g->n_publicIpAddresses == 2) {

@@ -392,6 +392,12 @@ static const struct {
      "setSharedKey: missing key 'sharedKey'"},
     {"timeline:\n  - {at: 5s, setPolicy: {connection: c1, policy: {dhGroup: DHGroup15}}}\n", 2,
      60, "GW-SCN-001", "dhGroup 'DHGroup15' is not a value"},
+    /* the timeline's changes meet the cloud section's rules (issue 20) */
+    {"timeline:\n  - {at: 5s, setSharedKey: {connection: c1, sharedKey: bad-key}}\n", 2, 5,
+     "GW-PSK-001", "'-'"},
+    {"timeline:\n  - {at: 5s, setPolicy: {connection: c1, policy: {ikeEncryption: AES256, "
+     "ikeIntegrity: SHA256, dhGroup: DHGroup14, ipsecEncryption: AES256, ipsecIntegrity: SHA256, "
+     "pfsGroup: None, saLifeTimeSeconds: 100}}}\n", 2, 200, "GW-POL-004", "300"},
     {"timeline:\n  - {at: 5s, setPolicy: {connection: c1, policy: custom}}\n", 2, 50,
      SCN_DIAG_FORMAT, "policy: 'default' or an ipsecPolicies entry"},
     {"timeline:\n  - {at: 5s, natRebind: {natBox: nat9}}\n", 2, 34, SCN_DIAG_REF,
