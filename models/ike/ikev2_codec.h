@@ -9,6 +9,7 @@
 #include "models/common/ipv4.h"
 #include "models/common/names.h"
 #include "models/common/wire.h"
+#include "models/ike/ike_payload_codec.h"
 
 #include <glib.h>
 
@@ -208,23 +209,12 @@ extern const NameTable ikev2_sig_scheme_names;
 /* ---- structs ---- */
 
 /* Bytes owned by the enclosing payload (g_malloc); {NULL, 0} when empty. */
-typedef struct {
-  uint8_t *p;
-  size_t n;
-} Ikev2Data;
+typedef IkeData Ikev2Data;
 
-/* RFC 7296 3.1 */
-typedef struct {
-  uint64_t spi_i;
-  uint64_t spi_r;
-  uint8_t next_payload; /* filled by the encoder from the first payload */
-  uint8_t major;        /* 2 */
-  uint8_t minor;        /* 0 */
-  uint8_t exchange;     /* Ikev2ExchangeType */
-  uint8_t flags;        /* IKEV2_FLAG_* */
-  uint32_t msg_id;
-  uint32_t length;      /* filled by the encoder */
-} Ikev2Header;
+/* RFC 7296 3.1: the fixed header both versions share (ike_payload_codec.h); major 2, minor
+ * 0, exchange an Ikev2ExchangeType, flags IKEV2_FLAG_*; the encoder fills next_payload
+ * from the first payload and the length. */
+typedef IkeFixedHdr Ikev2Header;
 
 /* RFC 7296 3.3.2: one transform; key_length 0 when the attribute is absent. */
 typedef struct {
