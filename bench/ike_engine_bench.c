@@ -3,6 +3,7 @@
  * engines (PSK, first child SA installed on both sides) for DH groups 14, 19 and 20, next
  * to bare OpenSSL doing the same Diffie-Hellman work (a key pair and a derivation on each
  * side) in the same run, and the ratio: what the engine adds to the DH cost. */
+#include "bench/bench_util.h"
 #include "models/ike/ike_loopback.h"
 #include "models/ike/ikev2_sa.h"
 
@@ -103,12 +104,6 @@ static void bare_dh(uint16_t group)
   EVP_PKEY_free(b);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
 /* Median over 5 interleaved rounds of microseconds per iteration, for both. */
 static void bench(uint16_t group, int iters)
 {
@@ -126,8 +121,8 @@ static void bench(uint16_t group, int iters)
       bare_dh(group);
     td[r] = (double)(g_get_monotonic_time() - s) / iters;
   }
-  qsort(te, 5, sizeof te[0], cmp_double);
-  qsort(td, 5, sizeof td[0], cmp_double);
+  qsort(te, 5, sizeof te[0], bench_cmp_double);
+  qsort(td, 5, sizeof td[0], bench_cmp_double);
   printf("BENCH ike.engine.g%u.establishments %.1f /s\n", group, 1e6 / te[2]);
   printf("BENCH ike.engine.g%u.bare_openssl_dh %.1f /s\n", group, 1e6 / td[2]);
   /* throughput ratio, ours / reference: 0.8 means the engine adds 25% to the DH cost */

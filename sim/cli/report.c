@@ -3,8 +3,10 @@
 #include "sim/cli/report.h"
 
 #include "models/common/json.h"
+#include "sim/cli/cli.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 NAME_TABLE(scn_report_format_names, "report format", {SCN_REPORT_TEXT, "text"},
@@ -214,4 +216,19 @@ bool scn_report_write_all(const ScnResults *r, const char *dir, GError **error)
       return false;
   }
   return true;
+}
+
+int scn_report_run_result(const char *cmd, const char *file, const ScnResults *r,
+                          const GError *error, const char *format)
+{
+  if (!r) {
+    fprintf(stderr, "vpnsim %s: %s: %s\n", cmd, file, error->message);
+    return VS_EXIT_INTERNAL;
+  }
+  int64_t f = SCN_REPORT_TEXT;
+  if (format)
+    (void)name_parse(&scn_report_format_names, format, &f); /* checked by the command line */
+  g_autofree char *text = scn_report_format(r, (ScnReportFormat)f);
+  fputs(text, stdout);
+  return scn_results_failed(r) ? VS_EXIT_FAIL : VS_EXIT_PASS;
 }
