@@ -186,6 +186,22 @@ void ike_child_refuse_narrowed(IkeSa *sa, IkeChild *ch)
   g_queue_push_head(&sa->tasks, d);
 }
 
+const char *ike_child_check_response(IkeSa *sa, const Ikev2Message *resp, IkeChild *ch,
+                                     bool with_dh, const char *exchange, char b[NAME_BUFSZ])
+{
+  size_t n_offer;
+  const ChildProposalCfg *offer = ike_child_offer(sa->conn, &n_offer);
+  uint16_t err = ike_error_notify(resp);
+  const Ikev2Payload *sap = ikev2_message_find(resp, IKEV2_PL_SA, 0);
+  if (err) {
+    ike_sa_emit_notify(sa, err, exchange);
+    return name_fmt(&ikev2_notify_names, err, b);
+  }
+  if (!sap || !ikev2_accept_esp(&sap->u.sa, offer, n_offer, with_dh, &ch->alg))
+    return "responder chose a proposal we did not offer";
+  return NULL;
+}
+
 bool ike_child_accept_ts(IkeSa *sa, const Ikev2Message *resp, IkeChild *ch, bool *narrowed)
 {
   (void)sa;

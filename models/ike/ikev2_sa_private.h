@@ -175,6 +175,13 @@ bool ike_child_narrow(IkeSa *sa, const Ikev2Message *req, IkeChild *ch);
 /* The responder's selectors for our child: false when it widened them; *narrowed says
  * whether it narrowed them (refused by a connection with ts_no_narrowing). */
 bool ike_child_accept_ts(IkeSa *sa, const Ikev2Message *resp, IkeChild *ch, bool *narrowed);
+/* Initiator: the first verdicts on a response creating ch (IKE_AUTH, CREATE_CHILD_SA):
+ * an error Notify (emitted, RFC 7296 2.21.1: the child failed, the IKE SA stands) or an
+ * SA that is none of our offers (with_dh: a CREATE_CHILD_SA, whose proposals carry the
+ * PFS group) is the reason returned (in b for a notify's name); NULL: accepted, ch->alg
+ * is the responder's choice. */
+const char *ike_child_check_response(IkeSa *sa, const Ikev2Message *resp, IkeChild *ch,
+                                     bool with_dh, const char *exchange, char b[NAME_BUFSZ]);
 /* Refuse a child the responder created with narrowed selectors: it is never installed
  * here and a Delete for it goes out first (RFC 7296 2.9: an initiator that does not like
  * the narrowing deletes the SA). */
