@@ -80,8 +80,3 @@ EpEndpoint *dev_endpoint_new(const DevConfig *d, const DevRuntimeConfig *rc, con
   e->rt = rt;
   return &e->ep;
 }
-
-DevIke *dev_endpoint_ike(EpEndpoint *ep)
-{
-  return dev_ep(ep) ? ep->ike : NULL;
-}

@@ -43,7 +43,7 @@ IkeEnv ike_loop_env(IkeLoop *l, int self, Drbg *rng)
                   .child_install = loop_install, .child_remove = loop_remove};
 }
 
-void ike_loop_pkt_free(IkeLoopPkt *k)
+static void loop_pkt_free(IkeLoopPkt *k)
 {
   g_bytes_unref(k->data);
   g_free(k);
@@ -56,7 +56,7 @@ void ike_loop_pump(IkeLoop *l, IkeLoopRx rx, void *conn0, void *conn1, unsigned 
     gsize n;
     const uint8_t *d = g_bytes_get_data(k->data, &n);
     rx(k->to ? conn1 : conn0, k->src, k->sport, k->dst, k->dport, d, n);
-    ike_loop_pkt_free(k);
+    loop_pkt_free(k);
   }
 }
 
@@ -64,5 +64,5 @@ void ike_loop_clear(IkeLoop *l)
 {
   IkeLoopPkt *k;
   while ((k = g_queue_pop_head(&l->net)))
-    ike_loop_pkt_free(k);
+    loop_pkt_free(k);
 }

@@ -47,7 +47,6 @@ IkeEnv ike_loop_env(IkeLoop *l, int self, Drbg *rng);
 /* Delivers queued datagrams oldest first (those sent meanwhile included) to conn[to],
  * at most max of them (0: until the queue is empty). */
 void ike_loop_pump(IkeLoop *l, IkeLoopRx rx, void *conn0, void *conn1, unsigned max);
-void ike_loop_pkt_free(IkeLoopPkt *k);
 /* Drops every queued datagram. */
 void ike_loop_clear(IkeLoop *l);
 

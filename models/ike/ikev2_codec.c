@@ -207,15 +207,6 @@ Ikev2Payload *ikev2_message_add(Ikev2Message *m, uint8_t type)
   return p;
 }
 
-void ikev2_message_take_payloads(Ikev2Message *m, Ikev2Message *src)
-{
-  for (size_t i = 0; i < src->n_payloads; i++) {
-    Ikev2Payload *p = ikev2_message_add(m, src->payloads[i].type);
-    *p = src->payloads[i];
-  }
-  src->n_payloads = 0;
-}
-
 const Ikev2Payload *ikev2_message_find(const Ikev2Message *m, uint8_t type, size_t nth)
 {
   for (size_t i = 0; i < m->n_payloads; i++)

@@ -391,8 +391,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Ikev2Message, ikev2_message_free)
 /* Append a zeroed payload of 'type' and return it for the caller to fill (owned by m; the
  * pointer is valid until the next payload is added). */
 Ikev2Payload *ikev2_message_add(Ikev2Message *m, uint8_t type);
-/* Move all payloads of 'src' to the end of m (src is left empty). */
-void ikev2_message_take_payloads(Ikev2Message *m, Ikev2Message *src);
 /* The n-th payload of 'type' (0-based), or NULL. */
 const Ikev2Payload *ikev2_message_find(const Ikev2Message *m, uint8_t type, size_t nth);
 /* The first Notify of 'notify_type', or NULL. */
