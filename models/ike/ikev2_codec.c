@@ -207,6 +207,17 @@ Ikev2Payload *ikev2_message_add(Ikev2Message *m, uint8_t type)
   return p;
 }
 
+bool ikev2_notify_names_have_error(const char *names)
+{
+  g_auto(GStrv) v = g_strsplit(names ? names : "", " ", -1);
+  for (char **p = v; *p; p++) {
+    int64_t t;
+    if (**p && name_parse(&ikev2_notify_names, *p, &t) && t > 0 && t < 16384)
+      return true;
+  }
+  return false;
+}
+
 const Ikev2Payload *ikev2_message_find(const Ikev2Message *m, uint8_t type, size_t nth)
 {
   for (size_t i = 0; i < m->n_payloads; i++)

@@ -391,6 +391,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Ikev2Message, ikev2_message_free)
 /* Append a zeroed payload of 'type' and return it for the caller to fill (owned by m; the
  * pointer is valid until the next payload is added). */
 Ikev2Payload *ikev2_message_add(Ikev2Message *m, uint8_t type);
+/* Whether a space-separated list of notify names (as the ike.message event carries them)
+ * holds an error type (RFC 7296 3.10.1: types below 16384). */
+bool ikev2_notify_names_have_error(const char *names);
 /* The n-th payload of 'type' (0-based), or NULL. */
 const Ikev2Payload *ikev2_message_find(const Ikev2Message *m, uint8_t type, size_t nth);
 /* The first Notify of 'notify_type', or NULL. */

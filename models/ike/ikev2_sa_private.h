@@ -159,6 +159,9 @@ static inline const ChildProposalCfg *ike_child_offer(const Ikev2Conn *c, size_t
 IkeChild *ike_child_find(IkeSa *sa, uint32_t spi_in);
 IkeChild *ike_child_find_out(IkeSa *sa, uint32_t spi_out);
 uint32_t ike_child_new_spi(IkeSa *sa);
+/* Responder: keep the child negotiated in ch (an inbound SPI of ours, the initiator's as
+ * outbound) and answer with the chosen proposal, the response's SA payload. */
+IkeChild *ike_child_accept_new(IkeSa *sa, const IkeChild *ch, Ikev2Message *resp);
 /* Derive KEYMAT (2.17; gir NULL without PFS) and hand the pair to the owner; fills child. */
 bool ike_child_install(IkeSa *sa, IkeChild *ch, const uint8_t *gir, size_t gir_len,
                        const IkeNonce *ni, const IkeNonce *nr, bool we_initiated,

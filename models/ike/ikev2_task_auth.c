@@ -461,13 +461,7 @@ void ike_auth_respond(IkeSa *sa, const Ikev2Message *req, Ikev2Message *resp)
     ike_sa_emit(sa, IKE_EV_CHILD_FAILED, "reason", "TS_UNACCEPTABLE");
     return;
   }
-  IkeChild *nc = g_memdup2(&ch, sizeof ch);
-  nc->spi_out = ch.alg.spi;
-  nc->spi_in = ike_child_new_spi(sa);
-  g_ptr_array_add(sa->children, nc);
-  uint8_t spi[4];
-  wire_store_be32(spi, nc->spi_in);
-  ikev2_chosen_add(&ikev2_message_add(resp, IKEV2_PL_SA)->u.sa, &nc->alg, IKEV2_PROTO_ESP, spi, 4);
+  IkeChild *nc = ike_child_accept_new(sa, &ch, resp);
   ike_child_put_ts(nc, false, resp);
   ike_child_schedule(sa, nc);
   if (ike_child_install(sa, nc, NULL, 0, &sa->ni, &sa->nr, false, 0)) {

@@ -422,14 +422,8 @@ void ike_child_respond(IkeSa *sa, const Ikev2Message *req, Ikev2Message *resp)
     return;
   }
   ike_nonce_new(c, &nr);
-  IkeChild *nc = g_memdup2(&ch, sizeof ch);
-  nc->spi_out = ch.alg.spi;
-  nc->spi_in = ike_child_new_spi(sa);
-  g_ptr_array_add(sa->children, nc);
   /* RFC 7296 1.3.1: HDR, SK {SA, Nr, [KEr], TSi, TSr} */
-  uint8_t spi[4];
-  wire_store_be32(spi, nc->spi_in);
-  ikev2_chosen_add(&ikev2_message_add(resp, IKEV2_PL_SA)->u.sa, &nc->alg, IKEV2_PROTO_ESP, spi, 4);
+  IkeChild *nc = ike_child_accept_new(sa, &ch, resp);
   ikev2_data_set(&ikev2_message_add(resp, IKEV2_PL_NONCE)->u.nonce, nr.b, nr.n);
   if (dh)
     add_ke(resp, dh);
