@@ -3,6 +3,7 @@
  * Azure gateway speaker over an in-process, in-order simulated TCP, timed until every
  * route is in every RIB; then the UPDATE decode rate over the bytes that were received. */
 #include "models/bgp/bgp_azure.h"
+#include "models/bgp/bgp_loopback.h"
 #include "models/bgp/bgp_speaker.h"
 
 #include <glib.h>
@@ -15,40 +16,9 @@
 #define N_NODES (N_DEV + 1)
 
 typedef struct {
-  int node[2];
-  uint32_t peer[2];
-  uint32_t id[2];
-  bool open[2];
-} Link;
-
-typedef enum { ITEM_CONNECT, ITEM_DATA, ITEM_CLOSE } ItemKind;
-
-typedef struct {
-  ItemKind kind;
-  size_t link;
-  int from;
-  GBytes *data;
-} Item;
-
-typedef struct Net Net;
-
-typedef struct {
-  Net *net;
-  int idx;
-  BgpSpeaker *sp;
-  int64_t timer_at;
-  uint32_t to[N_NODES];
-} Node;
-
-struct Net {
-  int64_t now;
-  Node node[N_NODES];
-  Link links[4 * N_NODES];
-  size_t n_links;
-  GQueue items;
-  uint32_t next_id;
-  GByteArray *rx[4 * N_NODES][2]; /* every byte each end received, for the decode rate */
-};
+  BgpLoop loop;
+  GByteArray *rx[BGP_LOOP_MAX_LINKS][2]; /* every byte each end received, for the decode rate */
+} Net;
 
 static void die(const char *what)
 {
@@ -56,96 +26,16 @@ static void die(const char *what)
   exit(3);
 }
 
-static int64_t env_now(void *u) { return ((Node *)u)->net->now; }
-static void env_timer(void *u, int64_t at) { ((Node *)u)->timer_at = at; }
-static void env_cancel(void *u) { ((Node *)u)->timer_at = 0; }
-
-static void push(Net *n, ItemKind k, size_t link, int from, GBytes *data)
+static void on_rx(void *u, size_t link, int end, const uint8_t *p, size_t len)
 {
-  Item *it = g_new0(Item, 1);
-  *it = (Item){k, link, from, data};
-  g_queue_push_tail(&n->items, it);
-}
-
-static uint32_t env_open(void *u, uint32_t peer)
-{
-  Node *nd = u;
-  Net *n = nd->net;
-  int other = -1;
-  for (int i = 0; i < N_NODES; i++)
-    if (nd->to[i] == peer)
-      other = i;
-  if (other < 0 || n->n_links >= G_N_ELEMENTS(n->links))
-    die("tcp_open");
-  Link *l = &n->links[n->n_links];
-  *l = (Link){.node = {nd->idx, other}, .peer = {peer, n->node[other].to[nd->idx]},
-              .id = {++n->next_id, ++n->next_id}, .open = {true, true}};
-  push(n, ITEM_CONNECT, n->n_links++, 0, NULL);
-  return l->id[0];
-}
-
-static Link *link_of(Net *n, int node, uint32_t id, size_t *li, int *end)
-{
-  for (size_t i = 0; i < n->n_links; i++)
-    for (int e = 0; e < 2; e++)
-      if (n->links[i].node[e] == node && n->links[i].id[e] == id) {
-        *li = i;
-        *end = e;
-        return &n->links[i];
-      }
-  die("unknown connection");
-  return NULL;
-}
-
-static void env_send(void *u, uint32_t peer, uint32_t id, const uint8_t *d, size_t len)
-{
-  Node *nd = u;
-  size_t li;
-  int e;
-  link_of(nd->net, nd->idx, id, &li, &e);
-  push(nd->net, ITEM_DATA, li, e, g_bytes_new(d, len));
-}
-
-static void env_close(void *u, uint32_t peer, uint32_t id)
-{
-  Node *nd = u;
-  size_t li;
-  int e;
-  Link *l = link_of(nd->net, nd->idx, id, &li, &e);
-  if (l->open[e]) {
-    l->open[e] = false;
-    push(nd->net, ITEM_CLOSE, li, e, NULL);
-  }
+  g_byte_array_append(((Net *)u)->rx[link][end], p, (guint)len);
 }
 
 static void pump(Net *n)
 {
-  Item *it;
-  while ((it = g_queue_pop_head(&n->items))) {
-    Link *l = &n->links[it->link];
-    int to = 1 - it->from;
-    BgpSpeaker *dst = n->node[l->node[to]].sp, *src = n->node[l->node[it->from]].sp;
-    if (it->kind == ITEM_CONNECT) {
-      if (bgp_speaker_tcp_accept(dst, l->peer[to], l->id[to])) {
-        bgp_speaker_tcp_up(src, l->peer[it->from], l->id[it->from]);
-      } else {
-        l->open[0] = l->open[1] = false;
-        bgp_speaker_tcp_failed(src, l->peer[it->from], l->id[it->from]);
-      }
-    } else if (it->kind == ITEM_DATA) {
-      size_t len;
-      const uint8_t *p = g_bytes_get_data(it->data, &len);
-      if (l->open[to]) {
-        g_byte_array_append(n->rx[it->link][to], p, (guint)len);
-        bgp_speaker_rx(dst, l->peer[to], l->id[to], p, len);
-      }
-      g_bytes_unref(it->data);
-    } else if (l->open[to]) {
-      l->open[to] = false;
-      bgp_speaker_tcp_failed(dst, l->peer[to], l->id[to]);
-    }
-    g_free(it);
-  }
+  bgp_loop_pump(&n->loop, 0);
+  if (n->loop.errors)
+    die("the simulated TCP was misused");
 }
 
 static Ipv4Prefix dev_prefix(int d, unsigned k)
@@ -156,24 +46,19 @@ static Ipv4Prefix dev_prefix(int d, unsigned k)
 static Net *net_new(void)
 {
   Net *n = g_new0(Net, 1);
-  n->now = 1000000000000ll;
-  g_queue_init(&n->items);
+  bgp_loop_init(&n->loop, N_NODES, 1000000000000ll);
+  n->loop.on_rx = on_rx;
+  n->loop.on_rx_user = n;
   for (size_t i = 0; i < G_N_ELEMENTS(n->rx); i++)
     for (int e = 0; e < 2; e++)
       n->rx[i][e] = g_byte_array_new();
-  for (int i = 0; i < N_NODES; i++) {
-    n->node[i].net = n;
-    n->node[i].idx = i;
-  }
   Ipv4Addr gw_addr = ipv4_addr(10, 1, 255, 30);
   Ipv4Prefix vnet[] = {ipv4_prefix_make(ipv4_addr(10, 1, 0, 0), 16)};
   BgpAzureGateway agw = {.node = "vgw1/0", .router_id = gw_addr, .vnet = vnet, .n_vnet = 1};
   BgpSpeakerConfig gcfg;
   bgp_azure_speaker_config(&agw, &gcfg);
-  BgpSpeakerEnv env = {.now = env_now, .timer_schedule = env_timer, .timer_cancel = env_cancel,
-                       .tcp_open = env_open, .tcp_send = env_send, .tcp_close = env_close};
-  Node *g = &n->node[0];
-  env.user = g;
+  BgpLoopNode *g = &n->loop.node[0];
+  BgpSpeakerEnv env = bgp_loop_env(&n->loop, 0);
   g->sp = bgp_speaker_new(&gcfg, &env);
   for (int d = 1; d <= N_DEV; d++) {
     Ipv4Addr addr = ipv4_addr(192, 168, (uint8_t)d, 254);
@@ -187,13 +72,13 @@ static Net *net_new(void)
     pc.local_address = gw_addr;
     g->to[d] = bgp_speaker_peer_add(g->sp, &pc);
 
-    Node *nd = &n->node[d];
+    BgpLoopNode *nd = &n->loop.node[d];
     BgpSpeakerConfig c = {.node = pc.fsm.peer};
     c.rib.local_as = pc.fsm.peer_as;
     c.rib.router_id = addr;
     c.rib.rules = 1u << BGP_RULE_AS_PATH_LOOP | 1u << BGP_RULE_SPLIT_HORIZON |
                   1u << BGP_RULE_PEER_AS_IN_PATH;
-    env.user = nd;
+    env = bgp_loop_env(&n->loop, d);
     nd->sp = bgp_speaker_new(&c, &env);
     BgpSpeakerPeerConfig dpc = {.fsm = {.peer = "azure", .peer_as = 65515, .hold_time_s = 240,
                                         .passive = true},
@@ -207,8 +92,7 @@ static Net *net_new(void)
 
 static void net_free(Net *n)
 {
-  for (int i = 0; i < N_NODES; i++)
-    bgp_speaker_free(n->node[i].sp);
+  bgp_loop_clear(&n->loop);
   for (size_t i = 0; i < G_N_ELEMENTS(n->rx); i++)
     for (int e = 0; e < 2; e++)
       g_byte_array_unref(n->rx[i][e]);
@@ -222,7 +106,7 @@ static bool converged(const Net *n)
     for (int d = 1; d <= N_DEV; d++)
       for (unsigned k = 0; k < N_PREFIX; k++) {
         const BgpRoute *b;
-        if (!bgp_rib_best(bgp_speaker_rib(n->node[i].sp), dev_prefix(d, k), &b, 1))
+        if (!bgp_rib_best(bgp_speaker_rib(n->loop.node[i].sp), dev_prefix(d, k), &b, 1))
           return false;
       }
   return true;
@@ -234,7 +118,7 @@ static uint64_t decode_all(const Net *n, uint64_t *bytes)
   BgpCodecCtx ctx = {.as4 = true};
   uint64_t prefixes = 0;
   *bytes = 0;
-  for (size_t i = 0; i < n->n_links; i++)
+  for (size_t i = 0; i < n->loop.n_links; i++)
     for (int e = 0; e < 2; e++) {
       const GByteArray *a = n->rx[i][e];
       size_t off = 0, len;
@@ -259,9 +143,9 @@ int main(void)
   Net *n = net_new();
   int64_t t0 = g_get_monotonic_time();
   for (int d = 1; d <= N_DEV; d++)
-    bgp_speaker_start(n->node[d].sp, n->node[d].to[0]);
+    bgp_speaker_start(n->loop.node[d].sp, n->loop.node[d].to[0]);
   for (int d = 1; d <= N_DEV; d++)
-    bgp_speaker_start(n->node[0].sp, n->node[0].to[d]);
+    bgp_speaker_start(n->loop.node[0].sp, n->loop.node[0].to[d]);
   pump(n);
   int64_t t1 = g_get_monotonic_time();
   if (!converged(n))

@@ -3,6 +3,8 @@
  * engines (PSK, first child SA installed on both sides) for DH groups 14, 19 and 20, next
  * to bare OpenSSL doing the same Diffie-Hellman work (a key pair and a derivation on each
  * side) in the same run, and the ratio: what the engine adds to the DH cost. */
+#include "bench/bench_util.h"
+#include "models/ike/ike_loopback.h"
 #include "models/ike/ikev2_sa.h"
 
 #include <glib.h>
@@ -13,36 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-  GQueue *net;
-  int self;
-  unsigned installs;
-} Peer;
-
-typedef struct {
-  int to;
-  GBytes *data;
-  Ipv4Addr src, dst;
-  uint16_t sport, dport;
-} Pkt;
-
-static int64_t now_fn(void *u) { (void)u; return 0; }
-static void sched_fn(void *u, int64_t at) { (void)u, (void)at; }
-static void cancel_fn(void *u) { (void)u; }
-static void remove_fn(void *u, uint32_t a, uint32_t b, const char *why)
+/* ike_loop_pump's adapter to the engine's input */
+static void rx(void *conn, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+               const uint8_t *d, size_t n)
 {
-  (void)u, (void)a, (void)b, (void)why;
-}
-static void install_fn(void *u, const IkeChildInstall *c) { (void)c; ((Peer *)u)->installs++; }
-
-static void send_fn(void *u, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
-                    const uint8_t *d, size_t n)
-{
-  Peer *p = u;
-  Pkt *k = g_new(Pkt, 1);
-  *k = (Pkt){.to = !p->self, .data = g_bytes_new(d, n), .src = src, .dst = dst,
-             .sport = sport, .dport = dport};
-  g_queue_push_tail(p->net, k);
+  ikev2_conn_rx(conn, src, sport, dst, dport, d, n);
 }
 
 static void cfg_for(IkeConfig *c, bool initiator, uint16_t group)
@@ -63,29 +40,17 @@ static void cfg_for(IkeConfig *c, bool initiator, uint16_t group)
 /* One establishment between fresh engines; aborts if it does not complete. */
 static void establish(uint16_t group, Drbg *ra, Drbg *rb)
 {
-  GQueue net = G_QUEUE_INIT;
-  Peer pa = {&net, 0, 0}, pb = {&net, 1, 0};
+  IkeLoop net;
+  ike_loop_init(&net, 0, 0);
   IkeConfig ca, cb;
   cfg_for(&ca, true, group);
   cfg_for(&cb, false, group);
-  IkeEnv ea = {.user = &pa, .rng = ra, .now = now_fn, .timer_schedule = sched_fn,
-               .timer_cancel = cancel_fn, .send = send_fn, .child_install = install_fn,
-               .child_remove = remove_fn};
-  IkeEnv eb = ea;
-  eb.user = &pb;
-  eb.rng = rb;
+  IkeEnv ea = ike_loop_env(&net, 0, ra), eb = ike_loop_env(&net, 1, rb);
   Ikev2Conn *a = ikev2_conn_new(&ca, &ea), *b = ikev2_conn_new(&cb, &eb);
   ikev2_conn_start(a);
-  Pkt *k;
-  while ((k = g_queue_pop_head(&net))) {
-    gsize n;
-    const uint8_t *d = g_bytes_get_data(k->data, &n);
-    ikev2_conn_rx(k->to ? b : a, k->src, k->sport, k->dst, k->dport, d, n);
-    g_bytes_unref(k->data);
-    g_free(k);
-  }
+  ike_loop_pump(&net, rx, a, b, 0);
   if (ikev2_conn_state(a) != IKE_SA_ESTABLISHED || ikev2_conn_state(b) != IKE_SA_ESTABLISHED ||
-      pa.installs != 1 || pb.installs != 1) {
+      net.peer[0].installs != 1 || net.peer[1].installs != 1) {
     fprintf(stderr, "ike_engine_bench: establishment failed\n");
     exit(1);
   }
@@ -139,12 +104,6 @@ static void bare_dh(uint16_t group)
   EVP_PKEY_free(b);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
 /* Median over 5 interleaved rounds of microseconds per iteration, for both. */
 static void bench(uint16_t group, int iters)
 {
@@ -162,8 +121,8 @@ static void bench(uint16_t group, int iters)
       bare_dh(group);
     td[r] = (double)(g_get_monotonic_time() - s) / iters;
   }
-  qsort(te, 5, sizeof te[0], cmp_double);
-  qsort(td, 5, sizeof td[0], cmp_double);
+  qsort(te, 5, sizeof te[0], bench_cmp_double);
+  qsort(td, 5, sizeof td[0], bench_cmp_double);
   printf("BENCH ike.engine.g%u.establishments %.1f /s\n", group, 1e6 / te[2]);
   printf("BENCH ike.engine.g%u.bare_openssl_dh %.1f /s\n", group, 1e6 / td[2]);
   /* throughput ratio, ours / reference: 0.8 means the engine adds 25% to the DH cost */

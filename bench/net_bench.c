@@ -6,6 +6,7 @@
  * wrapper throughput / plain throughput (the project's convention), so 0.91 means the
  * wrapper does the same work at 91 % of plain ns-3's rate. "net_bench events|udp|udp-taps"
  * runs one wrapper measurement alone (for perf stat / perf record). */
+#include "bench/bench_util.h"
 #include "sim/engine/net.h"
 
 #include <glib.h>
@@ -17,13 +18,6 @@
 #define REPS 5
 #define N_EVENTS 2000000
 #define N_UDP 100000
-
-static double now_s(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* ---- events ---- */
 
@@ -40,9 +34,9 @@ static double bench_events(void)
   NetWorld *w = net_world_new(1);
   g_left = N_EVENTS;
   net_schedule(w, 1, step, NULL);
-  double t0 = now_s();
+  double t0 = bench_now_s();
   net_world_run(w);
-  double t = now_s() - t0;
+  double t = bench_now_s() - t0;
   net_world_free(w);
   return t * 1e9 / N_EVENTS;
 }
@@ -97,9 +91,9 @@ static double bench_udp(bool taps)
   net_udp_new(b, (Ipv4Addr){0}, 9, udp_rx, &u);
   u.tx = net_udp_new(a, (Ipv4Addr){0}, 0, udp_rx, &u);
   net_schedule(w, 0, udp_send, &u);
-  double t0 = now_s();
+  double t0 = bench_now_s();
   net_world_run(w);
-  double t = now_s() - t0;
+  double t = bench_now_s() - t0;
   if (u.rx != N_UDP) {
     fprintf(stderr, "net_bench: %" G_GUINT64_FORMAT " of %d datagrams arrived\n", u.rx, N_UDP);
     exit(1);
@@ -135,18 +129,6 @@ static double plain(const char *what, const char *n, const char *extra)
   return v;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static double median(double *v)
-{
-  qsort(v, REPS, sizeof *v, cmp_double);
-  return v[REPS / 2];
-}
-
 int main(int argc, char **argv)
 {
   /* one wrapper measurement alone, for profilers (perf stat, perf record) */
@@ -174,8 +156,8 @@ int main(int argc, char **argv)
     wt[i] = bench_udp(true);
     pt[i] = plain("udp", n_udp, "copy");
   }
-  double e_w = median(we), e_p = median(pe);
-  double u_w = median(wu), u_p = median(pu), t_w = median(wt), t_p = median(pt);
+  double e_w = bench_median(we, REPS), e_p = bench_median(pe, REPS);
+  double u_w = bench_median(wu, REPS), u_p = bench_median(pu, REPS), t_w = bench_median(wt, REPS), t_p = bench_median(pt, REPS);
   printf("# ratio = wrapper throughput / plain ns-3 throughput for the same work (1.0 equal, higher better); median of %d\n", REPS);
   printf("BENCH net.events.chain %.1f ns/event\n", e_w);
   printf("BENCH ns3.events.chain %.1f ns/event\n", e_p);

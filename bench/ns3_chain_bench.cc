@@ -9,11 +9,7 @@
 //                                          GAP_NS; "copy": a trace callback copies every
 //                                          frame out on every device, as vpnsim's taps do
 // Prints "BENCH ns3.chain[.tracecopy] <simulated packets per wall second> pkt/s".
-#include <ns3/core-module.h>
-#include <ns3/csma-module.h>
-#include <ns3/internet-module.h>
-#include <ns3/network-module.h>
-#include <ns3/point-to-point-module.h>
+#include "bench/ns3_ref.h"
 
 #include <chrono>
 #include <cstdio>
@@ -22,98 +18,9 @@
 #include <vector>
 
 using namespace ns3;
+using namespace ns3ref;
 
 namespace {
-
-double now_s()
-{
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-struct Udp {
-  Ptr<Socket> tx;
-  Ipv4Address dst;
-  uint64_t left, gap_ns, rx = 0, tapped = 0;
-  std::vector<uint8_t> payload, rxbuf, tapbuf;
-};
-Udp g_udp;
-
-void UdpSend()
-{
-  Ptr<Packet> p = Create<Packet>(g_udp.payload.data(), (uint32_t)g_udp.payload.size());
-  g_udp.tx->SendTo(p, 0, InetSocketAddress(g_udp.dst, 9));
-  if (--g_udp.left)
-    Simulator::Schedule(NanoSeconds(g_udp.gap_ns), &UdpSend);
-}
-
-void UdpRecv(Ptr<Socket> s)
-{
-  Address from;
-  Ptr<Packet> p;
-  while ((p = s->RecvFrom(from))) {
-    p->CopyData(g_udp.rxbuf.data(), p->GetSize());
-    g_udp.rx++;
-  }
-}
-
-void Tap(Ptr<const Packet> p)
-{
-  uint32_t n = p->GetSize();
-  if (g_udp.tapbuf.size() < n)
-    g_udp.tapbuf.resize(n);
-  p->CopyData(g_udp.tapbuf.data(), n);
-  g_udp.tapped += g_udp.tapbuf[0] + 1;
-}
-
-Ptr<Node> make_node(bool fwd)
-{
-  Ptr<Node> n = CreateObject<Node>();
-  InternetStackHelper stack;
-  Ipv4StaticRoutingHelper sr;
-  stack.SetRoutingHelper(sr);
-  stack.SetIpv6StackInstall(false);
-  stack.Install(n);
-  n->GetObject<Ipv4>()->SetAttribute("IpForward", BooleanValue(fwd));
-  return n;
-}
-
-uint32_t add_if(Ptr<Node> n, Ptr<NetDevice> d, const char *addr, const char *mask, bool copy)
-{
-  Ptr<Ipv4> ip = n->GetObject<Ipv4>();
-  uint32_t ifi = ip->AddInterface(d);
-  ip->AddAddress(ifi, Ipv4InterfaceAddress(Ipv4Address(addr), Ipv4Mask(mask)));
-  ip->SetUp(ifi);
-  if (copy) {
-    d->TraceConnectWithoutContext("PhyTxBegin", MakeCallback(&Tap));
-    d->TraceConnectWithoutContext("PhyRxEnd", MakeCallback(&Tap));
-  }
-  return ifi;
-}
-
-Ptr<NetDevice> p2p_dev(Ptr<Node> n, Ptr<PointToPointChannel> ch)
-{
-  Ptr<PointToPointNetDevice> d = CreateObject<PointToPointNetDevice>();
-  d->SetAddress(Mac48Address::Allocate());
-  d->SetDataRate(DataRate("10Gbps"));
-  Ptr<DropTailQueue<Packet>> q = CreateObject<DropTailQueue<Packet>>();
-  q->SetMaxSize(QueueSize("100p"));
-  d->SetQueue(q);
-  n->AddDevice(d);
-  d->Attach(ch);
-  return d;
-}
-
-Ptr<NetDevice> csma_dev(Ptr<Node> n, Ptr<CsmaChannel> ch)
-{
-  Ptr<CsmaNetDevice> d = CreateObject<CsmaNetDevice>();
-  d->SetAddress(Mac48Address::Allocate());
-  Ptr<DropTailQueue<Packet>> q = CreateObject<DropTailQueue<Packet>>();
-  q->SetMaxSize(QueueSize("100p"));
-  d->SetQueue(q);
-  n->AddDevice(d);
-  d->Attach(ch);
-  return d;
-}
 
 double bench_chain(uint64_t n, uint32_t size, uint64_t gap_ns, bool copy)
 {

@@ -9,10 +9,7 @@
 //
 // The UDP set-up is the one the wrapper builds: point-to-point devices with a 100-packet
 // DropTail queue, no queue disc, static routing, IPv4 only, checksums off.
-#include <ns3/core-module.h>
-#include <ns3/internet-module.h>
-#include <ns3/network-module.h>
-#include <ns3/point-to-point-module.h>
+#include "bench/ns3_ref.h"
 
 #include <chrono>
 #include <cstdio>
@@ -21,6 +18,7 @@
 #include <vector>
 
 using namespace ns3;
+using namespace ns3ref;
 
 namespace {
 
@@ -29,11 +27,6 @@ void Step()
 {
   if (--g_left)
     Simulator::Schedule(NanoSeconds(1), &Step);
-}
-
-double now_s()
-{
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 double bench_events(uint64_t n)
@@ -47,81 +40,19 @@ double bench_events(uint64_t n)
   return t * 1e9 / (double)n;
 }
 
-struct Udp {
-  Ptr<Socket> tx;
-  Ipv4Address dst;
-  uint64_t left, rx = 0, rx_bytes = 0, tapped = 0;
-  std::vector<uint8_t> payload, rxbuf, tapbuf;
-};
-Udp g_udp;
-
-void UdpSend()
-{
-  Ptr<Packet> p = Create<Packet>(g_udp.payload.data(), (uint32_t)g_udp.payload.size());
-  g_udp.tx->SendTo(p, 0, InetSocketAddress(g_udp.dst, 9));
-  if (--g_udp.left)
-    Simulator::Schedule(NanoSeconds(1144), &UdpSend);
-}
-
-void UdpRecv(Ptr<Socket> s)
-{
-  Address from;
-  Ptr<Packet> p;
-  while ((p = s->RecvFrom(from))) {
-    uint32_t n = p->GetSize();
-    p->CopyData(g_udp.rxbuf.data(), n);
-    g_udp.rx++;
-    g_udp.rx_bytes += n;
-  }
-}
-
-void Tap(Ptr<const Packet> p)
-{
-  uint32_t n = p->GetSize();
-  if (g_udp.tapbuf.size() < n)
-    g_udp.tapbuf.resize(n);
-  p->CopyData(g_udp.tapbuf.data(), n);
-  g_udp.tapped += g_udp.tapbuf[0] + 1;
-}
-
-Ptr<Node> make_node()
-{
-  Ptr<Node> n = CreateObject<Node>();
-  InternetStackHelper stack;
-  Ipv4StaticRoutingHelper sr;
-  stack.SetRoutingHelper(sr);
-  stack.SetIpv6StackInstall(false);
-  stack.Install(n);
-  return n;
-}
-
 double bench_udp(uint64_t n, bool copy)
 {
   GlobalValue::Bind("ChecksumEnabled", BooleanValue(false));
-  Ptr<Node> a = make_node(), b = make_node();
+  // IpForward as ns-3 leaves it (on)
+  Ptr<Node> a = make_node(true), b = make_node(true);
   Ptr<PointToPointChannel> ch = CreateObject<PointToPointChannel>();
   ch->SetAttribute("Delay", TimeValue(MilliSeconds(1)));
   Ptr<Node> ends[2] = {a, b};
   const char *addr[2] = {"10.0.0.1", "10.0.0.2"};
-  for (int i = 0; i < 2; i++) {
-    Ptr<PointToPointNetDevice> d = CreateObject<PointToPointNetDevice>();
-    d->SetAddress(Mac48Address::Allocate());
-    d->SetDataRate(DataRate("10Gbps"));
-    Ptr<DropTailQueue<Packet>> q = CreateObject<DropTailQueue<Packet>>();
-    q->SetMaxSize(QueueSize("100p"));
-    d->SetQueue(q);
-    ends[i]->AddDevice(d);
-    d->Attach(ch);
-    Ptr<Ipv4> ip = ends[i]->GetObject<Ipv4>();
-    uint32_t ifi = ip->AddInterface(d);
-    ip->AddAddress(ifi, Ipv4InterfaceAddress(Ipv4Address(addr[i]), Ipv4Mask("255.255.255.252")));
-    ip->SetUp(ifi);
-    if (copy) {
-      d->TraceConnectWithoutContext("PhyTxBegin", MakeCallback(&Tap));
-      d->TraceConnectWithoutContext("PhyRxEnd", MakeCallback(&Tap));
-    }
-  }
+  for (int i = 0; i < 2; i++)
+    add_if(ends[i], p2p_dev(ends[i], ch), addr[i], "255.255.255.252", copy);
   g_udp = Udp();
+  g_udp.gap_ns = 1144;
   g_udp.payload.assign(1400, 0x5a);
   g_udp.rxbuf.resize(65536);
   g_udp.left = n;

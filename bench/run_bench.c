@@ -5,6 +5,7 @@
  * VpnGw1 throughput scenario (simulated megabits delivered per wall second); and a
  * generated scenario with 30 site-to-site tunnels on one VpnGw1 gateway running one
  * simulated hour with DPD on and 10-minute child SA lifetimes (rekeyed a minute early). */
+#include "bench/bench_util.h"
 #include "sim/run/runner.h"
 #include "sim/scenario/scenario.h"
 
@@ -17,49 +18,6 @@
 
 #define REPS 5
 
-static double now_s(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
-static void rm_tree(const char *dir)
-{
-  GDir *d = g_dir_open(dir, 0, NULL);
-  const char *n;
-  while (d && (n = g_dir_read_name(d))) {
-    g_autofree char *p = g_build_filename(dir, n, NULL);
-    g_unlink(p);
-  }
-  if (d)
-    g_dir_close(d);
-  g_rmdir(dir);
-}
-
-/* The bytes a flow delivered, from the run's flow.stats event in events.jsonl. */
-static double flow_rx_bytes(const char *dir, const char *flow)
-{
-  g_autofree char *p = g_build_filename(dir, "events.jsonl", NULL), *text = NULL;
-  if (!g_file_get_contents(p, &text, NULL, NULL))
-    return 0;
-  g_autofree char *want = g_strdup_printf("\"flow\":\"%s\"", flow);
-  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-  double bytes = 0;
-  for (char **l = lines; *l; l++) {
-    const char *b = strstr(*l, "\"bytes\":");
-    if (strstr(*l, "\"type\":\"flow.stats\"") && strstr(*l, want) && b)
-      bytes = g_ascii_strtod(b + 8, NULL);
-  }
-  return bytes;
-}
-
 /* Load and run one scenario; returns the wall seconds, or -1. With flow, *flow_bytes
  * receives what that flow delivered. */
 static double run_once(const char *path, const char *text, ScnResults **out, const char *flow,
@@ -67,7 +25,7 @@ static double run_once(const char *path, const char *text, ScnResults **out, con
 {
   g_autoptr(GError) err = NULL;
   g_autoptr(GwDiags) diags = gw_diags_new();
-  double t0 = now_s();
+  double t0 = bench_now_s();
   g_autoptr(ScnPlan) plan = text ? scn_plan_load_string(path, text, strlen(text), NULL, diags, &err)
                                  : scn_plan_load_file(path, NULL, diags, &err);
   if (!plan) {
@@ -77,10 +35,10 @@ static double run_once(const char *path, const char *text, ScnResults **out, con
   g_autofree char *dir = g_dir_make_tmp("run-bench-XXXXXX", &err);
   ScnRunOptions ro = {.out_dir = dir};
   ScnResults *res = scn_run(plan, NULL, &ro, &err);
-  double t = now_s() - t0;
+  double t = bench_now_s() - t0;
   if (flow)
-    *flow_bytes = flow_rx_bytes(dir, flow);
-  rm_tree(dir);
+    *flow_bytes = bench_flow_stat(dir, flow, "bytes");
+  bench_rm_tree(dir);
   if (!res) {
     fprintf(stderr, "run_bench: %s\n", err->message);
     return -1;
@@ -144,7 +102,7 @@ int main(void)
   for (int i = 0; i < REPS; i++) {
     g_autoptr(GError) err = NULL;
     g_autoptr(GwDiags) diags = gw_diags_new();
-    double t0 = now_s();
+    double t0 = bench_now_s();
     g_autoptr(ScnPlan) plan = scn_plan_load_file(path, NULL, diags, &err);
     if (!plan) {
       fprintf(stderr, "run_bench: %s\n", err->message);
@@ -159,15 +117,15 @@ int main(void)
     g_autofree char *dir = g_dir_make_tmp("run-bench-XXXXXX", &err);
     ScnRunOptions ro = {.out_dir = dir, .has_until = true, .until_ns = until};
     ScnResults *res = scn_run(plan, NULL, &ro, &err);
-    t[i] = now_s() - t0;
+    t[i] = bench_now_s() - t0;
     if (!res) {
       fprintf(stderr, "run_bench: %s\n", err->message);
       return 1;
     }
     scn_results_free(res);
-    rm_tree(dir);
+    bench_rm_tree(dir);
   }
-  qsort(t, REPS, sizeof t[0], cmp_double);
+  qsort(t, REPS, sizeof t[0], bench_cmp_double);
   printf("BENCH run.s2s_ping60.wall %.1f ms\n", t[REPS / 2] * 1e3);
   printf("BENCH run.s2s_ping60.speed %.0f simulated_s/wall_s\n", (double)until / 1e9 / t[REPS / 2]);
 

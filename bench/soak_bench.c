@@ -15,6 +15,7 @@
  * is SOAK_HOURS=24 (measured: 398 s wall, 1.34 GiB resident at hour 24, about 2.9 GiB
  * while the outputs are written). SOAK_TUNNELS and SOAK_HOURS scale it; SOAK_YAML=FILE
  * writes the scenario there instead of running it. */
+#include "bench/bench_util.h"
 #include "sim/run/runner.h"
 #include "sim/scenario/scenario.h"
 
@@ -31,13 +32,6 @@
  * read it). */
 #define GROWTH_BOUND_MIB 16.0
 
-static double now_s(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static double rss_mib(void)
 {
   FILE *f = fopen("/proc/self/statm", "r");
@@ -48,19 +42,6 @@ static double rss_mib(void)
     fclose(f);
   }
   return (double)resident * (double)sysconf(_SC_PAGESIZE) / (1024.0 * 1024.0);
-}
-
-static void rm_tree(const char *dir)
-{
-  GDir *d = g_dir_open(dir, 0, NULL);
-  const char *n;
-  while (d && (n = g_dir_read_name(d))) {
-    g_autofree char *p = g_build_filename(dir, n, NULL);
-    g_unlink(p);
-  }
-  if (d)
-    g_dir_close(d);
-  g_rmdir(dir);
 }
 
 static char *soak_scenario(int tunnels, int hours)
@@ -140,7 +121,7 @@ static void on_step(void *user, int64_t now_ns, size_t events, size_t log_bytes)
     w->rss[w->n] = rss_mib();
     w->events[w->n] = events;
     w->log_bytes[w->n] = log_bytes;
-    double t = now_s();
+    double t = bench_now_s();
     printf("BENCH soak.rss.h%02d %.1f MiB (%zu events, %.1f s wall)\n",
            (int)(now_ns / 3600000000000LL), w->rss[w->n], events, t - w->wall_prev);
     fflush(stdout);
@@ -248,7 +229,7 @@ int main(void)
     return g_file_set_contents(getenv("SOAK_YAML"), y, -1, NULL) ? 0 : 1;
   g_autoptr(GError) err = NULL;
   g_autoptr(GwDiags) diags = gw_diags_new();
-  double t0 = now_s();
+  double t0 = bench_now_s();
   g_autoptr(ScnPlan) plan = scn_plan_load_string("bench-soak.yaml", y, strlen(y), NULL, diags, &err);
   if (!plan || gw_diags_count(diags, GW_SEV_ERROR)) {
     for (size_t i = 0; i < gw_diags_len(diags); i++) {
@@ -259,14 +240,14 @@ int main(void)
     return 1;
   }
   g_autofree char *dir = g_dir_make_tmp("soak-bench-XXXXXX", &err);
-  Watch w = {.hours = hours, .wall_prev = now_s()};
+  Watch w = {.hours = hours, .wall_prev = bench_now_s()};
   ScnRunOptions ro = {.out_dir = dir, .step_ns = 3600 * (int64_t)1000000000,
                       .on_step = on_step, .step_user = &w};
   ScnResults *res = scn_run(plan, NULL, &ro, &err);
-  double wall = now_s() - t0;
+  double wall = bench_now_s() - t0;
   if (!res) {
     fprintf(stderr, "soak_bench: %s\n", err->message);
-    rm_tree(dir);
+    bench_rm_tree(dir);
     return 1;
   }
   printf("BENCH soak.wall %.1f s\n", wall);
@@ -276,7 +257,7 @@ int main(void)
   printf("BENCH soak.expectations_failed %zu count\n", scn_results_failed(res));
   scn_results_free(res);
   int fail = check_sas(dir, tunnels);
-  rm_tree(dir);
+  bench_rm_tree(dir);
 
   /* memory: first hour to last, less what the event log gained in between */
   double growth = w.rss[w.n - 1] - w.rss[0];

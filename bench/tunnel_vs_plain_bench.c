@@ -8,6 +8,7 @@
  * device. Median of REPS interleaved runs; the ratio is ours over plain ns-3. The vpnsim
  * figure is the whole run (loading, IKE set-up, outputs) over the datagrams received.
  * "tunnel_vs_plain_bench tunnel|tunnel-taps" runs one vpnsim measurement (for perf). */
+#include "bench/bench_util.h"
 #include "sim/run/runner.h"
 #include "sim/scenario/scenario.h"
 
@@ -22,48 +23,6 @@
 #define N_PKT 50000
 #define SIZE 1372
 #define GAP_NS 20000
-
-static double now_s(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
-static void rm_tree(const char *dir)
-{
-  GDir *d = g_dir_open(dir, 0, NULL);
-  const char *n;
-  while (d && (n = g_dir_read_name(d))) {
-    g_autofree char *p = g_build_filename(dir, n, NULL);
-    g_unlink(p);
-  }
-  if (d)
-    g_dir_close(d);
-  g_rmdir(dir);
-}
-
-/* The packets flow u1 delivered, from its flow.stats event. */
-static double rx_packets(const char *dir)
-{
-  g_autofree char *p = g_build_filename(dir, "events.jsonl", NULL), *text = NULL;
-  if (!g_file_get_contents(p, &text, NULL, NULL))
-    return 0;
-  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-  double n = 0;
-  for (char **l = lines; *l; l++) {
-    const char *b = strstr(*l, "\"packets\":");
-    if (strstr(*l, "\"type\":\"flow.stats\"") && strstr(*l, "\"flow\":\"u1\"") && b)
-      n = g_ascii_strtod(b + 10, NULL);
-  }
-  return n;
-}
 
 /* One tunnel on a VpnGw5AZ (2.3 Gb/s per tunnel: 549 Mb/s of datagrams is not shaped). */
 static char *scenario(void)
@@ -101,7 +60,7 @@ static double tunnel_once(bool taps)
   g_autoptr(GError) err = NULL;
   g_autoptr(GwDiags) diags = gw_diags_new();
   g_autofree char *text = scenario();
-  double t0 = now_s();
+  double t0 = bench_now_s();
   g_autoptr(ScnPlan) plan = scn_plan_load_string("tunnel-vs-plain.yaml", text, strlen(text),
                                                  NULL, diags, &err);
   if (!plan) {
@@ -111,9 +70,9 @@ static double tunnel_once(bool taps)
   g_autofree char *dir = g_dir_make_tmp("tvp-bench-XXXXXX", &err);
   ScnRunOptions ro = {.out_dir = dir, .no_pcaps = !taps};
   ScnResults *res = scn_run(plan, NULL, &ro, &err);
-  double t = now_s() - t0;
-  double n = rx_packets(dir);
-  rm_tree(dir);
+  double t = bench_now_s() - t0;
+  double n = bench_flow_stat(dir, "u1", "packets");
+  bench_rm_tree(dir);
   if (!res) {
     fprintf(stderr, "tunnel_vs_plain_bench: %s\n", err->message);
     return -1;
@@ -149,12 +108,6 @@ static double plain_once(const char *exe, bool taps)
   return v;
 }
 
-static double median(double *v)
-{
-  qsort(v, REPS, sizeof *v, cmp_double);
-  return v[REPS / 2];
-}
-
 int main(int argc, char **argv)
 {
   if (argc == 2 && (!strcmp(argv[1], "tunnel") || !strcmp(argv[1], "tunnel-taps"))) {
@@ -172,7 +125,7 @@ int main(int argc, char **argv)
       if (w[i] < 0 || p[i] < 0)
         return 1;
     }
-    double mw = median(w), mp = median(p);
+    double mw = bench_median(w, REPS), mp = bench_median(p, REPS);
     const char *sfx = taps ? ".taps" : "";
     printf("BENCH run.tunnel%s %.0f pkt/s\n", sfx, mw);
     printf("BENCH ns3.chain%s %.0f pkt/s\n", taps ? ".tracecopy" : "", mp);

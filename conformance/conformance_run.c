@@ -564,13 +564,10 @@ char *conf_report_junit(const ConfResults *r)
         g_string_append(s, "      <skipped");
         scn_xml_attr(s, "message", cr->reason);
         g_string_append(s, "/>\n");
-      } else if (cr->verdict == CONF_FAIL) {
-        g_string_append(s, "      <failure");
-        scn_xml_attr(s, "message", cr->reason);
-        scn_xml_attr(s, "type", "check");
-        g_string_append_printf(s, ">%s</failure>\n", body);
       } else {
-        g_string_append_printf(s, "      <system-out>%s</system-out>\n", body);
+        /* a failure always carries a message, empty when the check gave no reason */
+        scn_junit_outcome(s, cr->verdict == CONF_FAIL ? (cr->reason ? cr->reason : "") : NULL,
+                          "check", body);
       }
       g_string_append(s, "    </testcase>\n");
     }

@@ -79,23 +79,15 @@ static inline void v1_run(V1 *v)
   g_assert_cmpuint(h_pending(&v->h), ==, 0);
 }
 
+static inline void v1_timeout(void *ud, int side)
+{
+  ikev1_conn_timeout(((V1 *)ud)->c[side]);
+}
+
 /* As h_tick, for the IKEv1 engines. */
 static inline bool v1_tick(V1 *v, int64_t limit)
 {
-  Harness *h = &v->h;
-  int64_t at = h->p[0].timer_at < h->p[1].timer_at ? h->p[0].timer_at : h->p[1].timer_at;
-  if (at > limit) {
-    h->now = limit;
-    return false;
-  }
-  if (at > h->now)
-    h->now = at;
-  for (int i = 0; i < 2; i++)
-    if (h->p[i].timer_at <= h->now) {
-      h->p[i].timer_at = INT64_MAX;
-      ikev1_conn_timeout(v->c[i]);
-    }
-  return true;
+  return h_tick_with(&v->h, limit, v1_timeout, v);
 }
 
 /* Run the clock to 'until', delivering every datagram as it is sent. */

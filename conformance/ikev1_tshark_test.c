@@ -5,61 +5,22 @@
  * engine emitted, must decrypt main mode 5 and 6, quick mode and the informational messages,
  * with nothing malformed. */
 #include "conformance/ikev1_harness.h"
+#include "tests/lib/testutil.h"
 
 #include <glib/gstdio.h>
 #include <unistd.h>
-
-/* A classic pcap (LINKTYPE_RAW: IPv4 packets), written by hand. */
-static void pcap_put(GByteArray *pc, const HPkt *k)
-{
-  gsize n;
-  const uint8_t *p = g_bytes_get_data(k->data, &n);
-  uint8_t ip[28] = {0x45};
-  wire_store_be16(ip + 2, (uint16_t)(28 + n));
-  ip[8] = 64;
-  ip[9] = 17; /* UDP, checksum 0: none */
-  wire_store_be32(ip + 12, k->src.v);
-  wire_store_be32(ip + 16, k->dst.v);
-  wire_store_be16(ip + 10, inet_checksum(ip, 20));
-  wire_store_be16(ip + 20, k->sport);
-  wire_store_be16(ip + 22, k->dport);
-  wire_store_be16(ip + 24, (uint16_t)(8 + n));
-  uint32_t rec[4] = {1700000000u + pc->len, 0, (uint32_t)(28 + n), (uint32_t)(28 + n)};
-  g_byte_array_append(pc, (const guint8 *)rec, sizeof rec); /* host order, as the magic */
-  g_byte_array_append(pc, ip, sizeof ip);
-  g_byte_array_append(pc, p, (guint)n);
-}
 
 /* Deliver everything pending, writing each datagram (as the receiver sees it) to pc. */
 static void run_capture(V1 *v, GByteArray *pc)
 {
   for (int i = 0; i < 200 && h_pending(&v->h); i++) {
-    pcap_put(pc, h_peek(&v->h));
+    const HPkt *k = h_peek(&v->h);
+    gsize n;
+    const uint8_t *p = g_bytes_get_data(k->data, &n);
+    tu_pcap_put_udp(pc, k->src, k->sport, k->dst, k->dport, p, n);
     v1_deliver(v);
   }
   g_assert_cmpuint(h_pending(&v->h), ==, 0);
-}
-
-static char *tshark(const char *pcap, const char *opt)
-{
-  const char *argv[] = {"tshark", "-n", "-r", pcap, "-o", opt, "-V", NULL};
-  char *out = NULL, *err = NULL;
-  int status = 0;
-  g_autoptr(GError) e = NULL;
-  bool ok = g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
-                         &status, &e);
-  if (!ok)
-    g_error("tshark: %s", e->message);
-  if (!g_spawn_check_wait_status(status, NULL))
-    g_error("tshark failed: %s", err ? err : "");
-  g_free(err);
-  return out;
-}
-
-static unsigned count(const char *hay, const char *needle)
-{
-  g_auto(GStrv) parts = g_strsplit(hay, needle, -1);
-  return g_strv_length(parts) - 1;
 }
 
 static void run(gconstpointer data)
@@ -83,9 +44,7 @@ static void run(gconstpointer data)
   v.cfg[0].p2[0].pfs = v.cfg[1].p2[0].pfs = 2;
   v.cfg[0].dpd_interval_s = 10;
 
-  g_autoptr(GByteArray) pc = g_byte_array_new();
-  const uint32_t gh[6] = {0xa1b2c3d4, 0x00040002, 0, 0, 65535, 101};
-  g_byte_array_append(pc, (const guint8 *)gh, sizeof gh);
+  g_autoptr(GByteArray) pc = tu_pcap_new();
   v1_start(&v);
   run_capture(&v, pc);
   g_assert_cmpint(ikev1_conn_state(v.c[0]), ==, IKEV1_P1_ESTABLISHED);
@@ -106,31 +65,31 @@ static void run(gconstpointer data)
   g_assert_cmpuint(v.h.p[0].rows->len, ==, 1);
   g_autofree char *opt =
       g_strconcat("uat:ikev1_decryption_table:", (char *)g_ptr_array_index(v.h.p[0].rows, 0), NULL);
-  g_autofree char *out = tshark(path, opt);
+  g_autofree char *out = tu_tshark(path, (const char *[]){"-o", opt, "-V", NULL});
   if (g_getenv("V1_TSHARK_DUMP"))
     g_printerr("%s", out);
   g_assert_null(strstr(out, "Malformed"));
   /* main mode 5 and 6: the identities inside */
-  g_assert_cmpuint(count(out, "ID_IPV4_ADDR: 192.0.2.1"), ==, 1);
-  g_assert_cmpuint(count(out, "ID_IPV4_ADDR: 198.51.100.1"), ==, 1);
+  g_assert_cmpuint(tu_count(out, "ID_IPV4_ADDR: 192.0.2.1"), ==, 1);
+  g_assert_cmpuint(tu_count(out, "ID_IPV4_ADDR: 198.51.100.1"), ==, 1);
   /* quick mode 1 and 2 of both pairs: the selectors, the ESP proposal, the PFS KE */
-  g_assert_cmpuint(count(out, "ID type: IPV4_ADDR_SUBNET (4)"), ==, 8);
-  g_assert_cmpuint(count(out, "Protocol ID: IPSEC_ESP (3)"), >=, 4);
-  g_assert_cmpuint(count(out, "Payload: Key Exchange (4)"), ==, 2 + 4);
+  g_assert_cmpuint(tu_count(out, "ID type: IPV4_ADDR_SUBNET (4)"), ==, 8);
+  g_assert_cmpuint(tu_count(out, "Protocol ID: IPSEC_ESP (3)"), >=, 4);
+  g_assert_cmpuint(tu_count(out, "Payload: Key Exchange (4)"), ==, 2 + 4);
   /* every encrypted message opened: MM5, MM6, 2 x 3 quick mode, 3 informational */
-  g_assert_cmpuint(count(out, "Hash DATA"), ==, 2 + 6 + 3);
+  g_assert_cmpuint(tu_count(out, "Hash DATA"), ==, 2 + 6 + 3);
   /* informational: R-U-THERE and its ACK, the Delete */
-  g_assert_cmpuint(count(out, "Notify Message Type: R-U-THERE (36136)"), ==, 1);
-  g_assert_cmpuint(count(out, "Notify Message Type: R-U-THERE-ACK (36137)"), ==, 1);
-  g_assert_cmpuint(count(out, "Payload: Delete (12)"), ==, 1);
+  g_assert_cmpuint(tu_count(out, "Notify Message Type: R-U-THERE (36136)"), ==, 1);
+  g_assert_cmpuint(tu_count(out, "Notify Message Type: R-U-THERE-ACK (36137)"), ==, 1);
+  g_assert_cmpuint(tu_count(out, "Payload: Delete (12)"), ==, 1);
   if (nat)
-    g_assert_cmpuint(count(out, "Non-ESP"), >=, 9);
+    g_assert_cmpuint(tu_count(out, "Non-ESP"), >=, 9);
   /* a row with one key octet changed opens nothing */
   size_t n = strlen(opt);
   opt[n - 2] = opt[n - 2] == '0' ? '8' : '0';
-  g_autofree char *bad = tshark(path, opt);
-  g_assert_cmpuint(count(bad, "Hash DATA"), ==, 0);
-  g_assert_cmpuint(count(bad, "ID type: IPV4_ADDR_SUBNET (4)"), ==, 0);
+  g_autofree char *bad = tu_tshark(path, (const char *[]){"-o", opt, "-V", NULL});
+  g_assert_cmpuint(tu_count(bad, "Hash DATA"), ==, 0);
+  g_assert_cmpuint(tu_count(bad, "ID type: IPV4_ADDR_SUBNET (4)"), ==, 0);
   g_unlink(path);
   v1_clear(&v);
 }

@@ -292,9 +292,11 @@ static inline void h_run(Harness *h)
   g_assert_cmpuint(h_pending(h), ==, 0);
 }
 
-/* Move the clock to the next armed timer (no later than 'limit') and fire it. False
- * when none is due by then (the clock then stands at limit). */
-static inline bool h_tick(Harness *h, int64_t limit)
+/* Move the clock to the next armed timer (no later than 'limit') and fire it through
+ * timeout(ud, side) (an engine's *_conn_timeout). False when none is due by then (the clock
+ * then stands at limit). */
+static inline bool h_tick_with(Harness *h, int64_t limit, void (*timeout)(void *ud, int side),
+                               void *ud)
 {
   int64_t at = h->p[0].timer_at < h->p[1].timer_at ? h->p[0].timer_at : h->p[1].timer_at;
   if (at > limit) {
@@ -306,9 +308,20 @@ static inline bool h_tick(Harness *h, int64_t limit)
   for (int i = 0; i < 2; i++)
     if (h->p[i].timer_at <= h->now) {
       h->p[i].timer_at = INT64_MAX;
-      ikev2_conn_timeout(h->p[i].conn);
+      timeout(ud, i);
     }
   return true;
+}
+
+static inline void h_ikev2_timeout(void *ud, int side)
+{
+  ikev2_conn_timeout(((Harness *)ud)->p[side].conn);
+}
+
+/* h_tick_with for the IKEv2 engines. */
+static inline bool h_tick(Harness *h, int64_t limit)
+{
+  return h_tick_with(h, limit, h_ikev2_timeout, h);
 }
 
 /* The IKE SA of conn (any held) whose SPIs match the message header. */

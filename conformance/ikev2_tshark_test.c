@@ -9,6 +9,7 @@
 
 #include "models/common/hex.h"
 #include "models/ike/ike_keytable.h"
+#include "tests/lib/testutil.h"
 
 #include <glib/gstdio.h>
 #include <pcap/pcap.h>
@@ -89,14 +90,6 @@ static char *tshark(const char *pcap, GPtrArray *rows)
   return out;
 }
 
-static unsigned count(const char *hay, const char *needle)
-{
-  unsigned n = 0;
-  for (const char *q = hay; (q = strstr(q, needle)); q++)
-    n++;
-  return n;
-}
-
 typedef struct {
   const char *name;
   IkeProposalCfg ike;
@@ -143,7 +136,7 @@ static void run_tshark(gconstpointer data)
     g_printerr("%s", out);
   /* every protected message verified with the keys of its IKE SA */
   g_assert_cmpuint(sk, >=, 10);
-  g_assert_cmpuint(count(out, "Integrity Checksum Data:"), ==, sk);
+  g_assert_cmpuint(tu_count(out, "Integrity Checksum Data:"), ==, sk);
   unsigned correct = 0;
   for (const char *q = out; (q = strstr(q, "Integrity Checksum Data:")); q++)
     correct += strncmp(strchr(q, '\n') - 9, "[correct]", 9) == 0;
@@ -207,13 +200,13 @@ static void test_cert_cp(void)
     correct += strncmp(strchr(q, '\n') - 9, "[correct]", 9) == 0;
   g_assert_cmpuint(correct, ==, sk);
   /* IKE_SA_INIT response: CERTREQ in the clear; IKE_AUTH: CERTREQ and CERT decrypted */
-  g_assert_cmpuint(count(out, "Payload: Certificate Request (38)"), ==, 2);
-  g_assert_cmpuint(count(out, "Payload: Certificate (37)"), ==, 2);
+  g_assert_cmpuint(tu_count(out, "Payload: Certificate Request (38)"), ==, 2);
+  g_assert_cmpuint(tu_count(out, "Payload: Certificate (37)"), ==, 2);
   g_assert_nonnull(strstr(out, "Certificate Encoding: X.509 Certificate - Signature (4)"));
   g_assert_nonnull(strstr(out, "P2SChildCert"));
   g_assert_nonnull(strstr(out, "vgw1.vpnsim.test"));
   g_assert_nonnull(strstr(out, "Digital Signature (14)"));
-  g_assert_cmpuint(count(out, "Payload: Configuration (47)"), ==, 2);
+  g_assert_cmpuint(tu_count(out, "Payload: Configuration (47)"), ==, 2);
   g_assert_nonnull(strstr(out, "CFG_REQUEST (1)"));
   g_assert_nonnull(strstr(out, "CFG_REPLY (2)"));
   g_assert_nonnull(strstr(out, "INTERNAL_IP4_ADDRESS"));

@@ -5,15 +5,7 @@
 # is a SKIP with its reason, one test point per catalogue entry. Its wall time is printed
 # as a comment, not asserted: speed is for benchmarks, and sanitizer builds are slower.
 set -uo pipefail
-top=${VPNSIM_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-vs=${VPNSIM:-$top/build/vpnsim}
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { # ok STATUS DESCRIPTION [DIAGNOSTIC]
-  n=$((n + 1))
-  if [[ $1 == 0 ]]; then echo "ok $n - $2"; else echo "not ok $n - $2"; [[ -n ${3:-} ]] && sed 's/^/# /' <<<"$3"; fi
-}
-cd "$top" || exit 1
+. "$(dirname "$0")/lib.sh"
 start=$(date +%s.%N)
 "$vs" conformance --jobs 2 --out "$tmp/c" >"$tmp/tap" 2>"$tmp/err"; rc=$?
 end=$(date +%s.%N)

@@ -5,14 +5,7 @@
 # device matrix. A fake runner ($VPNSIM_CONFORMANCE_RUNNER) stands in for `vpnsim run`
 # so that the driver is tested without the simulator; the last points use the real one.
 set -uo pipefail
-top=${VPNSIM_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-vs=${VPNSIM:-$top/build/vpnsim}
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { # ok STATUS DESCRIPTION [DIAGNOSTIC]
-  n=$((n + 1))
-  if [[ $1 == 0 ]]; then echo "ok $n - $2"; else echo "not ok $n - $2"; [[ -n ${3:-} ]] && sed 's/^/# /' <<<"$3"; fi
-}
+. "$(dirname "$0")/lib.sh"
 # The fake runner: "run FILE --out DIR --format tap". Behaviour by check (the folder); it
 # sleeps so that runs finish out of order, and writes events like the real runner.
 cat >"$tmp/fake" <<'FAKE'

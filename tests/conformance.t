@@ -3,14 +3,7 @@
 # The conformance catalogue on the command line: vpnsim list checks in its three formats,
 # and docs/conformance.md is exactly the generator's output.
 set -uo pipefail
-top=${VPNSIM_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-vs=${VPNSIM:-$top/build/vpnsim}
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { # ok STATUS DESCRIPTION [DIAGNOSTIC]
-  n=$((n + 1))
-  if [[ $1 == 0 ]]; then echo "ok $n - $2"; else echo "not ok $n - $2"; [[ -n ${3:-} ]] && sed 's/^/# /' <<<"$3"; fi
-}
+. "$(dirname "$0")/lib.sh"
 echo "1..6"
 out=$("$vs" list checks); rc=$?
 ok $([[ $rc == 0 ]] && grep -qE '^[0-9]+ checks: [0-9]+ active, [0-9]+ pending$' <<<"$out"; echo $?) \

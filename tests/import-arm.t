@@ -9,20 +9,7 @@
 # function, bad parameters, a dangling resourceId and unmapped properties, each reported
 # with its JSON path and exit 2.
 set -u
-top=${VPNSIM_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-vs=${VPNSIM:-$top/build/vpnsim}
-cd "$top" || exit 1
-n=0
-ok() { # ok STATUS DESCRIPTION [DIAGNOSTIC...]
-  n=$((n + 1))
-  if [ "$1" = 0 ]; then echo "ok $n - $2"; else
-    echo "not ok $n - $2"
-    shift 2
-    for d in "$@"; do printf '%s\n' "$d" | sed 's/^/# /'; done
-  fi
-}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 # the scenarios name profiles/NAME.yaml, found from the scenario's folder upwards
 ln -s "$top/profiles" "$tmp/profiles"
 fx=tests/fixtures/arm

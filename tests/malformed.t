@@ -7,20 +7,7 @@
 # error, "file:line:col: message"), each "# expect-text:" in the messages, and a run that
 # writes no output.
 set -u
-top=${VPNSIM_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-vs=${VPNSIM:-$top/build/vpnsim}
-cd "$top" || exit 1
-n=0
-ok() { # ok STATUS DESCRIPTION [DIAGNOSTIC...]
-  n=$((n + 1))
-  if [ "$1" = 0 ]; then echo "ok $n - $2"; else
-    echo "not ok $n - $2"
-    shift 2
-    for d in "$@"; do printf '%s\n' "$d" | sed 's/^/# /'; done
-  fi
-}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 
 files=(scenarios/invalid-sections/*.yaml)
 ok $([ ${#files[@]} -ge 50 ]; echo $?) "at least 50 files in scenarios/invalid-sections/ (${#files[@]})"

@@ -11,14 +11,7 @@
 #   cp /tmp/golden/report.html tests/fixtures/report-html/ikev2-default.html
 # (run from the top folder with that relative path: the page shows the scenario's path).
 set -uo pipefail
-top=${VPNSIM_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-vs=${VPNSIM:-$top/build/vpnsim}
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { # ok STATUS DESCRIPTION [DIAGNOSTIC]
-  n=$((n + 1))
-  if [[ $1 == 0 ]]; then echo "ok $n - $2"; else echo "not ok $n - $2"; [[ -n ${3:-} ]] && sed 's/^/# /' <<<"$3"; fi
-}
+. "$(dirname "$0")/lib.sh"
 rsvg=$(command -v rsvg-convert || true)
 
 # Every <svg> of an HTML page, with the page's CSS put inside it, rendered to PNG;

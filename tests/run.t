@@ -8,20 +8,7 @@
 # same verdicts, --until stops early, --format picks the report on stdout, and bad command
 # lines or scenarios give exit 2.
 set -u
-top=${VPNSIM_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-vs=${VPNSIM:-$top/build/vpnsim}
-cd "$top" || exit 1
-n=0
-ok() { # ok STATUS DESCRIPTION [DIAGNOSTIC...]
-  n=$((n + 1))
-  if [ "$1" = 0 ]; then echo "ok $n - $2"; else
-    echo "not ok $n - $2"
-    shift 2
-    for d in "$@"; do printf '%s\n' "$d" | sed 's/^/# /'; done
-  fi
-}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 cp -r profiles "$tmp/profiles" # the scenarios copied into $tmp find their profiles
 tshark=$(command -v tshark || true)
 # tshark with the key tables of run folder $1 as its Wireshark configuration

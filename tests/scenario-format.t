@@ -5,20 +5,7 @@
 # (and each "# expect-text:"), every bundled scenario dry-runs with exit 0 and no error,
 # and a scenario that expects the cloud to refuse it is runnable.
 set -u
-top=${VPNSIM_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-vs=${VPNSIM:-$top/build/vpnsim}
-cd "$top" || exit 1
-n=0
-ok() { # ok STATUS DESCRIPTION [DIAGNOSTIC...]
-  n=$((n + 1))
-  if [ "$1" = 0 ]; then echo "ok $n - $2"; else
-    echo "not ok $n - $2"
-    shift 2
-    for d in "$@"; do printf '%s\n' "$d" | sed 's/^/# /'; done
-  fi
-}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 
 for f in scenarios/invalid-format/*.yaml; do
   sed -nE 's/^# expect: ([0-9]+:[0-9]+) ([A-Z0-9-]+)$/\1 \2/p' "$f" | sort >"$tmp/want"

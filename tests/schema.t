@@ -6,14 +6,7 @@
 # (python3-jsonschema, YAML read by python3-yaml), and files the loader refuses for their
 # keys refused by it too.
 set -uo pipefail
-top=${VPNSIM_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-vs=${VPNSIM:-$top/build/vpnsim}
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { # ok STATUS DESCRIPTION [DIAGNOSTIC]
-  n=$((n + 1))
-  if [[ $1 == 0 ]]; then echo "ok $n - $2"; else echo "not ok $n - $2"; [[ -n ${3:-} ]] && sed 's/^/# /' <<<"$3"; fi
-}
+. "$(dirname "$0")/lib.sh"
 schema=$top/docs/scenario.schema.json
 # Debian's python3 with python3-jsonschema and python3-yaml (scripts/debian-packages), not
 # whatever python3 comes first in PATH; PYTHON overrides

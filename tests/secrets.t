@@ -8,20 +8,7 @@
 # never sends the PSK, only an AUTH computed from it, RFC 7296 2.15). A canary first proves
 # the search finds a planted key in each kind of output, so the test can fail.
 set -u
-top=${VPNSIM_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-vs=${VPNSIM:-$top/build/vpnsim}
-cd "$top" || exit 1
-n=0
-ok() { # ok STATUS DESCRIPTION [DIAGNOSTIC...]
-  n=$((n + 1))
-  if [ "$1" = 0 ]; then echo "ok $n - $2"; else
-    echo "not ok $n - $2"
-    shift 2
-    for d in "$@"; do printf '%s\n' "$d" | sed 's/^/# /'; done
-  fi
-}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 
 # The sharedKey values of a scenario file, one a line: quoted ("..." or '...') or plain,
 # in block or flow style.

@@ -8,16 +8,8 @@
 # same events; a device queue that overflows is logged as net.drop and counted; and in
 # throughput-vpngw1 the VM gets every packet the gateway decapsulated (no ARP loss).
 set -uo pipefail
-top=${VPNSIM_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-vs=${VPNSIM:-$top/build/vpnsim}
-cd "$top" || exit 1
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 cp -r profiles "$tmp/profiles"
-n=0
-ok() { # ok STATUS DESCRIPTION [DIAGNOSTIC]
-  n=$((n + 1))
-  if [[ $1 == 0 ]]; then echo "ok $n - $2"; else echo "not ok $n - $2"; [[ -n ${3:-} ]] && sed 's/^/# /' <<<"$3"; fi
-}
 echo "1..14"
 f=conformance/checks/data-006.yaml
 # stats NODE: the times (seconds) of the tunnel.stats events of NODE in run folder $2

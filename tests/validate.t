@@ -4,20 +4,7 @@
 # diagnostics of every fixture in scenarios/invalid/, the catalogues, and docs/rules.md
 # being the output of its generator (fails when the committed file is stale).
 set -u
-top=${VPNSIM_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-vs=${VPNSIM:-$top/build/vpnsim}
-cd "$top" || exit 1
-n=0
-ok() { # ok STATUS DESCRIPTION [DIAGNOSTIC...]
-  n=$((n + 1))
-  if [ "$1" = 0 ]; then echo "ok $n - $2"; else
-    echo "not ok $n - $2"
-    shift 2
-    for d in "$@"; do printf '%s\n' "$d" | sed 's/^/# /'; done
-  fi
-}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 
 # The bundled scenarios are valid (warnings allowed): exit 0.
 for f in scenarios/site-to-site/*.yaml; do

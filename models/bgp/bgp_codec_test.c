@@ -80,12 +80,6 @@ static uint8_t *encode_msg(const BgpMessage *m, const BgpCodecCtx *ctx, size_t *
   return wire_writer_steal(&w, n);
 }
 
-static uint8_t *hex_bytes(const char *hex, size_t *n)
-{
-  GBytes *b = tu_hex(hex);
-  return g_bytes_unref_to_data(b, n);
-}
-
 static void assert_reencodes(const BgpMessage *m, const BgpCodecCtx *ctx, const uint8_t *p,
                              size_t n)
 {
@@ -97,7 +91,7 @@ static void assert_reencodes(const BgpMessage *m, const BgpCodecCtx *ctx, const 
 static void test_kat_open(void)
 {
   size_t n;
-  g_autofree uint8_t *p = hex_bytes(kat_open_bird, &n);
+  g_autofree uint8_t *p = tu_hex_dup(kat_open_bird, &n);
   g_assert_cmpuint(n, ==, 53);
   size_t fl;
   g_assert_cmpint(bgp_frame(p, n, &fl, NULL), ==, WIRE_OK);
@@ -184,7 +178,7 @@ static BgpMessage *build_update(void)
 static void test_kat_update(void)
 {
   size_t n;
-  g_autofree uint8_t *p = hex_bytes(kat_update, &n);
+  g_autofree uint8_t *p = tu_hex_dup(kat_update, &n);
   g_assert_cmpuint(n, ==, 102);
   BgpDiag d;
   g_autoptr(BgpMessage) m = NULL;
@@ -228,7 +222,7 @@ static void test_kat_others(void)
            {kat_refresh, BGP_MSG_ROUTE_REFRESH}};
   for (size_t i = 0; i < G_N_ELEMENTS(k); i++) {
     size_t n;
-    g_autofree uint8_t *p = hex_bytes(k[i].hex, &n);
+    g_autofree uint8_t *p = tu_hex_dup(k[i].hex, &n);
     g_autoptr(BgpMessage) m = NULL;
     g_assert_cmpint(bgp_message_decode(p, n, &ctx_as4, &m, NULL), ==, WIRE_OK);
     g_assert_cmpuint(m->type, ==, k[i].type);
@@ -366,7 +360,7 @@ static void test_frame_stream(void)
 {
   g_autofree char *hex = g_strconcat(kat_keepalive, kat_update, MARKER "00", NULL);
   size_t n, ml;
-  g_autofree uint8_t *p = hex_bytes(hex, &n);
+  g_autofree uint8_t *p = tu_hex_dup(hex, &n);
   g_assert_cmpint(bgp_frame(p, n, &ml, NULL), ==, WIRE_OK);
   g_assert_cmpuint(ml, ==, 19);
   g_assert_cmpint(bgp_frame(p + 19, n - 19, &ml, NULL), ==, WIRE_OK);
@@ -421,7 +415,7 @@ static void test_truncation_sweep(void)
                               kat_notification, kat_keepalive, kat_refresh};
   for (size_t i = 0; i < G_N_ELEMENTS(kats); i++) {
     size_t n;
-    g_autofree uint8_t *p = hex_bytes(kats[i], &n);
+    g_autofree uint8_t *p = tu_hex_dup(kats[i], &n);
     sweep(p, n, &ctx_as4);
   }
   g_autoptr(BgpMessage) m = build_update();
@@ -433,15 +427,10 @@ static void test_truncation_sweep(void)
 /* ---- malformed inputs ---- */
 
 typedef struct {
-  size_t off;
-  const char *hex; /* bytes written at off */
-} Patch;
-
-typedef struct {
   const char *name;
   const char *base;       /* hex of the message; NULL: kat_update */
   const BgpCodecCtx *ctx; /* NULL: 4-octet session */
-  Patch patch[3];
+  TuPatch patch[3];
   int len_delta;          /* buffer length change, the Length field follows it */
   bool keep_len;          /* ... unless set */
   WireStatus status;
@@ -602,14 +591,8 @@ static void test_malformed(void)
     const char *base = c->base ? c->base
                        : g_str_has_prefix(c->name, "OPEN") ? kat_open_bird
                                                            : kat_update;
-    uint8_t *b = hex_bytes(base, &n);
-    for (size_t j = 0; j < G_N_ELEMENTS(c->patch) && c->patch[j].hex; j++) {
-      g_autoptr(GBytes) pb = tu_hex(c->patch[j].hex);
-      size_t pn;
-      const uint8_t *pp = g_bytes_get_data(pb, &pn);
-      g_assert_cmpuint(c->patch[j].off + pn, <=, n);
-      memcpy(b + c->patch[j].off, pp, pn);
-    }
+    uint8_t *b = tu_hex_dup(base, &n);
+    tu_apply_patches(b, n, c->patch, G_N_ELEMENTS(c->patch));
     if (c->len_delta) {
       b = g_realloc(b, n + 1);
       b[n] = 0;
@@ -657,7 +640,7 @@ static void test_malformed(void)
 static void test_unknown_optional(void)
 {
   size_t n;
-  g_autofree uint8_t *b = hex_bytes(kat_update, &n);
+  g_autofree uint8_t *b = tu_hex_dup(kat_update, &n);
   b[51] = BGP_AF_OPTIONAL; /* MED -> optional non-transitive type 99 */
   b[52] = 99;
   g_autoptr(BgpMessage) m = NULL;

@@ -4,6 +4,7 @@
  * prepending and ECMP in best path selection, withdrawal on peer down, the 4,000-prefix
  * limit, 4-octet ASes through a 2-octet session, and route refresh. */
 #include "models/bgp/bgp_azure.h"
+#include "models/bgp/bgp_loopback.h"
 #include "models/bgp/bgp_speaker.h"
 #include "tests/lib/testutil.h"
 
@@ -14,110 +15,17 @@
 #define N_NODES 3
 enum { GW = 0, DEV1 = 1, DEV2 = 2 };
 
-typedef struct Net Net;
-
+/* The speakers over the in-order simulated TCP of models/bgp/bgp_loopback.h; each node's
+ * user is its event lines ("type key=value ..."). */
+typedef BgpLoopNode Node;
 typedef struct {
-  Net *net;
-  int idx;
-  BgpSpeaker *sp;
-  int64_t timer_at;
-  GPtrArray *events;
-  uint32_t to[N_NODES]; /* our peer id for node i, 0 when none */
-} Node;
-
-typedef struct {
-  int node[2];
-  uint32_t peer[2]; /* each end's peer id for the other */
-  uint32_t id[2];
-  bool open[2];
-} Link;
-
-typedef enum { ITEM_CONNECT, ITEM_DATA, ITEM_CLOSE } ItemKind;
-
-typedef struct {
-  ItemKind kind;
-  size_t link;
-  int from; /* 0 or 1: the end of the link that sent it */
-  GBytes *data;
-} Item;
-
-struct Net {
-  int64_t now;
-  Node node[N_NODES];
-  Link links[64];
-  size_t n_links;
-  GQueue items;
-  uint32_t next_id;
-};
-
-static int64_t env_now(void *u) { return ((Node *)u)->net->now; }
-static void env_timer(void *u, int64_t at) { ((Node *)u)->timer_at = at; }
-static void env_cancel(void *u) { ((Node *)u)->timer_at = 0; }
-
-static void push(Net *n, ItemKind k, size_t link, int from, GBytes *data)
-{
-  Item *it = g_new0(Item, 1);
-  *it = (Item){k, link, from, data};
-  g_queue_push_tail(&n->items, it);
-}
-
-static int node_of_peer(const Node *nd, uint32_t peer)
-{
-  for (int i = 0; i < N_NODES; i++)
-    if (nd->to[i] == peer)
-      return i;
-  g_assert_not_reached();
-}
-
-static uint32_t env_open(void *u, uint32_t peer)
-{
-  Node *nd = u;
-  Net *n = nd->net;
-  g_assert_cmpuint(n->n_links, <, G_N_ELEMENTS(n->links));
-  int other = node_of_peer(nd, peer);
-  Link *l = &n->links[n->n_links];
-  *l = (Link){.node = {nd->idx, other}, .peer = {peer, n->node[other].to[nd->idx]},
-              .id = {++n->next_id, ++n->next_id}, .open = {true, true}};
-  push(n, ITEM_CONNECT, n->n_links++, 0, NULL);
-  return l->id[0];
-}
-
-static Link *link_of(Net *n, int node, uint32_t id, size_t *li, int *end)
-{
-  for (size_t i = 0; i < n->n_links; i++)
-    for (int e = 0; e < 2; e++)
-      if (n->links[i].node[e] == node && n->links[i].id[e] == id) {
-        *li = i;
-        *end = e;
-        return &n->links[i];
-      }
-  g_assert_not_reached();
-}
-
-static void env_send(void *u, uint32_t peer, uint32_t id, const uint8_t *d, size_t len)
-{
-  Node *nd = u;
-  size_t li;
-  int e;
-  link_of(nd->net, nd->idx, id, &li, &e);
-  push(nd->net, ITEM_DATA, li, e, g_bytes_new(d, len));
-}
-
-static void env_close(void *u, uint32_t peer, uint32_t id)
-{
-  Node *nd = u;
-  size_t li;
-  int e;
-  Link *l = link_of(nd->net, nd->idx, id, &li, &e);
-  if (l->open[e]) {
-    l->open[e] = false;
-    push(nd->net, ITEM_CLOSE, li, e, NULL);
-  }
-}
+  BgpLoop loop;
+} Net;
+#define EVENTS(nd) ((GPtrArray *)(nd)->user)
 
 static void env_event(void *u, const VsEvent *ev)
 {
-  Node *nd = u;
+  GPtrArray *events = u;
   GString *g = g_string_new(ev->type);
   for (unsigned i = 0; i < ev->n_attrs; i++) {
     const VsAttr *a = &ev->attrs[i];
@@ -126,71 +34,23 @@ static void env_event(void *u, const VsEvent *ev)
     else if (a->kind == VS_ATTR_UINT && strcmp(a->key, "conn"))
       g_string_append_printf(g, " %s=%" G_GUINT64_FORMAT, a->key, a->v.u);
   }
-  g_ptr_array_add(nd->events, g_string_free(g, FALSE));
+  g_ptr_array_add(events, g_string_free(g, FALSE));
 }
 
-static bool step(Net *n)
-{
-  Item *it = g_queue_pop_head(&n->items);
-  if (!it)
-    return false;
-  Link *l = &n->links[it->link];
-  int to = 1 - it->from;
-  BgpSpeaker *dst = n->node[l->node[to]].sp, *src = n->node[l->node[it->from]].sp;
-  switch (it->kind) {
-  case ITEM_CONNECT:
-    if (bgp_speaker_tcp_accept(dst, l->peer[to], l->id[to])) {
-      bgp_speaker_tcp_up(src, l->peer[it->from], l->id[it->from]);
-    } else {
-      l->open[0] = l->open[1] = false;
-      bgp_speaker_tcp_failed(src, l->peer[it->from], l->id[it->from]);
-    }
-    break;
-  case ITEM_DATA:
-    if (l->open[to]) {
-      size_t len;
-      const uint8_t *p = g_bytes_get_data(it->data, &len);
-      bgp_speaker_rx(dst, l->peer[to], l->id[to], p, len);
-    }
-    g_bytes_unref(it->data);
-    break;
-  case ITEM_CLOSE:
-    if (l->open[to]) {
-      l->open[to] = false;
-      bgp_speaker_tcp_failed(dst, l->peer[to], l->id[to]);
-    }
-    break;
-  }
-  g_free(it);
-  return true;
-}
-
+/* Deliver everything pending (a runaway exchange fails the test). */
 static void pump(Net *n)
 {
-  for (int i = 0; step(n); i++)
-    g_assert_cmpint(i, <, 200000);
+  bgp_loop_pump(&n->loop, 200000);
+  g_assert_true(g_queue_is_empty(&n->loop.items));
+  g_assert_cmpuint(n->loop.errors, ==, 0);
 }
 
 /* Run the timers up to 'until', delivering every message as soon as it is sent. */
 static void advance(Net *n, int64_t until)
 {
-  pump(n);
-  for (;;) {
-    int64_t t = 0;
-    for (int i = 0; i < N_NODES; i++)
-      if (n->node[i].timer_at && (!t || n->node[i].timer_at < t))
-        t = n->node[i].timer_at;
-    if (!t || t > until)
-      break;
-    n->now = t;
-    for (int i = 0; i < N_NODES; i++)
-      if (n->node[i].timer_at == t) {
-        n->node[i].timer_at = 0;
-        bgp_speaker_timeout(n->node[i].sp);
-        pump(n);
-      }
-  }
-  n->now = until;
+  bgp_loop_advance(&n->loop, until, 200000);
+  g_assert_true(g_queue_is_empty(&n->loop.items));
+  g_assert_cmpuint(n->loop.errors, ==, 0);
 }
 
 /* ---- the three speakers ---- */
@@ -218,13 +78,9 @@ static Ipv4Addr dev_addr(int d)
 static Net *net_new(const Setup *su)
 {
   Net *n = g_new0(Net, 1);
-  n->now = 1000 * NS;
-  g_queue_init(&n->items);
-  for (int i = 0; i < N_NODES; i++) {
-    n->node[i].net = n;
-    n->node[i].idx = i;
-    n->node[i].events = g_ptr_array_new_with_free_func(g_free);
-  }
+  bgp_loop_init(&n->loop, N_NODES, 1000 * NS);
+  for (int i = 0; i < N_NODES; i++)
+    n->loop.node[i].user = g_ptr_array_new_with_free_func(g_free);
   Ipv4Addr gw_addr = tu_addr("10.1.255.30");
   /* the gateway: Azure's rows, its VNet and the two LNGs' prefixes */
   Ipv4Prefix vnet[] = {tu_prefix(VNET)};
@@ -234,11 +90,9 @@ static Net *net_new(const Setup *su)
   BgpSpeakerConfig gcfg;
   bgp_azure_speaker_config(&agw, &gcfg);
   gcfg.rib.ecmp = !su->no_ecmp;
-  BgpSpeakerEnv env = {.now = env_now, .timer_schedule = env_timer, .timer_cancel = env_cancel,
-                       .tcp_open = env_open, .tcp_send = env_send, .tcp_close = env_close};
-  Node *g = &n->node[GW];
-  env.user = g;
-  env.events = (VsEventSink){env_event, g};
+  Node *g = &n->loop.node[GW];
+  BgpSpeakerEnv env = bgp_loop_env(&n->loop, GW);
+  env.events = (VsEventSink){env_event, g->user};
   g->sp = bgp_speaker_new(&gcfg, &env);
   for (int d = DEV1; d <= DEV2; d++) {
     BgpSpeakerPeerConfig pc = {0};
@@ -254,14 +108,14 @@ static Net *net_new(const Setup *su)
   /* the devices: no Azure policy, only loop prevention (BIRD does not send a route back to
    * where it came from either), BIRD's hold time, listening */
   for (int d = DEV1; d <= DEV2; d++) {
-    Node *nd = &n->node[d];
+    Node *nd = &n->loop.node[d];
     BgpSpeakerConfig c = {.node = d == DEV1 ? "site1-vpn" : "site2-vpn"};
     c.rib.local_as = dev_as(su, d);
     c.rib.router_id = dev_addr(d);
     c.rib.rules = 1u << BGP_RULE_AS_PATH_LOOP | 1u << BGP_RULE_SPLIT_HORIZON |
                   1u << BGP_RULE_PEER_AS_IN_PATH;
-    env.user = nd;
-    env.events = (VsEventSink){env_event, nd};
+    env = bgp_loop_env(&n->loop, d);
+    env.events = (VsEventSink){env_event, nd->user};
     nd->sp = bgp_speaker_new(&c, &env);
     BgpSpeakerPeerConfig pc = {.fsm = {.peer = "azure", .peer_as = 65515, .hold_time_s = 240,
                                        .idle_hold_s = 5,
@@ -273,10 +127,10 @@ static Net *net_new(const Setup *su)
     nd->to[GW] = bgp_speaker_peer_add(nd->sp, &pc);
   }
   for (size_t i = 0; i < su->dev1_extra; i++)
-    bgp_speaker_add_local(n->node[DEV1].sp,
+    bgp_speaker_add_local(n->loop.node[DEV1].sp,
                           ipv4_prefix_make(ipv4_addr(172, 20, (uint8_t)(i >> 8), (uint8_t)i), 32));
   for (int d = DEV1; d <= DEV2; d++)
-    bgp_speaker_start(n->node[d].sp, n->node[d].to[GW]);
+    bgp_speaker_start(n->loop.node[d].sp, n->loop.node[d].to[GW]);
   for (int d = DEV1; d <= DEV2; d++)
     bgp_speaker_start(g->sp, g->to[d]);
   pump(n);
@@ -285,29 +139,22 @@ static Net *net_new(const Setup *su)
 
 static void net_free(Net *n)
 {
-  for (int i = 0; i < N_NODES; i++) {
-    bgp_speaker_free(n->node[i].sp);
-    g_ptr_array_unref(n->node[i].events);
-  }
-  Item *it;
-  while ((it = g_queue_pop_head(&n->items))) {
-    if (it->data)
-      g_bytes_unref(it->data);
-    g_free(it);
-  }
+  bgp_loop_clear(&n->loop);
+  for (int i = 0; i < N_NODES; i++)
+    g_ptr_array_unref(n->loop.node[i].user);
   g_free(n);
 }
 
 static BgpState session(Net *n, int a, int b)
 {
-  return bgp_fsm_state(bgp_speaker_fsm(n->node[a].sp, n->node[a].to[b]));
+  return bgp_fsm_state(bgp_speaker_fsm(n->loop.node[a].sp, n->loop.node[a].to[b]));
 }
 
 static size_t count_events(const Node *nd, const char *prefix)
 {
   size_t k = 0;
-  for (guint i = 0; i < nd->events->len; i++)
-    if (g_str_has_prefix(g_ptr_array_index(nd->events, i), prefix))
+  for (guint i = 0; i < EVENTS(nd)->len; i++)
+    if (g_str_has_prefix(g_ptr_array_index(EVENTS(nd), i), prefix))
       k++;
   return k;
 }
@@ -315,8 +162,8 @@ static size_t count_events(const Node *nd, const char *prefix)
 static void assert_event(const Node *nd, const char *prefix)
 {
   if (!count_events(nd, prefix)) {
-    for (guint i = 0; i < nd->events->len; i++)
-      g_test_message("  %s", (char *)g_ptr_array_index(nd->events, i));
+    for (guint i = 0; i < EVENTS(nd)->len; i++)
+      g_test_message("  %s", (char *)g_ptr_array_index(EVENTS(nd), i));
     g_error("node %d: no event '%s'", nd->idx, prefix);
   }
 }
@@ -325,7 +172,7 @@ static void assert_event(const Node *nd, const char *prefix)
 static size_t best(Net *n, int i, const char *p, const BgpRoute **out)
 {
   const BgpRoute *b = NULL;
-  size_t k = bgp_rib_best(bgp_speaker_rib(n->node[i].sp), tu_prefix(p), &b, 1);
+  size_t k = bgp_rib_best(bgp_speaker_rib(n->loop.node[i].sp), tu_prefix(p), &b, 1);
   if (out)
     *out = b;
   return k;
@@ -333,7 +180,7 @@ static size_t best(Net *n, int i, const char *p, const BgpRoute **out)
 
 static void originate(Net *n, int i, const char *p)
 {
-  bgp_speaker_add_local(n->node[i].sp, tu_prefix(p));
+  bgp_speaker_add_local(n->loop.node[i].sp, tu_prefix(p));
   pump(n);
 }
 
@@ -358,9 +205,9 @@ static void test_establish_and_originate(void)
       g_assert_cmpuint(r->attrs.origin, ==, BGP_ORIGIN_IGP);
     }
     /* the three share their attributes: one UPDATE carries them */
-    assert_event(&n->node[d], "bgp.update.rx peer=azure announced=3 withdrawn=0");
+    assert_event(&n->loop.node[d], "bgp.update.rx peer=azure announced=3 withdrawn=0");
   }
-  g_assert_cmpuint(bgp_speaker_adj_out_count(n->node[GW].sp, n->node[GW].to[DEV1]), ==, 3);
+  g_assert_cmpuint(bgp_speaker_adj_out_count(n->loop.node[GW].sp, n->loop.node[GW].to[DEV1]), ==, 3);
   net_free(n);
 }
 
@@ -374,7 +221,7 @@ static void test_transit(void)
    * prefixes through the gateway, the gateway's AS prepended, next hop the gateway */
   const BgpRoute *r;
   g_assert_cmpuint(best(n, GW, "172.16.1.0/24", &r), ==, 1);
-  g_assert_cmpuint(r->peer, ==, n->node[GW].to[DEV1]);
+  g_assert_cmpuint(r->peer, ==, n->loop.node[GW].to[DEV1]);
   g_assert_cmpuint(best(n, DEV2, "172.16.1.0/24", &r), ==, 1);
   g_assert_cmpuint(r->path_len, ==, 2);
   g_assert_cmpuint(r->attrs.as_path.seg[0].asn[0], ==, 65515);
@@ -382,14 +229,14 @@ static void test_transit(void)
   g_assert_cmphex(r->attrs.next_hop.v, ==, tu_addr("10.1.255.30").v);
   g_assert_cmpuint(best(n, DEV2, "172.16.2.0/24", NULL), ==, 1);
   /* split horizon: not back to dev1 */
-  g_assert_false(bgp_speaker_adj_out(n->node[GW].sp, n->node[GW].to[DEV1],
+  g_assert_false(bgp_speaker_adj_out(n->loop.node[GW].sp, n->loop.node[GW].to[DEV1],
                                      tu_prefix("172.16.1.0/24"), NULL));
   unsigned len = 0;
-  g_assert_true(bgp_speaker_adj_out(n->node[GW].sp, n->node[GW].to[DEV2],
+  g_assert_true(bgp_speaker_adj_out(n->loop.node[GW].sp, n->loop.node[GW].to[DEV2],
                                     tu_prefix("172.16.1.0/24"), &len));
   g_assert_cmpuint(len, ==, 2);
-  assert_event(&n->node[GW], "bgp.route.learned prefix=172.16.1.0/24 peer=site1");
-  assert_event(&n->node[DEV2], "bgp.route.best prefix=172.16.1.0/24 peer=azure paths=1");
+  assert_event(&n->loop.node[GW], "bgp.route.learned prefix=172.16.1.0/24 peer=site1");
+  assert_event(&n->loop.node[DEV2], "bgp.route.best prefix=172.16.1.0/24 peer=azure paths=1");
   net_free(n);
 }
 
@@ -404,9 +251,9 @@ static void test_default_never_advertised(void)
   g_assert_cmpuint(best(n, GW, "0.0.0.0/0", &r), ==, 1);
   g_assert_cmpuint(best(n, DEV2, "0.0.0.0/0", NULL), ==, 0);
   /* it overlaps the VNet too, but the rule that names the refusal is the default's */
-  const BgpRib *rib = bgp_speaker_rib(n->node[GW].sp);
-  g_assert_cmpstr(bgp_rib_export_refused(rib, n->node[GW].to[DEV2], r), ==, "no-default-route");
-  g_assert_false(bgp_speaker_adj_out(n->node[GW].sp, n->node[GW].to[DEV2],
+  const BgpRib *rib = bgp_speaker_rib(n->loop.node[GW].sp);
+  g_assert_cmpstr(bgp_rib_export_refused(rib, n->loop.node[GW].to[DEV2], r), ==, "no-default-route");
+  g_assert_false(bgp_speaker_adj_out(n->loop.node[GW].sp, n->loop.node[GW].to[DEV2],
                                      tu_prefix("0.0.0.0/0"), NULL));
   net_free(n);
 }
@@ -420,11 +267,11 @@ static void test_vnet_prefix_refused(void)
   originate(n, DEV1, "10.1.5.0/24");
   /* facts 5: a prefix identical to a VNet prefix is rejected: the gateway's own stays
    * best and the device's is never used */
-  assert_event(&n->node[GW], "bgp.route.refused prefix=10.1.0.0/16 peer=site1 rule=vnet-prefix");
+  assert_event(&n->loop.node[GW], "bgp.route.refused prefix=10.1.0.0/16 peer=site1 rule=vnet-prefix");
   const BgpRoute *r;
   g_assert_cmpuint(best(n, GW, VNET, &r), ==, 1);
   g_assert_cmpuint(r->peer, ==, BGP_RIB_LOCAL);
-  const BgpRoute *in = bgp_rib_adj_in(bgp_speaker_rib(n->node[GW].sp), n->node[GW].to[DEV1],
+  const BgpRoute *in = bgp_rib_adj_in(bgp_speaker_rib(n->loop.node[GW].sp), n->loop.node[GW].to[DEV1],
                                       tu_prefix(VNET));
   g_assert_nonnull(in);
   g_assert_cmpstr(in->refused_by, ==, "vnet-prefix");
@@ -450,21 +297,21 @@ static void test_prepend_decides(void)
   originate(n, DEV2, "172.16.9.0/24");
   const BgpRoute *r;
   g_assert_cmpuint(best(n, GW, "172.16.9.0/24", &r), ==, 1);
-  g_assert_cmpuint(r->peer, ==, n->node[GW].to[DEV2]);
-  const BgpRoute *d1 = bgp_rib_adj_in(bgp_speaker_rib(n->node[GW].sp), n->node[GW].to[DEV1],
+  g_assert_cmpuint(r->peer, ==, n->loop.node[GW].to[DEV2]);
+  const BgpRoute *d1 = bgp_rib_adj_in(bgp_speaker_rib(n->loop.node[GW].sp), n->loop.node[GW].to[DEV1],
                                       tu_prefix("172.16.9.0/24"));
   g_assert_cmpuint(d1->path_len, ==, 3);
   /* what dev1 is sent is dev2's path through the gateway */
   unsigned len = 0;
-  g_assert_true(bgp_speaker_adj_out(n->node[GW].sp, n->node[GW].to[DEV1],
+  g_assert_true(bgp_speaker_adj_out(n->loop.node[GW].sp, n->loop.node[GW].to[DEV1],
                                     tu_prefix("172.16.9.0/24"), &len));
   g_assert_cmpuint(len, ==, 2);
   /* dev2's route goes: dev1's is the only one left, and dev1 is sent a withdrawal */
-  bgp_speaker_stop(n->node[DEV2].sp, n->node[DEV2].to[GW]);
+  bgp_speaker_stop(n->loop.node[DEV2].sp, n->loop.node[DEV2].to[GW]);
   pump(n);
   g_assert_cmpuint(best(n, GW, "172.16.9.0/24", &r), ==, 1);
-  g_assert_cmpuint(r->peer, ==, n->node[GW].to[DEV1]);
-  g_assert_false(bgp_speaker_adj_out(n->node[GW].sp, n->node[GW].to[DEV1],
+  g_assert_cmpuint(r->peer, ==, n->loop.node[GW].to[DEV1]);
+  g_assert_false(bgp_speaker_adj_out(n->loop.node[GW].sp, n->loop.node[GW].to[DEV1],
                                      tu_prefix("172.16.9.0/24"), NULL));
   net_free(n);
 
@@ -476,8 +323,8 @@ static void test_prepend_decides(void)
     originate(n, DEV1, "172.16.9.0/24");
     originate(n, DEV2, "172.16.9.0/24");
     g_assert_cmpuint(best(n, GW, "172.16.9.0/24", &r), ==, ecmp ? 2 : 1);
-    g_assert_cmpuint(r->peer, ==, n->node[GW].to[DEV1]);
-    assert_event(&n->node[GW], ecmp ? "bgp.route.best prefix=172.16.9.0/24 peer=site1 paths=2"
+    g_assert_cmpuint(r->peer, ==, n->loop.node[GW].to[DEV1]);
+    assert_event(&n->loop.node[GW], ecmp ? "bgp.route.best prefix=172.16.9.0/24 peer=site1 paths=2"
                                     : "bgp.route.best prefix=172.16.9.0/24 peer=site1 paths=1");
     net_free(n);
   }
@@ -493,21 +340,21 @@ static void test_peer_down_withdraws(void)
   /* dev1's session ends (Cease / Administrative Shutdown): the gateway withdraws every
    * route dev1 carried and tells dev2 in one UPDATE (facts 5: "A withdrawn tunnel's
    * routes are removed via BGP") */
-  bgp_speaker_stop(n->node[DEV1].sp, n->node[DEV1].to[GW]);
+  bgp_speaker_stop(n->loop.node[DEV1].sp, n->loop.node[DEV1].to[GW]);
   pump(n);
   g_assert_cmpint(session(n, GW, DEV1), !=, BGP_ESTABLISHED);
-  assert_event(&n->node[GW],
+  assert_event(&n->loop.node[GW],
                "bgp.route.withdrawn prefix=172.16.1.0/24 peer=site1 reason=peer_down");
-  assert_event(&n->node[GW], "bgp.update.tx peer=site2 announced=0 withdrawn=2");
-  assert_event(&n->node[DEV2], "bgp.route.withdrawn prefix=172.16.1.0/24 peer=azure reason=update");
+  assert_event(&n->loop.node[GW], "bgp.update.tx peer=site2 announced=0 withdrawn=2");
+  assert_event(&n->loop.node[DEV2], "bgp.route.withdrawn prefix=172.16.1.0/24 peer=azure reason=update");
   g_assert_cmpuint(best(n, GW, "172.16.1.0/24", NULL), ==, 0);
   g_assert_cmpuint(best(n, DEV2, "172.16.1.0/24", NULL), ==, 0);
   g_assert_cmpuint(best(n, DEV2, "172.16.2.0/24", NULL), ==, 0);
   /* the gateway's own prefixes stay */
   g_assert_cmpuint(best(n, DEV2, VNET, NULL), ==, 1);
   /* the session comes back: the routes return */
-  bgp_speaker_start(n->node[DEV1].sp, n->node[DEV1].to[GW]);
-  advance(n, n->now + 10 * NS);
+  bgp_speaker_start(n->loop.node[DEV1].sp, n->loop.node[DEV1].to[GW]);
+  advance(n, n->loop.now + 10 * NS);
   g_assert_cmpint(session(n, GW, DEV1), ==, BGP_ESTABLISHED);
   g_assert_cmpuint(best(n, DEV2, "172.16.1.0/24", NULL), ==, 1);
   net_free(n);
@@ -520,23 +367,23 @@ static void test_max_prefixes(void)
   for (size_t extra = 4000; extra <= 4001; extra++) {
     Setup su = {.dev1_extra = extra};
     Net *n = net_new(&su);
-    BgpFsm *f = bgp_speaker_fsm(n->node[GW].sp, n->node[GW].to[DEV1]);
-    const BgpRib *rib = bgp_speaker_rib(n->node[GW].sp);
+    BgpFsm *f = bgp_speaker_fsm(n->loop.node[GW].sp, n->loop.node[GW].to[DEV1]);
+    const BgpRib *rib = bgp_speaker_rib(n->loop.node[GW].sp);
     if (extra == 4000) {
       g_assert_cmpint(bgp_fsm_state(f), ==, BGP_ESTABLISHED);
-      g_assert_cmpuint(bgp_rib_adj_in_count(rib, n->node[GW].to[DEV1]), ==, 4000);
-      g_assert_cmpuint(bgp_speaker_adj_out_count(n->node[GW].sp, n->node[GW].to[DEV2]), ==,
+      g_assert_cmpuint(bgp_rib_adj_in_count(rib, n->loop.node[GW].to[DEV1]), ==, 4000);
+      g_assert_cmpuint(bgp_speaker_adj_out_count(n->loop.node[GW].sp, n->loop.node[GW].to[DEV2]), ==,
                        4000 + 3);
       /* grouped: a /32 takes 5 octets, so about 800 to an UPDATE, not 4000 UPDATEs */
-      g_assert_cmpuint(count_events(&n->node[GW], "bgp.update.tx peer=site2"), <=, 10);
+      g_assert_cmpuint(count_events(&n->loop.node[GW], "bgp.update.tx peer=site2"), <=, 10);
     } else {
       g_assert_cmpint(bgp_fsm_state(f), !=, BGP_ESTABLISHED);
       g_assert_cmpint(bgp_fsm_last_down(f), ==, BGP_DOWN_MAX_PREFIXES);
-      assert_event(&n->node[GW], "bgp.notification.tx peer=site1 code=6 subcode=1");
-      assert_event(&n->node[DEV1], "bgp.notification.rx peer=azure code=6 subcode=1");
-      g_assert_cmpuint(bgp_rib_adj_in_count(rib, n->node[GW].to[DEV1]), ==, 0);
+      assert_event(&n->loop.node[GW], "bgp.notification.tx peer=site1 code=6 subcode=1");
+      assert_event(&n->loop.node[DEV1], "bgp.notification.rx peer=azure code=6 subcode=1");
+      g_assert_cmpuint(bgp_rib_adj_in_count(rib, n->loop.node[GW].to[DEV1]), ==, 0);
       g_assert_cmpuint(best(n, DEV2, "172.20.0.1/32", NULL), ==, 0);
-      g_assert_cmpuint(bgp_speaker_adj_out_count(n->node[GW].sp, n->node[GW].to[DEV2]), ==, 3);
+      g_assert_cmpuint(bgp_speaker_adj_out_count(n->loop.node[GW].sp, n->loop.node[GW].to[DEV2]), ==, 3);
     }
     net_free(n);
   }
@@ -548,8 +395,8 @@ static void test_as4_through_2octet(void)
    * AS4_PATH (RFC 6793 4.2.2) and dev2 rebuilds the real path */
   Setup su = {.dev1_as = 4200000001u, .dev2_no_as4 = true};
   Net *n = net_new(&su);
-  g_assert_false(bgp_fsm_as4(bgp_speaker_fsm(n->node[GW].sp, n->node[GW].to[DEV2])));
-  g_assert_true(bgp_fsm_as4(bgp_speaker_fsm(n->node[GW].sp, n->node[GW].to[DEV1])));
+  g_assert_false(bgp_fsm_as4(bgp_speaker_fsm(n->loop.node[GW].sp, n->loop.node[GW].to[DEV2])));
+  g_assert_true(bgp_fsm_as4(bgp_speaker_fsm(n->loop.node[GW].sp, n->loop.node[GW].to[DEV1])));
   originate(n, DEV1, "172.16.4.0/24");
   const BgpRoute *r;
   g_assert_cmpuint(best(n, DEV2, "172.16.4.0/24", &r), ==, 1);
@@ -574,16 +421,16 @@ static void test_route_refresh(void)
   WireWriter w;
   wire_writer_init(&w);
   g_assert_true(bgp_message_encode(m, NULL, &w));
-  BgpFsm *f = bgp_speaker_fsm(n->node[GW].sp, n->node[GW].to[DEV2]);
-  size_t before = count_events(&n->node[GW], "bgp.update.tx peer=site2");
-  bgp_speaker_rx(n->node[GW].sp, n->node[GW].to[DEV2], bgp_fsm_conn(f), wire_writer_data(&w),
+  BgpFsm *f = bgp_speaker_fsm(n->loop.node[GW].sp, n->loop.node[GW].to[DEV2]);
+  size_t before = count_events(&n->loop.node[GW], "bgp.update.tx peer=site2");
+  bgp_speaker_rx(n->loop.node[GW].sp, n->loop.node[GW].to[DEV2], bgp_fsm_conn(f), wire_writer_data(&w),
                  wire_writer_len(&w));
   wire_writer_clear(&w);
   pump(n);
-  assert_event(&n->node[GW], "bgp.speaker.refresh peer=site2");
+  assert_event(&n->loop.node[GW], "bgp.speaker.refresh peer=site2");
   /* the gateway's three prefixes in one UPDATE, dev1's route in another (other path) */
-  g_assert_cmpuint(count_events(&n->node[GW], "bgp.update.tx peer=site2"), ==, before + 2);
-  g_assert_cmpuint(bgp_speaker_adj_out_count(n->node[GW].sp, n->node[GW].to[DEV2]), ==, 4);
+  g_assert_cmpuint(count_events(&n->loop.node[GW], "bgp.update.tx peer=site2"), ==, before + 2);
+  g_assert_cmpuint(bgp_speaker_adj_out_count(n->loop.node[GW].sp, n->loop.node[GW].to[DEV2]), ==, 4);
   g_assert_cmpint(session(n, GW, DEV2), ==, BGP_ESTABLISHED);
   net_free(n);
 }
@@ -616,8 +463,8 @@ static void test_attributes_passed_on(void)
   wire_writer_init(&w);
   BgpCodecCtx ctx = {.as4 = true};
   g_assert_true(bgp_message_encode(m, &ctx, &w));
-  BgpFsm *f = bgp_speaker_fsm(n->node[GW].sp, n->node[GW].to[DEV1]);
-  bgp_speaker_rx(n->node[GW].sp, n->node[GW].to[DEV1], bgp_fsm_conn(f), wire_writer_data(&w),
+  BgpFsm *f = bgp_speaker_fsm(n->loop.node[GW].sp, n->loop.node[GW].to[DEV1]);
+  bgp_speaker_rx(n->loop.node[GW].sp, n->loop.node[GW].to[DEV1], bgp_fsm_conn(f), wire_writer_data(&w),
                  wire_writer_len(&w));
   wire_writer_clear(&w);
   pump(n);

@@ -7,9 +7,7 @@
 typedef struct {
   EpEndpoint ep; /* first: an EpEndpoint* is a DevEndpoint* when ops is dev_endpoint_ops */
   const DevConfig *cfg;
-  EpEnv env;
   DevRuntime *rt;
-  DevIke *ike;
 } DevEndpoint;
 
 static const EpOps dev_endpoint_ops;
@@ -23,44 +21,37 @@ static DevEndpoint *dev_ep(EpEndpoint *ep)
 static bool op_ike_new(EpEndpoint *ep, const EpIkeIo *io, Drbg *rng, char **err)
 {
   DevEndpoint *d = dev_ep(ep);
-  d->ike = dev_ike_new(d->cfg, d->rt, 0, &d->env, io, rng, err);
-  return d->ike != NULL;
+  ep->ike = dev_ike_new(d->cfg, d->rt, 0, &ep->env, io, rng, err);
+  return ep->ike != NULL;
 }
 
-static void op_start(EpEndpoint *ep)
-{
-  DevEndpoint *d = dev_ep(ep);
-  if (d->ike)
-    dev_ike_start(d->ike);
-}
+/* ep_endpoint_* calls these only with the control plane built */
+static void op_start(EpEndpoint *ep) { dev_ike_start(ep->ike); }
 
 static void op_ike_rx(EpEndpoint *ep, Ipv4Addr src, uint16_t sport, Ipv4Addr dst,
                       uint16_t dport, const uint8_t *data, size_t len)
 {
-  DevEndpoint *d = dev_ep(ep);
-  if (d->ike)
-    dev_ike_rx(d->ike, src, sport, dst, dport, data, len);
+  dev_ike_rx(ep->ike, src, sport, dst, dport, data, len);
 }
 
+/* one tunnel: whatever the data plane asks for is the peer's */
 static void op_acquire(EpEndpoint *ep, int tunnel, Ipv4Addr src, Ipv4Addr dst)
 {
-  DevEndpoint *d = dev_ep(ep);
-  if (d->ike)
-    dev_ike_acquire(d->ike);
+  (void)tunnel, (void)src, (void)dst;
+  dev_ike_acquire(ep->ike);
 }
 
 static void op_esp_authenticated(EpEndpoint *ep, int tunnel, Ipv4Addr src, uint16_t sport)
 {
-  DevEndpoint *d = dev_ep(ep);
-  if (d->ike)
-    dev_ike_esp_authenticated(d->ike, src, sport);
+  (void)tunnel;
+  dev_ike_esp_authenticated(ep->ike, src, sport);
 }
 
 static void op_free(EpEndpoint *ep)
 {
   DevEndpoint *d = dev_ep(ep);
   /* the control plane first: it removes its child SAs from the data plane */
-  dev_ike_free(d->ike);
+  dev_ike_free(ep->ike);
   dev_runtime_free(d->rt);
   g_free(d);
 }
@@ -83,16 +74,9 @@ EpEndpoint *dev_endpoint_new(const DevConfig *d, const DevRuntimeConfig *rc, con
   if (!rt)
     return NULL;
   DevEndpoint *e = g_new0(DevEndpoint, 1);
-  e->ep = (EpEndpoint){.ops = &dev_endpoint_ops, .dp = dev_runtime_dp(rt),
-                       .public_ip = rc->public_ip, .inside_ip = rc->inside_ip};
+  ep_endpoint_init(&e->ep, &dev_endpoint_ops, env, dev_runtime_dp(rt), rc->public_ip,
+                   rc->inside_ip);
   e->cfg = d;
-  e->env = *env;
   e->rt = rt;
   return &e->ep;
-}
-
-DevIke *dev_endpoint_ike(EpEndpoint *ep)
-{
-  DevEndpoint *d = dev_ep(ep);
-  return d ? d->ike : NULL;
 }

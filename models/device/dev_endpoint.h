@@ -14,6 +14,3 @@
  * runtime's reason) when it cannot run (dev_runtime_new). env is copied. */
 EpEndpoint *dev_endpoint_new(const DevConfig *d, const DevRuntimeConfig *rc, const EpEnv *env,
                              char **err);
-/* The device's IKE control plane (borrowed), NULL when ep is not a device or it is not
- * built yet. */
-DevIke *dev_endpoint_ike(EpEndpoint *ep);

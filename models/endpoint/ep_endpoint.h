@@ -20,9 +20,10 @@ typedef struct EpEndpoint EpEndpoint;
 
 typedef struct {
   const char *kind; /* "gateway", "device" */
-  /* Build the IKE control plane (after the node's sockets exist; it may emit events, a
-   * connection refused). io is copied, rng borrowed for the endpoint's life. False with
-   * *err (g_free) when it cannot run. */
+  /* Build the IKE control plane into ep->ike (after the node's sockets exist; it may emit
+   * events, a connection refused). io is copied, rng borrowed for the endpoint's life.
+   * False with *err (g_free) when it cannot run. The operations below are called only
+   * while ep->ike is set (ep_endpoint_*): they forward to it. */
   bool (*ike_new)(EpEndpoint *ep, const EpIkeIo *io, Drbg *rng, char **err);
   /* Start every connection (the start action of its configuration). */
   void (*start)(EpEndpoint *ep);
@@ -50,7 +51,13 @@ struct EpEndpoint {
   EpDp *dp;           /* the data plane, owned by the endpoint */
   Ipv4Addr public_ip; /* its outer address */
   Ipv4Addr inside_ip; /* its address on the inside (GatewaySubnet, LAN): ICMP errors */
+  EpEnv env;          /* the node's environment, copied */
+  void *ike;          /* the IKE control plane (GwIke, DevIke); NULL until ike_new */
 };
+
+/* What a constructor fills in first: the shared part of its endpoint. */
+void ep_endpoint_init(EpEndpoint *ep, const EpOps *ops, const EpEnv *env, EpDp *dp,
+                      Ipv4Addr public_ip, Ipv4Addr inside_ip);
 
 bool ep_endpoint_ike_new(EpEndpoint *ep, const EpIkeIo *io, Drbg *rng, char **err);
 void ep_endpoint_start(EpEndpoint *ep);

@@ -8,9 +8,7 @@ typedef struct {
   EpEndpoint ep; /* first: an EpEndpoint* is a GwEndpoint* when ops is gw_endpoint_ops */
   const GwConfig *cfg;
   char *name;
-  EpEnv env;
   GwGateway *gw;
-  GwIke *ike;
 } GwEndpoint;
 
 static const EpOps gw_endpoint_ops;
@@ -22,51 +20,41 @@ static GwEndpoint *gw_ep(EpEndpoint *ep)
 
 static bool op_ike_new(EpEndpoint *ep, const EpIkeIo *io, Drbg *rng, char **err)
 {
+  (void)err;
   GwEndpoint *g = gw_ep(ep);
-  g->ike = gw_ike_new(g->cfg, g->name, g->gw, &g->env, io, rng);
+  ep->ike = gw_ike_new(g->cfg, g->name, g->gw, &ep->env, io, rng);
   return true;
 }
 
-static void op_start(EpEndpoint *ep)
-{
-  GwEndpoint *g = gw_ep(ep);
-  if (g->ike)
-    gw_ike_start(g->ike);
-}
+/* ep_endpoint_* calls these only with the control plane built */
+static void op_start(EpEndpoint *ep) { gw_ike_start(ep->ike); }
 
 static void op_ike_rx(EpEndpoint *ep, Ipv4Addr src, uint16_t sport, Ipv4Addr dst,
                       uint16_t dport, const uint8_t *data, size_t len)
 {
-  GwEndpoint *g = gw_ep(ep);
-  if (g->ike)
-    gw_ike_rx(g->ike, src, sport, dst, dport, data, len);
+  gw_ike_rx(ep->ike, src, sport, dst, dport, data, len);
 }
 
 static void op_acquire(EpEndpoint *ep, int tunnel, Ipv4Addr src, Ipv4Addr dst)
 {
-  GwEndpoint *g = gw_ep(ep);
-  if (g->ike)
-    gw_ike_acquire(g->ike, tunnel, src, dst);
+  gw_ike_acquire(ep->ike, tunnel, src, dst);
 }
 
 static void op_esp_authenticated(EpEndpoint *ep, int tunnel, Ipv4Addr src, uint16_t sport)
 {
-  GwEndpoint *g = gw_ep(ep);
-  if (g->ike)
-    gw_ike_esp_authenticated(g->ike, tunnel, src, sport);
+  gw_ike_esp_authenticated(ep->ike, tunnel, src, sport);
 }
 
 static bool op_reset(EpEndpoint *ep, const char *connection)
 {
-  GwEndpoint *g = gw_ep(ep);
-  return g->ike && gw_ike_reset(g->ike, g->cfg, connection);
+  return gw_ike_reset(ep->ike, gw_ep(ep)->cfg, connection);
 }
 
 static void op_free(EpEndpoint *ep)
 {
   GwEndpoint *g = gw_ep(ep);
   /* the control plane first: it removes its child SAs from the data plane */
-  gw_ike_free(g->ike);
+  gw_ike_free(ep->ike);
   gw_gateway_free(g->gw);
   g_free(g->name);
   g_free(g);
@@ -91,12 +79,10 @@ EpEndpoint *gw_endpoint_new(const GwConfig *cfg, const char *name, const EpEnv *
   if (!gw)
     return NULL;
   GwEndpoint *g = g_new0(GwEndpoint, 1);
-  g->ep = (EpEndpoint){.ops = &gw_endpoint_ops, .dp = gw_gateway_dp(gw),
-                       .public_ip = gw_gateway_public_ip(gw),
-                       .inside_ip = gw_gateway_inside_ip(gw)};
+  ep_endpoint_init(&g->ep, &gw_endpoint_ops, env, gw_gateway_dp(gw), gw_gateway_public_ip(gw),
+                   gw_gateway_inside_ip(gw));
   g->cfg = cfg;
   g->name = g_strdup(name);
-  g->env = *env;
   g->gw = gw;
   return &g->ep;
 }
@@ -109,6 +95,5 @@ GwGateway *gw_endpoint_gateway(EpEndpoint *ep)
 
 GwIke *gw_endpoint_ike(EpEndpoint *ep)
 {
-  GwEndpoint *g = gw_ep(ep);
-  return g ? g->ike : NULL;
+  return gw_ep(ep) ? ep->ike : NULL;
 }

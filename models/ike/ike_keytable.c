@@ -66,9 +66,3 @@ char *ike_keytable_tshark_opt(uint64_t spi_i, uint64_t spi_r, const IkeKeys *k)
   g_autofree char *row = ike_keytable_row(spi_i, spi_r, k);
   return row ? g_strconcat("uat:ikev2_decryption_table:", row, NULL) : NULL;
 }
-
-bool ike_keytable_write(FILE *f, uint64_t spi_i, uint64_t spi_r, const IkeKeys *k)
-{
-  g_autofree char *row = ike_keytable_row(spi_i, spi_r, k);
-  return row && fprintf(f, "%s\n", row) > 0;
-}

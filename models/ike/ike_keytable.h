@@ -22,5 +22,3 @@ const char *ike_keytable_integ_label(uint16_t integ);
 char *ike_keytable_row(uint64_t spi_i, uint64_t spi_r, const IkeKeys *k);
 /* The same row as a tshark option value: "uat:ikev2_decryption_table:<row>" (g_free). */
 char *ike_keytable_tshark_opt(uint64_t spi_i, uint64_t spi_r, const IkeKeys *k);
-/* Append a row and a newline; false on a write error or an unknown label. */
-bool ike_keytable_write(FILE *f, uint64_t spi_i, uint64_t spi_r, const IkeKeys *k);

@@ -264,19 +264,8 @@ Ikev1VendorId ikev1_vendor_id_match(const uint8_t *data, size_t n)
 
 /* ---- ownership helpers ---- */
 
-void ikev1_data_set(Ikev1Data *d, const void *p, size_t n)
-{
-  g_free(d->p);
-  d->p = n ? g_memdup2(p, n) : NULL;
-  d->n = n;
-}
+void ikev1_data_set(Ikev1Data *d, const void *p, size_t n) { ike_data_set(d, p, n); }
 
-static void data_clear(Ikev1Data *d)
-{
-  g_free(d->p);
-  d->p = NULL;
-  d->n = 0;
-}
 
 static void sa_clear(Ikev1Sa *sa)
 {
@@ -284,7 +273,7 @@ static void sa_clear(Ikev1Sa *sa)
     Ikev1Proposal *p = &sa->proposals[i];
     for (size_t j = 0; j < p->n_transforms; j++) {
       for (size_t k = 0; k < p->transforms[j].n_attrs; k++)
-        data_clear(&p->transforms[j].attrs[k].data);
+        ike_data_clear(&p->transforms[j].attrs[k].data);
       g_free(p->transforms[j].attrs);
     }
     g_free(p->transforms);
@@ -298,18 +287,18 @@ void ikev1_payload_clear(Ikev1Payload *p)
     return;
   switch (p->type) {
   case IKEV1_PL_SA: sa_clear(&p->u.sa); break;
-  case IKEV1_PL_KE: data_clear(&p->u.ke); break;
-  case IKEV1_PL_ID: data_clear(&p->u.id.data); break;
+  case IKEV1_PL_KE: ike_data_clear(&p->u.ke); break;
+  case IKEV1_PL_ID: ike_data_clear(&p->u.id.data); break;
   case IKEV1_PL_CERT:
-  case IKEV1_PL_CR: data_clear(&p->u.cert.data); break;
-  case IKEV1_PL_HASH: data_clear(&p->u.hash); break;
-  case IKEV1_PL_SIG: data_clear(&p->u.sig); break;
-  case IKEV1_PL_NONCE: data_clear(&p->u.nonce); break;
-  case IKEV1_PL_N: data_clear(&p->u.notify.data); break;
-  case IKEV1_PL_D: data_clear(&p->u.del.spis); break;
-  case IKEV1_PL_VID: data_clear(&p->u.vendor); break;
+  case IKEV1_PL_CR: ike_data_clear(&p->u.cert.data); break;
+  case IKEV1_PL_HASH: ike_data_clear(&p->u.hash); break;
+  case IKEV1_PL_SIG: ike_data_clear(&p->u.sig); break;
+  case IKEV1_PL_NONCE: ike_data_clear(&p->u.nonce); break;
+  case IKEV1_PL_N: ike_data_clear(&p->u.notify.data); break;
+  case IKEV1_PL_D: ike_data_clear(&p->u.del.spis); break;
+  case IKEV1_PL_VID: ike_data_clear(&p->u.vendor); break;
   case IKEV1_PL_NAT_D:
-  case IKEV1_PL_NAT_D_DRAFT: data_clear(&p->u.nat_d); break;
+  case IKEV1_PL_NAT_D_DRAFT: ike_data_clear(&p->u.nat_d); break;
   default: break; /* NAT-OA holds no pointer */
   }
   memset(p, 0, sizeof *p);
@@ -336,18 +325,14 @@ void ikev1_message_free(Ikev1Message *m)
   for (size_t i = 0; i < m->n_payloads; i++)
     ikev1_payload_clear(&m->payloads[i]);
   g_free(m->payloads);
-  data_clear(&m->body);
+  ike_data_clear(&m->body);
   g_free(m);
 }
 
 Ikev1Payload *ikev1_message_add(Ikev1Message *m, uint8_t type)
 {
-  if (m->n_payloads == m->cap_payloads) {
-    m->cap_payloads = m->cap_payloads ? 2 * m->cap_payloads : 8;
-    m->payloads = g_renew(Ikev1Payload, m->payloads, m->cap_payloads);
-  }
-  Ikev1Payload *p = &m->payloads[m->n_payloads++];
-  memset(p, 0, sizeof *p);
+  Ikev1Payload *p = ike_array_push((void **)&m->payloads, &m->n_payloads, &m->cap_payloads,
+                                   sizeof *p);
   p->type = type;
   return p;
 }
@@ -559,22 +544,6 @@ static void fail_n(Dec *c, WireReader *r, uint16_t notify, WireStatus s, const c
   c->ctx_notify = saved;
 }
 
-/* A sub-reader over an item whose declared length n is checked against what the enclosing
- * item holds: a length that runs past it is a lie (MALFORMED), not a short datagram. */
-static WireReader sub_declared(WireReader *r, size_t n, const char *field)
-{
-  if (wire_ok(r) && n > wire_left(r))
-    wire_fail(r, WIRE_MALFORMED, field, n, wire_left(r));
-  return wire_sub(r, n, field);
-}
-
-static void get_data(WireReader *r, Ikev1Data *d)
-{
-  size_t n;
-  const uint8_t *p = wire_get_rest(r, &n);
-  if (wire_ok(r))
-    ikev1_data_set(d, p, n);
-}
 
 /* RFC 2408 3.3: Data Attributes
  *  |A|       Attribute Type        |    AF=0  Attribute Length     |
@@ -620,10 +589,11 @@ static void decode_attrs(Dec *c, WireReader *r, Ikev1Transform *t, uint8_t proto
 static void decode_transform(Dec *c, WireReader *r, Ikev1Transform *t, uint8_t protocol,
                              bool last_expected)
 {
-  uint8_t next = wire_get_u8(r, "transform next payload");
-  wire_skip(r, 1, "transform reserved");
-  uint16_t len = wire_get_u16(r, "transform length");
-  if (!wire_ok(r))
+  static const IkeHdrNames names = {"transform next payload", "transform reserved",
+                                    "transform length"};
+  uint8_t next, reserved;
+  uint16_t len;
+  if (!ike_generic_hdr_read(r, &names, &next, &reserved, &len))
     return;
   /* RFC 2408 3.6: Next Payload is 3 (T) when another transform follows, else 0 */
   if (next != (last_expected ? IKEV1_PL_NONE : IKEV1_PL_T)) {
@@ -635,7 +605,7 @@ static void decode_transform(Dec *c, WireReader *r, Ikev1Transform *t, uint8_t p
     wire_fail(r, WIRE_MALFORMED, "transform length", len, 8);
     return;
   }
-  WireReader s = sub_declared(r, len - 4u, "transform length");
+  WireReader s = ike_sub_declared(r, len - 4u, "transform length");
   t->num = wire_get_u8(&s, "transform number");
   t->id = wire_get_u8(&s, "transform id");
   wire_skip(&s, 2, "transform reserved2");
@@ -656,16 +626,17 @@ static void decode_proposals(Dec *c, WireReader *r, Ikev1Sa *sa)
     return;
   }
   while (wire_ok(r) && wire_left(r)) {
-    uint8_t next = wire_get_u8(r, "proposal next payload");
-    wire_skip(r, 1, "proposal reserved");
-    uint16_t len = wire_get_u16(r, "proposal length");
-    if (!wire_ok(r))
+    static const IkeHdrNames names = {"proposal next payload", "proposal reserved",
+                                      "proposal length"};
+    uint8_t next, reserved;
+    uint16_t len;
+    if (!ike_generic_hdr_read(r, &names, &next, &reserved, &len))
       return;
     if (len < 8) {
       wire_fail(r, WIRE_MALFORMED, "proposal length", len, 8);
       return;
     }
-    WireReader s = sub_declared(r, len - 4u, "proposal length");
+    WireReader s = ike_sub_declared(r, len - 4u, "proposal length");
     if (!wire_ok(r))
       return;
     /* RFC 2408 3.5: Next Payload is 2 (P) when another proposal follows, else 0 */
@@ -777,7 +748,7 @@ static void decode_id(Dec *c, WireReader *r, Ikev1Id *id)
   if (want && wire_left(r) != want)
     fail_n(c, r, IKEV1_N_INVALID_ID_INFORMATION, WIRE_MALFORMED, "identification data",
            wire_left(r), want);
-  get_data(r, &id->data);
+  ike_data_get_rest(r, &id->data);
 }
 
 /* RFC 2408 3.14: Notification Payload
@@ -803,7 +774,7 @@ static void decode_notify(Dec *c, WireReader *r, Ikev1Notify *n)
     return;
   }
   wire_copy(r, n->spi, n->spi_size, "SPI");
-  get_data(r, &n->data);
+  ike_data_get_rest(r, &n->data);
   if (!wire_ok(r))
     return;
   if (n->type == IKEV1_N_R_U_THERE || n->type == IKEV1_N_R_U_THERE_ACK) {
@@ -841,7 +812,7 @@ static void decode_delete(Dec *c, WireReader *r, Ikev1Delete *d)
               d->spi_size ? wire_left(r) / d->spi_size : 0);
     return;
   }
-  get_data(r, &d->spis);
+  ike_data_get_rest(r, &d->spis);
 }
 
 /* RFC 3947 5.2: NAT-OA
@@ -882,38 +853,38 @@ static void decode_body(Dec *c, WireReader *r, Ikev1Payload *p)
     /* RFC 2408 3.7: the key exchange data; its length is the group's (checked with it) */
     if (wire_left(r) == 0)
       fail_n(c, r, IKEV1_N_INVALID_KEY_INFORMATION, WIRE_MALFORMED, "key exchange data", 0, 1);
-    get_data(r, &p->u.ke);
+    ike_data_get_rest(r, &p->u.ke);
     break;
   case IKEV1_PL_ID: decode_id(c, r, &p->u.id); break;
   case IKEV1_PL_CERT:
   case IKEV1_PL_CR:
     /* RFC 2408 3.9/3.10: Cert Encoding / Cert Type, then the data */
     p->u.cert.encoding = wire_get_u8(r, "certificate encoding");
-    get_data(r, &p->u.cert.data);
+    ike_data_get_rest(r, &p->u.cert.data);
     break;
   case IKEV1_PL_HASH:
     /* RFC 2408 3.11: the hash is as long as the negotiated hash (checked with it) */
     if (wire_left(r) == 0)
       fail_n(c, r, IKEV1_N_INVALID_HASH_INFORMATION, WIRE_MALFORMED, "hash data", 0, 1);
-    get_data(r, &p->u.hash);
+    ike_data_get_rest(r, &p->u.hash);
     break;
-  case IKEV1_PL_SIG: get_data(r, &p->u.sig); break;
+  case IKEV1_PL_SIG: ike_data_get_rest(r, &p->u.sig); break;
   case IKEV1_PL_NONCE:
     /* RFC 2409 5: "The length of nonce payload MUST be between 8 and 256 bytes inclusive" */
     if (wire_left(r) < IKEV1_NONCE_MIN || wire_left(r) > IKEV1_NONCE_MAX)
       wire_fail(r, WIRE_MALFORMED, "nonce length", wire_left(r),
                 wire_left(r) < IKEV1_NONCE_MIN ? IKEV1_NONCE_MIN : IKEV1_NONCE_MAX);
-    get_data(r, &p->u.nonce);
+    ike_data_get_rest(r, &p->u.nonce);
     break;
   case IKEV1_PL_N: decode_notify(c, r, &p->u.notify); break;
   case IKEV1_PL_D: decode_delete(c, r, &p->u.del); break;
-  case IKEV1_PL_VID: get_data(r, &p->u.vendor); break;
+  case IKEV1_PL_VID: ike_data_get_rest(r, &p->u.vendor); break;
   case IKEV1_PL_NAT_D:
   case IKEV1_PL_NAT_D_DRAFT:
     /* RFC 3947 3.2: HASH of cookies, address and port, as long as the negotiated hash */
     if (wire_left(r) == 0)
       wire_fail(r, WIRE_MALFORMED, "NAT-D hash", 0, 1);
-    get_data(r, &p->u.nat_d);
+    ike_data_get_rest(r, &p->u.nat_d);
     break;
   case IKEV1_PL_NAT_OA:
   case IKEV1_PL_NAT_OA_DRAFT: decode_nat_oa(r, &p->u.nat_oa); break;
@@ -945,10 +916,10 @@ static WireStatus decode_chain(WireReader *r, Ikev1Message *m, uint8_t first, si
       break;
     }
     size_t off = wire_offset(r);
-    uint8_t next = wire_get_u8(r, "next payload");
-    wire_skip(r, 1, "reserved");
-    uint16_t len = wire_get_u16(r, "payload length");
-    if (!wire_ok(r)) {
+    static const IkeHdrNames names = {"next payload", "reserved", "payload length"};
+    uint8_t next, reserved;
+    uint16_t len;
+    if (!ike_generic_hdr_read(r, &names, &next, &reserved, &len)) {
       note(&c, r);
       break;
     }
@@ -959,7 +930,7 @@ static WireStatus decode_chain(WireReader *r, Ikev1Message *m, uint8_t first, si
     }
     /* RFC 2408 5.2: payload lengths that do not add up to the message: UNEQUAL-PAYLOAD-LENGTHS */
     c.ctx_notify = IKEV1_N_UNEQUAL_PAYLOAD_LENGTHS;
-    WireReader s = sub_declared(r, len - IKEV1_GENERIC_HDR_LEN, "payload length");
+    WireReader s = ike_sub_declared(r, len - IKEV1_GENERIC_HDR_LEN, "payload length");
     note(&c, r);
     if (!wire_ok(r))
       break;
@@ -1004,16 +975,17 @@ static WireStatus decode_chain(WireReader *r, Ikev1Message *m, uint8_t first, si
  *  !                            Length                             !  */
 static uint16_t read_header(WireReader *r, Ikev1Header *h, size_t dgram_len)
 {
-  h->icookie = wire_get_u64(r, "initiator cookie");
-  h->rcookie = wire_get_u64(r, "responder cookie");
-  h->next_payload = wire_get_u8(r, "next payload");
-  uint8_t ver = wire_get_u8(r, "version");
-  h->major = ver >> 4;
-  h->minor = ver & 0x0f;
-  h->exchange = wire_get_u8(r, "exchange type");
-  h->flags = wire_get_u8(r, "flags");
-  h->msg_id = wire_get_u32(r, "message id");
-  h->length = wire_get_u32(r, "message length");
+  IkeFixedHdr f;
+  ike_fixed_hdr_read(r, &f, true);
+  *h = (Ikev1Header){.icookie = f.spi_i,
+                     .rcookie = f.spi_r,
+                     .next_payload = f.next_payload,
+                     .major = f.major,
+                     .minor = f.minor,
+                     .exchange = f.exchange,
+                     .flags = f.flags,
+                     .msg_id = f.msg_id,
+                     .length = f.length};
   if (!wire_ok(r))
     return IKEV1_N_NONE;
   /* RFC 2408 5.1: major version: INVALID-MAJOR-VERSION */
@@ -1032,15 +1004,10 @@ static uint16_t read_header(WireReader *r, Ikev1Header *h, size_t dgram_len)
     wire_fail(r, WIRE_MALFORMED, "flags", h->flags, IKEV1_FLAGS_KNOWN);
     return IKEV1_N_INVALID_FLAGS;
   }
-  /* RFC 2408 3.1: Length of total message (header + payloads) in octets */
-  if (h->length > dgram_len) {
-    wire_fail(r, WIRE_TRUNCATED, "message length", dgram_len, h->length);
-    return IKEV1_N_NONE;
-  }
-  if (h->length < dgram_len || h->length < IKEV1_HDR_LEN) {
-    wire_fail(r, WIRE_MALFORMED, "message length", h->length, dgram_len);
+  /* RFC 2408 3.1: Length of total message (header + payloads) in octets; a shorter one is
+   * UNEQUAL-PAYLOAD-LENGTHS, a longer one a datagram cut short (no notify) */
+  if (!ike_fixed_hdr_check_length(r, h->length, dgram_len) && r->status == WIRE_MALFORMED)
     return IKEV1_N_UNEQUAL_PAYLOAD_LENGTHS;
-  }
   return IKEV1_N_NONE;
 }
 
@@ -1119,7 +1086,6 @@ WireStatus ikev1_payloads_decode(Ikev1Message *m, uint8_t first, const uint8_t *
 
 /* ---- encoding ---- */
 
-static void put_data(WireWriter *w, const Ikev1Data *d) { wire_put_bytes(w, d->p, d->n); }
 
 static void encode_sa(WireWriter *w, const Ikev1Sa *sa)
 {
@@ -1127,10 +1093,8 @@ static void encode_sa(WireWriter *w, const Ikev1Sa *sa)
   wire_put_u32(w, sa->situation);
   for (size_t i = 0; i < sa->n_proposals; i++) {
     const Ikev1Proposal *p = &sa->proposals[i];
-    size_t start = wire_writer_len(w);
-    wire_put_u8(w, i + 1 == sa->n_proposals ? IKEV1_PL_NONE : IKEV1_PL_P);
-    wire_put_u8(w, 0);
-    size_t plen = wire_reserve(w, 2);
+    IkeLenMark plen =
+        ike_generic_hdr_put(w, i + 1 == sa->n_proposals ? IKEV1_PL_NONE : IKEV1_PL_P, 0);
     wire_put_u8(w, p->num);
     wire_put_u8(w, p->protocol);
     wire_put_u8(w, p->spi_size);
@@ -1141,10 +1105,8 @@ static void encode_sa(WireWriter *w, const Ikev1Sa *sa)
       wire_put_bytes(w, p->spi, p->spi_size);
     for (size_t j = 0; j < p->n_transforms; j++) {
       const Ikev1Transform *t = &p->transforms[j];
-      size_t tstart = wire_writer_len(w);
-      wire_put_u8(w, j + 1 == p->n_transforms ? IKEV1_PL_NONE : IKEV1_PL_T);
-      wire_put_u8(w, 0);
-      size_t tlen = wire_reserve(w, 2);
+      IkeLenMark tlen =
+          ike_generic_hdr_put(w, j + 1 == p->n_transforms ? IKEV1_PL_NONE : IKEV1_PL_T, 0);
       wire_put_u8(w, t->num);
       wire_put_u8(w, t->id);
       wire_put_u16(w, 0);
@@ -1158,12 +1120,12 @@ static void encode_sa(WireWriter *w, const Ikev1Sa *sa)
           if (a->data.n > 0xffff)
             wire_writer_fail(w);
           wire_put_u16(w, (uint16_t)a->data.n);
-          put_data(w, &a->data);
+          ike_data_put(w, &a->data);
         }
       }
-      wire_patch_len(w, tlen, 2, tstart);
+      ike_len_end(w, tlen);
     }
-    wire_patch_len(w, plen, 2, start);
+    ike_len_end(w, plen);
   }
 }
 
@@ -1171,21 +1133,21 @@ bool ikev1_payload_body_encode(const Ikev1Payload *p, WireWriter *w)
 {
   switch (p->type) {
   case IKEV1_PL_SA: encode_sa(w, &p->u.sa); break;
-  case IKEV1_PL_KE: put_data(w, &p->u.ke); break;
+  case IKEV1_PL_KE: ike_data_put(w, &p->u.ke); break;
   case IKEV1_PL_ID:
     wire_put_u8(w, p->u.id.type);
     wire_put_u8(w, p->u.id.protocol);
     wire_put_u16(w, p->u.id.port);
-    put_data(w, &p->u.id.data);
+    ike_data_put(w, &p->u.id.data);
     break;
   case IKEV1_PL_CERT:
   case IKEV1_PL_CR:
     wire_put_u8(w, p->u.cert.encoding);
-    put_data(w, &p->u.cert.data);
+    ike_data_put(w, &p->u.cert.data);
     break;
-  case IKEV1_PL_HASH: put_data(w, &p->u.hash); break;
-  case IKEV1_PL_SIG: put_data(w, &p->u.sig); break;
-  case IKEV1_PL_NONCE: put_data(w, &p->u.nonce); break;
+  case IKEV1_PL_HASH: ike_data_put(w, &p->u.hash); break;
+  case IKEV1_PL_SIG: ike_data_put(w, &p->u.sig); break;
+  case IKEV1_PL_NONCE: ike_data_put(w, &p->u.nonce); break;
   case IKEV1_PL_N:
     if (p->u.notify.spi_size > IKEV1_SPI_MAX)
       wire_writer_fail(w);
@@ -1195,18 +1157,18 @@ bool ikev1_payload_body_encode(const Ikev1Payload *p, WireWriter *w)
     wire_put_u16(w, p->u.notify.type);
     if (wire_writer_ok(w))
       wire_put_bytes(w, p->u.notify.spi, p->u.notify.spi_size);
-    put_data(w, &p->u.notify.data);
+    ike_data_put(w, &p->u.notify.data);
     break;
   case IKEV1_PL_D:
     wire_put_u32(w, p->u.del.doi);
     wire_put_u8(w, p->u.del.protocol);
     wire_put_u8(w, p->u.del.spi_size);
     wire_put_u16(w, p->u.del.n_spis);
-    put_data(w, &p->u.del.spis);
+    ike_data_put(w, &p->u.del.spis);
     break;
-  case IKEV1_PL_VID: put_data(w, &p->u.vendor); break;
+  case IKEV1_PL_VID: ike_data_put(w, &p->u.vendor); break;
   case IKEV1_PL_NAT_D:
-  case IKEV1_PL_NAT_D_DRAFT: put_data(w, &p->u.nat_d); break;
+  case IKEV1_PL_NAT_D_DRAFT: ike_data_put(w, &p->u.nat_d); break;
   case IKEV1_PL_NAT_OA:
   case IKEV1_PL_NAT_OA_DRAFT:
     wire_put_u8(w, p->u.nat_oa.id_type);
@@ -1224,12 +1186,9 @@ bool ikev1_payload_body_encode(const Ikev1Payload *p, WireWriter *w)
 bool ikev1_payloads_encode(const Ikev1Payload *p, size_t n, WireWriter *w)
 {
   for (size_t i = 0; i < n; i++) {
-    size_t start = wire_writer_len(w);
-    wire_put_u8(w, i + 1 < n ? p[i + 1].type : IKEV1_PL_NONE);
-    wire_put_u8(w, 0);
-    size_t mark = wire_reserve(w, 2);
+    IkeLenMark mark = ike_generic_hdr_put(w, i + 1 < n ? p[i + 1].type : IKEV1_PL_NONE, 0);
     ikev1_payload_body_encode(&p[i], w);
-    wire_patch_len(w, mark, 2, start);
+    ike_len_end(w, mark);
   }
   return wire_writer_ok(w);
 }
@@ -1237,21 +1196,20 @@ bool ikev1_payloads_encode(const Ikev1Payload *p, size_t n, WireWriter *w)
 bool ikev1_message_encode(const Ikev1Message *m, WireWriter *w)
 {
   bool enc = m->hdr.flags & IKEV1_FLAG_ENCRYPTION;
-  size_t start = wire_writer_len(w);
-  wire_put_u64(w, m->hdr.icookie);
-  wire_put_u64(w, m->hdr.rcookie);
-  wire_put_u8(w, enc ? m->hdr.next_payload
-                     : m->n_payloads ? m->payloads[0].type : IKEV1_PL_NONE);
-  wire_put_u8(w, (uint8_t)((m->hdr.major ? m->hdr.major : IKEV1_MAJOR_VERSION) << 4 |
-                           (m->hdr.minor & 0x0f)));
-  wire_put_u8(w, m->hdr.exchange);
-  wire_put_u8(w, m->hdr.flags);
-  wire_put_u32(w, m->hdr.msg_id);
-  size_t mark = wire_reserve(w, 4);
+  IkeFixedHdr h = {.spi_i = m->hdr.icookie,
+                   .spi_r = m->hdr.rcookie,
+                   .next_payload = enc ? m->hdr.next_payload
+                                 : m->n_payloads ? m->payloads[0].type : IKEV1_PL_NONE,
+                   .major = m->hdr.major,
+                   .minor = m->hdr.minor,
+                   .exchange = m->hdr.exchange,
+                   .flags = m->hdr.flags,
+                   .msg_id = m->hdr.msg_id};
+  IkeLenMark mark = ike_fixed_hdr_put(w, &h, IKEV1_MAJOR_VERSION);
   if (enc)
-    put_data(w, &m->body);
+    ike_data_put(w, &m->body);
   else
     ikev1_payloads_encode(m->payloads, m->n_payloads, w);
-  wire_patch_len(w, mark, 4, start);
+  ike_len_end(w, mark);
   return wire_writer_ok(w);
 }

@@ -10,6 +10,7 @@
 #include "models/common/ipv4.h"
 #include "models/common/names.h"
 #include "models/common/wire.h"
+#include "models/ike/ike_payload_codec.h"
 
 #include <glib.h>
 
@@ -338,10 +339,7 @@ Ikev1VendorId ikev1_vendor_id_match(const uint8_t *data, size_t n);
 /* ---- structs ---- */
 
 /* Bytes owned by the enclosing payload (g_malloc); {NULL, 0} when empty. */
-typedef struct {
-  uint8_t *p;
-  size_t n;
-} Ikev1Data;
+typedef IkeData Ikev1Data;
 
 /* RFC 2408 3.1 */
 typedef struct {

@@ -5,6 +5,7 @@
  * ISAKMP SA's real keys and IV behind a valid HASH(1), so that every handler past the
  * decryption and the hash is reached; the two engines then talk until quiet and the clock
  * runs through their timers. Nothing a peer sends may crash the engine. */
+#include "models/ike/ike_loopback.h"
 #include "models/ike/ikev1_sa.h"
 
 #include <stdlib.h>
@@ -12,38 +13,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-typedef struct {
-  GQueue *net;
-  int self;
-  int64_t *now;
-  int64_t timer;
-} FPeer;
-
-typedef struct {
-  int to;
-  GBytes *b;
-  Ipv4Addr src, dst;
-  uint16_t sport, dport;
-} FPkt;
-
-static int64_t f_now(void *u) { return *((FPeer *)u)->now; }
-static void f_sched(void *u, int64_t at) { ((FPeer *)u)->timer = at; }
-static void f_cancel(void *u) { ((FPeer *)u)->timer = INT64_MAX; }
-static void f_install(void *u, const IkeChildInstall *c) { (void)u, (void)c; }
-static void f_remove(void *u, uint32_t a, uint32_t b, const char *why)
+/* ike_loop_pump's adapter to the engine's input */
+static void rx(void *conn, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+               const uint8_t *d, size_t n)
 {
-  (void)u, (void)a, (void)b, (void)why;
-}
-
-static void f_send(void *u, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
-                   const uint8_t *d, size_t n)
-{
-  FPeer *p = u;
-  if (g_queue_get_length(p->net) > 256)
-    return;
-  FPkt *k = g_new(FPkt, 1);
-  *k = (FPkt){!p->self, g_bytes_new(d, n), src, dst, sport, dport};
-  g_queue_push_tail(p->net, k);
+  ikev1_conn_rx(conn, src, sport, dst, dport, d, n);
 }
 
 static void cfg_for(Ikev1Config *c, bool i)
@@ -61,18 +35,6 @@ static void cfg_for(Ikev1Config *c, bool i)
   c->dpd_interval_s = 10;
   c->retrans_tries = 2;
   c->start = i ? IKE_START_INITIATE : IKE_START_RESPOND;
-}
-
-static void pump(GQueue *net, Ikev1Conn *a, Ikev1Conn *b)
-{
-  FPkt *k;
-  for (int i = 0; i < 64 && (k = g_queue_pop_head(net)); i++) {
-    gsize n;
-    const uint8_t *d = g_bytes_get_data(k->b, &n);
-    ikev1_conn_rx(k->to ? b : a, k->src, k->sport, k->dst, k->dport, d, n);
-    g_bytes_unref(k->b);
-    g_free(k);
-  }
 }
 
 /* HDR* | HASH(1) | plain, sealed with A's view of the ISAKMP SA (RFC 2409 5.5, 5.7). */
@@ -112,23 +74,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   if (size < 6)
     return 0;
-  GQueue net = G_QUEUE_INIT;
-  int64_t now = 1000000000000LL;
-  FPeer pa = {&net, 0, &now, INT64_MAX}, pb = {&net, 1, &now, INT64_MAX};
+  IkeLoop net;
+  ike_loop_init(&net, 1000000000000LL, 256);
+  IkeLoopPeer *pa = &net.peer[0], *pb = &net.peer[1];
   Drbg *ra = drbg_new_stream(1, "fuzz/A"), *rb = drbg_new_stream(1, "fuzz/B");
   Ikev1Config ca, cb;
   cfg_for(&ca, true);
   cfg_for(&cb, false);
-  IkeEnv ea = {.user = &pa, .rng = ra, .now = f_now, .timer_schedule = f_sched,
-               .timer_cancel = f_cancel, .send = f_send, .child_install = f_install,
-               .child_remove = f_remove};
-  IkeEnv eb = ea;
-  eb.user = &pb;
-  eb.rng = rb;
+  IkeEnv ea = ike_loop_env(&net, 0, ra), eb = ike_loop_env(&net, 1, rb);
   Ikev1Conn *a = ikev1_conn_new(&ca, &ea), *b = ikev1_conn_new(&cb, &eb);
   ikev1_conn_start(a);
   ikev1_conn_start(b);
-  pump(&net, a, b);
+  ike_loop_pump(&net, rx, a, b, 64);
   Ipv4Addr ia = ipv4_addr(192, 0, 2, 1), ib = ipv4_addr(198, 51, 100, 1);
   uint8_t mode = data[0] % 4;
   const uint8_t *in = data + 6;
@@ -146,30 +103,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       ikev1_conn_rx(b, ia, 500, ib, 500, m, len);
     g_free(m);
   }
-  pump(&net, a, b);
+  ike_loop_pump(&net, rx, a, b, 64);
   /* run the timers: retransmissions, DPD, rekeys, give-ups */
   for (int i = 0; i < 16; i++) {
-    int64_t at = MIN(pa.timer, pb.timer);
+    int64_t at = MIN(pa->timer, pb->timer);
     if (at == INT64_MAX)
       break;
-    now = MAX(now, at);
-    if (pa.timer <= now) {
-      pa.timer = INT64_MAX;
+    net.now = MAX(net.now, at);
+    if (pa->timer <= net.now) {
+      pa->timer = INT64_MAX;
       ikev1_conn_timeout(a);
     }
-    if (pb.timer <= now) {
-      pb.timer = INT64_MAX;
+    if (pb->timer <= net.now) {
+      pb->timer = INT64_MAX;
       ikev1_conn_timeout(b);
     }
-    pump(&net, a, b);
+    ike_loop_pump(&net, rx, a, b, 64);
   }
   ikev1_conn_free(a);
   ikev1_conn_free(b);
-  FPkt *k;
-  while ((k = g_queue_pop_head(&net))) {
-    g_bytes_unref(k->b);
-    g_free(k);
-  }
+  ike_loop_clear(&net);
   drbg_free(ra);
   drbg_free(rb);
   return 0;

@@ -8,6 +8,7 @@
 #include "models/ike/ikev1_codec.h"
 #include "models/ike/ikev1_crypto.h"
 #include "models/ike/ikev1_keytable.h"
+#include "tests/lib/testutil.h"
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -17,31 +18,13 @@
 static const uint64_t cky_i = 0x1122334455667788ull, cky_r = 0x99aabbccddeeff00ull;
 static const uint32_t addr_i = 0xc0000201, addr_r = 0xc6336401; /* 192.0.2.1, 198.51.100.1 */
 
-/* A classic pcap (LINKTYPE_RAW: IPv4 packets), written by hand. */
-static void pcap_put(GByteArray *pc, bool from_i, const uint8_t *p, size_t n)
-{
-  uint8_t ip[28] = {0x45};
-  wire_store_be16(ip + 2, (uint16_t)(28 + n));
-  ip[8] = 64;
-  ip[9] = 17; /* UDP, checksum 0: none */
-  wire_store_be32(ip + 12, from_i ? addr_i : addr_r);
-  wire_store_be32(ip + 16, from_i ? addr_r : addr_i);
-  wire_store_be16(ip + 10, inet_checksum(ip, 20));
-  wire_store_be16(ip + 20, 500);
-  wire_store_be16(ip + 22, 500);
-  wire_store_be16(ip + 24, (uint16_t)(8 + n));
-  uint32_t rec[4] = {1700000000u + pc->len, 0, (uint32_t)(28 + n), (uint32_t)(28 + n)};
-  g_byte_array_append(pc, (const guint8 *)rec, sizeof rec); /* host order, as the magic */
-  g_byte_array_append(pc, ip, sizeof ip);
-  g_byte_array_append(pc, p, (guint)n);
-}
-
 static void send_msg(GByteArray *pc, bool from_i, const Ikev1Message *m)
 {
   WireWriter w;
   wire_writer_init(&w);
   g_assert_true(ikev1_message_encode(m, &w));
-  pcap_put(pc, from_i, w.buf, w.len);
+  Ipv4Addr i = {addr_i}, r = {addr_r};
+  tu_pcap_put_udp(pc, from_i ? i : r, 500, from_i ? r : i, 500, w.buf, w.len);
   wire_writer_clear(&w);
 }
 
@@ -82,9 +65,7 @@ static void send_encrypted(GByteArray *pc, const Ikev1Keys *k, Ikev1Iv *iv,
 /* The conversation as a pcap; the derived keys in *keys. */
 static GByteArray *conversation(const Ikev1Suite *s, Ikev1Keys *keys)
 {
-  GByteArray *pc = g_byte_array_new();
-  const uint32_t gh[6] = {0xa1b2c3d4, 0x00040002, 0, 0, 65535, 101};
-  g_byte_array_append(pc, (const guint8 *)gh, sizeof gh);
+  GByteArray *pc = tu_pcap_new();
   static const uint8_t xi[20] = {1, 2, 3}, xr[20] = {4, 5, 6};
   uint8_t ni[16], nr[16];
   for (unsigned i = 0; i < 16; i++)
@@ -157,22 +138,6 @@ static GByteArray *conversation(const Ikev1Suite *s, Ikev1Keys *keys)
   return pc;
 }
 
-static char *tshark(const char *pcap, const char *opt)
-{
-  const char *argv[] = {"tshark", "-n", "-r", pcap, "-o", opt, "-V", NULL};
-  char *out = NULL, *err = NULL;
-  int status = 0;
-  g_autoptr(GError) e = NULL;
-  bool ok = g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
-                         &status, &e);
-  if (!ok)
-    g_error("tshark: %s", e->message);
-  if (!g_spawn_check_wait_status(status, NULL))
-    g_error("tshark failed: %s", err ? err : "");
-  g_free(err);
-  return out;
-}
-
 typedef struct {
   const char *name;
   Ikev1Suite suite;
@@ -207,7 +172,7 @@ static void run_case(gconstpointer data)
   g_assert_true(g_file_set_contents(path, (const char *)pc->data, pc->len, NULL));
 
   g_autofree char *opt = ikev1_keytable_tshark_opt(cky_i, k);
-  g_autofree char *out = tshark(path, opt);
+  g_autofree char *out = tu_tshark(path, (const char *[]){"-o", opt, "-V", NULL});
   g_assert_nonnull(strstr(out, "ID_IPV4_ADDR: 192.0.2.1"));
   g_assert_nonnull(strstr(out, "Notify Message Type: R-U-THERE (36136)"));
   g_assert_nonnull(strstr(out, "Notification DATA: 00001092")); /* 4242 */
@@ -216,7 +181,7 @@ static void run_case(gconstpointer data)
   /* one wrong key octet: nothing decrypts (not the low bit: DES ignores parity bits) */
   k->enc_key[0] ^= 0x80;
   g_autofree char *bad_opt = ikev1_keytable_tshark_opt(cky_i, k);
-  g_autofree char *bad = tshark(path, bad_opt);
+  g_autofree char *bad = tu_tshark(path, (const char *[]){"-o", bad_opt, "-V", NULL});
   g_assert_null(strstr(bad, "ID_IPV4_ADDR: 192.0.2.1"));
   g_assert_null(strstr(bad, "Notification DATA: 00001092"));
   g_unlink(path);

@@ -186,6 +186,34 @@ void ike_child_refuse_narrowed(IkeSa *sa, IkeChild *ch)
   g_queue_push_head(&sa->tasks, d);
 }
 
+IkeChild *ike_child_accept_new(IkeSa *sa, const IkeChild *ch, Ikev2Message *resp)
+{
+  IkeChild *nc = g_memdup2(ch, sizeof *ch);
+  nc->spi_out = ch->alg.spi;
+  nc->spi_in = ike_child_new_spi(sa);
+  g_ptr_array_add(sa->children, nc);
+  uint8_t spi[4];
+  wire_store_be32(spi, nc->spi_in);
+  ikev2_chosen_add(&ikev2_message_add(resp, IKEV2_PL_SA)->u.sa, &nc->alg, IKEV2_PROTO_ESP, spi, 4);
+  return nc;
+}
+
+const char *ike_child_check_response(IkeSa *sa, const Ikev2Message *resp, IkeChild *ch,
+                                     bool with_dh, const char *exchange, char b[NAME_BUFSZ])
+{
+  size_t n_offer;
+  const ChildProposalCfg *offer = ike_child_offer(sa->conn, &n_offer);
+  uint16_t err = ike_error_notify(resp);
+  const Ikev2Payload *sap = ikev2_message_find(resp, IKEV2_PL_SA, 0);
+  if (err) {
+    ike_sa_emit_notify(sa, err, exchange);
+    return name_fmt(&ikev2_notify_names, err, b);
+  }
+  if (!sap || !ikev2_accept_esp(&sap->u.sa, offer, n_offer, with_dh, &ch->alg))
+    return "responder chose a proposal we did not offer";
+  return NULL;
+}
+
 bool ike_child_accept_ts(IkeSa *sa, const Ikev2Message *resp, IkeChild *ch, bool *narrowed)
 {
   (void)sa;

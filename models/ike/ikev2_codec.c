@@ -138,19 +138,8 @@ void ikev2_diag_set(Ikev2Diag *d, const WireReader *r, Ikev2Stage stage, bool cr
 
 /* ---- ownership helpers ---- */
 
-void ikev2_data_set(Ikev2Data *d, const void *p, size_t n)
-{
-  g_free(d->p);
-  d->p = n ? g_memdup2(p, n) : NULL;
-  d->n = n;
-}
+void ikev2_data_set(Ikev2Data *d, const void *p, size_t n) { ike_data_set(d, p, n); }
 
-static void data_clear(Ikev2Data *d)
-{
-  g_free(d->p);
-  d->p = NULL;
-  d->n = 0;
-}
 
 void ikev2_payload_clear(Ikev2Payload *p)
 {
@@ -162,27 +151,27 @@ void ikev2_payload_clear(Ikev2Payload *p)
       g_free(p->u.sa.proposals[i].transforms);
     g_free(p->u.sa.proposals);
     break;
-  case IKEV2_PL_KE: data_clear(&p->u.ke.data); break;
+  case IKEV2_PL_KE: ike_data_clear(&p->u.ke.data); break;
   case IKEV2_PL_IDI:
-  case IKEV2_PL_IDR: data_clear(&p->u.id.data); break;
+  case IKEV2_PL_IDR: ike_data_clear(&p->u.id.data); break;
   case IKEV2_PL_CERT:
-  case IKEV2_PL_CERTREQ: data_clear(&p->u.cert.data); break;
-  case IKEV2_PL_AUTH: data_clear(&p->u.auth.data); break;
-  case IKEV2_PL_NONCE: data_clear(&p->u.nonce); break;
-  case IKEV2_PL_NOTIFY: data_clear(&p->u.notify.data); break;
-  case IKEV2_PL_DELETE: data_clear(&p->u.del.spis); break;
-  case IKEV2_PL_VENDOR: data_clear(&p->u.vendor); break;
+  case IKEV2_PL_CERTREQ: ike_data_clear(&p->u.cert.data); break;
+  case IKEV2_PL_AUTH: ike_data_clear(&p->u.auth.data); break;
+  case IKEV2_PL_NONCE: ike_data_clear(&p->u.nonce); break;
+  case IKEV2_PL_NOTIFY: ike_data_clear(&p->u.notify.data); break;
+  case IKEV2_PL_DELETE: ike_data_clear(&p->u.del.spis); break;
+  case IKEV2_PL_VENDOR: ike_data_clear(&p->u.vendor); break;
   case IKEV2_PL_TSI:
   case IKEV2_PL_TSR: g_free(p->u.ts.ts); break;
   case IKEV2_PL_CP:
     for (size_t i = 0; i < p->u.cp.n_attrs; i++)
-      data_clear(&p->u.cp.attrs[i].value);
+      ike_data_clear(&p->u.cp.attrs[i].value);
     g_free(p->u.cp.attrs);
     break;
-  case IKEV2_PL_EAP: data_clear(&p->u.eap); break;
+  case IKEV2_PL_EAP: ike_data_clear(&p->u.eap); break;
   case IKEV2_PL_SK:
-  case IKEV2_PL_SKF: data_clear(&p->u.sk.data); break;
-  default: data_clear(&p->u.unknown); break;
+  case IKEV2_PL_SKF: ike_data_clear(&p->u.sk.data); break;
+  default: ike_data_clear(&p->u.unknown); break;
   }
   memset(p, 0, sizeof *p);
 }
@@ -212,23 +201,21 @@ void ikev2_message_free(Ikev2Message *m)
 
 Ikev2Payload *ikev2_message_add(Ikev2Message *m, uint8_t type)
 {
-  if (m->n_payloads == m->cap_payloads) {
-    m->cap_payloads = m->cap_payloads ? 2 * m->cap_payloads : 8;
-    m->payloads = g_renew(Ikev2Payload, m->payloads, m->cap_payloads);
-  }
-  Ikev2Payload *p = &m->payloads[m->n_payloads++];
-  memset(p, 0, sizeof *p);
+  Ikev2Payload *p = ike_array_push((void **)&m->payloads, &m->n_payloads, &m->cap_payloads,
+                                   sizeof *p);
   p->type = type;
   return p;
 }
 
-void ikev2_message_take_payloads(Ikev2Message *m, Ikev2Message *src)
+bool ikev2_notify_names_have_error(const char *names)
 {
-  for (size_t i = 0; i < src->n_payloads; i++) {
-    Ikev2Payload *p = ikev2_message_add(m, src->payloads[i].type);
-    *p = src->payloads[i];
+  g_auto(GStrv) v = g_strsplit(names ? names : "", " ", -1);
+  for (char **p = v; *p; p++) {
+    int64_t t;
+    if (**p && name_parse(&ikev2_notify_names, *p, &t) && t > 0 && t < 16384)
+      return true;
   }
-  src->n_payloads = 0;
+  return false;
 }
 
 const Ikev2Payload *ikev2_message_find(const Ikev2Message *m, uint8_t type, size_t nth)
@@ -441,22 +428,10 @@ bool ikev2_auth_sig_set(Ikev2Auth *a, uint8_t method, Ikev2SigScheme scheme, con
 /* Stands in for a NULL buffer of length 0: the cursors do pointer arithmetic on the base. */
 static const uint8_t no_bytes[1];
 
-/* A sub-reader over an item whose declared length n is checked against what the
- * enclosing item holds: a length that runs past it is a lie (MALFORMED), not a short
- * datagram. */
-static WireReader sub_declared(WireReader *r, size_t n, const char *field)
-{
-  if (wire_ok(r) && n > wire_left(r))
-    wire_fail(r, WIRE_MALFORMED, field, n, wire_left(r));
-  return wire_sub(r, n, field);
-}
 
 static void get_data(WireReader *r, Ikev2Data *d, const char *field)
 {
-  size_t n;
-  const uint8_t *p = wire_get_rest(r, &n);
-  if (wire_ok(r))
-    ikev2_data_set(d, p, n);
+  ike_data_get_rest(r, d);
   (void)field;
 }
 
@@ -501,10 +476,11 @@ static void decode_attrs(WireReader *r, Ikev2Transform *t)
  *  ~                      Transform Attributes                     ~  */
 static void decode_transform(WireReader *r, Ikev2Transform *t, bool last_expected)
 {
-  uint8_t last = wire_get_u8(r, "transform last substruc");
-  wire_skip(r, 1, "transform reserved");
-  uint16_t len = wire_get_u16(r, "transform length");
-  if (!wire_ok(r))
+  static const IkeHdrNames names = {"transform last substruc", "transform reserved",
+                                    "transform length"};
+  uint8_t last, reserved;
+  uint16_t len;
+  if (!ike_generic_hdr_read(r, &names, &last, &reserved, &len))
     return;
   /* RFC 7296 3.3.2: 0 (last) or 3 (more) */
   if (last != (last_expected ? 0 : 3)) {
@@ -515,7 +491,7 @@ static void decode_transform(WireReader *r, Ikev2Transform *t, bool last_expecte
     wire_fail(r, WIRE_MALFORMED, "transform length", len, 8);
     return;
   }
-  WireReader s = sub_declared(r, len - 4u, "transform length");
+  WireReader s = ike_sub_declared(r, len - 4u, "transform length");
   t->type = wire_get_u8(&s, "transform type");
   wire_skip(&s, 1, "transform reserved");
   t->id = wire_get_u16(&s, "transform id");
@@ -536,16 +512,17 @@ static void decode_sa(WireReader *r, Ikev2Sa *sa, bool response)
     return;
   }
   while (wire_ok(r) && wire_left(r)) {
-    uint8_t last = wire_get_u8(r, "proposal last substruc");
-    wire_skip(r, 1, "proposal reserved");
-    uint16_t len = wire_get_u16(r, "proposal length");
-    if (!wire_ok(r))
+    static const IkeHdrNames names = {"proposal last substruc", "proposal reserved",
+                                      "proposal length"};
+    uint8_t last, reserved;
+    uint16_t len;
+    if (!ike_generic_hdr_read(r, &names, &last, &reserved, &len))
       return;
     if (len < 8) {
       wire_fail(r, WIRE_MALFORMED, "proposal length", len, 8);
       return;
     }
-    WireReader s = sub_declared(r, len - 4u, "proposal length");
+    WireReader s = ike_sub_declared(r, len - 4u, "proposal length");
     /* RFC 7296 3.3.1: 0 for the last proposal, 2 when more follow */
     bool is_last = wire_left(r) == 0;
     if (wire_ok(r) && last != (is_last ? 0 : 2)) {
@@ -724,7 +701,7 @@ static void decode_ts(WireReader *r, Ikev2Ts *ts)
       wire_fail(r, WIRE_MALFORMED, "selector length", len, 8 + 2 * alen);
       return;
     }
-    WireReader b = sub_declared(r, len - 4u, "selector length");
+    WireReader b = ike_sub_declared(r, len - 4u, "selector length");
     s->start_port = wire_get_u16(&b, "start port");
     s->end_port = wire_get_u16(&b, "end port");
     if (alen == 4) {
@@ -855,17 +832,17 @@ static WireStatus decode_chain(WireReader *r, Ikev2Message *m, uint8_t first, Ik
       wire_fail(r, WIRE_TRUNCATED, "next payload", type, 0);
       break;
     }
-    uint8_t next = wire_get_u8(r, "next payload");
-    uint8_t flags = wire_get_u8(r, "critical flag");
-    uint16_t len = wire_get_u16(r, "payload length");
-    if (!wire_ok(r))
+    static const IkeHdrNames names = {"next payload", "critical flag", "payload length"};
+    uint8_t next, flags;
+    uint16_t len;
+    if (!ike_generic_hdr_read(r, &names, &next, &flags, &len))
       break;
     if (len < IKEV2_GENERIC_HDR_LEN) {
       wire_fail(r, WIRE_MALFORMED, "payload length", len, IKEV2_GENERIC_HDR_LEN);
       break;
     }
     /* RFC 7296 3.2: a payload that runs past the end of the message */
-    WireReader s = sub_declared(r, len - IKEV2_GENERIC_HDR_LEN, "payload length");
+    WireReader s = ike_sub_declared(r, len - IKEV2_GENERIC_HDR_LEN, "payload length");
     if (!wire_ok(r))
       break;
     bool crit = flags & 0x80;
@@ -907,16 +884,7 @@ static WireStatus decode_chain(WireReader *r, Ikev2Message *m, uint8_t first, Ik
  *  |                            Length                             |  */
 static void read_header(WireReader *r, Ikev2Header *h, size_t dgram_len)
 {
-  h->spi_i = wire_get_u64(r, "initiator SPI");
-  h->spi_r = wire_get_u64(r, "responder SPI");
-  h->next_payload = wire_get_u8(r, "next payload");
-  uint8_t ver = wire_get_u8(r, "version");
-  h->major = ver >> 4;
-  h->minor = ver & 0x0f;
-  h->exchange = wire_get_u8(r, "exchange type");
-  h->flags = wire_get_u8(r, "flags");
-  h->msg_id = wire_get_u32(r, "message id");
-  h->length = wire_get_u32(r, "message length");
+  ike_fixed_hdr_read(r, h, false);
   if (!wire_ok(r))
     return;
   /* RFC 7296 3.1: a major version above ours is not ours to parse */
@@ -925,10 +893,7 @@ static void read_header(WireReader *r, Ikev2Header *h, size_t dgram_len)
     return;
   }
   /* RFC 7296 3.1: Length of the total message (header + payloads) in octets */
-  if (h->length > dgram_len)
-    wire_fail(r, WIRE_TRUNCATED, "message length", dgram_len, h->length);
-  else if (h->length < dgram_len || h->length < IKEV2_HDR_LEN)
-    wire_fail(r, WIRE_MALFORMED, "message length", h->length, dgram_len);
+  ike_fixed_hdr_check_length(r, h->length, dgram_len);
 }
 
 WireStatus ikev2_header_decode(const uint8_t *buf, size_t len, Ikev2Header *h, Ikev2Diag *d)
@@ -982,16 +947,12 @@ WireStatus ikev2_payloads_decode(Ikev2Message *m, uint8_t first, const uint8_t *
 
 /* ---- encoding ---- */
 
-static void put_data(WireWriter *w, const Ikev2Data *d) { wire_put_bytes(w, d->p, d->n); }
 
 static void encode_sa(WireWriter *w, const Ikev2Sa *sa)
 {
   for (size_t i = 0; i < sa->n_proposals; i++) {
     const Ikev2Proposal *p = &sa->proposals[i];
-    size_t start = wire_writer_len(w);
-    wire_put_u8(w, i + 1 == sa->n_proposals ? 0 : 2);
-    wire_put_u8(w, 0);
-    size_t plen = wire_reserve(w, 2);
+    IkeLenMark plen = ike_generic_hdr_put(w, i + 1 == sa->n_proposals ? 0 : 2, 0);
     wire_put_u8(w, p->num);
     wire_put_u8(w, p->protocol);
     wire_put_u8(w, p->spi_size);
@@ -999,10 +960,7 @@ static void encode_sa(WireWriter *w, const Ikev2Sa *sa)
     wire_put_bytes(w, p->spi, p->spi_size);
     for (size_t j = 0; j < p->n_transforms; j++) {
       const Ikev2Transform *t = &p->transforms[j];
-      size_t tstart = wire_writer_len(w);
-      wire_put_u8(w, j + 1 == p->n_transforms ? 0 : 3);
-      wire_put_u8(w, 0);
-      size_t tlen = wire_reserve(w, 2);
+      IkeLenMark tlen = ike_generic_hdr_put(w, j + 1 == p->n_transforms ? 0 : 3, 0);
       wire_put_u8(w, t->type);
       wire_put_u8(w, 0);
       wire_put_u16(w, t->id);
@@ -1010,9 +968,9 @@ static void encode_sa(WireWriter *w, const Ikev2Sa *sa)
         wire_put_u16(w, 0x8000 | IKE_ATTR_KEY_LENGTH); /* AF=1, TV */
         wire_put_u16(w, t->key_length);
       }
-      wire_patch_len(w, tlen, 2, tstart);
+      ike_len_end(w, tlen);
     }
-    wire_patch_len(w, plen, 2, start);
+    ike_len_end(w, plen);
   }
 }
 
@@ -1045,39 +1003,39 @@ bool ikev2_payload_body_encode(const Ikev2Payload *p, WireWriter *w)
   case IKEV2_PL_KE:
     wire_put_u16(w, p->u.ke.group);
     wire_put_u16(w, 0);
-    put_data(w, &p->u.ke.data);
+    ike_data_put(w, &p->u.ke.data);
     break;
   case IKEV2_PL_IDI:
   case IKEV2_PL_IDR:
     wire_put_u8(w, p->u.id.type);
     wire_put_zeros(w, 3);
-    put_data(w, &p->u.id.data);
+    ike_data_put(w, &p->u.id.data);
     break;
   case IKEV2_PL_CERT:
   case IKEV2_PL_CERTREQ:
     wire_put_u8(w, p->u.cert.encoding);
-    put_data(w, &p->u.cert.data);
+    ike_data_put(w, &p->u.cert.data);
     break;
   case IKEV2_PL_AUTH:
     wire_put_u8(w, p->u.auth.method);
     wire_put_zeros(w, 3);
-    put_data(w, &p->u.auth.data);
+    ike_data_put(w, &p->u.auth.data);
     break;
-  case IKEV2_PL_NONCE: put_data(w, &p->u.nonce); break;
+  case IKEV2_PL_NONCE: ike_data_put(w, &p->u.nonce); break;
   case IKEV2_PL_NOTIFY:
     wire_put_u8(w, p->u.notify.protocol);
     wire_put_u8(w, p->u.notify.spi_size);
     wire_put_u16(w, p->u.notify.type);
     wire_put_bytes(w, p->u.notify.spi, p->u.notify.spi_size);
-    put_data(w, &p->u.notify.data);
+    ike_data_put(w, &p->u.notify.data);
     break;
   case IKEV2_PL_DELETE:
     wire_put_u8(w, p->u.del.protocol);
     wire_put_u8(w, p->u.del.spi_size);
     wire_put_u16(w, p->u.del.n_spis);
-    put_data(w, &p->u.del.spis);
+    ike_data_put(w, &p->u.del.spis);
     break;
-  case IKEV2_PL_VENDOR: put_data(w, &p->u.vendor); break;
+  case IKEV2_PL_VENDOR: ike_data_put(w, &p->u.vendor); break;
   case IKEV2_PL_TSI:
   case IKEV2_PL_TSR: encode_ts(w, &p->u.ts); break;
   case IKEV2_PL_CP:
@@ -1086,17 +1044,17 @@ bool ikev2_payload_body_encode(const Ikev2Payload *p, WireWriter *w)
     for (size_t i = 0; i < p->u.cp.n_attrs; i++) {
       wire_put_u16(w, p->u.cp.attrs[i].type & 0x7fff);
       wire_put_u16(w, (uint16_t)p->u.cp.attrs[i].value.n);
-      put_data(w, &p->u.cp.attrs[i].value);
+      ike_data_put(w, &p->u.cp.attrs[i].value);
     }
     break;
-  case IKEV2_PL_EAP: put_data(w, &p->u.eap); break;
-  case IKEV2_PL_SK: put_data(w, &p->u.sk.data); break;
+  case IKEV2_PL_EAP: ike_data_put(w, &p->u.eap); break;
+  case IKEV2_PL_SK: ike_data_put(w, &p->u.sk.data); break;
   case IKEV2_PL_SKF:
     wire_put_u16(w, p->u.sk.frag_num);
     wire_put_u16(w, p->u.sk.frag_total);
-    put_data(w, &p->u.sk.data);
+    ike_data_put(w, &p->u.sk.data);
     break;
-  default: put_data(w, &p->u.unknown); break;
+  default: ike_data_put(w, &p->u.unknown); break;
   }
   return wire_writer_ok(w);
 }
@@ -1107,29 +1065,19 @@ bool ikev2_payloads_encode(const Ikev2Payload *p, size_t n, WireWriter *w)
     uint8_t next = i + 1 < n ? p[i + 1].type : IKEV2_PL_NONE;
     if (p[i].type == IKEV2_PL_SK || p[i].type == IKEV2_PL_SKF)
       next = p[i].u.sk.inner_next; /* RFC 7296 3.14: the first inner payload's type */
-    size_t start = wire_writer_len(w);
-    wire_put_u8(w, next);
-    wire_put_u8(w, p[i].critical ? 0x80 : 0);
-    size_t mark = wire_reserve(w, 2);
+    IkeLenMark mark = ike_generic_hdr_put(w, next, p[i].critical ? 0x80 : 0);
     ikev2_payload_body_encode(&p[i], w);
-    wire_patch_len(w, mark, 2, start);
+    ike_len_end(w, mark);
   }
   return wire_writer_ok(w);
 }
 
 bool ikev2_message_encode(const Ikev2Message *m, WireWriter *w)
 {
-  size_t start = wire_writer_len(w);
-  wire_put_u64(w, m->hdr.spi_i);
-  wire_put_u64(w, m->hdr.spi_r);
-  wire_put_u8(w, m->n_payloads ? m->payloads[0].type : IKEV2_PL_NONE);
-  wire_put_u8(w, (uint8_t)((m->hdr.major ? m->hdr.major : IKEV2_MAJOR_VERSION) << 4 |
-                           (m->hdr.minor & 0x0f)));
-  wire_put_u8(w, m->hdr.exchange);
-  wire_put_u8(w, m->hdr.flags);
-  wire_put_u32(w, m->hdr.msg_id);
-  size_t mark = wire_reserve(w, 4);
+  Ikev2Header h = m->hdr;
+  h.next_payload = m->n_payloads ? m->payloads[0].type : IKEV2_PL_NONE;
+  IkeLenMark mark = ike_fixed_hdr_put(w, &h, IKEV2_MAJOR_VERSION);
   ikev2_payloads_encode(m->payloads, m->n_payloads, w);
-  wire_patch_len(w, mark, 4, start);
+  ike_len_end(w, mark);
   return wire_writer_ok(w);
 }

@@ -9,6 +9,7 @@
 #include "models/common/ipv4.h"
 #include "models/common/names.h"
 #include "models/common/wire.h"
+#include "models/ike/ike_payload_codec.h"
 
 #include <glib.h>
 
@@ -208,23 +209,12 @@ extern const NameTable ikev2_sig_scheme_names;
 /* ---- structs ---- */
 
 /* Bytes owned by the enclosing payload (g_malloc); {NULL, 0} when empty. */
-typedef struct {
-  uint8_t *p;
-  size_t n;
-} Ikev2Data;
+typedef IkeData Ikev2Data;
 
-/* RFC 7296 3.1 */
-typedef struct {
-  uint64_t spi_i;
-  uint64_t spi_r;
-  uint8_t next_payload; /* filled by the encoder from the first payload */
-  uint8_t major;        /* 2 */
-  uint8_t minor;        /* 0 */
-  uint8_t exchange;     /* Ikev2ExchangeType */
-  uint8_t flags;        /* IKEV2_FLAG_* */
-  uint32_t msg_id;
-  uint32_t length;      /* filled by the encoder */
-} Ikev2Header;
+/* RFC 7296 3.1: the fixed header both versions share (ike_payload_codec.h); major 2, minor
+ * 0, exchange an Ikev2ExchangeType, flags IKEV2_FLAG_*; the encoder fills next_payload
+ * from the first payload and the length. */
+typedef IkeFixedHdr Ikev2Header;
 
 /* RFC 7296 3.3.2: one transform; key_length 0 when the attribute is absent. */
 typedef struct {
@@ -401,8 +391,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(Ikev2Message, ikev2_message_free)
 /* Append a zeroed payload of 'type' and return it for the caller to fill (owned by m; the
  * pointer is valid until the next payload is added). */
 Ikev2Payload *ikev2_message_add(Ikev2Message *m, uint8_t type);
-/* Move all payloads of 'src' to the end of m (src is left empty). */
-void ikev2_message_take_payloads(Ikev2Message *m, Ikev2Message *src);
+/* Whether a space-separated list of notify names (as the ike.message event carries them)
+ * holds an error type (RFC 7296 3.10.1: types below 16384). */
+bool ikev2_notify_names_have_error(const char *names);
 /* The n-th payload of 'type' (0-based), or NULL. */
 const Ikev2Payload *ikev2_message_find(const Ikev2Message *m, uint8_t type, size_t nth);
 /* The first Notify of 'notify_type', or NULL. */

@@ -335,14 +335,9 @@ static void test_truncation_sweep(void)
 /* ---- malformed inputs ---- */
 
 typedef struct {
-  size_t off;
-  const char *hex; /* bytes written at off */
-} Patch;
-
-typedef struct {
   const char *name;
   Ikev2Message *(*build)(void); /* NULL: the KAT bytes */
-  Patch patch[3];
+  TuPatch patch[3];
   int len_delta;                /* datagram length change (header length too) */
   WireStatus status;
   const char *field;
@@ -567,16 +562,9 @@ static void test_malformed(void)
       g_autoptr(Ikev2Message) m = c->build();
       b = encode_msg(m, &n);
     } else {
-      g_autoptr(GBytes) k = tu_hex(kat_sa_init);
-      b = g_bytes_unref_to_data(g_steal_pointer(&k), &n);
+      b = tu_hex_dup(kat_sa_init, &n);
     }
-    for (size_t j = 0; j < G_N_ELEMENTS(c->patch) && c->patch[j].hex; j++) {
-      g_autoptr(GBytes) pb = tu_hex(c->patch[j].hex);
-      size_t pn;
-      const uint8_t *pp = g_bytes_get_data(pb, &pn);
-      g_assert_cmpuint(c->patch[j].off + pn, <=, n);
-      memcpy(b + c->patch[j].off, pp, pn);
-    }
+    tu_apply_patches(b, n, c->patch, G_N_ELEMENTS(c->patch));
     n = (size_t)((ptrdiff_t)n + c->len_delta);
     Ikev2Diag d;
     Ikev2Message *m = NULL;

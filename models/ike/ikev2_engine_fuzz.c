@@ -5,6 +5,7 @@
  * as a request or as the response to a request the responder has outstanding, so that
  * every exchange handler is reached behind a valid ICV; the two engines then talk until
  * quiet. Nothing a peer sends may crash the engine. */
+#include "models/ike/ike_loopback.h"
 #include "models/ike/ikev2_sa_private.h"
 
 #include <stdlib.h>
@@ -12,34 +13,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-typedef struct {
-  GQueue *net;
-  int self;
-} FPeer;
-
-typedef struct {
-  int to;
-  GBytes *b;
-  Ipv4Addr src, dst;
-  uint16_t sport, dport;
-} FPkt;
-
-static int64_t f_now(void *u) { (void)u; return 1000000000000LL; }
-static void f_sched(void *u, int64_t at) { (void)u, (void)at; }
-static void f_cancel(void *u) { (void)u; }
-static void f_install(void *u, const IkeChildInstall *c) { (void)u, (void)c; }
-static void f_remove(void *u, uint32_t a, uint32_t b, const char *why)
+/* ike_loop_pump's adapter to the engine's input */
+static void rx(void *conn, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+               const uint8_t *d, size_t n)
 {
-  (void)u, (void)a, (void)b, (void)why;
-}
-
-static void f_send(void *u, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
-                   const uint8_t *d, size_t n)
-{
-  FPeer *p = u;
-  FPkt *k = g_new(FPkt, 1);
-  *k = (FPkt){!p->self, g_bytes_new(d, n), src, dst, sport, dport};
-  g_queue_push_tail(p->net, k);
+  ikev2_conn_rx(conn, src, sport, dst, dport, d, n);
 }
 
 static void cfg_for(IkeConfig *c, bool i)
@@ -56,18 +34,6 @@ static void cfg_for(IkeConfig *c, bool i)
   c->n_esp = 1;
   c->frag_threshold = 400;
   c->start = i ? IKE_START_INITIATE : IKE_START_RESPOND;
-}
-
-static void pump(GQueue *net, Ikev2Conn *a, Ikev2Conn *b)
-{
-  FPkt *k;
-  for (int i = 0; i < 64 && (k = g_queue_pop_head(net)); i++) {
-    gsize n;
-    const uint8_t *d = g_bytes_get_data(k->b, &n);
-    ikev2_conn_rx(k->to ? b : a, k->src, k->sport, k->dst, k->dport, d, n);
-    g_bytes_unref(k->b);
-    g_free(k);
-  }
 }
 
 /* HDR | SK { plain } with the keys of 'sa' in the direction of the peer (A). */
@@ -107,21 +73,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   if (size < 4)
     return 0;
-  GQueue net = G_QUEUE_INIT;
-  FPeer pa = {&net, 0}, pb = {&net, 1};
+  IkeLoop net;
+  ike_loop_init(&net, 1000000000000LL, 0);
   Drbg *ra = drbg_new_stream(1, "fuzz/A"), *rb = drbg_new_stream(1, "fuzz/B");
   IkeConfig ca, cb;
   cfg_for(&ca, true);
   cfg_for(&cb, false);
-  IkeEnv ea = {.user = &pa, .rng = ra, .now = f_now, .timer_schedule = f_sched,
-               .timer_cancel = f_cancel, .send = f_send, .child_install = f_install,
-               .child_remove = f_remove};
-  IkeEnv eb = ea;
-  eb.user = &pb;
-  eb.rng = rb;
+  IkeEnv ea = ike_loop_env(&net, 0, ra), eb = ike_loop_env(&net, 1, rb);
   Ikev2Conn *a = ikev2_conn_new(&ca, &ea), *b = ikev2_conn_new(&cb, &eb);
   ikev2_conn_start(a);
-  pump(&net, a, b);
+  ike_loop_pump(&net, rx, a, b, 64);
   IkeSa *sa = b->current;
   if (!sa)
     abort(); /* the fixed establishment must work */
@@ -134,11 +95,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bool response = mode & 2;
     if (response)
       ikev2_conn_rekey_child(b, 0); /* B now waits for a CREATE_CHILD_SA response */
-    while (response && g_queue_get_length(&net)) {
-      FPkt *k = g_queue_pop_tail(&net);
-      g_bytes_unref(k->b);
-      g_free(k);
-    }
+    if (response)
+      ike_loop_clear(&net);
     if (response)
       exch = IKEV2_CREATE_CHILD_SA;
     uint8_t flags = IKEV2_FLAG_INITIATOR | (response ? IKEV2_FLAG_RESPONSE : 0);
@@ -149,14 +107,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       ikev2_conn_rx(b, ca.local_addr, 500, cb.local_addr, 500, m, n);
     g_free(m);
   }
-  pump(&net, a, b);
+  ike_loop_pump(&net, rx, a, b, 64);
   ikev2_conn_free(a);
   ikev2_conn_free(b);
-  FPkt *k;
-  while ((k = g_queue_pop_head(&net))) {
-    g_bytes_unref(k->b);
-    g_free(k);
-  }
+  ike_loop_clear(&net);
   drbg_free(ra);
   drbg_free(rb);
   return 0;

@@ -171,6 +171,9 @@ static inline const ChildProposalCfg *ike_child_offer(const Ikev2Conn *c, size_t
 IkeChild *ike_child_find(IkeSa *sa, uint32_t spi_in);
 IkeChild *ike_child_find_out(IkeSa *sa, uint32_t spi_out);
 uint32_t ike_child_new_spi(IkeSa *sa);
+/* Responder: keep the child negotiated in ch (an inbound SPI of ours, the initiator's as
+ * outbound) and answer with the chosen proposal, the response's SA payload. */
+IkeChild *ike_child_accept_new(IkeSa *sa, const IkeChild *ch, Ikev2Message *resp);
 /* Derive KEYMAT (2.17; gir NULL without PFS) and hand the pair to the owner; fills child. */
 bool ike_child_install(IkeSa *sa, IkeChild *ch, const uint8_t *gir, size_t gir_len,
                        const IkeNonce *ni, const IkeNonce *nr, bool we_initiated,
@@ -187,6 +190,13 @@ bool ike_child_narrow(IkeSa *sa, const Ikev2Message *req, IkeChild *ch);
 /* The responder's selectors for our child: false when it widened them; *narrowed says
  * whether it narrowed them (refused by a connection with ts_no_narrowing). */
 bool ike_child_accept_ts(IkeSa *sa, const Ikev2Message *resp, IkeChild *ch, bool *narrowed);
+/* Initiator: the first verdicts on a response creating ch (IKE_AUTH, CREATE_CHILD_SA):
+ * an error Notify (emitted, RFC 7296 2.21.1: the child failed, the IKE SA stands) or an
+ * SA that is none of our offers (with_dh: a CREATE_CHILD_SA, whose proposals carry the
+ * PFS group) is the reason returned (in b for a notify's name); NULL: accepted, ch->alg
+ * is the responder's choice. */
+const char *ike_child_check_response(IkeSa *sa, const Ikev2Message *resp, IkeChild *ch,
+                                     bool with_dh, const char *exchange, char b[NAME_BUFSZ]);
 /* Refuse a child the responder created with narrowed selectors: it is never installed
  * here and a Delete for it goes out first (RFC 7296 2.9: an initiator that does not like
  * the narrowing deletes the SA). */

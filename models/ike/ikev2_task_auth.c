@@ -324,22 +324,11 @@ static void process_i(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
   }
   if (!ch)
     return;
-  size_t n_offer;
-  const ChildProposalCfg *offer = ike_child_offer(c, &n_offer);
-  uint16_t err = ike_error_notify(resp);
-  const Ikev2Payload *sap = ikev2_message_find(resp, IKEV2_PL_SA, 0);
-  const char *cfail = NULL;
   bool narrowed = false;
   char b[NAME_BUFSZ];
-  if (err) {
-    /* RFC 7296 2.21.1: the child failed, the IKE SA stands */
-    ike_sa_emit_notify(sa, err, "IKE_AUTH");
-    cfail = name_fmt(&ikev2_notify_names, err, b);
-  } else if (!sap || !ikev2_accept_esp(&sap->u.sa, offer, n_offer, false, &ch->alg)) {
-    cfail = "responder chose a proposal we did not offer";
-  } else if (!ike_child_accept_ts(sa, resp, ch, &narrowed)) {
+  const char *cfail = ike_child_check_response(sa, resp, ch, false, "IKE_AUTH", b);
+  if (!cfail && !ike_child_accept_ts(sa, resp, ch, &narrowed))
     cfail = "responder widened the traffic selectors";
-  }
   if (cfail) {
     ike_sa_emit(sa, IKE_EV_CHILD_FAILED, "reason", cfail);
     ike_child_remove(sa, ch, cfail);
@@ -472,13 +461,7 @@ void ike_auth_respond(IkeSa *sa, const Ikev2Message *req, Ikev2Message *resp)
     ike_sa_emit(sa, IKE_EV_CHILD_FAILED, "reason", "TS_UNACCEPTABLE");
     return;
   }
-  IkeChild *nc = g_memdup2(&ch, sizeof ch);
-  nc->spi_out = ch.alg.spi;
-  nc->spi_in = ike_child_new_spi(sa);
-  g_ptr_array_add(sa->children, nc);
-  uint8_t spi[4];
-  wire_store_be32(spi, nc->spi_in);
-  ikev2_chosen_add(&ikev2_message_add(resp, IKEV2_PL_SA)->u.sa, &nc->alg, IKEV2_PROTO_ESP, spi, 4);
+  IkeChild *nc = ike_child_accept_new(sa, &ch, resp);
   ike_child_put_ts(nc, false, resp);
   ike_child_schedule(sa, nc);
   if (ike_child_install(sa, nc, NULL, 0, &sa->ni, &sa->nr, false, 0)) {

@@ -89,22 +89,15 @@ static void process_child(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
   IkeChild *old = t->kind == TASK_CHILD_REKEY ? ike_child_find(sa, t->target) : NULL;
   if (!ch)
     return;
-  size_t n_offer;
-  const ChildProposalCfg *offer = ike_child_offer(c, &n_offer);
-  uint16_t err = ike_error_notify(resp);
-  const Ikev2Payload *sap = ikev2_message_find(resp, IKEV2_PL_SA, 0);
   const Ikev2Payload *ke = ikev2_message_find(resp, IKEV2_PL_KE, 0);
   IkeNonce nr;
   uint8_t gir[IKE_DH_MAX];
   size_t gn = 0;
-  const char *fail = NULL;
   bool narrowed = false;
   char b[NAME_BUFSZ];
-  if (err) {
-    ike_sa_emit_notify(sa, err, "CREATE_CHILD_SA");
-    fail = name_fmt(&ikev2_notify_names, err, b);
-  } else if (!sap || !ikev2_accept_esp(&sap->u.sa, offer, n_offer, true, &ch->alg)) {
-    fail = "responder chose a proposal we did not offer";
+  const char *fail = ike_child_check_response(sa, resp, ch, true, "CREATE_CHILD_SA", b);
+  if (fail) {
+    /* an error Notify or an SA we did not offer: decided */
   } else if (!ike_nonce_get(resp, &nr)) {
     fail = "bad nonce";
   } else if (ch->alg.dh &&
@@ -429,14 +422,8 @@ void ike_child_respond(IkeSa *sa, const Ikev2Message *req, Ikev2Message *resp)
     return;
   }
   ike_nonce_new(c, &nr);
-  IkeChild *nc = g_memdup2(&ch, sizeof ch);
-  nc->spi_out = ch.alg.spi;
-  nc->spi_in = ike_child_new_spi(sa);
-  g_ptr_array_add(sa->children, nc);
   /* RFC 7296 1.3.1: HDR, SK {SA, Nr, [KEr], TSi, TSr} */
-  uint8_t spi[4];
-  wire_store_be32(spi, nc->spi_in);
-  ikev2_chosen_add(&ikev2_message_add(resp, IKEV2_PL_SA)->u.sa, &nc->alg, IKEV2_PROTO_ESP, spi, 4);
+  IkeChild *nc = ike_child_accept_new(sa, &ch, resp);
   ikev2_data_set(&ikev2_message_add(resp, IKEV2_PL_NONCE)->u.nonce, nr.b, nr.n);
   if (dh)
     add_ke(resp, dh);

@@ -34,12 +34,6 @@ gboolean cli_parse(const char *cmd, GOptionContext *ctx, int *argc, char ***argv
   return TRUE;
 }
 
-int cli_not_implemented(const char *cmd, const char *what)
-{
-  fprintf(stderr, "vpnsim %s: not implemented yet (%s)\n", cmd, what);
-  return VS_EXIT_INTERNAL;
-}
-
 gboolean cli_check_format(const char *cmd, const char *format, const char *const *allowed)
 {
   size_t n = 0;
@@ -83,4 +77,14 @@ ScnPlan *cli_load_plan(const char *path, gboolean allow_expected_rule_errors, Vs
     return NULL;
   }
   return g_steal_pointer(&plan);
+}
+
+gboolean cli_check_scenario_args(const char *cmd, int argc, const char *format)
+{
+  if (argc != 2) {
+    cli_usage_error(cmd, argc < 2 ? "missing SCENARIO" : "one SCENARIO at a time");
+    return FALSE;
+  }
+  static const char *const formats[] = {"text", "tap", "junit", "json", NULL};
+  return !format || cli_check_format(cmd, format, formats);
 }

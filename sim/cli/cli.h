@@ -38,11 +38,12 @@ char *cli_checks_text(const char *format);
 gboolean cli_parse(const char *cmd, GOptionContext *ctx, int *argc, char ***argv);
 /* Prints "vpnsim CMD: message" and "Try 'vpnsim CMD --help'." and returns VS_EXIT_INVALID. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-/* Prints that the subcommand is not implemented yet, with its issue, and returns
- * VS_EXIT_INTERNAL. */
-int cli_not_implemented(const char *cmd, const char *what);
 /* Checks a --format value against a NULL-terminated list. */
 gboolean cli_check_format(const char *cmd, const char *format, const char *const *allowed);
+/* The command line of a subcommand that runs one scenario (run, live): exactly one
+ * SCENARIO left in argv and a report --format (text, tap, junit, json) when given. False
+ * when not, after saying why (exit VS_EXIT_INVALID). */
+gboolean cli_check_scenario_args(const char *cmd, int argc, const char *format);
 
 /* Load a scenario for a subcommand that runs it: every diagnostic goes to stderr as
  * "file:line:col: ...". NULL (exit VS_EXIT_INVALID) when it cannot run. With

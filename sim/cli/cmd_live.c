@@ -44,13 +44,10 @@ int cmd_live(int argc, char **argv)
            "docs/live-mode.md.");
   if (!cli_parse("live", ctx, &argc, &argv))
     return VS_EXIT_INVALID;
-  if (argc != 2)
-    return cli_usage_error("live", argc < 2 ? "missing SCENARIO" : "one SCENARIO at a time");
+  if (!cli_check_scenario_args("live", argc, format))
+    return VS_EXIT_INVALID;
   if (!attach)
     return cli_usage_error("live", "missing --attach NODE=IFNAME");
-  static const char *const formats[] = {"text", "tap", "junit", "json", NULL};
-  if (format && !cli_check_format("live", format, formats))
-    return VS_EXIT_INVALID;
   ScnLive live = {.stop = &live_stop, .verbose = true};
   for (char **a = attach; *a; a++) {
     if (live.n_attach == SCN_LIVE_MAX_ATTACH)
@@ -94,15 +91,8 @@ int cmd_live(int argc, char **argv)
   g_autoptr(ScnResults) res = scn_run(plan, diags, &ro, &err);
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
-  if (!res) {
-    fprintf(stderr, "vpnsim live: %s: %s\n", plan->file, err->message);
-    return VS_EXIT_INTERNAL;
-  }
-  int64_t f = SCN_REPORT_TEXT;
-  if (format)
-    (void)name_parse(&scn_report_format_names, format, &f); /* checked above */
-  g_autofree char *text = scn_report_format(res, (ScnReportFormat)f);
-  fputs(text, stdout);
-  fprintf(stderr, "vpnsim live: outputs in %s\n", ro.out_dir);
-  return scn_results_failed(res) ? VS_EXIT_FAIL : VS_EXIT_PASS;
+  int rc = scn_report_run_result("live", plan->file, res, err, format);
+  if (res)
+    fprintf(stderr, "vpnsim live: outputs in %s\n", ro.out_dir);
+  return rc;
 }

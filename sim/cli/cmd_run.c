@@ -31,10 +31,7 @@ int cmd_run(int argc, char **argv)
   g_option_context_add_main_entries(ctx, entries, NULL);
   if (!cli_parse("run", ctx, &argc, &argv))
     return VS_EXIT_INVALID;
-  if (argc != 2)
-    return cli_usage_error("run", argc < 2 ? "missing SCENARIO" : "one SCENARIO at a time");
-  static const char *const formats[] = {"text", "tap", "junit", "json", NULL};
-  if (format && !cli_check_format("run", format, formats))
+  if (!cli_check_scenario_args("run", argc, format))
     return VS_EXIT_INVALID;
   ScnRunOptions ro = {0};
   if (seed_s) {
@@ -70,14 +67,5 @@ int cmd_run(int argc, char **argv)
   ro.out_dir = out ? out : dflt;
   ro.progress = isatty(STDERR_FILENO);
   g_autoptr(ScnResults) res = scn_run(plan, diags, &ro, &err);
-  if (!res) {
-    fprintf(stderr, "vpnsim run: %s: %s\n", plan->file, err->message);
-    return VS_EXIT_INTERNAL;
-  }
-  int64_t f = SCN_REPORT_TEXT;
-  if (format)
-    (void)name_parse(&scn_report_format_names, format, &f); /* checked above */
-  g_autofree char *text = scn_report_format(res, (ScnReportFormat)f);
-  fputs(text, stdout);
-  return scn_results_failed(res) ? VS_EXIT_FAIL : VS_EXIT_PASS;
+  return scn_report_run_result("run", plan->file, res, err, format);
 }

@@ -3,8 +3,10 @@
 #include "sim/cli/report.h"
 
 #include "models/common/json.h"
+#include "sim/cli/cli.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 NAME_TABLE(scn_report_format_names, "report format", {SCN_REPORT_TEXT, "text"},
@@ -87,6 +89,18 @@ void scn_xml_attr(GString *s, const char *name, const char *value)
   g_string_append_c(s, '"');
 }
 
+void scn_junit_outcome(GString *s, const char *failure, const char *type, const char *body)
+{
+  if (failure) {
+    g_string_append(s, "      <failure");
+    scn_xml_attr(s, "message", failure);
+    scn_xml_attr(s, "type", type);
+    g_string_append_printf(s, ">%s</failure>\n", body);
+  } else {
+    g_string_append_printf(s, "      <system-out>%s</system-out>\n", body);
+  }
+}
+
 char *scn_report_junit(const ScnResults *r)
 {
   size_t failed = scn_results_failed(r);
@@ -128,16 +142,10 @@ char *scn_report_junit(const ScnResults *r)
     scn_xml_attr(s, "classname", cls);
     scn_xml_attr(s, "name", name);
     g_string_append(s, ">\n");
-    if (!it->pass) {
-      g_autofree char *msg = g_strdup_printf("expected %s, observed %s", or_dash(it->expected),
-                                             or_dash(it->observed));
-      g_string_append(s, "      <failure");
-      scn_xml_attr(s, "message", msg);
-      scn_xml_attr(s, "type", "expectation");
-      g_string_append_printf(s, ">%s</failure>\n", body);
-    } else {
-      g_string_append_printf(s, "      <system-out>%s</system-out>\n", body);
-    }
+    g_autofree char *msg = it->pass ? NULL
+                                    : g_strdup_printf("expected %s, observed %s",
+                                                      or_dash(it->expected), or_dash(it->observed));
+    scn_junit_outcome(s, msg, "expectation", body);
     g_string_append(s, "    </testcase>\n");
   }
   g_string_append(s, "  </testsuite>\n</testsuites>\n");
@@ -214,4 +222,19 @@ bool scn_report_write_all(const ScnResults *r, const char *dir, GError **error)
       return false;
   }
   return true;
+}
+
+int scn_report_run_result(const char *cmd, const char *file, const ScnResults *r,
+                          const GError *error, const char *format)
+{
+  if (!r) {
+    fprintf(stderr, "vpnsim %s: %s: %s\n", cmd, file, error->message);
+    return VS_EXIT_INTERNAL;
+  }
+  int64_t f = SCN_REPORT_TEXT;
+  if (format)
+    (void)name_parse(&scn_report_format_names, format, &f); /* checked by the command line */
+  g_autofree char *text = scn_report_format(r, (ScnReportFormat)f);
+  fputs(text, stdout);
+  return scn_results_failed(r) ? VS_EXIT_FAIL : VS_EXIT_PASS;
 }

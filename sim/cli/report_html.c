@@ -106,6 +106,15 @@ static uint64_t attr_u(const VsEvent *ev, const char *key)
   return 0;
 }
 
+/* A flow.stats event's average rate over the flow's life, in bit/s (0 for no duration). */
+static uint64_t flow_bps(const VsEvent *ev)
+{
+  int64_t dur = (int64_t)attr_u(ev, "duration_ns");
+  return dur > 0 ? (uint64_t)((unsigned __int128)attr_u(ev, "bytes") * 8 * 1000000000u /
+                              (uint64_t)dur)
+                 : 0;
+}
+
 static bool attr_b(const VsEvent *ev, const char *key)
 {
   const VsAttr *a = vs_event_attr(ev, key);
@@ -126,17 +135,6 @@ static size_t n_events(const ScnHtmlInput *in)
   for (size_t i = 0; i < n_events(in); i++)                                                   \
     for (const VsEvent *ev = scn_eventlog_get((in)->log, i); ev; ev = NULL)
 
-/* RFC 7296 3.10.1: notify types below 16384 are errors. */
-static bool has_error_notify(const char *names)
-{
-  g_auto(GStrv) v = g_strsplit(names ? names : "", " ", -1);
-  for (char **p = v; *p; p++) {
-    int64_t t;
-    if (**p && name_parse(&ikev2_notify_names, *p, &t) && t > 0 && t < 16384)
-      return true;
-  }
-  return false;
-}
 
 /* A list of distinct strings in first-seen order (deterministic, unlike a hash table's). */
 static int strv_index(GPtrArray *a, const char *s)
@@ -509,7 +507,7 @@ static void sequence_one(GString *s, const ScnHtmlInput *in, const char *conn)
     }
     int x2 = left + gap * r->to;
     const char *notifies = attr_str(ev, "notifies");
-    bool err = has_error_notify(notifies);
+    bool err = ikev2_notify_names_have_error(notifies);
     bool lost = r->recv < 0;
     const char *cls = err ? "msg fail" : lost ? "msg lost" : "msg";
     int dir = x2 >= x1 ? 1 : -1;
@@ -740,9 +738,7 @@ static void throughput_plot(GString *s, const ScnHtmlInput *in, int64_t end_ns)
       if (!is_type(ev, "flow.stats"))
         continue;
       int64_t dur = (int64_t)attr_u(ev, "duration_ns");
-      uint64_t bps = dur > 0 ? (uint64_t)((unsigned __int128)attr_u(ev, "bytes") * 8 *
-                                          1000000000u / (uint64_t)dur)
-                             : 0;
+      uint64_t bps = flow_bps(ev);
       int64_t start = ev->time_ns - dur;
       for (unsigned a = 0; a < p->n_timeline; a++)
         if (!g_strcmp0(p->timeline[a].flow, attr_str(ev, "flow")))
@@ -776,10 +772,7 @@ static void throughput_plot(GString *s, const ScnHtmlInput *in, int64_t end_ns)
       {
         if (!is_type(ev, "flow.stats"))
           continue;
-        int64_t dur = (int64_t)attr_u(ev, "duration_ns");
-        uint64_t bps = dur > 0 ? (uint64_t)((unsigned __int128)attr_u(ev, "bytes") * 8 *
-                                            1000000000u / (uint64_t)dur)
-                               : 0;
+        uint64_t bps = flow_bps(ev);
         char r[32];
         fmt_rate(r, sizeof r, bps);
         g_string_append_printf(s, "<li><span class=\"sw dash\" style=\"border-color:%s\"></span>",

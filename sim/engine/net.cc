@@ -702,16 +702,23 @@ void tcp_error_close(NetTcpSocket *s, Ptr<Socket> so)
 
 bool tcp_accept_req(NetTcpSocket *, Ptr<Socket>, const Address &) { return true; }
 
+// A socket of ours over an ns-3 one, listed in its world.
+static NetTcpSocket *tcp_socket_new(NetNode *n, Ptr<Socket> so, const NetTcpCallbacks *cbs,
+                                    void *user)
+{
+  auto *s = new NetTcpSocket();
+  s->n = n;
+  s->sock = so;
+  s->cbs = *cbs;
+  s->user = user;
+  n->w->tcp.insert(s);
+  return s;
+}
+
 void tcp_accepted(NetTcpSocket *l, Ptr<Socket> child, const Address &)
 {
-  NetWorld *w = l->n->w;
-  auto *c = new NetTcpSocket();
-  c->n = l->n;
-  c->sock = child;
-  c->cbs = l->cbs;
-  c->user = l->user;
+  NetTcpSocket *c = tcp_socket_new(l->n, child, &l->cbs, l->user);
   c->connected = true;
-  w->tcp.insert(c);
   tcp_setup(c);
   tcp_call(l, [&] {
     if (l->cbs.accepted)
@@ -1000,6 +1007,25 @@ static bool link_cfg_ok(const NetLinkConfig *cfg)
          (cfg->n_loss_index == 0 || cfg->loss_index) && (cfg->mtu == 0 || cfg->mtu >= 68);
 }
 
+// What a point-to-point and a CSMA device share: a MAC, the MTU, a drop-tail queue of the
+// link's length (its drops are hooked by the caller) and the link's loss model.
+extern "C++" { // templates, inside the extern "C" entry points
+template <class Dev>
+static Ptr<DropTailQueue<Packet>> dev_setup(NetWorld *w, NetLink *l, Ptr<Dev> d,
+                                             const NetLinkConfig *cfg)
+{
+  d->SetAddress(w->NewMac());
+  d->SetMtu(cfg->mtu ? cfg->mtu : 1500);
+  Ptr<DropTailQueue<Packet>> q = CreateObject<DropTailQueue<Packet>>();
+  q->SetMaxSize(QueueSize(QueueSizeUnit::PACKETS, cfg->queue_packets ? cfg->queue_packets : 100));
+  d->SetQueue(q);
+  Ptr<NetLossModel> em = CreateObject<NetLossModel>();
+  em->m_link = l;
+  d->SetReceiveErrorModel(em);
+  return q;
+}
+}
+
 NetLink *net_link_p2p_new(NetWorld *w, NetNode *a, NetNode *b, const NetLinkConfig *cfg)
 {
   if (!w || !a || !b || a == b || !link_cfg_ok(cfg))
@@ -1011,15 +1037,8 @@ NetLink *net_link_p2p_new(NetWorld *w, NetNode *a, NetNode *b, const NetLinkConf
   NetNode *ends[2] = {a, b};
   for (NetNode *n : ends) {
     Ptr<PointToPointNetDevice> d = CreateObject<PointToPointNetDevice>();
-    d->SetAddress(w->NewMac());
     d->SetDataRate(DataRate(cfg->rate_bps ? cfg->rate_bps : 1000000000ULL));
-    d->SetMtu(cfg->mtu ? cfg->mtu : 1500);
-    Ptr<DropTailQueue<Packet>> q = CreateObject<DropTailQueue<Packet>>();
-    q->SetMaxSize(QueueSize(QueueSizeUnit::PACKETS, cfg->queue_packets ? cfg->queue_packets : 100));
-    d->SetQueue(q);
-    Ptr<NetLossModel> em = CreateObject<NetLossModel>();
-    em->m_link = l;
-    d->SetReceiveErrorModel(em);
+    Ptr<DropTailQueue<Packet>> q = dev_setup(w, l, d, cfg);
     NetDev *nd = dev_attach(n, l, d, NET_LINKTYPE_RAW_IPV4);
     nd->ppp = true;
     hook_queue(nd, q);
@@ -1044,14 +1063,7 @@ NetLink *net_link_csma_new(NetWorld *w, NetNode *const *nodes, size_t n, const N
   ch->SetAttribute("Delay", TimeValue(NanoSeconds(cfg->delay_ns)));
   for (size_t i = 0; i < n; i++) {
     Ptr<CsmaNetDevice> d = CreateObject<CsmaNetDevice>();
-    d->SetAddress(w->NewMac());
-    d->SetMtu(cfg->mtu ? cfg->mtu : 1500);
-    Ptr<DropTailQueue<Packet>> q = CreateObject<DropTailQueue<Packet>>();
-    q->SetMaxSize(QueueSize(QueueSizeUnit::PACKETS, cfg->queue_packets ? cfg->queue_packets : 100));
-    d->SetQueue(q);
-    Ptr<NetLossModel> em = CreateObject<NetLossModel>();
-    em->m_link = l;
-    d->SetReceiveErrorModel(em);
+    Ptr<DropTailQueue<Packet>> q = dev_setup(w, l, d, cfg);
     d->Attach(ch);
     // CSMA backoff draws random numbers: give it an explicit stream too.
     d->AssignStreams(assign_stream(w));
@@ -1188,15 +1200,24 @@ NetUdpSocket *net_udp_new(NetNode *n, Ipv4Addr addr, uint16_t port, NetUdpRxFn f
   GUARD_END(n->w, nullptr)
 }
 
+// A socket freed from inside its own receive callback is only marked: the callback frees it
+// when it returns.
+extern "C++" {
+template <class S> static void sock_free_or_defer(S *s, void (*free_now)(S *))
+{
+  if (s->in_cb)
+    s->dead = true;
+  else
+    free_now(s);
+}
+}
+
 void net_udp_free(NetUdpSocket *s)
 {
   if (!s)
     return;
   try {
-    if (s->in_cb)
-      s->dead = true;
-    else
-      udp_free_now(s);
+    sock_free_or_defer(s, udp_free_now);
   } catch (...) {
   }
 }
@@ -1256,10 +1277,7 @@ void net_raw_free(NetRawSocket *s)
     return;
   try {
     raw_unlist(s);
-    if (s->in_cb)
-      s->dead = true;
-    else
-      raw_free_now(s);
+    sock_free_or_defer(s, raw_free_now);
   } catch (...) {
   }
 }
@@ -1303,14 +1321,9 @@ NetTcpSocket *net_tcp_listen(NetNode *n, Ipv4Addr addr, uint16_t port, const Net
     so->Close();
     return nullptr;
   }
-  auto *s = new NetTcpSocket();
-  s->n = n;
-  s->sock = so;
-  s->cbs = *cbs;
-  s->user = user;
+  NetTcpSocket *s = tcp_socket_new(n, so, cbs, user);
   s->listener = true;
   so->SetAcceptCallback(MakeBoundCallback(&tcp_accept_req, s), MakeBoundCallback(&tcp_accepted, s));
-  n->w->tcp.insert(s);
   return s;
   GUARD_END(n->w, nullptr)
 }
@@ -1326,12 +1339,7 @@ NetTcpSocket *net_tcp_connect(NetNode *n, Ipv4Addr dst, uint16_t dport, const Ne
     so->Close();
     return nullptr;
   }
-  auto *s = new NetTcpSocket();
-  s->n = n;
-  s->sock = so;
-  s->cbs = *cbs;
-  s->user = user;
-  n->w->tcp.insert(s);
+  NetTcpSocket *s = tcp_socket_new(n, so, cbs, user);
   so->SetConnectCallback(MakeBoundCallback(&tcp_connected, s), MakeBoundCallback(&tcp_failed, s));
   tcp_setup(s);
   if (so->Connect(InetSocketAddress(Ipv4Address(dst.v), dport)) != 0) {

@@ -63,17 +63,6 @@ static GString *line_new(const VsEvent *ev)
   return s;
 }
 
-/* RFC 7296 3.10.1: notify types below 16384 are errors. */
-static bool has_error_notify(const char *names)
-{
-  g_auto(GStrv) v = g_strsplit(names ? names : "", " ", -1);
-  for (char **p = v; *p; p++) {
-    int64_t t;
-    if (**p && name_parse(&ikev2_notify_names, *p, &t) && t > 0 && t < 16384)
-      return true;
-  }
-  return false;
-}
 
 /* ike.message: a request is remembered (a retransmission replaces it), its response gives
  * the exchange's line; a response repeated for a retransmitted request finds none. */
@@ -107,7 +96,7 @@ static char *ike_message(ScnLiveConsole *c, const VsEvent *ev)
     g_string_append_printf(s, "%s: ", conn);
   g_string_append_printf(s, "%s %s %s:%" PRIu64 " (msg %" PRIu64 "): %s", x, ours ? "to" : "from",
                          peer ? peer : "?", port, uint_attr(ev, "msg_id"),
-                         has_error_notify(notifies) ? "refused" : "done");
+                         ikev2_notify_names_have_error(notifies) ? "refused" : "done");
   bool rn = notifies && *notifies;
   if (*rq || rn)
     g_string_append_printf(s, " [%s%s%s%s%s]", *rq ? "request: " : "", rq, *rq && rn ? "; " : "",

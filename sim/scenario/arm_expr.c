@@ -444,32 +444,32 @@ static const char *env_rg(const Eval *e)
   return e->env->resource_group ? e->env->resource_group : "vpnsim-rg";
 }
 
-static JsonNode *f_parameters(Eval *e, const Ax *call, JsonNode **argv, guint n)
+/* parameters('name') and variables('name'): the template's value through the caller's
+ * lookup (NULL: not available in this context), or a located LOOKUP error. */
+static JsonNode *lookup(Eval *e, const Ax *call, JsonNode **argv, guint n,
+                        JsonNode *(*fn)(void *ud, const char *name, char **msg),
+                        const char *what, const char *missing)
 {
   WANT_STR(0);
-  if (!e->env->parameter)
-    return e_fail(e, call, ARM_EXPR_ERROR_LOOKUP, "parameters() is not available here");
+  if (!fn)
+    return e_fail(e, call, ARM_EXPR_ERROR_LOOKUP, "%s() is not available here", what);
   char *msg = NULL;
-  JsonNode *v = e->env->parameter(e->env->ud, S(0), &msg);
+  JsonNode *v = fn(e->env->ud, S(0), &msg);
   if (!v) {
-    e_fail(e, ARG(0), ARM_EXPR_ERROR_LOOKUP, "%s", msg ? msg : "no such parameter");
+    e_fail(e, ARG(0), ARM_EXPR_ERROR_LOOKUP, "%s", msg ? msg : missing);
     g_free(msg);
   }
   return v;
 }
 
+static JsonNode *f_parameters(Eval *e, const Ax *call, JsonNode **argv, guint n)
+{
+  return lookup(e, call, argv, n, e->env->parameter, "parameters", "no such parameter");
+}
+
 static JsonNode *f_variables(Eval *e, const Ax *call, JsonNode **argv, guint n)
 {
-  WANT_STR(0);
-  if (!e->env->variable)
-    return e_fail(e, call, ARM_EXPR_ERROR_LOOKUP, "variables() is not available here");
-  char *msg = NULL;
-  JsonNode *v = e->env->variable(e->env->ud, S(0), &msg);
-  if (!v) {
-    e_fail(e, ARG(0), ARM_EXPR_ERROR_LOOKUP, "%s", msg ? msg : "no such variable");
-    g_free(msg);
-  }
-  return v;
+  return lookup(e, call, argv, n, e->env->variable, "variables", "no such variable");
 }
 
 static JsonNode *f_reference(Eval *e, const Ax *call, JsonNode **argv, guint n)

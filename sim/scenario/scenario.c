@@ -303,11 +303,11 @@ static void v_proposals(Loader *L, const YtNode *n, const char *what, bool ike,
     }
     if (!ya_kind(&L->a, it, YT_SCALAR, what))
       continue;
-    char err[160];
-    if (scn_proposal_parse(it->str, ike, &arr[*count], err, sizeof err))
+    g_autoptr(GError) err = NULL;
+    if (scn_proposal_parse(it->str, ike, &arr[*count], &err))
       (*count)++;
     else
-      ferr(L, it, "%s '%s': %s", what, it->str, err);
+      ferr(L, it, "%s '%s': %s", what, it->str, err->message);
   }
 }
 

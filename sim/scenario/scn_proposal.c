@@ -3,6 +3,8 @@
  * to IANA IKEv2 transform IDs (RFC 7296 3.3.2 and the registry). */
 #include "sim/scenario/scn_proposal.h"
 
+#include "sim/scenario/ytree.h"
+
 #include "models/common/names.h"
 
 #include <glib.h>
@@ -124,11 +126,11 @@ static bool add_u16(uint16_t *arr, unsigned *n, uint16_t v)
   return true;
 }
 
-bool scn_proposal_parse(const char *text, bool ike, DevProposal *out, char *err, size_t errlen)
+bool scn_proposal_parse(const char *text, bool ike, DevProposal *out, GError **error)
 {
   memset(out, 0, sizeof *out);
   if (!text || !*text) {
-    g_snprintf(err, errlen, "empty proposal");
+    g_set_error(error, SCN_ERROR, SCN_ERROR_INVALID, "empty proposal");
     return false;
   }
   g_auto(GStrv) parts = g_strsplit(text, "-", -1);
@@ -139,16 +141,16 @@ bool scn_proposal_parse(const char *text, bool ike, DevProposal *out, char *err,
     if (!k) {
       const char *hint = **p ? scn_proposal_nearest(*p) : NULL;
       if (hint)
-        g_snprintf(err, errlen, "unknown algorithm '%s' (did you mean '%s'?)", *p, hint);
+        g_set_error(error, SCN_ERROR, SCN_ERROR_INVALID, "unknown algorithm '%s' (did you mean '%s'?)", *p, hint);
       else
-        g_snprintf(err, errlen, "unknown algorithm '%s'", *p);
+        g_set_error(error, SCN_ERROR, SCN_ERROR_INVALID, "unknown algorithm '%s'", *p);
       return false;
     }
     bool ok = true;
     switch (k->kind) {
     case K_ENCR: {
       if (ike && k->id == ENCR_NULL) {
-        g_snprintf(err, errlen, "'null' encryption is for ESP only (RFC 2410)");
+        g_set_error(error, SCN_ERROR, SCN_ERROR_INVALID, "'null' encryption is for ESP only (RFC 2410)");
         return false;
       }
       bool dup = false;
@@ -168,7 +170,7 @@ bool scn_proposal_parse(const char *text, bool ike, DevProposal *out, char *err,
       break;
     case K_PRF:
       if (!ike) {
-        g_snprintf(err, errlen, "'%s': ESP proposals have no PRF", *p);
+        g_set_error(error, SCN_ERROR, SCN_ERROR_INVALID, "'%s': ESP proposals have no PRF", *p);
         return false;
       }
       ok = add_u16(out->prf, &out->n_prf, k->id);
@@ -178,14 +180,14 @@ bool scn_proposal_parse(const char *text, bool ike, DevProposal *out, char *err,
       break;
     case K_ESN:
       if (ike) {
-        g_snprintf(err, errlen, "'%s': IKE proposals have no ESN transform", *p);
+        g_set_error(error, SCN_ERROR, SCN_ERROR_INVALID, "'%s': IKE proposals have no ESN transform", *p);
         return false;
       }
       ok = add_u16(out->esn, &out->n_esn, k->id) && out->n_esn <= 2;
       break;
     }
     if (!ok) {
-      g_snprintf(err, errlen, "too many algorithms of one kind (at most %d)", DEV_MAX_ALGS);
+      g_set_error(error, SCN_ERROR, SCN_ERROR_INVALID, "too many algorithms of one kind (at most %d)", DEV_MAX_ALGS);
       return false;
     }
   }
@@ -195,7 +197,7 @@ bool scn_proposal_parse(const char *text, bool ike, DevProposal *out, char *err,
   if (!ike && out->n_esn == 0)
     out->esn[out->n_esn++] = ESN_NO;
   if (out->n_encr == 0) {
-    g_snprintf(err, errlen, "no encryption algorithm");
+    g_set_error(error, SCN_ERROR, SCN_ERROR_INVALID, "no encryption algorithm");
     return false;
   }
   return true;

@@ -6,14 +6,17 @@
 
 #include "models/device/dev_config.h"
 
+#include <glib.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 
 /* Parse one proposal for IKE (ike true) or ESP. Keywords are separated by '-'; several of
  * one kind list alternatives in preference order. For IKE without an explicit prf*
  * keyword, each integrity keyword also gives its PRF (strongSwan's rule). For ESP without
- * esn/noesn, ESN is off. On failure writes the offending keyword and why into err. */
-bool scn_proposal_parse(const char *text, bool ike, DevProposal *out, char *err, size_t errlen);
+ * esn/noesn, ESN is off. On failure false with the offending keyword and why in *error
+ * (SCN_ERROR_INVALID). */
+bool scn_proposal_parse(const char *text, bool ike, DevProposal *out, GError **error);
 
 /* The keyword nearest to an unknown one, or NULL (for "did you mean"). */
 const char *scn_proposal_nearest(const char *keyword);

@@ -3,6 +3,8 @@
 #include "tests/lib/testutil.h"
 
 #include "models/common/hex.h"
+#include "models/common/inet.h"
+#include "models/common/wire.h"
 
 #include <string.h>
 
@@ -52,4 +54,78 @@ Ipv4Prefix tu_prefix(const char *s)
   if (e != IPV4_PARSE_OK)
     g_error("bad prefix fixture '%s': %s", s, ipv4_parse_error_name(e));
   return p;
+}
+
+GByteArray *tu_pcap_new(void)
+{
+  GByteArray *pc = g_byte_array_new();
+  const uint32_t gh[6] = {0xa1b2c3d4, 0x00040002, 0, 0, 65535, 101};
+  g_byte_array_append(pc, (const guint8 *)gh, sizeof gh);
+  return pc;
+}
+
+void tu_pcap_put_udp(GByteArray *pc, Ipv4Addr src, uint16_t sport, Ipv4Addr dst,
+                     uint16_t dport, const uint8_t *p, size_t n)
+{
+  uint8_t ip[28] = {0x45};
+  wire_store_be16(ip + 2, (uint16_t)(28 + n));
+  ip[8] = 64;
+  ip[9] = 17; /* UDP, checksum 0: none */
+  wire_store_be32(ip + 12, src.v);
+  wire_store_be32(ip + 16, dst.v);
+  wire_store_be16(ip + 10, inet_checksum(ip, 20));
+  wire_store_be16(ip + 20, sport);
+  wire_store_be16(ip + 22, dport);
+  wire_store_be16(ip + 24, (uint16_t)(8 + n));
+  uint32_t rec[4] = {1700000000u + pc->len, 0, (uint32_t)(28 + n), (uint32_t)(28 + n)};
+  g_byte_array_append(pc, (const guint8 *)rec, sizeof rec); /* host order, as the magic */
+  g_byte_array_append(pc, ip, sizeof ip);
+  g_byte_array_append(pc, p, (guint)n);
+}
+
+char *tu_tshark(const char *pcap, const char *const *opts)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new();
+  g_ptr_array_add(argv, "tshark");
+  g_ptr_array_add(argv, "-n");
+  g_ptr_array_add(argv, "-r");
+  g_ptr_array_add(argv, (char *)pcap);
+  for (const char *const *o = opts; *o; o++)
+    g_ptr_array_add(argv, (char *)*o);
+  g_ptr_array_add(argv, NULL);
+  char *out = NULL, *err = NULL;
+  int status = 0;
+  g_autoptr(GError) e = NULL;
+  bool ok = g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                         &err, &status, &e);
+  if (!ok)
+    g_error("tshark: %s", e->message);
+  if (!g_spawn_check_wait_status(status, NULL))
+    g_error("tshark failed: %s", err ? err : "");
+  g_free(err);
+  return out;
+}
+
+unsigned tu_count(const char *hay, const char *needle)
+{
+  unsigned n = 0;
+  for (const char *q = hay; (q = strstr(q, needle)); q++)
+    n++;
+  return n;
+}
+
+uint8_t *tu_hex_dup(const char *hex, size_t *n)
+{
+  return g_bytes_unref_to_data(tu_hex(hex), n);
+}
+
+void tu_apply_patches(uint8_t *b, size_t n, const TuPatch *patches, size_t n_patches)
+{
+  for (size_t j = 0; j < n_patches && patches[j].hex; j++) {
+    g_autoptr(GBytes) pb = tu_hex(patches[j].hex);
+    size_t pn;
+    const uint8_t *pp = g_bytes_get_data(pb, &pn);
+    g_assert_cmpuint(patches[j].off + pn, <=, n);
+    memcpy(b + patches[j].off, pp, pn);
+  }
 }

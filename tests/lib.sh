@@ -1,0 +1,22 @@
+# SPDX-License-Identifier: MIT
+# What every script test (tests/*.t) starts with, sourced after its `set` line:
+#   . "$(dirname "$0")/lib.sh"
+# top: the repository (VPNSIM_TOP), vs: the binary under test (VPNSIM), the working
+# folder is top, tmp: a scratch folder removed at exit, and ok, the TAP line writer.
+top=${VPNSIM_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+vs=${VPNSIM:-$top/build/vpnsim}
+cd "$top" || exit 1
+n=0
+# ok STATUS DESCRIPTION [DIAGNOSTIC...]: "ok N - DESCRIPTION" when STATUS is 0, else
+# "not ok N - DESCRIPTION" and each non-empty diagnostic as "# " comment lines.
+ok() {
+  n=$((n + 1))
+  if [ "$1" = 0 ]; then echo "ok $n - $2"; else
+    echo "not ok $n - $2"
+    shift 2
+    for d in "$@"; do [ -n "$d" ] && printf '%s\n' "$d" | sed 's/^/# /'; done
+  fi
+  return 0
+}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
