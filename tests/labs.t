@@ -3,8 +3,7 @@
 # The teaching labs (scenarios/labs/) stay true: each lab's run block runs, its check block
 # says "correct" for the teachers' answer below and "not yet" for a wrong one and for none.
 set -u
-top=${VPNSIM_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
-vs=${VPNSIM:-$top/build/vpnsim}
+. "$(dirname "$0")/lib.sh"
 # The teachers' answer key: lab file, right answer, a wrong answer.
 key=(
   "01-ike-handshake.md MODP_1024 ECP_256"
@@ -13,18 +12,11 @@ key=(
   "04-nat-traversal.md 4500 500"
   "05-proposal-mismatch.md NO_PROPOSAL_CHOSEN INVALID_KE_PAYLOAD"
 )
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/build" && ln -s "$vs" "$tmp/build/vpnsim"
 ln -s "$top/scenarios" "$tmp/scenarios" && ln -s "$top/profiles" "$tmp/profiles"
 cd "$tmp" || exit 1
 labs=$(cd "$top/scenarios/labs" && ls [0-9]*.md)
 echo "1..$((4 * ${#key[@]} + 1))"
-n=0
-ok() {
-  n=$((n + 1))
-  if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; shift 2; for d in "$@"; do printf '%s\n' "$d" | sed 's/^/# /'; done; fi
-}
 block() { awk -v want="$2" '$0 == "```" want {f = 1; next} /^```/ {f = 0} f' "$top/scenarios/labs/$1"; }
 answer() { block "$1" "sh check" | sed "s|^ANSWER=\"\"|ANSWER=\"$2\"|" | bash 2>&1 | tail -1; }
 keyed=
