@@ -18,24 +18,8 @@ static void write_packet(pcap_dumper_t *d, unsigned t, const HPkt *k)
 {
   gsize m;
   const uint8_t *data = g_bytes_get_data(k->data, &m);
-  size_t n = 28 + m;
-  g_autofree uint8_t *b = g_malloc0(n);
-  b[0] = 0x45;
-  wire_store_be16(b + 2, (uint16_t)n);
-  b[8] = 64;
-  b[9] = 17; /* UDP */
-  wire_store_be32(b + 12, k->src.v);
-  wire_store_be32(b + 16, k->dst.v);
-  uint32_t sum = 0;
-  for (int i = 0; i < 20; i += 2)
-    sum += wire_load_be16(b + i);
-  while (sum >> 16)
-    sum = (sum & 0xffff) + (sum >> 16);
-  wire_store_be16(b + 10, (uint16_t)~sum);
-  wire_store_be16(b + 20, k->sport);
-  wire_store_be16(b + 22, k->dport);
-  wire_store_be16(b + 24, (uint16_t)(8 + m)); /* checksum 0: none, allowed over IPv4 */
-  memcpy(b + 28, data, m);
+  size_t n;
+  g_autofree uint8_t *b = tu_ipv4_udp(k->src, k->sport, k->dst, k->dport, data, m, &n);
   struct pcap_pkthdr h = {.ts = {.tv_sec = 1700000000 + t}, .caplen = (bpf_u_int32)n,
                           .len = (bpf_u_int32)n};
   pcap_dump((u_char *)d, &h, b);

@@ -127,24 +127,9 @@ static Ikev2Payload *add_auth(Ikev2Message *m, const uint8_t *v, size_t n)
 
 static void write_packet(pcap_dumper_t *d, unsigned t, uint32_t src, uint32_t dst, const Msg *m)
 {
-  size_t n = 28 + m->n;
-  g_autofree uint8_t *b = g_malloc0(n);
-  b[0] = 0x45;
-  wire_store_be16(b + 2, (uint16_t)n);
-  b[8] = 64;
-  b[9] = 17; /* UDP */
-  wire_store_be32(b + 12, src);
-  wire_store_be32(b + 16, dst);
-  uint32_t sum = 0;
-  for (int i = 0; i < 20; i += 2)
-    sum += wire_load_be16(b + i);
-  while (sum >> 16)
-    sum = (sum & 0xffff) + (sum >> 16);
-  wire_store_be16(b + 10, (uint16_t)~sum);
-  wire_store_be16(b + 20, 500);
-  wire_store_be16(b + 22, 500);
-  wire_store_be16(b + 24, (uint16_t)(8 + m->n)); /* checksum 0: none, allowed over IPv4 */
-  memcpy(b + 28, m->b, m->n);
+  size_t n;
+  g_autofree uint8_t *b =
+      tu_ipv4_udp((Ipv4Addr){src}, 500, (Ipv4Addr){dst}, 500, m->b, m->n, &n);
   struct pcap_pkthdr h = {.ts = {.tv_sec = 1700000000 + t}, .caplen = (bpf_u_int32)n,
                           .len = (bpf_u_int32)n};
   pcap_dump((u_char *)d, &h, b);

@@ -148,34 +148,36 @@ static void transform_str(const GwTransform *t, char *buf, size_t n)
     g_snprintf(buf, n, "%s %u", id, t->id);
 }
 
-static void esp_row(const GwEspProposal *p, GString *o, bool json)
+/* A row of three named values: a JSON object, or three text columns. */
+static void row3(GString *o, bool json, const char *const key[3], const char *const v[3])
 {
-  const char *e = gw_policy_value_name(GW_FIELD_IPSEC_ENCRYPTION, p->enc);
-  const char *i = gw_policy_value_name(GW_FIELD_IPSEC_INTEGRITY, p->integ);
-  const char *f = gw_policy_value_name(GW_FIELD_PFS_GROUP, p->pfs);
   if (json) {
-    g_string_append(o, "{\"ipsecEncryption\":"), json_str(o, e);
-    g_string_append(o, ",\"ipsecIntegrity\":"), json_str(o, i);
-    g_string_append(o, ",\"pfsGroup\":"), json_str(o, f);
+    for (int j = 0; j < 3; j++) {
+      g_string_append_printf(o, "%s\"%s\":", j ? "," : "{", key[j]);
+      json_str(o, v[j]);
+    }
     g_string_append_c(o, '}');
   } else {
-    g_string_append_printf(o, "%-10s %-10s %s", e, i, f);
+    g_string_append_printf(o, "%-10s %-10s %s", v[0], v[1], v[2]);
   }
+}
+
+static void esp_row(const GwEspProposal *p, GString *o, bool json)
+{
+  static const char *const key[3] = {"ipsecEncryption", "ipsecIntegrity", "pfsGroup"};
+  const char *const v[3] = {gw_policy_value_name(GW_FIELD_IPSEC_ENCRYPTION, p->enc),
+                            gw_policy_value_name(GW_FIELD_IPSEC_INTEGRITY, p->integ),
+                            gw_policy_value_name(GW_FIELD_PFS_GROUP, p->pfs)};
+  row3(o, json, key, v);
 }
 
 static void ike_row(const GwIkeProposal *p, GString *o, bool json)
 {
-  const char *e = gw_policy_value_name(GW_FIELD_IKE_ENCRYPTION, p->enc);
-  const char *i = gw_policy_value_name(GW_FIELD_IKE_INTEGRITY, p->integ);
-  const char *d = gw_policy_value_name(GW_FIELD_DH_GROUP, p->dh);
-  if (json) {
-    g_string_append(o, "{\"ikeEncryption\":"), json_str(o, e);
-    g_string_append(o, ",\"ikeIntegrity\":"), json_str(o, i);
-    g_string_append(o, ",\"dhGroup\":"), json_str(o, d);
-    g_string_append_c(o, '}');
-  } else {
-    g_string_append_printf(o, "%-10s %-10s %s", e, i, d);
-  }
+  static const char *const key[3] = {"ikeEncryption", "ikeIntegrity", "dhGroup"};
+  const char *const v[3] = {gw_policy_value_name(GW_FIELD_IKE_ENCRYPTION, p->enc),
+                            gw_policy_value_name(GW_FIELD_IKE_INTEGRITY, p->integ),
+                            gw_policy_value_name(GW_FIELD_DH_GROUP, p->dh)};
+  row3(o, json, key, v);
 }
 
 static int list_policies(bool json)

@@ -64,23 +64,34 @@ GByteArray *tu_pcap_new(void)
   return pc;
 }
 
+uint8_t *tu_ipv4_udp(Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+                     const uint8_t *p, size_t n, size_t *len)
+{
+  *len = 28 + n;
+  uint8_t *b = g_malloc0(*len);
+  b[0] = 0x45;
+  wire_store_be16(b + 2, (uint16_t)*len);
+  b[8] = 64;
+  b[9] = 17; /* UDP, checksum 0: none */
+  wire_store_be32(b + 12, src.v);
+  wire_store_be32(b + 16, dst.v);
+  wire_store_be16(b + 10, inet_checksum(b, 20));
+  wire_store_be16(b + 20, sport);
+  wire_store_be16(b + 22, dport);
+  wire_store_be16(b + 24, (uint16_t)(8 + n));
+  if (n)
+    memcpy(b + 28, p, n);
+  return b;
+}
+
 void tu_pcap_put_udp(GByteArray *pc, Ipv4Addr src, uint16_t sport, Ipv4Addr dst,
                      uint16_t dport, const uint8_t *p, size_t n)
 {
-  uint8_t ip[28] = {0x45};
-  wire_store_be16(ip + 2, (uint16_t)(28 + n));
-  ip[8] = 64;
-  ip[9] = 17; /* UDP, checksum 0: none */
-  wire_store_be32(ip + 12, src.v);
-  wire_store_be32(ip + 16, dst.v);
-  wire_store_be16(ip + 10, inet_checksum(ip, 20));
-  wire_store_be16(ip + 20, sport);
-  wire_store_be16(ip + 22, dport);
-  wire_store_be16(ip + 24, (uint16_t)(8 + n));
-  uint32_t rec[4] = {1700000000u + pc->len, 0, (uint32_t)(28 + n), (uint32_t)(28 + n)};
+  size_t len;
+  g_autofree uint8_t *ip = tu_ipv4_udp(src, sport, dst, dport, p, n, &len);
+  uint32_t rec[4] = {1700000000u + pc->len, 0, (uint32_t)len, (uint32_t)len};
   g_byte_array_append(pc, (const guint8 *)rec, sizeof rec); /* host order, as the magic */
-  g_byte_array_append(pc, ip, sizeof ip);
-  g_byte_array_append(pc, p, (guint)n);
+  g_byte_array_append(pc, ip, (guint)len);
 }
 
 char *tu_tshark(const char *pcap, const char *const *opts)

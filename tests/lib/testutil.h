@@ -24,7 +24,11 @@ char *tu_top_path(const char *rel);
 /* A classic pcap in memory (LINKTYPE_RAW: IPv4 packets, host byte order as its magic), for
  * tests that hand tshark what two engines said to each other. */
 GByteArray *tu_pcap_new(void);
-/* One UDP datagram as an IPv4 packet (header checksum set, UDP checksum 0: none). */
+/* A UDP datagram as an IPv4 packet (TTL 64, header checksum set, UDP checksum 0: none,
+ * as IPv4 allows), *len bytes; g_free it. */
+uint8_t *tu_ipv4_udp(Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+                     const uint8_t *p, size_t n, size_t *len);
+/* One UDP datagram as an IPv4 packet (tu_ipv4_udp) appended to the pcap. */
 void tu_pcap_put_udp(GByteArray *pc, Ipv4Addr src, uint16_t sport, Ipv4Addr dst,
                      uint16_t dport, const uint8_t *p, size_t n);
 /* tshark -n -r PCAP, then each of opts (NULL-terminated; "-o" rows, "-V", ...); its
