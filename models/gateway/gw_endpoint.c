@@ -2,6 +2,8 @@
 /* The Azure gateway instance behind the tunnel-endpoint operations. */
 #include "models/gateway/gw_endpoint.h"
 
+#include "models/gateway/gw_bgp.h"
+
 #include <glib.h>
 
 typedef struct {
@@ -72,6 +74,13 @@ static void op_free(EpEndpoint *ep)
   g_free(g);
 }
 
+static bool op_bgp_config(EpEndpoint *ep, const char *node, EpBgpConfig *out)
+{
+  GwEndpoint *g = gw_ep(ep);
+  /* the active instance (instance 0) carries every session in active-standby */
+  return g && gw_bgp_config(g->cfg, g->name, 0, ep->dp, node, out);
+}
+
 static const EpOps gw_endpoint_ops = {
     .kind = "gateway",
     .ike_new = op_ike_new,
@@ -82,6 +91,7 @@ static const EpOps gw_endpoint_ops = {
     .reset = op_reset,
     .free = op_free,
     .tunnels_are_connections = true,
+    .bgp_config = op_bgp_config,
 };
 
 EpEndpoint *gw_endpoint_new(const GwConfig *cfg, const char *name, const EpEnv *env,
