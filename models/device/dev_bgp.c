@@ -25,6 +25,8 @@ bool dev_bgp_config(const DevConfig *d, const char *node, EpBgpConfig *out)
   p->pc.fsm.hold_time_s = (uint16_t)(b->hold_s ? b->hold_s : 180);
   p->pc.fsm.keepalive_s = (uint16_t)b->keepalive_s;
   p->pc.fsm.passive = b->passive;
+  /* after a session error, wait before starting again: BIRD's shortest error wait time */
+  p->pc.fsm.idle_hold_s = 60;
   p->pc.address = b->peer_address;
   p->pc.local_address = b->address;
   p->pc.prepend = b->prepend;

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#define GW_BGP_IDLE_HOLD_S 60u
+
 static bool str_is(GwStr s, const char *v)
 {
   return s.set && s.v && v && !strcmp(s.v, v);
@@ -70,6 +72,10 @@ bool gw_bgp_config(const GwConfig *c, const char *gateway, unsigned instance, co
     p->pc.address = onprem;
     p->pc.local_address = local;
     bgp_azure_peer_config(&p->pc);
+    /* After a session error the gateway waits before it starts again (RFC 4271 8.1.1
+     * IdleHoldTimer). Azure documents no value: 60 s, the shortest "error wait time" BIRD
+     * uses, keeps a peer that keeps breaking a rule (4,001 prefixes) from a tight loop. */
+    p->pc.fsm.idle_hold_s = GW_BGP_IDLE_HOLD_S;
   }
   if (!cfg.n_peers)
     return false;
