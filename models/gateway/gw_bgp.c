@@ -26,6 +26,12 @@ static bool gateway_subnet(const GwVirtualNetwork *v, Ipv4Prefix *out)
 bool gw_bgp_config(const GwConfig *c, const char *gateway, unsigned instance, const EpDp *dp,
                    const char *node, EpBgpConfig *out)
 {
+  return gw_bgp_config_faulty(c, gateway, instance, dp, node, 0, out);
+}
+
+bool gw_bgp_config_faulty(const GwConfig *c, const char *gateway, unsigned instance,
+                          const EpDp *dp, const char *node, uint32_t rules_off, EpBgpConfig *out)
+{
   const GwVirtualNetworkGateway *g = gw_config_find_gateway(c, gateway);
   if (!g || !g->enableBgp.set || !g->enableBgp.v)
     return false;
@@ -71,7 +77,7 @@ bool gw_bgp_config(const GwConfig *c, const char *gateway, unsigned instance, co
     p->pc.fsm.passive = !bgp_azure_gateway_initiates(onprem, claim);
     p->pc.address = onprem;
     p->pc.local_address = local;
-    bgp_azure_peer_config(&p->pc);
+    bgp_azure_peer_config_except(&p->pc, rules_off);
     /* After a session error the gateway waits before it starts again (RFC 4271 8.1.1
      * IdleHoldTimer). Azure documents no value: 60 s, the shortest "error wait time" BIRD
      * uses, keeps a peer that keeps breaking a rule (4,001 prefixes) from a tight loop. */
@@ -83,7 +89,7 @@ bool gw_bgp_config(const GwConfig *c, const char *gateway, unsigned instance, co
                         .asn = g->bgpSettings.asn.set ? (uint32_t)g->bgpSettings.asn.v : 0,
                         .router_id = subnet_addr[instance],
                         .vnet = vnet, .n_vnet = n_vnet, .lng = lng, .n_lng = n_lng};
-  bgp_azure_speaker_config(&az, &cfg.speaker);
+  bgp_azure_speaker_config_except(&az, &cfg.speaker, rules_off);
   *out = cfg;
   return true;
 }

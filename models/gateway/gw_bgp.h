@@ -14,3 +14,7 @@
  * (an APIPA peer and no custom APIPA address) are left out. */
 bool gw_bgp_config(const GwConfig *cfg, const char *gateway, unsigned instance, const EpDp *dp,
                    const char *node, EpBgpConfig *out);
+/* The same with Azure's rule rows in 'rules_off' left out (bgp_azure_speaker_config_except):
+ * a faulty gateway for the conformance checks. */
+bool gw_bgp_config_faulty(const GwConfig *cfg, const char *gateway, unsigned instance,
+                          const EpDp *dp, const char *node, uint32_t rules_off, EpBgpConfig *out);

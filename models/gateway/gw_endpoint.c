@@ -13,6 +13,7 @@ typedef struct {
   EpEnv env;
   GwGateway *gw;
   GwIke *ike;
+  uint32_t bgp_rules_off; /* GwGatewayOptions.bgp_rules_off */
 } GwEndpoint;
 
 static const EpOps gw_endpoint_ops;
@@ -78,7 +79,7 @@ static bool op_bgp_config(EpEndpoint *ep, const char *node, EpBgpConfig *out)
 {
   GwEndpoint *g = gw_ep(ep);
   /* the active instance (instance 0) carries every session in active-standby */
-  return g && gw_bgp_config(g->cfg, g->name, 0, ep->dp, node, out);
+  return g && gw_bgp_config_faulty(g->cfg, g->name, 0, ep->dp, node, g->bgp_rules_off, out);
 }
 
 static const EpOps gw_endpoint_ops = {
@@ -108,6 +109,7 @@ EpEndpoint *gw_endpoint_new(const GwConfig *cfg, const char *name, const EpEnv *
   g->name = g_strdup(name);
   g->env = *env;
   g->gw = gw;
+  g->bgp_rules_off = opt ? opt->bgp_rules_off : 0;
   return &g->ep;
 }
 

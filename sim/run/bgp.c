@@ -167,7 +167,9 @@ static void io_fib_add(void *user, Ipv4Prefix p)
   RunBgp *rb = user;
   if (rb->freeing)
     return;
-  net_route_add(rb->ep->node, p, (Ipv4Addr){0}, net_tunnel_dev(rb->ep->tun), 0);
+  /* metric 1: a learned default route never takes the node's own default (the underlay the
+   * tunnel itself runs over) */
+  net_route_add(rb->ep->node, p, (Ipv4Addr){0}, net_tunnel_dev(rb->ep->tun), 1);
 }
 
 static void io_fib_remove(void *user, Ipv4Prefix p)

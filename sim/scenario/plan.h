@@ -220,6 +220,10 @@ struct ScnPlan {
   ScnExpect *expects;
   unsigned n_expects;
   void *priv_; /* the loader's documents and storage */
+  /* faults: a gateway that breaks documented behaviour, for the conformance checks to
+   * prove they fail: bgpRulesOff, rows of Azure's BGP rules not followed (bit 1u << row
+   * index of bgp_azure_rules) */
+  uint32_t bgp_rules_off;
 };
 
 #define SCN_STATS_INTERVAL_DEFAULT_NS 10000000000LL /* tunnel.stats every 10 s */

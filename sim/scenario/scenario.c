@@ -4,6 +4,7 @@
  * every problem reported at its file:line:col (docs/scenario-format.md). */
 #include "sim/scenario/scenario.h"
 
+#include "models/bgp/bgp_azure.h"
 #include "models/bgp/bgp_fsm.h"
 
 #include "models/common/units.h"
@@ -1852,7 +1853,35 @@ static void load_expects(Loader *L, const YtNode *seq)
 static const char *const top_keys[] = {"name",       "description", "seed",     "duration",
                                        "references", "options",     "cloud",    "onPremises",
                                        "hosts",      "underlay",    "timeline", "expect",
-                                       "statsInterval", NULL};
+                                       "statsInterval", "faults", NULL};
+static const char *const fault_keys[] = {"bgpRulesOff", NULL};
+
+/* faults: {bgpRulesOff: [row names of models/bgp/bgp_azure.h]} */
+static void load_faults(Loader *L, const YtNode *n)
+{
+  if (!ya_kind(&L->a, n, YT_MAP, "faults"))
+    return;
+  ya_keys(&L->a, n, fault_keys);
+  const YtNode *r = yt_map_get(n, "bgpRulesOff");
+  if (!r || !ya_kind(&L->a, r, YT_SEQ, "bgpRulesOff"))
+    return;
+  for (guint i = 0; i < yt_len(r); i++) {
+    const YtNode *it = g_ptr_array_index(r->items, i);
+    const char *name;
+    if (!ya_str(&L->a, it, "bgpRulesOff", &name))
+      continue;
+    int k = bgp_azure_rule_index(name);
+    if (k >= 0) {
+      L->plan->bgp_rules_off |= 1u << k;
+      continue;
+    }
+    GString *all = g_string_new(NULL);
+    for (size_t j = 0; j < bgp_azure_n_rules; j++)
+      g_string_append_printf(all, "%s%s", j ? ", " : "", bgp_azure_rules[j].name);
+    ferr(L, it, "bgpRulesOff: no Azure BGP rule '%s' (%s)", name, all->str);
+    g_string_free(all, TRUE);
+  }
+}
 static const char *const onprem_keys[] = {"devices", "natBoxes", NULL};
 static const char *const underlay_keys[] = {"links", NULL};
 
@@ -1875,6 +1904,9 @@ const YaKeyTable scn_key_tables[] = {
     {"hosts[]", host_keys, "A host: a VM in a VNet subnet, or a machine behind a device."},
     {"underlay", underlay_keys, "The underlay network between gateways, devices and NAT boxes."},
     {"underlay.links[]", link_keys, "A point-to-point underlay link."},
+    {"faults", fault_keys,
+     "A gateway that breaks documented behaviour (conformance checks prove they fail): "
+     "bgpRulesOff, Azure BGP rules (docs/bgp.md) it does not follow."},
     {NULL, NULL, NULL},
 };
 
@@ -1925,6 +1957,8 @@ static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, VsDiags *diags)
       ya_duration(&L.a, n, "statsInterval", &P->stats_interval_ns) && P->stats_interval_ns != 0 &&
       P->stats_interval_ns < 100000000)
     ferr(&L, n, "statsInterval must be 0s (only at the end) or at least 100ms");
+  if ((n = yt_map_get(root, "faults")))
+    load_faults(&L, n);
   if ((n = yt_map_get(root, "references"))) {
     if (n->kind == YT_SCALAR) {
       P->references = g_new0(const char *, 1);
