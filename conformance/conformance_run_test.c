@@ -76,7 +76,7 @@ static ConfResults *synthetic(void)
   ConfResults *r = conf_results_new(3);
   r->items[0].check = conf_check_find("IKE-001");
   r->items[1].check = conf_check_find("IKE-002");
-  r->items[2].check = conf_check_find("BGP-001");
+  r->items[2].check = conf_check_find("NAT-001");
   for (int i = 0; i < 2; i++) {
     ConfScenarioResult *s = &r->items[i].sc[r->items[i].n_sc++];
     s->file = g_strdup(r->items[i].check->scenarios[0]);
@@ -96,7 +96,7 @@ static void test_verdicts(void)
   g_assert_cmpint(r->items[1].verdict, ==, CONF_FAIL);
   g_assert_nonnull(strstr(r->items[1].reason, "exit 3"));
   g_assert_cmpint(r->items[2].verdict, ==, CONF_SKIP);
-  g_assert_true(g_str_has_prefix(r->items[2].reason, "pending: waits for BGP"));
+  g_assert_true(g_str_has_prefix(r->items[2].reason, "pending: waits for gateway NAT"));
   g_assert_cmpint(conf_results_exit_status(r), ==, 1);
   /* Pending checks do not fail a run. */
   r->items[1].verdict = CONF_PASS;
@@ -117,11 +117,11 @@ static void test_reports(void)
   g_assert_nonnull(strstr(tap, "#   scenario: conformance/checks/ike-002.yaml\n"));
   g_assert_nonnull(strstr(tap, "#   reason: the runner could not simulate it (exit 3)"));
   g_assert_nonnull(strstr(tap, "#   pcaps and key tables: out/IKE-002/\n"));
-  g_assert_nonnull(strstr(tap, "\nok 3 - BGP-001 "));
-  g_assert_nonnull(strstr(tap, " # SKIP pending: waits for BGP speaker"));
+  g_assert_nonnull(strstr(tap, "\nok 3 - NAT-001 "));
+  g_assert_nonnull(strstr(tap, " # SKIP pending: waits for gateway NAT rules"));
   g_autofree char *junit = conf_report_junit(r);
   g_assert_nonnull(strstr(junit, "<testsuites name=\"vpnsim-conformance\" tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\">"));
-  g_assert_nonnull(strstr(junit, "<skipped message=\"pending: waits for BGP speaker"));
+  g_assert_nonnull(strstr(junit, "<skipped message=\"pending: waits for gateway NAT rules"));
   g_assert_nonnull(strstr(junit, "<failure message=\"the runner could not simulate it (exit 3): vpnsim run: not implemented yet &lt;&amp;&quot;&apos;&gt;\""));
   g_autofree char *json = conf_report_json(r);
   assert_json(json);

@@ -119,6 +119,24 @@ const size_t bgp_azure_n_rules = G_N_ELEMENTS(bgp_azure_rules);
 
 void bgp_azure_speaker_config(const BgpAzureGateway *gw, BgpSpeakerConfig *cfg)
 {
+  bgp_azure_speaker_config_except(gw, cfg, 0);
+}
+
+void bgp_azure_peer_config(BgpSpeakerPeerConfig *pc)
+{
+  bgp_azure_peer_config_except(pc, 0);
+}
+
+int bgp_azure_rule_index(const char *name)
+{
+  for (size_t i = 0; name && i < bgp_azure_n_rules; i++)
+    if (!strcmp(bgp_azure_rules[i].name, name))
+      return (int)i;
+  return -1;
+}
+
+void bgp_azure_speaker_config_except(const BgpAzureGateway *gw, BgpSpeakerConfig *cfg, uint32_t off)
+{
   memset(cfg, 0, sizeof *cfg);
   cfg->node = gw->node;
   cfg->rib.local_as = gw->asn ? gw->asn : BGP_AZURE_DEFAULT_ASN;
@@ -126,14 +144,14 @@ void bgp_azure_speaker_config(const BgpAzureGateway *gw, BgpSpeakerConfig *cfg)
   /* the VNet address space the import and export rules compare with */
   sp_vnet_rules(gw, cfg);
   for (size_t i = 0; i < bgp_azure_n_rules; i++)
-    if (bgp_azure_rules[i].speaker)
+    if (bgp_azure_rules[i].speaker && !(off & (1u << i)))
       bgp_azure_rules[i].speaker(gw, cfg);
 }
 
-void bgp_azure_peer_config(BgpSpeakerPeerConfig *pc)
+void bgp_azure_peer_config_except(BgpSpeakerPeerConfig *pc, uint32_t off)
 {
   for (size_t i = 0; i < bgp_azure_n_rules; i++)
-    if (bgp_azure_rules[i].peer)
+    if (bgp_azure_rules[i].peer && !(off & (1u << i)))
       bgp_azure_rules[i].peer(pc);
 }
 

@@ -53,6 +53,13 @@ void bgp_azure_speaker_config(const BgpAzureGateway *gw, BgpSpeakerConfig *cfg);
  * 4,000-prefix limit); name, peer_as and addresses are the caller's. */
 void bgp_azure_peer_config(BgpSpeakerPeerConfig *pc);
 
+/* The same with the rows whose bit (1u << index in bgp_azure_rules) is set in 'off' left
+ * out: a gateway that breaks that documented behaviour (a conformance check's fault). */
+void bgp_azure_speaker_config_except(const BgpAzureGateway *gw, BgpSpeakerConfig *cfg, uint32_t off);
+void bgp_azure_peer_config_except(BgpSpeakerPeerConfig *pc, uint32_t off);
+/* The row's index by name, -1 when none. */
+int bgp_azure_rule_index(const char *name);
+
 /* ---- addresses (facts 5) ---- */
 
 /* 169.254.0.0/16 (RFC 3927), what the facts call APIPA. */

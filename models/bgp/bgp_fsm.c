@@ -114,6 +114,10 @@ static void settle(BgpFsm *f, const char *reason, uint32_t conn)
     vs_event_str(&e, "new_state", name_get(&bgp_state_names, s));
     vs_event_str(&e, "reason", reason);
     vs_event_uint(&e, "conn", conn);
+    if (s == BGP_ESTABLISHED) { /* what was negotiated (RFC 4271 4.2: the smaller hold time) */
+      vs_event_uint(&e, "hold_time", bgp_fsm_hold_time(f));
+      vs_event_uint(&e, "keepalive", bgp_fsm_keepalive(f));
+    }
     vs_event_emit(&f->env.events, &e);
     if (old == BGP_ESTABLISHED) {
       g_hash_table_remove_all(f->prefixes);

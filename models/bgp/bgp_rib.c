@@ -257,6 +257,8 @@ static void reselect(BgpRib *r, Entry *e, const BestSnap *old)
     VsEvent v = ev(r, BGP_EV_ROUTE_LOST, e->prefix, pb);
     vs_event_emit(&r->env.events, &v);
   }
+  if ((changed || (!e->best->len && old_n)) && r->env.best_changed)
+    r->env.best_changed(r->env.user, e->prefix);
   if (!e->routes->len) {
     uint64_t k = prefix_key(e->prefix);
     g_hash_table_remove(r->entries, &k);
@@ -401,6 +403,41 @@ void bgp_rib_add_local(BgpRib *r, Ipv4Prefix p)
   bgp_attrs_set(&a, BGP_ATTR_AS_PATH);
   learn(r, BGP_RIB_LOCAL, p, &a);
   bgp_attrs_clear(&a);
+}
+
+void bgp_rib_remove_local(BgpRib *r, Ipv4Prefix p)
+{
+  withdraw(r, BGP_RIB_LOCAL, p, "local");
+}
+
+const char *bgp_route_path_format(const BgpRoute *rt, char *buf, size_t len)
+{
+  GString *g = g_string_new(NULL);
+  const BgpAsPath *ap = &rt->attrs.as_path;
+  for (size_t i = 0; i < ap->n_seg; i++) {
+    const BgpAsSegment *sg = &ap->seg[i];
+    bool set = sg->type == BGP_AS_SET;
+    if (g->len)
+      g_string_append_c(g, ' ');
+    if (set)
+      g_string_append_c(g, '{');
+    for (size_t k = 0; k < sg->n; k++)
+      g_string_append_printf(g, k ? " %u" : "%u", sg->asn[k]);
+    if (set)
+      g_string_append_c(g, '}');
+  }
+  if (len) {
+    if (g->len < len) {
+      memcpy(buf, g->str, g->len + 1);
+    } else if (len > 4) {
+      memcpy(buf, g->str, len - 4);
+      memcpy(buf + len - 4, "...", 4);
+    } else {
+      buf[0] = 0;
+    }
+  }
+  g_string_free(g, TRUE);
+  return buf;
 }
 
 void bgp_rib_update(BgpRib *r, uint32_t peer, const BgpUpdate *u, bool treat_as_withdraw)

@@ -82,6 +82,9 @@ typedef struct {
   VsEventSink events;
   void *user;
   int64_t (*now)(void *user);
+  /* The best path set of p changed or is gone (bgp_rib_best tells what it is now): a
+   * forwarding table follows the RIB through it. May be NULL. */
+  void (*best_changed)(void *user, Ipv4Prefix p);
 } BgpRibEnv;
 
 /* Event types, all with "prefix":
@@ -113,6 +116,13 @@ void bgp_rib_peer_down(BgpRib *r, uint32_t peer);
 
 /* A local route (VNet, connected or static prefix): origin IGP, empty AS path. */
 void bgp_rib_add_local(BgpRib *r, Ipv4Prefix p);
+
+/* Stop originating a local route (a device no longer advertising a prefix). */
+void bgp_rib_remove_local(BgpRib *r, Ipv4Prefix p);
+
+/* The AS path of a route as text, "65010 65020 {65030 65040}" ("" when empty); buf of
+ * len octets, truncated with "..." when short. */
+const char *bgp_route_path_format(const BgpRoute *rt, char *buf, size_t len);
 
 /* An UPDATE from a peer as the FSM passes it on: withdrawals, then announcements (or, with
  * treat_as_withdraw, the NLRI withdrawn too). */

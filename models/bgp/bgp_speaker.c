@@ -415,7 +415,7 @@ BgpSpeaker *bgp_speaker_new(const BgpSpeakerConfig *cfg, const BgpSpeakerEnv *en
   s->cfg = *cfg;
   s->env = *env;
   BgpRibEnv renv = {.node = cfg->node, .events = env->events, .user = env->user,
-                    .now = env->now};
+                    .now = env->now, .best_changed = env->best_changed};
   s->rib = bgp_rib_new(&cfg->rib, &renv);
   s->peers = g_ptr_array_new();
   for (size_t i = 0; i < cfg->n_local; i++)
@@ -482,6 +482,49 @@ void bgp_speaker_add_local(BgpSpeaker *s, Ipv4Prefix p)
   p = ipv4_prefix_make(p.addr, p.len);
   bgp_rib_add_local(s->rib, p);
   export_all_peers(s, &p, 1);
+}
+
+void bgp_speaker_remove_local(BgpSpeaker *s, Ipv4Prefix p)
+{
+  p = ipv4_prefix_make(p.addr, p.len);
+  bgp_rib_remove_local(s->rib, p);
+  export_all_peers(s, &p, 1);
+}
+
+static void locals(BgpSpeaker *s, const Ipv4Prefix *v, size_t n, bool add)
+{
+  GArray *a = g_array_sized_new(FALSE, FALSE, sizeof(Ipv4Prefix), (guint)n);
+  for (size_t i = 0; i < n; i++) {
+    Ipv4Prefix p = ipv4_prefix_make(v[i].addr, v[i].len);
+    if (add)
+      bgp_rib_add_local(s->rib, p);
+    else
+      bgp_rib_remove_local(s->rib, p);
+    g_array_append_val(a, p);
+  }
+  g_array_sort(a, prefix_cmp);
+  export_all_peers(s, (const Ipv4Prefix *)(void *)a->data, a->len);
+  g_array_unref(a);
+}
+
+void bgp_speaker_add_locals(BgpSpeaker *s, const Ipv4Prefix *v, size_t n)
+{
+  locals(s, v, n, true);
+}
+
+void bgp_speaker_remove_locals(BgpSpeaker *s, const Ipv4Prefix *v, size_t n)
+{
+  locals(s, v, n, false);
+}
+
+bool bgp_speaker_set_prepend(BgpSpeaker *s, uint32_t peer, unsigned prepend)
+{
+  Peer *p = peer_get(s, peer);
+  if (!p || prepend > BGP_SPEAKER_MAX_PREPEND)
+    return false;
+  p->cfg.prepend = prepend;
+  export_full(s, p);
+  return true;
 }
 
 void bgp_speaker_tcp_up(BgpSpeaker *s, uint32_t peer, uint32_t conn)

@@ -50,6 +50,8 @@ typedef struct {
   uint32_t (*tcp_open)(void *user, uint32_t peer);
   void (*tcp_send)(void *user, uint32_t peer, uint32_t conn, const uint8_t *data, size_t len);
   void (*tcp_close)(void *user, uint32_t peer, uint32_t conn);
+  /* The RIB's best path set of p changed or is gone (BgpRibEnv.best_changed). May be NULL. */
+  void (*best_changed)(void *user, Ipv4Prefix p);
 } BgpSpeakerEnv;
 
 /* Events: the sessions' (bgp.session.state, bgp.update.rx/tx, bgp.notification.*), the
@@ -70,6 +72,16 @@ void bgp_speaker_stop(BgpSpeaker *s, uint32_t peer);
 
 /* Originate one more prefix (a connection added later) and advertise it. */
 void bgp_speaker_add_local(BgpSpeaker *s, Ipv4Prefix p);
+
+/* Stop originating p and withdraw it from every peer that had it. */
+void bgp_speaker_remove_local(BgpSpeaker *s, Ipv4Prefix p);
+/* The same for n prefixes at once: they leave in as few UPDATEs as fit (grouped by
+ * attributes, split at 4096 octets). */
+void bgp_speaker_add_locals(BgpSpeaker *s, const Ipv4Prefix *v, size_t n);
+void bgp_speaker_remove_locals(BgpSpeaker *s, const Ipv4Prefix *v, size_t n);
+/* Prepend our AS this many more times on what goes to the peer from now on (at most
+ * BGP_SPEAKER_MAX_PREPEND); everything it was sent is compared again and re-sent. */
+bool bgp_speaker_set_prepend(BgpSpeaker *s, uint32_t peer, unsigned prepend);
 
 /* TCP and timer inputs, as for bgp_fsm_*, with the peer's id. */
 void bgp_speaker_tcp_up(BgpSpeaker *s, uint32_t peer, uint32_t conn);

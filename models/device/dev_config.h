@@ -71,6 +71,22 @@ typedef enum { DEV_DPD_CLEAR, DEV_DPD_HOLD, DEV_DPD_RESTART } DevDpdAction;
  * the first packet for the tunnel arrives (strongSwan start_action start/none/trap). */
 typedef enum { DEV_START_INITIATE, DEV_START_RESPOND, DEV_START_ON_TRAFFIC } DevStartAction;
 
+/* The device's BGP speaker (scenario key "bgp"; facts 5). */
+#define DEV_BGP_MAX_ADVERTISE 64
+typedef struct {
+  bool enabled;
+  uint32_t asn;           /* its AS (the LNG's bgpSettings.asn) */
+  Ipv4Addr address;       /* its BGP address (the LNG's bgpPeeringAddress) */
+  Ipv4Addr peer_address;  /* the gateway's BGP address; 0: the gateway's as Azure shows it */
+  uint32_t peer_asn;      /* 0: the gateway's (65515 by default) */
+  Ipv4Prefix advertise[DEV_BGP_MAX_ADVERTISE]; /* originated at start */
+  unsigned n_advertise;
+  unsigned prepend;       /* its AS this many more times on what it advertises */
+  uint32_t hold_s;        /* offered hold time; 0: 180 (what Azure asks to match) */
+  uint32_t keepalive_s;   /* 0: a third of the negotiated hold time */
+  bool passive;           /* only accept the gateway's connection, never open one */
+} DevBgpConfig;
+
 typedef struct {
   const char *name;     /* the device's node name */
   const char *profile;  /* the profile it was built from, or NULL */
@@ -116,6 +132,8 @@ typedef struct {
   Ipv4Addr peer; /* the gateway's public address */
   Ipv4Prefix lan[DEV_MAX_PREFIXES];
   unsigned n_lan;
+
+  DevBgpConfig bgp; /* BGP over its tunnel (models/device/dev_bgp.h) */
 } DevConfig;
 
 /* The generic device (no profile): IKEv2, no proposals (a profile or the scenario must

@@ -2,6 +2,8 @@
 /* The on-premises device behind the tunnel-endpoint operations. */
 #include "models/device/dev_endpoint.h"
 
+#include "models/device/dev_bgp.h"
+
 #include <glib.h>
 
 typedef struct {
@@ -57,6 +59,12 @@ static void op_free(EpEndpoint *ep)
 }
 
 /* No reset: the timeline resets the gateway's connections, not a device's. */
+static bool op_bgp_config(EpEndpoint *ep, const char *node, EpBgpConfig *out)
+{
+  DevEndpoint *d = dev_ep(ep);
+  return d && dev_bgp_config(d->cfg, node, out);
+}
+
 static const EpOps dev_endpoint_ops = {
     .kind = "device",
     .ike_new = op_ike_new,
@@ -65,6 +73,7 @@ static const EpOps dev_endpoint_ops = {
     .acquire = op_acquire,
     .esp_authenticated = op_esp_authenticated,
     .free = op_free,
+    .bgp_config = op_bgp_config,
 };
 
 EpEndpoint *dev_endpoint_new(const DevConfig *d, const DevRuntimeConfig *rc, const EpEnv *env,

@@ -318,6 +318,20 @@ void ep_dp_route_add(EpDp *dp, Ipv4Prefix p, EpRouteKind kind, int tunnel)
   g_array_insert_val(dp->routes, at, r);
 }
 
+bool ep_dp_route_remove(EpDp *dp, Ipv4Prefix p, EpRouteKind kind, int tunnel)
+{
+  p = ipv4_prefix_make(p.addr, p.len);
+  for (guint i = 0; i < dp->routes->len; i++) {
+    const Route *r = &g_array_index(dp->routes, Route, i);
+    if (r->p.addr.v == p.addr.v && r->p.len == p.len && r->kind == kind &&
+        (kind != EP_ROUTE_TUNNEL || r->tunnel == tunnel)) {
+      g_array_remove_index(dp->routes, i);
+      return true;
+    }
+  }
+  return false;
+}
+
 EpRouteKind ep_dp_route_lookup(const EpDp *dp, Ipv4Addr dst, int *tunnel)
 {
   *tunnel = -1;
@@ -411,6 +425,11 @@ static void set_up(EpDp *dp, Tunnel *t, bool up, const char *reason)
   if (!up)
     vs_event_str(&ev, "reason", reason);
   ev_emit(dp, &ev);
+  if (dp->env.tunnel_state) {
+    guint idx = 0;
+    if (g_ptr_array_find(dp->tunnels, t, &idx))
+      dp->env.tunnel_state(dp->env.user, (int)idx, up);
+  }
 }
 
 static void sa_event(EpDp *dp, const char *type, Tunnel *t, const Pair *p, const char *k,

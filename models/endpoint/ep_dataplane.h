@@ -75,6 +75,9 @@ typedef struct {
    * (ep_dp_tunnel_set_peer); the data plane never moves by itself. Called for every such
    * packet until it does. */
   void (*peer_moved)(void *user, int tunnel, Ipv4Addr src, uint16_t sport);
+  /* Optional: the tunnel came up (its first outbound SA) or went down, right after its
+   * connected / disconnected event (a BGP session over it starts or stops). */
+  void (*tunnel_state)(void *user, int tunnel, bool up);
 } EpEnv;
 
 /* ---- drop reasons and metrics ---- */
@@ -229,6 +232,9 @@ void ep_dp_route_add(EpDp *dp, Ipv4Prefix p, EpRouteKind kind, int tunnel);
 /* Longest prefix first; among equally long routes to tunnels, the first whose tunnel is
  * up. *tunnel receives the tunnel (or -1). */
 EpRouteKind ep_dp_route_lookup(const EpDp *dp, Ipv4Addr dst, int *tunnel);
+/* Remove one route with exactly this prefix, kind and tunnel (a BGP route withdrawn);
+ * false when there is none. */
+bool ep_dp_route_remove(EpDp *dp, Ipv4Prefix p, EpRouteKind kind, int tunnel);
 
 /* ---- child SAs (the functions the IKE engine calls) ---- */
 

@@ -50,3 +50,8 @@ void ep_endpoint_free(EpEndpoint *ep)
   if (ep)
     ep->ops->free(ep);
 }
+
+bool ep_endpoint_bgp_config(EpEndpoint *ep, const char *node, EpBgpConfig *out)
+{
+  return ep && ep->ops->bgp_config && ep->ops->bgp_config(ep, node, out);
+}

@@ -9,6 +9,7 @@
 
 #include "models/common/drbg.h"
 #include "models/common/ipv4.h"
+#include "models/endpoint/ep_bgp.h"
 #include "models/endpoint/ep_dataplane.h"
 #include "models/endpoint/ep_ike.h"
 
@@ -43,6 +44,10 @@ typedef struct {
   /* The endpoint's tunnels are connections of the cloud model: a runner logs their state
    * also as tunnel.up / tunnel.down with "connection" (the names expectations read). */
   bool tunnels_are_connections;
+  /* The endpoint's BGP speaker configuration (node: its name in events, borrowed); false
+   * when it runs no BGP. A device leaves what only its gateway knows at 0 (the peer's BGP
+   * address and AS): the runner fills them in. May be NULL. */
+  bool (*bgp_config)(EpEndpoint *ep, const char *node, EpBgpConfig *out);
 } EpOps;
 
 /* The part every endpoint shares; a constructor embeds it first in its own struct. */
@@ -67,3 +72,4 @@ void ep_endpoint_acquire(EpEndpoint *ep, int tunnel, Ipv4Addr src, Ipv4Addr dst)
 void ep_endpoint_esp_authenticated(EpEndpoint *ep, int tunnel, Ipv4Addr src, uint16_t sport);
 bool ep_endpoint_reset(EpEndpoint *ep, const char *connection);
 void ep_endpoint_free(EpEndpoint *ep);
+bool ep_endpoint_bgp_config(EpEndpoint *ep, const char *node, EpBgpConfig *out);

@@ -2,6 +2,8 @@
 /* The Azure gateway instance behind the tunnel-endpoint operations. */
 #include "models/gateway/gw_endpoint.h"
 
+#include "models/gateway/gw_bgp.h"
+
 #include <glib.h>
 
 typedef struct {
@@ -9,6 +11,7 @@ typedef struct {
   const GwConfig *cfg;
   char *name;
   GwGateway *gw;
+  uint32_t bgp_rules_off; /* GwGatewayOptions.bgp_rules_off */
 } GwEndpoint;
 
 static const EpOps gw_endpoint_ops;
@@ -60,6 +63,13 @@ static void op_free(EpEndpoint *ep)
   g_free(g);
 }
 
+static bool op_bgp_config(EpEndpoint *ep, const char *node, EpBgpConfig *out)
+{
+  GwEndpoint *g = gw_ep(ep);
+  /* the active instance (instance 0) carries every session in active-standby */
+  return g && gw_bgp_config_faulty(g->cfg, g->name, 0, ep->dp, node, g->bgp_rules_off, out);
+}
+
 static const EpOps gw_endpoint_ops = {
     .kind = "gateway",
     .ike_new = op_ike_new,
@@ -70,6 +80,7 @@ static const EpOps gw_endpoint_ops = {
     .reset = op_reset,
     .free = op_free,
     .tunnels_are_connections = true,
+    .bgp_config = op_bgp_config,
 };
 
 EpEndpoint *gw_endpoint_new(const GwConfig *cfg, const char *name, const EpEnv *env,
@@ -84,6 +95,7 @@ EpEndpoint *gw_endpoint_new(const GwConfig *cfg, const char *name, const EpEnv *
   g->cfg = cfg;
   g->name = g_strdup(name);
   g->gw = gw;
+  g->bgp_rules_off = opt ? opt->bgp_rules_off : 0;
   return &g->ep;
 }
 

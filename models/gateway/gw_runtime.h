@@ -21,6 +21,9 @@ typedef struct {
   uint32_t tunnel_mtu, path_mtu; /* 0: the data plane's defaults (1400, 1500) */
   bool no_caps;                  /* leave the SKU caps off (tests of other things) */
   uint16_t mss_clamp;            /* 0: off (the documents do not say the gateway clamps) */
+  /* A faulty gateway (conformance checks): these rows of Azure's BGP rules
+   * (models/bgp/bgp_azure.h, bit 1u << row index) are not followed. */
+  uint32_t bgp_rules_off;
 } GwGatewayOptions;
 
 typedef struct GwGateway GwGateway;

@@ -1498,4 +1498,65 @@ NetDev *net_live_tap_new(NetNode *n, const char *ifname, NetStatus *status)
   GUARD_END(n->w, nullptr)
 }
 
+// ---- TCP from a chosen local address (issue 15: BGP sessions over tunnels) ----
+
+NetTcpSocket *net_tcp_connect_from(NetNode *n, Ipv4Addr src, Ipv4Addr dst, uint16_t dport,
+                                   const NetTcpCallbacks *cbs, void *user)
+{
+  if (!n || !cbs || dport == 0)
+    return nullptr;
+  GUARD_BEGIN
+  Ptr<Socket> so = Socket::CreateSocket(n->node, TcpSocketFactory::GetTypeId());
+  if (so->Bind(InetSocketAddress(Ipv4Address(src.v), 0)) != 0) {
+    set_error(n->w, "TCP bind failed");
+    so->Close();
+    return nullptr;
+  }
+  auto *s = new NetTcpSocket();
+  s->n = n;
+  s->sock = so;
+  s->cbs = *cbs;
+  s->user = user;
+  n->w->tcp.insert(s);
+  so->SetConnectCallback(MakeBoundCallback(&tcp_connected, s), MakeBoundCallback(&tcp_failed, s));
+  tcp_setup(s);
+  if (so->Connect(InetSocketAddress(Ipv4Address(dst.v), dport)) != 0) {
+    set_error(n->w, "TCP connect failed");
+    tcp_free_now(s);
+    return nullptr;
+  }
+  return s;
+  GUARD_END(n->w, nullptr)
+}
+
+bool net_node_has_address(const NetNode *n, Ipv4Addr a)
+{
+  if (!n)
+    return false;
+  try {
+    return n->ipv4->GetInterfaceForAddress(Ipv4Address(a.v)) >= 0;
+  } catch (...) {
+    return false;
+  }
+}
+
+NetStatus net_dev_add_primary_address(NetDev *d, Ipv4Addr addr, unsigned plen)
+{
+  if (!d || plen > 32)
+    return NET_ERR_INVALID;
+  NetWorld *w = d->n->w;
+  GUARD_BEGIN
+  Ptr<Ipv4> ip = d->n->ipv4;
+  std::vector<Ipv4InterfaceAddress> old;
+  while (ip->GetNAddresses(d->ifindex) > 0) {
+    old.push_back(ip->GetAddress(d->ifindex, 0));
+    ip->RemoveAddress(d->ifindex, 0);
+  }
+  bool ok = ip->AddAddress(d->ifindex, Ipv4InterfaceAddress(Ipv4Address(addr.v), Ipv4Mask(ipv4_mask(plen))));
+  for (const Ipv4InterfaceAddress &a : old)
+    ip->AddAddress(d->ifindex, a);
+  return ok ? NET_OK : NET_ERR_STATE;
+  GUARD_END(w, NET_ERR_INTERNAL)
+}
+
 } // extern "C"

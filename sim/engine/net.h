@@ -243,6 +243,19 @@ NetStatus net_tunnel_inject(NetTunnel *t, const uint8_t *packet, size_t len);
  * realtime. The Linux interface is left down; its owner configures it. */
 NetDev *net_live_tap_new(NetNode *n, const char *ifname, NetStatus *status);
 
+/* ---- TCP from a chosen local address (BGP over tunnels) ---- */
+
+/* As net_tcp_connect, with the connection's source address src (an address of the node,
+ * for instance on its tunnel interface): the route to dst still picks the interface. */
+NetTcpSocket *net_tcp_connect_from(NetNode *n, Ipv4Addr src, Ipv4Addr dst, uint16_t dport,
+                                   const NetTcpCallbacks *cbs, void *user);
+/* Add an address as the interface's first one: ns-3 gives a TCP connection the first
+ * address of the interface its route leaves by as source (TcpSocketBase::SetupEndpoint
+ * overrides a bound address), so a BGP address meant as the source must come first. */
+NetStatus net_dev_add_primary_address(NetDev *d, Ipv4Addr addr, unsigned plen);
+/* Does one of the node's interfaces hold address a? */
+bool net_node_has_address(const NetNode *n, Ipv4Addr a);
+
 #ifdef __cplusplus
 }
 #endif

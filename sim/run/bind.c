@@ -223,6 +223,7 @@ RunEp *run_ep_new(Run *r, const RunEpInside *inside, const char *cfgname,
       .drbg = ep->drbg,
       .acquire = env_acquire,
       .peer_moved = env_peer_moved,
+      .tunnel_state = run_bgp_tunnel_state,
   };
   return ep;
 }
@@ -251,6 +252,7 @@ void run_ep_free(RunEp *ep)
 {
   if (!ep)
     return;
+  run_bgp_free(ep); /* its sessions before the data plane they route into */
   ep_endpoint_free(ep->model); /* its control plane first, then its data plane */
   drbg_free(ep->drbg);
   drbg_free(ep->ike_drbg);

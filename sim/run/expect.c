@@ -537,6 +537,148 @@ static bool complete_traffic(const ScnExpect *x)
   return x->connection != NULL;
 }
 
+/* ---- BGP (models/bgp, models/endpoint/ep_bgp.h) ---- */
+
+static bool complete_bgp_session(const ScnExpect *x)
+{
+  return x->node && x->bgp_state;
+}
+
+/* The state of each session of the node at 'by' (Idle before its first change); with a
+ * peer, that session's, else any session in the state passes. */
+static void eval_bgp_session(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
+{
+  g_autofree char *w = when(x);
+  r->name = g_strdup_printf("BGP session of %s%s%s is %s%s", x->node, x->bgp_peer ? " with " : "",
+                            x->bgp_peer ? x->bgp_peer : "", x->bgp_state, w);
+  r->expected = g_strdup(x->bgp_state);
+  g_autoptr(GHashTable) st = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func(g_free);
+  EACH_EVENT(in, until(x, in), ev, seq)
+  {
+    if (strcmp(ev->type, run_event_types.bgp_session_state) || !node_matches(x->node, ev->node))
+      continue;
+    char pb[SCN_ATTR_BUFSZ], sb[SCN_ATTR_BUFSZ];
+    const char *peer = attr_str(ev, "peer", pb), *ns = attr_str(ev, "new_state", sb);
+    if (!peer || !ns || (x->bgp_peer && strcmp(peer, x->bgp_peer)))
+      continue;
+    if (!g_hash_table_contains(st, peer))
+      g_ptr_array_add(order, g_strdup(peer));
+    g_hash_table_replace(st, g_strdup(peer), g_strdup(ns));
+    g_free(r->decided_by);
+    decided(r, ev, (long)seq);
+  }
+  GString *obs = g_string_new(NULL);
+  bool pass = false;
+  for (guint i = 0; i < order->len; i++) {
+    const char *peer = g_ptr_array_index(order, i), *v = g_hash_table_lookup(st, peer);
+    g_string_append_printf(obs, "%s%s %s", i ? ", " : "", peer, v);
+    pass |= !strcmp(v, x->bgp_state);
+  }
+  if (!order->len) {
+    g_string_append(obs, "Idle (no session changed state)");
+    pass = !strcmp(x->bgp_state, "Idle");
+    r->decided_by = g_strdup_printf("no %s event of the node%s", run_event_types.bgp_session_state,
+                                    x->bgp_peer ? " and peer" : "");
+  }
+  r->observed = g_string_free(obs, FALSE);
+  r->pass = pass;
+}
+
+static bool complete_bgp_route(const ScnExpect *x)
+{
+  return x->node && x->has_prefix;
+}
+
+/* What the node's data plane routes for the prefix from BGP at 'by': the tunnels and AS
+ * paths of bgp.route.installed not yet bgp.route.removed. */
+static void eval_bgp_route(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
+{
+  g_autofree char *w = when(x);
+  char pfx[IPV4_PREFIX_STRLEN];
+  ipv4_prefix_format(x->prefix, pfx);
+  GString *want = g_string_new(x->present ? "routed" : "not routed");
+  if (x->as_path)
+    g_string_append_printf(want, ", AS path \"%s\"", x->as_path);
+  if (x->bgp_tunnel)
+    g_string_append_printf(want, ", into %s", x->bgp_tunnel);
+  r->name = g_strdup_printf("%s routes %s from BGP%s%s", x->node, pfx, x->present ? "" : ": no", w);
+  r->expected = g_string_free(want, FALSE);
+  g_autoptr(GHashTable) routes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  EACH_EVENT(in, until(x, in), ev, seq)
+  {
+    bool add = !strcmp(ev->type, run_event_types.bgp_route_installed);
+    bool del = !strcmp(ev->type, run_event_types.bgp_route_removed);
+    if ((!add && !del) || !node_matches(x->node, ev->node) || !attr_is(ev, "prefix", pfx))
+      continue;
+    char tb[SCN_ATTR_BUFSZ], ab[SCN_ATTR_BUFSZ];
+    const char *t = attr_str(ev, "tunnel", tb);
+    if (!t)
+      continue;
+    if (add) {
+      const char *ap = attr_str(ev, "as_path", ab);
+      g_hash_table_replace(routes, g_strdup(t), g_strdup(ap ? ap : ""));
+    } else {
+      g_hash_table_remove(routes, t);
+    }
+    g_free(r->decided_by);
+    decided(r, ev, (long)seq);
+  }
+  if (r->event_seq < 0)
+    r->decided_by = g_strdup_printf("no %s or %s event for the prefix", run_event_types.bgp_route_installed,
+                                    run_event_types.bgp_route_removed);
+  g_autoptr(GList) keys = g_list_sort(g_hash_table_get_keys(routes), (GCompareFunc)strcmp);
+  GString *obs = g_string_new(NULL);
+  bool match = false;
+  for (GList *l = keys; l; l = l->next) {
+    const char *ap = g_hash_table_lookup(routes, l->data);
+    g_string_append_printf(obs, "%sinto %s, AS path \"%s\"", obs->len ? "; " : "",
+                           (const char *)l->data, ap);
+    match |= (!x->bgp_tunnel || !strcmp(l->data, x->bgp_tunnel)) &&
+             (!x->as_path || !strcmp(ap, x->as_path));
+  }
+  if (!obs->len)
+    g_string_append(obs, "not routed from BGP");
+  r->observed = g_string_free(obs, FALSE);
+  /* present: a route matching asPath and via; not present: none matching them */
+  r->pass = x->present == match;
+}
+
+static bool complete_bgp_routes(const ScnExpect *x)
+{
+  return x->node && x->routes.set;
+}
+
+static void eval_bgp_routes(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
+{
+  g_autofree char *w = when(x);
+  r->name = g_strdup_printf("%s routes %s prefixes from BGP%s", x->node, x->routes.text, w);
+  r->expected = g_strdup(x->routes.text);
+  g_autoptr(GHashTable) n = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  EACH_EVENT(in, until(x, in), ev, seq)
+  {
+    bool add = !strcmp(ev->type, run_event_types.bgp_route_installed);
+    bool del = !strcmp(ev->type, run_event_types.bgp_route_removed);
+    if ((!add && !del) || !node_matches(x->node, ev->node))
+      continue;
+    char pb[SCN_ATTR_BUFSZ];
+    const char *p = attr_str(ev, "prefix", pb);
+    if (!p)
+      continue;
+    gint k = GPOINTER_TO_INT(g_hash_table_lookup(n, p)) + (add ? 1 : -1);
+    if (k > 0)
+      g_hash_table_replace(n, g_strdup(p), GINT_TO_POINTER(k));
+    else
+      g_hash_table_remove(n, p);
+    g_free(r->decided_by);
+    decided(r, ev, (long)seq);
+  }
+  if (r->event_seq < 0)
+    r->decided_by = g_strdup_printf("no %s event of the node", run_event_types.bgp_route_installed);
+  r->observed = g_strdup_printf("%u", g_hash_table_size(n));
+  r->pass = scn_bound_holds(&x->routes, g_hash_table_size(n));
+}
+
 const ScnExpectCheck scn_expect_checks[] = {
     [SCN_EXP_TUNNEL] = {.complete = complete_state, .check = eval_tunnel},
     [SCN_EXP_SA] = {.complete = complete_state, .check = eval_sa},
@@ -547,6 +689,9 @@ const ScnExpectCheck scn_expect_checks[] = {
     [SCN_EXP_EVENT] = {.complete = complete_event, .check = eval_event},
     [SCN_EXP_VALIDATION] = {.check = eval_validation},
     [SCN_EXP_TRAFFIC] = {.complete = complete_traffic, .check = eval_traffic},
+    [SCN_EXP_BGP_SESSION] = {.complete = complete_bgp_session, .check = eval_bgp_session},
+    [SCN_EXP_BGP_ROUTE] = {.complete = complete_bgp_route, .check = eval_bgp_route},
+    [SCN_EXP_BGP_ROUTES] = {.complete = complete_bgp_routes, .check = eval_bgp_routes},
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(scn_expect_checks) == SCN_EXP_COUNT);
 

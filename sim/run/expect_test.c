@@ -343,6 +343,82 @@ static void test_validation(void)
   scn_result_clear(&r);
 }
 
+/* BGP: a session coming up and going down, routes installed into tunnels and removed */
+static ScnEventLog *bgp_log(void)
+{
+  ScnEventLog *log = scn_eventlog_new();
+  VsEvent ev;
+  /* 0 */ ev = vs_event(S(1), "vgw1/0", "bgp.session.state");
+  vs_event_str(&ev, "peer", "c1");
+  vs_event_str(&ev, "old_state", "Idle");
+  vs_event_str(&ev, "new_state", "Connect");
+  scn_eventlog_add(log, &ev);
+  /* 1 */ ev = vs_event(S(2), "vgw1/0", "bgp.session.state");
+  vs_event_str(&ev, "peer", "c1");
+  vs_event_str(&ev, "old_state", "OpenConfirm");
+  vs_event_str(&ev, "new_state", "Established");
+  scn_eventlog_add(log, &ev);
+  /* 2 */ ev = vs_event(S(2), "vgw1/0", "bgp.route.installed");
+  vs_event_str(&ev, "prefix", "192.168.1.0/24");
+  vs_event_str(&ev, "tunnel", "c1");
+  vs_event_str(&ev, "as_path", "65010");
+  scn_eventlog_add(log, &ev);
+  /* 3 */ ev = vs_event(S(2), "vgw1/0", "bgp.route.installed");
+  vs_event_str(&ev, "prefix", "192.168.2.0/24");
+  vs_event_str(&ev, "tunnel", "c1");
+  vs_event_str(&ev, "as_path", "65010 65010");
+  scn_eventlog_add(log, &ev);
+  /* 4 */ ev = vs_event(S(20), "vgw1/0", "bgp.route.removed");
+  vs_event_str(&ev, "prefix", "192.168.1.0/24");
+  vs_event_str(&ev, "tunnel", "c1");
+  scn_eventlog_add(log, &ev);
+  /* 5 */ ev = vs_event(S(20), "vgw1/0", "bgp.route.installed");
+  vs_event_str(&ev, "prefix", "192.168.1.0/24");
+  vs_event_str(&ev, "tunnel", "c2");
+  vs_event_str(&ev, "as_path", "65010 65010");
+  scn_eventlog_add(log, &ev);
+  /* 6 */ ev = vs_event(S(30), "vgw1/0", "bgp.session.state");
+  vs_event_str(&ev, "peer", "c1");
+  vs_event_str(&ev, "old_state", "Established");
+  vs_event_str(&ev, "new_state", "Idle");
+  scn_eventlog_add(log, &ev);
+  return log;
+}
+
+static void test_bgp(void)
+{
+  g_autoptr(ScnEventLog) log = bgp_log();
+  ScnExpectInput in = {.events = log, .end_ns = S(60)};
+  Ipv4Prefix p1 = ipv4_prefix_make(ipv4_addr(192, 168, 1, 0), 24);
+  Ipv4Prefix p9 = ipv4_prefix_make(ipv4_addr(192, 168, 9, 0), 24);
+  const Case cases[] = {
+      {{.kind = SCN_EXP_BGP_SESSION, .node = "vgw1", .bgp_state = "Established", .has_by = true,
+        .by_ns = S(5)}, true, "c1 Established", 1},
+      {{.kind = SCN_EXP_BGP_SESSION, .node = "vgw1", .bgp_peer = "c1", .bgp_state = "Established"},
+       false, "c1 Idle", 6},
+      {{.kind = SCN_EXP_BGP_SESSION, .node = "vgw1", .bgp_peer = "c2", .bgp_state = "Idle"},
+       true, "Idle (no session changed state)", -1},
+      {{.kind = SCN_EXP_BGP_SESSION, .node = "site1-vpn", .bgp_state = "Established"}, false,
+       "Idle", -1},
+      {{.kind = SCN_EXP_BGP_ROUTE, .node = "vgw1", .has_prefix = true, .prefix = p1,
+        .present = true, .as_path = "65010", .bgp_tunnel = "c1", .has_by = true, .by_ns = S(5)},
+       true, "into c1, AS path \"65010\"", 2},
+      {{.kind = SCN_EXP_BGP_ROUTE, .node = "vgw1", .has_prefix = true, .prefix = p1,
+        .present = true, .bgp_tunnel = "c1"}, false, "into c2", 5},
+      {{.kind = SCN_EXP_BGP_ROUTE, .node = "vgw1", .has_prefix = true, .prefix = p1,
+        .present = false, .bgp_tunnel = "c1"}, true, "into c2", 5},
+      {{.kind = SCN_EXP_BGP_ROUTE, .node = "vgw1", .has_prefix = true, .prefix = p1,
+        .present = true, .as_path = "65010"}, false, "AS path \"65010 65010\"", 5},
+      {{.kind = SCN_EXP_BGP_ROUTE, .node = "vgw1", .has_prefix = true, .prefix = p9,
+        .present = false}, true, "not routed from BGP", -1},
+      {{.kind = SCN_EXP_BGP_ROUTES, .node = "vgw1", .routes = bound(SCN_CMP_EQ, 2, "== 2")},
+       true, "2", 5},
+      {{.kind = SCN_EXP_BGP_ROUTES, .node = "vgw1", .routes = bound(SCN_CMP_EQ, 1, "== 1"),
+        .has_by = true, .by_ns = S(1)}, false, "0", -1},
+  };
+  run_cases(cases, G_N_ELEMENTS(cases), &in);
+}
+
 static void test_plan(void)
 {
   g_autoptr(ScnEventLog) log = log_new();
@@ -373,5 +449,6 @@ int main(int argc, char **argv)
   g_test_add_func("/expect/counters-events", test_counters_events);
   g_test_add_func("/expect/validation", test_validation);
   g_test_add_func("/expect/plan", test_plan);
+  g_test_add_func("/expect/bgp", test_bgp);
   return g_test_run();
 }

@@ -2,6 +2,9 @@
 /* The event types readers of the event log use, by the names their emitters define. */
 #include "sim/run/run_events.h"
 
+#include "models/bgp/bgp_fsm.h"
+#include "models/bgp/bgp_rib.h"
+#include "models/endpoint/ep_bgp.h"
 #include "models/endpoint/ep_ike.h"
 #include "models/ike/ikev2_sa.h"
 
@@ -18,4 +21,13 @@ const RunEventTypes run_event_types = {
     .ping_sent = "ping.sent",
     .ping_reply = "ping.reply",
     .flow_stats = "flow.stats",
+    .bgp_session_state = BGP_EV_SESSION_STATE,
+    .bgp_update_rx = BGP_EV_UPDATE_RX,
+    .bgp_update_tx = BGP_EV_UPDATE_TX,
+    .bgp_notification_rx = BGP_EV_NOTIFICATION_RX,
+    .bgp_notification_tx = BGP_EV_NOTIFICATION_TX,
+    .bgp_route_learned = BGP_EV_ROUTE_LEARNED,
+    .bgp_route_withdrawn = BGP_EV_ROUTE_WITHDRAWN,
+    .bgp_route_installed = EP_BGP_EV_ROUTE_INSTALLED,
+    .bgp_route_removed = EP_BGP_EV_ROUTE_REMOVED,
 };

@@ -17,6 +17,12 @@ typedef struct {
   const char *tunnel_stats;            /* sim/run/stats.c */
   const char *ping_sent, *ping_reply;  /* sim/run/timeline.c */
   const char *flow_stats;              /* sim/run/timeline.c */
+  /* BGP (models/bgp, models/endpoint/ep_bgp.h) */
+  const char *bgp_session_state;                    /* peer, old_state, new_state, reason */
+  const char *bgp_update_rx, *bgp_update_tx;        /* peer, announced, withdrawn */
+  const char *bgp_notification_rx, *bgp_notification_tx; /* peer, code, subcode */
+  const char *bgp_route_learned, *bgp_route_withdrawn;    /* RIB: prefix, peer */
+  const char *bgp_route_installed, *bgp_route_removed;    /* data plane: prefix, tunnel */
 } RunEventTypes;
 
 extern const RunEventTypes run_event_types;

@@ -41,6 +41,7 @@ typedef struct {
   EpEndpoint *model;   /* the gateway or the device, called through its operations */
   EpDp *dp;            /* model->dp, borrowed */
   const ScnDevice *sdev; /* a device's plan entry, else NULL */
+  struct RunBgp *bgp;    /* sim/run/bgp.c: its BGP speaker over its tunnels, or NULL */
 } RunEp;
 
 typedef struct {
@@ -127,6 +128,14 @@ void run_nat_counters(Run *r, void (*add)(Run *, const char *, const char *, dou
 bool run_nat_has(Run *r, const char *name);
 /* natRebind: new public ports for every live mapping of NAT box 'name'; how many moved. */
 unsigned run_nat_rebind(Run *r, const char *name);
+/* sim/run/bgp.c: the BGP speakers of gateways and devices over ns-3 TCP port 179 inside
+ * their tunnels (after run_ep_bind, before the tunnels come up). */
+bool run_bgp_start(Run *r, char **err);
+void run_bgp_tunnel_state(void *user, int tunnel, bool up); /* EpEnv.tunnel_state */
+void run_bgp_free(RunEp *ep);
+/* The timeline's BGP actions on a device's speaker (sim/run/timeline.c rows). */
+bool run_bgp_check_device(Run *r, const ScnAction *a, char **err);
+void run_bgp_fire(Run *r, const ScnAction *a);
 /* sim/run/timeline.c: schedule every action; flows report at their end. */
 bool run_timeline_schedule(Run *r, char **err);
 /* The runner's row of a timeline action (the loader's is sim/scenario's scn_action_descs):

@@ -347,6 +347,10 @@ const RunActionDesc run_action_descs[] = {
     [SCN_ACT_RESET_CONNECTION] = {.check = check_connection, .fire = fire_reset_connection},
     [SCN_ACT_RESET_GATEWAY] = {.check = check_gateway, .fire = fire_reset_gateway},
     [SCN_ACT_NAT_REBIND] = {.check = check_nat_box, .fire = fire_nat_rebind},
+    [SCN_ACT_BGP_ADVERTISE] = {.check = run_bgp_check_device, .fire = run_bgp_fire},
+    [SCN_ACT_BGP_WITHDRAW] = {.check = run_bgp_check_device, .fire = run_bgp_fire},
+    [SCN_ACT_BGP_ADVERTISE_GENERATED] = {.check = run_bgp_check_device, .fire = run_bgp_fire},
+    [SCN_ACT_BGP_SET_PREPEND] = {.check = run_bgp_check_device, .fire = run_bgp_fire},
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(run_action_descs) == SCN_ACT_COUNT);
 

@@ -84,7 +84,7 @@ static bool gateways_build(Run *r, char **err)
     if (!n)
       return false;
     RunEp *ep = run_ep_new(r, &gateway_inside, g->name.v, nn, n);
-    GwGatewayOptions opt = {.instance = 0};
+    GwGatewayOptions opt = {.instance = 0, .bgp_rules_off = r->plan->bgp_rules_off};
     char *why = NULL;
     ep->model = gw_endpoint_new(c, g->name.v, &ep->env, &opt, &why);
     if (!ep->model) {
@@ -430,5 +430,5 @@ bool run_world_build(Run *r, char **err)
     ep->inside->tunnel_routes(r, ep, net_tunnel_dev(ep->tun));
     ep_dp_start(ep->dp);
   }
-  return run_ike_start(r, err);
+  return run_bgp_start(r, err) && run_ike_start(r, err);
 }

@@ -55,6 +55,8 @@ typedef struct {
   unsigned queue_packets;
 } ScnLink;
 
+enum { SCN_MAX_BGP_PREFIXES = 64 };
+
 /* Timeline actions. Each has a row in sim/scenario's scn_action_descs and in sim/run's
  * run_action_descs (docs/architecture.md, "Adding a timeline action or an expectation kind"). */
 typedef enum {
@@ -70,6 +72,10 @@ typedef enum {
   SCN_ACT_RESET_CONNECTION,
   SCN_ACT_RESET_GATEWAY,
   SCN_ACT_NAT_REBIND,
+  SCN_ACT_BGP_ADVERTISE,           /* a device originates prefixes */
+  SCN_ACT_BGP_WITHDRAW,            /* a device stops originating prefixes */
+  SCN_ACT_BGP_ADVERTISE_GENERATED, /* a device originates N generated prefixes */
+  SCN_ACT_BGP_SET_PREPEND,         /* a device changes its AS-path prepending */
   SCN_ACT_COUNT /* the number of actions: keep last */
 } ScnActionKind;
 
@@ -97,6 +103,13 @@ typedef struct {
   GwIpsecPolicy policy;      /* setPolicy: the custom policy */
   /* natRebind: the NAT box (a port-translating one) whose mappings get new ports */
   const char *nat_box;
+  /* BGP actions: the device, its prefixes (bgpAdvertise, bgpWithdraw); count prefixes of
+   * gen_from's length from gen_from on (bgpAdvertiseGenerated); prepend (bgpSetPrepend) */
+  const char *device;
+  Ipv4Prefix prefixes[SCN_MAX_BGP_PREFIXES];
+  unsigned n_prefixes;
+  Ipv4Prefix gen_from;
+  unsigned prepend;
 } ScnAction;
 
 /* A numeric bound: "value OP number". */
@@ -120,6 +133,9 @@ typedef enum {
   SCN_EXP_EVENT,      /* events of a type present or absent */
   SCN_EXP_VALIDATION, /* the verdict of the configuration rules */
   SCN_EXP_TRAFFIC,    /* packets both ways through a tunnel over an interval (tunnel.stats) */
+  SCN_EXP_BGP_SESSION, /* a BGP session's state at a time */
+  SCN_EXP_BGP_ROUTE,   /* a prefix in a node's routes from BGP (its AS path, its tunnel) */
+  SCN_EXP_BGP_ROUTES,  /* how many prefixes a node routes from BGP at a time */
   SCN_EXP_COUNT       /* the number of kinds: keep last */
 } ScnExpectKind;
 
@@ -169,6 +185,13 @@ typedef struct {
   bool valid;
   const char *rules[SCN_MAX_NAMES]; /* rule IDs that must be among the findings */
   unsigned n_rules;
+  /* bgpSession: node (the speaker), bgp_peer (NULL: any), bgp_state; bgpRoute: node,
+   * prefix, as_path and bgp_tunnel (NULL: any), present; bgpRoutes: node, routes */
+  const char *bgp_peer, *bgp_state, *as_path, *bgp_tunnel;
+  bool has_prefix;
+  Ipv4Prefix prefix;
+  bool present;
+  ScnBound routes;
 } ScnExpect;
 
 /* The whole scenario. Strings are borrowed from the YAML documents the plan owns. */
@@ -197,6 +220,10 @@ struct ScnPlan {
   ScnExpect *expects;
   unsigned n_expects;
   void *priv_; /* the loader's documents and storage */
+  /* faults: a gateway that breaks documented behaviour, for the conformance checks to
+   * prove they fail: bgpRulesOff, rows of Azure's BGP rules not followed (bit 1u << row
+   * index of bgp_azure_rules) */
+  uint32_t bgp_rules_off;
 };
 
 #define SCN_STATS_INTERVAL_DEFAULT_NS 10000000000LL /* tunnel.stats every 10 s */

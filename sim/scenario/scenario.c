@@ -4,6 +4,9 @@
  * every problem reported at its file:line:col (docs/scenario-format.md). */
 #include "sim/scenario/scenario.h"
 
+#include "models/bgp/bgp_azure.h"
+#include "models/bgp/bgp_fsm.h"
+
 #include "models/common/units.h"
 #include "models/ike/ikev2_codec.h"
 #include "sim/scenario/scenario_cloud.h"
@@ -280,11 +283,54 @@ static void check_time(Loader *L, const YtNode *n, const char *what, int64_t t)
 static const char *const setting_keys[] = {
     "ikeVersion", "ikeProposals", "espProposals", "ikeLifetime", "ikeRekeyMargin",
     "childLifetime", "childRekeyMargin", "childLifetimeKilobytes", "rekeyFuzz", "localId",
-    "remoteId", "trafficSelectors", "dpd", "startAction", "natTraversal", NULL};
+    "remoteId", "trafficSelectors", "dpd", "startAction", "natTraversal", "bgp", NULL};
 /* The keys of a device setting's mapping value (also in scn_key_tables). */
 static const char *const ts_keys[] = {"local", "remote", NULL};
 static const char *const dpd_keys[] = {"interval", "timeout", "action", NULL};
 static const char *const natt_keys[] = {"enabled", "forceEncapsulation", "keepalive", NULL};
+static const char *const dev_bgp_keys[] = {"asn", "bgpPeeringAddress", "peerAddress", "peerAsn",
+                                           "advertise", "prepend", "holdTime", "keepalive",
+                                           "passive", NULL};
+
+/* The device's BGP speaker (facts 5): its AS and address as its LNG's bgpSettings give
+ * them, what it advertises, its prepending and timers, and whether it only listens. */
+static void v_device_bgp(Loader *L, const YtNode *n, DevBgpConfig *b)
+{
+  if (!ya_kind(&L->a, n, YT_MAP, "bgp"))
+    return;
+  ya_keys(&L->a, n, dev_bgp_keys);
+  const YtNode *x;
+  int64_t v;
+  b->enabled = true;
+  /* RFC 6793: 4-octet ASes; 0 and 23456 (AS_TRANS) are never a speaker's */
+  if ((x = yt_map_get(n, "asn")) && ya_int(&L->a, x, "asn", 1, 4294967295LL, &v)) {
+    if (v == 23456)
+      ferr(L, x, "asn: 23456 is AS_TRANS (RFC 6793), not a speaker's AS");
+    else
+      b->asn = (uint32_t)v;
+  }
+  if ((x = yt_map_get(n, "bgpPeeringAddress")))
+    ya_ip(&L->a, x, "bgpPeeringAddress", &b->address);
+  if ((x = yt_map_get(n, "peerAddress")))
+    ya_ip(&L->a, x, "peerAddress", &b->peer_address);
+  if ((x = yt_map_get(n, "peerAsn")) && ya_int(&L->a, x, "peerAsn", 1, 4294967295LL, &v))
+    b->peer_asn = (uint32_t)v;
+  if ((x = yt_map_get(n, "advertise")))
+    ya_prefixes(&L->a, x, "advertise", b->advertise, NULL, &b->n_advertise, DEV_BGP_MAX_ADVERTISE);
+  if ((x = yt_map_get(n, "prepend")) && ya_int(&L->a, x, "prepend", 0, 16, &v))
+    b->prepend = (unsigned)v;
+  if ((x = yt_map_get(n, "holdTime")) && ya_seconds(&L->a, x, "holdTime", &b->hold_s) &&
+      b->hold_s != 0 && (b->hold_s < 3 || b->hold_s > 65535))
+    ferr(L, x, "holdTime: 0 or 3 s to 65535 s (RFC 4271 4.2)");
+  if ((x = yt_map_get(n, "keepalive")))
+    ya_seconds(&L->a, x, "keepalive", &b->keepalive_s);
+  if ((x = yt_map_get(n, "passive")))
+    ya_bool(&L->a, x, "passive", &b->passive);
+  if (!b->asn && !yt_map_get(n, "asn"))
+    ferr(L, n, "bgp: 'asn' is required");
+  if (!b->address.v && !yt_map_get(n, "bgpPeeringAddress"))
+    ferr(L, n, "bgp: 'bgpPeeringAddress' is required");
+}
 
 static void v_proposals(Loader *L, const YtNode *n, const char *what, bool ike,
                         DevProposal *arr, unsigned *count)
@@ -407,6 +453,8 @@ static void apply_settings(Loader *L, const YtNode *m, DevConfig *c)
   if ((n = yt_map_get(m, "startAction")) &&
       ya_enum(&L->a, n, "startAction", &dev_start_action_names, &e))
     c->start_action = (DevStartAction)e;
+  if ((n = yt_map_get(m, "bgp")))
+    v_device_bgp(L, n, &c->bgp);
   if ((n = yt_map_get(m, "natTraversal")) && ya_kind(&L->a, n, YT_MAP, "natTraversal")) {
     ya_keys(&L->a, n, natt_keys);
     const YtNode *x;
@@ -553,7 +601,7 @@ static const char *const dkeys[] = {
     "name", "profile", "publicIpAddress", "lanPrefixes", "peer", "sharedKey", "ikeVersion",
     "ikeProposals", "espProposals", "ikeLifetime", "ikeRekeyMargin", "childLifetime",
     "childRekeyMargin", "childLifetimeKilobytes", "rekeyFuzz", "localId", "remoteId",
-    "trafficSelectors", "dpd", "startAction", "natTraversal", NULL};
+    "trafficSelectors", "dpd", "startAction", "natTraversal", "bgp", NULL};
 
 static void load_devices(Loader *L, const YtNode *seq)
 {
@@ -1117,6 +1165,81 @@ static void action_nat_rebind_describe(GString *s, const ScnAction *a)
                          a->nat_box ? a->nat_box : "?");
 }
 
+/* ---- BGP actions (a device's speaker, models/endpoint/ep_bgp.h) ---- */
+
+static void action_bgp_device(Loader *L, const YtNode *v, const char *what, ScnAction *a)
+{
+  const YtNode *n;
+  if ((n = ya_need(&L->a, v, "device", what)))
+    a->device = ref_node(L, n, "device", "device");
+}
+
+static void action_bgp_prefixes_load(Loader *L, const YtNode *v, ScnAction *a, const char *what)
+{
+  const YtNode *n;
+  action_bgp_device(L, v, what, a);
+  if ((n = ya_need(&L->a, v, "prefixes", what)))
+    ya_prefixes(&L->a, n, "prefixes", a->prefixes, NULL, &a->n_prefixes, SCN_MAX_BGP_PREFIXES);
+}
+
+static void action_bgp_advertise_load(Loader *L, const YtNode *v, ScnAction *a)
+{
+  action_bgp_prefixes_load(L, v, a, "bgpAdvertise");
+}
+
+static void action_bgp_withdraw_load(Loader *L, const YtNode *v, ScnAction *a)
+{
+  action_bgp_prefixes_load(L, v, a, "bgpWithdraw");
+}
+
+static void action_bgp_prefixes_describe(GString *s, const ScnAction *a)
+{
+  g_string_append_printf(s, "%s:", a->device ? a->device : "?");
+  for (unsigned i = 0; i < a->n_prefixes; i++) {
+    char b[IPV4_PREFIX_STRLEN];
+    g_string_append_printf(s, " %s", ipv4_prefix_format(a->prefixes[i], b));
+  }
+}
+
+static void action_bgp_generated_load(Loader *L, const YtNode *v, ScnAction *a)
+{
+  const YtNode *n;
+  int64_t c;
+  action_bgp_device(L, v, "bgpAdvertiseGenerated", a);
+  if ((n = ya_need(&L->a, v, "count", "bgpAdvertiseGenerated")) &&
+      ya_int(&L->a, n, "count", 1, 100000, &c))
+    a->count = (unsigned)c;
+  if ((n = ya_need(&L->a, v, "from", "bgpAdvertiseGenerated")) &&
+      ya_prefix(&L->a, n, "from", &a->gen_from) && a->count) {
+    /* count prefixes of from's length, one after the other, must fit in IPv4 */
+    uint64_t step = a->gen_from.len ? 1ull << (32 - a->gen_from.len) : 0;
+    if (!step || (uint64_t)a->gen_from.addr.v + step * a->count > 0x100000000ull)
+      ferr(L, n, "from: %u prefixes of length /%u from here do not fit in the IPv4 space",
+           a->count, a->gen_from.len);
+  }
+}
+
+static void action_bgp_generated_describe(GString *s, const ScnAction *a)
+{
+  char b[IPV4_PREFIX_STRLEN];
+  g_string_append_printf(s, "%s: %u prefixes from %s", a->device ? a->device : "?", a->count,
+                         ipv4_prefix_format(a->gen_from, b));
+}
+
+static void action_bgp_prepend_load(Loader *L, const YtNode *v, ScnAction *a)
+{
+  const YtNode *n;
+  int64_t c;
+  action_bgp_device(L, v, "bgpSetPrepend", a);
+  if ((n = ya_need(&L->a, v, "prepend", "bgpSetPrepend")) && ya_int(&L->a, n, "prepend", 0, 16, &c))
+    a->prepend = (unsigned)c;
+}
+
+static void action_bgp_prepend_describe(GString *s, const ScnAction *a)
+{
+  g_string_append_printf(s, "%s: its AS %u more times", a->device ? a->device : "?", a->prepend);
+}
+
 #define KEYS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 /* Every timeline action, in the order the format lists them (the order of the "no action"
@@ -1196,6 +1319,31 @@ const ScnActionDesc scn_action_descs[] = {
                             .load = action_nat_rebind_load,
                             .describe = action_nat_rebind_describe,
                             .simulated = true},
+    [SCN_ACT_BGP_ADVERTISE] = {.name = "bgpAdvertise",
+     .summary = "A device's BGP speaker starts advertising prefixes.",
+                               .keys = KEYS("device", "prefixes"),
+                               .load = action_bgp_advertise_load,
+                               .describe = action_bgp_prefixes_describe,
+                               .simulated = true},
+    [SCN_ACT_BGP_WITHDRAW] = {.name = "bgpWithdraw",
+     .summary = "A device's BGP speaker withdraws prefixes it advertised.",
+                              .keys = KEYS("device", "prefixes"),
+                              .load = action_bgp_withdraw_load,
+                              .describe = action_bgp_prefixes_describe,
+                              .simulated = true},
+    [SCN_ACT_BGP_ADVERTISE_GENERATED] = {.name = "bgpAdvertiseGenerated",
+     .summary = "A device advertises COUNT generated prefixes, of FROM's length, from FROM on.",
+                                         .keys = KEYS("device", "count", "from"),
+                                         .load = action_bgp_generated_load,
+                                         .describe = action_bgp_generated_describe,
+                                         .simulated = true,
+                                         .fault = true},
+    [SCN_ACT_BGP_SET_PREPEND] = {.name = "bgpSetPrepend",
+     .summary = "A device changes how many more times it prepends its AS to what it advertises.",
+                                 .keys = KEYS("device", "prepend"),
+                                 .load = action_bgp_prepend_load,
+                                 .describe = action_bgp_prepend_describe,
+                                 .simulated = true},
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(scn_action_descs) == SCN_ACT_COUNT);
 
@@ -1527,6 +1675,50 @@ static void expect_traffic_load(Loader *L, const YtNode *m, const YtNode *kv, Sc
 
 /* Every expectation kind, in the order the format lists them (the order of the "no check"
  * hint). sim/run/expect.c has the evaluator's row of each. */
+/* ---- BGP expectations ---- */
+
+static void expect_bgp_session_load(Loader *L, const YtNode *m, const YtNode *kv, ScnExpect *x)
+{
+  const YtNode *n;
+  int v;
+  x->node = ref_node_or_instance(L, kv, "bgpSession");
+  if ((n = yt_map_get(m, "peer")))
+    ya_str(&L->a, n, "peer", &x->bgp_peer);
+  if ((n = ya_need(&L->a, m, "state", "bgpSession")) &&
+      ya_enum(&L->a, n, "state", &bgp_state_names, &v))
+    x->bgp_state = name_get(&bgp_state_names, v);
+}
+
+static void expect_bgp_route_load(Loader *L, const YtNode *m, const YtNode *kv, ScnExpect *x)
+{
+  const YtNode *n;
+  x->node = ref_node_or_instance(L, kv, "bgpRoute");
+  x->present = true;
+  if ((n = ya_need(&L->a, m, "prefix", "bgpRoute")) && ya_prefix(&L->a, n, "prefix", &x->prefix))
+    x->has_prefix = true;
+  if ((n = yt_map_get(m, "asPath")) && ya_scalar(&L->a, n, "asPath", &x->as_path)) {
+    for (const char *c = x->as_path; *c; c++)
+      if (!g_ascii_isdigit(*c) && *c != ' ' && *c != '{' && *c != '}') {
+        ferr(L, n, "asPath: ASNs separated by spaces, an AS_SET in braces (\"65010 65020\"), "
+                   "not '%s'", x->as_path);
+        x->as_path = NULL;
+        break;
+      }
+  }
+  if ((n = yt_map_get(m, "via")))
+    x->bgp_tunnel = ref_connection(L, n, "via");
+  if ((n = yt_map_get(m, "present")))
+    ya_bool(&L->a, n, "present", &x->present);
+}
+
+static void expect_bgp_routes_load(Loader *L, const YtNode *m, const YtNode *kv, ScnExpect *x)
+{
+  const YtNode *n;
+  x->node = ref_node_or_instance(L, kv, "bgpRoutes");
+  if ((n = ya_need(&L->a, m, "count", "bgpRoutes")))
+    v_bound(L, n, "count", B_NUMBER, &x->routes);
+}
+
 const ScnExpectDesc scn_expect_descs[] = {
     [SCN_EXP_TUNNEL] = {.name = "tunnel",
      .summary = "A connection's tunnel state (connected, disconnected) at 'by'.", .keys = KEYS("state"), .load = expect_tunnel_load},
@@ -1560,6 +1752,18 @@ const ScnExpectDesc scn_expect_descs[] = {
      .summary = "Packets both ways through a tunnel over an interval (tunnel.stats).",
                          .keys = KEYS("node", "from", "to", "packets"),
                          .load = expect_traffic_load},
+    [SCN_EXP_BGP_SESSION] = {.name = "bgpSession",
+     .summary = "The state of a node's BGP session (with a peer, or any) at 'by'.",
+                             .keys = KEYS("peer", "state"),
+                             .load = expect_bgp_session_load},
+    [SCN_EXP_BGP_ROUTE] = {.name = "bgpRoute",
+     .summary = "A prefix a node routes from BGP at 'by' (with an AS path, via a connection's tunnel), or not.",
+                           .keys = KEYS("prefix", "asPath", "via", "present"),
+                           .load = expect_bgp_route_load},
+    [SCN_EXP_BGP_ROUTES] = {.name = "bgpRoutes",
+     .summary = "How many prefixes a node routes from BGP at 'by'.",
+                            .keys = KEYS("count"),
+                            .load = expect_bgp_routes_load},
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(scn_expect_descs) == SCN_EXP_COUNT);
 
@@ -1649,7 +1853,35 @@ static void load_expects(Loader *L, const YtNode *seq)
 static const char *const top_keys[] = {"name",       "description", "seed",     "duration",
                                        "references", "options",     "cloud",    "onPremises",
                                        "hosts",      "underlay",    "timeline", "expect",
-                                       "statsInterval", NULL};
+                                       "statsInterval", "faults", NULL};
+static const char *const fault_keys[] = {"bgpRulesOff", NULL};
+
+/* faults: {bgpRulesOff: [row names of models/bgp/bgp_azure.h]} */
+static void load_faults(Loader *L, const YtNode *n)
+{
+  if (!ya_kind(&L->a, n, YT_MAP, "faults"))
+    return;
+  ya_keys(&L->a, n, fault_keys);
+  const YtNode *r = yt_map_get(n, "bgpRulesOff");
+  if (!r || !ya_kind(&L->a, r, YT_SEQ, "bgpRulesOff"))
+    return;
+  for (guint i = 0; i < yt_len(r); i++) {
+    const YtNode *it = g_ptr_array_index(r->items, i);
+    const char *name;
+    if (!ya_str(&L->a, it, "bgpRulesOff", &name))
+      continue;
+    int k = bgp_azure_rule_index(name);
+    if (k >= 0) {
+      L->plan->bgp_rules_off |= 1u << k;
+      continue;
+    }
+    GString *all = g_string_new(NULL);
+    for (size_t j = 0; j < bgp_azure_n_rules; j++)
+      g_string_append_printf(all, "%s%s", j ? ", " : "", bgp_azure_rules[j].name);
+    ferr(L, it, "bgpRulesOff: no Azure BGP rule '%s' (%s)", name, all->str);
+    g_string_free(all, TRUE);
+  }
+}
 static const char *const onprem_keys[] = {"devices", "natBoxes", NULL};
 static const char *const underlay_keys[] = {"links", NULL};
 
@@ -1664,11 +1896,17 @@ const YaKeyTable scn_key_tables[] = {
      "'any', or the device's own traffic selectors as prefixes."},
     {"onPremises.devices[].dpd", dpd_keys, "Dead peer detection (RFC 3706 / RFC 7296 liveness)."},
     {"onPremises.devices[].natTraversal", natt_keys, "NAT traversal (RFC 3947, RFC 3948)."},
+    {"onPremises.devices[].bgp", dev_bgp_keys,
+     "The device's BGP speaker over its tunnel: its AS and BGP address (its LNG's bgpSettings), "
+     "the prefixes it advertises, prepending, timers."},
     {"onPremises.natBoxes[]", nat_keys,
      "A NAT box between a device and the internet (address or port translating)."},
     {"hosts[]", host_keys, "A host: a VM in a VNet subnet, or a machine behind a device."},
     {"underlay", underlay_keys, "The underlay network between gateways, devices and NAT boxes."},
     {"underlay.links[]", link_keys, "A point-to-point underlay link."},
+    {"faults", fault_keys,
+     "A gateway that breaks documented behaviour (conformance checks prove they fail): "
+     "bgpRulesOff, Azure BGP rules (docs/bgp.md) it does not follow."},
     {NULL, NULL, NULL},
 };
 
@@ -1770,6 +2008,8 @@ static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, VsDiags *diags)
       ya_duration(&L.a, n, "statsInterval", &P->stats_interval_ns) && P->stats_interval_ns != 0 &&
       P->stats_interval_ns < 100000000)
     ferr(&L, n, "statsInterval must be 0s (only at the end) or at least 100ms");
+  if ((n = yt_map_get(root, "faults")))
+    load_faults(&L, n);
   if ((n = yt_map_get(root, "references"))) {
     if (n->kind == YT_SCALAR) {
       P->references = g_new0(const char *, 1);

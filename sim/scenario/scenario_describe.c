@@ -86,6 +86,14 @@ static void device(GString *s, const ScnDevice *d)
                          name_get(&dev_start_action_names, c->start_action),
                          c->nat_traversal ? "on" : "off",
                          c->force_encapsulation ? " (forced)" : "", c->nat_keepalive_s);
+  if (c->bgp.enabled) {
+    char a[IPV4_ADDR_STRLEN];
+    g_string_append_printf(s, "    %-16s AS %u, address %s, advertises ", "BGP", c->bgp.asn,
+                           ipv4_addr_format(c->bgp.address, a));
+    prefixes(s, c->bgp.advertise, c->bgp.n_advertise);
+    g_string_append_printf(s, "; prepend %u, hold %us%s\n", c->bgp.prepend,
+                           c->bgp.hold_s ? c->bgp.hold_s : 180, c->bgp.passive ? ", passive" : "");
+  }
 }
 
 /* "  TIME  NAME  what the action does" (scn_action_descs) */
