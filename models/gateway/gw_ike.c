@@ -342,6 +342,8 @@ bool gw_ike_connection_config_v1(const GwConfig *cfg, const GwConnection *c, Ipv
   /* the gateway answers and, in Default mode, dials (gw_ike_start): no main mode of its
    * own at start, none after a phase 1 expiry (the device's comes within p1_restart_s) */
   v.start = IKE_START_RESPOND;
+  /* the pairs a device's reauthentication (a new main mode) took are negotiated again */
+  v.requick_replaced = true;
   *dials = hi;
   *out = v;
   return true;

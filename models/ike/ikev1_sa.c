@@ -89,6 +89,7 @@ struct Ikev1Conn {
   int64_t rtx_at;
   unsigned tries;
   int64_t p1_expire_at, restart_at;
+  bool requick; /* a replaced SA's pairs to negotiate again (requick_replaced) */
   /* phase 2 */
   GPtrArray *qms;      /* Qm* */
   GPtrArray *children; /* Child* */
@@ -755,7 +756,8 @@ static void p1_established(Ikev1Conn *c)
   vs_event_uint(&ev, "group", c->suite.group);
   vs_event_uint(&ev, "lifetime_s", c->p1_life);
   ev_emit(c, &ev);
-  if (c->initiator) {
+  if (c->initiator || c->requick) {
+    c->requick = false;
     size_t n = c->cfg.n_ts ? c->cfg.n_ts : 1;
     for (size_t i = 0; i < n; i++)
       qm_initiate(c, i, 0);
@@ -781,8 +783,11 @@ static void mm_rx(Ikev1Conn *c, Ikev1Message *m, const uint8_t *buf, Ipv4Addr sr
       return; /* a stale MM1 of the SA we hold */
     if (c->p1 == IKEV1_P1_ESTABLISHED)
       ev_simple(c, IKE_EV_SA_DELETED, "peer_restarted");
-    /* a new main mode replaces whatever we held (the peer restarted, facts 3.6) */
+    /* a new main mode replaces whatever we held (the peer restarted, facts 3.6); with
+     * requick_replaced, the pairs it took come back by our quick modes once it is up */
+    bool lost = c->p1 == IKEV1_P1_ESTABLISHED && c->children->len > 0;
     p1_clear(c, c->p1 == IKEV1_P1_ESTABLISHED ? "ike_replaced" : NULL);
+    c->requick = lost && c->cfg.requick_replaced;
     c->initiator = false;
     c->restart_at = NEVER;
     c->icky = m->hdr.icookie;
