@@ -376,6 +376,34 @@ static void test_volume_limits(void)
   v1_clear(&v);
 }
 
+/* A peer's new main mode replaces B's ISAKMP SA and its pairs; with requick_replaced B
+ * negotiates its pair again itself (a strongSwan reauthentication runs no quick mode of
+ * its own: the interop suite), without it only the initiator's quick mode brings one
+ * back. */
+static void test_requick_replaced(void)
+{
+  for (int requick = 0; requick < 2; requick++) {
+    V1 v;
+    v1_init(&v, 40 + (uint64_t)requick);
+    v.cfg[1].requick_replaced = requick;
+    v1_establish(&v);
+    g_assert_cmpuint(h_count(&v.h.p[1], "ike.child.installed"), ==, 1);
+    ikev1_conn_start(v.c[0]); /* A begins a new main mode */
+    v1_run(&v);
+    g_assert_cmpuint(h_count(&v.h.p[1], "ike.sa.deleted reason=peer_restarted"), ==, 1);
+    g_assert_cmpint(ikev1_conn_state(v.c[1]), ==, IKEV1_P1_ESTABLISHED);
+    /* A's quick mode, and B's own when it re-quicks */
+    g_assert_cmpuint(h_count(&v.h.p[1], "ike.child.installed"), ==, 2);
+    /* B's own quick mode for the same pair: the later of the two replaces the other (a
+     * make-before-break rekey), so traffic has a pair either way */
+    g_assert_cmpuint(h_count(&v.h.p[1], "ike.child.rekeyed"), ==, requick ? 1u : 0u);
+    g_assert_cmpuint(ikev1_conn_n_children(v.c[1]), >=, 1);
+    g_assert_cmpuint(ikev1_conn_n_children(v.c[0]), >=, 1);
+    h_esp_check_all(&v.h);
+    v1_clear(&v);
+  }
+}
+
 static void test_p1_expiry(void)
 {
   V1 v;
@@ -535,6 +563,7 @@ int main(int argc, char **argv)
   g_test_add_func("/ikev1_exchange/p2_rekey", test_p2_rekey);
   g_test_add_func("/ikev1_exchange/volume_limits", test_volume_limits);
   g_test_add_func("/ikev1_exchange/p1_expiry", test_p1_expiry);
+  g_test_add_func("/ikev1_exchange/requick_replaced", test_requick_replaced);
   g_test_add_func("/ikev1_exchange/retransmit", test_retransmit);
   g_test_add_func("/ikev1_exchange/natt", test_natt);
   return g_test_run();

@@ -142,7 +142,7 @@ bool dev_ike_config(const DevConfig *d, IkeConfig *out, bool *truncated, const c
 {
   *truncated = false;
   if (d->ike_version != 2) {
-    *why = "IKEv1 devices are not implemented yet";
+    *why = "an IKEv1 device takes dev_ike_config_v1";
     return false;
   }
   if (!d->has_peer || !d->has_public_ip) {
@@ -190,18 +190,118 @@ bool dev_ike_config(const DevConfig *d, IkeConfig *out, bool *truncated, const c
   return true;
 }
 
+/* The first transform and its alternatives as one list. */
+static size_t alts(uint16_t first, uint16_t first_kb, const IkeAltList *a, uint16_t *id,
+                   uint16_t *kb)
+{
+  id[0] = first;
+  kb[0] = first_kb;
+  size_t n = 1;
+  for (size_t i = 0; i < a->n && n < IKEV2_MAX_ALT + 1; i++, n++) {
+    id[n] = a->id[i];
+    kb[n] = a->key_bits[i];
+  }
+  return n;
+}
+
+bool dev_ike_config_v1(const DevConfig *d, Ikev1Config *out, bool *truncated, const char **why)
+{
+  /* the device's settings as the IKEv2 engine takes them, then each proposal's
+   * combinations as RFC 2409 transforms (one per combination, the device's order) */
+  DevConfig d2 = *d;
+  d2.ike_version = 2;
+  IkeConfig c;
+  if (!dev_ike_config(&d2, &c, truncated, why))
+    return false;
+  Ikev1Config v;
+  ikev1_config_defaults(&v);
+  v.local_addr = c.local_addr;
+  v.remote_addr = c.remote_addr;
+  v.psk = c.psk;
+  v.psk_len = c.psk_len;
+  uint16_t e[IKEV2_MAX_ALT + 1], ek[IKEV2_MAX_ALT + 1], h[IKEV2_MAX_ALT + 1],
+      hk[IKEV2_MAX_ALT + 1], g[IKEV2_MAX_ALT + 1], gk[IKEV2_MAX_ALT + 1];
+  for (size_t p = 0; p < c.n_ike; p++) {
+    const IkeProposalCfg *x = &c.ike[p];
+    size_t ne = alts(x->encr, x->key_bits, &x->encr_alt, e, ek);
+    size_t nh = alts(x->integ, 0, &x->integ_alt, h, hk);
+    size_t ng = alts(x->dh, 0, &x->dh_alt, g, gk);
+    for (size_t a = 0; a < ne; a++)
+      for (size_t b = 0; b < nh; b++)
+        for (size_t k = 0; k < ng; k++) {
+          Ikev1P1ProposalCfg r = {.encr = ikev1_encr_from_ikev2(e[a]),
+                                  .key_bits = e[a] == ENCR_AES_CBC ? ek[a] : 0,
+                                  .hash = ikev1_hash_from_integ(h[b]), .group = g[k]};
+          if (!r.encr || !r.hash)
+            continue; /* no RFC 2409 value (GCM, ChaCha20, a PRF-only suite) */
+          if (v.n_p1 == IKEV1_MAX_P1_PROPOSALS) {
+            *truncated = true;
+            continue;
+          }
+          v.p1[v.n_p1++] = r;
+        }
+  }
+  for (size_t p = 0; p < c.n_esp; p++) {
+    const ChildProposalCfg *x = &c.esp[p];
+    size_t ne = alts(x->encr, x->key_bits, &x->encr_alt, e, ek);
+    size_t nh = alts(x->integ, 0, &x->integ_alt, h, hk);
+    for (size_t a = 0; a < ne; a++)
+      for (size_t b = 0; b < nh; b++) {
+        bool aead = ike_encr_is_aead(e[a]);
+        Ikev1P2ProposalCfg r = {.esp = e[a], .key_bits = ek[a],
+                                .auth = aead ? 0 : ikev1_auth_from_integ(h[b]), .pfs = x->dh};
+        if ((!aead && !r.auth) || (aead && b))
+          continue;
+        if (v.n_p2 == IKEV1_MAX_P2_PROPOSALS) {
+          *truncated = true;
+          continue;
+        }
+        v.p2[v.n_p2++] = r;
+      }
+  }
+  if (!v.n_p1 || !v.n_p2) {
+    *why = "no IKEv1 phase 1 or ESP proposal with algorithms the engine implements";
+    return false;
+  }
+  v.p1_lifetime_s = c.ike_lifetime_s;
+  v.p2_lifetime_s = c.child_lifetime_s;
+  v.p2_lifetime_kb = c.child_lifetime_kb;
+  v.rekey_margin_s = c.rekey_margin_s;
+  /* RFC 3706: the device sends the DPD vendor ID and R-U-THERE when it has DPD on */
+  v.dpd_vid = d->dpd_interval_s != 0;
+  v.dpd_interval_s = d->dpd_interval_s;
+  v.dpd_timeout_s = d->dpd_timeout_s;
+  v.dpd_action = c.dpd_action;
+  /* start: initiate (and again after a phase 1 expiry, facts 3.6); trap and none answer,
+   * traffic brings the tunnel up through the acquire hook */
+  v.start = d->start_action == DEV_START_INITIATE ? IKE_START_INITIATE : IKE_START_RESPOND;
+  v.natt = d->nat_traversal;
+  for (size_t k = 0; k < c.n_ts && v.n_ts < IKEV1_MAX_TS; k++)
+    v.ts[v.n_ts++] = c.ts[k];
+  *out = v;
+  return true;
+}
+
 DevIke *dev_ike_new(const DevConfig *d, DevRuntime *rt, int tunnel, const EpEnv *env,
                     const EpIkeIo *io, Drbg *rng, char **err)
 {
   IkeConfig c;
+  Ikev1Config c1;
   bool trunc = false;
   const char *why = NULL;
-  if (!dev_ike_config(d, &c, &trunc, &why)) {
+  if (d->ike_version == 1 ? !dev_ike_config_v1(d, &c1, &trunc, &why)
+                          : !dev_ike_config(d, &c, &trunc, &why)) {
     *err = g_strdup_printf("device '%s': %s", d->name, why);
     return NULL;
   }
   const char *tname = ep_dp_tunnel_name(dev_runtime_dp(rt), tunnel);
-  EpIkeLink *l = ep_ike_link_new(&c, tname ? tname : "peer", dev_runtime_dp(rt), tunnel, env, io, rng);
+  EpIkeLink *l = NULL;
+  if (d->ike_version == 1) {
+    c1.name = d->name;
+    l = ep_ike_link_new_v1(&c1, tname ? tname : "peer", dev_runtime_dp(rt), tunnel, env, io, rng);
+  } else {
+    l = ep_ike_link_new(&c, tname ? tname : "peer", dev_runtime_dp(rt), tunnel, env, io, rng);
+  }
   if (!l) {
     *err = g_strdup_printf("device '%s': the IKE engine refused its configuration", d->name);
     return NULL;
@@ -209,8 +309,8 @@ DevIke *dev_ike_new(const DevConfig *d, DevRuntime *rt, int tunnel, const EpEnv 
   ep_ike_link_set_device(l);
   if (trunc) {
     VsEvent ev = vs_event(env->now(env->user), d->name, "dev.ike.proposals_truncated");
-    vs_event_uint(&ev, "ike", c.n_ike);
-    vs_event_uint(&ev, "esp", c.n_esp);
+    vs_event_uint(&ev, "ike", d->ike_version == 1 ? c1.n_p1 : c.n_ike);
+    vs_event_uint(&ev, "esp", d->ike_version == 1 ? c1.n_p2 : c.n_esp);
     vs_event_emit(&env->events, &ev);
   }
   DevIke *k = g_new0(DevIke, 1);

@@ -16,10 +16,16 @@
  * (static text) when nothing usable is left. PSK borrowed from d. */
 bool dev_ike_config(const DevConfig *d, IkeConfig *out, bool *truncated, const char **why);
 
+/* The same for an IKEv1 device (ikeVersion 1): main mode with the device's IKE proposals
+ * as RFC 2409 transforms (one per combination of cipher, hash and group; GCM and PRFs
+ * have none), quick mode with its ESP proposals (the PFS group of each), lifetimes, DPD
+ * (vendor ID when on), start (initiate also after a phase 1 expiry), NAT-T, selectors. */
+bool dev_ike_config_v1(const DevConfig *d, Ikev1Config *out, bool *truncated, const char **why);
+
 typedef struct DevIke DevIke;
 
 /* The control plane of device d on tunnel 'tunnel' of its runtime. NULL with *err
- * (g_free) when the configuration cannot run (IKEv1, no usable proposal). */
+ * (g_free) when the configuration cannot run (no usable proposal). */
 DevIke *dev_ike_new(const DevConfig *d, DevRuntime *rt, int tunnel, const EpEnv *env,
                     const EpIkeIo *io, Drbg *rng, char **err);
 void dev_ike_free(DevIke *k);

@@ -7,6 +7,7 @@
 #include "models/common/wire.h"
 #include "models/esp/esp_keytable.h"
 #include "models/ike/ike_crypto.h"
+#include "models/ike/ikev1_sa.h"
 
 #include <glib.h>
 #include <string.h>
@@ -76,6 +77,7 @@ struct EpIkeLink {
   uint8_t *psk;
   size_t psk_len;
   Ikev2Conn *conn;
+  Ikev1Conn *v1;           /* an IKEv1 link (ep_ike_link_new_v1): conn is NULL */
   EpTimerId timer;
   bool in_rx;              /* sends are held until the received message is logged */
   bool rx_dropped;         /* the engine dropped the datagram being received */
@@ -140,6 +142,17 @@ static void on_event(void *user, const VsEvent *ev)
   VsEvent e = *ev;
   if (!l->device && !vs_event_attr(&e, "connection"))
     vs_event_str(&e, "connection", l->connection);
+  char names[NAME_BUFSZ] = "";
+  if (l->v1 && !strcmp(e.type, IKEV1_EV_MESSAGE)) {
+    /* readers match notifies by the IKEv2 spelling (expect.c, run_events.h): the IKEv1
+     * engine's one notify (RFC 2408 names, with hyphens) under "notifies" too */
+    const VsAttr *n = vs_event_attr(&e, "notify");
+    if (n && n->kind == VS_ATTR_STR && n->v.s) {
+      g_strlcpy(names, n->v.s, sizeof names);
+      g_strdelimit(names, "-", '_');
+    }
+    vs_event_str(&e, "notifies", names);
+  }
   emit(l, &e);
 }
 
@@ -152,7 +165,10 @@ static void timer_fired(void *arg)
 {
   EpIkeLink *l = arg;
   l->timer = 0;
-  ikev2_conn_timeout(l->conn);
+  if (l->v1)
+    ikev1_conn_timeout(l->v1);
+  else
+    ikev2_conn_timeout(l->conn);
   changed(l);
   step_done(l);
 }
@@ -227,6 +243,8 @@ static void message_event(EpIkeLink *l, bool sent, Ipv4Addr peer, uint16_t peer_
   bool resp, iflag;
   uint32_t mid;
   char notifies[256];
+  if (l->v1)
+    return; /* the IKEv1 engine names its messages itself (IKEV1_EV_MESSAGE) */
   if (!ep_ike_datagram_summary(data, len, lport == IKE_PORT_NATT, &x, &resp, &mid, &iflag,
                                notifies, sizeof notifies))
     return;
@@ -413,26 +431,63 @@ static void e_row(void *user, const char *row)
     l->io.ike_row(l->io.user, row);
 }
 
-EpIkeLink *ep_ike_link_new(const IkeConfig *cfg, const char *connection, EpDp *dp, int tunnel,
-                           const EpEnv *env, const EpIkeIo *io, Drbg *rng)
+static void e_row_v1(void *user, const char *row)
 {
-  g_return_val_if_fail(cfg && dp && env && io && io->send && rng, NULL);
+  EpIkeLink *l = user;
+  if (l->io.ikev1_row)
+    l->io.ikev1_row(l->io.user, row);
+}
+
+/* What both constructors share: the link without its engine. */
+static EpIkeLink *link_alloc(const char *name, const char *connection, EpDp *dp, int tunnel,
+                             const EpEnv *env, const EpIkeIo *io, const uint8_t *psk,
+                             size_t psk_len)
+{
   EpIkeLink *l = g_new0(EpIkeLink, 1);
   l->connection = g_strdup(connection);
-  l->node = g_strdup(cfg->name);
+  l->node = g_strdup(name);
   l->dp = dp;
   l->tunnel = tunnel;
   l->env = *env;
   l->io = *io;
   l->held = g_ptr_array_new_with_free_func(pending_free);
   l->rx_notifies = g_string_new(NULL);
-  l->n_ts = cfg->n_ts;
-  memcpy(l->ts, cfg->ts, sizeof l->ts);
   for (size_t i = 0; i < IKEV2_MAX_TS; i++)
     l->asked_at[i] = INT64_MIN;
+  l->psk = g_memdup2(psk, psk_len ? psk_len : 1);
+  l->psk_len = psk_len;
+  return l;
+}
+
+EpIkeLink *ep_ike_link_new_v1(const Ikev1Config *cfg, const char *connection, EpDp *dp,
+                              int tunnel, const EpEnv *env, const EpIkeIo *io, Drbg *rng)
+{
+  g_return_val_if_fail(cfg && dp && env && io && io->send && rng, NULL);
+  EpIkeLink *l = link_alloc(cfg->name, connection, dp, tunnel, env, io, cfg->psk, cfg->psk_len);
+  Ikev1Config c = *cfg;
+  c.psk = l->psk;
+  c.name = l->node;
+  /* the same callbacks as IKEv2's; the key row goes to the IKEv1 table */
+  IkeEnv ie = {.user = l, .rng = rng, .events = {on_event, l}, .now = e_now,
+               .timer_schedule = e_timer_schedule, .timer_cancel = e_timer_cancel,
+               .send = e_send, .child_install = e_child_install,
+               .child_remove = e_child_remove, .keytable_row = e_row_v1};
+  l->v1 = ikev1_conn_new(&c, &ie);
+  if (!l->v1) {
+    ep_ike_link_free(l);
+    return NULL;
+  }
+  return l;
+}
+
+EpIkeLink *ep_ike_link_new(const IkeConfig *cfg, const char *connection, EpDp *dp, int tunnel,
+                           const EpEnv *env, const EpIkeIo *io, Drbg *rng)
+{
+  g_return_val_if_fail(cfg && dp && env && io && io->send && rng, NULL);
+  EpIkeLink *l = link_alloc(cfg->name, connection, dp, tunnel, env, io, cfg->psk, cfg->psk_len);
+  l->n_ts = cfg->n_ts;
+  memcpy(l->ts, cfg->ts, sizeof l->ts);
   IkeConfig c = *cfg;
-  l->psk = g_memdup2(cfg->psk, cfg->psk_len ? cfg->psk_len : 1);
-  l->psk_len = cfg->psk_len;
   c.psk = l->psk;
   c.name = l->node;
   IkeEnv ie = {.user = l, .rng = rng, .events = {on_event, l}, .now = e_now,
@@ -460,6 +515,11 @@ void ep_ike_link_free(EpIkeLink *l)
     ikev2_conn_free(l->conn);
     l->conn = NULL;
   }
+  if (l->v1) {
+    l->in_rx = false;
+    ikev1_conn_free(l->v1);
+    l->v1 = NULL;
+  }
   if (l->timer && l->env.timer_cancel)
     l->env.timer_cancel(l->env.user, l->timer);
   g_ptr_array_free(l->held, TRUE);
@@ -475,14 +535,20 @@ void ep_ike_link_free(EpIkeLink *l)
 
 void ep_ike_link_start(EpIkeLink *l)
 {
-  ikev2_conn_start(l->conn);
+  if (l->v1)
+    ikev1_conn_start(l->v1);
+  else
+    ikev2_conn_start(l->conn);
   changed(l);
   step_done(l);
 }
 
 void ep_ike_link_acquire(EpIkeLink *l)
 {
-  ikev2_conn_acquire(l->conn);
+  if (l->v1)
+    ikev1_conn_acquire(l->v1);
+  else
+    ikev2_conn_acquire(l->conn);
   changed(l);
   step_done(l);
 }
@@ -493,7 +559,10 @@ void ep_ike_link_rx(EpIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, ui
   l->in_rx = true;
   l->rx_dropped = false;
   g_string_truncate(l->rx_notifies, 0);
-  ikev2_conn_rx(l->conn, src, sport, dst, dport, data, len);
+  if (l->v1)
+    ikev1_conn_rx(l->v1, src, sport, dst, dport, data, len);
+  else
+    ikev2_conn_rx(l->conn, src, sport, dst, dport, data, len);
   l->in_rx = false;
   if (!l->rx_dropped || l->dropped_logged++ < IKE_DROP_EVENTS_MAX)
     message_event(l, false, src, sport, dport, data, len, l->rx_notifies->str);
@@ -514,6 +583,8 @@ void ep_ike_link_rx(EpIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, ui
 
 bool ep_ike_link_esp_authenticated(EpIkeLink *l, Ipv4Addr src, uint16_t sport)
 {
+  if (l->v1)
+    return false; /* IKEv1 has no RFC 7296 2.23 address update */
   return ikev2_conn_esp_authenticated(l->conn, src, sport);
 }
 
@@ -524,6 +595,12 @@ void ep_ike_link_set_device(EpIkeLink *l)
 
 void ep_ike_link_acquire_pair(EpIkeLink *l, Ipv4Addr src, Ipv4Addr dst)
 {
+  if (l->v1) {
+    /* the engine asks for what is missing: a main mode, or the quick modes of the pairs
+     * without an SA pair (none twice: one under way counts) */
+    ep_ike_link_acquire(l);
+    return;
+  }
   if (ikev2_conn_state(l->conn) != IKE_SA_ESTABLISHED || l->n_ts < 2) {
     ep_ike_link_acquire(l);
     return;
@@ -549,7 +626,10 @@ void ep_ike_link_sa_expired(EpIkeLink *l, const EpSaExpiry *e)
   /* RFC 7296 2.8: lifetimes in kilobytes rekey like lifetimes in seconds, make-before-
    * break; only a hard limit (a rekey that failed or came too late) ends the child. The
    * engine finds the child by our inbound SPI and ignores one it does not hold. */
-  ikev2_conn_child_expired(l->conn, e->in_spi, e->kind == EP_SA_HARD_EXPIRED);
+  if (l->v1)
+    ikev1_conn_child_expired(l->v1, e->in_spi, e->kind == EP_SA_HARD_EXPIRED);
+  else
+    ikev2_conn_child_expired(l->conn, e->in_spi, e->kind == EP_SA_HARD_EXPIRED);
   changed(l);
   step_done(l);
 }
@@ -567,6 +647,27 @@ Ikev2Conn *ep_ike_link_conn(EpIkeLink *l)
 
 size_t ep_ike_link_n_ike_sas(const EpIkeLink *l)
 {
+  if (l->v1)
+    return ikev1_conn_state(l->v1) == IKEV1_P1_ESTABLISHED;
   return ikev2_conn_n_ike_sas(l->conn);
+}
+
+Ikev1Conn *ep_ike_link_v1(EpIkeLink *l)
+{
+  return l->v1;
+}
+
+bool ep_ike_link_close(EpIkeLink *l)
+{
+  bool r = l->v1 ? ikev1_conn_close(l->v1) : ikev2_conn_close(l->conn);
+  changed(l);
+  return r;
+}
+
+bool ep_ike_link_holds_sa(EpIkeLink *l, uint64_t spi_i, uint64_t spi_r)
+{
+  if (l->v1)
+    return ikev1_conn_holds_sa(l->v1, spi_i, spi_r);
+  return ikev2_conn_holds_ike_sa(l->conn, spi_i, spi_r);
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "models/endpoint/ep_dataplane.h"
+#include "models/ike/ikev1_sa.h"
 #include "models/ike/ikev2_sa.h"
 
 #include <stdbool.h>
@@ -20,6 +21,8 @@ typedef struct {
   /* Key-table rows (sim writes them out): ikev2_decryption_table, esp_sa. May be NULL. */
   void (*ike_row)(void *user, const char *row);
   void (*esp_row)(void *user, const char *row);
+  /* ikev1_decryption_table rows (an IKEv1 link's phase 1 keys). May be NULL. */
+  void (*ikev1_row)(void *user, const char *row);
 } EpIkeIo;
 
 /* Events added to the engine's (which get a "connection" attribute here). */
@@ -38,6 +41,11 @@ typedef struct EpIkeLink EpIkeLink;
  * engine installs child SAs into tunnel 'tunnel' of dp. rng is borrowed. */
 EpIkeLink *ep_ike_link_new(const IkeConfig *cfg, const char *connection, EpDp *dp, int tunnel,
                            const EpEnv *env, const EpIkeIo *io, Drbg *rng);
+/* The same with an IKEv1 engine (models/ike/ikev1_sa.h): every operation below works on
+ * either; ep_ike_link_conn is NULL for it (ep_ike_link_v1 gives its engine). Its events
+ * are the engine's (ike.message included) with the connection added. */
+EpIkeLink *ep_ike_link_new_v1(const Ikev1Config *cfg, const char *connection, EpDp *dp,
+                              int tunnel, const EpEnv *env, const EpIkeIo *io, Drbg *rng);
 void ep_ike_link_free(EpIkeLink *l);
 void ep_ike_link_start(EpIkeLink *l);
 void ep_ike_link_acquire(EpIkeLink *l);
@@ -63,6 +71,12 @@ bool ep_ike_link_esp_authenticated(EpIkeLink *l, Ipv4Addr src, uint16_t sport);
  * (the gateway's other side of the connection) are ignored. */
 void ep_ike_link_sa_expired(EpIkeLink *l, const EpSaExpiry *e);
 Ikev2Conn *ep_ike_link_conn(EpIkeLink *l);
+Ikev1Conn *ep_ike_link_v1(EpIkeLink *l);
+/* Delete the IKE SA and its children with messages to the peer (IKEv2 INFORMATIONAL
+ * DELETE, IKEv1 Delete payloads); false when there is none. */
+bool ep_ike_link_close(EpIkeLink *l);
+/* The link holds (or negotiates) the IKE SA of these SPIs (IKEv1: cookies). */
+bool ep_ike_link_holds_sa(EpIkeLink *l, uint64_t spi_i, uint64_t spi_r);
 /* Called after each step of the engine (a datagram, a timer, a start or an acquire):
  * the owner updates what depends on the IKE SAs (the MM SA count). */
 void ep_ike_link_on_change(EpIkeLink *l, void (*fn)(void *arg), void *arg);

@@ -90,7 +90,7 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
                               bool *has_r, const char **why)
 {
   if (gw_enum_or(c->connectionProtocol, GW_IKEV2) != GW_IKEV2) {
-    *why = "IKEv1 connections are not implemented yet";
+    *why = "an IKEv1 connection takes gw_ike_connection_config_v1";
     return false;
   }
   const GwVirtualNetworkGateway *g = gw_config_find_gateway(cfg, c->virtualNetworkGateway1.v);
@@ -252,6 +252,103 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
   return true;
 }
 
+bool gw_connection_is_ikev1(const GwConfig *cfg, const GwConnection *c)
+{
+  const GwVirtualNetworkGateway *g = gw_config_find_gateway(cfg, c->virtualNetworkGateway1.v);
+  if (g && gw_enum_or(g->vpnType, GW_VPN_ROUTE_BASED) == GW_VPN_POLICY_BASED)
+    return true; /* facts 4: a policy-based gateway speaks IKEv1 only */
+  return gw_enum_or(c->connectionProtocol, GW_IKEV2) == GW_IKEV1;
+}
+
+/* An engine proposal in IKEv2 terms as IKEv1 rows: false when IKEv1 has no such value
+ * (GCM in phase 1, a PRF-only suite). */
+static bool v1_p1(const IkeProposalCfg *p, Ikev1P1ProposalCfg *out)
+{
+  *out = (Ikev1P1ProposalCfg){.encr = ikev1_encr_from_ikev2(p->encr),
+                              .key_bits = p->encr == ENCR_AES_CBC ? p->key_bits : 0,
+                              .hash = ikev1_hash_from_integ(p->integ), .group = p->dh};
+  return out->encr && out->hash && out->group;
+}
+
+static bool v1_p2(const ChildProposalCfg *p, Ikev1P2ProposalCfg *out)
+{
+  *out = (Ikev1P2ProposalCfg){.esp = p->encr, .key_bits = p->key_bits,
+                              .auth = ikev1_auth_from_integ(p->integ), .pfs = p->dh};
+  /* RFC 4106 / 2407 4.5: AES-GCM without an authentication algorithm; ESP-NULL needs one */
+  return ike_encr_is_aead(p->encr) ? true : out->auth != 0;
+}
+
+static void v1_p2_add(Ikev1Config *c, const ChildProposalCfg *p)
+{
+  Ikev1P2ProposalCfg x;
+  if (!v1_p2(p, &x) || c->n_p2 == IKEV1_MAX_P2_PROPOSALS)
+    return;
+  for (size_t k = 0; k < c->n_p2; k++)
+    if (!memcmp(&c->p2[k], &x, sizeof x))
+      return;
+  c->p2[c->n_p2++] = x;
+}
+
+bool gw_ike_connection_config_v1(const GwConfig *cfg, const GwConnection *c, Ipv4Addr local,
+                                 Ikev1Config *out, bool *dials, const char **why)
+{
+  /* the IKEv2 configuration holds every value the connection decides (peer, PSK, lists,
+   * lifetimes, selectors): taken over in IKEv1 terms */
+  GwConnection c2 = *c;
+  c2.connectionProtocol = (GwEnum){.set = true, .v = GW_IKEV2};
+  IkeConfig ci, cr;
+  bool hi = false, hr = false;
+  if (!gw_ike_connection_config(cfg, &c2, local, &ci, &hi, &cr, &hr, why))
+    return false;
+  const GwVirtualNetworkGateway *g = gw_config_find_gateway(cfg, c->virtualNetworkGateway1.v);
+  bool pb_gw = g && gw_enum_or(g->vpnType, GW_VPN_ROUTE_BASED) == GW_VPN_POLICY_BASED;
+  Ikev1Config v;
+  ikev1_config_defaults(&v);
+  v.local_addr = ci.local_addr;
+  v.remote_addr = ci.remote_addr;
+  v.psk = ci.psk;
+  v.psk_len = ci.psk_len;
+  for (size_t k = 0; k < ci.n_ike && v.n_p1 < IKEV1_MAX_P1_PROPOSALS; k++)
+    if (v1_p1(&ci.ike[k], &v.p1[v.n_p1]))
+      v.n_p1++;
+  if (c->n_ipsecPolicies) {
+    v1_p2_add(&v, &ci.esp[0]);
+  } else {
+    /* facts 2.3 offered first (without PFS), then what 2.4 accepts besides; the
+     * policy-based list (facts 2.2) is the same both ways */
+    for (size_t k = 0; k < ci.n_esp_offer; k++)
+      v1_p2_add(&v, &ci.esp_offer[k]);
+    v.n_p2_offer = v.n_p2;
+    for (size_t k = 0; k < cr.n_esp; k++)
+      v1_p2_add(&v, &cr.esp[k]);
+  }
+  if (!v.n_p1 || !v.n_p2) {
+    *why = "the custom policy has a value IKEv1 cannot use (GCM in phase 1)";
+    return false;
+  }
+  v.p1_lifetime_s = ci.ike_lifetime_s;
+  v.p2_lifetime_s = ci.child_lifetime_s;
+  v.p2_lifetime_kb = ci.child_lifetime_kb;
+  /* facts 2.2: policy-based gateways do not support DPD (no vendor ID, no R-U-THERE;
+   * a peer's R-U-THERE is still answered, RFC 3706 4) */
+  v.dpd_vid = !pb_gw;
+  v.dpd_interval_s = pb_gw ? 0 : ci.dpd_interval_s;
+  v.dpd_timeout_s = ci.dpd_timeout_s;
+  v.dpd_action = IKE_DPD_CLEAR;
+  /* one quick mode per selector pair (facts 4: every combination of the prefixes); a
+   * route-based connection's is any-to-any */
+  for (size_t k = 0; k < ci.n_ts && v.n_ts < IKEV1_MAX_TS; k++)
+    v.ts[v.n_ts++] = ci.ts[k];
+  /* the gateway answers and, in Default mode, dials (gw_ike_start): no main mode of its
+   * own at start, none after a phase 1 expiry (the device's comes within p1_restart_s) */
+  v.start = IKE_START_RESPOND;
+  /* the pairs a device's reauthentication (a new main mode) took are negotiated again */
+  v.requick_replaced = true;
+  *dials = hi;
+  *out = v;
+  return true;
+}
+
 /* ---- the gateway ---- */
 
 /* When a Default-mode connection dials if the peer has not begun: the documents do not
@@ -273,7 +370,22 @@ typedef struct {
   bool hooked; /* the tunnel's expiry hook is ours */
   Ipv4Addr remote;
   EpIkeLink *init, *resp;
+  bool v1; /* IKEv1: one engine both ways, in init */
+  /* facts 4: a policy-based gateway tears an idle tunnel down (more than five minutes
+   * without traffic either way) and brings it back when traffic flows: no redial until
+   * then */
+  bool idle_teardown;
+  bool idle_down;
+  const char *node; /* the GwIke's */
+  EpTimerId idle_timer;
+  uint64_t idle_packets; /* the tunnel's packets (both ways) at the last check */
+  int64_t idle_since;    /* when they last changed */
 } GwIkeConn;
+
+/* The idle check: every GW_IKE_IDLE_CHECK_NS; torn down once the tunnel has carried no
+ * packet for more than GW_IKE_IDLE_NS (facts 4: "more than 5 minutes"). */
+#define GW_IKE_IDLE_CHECK_NS 5000000000LL
+#define GW_IKE_IDLE_NS 300000000000LL
 
 struct GwIke {
   char *node;
@@ -293,6 +405,8 @@ static void conn_free(gpointer p)
   c->init = c->resp = NULL;
   if (c->dial && c->env.timer_cancel)
     c->env.timer_cancel(c->env.user, c->dial);
+  if (c->idle_timer && c->env.timer_cancel)
+    c->env.timer_cancel(c->env.user, c->idle_timer);
   if (c->hooked)
     ep_dp_tunnel_set_expiry_hook(c->dp, c->tunnel, NULL, NULL);
   ep_ike_link_free(i);
@@ -333,6 +447,25 @@ static bool conn_links(GwIke *g, GwIkeConn *k, const GwConfig *cfg)
   IkeConfig ci, cr;
   bool hi = false, hr = false;
   const char *why = NULL;
+  k->v1 = gw_connection_is_ikev1(cfg, &k->cur);
+  if (k->v1) {
+    /* RFC 2409 has no Initiator flag: one engine answers the peer's main modes and
+     * begins ours (a new main mode replaces the one it holds) */
+    Ikev1Config v;
+    if (!gw_ike_connection_config_v1(cfg, &k->cur, g->local, &v, &hi, &why)) {
+      refused(g, k->name, why);
+      return false;
+    }
+    k->remote = v.remote_addr;
+    v.name = g->node;
+    const GwVirtualNetworkGateway *gw = gw_config_find_gateway(cfg, k->cur.virtualNetworkGateway1.v);
+    k->idle_teardown = gw && gw_enum_or(gw->vpnType, GW_VPN_ROUTE_BASED) == GW_VPN_POLICY_BASED;
+    k->init = ep_ike_link_new_v1(&v, k->name, g->dp, k->tunnel, &g->env, &g->io, g->rng);
+    k->dial_default = hi;
+    if (k->init)
+      ep_ike_link_on_change(k->init, mm_count, k);
+    return k->init != NULL;
+  }
   if (!gw_ike_connection_config(cfg, &k->cur, g->local, &ci, &hi, &cr, &hr, &why)) {
     refused(g, k->name, why);
     return false;
@@ -374,6 +507,7 @@ GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const Ep
     k->tunnel = t;
     k->dp = g->dp;
     k->env = *env;
+    k->node = g->node;
     k->cur = *c;
     if (!conn_links(g, k, cfg)) {
       conn_free(k);
@@ -415,7 +549,7 @@ static bool conn_restart(GwIke *g, GwIkeConn *k, const GwConfig *cfg, const char
   for (int i = 0; i < 2; i++)
     if (links[i]) {
       ep_ike_link_on_change(links[i], NULL, NULL);
-      ikev2_conn_close(ep_ike_link_conn(links[i]));
+      ep_ike_link_close(links[i]);
       ep_ike_link_free(links[i]);
     }
   ep_dp_tunnel_down(g->dp, k->tunnel, reason);
@@ -472,14 +606,44 @@ static void default_dial(void *arg)
 {
   GwIkeConn *k = arg;
   k->dial = 0;
+  /* (an IKEv1 engine begins a main mode only when it has none, not even one the peer
+   * is negotiating) */
   if (k->init && (!k->resp || !ep_ike_link_n_ike_sas(k->resp)) &&
-      !ep_ike_link_n_ike_sas(k->init))
+      !ep_ike_link_n_ike_sas(k->init) && !k->idle_down)
     ep_ike_link_acquire(k->init);
   k->dial = k->env.timer_add(k->env.user, GW_IKE_REDIAL_NS, default_dial, k);
 }
 
+static void idle_check(void *arg)
+{
+  GwIkeConn *k = arg;
+  k->idle_timer = 0;
+  int64_t now = k->env.now(k->env.user);
+  const EpTunnelMetrics *m = ep_dp_tunnel_metrics(k->dp, k->tunnel);
+  uint64_t pk = m ? m->ingress_packets + m->egress_packets : 0;
+  bool up = m && m->qm_sa_count > 0;
+  if (pk != k->idle_packets || !up) {
+    k->idle_packets = pk;
+    k->idle_since = now;
+  } else if (now - k->idle_since > GW_IKE_IDLE_NS && k->init) {
+    VsEvent ev = vs_event(now, k->node, GW_IKE_EV_IDLE);
+    vs_event_str(&ev, "connection", k->name);
+    vs_event_uint(&ev, "idle_s", (uint64_t)((now - k->idle_since) / 1000000000LL));
+    vs_event_emit(&k->env.events, &ev);
+    /* the SA pairs and the ISAKMP SA, with Deletes to the device */
+    k->idle_down = true;
+    ep_ike_link_close(k->init);
+    k->idle_since = now;
+  }
+  k->idle_timer = k->env.timer_add(k->env.user, GW_IKE_IDLE_CHECK_NS, idle_check, k);
+}
+
 static void conn_start(GwIkeConn *k)
 {
+  if (k->idle_teardown && !k->idle_timer) {
+    k->idle_since = k->env.now(k->env.user);
+    k->idle_timer = k->env.timer_add(k->env.user, GW_IKE_IDLE_CHECK_NS, idle_check, k);
+  }
   if (k->resp)
     ep_ike_link_start(k->resp);
   if (k->init)
@@ -498,8 +662,10 @@ void gw_ike_acquire(GwIke *g, int tunnel, Ipv4Addr src, Ipv4Addr dst)
 {
   for (guint i = 0; i < g->conns->len; i++) {
     GwIkeConn *k = g_ptr_array_index(g->conns, i);
-    if (k->tunnel == tunnel && k->init)
+    if (k->tunnel == tunnel && k->init) {
+      k->idle_down = false; /* facts 4: traffic brings an idle-torn tunnel back */
       ep_ike_link_acquire_pair(k->init, src, dst);
+    }
   }
 }
 
@@ -531,7 +697,7 @@ EpIkeLink *gw_ike_peek_link(GwIke *g, const char *connection, bool initiator)
  * lifetime ended, one more per rekey (found by bench/soak_bench.c, issue 21). */
 static bool link_has(EpIkeLink *l, uint64_t spi_i, uint64_t spi_r)
 {
-  return l && ikev2_conn_holds_ike_sa(ep_ike_link_conn(l), spi_i, spi_r);
+  return l && ep_ike_link_holds_sa(l, spi_i, spi_r);
 }
 
 void gw_ike_rx(GwIke *g, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
@@ -546,6 +712,13 @@ void gw_ike_rx(GwIke *g, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dp
   if (!k) {
     /* no connection to that peer: dropped, as the cloud does */
     ep_dp_count_ike_drop(g->dp, IKE_DROP_NO_CONNECTION);
+    return;
+  }
+  if (k->v1) {
+    if (k->init) {
+      k->idle_down = false; /* the device brings it back (its traffic needed it) */
+      ep_ike_link_rx(k->init, src, sport, dst, dport, data, len);
+    }
     return;
   }
   const uint8_t *b = data;

@@ -19,6 +19,7 @@
 /* ---- the Azure gateway ---- */
 
 #define GW_IKE_EV_RESET "gw.connection.reset" /* connection, reason */
+#define GW_IKE_EV_IDLE "gw.connection.idle"   /* connection, idle_s: torn down (facts 4) */
 
 /* The engine configurations of a connection of the gateway: 'as_initiator' for the engine
  * that begins IKE SAs, 'as_responder' for the one that answers the peer's. In both, the
@@ -30,6 +31,18 @@
 bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Addr local,
                               IkeConfig *as_initiator, bool *has_i, IkeConfig *as_responder,
                               bool *has_r, const char **why);
+
+/* The connection runs IKEv1: connectionProtocol IKEv1, or any connection of a
+ * policy-based gateway (facts 4). */
+bool gw_connection_is_ikev1(const GwConfig *cfg, const GwConnection *c);
+/* The IKEv1 engine configuration of such a connection (one engine answers and dials):
+ * the phase 1 list of facts 2.1 (route- or policy-based column) or the custom policy,
+ * quick mode offers of facts 2.3 then the rows 2.4 accepts (policy-based: 2.2), the
+ * lifetimes, DPD (none on a policy-based gateway, facts 2.2) and one selector pair per
+ * combination of prefixes on a policy-based one. *dials: the connection mode lets the
+ * gateway begin main modes. False with *why when it cannot run. PSK borrowed from c. */
+bool gw_ike_connection_config_v1(const GwConfig *cfg, const GwConnection *c, Ipv4Addr local,
+                                 Ikev1Config *out, bool *dials, const char **why);
 
 typedef struct GwIke GwIke;
 

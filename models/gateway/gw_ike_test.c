@@ -261,6 +261,80 @@ static void test_gw_config_policy_based(void)
   g_assert_cmphex(ci.ts[1].remote.first.v, ==, A("192.168.2.0").v);
 }
 
+/* IKEv1 connections (facts 2.1, 2.2, 2.3, 2.4, 3.6, 4) */
+static void test_gw_config_v1(void)
+{
+  g_autoptr(GwConfig) c = mk_config();
+  GwConnection *k = &c->connections[0];
+  Ikev1Config v;
+  bool dials = false;
+  const char *why = NULL;
+  g_assert_false(gw_connection_is_ikev1(c, k));
+  k->connectionProtocol = (GwEnum){.set = true, .v = GW_IKEV1};
+  g_assert_true(gw_connection_is_ikev1(c, k));
+  g_assert_true(gw_ike_connection_config_v1(c, k, A("203.0.113.10"), &v, &dials, &why));
+  g_assert_true(dials);
+  g_assert_cmpint(v.start, ==, IKE_START_RESPOND);
+  /* facts 2.1, route-based column: six rows, AES256/SHA1 first, 3DES/SHA256 last, group 2 */
+  g_assert_cmpuint(v.n_p1, ==, 6);
+  g_assert_cmpuint(v.p1[0].encr, ==, IKEV1_ENCR_AES_CBC);
+  g_assert_cmpuint(v.p1[0].key_bits, ==, 256);
+  g_assert_cmpuint(v.p1[0].hash, ==, IKEV1_HASH_SHA);
+  g_assert_cmpuint(v.p1[5].encr, ==, IKEV1_ENCR_3DES_CBC);
+  g_assert_cmpuint(v.p1[5].hash, ==, IKEV1_HASH_SHA2_256);
+  for (size_t i = 0; i < v.n_p1; i++)
+    g_assert_cmpuint(v.p1[i].group, ==, 2);
+  /* facts 2.3 offered (GCM first, no PFS), 2.4 accepted besides (PFS 1, 2, 14, 24, DES) */
+  g_assert_cmpuint(v.n_p2_offer, ==, 6);
+  g_assert_cmpuint(v.p2[0].esp, ==, IKEV1_ESP_AES_GCM_16);
+  g_assert_cmpuint(v.p2[0].auth, ==, 0);
+  g_assert_cmpuint(v.n_p2, ==, 26);
+  for (size_t i = 0; i < v.n_p2_offer; i++)
+    g_assert_cmpuint(v.p2[i].pfs, ==, 0);
+  g_assert_cmpuint(v.p1_lifetime_s, ==, 28800);
+  g_assert_cmpuint(v.p2_lifetime_s, ==, 27000);
+  g_assert_cmpuint(v.p2_lifetime_kb, ==, 102400000);
+  g_assert_true(v.dpd_vid);
+  g_assert_cmpuint(v.dpd_interval_s, >, 0);
+  g_assert_cmpuint(v.n_ts, ==, 0);
+  /* a policy-based gateway: IKEv1 whatever the connection says, facts 2.1 / 2.2
+   * policy-based columns, no DPD, 3,600 s, VNet x on-premises selector pairs */
+  k->connectionProtocol.set = false;
+  c->virtualNetworkGateways[0].vpnType = (GwEnum){.set = true, .v = GW_VPN_POLICY_BASED};
+  g_assert_true(gw_connection_is_ikev1(c, k));
+  g_assert_true(gw_ike_connection_config_v1(c, k, A("203.0.113.10"), &v, &dials, &why));
+  g_assert_cmpuint(v.n_p1, ==, 4);
+  g_assert_cmpuint(v.p1[0].hash, ==, IKEV1_HASH_SHA2_256);
+  g_assert_cmpuint(v.n_p2, ==, 4);
+  g_assert_cmpuint(v.p2[0].esp, ==, IKEV1_ESP_AES);
+  g_assert_cmpuint(v.p2[0].auth, ==, IKEV1_AUTH_ALG_HMAC_SHA2_256);
+  g_assert_cmpuint(v.p2[3].esp, ==, IKEV1_ESP_3DES);
+  for (size_t i = 0; i < v.n_p2; i++)
+    g_assert_cmpuint(v.p2[i].pfs, ==, 0);
+  g_assert_cmpuint(v.p2_lifetime_s, ==, 3600);
+  g_assert_false(v.dpd_vid);
+  g_assert_cmpuint(v.dpd_interval_s, ==, 0);
+  g_assert_cmpuint(v.n_ts, ==, 1);
+  /* a custom policy with GCM in phase 1 has no IKEv1 form: refused with a reason */
+  c->virtualNetworkGateways[0].vpnType.v = GW_VPN_ROUTE_BASED;
+  k->connectionProtocol = (GwEnum){.set = true, .v = GW_IKEV1};
+  GwIpsecPolicy *p = &k->ipsecPolicies[k->n_ipsecPolicies++];
+  *p = (GwIpsecPolicy){0};
+  p->ikeEncryption.v = GW_IKE_ENC_GCMAES256;
+  p->ikeIntegrity.v = GW_IKE_INTEG_SHA384;
+  p->dhGroup.v = GW_DH_DHGROUP14;
+  p->ipsecEncryption.v = GW_ESP_ENC_AES256;
+  p->ipsecIntegrity.v = GW_ESP_INTEG_SHA256;
+  p->pfsGroup.v = GW_PFS_NONE;
+  g_assert_false(gw_ike_connection_config_v1(c, k, A("203.0.113.10"), &v, &dials, &why));
+  g_assert_nonnull(strstr(why, "IKEv1"));
+  p->ikeEncryption.v = GW_IKE_ENC_AES256;
+  g_assert_true(gw_ike_connection_config_v1(c, k, A("203.0.113.10"), &v, &dials, &why));
+  g_assert_cmpuint(v.n_p1, ==, 1);
+  g_assert_cmpuint(v.p1[0].group, ==, 14);
+  g_assert_cmpuint(v.n_p2, ==, 1);
+}
+
 /* ---- the device's configuration ---- */
 
 static void dev_base(DevConfig *d)
@@ -1288,6 +1362,7 @@ int main(int argc, char **argv)
   g_test_add_func("/gw_ike/config/custom", test_gw_config_custom);
   g_test_add_func("/gw_ike/config/modes", test_gw_config_modes);
   g_test_add_func("/gw_ike/config/policy_based", test_gw_config_policy_based);
+  g_test_add_func("/gw_ike/config/ikev1", test_gw_config_v1);
   g_test_add_func("/gw_ike/config/device", test_dev_config);
   g_test_add_func("/gw_ike/summary", test_summary);
   g_test_add_func("/gw_ike/pair/default", test_pair_default);

@@ -128,10 +128,6 @@ GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const EpEnv *en
     const GwConnection *c = &cfg->connections[i];
     if (!str_is(c->virtualNetworkGateway1, name))
       continue;
-    if (gw_enum_or(c->connectionProtocol, GW_IKEV2) == GW_IKEV1) {
-      refuse(env, node, c->name.v, "IKEv1 connections are not implemented yet");
-      continue;
-    }
     EpDpTunnelConfig *t = g_new0(EpDpTunnelConfig, 1);
     t->name = c->name.v;
     if (gw_enum_or(c->connectionType, GW_CONN_IPSEC) == GW_CONN_VNET2VNET) {

@@ -1150,7 +1150,7 @@ static void test_malformed_outer(void)
 static void test_gateway_build(void)
 {
   GwConfig *c = mk_config("VpnGw1");
-  /* an IKEv1 connection is refused at run time until IKEv1 exists */
+  /* an IKEv1 connection gets its tunnel like any other (its engine is gw_ike's) */
   GwConnection *k = &c->connections[c->n_connections++];
   k->name = S("conn-v1");
   k->virtualNetworkGateway1 = S("vgw1");
@@ -1165,9 +1165,9 @@ static void test_gateway_build(void)
   GwGateway *gw = gw_gateway_new(c, "vgw1", &n.env, NULL, &err);
   g_assert_nonnull(gw);
   EpDp *dp = gw_gateway_dp(gw);
-  g_assert_cmpuint(ep_dp_n_tunnels(dp), ==, 2);
-  g_assert_cmpint(gw_gateway_tunnel(gw, "conn-v1"), ==, -1);
-  g_assert_cmpuint(count_events(&n, GW_EV_CONNECTION_REFUSED, NULL), ==, 1);
+  g_assert_cmpuint(ep_dp_n_tunnels(dp), ==, 3);
+  g_assert_cmpint(gw_gateway_tunnel(gw, "conn-v1"), ==, 2);
+  g_assert_cmpuint(count_events(&n, GW_EV_CONNECTION_REFUSED, NULL), ==, 0);
   g_assert_cmpstr(gw_gateway_sku(gw)->name, ==, "VpnGw1");
   g_assert_cmphex(gw_gateway_public_ip(gw).v, ==, tu_addr("203.0.113.10").v);
   g_assert_cmphex(gw_gateway_inside_ip(gw).v, ==, tu_addr("10.1.255.30").v);

@@ -30,6 +30,39 @@ uint16_t ikev1_hash_to_prf(uint16_t hash)
   }
 }
 
+uint16_t ikev1_encr_from_ikev2(uint16_t encr)
+{
+  switch (encr) {
+  case ENCR_DES: return IKEV1_ENCR_DES_CBC;
+  case ENCR_3DES: return IKEV1_ENCR_3DES_CBC;
+  case ENCR_AES_CBC: return IKEV1_ENCR_AES_CBC;
+  default: return 0;
+  }
+}
+
+uint16_t ikev1_hash_from_integ(uint16_t integ)
+{
+  switch (integ) {
+  case AUTH_HMAC_MD5_96: return IKEV1_HASH_MD5;
+  case AUTH_HMAC_SHA1_96: return IKEV1_HASH_SHA;
+  case AUTH_HMAC_SHA2_256_128: return IKEV1_HASH_SHA2_256;
+  case AUTH_HMAC_SHA2_384_192: return IKEV1_HASH_SHA2_384;
+  default: return 0;
+  }
+}
+
+uint16_t ikev1_auth_from_integ(uint16_t integ)
+{
+  switch (integ) {
+  case AUTH_HMAC_MD5_96: return IKEV1_AUTH_ALG_HMAC_MD5;
+  case AUTH_HMAC_SHA1_96: return IKEV1_AUTH_ALG_HMAC_SHA;
+  case AUTH_HMAC_SHA2_256_128: return IKEV1_AUTH_ALG_HMAC_SHA2_256;
+  case AUTH_HMAC_SHA2_384_192: return IKEV1_AUTH_ALG_HMAC_SHA2_384;
+  case AUTH_HMAC_SHA2_512_256: return IKEV1_AUTH_ALG_HMAC_SHA2_512;
+  default: return 0;
+  }
+}
+
 static GChecksumType checksum_type(uint16_t hash)
 {
   switch (hash) {

@@ -29,6 +29,12 @@ typedef struct {
 /* The IKEv2 transform IDs the RFC 2409 values map to, for ike_crypto.h (0: none). */
 uint16_t ikev1_encr_to_ikev2(uint16_t encr);
 uint16_t ikev1_hash_to_prf(uint16_t hash);
+/* The other way, for owners configured in IKEv2 terms (0: no RFC 2409 / 2407 value):
+ * phase 1 cipher, phase 1 hash from an integrity transform, ESP authentication algorithm
+ * (RFC 2407 4.5) from an integrity transform. ESP transform IDs are IKEv2's ENCR IDs. */
+uint16_t ikev1_encr_from_ikev2(uint16_t encr);
+uint16_t ikev1_hash_from_integ(uint16_t integ);
+uint16_t ikev1_auth_from_integ(uint16_t integ);
 /* Output of the hash (and of its HMAC PRF), the cipher's key and block; 0 when
  * unsupported. */
 size_t ikev1_hash_len(uint16_t hash);

@@ -89,6 +89,7 @@ struct Ikev1Conn {
   int64_t rtx_at;
   unsigned tries;
   int64_t p1_expire_at, restart_at;
+  bool requick; /* a replaced SA's pairs to negotiate again (requick_replaced) */
   /* phase 2 */
   GPtrArray *qms;      /* Qm* */
   GPtrArray *children; /* Child* */
@@ -755,7 +756,8 @@ static void p1_established(Ikev1Conn *c)
   vs_event_uint(&ev, "group", c->suite.group);
   vs_event_uint(&ev, "lifetime_s", c->p1_life);
   ev_emit(c, &ev);
-  if (c->initiator) {
+  if (c->initiator || c->requick) {
+    c->requick = false;
     size_t n = c->cfg.n_ts ? c->cfg.n_ts : 1;
     for (size_t i = 0; i < n; i++)
       qm_initiate(c, i, 0);
@@ -781,8 +783,11 @@ static void mm_rx(Ikev1Conn *c, Ikev1Message *m, const uint8_t *buf, Ipv4Addr sr
       return; /* a stale MM1 of the SA we hold */
     if (c->p1 == IKEV1_P1_ESTABLISHED)
       ev_simple(c, IKE_EV_SA_DELETED, "peer_restarted");
-    /* a new main mode replaces whatever we held (the peer restarted, facts 3.6) */
+    /* a new main mode replaces whatever we held (the peer restarted, facts 3.6); with
+     * requick_replaced, the pairs it took come back by our quick modes once it is up */
+    bool lost = c->p1 == IKEV1_P1_ESTABLISHED && c->children->len > 0;
     p1_clear(c, c->p1 == IKEV1_P1_ESTABLISHED ? "ike_replaced" : NULL);
+    c->requick = lost && c->cfg.requick_replaced;
     c->initiator = false;
     c->restart_at = NEVER;
     c->icky = m->hdr.icookie;
@@ -1058,7 +1063,9 @@ static void qm_initiate(Ikev1Conn *c, size_t ts_index, uint32_t rekey_of)
   sa->u.sa.doi = IKEV1_DOI_IPSEC;
   sa->u.sa.situation = IKEV1_SIT_IDENTITY_ONLY;
   uint8_t num = 1;
-  for (size_t i = 0; i < c->cfg.n_p2; i++) {
+  size_t n_offer = c->cfg.n_p2_offer && c->cfg.n_p2_offer < c->cfg.n_p2 ? c->cfg.n_p2_offer
+                                                                         : c->cfg.n_p2;
+  for (size_t i = 0; i < n_offer; i++) {
     const Ikev1P2ProposalCfg *o = &c->cfg.p2[i];
     if (o->pfs != pfs)
       continue; /* one KE payload: every offer uses its group */
@@ -1805,6 +1812,35 @@ bool ikev1_conn_close(Ikev1Conn *c)
   p1_down(c, "local_delete", false);
   arm(c);
   return true;
+}
+
+void ikev1_conn_acquire(Ikev1Conn *c)
+{
+  g_return_if_fail(c);
+  if (c->p1 == IKEV1_P1_NONE || c->p1 == IKEV1_P1_FAILED) {
+    /* no ISAKMP SA and none being negotiated: a main mode (also before a pending
+     * restart, which the new SA makes moot) */
+    p1_initiate(c);
+  } else if (c->p1 == IKEV1_P1_ESTABLISHED) {
+    /* a quick mode for every selector pair with no SA pair and none under way */
+    size_t n = c->cfg.n_ts ? c->cfg.n_ts : 1;
+    for (size_t i = 0; i < n; i++) {
+      bool have = false;
+      for (guint k = 0; k < c->children->len && !have; k++)
+        have = ((Child *)g_ptr_array_index(c->children, k))->ts_index == i;
+      for (guint k = 0; k < c->qms->len && !have; k++)
+        have = ((Qm *)g_ptr_array_index(c->qms, k))->ts_index == i;
+      if (!have)
+        qm_initiate(c, i, 0);
+    }
+  }
+  arm(c);
+}
+
+bool ikev1_conn_holds_sa(const Ikev1Conn *c, uint64_t icky, uint64_t rcky)
+{
+  return c && c->p1 != IKEV1_P1_NONE && c->p1 != IKEV1_P1_FAILED && c->icky == icky &&
+         (!rcky || !c->rcky || c->rcky == rcky);
 }
 
 Ikev1P1State ikev1_conn_state(const Ikev1Conn *c) { return c ? c->p1 : IKEV1_P1_NONE; }

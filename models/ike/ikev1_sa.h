@@ -46,6 +46,9 @@ typedef struct {
   size_t n_p1;
   Ikev1P2ProposalCfg p2[IKEV1_MAX_P2_PROPOSALS];
   size_t n_p2;
+  /* Initiating, offer only the first n_p2_offer rows (0: all); responding, every row is
+   * accepted (Azure offers fewer than it accepts, facts 2.3 / 2.4). */
+  size_t n_p2_offer;
   uint32_t p1_lifetime_s;  /* 0: none; Azure 28,800 */
   uint32_t p2_lifetime_s;  /* 0: none; Azure 3,600 (facts 2.2) */
   uint64_t p2_lifetime_kb; /* 0: none; Azure 102,400,000 */
@@ -53,6 +56,12 @@ typedef struct {
   /* Azure does not rekey main mode in place: when the ISAKMP SA expires every SA drops and
    * the initiator starts a new main mode after this delay (facts 3.6: back in about 5 s). */
   uint32_t p1_restart_s;
+  /* A peer's new main mode replaces an established ISAKMP SA and, with it, its SA pairs
+   * (no in-place rekey). A peer that reauthenticates with make-before-break (strongSwan's
+   * IKEv1 reauth_time) keeps its pairs and runs no quick mode: with this set, the side
+   * that dropped them begins a quick mode per selector pair once the new SA is up, so the
+   * tunnel comes back (facts 3.6: within about 5 s) instead of black-holing. */
+  bool requick_replaced;
   /* RFC 3706 4: send the DPD vendor ID (Azure's policy-based gateways do not support DPD,
    * facts 2.2). R-U-THERE is answered either way. */
   bool dpd_vid;
@@ -112,6 +121,12 @@ bool ikev1_conn_rekey_child(Ikev1Conn *c, uint32_t spi_in);
 bool ikev1_conn_delete_child(Ikev1Conn *c, uint32_t spi_in);
 bool ikev1_conn_close(Ikev1Conn *c);
 
+/* Traffic needs the tunnel: a main mode when there is no ISAKMP SA (nor one being
+ * negotiated), or, with one, a quick mode for each selector pair that has no SA pair and
+ * none under way (a policy-based tunnel brought back after an idle teardown). */
+void ikev1_conn_acquire(Ikev1Conn *c);
+/* The connection holds (or negotiates) the ISAKMP SA of these cookies (rcky 0: any). */
+bool ikev1_conn_holds_sa(const Ikev1Conn *c, uint64_t icky, uint64_t rcky);
 Ikev1P1State ikev1_conn_state(const Ikev1Conn *c);
 bool ikev1_conn_cookies(const Ikev1Conn *c, uint64_t *icky, uint64_t *rcky);
 size_t ikev1_conn_n_children(const Ikev1Conn *c);

@@ -159,6 +159,11 @@ static void io_ike_row(void *user, const char *row)
   row_add(((RunEp *)user)->run->out.ike_rows, row);
 }
 
+static void io_ikev1_row(void *user, const char *row)
+{
+  row_add(((RunEp *)user)->run->out.ikev1_rows, row);
+}
+
 static void io_esp_row(void *user, const char *row)
 {
   row_add(((RunEp *)user)->run->out.esp_rows, row);
@@ -211,7 +216,8 @@ RunEp *run_ep_new(Run *r, const RunEpInside *inside, const char *cfgname,
   ep->drbg = run_drbg_new(r, label);
   g_autofree char *ike_label = g_strdup_printf("%s/ike", node_name);
   ep->ike_drbg = run_drbg_new(r, ike_label);
-  ep->io = (EpIkeIo){.user = ep, .send = io_send, .ike_row = io_ike_row, .esp_row = io_esp_row};
+  ep->io = (EpIkeIo){.user = ep, .send = io_send, .ike_row = io_ike_row, .esp_row = io_esp_row,
+                     .ikev1_row = io_ikev1_row};
   ep->env = (EpEnv){
       .user = ep,
       .now = env_now,

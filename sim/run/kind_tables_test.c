@@ -3,7 +3,9 @@
  * layer's descriptor table (sim/scenario: scn_action_descs, scn_expect_descs; sim/run:
  * run_action_descs, scn_expect_checks), and that the rows agree: the sizes are checked
  * when compiling, a row left out in the middle of a table only here. */
+#include "models/ike/ikev1_sa.h"
 #include "sim/run/expect.h"
+#include "sim/run/run_events.h"
 #include "sim/run/runner_private.h"
 #include "sim/scenario/scenario.h"
 
@@ -57,9 +59,20 @@ static void test_expects(void)
   g_assert_null(scn_expect_name(SCN_EXP_COUNT));
 }
 
+/* The readers' event names (run_events.h) are the IKEv1 engine's too: an IKEv1
+ * connection's messages and SAs are read by the same expectations and console lines. */
+static void test_ikev1_events(void)
+{
+  g_assert_cmpstr(run_event_types.ike_message, ==, IKEV1_EV_MESSAGE);
+  g_assert_cmpstr(run_event_types.ike_sa_established, ==, IKE_EV_SA_ESTABLISHED);
+  g_assert_cmpstr(run_event_types.ike_sa_deleted, ==, IKE_EV_SA_DELETED);
+  g_assert_cmpstr(run_event_types.ike_give_up, ==, IKE_EV_GIVE_UP);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/kind-tables/ikev1-events", test_ikev1_events);
   g_test_add_func("/kind-tables/actions", test_actions);
   g_test_add_func("/kind-tables/expectations", test_expects);
   return g_test_run();

@@ -57,6 +57,19 @@ static const char readme[] =
     "(~/.config/wireshark/) and enable Protocols > ESP > \"Attempt to detect/decode\n"
     "encrypted ESP payloads\". The tables hold the run's keys: keep them with the run.\n";
 
+/* The same when the run had IKEv1 SAs: the third table. */
+static const char readme_v1[] =
+    "Captures of this run (one pcap per link, simulated time stamps) and the key tables\n"
+    "that decrypt them. Open a capture decrypted in tshark with this folder as the\n"
+    "Wireshark configuration (it reads the esp_sa, ikev2_decryption_table and\n"
+    "ikev1_decryption_table files here):\n"
+    "  mkdir -p cfg/wireshark &&\n"
+    "  cp esp_sa ikev2_decryption_table ikev1_decryption_table cfg/wireshark/ &&\n"
+    "  XDG_CONFIG_HOME=cfg tshark -o esp.enable_encryption_decode:TRUE -r LINK.pcap\n"
+    "or copy the three files into your Wireshark personal configuration folder\n"
+    "(~/.config/wireshark/) and enable Protocols > ESP > \"Attempt to detect/decode\n"
+    "encrypted ESP payloads\". The tables hold the run's keys: keep them with the run.\n";
+
 bool run_outputs_write(Run *r, const char *dir, char **err)
 {
   bool ok = true;
@@ -86,7 +99,21 @@ bool run_outputs_write(Run *r, const char *dir, char **err)
   ok = write_text(dir, "ikev2_decryption_table", ike->str, err);
   explicit_bzero(ike->str, ike->len);
   g_string_free(ike, TRUE);
-  if (!ok || !write_text(dir, "README", readme, err))
+  if (!ok)
+    return false;
+  if (r->out.ikev1_rows->len) {
+    /* Wireshark's ISAKMP table (initiator cookie, encryption key): only in runs that
+     * had IKEv1 SAs, so an IKEv2 run's folder stays as it was */
+    GString *v1 = g_string_new(NULL);
+    for (guint i = 0; i < r->out.ikev1_rows->len; i++)
+      g_string_append_printf(v1, "%s\n", (char *)g_ptr_array_index(r->out.ikev1_rows, i));
+    ok = write_text(dir, "ikev1_decryption_table", v1->str, err);
+    explicit_bzero(v1->str, v1->len);
+    g_string_free(v1, TRUE);
+    if (!ok)
+      return false;
+  }
+  if (!write_text(dir, "README", r->out.ikev1_rows->len ? readme_v1 : readme, err))
     return false;
   g_autoptr(GError) e = NULL;
   /* live mode streamed the log to the folder as it went: only closed here */
@@ -106,6 +133,8 @@ char **run_outputs_files(const Run *r, bool simulated)
   static const char *const tail[] = {"esp_sa", "ikev2_decryption_table", "README"};
   for (size_t i = 0; simulated && i < G_N_ELEMENTS(tail); i++)
     g_ptr_array_add(a, g_strdup(tail[i]));
+  if (simulated && r->out.ikev1_rows && r->out.ikev1_rows->len)
+    g_ptr_array_add(a, g_strdup("ikev1_decryption_table"));
   static const char *const always[] = {"events.jsonl", "timeline.txt", "report.txt",
                                        "report.tap",   "report.xml",   "report.json"};
   for (size_t i = 0; i < G_N_ELEMENTS(always); i++)

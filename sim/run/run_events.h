@@ -11,7 +11,7 @@ typedef struct {
   /* the models' */
   const char *ike_sa_established, *ike_sa_deleted, *ike_give_up; /* models/ike/ikev2_sa.h */
   const char *child_sa_established, *child_sa_deleted;           /* models/endpoint/ep_ike.h */
-  const char *ike_message;                                       /* models/endpoint/ep_ike.h */
+  const char *ike_message; /* models/endpoint/ep_ike.h; IKEv1: models/ike/ikev1_sa.h, the same */
   /* the runner's */
   const char *tunnel_up, *tunnel_down; /* sim/run/bind.c: connection, reason (down) */
   const char *tunnel_stats;            /* sim/run/stats.c */

@@ -58,6 +58,8 @@ static void run_free(Run *r)
     g_ptr_array_free(r->out.esp_rows, TRUE);
   if (r->out.ike_rows)
     g_ptr_array_free(r->out.ike_rows, TRUE);
+  if (r->out.ikev1_rows)
+    g_ptr_array_free(r->out.ikev1_rows, TRUE);
   if (r->out.counters)
     g_array_free(r->out.counters, TRUE);
   if (r->out.strings)
@@ -149,6 +151,7 @@ ScnResults *scn_run(const ScnPlan *plan, const GwDiags *validation, const ScnRun
   r->out.log = scn_eventlog_new();
   r->out.esp_rows = g_ptr_array_new_with_free_func(row_free);
   r->out.ike_rows = g_ptr_array_new_with_free_func(row_free);
+  r->out.ikev1_rows = g_ptr_array_new_with_free_func(row_free);
   r->out.strings = g_ptr_array_new_with_free_func(g_free);
   r->out.counters = g_array_new(FALSE, TRUE, sizeof(ScnCounter));
 

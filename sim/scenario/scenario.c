@@ -8,6 +8,7 @@
 #include "models/bgp/bgp_fsm.h"
 
 #include "models/common/units.h"
+#include "models/ike/ikev1_sa.h"
 #include "models/ike/ikev2_codec.h"
 #include "sim/scenario/scenario_cloud.h"
 #include "sim/scenario/scn_proposal.h"
@@ -1508,6 +1509,8 @@ static void expect_ike_load(Loader *L, const YtNode *m, const YtNode *kv, ScnExp
       x->exchange = NULL;
     else if (name_parse(&ikev2_exchange_names, ex, &v))
       x->exchange = ex;
+    else if (name_parse(&ikev1_exchange_event_names, ex, &v))
+      x->exchange = ex; /* an IKEv1 connection's: "Quick Mode", ... (models/ike/ikev1_sa.h) */
     else {
       const char *hint = name_nearest(&ikev2_exchange_names, ex);
       ferr(L, kv, "ike '%s' is not an IKEv2 exchange type (IKE_SA_INIT, IKE_AUTH, "
