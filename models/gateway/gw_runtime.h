@@ -38,5 +38,7 @@ const GwSku *gw_gateway_sku(const GwGateway *gw);
 Ipv4Addr gw_gateway_public_ip(const GwGateway *gw);
 /* The instance's GatewaySubnet address (facts 5: the last usable address for A/S). */
 Ipv4Addr gw_gateway_inside_ip(const GwGateway *gw);
+/* The instance this object is (GwGatewayOptions.instance): its events' node "NAME/N". */
+unsigned gw_gateway_instance(const GwGateway *gw);
 /* The tunnel of a connection, by the connection's name; -1 when it has none. */
 int gw_gateway_tunnel(const GwGateway *gw, const char *connection);

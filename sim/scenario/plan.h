@@ -70,6 +70,9 @@ typedef enum {
   SCN_ACT_RESET_CONNECTION,
   SCN_ACT_RESET_GATEWAY,
   SCN_ACT_NAT_REBIND,
+  SCN_ACT_PLANNED_MAINTENANCE, /* one gateway instance at a time (facts 8) */
+  SCN_ACT_INSTANCE_FAILURE,    /* an unplanned instance failure */
+  SCN_ACT_ZONE_OUTAGE,         /* an availability zone fails (zone-redundant SKUs) */
   SCN_ACT_COUNT /* the number of actions: keep last */
 } ScnActionKind;
 
@@ -97,6 +100,15 @@ typedef struct {
   GwIpsecPolicy policy;      /* setPolicy: the custom policy */
   /* natRebind: the NAT box (a port-translating one) whose mappings get new ports */
   const char *nat_box;
+  /* plannedMaintenance, instanceFailure, resetGateway ({gateway, gatewayVip}): the gateway
+   * instance (has_instance; else the active one, or instance 0 for a reset of an
+   * active-active gateway), or the instance whose public IP is gateway_vip (has_vip);
+   * zoneOutage: the zone (1-3); duration_ns: how long the instance stays down (0: until
+   * the end; plannedMaintenance and resetGateway default to 60 s) */
+  bool has_instance, has_vip;
+  unsigned instance;
+  Ipv4Addr gateway_vip;
+  unsigned zone;
 } ScnAction;
 
 /* A numeric bound: "value OP number". */
@@ -120,6 +132,7 @@ typedef enum {
   SCN_EXP_EVENT,      /* events of a type present or absent */
   SCN_EXP_VALIDATION, /* the verdict of the configuration rules */
   SCN_EXP_TRAFFIC,    /* packets both ways through a tunnel over an interval (tunnel.stats) */
+  SCN_EXP_OUTAGE,     /* the longest gap of a ping flow, or a connection's longest down time */
   SCN_EXP_COUNT       /* the number of kinds: keep last */
 } ScnExpectKind;
 
@@ -165,6 +178,9 @@ typedef struct {
   const char *event_type;
   ScnAttrMatch match[SCN_MAX_MATCH];
   unsigned n_match;
+  /* outage: 'flow' (a ping flow) or 'connection' (with 'node': one instance's tunnel);
+   * the bound on the longest gap or down time, in seconds */
+  ScnBound longest;
   /* validation */
   bool valid;
   const char *rules[SCN_MAX_NAMES]; /* rule IDs that must be among the findings */

@@ -1086,14 +1086,93 @@ static void action_reset_connection_describe(GString *s, const ScnAction *a)
   g_string_append(s, a->connection ? a->connection : "?");
 }
 
+/* The gateway instance of plannedMaintenance, instanceFailure and resetGateway: 'gateway'
+ * and 'instance' (0 or 1) or 'gatewayVip' (the instance's public IP, as the reset API takes
+ * it, facts 8), and how long it stays down ('duration'). */
+static void action_instance_load(Loader *L, const YtNode *m, ScnAction *a, const char *what,
+                                 int64_t default_down_ns)
+{
+  const YtNode *n;
+  int64_t v;
+  if ((n = ya_need(&L->a, m, "gateway", what)))
+    a->gateway = ref_node(L, n, "gateway", "virtual network gateway");
+  if ((n = yt_map_get(m, "instance")) && ya_int(&L->a, n, "instance", 0, 1, &v)) {
+    a->instance = (unsigned)v;
+    a->has_instance = true;
+  }
+  if ((n = yt_map_get(m, "gatewayVip"))) {
+    if (a->has_instance)
+      ferr(L, n, "give instance or gatewayVip, not both");
+    else if (ya_ip(&L->a, n, "gatewayVip", &a->gateway_vip))
+      a->has_vip = true;
+  }
+  a->duration_ns = default_down_ns;
+  if ((n = yt_map_get(m, "duration")))
+    ya_duration(&L->a, n, "duration", &a->duration_ns);
+}
+
+static void action_instance_describe(GString *s, const ScnAction *a)
+{
+  char d[32], ip[IPV4_ADDR_STRLEN];
+  g_string_append(s, a->gateway ? a->gateway : "?");
+  if (a->has_instance)
+    g_string_append_printf(s, " instance %u", a->instance);
+  else if (a->has_vip)
+    g_string_append_printf(s, " instance of %s", ipv4_addr_format(a->gateway_vip, ip));
+  else
+    g_string_append(s, " (the active instance)");
+  if (a->duration_ns)
+    g_string_append_printf(s, ", down for %s", units_format_duration(a->duration_ns, d, sizeof d));
+  else
+    g_string_append(s, ", down until the end");
+}
+
+#define SCN_INSTANCE_REBOOT_NS 60000000000LL /* not documented: a modelling choice */
+
 static void action_reset_gateway_load(Loader *L, const YtNode *v, ScnAction *a)
 {
+  /* resetGateway: vgw1, or {gateway: vgw1, gatewayVip: IP} (a per-instance reset) */
+  if (v->kind == YT_MAP) {
+    static const char *const keys[] = {"gateway", "gatewayVip", "instance", "duration", NULL};
+    if (ya_keys(&L->a, v, keys))
+      action_instance_load(L, v, a, "resetGateway", SCN_INSTANCE_REBOOT_NS);
+    return;
+  }
   a->gateway = ref_node(L, v, "resetGateway", "virtual network gateway");
+  a->duration_ns = SCN_INSTANCE_REBOOT_NS;
 }
 
 static void action_reset_gateway_describe(GString *s, const ScnAction *a)
 {
-  g_string_append(s, a->gateway ? a->gateway : "?");
+  action_instance_describe(s, a);
+}
+
+static void action_planned_maintenance_load(Loader *L, const YtNode *m, ScnAction *a)
+{
+  action_instance_load(L, m, a, "plannedMaintenance", SCN_INSTANCE_REBOOT_NS);
+}
+
+static void action_instance_failure_load(Loader *L, const YtNode *m, ScnAction *a)
+{
+  action_instance_load(L, m, a, "instanceFailure", 0);
+}
+
+static void action_zone_outage_load(Loader *L, const YtNode *m, ScnAction *a)
+{
+  const YtNode *n;
+  int64_t v;
+  if ((n = ya_need(&L->a, m, "zone", "zoneOutage")) && ya_int(&L->a, n, "zone", 1, 3, &v))
+    a->zone = (unsigned)v;
+  if ((n = yt_map_get(m, "duration")))
+    ya_duration(&L->a, n, "duration", &a->duration_ns);
+}
+
+static void action_zone_outage_describe(GString *s, const ScnAction *a)
+{
+  char d[32];
+  g_string_append_printf(s, "zone %u", a->zone);
+  if (a->duration_ns)
+    g_string_append_printf(s, " for %s", units_format_duration(a->duration_ns, d, sizeof d));
 }
 
 static void action_nat_rebind_load(Loader *L, const YtNode *v, ScnAction *a)
@@ -1185,7 +1264,7 @@ const ScnActionDesc scn_action_descs[] = {
                                   .simulated = true,
                                   .fault = true},
     [SCN_ACT_RESET_GATEWAY] = {.name = "resetGateway",
-     .summary = "Reset a virtual network gateway.",
+     .summary = "Reset a virtual network gateway: its name, or {gateway, gatewayVip|instance, duration}; the active (active-standby) or primary (active-active) instance reboots.",
                                .load = action_reset_gateway_load,
                                .describe = action_reset_gateway_describe,
                                .simulated = true,
@@ -1196,6 +1275,27 @@ const ScnActionDesc scn_action_descs[] = {
                             .load = action_nat_rebind_load,
                             .describe = action_nat_rebind_describe,
                             .simulated = true},
+    [SCN_ACT_PLANNED_MAINTENANCE] = {.name = "plannedMaintenance",
+     .summary = "Planned maintenance of a gateway instance (one at a time, never both): active-standby fails over in 10-15 s.",
+                                     .keys = KEYS("gateway", "instance", "gatewayVip", "duration"),
+                                     .load = action_planned_maintenance_load,
+                                     .describe = action_instance_describe,
+                                     .simulated = true,
+                                     .fault = true},
+    [SCN_ACT_INSTANCE_FAILURE] = {.name = "instanceFailure",
+     .summary = "An unplanned failure of a gateway instance: active-standby fails over in 1-3 min.",
+                                  .keys = KEYS("gateway", "instance", "gatewayVip", "duration"),
+                                  .load = action_instance_failure_load,
+                                  .describe = action_instance_describe,
+                                  .simulated = true,
+                                  .fault = true},
+    [SCN_ACT_ZONE_OUTAGE] = {.name = "zoneOutage",
+     .summary = "An availability zone fails: the instances of zone-redundant (AZ) gateways in it go down.",
+                             .keys = KEYS("zone", "duration"),
+                             .load = action_zone_outage_load,
+                             .describe = action_zone_outage_describe,
+                             .simulated = true,
+                             .fault = true},
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(scn_action_descs) == SCN_ACT_COUNT);
 
@@ -1525,6 +1625,24 @@ static void expect_traffic_load(Loader *L, const YtNode *m, const YtNode *kv, Sc
       v_bound(L, n, "packets", B_NUMBER, &x->packets);
 }
 
+/* outage: a ping flow (the longest time without an echo reply) or a connection (the
+ * longest time its tunnel was down; with 'node', one gateway instance's tunnel) */
+static void expect_outage_load(Loader *L, const YtNode *m, const YtNode *kv, ScnExpect *x)
+{
+  const YtNode *n;
+  if (kv->kind == YT_SCALAR && g_hash_table_lookup(L->flows, kv->str)) {
+    x->flow = ref_table(L, kv, "ping flow", L->flows, NULL);
+  } else {
+    x->connection = ref_connection(L, kv, "outage (a ping flow or a connection)");
+    if ((n = yt_map_get(m, "node")))
+      x->node = ref_node_or_instance(L, n, "node");
+  }
+  if (x->flow && yt_map_get(m, "node"))
+    ferr(L, yt_map_get(m, "node"), "outage: 'node' goes with a connection, not a flow");
+  if ((n = ya_need(&L->a, m, "longest", "outage")))
+    v_bound(L, n, "longest", B_DURATION, &x->longest);
+}
+
 /* Every expectation kind, in the order the format lists them (the order of the "no check"
  * hint). sim/run/expect.c has the evaluator's row of each. */
 const ScnExpectDesc scn_expect_descs[] = {
@@ -1560,6 +1678,10 @@ const ScnExpectDesc scn_expect_descs[] = {
      .summary = "Packets both ways through a tunnel over an interval (tunnel.stats).",
                          .keys = KEYS("node", "from", "to", "packets"),
                          .load = expect_traffic_load},
+    [SCN_EXP_OUTAGE] = {.name = "outage",
+     .summary = "The longest gap in a ping flow's replies, or the longest time a connection's tunnel was down (per instance with node), e.g. longest: \"< 15s\".",
+                        .keys = KEYS("node", "longest"),
+                        .load = expect_outage_load},
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(scn_expect_descs) == SCN_EXP_COUNT);
 
