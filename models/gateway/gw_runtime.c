@@ -78,10 +78,6 @@ GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const EpEnv *en
     *err = g_strdup_printf("no virtual network gateway '%s'", name);
     return NULL;
   }
-  if (gw_bool_or(g->activeActive, false)) {
-    *err = g_strdup_printf("gateway '%s': active-active is not modelled yet", name);
-    return NULL;
-  }
   const GwVirtualNetwork *v = gw_config_find_vnet(cfg, g->virtualNetwork.v);
   if (!v) {
     *err = g_strdup_printf("gateway '%s': no virtual network '%s'", name,

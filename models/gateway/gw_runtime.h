@@ -27,7 +27,7 @@ typedef struct GwGateway GwGateway;
 
 /* The gateway named 'name' of cfg (a validated configuration). NULL with *err (g_free)
  * when it cannot run: unknown gateway, virtual network or SKU, no public IP, no
- * GatewaySubnet, active-active (a later issue). Connections that cannot run yet (IKEv1)
+ * GatewaySubnet. Active-active: instance i has public IP i (facts 8). Connections that cannot run yet (IKEv1)
  * get no tunnel and a GW_EV_CONNECTION_REFUSED event. cfg is only read during the call. */
 GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const EpEnv *env,
                           const GwGatewayOptions *opt, char **err);

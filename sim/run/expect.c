@@ -611,7 +611,10 @@ static void outage_connection(const ScnExpect *x, const ScnExpectInput *in, ScnR
   if (!r->decided_by)
     r->decided_by = g_strdup("the tunnel was not down after it first came up");
   char a[32], b[32], c[32];
-  r->observed = g_strdup_printf("longest down %s (from %ss to %ss%s)",
+  if (best == 0)
+    r->observed = g_strdup("never down after it first came up");
+  else
+    r->observed = g_strdup_printf("longest down %s (from %ss to %ss%s)",
                                 secs((double)best / 1e9, a, sizeof a),
                                 scn_time_format(best_from, b, sizeof b),
                                 scn_time_format(best_to, c, sizeof c),

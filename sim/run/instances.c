@@ -104,7 +104,7 @@ bool run_instance_bind(RunEp *ep, char **err)
 
 /* ---- who carries a packet ---- */
 
-/* FNV-1a over the 5-tuple (addresses, protocol, and the ports of TCP and UDP): the same
+/* FNV-1a over the 5-tuple, finalised, (addresses, protocol, and the ports of TCP and UDP): the same
  * flow always hashes the same (facts 8: a single TCP/UDP flow stays on one tunnel). */
 static uint32_t flow_hash(const uint8_t *pkt, size_t len)
 {
@@ -121,6 +121,13 @@ static uint32_t flow_hash(const uint8_t *pkt, size_t len)
     h ^= key[i];
     h *= 16777619u;
   }
+  /* FNV's low bit is the parity of the key's low bits (the prime is odd): mix the high
+   * bits down (MurmurHash3's finaliser) before taking it modulo the instances */
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
   return h;
 }
 

@@ -111,7 +111,7 @@ static bool gateways_build(Run *r, char **err)
 
 /* The connection whose local network gateway is where the device is seen from (its own
  * address, or its NAT box's public address). */
-static const GwConnection *device_connection(const Run *r, const ScnDevice *d, Ipv4Addr seen)
+static const GwConnection *device_connection(const Run *r, Ipv4Addr peer, Ipv4Addr seen)
 {
   const GwConfig *c = r->plan->cloud;
   for (unsigned i = 0; i < c->n_connections; i++) {
@@ -121,7 +121,7 @@ static const GwConnection *device_connection(const Run *r, const ScnDevice *d, I
     if (!l || !g || !l->gatewayIpAddress.set || l->gatewayIpAddress.v.v != seen.v)
       continue;
     for (unsigned j = 0; j < g->n_publicIpAddresses; j++)
-      if (g->publicIpAddresses[j].v.v == d->cfg.peer.v)
+      if (g->publicIpAddresses[j].v.v == peer.v)
         return k;
   }
   return NULL;
@@ -157,25 +157,30 @@ static bool devices_build(Run *r, char **err)
       dc.inside_ip.v = dc.lan[0].addr.v + 1;
     /* behind a NAT box the gateway sees the box's public address */
     const ScnNatBox *nb = run_nat_of_device(r, d->cfg.name);
-    const GwConnection *k = device_connection(r, d, nb ? nb->public_ip : d->cfg.public_ip);
-    const GwVirtualNetworkGateway *g = gateway_by_ip(c, d->cfg.peer);
-    const GwVirtualNetwork *v = g ? gw_config_find_vnet(c, g->virtualNetwork.v) : NULL;
-    EpDpTunnelConfig *t = &dc.tunnels[dc.n_tunnels++];
-    t->name = k ? k->name.v : "peer";
-    t->remote_public = d->cfg.peer;
-    if (d->cfg.ts_mode == DEV_TS_PREFIXES) {
-      /* narrowed selectors: a policy-based peer, its remote prefixes are the selectors' */
-      t->policy_based = true;
-      for (unsigned a = 0; a < d->cfg.n_ts_remote && t->n_remote_prefixes < EP_DP_MAX_PREFIXES; a++)
-        t->remote_prefixes[t->n_remote_prefixes++] = d->cfg.ts_remote[a];
-      for (unsigned a = 0; a < d->cfg.n_ts_local; a++)
-        for (unsigned b = 0; b < d->cfg.n_ts_remote && t->n_selectors < EP_DP_MAX_SELECTORS; b++)
-          t->selectors[t->n_selectors++] = (EpSelector){
-              .local = ipv4_range_from_prefix(d->cfg.ts_local[a]),
-              .remote = ipv4_range_from_prefix(d->cfg.ts_remote[b])};
-    } else if (v) {
-      for (unsigned a = 0; a < v->n_addressSpace && t->n_remote_prefixes < EP_DP_MAX_PREFIXES; a++)
-        t->remote_prefixes[t->n_remote_prefixes++] = v->addressSpace[a].v;
+    /* one tunnel per peer: a second one to the other instance of an active-active
+     * gateway, or to a second gateway (facts 8) */
+    Ipv4Addr peers[2] = {d->cfg.peer, d->cfg.peer2};
+    for (unsigned p = 0; p < (d->cfg.has_peer2 ? 2u : 1u); p++) {
+      const GwConnection *k = device_connection(r, peers[p], nb ? nb->public_ip : d->cfg.public_ip);
+      const GwVirtualNetworkGateway *g = gateway_by_ip(c, peers[p]);
+      const GwVirtualNetwork *v = g ? gw_config_find_vnet(c, g->virtualNetwork.v) : NULL;
+      EpDpTunnelConfig *t = &dc.tunnels[dc.n_tunnels++];
+      t->name = k ? k->name.v : "peer";
+      t->remote_public = peers[p];
+      if (d->cfg.ts_mode == DEV_TS_PREFIXES) {
+        /* narrowed selectors: a policy-based peer, its remote prefixes are the selectors' */
+        t->policy_based = true;
+        for (unsigned a = 0; a < d->cfg.n_ts_remote && t->n_remote_prefixes < EP_DP_MAX_PREFIXES; a++)
+          t->remote_prefixes[t->n_remote_prefixes++] = d->cfg.ts_remote[a];
+        for (unsigned a = 0; a < d->cfg.n_ts_local; a++)
+          for (unsigned b = 0; b < d->cfg.n_ts_remote && t->n_selectors < EP_DP_MAX_SELECTORS; b++)
+            t->selectors[t->n_selectors++] = (EpSelector){
+                .local = ipv4_range_from_prefix(d->cfg.ts_local[a]),
+                .remote = ipv4_range_from_prefix(d->cfg.ts_remote[b])};
+      } else if (v) {
+        for (unsigned a = 0; a < v->n_addressSpace && t->n_remote_prefixes < EP_DP_MAX_PREFIXES; a++)
+          t->remote_prefixes[t->n_remote_prefixes++] = v->addressSpace[a].v;
+      }
     }
     char *why = NULL;
     ep->model = dev_endpoint_new(&d->cfg, &dc, &ep->env, &why);
@@ -380,6 +385,13 @@ static void device_tunnel_routes(Run *r, RunEp *ep, NetDev *td)
     for (unsigned a = 0; a < v->n_addressSpace; a++)
       net_route_add(ep->node, v->addressSpace[a].v, (Ipv4Addr){0}, td, 0);
   }
+  /* a second gateway's VNet (the same VNet again needs no second route) */
+  const GwVirtualNetworkGateway *g2 =
+      ep->sdev->cfg.has_peer2 ? gateway_by_ip(c, ep->sdev->cfg.peer2) : NULL;
+  const GwVirtualNetwork *v2 = g2 ? gw_config_find_vnet(c, g2->virtualNetwork.v) : NULL;
+  if (v2 && v2 != v && ep->sdev->cfg.ts_mode != DEV_TS_PREFIXES)
+    for (unsigned a = 0; a < v2->n_addressSpace; a++)
+      net_route_add(ep->node, v2->addressSpace[a].v, (Ipv4Addr){0}, td, 0);
 }
 
 static const RunEpInside gateway_inside = {

@@ -515,12 +515,13 @@ static const YtNode *load_profile(Loader *L, const YtNode *n, const char *name,
   return dev && dev->kind == YT_MAP ? dev : NULL;
 }
 
-/* The peer: a virtual network gateway's name, or one of their public addresses. */
-static void resolve_peer(Loader *L, const YtNode *n, DevConfig *c)
+/* A peer: a virtual network gateway's name, or one of their public addresses; *aa is the
+ * gateway's second public IP when the name is that of an active-active gateway. */
+static bool resolve_peer_one(Loader *L, const YtNode *n, Ipv4Addr *out, Ipv4Addr *aa)
 {
   const char *s;
   if (!ya_str(&L->a, n, "peer", &s))
-    return;
+    return false;
   const GwConfig *cloud = L->plan->cloud;
   Ipv4Addr a;
   bool is_ip = ipv4_addr_parse(s, &a) == IPV4_PARSE_OK;
@@ -533,20 +534,49 @@ static void resolve_peer(Loader *L, const YtNode *n, DevConfig *c)
       bool hit = is_ip ? g->publicIpAddresses[j].v.v == a.v
                        : (j == 0 && g->name.v && strcmp(g->name.v, s) == 0);
       if (hit) {
-        c->has_peer = true;
-        c->peer = g->publicIpAddresses[j].v;
-        return;
+        *out = g->publicIpAddresses[j].v;
+        /* facts 8: each instance of an active-active gateway builds its own tunnel */
+        if (aa && !is_ip && gw_bool_or(g->activeActive, false) && g->n_publicIpAddresses == 2)
+          *aa = g->publicIpAddresses[1].v;
+        return true;
       }
     }
     if (!is_ip && g->name.v && strcmp(g->name.v, s) == 0) {
       rerr(L, n, "peer '%s' has no publicIpAddress", s);
-      return;
+      return false;
     }
   }
   if (is_ip)
     rerr(L, n, "peer %s is not the public address of any virtual network gateway", s);
   else
     unknown(L, n, "virtual network gateway", s, names);
+  return false;
+}
+
+/* The peer, or two: 'peer: vgw1' of an active-active gateway (a tunnel to each instance),
+ * or 'peer: [a, b]' (two gateways, or the two addresses of one). */
+static void resolve_peer(Loader *L, const YtNode *n, DevConfig *c)
+{
+  if (n->kind == YT_SEQ) {
+    if (yt_len(n) < 1 || yt_len(n) > 2) {
+      ferr(L, n, "peer: one or two gateways (a name or a public address each)");
+      return;
+    }
+    c->has_peer = resolve_peer_one(L, g_ptr_array_index(n->items, 0), &c->peer, NULL);
+    if (yt_len(n) == 2)
+      c->has_peer2 = resolve_peer_one(L, g_ptr_array_index(n->items, 1), &c->peer2, NULL);
+    if (c->has_peer && c->has_peer2 && c->peer.v == c->peer2.v) {
+      ferr(L, g_ptr_array_index(n->items, 1), "peer: the same address twice");
+      c->has_peer2 = false;
+    }
+    return;
+  }
+  Ipv4Addr aa = {0};
+  c->has_peer = resolve_peer_one(L, n, &c->peer, &aa);
+  if (c->has_peer && aa.v) {
+    c->has_peer2 = true;
+    c->peer2 = aa;
+  }
 }
 
 static const char *const dkeys[] = {
