@@ -1333,6 +1333,14 @@ const ConfCheck conf_checks[] = {
         .scenarios = {"conformance/checks/aa-018.yaml"},
     },
     {
+        .id = "AA-019",
+        .statement = "Active-active: traffic from Azure uses both tunnels at once, and each TCP/UDP flow stays on one tunnel (one instance) while both are up",
+        .source = "facts 8 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md, about-active-active-gateways.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/aa-019.yaml"},
+    },
+    {
         .id = "P2S-001",
         .statement = "Point-to-site IKEv2: the gateway offers the documented P2S IKE and child proposals (GCM_AES256/SHA384/group 24 first)",
         .source = "facts 7.4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/point-to-site-about.md)",

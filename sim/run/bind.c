@@ -305,10 +305,14 @@ void run_ep_free(RunEp *ep)
   if (!ep)
     return;
   ep_endpoint_free(ep->model); /* its control plane first, then its data plane */
+  ep->model = NULL;            /* the earlier lives below may still emit (env_emit) */
+  ep->dp = NULL;
   for (guint i = 0; ep->retired && i < ep->retired->len; i++)
     ep_endpoint_free(g_ptr_array_index(ep->retired, i));
   if (ep->retired)
     g_ptr_array_free(ep->retired, TRUE);
+  if (ep->flows_seen)
+    g_hash_table_destroy(ep->flows_seen);
   drbg_free(ep->drbg);
   drbg_free(ep->ike_drbg);
   g_free(ep->name);

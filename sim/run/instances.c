@@ -78,6 +78,7 @@ bool run_instances_build(Run *r, char **err)
     a->sibling = b;
     b->public_ip = a->public_ip;
     g_ptr_array_add(r->eps, b);
+    a->active_active = b->active_active = gw_instances_active_active(g);
     if (gw_instances_active_active(g)) {
       if (!model_new(b, err))
         return false;
@@ -142,6 +143,41 @@ static bool carries_to(RunEp *ep, const uint8_t *pkt, size_t len)
          ep_dp_tunnel_up(ep->dp, t);
 }
 
+/* Which instance carries a flow: the first packet of each 5-tuple an instance of an
+ * active-active gateway sends logs gw.flow.pinned (node: the instance; src, dst, proto,
+ * sport, dport), again when the flow moves to the other instance. The event expectation
+ * reads it ({event: gw.flow.pinned, node: vgw1/1, attrs: {src: ..., dst: ...}}). */
+static void flow_pinned(RunEp *ep, const uint8_t *pkt, size_t len)
+{
+  if (len < 20)
+    return;
+  size_t ihl = (size_t)(pkt[0] & 0x0f) * 4;
+  bool ports = (pkt[9] == INET_PROTO_UDP || pkt[9] == 6) && ihl >= 20 && len >= ihl + 4;
+  uint16_t sp = ports ? (uint16_t)(pkt[ihl] << 8 | pkt[ihl + 1]) : 0;
+  uint16_t dp = ports ? (uint16_t)(pkt[ihl + 2] << 8 | pkt[ihl + 3]) : 0;
+  g_autofree char *key = g_strdup_printf("%u.%u.%u.%u>%u.%u.%u.%u/%u/%u/%u", pkt[12], pkt[13],
+                                         pkt[14], pkt[15], pkt[16], pkt[17], pkt[18], pkt[19],
+                                         pkt[9], sp, dp);
+  if (!ep->flows_seen)
+    ep->flows_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  if (g_hash_table_contains(ep->flows_seen, key))
+    return;
+  RunEp *o = ep->sibling;
+  if (o && o->flows_seen)
+    g_hash_table_remove(o->flows_seen, key); /* it moved here: a move back is news again */
+  VsEvent ev = vs_event(net_world_now(ep->run->world.w), ep->name, "gw.flow.pinned");
+  char a[IPV4_ADDR_STRLEN], b[IPV4_ADDR_STRLEN];
+  Ipv4Addr src = {.v = (uint32_t)pkt[12] << 24 | (uint32_t)pkt[13] << 16 | (uint32_t)pkt[14] << 8 | pkt[15]};
+  Ipv4Addr dst = {.v = (uint32_t)pkt[16] << 24 | (uint32_t)pkt[17] << 16 | (uint32_t)pkt[18] << 8 | pkt[19]};
+  vs_event_str(&ev, "src", ipv4_addr_format(src, a));
+  vs_event_str(&ev, "dst", ipv4_addr_format(dst, b));
+  vs_event_str(&ev, "proto", pkt[9] == 1 ? "icmp" : pkt[9] == 6 ? "tcp" : pkt[9] == 17 ? "udp" : "other");
+  vs_event_uint(&ev, "sport", sp);
+  vs_event_uint(&ev, "dport", dp);
+  run_emit(ep->run, &ev);
+  g_hash_table_add(ep->flows_seen, g_steal_pointer(&key));
+}
+
 RunEp *run_instance_carrier(RunEp *ep, const uint8_t *pkt, size_t len)
 {
   if (ep->instance < 0)
@@ -151,8 +187,11 @@ RunEp *run_instance_carrier(RunEp *ep, const uint8_t *pkt, size_t len)
   for (RunEp *x = a; x; x = x == a ? a->sibling : NULL)
     if (x->state == RUN_INST_ACTIVE && x->dp)
       cand[n++] = x;
-  if (n < 2)
+  if (n < 2) {
+    if (n && a->active_active)
+      flow_pinned(cand[0], pkt, len);
     return n ? cand[0] : NULL;
+  }
   /* active-active: the instances whose tunnel for the destination is up */
   RunEp *up[2];
   unsigned m = 0;
@@ -161,7 +200,9 @@ RunEp *run_instance_carrier(RunEp *ep, const uint8_t *pkt, size_t len)
       up[m++] = cand[i];
   if (m == 0)
     return cand[0]; /* neither: instance 0's data plane drops it (tunnel_down) */
-  return m == 1 ? up[0] : up[flow_hash(pkt, len) % m];
+  RunEp *c = m == 1 ? up[0] : up[flow_hash(pkt, len) % m];
+  flow_pinned(c, pkt, len);
+  return c;
 }
 
 /* ---- going down, taking over, coming back ---- */

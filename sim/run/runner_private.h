@@ -50,6 +50,8 @@ typedef struct RunEp {
   GPtrArray *retired;    /* models of the instance's earlier lives, freed with it */
   int down_cause;        /* GwDownCause while down */
   int64_t back_at_ns;    /* down for a while (maintenance, reset): when it comes back */
+  GHashTable *flows_seen; /* active-active: the 5-tuples it has sent (gw.flow.pinned) */
+  bool active_active;     /* an instance of an active-active gateway */
 } RunEp;
 
 typedef enum {
