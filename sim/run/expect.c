@@ -103,14 +103,16 @@ static char *when(const ScnExpect *x)
 static void eval_tunnel(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
 {
   g_autofree char *w = when(x);
-  r->name = g_strdup_printf("tunnel %s is %s%s", x->connection, x->state, w);
+  r->name = g_strdup_printf("tunnel %s%s%s is %s%s", x->connection, x->node ? " on " : "",
+                            x->node ? x->node : "", x->state, w);
   r->expected = g_strdup(x->state);
   const char *state = "disconnected";
   EACH_EVENT(in, until(x, in), ev, seq)
   {
     bool up = strcmp(ev->type, run_event_types.tunnel_up) == 0,
          down = strcmp(ev->type, run_event_types.tunnel_down) == 0;
-    if ((up || down) && attr_is(ev, "connection", x->connection)) {
+    if ((up || down) && attr_is(ev, "connection", x->connection) &&
+        (!x->node || node_matches(x->node, ev->node))) {
       state = up ? "connected" : "disconnected";
       g_free(r->decided_by);
       decided(r, ev, (long)seq);

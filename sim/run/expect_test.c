@@ -240,6 +240,17 @@ static void test_outage(void)
        false, "never up", -1},
   };
   run_cases(conns, G_N_ELEMENTS(conns), &in_fo);
+  /* the tunnel state per instance */
+  const Case states[] = {
+      {{.kind = SCN_EXP_TUNNEL, .connection = "c1", .state = "connected"}, true, "connected", 2},
+      {{.kind = SCN_EXP_TUNNEL, .connection = "c1", .node = "vgw1/0", .state = "connected"},
+       false, "disconnected", 1},
+      {{.kind = SCN_EXP_TUNNEL, .connection = "c1", .node = "vgw1/1", .state = "connected",
+        .has_by = true, .by_ns = S(40)}, false, "disconnected", -1},
+      {{.kind = SCN_EXP_TUNNEL, .connection = "c1", .node = "vgw1/1", .state = "connected"},
+       true, "connected", 2},
+  };
+  run_cases(states, G_N_ELEMENTS(states), &in_fo);
 }
 
 /* tunnel.stats snapshots of one connection, counts since the start: the gateway sends

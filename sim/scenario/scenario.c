@@ -1462,6 +1462,9 @@ static void expect_tunnel_load(Loader *L, const YtNode *m, const YtNode *v, ScnE
   x->connection = ref_connection(L, v, "tunnel");
   if ((n = ya_need(&L->a, m, "state", "tunnel")) && ya_enum(&L->a, n, "state", &states, &s))
     x->state = st[s].name;
+  /* one gateway instance's tunnel (facts 8: each instance has its own), or a device's */
+  if ((n = yt_map_get(m, "node")))
+    x->node = ref_node_or_instance(L, n, "node");
 }
 
 static void expect_sa_load(Loader *L, const YtNode *m, const YtNode *kv, ScnExpect *x)
@@ -1677,7 +1680,7 @@ static void expect_outage_load(Loader *L, const YtNode *m, const YtNode *kv, Scn
  * hint). sim/run/expect.c has the evaluator's row of each. */
 const ScnExpectDesc scn_expect_descs[] = {
     [SCN_EXP_TUNNEL] = {.name = "tunnel",
-     .summary = "A connection's tunnel state (connected, disconnected) at 'by'.", .keys = KEYS("state"), .load = expect_tunnel_load},
+     .summary = "A connection's tunnel state (connected, disconnected) at 'by'; with node, one gateway instance's or device's tunnel.", .keys = KEYS("state", "node"), .load = expect_tunnel_load},
     [SCN_EXP_SA] = {.name = "sa",
      .summary = "An IKE or child SA state (established, deleted) of a connection at a time.", .keys = KEYS("connection", "state"), .load = expect_sa_load},
     [SCN_EXP_IKE] = {.name = "ike",
