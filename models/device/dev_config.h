@@ -130,6 +130,10 @@ typedef struct {
   Ipv4Addr public_ip;
   bool has_peer;
   Ipv4Addr peer; /* the gateway's public address */
+  /* A second tunnel (facts 8): to the other instance of an active-active gateway (peer
+   * names the gateway), or to a second gateway (peer: [a, b]). */
+  bool has_peer2;
+  Ipv4Addr peer2;
   Ipv4Prefix lan[DEV_MAX_PREFIXES];
   unsigned n_lan;
 

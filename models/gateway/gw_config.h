@@ -222,6 +222,7 @@ typedef enum {
   GW_OPT_OLDER_POLICY_VALUES,       /* DES3/DES IKE encryption, PFS14 (older revisions) */
   GW_OPT_VNET2VNET_IKEV1,           /* VNet-to-VNet over IKEv1 too (FAQ 08/20/2015) */
   GW_OPT_STANDARD_NO_BGP,           /* legacy Standard without BGP (older requirements) */
+  GW_OPT_UNPLANNED_FAILOVER_2016,   /* A/S unplanned failover 1-1.5 min (09/24/2016 revision) */
   GW_OPT_N
 } GwOptionId;
 

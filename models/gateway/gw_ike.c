@@ -492,7 +492,7 @@ GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const Ep
   g->env = *env;
   g->io = *io;
   g->rng = rng;
-  g->node = g_strdup_printf("%s/0", name);
+  g->node = g_strdup_printf("%s/%u", name, gw_gateway_instance(gw));
   g->conns = g_ptr_array_new_with_free_func(conn_free);
   g->local = gw_gateway_public_ip(gw);
   for (unsigned i = 0; i < cfg->n_connections; i++) {

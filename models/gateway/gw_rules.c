@@ -1675,6 +1675,9 @@ const GwOptionDef gw_options[GW_OPT_N] = {
     [GW_OPT_STANDARD_NO_BGP] = {"standardSkuBgp", "supported", "unsupported",
         "BGP on legacy Standard", "legacy requirements 08/06/2024: supported",
         "older requirements include: not supported"},
+    [GW_OPT_UNPLANNED_FAILOVER_2016] = {"unplannedFailover", "current", "2016",
+        "A/S unplanned failover", "highlyavailable 07/24/2024: 1-3 min worst case",
+        "highlyavailable 09/24/2016: 1-1.5 min worst case"},
 };
 
 char *gw_rules_markdown(void)

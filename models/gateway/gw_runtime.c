@@ -20,6 +20,7 @@ struct GwGateway {
   EpDp *dp;
   const GwSku *sku;
   Ipv4Addr public_ip, inside_ip;
+  unsigned instance; /* 0 or 1 (facts 8: two instances) */
 };
 
 static bool str_is(GwStr s, const char *v)
@@ -77,10 +78,6 @@ GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const EpEnv *en
     *err = g_strdup_printf("no virtual network gateway '%s'", name);
     return NULL;
   }
-  if (gw_bool_or(g->activeActive, false)) {
-    *err = g_strdup_printf("gateway '%s': active-active is not modelled yet", name);
-    return NULL;
-  }
   const GwVirtualNetwork *v = gw_config_find_vnet(cfg, g->virtualNetwork.v);
   if (!v) {
     *err = g_strdup_printf("gateway '%s': no virtual network '%s'", name,
@@ -106,6 +103,7 @@ GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const EpEnv *en
   }
   GwGateway *gw = g_new0(GwGateway, 1);
   gw->sku = sku;
+  gw->instance = opt->instance;
   gw->public_ip = g->publicIpAddresses[opt->instance < g->n_publicIpAddresses ? opt->instance : 0].v;
   /* facts 5: the A/S instance's address is the last usable address of GatewaySubnet */
   gw->inside_ip.v = ipv4_prefix_last(gs->addressPrefix.v).v - 1;
@@ -187,6 +185,11 @@ const GwSku *gw_gateway_sku(const GwGateway *gw)
 Ipv4Addr gw_gateway_public_ip(const GwGateway *gw)
 {
   return gw->public_ip;
+}
+
+unsigned gw_gateway_instance(const GwGateway *gw)
+{
+  return gw->instance;
 }
 
 Ipv4Addr gw_gateway_inside_ip(const GwGateway *gw)

@@ -30,7 +30,7 @@ typedef struct GwGateway GwGateway;
 
 /* The gateway named 'name' of cfg (a validated configuration). NULL with *err (g_free)
  * when it cannot run: unknown gateway, virtual network or SKU, no public IP, no
- * GatewaySubnet, active-active (a later issue). Connections that cannot run yet (IKEv1)
+ * GatewaySubnet. Active-active: instance i has public IP i (facts 8). Connections that cannot run yet (IKEv1)
  * get no tunnel and a GW_EV_CONNECTION_REFUSED event. cfg is only read during the call. */
 GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const EpEnv *env,
                           const GwGatewayOptions *opt, char **err);
@@ -41,5 +41,7 @@ const GwSku *gw_gateway_sku(const GwGateway *gw);
 Ipv4Addr gw_gateway_public_ip(const GwGateway *gw);
 /* The instance's GatewaySubnet address (facts 5: the last usable address for A/S). */
 Ipv4Addr gw_gateway_inside_ip(const GwGateway *gw);
+/* The instance this object is (GwGatewayOptions.instance): its events' node "NAME/N". */
+unsigned gw_gateway_instance(const GwGateway *gw);
 /* The tunnel of a connection, by the connection's name; -1 when it has none. */
 int gw_gateway_tunnel(const GwGateway *gw, const char *connection);

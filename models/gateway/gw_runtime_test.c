@@ -1177,10 +1177,17 @@ static void test_gateway_build(void)
   g_assert_null(gw_gateway_new(c, "nope", &n.env, NULL, &err));
   g_assert_nonnull(err);
   g_clear_pointer(&err, g_free);
+  /* active-active (facts 8): instance 1 has the second public IP */
   c->virtualNetworkGateways[0].activeActive = (GwBool){.set = true, .v = true};
-  g_assert_null(gw_gateway_new(c, "vgw1", &n.env, NULL, &err));
-  g_assert_nonnull(strstr(err, "active-active"));
-  g_clear_pointer(&err, g_free);
+  c->virtualNetworkGateways[0].publicIpAddresses[1] = (GwIp){.set = true, .v = tu_addr("203.0.113.11")};
+  c->virtualNetworkGateways[0].n_publicIpAddresses = 2;
+  GwGatewayOptions i1 = {.instance = 1};
+  gw = gw_gateway_new(c, "vgw1", &n.env, &i1, &err);
+  g_assert_nonnull(gw);
+  g_assert_cmphex(gw_gateway_public_ip(gw).v, ==, tu_addr("203.0.113.11").v);
+  g_assert_cmpuint(gw_gateway_instance(gw), ==, 1);
+  gw_gateway_free(gw);
+  c->virtualNetworkGateways[0].n_publicIpAddresses = 1;
   c->virtualNetworkGateways[0].activeActive = (GwBool){0};
   c->virtualNetworkGateways[0].sku = S("VpnGw9");
   g_assert_null(gw_gateway_new(c, "vgw1", &n.env, NULL, &err));

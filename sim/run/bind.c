@@ -13,6 +13,7 @@
 
 typedef struct {
   Run *run;
+  RunEp *owner; /* the endpoint that asked: its timers end when its instance goes down */
   NetEventId id;
   EpTimerFn fn;
   void *arg;
@@ -45,8 +46,11 @@ static void timer_fire(NetWorld *w, void *user)
 static EpTimerId env_timer_add(void *user, int64_t delay_ns, EpTimerFn fn, void *arg)
 {
   RunEp *ep = user;
+  if (ep->state == RUN_INST_DOWN)
+    return 0; /* a failed instance runs nothing (run_instance_down cancelled the rest) */
   RunTimer *t = g_new0(RunTimer, 1);
   t->run = ep->run;
+  t->owner = ep;
   t->fn = fn;
   t->arg = arg;
   t->id = net_schedule(ep->run->world.w, delay_ns < 0 ? 0 : delay_ns, timer_fire, t);
@@ -65,9 +69,27 @@ static bool env_timer_cancel(void *user, EpTimerId id)
   return was;
 }
 
+void run_ep_timers_cancel(RunEp *ep)
+{
+  GHashTableIter it;
+  gpointer k, v;
+  g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(NetEventId));
+  g_hash_table_iter_init(&it, ep->run->tl.timers);
+  while (g_hash_table_iter_next(&it, &k, &v))
+    if (((RunTimer *)v)->owner == ep)
+      g_array_append_val(ids, ((RunTimer *)v)->id);
+  for (guint i = 0; i < ids->len; i++) {
+    NetEventId id = g_array_index(ids, NetEventId, i);
+    net_cancel(ep->run->world.w, id);
+    g_hash_table_remove(ep->run->tl.timers, &id);
+  }
+}
+
 static void env_send_outer(void *user, const EpOuterPacket *pkt)
 {
   RunEp *ep = user;
+  if (ep->state == RUN_INST_DOWN || !ep->esp)
+    return; /* a failed instance sends nothing */
   /* The data plane built the whole packet; the sockets build the outer header again
    * from the same addresses (and the stack sets its own identification). */
   if (pkt->proto == INET_PROTO_ESP)
@@ -79,7 +101,8 @@ static void env_send_outer(void *user, const EpOuterPacket *pkt)
 static void env_deliver_inner(void *user, const uint8_t *pkt, size_t len)
 {
   RunEp *ep = user;
-  net_tunnel_inject(ep->tun, pkt, len);
+  if (ep->state != RUN_INST_DOWN && ep->tun)
+    net_tunnel_inject(ep->tun, pkt, len);
 }
 
 /* The gateway's view of a connection is its tunnel's state: the data plane says
@@ -142,6 +165,8 @@ static void io_send(void *user, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint
                     const uint8_t *data, size_t len)
 {
   RunEp *ep = user;
+  if (ep->state == RUN_INST_DOWN || !ep->ike)
+    return;
   net_udp_send_to(sport == 4500 ? ep->natt : ep->ike, data, len, dst, dport);
 }
 
@@ -189,18 +214,22 @@ bool run_ike_start(Run *r, char **err)
    * cannot run) */
   for (guint i = 0; i < r->eps->len; i++) {
     RunEp *ep = g_ptr_array_index(r->eps, i);
-    if (!ep_endpoint_ike_new(ep->model, &ep->io, ep->ike_drbg, err))
+    if (ep->model && !ep_endpoint_ike_new(ep->model, &ep->io, ep->ike_drbg, err))
       return false;
   }
-  for (guint i = 0; i < r->eps->len; i++)
-    ep_endpoint_start(((RunEp *)g_ptr_array_index(r->eps, i))->model);
+  for (guint i = 0; i < r->eps->len; i++) {
+    RunEp *ep = g_ptr_array_index(r->eps, i);
+    if (ep->model) /* a standby instance starts when it takes over */
+      ep_endpoint_start(ep->model);
+  }
   return true;
 }
 
 static void tun_tx(NetTunnel *t, const uint8_t *packet, size_t len, void *user)
 {
-  RunEp *ep = user;
-  ep_dp_tx_inner(ep->dp, packet, len);
+  RunEp *c = run_instance_carrier(user, packet, len);
+  if (c)
+    ep_dp_tx_inner(c->dp, packet, len);
 }
 
 RunEp *run_ep_new(Run *r, const RunEpInside *inside, const char *cfgname,
@@ -212,6 +241,8 @@ RunEp *run_ep_new(Run *r, const RunEpInside *inside, const char *cfgname,
   ep->cfgname = cfgname;
   ep->name = g_strdup(node_name);
   ep->node = node;
+  ep->instance = -1;
+  ep->state = RUN_INST_ACTIVE;
   g_autofree char *label = g_strdup_printf("%s/esp-iv", node_name);
   ep->drbg = run_drbg_new(r, label);
   g_autofree char *ike_label = g_strdup_printf("%s/ike", node_name);
@@ -232,6 +263,28 @@ RunEp *run_ep_new(Run *r, const RunEpInside *inside, const char *cfgname,
       .tunnel_state = run_bgp_tunnel_state,
   };
   return ep;
+}
+
+bool run_ep_sockets(RunEp *ep, char **err)
+{
+  ep->esp = net_raw_new(ep->node, INET_PROTO_ESP, ep->public_ip, esp_rx, ep);
+  ep->natt = net_udp_new(ep->node, ep->public_ip, 4500, natt_rx, ep);
+  ep->ike = net_udp_new(ep->node, ep->public_ip, 500, ike500_rx, ep);
+  if (!ep->esp || !ep->natt || !ep->ike) {
+    *err = g_strdup_printf("%s: cannot open its ESP, UDP 500 or UDP 4500 socket: %s", ep->name,
+                           net_world_last_error(ep->run->world.w));
+    return false;
+  }
+  return true;
+}
+
+void run_ep_unbind(RunEp *ep)
+{
+  net_raw_free(ep->esp);
+  net_udp_free(ep->natt);
+  net_udp_free(ep->ike);
+  ep->esp = NULL;
+  ep->natt = ep->ike = NULL;
 }
 
 bool run_ep_bind(RunEp *ep, char **err)
@@ -260,6 +313,14 @@ void run_ep_free(RunEp *ep)
     return;
   run_bgp_free(ep); /* its sessions before the data plane they route into */
   ep_endpoint_free(ep->model); /* its control plane first, then its data plane */
+  ep->model = NULL;            /* the earlier lives below may still emit (env_emit) */
+  ep->dp = NULL;
+  for (guint i = 0; ep->retired && i < ep->retired->len; i++)
+    ep_endpoint_free(g_ptr_array_index(ep->retired, i));
+  if (ep->retired)
+    g_ptr_array_free(ep->retired, TRUE);
+  if (ep->flows_seen)
+    g_hash_table_destroy(ep->flows_seen);
   drbg_free(ep->drbg);
   drbg_free(ep->ike_drbg);
   g_free(ep->name);

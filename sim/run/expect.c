@@ -103,14 +103,16 @@ static char *when(const ScnExpect *x)
 static void eval_tunnel(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
 {
   g_autofree char *w = when(x);
-  r->name = g_strdup_printf("tunnel %s is %s%s", x->connection, x->state, w);
+  r->name = g_strdup_printf("tunnel %s%s%s is %s%s", x->connection, x->node ? " on " : "",
+                            x->node ? x->node : "", x->state, w);
   r->expected = g_strdup(x->state);
   const char *state = "disconnected";
   EACH_EVENT(in, until(x, in), ev, seq)
   {
     bool up = strcmp(ev->type, run_event_types.tunnel_up) == 0,
          down = strcmp(ev->type, run_event_types.tunnel_down) == 0;
-    if ((up || down) && attr_is(ev, "connection", x->connection)) {
+    if ((up || down) && attr_is(ev, "connection", x->connection) &&
+        (!x->node || node_matches(x->node, ev->node))) {
       state = up ? "connected" : "disconnected";
       g_free(r->decided_by);
       decided(r, ev, (long)seq);
@@ -504,6 +506,141 @@ static void eval_traffic(const ScnExpect *x, const ScnExpectInput *in, ScnResult
   r->observed = g_string_free(obs, FALSE);
 }
 
+/* outage of a ping flow: the longest time between consecutive echo replies, from the
+ * first request sent and up to the last one sent (a flow that ends without replies ends
+ * in a gap) */
+static void outage_flow(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
+{
+  int64_t first = -1, last_sent = -1, prev = -1, best = -1, best_from = 0, best_to = 0;
+  size_t replies = 0;
+  EACH_EVENT(in, until(x, in), ev, seq)
+  {
+    bool sent = !strcmp(ev->type, run_event_types.ping_sent),
+         reply = !strcmp(ev->type, run_event_types.ping_reply);
+    if ((!sent && !reply) || !attr_is(ev, "flow", x->flow))
+      continue;
+    if (sent) {
+      if (first < 0)
+        first = prev = ev->time_ns;
+      last_sent = ev->time_ns;
+      continue;
+    }
+    replies++;
+    if (prev >= 0 && ev->time_ns - prev > best) {
+      best = ev->time_ns - prev;
+      best_from = prev;
+      best_to = ev->time_ns;
+      g_free(r->decided_by);
+      decided(r, ev, (long)seq);
+    }
+    prev = ev->time_ns;
+  }
+  if (first < 0) {
+    r->decided_by = g_strdup("no ping.sent event for the flow");
+    r->observed = g_strdup("no echo request sent");
+    return;
+  }
+  bool open_end = last_sent > prev; /* requests after the last reply got none */
+  if (open_end && last_sent - prev > best) {
+    best = last_sent - prev;
+    best_from = prev;
+    best_to = last_sent;
+    g_free(r->decided_by);
+    r->event_seq = -1;
+    r->decided_by = g_strdup("the last echo request of the flow had no reply after it");
+  }
+  if (!r->decided_by)
+    r->decided_by = g_strdup("one echo request and no reply");
+  char a[32], b[32], c[32];
+  r->observed = g_strdup_printf("longest gap %s (from %ss to %ss%s), %zu replies",
+                                secs((double)best / 1e9, a, sizeof a),
+                                scn_time_format(best_from, b, sizeof b),
+                                scn_time_format(best_to, c, sizeof c),
+                                open_end && best_to == last_sent ? ", no reply after" : "",
+                                replies);
+  r->pass = replies > 0 && scn_bound_holds(&x->longest, (double)best / 1e9);
+}
+
+/* outage of a connection: the longest time its tunnel was down after it first came up
+ * (with node, that gateway instance's or device's tunnel; without, down means no
+ * instance had it up), up to the deadline */
+static void outage_connection(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
+{
+  g_autoptr(GHashTable) up = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  int64_t down_since = -1, best = 0, best_from = 0, best_to = 0;
+  bool ever = false, best_open = false;
+  int64_t end = until(x, in);
+  EACH_EVENT(in, end, ev, seq)
+  {
+    bool u = !strcmp(ev->type, run_event_types.tunnel_up),
+         d = !strcmp(ev->type, run_event_types.tunnel_down);
+    if ((!u && !d) || !attr_is(ev, "connection", x->connection) ||
+        (x->node && !node_matches(x->node, ev->node)))
+      continue;
+    if (u)
+      g_hash_table_replace(up, g_strdup(ev->node), GINT_TO_POINTER(1));
+    else
+      g_hash_table_remove(up, ev->node);
+    bool now_up = g_hash_table_size(up) > 0;
+    if (now_up && down_since >= 0) {
+      if (ev->time_ns - down_since > best) {
+        best = ev->time_ns - down_since;
+        best_from = down_since;
+        best_to = ev->time_ns;
+        g_free(r->decided_by);
+        decided(r, ev, (long)seq);
+      }
+      down_since = -1;
+    } else if (!now_up && ever && down_since < 0) {
+      down_since = ev->time_ns;
+    }
+    ever |= now_up;
+  }
+  if (!ever) {
+    r->decided_by = g_strdup_printf("no %s event for the connection", run_event_types.tunnel_up);
+    r->observed = g_strdup("never up");
+    return;
+  }
+  if (down_since >= 0 && end - down_since > best) {
+    best = end - down_since;
+    best_from = down_since;
+    best_to = end;
+    best_open = true;
+    g_free(r->decided_by);
+    r->event_seq = -1;
+    r->decided_by = g_strdup("the tunnel was still down at the deadline");
+  }
+  if (!r->decided_by)
+    r->decided_by = g_strdup("the tunnel was not down after it first came up");
+  char a[32], b[32], c[32];
+  if (best == 0)
+    r->observed = g_strdup("never down after it first came up");
+  else
+    r->observed = g_strdup_printf("longest down %s (from %ss to %ss%s)",
+                                secs((double)best / 1e9, a, sizeof a),
+                                scn_time_format(best_from, b, sizeof b),
+                                scn_time_format(best_to, c, sizeof c),
+                                best_open ? ", still down" : "");
+  r->pass = scn_bound_holds(&x->longest, (double)best / 1e9);
+}
+
+static void eval_outage(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
+{
+  g_autofree char *w = when(x);
+  r->name = g_strdup_printf("outage of %s%s%s longest %s%s", x->flow ? x->flow : x->connection,
+                            x->node ? " on " : "", x->node ? x->node : "", x->longest.text, w);
+  r->expected = g_strdup_printf("longest %s", x->longest.text);
+  if (x->flow)
+    outage_flow(x, in, r);
+  else
+    outage_connection(x, in, r);
+}
+
+static bool complete_outage(const ScnExpect *x)
+{
+  return (x->flow || x->connection) && x->longest.set;
+}
+
 /* tunnel, sa */
 static bool complete_state(const ScnExpect *x)
 {
@@ -692,6 +829,7 @@ const ScnExpectCheck scn_expect_checks[] = {
     [SCN_EXP_BGP_SESSION] = {.complete = complete_bgp_session, .check = eval_bgp_session},
     [SCN_EXP_BGP_ROUTE] = {.complete = complete_bgp_route, .check = eval_bgp_route},
     [SCN_EXP_BGP_ROUTES] = {.complete = complete_bgp_routes, .check = eval_bgp_routes},
+    [SCN_EXP_OUTAGE] = {.complete = complete_outage, .check = eval_outage},
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(scn_expect_checks) == SCN_EXP_COUNT);
 

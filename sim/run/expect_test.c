@@ -180,6 +180,79 @@ static void test_traffic(void)
   run_cases(cases, G_N_ELEMENTS(cases), &in);
 }
 
+/* outage: the ping flow of log_new (replies at 10.02, 11.03, 12.04 s; the request at 13 s
+ * unanswered), and a failover from vgw1/0 (down at 30 s) to vgw1/1 (up at 42.5 s) */
+static void tunnel_ev(ScnEventLog *log, int64_t t, const char *node, bool up)
+{
+  VsEvent ev = vs_event(t, node, up ? "tunnel.up" : "tunnel.down");
+  vs_event_str(&ev, "connection", "c1");
+  scn_eventlog_add(log, &ev);
+}
+
+static void test_outage(void)
+{
+  g_autoptr(ScnEventLog) log = log_new();
+  ScnExpectInput in = {.events = log, .end_ns = S(60)};
+  const Case flows[] = {
+      {{.kind = SCN_EXP_OUTAGE, .flow = "p1", .longest = bound(SCN_CMP_LT, 1.5, "< 1.5s")},
+       true, "longest gap 1.01s (from 10.020000000s to 11.030000000s), 3 replies", 8},
+      {{.kind = SCN_EXP_OUTAGE, .flow = "p1", .longest = bound(SCN_CMP_LT, 1, "< 1s")}, false,
+       "longest gap 1.01s", 8},
+      {{.kind = SCN_EXP_OUTAGE, .flow = "nope", .longest = bound(SCN_CMP_LT, 1, "< 1s")}, false,
+       "no echo request sent", -1},
+  };
+  run_cases(flows, G_N_ELEMENTS(flows), &in);
+  /* a flow whose replies stop: the gap runs to its last request */
+  g_autoptr(ScnEventLog) cut = scn_eventlog_new();
+  for (int i = 0; i < 10; i++) {
+    VsEvent ev = vs_event(S(i), "vm1", "ping.sent");
+    vs_event_str(&ev, "flow", "p2");
+    scn_eventlog_add(cut, &ev);
+    if (i < 2) {
+      ev = vs_event(S(i) + MS(10), "vm1", "ping.reply");
+      vs_event_str(&ev, "flow", "p2");
+      scn_eventlog_add(cut, &ev);
+    }
+  }
+  ScnExpectInput in_cut = {.events = cut, .end_ns = S(60)};
+  const Case cut_cases[] = {
+      {{.kind = SCN_EXP_OUTAGE, .flow = "p2", .longest = bound(SCN_CMP_LT, 5, "< 5s")}, false,
+       "longest gap 7.99s (from 1.010000000s to 9.000000000s, no reply after), 2 replies", -1},
+  };
+  run_cases(cut_cases, G_N_ELEMENTS(cut_cases), &in_cut);
+  g_autoptr(ScnEventLog) fo = scn_eventlog_new();
+  tunnel_ev(fo, S(1), "vgw1/0", true);      /* 0 */
+  tunnel_ev(fo, S(30), "vgw1/0", false);    /* 1 */
+  tunnel_ev(fo, S(42) + MS(500), "vgw1/1", true); /* 2 */
+  ScnExpectInput in_fo = {.events = fo, .end_ns = S(60)};
+  const Case conns[] = {
+      {{.kind = SCN_EXP_OUTAGE, .connection = "c1", .longest = bound(SCN_CMP_LT, 15, "< 15s")},
+       true, "longest down 12.5s (from 30.000000000s to 42.500000000s)", 2},
+      {{.kind = SCN_EXP_OUTAGE, .connection = "c1", .longest = bound(SCN_CMP_LT, 10, "< 10s")},
+       false, "longest down 12.5s", 2},
+      {{.kind = SCN_EXP_OUTAGE, .connection = "c1", .node = "vgw1/0",
+        .longest = bound(SCN_CMP_GE, 30, ">= 30s")}, true, "longest down 30s (from 30.000000000s to 60.000000000s, still down)", -1},
+      {{.kind = SCN_EXP_OUTAGE, .connection = "c1", .node = "vgw1/1",
+        .longest = bound(SCN_CMP_LT, 1, "< 1s")}, true, "never down after it first came up", -1},
+      {{.kind = SCN_EXP_OUTAGE, .connection = "c1", .node = "vgw1/1", .has_by = true,
+        .by_ns = S(40), .longest = bound(SCN_CMP_LT, 1, "< 1s")}, false, "never up", -1},
+      {{.kind = SCN_EXP_OUTAGE, .connection = "other", .longest = bound(SCN_CMP_LT, 1, "< 1s")},
+       false, "never up", -1},
+  };
+  run_cases(conns, G_N_ELEMENTS(conns), &in_fo);
+  /* the tunnel state per instance */
+  const Case states[] = {
+      {{.kind = SCN_EXP_TUNNEL, .connection = "c1", .state = "connected"}, true, "connected", 2},
+      {{.kind = SCN_EXP_TUNNEL, .connection = "c1", .node = "vgw1/0", .state = "connected"},
+       false, "disconnected", 1},
+      {{.kind = SCN_EXP_TUNNEL, .connection = "c1", .node = "vgw1/1", .state = "connected",
+        .has_by = true, .by_ns = S(40)}, false, "disconnected", -1},
+      {{.kind = SCN_EXP_TUNNEL, .connection = "c1", .node = "vgw1/1", .state = "connected"},
+       true, "connected", 2},
+  };
+  run_cases(states, G_N_ELEMENTS(states), &in_fo);
+}
+
 /* tunnel.stats snapshots of one connection, counts since the start: the gateway sends
  * (egress) all along but receives (ingress) only until 10 s; the device the other way
  * round. Snapshots at 5, 10, 20 and 30 s. */
@@ -446,6 +519,7 @@ int main(int argc, char **argv)
   g_test_add_func("/expect/ike", test_ike);
   g_test_add_func("/expect/traffic", test_traffic);
   g_test_add_func("/expect/both-ways", test_both_ways);
+  g_test_add_func("/expect/outage", test_outage);
   g_test_add_func("/expect/counters-events", test_counters_events);
   g_test_add_func("/expect/validation", test_validation);
   g_test_add_func("/expect/plan", test_plan);

@@ -159,6 +159,8 @@ void run_counters_collect(Run *r)
 {
   for (guint i = 0; i < r->eps->len; i++) {
     RunEp *ep = g_ptr_array_index(r->eps, i);
+    if (!ep->dp)
+      continue; /* a standby instance that never took over */
     const EpNodeMetrics *m = ep_dp_metrics(ep->dp);
     const EpTunnelMetrics *t = &m->total;
     for (int d = 0; d < EP_DROP__COUNT; d++) {

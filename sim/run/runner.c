@@ -122,7 +122,8 @@ static bool simulate(Run *r, const ScnRunOptions *opt, char **err)
   run_flows_finish(r);
   run_stats_finish(r);
   for (guint i = 0; i < r->eps->len; i++)
-    ep_dp_emit_metrics(((RunEp *)g_ptr_array_index(r->eps, i))->dp);
+    if (((RunEp *)g_ptr_array_index(r->eps, i))->dp)
+      ep_dp_emit_metrics(((RunEp *)g_ptr_array_index(r->eps, i))->dp);
   run_counters_collect(r);
   return run_outputs_write(r, opt->out_dir, err);
 }

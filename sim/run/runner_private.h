@@ -22,7 +22,7 @@ typedef struct Run Run;
  * the node through an EpEnv bound here to the node's sockets, tunnel interface and timers,
  * and whose IKE control plane sends through an EpIkeIo. */
 typedef struct RunEpInside RunEpInside; /* sim/run/world.c: one per kind of endpoint */
-typedef struct {
+typedef struct RunEp {
   Run *run;
   const RunEpInside *inside; /* where its LAN and tunnel routes come from in the plan */
   char *name;          /* node name: "vgw1/0", "site1-vpn" */
@@ -42,7 +42,24 @@ typedef struct {
   EpDp *dp;            /* model->dp, borrowed */
   const ScnDevice *sdev; /* a device's plan entry, else NULL */
   struct RunBgp *bgp;    /* sim/run/bgp.c: its BGP speaker over its tunnels, or NULL */
+  /* A gateway instance (sim/run/instances.c; facts 8): each of the two is a RunEp with its
+   * own model, data plane, sockets, DRBG streams and timers; both sit on the gateway's
+   * node and share its tunnel interface (instance 0 owns it). -1 for a device. */
+  int instance;
+  int state;             /* RunInstState */
+  struct RunEp *sibling; /* the gateway's other instance */
+  GPtrArray *retired;    /* models of the instance's earlier lives, freed with it */
+  int down_cause;        /* GwDownCause while down */
+  int64_t back_at_ns;    /* down for a while (maintenance, reset): when it comes back */
+  GHashTable *flows_seen; /* active-active: the 5-tuples it has sent (gw.flow.pinned) */
+  bool active_active;     /* an instance of an active-active gateway */
 } RunEp;
+
+typedef enum {
+  RUN_INST_ACTIVE,  /* carries tunnels (a device is always active) */
+  RUN_INST_STANDBY, /* holds nothing until it takes over */
+  RUN_INST_DOWN     /* failed or in maintenance: no packets, timers or sends */
+} RunInstState;
 
 typedef struct {
   char *name; /* the plan's link name, or "A--B" for a LAN segment */
@@ -137,6 +154,29 @@ void run_bgp_free(RunEp *ep);
 /* The timeline's BGP actions on a device's speaker (sim/run/timeline.c rows). */
 bool run_bgp_check_device(Run *r, const ScnAction *a, char **err);
 void run_bgp_fire(Run *r, const ScnAction *a);
+/* sim/run/instances.c: the gateways' second instances (after devices_build: they come
+ * last in r->eps), their binding, and who carries what. */
+bool run_instances_build(Run *r, char **err);
+bool run_instance_bind(RunEp *ep, char **err); /* instance > 0: sockets, shared tunnel */
+/* The instance that sends an inner packet out of the gateway's shared tunnel interface:
+ * the active one (active-standby) or, active-active, one of the two by a hash of the
+ * packet's 5-tuple; ep itself for a device; NULL when no instance carries traffic. */
+RunEp *run_instance_carrier(RunEp *ep, const uint8_t *pkt, size_t len);
+/* Timeline: an instance goes down for 'cause' (GwDownCause) for 'down_ns' (0: until the
+ * end); with active-standby the other takes over after the documented delay. */
+void run_instance_down(RunEp *ep, int cause, int64_t down_ns, int64_t takeover_ns);
+RunEp *run_gateway_instance(Run *r, const char *gateway, unsigned instance);
+/* The instance a timeline action names (instance, gatewayVip, or by default the active
+ * one; instance 0 of an active-active gateway), or NULL. */
+RunEp *run_action_instance(Run *r, const ScnAction *a);
+/* The action's instance goes down for its cause (GwDownCause); planned maintenance waits
+ * while the other instance is in maintenance (never both at once, facts 8). */
+void run_action_instance_down(Run *r, const ScnAction *a, int cause);
+/* zoneOutage: the instances of zone-redundant gateways in the zone go down. */
+void run_zone_outage(Run *r, unsigned zone, int64_t down_ns);
+void run_ep_timers_cancel(RunEp *ep); /* sim/run/bind.c */
+void run_ep_unbind(RunEp *ep);        /* its sockets closed (sim/run/bind.c) */
+bool run_ep_sockets(RunEp *ep, char **err);
 /* sim/run/timeline.c: schedule every action; flows report at their end. */
 bool run_timeline_schedule(Run *r, char **err);
 /* The runner's row of a timeline action (the loader's is sim/scenario's scn_action_descs):

@@ -31,7 +31,12 @@ static void stats_emit(Run *r, bool final)
   guint k = 0;
   for (guint i = 0; i < r->eps->len; i++) {
     RunEp *ep = g_ptr_array_index(r->eps, i);
-    for (unsigned t = 0; t < ep_dp_n_tunnels(ep->dp); t++, k++) {
+    if (!ep->dp)
+      continue; /* a standby instance that has not been active (they come last) */
+    /* each endpoint's tunnels have their own slots: an instance that takes over later
+     * (its data plane appears mid-run) moves no other tunnel's */
+    k = i * 256;
+    for (unsigned t = 0; t < ep_dp_n_tunnels(ep->dp) && t < 256; t++, k++) {
       const EpTunnelMetrics *m = ep_dp_tunnel_metrics(ep->dp, (int)t);
       if (k >= r->out.stats_last->len)
         g_array_set_size(r->out.stats_last, k + 1);

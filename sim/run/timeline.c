@@ -6,6 +6,7 @@
  * (setPolicy, setSharedKey, resetConnection, resetGateway) through its IKE control plane,
  * and NAT boxes rebinding their mappings (natRebind). */
 #include "sim/run/run_events.h"
+#include "models/gateway/gw_instances.h"
 #include "sim/run/runner_private.h"
 #include "sim/scenario/scenario.h"
 
@@ -313,9 +314,54 @@ static bool check_gateway(Run *r, const ScnAction *a, char **err)
   return false;
 }
 
+/* resetGateway, plannedMaintenance, instanceFailure: the instance the action names
+ * (sim/run/instances.c) */
+static bool check_instance(Run *r, const ScnAction *a, char **err)
+{
+  if (!check_gateway(r, a, err))
+    return false;
+  if (!a->has_vip || run_action_instance(r, a))
+    return true;
+  char ip[IPV4_ADDR_STRLEN];
+  *err = g_strdup_printf("%s:%u:%u: gateway '%s' has no instance with the public IP %s",
+                         a->loc.file, a->loc.line, a->loc.col, a->gateway,
+                         ipv4_addr_format(a->gateway_vip, ip));
+  return false;
+}
+
+/* facts 8, reset: active-standby, the active instance reboots and the standby takes over;
+ * active-active, the primary instance (0) reboots, again on a repeat; gatewayVip picks */
 static void fire_reset_gateway(Run *r, const ScnAction *a)
 {
-  ep_endpoint_reset(run_ep_find(r, a->gateway)->model, NULL);
+  run_action_instance_down(r, a, GW_DOWN_RESET);
+}
+
+static void fire_planned_maintenance(Run *r, const ScnAction *a)
+{
+  run_action_instance_down(r, a, GW_DOWN_PLANNED);
+}
+
+static void fire_instance_failure(Run *r, const ScnAction *a)
+{
+  run_action_instance_down(r, a, GW_DOWN_UNPLANNED);
+}
+
+/* zoneOutage: some gateway of the run is zone-redundant */
+static bool check_zone(Run *r, const ScnAction *a, char **err)
+{
+  const GwConfig *c = r->plan->cloud;
+  for (unsigned i = 0; i < c->n_virtualNetworkGateways; i++)
+    if (gw_instances_zone_redundant(&c->virtualNetworkGateways[i]))
+      return true;
+  *err = g_strdup_printf("%s:%u:%u: zoneOutage: no gateway of this run is zone-redundant (an AZ "
+                         "SKU, facts 8): which zone its instances are in is not defined",
+                         a->loc.file, a->loc.line, a->loc.col);
+  return false;
+}
+
+static void fire_zone_outage(Run *r, const ScnAction *a)
+{
+  run_zone_outage(r, a->zone, a->duration_ns);
 }
 
 /* natRebind: a NAT box of this run */
@@ -345,12 +391,15 @@ const RunActionDesc run_action_descs[] = {
     [SCN_ACT_SET_POLICY] = {.check = check_connection, .fire = fire_set_policy},
     [SCN_ACT_SET_SHARED_KEY] = {.check = check_connection, .fire = fire_set_shared_key},
     [SCN_ACT_RESET_CONNECTION] = {.check = check_connection, .fire = fire_reset_connection},
-    [SCN_ACT_RESET_GATEWAY] = {.check = check_gateway, .fire = fire_reset_gateway},
+    [SCN_ACT_RESET_GATEWAY] = {.check = check_instance, .fire = fire_reset_gateway},
     [SCN_ACT_NAT_REBIND] = {.check = check_nat_box, .fire = fire_nat_rebind},
     [SCN_ACT_BGP_ADVERTISE] = {.check = run_bgp_check_device, .fire = run_bgp_fire},
     [SCN_ACT_BGP_WITHDRAW] = {.check = run_bgp_check_device, .fire = run_bgp_fire},
     [SCN_ACT_BGP_ADVERTISE_GENERATED] = {.check = run_bgp_check_device, .fire = run_bgp_fire},
     [SCN_ACT_BGP_SET_PREPEND] = {.check = run_bgp_check_device, .fire = run_bgp_fire},
+    [SCN_ACT_PLANNED_MAINTENANCE] = {.check = check_instance, .fire = fire_planned_maintenance},
+    [SCN_ACT_INSTANCE_FAILURE] = {.check = check_instance, .fire = fire_instance_failure},
+    [SCN_ACT_ZONE_OUTAGE] = {.check = check_zone, .fire = fire_zone_outage},
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(run_action_descs) == SCN_ACT_COUNT);
 

@@ -24,14 +24,21 @@ static bool str_is(GwStr s, const char *v)
   return s.set && s.v && v && !strcmp(s.v, v);
 }
 
+/* A device, or the gateway instance that carries the gateway now (the active one; with
+ * none active, instance 0). */
 RunEp *run_ep_find(Run *r, const char *cfgname)
 {
+  RunEp *first = NULL;
   for (guint i = 0; i < r->eps->len; i++) {
     RunEp *ep = g_ptr_array_index(r->eps, i);
-    if (!strcmp(ep->cfgname, cfgname))
+    if (strcmp(ep->cfgname, cfgname))
+      continue;
+    if (ep->state == RUN_INST_ACTIVE && ep->model)
       return ep;
+    if (!first)
+      first = ep;
   }
-  return NULL;
+  return first;
 }
 
 static RunLink *link_add(Run *r, const char *name, NetLink *l)
@@ -77,13 +84,13 @@ static bool gateways_build(Run *r, char **err)
   const GwConfig *c = r->plan->cloud;
   for (unsigned i = 0; i < c->n_virtualNetworkGateways; i++) {
     const GwVirtualNetworkGateway *g = &c->virtualNetworkGateways[i];
-    /* Active-standby: the active instance carries every tunnel; the standby (instance 1)
-     * has no traffic until a failover, which later issues model. */
+    /* Instance 0 here; instance 1 after the devices (sim/run/instances.c), on this node. */
     g_autofree char *nn = g_strdup_printf("%s/0", g->name.v);
     NetNode *n = node_add(r, g->name.v, nn, err);
     if (!n)
       return false;
     RunEp *ep = run_ep_new(r, &gateway_inside, g->name.v, nn, n);
+    ep->instance = 0;
     GwGatewayOptions opt = {.instance = 0, .bgp_rules_off = r->plan->bgp_rules_off};
     char *why = NULL;
     ep->model = gw_endpoint_new(c, g->name.v, &ep->env, &opt, &why);
@@ -104,7 +111,7 @@ static bool gateways_build(Run *r, char **err)
 
 /* The connection whose local network gateway is where the device is seen from (its own
  * address, or its NAT box's public address). */
-static const GwConnection *device_connection(const Run *r, const ScnDevice *d, Ipv4Addr seen)
+static const GwConnection *device_connection(const Run *r, Ipv4Addr peer, Ipv4Addr seen)
 {
   const GwConfig *c = r->plan->cloud;
   for (unsigned i = 0; i < c->n_connections; i++) {
@@ -114,7 +121,7 @@ static const GwConnection *device_connection(const Run *r, const ScnDevice *d, I
     if (!l || !g || !l->gatewayIpAddress.set || l->gatewayIpAddress.v.v != seen.v)
       continue;
     for (unsigned j = 0; j < g->n_publicIpAddresses; j++)
-      if (g->publicIpAddresses[j].v.v == d->cfg.peer.v)
+      if (g->publicIpAddresses[j].v.v == peer.v)
         return k;
   }
   return NULL;
@@ -150,25 +157,30 @@ static bool devices_build(Run *r, char **err)
       dc.inside_ip.v = dc.lan[0].addr.v + 1;
     /* behind a NAT box the gateway sees the box's public address */
     const ScnNatBox *nb = run_nat_of_device(r, d->cfg.name);
-    const GwConnection *k = device_connection(r, d, nb ? nb->public_ip : d->cfg.public_ip);
-    const GwVirtualNetworkGateway *g = gateway_by_ip(c, d->cfg.peer);
-    const GwVirtualNetwork *v = g ? gw_config_find_vnet(c, g->virtualNetwork.v) : NULL;
-    EpDpTunnelConfig *t = &dc.tunnels[dc.n_tunnels++];
-    t->name = k ? k->name.v : "peer";
-    t->remote_public = d->cfg.peer;
-    if (d->cfg.ts_mode == DEV_TS_PREFIXES) {
-      /* narrowed selectors: a policy-based peer, its remote prefixes are the selectors' */
-      t->policy_based = true;
-      for (unsigned a = 0; a < d->cfg.n_ts_remote && t->n_remote_prefixes < EP_DP_MAX_PREFIXES; a++)
-        t->remote_prefixes[t->n_remote_prefixes++] = d->cfg.ts_remote[a];
-      for (unsigned a = 0; a < d->cfg.n_ts_local; a++)
-        for (unsigned b = 0; b < d->cfg.n_ts_remote && t->n_selectors < EP_DP_MAX_SELECTORS; b++)
-          t->selectors[t->n_selectors++] = (EpSelector){
-              .local = ipv4_range_from_prefix(d->cfg.ts_local[a]),
-              .remote = ipv4_range_from_prefix(d->cfg.ts_remote[b])};
-    } else if (v) {
-      for (unsigned a = 0; a < v->n_addressSpace && t->n_remote_prefixes < EP_DP_MAX_PREFIXES; a++)
-        t->remote_prefixes[t->n_remote_prefixes++] = v->addressSpace[a].v;
+    /* one tunnel per peer: a second one to the other instance of an active-active
+     * gateway, or to a second gateway (facts 8) */
+    Ipv4Addr peers[2] = {d->cfg.peer, d->cfg.peer2};
+    for (unsigned p = 0; p < (d->cfg.has_peer2 ? 2u : 1u); p++) {
+      const GwConnection *k = device_connection(r, peers[p], nb ? nb->public_ip : d->cfg.public_ip);
+      const GwVirtualNetworkGateway *g = gateway_by_ip(c, peers[p]);
+      const GwVirtualNetwork *v = g ? gw_config_find_vnet(c, g->virtualNetwork.v) : NULL;
+      EpDpTunnelConfig *t = &dc.tunnels[dc.n_tunnels++];
+      t->name = k ? k->name.v : "peer";
+      t->remote_public = peers[p];
+      if (d->cfg.ts_mode == DEV_TS_PREFIXES) {
+        /* narrowed selectors: a policy-based peer, its remote prefixes are the selectors' */
+        t->policy_based = true;
+        for (unsigned a = 0; a < d->cfg.n_ts_remote && t->n_remote_prefixes < EP_DP_MAX_PREFIXES; a++)
+          t->remote_prefixes[t->n_remote_prefixes++] = d->cfg.ts_remote[a];
+        for (unsigned a = 0; a < d->cfg.n_ts_local; a++)
+          for (unsigned b = 0; b < d->cfg.n_ts_remote && t->n_selectors < EP_DP_MAX_SELECTORS; b++)
+            t->selectors[t->n_selectors++] = (EpSelector){
+                .local = ipv4_range_from_prefix(d->cfg.ts_local[a]),
+                .remote = ipv4_range_from_prefix(d->cfg.ts_remote[b])};
+      } else if (v) {
+        for (unsigned a = 0; a < v->n_addressSpace && t->n_remote_prefixes < EP_DP_MAX_PREFIXES; a++)
+          t->remote_prefixes[t->n_remote_prefixes++] = v->addressSpace[a].v;
+      }
     }
     char *why = NULL;
     ep->model = dev_endpoint_new(&d->cfg, &dc, &ep->env, &why);
@@ -223,8 +235,13 @@ static bool underlay_build(Run *r, char **err)
           net_dev_add_address(dv, ipv4_addr(100, 64, (uint8_t)(i >> 8), (uint8_t)(i + 1)), 32);
         continue;
       }
-      if (ep) {
-        net_dev_add_address(dv, ep->public_ip, 32);
+      /* an active-active gateway's second instance has its own public IP on this node */
+      Ipv4Addr ips[2] = {ep ? ep->public_ip : (Ipv4Addr){0}};
+      unsigned n_ips = ep ? 1 : 0;
+      if (ep && ep->sibling && ep->sibling->model && ep->sibling->public_ip.v != ep->public_ip.v)
+        ips[n_ips++] = ep->sibling->public_ip;
+      for (unsigned a = 0; a < n_ips; a++) {
+        net_dev_add_address(dv, ips[a], 32);
         if (!ep->underlay) {
           ep->underlay = dv;
           net_route_default(ep->node, (Ipv4Addr){0}, dv, 0);
@@ -232,14 +249,15 @@ static bool underlay_build(Run *r, char **err)
         /* the other end reaches this public address over this link */
         bool other_nat = false;
         if (strcmp(ends[!e], "internet") && run_nat_link_node(r, ends[!e], ends[e], &other_nat))
-          net_route_add(net_dev_node(other), ipv4_prefix_make(ep->public_ip, 32), (Ipv4Addr){0},
+          net_route_add(net_dev_node(other), ipv4_prefix_make(ips[a], 32), (Ipv4Addr){0},
                         other, 0);
         else if (!strcmp(ends[!e], "internet"))
-          net_route_add(r->world.internet, ipv4_prefix_make(ep->public_ip, 32), (Ipv4Addr){0}, other, 0);
+          net_route_add(r->world.internet, ipv4_prefix_make(ips[a], 32), (Ipv4Addr){0}, other, 0);
         else if (run_ep_find(r, ends[!e]))
-          net_route_add(run_ep_find(r, ends[!e])->node, ipv4_prefix_make(ep->public_ip, 32),
+          net_route_add(run_ep_find(r, ends[!e])->node, ipv4_prefix_make(ips[a], 32),
                         (Ipv4Addr){0}, other, 0);
-      } else {
+      }
+      if (!ep) {
         /* the internet router's side: RFC 6598 shared address space, one per link */
         net_dev_add_address(dv, ipv4_addr(100, 64, (uint8_t)(i >> 8), (uint8_t)(i + 1)), 32);
       }
@@ -367,6 +385,13 @@ static void device_tunnel_routes(Run *r, RunEp *ep, NetDev *td)
     for (unsigned a = 0; a < v->n_addressSpace; a++)
       net_route_add(ep->node, v->addressSpace[a].v, (Ipv4Addr){0}, td, 0);
   }
+  /* a second gateway's VNet (the same VNet again needs no second route) */
+  const GwVirtualNetworkGateway *g2 =
+      ep->sdev->cfg.has_peer2 ? gateway_by_ip(c, ep->sdev->cfg.peer2) : NULL;
+  const GwVirtualNetwork *v2 = g2 ? gw_config_find_vnet(c, g2->virtualNetwork.v) : NULL;
+  if (v2 && v2 != v && ep->sdev->cfg.ts_mode != DEV_TS_PREFIXES)
+    for (unsigned a = 0; a < v2->n_addressSpace; a++)
+      net_route_add(ep->node, v2->addressSpace[a].v, (Ipv4Addr){0}, td, 0);
 }
 
 static const RunEpInside gateway_inside = {
@@ -386,6 +411,8 @@ static bool lans_build(Run *r, char **err)
 {
   for (guint e = 0; e < r->eps->len; e++) {
     RunEp *ep = g_ptr_array_index(r->eps, e);
+    if (ep->instance > 0)
+      continue; /* the gateway's LAN presence is its node's, built with instance 0 */
     g_autoptr(GPtrArray) hosts = g_ptr_array_new();
     g_autoptr(GPtrArray) pfx = g_ptr_array_new_with_free_func(g_free);
     for (unsigned i = 0; i < r->plan->n_hosts; i++) {
@@ -416,7 +443,8 @@ static bool lans_build(Run *r, char **err)
 bool run_world_build(Run *r, char **err)
 {
   r->world.internet = net_node_new(r->world.w, "internet");
-  if (!gateways_build(r, err) || !devices_build(r, err) || !run_nat_nodes(r, err))
+  if (!gateways_build(r, err) || !devices_build(r, err) || !run_instances_build(r, err) ||
+      !run_nat_nodes(r, err))
     return false;
   for (unsigned i = 0; i < r->plan->n_hosts; i++)
     if (!node_add(r, r->plan->hosts[i].name, r->plan->hosts[i].name, err))
@@ -425,6 +453,11 @@ bool run_world_build(Run *r, char **err)
     return false;
   for (guint i = 0; i < r->eps->len; i++) {
     RunEp *ep = g_ptr_array_index(r->eps, i);
+    if (ep->instance > 0) {
+      if (!run_instance_bind(ep, err))
+        return false;
+      continue;
+    }
     if (!run_ep_bind(ep, err))
       return false;
     ep->inside->tunnel_routes(r, ep, net_tunnel_dev(ep->tun));

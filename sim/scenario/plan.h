@@ -76,6 +76,9 @@ typedef enum {
   SCN_ACT_BGP_WITHDRAW,            /* a device stops originating prefixes */
   SCN_ACT_BGP_ADVERTISE_GENERATED, /* a device originates N generated prefixes */
   SCN_ACT_BGP_SET_PREPEND,         /* a device changes its AS-path prepending */
+  SCN_ACT_PLANNED_MAINTENANCE, /* one gateway instance at a time (facts 8) */
+  SCN_ACT_INSTANCE_FAILURE,    /* an unplanned instance failure */
+  SCN_ACT_ZONE_OUTAGE,         /* an availability zone fails (zone-redundant SKUs) */
   SCN_ACT_COUNT /* the number of actions: keep last */
 } ScnActionKind;
 
@@ -110,6 +113,15 @@ typedef struct {
   unsigned n_prefixes;
   Ipv4Prefix gen_from;
   unsigned prepend;
+  /* plannedMaintenance, instanceFailure, resetGateway ({gateway, gatewayVip}): the gateway
+   * instance (has_instance; else the active one, or instance 0 for a reset of an
+   * active-active gateway), or the instance whose public IP is gateway_vip (has_vip);
+   * zoneOutage: the zone (1-3); duration_ns: how long the instance stays down (0: until
+   * the end; plannedMaintenance and resetGateway default to 60 s) */
+  bool has_instance, has_vip;
+  unsigned instance;
+  Ipv4Addr gateway_vip;
+  unsigned zone;
 } ScnAction;
 
 /* A numeric bound: "value OP number". */
@@ -136,6 +148,7 @@ typedef enum {
   SCN_EXP_BGP_SESSION, /* a BGP session's state at a time */
   SCN_EXP_BGP_ROUTE,   /* a prefix in a node's routes from BGP (its AS path, its tunnel) */
   SCN_EXP_BGP_ROUTES,  /* how many prefixes a node routes from BGP at a time */
+  SCN_EXP_OUTAGE,     /* the longest gap of a ping flow, or a connection's longest down time */
   SCN_EXP_COUNT       /* the number of kinds: keep last */
 } ScnExpectKind;
 
@@ -181,6 +194,9 @@ typedef struct {
   const char *event_type;
   ScnAttrMatch match[SCN_MAX_MATCH];
   unsigned n_match;
+  /* outage: 'flow' (a ping flow) or 'connection' (with 'node': one instance's tunnel);
+   * the bound on the longest gap or down time, in seconds */
+  ScnBound longest;
   /* validation */
   bool valid;
   const char *rules[SCN_MAX_NAMES]; /* rule IDs that must be among the findings */

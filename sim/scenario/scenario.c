@@ -564,12 +564,13 @@ static const YtNode *load_profile(Loader *L, const YtNode *n, const char *name,
   return dev && dev->kind == YT_MAP ? dev : NULL;
 }
 
-/* The peer: a virtual network gateway's name, or one of their public addresses. */
-static void resolve_peer(Loader *L, const YtNode *n, DevConfig *c)
+/* A peer: a virtual network gateway's name, or one of their public addresses; *aa is the
+ * gateway's second public IP when the name is that of an active-active gateway. */
+static bool resolve_peer_one(Loader *L, const YtNode *n, Ipv4Addr *out, Ipv4Addr *aa)
 {
   const char *s;
   if (!ya_str(&L->a, n, "peer", &s))
-    return;
+    return false;
   const GwConfig *cloud = L->plan->cloud;
   Ipv4Addr a;
   bool is_ip = ipv4_addr_parse(s, &a) == IPV4_PARSE_OK;
@@ -582,20 +583,49 @@ static void resolve_peer(Loader *L, const YtNode *n, DevConfig *c)
       bool hit = is_ip ? g->publicIpAddresses[j].v.v == a.v
                        : (j == 0 && g->name.v && strcmp(g->name.v, s) == 0);
       if (hit) {
-        c->has_peer = true;
-        c->peer = g->publicIpAddresses[j].v;
-        return;
+        *out = g->publicIpAddresses[j].v;
+        /* facts 8: each instance of an active-active gateway builds its own tunnel */
+        if (aa && !is_ip && gw_bool_or(g->activeActive, false) && g->n_publicIpAddresses == 2)
+          *aa = g->publicIpAddresses[1].v;
+        return true;
       }
     }
     if (!is_ip && g->name.v && strcmp(g->name.v, s) == 0) {
       rerr(L, n, "peer '%s' has no publicIpAddress", s);
-      return;
+      return false;
     }
   }
   if (is_ip)
     rerr(L, n, "peer %s is not the public address of any virtual network gateway", s);
   else
     unknown(L, n, "virtual network gateway", s, names);
+  return false;
+}
+
+/* The peer, or two: 'peer: vgw1' of an active-active gateway (a tunnel to each instance),
+ * or 'peer: [a, b]' (two gateways, or the two addresses of one). */
+static void resolve_peer(Loader *L, const YtNode *n, DevConfig *c)
+{
+  if (n->kind == YT_SEQ) {
+    if (yt_len(n) < 1 || yt_len(n) > 2) {
+      ferr(L, n, "peer: one or two gateways (a name or a public address each)");
+      return;
+    }
+    c->has_peer = resolve_peer_one(L, g_ptr_array_index(n->items, 0), &c->peer, NULL);
+    if (yt_len(n) == 2)
+      c->has_peer2 = resolve_peer_one(L, g_ptr_array_index(n->items, 1), &c->peer2, NULL);
+    if (c->has_peer && c->has_peer2 && c->peer.v == c->peer2.v) {
+      ferr(L, g_ptr_array_index(n->items, 1), "peer: the same address twice");
+      c->has_peer2 = false;
+    }
+    return;
+  }
+  Ipv4Addr aa = {0};
+  c->has_peer = resolve_peer_one(L, n, &c->peer, &aa);
+  if (c->has_peer && aa.v) {
+    c->has_peer2 = true;
+    c->peer2 = aa;
+  }
 }
 
 static const char *const dkeys[] = {
@@ -1135,14 +1165,93 @@ static void action_reset_connection_describe(GString *s, const ScnAction *a)
   g_string_append(s, a->connection ? a->connection : "?");
 }
 
+/* The gateway instance of plannedMaintenance, instanceFailure and resetGateway: 'gateway'
+ * and 'instance' (0 or 1) or 'gatewayVip' (the instance's public IP, as the reset API takes
+ * it, facts 8), and how long it stays down ('duration'). */
+static void action_instance_load(Loader *L, const YtNode *m, ScnAction *a, const char *what,
+                                 int64_t default_down_ns)
+{
+  const YtNode *n;
+  int64_t v;
+  if ((n = ya_need(&L->a, m, "gateway", what)))
+    a->gateway = ref_node(L, n, "gateway", "virtual network gateway");
+  if ((n = yt_map_get(m, "instance")) && ya_int(&L->a, n, "instance", 0, 1, &v)) {
+    a->instance = (unsigned)v;
+    a->has_instance = true;
+  }
+  if ((n = yt_map_get(m, "gatewayVip"))) {
+    if (a->has_instance)
+      ferr(L, n, "give instance or gatewayVip, not both");
+    else if (ya_ip(&L->a, n, "gatewayVip", &a->gateway_vip))
+      a->has_vip = true;
+  }
+  a->duration_ns = default_down_ns;
+  if ((n = yt_map_get(m, "duration")))
+    ya_duration(&L->a, n, "duration", &a->duration_ns);
+}
+
+static void action_instance_describe(GString *s, const ScnAction *a)
+{
+  char d[32], ip[IPV4_ADDR_STRLEN];
+  g_string_append(s, a->gateway ? a->gateway : "?");
+  if (a->has_instance)
+    g_string_append_printf(s, " instance %u", a->instance);
+  else if (a->has_vip)
+    g_string_append_printf(s, " instance of %s", ipv4_addr_format(a->gateway_vip, ip));
+  else
+    g_string_append(s, " (the active instance)");
+  if (a->duration_ns)
+    g_string_append_printf(s, ", down for %s", units_format_duration(a->duration_ns, d, sizeof d));
+  else
+    g_string_append(s, ", down until the end");
+}
+
+#define SCN_INSTANCE_REBOOT_NS 60000000000LL /* not documented: a modelling choice */
+
 static void action_reset_gateway_load(Loader *L, const YtNode *v, ScnAction *a)
 {
+  /* resetGateway: vgw1, or {gateway: vgw1, gatewayVip: IP} (a per-instance reset) */
+  if (v->kind == YT_MAP) {
+    static const char *const keys[] = {"gateway", "gatewayVip", "instance", "duration", NULL};
+    if (ya_keys(&L->a, v, keys))
+      action_instance_load(L, v, a, "resetGateway", SCN_INSTANCE_REBOOT_NS);
+    return;
+  }
   a->gateway = ref_node(L, v, "resetGateway", "virtual network gateway");
+  a->duration_ns = SCN_INSTANCE_REBOOT_NS;
 }
 
 static void action_reset_gateway_describe(GString *s, const ScnAction *a)
 {
-  g_string_append(s, a->gateway ? a->gateway : "?");
+  action_instance_describe(s, a);
+}
+
+static void action_planned_maintenance_load(Loader *L, const YtNode *m, ScnAction *a)
+{
+  action_instance_load(L, m, a, "plannedMaintenance", SCN_INSTANCE_REBOOT_NS);
+}
+
+static void action_instance_failure_load(Loader *L, const YtNode *m, ScnAction *a)
+{
+  action_instance_load(L, m, a, "instanceFailure", 0);
+}
+
+static void action_zone_outage_load(Loader *L, const YtNode *m, ScnAction *a)
+{
+  const YtNode *n;
+  int64_t v;
+  if ((n = ya_need(&L->a, m, "zone", "zoneOutage")) && ya_int(&L->a, n, "zone", 1, 3, &v))
+    a->zone = (unsigned)v;
+  if ((n = yt_map_get(m, "duration")))
+    ya_duration(&L->a, n, "duration", &a->duration_ns);
+}
+
+static void action_zone_outage_describe(GString *s, const ScnAction *a)
+{
+  char d[32];
+  g_string_append_printf(s, "zone %u", a->zone);
+  if (a->duration_ns)
+    g_string_append_printf(s, " for %s", units_format_duration(a->duration_ns, d, sizeof d));
 }
 
 static void action_nat_rebind_load(Loader *L, const YtNode *v, ScnAction *a)
@@ -1309,7 +1418,7 @@ const ScnActionDesc scn_action_descs[] = {
                                   .simulated = true,
                                   .fault = true},
     [SCN_ACT_RESET_GATEWAY] = {.name = "resetGateway",
-     .summary = "Reset a virtual network gateway.",
+     .summary = "Reset a virtual network gateway: its name, or {gateway, gatewayVip|instance, duration}; the active (active-standby) or primary (active-active) instance reboots.",
                                .load = action_reset_gateway_load,
                                .describe = action_reset_gateway_describe,
                                .simulated = true,
@@ -1345,6 +1454,27 @@ const ScnActionDesc scn_action_descs[] = {
                                  .load = action_bgp_prepend_load,
                                  .describe = action_bgp_prepend_describe,
                                  .simulated = true},
+    [SCN_ACT_PLANNED_MAINTENANCE] = {.name = "plannedMaintenance",
+     .summary = "Planned maintenance of a gateway instance (one at a time, never both): active-standby fails over in 10-15 s.",
+                                     .keys = KEYS("gateway", "instance", "gatewayVip", "duration"),
+                                     .load = action_planned_maintenance_load,
+                                     .describe = action_instance_describe,
+                                     .simulated = true,
+                                     .fault = true},
+    [SCN_ACT_INSTANCE_FAILURE] = {.name = "instanceFailure",
+     .summary = "An unplanned failure of a gateway instance: active-standby fails over in 1-3 min.",
+                                  .keys = KEYS("gateway", "instance", "gatewayVip", "duration"),
+                                  .load = action_instance_failure_load,
+                                  .describe = action_instance_describe,
+                                  .simulated = true,
+                                  .fault = true},
+    [SCN_ACT_ZONE_OUTAGE] = {.name = "zoneOutage",
+     .summary = "An availability zone fails: the instances of zone-redundant (AZ) gateways in it go down.",
+                             .keys = KEYS("zone", "duration"),
+                             .load = action_zone_outage_load,
+                             .describe = action_zone_outage_describe,
+                             .simulated = true,
+                             .fault = true},
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(scn_action_descs) == SCN_ACT_COUNT);
 
@@ -1481,6 +1611,9 @@ static void expect_tunnel_load(Loader *L, const YtNode *m, const YtNode *v, ScnE
   x->connection = ref_connection(L, v, "tunnel");
   if ((n = ya_need(&L->a, m, "state", "tunnel")) && ya_enum(&L->a, n, "state", &states, &s))
     x->state = st[s].name;
+  /* one gateway instance's tunnel (facts 8: each instance has its own), or a device's */
+  if ((n = yt_map_get(m, "node")))
+    x->node = ref_node_or_instance(L, n, "node");
 }
 
 static void expect_sa_load(Loader *L, const YtNode *m, const YtNode *kv, ScnExpect *x)
@@ -1676,6 +1809,24 @@ static void expect_traffic_load(Loader *L, const YtNode *m, const YtNode *kv, Sc
       v_bound(L, n, "packets", B_NUMBER, &x->packets);
 }
 
+/* outage: a ping flow (the longest time without an echo reply) or a connection (the
+ * longest time its tunnel was down; with 'node', one gateway instance's tunnel) */
+static void expect_outage_load(Loader *L, const YtNode *m, const YtNode *kv, ScnExpect *x)
+{
+  const YtNode *n;
+  if (kv->kind == YT_SCALAR && g_hash_table_lookup(L->flows, kv->str)) {
+    x->flow = ref_table(L, kv, "ping flow", L->flows, NULL);
+  } else {
+    x->connection = ref_connection(L, kv, "outage (a ping flow or a connection)");
+    if ((n = yt_map_get(m, "node")))
+      x->node = ref_node_or_instance(L, n, "node");
+  }
+  if (x->flow && yt_map_get(m, "node"))
+    ferr(L, yt_map_get(m, "node"), "outage: 'node' goes with a connection, not a flow");
+  if ((n = ya_need(&L->a, m, "longest", "outage")))
+    v_bound(L, n, "longest", B_DURATION, &x->longest);
+}
+
 /* Every expectation kind, in the order the format lists them (the order of the "no check"
  * hint). sim/run/expect.c has the evaluator's row of each. */
 /* ---- BGP expectations ---- */
@@ -1724,7 +1875,7 @@ static void expect_bgp_routes_load(Loader *L, const YtNode *m, const YtNode *kv,
 
 const ScnExpectDesc scn_expect_descs[] = {
     [SCN_EXP_TUNNEL] = {.name = "tunnel",
-     .summary = "A connection's tunnel state (connected, disconnected) at 'by'.", .keys = KEYS("state"), .load = expect_tunnel_load},
+     .summary = "A connection's tunnel state (connected, disconnected) at 'by'; with node, one gateway instance's or device's tunnel.", .keys = KEYS("state", "node"), .load = expect_tunnel_load},
     [SCN_EXP_SA] = {.name = "sa",
      .summary = "An IKE or child SA state (established, deleted) of a connection at a time.", .keys = KEYS("connection", "state"), .load = expect_sa_load},
     [SCN_EXP_IKE] = {.name = "ike",
@@ -1767,6 +1918,10 @@ const ScnExpectDesc scn_expect_descs[] = {
      .summary = "How many prefixes a node routes from BGP at 'by'.",
                             .keys = KEYS("count"),
                             .load = expect_bgp_routes_load},
+    [SCN_EXP_OUTAGE] = {.name = "outage",
+     .summary = "The longest gap in a ping flow's replies, or the longest time a connection's tunnel was down (per instance with node), e.g. longest: \"< 15s\".",
+                        .keys = KEYS("node", "longest"),
+                        .load = expect_outage_load},
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(scn_expect_descs) == SCN_EXP_COUNT);
 
