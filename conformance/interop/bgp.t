@@ -68,37 +68,7 @@ OUT=$IX_TMP/out
 ix_vpnsim_start sim "$OUT" "$f" --attach site1-vpn=tap0 --duration 60s ||
   { echo "Bail out! vpnsim live did not start: $(cat "$OUT/vpnsim.out")"; exit 1; }
 ix_charon_start dev dev-bgp || { echo "Bail out! charon"; exit 1; }
-cat >"$IX_TMP/dev-bgp/swanctl.conf" <<EOC
-connections {
-  s2s {
-    version = 2
-    local_addrs = $DEV
-    remote_addrs = $GW
-    proposals = aes256-sha1-modp1024
-    local {
-      auth = psk
-      id = $DEV
-    }
-    remote {
-      auth = psk
-      id = $GW
-    }
-    children {
-      net {
-        local_ts = 0.0.0.0/0
-        remote_ts = 0.0.0.0/0
-        esp_proposals = aes256-sha1
-      }
-    }
-  }
-}
-secrets {
-  ike-gw {
-    id = $GW
-    secret = "$PSK"
-  }
-}
-EOC
+ix_swanctl_conf 2 aes256-sha1-modp1024 aes256-sha1 "$PSK" 0.0.0.0/0 0.0.0.0/0 >"$IX_TMP/dev-bgp/swanctl.conf"
 ix_swanctl_load dev-bgp >/dev/null 2>&1
 ix_swanctl dev-bgp --initiate --child net --timeout 4 >/dev/null 2>&1
 birdconf 0 >"$IX_TMP/bird.conf"

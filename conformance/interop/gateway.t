@@ -35,87 +35,22 @@ ip -n "$(ix_ns dev)" addr add $PC/32 dev lo
 
 # swanctl.conf of the device: devconf IKE_PROPOSALS ESP_PROPOSALS PSK [EXTRA_IKE] [EXTRA_CHILD]
 devconf() {
-  cat <<EOC
-connections {
-  s2s {
-    version = 2
-    local_addrs = $DEV
-    remote_addrs = $GW
-    proposals = $1
-    dpd_delay = 5s
-${4:-}
-    local {
-      auth = psk
-      id = $DEV
-    }
-    remote {
-      auth = psk
-      id = $GW
-    }
-    children {
-      net {
-        # a route-based gateway without policy-based selectors takes any-to-any only
-        # (interop-failures 1, catalogue TS-002): specific prefixes get TS_UNACCEPTABLE
-        local_ts = ${TS_LOCAL:-0.0.0.0/0}
-        remote_ts = ${TS_REMOTE:-0.0.0.0/0}
-        esp_proposals = $2
-${5:-}
-      }
-    }
-  }
-}
-secrets {
-  ike-gw {
-    id = $GW
-    secret = "$3"
-  }
-}
-EOC
+  ix_swanctl_conf 2 "$1" "$2" "$3" "${TS_LOCAL:-0.0.0.0/0}" "${TS_REMOTE:-0.0.0.0/0}" \
+    "    dpd_delay = 5s${4:+$'\n'$4}" "${5:-}"
 }
 
-# A variant of the scenario: sed expressions applied to it; the expectations appended.
-# (Device profiles are looked up in "profiles/" beside a scenario and above it.)
-ln -s "$IX_TOP/profiles" "$IX_TMP/profiles"
-variant() { # variant NAME SED_EXPR EXPECT_YAML
-  local f=$IX_TMP/$1.yaml
-  sed -e "$2" "$SCN" >"$f"
-  printf '%s\n' "$3" >>"$f"
-  echo "$f"
-}
-
-# Start a check: vpnsim live on SCENARIO for DURATION, a fresh charon with CONF.
-start() { # start NAME SCENARIO DURATION CONF
-  OUT=$IX_TMP/$1
-  ix_vpnsim_start sim "$OUT" "$2" --attach site1-vpn=tap0 --duration "$3" ||
-    { ix_diag "vpnsim live did not start:"; ix_diag "$(cat "$OUT/vpnsim.out")"; return 1; }
-  ix_charon_start dev "dev-$1" || return 1
-  printf '%s\n' "$4" >"$IX_TMP/dev-$1/swanctl.conf"
-  ix_swanctl_load "dev-$1" >/dev/null 2>&1
-}
-# End it: charon stopped, vpnsim ended by SIGINT (outputs and report written); VS_RC is
-# vpnsim's exit status (0: the scenario's expectations held).
-# vpnsim first: a charon that stops deletes its SAs, and the tunnel's state at the end is
-# what the expectations read.
-finish() { # finish NAME
-  kill -INT "$IX_VPNSIM_PID" 2>/dev/null
-  wait "$IX_VPNSIM_PID"; VS_RC=$?
-  ix_stop_pid "$(ix_charon_pid "dev-$1")"
-}
-sas() { ix_swanctl "dev-$1" --list-sas 2>/dev/null; }
-established() { local s; s=$(sas "$1"); grep -q ESTABLISHED <<<"$s" && grep -q 'INSTALLED, TUNNEL' <<<"$s"; }
-log() { cat "$IX_TMP/dev-$1/charon.log" 2>/dev/null; }
-diag() { echo "list-sas:"; sas "$1"; echo "charon.log (tail):"; log "$1" | tail -15; echo "vpnsim:"; tail -5 "$OUT/vpnsim.out"; }
+established() { local s; s=$(ix_sas "$1"); grep -q ESTABLISHED <<<"$s" && grep -q 'INSTALLED, TUNNEL' <<<"$s"; }
 
 DEFAULT_IKE=aes256-sha1-modp1024   # facts 2.1: route-based IKEv2 defaults, DH group 2
 DEFAULT_ESP=aes256-sha1            # facts 2.2/2.4
 PSK=Vpnsim.demo.key.1
 
 # ---- 1. default policy, strongSwan initiates ----
-scn=$(variant default '' "  - {tunnel: vgw1-site1, state: connected}")
-start default "$scn" 60s "$(devconf $DEFAULT_IKE $DEFAULT_ESP $PSK)"
+scn=$(ix_variant default '' "  - {tunnel: vgw1-site1, state: connected}")
+ix_check_start default "$scn" 60s "$(devconf $DEFAULT_IKE $DEFAULT_ESP $PSK)"
 out=$(ix_swanctl dev-default --initiate --child net --timeout 4 2>&1)
 established default
-check $? "default policy, strongSwan initiates: IKE SA ESTABLISHED, child SA INSTALLED" "$(diag default)"
+check $? "default policy, strongSwan initiates: IKE SA ESTABLISHED, child SA INSTALLED" "$(ix_check_diag default)"
 # what the vendor watches on vpnsim's terminal while it runs (docs/live-mode.md): one line
 # per exchange with the peer's address and port, and the tunnel coming up
 term=$(cat "$OUT/vpnsim.out")
@@ -127,7 +62,7 @@ check $? "while it runs, vpnsim live prints a line per IKE exchange and the tunn
 if established default; then res=$(ix_ping dev $PC $VM 5 0.2 2>&1); rc=$?; else res="no tunnel"; rc=1; fi
 grep -q 'received [45]$' <<<"$res"
 check $? "ping from the device's LAN through the tunnel into vm1" "$res"
-finish default
+ix_check_finish default
 check $VS_RC "the gateway reports the tunnel connected (vpnsim exit 0)" "$(cat "$OUT/report.txt" 2>/dev/null)"
 # the capture of the attached interface opens decrypted with the run's key tables
 # (README of the outputs): the pings inside ESP, the IKE_AUTH payloads, nothing malformed
@@ -141,41 +76,41 @@ check $(( n_icmp < 10 || n_ike < 2 || n_bad != 0 )) \
   "ICMP in ESP: $n_icmp (want 10), decrypted IKE payloads: $n_ike (want 2), malformed or errors: $n_bad"
 
 # ---- 2. the gateway initiates (InitiatorOnly) ----
-scn=$(variant initiator 's/connectionMode: Default/connectionMode: InitiatorOnly/' \
+scn=$(ix_variant initiator 's/connectionMode: Default/connectionMode: InitiatorOnly/' \
   "  - {ike: IKE_SA_INIT, connection: vgw1-site1}")
-start initiator "$scn" 60s "$(devconf $DEFAULT_IKE $DEFAULT_ESP $PSK)"
+ix_check_start initiator "$scn" 60s "$(devconf $DEFAULT_IKE $DEFAULT_ESP $PSK)"
 ix_wait 6 established initiator
 ok=$?
-d=$(diag initiator)
-finish initiator
+d=$(ix_check_diag initiator)
+ix_check_finish initiator
 check $(( ok || VS_RC )) "InitiatorOnly: the gateway initiates (its IKE_SA_INIT), strongSwan responds, SAs up" \
   "$d"$'\n'"$(cat "$OUT/report.txt" 2>/dev/null)"
 
 # ---- 3. a custom policy both share: GCMAES256 / ECP384 / PFS none ----
 if ix_has_plugin gcm && ix_has_plugin openssl; then
-  scn=$(variant custom 's/      dpdTimeoutSeconds: 45/      dpdTimeoutSeconds: 45\
+  scn=$(ix_variant custom 's/      dpdTimeoutSeconds: 45/      dpdTimeoutSeconds: 45\
       ipsecPolicies:\
         - {saLifeTimeSeconds: 27000, saDataSizeKilobytes: 102400000, ipsecEncryption: GCMAES256, ipsecIntegrity: GCMAES256, ikeEncryption: GCMAES256, ikeIntegrity: SHA384, dhGroup: ECP384, pfsGroup: None}/' \
     "  - {tunnel: vgw1-site1, state: connected}")
   start custom "$scn" 60s "$(devconf aes256gcm16-prfsha384-ecp384 aes256gcm16 $PSK)"
   ix_swanctl dev-custom --initiate --child net --timeout 4 >/dev/null 2>&1
-  s=$(sas custom)
+  s=$(ix_sas custom)
   established custom && grep -q 'AES_GCM_16-256/PRF_HMAC_SHA2_384/ECP_384' <<<"$s"
-  check $? "custom policy GCMAES256/ECP384/PFS none: established with exactly those" "$(diag custom)"
-  finish custom
+  check $? "custom policy GCMAES256/ECP384/PFS none: established with exactly those" "$(ix_check_diag custom)"
+  ix_check_finish custom
 else
   ix_skip "custom policy GCMAES256/ECP384/PFS none" \
     "this strongSwan lacks the gcm and openssl plugins (libstrongswan-standard-plugins not installed)"
 fi
 
 # ---- 4. proposal mismatch: NO_PROPOSAL_CHOSEN on both sides ----
-scn=$(variant noprop '' "  - {ike: any, notify: [NO_PROPOSAL_CHOSEN], seen: true}
+scn=$(ix_variant noprop '' "  - {ike: any, notify: [NO_PROPOSAL_CHOSEN], seen: true}
   - {tunnel: vgw1-site1, state: disconnected}")
-start noprop "$scn" 60s "$(devconf aes128-sha256-modp2048 $DEFAULT_ESP $PSK)"
+ix_check_start noprop "$scn" 60s "$(devconf aes128-sha256-modp2048 $DEFAULT_ESP $PSK)"
 ix_swanctl dev-noprop --initiate --child net --timeout 4 >/dev/null 2>&1
-log noprop | grep -q 'received NO_PROPOSAL_CHOSEN notify error'
-check $? "proposal mismatch: strongSwan receives NO_PROPOSAL_CHOSEN" "$(diag noprop)"
-finish noprop
+ix_charon_log noprop | grep -q 'received NO_PROPOSAL_CHOSEN notify error'
+check $? "proposal mismatch: strongSwan receives NO_PROPOSAL_CHOSEN" "$(ix_check_diag noprop)"
+ix_check_finish noprop
 check $VS_RC "proposal mismatch: the gateway's events show NO_PROPOSAL_CHOSEN, tunnel down" \
   "$(cat "$OUT/report.txt" 2>/dev/null)"
 term=$(cat "$OUT/vpnsim.out")
@@ -183,34 +118,34 @@ grep -q "vgw1-site1: IKE_SA_INIT from $DEV:500 (msg 0): refused \[.*response: NO
 check $? "proposal mismatch: vpnsim live's terminal line names the refused IKE_SA_INIT" "$term"
 
 # ---- 5. PSK mismatch: AUTHENTICATION_FAILED ----
-scn=$(variant badpsk '' "  - {event: ike.auth.failed, seen: true}
+scn=$(ix_variant badpsk '' "  - {event: ike.auth.failed, seen: true}
   - {ike: IKE_AUTH, connection: vgw1-site1, notify: [AUTHENTICATION_FAILED], seen: true}
   - {tunnel: vgw1-site1, state: disconnected}")
-start badpsk "$scn" 60s "$(devconf $DEFAULT_IKE $DEFAULT_ESP Not.the.right.key)"
+ix_check_start badpsk "$scn" 60s "$(devconf $DEFAULT_IKE $DEFAULT_ESP Not.the.right.key)"
 ix_swanctl dev-badpsk --initiate --child net --timeout 4 >/dev/null 2>&1
-log badpsk | grep -q 'received AUTHENTICATION_FAILED notify error'
-check $? "PSK mismatch: strongSwan receives AUTHENTICATION_FAILED" "$(diag badpsk)"
-finish badpsk
+ix_charon_log badpsk | grep -q 'received AUTHENTICATION_FAILED notify error'
+check $? "PSK mismatch: strongSwan receives AUTHENTICATION_FAILED" "$(ix_check_diag badpsk)"
+ix_check_finish badpsk
 # the gateway's side: its ike.auth.failed event, and its ike.message for the IKE_AUTH
 # response it sent names the AUTHENTICATION_FAILED inside SK (the engine's summary)
 check $VS_RC "PSK mismatch: the gateway fails the authentication (ike.auth.failed, AUTHENTICATION_FAILED sent), tunnel down" \
   "$(cat "$OUT/report.txt" 2>/dev/null)"
 
 # ---- 5b. specific prefixes against a route-based gateway: TS_UNACCEPTABLE ----
-scn=$(variant ts '' "  - {ike: IKE_AUTH, connection: vgw1-site1, notify: [TS_UNACCEPTABLE], seen: true}")
-start ts "$scn" 60s "$(TS_LOCAL=192.168.1.0/24 TS_REMOTE=10.1.0.0/16 devconf $DEFAULT_IKE $DEFAULT_ESP $PSK)"
+scn=$(ix_variant ts '' "  - {ike: IKE_AUTH, connection: vgw1-site1, notify: [TS_UNACCEPTABLE], seen: true}")
+ix_check_start ts "$scn" 60s "$(TS_LOCAL=192.168.1.0/24 TS_REMOTE=10.1.0.0/16 devconf $DEFAULT_IKE $DEFAULT_ESP $PSK)"
 ix_swanctl dev-ts --initiate --child net --timeout 4 >/dev/null 2>&1
-log ts | grep -q 'received TS_UNACCEPTABLE notify, no CHILD_SA built' && ! grep -q 'INSTALLED' <<<"$(sas ts)"
-check $? "specific prefixes, route-based gateway: strongSwan receives TS_UNACCEPTABLE, no child SA (interop 1)" "$(diag ts)"
-finish ts
+ix_charon_log ts | grep -q 'received TS_UNACCEPTABLE notify, no CHILD_SA built' && ! grep -q 'INSTALLED' <<<"$(ix_sas ts)"
+check $? "specific prefixes, route-based gateway: strongSwan receives TS_UNACCEPTABLE, no child SA (interop 1)" "$(ix_check_diag ts)"
+ix_check_finish ts
 check $VS_RC "specific prefixes: the gateway's events show the TS_UNACCEPTABLE it sent" \
   "$(cat "$OUT/report.txt" 2>/dev/null)"
 
 # ---- 6. child SA and IKE SA rekeys (short lifetimes on strongSwan) under a ping ----
-scn=$(variant rekey '' "  - {tunnel: vgw1-site1, state: connected}
+scn=$(ix_variant rekey '' "  - {tunnel: vgw1-site1, state: connected}
   - {event: ike.child.rekeyed, count: \">= 2\"}
   - {event: ike.sa.rekeyed, count: \">= 1\"}")
-start rekey "$scn" 60s "$(devconf $DEFAULT_IKE $DEFAULT_ESP $PSK \
+ix_check_start rekey "$scn" 60s "$(devconf $DEFAULT_IKE $DEFAULT_ESP $PSK \
   "    rekey_time = 3s
     rand_time = 0s
     over_time = 10s" \
@@ -219,20 +154,20 @@ start rekey "$scn" 60s "$(devconf $DEFAULT_IKE $DEFAULT_ESP $PSK \
         rand_time = 0s")"
 ix_swanctl dev-rekey --initiate --child net --timeout 4 >/dev/null 2>&1
 if established rekey; then res=$(ix_ping dev $PC $VM 50 0.1 2>&1); else res="no tunnel"; fi
-n_child=$(log rekey | grep -cE 'outbound CHILD_SA net\{[0-9]+\} established')
-n_ike=$(log rekey | grep -cE 'IKE_SA s2s\[[0-9]+\] rekeyed')
+n_child=$(ix_charon_log rekey | grep -cE 'outbound CHILD_SA net\{[0-9]+\} established')
+n_ike=$(ix_charon_log rekey | grep -cE 'IKE_SA s2s\[[0-9]+\] rekeyed')
 recv=$(sed -n 's/.*received \([0-9]*\)$/\1/p' <<<"$res")
 (( ${recv:-0} >= 49 && n_child >= 2 && n_ike >= 1 ))
 ok=$?
-finish rekey
+ix_check_finish rekey
 # both sides saw them: the gateway's events (the variant's expectations)
 check $(( ok || VS_RC )) "child SA and IKE SA rekeys while 50 pings run: at most one lost (in flight)" \
-  "ping: $res; strongSwan child rekeys: $n_child; IKE rekeys: $n_ike"$'\n'"$(diag rekey)"$'\n'"$(cat "$OUT/report.txt" 2>/dev/null)"
+  "ping: $res; strongSwan child rekeys: $n_child; IKE rekeys: $n_ike"$'\n'"$(ix_check_diag rekey)"$'\n'"$(cat "$OUT/report.txt" 2>/dev/null)"
 
 # ---- 7. DPD: strongSwan killed, the gateway declares it dead after dpdTimeoutSeconds ----
-scn=$(variant dpd 's/dpdTimeoutSeconds: 45/dpdTimeoutSeconds: 9/' \
+scn=$(ix_variant dpd 's/dpdTimeoutSeconds: 45/dpdTimeoutSeconds: 9/' \
   "  - {event: tunnel.down, attrs: {reason: \"peer dead (DPD)\"}, seen: true}")
-start dpd "$scn" 60s "$(devconf $DEFAULT_IKE $DEFAULT_ESP $PSK)"
+ix_check_start dpd "$scn" 60s "$(devconf $DEFAULT_IKE $DEFAULT_ESP $PSK)"
 ix_swanctl dev-dpd --initiate --child net --timeout 4 >/dev/null 2>&1
 if established dpd; then
   kill -KILL "$(ix_charon_pid dev-dpd)"
@@ -240,7 +175,7 @@ if established dpd; then
   # the gateway probes after a few idle seconds, then waits the whole timeout
   sleep 13
 fi
-finish dpd
+ix_check_finish dpd
 # from its first unanswered DPD probe (an empty INFORMATIONAL request) to ike.dpd.dead:
 # dpdTimeoutSeconds, 9 s
 times=$(perl -MJSON::PP -ne '

@@ -41,41 +41,11 @@ ix_vpnsim_start sim "$OUT" "$scn" --attach site1-vpn=tap0 ||
   { echo "Bail out! vpnsim live did not start: $(cat "$OUT/vpnsim.out")"; exit 1; }
 VS=$IX_VPNSIM_PID
 ix_charon_start dev dev || { echo "Bail out! charon"; exit 1; }
-cat >"$IX_TMP/dev/swanctl.conf" <<EOC
-connections {
-  s2s {
-    version = 2
-    local_addrs = $DEV
-    remote_addrs = $GW
-    proposals = aes256-sha1-modp1024
-    dpd_delay = 5s
-    local {
-      auth = psk
-      id = $DEV
-    }
-    remote {
-      auth = psk
-      id = $GW
-    }
-    children {
-      net {
-        local_ts = 0.0.0.0/0
-        remote_ts = 0.0.0.0/0
-        esp_proposals = aes256-sha1
-      }
-    }
-  }
-}
-secrets {
-  ike-gw {
-    id = $GW
-    secret = "Vpnsim.demo.key.1"
-  }
-}
-EOC
+ix_swanctl_conf 2 aes256-sha1-modp1024 aes256-sha1 Vpnsim.demo.key.1 0.0.0.0/0 0.0.0.0/0 \
+  "    dpd_delay = 5s" >"$IX_TMP/dev/swanctl.conf"
 ix_swanctl_load dev >/dev/null 2>&1
 ix_swanctl dev --initiate --child net --timeout 4 >/dev/null 2>&1
-sas() { ix_swanctl dev --list-sas 2>/dev/null; }
+sas() { ix_swanctl dev --list-sas 2>/dev/null; } # the one charon of this test
 spis() { sas | grep -oE '(#[0-9]+|[0-9a-f]{8}_[io])' | sort | tr '\n' ' '; }
 before=$(sas)
 grep -q ESTABLISHED <<<"$before" && grep -q 'INSTALLED, TUNNEL' <<<"$before"

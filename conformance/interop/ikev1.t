@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Interoperability of the simulated gateway's IKEv1 with a real strongSwan (issue 16):
-# vpnsim live runs a variant of scenarios/live/strongswan-s2s.yaml with the connection on
+# vpnsim live runs a ix_variant of scenarios/live/strongswan-s2s.yaml with the connection on
 # IKEv1 (route-based VpnGw1AZ, then a policy-based Basic gateway) and site1-vpn replaced
 # by a charon with version = 1 (main mode, PSK) in a namespace on the TAP wiring: pings
 # through each, a proposal mismatch, and strongSwan's reauthentication (a new main mode
@@ -21,80 +21,24 @@ ip -n "$(ix_ns dev)" route add $GW/32 dev eth0
 ip -n "$(ix_ns dev)" addr add $PC/32 dev lo
 
 # swanctl.conf of the device: devconf IKE_PROPOSALS ESP_PROPOSALS LOCAL_TS REMOTE_TS
-devconf() {
-  cat <<EOC
-connections {
-  s2s {
-    version = 1
-    local_addrs = $DEV
-    remote_addrs = $GW
-    proposals = $1
-${5:-}
-    local {
-      auth = psk
-      id = $DEV
-    }
-    remote {
-      auth = psk
-      id = $GW
-    }
-    children {
-      net {
-        local_ts = $3
-        remote_ts = $4
-        esp_proposals = $2
-      }
-    }
-  }
-}
-secrets {
-  ike-gw {
-    id = $GW
-    secret = "Vpnsim.demo.key.1"
-  }
-}
-EOC
-}
+devconf() { ix_swanctl_conf 1 "$1" "$2" Vpnsim.demo.key.1 "$3" "$4" "${5:-}"; }
 
-ln -s "$IX_TOP/profiles" "$IX_TMP/profiles"
-variant() { # variant NAME SED_EXPR EXPECT_YAML
-  local f=$IX_TMP/$1.yaml
-  sed -e "$2" "$SCN" >"$f"
-  printf '%s\n' "$3" >>"$f"
-  echo "$f"
-}
-start() { # start NAME SCENARIO DURATION CONF
-  OUT=$IX_TMP/$1
-  ix_vpnsim_start sim "$OUT" "$2" --attach site1-vpn=tap0 --duration "$3" ||
-    { ix_diag "vpnsim live did not start:"; ix_diag "$(cat "$OUT/vpnsim.out")"; return 1; }
-  ix_charon_start dev "dev-$1" || return 1
-  printf '%s\n' "$4" >"$IX_TMP/dev-$1/swanctl.conf"
-  ix_swanctl_load "dev-$1" >/dev/null 2>&1
-}
-finish() { # finish NAME
-  kill -INT "$IX_VPNSIM_PID" 2>/dev/null
-  wait "$IX_VPNSIM_PID"; VS_RC=$?
-  ix_stop_pid "$(ix_charon_pid "dev-$1")"
-}
-sas() { ix_swanctl "dev-$1" --list-sas 2>/dev/null; }
-established() { local s; s=$(sas "$1"); grep -q 'ESTABLISHED' <<<"$s" && grep -q 'IKEv1' <<<"$s" && grep -q 'INSTALLED, TUNNEL' <<<"$s"; }
-log() { cat "$IX_TMP/dev-$1/charon.log" 2>/dev/null; }
-diag() { echo "list-sas:"; sas "$1"; echo "charon.log (tail):"; log "$1" | tail -15; echo "vpnsim:"; tail -5 "$OUT/vpnsim.out"; }
+established() { local s; s=$(ix_sas "$1"); grep -q 'ESTABLISHED' <<<"$s" && grep -q 'IKEv1' <<<"$s" && grep -q 'INSTALLED, TUNNEL' <<<"$s"; }
 
 # the device names itself as an IKEv1 one (the scenario's settings describe the real one)
 V1='s/connectionProtocol: IKEv2/connectionProtocol: IKEv1/; s/profile: strongswan-5.9$/profile: strongswan-5.9-ikev1/'
 
 # ---- 1. route-based VpnGw1AZ, IKEv1, strongSwan initiates main mode ----
-scn=$(variant rb "$V1" "  - {tunnel: vgw1-site1, state: connected}")
+scn=$(ix_variant rb "$V1" "  - {tunnel: vgw1-site1, state: connected}")
 # facts 2.1 route-based row 1 (AES256/SHA1, DH group 2), facts 2.4 row 2 (AES256/SHA1)
-start rb "$scn" 60s "$(devconf aes256-sha1-modp1024 aes256-sha1 0.0.0.0/0 0.0.0.0/0)"
+ix_check_start rb "$scn" 60s "$(devconf aes256-sha1-modp1024 aes256-sha1 0.0.0.0/0 0.0.0.0/0)"
 ix_swanctl dev-rb --initiate --child net --timeout 6 >/dev/null 2>&1
 established rb
-ix_ok $? "route-based IKEv1: strongSwan (version = 1) gets an ISAKMP SA and an IPsec SA" "$(diag rb)"
+ix_ok $? "route-based IKEv1: strongSwan (version = 1) gets an ISAKMP SA and an IPsec SA" "$(ix_check_diag rb)"
 if established rb; then res=$(ix_ping dev $PC $VM 5 0.2 2>&1); rc=$?; else res="no tunnel"; fi
 grep -q 'received [45]$' <<<"$res"
 ix_ok $? "route-based IKEv1: pings from the device's LAN cross the tunnel into vm1" "$res"
-finish rb
+ix_check_finish rb
 ix_ok $VS_RC "route-based IKEv1: the gateway reports the tunnel connected (vpnsim exit 0)" \
   "$(cat "$OUT/report.txt" 2>/dev/null)"
 # the capture of the attached interface with the run's IKEv1 table: main mode 5/6 and
@@ -109,35 +53,35 @@ ix_ok $(( n_id < 4 || n_icmp < 8 || n_bad != 0 )) \
   "frames with ID payloads: $n_id (want 4: MM5, MM6, QM1, QM2), ICMP in ESP: $n_icmp, malformed or errors: $n_bad"
 
 # ---- 2. a policy-based Basic gateway: the prefix pair as the selectors ----
-scn=$(variant pb "$V1; s/vpnType: RouteBased/vpnType: PolicyBased/; s/sku: VpnGw1AZ/sku: Basic/; /vpnGatewayGeneration/d; /connectionMode:/d; /dpdTimeoutSeconds:/d" \
+scn=$(ix_variant pb "$V1; s/vpnType: RouteBased/vpnType: PolicyBased/; s/sku: VpnGw1AZ/sku: Basic/; /vpnGatewayGeneration/d; /connectionMode:/d; /dpdTimeoutSeconds:/d" \
   "  - {tunnel: vgw1-site1, state: connected}")
 # facts 2.1 / 2.2 policy-based rows 1: AES256/SHA256, DH group 2, no PFS
-start pb "$scn" 60s "$(devconf aes256-sha256-modp1024 aes256-sha256 192.168.1.0/24 10.1.0.0/16)"
+ix_check_start pb "$scn" 60s "$(devconf aes256-sha256-modp1024 aes256-sha256 192.168.1.0/24 10.1.0.0/16)"
 ix_swanctl dev-pb --initiate --child net --timeout 6 >/dev/null 2>&1
 established pb
-ix_ok $? "policy-based Basic gateway: strongSwan (version = 1) gets its prefix pair's IPsec SA" "$(diag pb)"
+ix_ok $? "policy-based Basic gateway: strongSwan (version = 1) gets its prefix pair's IPsec SA" "$(ix_check_diag pb)"
 if established pb; then res=$(ix_ping dev $PC $VM 5 0.2 2>&1); rc=$?; else res="no tunnel"; fi
 grep -q 'received [45]$' <<<"$res"
 ix_ok $? "policy-based gateway: pings cross the tunnel" "$res"
-finish pb
+ix_check_finish pb
 ix_ok $VS_RC "policy-based gateway: the gateway reports the tunnel connected" "$(cat "$OUT/report.txt" 2>/dev/null)"
 
 # ---- 3. proposal mismatch: DH group 14 is no default (facts 2.1) ----
-scn=$(variant noprop "$V1" "  - {ike: any, notify: [NO_PROPOSAL_CHOSEN], seen: true}
+scn=$(ix_variant noprop "$V1" "  - {ike: any, notify: [NO_PROPOSAL_CHOSEN], seen: true}
   - {tunnel: vgw1-site1, state: disconnected}")
-start noprop "$scn" 60s "$(devconf aes128-sha256-modp2048 aes256-sha1 0.0.0.0/0 0.0.0.0/0)"
+ix_check_start noprop "$scn" 60s "$(devconf aes128-sha256-modp2048 aes256-sha1 0.0.0.0/0 0.0.0.0/0)"
 ix_swanctl dev-noprop --initiate --child net --timeout 6 >/dev/null 2>&1
-log noprop | grep -q 'NO_PROPOSAL_CHOSEN'
-ix_ok $? "IKEv1 proposal mismatch: strongSwan receives NO_PROPOSAL_CHOSEN" "$(diag noprop)"
-finish noprop
+ix_charon_log noprop | grep -q 'NO_PROPOSAL_CHOSEN'
+ix_ok $? "IKEv1 proposal mismatch: strongSwan receives NO_PROPOSAL_CHOSEN" "$(ix_check_diag noprop)"
+ix_check_finish noprop
 ix_ok $VS_RC "IKEv1 proposal mismatch: the gateway sent NO-PROPOSAL-CHOSEN, tunnel down" \
   "$(cat "$OUT/report.txt" 2>/dev/null)"
 
 # ---- 4. the ISAKMP SA's end: no in-place rekey, a new main mode (facts 3.6) ----
 # strongSwan reauthenticates an IKEv1 SA with a new main mode before reauth_time ends;
 # the gateway takes the new one in place of the old (no in-place rekey on either side)
-scn=$(variant mm "$V1" "  - {tunnel: vgw1-site1, state: connected}")
-start mm "$scn" 60s "$(devconf aes256-sha1-modp1024 aes256-sha1 0.0.0.0/0 0.0.0.0/0 '    reauth_time = 12s
+scn=$(ix_variant mm "$V1" "  - {tunnel: vgw1-site1, state: connected}")
+ix_check_start mm "$scn" 60s "$(devconf aes256-sha1-modp1024 aes256-sha1 0.0.0.0/0 0.0.0.0/0 '    reauth_time = 12s
     over_time = 3s
     rand_time = 0s')"
 ix_swanctl dev-mm --initiate --child net --timeout 6 >/dev/null 2>&1
@@ -150,8 +94,8 @@ for try in 1 2 3 4; do
   sleep 2
 done
 grep -q 'received [45]$' <<<"${res:-no tunnel}"
-ix_ok $? "after the first ISAKMP SA's end the tunnel is back: IKEv1 SAs up, pings cross" "$(diag mm)"$'\n'"${res:-}"
-finish mm
+ix_ok $? "after the first ISAKMP SA's end the tunnel is back: IKEv1 SAs up, pings cross" "$(ix_check_diag mm)"$'\n'"${res:-}"
+ix_check_finish mm
 rows=$(wc -l <"$OUT/ikev1_decryption_table" 2>/dev/null)
 ix_ok $(( ${rows:-0} < 2 || VS_RC )) "a second main mode (two ISAKMP SAs in ikev1_decryption_table), the gateway connected at the end" \
   "rows: ${rows:-0}; vpnsim exit $VS_RC"$'\n'"$(grep -E 'ike.sa.(established|deleted)' "$OUT/timeline.txt" 2>/dev/null | cut -c1-160)"
