@@ -682,6 +682,24 @@ static void add_ke_nonce(Ikev1Conn *c, Ikev1Message *m, const Nonce *n)
                 : g_byte_array_append(c->gxr, ke, (guint)kn));
 }
 
+/* Main mode messages 3 and 4 (RFC 2409 5): the peer's KE (of our group's length) and
+ * nonce, kept for the keys; its NAT-D checked when both announced NAT-T. NULL when a
+ * payload is missing or malformed. */
+static const Ikev1Payload *take_ke_nonce(Ikev1Conn *c, const Ikev1Message *m, Nonce *n,
+                                         GByteArray *gx, Ipv4Addr src, uint16_t sport,
+                                         Ipv4Addr dst, uint16_t dport)
+{
+  const Ikev1Payload *ke = ikev1_message_find(m, IKEV1_PL_KE, 0);
+  const Ikev1Payload *no = ikev1_message_find(m, IKEV1_PL_NONCE, 0);
+  if (!ke || !no || !nonce_set(n, &no->u.nonce) ||
+      ke->u.ke.n != ike_dh_public_len(c->suite.group))
+    return NULL;
+  g_byte_array_append(gx, ke->u.ke.p, (guint)ke->u.ke.n);
+  if (c->peer_natt)
+    check_nat_d(c, m, src, sport, dst, dport);
+  return ke;
+}
+
 static bool p1_derive(Ikev1Conn *c, const Ikev1Data *peer_ke)
 {
   uint8_t gxy[IKE_DH_MAX];
@@ -865,18 +883,13 @@ static void mm_rx(Ikev1Conn *c, Ikev1Message *m, const uint8_t *buf, Ipv4Addr sr
     return;
   }
   case IKEV1_P1_MM2_SENT: {
-    const Ikev1Payload *ke = ikev1_message_find(m, IKEV1_PL_KE, 0);
-    const Ikev1Payload *no = ikev1_message_find(m, IKEV1_PL_NONCE, 0);
     ev_message(c, false, IKEV1_EXCH_MAIN, 0, 3, 0);
-    if (!ke || !no || !nonce_set(&c->ni, &no->u.nonce) ||
-        ke->u.ke.n != ike_dh_public_len(c->suite.group)) {
+    const Ikev1Payload *ke = take_ke_nonce(c, m, &c->ni, c->gxi, src, sport, dst, dport);
+    if (!ke) {
       send_plain_notify(c, IKEV1_N_PAYLOAD_MALFORMED);
       p1_fail(c, "malformed_mm3");
       return;
     }
-    g_byte_array_append(c->gxi, ke->u.ke.p, (guint)ke->u.ke.n);
-    if (c->peer_natt)
-      check_nat_d(c, m, src, sport, dst, dport);
     c->dh = ike_dh_new(c->suite.group, c->env.rng);
     nonce_new(c, &c->nr);
     g_autoptr(Ikev1Message) r = ikev1_message_new(IKEV1_EXCH_MAIN, 0, c->icky, c->rcky, 0);
@@ -893,17 +906,12 @@ static void mm_rx(Ikev1Conn *c, Ikev1Message *m, const uint8_t *buf, Ipv4Addr sr
     return;
   }
   case IKEV1_P1_MM3_SENT: {
-    const Ikev1Payload *ke = ikev1_message_find(m, IKEV1_PL_KE, 0);
-    const Ikev1Payload *no = ikev1_message_find(m, IKEV1_PL_NONCE, 0);
     ev_message(c, false, IKEV1_EXCH_MAIN, 0, 4, 0);
-    if (!ke || !no || !nonce_set(&c->nr, &no->u.nonce) ||
-        ke->u.ke.n != ike_dh_public_len(c->suite.group)) {
+    const Ikev1Payload *ke = take_ke_nonce(c, m, &c->nr, c->gxr, src, sport, dst, dport);
+    if (!ke) {
       p1_fail(c, "malformed_mm4");
       return;
     }
-    g_byte_array_append(c->gxr, ke->u.ke.p, (guint)ke->u.ke.n);
-    if (c->peer_natt)
-      check_nat_d(c, m, src, sport, dst, dport);
     if (!p1_derive(c, &ke->u.ke)) {
       p1_fail(c, "dh_failed");
       return;
