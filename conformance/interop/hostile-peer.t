@@ -17,6 +17,11 @@ SCN=$IX_TOP/scenarios/live/strongswan-s2s.yaml
 GW=203.0.113.10 DEV=198.51.100.20 PC=192.168.1.10 VM=10.1.1.4
 GEN=${VPNSIM_BUILD:-$IX_TOP/build}/tests/tools/hostile_peer
 COUNT=${HOSTILE_COUNT:-1000000} RATE=${HOSTILE_RATE:-40000}
+# Under ASan+UBSan (make check SANITIZE=1: the build folder build/san) the simulator is
+# several times slower and ASan's quarantine keeps freed memory on purpose: a tenth of the
+# flood at a quarter of the rate, and the memory point is skipped (the plain build has it).
+SANITIZED=
+[[ ${VPNSIM_BUILD:-} == */san ]] && SANITIZED=1 COUNT=${HOSTILE_COUNT:-100000} RATE=${HOSTILE_RATE:-10000}
 [[ -x $GEN ]] || { echo "Bail out! no $GEN (make tests builds it)"; exit 1; }
 
 ix_ns_add sim && ix_ns_add dev && ix_live_wire sim tap0 dev eth0 || { echo "Bail out! wiring"; exit 1; }
@@ -89,7 +94,11 @@ read -r _ np _ nr <"$IX_TMP/ping.out"
 ix_ok $(( nr * 3 < np * 2 )) "the ping through the tunnel kept answering during the flood ($nr of $np)" \
   "$(cat "$IX_TMP/ping.out")"
 ix_diag "vpnsim resident memory: ${rss0} kB before, ${rss1} kB after the flood"
-ix_ok $(( rss1 - rss0 > 65536 )) "the simulator's memory grew by less than 64 MB (${rss0} -> ${rss1} kB)"
+if [[ -n $SANITIZED ]]; then
+  ix_skip "the simulator's memory grew by less than 64 MB" "ASan's quarantine keeps freed memory"
+else
+  ix_ok $(( rss1 - rss0 > 65536 )) "the simulator's memory grew by less than 64 MB (${rss0} -> ${rss1} kB)"
+fi
 
 # the run's end: the counters, and the event log's size
 kill -INT $VS 2>/dev/null
