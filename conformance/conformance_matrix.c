@@ -17,7 +17,7 @@
 /* Keys a device keeps: its place in the scenario, not its product's behaviour. */
 static const char *const kept_keys[] = {"name",      "publicIpAddress", "lanPrefixes",
                                         "peer",      "sharedKey",       "startAction",
-                                        "trafficSelectors", NULL};
+                                        "trafficSelectors", "tunnelRoutes", NULL};
 
 static bool kept(const char *k)
 {

@@ -138,6 +138,10 @@ typedef struct {
   unsigned n_lan;
 
   DevBgpConfig bgp; /* BGP over its tunnel (models/device/dev_bgp.h) */
+  /* Static routes into its tunnels besides the peer's VNet prefixes (route-based): the
+   * prefixes of other sites the gateway carries between its connections (transit). */
+  Ipv4Prefix tunnel_routes[DEV_MAX_PREFIXES];
+  unsigned n_tunnel_routes;
 } DevConfig;
 
 /* The generic device (no profile): IKEv2, no proposals (a profile or the scenario must

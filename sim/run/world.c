@@ -180,6 +180,9 @@ static bool devices_build(Run *r, char **err)
       } else if (v) {
         for (unsigned a = 0; a < v->n_addressSpace && t->n_remote_prefixes < EP_DP_MAX_PREFIXES; a++)
           t->remote_prefixes[t->n_remote_prefixes++] = v->addressSpace[a].v;
+        /* its static routes to other sites through the gateway (transit) */
+        for (unsigned a = 0; a < d->cfg.n_tunnel_routes && t->n_remote_prefixes < EP_DP_MAX_PREFIXES; a++)
+          t->remote_prefixes[t->n_remote_prefixes++] = d->cfg.tunnel_routes[a];
       }
     }
     char *why = NULL;
@@ -384,6 +387,9 @@ static void device_tunnel_routes(Run *r, RunEp *ep, NetDev *td)
   } else if (v) {
     for (unsigned a = 0; a < v->n_addressSpace; a++)
       net_route_add(ep->node, v->addressSpace[a].v, (Ipv4Addr){0}, td, 0);
+    /* static routes to other sites through the gateway (transit, tunnelRoutes) */
+    for (unsigned a = 0; a < ep->sdev->cfg.n_tunnel_routes; a++)
+      net_route_add(ep->node, ep->sdev->cfg.tunnel_routes[a], (Ipv4Addr){0}, td, 0);
   }
   /* a second gateway's VNet (the same VNet again needs no second route) */
   const GwVirtualNetworkGateway *g2 =

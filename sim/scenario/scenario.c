@@ -632,7 +632,7 @@ static const char *const dkeys[] = {
     "name", "profile", "publicIpAddress", "lanPrefixes", "peer", "sharedKey", "ikeVersion",
     "ikeProposals", "espProposals", "ikeLifetime", "ikeRekeyMargin", "childLifetime",
     "childRekeyMargin", "childLifetimeKilobytes", "rekeyFuzz", "localId", "remoteId",
-    "trafficSelectors", "dpd", "startAction", "natTraversal", "bgp", NULL};
+    "trafficSelectors", "dpd", "startAction", "natTraversal", "bgp", "tunnelRoutes", NULL};
 
 static void load_devices(Loader *L, const YtNode *seq)
 {
@@ -683,6 +683,9 @@ static void load_devices(Loader *L, const YtNode *seq)
       c->has_public_ip = true;
     if ((n = yt_map_get(it, "lanPrefixes")))
       ya_prefixes(&L->a, n, "lanPrefixes", c->lan, NULL, &c->n_lan, DEV_MAX_PREFIXES);
+    if ((n = yt_map_get(it, "tunnelRoutes")))
+      ya_prefixes(&L->a, n, "tunnelRoutes", c->tunnel_routes, NULL, &c->n_tunnel_routes,
+                  DEV_MAX_PREFIXES);
     if ((n = ya_need(&L->a, it, "peer", "device")))
       resolve_peer(L, n, c);
     if ((n = yt_map_get(it, "sharedKey")))

@@ -48,6 +48,11 @@ static void device(GString *s, const ScnDevice *d)
   g_string_append_printf(s, "    %-16s ", "LAN");
   prefixes(s, c->lan, c->n_lan);
   g_string_append_c(s, '\n');
+  if (c->n_tunnel_routes) { /* only when given: dry runs of other scenarios stay as they were */
+    g_string_append_printf(s, "    %-16s ", "tunnel routes");
+    prefixes(s, c->tunnel_routes, c->n_tunnel_routes);
+    g_string_append_c(s, '\n');
+  }
   for (unsigned i = 0; i < c->n_ike_proposals; i++) {
     g_autofree char *p = scn_proposal_format(&c->ike_proposals[i], true);
     g_string_append_printf(s, "    %-16s %s\n", i ? "" : "IKE proposals", p);
