@@ -92,7 +92,7 @@ if ix_has_plugin gcm && ix_has_plugin openssl; then
       ipsecPolicies:\
         - {saLifeTimeSeconds: 27000, saDataSizeKilobytes: 102400000, ipsecEncryption: GCMAES256, ipsecIntegrity: GCMAES256, ikeEncryption: GCMAES256, ikeIntegrity: SHA384, dhGroup: ECP384, pfsGroup: None}/' \
     "  - {tunnel: vgw1-site1, state: connected}")
-  start custom "$scn" 60s "$(devconf aes256gcm16-prfsha384-ecp384 aes256gcm16 $PSK)"
+  ix_check_start custom "$scn" 60s "$(devconf aes256gcm16-prfsha384-ecp384 aes256gcm16 $PSK)"
   ix_swanctl dev-custom --initiate --child net --timeout 4 >/dev/null 2>&1
   s=$(ix_sas custom)
   established custom && grep -q 'AES_GCM_16-256/PRF_HMAC_SHA2_384/ECP_384' <<<"$s"
