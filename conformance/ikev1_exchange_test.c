@@ -547,6 +547,47 @@ static void test_natt(void)
   v1_clear(&v);
 }
 
+/* A flood of protected messages that fail their check is counted in full through
+ * IkeEnv.dropped, as the IKEv2 engine's drops are, while only the first
+ * IKE_DROP_EVENTS_MAX are ike.drop events (the last saying so); the SA lives on. */
+static void test_drops_counted(void)
+{
+  V1 v;
+  v1_init(&v, 21);
+  v1_start(&v);
+  GBytes *qm = NULL;
+  for (int i = 0; i < 200 && h_pending(&v.h); i++) {
+    const HPkt *k = h_peek(&v.h);
+    gsize n;
+    const uint8_t *b = g_bytes_get_data(k->data, &n);
+    size_t off = k->dport == 4500 ? 4 : 0;
+    if (!qm && k->to == 1 && n > off + 28 && b[off + 18] == IKEV1_EXCH_QUICK)
+      qm = g_bytes_ref(k->data);
+    v1_deliver(&v);
+  }
+  g_assert_nonnull(qm);
+  g_assert_cmpint(ikev1_conn_state(v.c[1]), ==, IKEV1_P1_ESTABLISHED);
+  gsize n;
+  const uint8_t *b = g_bytes_get_data(qm, &n);
+  g_autofree uint8_t *bad = g_memdup2(b, n);
+  for (unsigned i = 0; i < 40; i++) {
+    memcpy(bad, b, n);
+    bad[n - 1 - (i % 8)] ^= (uint8_t)(i + 1); /* the last cipher block: it no longer checks */
+    ikev1_conn_rx(v.c[1], (Ipv4Addr){H_ADDR_I}, 500, (Ipv4Addr){H_ADDR_R}, 500, bad, n);
+  }
+  unsigned counted = 0;
+  for (int r = 0; r < IKE_DROP__COUNT; r++)
+    counted += v.h.p[1].drops[r];
+  g_assert_cmpuint(counted, ==, 40);
+  g_assert_cmpuint(h_count(&v.h.p[1], "ike.drop"), <=, IKE_DROP_EVENTS_MAX * 2);
+  g_assert_cmpuint(h_count(&v.h.p[1], "ike.drop further=counted"), >=, 1);
+  g_assert_cmpint(ikev1_conn_state(v.c[1]), ==, IKEV1_P1_ESTABLISHED);
+  while (h_pending(&v.h))
+    h_drop(&v.h);
+  g_bytes_unref(qm);
+  v1_clear(&v);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -566,5 +607,6 @@ int main(int argc, char **argv)
   g_test_add_func("/ikev1_exchange/requick_replaced", test_requick_replaced);
   g_test_add_func("/ikev1_exchange/retransmit", test_retransmit);
   g_test_add_func("/ikev1_exchange/natt", test_natt);
+  g_test_add_func("/ikev1_exchange/drops_counted", test_drops_counted);
   return g_test_run();
 }

@@ -43,7 +43,8 @@ static inline void v1_start(V1 *v)
     HPeer *p = &v->h.p[i];
     IkeEnv env = {.user = p, .rng = p->rng, .events = {h_emit, p}, .now = h_now,
                   .timer_schedule = h_sched, .timer_cancel = h_cancel, .send = h_send,
-                  .child_install = h_install, .child_remove = h_remove, .keytable_row = h_row};
+                  .child_install = h_install, .child_remove = h_remove, .keytable_row = h_row,
+                  .dropped = h_dropped};
     v->c[i] = ikev1_conn_new(&v->cfg[i], &env);
     g_assert_nonnull(v->c[i]);
   }

@@ -48,6 +48,7 @@ typedef struct {
   /* IkeEnv.cp_assign for this peer (user: the HPeer); NULL: none */
   bool (*cp_assign)(void *user, const char *peer_id, IkeCpLease *out);
   unsigned cp_assigned;
+  unsigned drops[IKE_DROP__COUNT]; /* IkeEnv.dropped, by reason */
 } HPeer;
 
 typedef struct {
@@ -186,6 +187,11 @@ static inline void h_sa_established(void *user, bool initiator)
 static inline void h_row(void *user, const char *row)
 {
   g_ptr_array_add(((HPeer *)user)->rows, g_strdup(row));
+}
+
+static inline void h_dropped(void *user, IkeDropReason r)
+{
+  ((HPeer *)user)->drops[r]++;
 }
 
 /* Configurations both peers agree on: AES-CBC-256/SHA-256/ECP-256 IKE, AES-GCM-256 ESP,

@@ -471,7 +471,8 @@ EpIkeLink *ep_ike_link_new_v1(const Ikev1Config *cfg, const char *connection, Ep
   IkeEnv ie = {.user = l, .rng = rng, .events = {on_event, l}, .now = e_now,
                .timer_schedule = e_timer_schedule, .timer_cancel = e_timer_cancel,
                .send = e_send, .child_install = e_child_install,
-               .child_remove = e_child_remove, .keytable_row = e_row_v1};
+               .child_remove = e_child_remove, .keytable_row = e_row_v1,
+               .dropped = e_dropped};
   l->v1 = ikev1_conn_new(&c, &ie);
   if (!l->v1) {
     ep_ike_link_free(l);

@@ -97,6 +97,7 @@ struct Ikev1Conn {
   uint32_t dpd_seq;
   bool dpd_pending;
   int64_t dpd_at, dpd_first;
+  uint32_t drop_events[IKE_DROP__COUNT]; /* ike.drop events emitted per reason */
 };
 
 /* ---- small helpers ---- */
@@ -118,6 +119,22 @@ static void ev_simple(const Ikev1Conn *c, const char *type, const char *reason)
   VsEvent ev = ev_new(c, type);
   if (reason)
     vs_event_str(&ev, "reason", reason);
+  ev_emit(c, &ev);
+}
+
+/* A dropped datagram, counted by reason through IkeEnv.dropped (as the IKEv2 engine does);
+ * the first IKE_DROP_EVENTS_MAX of a reason are ike.drop events too. */
+static void drop(Ikev1Conn *c, IkeDropReason r, const char *why)
+{
+  if (c->env.dropped)
+    c->env.dropped(c->env.user, r);
+  if (c->drop_events[r] >= IKE_DROP_EVENTS_MAX)
+    return;
+  c->drop_events[r]++;
+  VsEvent ev = ev_new(c, IKE_EV_DROP);
+  vs_event_str(&ev, "reason", why);
+  if (c->drop_events[r] == IKE_DROP_EVENTS_MAX)
+    vs_event_str(&ev, "further", "counted only (counter ike.drops)");
   ev_emit(c, &ev);
 }
 
@@ -1264,7 +1281,7 @@ static void qm_rx(Ikev1Conn *c, Ikev1Message *m, const uint8_t *buf)
   size_t rn = 0;
   if (!plain || !rest_received(m, plain, &rest, &rn) ||
       m->payloads[0].u.hash.n != c->keys->prf_len) {
-    ev_simple(c, IKE_EV_DROP, "qm_malformed");
+    drop(c, IKE_DROP_MALFORMED, "qm_malformed");
     return;
   }
   const Ikev1Data *hash = &m->payloads[0].u.hash;
@@ -1272,7 +1289,7 @@ static void qm_rx(Ikev1Conn *c, Ikev1Message *m, const uint8_t *buf)
   if (!q) {
     /* RFC 2409 5.5: a new quick mode; HASH(1) = prf(SKEYID_a, M-ID | SA | Ni [| KE] [| IDs]) */
     if (!ikev1_hash_qm1(c->keys, mid, rest, rn, h) || !ike_ct_equal(h, hash->p, hash->n)) {
-      ev_simple(c, IKE_EV_DROP, "invalid_hash");
+      drop(c, IKE_DROP_INTEGRITY, "invalid_hash");
       return;
     }
     ev_message(c, false, IKEV1_EXCH_QUICK, mid, 1, 0);
@@ -1370,7 +1387,7 @@ static void qm_rx(Ikev1Conn *c, Ikev1Message *m, const uint8_t *buf)
     /* HASH(2) = prf(SKEYID_a, M-ID | Ni_b | SA | Nr [| KE] [| IDci | IDcr]) */
     if (!ikev1_hash_qm2(c->keys, mid, q->ni.b, q->ni.n, rest, rn, h) ||
         !ike_ct_equal(h, hash->p, hash->n)) {
-      ev_simple(c, IKE_EV_DROP, "invalid_hash");
+      drop(c, IKE_DROP_INTEGRITY, "invalid_hash");
       return;
     }
     ev_message(c, false, IKEV1_EXCH_QUICK, mid, 2, 0);
@@ -1414,7 +1431,7 @@ static void qm_rx(Ikev1Conn *c, Ikev1Message *m, const uint8_t *buf)
     /* HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b) */
     if (!ikev1_hash_qm3(c->keys, mid, q->ni.b, q->ni.n, q->nr.b, q->nr.n, h) ||
         !ike_ct_equal(h, hash->p, hash->n)) {
-      ev_simple(c, IKE_EV_DROP, "invalid_hash");
+      drop(c, IKE_DROP_INTEGRITY, "invalid_hash");
       return;
     }
     ev_message(c, false, IKEV1_EXCH_QUICK, mid, 3, 0);
@@ -1546,7 +1563,7 @@ static void info_rx(Ikev1Conn *c, Ikev1Message *m, const uint8_t *buf)
       m->payloads[0].u.hash.n != c->keys->prf_len ||
       !ikev1_hash_qm1(c->keys, m->hdr.msg_id, rest, rn, h) ||
       !ike_ct_equal(h, m->payloads[0].u.hash.p, c->keys->prf_len)) {
-    ev_simple(c, IKE_EV_DROP, "info_invalid_hash");
+    drop(c, IKE_DROP_INTEGRITY, "info_invalid_hash");
     return;
   }
   for (size_t i = 1; i < m->n_payloads; i++) {
@@ -1677,7 +1694,7 @@ void ikev1_conn_rx(Ikev1Conn *c, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uin
   Ikev1Message *m = NULL;
   Ikev1Diag d;
   if (ikev1_message_decode(data, len, &m, &d) != WIRE_OK) {
-    ev_simple(c, IKE_EV_DROP, "malformed");
+    drop(c, IKE_DROP_MALFORMED, "malformed");
     arm(c);
     return;
   }
@@ -1688,7 +1705,7 @@ void ikev1_conn_rx(Ikev1Conn *c, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uin
       qm_rx(c, m, data);
     break;
   case IKEV1_EXCH_INFORMATIONAL: info_rx(c, m, data); break;
-  default: ev_simple(c, IKE_EV_DROP, "unsupported_exchange"); break;
+  default: drop(c, IKE_DROP_PAYLOAD_RULES, "unsupported_exchange"); break;
   }
   ikev1_message_free(m);
   arm(c);
