@@ -388,10 +388,22 @@ static void test_requick_replaced(void)
     v.cfg[1].requick_replaced = requick;
     v1_establish(&v);
     g_assert_cmpuint(h_count(&v.h.p[1], "ike.child.installed"), ==, 1);
+    size_t info0 = h_count(&v.h.p[1], "exchange=Informational dir=sent");
     ikev1_conn_start(v.c[0]); /* A begins a new main mode */
     v1_run(&v);
     g_assert_cmpuint(h_count(&v.h.p[1], "ike.sa.deleted reason=peer_restarted"), ==, 1);
     g_assert_cmpint(ikev1_conn_state(v.c[1]), ==, IKEV1_P1_ESTABLISHED);
+    /* with requick, B says on the old ISAKMP SA that its pair went (RFC 2408 3.15) */
+    g_assert_cmpuint(h_count(&v.h.p[1], "exchange=Informational dir=sent") - info0, ==,
+                     requick ? 1u : 0u);
+    /* and its own quick mode waits a second after main mode's last message (a peer
+     * that takes it before message 6 derives the wrong IV: the interop suite) */
+    g_assert_cmpuint(h_count(&v.h.p[1], "ike.child.installed"), ==, 2);
+    g_assert_cmpuint(h_count(&v.h.p[1], "ike.child.rekeyed"), ==, 0);
+    int64_t t_mm = v.h.now;
+    v1_run_until(&v, t_mm + S(1) - 1);
+    g_assert_cmpuint(h_count(&v.h.p[1], "ike.child.rekeyed"), ==, 0);
+    v1_run_until(&v, t_mm + S(1));
     /* A's quick mode, and B's own when it re-quicks */
     g_assert_cmpuint(h_count(&v.h.p[1], "ike.child.installed"), ==, 2);
     /* B's own quick mode for the same pair: the later of the two replaces the other (a

@@ -90,6 +90,7 @@ struct Ikev1Conn {
   unsigned tries;
   int64_t p1_expire_at, restart_at;
   bool requick; /* a replaced SA's pairs to negotiate again (requick_replaced) */
+  int64_t requick_at; /* when those quick modes start (REQUICK_DELAY after main mode) */
   /* phase 2 */
   GPtrArray *qms;      /* Qm* */
   GPtrArray *children; /* Child* */
@@ -160,6 +161,23 @@ static void ev_message(const Ikev1Conn *c, bool sent, uint8_t exch, uint32_t mid
     vs_event_int(&ev, "number", number);
   if (notify)
     vs_event_str(&ev, "notify", name_get(&ikev1_notify_names, notify));
+  /* who and where, as IKEv2's ike.message names them (live mode's lines read these) */
+  char pb[IPV4_ADDR_STRLEN];
+  vs_event_str(&ev, "peer", ipv4_addr_format(c->raddr, pb));
+  vs_event_uint(&ev, "port", c->lport);
+  vs_event_uint(&ev, "peer_port", c->rport);
+  ev_emit(c, &ev);
+}
+
+/* The engine stopped retransmitting a message of exch after tries retransmissions. */
+static void ev_give_up(const Ikev1Conn *c, uint8_t exch, const char *reason, unsigned tries)
+{
+  VsEvent ev = ev_new(c, IKE_EV_GIVE_UP);
+  vs_event_str(&ev, "reason", reason);
+  vs_event_str(&ev, "exchange", name_get(&ikev1_exchange_event_names, exch));
+  char pb[IPV4_ADDR_STRLEN];
+  vs_event_str(&ev, "peer", ipv4_addr_format(c->raddr, pb));
+  vs_event_uint(&ev, "retransmissions", tries);
   ev_emit(c, &ev);
 }
 
@@ -317,6 +335,7 @@ static void arm(Ikev1Conn *c)
   MIN_AT(c->p1_expire_at);
   MIN_AT(c->restart_at);
   MIN_AT(c->dpd_at);
+  MIN_AT(c->requick_at);
   for (guint i = 0; i < c->qms->len; i++)
     MIN_AT(((Qm *)g_ptr_array_index(c->qms, i))->rtx_at);
   for (guint i = 0; i < c->children->len; i++) {
@@ -372,7 +391,7 @@ static void p1_clear(Ikev1Conn *c, const char *reason)
   memset(&c->iv, 0, sizeof c->iv);
   bytes_set(&c->last_tx, NULL, 0);
   bytes_set(&c->last_rx, NULL, 0);
-  c->rtx_at = c->p1_expire_at = c->dpd_at = NEVER;
+  c->rtx_at = c->p1_expire_at = c->dpd_at = c->requick_at = NEVER;
   c->tries = 0;
   c->dpd_pending = false;
   c->peer_dpd = c->peer_natt = c->nat_local = c->nat_remote = false;
@@ -772,6 +791,19 @@ static bool p1_verify(const Ikev1Conn *c, const Ikev1Message *m, const uint8_t *
 }
 
 static void qm_initiate(Ikev1Conn *c, size_t ts_index, uint32_t rekey_of);
+static void child_delete(Ikev1Conn *c, guint idx, const char *reason);
+
+/* A responder's quick modes for the pairs a replaced ISAKMP SA took wait this long after
+ * main mode (see p1_established); the documents give no figure, one second is far beyond
+ * a peer's processing of message 6 and short against the ~5 s outage of facts 3.6. */
+#define REQUICK_DELAY_NS (1 * NS_PER_S)
+
+static void qm_initiate_all(Ikev1Conn *c)
+{
+  size_t n = c->cfg.n_ts ? c->cfg.n_ts : 1;
+  for (size_t i = 0; i < n; i++)
+    qm_initiate(c, i, 0);
+}
 
 static void p1_established(Ikev1Conn *c)
 {
@@ -791,11 +823,15 @@ static void p1_established(Ikev1Conn *c)
   vs_event_uint(&ev, "group", c->suite.group);
   vs_event_uint(&ev, "lifetime_s", c->p1_life);
   ev_emit(c, &ev);
-  if (c->initiator || c->requick) {
+  if (c->initiator) {
+    qm_initiate_all(c);
+  } else if (c->requick) {
+    /* As the responder we sent main mode's last message just now: a peer that handles
+     * messages on several threads (strongSwan) may take a quick mode sent in the same
+     * instant before that message, derive the quick mode's IV from the wrong phase 1 IV,
+     * and keep that IV for the message ID, so even our retransmissions never decrypt. */
     c->requick = false;
-    size_t n = c->cfg.n_ts ? c->cfg.n_ts : 1;
-    for (size_t i = 0; i < n; i++)
-      qm_initiate(c, i, 0);
+    c->requick_at = now(c) + REQUICK_DELAY_NS;
   }
 }
 
@@ -816,11 +852,18 @@ static void mm_rx(Ikev1Conn *c, Ikev1Message *m, const uint8_t *buf, Ipv4Addr sr
   if (responder_new) {
     if (c->p1 != IKEV1_P1_NONE && c->p1 != IKEV1_P1_FAILED && m->hdr.icookie == c->icky)
       return; /* a stale MM1 of the SA we hold */
-    if (c->p1 == IKEV1_P1_ESTABLISHED)
-      ev_simple(c, IKE_EV_SA_DELETED, "peer_restarted");
     /* a new main mode replaces whatever we held (the peer restarted, facts 3.6); with
      * requick_replaced, the pairs it took come back by our quick modes once it is up */
     bool lost = c->p1 == IKEV1_P1_ESTABLISHED && c->children->len > 0;
+    /* The pairs go with the ISAKMP SA here, so say so on it while it still stands
+     * (RFC 2408 3.15, our inbound SPIs): a peer that reauthenticates keeps its IPsec SAs
+     * under the new ISAKMP SA (strongSwan adopts them) and would otherwise go on sending
+     * on SPIs we no longer hold, or take our quick mode for a rekey of a stale pair. */
+    if (lost && c->cfg.requick_replaced)
+      while (c->children->len)
+        child_delete(c, c->children->len - 1, "ike_replaced");
+    if (c->p1 == IKEV1_P1_ESTABLISHED)
+      ev_simple(c, IKE_EV_SA_DELETED, "peer_restarted");
     p1_clear(c, c->p1 == IKEV1_P1_ESTABLISHED ? "ike_replaced" : NULL);
     c->requick = lost && c->cfg.requick_replaced;
     c->initiator = false;
@@ -1719,13 +1762,18 @@ void ikev1_conn_timeout(Ikev1Conn *c)
     c->restart_at = NEVER;
     p1_initiate(c);
   }
+  if (c->requick_at <= t) {
+    c->requick_at = NEVER;
+    if (c->p1 == IKEV1_P1_ESTABLISHED)
+      qm_initiate_all(c);
+  }
   if (c->p1_expire_at <= t) {
     /* Azure: no in-place main mode rekey; the tunnel drops and a new main mode starts */
     p1_down(c, "expired", true);
   }
   if (c->rtx_at <= t && c->last_tx) {
     if (c->tries >= c->cfg.retrans_tries) {
-      ev_simple(c, IKE_EV_GIVE_UP, "phase1");
+      ev_give_up(c, IKEV1_EXCH_MAIN, "phase1", c->tries);
       p1_fail(c, "give_up");
       if (c->cfg.start == IKE_START_INITIATE)
         c->restart_at = t + (int64_t)c->cfg.p1_restart_s * NS_PER_S;
@@ -1744,7 +1792,7 @@ void ikev1_conn_timeout(Ikev1Conn *c)
     }
     if (q->tries >= c->cfg.retrans_tries) {
       ev_child(c, IKE_EV_CHILD_FAILED, q->spi_in, 0, "give_up");
-      ev_simple(c, IKE_EV_GIVE_UP, "quick_mode");
+      ev_give_up(c, IKEV1_EXCH_QUICK, "quick_mode", q->tries);
       g_ptr_array_remove_index_fast(c->qms, i);
       continue;
     }

@@ -104,13 +104,49 @@ static char *ike_message(ScnLiveConsole *c, const VsEvent *ev)
   return g_string_free(s, FALSE);
 }
 
+/* An IKEv1 ike.message (it has a message number and no response flag): main mode's line
+ * at its sixth message, quick mode's at its third, an informational's at each message but
+ * a DPD R-U-THERE (its ACK gives the line), a notify in the clear (a refusal) at once. */
+static char *ikev1_message(const VsEvent *ev)
+{
+  const char *dir = str_attr(ev, "dir"), *x = str_attr(ev, "exchange");
+  const char *conn = str_attr(ev, "connection"), *notify = str_attr(ev, "notify");
+  const char *peer = str_attr(ev, "peer");
+  if (!dir || !x)
+    return NULL;
+  bool sent = !strcmp(dir, "sent");
+  uint64_t number = uint_attr(ev, "number");
+  bool ours;
+  if (vs_event_attr(ev, "number")) {
+    /* who began it: the side that sends the odd messages */
+    bool last = (number == 6 && strstr(x, "Main Mode")) || (number == 3 && !strcmp(x, "Quick Mode"));
+    if (!last)
+      return NULL;
+    ours = number % 2 ? sent : !sent;
+  } else {
+    if (notify && !strcmp(notify, "R-U-THERE"))
+      return NULL;
+    ours = sent;
+  }
+  GString *s = line_new(ev);
+  if (conn)
+    g_string_append_printf(s, "%s: ", conn);
+  g_string_append_printf(s, "%s %s %s:%" PRIu64 " (msg %" PRIu64 "): ", x, ours ? "to" : "from",
+                         peer ? peer : "?", uint_attr(ev, "peer_port"), uint_attr(ev, "msg_id"));
+  if (vs_event_attr(ev, "number"))
+    g_string_append(s, "done");
+  else
+    g_string_append(s, notify ? notify : "delete");
+  return g_string_free(s, FALSE);
+}
+
 char *scn_live_console_line(ScnLiveConsole *c, const VsEvent *ev)
 {
   g_return_val_if_fail(c && ev && ev->type, NULL);
   const char *t = ev->type;
   const RunEventTypes *et = &run_event_types;
   if (!strcmp(t, et->ike_message))
-    return ike_message(c, ev);
+    return vs_event_attr(ev, "response") ? ike_message(c, ev) : ikev1_message(ev);
   if (!strcmp(t, et->ike_give_up)) {
     const char *conn = str_attr(ev, "connection"), *x = str_attr(ev, "exchange");
     const char *peer = str_attr(ev, "peer");

@@ -229,6 +229,54 @@ static void test_console(void)
   line_is(c, vs_event(9 * S, "vpnsim", "live.stopped"), NULL);
 }
 
+/* An IKEv1 engine's ike.message, as ikev1_sa.c's ev_message writes it. */
+static VsEvent msg1(int64_t t, const char *dir, const char *x, uint32_t id, int number,
+                    const char *notify)
+{
+  VsEvent ev = vs_event(t, "vgw1/0", "ike.message");
+  vs_event_hex(&ev, "spi_i", 0x1122334455667788u);
+  vs_event_str(&ev, "exchange", x);
+  vs_event_str(&ev, "dir", dir);
+  vs_event_uint(&ev, "msg_id", id);
+  if (number)
+    vs_event_int(&ev, "number", number);
+  if (notify)
+    vs_event_str(&ev, "notify", notify);
+  vs_event_str(&ev, "peer", "198.51.100.20");
+  vs_event_uint(&ev, "port", 500);
+  vs_event_uint(&ev, "peer_port", 500);
+  vs_event_str(&ev, "connection", "vgw1-site1");
+  return ev;
+}
+
+/* IKEv1: one line per main mode (at message 6) and quick mode (at message 3), whoever
+ * began it; informationals at each message but R-U-THERE (its ACK tells) */
+static void test_console_ikev1(void)
+{
+  g_autoptr(ScnLiveConsole) c = scn_live_console_new();
+  const int64_t S = 1000000000;
+  const char *mm = "Identity Protection (Main Mode)";
+  for (int n = 1; n <= 5; n++)
+    line_is(c, msg1(S, n % 2 ? "received" : "sent", mm, 0, n, NULL), NULL);
+  line_is(c, msg1(S, "sent", mm, 0, 6, NULL),
+          "   1.000s vgw1/0     vgw1-site1: Identity Protection (Main Mode) from "
+          "198.51.100.20:500 (msg 0): done");
+  line_is(c, msg1(2 * S, "sent", "Quick Mode", 7, 1, NULL), NULL);
+  line_is(c, msg1(2 * S, "received", "Quick Mode", 7, 2, NULL), NULL);
+  line_is(c, msg1(2 * S, "sent", "Quick Mode", 7, 3, NULL),
+          "   2.000s vgw1/0     vgw1-site1: Quick Mode to 198.51.100.20:500 (msg 7): done");
+  line_is(c, msg1(3 * S, "received", "Informational", 9, 0, "R-U-THERE"), NULL);
+  line_is(c, msg1(3 * S, "sent", "Informational", 10, 0, "R-U-THERE-ACK"),
+          "   3.000s vgw1/0     vgw1-site1: Informational to 198.51.100.20:500 (msg 10): "
+          "R-U-THERE-ACK");
+  line_is(c, msg1(4 * S, "received", "Informational", 11, 0, NULL),
+          "   4.000s vgw1/0     vgw1-site1: Informational from 198.51.100.20:500 (msg 11): "
+          "delete");
+  line_is(c, msg1(5 * S, "sent", "Informational", 0, 0, "NO-PROPOSAL-CHOSEN"),
+          "   5.000s vgw1/0     vgw1-site1: Informational to 198.51.100.20:500 (msg 0): "
+          "NO-PROPOSAL-CHOSEN");
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -236,5 +284,6 @@ int main(int argc, char **argv)
   g_test_add_func("/live/check", test_check);
   g_test_add_func("/live/check-phantom-traffic", test_check_phantom);
   g_test_add_func("/live/console", test_console);
+  g_test_add_func("/live/console-ikev1", test_console_ikev1);
   return g_test_run();
 }
