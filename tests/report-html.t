@@ -41,7 +41,7 @@ PY
   return $bad
 }
 
-echo "1..9"
+echo "1..10"
 cd "$top" || exit 1
 golden=tests/fixtures/report-html/ikev2-default.html
 "$vs" run scenarios/site-to-site/ikev2-default.yaml --out "$tmp/a" >/dev/null 2>"$tmp/a.err"; rc=$?
@@ -80,6 +80,20 @@ for s in psk-mismatch dpd-link-down throughput-vpngw1 device-behind-nat; do
   o=$(svg_check "$tmp/$s/report.html" "$tmp/svg-$s" 2>&1) || bad="$bad $s: $o"
 done
 ok $([[ -z $bad ]]; echo $?) "other bundled scenarios: every <svg> renders" "$bad"
+# BGP (issue 22): the sessions with their final states, the routes at the end, the state
+# beside each tunnel in the topology; a session torn down (4,001 prefixes) ends Idle
+"$vs" run scenarios/bgp/bgp-transit.yaml --out "$tmp/bgp" >/dev/null 2>&1
+"$vs" run scenarios/bgp/bgp-max-prefixes.yaml --out "$tmp/bgpmax" >/dev/null 2>&1
+b="$tmp/bgp/report.html" m="$tmp/bgpmax/report.html"
+nest=$(grep -c '<td>vgw1/0</td><td>vgw1-site[12]</td><td class="st-up">Established</td>' "$b")
+o=$(svg_check "$b" "$tmp/svg-bgp" 2>&1); src=$?
+ok $([[ $nest == 2 && $src == 0 ]] && grep -q '<h2>BGP</h2>' "$b" &&
+     grep -q 'vgw1-site2: connected, BGP Established' "$b" &&
+     grep -q '<td>vgw1/0</td><td>192.168.1.0/24</td><td>tunnel vgw1-site1, peer vgw1-site1' "$b" &&
+     grep -q '<td>vgw1/0</td><td>vgw1-site1</td><td class="st-down">Idle</td>' "$m" &&
+     grep -q 'vgw1-site1: connected, BGP Idle' "$m" && ! grep -q '<h2>BGP</h2>' "$tmp/a/report.html"; echo $?) \
+  "bgp-transit: BGP sessions, routes and topology states; bgp-max-prefixes: the session ends Idle" \
+  "gateway sessions Established: $nest; svg: $o"
 # the check itself can fail: a page with an unclosed element inside its <svg>
 printf '<html><style></style><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect x="0" y="0" width="5"></svg></html>\n' >"$tmp/broken.html"
 out=$(svg_check "$tmp/broken.html" "$tmp/svg-broken" 2>&1)

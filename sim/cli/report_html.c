@@ -172,6 +172,30 @@ static int tunnel_final(const ScnHtmlInput *in, const char *conn)
   return st;
 }
 
+/* The last bgp.session.state of the session named peer on node (a gateway's nodes are
+ * "NAME/0" and "NAME/1": node_prefix "NAME/" matches both), NULL: none. */
+static const char *bgp_final(const ScnHtmlInput *in, const char *node_prefix, const char *peer)
+{
+  const char *st = NULL;
+  EACH(in, i, ev)
+  {
+    if (is_type(ev, "bgp.session.state") && ev->node && g_str_has_prefix(ev->node, node_prefix) &&
+        !g_strcmp0(attr_str(ev, "peer"), peer))
+      st = attr_str(ev, "new_state");
+  }
+  return st;
+}
+
+static bool has_bgp(const ScnHtmlInput *in)
+{
+  EACH(in, i, ev)
+  {
+    if (is_type(ev, "bgp.session.state"))
+      return true;
+  }
+  return false;
+}
+
 static const char *state_name(int st)
 {
   return st > 0 ? "connected" : st == 0 ? "disconnected" : "never connected";
@@ -385,9 +409,23 @@ static void topology(GString *s, const ScnHtmlInput *in)
     g_autofree char *cls = g_strdup_printf("tun %s", state_cls(st));
     svg_group_begin(tuns, tip);
     svg_curve(tuns, a->x, a->y, (a->x + b->x) / 2, cy, b->x, b->y, cls, NULL);
-    g_autofree char *lbl = g_strdup_printf("%s: %s", cn->name.v, state_name(st));
+    /* its BGP session (the gateway names the peer after the connection): a thin line
+     * under the tunnel's curve, blue when it ended Established, and its state in the label */
+    g_autofree char *gwp = g_strdup_printf("%s/", cn->virtualNetworkGateway1.v);
+    const char *bst = bgp_final(in, gwp, cn->name.v);
+    g_autofree char *lbl = g_strdup_printf("%s: %s%s%s", cn->name.v, state_name(st),
+                                           bst ? ", BGP " : "", bst ? bst : "");
     svg_text(tuns, (a->x + b->x) / 2, (a->y + b->y) / 4 + cy / 2 - 4, "middle", state_cls(st), lbl);
     svg_group_end(tuns);
+    if (bst) {
+      bool est = !strcmp(bst, "Established");
+      g_autofree char *btip = g_strdup_printf("BGP session %s: %s", cn->name.v, bst);
+      g_autofree char *bcls = g_strdup_printf("bgp %s", est ? "bgp-up" : "bgp-down");
+      /* drawn with the links, under the boxes, tunnels and labels */
+      svg_group_begin(links, btip);
+      svg_curve(links, a->x, a->y + 6, (a->x + b->x) / 2, cy + 14, b->x, b->y + 6, bcls, NULL);
+      svg_group_end(links);
+    }
   }
   svg_begin(s, W, H, "Topology");
   g_string_append_len(s, links->str, (gssize)links->len);
@@ -822,6 +860,126 @@ static void plots(GString *s, const ScnHtmlInput *in)
     g_string_append(s, "<p>No traffic was measured.</p>\n");
 }
 
+/* ---- BGP ---- */
+
+typedef struct {
+  const char *node, *peer, *state;
+  int64_t up_ns; /* first Established, -1: never */
+  unsigned ups, updates_tx, updates_rx;
+  uint64_t announced_tx, announced_rx;
+} BgpRow;
+
+static BgpRow *bgp_row(GArray *rows, const VsEvent *ev)
+{
+  const char *peer = attr_str(ev, "peer");
+  if (!peer || !ev->node)
+    return NULL;
+  for (guint k = 0; k < rows->len; k++) {
+    BgpRow *r = &g_array_index(rows, BgpRow, k);
+    if (!strcmp(r->node, ev->node) && !strcmp(r->peer, peer))
+      return r;
+  }
+  BgpRow r = {.node = ev->node, .peer = peer, .state = "Idle", .up_ns = -1};
+  g_array_append_val(rows, r);
+  return &g_array_index(rows, BgpRow, rows->len - 1);
+}
+
+/* One row per BGP session a node ran (its final state, when it first came up, how often,
+ * the UPDATEs each way), then the routes each node had installed at the end. */
+static void bgp_section(GString *s, const ScnHtmlInput *in)
+{
+  g_autoptr(GArray) rows = g_array_new(FALSE, TRUE, sizeof(BgpRow));
+  g_autoptr(GPtrArray) routes = g_ptr_array_new_with_free_func(g_free); /* "node|prefix" */
+  g_autoptr(GPtrArray) via = g_ptr_array_new_with_free_func(g_free);    /* "peer, AS path" */
+  EACH(in, i, ev)
+  {
+    if (is_type(ev, "bgp.session.state")) {
+      BgpRow *r = bgp_row(rows, ev);
+      const char *st = attr_str(ev, "new_state");
+      if (!r || !st)
+        continue;
+      r->state = st;
+      if (!strcmp(st, "Established")) {
+        r->ups++;
+        if (r->up_ns < 0)
+          r->up_ns = ev->time_ns;
+      }
+    } else if (is_type(ev, "bgp.update.tx") || is_type(ev, "bgp.update.rx")) {
+      BgpRow *r = bgp_row(rows, ev);
+      if (!r)
+        continue;
+      bool tx = is_type(ev, "bgp.update.tx");
+      *(tx ? &r->updates_tx : &r->updates_rx) += 1;
+      *(tx ? &r->announced_tx : &r->announced_rx) += attr_u(ev, "announced");
+    } else if ((is_type(ev, "bgp.route.installed") || is_type(ev, "bgp.route.removed")) &&
+               ev->node && attr_str(ev, "prefix")) {
+      g_autofree char *key = g_strdup_printf("%s|%s", ev->node, attr_str(ev, "prefix"));
+      int k = -1;
+      for (guint j = 0; j < routes->len && k < 0; j++)
+        if (!strcmp(g_ptr_array_index(routes, j), key))
+          k = (int)j;
+      if (is_type(ev, "bgp.route.removed")) {
+        if (k >= 0) {
+          g_ptr_array_remove_index(routes, (guint)k);
+          g_ptr_array_remove_index(via, (guint)k);
+        }
+        continue;
+      }
+      const char *path = attr_str(ev, "as_path");
+      g_autofree char *v = g_strdup_printf("tunnel %s, peer %s, AS path %s",
+                                           or_dash(attr_str(ev, "tunnel")),
+                                           or_dash(attr_str(ev, "peer")), path && *path ? path : "-");
+      if (k >= 0) {
+        g_free(via->pdata[k]);
+        via->pdata[k] = g_steal_pointer(&v);
+      } else {
+        g_ptr_array_add(routes, g_steal_pointer(&key));
+        g_ptr_array_add(via, g_steal_pointer(&v));
+      }
+    }
+  }
+  g_string_append(s, "<table>\n<tr><th>node</th><th>peer</th><th>final state</th>"
+                     "<th>first up</th><th>times up</th><th>UPDATEs sent (prefixes)</th>"
+                     "<th>UPDATEs received (prefixes)</th></tr>\n");
+  for (guint k = 0; k < rows->len; k++) {
+    const BgpRow *r = &g_array_index(rows, BgpRow, k);
+    char up[32] = "-";
+    if (r->up_ns >= 0)
+      fmt_secs(up, sizeof up, r->up_ns);
+    bool est = !strcmp(r->state, "Established");
+    g_string_append(s, "<tr><td>");
+    esc(s, r->node);
+    g_string_append(s, "</td><td>");
+    esc(s, r->peer);
+    g_string_append_printf(s, "</td><td class=\"%s\">", est ? "st-up" : "st-down");
+    esc(s, r->state);
+    g_string_append_printf(s, "</td><td>%s%s</td><td>%u</td><td>%u (%" PRIu64 ")</td>"
+                              "<td>%u (%" PRIu64 ")</td></tr>\n",
+                           up, r->up_ns >= 0 ? " s" : "", r->ups, r->updates_tx, r->announced_tx,
+                           r->updates_rx, r->announced_rx);
+  }
+  g_string_append(s, "</table>\n");
+  if (!routes->len) {
+    g_string_append(s, "<p>No route learned over BGP was installed at the end.</p>\n");
+    return;
+  }
+  g_string_append(s, "<h3>Routes learned over BGP at the end</h3>\n<table>\n<tr><th>node</th>"
+                     "<th>prefix</th><th>learned over</th></tr>\n");
+  for (guint k = 0; k < routes->len; k++) {
+    const char *key = g_ptr_array_index(routes, k);
+    const char *bar = strchr(key, '|');
+    g_autofree char *node = g_strndup(key, (gsize)(bar - key));
+    g_string_append(s, "<tr><td>");
+    esc(s, node);
+    g_string_append(s, "</td><td>");
+    esc(s, bar + 1);
+    g_string_append(s, "</td><td>");
+    esc(s, g_ptr_array_index(via, k));
+    g_string_append(s, "</td></tr>\n");
+  }
+  g_string_append(s, "</table>\n");
+}
+
 /* ---- expectations and files ---- */
 
 static void expectations(GString *s, const ScnResults *r)
@@ -904,6 +1062,12 @@ static const char css[] =
     "svg .x{stroke:#cf222e;stroke-width:2}svg text.fail{fill:#cf222e}\n"
     "svg .plot{fill:#fff;stroke:#888}svg .grid{stroke:#eee}svg .axis{stroke:#888}\n";
 
+static const char css_bgp[] =
+    "svg .bgp{stroke-width:2;fill:none}svg .bgp-up{stroke:#56b4e9}svg .bgp-down{stroke:#d55e00}"
+    "svg text.tun-up,svg text.tun-down,svg text.tun-none{paint-order:stroke;stroke:#fff;"
+    "stroke-width:4px}\ntd.st-up{color:#1a7f37;font-weight:bold}"
+    "td.st-down{color:#cf222e;font-weight:bold}\n";
+
 char *scn_report_html(const ScnHtmlInput *in)
 {
   g_return_val_if_fail(in && in->plan, NULL);
@@ -912,7 +1076,9 @@ char *scn_report_html(const ScnHtmlInput *in)
   GString *s = g_string_new("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
   g_string_append(s, "<title>vpnsim: ");
   esc(s, or_dash(p->name));
-  g_string_append_printf(s, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>", css);
+  bool bgp = has_bgp(in);
+  g_string_append_printf(s, "</title>\n<style>\n%s%s</style>\n</head>\n<body>\n<h1>", css,
+                         bgp ? css_bgp : "");
   esc(s, or_dash(p->name));
   g_string_append(s, "</h1>\n");
   if (p->description) {
@@ -940,6 +1106,13 @@ char *scn_report_html(const ScnHtmlInput *in)
   g_string_append(s, "<p class=\"cap\">One arrow per message sent (retransmissions included), "
                      "from the sender's ike.message event to its reception; red: an error "
                      "notify (RFC 7296 3.10.1); dashed with a cross: never received.</p>\n");
+  if (bgp) {
+    g_string_append(s, "<h2>BGP</h2>\n");
+    bgp_section(s, in);
+    g_string_append(s, "<p class=\"cap\">The sessions each node ran, from its bgp.session.state "
+                       "and bgp.update events; in the topology a thin line under each tunnel "
+                       "shows the gateway's session over it, blue when it ended Established.</p>\n");
+  }
   g_string_append(s, "<h2>Traffic</h2>\n");
   plots(s, in);
   g_string_append(s, "<h2>Expectations</h2>\n");
