@@ -4,6 +4,8 @@
  * (azure-vpn-facts.md; every rule names its section). */
 #include "models/gateway/gw_rules.h"
 
+#include "models/gateway/gw_nat.h"
+
 #include "models/gateway/gw_policy.h"
 #include "models/gateway/gw_sku.h"
 
@@ -891,10 +893,18 @@ static void check_redundant_tunnels_bgp(const GwConfig *cfg, GwCheck *ck)
       const GwLocalNetworkGateway *m = conn_lng(cfg, d);
       if (d == c || !m || conn_gw1(cfg, d) != conn_gw1(cfg, c))
         continue;
+      /* the same space, also as the gateway routes them: behind IngressSnat rules, their
+       * external mappings (two sites with one space told apart by NAT are two networks,
+       * facts 6; a NAT'd space landing on another site's is GW-NAT-006's) */
       bool same = false;
       for (unsigned i = 0; i < l->n_addressPrefixes && !same; i++)
-        for (unsigned j = 0; j < m->n_addressPrefixes && !same; j++)
-          same = ipv4_prefix_overlaps(l->addressPrefixes[i].v, m->addressPrefixes[j].v);
+        for (unsigned j = 0; j < m->n_addressPrefixes && !same; j++) {
+          Ipv4Prefix a = l->addressPrefixes[i].v, b = m->addressPrefixes[j].v;
+          gw_nat_map_prefix(cfg, c, GW_NAT_INGRESS_SNAT, a, &a);
+          gw_nat_map_prefix(cfg, d, GW_NAT_INGRESS_SNAT, b, &b);
+          same = ipv4_prefix_overlaps(l->addressPrefixes[i].v, m->addressPrefixes[j].v) &&
+                 ipv4_prefix_overlaps(a, b);
+        }
       if (same) {
         report(ck, at(c->enableBgp.loc, c->loc),
                "connections %s and %s reach the same on-premises network; several tunnels to "
