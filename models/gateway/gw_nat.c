@@ -10,7 +10,7 @@
 NAME_TABLE(gw_nat_fault_names, "NAT fault", {GW_NAT_FAULT_OFF, "off"},
            {GW_NAT_FAULT_SWAPPED, "swapped"}, {GW_NAT_FAULT_BIDIRECTIONAL, "bidirectional"},
            {GW_NAT_FAULT_ANY_INSTANCE, "anyInstance"},
-           {GW_NAT_FAULT_NO_BGP_TRANSLATION, "noBgpTranslation"});
+           {GW_NAT_FAULT_ALL_CONNECTIONS, "allConnections"});
 
 /* Mapping lifetimes of the Dynamic rules: the documents give none; the RFCs' floors
  * (RFC 4787 REQ-5: UDP 2 min; RFC 5382 REQ-5: established TCP 2 h 4 min; RFC 5508
@@ -168,7 +168,7 @@ void gw_nat_attach(GwNat *n, EpDp *dp, int tunnel, const GwConnection *c)
     return;
   Edge *e = g_new0(Edge, 1);
   e->nat = n;
-  unsigned cap = c->n_ingressNatRules + c->n_egressNatRules;
+  unsigned cap = c->n_ingressNatRules + c->n_egressNatRules + n->rules->len;
   e->ingress = g_new0(Rule *, cap ? cap : 1);
   e->egress = g_new0(Rule *, cap ? cap : 1);
   const GwStr *lists[2] = {c->ingressNatRules, c->egressNatRules};
@@ -185,6 +185,16 @@ void gw_nat_attach(GwNat *n, EpDp *dp, int tunnel, const GwConnection *c)
       else
         e->egress[e->n_egress++] = x;
     }
+  if (n->faults & GW_NAT_FAULT_ALL_CONNECTIONS) { /* linked or not, every rule */
+    e->n_ingress = e->n_egress = 0;
+    for (guint i = 0; i < n->rules->len; i++) {
+      Rule *x = g_ptr_array_index(n->rules, i);
+      if (x->mode == GW_NAT_INGRESS_SNAT)
+        e->ingress[e->n_ingress++] = x;
+      else
+        e->egress[e->n_egress++] = x;
+    }
+  }
   if (!e->n_ingress && !e->n_egress) {
     g_free(e->ingress);
     g_free(e->egress);

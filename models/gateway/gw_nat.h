@@ -28,7 +28,7 @@ typedef enum {
   GW_NAT_FAULT_BIDIRECTIONAL = 1u << 2, /* "bidirectional": Dynamic rules act as Static
                                            (flows from the external side get through) */
   GW_NAT_FAULT_ANY_INSTANCE = 1u << 3,  /* "anyInstance": ipConfigurationId ignored */
-  GW_NAT_FAULT_NO_BGP_TRANSLATION = 1u << 4, /* "noBgpTranslation": routes not translated */
+  GW_NAT_FAULT_ALL_CONNECTIONS = 1u << 5, /* "allConnections": every rule on every tunnel */
 } GwNatFault;
 extern const NameTable gw_nat_fault_names;
 
