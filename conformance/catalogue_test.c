@@ -140,7 +140,15 @@ static void test_coverage(void)
       n_v1++;
     }
   g_assert_cmpuint(n_v1, >=, 20);
-  static const char *const pending_groups[] = {"NAT", "P2S"};
+  /* gateway NAT rules (issue 18): at least 15 NAT checks active, each citing facts 6 */
+  size_t n_nat = 0;
+  for (size_t i = 0; i < conf_n_checks; i++)
+    if (!strcmp(conf_check_group(&conf_checks[i])->prefix, "NAT")) {
+      g_assert_true(strstr(conf_checks[i].source, "facts ") && strstr(conf_checks[i].source, "6"));
+      n_nat += conf_checks[i].status == CONF_ACTIVE;
+    }
+  g_assert_cmpuint(n_nat, >=, 15);
+  static const char *const pending_groups[] = {"P2S"};
   for (size_t k = 0; k < G_N_ELEMENTS(pending_groups); k++) {
     size_t n = 0;
     for (size_t i = 0; i < conf_n_checks; i++) {

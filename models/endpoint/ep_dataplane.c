@@ -85,6 +85,8 @@ typedef struct {
   uint64_t pps_count;
   EpSaExpiryFn expiry_fn; /* ep_dp_tunnel_set_expiry_hook */
   void *expiry_user;
+  EpEdgeFn edge_fn; /* ep_dp_tunnel_set_edge_hook */
+  void *edge_user;
 } Tunnel;
 
 typedef struct {
@@ -852,8 +854,21 @@ static bool tunnel_tx(EpDp *dp, int ti, const uint8_t *pkt, size_t len,
     drop(dp, t, r, ESP_OK, NULL);
     return false;
   }
+  InetIpv4Header eh;
+  if (t->edge_fn) { /* the owner's rewrite (NAT): on a copy unless it is ours already */
+    if (pkt != dp->ibuf && pkt != dp->cbuf) {
+      memcpy(dp->cbuf, pkt, len);
+      pkt = dp->cbuf;
+    }
+    if (!t->edge_fn(t->edge_user, ti, true, (uint8_t *)pkt, len))
+      return false;
+    WireReader er = wire_reader(pkt, len);
+    if (inet_ipv4_decode(&er, &eh) != WIRE_OK)
+      return false;
+    h = &eh;
+  }
   if (dp->cfg.mss_clamp && mss_clamp((uint8_t *)pkt, h, dp->cfg.mss_clamp, false)) {
-    if (pkt != dp->ibuf) { /* the caller's packet is read-only: change a copy */
+    if (pkt != dp->ibuf && pkt != dp->cbuf) { /* the caller's packet is read-only: change a copy */
       memcpy(dp->cbuf, pkt, len);
       pkt = dp->cbuf;
     }
@@ -936,6 +951,15 @@ size_t ep_dp_tunnel_max_inner(const EpDp *dp, int tunnel)
   return 0;
 }
 
+void ep_dp_tunnel_set_edge_hook(EpDp *dp, int tunnel, EpEdgeFn fn, void *user)
+{
+  Tunnel *t = tun(dp, tunnel);
+  if (!t)
+    return;
+  t->edge_fn = fn;
+  t->edge_user = user;
+}
+
 /* ---- inbound ---- */
 
 /* Where an ESP packet came from: UDP-encapsulated packets carry the source port a NAT
@@ -959,7 +983,6 @@ static EpRxResult rx_esp(EpDp *dp, const uint8_t *esp, size_t len, size_t outer_
     return EP_RX_DROPPED;
   }
   size_t inner_len = rx.inner_len;
-  const InetIpv4Header h = rx.ip;
   if (!t) { /* an SA not installed through us: cannot happen, but never trust it */
     drop(dp, NULL, EP_DROP_ESP, ESP_ERR_UNKNOWN_SPI, "SA without tunnel");
     return EP_RX_DROPPED;
@@ -971,6 +994,14 @@ static EpRxResult rx_esp(EpDp *dp, const uint8_t *esp, size_t len, size_t outer_
   if (from->udp && p->udp_encap && (from->src.v != t->peer.v || from->sport != p->dport) &&
       rx.hdr.seq != 0 && esp_sa_seq(rx.sa) == rx.hdr.seq && dp->env.peer_moved)
     dp->env.peer_moved(dp->env.user, p->tunnel, from->src, from->sport);
+  InetIpv4Header h = rx.ip;
+  if (t->edge_fn) { /* the owner's rewrite (NAT) comes before the selector check */
+    if (!t->edge_fn(t->edge_user, p->tunnel, false, dp->ibuf, inner_len))
+      return EP_RX_DROPPED;
+    WireReader er = wire_reader(dp->ibuf, inner_len);
+    if (inet_ipv4_decode(&er, &h) != WIRE_OK)
+      return EP_RX_DROPPED;
+  }
   /* Route-based: the inner source must be behind the connection: some route into this
    * tunnel covers it (its remote prefixes, and later routes learned over it);
    * policy-based: RFC 4301 5.2 step 4, the addresses must match the child's selectors. */

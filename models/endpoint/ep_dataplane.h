@@ -277,6 +277,14 @@ typedef void (*EpSaExpiryFn)(void *user, const EpSaExpiry *e);
  * delete SAs (a rekey, an expiry). One hook per tunnel; fn NULL removes it. */
 void ep_dp_tunnel_set_expiry_hook(EpDp *dp, int tunnel, EpSaExpiryFn fn, void *user);
 
+/* An owner's rewrite of a tunnel's inner packets at the tunnel edge (the gateway's NAT
+ * rules, facts 6): to_tunnel, a packet routed into the tunnel, before it is encapsulated;
+ * otherwise a packet just decrypted from it, before the selector check and routing. The
+ * packet is writable and keeps its length. False: the packet is dropped (the hook counts
+ * why). One hook per tunnel; fn NULL removes it. A tunnel without one is untouched. */
+typedef bool (*EpEdgeFn)(void *user, int tunnel, bool to_tunnel, uint8_t *pkt, size_t len);
+void ep_dp_tunnel_set_edge_hook(EpDp *dp, int tunnel, EpEdgeFn fn, void *user);
+
 /* Delete every pair of a tunnel (DPD failure, IKE SA deleted). */
 void ep_dp_tunnel_down(EpDp *dp, int tunnel, const char *reason);
 void ep_dp_set_mm_sa_count(EpDp *dp, int tunnel, unsigned n);

@@ -15,6 +15,8 @@ NAME_TABLE(gw_nat_type_names, "NAT rule type", {GW_NAT_STATIC, "Static"},
            {GW_NAT_DYNAMIC, "Dynamic"});
 NAME_TABLE(gw_nat_mode_names, "NAT rule mode", {GW_NAT_INGRESS_SNAT, "IngressSnat"},
            {GW_NAT_EGRESS_SNAT, "EgressSnat"});
+NAME_TABLE(gw_nat_ipconfig_names, "NAT rule ipConfigurationId",
+           {GW_NAT_IPCONFIG_DEFAULT, "default"}, {GW_NAT_IPCONFIG_ACTIVE_ACTIVE, "activeActive"});
 NAME_TABLE(gw_p2s_protocol_names, "vpnClientProtocols", {GW_P2S_PROTO_IKEV2, "IkeV2"},
            {GW_P2S_PROTO_SSTP, "SSTP"}, {GW_P2S_PROTO_OPENVPN, "OpenVPN"});
 NAME_TABLE(gw_connection_type_names, "connectionType", {GW_CONN_IPSEC, "IPsec"},

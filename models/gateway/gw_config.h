@@ -103,6 +103,10 @@ typedef enum { GW_GEN_NONE = 0, GW_GEN_1 = 1, GW_GEN_2 = 2 } GwGeneration;
 /* NAT rule (facts 6): for later issues; the configuration rules already read it. */
 typedef enum { GW_NAT_STATIC, GW_NAT_DYNAMIC } GwNatType;
 typedef enum { GW_NAT_INGRESS_SNAT, GW_NAT_EGRESS_SNAT } GwNatMode;
+/* ipConfigurationId (facts 6): the IP configuration, so the instance, a rule applies on:
+ * "default" (the primary IP, instance 0) or "activeActive" (the second IP, instance 1).
+ * Unset: every instance (an active-standby gateway's one configuration). */
+typedef enum { GW_NAT_IPCONFIG_DEFAULT, GW_NAT_IPCONFIG_ACTIVE_ACTIVE } GwNatIpConfig;
 typedef struct {
   GwStr name;
   GwLoc loc;
@@ -112,6 +116,7 @@ typedef struct {
   unsigned n_internalMappings;
   GwPfx externalMappings[GW_MAX_PREFIXES];
   unsigned n_externalMappings;
+  GwEnum ipConfigurationId; /* GwNatIpConfig */
 } GwNatRule;
 
 /* vpnClientConfiguration (point-to-site, facts 7): for later issues. */
@@ -263,6 +268,7 @@ extern const NameTable gw_vpn_type_names;
 extern const NameTable gw_generation_names;
 extern const NameTable gw_nat_type_names;
 extern const NameTable gw_nat_mode_names;
+extern const NameTable gw_nat_ipconfig_names;
 extern const NameTable gw_p2s_protocol_names;
 extern const NameTable gw_connection_type_names;
 extern const NameTable gw_connection_protocol_names;

@@ -4,6 +4,8 @@
  * (azure-vpn-facts.md; every rule names its section). */
 #include "models/gateway/gw_rules.h"
 
+#include "models/gateway/gw_nat.h"
+
 #include "models/gateway/gw_policy.h"
 #include "models/gateway/gw_sku.h"
 
@@ -891,10 +893,18 @@ static void check_redundant_tunnels_bgp(const GwConfig *cfg, GwCheck *ck)
       const GwLocalNetworkGateway *m = conn_lng(cfg, d);
       if (d == c || !m || conn_gw1(cfg, d) != conn_gw1(cfg, c))
         continue;
+      /* the same space, also as the gateway routes them: behind IngressSnat rules, their
+       * external mappings (two sites with one space told apart by NAT are two networks,
+       * facts 6; a NAT'd space landing on another site's is GW-NAT-006's) */
       bool same = false;
       for (unsigned i = 0; i < l->n_addressPrefixes && !same; i++)
-        for (unsigned j = 0; j < m->n_addressPrefixes && !same; j++)
-          same = ipv4_prefix_overlaps(l->addressPrefixes[i].v, m->addressPrefixes[j].v);
+        for (unsigned j = 0; j < m->n_addressPrefixes && !same; j++) {
+          Ipv4Prefix a = l->addressPrefixes[i].v, b = m->addressPrefixes[j].v;
+          gw_nat_map_prefix(cfg, c, GW_NAT_INGRESS_SNAT, a, &a);
+          gw_nat_map_prefix(cfg, d, GW_NAT_INGRESS_SNAT, b, &b);
+          same = ipv4_prefix_overlaps(l->addressPrefixes[i].v, m->addressPrefixes[j].v) &&
+                 ipv4_prefix_overlaps(a, b);
+        }
       if (same) {
         report(ck, at(c->enableBgp.loc, c->loc),
                "connections %s and %s reach the same on-premises network; several tunnels to "
@@ -1365,6 +1375,113 @@ static void check_nat_apipa_peer(const GwConfig *cfg, GwCheck *ck)
   }
 }
 
+/* A rule is linked from the list of its mode: IngressSnat rules from ingressNatRules,
+ * EgressSnat rules from egressNatRules (the mode decides which side it maps, facts 6). */
+static void check_nat_list_mode(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_CONN(cfg, c) {
+    const GwVirtualNetworkGateway *g = conn_gw1(cfg, c);
+    const GwStr *lists[2] = {c->ingressNatRules, c->egressNatRules};
+    unsigned ns[2] = {c->n_ingressNatRules, c->n_egressNatRules};
+    static const char *const lname[2] = {"ingressNatRules", "egressNatRules"};
+    static const char *const mname[2] = {"IngressSnat", "EgressSnat"};
+    for (int k = 0; k < 2; k++)
+      for (unsigned i = 0; i < ns[k]; i++) {
+        const GwNatRule *r = find_nat(g, lists[k][i].v);
+        int want = k == 0 ? GW_NAT_INGRESS_SNAT : GW_NAT_EGRESS_SNAT;
+        if (r && gw_enum_or(r->mode, GW_NAT_INGRESS_SNAT) != want)
+          report(ck, at(lists[k][i].loc, c->loc),
+                 "connection %s lists NAT rule %s in %s, but its mode is %s, not %s", nm(c->name),
+                 nm(r->name), lname[k], mname[1 - k], mname[k]);
+      }
+  }
+}
+
+/* facts 6: the same IngressSnat rule on several connections only if they reach the same
+ * on-premises network (their local network gateways' prefixes inside the rule's internal
+ * mapping are the same). */
+static void check_nat_ingress_shared(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_CONN(cfg, c) {
+    const GwVirtualNetworkGateway *g = conn_gw1(cfg, c);
+    const GwLocalNetworkGateway *l = conn_lng(cfg, c);
+    for (unsigned i = 0; l && i < c->n_ingressNatRules; i++) {
+      const GwNatRule *r = find_nat(g, c->ingressNatRules[i].v);
+      if (!r || r->n_internalMappings != 1)
+        continue;
+      for (const GwConnection *d = cfg->connections; d < c; d++) {
+        const GwLocalNetworkGateway *m = conn_lng(cfg, d);
+        bool linked = false;
+        for (unsigned j = 0; j < d->n_ingressNatRules && !linked; j++)
+          linked = conn_gw1(cfg, d) == g && str_eq(d->ingressNatRules[j], r->name.v);
+        if (!linked || !m || m == l)
+          continue;
+        /* the parts of each LNG's space the rule maps must be the same */
+        bool same = true;
+        const GwLocalNetworkGateway *pair[2] = {l, m};
+        for (int a = 0; a < 2 && same; a++)
+          for (unsigned x = 0; x < pair[a]->n_addressPrefixes && same; x++) {
+            Ipv4Prefix p = pair[a]->addressPrefixes[x].v;
+            if (!ipv4_prefix_overlaps(p, r->internalMappings[0].v))
+              continue;
+            bool found = false;
+            for (unsigned y = 0; y < pair[1 - a]->n_addressPrefixes && !found; y++)
+              found = ipv4_prefix_equal(p, pair[1 - a]->addressPrefixes[y].v);
+            same = found;
+          }
+        if (!same)
+          report(ck, at(c->ingressNatRules[i].loc, c->loc),
+                 "IngressSnat rule %s is linked to connections %s and %s, which do not reach the "
+                 "same on-premises network (local network gateways %s and %s differ)",
+                 nm(r->name), nm(d->name), nm(c->name), nm(m->name), nm(l->name));
+      }
+    }
+  }
+}
+
+/* facts 6: a rule applies on one instance by ipConfigurationId; "activeActive" (the second
+ * IP configuration) exists only on an active-active gateway. */
+static void check_nat_ipconfig(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_GW(cfg, g) {
+    bool aa = gw_bool_or(g->activeActive, false);
+    for (unsigned i = 0; i < g->n_natRules; i++) {
+      const GwNatRule *r = &g->natRules[i];
+      if (!aa && r->ipConfigurationId.set && r->ipConfigurationId.v == GW_NAT_IPCONFIG_ACTIVE_ACTIVE)
+        report(ck, at(r->ipConfigurationId.loc, r->loc),
+               "NAT rule %s: ipConfigurationId activeActive, but gateway %s is not active-active",
+               nm(r->name), nm(g->name));
+    }
+  }
+}
+
+/* facts 6: on an active-active gateway each rule applies on one instance, so every
+ * translation pinned to one instance needs its twin on the other. */
+static void check_nat_aa_pairs(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_GW(cfg, g) {
+    if (!gw_bool_or(g->activeActive, false))
+      continue;
+    for (unsigned i = 0; i < g->n_natRules; i++) {
+      const GwNatRule *r = &g->natRules[i];
+      if (!r->ipConfigurationId.set)
+        continue;
+      bool twin = false;
+      for (unsigned j = 0; j < g->n_natRules && !twin; j++) {
+        const GwNatRule *o = &g->natRules[j];
+        twin = j != i && o->ipConfigurationId.set && o->ipConfigurationId.v != r->ipConfigurationId.v &&
+               nat_same_translation(r, o);
+      }
+      if (!twin)
+        report(ck, at(r->ipConfigurationId.loc, r->loc),
+               "NAT rule %s applies on instance %s only; the other instance of active-active "
+               "gateway %s has no rule with the same translation",
+               nm(r->name), r->ipConfigurationId.v == GW_NAT_IPCONFIG_DEFAULT ? "default" : "activeActive",
+               nm(g->name));
+    }
+  }
+}
+
 static void check_nat_static_dynamic_mix(const GwConfig *cfg, GwCheck *ck)
 {
   FOR_CONN(cfg, c) {
@@ -1611,6 +1728,14 @@ const GwRule gw_rules[] = {
      "an APIPA address", "facts 6", check_nat_apipa_peer, -1},
     {"GW-NAT-009", E, "Static and Dynamic NAT rules are not linked to the same connection",
      "interop-failures 13", check_nat_static_dynamic_mix, -1},
+    {"GW-NAT-010", E, "A connection links IngressSnat rules in ingressNatRules and EgressSnat rules "
+     "in egressNatRules", "facts 6", check_nat_list_mode, -1},
+    {"GW-NAT-011", E, "One IngressSnat rule is linked to several connections only when they reach "
+     "the same on-premises network", "facts 6", check_nat_ingress_shared, -1},
+    {"GW-NAT-012", E, "A NAT rule's ipConfigurationId is activeActive only on an active-active "
+     "gateway", "facts 6", check_nat_ipconfig, -1},
+    {"GW-NAT-013", W, "On an active-active gateway a rule pinned to one instance has a twin with "
+     "the same translation for the other", "facts 6", check_nat_aa_pairs, -1},
 
     {"GW-P2S-001", E, "SSTP and OpenVPN are not enabled together", "facts 7.1",
      check_p2s_sstp_openvpn, -1},

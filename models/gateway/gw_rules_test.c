@@ -493,6 +493,47 @@ F(nat9_ok) {
   CONN0->egressNatRules[CONN0->n_egressNatRules++] = S("e1");
 }
 
+/* an EgressSnat rule linked from ingressNatRules */
+F(nat10_bad) {
+  nat(GW0, "eg1", GW_NAT_STATIC, GW_NAT_EGRESS_SNAT, "10.1.0.0/24", "100.65.0.0/24");
+  CONN0->ingressNatRules[CONN0->n_ingressNatRules++] = S("eg1");
+}
+F(nat10_ok) {
+  nat(GW0, "eg1", GW_NAT_STATIC, GW_NAT_EGRESS_SNAT, "10.1.0.0/24", "100.65.0.0/24");
+  CONN0->egressNatRules[CONN0->n_egressNatRules++] = S("eg1");
+}
+/* one IngressSnat rule on two connections: a second site with another network, or the
+ * same network again (a second link to the site) */
+static void nat11_second(GwConfig *c, const char *prefix)
+{
+  nat_linked(c);
+  add_lng(c, "site2", "198.51.100.21", prefix);
+  GwConnection *k = add_conn(c, "c2", "vgw1", "site2");
+  k->ingressNatRules[k->n_ingressNatRules++] = S("in1");
+  /* overlapping sites over two connections: BGP on both (GW-BGP-012) */
+  bgp_on(c);
+  k->enableBgp = B(true);
+  c->localNetworkGateways[1].bgpSettings = LNG0->bgpSettings;
+  c->localNetworkGateways[1].bgpSettings.bgpPeeringAddress = IP("192.168.254.2");
+}
+F(nat11_bad) { nat11_second(c, "192.168.1.0/25"); }
+F(nat11_ok) { nat11_second(c, "192.168.1.0/24"); }
+F(nat12_bad) {
+  nat_linked(c);
+  GW0->natRules[0].ipConfigurationId = EN(GW_NAT_IPCONFIG_ACTIVE_ACTIVE);
+}
+F(nat12_ok) { nat_linked(c); GW0->natRules[0].ipConfigurationId = EN(GW_NAT_IPCONFIG_DEFAULT); }
+F(nat13_bad) {
+  aa_on(c);
+  nat_linked(c);
+  GW0->natRules[0].ipConfigurationId = EN(GW_NAT_IPCONFIG_DEFAULT);
+}
+F(nat13_ok) {
+  nat13_bad(c);
+  nat(GW0, "in1-aa", GW_NAT_STATIC, GW_NAT_INGRESS_SNAT, "192.168.1.0/24", "100.64.1.0/24")
+      ->ipConfigurationId = EN(GW_NAT_IPCONFIG_ACTIVE_ACTIVE);
+}
+
 F(p2s1_bad) { p2s(GW0, GW_P2S_PROTO_SSTP | GW_P2S_PROTO_OPENVPN, "172.16.0.0/24"); }
 F(p2s1_ok) { p2s(GW0, GW_P2S_PROTO_IKEV2 | GW_P2S_PROTO_OPENVPN, "172.16.0.0/24"); }
 F(p2s2_bad) { p2s(GW0, GW_P2S_PROTO_OPENVPN, "10.1.200.0/24"); }
@@ -620,6 +661,10 @@ static const Case cases[] = {
     {"GW-NAT-007", "501 NAT rules", nat7_bad, ER, nat7_ok, NULL},
     {"GW-NAT-008", "NAT with an APIPA BGP peer", nat8_bad, ER, nat8_ok, NULL},
     {"GW-NAT-009", "static and dynamic on one connection", nat9_bad, ER, nat9_ok, NULL},
+    {"GW-NAT-010", "EgressSnat rule in ingressNatRules", nat10_bad, ER, nat10_ok, NULL},
+    {"GW-NAT-011", "IngressSnat rule on two sites", nat11_bad, ER, nat11_ok, NULL},
+    {"GW-NAT-012", "activeActive rule on an active-standby gateway", nat12_bad, ER, nat12_ok, NULL},
+    {"GW-NAT-013", "active-active rule for one instance only", nat13_bad, WA, nat13_ok, NULL},
     {"GW-P2S-001", "SSTP and OpenVPN", p2s1_bad, ER, p2s1_ok, NULL},
     {"GW-P2S-002", "pool overlaps the VNet", p2s2_bad, ER, p2s2_ok, NULL},
     {"GW-P2S-002", "pool /30", p2s2_small_bad, ER, p2s2_small_ok, NULL},

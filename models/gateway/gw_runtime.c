@@ -2,6 +2,8 @@
 /* The Azure VPN gateway instance built from the resource model. */
 #include "models/gateway/gw_runtime.h"
 
+#include "models/gateway/gw_nat.h"
+
 #include <glib.h>
 #include <string.h>
 
@@ -21,6 +23,7 @@ struct GwGateway {
   const GwSku *sku;
   Ipv4Addr public_ip, inside_ip;
   unsigned instance; /* 0 or 1 (facts 8: two instances) */
+  GwNat *nat;        /* the NAT rules on this instance; NULL without */
 };
 
 static bool str_is(GwStr s, const char *v)
@@ -121,6 +124,7 @@ GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const EpEnv *en
     memcpy(dc.tunnel_pps, sku->tunnel_pps, sizeof dc.tunnel_pps);
   }
   gw->dp = ep_dp_new(&dc, env);
+  gw->nat = gw_nat_new(g, opt->instance, env, node, opt->nat_faults);
   bool pb_gateway = gw_enum_or(g->vpnType, GW_VPN_ROUTE_BASED) == GW_VPN_POLICY_BASED;
   for (unsigned i = 0; i < cfg->n_connections; i++) {
     const GwConnection *c = &cfg->connections[i];
@@ -147,8 +151,13 @@ GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const EpEnv *en
         continue;
       }
       t->remote_public = l->gatewayIpAddress.v;
-      for (unsigned k = 0; k < l->n_addressPrefixes; k++)
-        add_prefix(t, l->addressPrefixes[k].v);
+      /* facts 6: behind an IngressSnat rule the on-premises space is its external
+       * mapping as the gateway routes it */
+      for (unsigned k = 0; k < l->n_addressPrefixes; k++) {
+        Ipv4Prefix p = l->addressPrefixes[k].v;
+        gw_nat_map_prefix(cfg, c, GW_NAT_INGRESS_SNAT, p, &p);
+        add_prefix(t, p);
+      }
       /* facts 5: with BGP the gateway adds a host route to the on-premises BGP peer
        * over the tunnel */
       if (gw_bool_or(c->enableBgp, false) && l->bgpSettings.bgpPeeringAddress.set)
@@ -157,7 +166,8 @@ GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const EpEnv *en
     t->policy_based = pb_gateway || gw_bool_or(c->usePolicyBasedTrafficSelectors, false);
     if (t->policy_based)
       selectors(c, v, t);
-    ep_dp_tunnel_add(gw->dp, t);
+    int ti = ep_dp_tunnel_add(gw->dp, t);
+    gw_nat_attach(gw->nat, gw->dp, ti, c);
     g_free(t);
   }
   g_free(node);
@@ -169,6 +179,7 @@ void gw_gateway_free(GwGateway *gw)
   if (!gw)
     return;
   ep_dp_free(gw->dp);
+  gw_nat_free(gw->nat);
   g_free(gw);
 }
 
@@ -200,4 +211,9 @@ Ipv4Addr gw_gateway_inside_ip(const GwGateway *gw)
 int gw_gateway_tunnel(const GwGateway *gw, const char *connection)
 {
   return ep_dp_tunnel_find(gw->dp, connection);
+}
+
+struct GwNat *gw_gateway_nat(const GwGateway *gw)
+{
+  return gw->nat;
 }

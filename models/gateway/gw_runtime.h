@@ -24,6 +24,8 @@ typedef struct {
   /* A faulty gateway (conformance checks): these rows of Azure's BGP rules
    * (models/bgp/bgp_azure.h, bit 1u << row index) are not followed. */
   uint32_t bgp_rules_off;
+  /* A faulty gateway: GwNatFault bits (models/gateway/gw_nat.h). */
+  uint32_t nat_faults;
 } GwGatewayOptions;
 
 typedef struct GwGateway GwGateway;
@@ -43,5 +45,7 @@ Ipv4Addr gw_gateway_public_ip(const GwGateway *gw);
 Ipv4Addr gw_gateway_inside_ip(const GwGateway *gw);
 /* The instance this object is (GwGatewayOptions.instance): its events' node "NAME/N". */
 unsigned gw_gateway_instance(const GwGateway *gw);
+/* The NAT rules that apply on this instance (gw_nat.h); NULL when the gateway has none. */
+struct GwNat *gw_gateway_nat(const GwGateway *gw);
 /* The tunnel of a connection, by the connection's name; -1 when it has none. */
 int gw_gateway_tunnel(const GwGateway *gw, const char *connection);

@@ -4,6 +4,9 @@
  * the captures decrypted, the event log, and the final counters expectations read. */
 #include "sim/run/runner_private.h"
 
+#include "models/gateway/gw_endpoint.h"
+#include "models/gateway/gw_nat.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -152,6 +155,17 @@ static void counter(Run *r, const char *node, const char *name, double v)
   g_array_append_val(r->out.counters, c);
 }
 
+typedef struct {
+  Run *r;
+  const char *node;
+} NatCounterCtx;
+
+static void nat_counter(void *user, const char *name, double v)
+{
+  NatCounterCtx *c = user;
+  counter(c->r, c->node, name, v);
+}
+
 /* The final counters (docs/scenario-format.md, "counter"): per gateway instance and
  * device, the data plane's node-wide metrics; per node, the drops its stack made; per
  * link, the frames it lost. */
@@ -182,6 +196,12 @@ void run_counters_collect(Run *r)
       ike_total += m->ike_drops[d];
     }
     counter(r, ep->name, "ike.drops.total", (double)ike_total);
+    /* a gateway instance's NAT rules (none: no nat.* counters) */
+    GwGateway *gw = gw_endpoint_gateway(ep->model);
+    if (gw && gw_gateway_nat(gw)) {
+      NatCounterCtx cc = {r, ep->name};
+      gw_nat_counters(gw_gateway_nat(gw), nat_counter, &cc);
+    }
   }
   for (size_t i = 0; i < net_world_n_nodes(r->world.w); i++) {
     NetNode *n = net_world_node(r->world.w, i);

@@ -110,7 +110,7 @@ static RunFlow *flow_new(Run *r, const ScnAction *a, RunFlowKind kind, NetNode *
   *src = g_hash_table_lookup(r->world.nodes, a->from);
   *dst = g_hash_table_lookup(r->world.nodes, a->to);
   g_assert(from && to && *src && *dst);
-  *to_addr = to->address;
+  *to_addr = a->has_to_addr ? a->to_addr : to->address;
   RunFlow *f = g_new0(RunFlow, 1);
   f->run = r;
   f->act = a;

@@ -15,6 +15,7 @@
  * connection lead into the node's tunnel interface, whose transmit hook is the data
  * plane. */
 #include "models/common/units.h"
+#include "models/gateway/gw_nat.h"
 #include "sim/run/runner_private.h"
 
 #include <string.h>
@@ -91,7 +92,8 @@ static bool gateways_build(Run *r, char **err)
       return false;
     RunEp *ep = run_ep_new(r, &gateway_inside, g->name.v, nn, n);
     ep->instance = 0;
-    GwGatewayOptions opt = {.instance = 0, .bgp_rules_off = r->plan->bgp_rules_off};
+    GwGatewayOptions opt = {.instance = 0, .bgp_rules_off = r->plan->bgp_rules_off,
+                            .nat_faults = r->plan->nat_faults};
     char *why = NULL;
     ep->model = gw_endpoint_new(c, g->name.v, &ep->env, &opt, &why);
     if (!ep->model) {
@@ -134,6 +136,15 @@ static const GwVirtualNetworkGateway *gateway_by_ip(const GwConfig *c, Ipv4Addr 
       if (c->virtualNetworkGateways[i].publicIpAddresses[j].v.v == a.v)
         return &c->virtualNetworkGateways[i];
   return NULL;
+}
+
+/* A VNet prefix as the on-premises side of connection k sees it: behind an EgressSnat rule
+ * of k, its external mapping (facts 6). */
+static Ipv4Prefix vnet_seen_by(const GwConfig *c, const GwConnection *k, Ipv4Prefix p)
+{
+  if (k)
+    gw_nat_map_prefix(c, k, GW_NAT_EGRESS_SNAT, p, &p);
+  return p;
 }
 
 static bool devices_build(Run *r, char **err)
@@ -179,7 +190,7 @@ static bool devices_build(Run *r, char **err)
                 .remote = ipv4_range_from_prefix(d->cfg.ts_remote[b])};
       } else if (v) {
         for (unsigned a = 0; a < v->n_addressSpace && t->n_remote_prefixes < EP_DP_MAX_PREFIXES; a++)
-          t->remote_prefixes[t->n_remote_prefixes++] = v->addressSpace[a].v;
+          t->remote_prefixes[t->n_remote_prefixes++] = vnet_seen_by(c, k, v->addressSpace[a].v);
         /* its static routes to other sites through the gateway (transit) */
         for (unsigned a = 0; a < d->cfg.n_tunnel_routes && t->n_remote_prefixes < EP_DP_MAX_PREFIXES; a++)
           t->remote_prefixes[t->n_remote_prefixes++] = d->cfg.tunnel_routes[a];
@@ -351,8 +362,11 @@ static void gateway_tunnel_routes(Run *r, RunEp *ep, NetDev *td)
       for (unsigned a = 0; a < ov->n_addressSpace; a++)
         net_route_add(ep->node, ov->addressSpace[a].v, (Ipv4Addr){0}, td, 0);
     } else if (l) {
-      for (unsigned a = 0; a < l->n_addressPrefixes; a++)
-        net_route_add(ep->node, l->addressPrefixes[a].v, (Ipv4Addr){0}, td, 0);
+      for (unsigned a = 0; a < l->n_addressPrefixes; a++) {
+        Ipv4Prefix p = l->addressPrefixes[a].v; /* behind IngressSnat: its external mapping */
+        gw_nat_map_prefix(c, k, GW_NAT_INGRESS_SNAT, p, &p);
+        net_route_add(ep->node, p, (Ipv4Addr){0}, td, 0);
+      }
     }
   }
 }
@@ -385,8 +399,11 @@ static void device_tunnel_routes(Run *r, RunEp *ep, NetDev *td)
     for (unsigned a = 0; a < ep->sdev->cfg.n_ts_remote; a++)
       net_route_add(ep->node, ep->sdev->cfg.ts_remote[a], (Ipv4Addr){0}, td, 0);
   } else if (v) {
+    const ScnNatBox *nb = run_nat_of_device(r, ep->sdev->cfg.name);
+    const GwConnection *k =
+        device_connection(r, ep->sdev->cfg.peer, nb ? nb->public_ip : ep->sdev->cfg.public_ip);
     for (unsigned a = 0; a < v->n_addressSpace; a++)
-      net_route_add(ep->node, v->addressSpace[a].v, (Ipv4Addr){0}, td, 0);
+      net_route_add(ep->node, vnet_seen_by(c, k, v->addressSpace[a].v), (Ipv4Addr){0}, td, 0);
     /* static routes to other sites through the gateway (transit, tunnelRoutes) */
     for (unsigned a = 0; a < ep->sdev->cfg.n_tunnel_routes; a++)
       net_route_add(ep->node, ep->sdev->cfg.tunnel_routes[a], (Ipv4Addr){0}, td, 0);

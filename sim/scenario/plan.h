@@ -89,6 +89,10 @@ typedef struct {
   /* traffic (ping, udp, tcp): a flow named 'flow' (given, or "ping1", "udp2", ...) */
   const char *flow;
   const char *from, *to; /* host names */
+  /* toAddress: the address 'from' sends to (the 'to' host seen through a NAT, e.g. a
+   * gateway NAT rule's external mapping); unset: the host's own address */
+  bool has_to_addr;
+  Ipv4Addr to_addr;
   unsigned count;        /* ping: echo requests (0: until stopped) */
   int64_t interval_ns;   /* ping */
   unsigned size;         /* ping payload / UDP datagram payload bytes */
@@ -240,6 +244,8 @@ struct ScnPlan {
    * prove they fail: bgpRulesOff, rows of Azure's BGP rules not followed (bit 1u << row
    * index of bgp_azure_rules) */
   uint32_t bgp_rules_off;
+  /* natRules: GwNatFault bits (models/gateway/gw_nat.h), the gateway's NAT done wrong */
+  uint32_t nat_faults;
 };
 
 #define SCN_STATS_INTERVAL_DEFAULT_NS 10000000000LL /* tunnel.stats every 10 s */

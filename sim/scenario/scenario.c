@@ -8,6 +8,7 @@
 #include "models/bgp/bgp_fsm.h"
 
 #include "models/common/units.h"
+#include "models/gateway/gw_nat.h"
 #include "models/ike/ikev1_sa.h"
 #include "models/ike/ikev2_codec.h"
 #include "sim/scenario/scenario_cloud.h"
@@ -965,6 +966,8 @@ static void flow_hosts(Loader *L, const YtNode *m, ScnAction *a, const char *kin
     a->to = ref_node(L, n, "to", "host");
   if (a->from && a->to && strcmp(a->from, a->to) == 0)
     rerr(L, m, "%s from '%s' to itself", kind, a->from);
+  if ((n = yt_map_get(m, "toAddress")) && ya_ip(&L->a, n, "toAddress", &a->to_addr))
+    a->has_to_addr = true;
 }
 
 static void flow_size(Loader *L, const YtNode *m, ScnAction *a, unsigned dflt, int64_t min)
@@ -1360,19 +1363,19 @@ static void action_bgp_prepend_describe(GString *s, const ScnAction *a)
 const ScnActionDesc scn_action_descs[] = {
     [SCN_ACT_PING] = {.name = "ping",
      .summary = "Send ICMP echo requests from a host to a host (a flow named name, or pingN).",
-                      .keys = KEYS("name", "from", "to", "count", "interval", "size"),
+                      .keys = KEYS("name", "from", "to", "count", "interval", "size", "toAddress"),
                       .load = action_ping_load,
                       .describe = action_ping_describe,
                       .simulated = true},
     [SCN_ACT_UDP] = {.name = "udp",
      .summary = "Send a UDP flow at a rate from a host to a host.",
-                     .keys = KEYS("name", "from", "to", "rate", "size", "duration"),
+                     .keys = KEYS("name", "from", "to", "rate", "size", "duration", "toAddress"),
                      .load = action_udp_load,
                      .describe = action_udp_describe,
                      .simulated = true},
     [SCN_ACT_TCP] = {.name = "tcp",
      .summary = "Send a TCP bulk transfer from a host to a host.",
-                     .keys = KEYS("name", "from", "to", "bytes", "duration"),
+                     .keys = KEYS("name", "from", "to", "bytes", "duration", "toAddress"),
                      .load = action_tcp_load,
                      .describe = action_tcp_describe,
                      .simulated = true},
@@ -2015,7 +2018,20 @@ static const char *const top_keys[] = {"name",       "description", "seed",     
                                        "references", "options",     "cloud",    "onPremises",
                                        "hosts",      "underlay",    "timeline", "expect",
                                        "statsInterval", "faults", NULL};
-static const char *const fault_keys[] = {"bgpRulesOff", NULL};
+static const char *const fault_keys[] = {"bgpRulesOff", "natRules", NULL};
+
+/* faults: {natRules: [names of gw_nat_fault_names]}: the gateway's NAT done wrong */
+static void load_nat_faults(Loader *L, const YtNode *r)
+{
+  if (!r || !ya_kind(&L->a, r, YT_SEQ, "natRules"))
+    return;
+  for (guint i = 0; i < yt_len(r); i++) {
+    const YtNode *it = g_ptr_array_index(r->items, i);
+    int v;
+    if (ya_enum(&L->a, it, "natRules", &gw_nat_fault_names, &v))
+      L->plan->nat_faults |= (uint32_t)v;
+  }
+}
 
 /* faults: {bgpRulesOff: [row names of models/bgp/bgp_azure.h]} */
 static void load_faults(Loader *L, const YtNode *n)
@@ -2023,6 +2039,7 @@ static void load_faults(Loader *L, const YtNode *n)
   if (!ya_kind(&L->a, n, YT_MAP, "faults"))
     return;
   ya_keys(&L->a, n, fault_keys);
+  load_nat_faults(L, yt_map_get(n, "natRules"));
   const YtNode *r = yt_map_get(n, "bgpRulesOff");
   if (!r || !ya_kind(&L->a, r, YT_SEQ, "bgpRulesOff"))
     return;
@@ -2067,7 +2084,8 @@ const YaKeyTable scn_key_tables[] = {
     {"underlay.links[]", link_keys, "A point-to-point underlay link."},
     {"faults", fault_keys,
      "A gateway that breaks documented behaviour (conformance checks prove they fail): "
-     "bgpRulesOff, Azure BGP rules (docs/bgp.md) it does not follow."},
+     "bgpRulesOff, Azure BGP rules (docs/bgp.md) it does not follow; natRules, NAT rules "
+     "applied wrong (off, swapped, bidirectional, anyInstance, allConnections)."},
     {NULL, NULL, NULL},
 };
 

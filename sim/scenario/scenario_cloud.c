@@ -234,7 +234,7 @@ static void load_vnets(Loader *L, const YtNode *seq, GwConfig *cfg)
 /* ---- virtualNetworkGateways ---- */
 
 static const char *const nat_rule_keys[] = {
-    "name", "type", "mode", "internalMappings", "externalMappings", NULL};
+    "name", "type", "mode", "internalMappings", "externalMappings", "ipConfigurationId", NULL};
 
 static void load_nat_rules(Loader *L, const YtNode *seq, GwVirtualNetworkGateway *g)
 {
@@ -251,6 +251,7 @@ static void load_nat_rules(Loader *L, const YtNode *seq, GwVirtualNetworkGateway
                  GW_MAX_PREFIXES);
     get_prefixes(L, it, "externalMappings", r->externalMappings, &r->n_externalMappings,
                  GW_MAX_PREFIXES);
+    get_enum(L, it, "ipConfigurationId", &gw_nat_ipconfig_names, &r->ipConfigurationId);
   }
 }
 
