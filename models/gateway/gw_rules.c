@@ -835,7 +835,7 @@ static void check_peer_not_in_vnet(const GwConfig *cfg, GwCheck *ck)
 /* An APIPA on-premises BGP peer is reached by the host route the gateway adds over the
  * tunnel; it cannot be in the local network gateway's address space (facts 5). (The
  * current FAQ also advises against a non-APIPA peer's /32 there, which older articles
- * asked for: not a rule.) */
+ * asked for: GW-BGP-014 under options.bgpPeerHostRoute: include.) */
 static void check_peer_not_in_lng_prefixes(const GwConfig *cfg, GwCheck *ck)
 {
   FOR_LNG(cfg, l) {
