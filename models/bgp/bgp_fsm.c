@@ -400,7 +400,7 @@ static void process_open(BgpFsm *f, int i, const BgpOpen *o)
   c->as4 = !f->cfg.no_as4 && caps.as4;
   /* RFC 4271 4.2: the smaller of the two hold times; KeepaliveTime a third of it unless
    * configured (Azure: 60 s with 180 s) but never above a third */
-  c->hold = MIN(f->cfg.hold_time_s, o->hold_time);
+  c->hold = f->cfg.fixed_timers ? f->cfg.hold_time_s : MIN(f->cfg.hold_time_s, o->hold_time);
   c->keepalive = c->hold ? c->hold / 3 : 0;
   if (c->hold && f->cfg.keepalive_s && f->cfg.keepalive_s < c->keepalive)
     c->keepalive = f->cfg.keepalive_s;

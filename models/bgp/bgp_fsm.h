@@ -47,6 +47,10 @@ typedef struct {
   bool passive;          /* never open the TCP connection, only accept (RFC 4271 8.1.1) */
   uint32_t max_prefixes; /* 0: no limit */
   bool no_as4;           /* do not offer the 4-octet AS capability */
+  /* Keep our own hold time and keepalive whatever the peer's OPEN offers, instead of the
+   * smaller hold time (RFC 4271 4.2): Azure's "fixed, not configurable" timers (facts 5).
+   * A peer offering less then expires its own hold timer between our keepalives. */
+  bool fixed_timers;
 } BgpFsmConfig;
 
 /* How a session or connection ended, for events and tests. */

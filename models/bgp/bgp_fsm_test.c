@@ -392,6 +392,46 @@ static void test_hold_negotiation(void)
   net_free(n);
 }
 
+/* Azure's timers taken as fixed (facts 5, options bgpHoldTime: fixed): the gateway keeps
+ * 180 s and its 60 s keepalive whatever the device offers; a device offering 9 s expires
+ * its own hold timer before the gateway's first keepalive. Negotiated (the original FAQ,
+ * facts 13.1) is test_hold_negotiation. */
+static void test_fixed_timers(void)
+{
+  BgpFsmConfig a = cfg_azure(), b = cfg_device();
+  a.fixed_timers = true;
+  b.hold_time_s = 9;
+  Net *n = net_new(&a, &b);
+  Side *gw = &n->side[0], *dev = &n->side[1];
+  bgp_fsm_start(dev->fsm);
+  bgp_fsm_start(gw->fsm);
+  pump(n);
+  g_assert_cmpint(bgp_fsm_state(gw->fsm), ==, BGP_ESTABLISHED);
+  g_assert_cmpuint(bgp_fsm_hold_time(gw->fsm), ==, 180);
+  g_assert_cmpuint(bgp_fsm_keepalive(gw->fsm), ==, 60);
+  g_assert_cmpuint(bgp_fsm_hold_time(dev->fsm), ==, 9);
+  int64_t t0 = n->now;
+  advance(n, t0 + 8 * NS);
+  g_assert_cmpint(bgp_fsm_state(dev->fsm), ==, BGP_ESTABLISHED);
+  advance(n, t0 + 10 * NS);
+  g_assert_cmpint(bgp_fsm_state(dev->fsm), !=, BGP_ESTABLISHED);
+  g_assert_cmpint(bgp_fsm_last_down(dev->fsm), ==, BGP_DOWN_HOLD_EXPIRED);
+  g_assert_cmpint(bgp_fsm_last_down(gw->fsm), ==, BGP_DOWN_NOTIFICATION_RX);
+  net_free(n);
+
+  /* a device offering more (BIRD's 240 s): 180 s both ways, as negotiation gives */
+  b.hold_time_s = 240;
+  n = net_new(&a, &b);
+  bgp_fsm_start(n->side[1].fsm);
+  bgp_fsm_start(n->side[0].fsm);
+  pump(n);
+  g_assert_cmpuint(bgp_fsm_hold_time(n->side[0].fsm), ==, 180);
+  g_assert_cmpuint(bgp_fsm_hold_time(n->side[1].fsm), ==, 180);
+  advance(n, n->now + 3600 * NS);
+  g_assert_cmpint(bgp_fsm_state(n->side[1].fsm), ==, BGP_ESTABLISHED);
+  net_free(n);
+}
+
 static void test_connect_retry(void)
 {
   /* the device is not listening yet: the gateway's attempt fails, it waits in Active and
@@ -696,6 +736,7 @@ int main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/bgp_fsm/establish", test_establish);
   g_test_add_func("/bgp_fsm/hold_negotiation", test_hold_negotiation);
+  g_test_add_func("/bgp_fsm/fixed_timers", test_fixed_timers);
   g_test_add_func("/bgp_fsm/connect_retry", test_connect_retry);
   g_test_add_func("/bgp_fsm/hold_expiry", test_hold_expiry);
   g_test_add_func("/bgp_fsm/collision", test_collision);

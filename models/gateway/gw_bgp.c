@@ -46,7 +46,13 @@ bool gw_bgp_config_faulty(const GwConfig *c, const char *gateway, unsigned insta
   Ipv4Addr custom[2] = {{0}};
   for (unsigned i = 0; i < g->bgpSettings.n_customBgpIpAddresses && i < 2; i++)
     custom[i] = g->bgpSettings.customBgpIpAddresses[i].v;
-  BgpAzureClaim claim = BGP_AZURE_CLAIM_NEWEST;
+  /* facts 13.1: the original FAQ (001) has the gateway open the session to an APIPA peer
+   * too (options.bgpApipaInitiation) and lets a device's lower hold time win
+   * (options.bgpHoldTime); the newest FAQ neither */
+  BgpAzureClaim claim = c->options.other[GW_OPT_BGP_APIPA_GATEWAY_OPENS]
+                            ? BGP_AZURE_CLAIM_ORIGINAL_FAQ
+                            : BGP_AZURE_CLAIM_NEWEST;
+  bool fixed_timers = !c->options.other[GW_OPT_BGP_HOLD_NEGOTIATED];
 
   EpBgpConfig cfg = {0};
   Ipv4Prefix vnet[BGP_RIB_MAX_VNET], lng[BGP_SPEAKER_MAX_LOCAL];
@@ -78,6 +84,7 @@ bool gw_bgp_config_faulty(const GwConfig *c, const char *gateway, unsigned insta
     p->pc.address = onprem;
     p->pc.local_address = local;
     bgp_azure_peer_config_except(&p->pc, rules_off);
+    p->pc.fsm.fixed_timers = fixed_timers && p->pc.fsm.hold_time_s;
     /* After a session error the gateway waits before it starts again (RFC 4271 8.1.1
      * IdleHoldTimer). Azure documents no value: 60 s, the shortest "error wait time" BIRD
      * uses, keeps a peer that keeps breaking a rule (4,001 prefixes) from a tight loop. */

@@ -62,6 +62,7 @@ enum {
   GW_MAX_TS_POLICIES = 8,
   GW_MAX_NAT_RULES = 16,
   GW_NAT_RULES_LIMIT = 500, /* facts 6: NAT rules per gateway, ingress and egress */
+  GW_NAT_RULES_LIMIT_ORIGINAL = 100, /* facts 13.1: the original FAQ's "up to 100" */
 };
 
 /* A subnet of a virtual network. The gateway subnet is named exactly "GatewaySubnet". */
@@ -228,6 +229,17 @@ typedef enum {
   GW_OPT_VNET2VNET_IKEV1,           /* VNet-to-VNet over IKEv1 too (FAQ 08/20/2015) */
   GW_OPT_STANDARD_NO_BGP,           /* legacy Standard without BGP (older requirements) */
   GW_OPT_UNPLANNED_FAILOVER_2016,   /* A/S unplanned failover 1-1.5 min (09/24/2016 revision) */
+  /* facts 13.1: the original 2015-2025 documents (docs/facts-original-documents.md) */
+  GW_OPT_BGP_APIPA_GATEWAY_OPENS,   /* the gateway opens BGP to an APIPA peer too (001) */
+  GW_OPT_BGP_HOLD_NEGOTIATED,       /* a device's lower hold time wins (001) */
+  GW_OPT_RESERVED_ASNS_ORIGINAL,    /* Azure-reserved public ASNs 8075, 8076, 12076 (002) */
+  GW_OPT_NAT_RULES_100,             /* at most 100 NAT rules (001; include 01/23/2024) */
+  GW_OPT_BGP_PEER_HOST_ROUTE,       /* the BGP peer's /32 in the LNG prefixes (02/12/2019) */
+  GW_OPT_LEGACY_MIGRATION_NON_AZ,   /* Standard to VpnGw1, HighPerformance to VpnGw2 (001) */
+  GW_OPT_DEVICE_BEHIND_NAT_REFUSED, /* the device needs a public IP not behind NAT (002-004) */
+  GW_OPT_P2S_CLIENT_TO_CLIENT_BLOCKED, /* P2S clients can't reach each other (001) */
+  GW_OPT_P2S_FROM_DEVICE_IP_ALL,    /* no P2S from the S2S device's IP, any protocol (001) */
+  GW_OPT_PUBLIC_IP_DYNAMIC,         /* dynamic public IP assignment only (002) */
   GW_OPT_N
 } GwOptionId;
 

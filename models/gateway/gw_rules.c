@@ -400,9 +400,12 @@ static void check_sku_retired(const GwConfig *cfg, GwCheck *ck)
       continue;
     if (s->sku_class == GW_SKU_CLASS_LEGACY)
       report(ck, g->sku.loc,
-             "legacy SKU %s: no new gateways since Dec 1, 2023; existing ones migrate "
-             "(Standard to VpnGw1AZ, HighPerformance to VpnGw2AZ)",
-             s->name);
+             "legacy SKU %s: no new gateways since Dec 1, 2023; existing ones migrate %s",
+             s->name,
+             opt(cfg, GW_OPT_LEGACY_MIGRATION_NON_AZ)
+                 ? "(Standard to VpnGw1, HighPerformance to VpnGw2; never to an AZ SKU, "
+                   "original FAQ)"
+                 : "(Standard to VpnGw1AZ, HighPerformance to VpnGw2AZ)");
     else if (s->sku_class == GW_SKU_CLASS_CURRENT && strcmp(s->name, "Basic") != 0)
       report(ck, g->sku.loc,
              "non-AZ SKU %s: no new gateways after Jan 1, 2025; use %sAZ", s->name, s->name);
@@ -674,14 +677,24 @@ static bool lng_has_asn(const GwLocalNetworkGateway *l)
   return l->bgpSettings.set && l->bgpSettings.asn.set;
 }
 
+/* The original FAQ (facts 13.1, document 002) lists the public ones as 8075, 8076, 12076. */
+static bool asn_azure_reserved_original(int64_t a)
+{
+  return a == 8075 || a == 8076 || a == 12076 || a == 65515 || (a >= 65517 && a <= 65520);
+}
+
 static void check_asn_azure_reserved(const GwConfig *cfg, GwCheck *ck)
 {
+  bool orig = opt(cfg, GW_OPT_RESERVED_ASNS_ORIGINAL);
   FOR_LNG(cfg, l) {
-    if (lng_has_asn(l) && asn_azure_reserved(l->bgpSettings.asn.v))
+    if (!lng_has_asn(l))
+      continue;
+    int64_t a = l->bgpSettings.asn.v;
+    if (orig ? asn_azure_reserved_original(a) : asn_azure_reserved(a))
       report(ck, l->bgpSettings.asn.loc,
-             "ASN %" G_GINT64_FORMAT " is reserved by Azure (8074, 8075, 12076, 65515, "
-             "65517-65520) and cannot be used on premises",
-             l->bgpSettings.asn.v);
+             "ASN %" G_GINT64_FORMAT " is reserved by Azure (%s, 65515, 65517-65520) and "
+             "cannot be used on premises",
+             a, orig ? "8075, 8076, 12076 in the original FAQ" : "8074, 8075, 12076");
   }
 }
 
@@ -824,7 +837,7 @@ static void check_peer_not_in_vnet(const GwConfig *cfg, GwCheck *ck)
 /* An APIPA on-premises BGP peer is reached by the host route the gateway adds over the
  * tunnel; it cannot be in the local network gateway's address space (facts 5). (The
  * current FAQ also advises against a non-APIPA peer's /32 there, which older articles
- * asked for: not a rule.) */
+ * asked for: GW-BGP-014 under options.bgpPeerHostRoute: include.) */
 static void check_peer_not_in_lng_prefixes(const GwConfig *cfg, GwCheck *ck)
 {
   FOR_LNG(cfg, l) {
@@ -841,6 +854,33 @@ static void check_peer_not_in_lng_prefixes(const GwConfig *cfg, GwCheck *ck)
                "reaches it by a host route over the tunnel; APIPA cannot be in the address space)",
                pfx_str(l->addressPrefixes[i].v, b), nm(l->name), ip_str(p, a));
       }
+  }
+}
+
+/* Under the older articles (options bgpPeerHostRoute: include) a non-APIPA on-premises BGP
+ * peer's host prefix must be in the local network gateway's address space, so that the
+ * session goes through the tunnel (BGP FAQ include 02/12/2019; facts 11). The current FAQ
+ * advises against it but does not refuse it: no finding by default. */
+static void check_peer_host_route(const GwConfig *cfg, GwCheck *ck)
+{
+  if (!opt(cfg, GW_OPT_BGP_PEER_HOST_ROUTE))
+    return;
+  FOR_CONN(cfg, c) {
+    const GwLocalNetworkGateway *l = conn_lng(cfg, c);
+    if (!l || !conn_bgp(c) || !l->bgpSettings.bgpPeeringAddress.set ||
+        is_apipa(l->bgpSettings.bgpPeeringAddress.v))
+      continue;
+    Ipv4Addr p = l->bgpSettings.bgpPeeringAddress.v;
+    bool in = false;
+    for (unsigned i = 0; i < l->n_addressPrefixes && !in; i++)
+      in = ipv4_prefix_contains_addr(l->addressPrefixes[i].v, p);
+    if (!in) {
+      char a[IPV4_ADDR_STRLEN];
+      report(ck, l->bgpSettings.bgpPeeringAddress.loc,
+             "BGP peer %s of %s is in none of its addressPrefixes; the older articles ask for "
+             "its /32 there (options.bgpPeerHostRoute: include)",
+             ip_str(p, a), nm(l->name));
+    }
   }
 }
 
@@ -1355,9 +1395,12 @@ static void check_nat_count(const GwConfig *cfg, GwCheck *ck)
 {
   FOR_GW(cfg, g) {
     unsigned n = MAX(g->n_natRules, g->n_natRules_declared);
-    if (n > GW_NAT_RULES_LIMIT)
+    /* facts 13.1: the original FAQ (001) says "up to 100" */
+    unsigned limit = opt(cfg, GW_OPT_NAT_RULES_100) ? GW_NAT_RULES_LIMIT_ORIGINAL
+                                                    : GW_NAT_RULES_LIMIT;
+    if (n > limit)
       report(ck, g->loc, "gateway %s has %u NAT rules; at most %u are allowed", nm(g->name), n,
-             GW_NAT_RULES_LIMIT);
+             limit);
   }
 }
 
@@ -1602,7 +1645,7 @@ const GwRule gw_rules[] = {
     {"GW-SKU-009", E, "S2S and VNet-to-VNet connections of a route-based gateway stay within the "
      "SKU's tunnel limit", "facts 1.1, 1.4, 11", check_sku_tunnels, GW_OPT_TUNNEL_LIMITS_2019},
     {"GW-SKU-010", W, "Legacy (Standard, HighPerformance) and non-AZ VpnGw1-5 SKUs can no longer "
-     "be created", "facts 1.4, 1.5", check_sku_retired, -1},
+     "be created", "facts 1.4, 1.5, 13.1", check_sku_retired, GW_OPT_LEGACY_MIGRATION_NON_AZ},
     {"GW-SKU-011", E, "An active-active gateway has two public IP addresses, one per instance",
      "facts 8", check_aa_public_ips, -1},
 
@@ -1639,7 +1682,8 @@ const GwRule gw_rules[] = {
      check_distinct_peer_ips, -1},
 
     {"GW-BGP-001", E, "The on-premises ASN is not one reserved by Azure (8074, 8075, 12076, "
-     "65515, 65517-65520)", "facts 5", check_asn_azure_reserved, -1},
+     "65515, 65517-65520; 8075, 8076, 12076 in the original FAQ)", "facts 5, 13.1",
+     check_asn_azure_reserved, GW_OPT_RESERVED_ASNS_ORIGINAL},
     {"GW-BGP-002", E, "No ASN reserved by IANA (23456, 64496-64511, 65535-65551, 4294967295)",
      "facts 5", check_asn_iana_reserved, -1},
     {"GW-BGP-003", E, "The on-premises ASN differs from the gateway's ASN (default 65515)",
@@ -1665,6 +1709,9 @@ const GwRule gw_rules[] = {
      "BGP", "facts 5", check_redundant_tunnels_bgp, -1},
     {"GW-BGP-013", E, "An APIPA on-premises BGP peer address is in none of its local network "
      "gateway's addressPrefixes", "facts 5", check_peer_not_in_lng_prefixes, -1},
+    {"GW-BGP-014", E, "Under the older articles, a non-APIPA on-premises BGP peer address lies "
+     "in its local network gateway's addressPrefixes (its /32)", "facts 5, 11",
+     check_peer_host_route, GW_OPT_BGP_PEER_HOST_ROUTE},
 
     {"GW-PSK-001", E, "sharedKey is printable ASCII except space, '-' and '~' (alphanumeric "
      "1-128 under the older source)", "facts 9.2, 11", check_shared_key,
@@ -1722,8 +1769,8 @@ const GwRule gw_rules[] = {
     {"GW-NAT-006", E, "External mappings do not overlap a network the gateway reaches without NAT "
      "(local networks of connections without NAT rules, VNet-to-VNet peers)", "facts 6",
      check_nat_external_vs_plain, -1},
-    {"GW-NAT-007", E, "A gateway has at most 500 NAT rules, ingress and egress together",
-     "facts 6", check_nat_count, -1},
+    {"GW-NAT-007", E, "A gateway has at most 500 NAT rules, ingress and egress together (100 "
+     "in the original FAQ)", "facts 6, 11, 13.1", check_nat_count, GW_OPT_NAT_RULES_100},
     {"GW-NAT-008", E, "NAT rules are not linked to a connection whose on-premises BGP peer is "
      "an APIPA address", "facts 6", check_nat_apipa_peer, -1},
     {"GW-NAT-009", E, "Static and Dynamic NAT rules are not linked to the same connection",
@@ -1796,13 +1843,59 @@ const GwOptionDef gw_options[GW_OPT_N] = {
         "Custom policy values", "algorithm include 01/26/2024: current lists",
         "older revisions: IKE DES3/DES, PFS14"},
     [GW_OPT_VNET2VNET_IKEV1] = {"vnetToVnetIke", "IKEv2", "any", "VNet-to-VNet IKE",
-        "FAQ 06/04/2026: IKEv2", "FAQ 08/20/2015: IKEv1 and IKEv2"},
+        "FAQ 06/04/2026: IKEv2",
+        "FAQ 08/20/2015, original FAQs ~2017-18 (002) and 2025-03-31 (001): IKEv1 and IKEv2"},
     [GW_OPT_STANDARD_NO_BGP] = {"standardSkuBgp", "supported", "unsupported",
         "BGP on legacy Standard", "legacy requirements 08/06/2024: supported",
         "older requirements include: not supported"},
     [GW_OPT_UNPLANNED_FAILOVER_2016] = {"unplannedFailover", "current", "2016",
         "A/S unplanned failover", "highlyavailable 07/24/2024: 1-3 min worst case",
         "highlyavailable 09/24/2016: 1-1.5 min worst case"},
+    /* facts 13.1: where the original 2015-2025 documents differ from the newest revision
+     * (docs/facts-original-documents.md); the other claim is the original document's. */
+    [GW_OPT_BGP_APIPA_GATEWAY_OPENS] = {"bgpApipaInitiation", "deviceOpens", "gatewayOpens",
+        "Who opens BGP to an APIPA peer", "FAQ 06/04/2026: the gateway does not, the device must",
+        "original FAQ 2025-03-31 (001): the gateway opens it whatever the peer's address, and "
+        "the device must be set to open it too"},
+    [GW_OPT_BGP_HOLD_NEGOTIATED] = {"bgpHoldTime", "fixed", "negotiated",
+        "BGP hold time", "FAQ 06/04/2026: keepalive 60 s and hold 180 s, not configurable, "
+        "on-premises should match",
+        "original FAQ 2025-03-31 (001): 60/180 s are defaults, on-premises may use lower "
+        "timers (RFC 4271: the smaller hold time wins)"},
+    [GW_OPT_RESERVED_ASNS_ORIGINAL] = {"reservedPublicAsns", "current", "original",
+        "Azure-reserved public ASNs", "FAQ 06/04/2026: 8074, 8075, 12076",
+        "original FAQ ~2017-18 (002): 8075, 8076, 12076"},
+    [GW_OPT_NAT_RULES_100] = {"natRuleMaximum", "500", "100", "NAT rules per gateway",
+        "nat-overview 10/16/2024, FAQ 06/04/2026: 500",
+        "original FAQ 2025-03-31 (001), NAT FAQ include 01/23/2024: 100"},
+    [GW_OPT_BGP_PEER_HOST_ROUTE] = {"bgpPeerHostRoute", "omit", "include",
+        "The BGP peer's /32 in the local network gateway",
+        "FAQ 06/04/2026: don't add it, the gateway adds the host route itself",
+        "BGP FAQ include 02/12/2019, highlyavailable 09/24/2016: the peer's /32 must be in "
+        "the address space"},
+    [GW_OPT_LEGACY_MIGRATION_NON_AZ] = {"legacyMigration", "azSkus", "nonAz",
+        "Legacy SKU migration targets",
+        "about-skus-legacy 11/28/2023: Standard to VpnGw1AZ, HighPerformance to VpnGw2AZ",
+        "original FAQ 2025-03-31 (001): Standard to VpnGw1, HighPerformance to VpnGw2, never "
+        "to an AZ SKU"},
+    [GW_OPT_DEVICE_BEHIND_NAT_REFUSED] = {"deviceBehindNat", "supported", "refused",
+        "S2S device behind NAT", "FAQ 06/04/2026: NAT-T supported, the device should initiate",
+        "original FAQ ~2017-18 (002), overviews 06/05/2017 (003) and ~2019 (004): a public "
+        "IPv4 address not behind a NAT (a scenario with the device behind a NAT box is refused)"},
+    [GW_OPT_P2S_CLIENT_TO_CLIENT_BLOCKED] = {"p2sClientToClient", "allowed", "blocked",
+        "P2S client to client", "point-to-site docs (facts 7.1): clients reach each other",
+        "original FAQ 2025-03-31 (001): clients on one gateway can't communicate",
+        "waits for issue 19, point-to-site"},
+    [GW_OPT_P2S_FROM_DEVICE_IP_ALL] = {"p2sFromDeviceIp", "ikev2Only", "allProtocols",
+        "P2S from the S2S device's public IP",
+        "FAQ 06/04/2026 (facts 7.1): IKEv2 clients only",
+        "original FAQ 2025-03-31 (001): every P2S protocol",
+        "waits for issue 19, point-to-site"},
+    [GW_OPT_PUBLIC_IP_DYNAMIC] = {"publicIpAllocation", "static", "dynamic",
+        "Public IP assignment", "FAQ 06/04/2026 (facts 1.5, 9.3): new gateways need a "
+        "Standard static IP",
+        "original FAQ ~2017-18 (002): only Dynamic assignment, the IP known after creation",
+        "not modelled: the cloud section gives addresses, not an allocation method"},
 };
 
 char *gw_rules_markdown(void)
@@ -1827,13 +1920,18 @@ char *gw_rules_markdown(void)
                   "\n## Scenario options: where the documents disagree\n\n"
                   "By default each rule follows the newest source (facts section 11). A "
                   "top-level `options:`\nmapping of the scenario selects the other claim, "
-                  "e.g. `options: {gatewaySubnetSize: require27}`.\n\n"
+                  "e.g. `options: {gatewaySubnetSize: require27}`.\nThe options from "
+                  "`bgpApipaInitiation` on are where the original 2015-2025 documents\n"
+                  "differ (facts 13.1, [facts-original-documents.md](facts-original-documents.md));"
+                  " a claim the model\ncannot follow yet is refused with the reason given.\n\n"
                   "| Option | Default (newest source) | Other value (other source) | Topic |\n"
                   "|---|---|---|---|\n");
   for (int i = 0; i < GW_OPT_N; i++) {
     const GwOptionDef *o = &gw_options[i];
-    g_string_append_printf(s, "| `%s` | `%s`: %s | `%s`: %s | %s |\n", o->key, o->newest,
-                           o->newest_source, o->other, o->other_source, o->topic);
+    g_string_append_printf(s, "| `%s` | `%s`: %s | `%s`: %s%s%s%s | %s |\n", o->key, o->newest,
+                           o->newest_source, o->other, o->other_source,
+                           o->waits_for ? " (" : "", o->waits_for ? o->waits_for : "",
+                           o->waits_for ? ")" : "", o->topic);
   }
   return g_string_free(s, FALSE);
 }

@@ -81,6 +81,9 @@ typedef struct {
   const char *topic;
   const char *newest_source;
   const char *other_source;
+  /* NULL when both claims are modelled; else why the other claim is not yet (the loader
+   * refuses it with this reason), e.g. "waits for issue 19 (point-to-site)". */
+  const char *waits_for;
 } GwOptionDef;
 extern const GwOptionDef gw_options[GW_OPT_N];
 

@@ -315,6 +315,18 @@ F(bgp10_lng_bad) { bgp_on(c); LNG0->bgpSettings.bgpPeeringAddress.set = false; }
 F(bgp11_bad) { bgp_on(c); LNG0->bgpSettings.bgpPeeringAddress = IP("169.254.21.10"); }
 F(bgp11_ok) { bgp6_ok(c); LNG0->bgpSettings.bgpPeeringAddress = IP("169.254.21.10"); }
 F(bgp11_opt_bad) { bgp11_ok(c); c->options.other[GW_OPT_ONPREM_APIPA_REFUSED] = true; }
+/* facts 13.1: the original FAQ (002) reserves 8075, 8076, 12076 (8074 is free there) */
+F(bgp1_orig_bad) { bgp_on(c); LNG0->bgpSettings.asn = I(8076); c->options.other[GW_OPT_RESERVED_ASNS_ORIGINAL] = true; }
+F(bgp1_orig_ok) { bgp_on(c); LNG0->bgpSettings.asn = I(8074); c->options.other[GW_OPT_RESERVED_ASNS_ORIGINAL] = true; }
+F(bgp1_8074_bad) { bgp_on(c); LNG0->bgpSettings.asn = I(8074); }
+F(bgp1_8076_ok) { bgp_on(c); LNG0->bgpSettings.asn = I(8076); }
+/* facts 11: the older articles ask for the peer's /32 in the address space */
+F(bgp14_bad) { bgp_on(c); c->options.other[GW_OPT_BGP_PEER_HOST_ROUTE] = true; }
+F(bgp14_ok) {
+  bgp14_bad(c);
+  LNG0->addressPrefixes[LNG0->n_addressPrefixes++] = P("192.168.254.1/32");
+}
+F(bgp14_apipa_ok) { bgp11_ok(c); c->options.other[GW_OPT_BGP_PEER_HOST_ROUTE] = true; }
 F(net7_bad) { add_gw(c, "vgw2", "vnet1", "VpnGw2AZ", "203.0.113.20"); }
 F(net7_ok) { second_gw(c, "10.2.0.0/16", "VpnGw2AZ"); }
 F(net8_bad) { GW0->n_publicIpAddresses = 0; }
@@ -470,6 +482,9 @@ F(nat6_lng_ok) {
 }
 F(nat7_bad) { nat_linked(c); GW0->n_natRules_declared = 501; }
 F(nat7_ok) { nat_linked(c); GW0->n_natRules_declared = 500; }
+/* facts 13.1: the original FAQ's "up to 100" (options natRuleMaximum: 100) */
+F(nat7_opt_bad) { nat_linked(c); GW0->n_natRules_declared = 101; c->options.other[GW_OPT_NAT_RULES_100] = true; }
+F(nat7_opt_ok) { nat_linked(c); GW0->n_natRules_declared = 100; c->options.other[GW_OPT_NAT_RULES_100] = true; }
 F(nat8_bad) {
   nat_linked(c);
   bgp_on(c);
@@ -598,6 +613,8 @@ static const Case cases[] = {
     {"GW-NET-009", "two sites of one gateway at one address", net9_bad, ER, net9_ok, NULL},
     {"GW-BGP-001", "on-prem ASN 65517", bgp1_bad, ER, bgp1_ok, NULL},
     {"GW-BGP-001", "on-prem ASN 8075", bgp1_public_bad, ER, bgp1_ok, NULL},
+    {"GW-BGP-001", "on-prem ASN 8074", bgp1_8074_bad, ER, bgp1_8076_ok, NULL},
+    {"GW-BGP-001", "on-prem ASN 8076, option original", bgp1_orig_bad, ER, bgp1_orig_ok, NULL},
     {"GW-BGP-002", "ASN 23456", bgp2_bad, ER, bgp2_ok, NULL},
     {"GW-BGP-002", "ASN 65551", bgp2_range_bad, ER, bgp2_range_ok, NULL},
     {"GW-BGP-003", "equal ASNs", bgp3_bad, ER, bgp3_ok, NULL},
@@ -617,6 +634,8 @@ static const Case cases[] = {
     {"GW-BGP-012", "two tunnels to one site without BGP", bgp12_bad, ER, bgp12_ok, NULL},
     {"GW-BGP-013", "APIPA peer inside the site's prefixes", bgp13_apipa_bad, ER, bgp13_ok, NULL},
     {"GW-BGP-013", "APIPA peer inside the site's prefixes", bgp13_apipa_bad, ER, bgp13_lan_ok, NULL},
+    {"GW-BGP-014", "peer /32 missing, option include", bgp14_bad, ER, bgp14_ok, NULL},
+    {"GW-BGP-014", "peer /32 missing, option include; APIPA exempt", bgp14_bad, ER, bgp14_apipa_ok, NULL},
     {"GW-PSK-001", "hyphen", psk1_bad, ER, psk1_ok, NULL},
     {"GW-PSK-001", "space", psk1_space_bad, ER, psk1_ok, NULL},
     {"GW-PSK-001", "tilde", psk1_tilde_bad, ER, psk1_ok, NULL},
@@ -659,6 +678,7 @@ static const Case cases[] = {
     {"GW-NAT-006", "external overlaps a VNet-to-VNet peer", nat6_v2v_bad, ER, nat6_v2v_ok, NULL},
     {"GW-NAT-006", "external overlaps a local network without NAT", nat6_lng_bad, ER, nat6_lng_ok, NULL},
     {"GW-NAT-007", "501 NAT rules", nat7_bad, ER, nat7_ok, NULL},
+    {"GW-NAT-007", "101 NAT rules, option 100", nat7_opt_bad, ER, nat7_opt_ok, NULL},
     {"GW-NAT-008", "NAT with an APIPA BGP peer", nat8_bad, ER, nat8_ok, NULL},
     {"GW-NAT-009", "static and dynamic on one connection", nat9_bad, ER, nat9_ok, NULL},
     {"GW-NAT-010", "EgressSnat rule in ingressNatRules", nat10_bad, ER, nat10_ok, NULL},
@@ -780,6 +800,40 @@ static void test_key_not_printed(void)
   g_assert_nonnull(strstr(gw_diags_get(d, 0)->message, "character 7"));
 }
 
+/* facts 13.1: options legacyMigration names the original FAQ's non-AZ targets. */
+static void test_legacy_migration_option(void)
+{
+  for (int o = 0; o < 2; o++) {
+    GwConfig *c = base();
+    GW0->sku = S("Standard");
+    c->options.other[GW_OPT_LEGACY_MIGRATION_NON_AZ] = o;
+    g_autoptr(GwDiags) d = gw_diags_new();
+    gw_validate(c, d);
+    gw_config_free(c);
+    const char *m = NULL;
+    for (size_t i = 0; i < gw_diags_len(d); i++)
+      if (!strcmp(gw_diags_get(d, i)->rule_id, "GW-SKU-010"))
+        m = gw_diags_get(d, i)->message;
+    g_assert_nonnull(m);
+    g_assert_true((strstr(m, "to VpnGw1AZ") != NULL) == !o);
+    g_assert_true((strstr(m, "never to an AZ SKU") != NULL) == o);
+  }
+}
+
+/* Every option says both claims; the ones not modelled yet say why. */
+static void test_options_table(void)
+{
+  for (int i = 0; i < GW_OPT_N; i++) {
+    const GwOptionDef *o = &gw_options[i];
+    g_assert_nonnull(o->key);
+    g_assert_cmpstr(o->newest, !=, o->other);
+    g_assert_true(*o->newest_source && *o->other_source && *o->topic);
+    if (o->waits_for)
+      g_assert_true(g_str_has_prefix(o->waits_for, "waits for issue ") ||
+                    g_str_has_prefix(o->waits_for, "not modelled: "));
+  }
+}
+
 static void test_markdown(void)
 {
   g_autofree char *md = gw_rules_markdown();
@@ -799,6 +853,8 @@ int main(int argc, char **argv)
   g_test_add_func("/gw_rules/diag-format-sort", test_diag_format_and_sort);
   g_test_add_func("/gw_rules/key-not-printed", test_key_not_printed);
   g_test_add_func("/gw_rules/markdown", test_markdown);
+  g_test_add_func("/gw_rules/legacy-migration-option", test_legacy_migration_option);
+  g_test_add_func("/gw_rules/options-table", test_options_table);
   for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autofree char *path = g_strdup_printf("/gw_rules/%s/%zu", cases[i].rule, i);
     g_test_add_data_func(path, &cases[i], test_case);

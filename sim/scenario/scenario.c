@@ -748,6 +748,12 @@ static void load_nats(Loader *L, const YtNode *seq)
     const YtNode *n = ya_need(&L->a, it, "inside", "NAT box");
     if (n)
       P->nats[j].inside = ref_node(L, n, "inside", "device");
+    /* facts 13.1: the original documents (002-004) ask for a device address not behind NAT */
+    if (n && P->nats[j].inside && P->cloud &&
+        P->cloud->options.other[GW_OPT_DEVICE_BEHIND_NAT_REFUSED])
+      ferr(L, n, "device %s is behind NAT box %s; the original documents ask for a public "
+           "IPv4 address not behind a NAT (options.deviceBehindNat: refused)",
+           P->nats[j].inside, P->nats[j].name ? P->nats[j].name : "?");
     j++;
   }
 }

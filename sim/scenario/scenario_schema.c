@@ -126,14 +126,17 @@ static J *options_schema(void)
 {
   J *o = j_new(J_OBJ);
   j_set(o, "description", j_str("Where Microsoft's documents disagree: each option picks the "
-                                "newest source (the default) or the other claim (facts 11)."));
+                                "newest source (the default) or the other claim (facts 11 and 13)."));
   j_set(o, "type", j_str("object"));
   J *props = j_set(o, "properties", j_new(J_OBJ));
   for (size_t i = 0; i < GW_OPT_N; i++) {
     J *p = j_set(props, gw_options[i].key, j_new(J_OBJ));
-    g_autofree char *d = g_strdup_printf("%s. %s: %s; %s: %s.", gw_options[i].topic,
-                                         gw_options[i].newest, gw_options[i].newest_source,
-                                         gw_options[i].other, gw_options[i].other_source);
+    g_autofree char *d = g_strdup_printf(
+        "%s. %s: %s; %s: %s.%s%s%s", gw_options[i].topic, gw_options[i].newest,
+        gw_options[i].newest_source, gw_options[i].other, gw_options[i].other_source,
+        gw_options[i].waits_for ? " The loader refuses the second value (" : "",
+        gw_options[i].waits_for ? gw_options[i].waits_for : "",
+        gw_options[i].waits_for ? ")." : "");
     j_set(p, "description", j_str(d));
     J *e = j_set(p, "enum", j_new(J_ARR));
     j_push(e, j_str(gw_options[i].newest));
