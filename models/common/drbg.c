@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* HMAC_DRBG over OpenSSL HMAC-SHA-256 (NIST SP 800-90A rev.1, 10.1.2). */
+/* HMAC_DRBG over HMAC-SHA-256 (NIST SP 800-90A rev.1, 10.1.2). */
 #include "models/common/drbg.h"
 
+#include "models/common/hmac_crypto.h"
 #include "models/common/wire.h"
 
 #include <glib.h>
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <string.h>
 
@@ -17,32 +16,21 @@ struct Drbg {
   uint8_t key[OUTLEN]; /* K */
   uint8_t v[OUTLEN];   /* V */
   uint64_t reseed_counter;
-  EVP_MAC *mac;
-  EVP_MAC_CTX *ctx;
-  bool keyed; /* ctx holds K's HMAC pads: a re-init without a key reuses them */
+  HmacSha256Key pads;
+  bool keyed; /* pads hold K's HMAC pad states */
 };
 
-/* A byte string, one piece of an HMAC input. */
-typedef struct {
-  const void *p;
-  size_t n;
-} Part;
+typedef HmacPart Part;
 
 /* out = HMAC(K, parts[0] || parts[1] || ...) */
 static void hmac_parts(Drbg *d, const Part *parts, size_t np, uint8_t out[OUTLEN])
 {
-  size_t outl = 0;
-  /* The key schedule (two SHA-256 blocks plus EVP set-up) is the larger part of an HMAC of
-   * 32-33 bytes; K stays the same across a generate's V updates and the next K = HMAC(K,
-   * ...), so it is set once per K. The output is unchanged. */
-  gboolean ok = d->keyed ? EVP_MAC_init(d->ctx, NULL, 0, NULL)
-                         : EVP_MAC_init(d->ctx, d->key, OUTLEN, NULL);
-  d->keyed = ok;
-  for (size_t i = 0; ok && i < np; i++)
-    ok = parts[i].n == 0 || EVP_MAC_update(d->ctx, parts[i].p, parts[i].n);
-  ok = ok && EVP_MAC_final(d->ctx, out, &outl, OUTLEN);
-  /* HMAC-SHA-256 with a 32-byte key cannot fail short of OpenSSL being broken. */
-  g_assert(ok && outl == OUTLEN);
+  /* The key schedule (the two pad blocks) is set once per K: K stays the same across a
+   * generate's V updates, and the next K = HMAC(K, ...). The output is unchanged. */
+  if (!d->keyed)
+    hmac_sha256_key(&d->pads, d->key, OUTLEN);
+  d->keyed = true;
+  hmac_sha256_parts(&d->pads, parts, np, out);
 }
 
 /* HMAC_DRBG_Update (10.1.2.2); provided_data is the concatenation of data[0..nd). */
@@ -76,14 +64,6 @@ Drbg *drbg_new(const void *entropy, size_t entropy_len, const void *nonce, size_
                const void *pers, size_t pers_len)
 {
   Drbg *d = g_new0(Drbg, 1);
-  d->mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-  d->ctx = d->mac ? EVP_MAC_CTX_new(d->mac) : NULL;
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
-      OSSL_PARAM_construct_end(),
-  };
-  if (!d->ctx || !EVP_MAC_CTX_set_params(d->ctx, params))
-    g_error("drbg: OpenSSL has no HMAC-SHA256");
   /* Key = 0x00 00...00; V = 0x01 01...01; (Key, V) = Update(seed_material). */
   memset(d->key, 0x00, OUTLEN);
   memset(d->v, 0x01, OUTLEN);
@@ -115,9 +95,7 @@ void drbg_free(Drbg *d)
 {
   if (!d)
     return;
-  EVP_MAC_CTX_free(d->ctx);
-  EVP_MAC_free(d->mac);
-  OPENSSL_cleanse(d, sizeof *d);
+  OPENSSL_cleanse(d, sizeof *d); /* K, V and the pad states */
   g_free(d);
 }
 

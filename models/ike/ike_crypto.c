@@ -3,6 +3,8 @@
  * IKE SA and child SA key derivation, SK ciphers and integrity, PSK AUTH, NAT hashes. */
 #include "models/ike/ike_crypto.h"
 
+#include "models/common/hmac_crypto.h"
+
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -377,9 +379,21 @@ static bool hmac_on(EVP_MAC_CTX *w, const EVP_MD *md, const uint8_t *key, size_t
          EVP_MAC_final(w, out, &olen, (size_t)EVP_MD_get_size(md)) > 0;
 }
 
+static bool is_sha256(const EVP_MD *md)
+{
+  return EVP_MD_get_type(md) == NID_sha256;
+}
+
 static bool hmac(const EVP_MD *md, const uint8_t *key, size_t klen, const uint8_t *data,
                  size_t dlen, uint8_t *out)
 {
+  if (is_sha256(md)) { /* the pads on the stack, wiped after: no EVP set-up (hmac_crypto.h) */
+    HmacSha256Key k;
+    hmac_sha256_key(&k, key, klen);
+    hmac_sha256_parts(&k, &(HmacPart){data, dlen}, 1, out);
+    hmac_sha256_key_clear(&k);
+    return true;
+  }
   EVP_MAC_CTX *w = hmac_ctx(md);
   if (!w) {
     unsigned int olen = 0;
@@ -410,16 +424,23 @@ bool ike_prf_plus(uint16_t prf, const uint8_t *key, size_t klen, const uint8_t *
   uint8_t t[IKE_PRF_MAX];
   size_t tlen = 0;
   uint8_t *buf = g_malloc(IKE_PRF_MAX + slen + 1);
-  EVP_MAC_CTX *w = hmac_ctx(md);
+  HmacSha256Key k256;
+  bool sha256 = is_sha256(md);
+  EVP_MAC_CTX *w = sha256 ? NULL : hmac_ctx(md);
+  if (sha256)
+    hmac_sha256_key(&k256, key, klen);
   bool ok = true;
   for (unsigned i = 1; olen && ok; i++) {
     memcpy(buf, t, tlen);
     memcpy(buf + tlen, seed, slen);
     buf[tlen + slen] = (uint8_t)i;
     /* the key's pads are set once, not per block (the key is the same for every T) */
-    ok = w ? hmac_on(w, md, i == 1 ? (key ? key : hmac_empty) : NULL, klen, buf,
-                     tlen + slen + 1, t)
-           : hmac(md, key, klen, buf, tlen + slen + 1, t);
+    if (sha256)
+      hmac_sha256_parts(&k256, &(HmacPart){buf, tlen + slen + 1}, 1, t);
+    else
+      ok = w ? hmac_on(w, md, i == 1 ? (key ? key : hmac_empty) : NULL, klen, buf,
+                       tlen + slen + 1, t)
+             : hmac(md, key, klen, buf, tlen + slen + 1, t);
     tlen = plen;
     size_t take = olen < plen ? olen : plen;
     memcpy(out, t, take);
@@ -428,6 +449,8 @@ bool ike_prf_plus(uint16_t prf, const uint8_t *key, size_t klen, const uint8_t *
   }
   if (w)
     EVP_MAC_init(w, hmac_empty, 0, NULL); /* scrub the keyed pads */
+  if (sha256)
+    hmac_sha256_key_clear(&k256);
   OPENSSL_cleanse(t, sizeof t);
   OPENSSL_cleanse(buf, IKE_PRF_MAX + slen + 1);
   g_free(buf);

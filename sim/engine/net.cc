@@ -192,6 +192,7 @@ struct NetWorld {
   // Copy buffers, one per nesting depth: a C callback may send, which may call a tap.
   std::vector<std::vector<uint8_t>> bufs;
   size_t buf_depth = 0;
+  bool fast_paths = false; // ns3_fast.cc bound in (and linked by this reference)
 
   void ReleaseSlot(uint32_t i)
   {
@@ -805,6 +806,7 @@ NetWorld *net_world_new_ex(const NetWorldOptions *opt)
   RngSeedManager::SetSeed((uint32_t)(opt->seed % (kMrgM1 - 1)) + 1);
   RngSeedManager::SetRun(opt->seed);
   Simulator::Now(); // instantiate the simulator with the settings above
+  w->fast_paths = net_fast_paths_active();
   g_world = w.release();
   return g_world;
   GUARD_END(nullptr, nullptr)
