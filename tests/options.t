@@ -61,8 +61,11 @@ ok $([ $rc = 2 ] && grep -q "nat.yaml:[0-9]*:[0-9]*: error .*device site1-vpn is
 # an option whose other claim is not modelled yet is refused with its reason, at its line
 rc=$(run p2s $fx/bgp-hold-30.yaml 'options: {p2sClientToClient: blocked}')
 nl=$(wc -l <"$tmp/p2s.yaml")
-ok $([ "$rc" = 2 ] && grep -q "p2s.yaml:$nl:.*options.p2sClientToClient: 'blocked' is not modelled yet (waits for issue 19, point-to-site)" "$tmp/p2s.err"; echo $?) \
+ok $([ "$rc" = 2 ] && grep -q "p2s.yaml:$nl:.*options.p2sClientToClient: the model cannot follow 'blocked' yet (waits for issue 19, point-to-site)" "$tmp/p2s.err"; echo $?) \
   "p2sClientToClient: blocked is refused: waits for issue 19" "exit $rc" "$(cat "$tmp/p2s.err")"
+rc=$(run pip $fx/bgp-hold-30.yaml 'options: {publicIpAllocation: dynamic}')
+ok $([ "$rc" = 2 ] && grep -q "options.publicIpAllocation: the model cannot follow 'dynamic' yet (not modelled: " "$tmp/pip.err"; echo $?) \
+  "publicIpAllocation: dynamic is refused: not modelled" "exit $rc" "$(cat "$tmp/pip.err")"
 rc=$(run p2s-default $fx/bgp-hold-30.yaml 'options: {p2sClientToClient: allowed, bgpHoldTime: negotiated}')
 ok $([ "$rc" = 0 ]; echo $?) "p2sClientToClient: allowed (the default) is accepted" "exit $rc" "$(cat "$tmp/p2s-default.err")"
 echo "1..$n"

@@ -466,8 +466,8 @@ static void load_options(Loader *L, const YtNode *n, GwOptions *o)
       o->other[i] = strcmp(v->str, gw_options[i].other) == 0;
       o->loc[i] = ya_loc(L, v);
       if (o->other[i] && gw_options[i].waits_for)
-        err(L, v, "options.%s: '%s' is not modelled yet (%s)", gw_options[i].key, v->str,
-            gw_options[i].waits_for);
+        err(L, v, "options.%s: the model cannot follow '%s' yet (%s)", gw_options[i].key,
+            v->str, gw_options[i].waits_for);
     } else {
       err(L, v, "options.%s is '%s' (newest source) or '%s', not '%s'", gw_options[i].key,
           gw_options[i].newest, gw_options[i].other, v->str);

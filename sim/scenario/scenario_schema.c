@@ -126,7 +126,8 @@ static J *options_schema(void)
 {
   J *o = j_new(J_OBJ);
   j_set(o, "description", j_str("Where Microsoft's documents disagree: each option picks the "
-                                "newest source (the default) or the other claim (facts 11 and 13)."));
+                                "newest source (the default) or the other claim "
+                                "(facts 11 and 13)."));
   j_set(o, "type", j_str("object"));
   J *props = j_set(o, "properties", j_new(J_OBJ));
   for (size_t i = 0; i < GW_OPT_N; i++) {
