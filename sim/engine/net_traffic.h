@@ -55,6 +55,8 @@ typedef struct {
 NetUdpFlow *net_udp_flow_new(NetNode *src, NetNode *dst, const NetUdpFlowConfig *cfg);
 void net_udp_flow_free(NetUdpFlow *f);
 const NetFlowStats *net_udp_flow_stats(const NetUdpFlow *f);
+/* Tests: hand the receiver a datagram as if it came from the flow's sender. */
+void net_udp_flow_rx_for_test(NetUdpFlow *f, const uint8_t *m, size_t n);
 
 /* ---- TCP bulk transfer ---- */
 

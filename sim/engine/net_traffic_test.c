@@ -2,6 +2,8 @@
 /* Tests of the traffic helpers: ping round-trip times and losses, a constant-rate UDP
  * flow's counters and delays, a TCP bulk transfer across a lossy router path. */
 #include "sim/engine/net_traffic.h"
+
+#include "models/common/wire.h"
 #include "tests/lib/testutil.h"
 
 #include <glib.h>
@@ -110,6 +112,41 @@ static void test_udp_flow(void)
   g_assert_cmpint(st->delay_min, ==, 2 * (10000000 + 424000));
   g_assert_cmpint(st->delay_max, ==, st->delay_min);
   g_assert_cmpint(st->t_first_tx, ==, 0);
+
+  /* The receiver's checks: datagram 7 again is a duplicate; one byte changed anywhere in
+   * the pattern (within the 16-byte blocks and in the 4-byte tail: 484 = 30 * 16 + 4), a
+   * sequence number never sent, or a send time in the future is corrupt. */
+  uint8_t m[500];
+  wire_store_be32(m, 0x5653494du);
+  wire_store_be32(m + 4, 7);
+  wire_store_be64(m + 8, 4000000 * 7);
+  for (size_t i = 16; i < sizeof m; i++)
+    m[i] = (uint8_t)(7 * 31 + i * 3);
+  net_udp_flow_rx_for_test(f, m, sizeof m);
+  g_assert_cmpuint(st->rx_duplicates, ==, 1);
+  g_assert_cmpuint(st->rx_corrupt, ==, 0);
+  static const size_t flip[] = {16, 100, 495, 496, 499};
+  for (size_t k = 0; k < G_N_ELEMENTS(flip); k++) {
+    m[flip[k]] ^= 0x40;
+    net_udp_flow_rx_for_test(f, m, sizeof m);
+    m[flip[k]] ^= 0x40;
+    g_assert_cmpuint(st->rx_corrupt, ==, k + 1);
+  }
+  wire_store_be32(m + 4, 250); /* never sent */
+  for (size_t i = 16; i < sizeof m; i++)
+    m[i] = (uint8_t)(250 * 31 + i * 3);
+  net_udp_flow_rx_for_test(f, m, sizeof m);
+  g_assert_cmpuint(st->rx_corrupt, ==, G_N_ELEMENTS(flip) + 1);
+  /* datagram 10 was lost on the link: arriving now it counts, once */
+  wire_store_be32(m + 4, 10);
+  wire_store_be64(m + 8, 4000000 * 10);
+  for (size_t i = 16; i < sizeof m; i++)
+    m[i] = (uint8_t)(10 * 31 + i * 3);
+  net_udp_flow_rx_for_test(f, m, sizeof m);
+  net_udp_flow_rx_for_test(f, m, sizeof m);
+  g_assert_cmpuint(st->rx_packets, ==, 248);
+  g_assert_cmpuint(st->rx_duplicates, ==, 2);
+  g_assert_cmpuint(st->rx_corrupt, ==, G_N_ELEMENTS(flip) + 1);
   net_udp_flow_free(f);
   net_world_free(p.w);
 }
