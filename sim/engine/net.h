@@ -63,11 +63,11 @@ NetWorld *net_world_new(uint64_t seed);
 NetWorld *net_world_new_ex(const NetWorldOptions *opt);
 void net_world_free(NetWorld *w); /* NULL is a no-op */
 /* The CSMA FCS (CRC-32 of IEEE 802.3) and the RFC 1071 sum ns-3 computes per packet run the
- * faster, bit-identical bodies of sim/engine/ns3_fast.cc: true when the dynamic linker bound
+ * faster, bit-identical bodies of net.cc's fast paths: true when the dynamic linker bound
  * ns-3's names to them (net_world_new_ex refers to this, which links them in). */
 bool net_fast_paths_active(void);
 uint32_t net_crc32(const uint8_t *data, size_t n); /* that CRC-32, for tests */
-/* Tests: ns3_fast.cc's bodies against ns-3's own on `rounds` pseudo-random inputs; the number
+/* Tests: the fast paths' bodies against ns-3's own on `rounds` pseudo-random inputs; the number
  * of mismatches, or -1 when ns-3's originals cannot be found. */
 int net_fast_paths_selftest(uint64_t seed, int rounds);
 

@@ -622,7 +622,7 @@ static void test_pcap_flush(void)
   g_rmdir(dir);
 }
 
-/* ---- the faster FCS and checksum bodies (ns3_fast.cc) ---- */
+/* ---- the faster FCS and checksum bodies (net.cc) ---- */
 
 static void test_fast_paths(void)
 {
