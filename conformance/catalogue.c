@@ -1637,6 +1637,14 @@ const ConfCheck conf_checks[] = {
         .scenarios = {"conformance/checks/aa-019.yaml"},
     },
     {
+        .id = "AA-020",
+        .statement = "Active-active: when one instance fails, the UDP flows it carried go on over the other instance's tunnel with no gap of 1 s in their receipts (outage per flow and per instance)",
+        .source = "facts 8 (MicrosoftDocs/azure-docs: articles/vpn-gateway/about-active-active-gateways.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/aa-020.yaml"},
+    },
+    {
         .id = "P2S-001",
         .statement = "Point-to-site IKEv2: the gateway offers the documented P2S IKE and child proposals (GCM_AES256/SHA384/group 24 first)",
         .source = "facts 7.4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/point-to-site-about.md)",

@@ -194,9 +194,11 @@ typedef struct {
   const char *event_type;
   ScnAttrMatch match[SCN_MAX_MATCH];
   unsigned n_match;
-  /* outage: 'flow' (a ping flow) or 'connection' (with 'node': one instance's tunnel);
-   * the bound on the longest gap or down time, in seconds */
+  /* outage: 'flow' (a ping flow, or a udp flow with flow_udp and optionally 'node': the
+   * gateway instance its datagrams crossed) or 'connection' (with 'node': one instance's
+   * tunnel); the bound on the longest gap or down time, in seconds */
   ScnBound longest;
+  bool flow_udp;
   /* validation */
   bool valid;
   const char *rules[SCN_MAX_NAMES]; /* rule IDs that must be among the findings */
