@@ -26,6 +26,8 @@ const ConfGroup conf_groups[] = {
     {"BGP", "BGP"},
     {"NAT", "Gateway NAT rules"},
     {"AA", "Active-active and failover"},
+    {"V2V", "VNet-to-VNet"},
+    {"MS", "Multi-site"},
     {"P2S", "Point-to-site"},
 };
 const size_t conf_n_groups = G_N_ELEMENTS(conf_groups);
@@ -1643,6 +1645,22 @@ const ConfCheck conf_checks[] = {
         .role = CONF_ROLE_EITHER,
         .status = CONF_ACTIVE,
         .scenarios = {"conformance/checks/aa-020.yaml"},
+    },
+    {
+        .id = "V2V-001",
+        .statement = "VNet-to-VNet, both ends in connectionMode Default: of the two IKE SAs both gateways' dialling makes, the one created with the lowest of the four nonces is deleted by its initiator (RFC 7296 2.8.1's rule), leaving one",
+        .source = "facts 3.5, 3.6 (MicrosoftDocs/azure-docs: includes/vpn-gateway-connection-mode-include.md; articles/vpn-gateway/vpn-gateway-vpn-faq.md); RFC 7296 2.8.1",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/v2v-001.yaml"},
+    },
+    {
+        .id = "V2V-002",
+        .statement = "VNet-to-VNet, both ends Default: after the other gateway fails over, its new instance's INITIAL_CONTACT makes the gateway forget every IKE SA with that peer, in both engines of the connection (RFC 7296 2.4): traffic back within the planned-maintenance window",
+        .source = "facts 8 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-highlyavailable.md); RFC 7296 2.4",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/v2v-002.yaml"},
     },
     {
         .id = "P2S-001",

@@ -380,6 +380,11 @@ typedef struct {
   EpTimerId idle_timer;
   uint64_t idle_packets; /* the tunnel's packets (both ways) at the last check */
   int64_t idle_since;    /* when they last changed */
+  /* RFC 7296 2.4: the link whose engine took the peer's INITIAL_CONTACT in the step under
+   * way; after the step the other link forgets its IKE SAs */
+  EpIkeLink *contact_from;
+  uint64_t dup_closed; /* initiator SPI of the duplicate IKE SA we are deleting, or 0 */
+  const uint32_t *faults; /* the GwIke's GwIkeFault bits */
 } GwIkeConn;
 
 /* The idle check: every GW_IKE_IDLE_CHECK_NS; torn down once the tunnel has carried no
@@ -395,7 +400,16 @@ struct GwIke {
   Drbg *rng;
   Ipv4Addr local;
   GPtrArray *conns; /* GwIkeConn* */
+  uint32_t faults;  /* GwIkeFault */
 };
+
+static const NameEntry fault_entries[] = {{0, "duplicate-sa"}, {1, "initial-contact"}};
+const NameTable gw_ike_fault_names = {"IKE rule", fault_entries, G_N_ELEMENTS(fault_entries)};
+
+void gw_ike_set_faults(GwIke *g, uint32_t faults)
+{
+  g->faults = faults;
+}
 
 static void conn_free(gpointer p)
 {
@@ -432,12 +446,70 @@ static void conn_sa_expired(void *user, const EpSaExpiry *e)
   ep_ike_link_sa_expired(k->resp, e);
 }
 
+static void redundant_event(GwIkeConn *k, const char *reason, uint64_t spi_i)
+{
+  VsEvent ev = vs_event(k->env.now(k->env.user), k->node, GW_IKE_EV_SA_REDUNDANT);
+  vs_event_str(&ev, "connection", k->name);
+  vs_event_str(&ev, "reason", reason);
+  vs_event_hex(&ev, "spi_i", spi_i);
+  vs_event_emit(&k->env.events, &ev);
+}
+
+/* A connection in Default mode has two engines, one that dials and one that answers, so
+ * when both ends dial at once (two gateways of a VNet-to-VNet pair, facts 3.5) each holds
+ * two IKE SAs with the peer. RFC 7296 leaves simultaneous initial exchanges open; its rule
+ * for two SAs made at once (2.8.1 child SAs, 2.8.2 IKE SAs) is that the one created with
+ * the lowest of the four nonces is redundant and its initiator deletes it. Both ends see
+ * the same four nonces, so they agree: the one of ours we began goes when it holds the
+ * lowest; when the peer's holds it, the peer deletes it. */
+static void drop_duplicate(GwIkeConn *k)
+{
+  uint8_t ni[IKEV2_NONCE_MAX], nr[IKEV2_NONCE_MAX];
+  size_t li = 0, lr = 0;
+  uint64_t spi_i = 0, spi_r = 0;
+  if (*k->faults & GW_IKE_FAULT_DUPLICATE_SA)
+    return;
+  if (!k->init || !k->resp || k->v1 || !ep_ike_link_established(k->init, &spi_i, ni, &li) ||
+      !ep_ike_link_established(k->resp, &spi_r, nr, &lr) || spi_i == k->dup_closed)
+    return;
+  if (ikev2_nonce_cmp(ni, li, nr, lr) >= 0)
+    return; /* the peer's SA is the redundant one: its initiator deletes it */
+  k->dup_closed = spi_i;
+  redundant_event(k, "duplicate", spi_i);
+  ep_ike_link_close(k->init); /* INFORMATIONAL Delete; its children go with it */
+}
+
 static void mm_count(void *arg)
 {
   GwIkeConn *k = arg;
+  if (k->contact_from) {
+    EpIkeLink *other = k->contact_from == k->init ? k->resp : k->init;
+    k->contact_from = NULL;
+    if (*k->faults & GW_IKE_FAULT_INITIAL_CONTACT)
+      other = NULL;
+    uint64_t spi_i = 0;
+    uint8_t nb[IKEV2_NONCE_MAX];
+    size_t nl;
+    bool had = other && ep_ike_link_established(other, &spi_i, nb, &nl);
+    if (other && ep_ike_link_forget(other, "INITIAL_CONTACT") && had)
+      redundant_event(k, "INITIAL_CONTACT", spi_i);
+  }
+  drop_duplicate(k);
   size_t n = (k->init ? ep_ike_link_n_ike_sas(k->init) : 0) +
              (k->resp ? ep_ike_link_n_ike_sas(k->resp) : 0);
   ep_dp_set_mm_sa_count(k->dp, k->tunnel, (unsigned)n);
+}
+
+static void contact_init(void *arg)
+{
+  GwIkeConn *k = arg;
+  k->contact_from = k->init;
+}
+
+static void contact_resp(void *arg)
+{
+  GwIkeConn *k = arg;
+  k->contact_from = k->resp;
 }
 
 /* The engines of connection c on tunnel t: the initiator side, the responder side or both
@@ -477,10 +549,14 @@ static bool conn_links(GwIke *g, GwIkeConn *k, const GwConfig *cfg)
   if (hr)
     k->resp = ep_ike_link_new(&cr, k->name, g->dp, k->tunnel, &g->env, &g->io, g->rng);
   k->dial_default = hi;
-  if (k->init)
+  if (k->init) {
     ep_ike_link_on_change(k->init, mm_count, k);
-  if (k->resp)
+    ep_ike_link_on_initial_contact(k->init, contact_init, k);
+  }
+  if (k->resp) {
     ep_ike_link_on_change(k->resp, mm_count, k);
+    ep_ike_link_on_initial_contact(k->resp, contact_resp, k);
+  }
   return true;
 }
 
@@ -508,6 +584,7 @@ GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const Ep
     k->dp = g->dp;
     k->env = *env;
     k->node = g->node;
+    k->faults = &g->faults;
     k->cur = *c;
     if (!conn_links(g, k, cfg)) {
       conn_free(k);

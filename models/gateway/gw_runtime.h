@@ -24,6 +24,8 @@ typedef struct {
   /* A faulty gateway (conformance checks): these rows of Azure's BGP rules
    * (models/bgp/bgp_azure.h, bit 1u << row index) are not followed. */
   uint32_t bgp_rules_off;
+  /* and these of the IKE rules the gateway follows (GwIkeFault bits, gw_ike.h) */
+  uint32_t ike_faults;
 } GwGatewayOptions;
 
 typedef struct GwGateway GwGateway;

@@ -44,7 +44,8 @@ RunEp *run_gateway_instance(Run *r, const char *gateway, unsigned instance)
 
 static bool model_new(RunEp *ep, char **err)
 {
-  GwGatewayOptions opt = {.instance = (unsigned)ep->instance};
+  GwGatewayOptions opt = {.instance = (unsigned)ep->instance,
+                          .ike_faults = ep->run->plan->ike_faults};
   char *why = NULL;
   EpEndpoint *m = gw_endpoint_new(ep->run->plan->cloud, ep->cfgname, &ep->env, &opt, &why);
   if (!m) {

@@ -242,6 +242,8 @@ struct ScnPlan {
    * prove they fail: bgpRulesOff, rows of Azure's BGP rules not followed (bit 1u << row
    * index of bgp_azure_rules) */
   uint32_t bgp_rules_off;
+  /* ikeRulesOff: rules of RFC 7296 the gateway does not follow (GwIkeFault bits) */
+  uint32_t ike_faults;
 };
 
 #define SCN_STATS_INTERVAL_DEFAULT_NS 10000000000LL /* tunnel.stats every 10 s */

@@ -6,6 +6,7 @@
 
 #include "models/bgp/bgp_azure.h"
 #include "models/bgp/bgp_fsm.h"
+#include "models/gateway/gw_ike.h"
 
 #include "models/common/units.h"
 #include "models/ike/ikev1_sa.h"
@@ -2028,7 +2029,7 @@ static const char *const top_keys[] = {"name",       "description", "seed",     
                                        "references", "options",     "cloud",    "onPremises",
                                        "hosts",      "underlay",    "timeline", "expect",
                                        "statsInterval", "faults", NULL};
-static const char *const fault_keys[] = {"bgpRulesOff", NULL};
+static const char *const fault_keys[] = {"bgpRulesOff", "ikeRulesOff", NULL};
 
 /* faults: {bgpRulesOff: [row names of models/bgp/bgp_azure.h]} */
 static void load_faults(Loader *L, const YtNode *n)
@@ -2036,6 +2037,13 @@ static void load_faults(Loader *L, const YtNode *n)
   if (!ya_kind(&L->a, n, YT_MAP, "faults"))
     return;
   ya_keys(&L->a, n, fault_keys);
+  const YtNode *ik = yt_map_get(n, "ikeRulesOff");
+  if (ik && ya_kind(&L->a, ik, YT_SEQ, "ikeRulesOff"))
+    for (guint i = 0; i < yt_len(ik); i++) {
+      int v;
+      if (ya_enum(&L->a, g_ptr_array_index(ik->items, i), "ikeRulesOff", &gw_ike_fault_names, &v))
+        L->plan->ike_faults |= 1u << v;
+    }
   const YtNode *r = yt_map_get(n, "bgpRulesOff");
   if (!r || !ya_kind(&L->a, r, YT_SEQ, "bgpRulesOff"))
     return;
