@@ -542,6 +542,13 @@ static bool conn_links(GwIke *g, GwIkeConn *k, const GwConfig *cfg)
     refused(g, k->name, why);
     return false;
   }
+  if (k->remote.v) {
+    /* a tunnel to another instance of an active-active peer (gw_gateway_new): that
+     * instance's public IP is the peer's address and identity */
+    ci.remote_addr = cr.remote_addr = k->remote;
+    ipv4_addr_format(k->remote, ci.remote_id.value);
+    ipv4_addr_format(k->remote, cr.remote_id.value);
+  }
   k->remote = ci.remote_addr;
   ci.name = cr.name = g->node;
   if (hi)
@@ -575,12 +582,22 @@ GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const Ep
     const GwConnection *c = &cfg->connections[i];
     if (!str_is(c->virtualNetworkGateway1, name))
       continue;
-    int t = gw_gateway_tunnel(gw, c->name.v);
-    if (t < 0)
+    int t0 = gw_gateway_tunnel(gw, c->name.v);
+    if (t0 < 0)
       continue; /* refused by the runtime already (IKEv1, missing peer) */
+    /* one set of engines per tunnel of the connection: a VNet-to-VNet connection to an
+     * active-active gateway has a tunnel to each of its instances */
+    for (int t = t0; t < (int)ep_dp_n_tunnels(g->dp); t++) {
+    const char *tn = ep_dp_tunnel_name(g->dp, t);
+    if (!tn || strcmp(tn, c->name.v) != 0)
+      continue;
     GwIkeConn *k = g_new0(GwIkeConn, 1);
     k->name = g_strdup(c->name.v);
     k->tunnel = t;
+    if (t != t0) {
+      uint16_t port;
+      ep_dp_tunnel_peer(g->dp, t, &k->remote, &port);
+    }
     k->dp = g->dp;
     k->env = *env;
     k->node = g->node;
@@ -593,6 +610,7 @@ GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const Ep
     ep_dp_tunnel_set_expiry_hook(g->dp, t, conn_sa_expired, k);
     k->hooked = true;
     g_ptr_array_add(g->conns, k);
+    }
   }
   return g;
 }
@@ -640,23 +658,31 @@ static bool conn_restart(GwIke *g, GwIkeConn *k, const GwConfig *cfg, const char
 bool gw_ike_set_policy(GwIke *g, const GwConfig *cfg, const char *connection,
                        const GwIpsecPolicy *policy)
 {
-  GwIkeConn *k = conn_find(g, connection);
-  if (!k)
-    return false;
-  k->cur.n_ipsecPolicies = 0;
-  if (policy)
-    k->cur.ipsecPolicies[k->cur.n_ipsecPolicies++] = *policy;
-  return conn_restart(g, k, cfg, policy ? "custom policy set" : "custom policy removed");
+  bool any = false;
+  for (guint i = 0; i < g->conns->len; i++) {
+    GwIkeConn *k = g_ptr_array_index(g->conns, i);
+    if (strcmp(k->name, connection) != 0)
+      continue;
+    k->cur.n_ipsecPolicies = 0;
+    if (policy)
+      k->cur.ipsecPolicies[k->cur.n_ipsecPolicies++] = *policy;
+    any = conn_restart(g, k, cfg, policy ? "custom policy set" : "custom policy removed") || any;
+  }
+  return any;
 }
 
 bool gw_ike_set_shared_key(GwIke *g, const GwConfig *cfg, const char *connection,
                            const char *key)
 {
-  GwIkeConn *k = conn_find(g, connection);
-  if (!k)
-    return false;
-  k->cur.sharedKey = (GwStr){.set = true, .v = key};
-  return conn_restart(g, k, cfg, "shared key changed");
+  bool any = false;
+  for (guint i = 0; i < g->conns->len; i++) {
+    GwIkeConn *k = g_ptr_array_index(g->conns, i);
+    if (strcmp(k->name, connection) != 0)
+      continue;
+    k->cur.sharedKey = (GwStr){.set = true, .v = key};
+    any = conn_restart(g, k, cfg, "shared key changed") || any;
+  }
+  return any;
 }
 
 bool gw_ike_reset(GwIke *g, const GwConfig *cfg, const char *connection)
