@@ -70,6 +70,38 @@ static void test_delete_ike(void)
   h_clear(&h);
 }
 
+/* RFC 7296 2.4 (INITIAL_CONTACT to another engine of the owner): the engine forgets its
+ * established IKE SA and its child without a message; and 2.8.1's nonce order, which both
+ * ends must see alike to pick the same redundant SA of two made at once. */
+static void test_forget_established(void)
+{
+  Harness h;
+  h_init(&h, 92);
+  h_establish(&h);
+  uint8_t a[IKEV2_NONCE_MAX], b[IKEV2_NONCE_MAX];
+  size_t la = 0, lb = 0;
+  g_assert_true(ikev2_conn_ike_min_nonce(h.p[0].conn, a, &la));
+  g_assert_true(ikev2_conn_ike_min_nonce(h.p[1].conn, b, &lb));
+  g_assert_cmpuint(la, ==, lb); /* the same lower nonce at both ends */
+  g_assert_cmpint(ikev2_nonce_cmp(a, la, b, lb), ==, 0);
+  g_assert_cmpuint(ikev2_conn_forget_established(h.p[1].conn, "INITIAL_CONTACT"), ==, 1);
+  g_assert_cmpuint(h_pending(&h), ==, 0); /* no Delete: the peer has said it holds none */
+  g_assert_cmpuint(ikev2_conn_n_ike_sas(h.p[1].conn), ==, 0);
+  g_assert_cmpint(ikev2_conn_state(h.p[1].conn), ==, IKE_SA_DELETED);
+  g_assert_cmpuint(h.p[1].children->len, ==, 0);
+  g_assert_cmpstr(h.p[1].remove_reason, ==, "INITIAL_CONTACT");
+  g_assert_false(ikev2_conn_ike_min_nonce(h.p[1].conn, b, &lb));
+  g_assert_cmpuint(ikev2_conn_forget_established(h.p[1].conn, "again"), ==, 0);
+  g_assert_cmpuint(ikev2_conn_n_ike_sas(h.p[0].conn), ==, 1); /* the other end untouched */
+  /* octet strings, lexicographically, a prefix first */
+  static const uint8_t x[] = {1, 2}, y[] = {1, 3}, z[] = {1, 2, 0};
+  g_assert_cmpint(ikev2_nonce_cmp(x, 2, y, 2), <, 0);
+  g_assert_cmpint(ikev2_nonce_cmp(y, 2, x, 2), >, 0);
+  g_assert_cmpint(ikev2_nonce_cmp(x, 2, z, 3), <, 0);
+  g_assert_cmpint(ikev2_nonce_cmp(z, 3, y, 2), <, 0);
+  h_clear(&h);
+}
+
 static void dpd_silent(IkeDpdAction action)
 {
   Harness h;
@@ -156,6 +188,7 @@ int main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/ikev2_info/delete_child", test_delete_child);
   g_test_add_func("/ikev2_info/delete_ike", test_delete_ike);
+  g_test_add_func("/ikev2_info/forget_established", test_forget_established);
   g_test_add_func("/ikev2_info/dpd_silent_peer_clear", test_dpd_clear);
   g_test_add_func("/ikev2_info/dpd_silent_peer_restart", test_dpd_restart);
   g_test_add_func("/ikev2_info/dpd_alive", test_dpd_alive);

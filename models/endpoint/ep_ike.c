@@ -91,6 +91,8 @@ struct EpIkeLink {
   unsigned n_sent;
   void (*changed)(void *arg);
   void *changed_arg;
+  void (*initial_contact)(void *arg); /* ep_ike_link_on_initial_contact */
+  void *initial_contact_arg;
   size_t n_ts;             /* the configured selector pairs (policy-based) */
   IkeTsPair ts[IKEV2_MAX_TS];
   int64_t asked_at[IKEV2_MAX_TS]; /* on demand: when a child for the pair was asked for */
@@ -408,6 +410,15 @@ static void e_sa_established(void *user, bool initiator)
     l->want_children = true;
 }
 
+/* RFC 7296 2.4: the peer's INITIAL_CONTACT reached this link's engine: its owner makes
+ * the other engines towards the peer forget their IKE SAs too (after this step). */
+static void e_initial_contact(void *user)
+{
+  EpIkeLink *l = user;
+  if (l->initial_contact)
+    l->initial_contact(l->initial_contact_arg);
+}
+
 /* RFC 7296 2.23: the engine moved its IKE SA to the peer's new address and port; the
  * tunnel's UDP-encapsulated ESP follows. */
 static void e_peer_moved(void *user, Ipv4Addr addr, uint16_t port)
@@ -495,6 +506,7 @@ EpIkeLink *ep_ike_link_new(const IkeConfig *cfg, const char *connection, EpDp *d
                .timer_schedule = e_timer_schedule, .timer_cancel = e_timer_cancel,
                .send = e_send, .child_install = e_child_install,
                .child_remove = e_child_remove, .sa_established = e_sa_established,
+               .initial_contact = e_initial_contact,
                .keytable_row = e_row,
                .message = e_message, .peer_moved = e_peer_moved, .dropped = e_dropped};
   l->conn = ikev2_conn_new(&c, &ie);
@@ -663,6 +675,32 @@ bool ep_ike_link_close(EpIkeLink *l)
   bool r = l->v1 ? ikev1_conn_close(l->v1) : ikev2_conn_close(l->conn);
   changed(l);
   return r;
+}
+
+void ep_ike_link_on_initial_contact(EpIkeLink *l, void (*fn)(void *arg), void *arg)
+{
+  l->initial_contact = fn;
+  l->initial_contact_arg = arg;
+}
+
+size_t ep_ike_link_forget(EpIkeLink *l, const char *reason)
+{
+  if (l->v1)
+    return 0;
+  size_t n = ikev2_conn_forget_established(l->conn, reason);
+  if (n)
+    changed(l);
+  return n;
+}
+
+bool ep_ike_link_established(const EpIkeLink *l, uint64_t *spi_i, uint8_t *min_nonce,
+                             size_t *nonce_len)
+{
+  if (l->v1 || ikev2_conn_state(l->conn) != IKE_SA_ESTABLISHED)
+    return false;
+  uint64_t spi_r;
+  return ikev2_conn_ike_spis(l->conn, spi_i, &spi_r) &&
+         ikev2_conn_ike_min_nonce(l->conn, min_nonce, nonce_len);
 }
 
 bool ep_ike_link_holds_sa(EpIkeLink *l, uint64_t spi_i, uint64_t spi_r)

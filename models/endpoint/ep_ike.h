@@ -82,6 +82,16 @@ bool ep_ike_link_holds_sa(EpIkeLink *l, uint64_t spi_i, uint64_t spi_r);
 void ep_ike_link_on_change(EpIkeLink *l, void (*fn)(void *arg), void *arg);
 /* IKE SAs this link holds (for the tunnel's MM SA count). */
 size_t ep_ike_link_n_ike_sas(const EpIkeLink *l);
+/* RFC 7296 2.4: called after the step in which the link's engine accepted an IKE_AUTH
+ * with INITIAL_CONTACT (it forgot its own other IKE SAs with the peer). */
+void ep_ike_link_on_initial_contact(EpIkeLink *l, void (*fn)(void *arg), void *arg);
+/* The link's established IKE SAs go without a message (the peer's INITIAL_CONTACT to
+ * another link); how many. IKEv1: none. */
+size_t ep_ike_link_forget(EpIkeLink *l, const char *reason);
+/* The link's current IKE SA is established (IKEv2): its initiator SPI and the lower of its
+ * two nonces (out: IKEV2_NONCE_MAX octets), for picking the redundant one of two SAs. */
+bool ep_ike_link_established(const EpIkeLink *l, uint64_t *spi_i, uint8_t *min_nonce,
+                             size_t *nonce_len);
 
 /* The one-line summary of an IKE datagram for the ike.message event: exchange, response,
  * message ID and the notify types it carries in clear (space-separated names into

@@ -12,6 +12,7 @@ typedef struct {
   char *name;
   GwGateway *gw;
   uint32_t bgp_rules_off; /* GwGatewayOptions.bgp_rules_off */
+  uint32_t ike_faults;    /* GwGatewayOptions.ike_faults */
 } GwEndpoint;
 
 static const EpOps gw_endpoint_ops;
@@ -26,6 +27,7 @@ static bool op_ike_new(EpEndpoint *ep, const EpIkeIo *io, Drbg *rng, char **err)
   (void)err;
   GwEndpoint *g = gw_ep(ep);
   ep->ike = gw_ike_new(g->cfg, g->name, g->gw, &ep->env, io, rng);
+  gw_ike_set_faults(ep->ike, g->ike_faults);
   return true;
 }
 
@@ -96,6 +98,7 @@ EpEndpoint *gw_endpoint_new(const GwConfig *cfg, const char *name, const EpEnv *
   g->name = g_strdup(name);
   g->gw = gw;
   g->bgp_rules_off = opt ? opt->bgp_rules_off : 0;
+  g->ike_faults = opt ? opt->ike_faults : 0;
   return &g->ep;
 }
 

@@ -380,6 +380,11 @@ typedef struct {
   EpTimerId idle_timer;
   uint64_t idle_packets; /* the tunnel's packets (both ways) at the last check */
   int64_t idle_since;    /* when they last changed */
+  /* RFC 7296 2.4: the link whose engine took the peer's INITIAL_CONTACT in the step under
+   * way; after the step the other link forgets its IKE SAs */
+  EpIkeLink *contact_from;
+  uint64_t dup_closed; /* initiator SPI of the duplicate IKE SA we are deleting, or 0 */
+  const uint32_t *faults; /* the GwIke's GwIkeFault bits */
 } GwIkeConn;
 
 /* The idle check: every GW_IKE_IDLE_CHECK_NS; torn down once the tunnel has carried no
@@ -395,7 +400,16 @@ struct GwIke {
   Drbg *rng;
   Ipv4Addr local;
   GPtrArray *conns; /* GwIkeConn* */
+  uint32_t faults;  /* GwIkeFault */
 };
+
+static const NameEntry fault_entries[] = {{0, "duplicate-sa"}, {1, "initial-contact"}};
+const NameTable gw_ike_fault_names = {"IKE rule", fault_entries, G_N_ELEMENTS(fault_entries)};
+
+void gw_ike_set_faults(GwIke *g, uint32_t faults)
+{
+  g->faults = faults;
+}
 
 static void conn_free(gpointer p)
 {
@@ -432,12 +446,70 @@ static void conn_sa_expired(void *user, const EpSaExpiry *e)
   ep_ike_link_sa_expired(k->resp, e);
 }
 
+static void redundant_event(GwIkeConn *k, const char *reason, uint64_t spi_i)
+{
+  VsEvent ev = vs_event(k->env.now(k->env.user), k->node, GW_IKE_EV_SA_REDUNDANT);
+  vs_event_str(&ev, "connection", k->name);
+  vs_event_str(&ev, "reason", reason);
+  vs_event_hex(&ev, "spi_i", spi_i);
+  vs_event_emit(&k->env.events, &ev);
+}
+
+/* A connection in Default mode has two engines, one that dials and one that answers, so
+ * when both ends dial at once (two gateways of a VNet-to-VNet pair, facts 3.5) each holds
+ * two IKE SAs with the peer. RFC 7296 leaves simultaneous initial exchanges open; its rule
+ * for two SAs made at once (2.8.1 child SAs, 2.8.2 IKE SAs) is that the one created with
+ * the lowest of the four nonces is redundant and its initiator deletes it. Both ends see
+ * the same four nonces, so they agree: the one of ours we began goes when it holds the
+ * lowest; when the peer's holds it, the peer deletes it. */
+static void drop_duplicate(GwIkeConn *k)
+{
+  uint8_t ni[IKEV2_NONCE_MAX], nr[IKEV2_NONCE_MAX];
+  size_t li = 0, lr = 0;
+  uint64_t spi_i = 0, spi_r = 0;
+  if (*k->faults & GW_IKE_FAULT_DUPLICATE_SA)
+    return;
+  if (!k->init || !k->resp || k->v1 || !ep_ike_link_established(k->init, &spi_i, ni, &li) ||
+      !ep_ike_link_established(k->resp, &spi_r, nr, &lr) || spi_i == k->dup_closed)
+    return;
+  if (ikev2_nonce_cmp(ni, li, nr, lr) >= 0)
+    return; /* the peer's SA is the redundant one: its initiator deletes it */
+  k->dup_closed = spi_i;
+  redundant_event(k, "duplicate", spi_i);
+  ep_ike_link_close(k->init); /* INFORMATIONAL Delete; its children go with it */
+}
+
 static void mm_count(void *arg)
 {
   GwIkeConn *k = arg;
+  if (k->contact_from) {
+    EpIkeLink *other = k->contact_from == k->init ? k->resp : k->init;
+    k->contact_from = NULL;
+    if (*k->faults & GW_IKE_FAULT_INITIAL_CONTACT)
+      other = NULL;
+    uint64_t spi_i = 0;
+    uint8_t nb[IKEV2_NONCE_MAX];
+    size_t nl;
+    bool had = other && ep_ike_link_established(other, &spi_i, nb, &nl);
+    if (other && ep_ike_link_forget(other, "INITIAL_CONTACT") && had)
+      redundant_event(k, "INITIAL_CONTACT", spi_i);
+  }
+  drop_duplicate(k);
   size_t n = (k->init ? ep_ike_link_n_ike_sas(k->init) : 0) +
              (k->resp ? ep_ike_link_n_ike_sas(k->resp) : 0);
   ep_dp_set_mm_sa_count(k->dp, k->tunnel, (unsigned)n);
+}
+
+static void contact_init(void *arg)
+{
+  GwIkeConn *k = arg;
+  k->contact_from = k->init;
+}
+
+static void contact_resp(void *arg)
+{
+  GwIkeConn *k = arg;
+  k->contact_from = k->resp;
 }
 
 /* The engines of connection c on tunnel t: the initiator side, the responder side or both
@@ -470,6 +542,13 @@ static bool conn_links(GwIke *g, GwIkeConn *k, const GwConfig *cfg)
     refused(g, k->name, why);
     return false;
   }
+  if (k->remote.v) {
+    /* a tunnel to another instance of an active-active peer (gw_gateway_new): that
+     * instance's public IP is the peer's address and identity */
+    ci.remote_addr = cr.remote_addr = k->remote;
+    ipv4_addr_format(k->remote, ci.remote_id.value);
+    ipv4_addr_format(k->remote, cr.remote_id.value);
+  }
   k->remote = ci.remote_addr;
   ci.name = cr.name = g->node;
   if (hi)
@@ -477,10 +556,14 @@ static bool conn_links(GwIke *g, GwIkeConn *k, const GwConfig *cfg)
   if (hr)
     k->resp = ep_ike_link_new(&cr, k->name, g->dp, k->tunnel, &g->env, &g->io, g->rng);
   k->dial_default = hi;
-  if (k->init)
+  if (k->init) {
     ep_ike_link_on_change(k->init, mm_count, k);
-  if (k->resp)
+    ep_ike_link_on_initial_contact(k->init, contact_init, k);
+  }
+  if (k->resp) {
     ep_ike_link_on_change(k->resp, mm_count, k);
+    ep_ike_link_on_initial_contact(k->resp, contact_resp, k);
+  }
   return true;
 }
 
@@ -499,15 +582,26 @@ GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const Ep
     const GwConnection *c = &cfg->connections[i];
     if (!str_is(c->virtualNetworkGateway1, name))
       continue;
-    int t = gw_gateway_tunnel(gw, c->name.v);
-    if (t < 0)
+    int t0 = gw_gateway_tunnel(gw, c->name.v);
+    if (t0 < 0)
       continue; /* refused by the runtime already (IKEv1, missing peer) */
+    /* one set of engines per tunnel of the connection: a VNet-to-VNet connection to an
+     * active-active gateway has a tunnel to each of its instances */
+    for (int t = t0; t < (int)ep_dp_n_tunnels(g->dp); t++) {
+    const char *tn = ep_dp_tunnel_name(g->dp, t);
+    if (!tn || strcmp(tn, c->name.v) != 0)
+      continue;
     GwIkeConn *k = g_new0(GwIkeConn, 1);
     k->name = g_strdup(c->name.v);
     k->tunnel = t;
+    if (t != t0) {
+      uint16_t port;
+      ep_dp_tunnel_peer(g->dp, t, &k->remote, &port);
+    }
     k->dp = g->dp;
     k->env = *env;
     k->node = g->node;
+    k->faults = &g->faults;
     k->cur = *c;
     if (!conn_links(g, k, cfg)) {
       conn_free(k);
@@ -516,6 +610,7 @@ GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const Ep
     ep_dp_tunnel_set_expiry_hook(g->dp, t, conn_sa_expired, k);
     k->hooked = true;
     g_ptr_array_add(g->conns, k);
+    }
   }
   return g;
 }
@@ -563,23 +658,31 @@ static bool conn_restart(GwIke *g, GwIkeConn *k, const GwConfig *cfg, const char
 bool gw_ike_set_policy(GwIke *g, const GwConfig *cfg, const char *connection,
                        const GwIpsecPolicy *policy)
 {
-  GwIkeConn *k = conn_find(g, connection);
-  if (!k)
-    return false;
-  k->cur.n_ipsecPolicies = 0;
-  if (policy)
-    k->cur.ipsecPolicies[k->cur.n_ipsecPolicies++] = *policy;
-  return conn_restart(g, k, cfg, policy ? "custom policy set" : "custom policy removed");
+  bool any = false;
+  for (guint i = 0; i < g->conns->len; i++) {
+    GwIkeConn *k = g_ptr_array_index(g->conns, i);
+    if (strcmp(k->name, connection) != 0)
+      continue;
+    k->cur.n_ipsecPolicies = 0;
+    if (policy)
+      k->cur.ipsecPolicies[k->cur.n_ipsecPolicies++] = *policy;
+    any = conn_restart(g, k, cfg, policy ? "custom policy set" : "custom policy removed") || any;
+  }
+  return any;
 }
 
 bool gw_ike_set_shared_key(GwIke *g, const GwConfig *cfg, const char *connection,
                            const char *key)
 {
-  GwIkeConn *k = conn_find(g, connection);
-  if (!k)
-    return false;
-  k->cur.sharedKey = (GwStr){.set = true, .v = key};
-  return conn_restart(g, k, cfg, "shared key changed");
+  bool any = false;
+  for (guint i = 0; i < g->conns->len; i++) {
+    GwIkeConn *k = g_ptr_array_index(g->conns, i);
+    if (strcmp(k->name, connection) != 0)
+      continue;
+    k->cur.sharedKey = (GwStr){.set = true, .v = key};
+    any = conn_restart(g, k, cfg, "shared key changed") || any;
+  }
+  return any;
 }
 
 bool gw_ike_reset(GwIke *g, const GwConfig *cfg, const char *connection)

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "models/endpoint/ep_dataplane.h"
+#include "models/common/names.h"
 #include "models/endpoint/ep_ike.h"
 #include "models/gateway/gw_config.h"
 #include "models/gateway/gw_runtime.h"
@@ -20,6 +21,18 @@
 
 #define GW_IKE_EV_RESET "gw.connection.reset" /* connection, reason */
 #define GW_IKE_EV_IDLE "gw.connection.idle"   /* connection, idle_s: torn down (facts 4) */
+/* connection, reason ("duplicate" or "INITIAL_CONTACT"), spi_i: the IKE SA the gateway
+ * deleted (a duplicate of simultaneous initiation, RFC 7296 2.8.1's rule) or forgot (the
+ * peer's INITIAL_CONTACT reached the connection's other engine, RFC 7296 2.4) */
+#define GW_IKE_EV_SA_REDUNDANT "gw.ike.sa_redundant"
+
+/* A faulty gateway (conformance checks prove they fail with it): rules of RFC 7296 it does
+ * not follow, by name in a scenario's faults: {ikeRulesOff: [...]}. */
+typedef enum {
+  GW_IKE_FAULT_DUPLICATE_SA = 1u << 0,    /* "duplicate-sa": keeps both SAs of a collision */
+  GW_IKE_FAULT_INITIAL_CONTACT = 1u << 1, /* "initial-contact": only the engine it reached forgets */
+} GwIkeFault;
+extern const NameTable gw_ike_fault_names; /* bit index -> name */
 
 /* The engine configurations of a connection of the gateway: 'as_initiator' for the engine
  * that begins IKE SAs, 'as_responder' for the one that answers the peer's. In both, the
@@ -45,6 +58,7 @@ bool gw_ike_connection_config_v1(const GwConfig *cfg, const GwConnection *c, Ipv
                                  Ikev1Config *out, bool *dials, const char **why);
 
 typedef struct GwIke GwIke;
+void gw_ike_set_faults(GwIke *g, uint32_t faults); /* GwIkeFault bits */
 
 /* The control plane of gateway instance 'gw' (named 'name' in cfg): one or two engines per
  * connection that has a tunnel. cfg is only read during the call. */

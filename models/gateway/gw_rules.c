@@ -1265,6 +1265,29 @@ static void check_v2v_ikev2(const GwConfig *cfg, GwCheck *ck)
   }
 }
 
+/* facts 5: multiple tunnels between two VNets require at least one active-active gateway
+ * (a second VNet-to-VNet connection from one gateway to the same other gateway; with an
+ * active-active end, one connection already gives a tunnel per instance, facts 8) */
+static void check_v2v_several_tunnels(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_CONN(cfg, c) {
+    const GwVirtualNetworkGateway *a = conn_gw1(cfg, c), *b = conn_gw2(cfg, c);
+    if (conn_type(c) != GW_CONN_VNET2VNET || !a || !b ||
+        gw_bool_or(a->activeActive, false) || gw_bool_or(b->activeActive, false))
+      continue;
+    FOR_CONN(cfg, d) {
+      if (d < c && conn_type(d) == GW_CONN_VNET2VNET && conn_gw1(cfg, d) == a &&
+          conn_gw2(cfg, d) == b) {
+        report(ck, c->loc,
+               "VNet-to-VNet connections %s and %s are two tunnels from %s to %s; several "
+               "tunnels between two VNets need at least one active-active gateway",
+               nm(d->name), nm(c->name), nm(a->name), nm(b->name));
+        break;
+      }
+    }
+  }
+}
+
 /* ---- GW-NAT (facts 6) ---- */
 
 static void check_nat_mappings(const GwConfig *cfg, GwCheck *ck)
@@ -1755,6 +1778,9 @@ const GwRule gw_rules[] = {
      "direction", "facts 3.3", check_v2v_pair, -1},
     {"GW-V2V-005", E, "VNet-to-VNet connections use IKEv2", "facts 3.6, 11", check_v2v_ikev2,
      GW_OPT_VNET2VNET_IKEV1},
+    {"GW-V2V-006", E, "Several tunnels between two VNets (VNet-to-VNet connections from one "
+     "gateway to the same other gateway) need at least one active-active gateway", "facts 5",
+     check_v2v_several_tunnels, -1},
 
     {"GW-NAT-001", E, "A NAT rule has one internal and one external prefix of the same length",
      "facts 6", check_nat_mappings, -1},

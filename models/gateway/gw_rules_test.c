@@ -438,6 +438,8 @@ F(v2v4_ok) { v2v_pair(c); }
 F(v2v5_bad) { v2v_pair(c); c->connections[1].connectionProtocol = EN(GW_IKEV1); c->connections[2].connectionProtocol = EN(GW_IKEV1); }
 F(v2v5_ok) { v2v_pair(c); c->connections[1].connectionProtocol = EN(GW_IKEV2); c->connections[2].connectionProtocol = EN(GW_IKEV2); }
 F(v2v5_opt_ok) { v2v5_bad(c); c->options.other[GW_OPT_VNET2VNET_IKEV1] = true; }
+F(v2v6_bad) { v2v_pair(c); add_v2v_one(c, "v12b", "vgw1", "vgw2"); add_v2v_one(c, "v21b", "vgw2", "vgw1"); }
+F(v2v6_ok) { v2v6_bad(c); aa_on(c); }
 
 F(nat1_bad) { nat(GW0, "n1", GW_NAT_STATIC, GW_NAT_INGRESS_SNAT, "192.168.1.0/24", "100.64.1.0/25"); }
 F(nat1_ok) { nat(GW0, "n1", GW_NAT_STATIC, GW_NAT_INGRESS_SNAT, "192.168.1.0/24", "100.64.1.0/24"); }
@@ -668,6 +670,7 @@ static const Case cases[] = {
     {"GW-V2V-004", "one direction only", v2v4_bad, WA, v2v4_ok, NULL},
     {"GW-V2V-005", "VNet-to-VNet over IKEv1", v2v5_bad, ER, v2v5_ok, NULL},
     {"GW-V2V-005", "VNet-to-VNet over IKEv1, option any", v2v5_bad, ER, v2v5_opt_ok, NULL},
+    {"GW-V2V-006", "two tunnels between two VNets, no active-active end", v2v6_bad, ER, v2v6_ok, NULL},
     {"GW-NAT-001", "/24 to /25", nat1_bad, ER, nat1_ok, NULL},
     {"GW-NAT-001", "two prefixes", nat1_two_bad, ER, nat1_ok, NULL},
     {"GW-NAT-002", "slash in name", nat2_bad, ER, nat2_ok, NULL},

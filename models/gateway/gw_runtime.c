@@ -132,6 +132,8 @@ GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const EpEnv *en
       continue;
     EpDpTunnelConfig *t = g_new0(EpDpTunnelConfig, 1);
     t->name = c->name.v;
+    Ipv4Addr more[2]; /* GwVirtualNetworkGateway.publicIpAddresses */
+    unsigned n_more = 0;
     if (gw_enum_or(c->connectionType, GW_CONN_IPSEC) == GW_CONN_VNET2VNET) {
       const GwVirtualNetworkGateway *o = gw_config_find_gateway(cfg, c->virtualNetworkGateway2.v);
       const GwVirtualNetwork *ov = o ? gw_config_find_vnet(cfg, o->virtualNetwork.v) : NULL;
@@ -143,6 +145,12 @@ GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const EpEnv *en
       t->remote_public = o->publicIpAddresses[0].v;
       for (unsigned k = 0; k < ov->n_addressSpace; k++)
         add_prefix(t, ov->addressSpace[k].v);
+      /* facts 8: an active-active other end has an instance per public IP, and each
+       * builds its own tunnel: the connection has a tunnel to each (named as the
+       * connection; the first that is up carries, the next when it goes down) */
+      if (gw_bool_or(o->activeActive, false))
+        for (unsigned k = 1; k < o->n_publicIpAddresses && n_more < G_N_ELEMENTS(more); k++)
+          more[n_more++] = o->publicIpAddresses[k].v;
     } else {
       const GwLocalNetworkGateway *l = gw_config_find_local(cfg, c->localNetworkGateway2.v);
       if (!l || !l->gatewayIpAddress.set) {
@@ -168,6 +176,10 @@ GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const EpEnv *en
       selectors(c, v, t);
     int ti = ep_dp_tunnel_add(gw->dp, t);
     gw_nat_attach(gw->nat, gw->dp, ti, c);
+    for (unsigned k = 0; k < n_more; k++) {
+      t->remote_public = more[k];
+      gw_nat_attach(gw->nat, gw->dp, ep_dp_tunnel_add(gw->dp, t), c);
+    }
     g_free(t);
   }
   g_free(node);

@@ -26,6 +26,8 @@ typedef struct {
   uint32_t bgp_rules_off;
   /* A faulty gateway: GwNatFault bits (models/gateway/gw_nat.h). */
   uint32_t nat_faults;
+  /* and these of the IKE rules the gateway follows (GwIkeFault bits, gw_ike.h) */
+  uint32_t ike_faults;
 } GwGatewayOptions;
 
 typedef struct GwGateway GwGateway;

@@ -1135,7 +1135,38 @@ bool ikev2_conn_close(Ikev2Conn *c)
   return true;
 }
 
+size_t ikev2_conn_forget_established(Ikev2Conn *c, const char *reason)
+{
+  size_t n = 0;
+  for (guint i = c->sas->len; i-- > 0;) {
+    IkeSa *o = g_ptr_array_index(c->sas, i);
+    if (o->state >= IKE_SA_ESTABLISHED && o->state < IKE_SA_DELETED) {
+      ike_sa_destroy(o, reason);
+      n++; /* (destroy took it out of the array; those below keep their places) */
+    }
+  }
+  return n;
+}
+
 /* ---- inspection ---- */
+
+int ikev2_nonce_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+{
+  int r = memcmp(a, b, an < bn ? an : bn);
+  return r ? r : (an > bn) - (an < bn);
+}
+
+bool ikev2_conn_ike_min_nonce(const Ikev2Conn *c, uint8_t *out, size_t *len)
+{
+  const IkeSa *sa = c->current;
+  if (!sa)
+    return false;
+  const IkeNonce *m =
+      ikev2_nonce_cmp(sa->ni.b, sa->ni.n, sa->nr.b, sa->nr.n) <= 0 ? &sa->ni : &sa->nr;
+  memcpy(out, m->b, m->n);
+  *len = m->n;
+  return true;
+}
 
 bool ikev2_conn_internal_addr(const Ikev2Conn *c, Ipv4Addr *out)
 {

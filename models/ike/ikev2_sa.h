@@ -247,6 +247,11 @@ typedef struct {
   /* A datagram was dropped for reason (every one, also past the events' limit); may be
    * NULL. */
   void (*dropped)(void *user, IkeDropReason reason);
+  /* Responder: an authenticated IKE_AUTH request carried INITIAL_CONTACT (RFC 7296 2.4:
+   * the peer holds no other IKE SA with us). The engine has forgotten its own other IKE
+   * SAs; an owner that runs further engines towards the same peer identity forgets
+   * theirs (ikev2_conn_forget_established). May be NULL. */
+  void (*initial_contact)(void *user);
 } IkeEnv;
 
 /* ---- states ---- */
@@ -343,11 +348,22 @@ bool ikev2_conn_rekey_ike(Ikev2Conn *c);
 bool ikev2_conn_add_child(Ikev2Conn *c, size_t ts_index);
 bool ikev2_conn_delete_child(Ikev2Conn *c, uint32_t spi_in);
 bool ikev2_conn_close(Ikev2Conn *c);
+/* RFC 7296 2.4: the peer said (INITIAL_CONTACT, to another engine of ours) that it holds
+ * no IKE SA with us but the new one: every established IKE SA of this connection goes, with
+ * its children, without a message (the peer would not know the SPIs). Half-open SAs stay.
+ * How many went. */
+size_t ikev2_conn_forget_established(Ikev2Conn *c, const char *reason);
 
 /* ---- inspection ---- */
 
 /* The current IKE SA's state (IKE_SA_DELETED when there is none). */
 IkeSaState ikev2_conn_state(const Ikev2Conn *c);
+/* The lower of the current IKE SA's two nonces (Ni, Nr of the exchange that created it),
+ * copied into out (IKEV2_NONCE_MAX octets) with its length: what RFC 7296 2.8.1 / 2.8.2
+ * compare to pick the redundant one of two SAs. False without a current SA. */
+bool ikev2_conn_ike_min_nonce(const Ikev2Conn *c, uint8_t *out, size_t *len);
+/* RFC 7296 2.8.1: nonces compare as octet strings, lexicographically, a prefix first. */
+int ikev2_nonce_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);
 /* The internal address of the current IKE SA's configuration payload exchange (RFC 7296
  * 2.19): what we were given as initiator or gave as responder. False when none. */
 bool ikev2_conn_internal_addr(const Ikev2Conn *c, Ipv4Addr *out);

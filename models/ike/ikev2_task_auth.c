@@ -400,6 +400,8 @@ void ike_auth_respond(IkeSa *sa, const Ikev2Message *req, Ikev2Message *resp)
       if (o != sa && o->state >= IKE_SA_ESTABLISHED && o->state < IKE_SA_DELETED)
         ike_sa_destroy(o, "INITIAL_CONTACT");
     }
+    if (c->env.initial_contact)
+      c->env.initial_contact(c->env.user);
   }
   /* RFC 7296 1.2: HDR, SK {IDr, [CERT,] AUTH, [CP(CFG_REPLY),] SAr2, TSi, TSr} */
   add_id_auth(sa, resp, false);

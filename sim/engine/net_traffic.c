@@ -276,6 +276,8 @@ static void flow_rx(NetUdpSocket *s, const uint8_t *m, size_t n, Ipv4Addr src, u
   f->st.rx_bytes += n;
   f->st.t_last_rx = now;
   stats_delay(&f->st, now - sent);
+  if (f->cfg.observe)
+    f->cfg.observe(f->cfg.observe_user, seq, sent);
 }
 
 void net_udp_flow_rx_for_test(NetUdpFlow *f, const uint8_t *m, size_t n)

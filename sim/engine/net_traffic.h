@@ -50,6 +50,10 @@ typedef struct {
   uint64_t rate_bps;     /* payload bits per second */
   uint16_t size;         /* payload bytes per datagram, >= 16 */
   int64_t duration_ns;   /* sending time, starting now */
+  /* Optional observer, for outage measurement: each intact first receipt of a datagram,
+   * with its sequence number (0, 1, ... in sending order) and when it was sent. */
+  void (*observe)(void *user, uint32_t seq, int64_t sent_ns);
+  void *observe_user;
 } NetUdpFlowConfig;
 
 NetUdpFlow *net_udp_flow_new(NetNode *src, NetNode *dst, const NetUdpFlowConfig *cfg);

@@ -101,8 +101,11 @@ static void env_send_outer(void *user, const EpOuterPacket *pkt)
 static void env_deliver_inner(void *user, const uint8_t *pkt, size_t len)
 {
   RunEp *ep = user;
-  if (ep->state != RUN_INST_DOWN && ep->tun)
+  if (ep->state != RUN_INST_DOWN && ep->tun) {
+    if (ep->instance >= 0)
+      run_flow_crossed(ep, pkt, len);
     net_tunnel_inject(ep->tun, pkt, len);
+  }
 }
 
 /* The gateway's view of a connection is its tunnel's state: the data plane says
@@ -228,6 +231,8 @@ bool run_ike_start(Run *r, char **err)
 static void tun_tx(NetTunnel *t, const uint8_t *packet, size_t len, void *user)
 {
   RunEp *c = run_instance_carrier(user, packet, len);
+  if (c && c->instance >= 0)
+    run_flow_crossed(c, packet, len);
   if (c)
     ep_dp_tx_inner(c->dp, packet, len);
 }

@@ -561,6 +561,47 @@ static void outage_flow(const ScnExpect *x, const ScnExpectInput *in, ScnResult 
   r->pass = replies > 0 && scn_bound_holds(&x->longest, (double)best / 1e9);
 }
 
+/* outage of a udp flow: the flow.gap the runner logs at the flow's end (the longest time
+ * without a datagram received, from the flow's start and up to the end of sending), overall
+ * or, with node, among the datagrams that crossed that gateway instance */
+static void outage_udp(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
+{
+  const VsEvent *last = NULL;
+  EACH_EVENT(in, until(x, in), ev, seq)
+  {
+    if (strcmp(ev->type, run_event_types.flow_gap) != 0 || !attr_is(ev, "flow", x->flow))
+      continue;
+    const VsAttr *via = vs_event_attr(ev, "via");
+    if (x->node ? !attr_is(ev, "via", x->node) : via != NULL)
+      continue;
+    last = ev;
+    g_free(r->decided_by);
+    decided(r, ev, (long)seq);
+  }
+  double best, from, to, packets;
+  if (!last) {
+    r->decided_by = g_strdup_printf("no %s event for the flow%s%s (logged at its end)",
+                                    run_event_types.flow_gap, x->node ? " via " : "",
+                                    x->node ? x->node : "");
+    r->observed = g_strdup(x->node ? "no datagram of the flow crossed the instance"
+                                   : "the flow did not end by then");
+    return;
+  }
+  if (!attr_num(last, "longest_ns", &best) || !attr_num(last, "from_ns", &from) ||
+      !attr_num(last, "to_ns", &to) || !attr_num(last, "packets", &packets)) {
+    r->observed = g_strdup("flow.gap without longest_ns, from_ns, to_ns and packets");
+    return;
+  }
+  char a[32], b[32], c[32], p[G_ASCII_DTOSTR_BUF_SIZE];
+  r->observed = g_strdup_printf("longest gap %s (from %ss to %ss%s), %s datagrams received",
+                                secs(best / 1e9, a, sizeof a),
+                                scn_time_format((int64_t)from, b, sizeof b),
+                                scn_time_format((int64_t)to, c, sizeof c),
+                                attr_is(last, "open", "true") ? ", none after" : "",
+                                num(packets, p, sizeof p));
+  r->pass = packets > 0 && scn_bound_holds(&x->longest, best / 1e9);
+}
+
 /* outage of a connection: the longest time its tunnel was down after it first came up
  * (with node, that gateway instance's or device's tunnel; without, down means no
  * instance had it up), up to the deadline */
@@ -630,7 +671,9 @@ static void eval_outage(const ScnExpect *x, const ScnExpectInput *in, ScnResult 
   r->name = g_strdup_printf("outage of %s%s%s longest %s%s", x->flow ? x->flow : x->connection,
                             x->node ? " on " : "", x->node ? x->node : "", x->longest.text, w);
   r->expected = g_strdup_printf("longest %s", x->longest.text);
-  if (x->flow)
+  if (x->flow && x->flow_udp)
+    outage_udp(x, in, r);
+  else if (x->flow)
     outage_flow(x, in, r);
   else
     outage_connection(x, in, r);

@@ -240,6 +240,44 @@ static void test_outage(void)
        false, "never up", -1},
   };
   run_cases(conns, G_N_ELEMENTS(conns), &in_fo);
+  /* a udp flow: flow.gap at its end (45.5 s), overall and per instance crossed */
+  g_autoptr(ScnEventLog) gl = scn_eventlog_new();
+  struct { const char *via; int64_t longest, from, to; bool open; uint64_t packets; } gaps[] = {
+      {NULL, MS(20), S(5), S(5) + MS(20), false, 10000},
+      {"vgw1/0", S(15), S(30), S(45), true, 6250},
+      {"vgw1/1", S(25), S(5), S(30), false, 3750},
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(gaps); i++) {
+    VsEvent ev = vs_event(S(45) + MS(500), "pc1", "flow.gap");
+    vs_event_str(&ev, "flow", "u2");
+    if (gaps[i].via)
+      vs_event_str(&ev, "via", gaps[i].via);
+    vs_event_int(&ev, "longest_ns", gaps[i].longest);
+    vs_event_int(&ev, "from_ns", gaps[i].from);
+    vs_event_int(&ev, "to_ns", gaps[i].to);
+    vs_event_bool(&ev, "open", gaps[i].open);
+    vs_event_uint(&ev, "packets", gaps[i].packets);
+    scn_eventlog_add(gl, &ev);
+  }
+  ScnExpectInput in_gl = {.events = gl, .end_ns = S(60)};
+  const Case udp[] = {
+      {{.kind = SCN_EXP_OUTAGE, .flow = "u2", .flow_udp = true,
+        .longest = bound(SCN_CMP_LT, 1, "< 1s")},
+       true, "longest gap 20ms (from 5.000000000s to 5.020000000s), 10000 datagrams received", 0},
+      {{.kind = SCN_EXP_OUTAGE, .flow = "u2", .flow_udp = true,
+        .longest = bound(SCN_CMP_LT, 0.01, "< 10ms")}, false, "longest gap 20ms", 0},
+      {{.kind = SCN_EXP_OUTAGE, .flow = "u2", .flow_udp = true, .node = "vgw1/0",
+        .longest = bound(SCN_CMP_LT, 1, "< 1s")},
+       false, "longest gap 15s (from 30.000000000s to 45.000000000s, none after), 6250", 1},
+      {{.kind = SCN_EXP_OUTAGE, .flow = "u2", .flow_udp = true, .node = "vgw1/1",
+        .longest = bound(SCN_CMP_GE, 20, ">= 20s")}, true, "longest gap 25s", 2},
+      {{.kind = SCN_EXP_OUTAGE, .flow = "u2", .flow_udp = true, .node = "vgw2/0",
+        .longest = bound(SCN_CMP_LT, 1, "< 1s")}, false,
+       "no datagram of the flow crossed the instance", -1},
+      {{.kind = SCN_EXP_OUTAGE, .flow = "u2", .flow_udp = true, .has_by = true, .by_ns = S(40),
+        .longest = bound(SCN_CMP_LT, 1, "< 1s")}, false, "the flow did not end by then", -1},
+  };
+  run_cases(udp, G_N_ELEMENTS(udp), &in_gl);
   /* the tunnel state per instance */
   const Case states[] = {
       {{.kind = SCN_EXP_TUNNEL, .connection = "c1", .state = "connected"}, true, "connected", 2},

@@ -45,7 +45,8 @@ RunEp *run_gateway_instance(Run *r, const char *gateway, unsigned instance)
 static bool model_new(RunEp *ep, char **err)
 {
   GwGatewayOptions opt = {.instance = (unsigned)ep->instance,
-                          .nat_faults = ep->run->plan->nat_faults};
+                          .nat_faults = ep->run->plan->nat_faults,
+                          .ike_faults = ep->run->plan->ike_faults};
   char *why = NULL;
   EpEndpoint *m = gw_endpoint_new(ep->run->plan->cloud, ep->cfgname, &ep->env, &opt, &why);
   if (!m) {

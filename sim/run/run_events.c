@@ -21,6 +21,7 @@ const RunEventTypes run_event_types = {
     .ping_sent = "ping.sent",
     .ping_reply = "ping.reply",
     .flow_stats = "flow.stats",
+    .flow_gap = "flow.gap",
     .bgp_session_state = BGP_EV_SESSION_STATE,
     .bgp_update_rx = BGP_EV_UPDATE_RX,
     .bgp_update_tx = BGP_EV_UPDATE_TX,

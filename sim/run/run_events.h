@@ -17,6 +17,7 @@ typedef struct {
   const char *tunnel_stats;            /* sim/run/stats.c */
   const char *ping_sent, *ping_reply;  /* sim/run/timeline.c */
   const char *flow_stats;              /* sim/run/timeline.c */
+  const char *flow_gap;                /* sim/run/timeline.c: a UDP flow's longest gap */
   /* BGP (models/bgp, models/endpoint/ep_bgp.h) */
   const char *bgp_session_state;                    /* peer, old_state, new_state, reason */
   const char *bgp_update_rx, *bgp_update_tx;        /* peer, announced, withdrawn */

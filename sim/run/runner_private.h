@@ -68,6 +68,14 @@ typedef struct {
 } RunLink;
 
 typedef enum { RUN_FLOW_PING, RUN_FLOW_UDP, RUN_FLOW_TCP } RunFlowKind;
+/* The longest gap in a UDP flow's receipts (sim/run/timeline.c: flow.gap), overall (via
+ * NULL) or among the datagrams that crossed one gateway instance. */
+typedef struct {
+  RunEp *via;
+  int64_t prev;                       /* the last receipt, or the flow's start */
+  int64_t best, best_from, best_to;   /* the longest gap so far */
+  uint64_t packets;
+} RunFlowGap;
 typedef struct {
   Run *run;
   const ScnAction *act;
@@ -78,6 +86,11 @@ typedef struct {
   int64_t started_ns;
   NetEventId end_timer;
   bool done; /* stopped and reported */
+  /* UDP flows an outage expectation names: the gaps in their receipts, overall (index 0)
+   * and per gateway instance crossed (at most 32), and which instances each datagram in
+   * flight crossed (seq + 1 -> mask of gap indices - 1). NULL otherwise. */
+  GArray *gaps;        /* RunFlowGap */
+  GHashTable *crossed;
 } RunFlow;
 
 /* The run's state, one struct per concern (issue 14): what the simulated world is made
@@ -190,6 +203,9 @@ typedef struct {
 } RunActionDesc;
 extern const RunActionDesc run_action_descs[]; /* SCN_ACT_COUNT rows (a static assertion) */
 void run_flows_finish(Run *r); /* report every flow still going, at the end of the run */
+/* An inner packet crossed gateway instance ep (into or out of its tunnels): when it is a
+ * datagram of a UDP flow whose gaps are measured, note the instance for its receipt. */
+void run_flow_crossed(RunEp *ep, const uint8_t *pkt, size_t len);
 void run_flow_free(RunFlow *f);
 /* sim/run/stats.c: tunnel.stats snapshots and net.drop events (after the world is built) */
 void run_stats_start(Run *r);

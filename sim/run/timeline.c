@@ -46,6 +46,107 @@ static void ping_observe(void *user, bool reply, uint32_t seq, int64_t rtt_ns)
   run_emit(f->run, &ev);
 }
 
+/* ---- gaps in a UDP flow's receipts (the outage expectation) ---- */
+
+static void gap_note(RunFlowGap *g, int64_t now)
+{
+  if (now - g->prev > g->best) {
+    g->best = now - g->prev;
+    g->best_from = g->prev;
+    g->best_to = now;
+  }
+  g->prev = now;
+  g->packets++;
+}
+
+static void udp_observe(void *user, uint32_t seq, int64_t sent_ns)
+{
+  (void)sent_ns;
+  RunFlow *f = user;
+  int64_t now = net_world_now(f->run->world.w);
+  gap_note(&g_array_index(f->gaps, RunFlowGap, 0), now);
+  gpointer key = GUINT_TO_POINTER(seq + 1), v;
+  if (!g_hash_table_lookup_extended(f->crossed, key, NULL, &v))
+    return;
+  uint32_t mask = GPOINTER_TO_UINT(v) - 1;
+  for (guint i = 1; i < f->gaps->len; i++)
+    if (mask & (1u << (i - 1)))
+      gap_note(&g_array_index(f->gaps, RunFlowGap, i), now);
+  g_hash_table_remove(f->crossed, key);
+}
+
+/* Does an outage expectation name this flow? Only those flows are measured, so the event
+ * log of every other run stays as it was. */
+static bool flow_gaps_wanted(const Run *r, const ScnAction *a)
+{
+  for (unsigned i = 0; i < r->plan->n_expects; i++) {
+    const ScnExpect *x = &r->plan->expects[i];
+    if (x->kind == SCN_EXP_OUTAGE && x->flow && !strcmp(x->flow, a->flow))
+      return true;
+  }
+  return false;
+}
+
+void run_flow_crossed(RunEp *ep, const uint8_t *pkt, size_t len)
+{
+  Run *r = ep->run;
+  /* RFC 791: a first (or only) fragment of a UDP datagram with its header and ours */
+  if (len < 20 || pkt[0] >> 4 != 4 || pkt[9] != INET_PROTO_UDP)
+    return;
+  size_t ihl = (size_t)(pkt[0] & 0x0f) * 4;
+  if (ihl < 20 || len < ihl + 8 + 8 || ((pkt[6] & 0x1f) | pkt[7]) != 0)
+    return;
+  unsigned dport = (unsigned)pkt[ihl + 2] << 8 | pkt[ihl + 3];
+  if (dport < RUN_UDP_PORT_BASE || dport - RUN_UDP_PORT_BASE >= r->tl.flows->len)
+    return;
+  RunFlow *f = g_ptr_array_index(r->tl.flows, dport - RUN_UDP_PORT_BASE);
+  if (f->kind != RUN_FLOW_UDP || !f->gaps || !f->udp)
+    return;
+  /* net_traffic.c: the payload starts with a magic and the sequence number */
+  const uint8_t *pl = pkt + ihl + 8;
+  uint32_t seq = (uint32_t)pl[4] << 24 | (uint32_t)pl[5] << 16 | (uint32_t)pl[6] << 8 | pl[7];
+  guint i = 1;
+  while (i < f->gaps->len && g_array_index(f->gaps, RunFlowGap, i).via != ep)
+    i++;
+  if (i > 32)
+    return; /* more instances than the mask holds: not measured per instance */
+  if (i == f->gaps->len) {
+    RunFlowGap g = {.via = ep, .prev = f->started_ns};
+    g_array_append_val(f->gaps, g);
+  }
+  gpointer key = GUINT_TO_POINTER(seq + 1), v = NULL;
+  uint32_t mask = g_hash_table_lookup_extended(f->crossed, key, NULL, &v)
+                      ? GPOINTER_TO_UINT(v) - 1 : 0;
+  mask |= 1u << (i - 1);
+  g_hash_table_insert(f->crossed, key, GUINT_TO_POINTER(mask + 1));
+}
+
+/* flow.gap at the flow's end: the longest time without a receipt, from the flow's start
+ * to its last receipt or, when sending went on after it, to the end of sending (open) */
+static void flow_gaps_report(RunFlow *f, int64_t now, int64_t sent_until)
+{
+  for (guint i = 0; i < f->gaps->len; i++) {
+    RunFlowGap *g = &g_array_index(f->gaps, RunFlowGap, i);
+    bool open = false;
+    if (sent_until - g->prev > g->best) {
+      g->best = sent_until - g->prev;
+      g->best_from = g->prev;
+      g->best_to = sent_until;
+      open = true;
+    }
+    VsEvent ev = vs_event(now, flow_to(f), run_event_types.flow_gap);
+    vs_event_str(&ev, "flow", f->act->flow);
+    if (g->via)
+      vs_event_str(&ev, "via", g->via->name);
+    vs_event_int(&ev, "longest_ns", g->best);
+    vs_event_int(&ev, "from_ns", g->best_from);
+    vs_event_int(&ev, "to_ns", g->best_to);
+    vs_event_bool(&ev, "open", open);
+    vs_event_uint(&ev, "packets", g->packets);
+    run_emit(f->run, &ev);
+  }
+}
+
 /* ---- flow end ---- */
 
 static void flow_report(RunFlow *f)
@@ -87,6 +188,8 @@ static void flow_report(RunFlow *f)
   if (f->kind == RUN_FLOW_TCP)
     vs_event_bool(&ev, "complete", net_tcp_bulk_done(f->tcp));
   run_emit(r, &ev);
+  if (f->gaps)
+    flow_gaps_report(f, now, f->started_ns + dur);
   net_udp_flow_free(f->udp);
   net_tcp_bulk_free(f->tcp);
   f->udp = NULL;
@@ -157,6 +260,14 @@ static void fire_udp(Run *r, const ScnAction *a)
                          .rate_bps = a->rate_bps,
                          .size = (uint16_t)(a->size ? a->size : RUN_UDP_DEFAULT_SIZE),
                          .duration_ns = d};
+  if (flow_gaps_wanted(r, a)) {
+    f->gaps = g_array_new(FALSE, TRUE, sizeof(RunFlowGap));
+    RunFlowGap all = {.prev = f->started_ns};
+    g_array_append_val(f->gaps, all);
+    f->crossed = g_hash_table_new(NULL, NULL);
+    uc.observe = udp_observe;
+    uc.observe_user = f;
+  }
   f->udp = net_udp_flow_new(src, dst, &uc);
   if (a->duration_ns)
     f->end_timer = net_schedule(r->world.w, d + RUN_UDP_DRAIN_NS, flow_end, f);
@@ -200,6 +311,10 @@ void run_flow_free(RunFlow *f)
   net_ping_free(f->ping);
   net_udp_flow_free(f->udp);
   net_tcp_bulk_free(f->tcp);
+  if (f->gaps)
+    g_array_free(f->gaps, TRUE);
+  if (f->crossed)
+    g_hash_table_destroy(f->crossed);
   g_free(f);
 }
 

@@ -93,7 +93,8 @@ static bool gateways_build(Run *r, char **err)
     RunEp *ep = run_ep_new(r, &gateway_inside, g->name.v, nn, n);
     ep->instance = 0;
     GwGatewayOptions opt = {.instance = 0, .bgp_rules_off = r->plan->bgp_rules_off,
-                            .nat_faults = r->plan->nat_faults};
+                            .nat_faults = r->plan->nat_faults,
+                            .ike_faults = r->plan->ike_faults};
     char *why = NULL;
     ep->model = gw_endpoint_new(c, g->name.v, &ep->env, &opt, &why);
     if (!ep->model) {

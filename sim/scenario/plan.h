@@ -198,9 +198,11 @@ typedef struct {
   const char *event_type;
   ScnAttrMatch match[SCN_MAX_MATCH];
   unsigned n_match;
-  /* outage: 'flow' (a ping flow) or 'connection' (with 'node': one instance's tunnel);
-   * the bound on the longest gap or down time, in seconds */
+  /* outage: 'flow' (a ping flow, or a udp flow with flow_udp and optionally 'node': the
+   * gateway instance its datagrams crossed) or 'connection' (with 'node': one instance's
+   * tunnel); the bound on the longest gap or down time, in seconds */
   ScnBound longest;
+  bool flow_udp;
   /* validation */
   bool valid;
   const char *rules[SCN_MAX_NAMES]; /* rule IDs that must be among the findings */
@@ -246,6 +248,8 @@ struct ScnPlan {
   uint32_t bgp_rules_off;
   /* natRules: GwNatFault bits (models/gateway/gw_nat.h), the gateway's NAT done wrong */
   uint32_t nat_faults;
+  /* ikeRulesOff: rules of RFC 7296 the gateway does not follow (GwIkeFault bits) */
+  uint32_t ike_faults;
 };
 
 #define SCN_STATS_INTERVAL_DEFAULT_NS 10000000000LL /* tunnel.stats every 10 s */

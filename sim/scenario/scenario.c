@@ -6,6 +6,7 @@
 
 #include "models/bgp/bgp_azure.h"
 #include "models/bgp/bgp_fsm.h"
+#include "models/gateway/gw_ike.h"
 
 #include "models/common/units.h"
 #include "models/gateway/gw_nat.h"
@@ -1821,20 +1822,33 @@ static void expect_traffic_load(Loader *L, const YtNode *m, const YtNode *kv, Sc
       v_bound(L, n, "packets", B_NUMBER, &x->packets);
 }
 
-/* outage: a ping flow (the longest time without an echo reply) or a connection (the
- * longest time its tunnel was down; with 'node', one gateway instance's tunnel) */
+/* outage: a ping flow (the longest time without an echo reply), a udp flow (the longest
+ * time without a datagram received; with 'node', among those that crossed one gateway
+ * instance) or a connection (the longest time its tunnel was down; with 'node', one
+ * gateway instance's tunnel) */
 static void expect_outage_load(Loader *L, const YtNode *m, const YtNode *kv, ScnExpect *x)
 {
   const YtNode *n;
+  unsigned idx = 0;
   if (kv->kind == YT_SCALAR && g_hash_table_lookup(L->flows, kv->str)) {
-    x->flow = ref_table(L, kv, "ping flow", L->flows, NULL);
+    x->flow = ref_table(L, kv, "flow", L->flows, &idx);
+    ScnActionKind k = L->plan->timeline[idx].kind;
+    x->flow_udp = k == SCN_ACT_UDP;
+    if (k != SCN_ACT_PING && k != SCN_ACT_UDP)
+      rerr(L, kv, "outage of '%s', a %s flow (give a ping or udp flow, or a connection)",
+           x->flow, scn_action_name(k));
   } else {
-    x->connection = ref_connection(L, kv, "outage (a ping flow or a connection)");
-    if ((n = yt_map_get(m, "node")))
+    x->connection = ref_connection(L, kv, "outage (a ping or udp flow, or a connection)");
+  }
+  if ((n = yt_map_get(m, "node"))) {
+    if (x->flow && !x->flow_udp)
+      ferr(L, n, "outage: 'node' goes with a udp flow or a connection, not a ping flow");
+    else if (x->flow && !strchr(n->kind == YT_SCALAR ? n->str : "", '/'))
+      ferr(L, n, "outage: with a udp flow, 'node' is a gateway instance (GATEWAY/0 or "
+                 "GATEWAY/1) whose tunnels the datagrams crossed");
+    else
       x->node = ref_node_or_instance(L, n, "node");
   }
-  if (x->flow && yt_map_get(m, "node"))
-    ferr(L, yt_map_get(m, "node"), "outage: 'node' goes with a connection, not a flow");
   if ((n = ya_need(&L->a, m, "longest", "outage")))
     v_bound(L, n, "longest", B_DURATION, &x->longest);
 }
@@ -1931,7 +1945,7 @@ const ScnExpectDesc scn_expect_descs[] = {
                             .keys = KEYS("count"),
                             .load = expect_bgp_routes_load},
     [SCN_EXP_OUTAGE] = {.name = "outage",
-     .summary = "The longest gap in a ping flow's replies, or the longest time a connection's tunnel was down (per instance with node), e.g. longest: \"< 15s\".",
+     .summary = "The longest gap in a ping flow's replies or a udp flow's receipts (per gateway instance crossed with node), or the longest time a connection's tunnel was down (per instance with node), e.g. longest: \"< 15s\".",
                         .keys = KEYS("node", "longest"),
                         .load = expect_outage_load},
 };
@@ -2024,7 +2038,7 @@ static const char *const top_keys[] = {"name",       "description", "seed",     
                                        "references", "options",     "cloud",    "onPremises",
                                        "hosts",      "underlay",    "timeline", "expect",
                                        "statsInterval", "faults", NULL};
-static const char *const fault_keys[] = {"bgpRulesOff", "natRules", NULL};
+static const char *const fault_keys[] = {"bgpRulesOff", "natRules", "ikeRulesOff", NULL};
 
 /* faults: {natRules: [names of gw_nat_fault_names]}: the gateway's NAT done wrong */
 static void load_nat_faults(Loader *L, const YtNode *r)
@@ -2046,6 +2060,13 @@ static void load_faults(Loader *L, const YtNode *n)
     return;
   ya_keys(&L->a, n, fault_keys);
   load_nat_faults(L, yt_map_get(n, "natRules"));
+  const YtNode *ik = yt_map_get(n, "ikeRulesOff");
+  if (ik && ya_kind(&L->a, ik, YT_SEQ, "ikeRulesOff"))
+    for (guint i = 0; i < yt_len(ik); i++) {
+      int v;
+      if (ya_enum(&L->a, g_ptr_array_index(ik->items, i), "ikeRulesOff", &gw_ike_fault_names, &v))
+        L->plan->ike_faults |= 1u << v;
+    }
   const YtNode *r = yt_map_get(n, "bgpRulesOff");
   if (!r || !ya_kind(&L->a, r, YT_SEQ, "bgpRulesOff"))
     return;

@@ -463,9 +463,26 @@ static const struct {
     {"hosts:\n  - {name: h, subnet: vnet1/work, address: 10.1.1.5}\nexpect:\n"
      "  - {trafficBothWays: c1, node: h}\n", 4, 33, SCN_DIAG_REF,
      "node 'h' is a host: only gateways and devices carry tunnels"},
+    /* outage of a flow (issue 17): ping or udp; 'node' only with udp, an instance */
+    {"hosts:\n  - {name: h, subnet: vnet1/work, address: 10.1.1.5}\n"
+     "  - {name: g, subnet: vnet1/work, address: 10.1.1.6}\ntimeline:\n"
+     "  - {at: 1s, tcp: {name: t1, from: h, to: g}}\nexpect:\n  - {outage: t1, longest: \"< 1s\"}\n",
+     7, 14, SCN_DIAG_REF, "outage of 't1', a tcp flow (give a ping or udp flow, or a connection)"},
+    {"hosts:\n  - {name: h, subnet: vnet1/work, address: 10.1.1.5}\n"
+     "  - {name: g, subnet: vnet1/work, address: 10.1.1.6}\ntimeline:\n"
+     "  - {at: 1s, ping: {name: p1, from: h, to: g}}\nexpect:\n"
+     "  - {outage: p1, node: vgw1/0, longest: \"< 1s\"}\n",
+     7, 24, SCN_DIAG_FORMAT, "'node' goes with a udp flow or a connection, not a ping flow"},
+    {"hosts:\n  - {name: h, subnet: vnet1/work, address: 10.1.1.5}\n"
+     "  - {name: g, subnet: vnet1/work, address: 10.1.1.6}\ntimeline:\n"
+     "  - {at: 1s, udp: {name: u1, from: h, to: g, rate: 1Mbps}}\nexpect:\n"
+     "  - {outage: u1, node: vgw1, longest: \"< 1s\"}\n",
+     7, 24, SCN_DIAG_FORMAT, "with a udp flow, 'node' is a gateway instance"},
     /* BGP (issue 15) */
     {"faults: {bgpRulesOff: [no-default]}\n", 1, 24, SCN_DIAG_FORMAT,
      "no Azure BGP rule 'no-default' (advertise-vnet-prefixes"},
+    {"faults: {ikeRulesOff: [duplicate]}\n", 1, 24, SCN_DIAG_FORMAT,
+     "ikeRulesOff 'duplicate' is not one of duplicate-sa, initial-contact"},
     {"faults: {bgpRulesOf: [no-default-route]}\n", 1, 10, SCN_DIAG_FORMAT,
      "unknown key 'bgpRulesOf' (did you mean 'bgpRulesOff'?)"},
     {"expect:\n  - {bgpRoute: vgw1, prefix: 10.0.0.0/8, asPath: \"65010,65020\"}\n", 2, 50, SCN_DIAG_FORMAT,
