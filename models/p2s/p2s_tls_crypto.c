@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The TLS session of a P2S OpenVPN or SSTP tunnel: see p2s_tls.h. */
+/* The TLS session of a P2S OpenVPN or SSTP tunnel: see p2s_tls.h (the file is a crypto file
+ * by the layering rules: OpenSSL is included only in those). */
 #include "models/p2s/p2s_tls.h"
 
 #include "models/common/wire.h"
