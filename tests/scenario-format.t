@@ -60,9 +60,17 @@ cp scenarios/site-to-site/ikev2-default.yaml "$tmp/share/scenarios/s2s/"
 rc=$?
 ok $([ $rc = 0 ]; echo $?) "profiles found walking up from the scenario's folder" "$(cat "$tmp/err")"
 rm -rf "$tmp/share/profiles"
-(cd / && "$vs" run --dry-run "$tmp/share/scenarios/s2s/ikev2-default.yaml" >"$tmp/out" 2>"$tmp/err")
-rc=$?
-ok $([ $rc = 2 ] && grep -q "unknown profile 'strongswan-5.9'" "$tmp/err"; echo $?) \
-  "without a profiles folder: the profile is unknown, exit 2" "$(cat "$tmp/err")"
+# (a profiles/ folder in a parent of $tmp, left by someone's manual run in /tmp, would be
+# found by the same walk: then this point cannot be made here)
+stray=; d=$(dirname "$tmp"); while [[ $d != / ]]; do [[ -d $d/profiles ]] && stray=$d/profiles; d=$(dirname "$d"); done
+[[ -d /profiles ]] && stray=/profiles
+if [[ -n $stray ]]; then
+  n=$((n + 1)); echo "ok $n # SKIP $stray exists, so the walk from $tmp finds profiles"
+else
+  (cd / && "$vs" run --dry-run "$tmp/share/scenarios/s2s/ikev2-default.yaml" >"$tmp/out" 2>"$tmp/err")
+  rc=$?
+  ok $([ $rc = 2 ] && grep -q "unknown profile 'strongswan-5.9'" "$tmp/err"; echo $?) \
+    "without a profiles folder: the profile is unknown, exit 2" "$(cat "$tmp/err")"
+fi
 
 echo "1..$n"
