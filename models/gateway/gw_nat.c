@@ -10,7 +10,8 @@
 NAME_TABLE(gw_nat_fault_names, "NAT fault", {GW_NAT_FAULT_OFF, "off"},
            {GW_NAT_FAULT_SWAPPED, "swapped"}, {GW_NAT_FAULT_BIDIRECTIONAL, "bidirectional"},
            {GW_NAT_FAULT_ANY_INSTANCE, "anyInstance"},
-           {GW_NAT_FAULT_ALL_CONNECTIONS, "allConnections"});
+           {GW_NAT_FAULT_ALL_CONNECTIONS, "allConnections"},
+           {GW_NAT_FAULT_PRIMARY_ONLY, "primaryOnly"});
 
 /* Mapping lifetimes of the Dynamic rules: the documents give none; the RFCs' floors
  * (RFC 4787 REQ-5: UDP 2 min; RFC 5382 REQ-5: established TCP 2 h 4 min; RFC 5508
@@ -56,6 +57,8 @@ static void env_emit(void *user, const VsEvent *ev)
 static bool applies(const GwVirtualNetworkGateway *g, const GwNatRule *r, unsigned instance,
                     uint32_t faults)
 {
+  if (faults & GW_NAT_FAULT_PRIMARY_ONLY)
+    return instance == 0;
   if (!gw_instances_active_active(g) || !r->ipConfigurationId.set ||
       (faults & GW_NAT_FAULT_ANY_INSTANCE))
     return true;

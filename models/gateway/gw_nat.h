@@ -29,6 +29,7 @@ typedef enum {
                                            (flows from the external side get through) */
   GW_NAT_FAULT_ANY_INSTANCE = 1u << 3,  /* "anyInstance": ipConfigurationId ignored */
   GW_NAT_FAULT_ALL_CONNECTIONS = 1u << 5, /* "allConnections": every rule on every tunnel */
+  GW_NAT_FAULT_PRIMARY_ONLY = 1u << 6,  /* "primaryOnly": rules apply on instance 0 only */
 } GwNatFault;
 extern const NameTable gw_nat_fault_names;
 
