@@ -1599,6 +1599,22 @@ const ConfCheck conf_checks[] = {
         .scenarios = {"conformance/checks/nat-017.yaml"},
     },
     {
+        .id = "NAT-018",
+        .statement = "Active-active: with one rule per IP configuration (default and activeActive) both instances translate and every flow gets through",
+        .source = "facts 6, 8 (MicrosoftDocs/azure-docs: articles/vpn-gateway/nat-overview.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/nat-018.yaml"},
+    },
+    {
+        .id = "NAT-019",
+        .statement = "With BGP route translation, routes learned on an IngressSnat connection become the external prefixes, the VNet is advertised as the EgressSnat external prefix, and other connections hear the translated routes",
+        .source = "facts 6, 5 (MicrosoftDocs/azure-docs: articles/vpn-gateway/nat-overview.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/nat-019.yaml"},
+    },
+    {
         .id = "AA-001",
         .statement = "Active-active: each instance builds its own tunnel to the device and both belong to the one connection; every flow from Azure gets through",
         .source = "facts 8 (MicrosoftDocs/azure-docs: articles/vpn-gateway/about-active-active-gateways.md); interop 12",

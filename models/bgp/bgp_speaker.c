@@ -231,6 +231,15 @@ static void flush(BgpSpeaker *s, Peer *p, GArray *wd, GPtrArray *groups)
  * the peer already has is announced; what the peer has and may no longer get is
  * withdrawn. Sent at once: there is no MinRouteAdvertisementIntervalTimer (RFC 4271 9.2.1.1
  * leaves it to the implementation; Azure documents none). */
+/* A prefix through the session's translation (BgpSpeakerPeerConfig.map). */
+static Ipv4Prefix peer_map(const Peer *p, bool import, Ipv4Prefix q)
+{
+  Ipv4Prefix out;
+  if (p->cfg.map && p->cfg.map(p->cfg.map_user, p->cfg.fsm.peer, import, q, &out))
+    return out;
+  return q;
+}
+
 static void export(BgpSpeaker *s, Peer *p, const Ipv4Prefix *v, size_t n)
 {
   if (!p->up || !n)
@@ -249,7 +258,8 @@ static void export(BgpSpeaker *s, Peer *p, const Ipv4Prefix *v, size_t n)
     if (!best) {
       if (had) {
         g_hash_table_remove(p->out, &k);
-        g_array_append_val(wd, q);
+        Ipv4Prefix w = peer_map(p, false, q);
+        g_array_append_val(wd, w);
       }
       continue;
     }
@@ -273,7 +283,8 @@ static void export(BgpSpeaker *s, Peer *p, const Ipv4Prefix *v, size_t n)
     } else {
       bgp_attrs_clear(&a);
     }
-    g_array_append_val(g->nlri, q);
+    Ipv4Prefix nq = peer_map(p, false, q);
+    g_array_append_val(g->nlri, nq);
     OutRoute *o = g_new0(OutRoute, 1);
     o->attrs = g_bytes_ref(g->key);
     o->path_len = bgp_as_path_length(&g->attrs.as_path);
@@ -362,13 +373,20 @@ static void fsm_update(void *u, const BgpUpdate *up, bool taw)
 {
   Peer *p = u;
   BgpSpeaker *s = p->s;
-  bgp_rib_update(s->rib, p->id, up, taw);
   size_t n = up->n_withdrawn + up->n_nlri;
   g_autofree Ipv4Prefix *v = g_new(Ipv4Prefix, n ? n : 1);
   for (size_t i = 0; i < up->n_withdrawn; i++)
-    v[i] = ipv4_prefix_make(up->withdrawn[i].addr, up->withdrawn[i].len);
+    v[i] = peer_map(p, true, ipv4_prefix_make(up->withdrawn[i].addr, up->withdrawn[i].len));
   for (size_t i = 0; i < up->n_nlri; i++)
-    v[up->n_withdrawn + i] = ipv4_prefix_make(up->nlri[i].addr, up->nlri[i].len);
+    v[up->n_withdrawn + i] = peer_map(p, true, ipv4_prefix_make(up->nlri[i].addr, up->nlri[i].len));
+  if (p->cfg.map) { /* the RIB keeps the translated prefixes */
+    BgpUpdate t = *up;
+    t.withdrawn = v;
+    t.nlri = v + up->n_withdrawn;
+    bgp_rib_update(s->rib, p->id, &t, taw);
+  } else {
+    bgp_rib_update(s->rib, p->id, up, taw);
+  }
   export_all_peers(s, v, n);
 }
 

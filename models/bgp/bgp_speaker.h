@@ -37,6 +37,12 @@ typedef struct {
   /* Our AS is prepended this many times more on what goes to this peer (a device making
    * a path look longer to steer traffic; the gateway's best path honours it, facts 5). */
   unsigned prepend;
+  /* Optional prefix translation on this session (the gateway's NAT rules with BGP route
+   * translation, facts 6): import, a prefix the peer announces or withdraws, as the RIB
+   * keeps it; export, a prefix of the RIB as the peer is told it. False: unchanged.
+   * map_user is borrowed for the session's life. */
+  bool (*map)(const void *map_user, const char *peer, bool import, Ipv4Prefix in, Ipv4Prefix *out);
+  const void *map_user;
 } BgpSpeakerPeerConfig;
 
 /* The speaker's one environment: every peer's timers are folded into one timer, and TCP

@@ -3,6 +3,7 @@
 #include "models/gateway/gw_bgp.h"
 
 #include "models/bgp/bgp_azure.h"
+#include "models/gateway/gw_nat.h"
 
 #include <string.h>
 
@@ -23,6 +24,20 @@ static bool gateway_subnet(const GwVirtualNetwork *v, Ipv4Prefix *out)
   return false;
 }
 
+/* facts 6, BGP route translation: on a connection with NAT rules, what its peer announces
+ * inside an IngressSnat internal mapping is kept as the external one; what it is told of
+ * the VNet inside an EgressSnat internal mapping goes out as the external one. Routes of
+ * other connections are in the RIB as translated already (post-NAT). */
+static bool nat_map(const void *user, const char *peer, bool import, Ipv4Prefix in, Ipv4Prefix *out)
+{
+  const GwConfig *c = user;
+  const GwConnection *k = NULL;
+  for (unsigned i = 0; i < c->n_connections && !k; i++)
+    if (str_is(c->connections[i].name, peer))
+      k = &c->connections[i];
+  return k && gw_nat_map_prefix(c, k, import ? GW_NAT_INGRESS_SNAT : GW_NAT_EGRESS_SNAT, in, out);
+}
+
 bool gw_bgp_config(const GwConfig *c, const char *gateway, unsigned instance, const EpDp *dp,
                    const char *node, EpBgpConfig *out)
 {
@@ -31,6 +46,13 @@ bool gw_bgp_config(const GwConfig *c, const char *gateway, unsigned instance, co
 
 bool gw_bgp_config_faulty(const GwConfig *c, const char *gateway, unsigned instance,
                           const EpDp *dp, const char *node, uint32_t rules_off, EpBgpConfig *out)
+{
+  return gw_bgp_config_nat(c, gateway, instance, dp, node, rules_off, 0, out);
+}
+
+bool gw_bgp_config_nat(const GwConfig *c, const char *gateway, unsigned instance,
+                       const EpDp *dp, const char *node, uint32_t rules_off, uint32_t nat_faults,
+                       EpBgpConfig *out)
 {
   const GwVirtualNetworkGateway *g = gw_config_find_gateway(c, gateway);
   if (!g || !g->enableBgp.set || !g->enableBgp.v)
@@ -66,9 +88,17 @@ bool gw_bgp_config_faulty(const GwConfig *c, const char *gateway, unsigned insta
     const GwLocalNetworkGateway *l = gw_config_find_local(c, k->localNetworkGateway2.v);
     if (!l)
       continue;
-    /* facts 5: the prefixes of every LNG connected to the gateway are advertised */
-    for (unsigned a = 0; a < l->n_addressPrefixes && n_lng < G_N_ELEMENTS(lng); a++)
-      lng[n_lng++] = l->addressPrefixes[a].v;
+    /* facts 5: the prefixes of every LNG connected to the gateway are advertised (facts 6:
+     * with BGP route translation, behind IngressSnat rules as their external mappings) */
+    bool translate = g->enableBgpRouteTranslationForNat.set && g->enableBgpRouteTranslationForNat.v &&
+                     k->n_ingressNatRules + k->n_egressNatRules > 0 &&
+                     !(nat_faults & GW_NAT_FAULT_NO_BGP_TRANSLATION);
+    for (unsigned a = 0; a < l->n_addressPrefixes && n_lng < G_N_ELEMENTS(lng); a++) {
+      Ipv4Prefix q = l->addressPrefixes[a].v;
+      if (translate)
+        gw_nat_map_prefix(c, k, GW_NAT_INGRESS_SNAT, q, &q);
+      lng[n_lng++] = q;
+    }
     if (!k->enableBgp.set || !k->enableBgp.v || !l->bgpSettings.set ||
         !l->bgpSettings.bgpPeeringAddress.set || cfg.n_peers == EP_BGP_MAX_PEERS)
       continue;
@@ -83,6 +113,10 @@ bool gw_bgp_config_faulty(const GwConfig *c, const char *gateway, unsigned insta
     p->pc.fsm.passive = !bgp_azure_gateway_initiates(onprem, claim);
     p->pc.address = onprem;
     p->pc.local_address = local;
+    if (translate) {
+      p->pc.map = nat_map;
+      p->pc.map_user = c;
+    }
     bgp_azure_peer_config_except(&p->pc, rules_off);
     p->pc.fsm.fixed_timers = fixed_timers && p->pc.fsm.hold_time_s;
     /* After a session error the gateway waits before it starts again (RFC 4271 8.1.1

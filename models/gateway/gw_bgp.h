@@ -18,3 +18,8 @@ bool gw_bgp_config(const GwConfig *cfg, const char *gateway, unsigned instance, 
  * a faulty gateway for the conformance checks. */
 bool gw_bgp_config_faulty(const GwConfig *cfg, const char *gateway, unsigned instance,
                           const EpDp *dp, const char *node, uint32_t rules_off, EpBgpConfig *out);
+/* The same, with the gateway's NAT faults (GwNatFault, gw_nat.h): BGP route translation
+ * (enableBgpRouteTranslationForNat, facts 6) is left out under noBgpTranslation. */
+bool gw_bgp_config_nat(const GwConfig *cfg, const char *gateway, unsigned instance,
+                       const EpDp *dp, const char *node, uint32_t rules_off, uint32_t nat_faults,
+                       EpBgpConfig *out);

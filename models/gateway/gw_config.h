@@ -147,6 +147,8 @@ typedef struct {
   GwBool activeActive;
   GwBool enableBgp;
   GwBgpSettings bgpSettings;
+  /* facts 6: learned and advertised routes of NAT connections translated */
+  GwBool enableBgpRouteTranslationForNat;
   GwIp publicIpAddresses[2]; /* one per active instance */
   unsigned n_publicIpAddresses;
   GwNatRule natRules[GW_MAX_NAT_RULES];

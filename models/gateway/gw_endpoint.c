@@ -13,6 +13,7 @@ typedef struct {
   GwGateway *gw;
   uint32_t bgp_rules_off; /* GwGatewayOptions.bgp_rules_off */
   uint32_t ike_faults;    /* GwGatewayOptions.ike_faults */
+  uint32_t nat_faults;    /* GwGatewayOptions.nat_faults */
 } GwEndpoint;
 
 static const EpOps gw_endpoint_ops;
@@ -69,7 +70,8 @@ static bool op_bgp_config(EpEndpoint *ep, const char *node, EpBgpConfig *out)
 {
   GwEndpoint *g = gw_ep(ep);
   /* the active instance (instance 0) carries every session in active-standby */
-  return g && gw_bgp_config_faulty(g->cfg, g->name, 0, ep->dp, node, g->bgp_rules_off, out);
+  return g && gw_bgp_config_nat(g->cfg, g->name, 0, ep->dp, node, g->bgp_rules_off, g->nat_faults,
+                                out);
 }
 
 static const EpOps gw_endpoint_ops = {
@@ -99,6 +101,7 @@ EpEndpoint *gw_endpoint_new(const GwConfig *cfg, const char *name, const EpEnv *
   g->gw = gw;
   g->bgp_rules_off = opt ? opt->bgp_rules_off : 0;
   g->ike_faults = opt ? opt->ike_faults : 0;
+  g->nat_faults = opt ? opt->nat_faults : 0;
   return &g->ep;
 }
 

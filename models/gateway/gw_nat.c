@@ -2,6 +2,8 @@
 /* The gateway's NAT rules on its data plane (gw_nat.h). */
 #include "models/gateway/gw_nat.h"
 
+#include "models/common/inet.h"
+#include "models/common/wire.h"
 #include "models/gateway/gw_instances.h"
 
 #include <glib.h>
@@ -10,7 +12,9 @@
 NAME_TABLE(gw_nat_fault_names, "NAT fault", {GW_NAT_FAULT_OFF, "off"},
            {GW_NAT_FAULT_SWAPPED, "swapped"}, {GW_NAT_FAULT_BIDIRECTIONAL, "bidirectional"},
            {GW_NAT_FAULT_ANY_INSTANCE, "anyInstance"},
-           {GW_NAT_FAULT_ALL_CONNECTIONS, "allConnections"});
+           {GW_NAT_FAULT_ALL_CONNECTIONS, "allConnections"},
+           {GW_NAT_FAULT_NO_BGP_TRANSLATION, "noBgpTranslation"},
+           {GW_NAT_FAULT_PRIMARY_ONLY, "primaryOnly"});
 
 /* Mapping lifetimes of the Dynamic rules: the documents give none; the RFCs' floors
  * (RFC 4787 REQ-5: UDP 2 min; RFC 5382 REQ-5: established TCP 2 h 4 min; RFC 5508
@@ -37,6 +41,7 @@ struct GwNat {
   EpEnv env;
   char *node;
   uint32_t faults;
+  Ipv4Addr self;    /* gw_nat_set_self; 0: none */
   GPtrArray *rules; /* Rule*, the gateway's order */
   GPtrArray *edges; /* Edge*, freed with the object */
 };
@@ -56,6 +61,8 @@ static void env_emit(void *user, const VsEvent *ev)
 static bool applies(const GwVirtualNetworkGateway *g, const GwNatRule *r, unsigned instance,
                     uint32_t faults)
 {
+  if (faults & GW_NAT_FAULT_PRIMARY_ONLY)
+    return instance == 0;
   if (!gw_instances_active_active(g) || !r->ipConfigurationId.set ||
       (faults & GW_NAT_FAULT_ANY_INSTANCE))
     return true;
@@ -125,6 +132,12 @@ void gw_nat_free(GwNat *n)
   g_free(n);
 }
 
+void gw_nat_set_self(GwNat *n, Ipv4Addr self)
+{
+  if (n)
+    n->self = self;
+}
+
 static Rule *rule_by_name(const GwNat *n, const char *name)
 {
   for (guint i = 0; name && i < n->rules->len; i++) {
@@ -154,6 +167,10 @@ static bool edge(void *user, int tunnel, bool to_tunnel, uint8_t *pkt, size_t le
   (void)tunnel;
   Edge *e = user;
   if (e->nat->faults & GW_NAT_FAULT_OFF)
+    return true;
+  /* the gateway's own packets (BGP): its source going out, its destination coming in */
+  if (e->nat->self.v && len >= INET_IPV4_HDR_LEN &&
+      wire_load_be32(pkt + (to_tunnel ? 12 : 16)) == e->nat->self.v)
     return true;
   if (to_tunnel)
     return run_rules(e->egress, e->n_egress, true, pkt, len) != NAT_DROPPED &&

@@ -28,7 +28,9 @@ typedef enum {
   GW_NAT_FAULT_BIDIRECTIONAL = 1u << 2, /* "bidirectional": Dynamic rules act as Static
                                            (flows from the external side get through) */
   GW_NAT_FAULT_ANY_INSTANCE = 1u << 3,  /* "anyInstance": ipConfigurationId ignored */
+  GW_NAT_FAULT_NO_BGP_TRANSLATION = 1u << 4, /* "noBgpTranslation": routes not translated */
   GW_NAT_FAULT_ALL_CONNECTIONS = 1u << 5, /* "allConnections": every rule on every tunnel */
+  GW_NAT_FAULT_PRIMARY_ONLY = 1u << 6,  /* "primaryOnly": rules apply on instance 0 only */
 } GwNatFault;
 extern const NameTable gw_nat_fault_names;
 
@@ -39,6 +41,10 @@ typedef struct GwNat GwNat;
 GwNat *gw_nat_new(const GwVirtualNetworkGateway *g, unsigned instance, const EpEnv *env,
                   const char *node, uint32_t faults);
 void gw_nat_free(GwNat *n);
+/* The instance's own inside address (its BGP address, facts 5): packets it sends or that
+ * are sent to it (the BGP sessions over the tunnels) are the gateway's own, never
+ * translated. */
+void gw_nat_set_self(GwNat *n, Ipv4Addr self);
 /* Hook the rules linked to connection c (by name) to the data plane's tunnel; nothing when
  * none of them applies on this instance. */
 void gw_nat_attach(GwNat *n, EpDp *dp, int tunnel, const GwConnection *c);

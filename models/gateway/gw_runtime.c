@@ -125,6 +125,7 @@ GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const EpEnv *en
   }
   gw->dp = ep_dp_new(&dc, env);
   gw->nat = gw_nat_new(g, opt->instance, env, node, opt->nat_faults);
+  gw_nat_set_self(gw->nat, gw->inside_ip);
   bool pb_gateway = gw_enum_or(g->vpnType, GW_VPN_ROUTE_BASED) == GW_VPN_POLICY_BASED;
   for (unsigned i = 0; i < cfg->n_connections; i++) {
     const GwConnection *c = &cfg->connections[i];

@@ -2112,7 +2112,7 @@ const YaKeyTable scn_key_tables[] = {
     {"faults", fault_keys,
      "A gateway that breaks documented behaviour (conformance checks prove they fail): "
      "bgpRulesOff, Azure BGP rules (docs/bgp.md) it does not follow; natRules, NAT rules "
-     "applied wrong (off, swapped, bidirectional, anyInstance, allConnections)."},
+     "applied wrong (off, swapped, bidirectional, anyInstance, allConnections, primaryOnly, noBgpTranslation)."},
     {NULL, NULL, NULL},
 };
 

@@ -291,7 +291,7 @@ static void load_p2s(Loader *L, const YtNode *n, GwVpnClientConfiguration *p)
 static const char *const gateway_keys[] = {
     "name", "virtualNetwork", "gatewayType", "vpnType", "sku", "vpnGatewayGeneration",
     "activeActive", "enableBgp", "bgpSettings", "publicIpAddress", "publicIpAddresses",
-    "natRules", "vpnClientConfiguration", NULL};
+    "natRules", "vpnClientConfiguration", "enableBgpRouteTranslationForNat", NULL};
 
 static void load_gateways(Loader *L, const YtNode *seq, GwConfig *cfg)
 {
@@ -312,6 +312,7 @@ static void load_gateways(Loader *L, const YtNode *seq, GwConfig *cfg)
     get_enum(L, it, "vpnGatewayGeneration", &gw_generation_names, &g->vpnGatewayGeneration);
     get_bool(L, it, "activeActive", &g->activeActive);
     get_bool(L, it, "enableBgp", &g->enableBgp);
+    get_bool(L, it, "enableBgpRouteTranslationForNat", &g->enableBgpRouteTranslationForNat);
     load_bgp(L, yt_map_get(it, "bgpSettings"), &g->bgpSettings, true);
     const YtNode *pip = yt_map_get(it, "publicIpAddress");
     const YtNode *pips = yt_map_get(it, "publicIpAddresses");
