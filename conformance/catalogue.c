@@ -1063,7 +1063,7 @@ const ConfCheck conf_checks[] = {
     },
     {
         .id = "DATA-004",
-        .statement = "MSS 1350: a TCP transfer from on-premises to the VNet completes through the tunnel because the gateway clamps the SYN's MSS",
+        .statement = "MSS 1350: the hosts announce MSS 1460 (1,500-byte links); with the device clamping SYNs at 1350 as Azure asks, a TCP transfer from on-premises to the VNet completes through the tunnel (without the clamp its 1,500-byte packets do not fit the 1,400-byte tunnel, which does not fragment)",
         .source = "facts 2.5 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md); interop 8",
         .role = CONF_ROLE_EITHER,
         .status = CONF_ACTIVE,

@@ -128,31 +128,62 @@ int conf_results_exit_status(const ConfResults *r);
  * the device keeps its place in the scenario (name, publicIpAddress, lanPrefixes, peer,
  * sharedKey, startAction, trafficSelectors) and loses every setting a profile governs
  * (proposals, lifetimes, DPD, NAT-T, identities, ...). Devices must be written in block
- * style, one key per line. Returns the new text (g_free) or NULL with an error. */
+ * style, one key per line. The run is made long enough for the matrix: its duration
+ * becomes at least CONF_MATRIX_DURATION_S (beyond the gateway's fixed 28,800 s IKE SA
+ * lifetime and its child SA lifetimes, so that at least one IKE SA and one child SA rekey
+ * happen at the device's real lifetimes or the gateway's, whichever is shorter), and a
+ * last ping named CONF_MATRIX_LATE_PING (between the endpoints of the scenario's first
+ * ping, else its first cloud host and first host behind a device) ends the run to see
+ * that traffic still passes after the rekeys. Returns the new text (g_free) or NULL with
+ * an error. */
 char *conf_device_rewrite(const char *name, const char *text, size_t len, const char *profile_name,
                           GError **error);
+#define CONF_MATRIX_DURATION_S 32400 /* 9 h */
+#define CONF_MATRIX_LATE_PING "matrix-late"
 
 /* Outcome of one aspect of a matrix row. */
 typedef enum { CONF_ASP_NA, CONF_ASP_YES, CONF_ASP_NO, CONF_ASP_UNKNOWN } ConfAspect;
 extern const NameTable conf_aspect_names; /* "n/a", "yes", "no", "?" */
 
+/* The device's verdict for one gateway configuration. */
+typedef enum {
+  CONF_COMPAT_COMPATIBLE,    /* connects, passes traffic, survives the rekeys and DPD */
+  CONF_COMPAT_DEGRADED,      /* connects, but an aspect after that fails */
+  CONF_COMPAT_INCOMPATIBLE,  /* never connects */
+  CONF_COMPAT_NOT_SIMULATED, /* the run could not simulate the device */
+} ConfCompat;
+extern const NameTable conf_compat_names; /* "compatible", "degraded", ... */
+
 typedef struct {
   const char *check_id;
+  char *checks; /* merged rows: every check ID of the configuration ("POL-003, POL-007") */
   /* the gateway configuration */
   char *sku, *vpn_type, *policy, *mode, *nat;
-  /* the device's first IKE and ESP proposals (for the why), may be NULL */
+  /* every IKE and ESP proposal of the device's profile (for the why), may be NULL */
   char *device_ike, *device_esp;
-  ConfAspect connects, traffic, rekeys, dpd;
-  char *why; /* when an aspect is no or unknown: the notify, exchange and proposal */
+  /* the device's node name (a fatal notify it sends: it refused as responder), may be NULL */
+  char *device_node;
+  /* the gateway's PFS group for the child SA rekeys ("PFS2048"), NULL for none/default */
+  char *gw_pfs;
+  /* behind a NAT, when the device's identity differs from the address the gateway knows
+   * it by: that sentence (for an AUTHENTICATION_FAILED), else NULL */
+  char *nat_identity;
+  ConfAspect connects, traffic, ike_rekey, child_rekey, dpd;
+  ConfCompat verdict;
+  char *first; /* the first failing exchange or event, or NULL */
+  char *why;   /* every failure and unexercised aspect, in time order, or NULL */
   char *report; /* link to the check's report.html from the matrix page, or NULL */
-  bool check_passed;
 } ConfMatrixRow;
 
 void conf_matrix_row_clear(ConfMatrixRow *row);
-/* Fill the aspects and the why of a row from a run's events.jsonl (pure). fault_ns: the
- * time of the scenario's first injected fault (link down, reset, policy or key change),
- * INT64_MAX for none: a DPD tear-down before it means the device failed DPD. */
+/* Fill the aspects, the verdict and the why of a row from a run's events.jsonl (pure).
+ * fault_ns: the time of the scenario's first injected fault (link down, reset, policy or
+ * key change), INT64_MAX for none: a tear-down before it counts against the device. */
 void conf_matrix_analyse(ConfMatrixRow *row, const char *events_jsonl, int64_t fault_ns);
+/* Merge rows of the same gateway configuration (SKU, VPN type, mode, NAT, policy), in
+ * place: the merged row lists every check and takes the worst verdict with its reasons.
+ * Returns the new number of rows. */
+size_t conf_matrix_merge(ConfMatrixRow *rows, size_t n);
 char *conf_matrix_text(const ConfMatrixRow *rows, size_t n, const char *profile);
 char *conf_matrix_json(const ConfMatrixRow *rows, size_t n, const char *profile);
 char *conf_matrix_html(const ConfMatrixRow *rows, size_t n, const char *profile);

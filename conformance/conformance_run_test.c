@@ -206,6 +206,10 @@ static void test_rewrite(void)
   g_assert_nonnull(strstr(re, "      profile: libreswan-4\n"));
   g_assert_nonnull(strstr(re, "      startAction: initiate\n"));
   g_assert_nonnull(strstr(re, "  natBoxes:\n"));
+  /* The matrix run: 9 h, and a last ping after the rekeys, in the timeline before expect. */
+  g_assert_nonnull(strstr(re, "\nduration: 32400s\n"));
+  g_assert_nonnull(strstr(re, "  - {at: 32280s, ping: {from: vm1, to: pc1, count: 60, interval: 1s, "
+                              "name: matrix-late}}\nexpect:\n"));
   /* The rewritten scenario loads cleanly, and its device is the profile's: the same
    * configuration as a device that names only the profile. */
   g_autoptr(GwDiags) d1 = gw_diags_new();
@@ -235,7 +239,10 @@ static void test_rewrite(void)
                               "\n"
                               "      espProposals:\n"
                               "      - aes128-sha256\n"
-                              "hosts: []\n";
+                              "hosts:\n"
+                              "  - {name: vm1, subnet: v/w, address: 10.1.1.4}\n"
+                              "  - {name: pc1, behind: d1, address: 192.168.1.10}\n"
+                              "duration: 10h\n";
   g_autofree char *rb = conf_device_rewrite("b.yaml", block, sizeof block - 1, "p", &e);
   g_assert_no_error(e);
   g_assert_cmpstr(rb, ==, "name: x\n"
@@ -245,7 +252,13 @@ static void test_rewrite(void)
                           "      profile: p\n"
                           "      peer: vgw1\n"
                           "\n"
-                          "hosts: []\n");
+                          "hosts:\n"
+                          "  - {name: vm1, subnet: v/w, address: 10.1.1.4}\n"
+                          "  - {name: pc1, behind: d1, address: 192.168.1.10}\n"
+                          "duration: 10h\n"
+                          "timeline:\n"
+                          "  - {at: 35880s, ping: {from: pc1, to: vm1, count: 60, interval: 1s, "
+                          "name: matrix-late}}\n");
   static const char flow[] = "onPremises:\n  devices:\n    - {name: d1, ikeProposals: [a]}\n";
   g_assert_null(conf_device_rewrite("f.yaml", flow, sizeof flow - 1, "p", &e));
   g_assert_error(e, SCN_ERROR, SCN_ERROR_INVALID);
@@ -264,54 +277,125 @@ static void test_rewrite(void)
 
 static void test_matrix_analyse(void)
 {
-  ConfMatrixRow row = {.check_id = "X-001", .device_ike = g_strdup("aes128-sha256-modp2048"),
-                       .device_esp = g_strdup("aes128-sha256")};
-  /* Connects, traffic, rekeys and DPD all fine. */
+  ConfMatrixRow row = {.check_id = "X-001",
+                       .device_ike = g_strdup("aes128-sha256-modp2048 | aes256gcm16-prfsha256-ecp256"),
+                       .device_esp = g_strdup("aes128-sha256"), .device_node = g_strdup("site1-vpn"),
+                       .gw_pfs = g_strdup("PFS2048"), .policy = g_strdup("custom X")};
+  /* Connects, traffic, both rekeys, DPD and the last ping all fine. */
   const char ok[] =
-      EV(0, 1000, "site1-vpn", "ike.message", "\"connection\":\"c\",\"exchange\":\"IKE_SA_INIT\",\"notifies\":\"\"")
+      EV(0, 1000, "site1-vpn", "ike.message", "\"connection\":\"c\",\"exchange\":\"IKE_SA_INIT\",\"dir\":\"sent\",\"notifies\":\"\"")
       EV(1, 2000, "vgw1/0", "tunnel.up", "\"connection\":\"c\"")
       EV(2, 3000, "vgw1/0", "ping.sent", "\"flow\":\"p1\",\"seq\":1")
       EV(3, 4000, "vgw1/0", "ping.reply", "\"flow\":\"p1\",\"seq\":1,\"rtt_ns\":40000000")
-      EV(4, 5000, "vgw1/0", "ike.message", "\"connection\":\"c\",\"exchange\":\"CREATE_CHILD_SA\",\"notifies\":\"\"")
-      EV(5, 6000, "vgw1/0", "ike.message", "\"connection\":\"c\",\"exchange\":\"INFORMATIONAL\",\"notifies\":\"\"")
+      EV(4, 5000, "vgw1/0", "child.sa.established", "\"connection\":\"c\",\"rekey\":true")
+      EV(5, 5500, "vgw1/0", "ike.sa.rekeyed", "\"connection\":\"c\"")
+      EV(6, 6000, "vgw1/0", "ike.message", "\"connection\":\"c\",\"exchange\":\"INFORMATIONAL\",\"dir\":\"sent\",\"notifies\":\"\"")
+      EV(7, 7000, "vm1", "ping.sent", "\"flow\":\"matrix-late\",\"seq\":0")
+      EV(8, 7100, "vm1", "ping.reply", "\"flow\":\"matrix-late\",\"seq\":0")
       /* a DPD tear-down after the injected fault at 10000 is what the check wants */
-      EV(6, 20000, "vgw1/0", "tunnel.down", "\"connection\":\"c\",\"reason\":\"dpd\"");
+      EV(9, 20000, "vgw1/0", "tunnel.down", "\"connection\":\"c\",\"reason\":\"dpd\"");
   conf_matrix_analyse(&row, ok, 10000);
   g_assert_cmpint(row.connects, ==, CONF_ASP_YES);
   g_assert_cmpint(row.traffic, ==, CONF_ASP_YES);
-  g_assert_cmpint(row.rekeys, ==, CONF_ASP_YES);
+  g_assert_cmpint(row.ike_rekey, ==, CONF_ASP_YES);
+  g_assert_cmpint(row.child_rekey, ==, CONF_ASP_YES);
   g_assert_cmpint(row.dpd, ==, CONF_ASP_YES);
+  g_assert_cmpint(row.verdict, ==, CONF_COMPAT_COMPATIBLE);
   g_assert_null(row.why);
+  g_assert_null(row.first);
 
-  /* The same DPD tear-down with no fault: the device failed DPD. */
+  /* The same DPD tear-down with no fault: the device failed DPD, degraded. */
   conf_matrix_analyse(&row, ok, INT64_MAX);
   g_assert_cmpint(row.dpd, ==, CONF_ASP_NO);
-  g_assert_nonnull(strstr(row.why, "DPD: the tunnel was declared dead at 0.000 s"));
+  g_assert_cmpint(row.verdict, ==, CONF_COMPAT_DEGRADED);
+  g_assert_cmpstr(row.first, ==, "DPD at 0.000 s: the tunnel was declared dead with the peer alive");
 
-  /* Refused in IKE_SA_INIT: the notify, the exchange, the node and the device's offer. */
+  /* Refused in IKE_SA_INIT: the notify, the exchange, the node and every proposal. */
   const char refused[] =
-      EV(0, 1000, "site1-vpn", "ike.message", "\"connection\":\"c\",\"exchange\":\"IKE_SA_INIT\",\"notifies\":\"\"")
-      EV(1, 2000, "vgw1/0", "ike.message", "\"connection\":\"c\",\"exchange\":\"IKE_SA_INIT\",\"notifies\":\"INVALID_KE_PAYLOAD NO_PROPOSAL_CHOSEN\"")
+      EV(0, 1000, "site1-vpn", "ike.message", "\"connection\":\"c\",\"exchange\":\"IKE_SA_INIT\",\"dir\":\"sent\",\"notifies\":\"\"")
+      EV(1, 2000, "vgw1/0", "ike.message", "\"connection\":\"c\",\"exchange\":\"IKE_SA_INIT\",\"dir\":\"sent\",\"notifies\":\"INVALID_KE_PAYLOAD NO_PROPOSAL_CHOSEN\"")
       EV(2, 3000, "vgw1/0", "ping.sent", "\"flow\":\"p1\",\"seq\":1")
       EV(3, 4000, "vgw1/0", "ping.sent", "\"flow\":\"p1\",\"seq\":2");
   conf_matrix_analyse(&row, refused, INT64_MAX);
   g_assert_cmpint(row.connects, ==, CONF_ASP_NO);
   g_assert_cmpint(row.traffic, ==, CONF_ASP_NO);
-  g_assert_cmpint(row.rekeys, ==, CONF_ASP_NA);
+  g_assert_cmpint(row.ike_rekey, ==, CONF_ASP_NA);
   g_assert_cmpint(row.dpd, ==, CONF_ASP_NA);
-  g_assert_cmpstr(row.why, ==, "connect: NO_PROPOSAL_CHOSEN in IKE_SA_INIT from vgw1/0; the device "
-                               "offered IKE aes128-sha256-modp2048; traffic: 0 of 2 echo requests answered");
+  g_assert_cmpint(row.verdict, ==, CONF_COMPAT_INCOMPATIBLE);
+  g_assert_cmpstr(row.why, ==, "connect at 0.000 s: NO_PROPOSAL_CHOSEN in IKE_SA_INIT from vgw1/0 (the "
+                               "gateway refused every IKE proposal the device offered: "
+                               "aes128-sha256-modp2048 | aes256gcm16-prfsha256-ecp256)");
+  g_assert_cmpstr(row.first, ==, row.why);
 
-  /* Up, then the rekey refused (the PFS trap of interop item 4). */
+  /* The device as responder refuses the gateway's offer. */
+  const char resp[] =
+      EV(0, 1000, "vgw1/0", "ike.message", "\"exchange\":\"IKE_SA_INIT\",\"dir\":\"sent\",\"notifies\":\"\"")
+      EV(1, 2000, "site1-vpn", "ike.message", "\"exchange\":\"IKE_SA_INIT\",\"dir\":\"sent\",\"notifies\":\"NO_PROPOSAL_CHOSEN\"");
+  conf_matrix_analyse(&row, resp, INT64_MAX);
+  g_assert_nonnull(strstr(row.why, "from site1-vpn (the device was the responder and refused the "
+                                   "gateway's offer, policy custom X; the device accepts IKE "
+                                   "aes128-sha256-modp2048 | aes256gcm16-prfsha256-ecp256)"));
+
+  /* Up, then the child SA rekey refused (the PFS trap of interop item 4), the tunnel down. */
   const char rekey[] =
       EV(0, 2000, "vgw1/0", "tunnel.up", "\"connection\":\"c\"")
-      EV(1, 5000, "site1-vpn", "ike.message", "\"connection\":\"c\",\"exchange\":\"CREATE_CHILD_SA\",\"notifies\":\"NO_PROPOSAL_CHOSEN\"");
+      EV(1, 4000, "site1-vpn", "ike.child.state", "\"new_state\":\"REKEYING\"")
+      EV(2, 5000, "vgw1/0", "ike.message", "\"connection\":\"c\",\"exchange\":\"CREATE_CHILD_SA\",\"dir\":\"sent\",\"notifies\":\"NO_PROPOSAL_CHOSEN\"")
+      EV(3, 5000, "site1-vpn", "ike.message", "\"connection\":\"c\",\"exchange\":\"CREATE_CHILD_SA\",\"dir\":\"received\",\"notifies\":\"NO_PROPOSAL_CHOSEN\"")
+      EV(4, 9000, "vgw1/0", "tunnel.down", "\"connection\":\"c\",\"reason\":\"deleted by peer\"")
+      EV(5, 9500, "vgw1/0", "ike.sa.rekeyed", "\"connection\":\"c\"");
   conf_matrix_analyse(&row, rekey, INT64_MAX);
   g_assert_cmpint(row.connects, ==, CONF_ASP_YES);
   g_assert_cmpint(row.traffic, ==, CONF_ASP_NA);
-  g_assert_cmpint(row.rekeys, ==, CONF_ASP_NO);
-  g_assert_cmpstr(row.why, ==, "rekey: NO_PROPOSAL_CHOSEN in CREATE_CHILD_SA from site1-vpn; the "
-                               "device offered ESP aes128-sha256");
+  g_assert_cmpint(row.child_rekey, ==, CONF_ASP_NO);
+  g_assert_cmpint(row.ike_rekey, ==, CONF_ASP_YES);
+  g_assert_cmpint(row.verdict, ==, CONF_COMPAT_DEGRADED);
+  g_assert_cmpstr(row.first, ==, "child SA rekey at 0.000 s: NO_PROPOSAL_CHOSEN in CREATE_CHILD_SA from "
+                                 "vgw1/0 (the gateway refused every ESP proposal the device offered: "
+                                 "aes128-sha256; none names a DH group, the gateway's policy requires "
+                                 "PFS2048 on the rekey)");
+  g_assert_nonnull(strstr(row.why, "; tunnel down at 0.000 s (deleted by peer) before any injected fault"));
+
+  /* An IKE SA rekey refused by the device. */
+  const char ikerekey[] =
+      EV(0, 2000, "vgw1/0", "tunnel.up", "\"connection\":\"c\"")
+      EV(1, 4000, "vgw1/0", "ike.sa.state", "\"new_state\":\"REKEYING\"")
+      EV(2, 5000, "site1-vpn", "ike.message", "\"exchange\":\"CREATE_CHILD_SA\",\"dir\":\"sent\",\"notifies\":\"NO_PROPOSAL_CHOSEN\"");
+  conf_matrix_analyse(&row, ikerekey, INT64_MAX);
+  g_assert_cmpint(row.ike_rekey, ==, CONF_ASP_NO);
+  g_assert_cmpint(row.child_rekey, ==, CONF_ASP_NA);
+  g_assert_true(g_str_has_prefix(row.first, "IKE SA rekey at 0.000 s: NO_PROPOSAL_CHOSEN in CREATE_CHILD_SA "
+                                            "from site1-vpn (the device was the responder"));
+
+  /* No rekey in the run: compatible aspects, the why says what was not exercised; traffic
+   * after the rekeys lost: degraded. */
+  const char late[] =
+      EV(0, 2000, "vgw1/0", "tunnel.up", "\"connection\":\"c\"")
+      EV(1, 7000000000000, "vm1", "ping.sent", "\"flow\":\"matrix-late\",\"seq\":0")
+      EV(2, 7001000000000, "vm1", "ping.sent", "\"flow\":\"matrix-late\",\"seq\":1");
+  conf_matrix_analyse(&row, late, INT64_MAX);
+  g_assert_cmpint(row.traffic, ==, CONF_ASP_NO);
+  g_assert_cmpint(row.verdict, ==, CONF_COMPAT_DEGRADED);
+  g_assert_cmpstr(row.why, ==, "traffic after the rekeys at 7000 s: 0 of 2 echo requests answered; "
+                               "no IKE SA rekey happened in the run; no child SA rekey happened in the run");
+
+  /* Behind a NAT, the authentication failure says the identity differs. */
+  row.nat_identity = g_strdup("behind the NAT the device identifies as 10.0.0.2");
+  const char auth[] =
+      EV(0, 2000, "vgw1/0", "ike.message", "\"exchange\":\"IKE_AUTH\",\"dir\":\"sent\",\"notifies\":\"AUTHENTICATION_FAILED\"");
+  conf_matrix_analyse(&row, auth, INT64_MAX);
+  g_assert_cmpstr(row.why, ==, "connect at 0.000 s: AUTHENTICATION_FAILED in IKE_AUTH from vgw1/0 "
+                               "(behind the NAT the device identifies as 10.0.0.2)");
+
+  /* Unanswered: who sent what; IKEv1 against IKEv2 said so. */
+  const char mute[] =
+      EV(0, 1000, "site1-vpn", "ike.message", "\"exchange\":\"Identity Protection (Main Mode)\",\"dir\":\"sent\",\"notifies\":\"\"")
+      EV(1, 2000, "vgw1/0", "ike.message", "\"exchange\":\"IKE_SA_INIT\",\"dir\":\"sent\",\"notifies\":\"\"");
+  conf_matrix_analyse(&row, mute, INT64_MAX);
+  g_assert_cmpstr(row.why, ==, "connect: no error notify, the exchanges never completed: the device "
+                               "site1-vpn sent 1 message starting with Identity Protection (Main Mode) "
+                               "and received 0; vgw1/0 sent 1 message starting with IKE_SA_INIT and "
+                               "received 0 (one side speaks IKEv1, the other IKEv2: no IKE version in common)");
 
   /* Nothing at all, and junk lines: no crash, "no IKE message". */
   conf_matrix_analyse(&row, "not json\n{\"type\":\n\n", INT64_MAX);
@@ -322,34 +406,52 @@ static void test_matrix_analyse(void)
   conf_matrix_row_clear(&row);
 }
 
+static ConfMatrixRow mrow(const char *id, const char *policy, ConfCompat v, const char *why)
+{
+  return (ConfMatrixRow){.check_id = id, .checks = g_strdup(id), .sku = g_strdup("VpnGw1AZ"),
+                         .vpn_type = g_strdup("RouteBased"), .policy = g_strdup(policy),
+                         .mode = g_strdup("Default"), .nat = g_strdup("no NAT"),
+                         .connects = v == CONF_COMPAT_INCOMPATIBLE ? CONF_ASP_NO : CONF_ASP_YES,
+                         .traffic = CONF_ASP_YES, .ike_rekey = CONF_ASP_YES,
+                         .child_rekey = v == CONF_COMPAT_DEGRADED ? CONF_ASP_NO : CONF_ASP_YES,
+                         .dpd = CONF_ASP_YES, .verdict = v, .why = why ? g_strdup(why) : NULL,
+                         .first = why ? g_strdup(why) : NULL};
+}
+
 static void test_matrix_outputs(void)
 {
-  ConfMatrixRow rows[2] = {
-      {.check_id = "CFG-001", .sku = g_strdup("VpnGw1AZ"), .vpn_type = g_strdup("RouteBased"),
-       .policy = g_strdup("default"), .mode = g_strdup("Default"), .nat = g_strdup("no NAT"),
-       .connects = CONF_ASP_YES, .traffic = CONF_ASP_YES, .rekeys = CONF_ASP_NA,
-       .dpd = CONF_ASP_YES, .check_passed = true},
-      {.check_id = "POL-001", .sku = g_strdup("VpnGw1AZ"), .vpn_type = g_strdup("RouteBased"),
-       .policy = g_strdup("custom <GCMAES256>"), .mode = g_strdup("Default"),
-       .nat = g_strdup("no NAT"), .connects = CONF_ASP_NO, .traffic = CONF_ASP_NO,
-       .rekeys = CONF_ASP_NA, .dpd = CONF_ASP_NA, .why = g_strdup("connect: \"NO_PROPOSAL_CHOSEN\" & co")},
+  ConfMatrixRow rows[4] = {
+      mrow("CFG-001", "default", CONF_COMPAT_COMPATIBLE, NULL),
+      mrow("POL-001", "custom <GCMAES256>", CONF_COMPAT_INCOMPATIBLE,
+           "connect: \"NO_PROPOSAL_CHOSEN\" & co"),
+      mrow("CFG-002", "default", CONF_COMPAT_DEGRADED, "child SA rekey: refused"),
+      mrow("CFG-003", "default", CONF_COMPAT_COMPATIBLE, NULL),
   };
-  g_autofree char *t = conf_matrix_text(rows, 2, "strongswan-5.9.yaml");
+  /* The three default-policy rows are one configuration, with the worst verdict. */
+  size_t n = conf_matrix_merge(rows, 4);
+  g_assert_cmpuint(n, ==, 2);
+  g_assert_cmpstr(rows[0].checks, ==, "CFG-001, CFG-002, CFG-003");
+  g_assert_cmpstr(rows[0].check_id, ==, "CFG-001");
+  g_assert_cmpint(rows[0].verdict, ==, CONF_COMPAT_DEGRADED);
+  g_assert_cmpstr(rows[0].why, ==, "child SA rekey: refused (CFG-002)");
+  g_autofree char *t = conf_matrix_text(rows, n, "strongswan-5.9.yaml");
   g_assert_true(g_str_has_prefix(t, "Device compatibility matrix: strongswan-5.9.yaml\n"));
-  g_assert_nonnull(strstr(t, "why: connect: \"NO_PROPOSAL_CHOSEN\" & co\n"));
-  g_assert_nonnull(strstr(t, "\n1 of 2 gateway configurations connect.\n"));
-  g_autofree char *j = conf_matrix_json(rows, 2, "strongswan-5.9.yaml");
+  g_assert_nonnull(strstr(t, "  first failure: connect: \"NO_PROPOSAL_CHOSEN\" & co\n"));
+  g_assert_nonnull(strstr(t, "\n1 of 2 gateway configurations connect: 0 compatible, 1 degraded, "
+                             "1 incompatible, 0 not simulated.\n"));
+  g_autofree char *j = conf_matrix_json(rows, n, "strongswan-5.9.yaml");
   assert_json(j);
-  g_assert_nonnull(strstr(j, "\"check\":\"CFG-001\",\"sku\":\"VpnGw1AZ\",\"vpnType\":\"RouteBased\","
-                             "\"connectionMode\":\"Default\",\"natT\":\"no NAT\",\"policy\":\"default\","
-                             "\"connects\":\"yes\",\"traffic\":\"yes\",\"rekeys\":\"n/a\",\"dpd\":\"yes\","
-                             "\"checkPassed\":true,\"why\":null}"));
-  g_autofree char *h = conf_matrix_html(rows, 2, "strongswan-5.9.yaml");
+  g_assert_nonnull(strstr(j, "\"checks\":\"CFG-001, CFG-002, CFG-003\",\"sku\":\"VpnGw1AZ\","
+                             "\"vpnType\":\"RouteBased\",\"connectionMode\":\"Default\",\"natT\":\"no NAT\","
+                             "\"policy\":\"default\",\"verdict\":\"degraded\",\"connects\":\"yes\","
+                             "\"traffic\":\"yes\",\"ikeRekey\":\"yes\",\"childRekey\":\"no\",\"dpd\":\"yes\","
+                             "\"firstFailure\":\"child SA rekey: refused (CFG-002)\""));
+  g_autofree char *h = conf_matrix_html(rows, n, "strongswan-5.9.yaml");
   g_assert_nonnull(strstr(h, "<td>custom &lt;GCMAES256&gt;</td>"));
-  g_assert_nonnull(strstr(h, "<td class=\"no\">no</td>"));
+  g_assert_nonnull(strstr(h, "<td class=\"incompatible\">incompatible</td>"));
   g_assert_nonnull(strstr(h, "&quot;NO_PROPOSAL_CHOSEN&quot; &amp; co"));
   g_assert_null(strstr(h, "<GCMAES256>"));
-  for (int i = 0; i < 2; i++) {
+  for (size_t i = 0; i < 4; i++) {
     rows[i].check_id = NULL;
     conf_matrix_row_clear(&rows[i]);
   }

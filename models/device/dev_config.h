@@ -105,6 +105,9 @@ typedef struct {
   uint32_t child_rekey_margin_s;
   uint64_t child_lifetime_kb;
   uint32_t rekey_fuzz_percent;
+  /* TCP MSS clamping on the tunnel: the MSS option of a SYN entering or leaving it is
+   * lowered to this (facts 2.5: Azure asks devices to clamp at 1350); 0: off. */
+  uint16_t mss_clamp;
 
   DevIdentity local_id;
   DevIdentity remote_id; /* DEV_ID_DEFAULT: accept the peer's address as ID_IPV4_ADDR */

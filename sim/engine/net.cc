@@ -39,7 +39,17 @@
 #include <ns3/simulator.h>
 #include <ns3/socket.h>
 #include <ns3/string.h>
+#include <ns3/object-factory.h>
+#include <ns3/rtt-estimator.h>
+#include <ns3/tcp-congestion-ops.h>
+#include <ns3/tcp-header.h>
+#include <ns3/tcp-l4-protocol.h>
+#include <ns3/tcp-option-rfc793.h>
+#include <ns3/tcp-recovery-ops.h>
+#include <ns3/tcp-socket-base.h>
 #include <ns3/tcp-socket-factory.h>
+#include <ns3/tcp-socket-state.h>
+#include <ns3/tcp-tx-buffer.h>
 #include <ns3/udp-socket-factory.h>
 #include <ns3/uinteger.h>
 #include <ns3/virtual-net-device.h>
@@ -56,6 +66,7 @@
 #include <string>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 #include <ns3/buffer.h>
@@ -65,6 +76,184 @@
 #include <immintrin.h>
 
 using namespace ns3;
+
+// ---- TCP with a maximum segment size, as hosts' stacks have it ----
+//
+// ns-3's TCP (3.37) neither sends nor reads the MSS option (RFC 9293 3.7.1) and keeps
+// the SegmentSize attribute (536 bytes by default) for the whole connection. A real host
+// announces its interface MTU less 40 bytes in its SYN and sends no segment larger than
+// the MSS its peer announced (less the 12 bytes of the timestamp option it carries), so a
+// router or VPN device that lowers the MSS option of a SYN (MSS clamping) changes what the
+// far host sends. VsTcpSocket is TcpSocketBase with that: its segment size is the MTU of
+// the interface its route to the peer leaves by, less 52 (the MSS less the timestamp
+// option), and drops to what a SYN or SYN-ACK from the peer announces; vs_tcp_mss_shim
+// puts the MSS option into the SYNs the node's TCP sends. Hosts do no path MTU discovery
+// (ns-3 has none): a packet too big for a tunnel further on is lost, as behind a PMTUD
+// black hole, which is why Azure asks devices to clamp the MSS (facts 2.5).
+namespace {
+// The MTU a node's own TCP sees through a tunnel interface (net_tunnel_set_local_mtu):
+// the data plane's tunnel MTU, while the interface itself takes whole packets for the
+// data plane to check.
+std::unordered_map<const NetDevice *, uint16_t> g_local_mtu;
+} // namespace
+
+namespace ns3 {
+class VsTcpSocket : public TcpSocketBase {
+public:
+  static TypeId GetTypeId()
+  {
+    static TypeId tid = TypeId("ns3::VsTcpSocket")
+                            .SetParent<TcpSocketBase>()
+                            .SetGroupName("Internet")
+                            .AddConstructor<VsTcpSocket>();
+    return tid;
+  }
+  VsTcpSocket() = default;
+  VsTcpSocket(const VsTcpSocket &o) : TcpSocketBase(o) {}
+  // The segment size before the connection opens (CLOSED: allowed by SetSegSize).
+  void SetOwnMss(uint16_t mss) { SetSegSize(PayloadFor(mss)); }
+  // The MSS of the interface towards dst (RFC 9293 3.7.1: its MTU less 40), else 536.
+  static uint16_t MssTowards(Ptr<Node> node, Ipv4Address dst)
+  {
+    Ptr<Ipv4> ip = node->GetObject<Ipv4>();
+    Ipv4Header h;
+    h.SetDestination(dst);
+    h.SetProtocol(6);
+    Socket::SocketErrno err;
+    Ptr<Ipv4Route> r = ip && ip->GetRoutingProtocol()
+                           ? ip->GetRoutingProtocol()->RouteOutput(nullptr, h, nullptr, err)
+                           : nullptr;
+    uint16_t mtu = r && r->GetOutputDevice() ? r->GetOutputDevice()->GetMtu() : 0;
+    auto lm = r ? g_local_mtu.find(PeekPointer(r->GetOutputDevice())) : g_local_mtu.end();
+    if (lm != g_local_mtu.end())
+      mtu = std::min(mtu, lm->second);
+    return mtu > 576 ? mtu - 40 : 536;
+  }
+
+protected:
+  uint32_t PayloadFor(uint16_t mss) const
+  {
+    uint32_t opt = m_timestampEnabled ? 12 : 0; // timestamp option (10) and 2 NOPs
+    return mss > opt + 64 ? mss - opt : 64;
+  }
+  void Lower(uint32_t size)
+  {
+    if (size < m_tcb->m_segmentSize) {
+      m_tcb->m_segmentSize = size;
+      m_txBuffer->SetSegmentSize(size);
+    }
+  }
+  void DoForwardUp(Ptr<Packet> packet, const Address &from, const Address &to) override
+  {
+    TcpHeader h;
+    uint16_t peer_mss = 0;
+    if (packet->PeekHeader(h) && (h.GetFlags() & TcpHeader::SYN) && h.HasOption(TcpOption::MSS))
+      peer_mss = DynamicCast<const TcpOptionMSS>(h.GetOption(TcpOption::MSS))->GetMSS();
+    if (peer_mss && m_state != LISTEN)
+      Lower(PayloadFor(peer_mss)); // SYN-ACK to our SYN (or a SYN crossing ours)
+    m_pending_mss = m_state == LISTEN ? peer_mss : 0;
+    m_pending_own = 0;
+    if (m_state == LISTEN && InetSocketAddress::IsMatchingType(from))
+      m_pending_own = MssTowards(m_node, InetSocketAddress::ConvertFrom(from).GetIpv4());
+    TcpSocketBase::DoForwardUp(packet, from, to);
+    m_pending_mss = m_pending_own = 0;
+  }
+  Ptr<TcpSocketBase> Fork() override
+  {
+    Ptr<VsTcpSocket> c = CopyObject<VsTcpSocket>(this);
+    // The new connection: the MSS of its own route back to the peer, and no segment
+    // larger than the MSS of the peer's SYN.
+    if (m_pending_own) {
+      c->m_tcb->m_segmentSize = PayloadFor(m_pending_own);
+      c->m_txBuffer->SetSegmentSize(c->m_tcb->m_segmentSize);
+    }
+    if (m_pending_mss)
+      c->Lower(PayloadFor(m_pending_mss));
+    return c;
+  }
+
+private:
+  uint16_t m_pending_mss = 0, m_pending_own = 0;
+};
+NS_OBJECT_ENSURE_REGISTERED(VsTcpSocket);
+} // namespace ns3
+
+namespace {
+
+// A TCP socket of node n as TcpL4Protocol::CreateSocket makes one (the protocol's RTT
+// estimator, congestion control and recovery types), but a VsTcpSocket, its segment size
+// from the largest MTU of the node's interfaces (a listener's; see VsTcpSocket).
+Ptr<Socket> vs_tcp_socket(Ptr<Node> node)
+{
+  Ptr<TcpL4Protocol> tcp = node->GetObject<TcpL4Protocol>();
+  TypeIdValue rtt_t, cc_t, rec_t;
+  tcp->GetAttribute("RttEstimatorType", rtt_t);
+  tcp->GetAttribute("SocketType", cc_t);
+  tcp->GetAttribute("RecoveryType", rec_t);
+  ObjectFactory rf, cf, vf;
+  rf.SetTypeId(rtt_t.Get());
+  cf.SetTypeId(cc_t.Get());
+  vf.SetTypeId(rec_t.Get());
+  Ptr<VsTcpSocket> so = CreateObject<VsTcpSocket>();
+  so->SetNode(node);
+  so->SetTcp(tcp);
+  so->SetRtt(rf.Create<RttEstimator>());
+  so->SetCongestionControlAlgorithm(cf.Create<TcpCongestionOps>());
+  so->SetRecoveryAlgorithm(vf.Create<TcpRecoveryOps>());
+  tcp->AddSocket(so);
+  Ptr<Ipv4> ip = node->GetObject<Ipv4>();
+  uint16_t mtu = 0; // a connecting socket sets the MSS towards its peer before it connects
+  for (uint32_t i = 1; ip && i < ip->GetNInterfaces(); i++)
+    if (ip->IsUp(i) && ip->GetMtu(i) > mtu)
+      mtu = ip->GetMtu(i);
+  so->SetOwnMss(mtu > 576 ? mtu - 40 : 536);
+  return so;
+}
+
+// Between the node's TCP and IPv4: a SYN leaves with the MSS option, its value the MTU of
+// the interface it leaves by less 40 (RFC 9293 3.7.1: the IP and TCP headers).
+struct MssShim {
+  IpL4Protocol::DownTargetCallback down;
+};
+
+void vs_tcp_mss_shim(MssShim *m, Ptr<Packet> p, Ipv4Address src, Ipv4Address dst, uint8_t proto,
+                     Ptr<Ipv4Route> route)
+{
+  TcpHeader h;
+  if (proto == TcpL4Protocol::PROT_NUMBER && p->PeekHeader(h) &&
+      (h.GetFlags() & TcpHeader::SYN) && !h.HasOption(TcpOption::MSS) && route &&
+      route->GetOutputDevice()) {
+    p->RemoveHeader(h);
+    // The same header with the MSS option first (as Linux orders them) and ns-3's
+    // end-of-list padding left to the serializer.
+    TcpHeader o;
+    o.SetSourcePort(h.GetSourcePort());
+    o.SetDestinationPort(h.GetDestinationPort());
+    o.SetSequenceNumber(h.GetSequenceNumber());
+    o.SetAckNumber(h.GetAckNumber());
+    o.SetFlags(h.GetFlags());
+    o.SetWindowSize(h.GetWindowSize());
+    o.SetUrgentPointer(h.GetUrgentPointer());
+    Ptr<TcpOptionMSS> mss = CreateObject<TcpOptionMSS>();
+    uint16_t mtu = route->GetOutputDevice()->GetMtu();
+    auto lm = g_local_mtu.find(PeekPointer(route->GetOutputDevice()));
+    if (lm != g_local_mtu.end())
+      mtu = std::min(mtu, lm->second);
+    mss->SetMSS(mtu > 576 ? mtu - 40 : 536);
+    o.AppendOption(mss);
+    for (const auto &opt : h.GetOptionList())
+      if (opt->GetKind() != TcpOption::END)
+        o.AppendOption(opt);
+    // the checksum covers the pseudo header (RFC 9293 3.1); computed when it is enabled
+    if (Node::ChecksumEnabled())
+      o.EnableChecksums();
+    o.InitializeChecksum(src, dst, proto);
+    p->AddHeader(o);
+  }
+  m->down(p, src, dst, proto, route);
+}
+
+} // namespace
 
 namespace {
 
@@ -98,6 +287,7 @@ struct NetNode {
   // of the packet's next hop. ARP drops happen inside that same send.
   Ipv4Address out_src, out_dst;
   bool out_valid = false;
+  std::unique_ptr<MssShim> mss_shim; // between the node's TCP and IPv4
 };
 
 struct NetDev {
@@ -822,6 +1012,8 @@ void net_world_free(NetWorld *w)
   if (!w)
     return;
   try {
+    for (auto &t : w->tunnels)
+      g_local_mtu.erase(PeekPointer(t->vd));
     for (auto *s : std::vector<NetUdpSocket *>(w->udp.begin(), w->udp.end()))
       udp_free_now(s);
     for (auto *s : std::vector<NetRawSocket *>(w->raw.begin(), w->raw.end())) {
@@ -947,6 +1139,12 @@ NetNode *net_node_new(NetWorld *w, const char *name)
   l3->TraceConnectWithoutContext("UnicastForward", MakeBoundCallback(&on_ip_out, r));
   Ptr<ArpL3Protocol> arp = n->node->GetObject<ArpL3Protocol>();
   arp->TraceConnectWithoutContext("Drop", MakeBoundCallback(&on_arp_drop, r));
+  {
+    Ptr<TcpL4Protocol> tcp = n->node->GetObject<TcpL4Protocol>();
+    n->mss_shim = std::make_unique<MssShim>();
+    n->mss_shim->down = tcp->GetDownTarget();
+    tcp->SetDownTarget(MakeBoundCallback(&vs_tcp_mss_shim, n->mss_shim.get()));
+  }
   // Linux sends the first ARP request of an unresolved neighbour at once (neigh_probe);
   // ns-3 waits a random 0..10 ms ("RequestJitter"), during which a fast flow fills the
   // pending queue.
@@ -1322,7 +1520,7 @@ NetTcpSocket *net_tcp_listen(NetNode *n, Ipv4Addr addr, uint16_t port, const Net
   if (!n || !cbs || port == 0)
     return nullptr;
   GUARD_BEGIN
-  Ptr<Socket> so = Socket::CreateSocket(n->node, TcpSocketFactory::GetTypeId());
+  Ptr<Socket> so = vs_tcp_socket(n->node);
   if (so->Bind(InetSocketAddress(Ipv4Address(addr.v), port)) != 0 || so->Listen() != 0) {
     set_error(n->w, "TCP bind/listen failed");
     so->Close();
@@ -1341,7 +1539,8 @@ NetTcpSocket *net_tcp_connect(NetNode *n, Ipv4Addr dst, uint16_t dport, const Ne
   if (!n || !cbs || dport == 0)
     return nullptr;
   GUARD_BEGIN
-  Ptr<Socket> so = Socket::CreateSocket(n->node, TcpSocketFactory::GetTypeId());
+  Ptr<Socket> so = vs_tcp_socket(n->node);
+  DynamicCast<VsTcpSocket>(so)->SetOwnMss(VsTcpSocket::MssTowards(n->node, Ipv4Address(dst.v)));
   if (so->Bind() != 0) {
     so->Close();
     return nullptr;
@@ -1451,6 +1650,16 @@ NetTunnel *net_tunnel_new(NetNode *n, Ipv4Addr addr, unsigned plen, uint32_t mtu
 
 NetDev *net_tunnel_dev(NetTunnel *t) { return t ? t->dev : nullptr; }
 
+void net_tunnel_set_local_mtu(NetTunnel *t, uint32_t mtu)
+{
+  if (!t)
+    return;
+  if (mtu)
+    g_local_mtu[PeekPointer(t->vd)] = (uint16_t)std::min<uint32_t>(mtu, 65535);
+  else
+    g_local_mtu.erase(PeekPointer(t->vd));
+}
+
 NetStatus net_tunnel_inject(NetTunnel *t, const uint8_t *packet, size_t len)
 {
   if (!t || !packet)
@@ -1513,7 +1722,8 @@ NetTcpSocket *net_tcp_connect_from(NetNode *n, Ipv4Addr src, Ipv4Addr dst, uint1
   if (!n || !cbs || dport == 0)
     return nullptr;
   GUARD_BEGIN
-  Ptr<Socket> so = Socket::CreateSocket(n->node, TcpSocketFactory::GetTypeId());
+  Ptr<Socket> so = vs_tcp_socket(n->node);
+  DynamicCast<VsTcpSocket>(so)->SetOwnMss(VsTcpSocket::MssTowards(n->node, Ipv4Address(dst.v)));
   if (so->Bind(InetSocketAddress(Ipv4Address(src.v), 0)) != 0) {
     set_error(n->w, "TCP bind failed");
     so->Close();

@@ -241,6 +241,10 @@ typedef void (*NetTunnelTxFn)(NetTunnel *t, const uint8_t *packet, size_t len, v
 NetTunnel *net_tunnel_new(NetNode *n, Ipv4Addr addr, unsigned plen, uint32_t mtu,
                           NetTunnelTxFn fn, void *user);
 NetDev *net_tunnel_dev(NetTunnel *t);
+/* The MTU the node's own TCP sees through the tunnel (its MSS is this less 40) when the
+ * interface takes larger packets for a data plane that checks sizes itself; 0: the
+ * interface's MTU. */
+void net_tunnel_set_local_mtu(NetTunnel *t, uint32_t mtu);
 /* Hand the node a decapsulated IPv4 packet as if it came in on the tunnel interface. */
 NetStatus net_tunnel_inject(NetTunnel *t, const uint8_t *packet, size_t len);
 

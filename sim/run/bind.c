@@ -304,6 +304,8 @@ bool run_ep_bind(RunEp *ep, char **err)
   g_ptr_array_find(ep->run->eps, ep, &k);
   ep->tun = net_tunnel_new(ep->node, ipv4_addr(169, 254, (uint8_t)(k >> 8), (uint8_t)(k + 1)),
                            32, EP_DP_DEFAULT_PATH_MTU, tun_tx, ep);
+  /* its own TCP (BGP) sees the tunnel MTU, as a host's stack sees a VTI's */
+  net_tunnel_set_local_mtu(ep->tun, EP_DP_DEFAULT_TUNNEL_MTU);
   if (!ep->esp || !ep->natt || !ep->ike || !ep->tun) {
     *err = g_strdup_printf("%s: cannot open its ESP, UDP 500, UDP 4500 or tunnel interface: %s", ep->name,
                            net_world_last_error(ep->run->world.w));

@@ -162,7 +162,8 @@ static bool devices_build(Run *r, char **err)
     ep->sdev = d;
     ep->public_ip = d->cfg.public_ip;
     g_ptr_array_add(r->eps, ep);
-    DevRuntimeConfig dc = {.name = d->cfg.name, .public_ip = d->cfg.public_ip};
+    DevRuntimeConfig dc = {.name = d->cfg.name, .public_ip = d->cfg.public_ip,
+                           .mss_clamp = d->cfg.mss_clamp};
     for (unsigned k = 0; k < d->cfg.n_lan && dc.n_lan < EP_DP_MAX_PREFIXES; k++)
       dc.lan[dc.n_lan++] = d->cfg.lan[k];
     if (dc.n_lan)

@@ -286,7 +286,8 @@ static void check_time(Loader *L, const YtNode *n, const char *what, int64_t t)
 static const char *const setting_keys[] = {
     "ikeVersion", "ikeProposals", "espProposals", "ikeLifetime", "ikeRekeyMargin",
     "childLifetime", "childRekeyMargin", "childLifetimeKilobytes", "rekeyFuzz", "localId",
-    "remoteId", "trafficSelectors", "dpd", "startAction", "natTraversal", "bgp", NULL};
+    "remoteId", "trafficSelectors", "dpd", "startAction", "natTraversal", "bgp", "mssClamp",
+    NULL};
 /* The keys of a device setting's mapping value (also in scn_key_tables). */
 static const char *const ts_keys[] = {"local", "remote", NULL};
 static const char *const dpd_keys[] = {"interval", "timeout", "action", NULL};
@@ -419,6 +420,13 @@ static void apply_settings(Loader *L, const YtNode *m, DevConfig *c)
       ferr(L, n, "rekeyFuzz '%s' is not a percentage such as 100%%", n->str);
     else
       c->rekey_fuzz_percent = (uint32_t)v;
+  }
+  if ((n = yt_map_get(m, "mssClamp")) && ya_int(&L->a, n, "mssClamp", 0, 65535, &i64)) {
+    if (i64 && i64 < 536)
+      ferr(L, n, "mssClamp %lld is below 536, the smallest MSS a host may assume (RFC 9293 "
+                 "3.7.1); 0 turns clamping off", (long long)i64);
+    else
+      c->mss_clamp = (uint16_t)i64;
   }
   if ((n = yt_map_get(m, "localId")))
     v_identity(L, n, "localId", &c->local_id);
@@ -634,7 +642,8 @@ static const char *const dkeys[] = {
     "name", "profile", "publicIpAddress", "lanPrefixes", "peer", "sharedKey", "ikeVersion",
     "ikeProposals", "espProposals", "ikeLifetime", "ikeRekeyMargin", "childLifetime",
     "childRekeyMargin", "childLifetimeKilobytes", "rekeyFuzz", "localId", "remoteId",
-    "trafficSelectors", "dpd", "startAction", "natTraversal", "bgp", "tunnelRoutes", NULL};
+    "trafficSelectors", "dpd", "startAction", "natTraversal", "bgp", "tunnelRoutes", "mssClamp",
+    NULL};
 
 static void load_devices(Loader *L, const YtNode *seq)
 {

@@ -208,7 +208,8 @@ static void test_overrides(void)
       "      remoteId: 203.0.113.10\n"
       "      trafficSelectors: {local: [192.168.1.0/24], remote: [10.1.0.0/16]}\n"
       "      natTraversal: {forceEncapsulation: true}\n"
-      "      rekeyFuzz: 50%\n");
+      "      rekeyFuzz: 50%\n"
+      "      mssClamp: 1350\n");
   g_autoptr(GwDiags) d2 = gw_diags_new();
   g_autoptr(ScnPlan) q = load(t, d2);
   if (gw_diags_count(d2, GW_SEV_ERROR))
@@ -231,6 +232,7 @@ static void test_overrides(void)
   g_assert_true(c->force_encapsulation);
   g_assert_true(c->nat_traversal); /* from the profile */
   g_assert_cmpuint(c->rekey_fuzz_percent, ==, 50);
+  g_assert_cmpuint(c->mss_clamp, ==, 1350);
   g_assert_cmpint(c->start_action, ==, DEV_START_RESPOND);
 }
 
