@@ -107,9 +107,11 @@ has p2s "virtualNetwork: p2s-vnet"
 
 # NAT rules: inline and child, named by id from the connection; the device's LAN is the
 # ingress rule's internal side
-has nat-rules "{name: vnet-out, type: Static, mode: EgressSnat, internalMappings: [10.1.0.0/16], externalMappings: [100.65.0.0/16]}"
+has nat-rules "{name: vnet-out, type: Static, mode: EgressSnat, internalMappings: [10.1.0.0/16], externalMappings: [100.65.0.0/16], ipConfigurationId: default}"
 has nat-rules "{name: site1-in, type: Static, mode: IngressSnat, internalMappings: [192.168.1.0/24], externalMappings: [100.64.1.0/24]}"
 has nat-rules "ingressNatRules: [site1-in]"
+# (vnet-out is pinned to an IP configuration by its resource id) and BGP route translation
+has nat-rules "enableBgpRouteTranslationForNat: true"
 has nat-rules "egressNatRules: [vnet-out]"
 has nat-rules "lanPrefixes: [192.168.1.0/24]"
 

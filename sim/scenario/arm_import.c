@@ -1034,6 +1034,7 @@ typedef struct {
   GPtrArray *nat;       /* flow mappings */
   GPtrArray *nat_names; /* char * */
   GPtrArray *nat_lan;   /* char *: an IngressSnat rule's internal prefixes "a, b", else "" */
+  GPtrArray *ipc_names; /* char *: the names of its ipConfigurations, in order */
 } GwOut;
 
 typedef struct {
@@ -1325,10 +1326,27 @@ static void map_nat_rule(Ctx *C, GwOut *g, JsonObject *ruleobj, const char *name
       }
       g_string_append(y, "]");
     }
+    /* ".../ipConfigurations/NAME": the instance the rule applies on. The scenario names
+     * Azure's two configurations default (instance 0) and activeActive (instance 1); any
+     * other name is taken by its place among the gateway's ipConfigurations. */
     const char *ipc = get_str(&pp, "ipConfigurationId");
     if (ipc && *ipc) {
-      g_autofree char *ip = sub_path(&pp, "ipConfigurationId");
-      unmapped(C, ip, "pinning a NAT rule to one instance is not in the scenario format");
+      const char *slash = strrchr(ipc, '/');
+      const char *icn = slash ? slash + 1 : ipc;
+      const char *as = NULL;
+      if (!g_ascii_strcasecmp(icn, "default"))
+        as = "default";
+      else if (!g_ascii_strcasecmp(icn, "activeActive"))
+        as = "activeActive";
+      for (guint k = 0; !as && k < g->ipc_names->len && k < 2; k++)
+        if (!g_ascii_strcasecmp(icn, g_ptr_array_index(g->ipc_names, k)))
+          as = k ? "activeActive" : "default";
+      if (as) {
+        g_string_append_printf(y, ", ipConfigurationId: %s", as);
+      } else {
+        g_autofree char *ip = sub_path(&pp, "ipConfigurationId");
+        unmapped(C, ip, "names no IP configuration of the gateway's first two");
+      }
     }
     g_string_append(y, "}");
     g_ptr_array_add(g->nat, g_string_free(y, FALSE));
@@ -1349,6 +1367,7 @@ static void map_gateway(Ctx *C, Out *out, Res *r, JsonNode *props)
   g->nat = g_ptr_array_new_with_free_func(g_free);
   g->nat_names = g_ptr_array_new_with_free_func(g_free);
   g->nat_lan = g_ptr_array_new_with_free_func(g_free);
+  g->ipc_names = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(out->gws, g);
   Obj x;
   g_autofree char *path = g_strdup_printf("%s.properties", r->path);
@@ -1369,6 +1388,7 @@ static void map_gateway(Ctx *C, Out *out, Res *r, JsonNode *props)
     obj_init(&io, C, json_node_get_object(ic), ip);
     const char *icn = get_str(&io, "name");
     g_ptr_array_add(icnames, g_strdup(icn ? icn : ""));
+    g_ptr_array_add(g->ipc_names, g_strdup(icn ? icn : ""));
     if (child_obj(&io, "properties", &pp)) {
       Obj so;
       if (child_obj(&pp, "subnet", &so)) {
@@ -1432,7 +1452,8 @@ static void map_gateway(Ctx *C, Out *out, Res *r, JsonNode *props)
     }
     obj_done(&sku, (const char *const[]){"capacity", NULL}, NULL);
   }
-  static const char *const keys2[] = {"vpnGatewayGeneration", "activeActive?", "enableBgp?", NULL};
+  static const char *const keys2[] = {"vpnGatewayGeneration", "activeActive?", "enableBgp?",
+                                      "enableBgpRouteTranslationForNat?", NULL};
   y_members(g->y, &x, "      ", keys2);
 
   Obj bgp;
@@ -2018,6 +2039,7 @@ static void out_free(Out *out)
     g_ptr_array_unref(g->nat);
     g_ptr_array_unref(g->nat_names);
     g_ptr_array_unref(g->nat_lan);
+    g_ptr_array_unref(g->ipc_names);
     g_free(g);
   }
   for (guint i = 0; i < out->lngs->len; i++) {
