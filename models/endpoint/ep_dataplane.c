@@ -5,6 +5,7 @@
 
 #include "models/common/inet.h"
 #include "models/common/wire.h"
+#include "models/endpoint/ep_impair.h"
 #include "models/endpoint/ep_shaper.h"
 #include "models/esp/esp_codec.h"
 #include "models/esp/esp_natt.h"
@@ -85,6 +86,8 @@ typedef struct {
   uint64_t pps_count;
   EpSaExpiryFn expiry_fn; /* ep_dp_tunnel_set_expiry_hook */
   void *expiry_user;
+  bool bad_icv;           /* ep_dp_tunnel_impair_icv: the Nth ESP packet out (0: every) */
+  uint32_t bad_icv_nth, bad_icv_seen;
 } Tunnel;
 
 typedef struct {
@@ -639,6 +642,16 @@ bool ep_dp_tunnel_peer(const EpDp *dp, int tunnel, Ipv4Addr *addr, uint16_t *por
   return true;
 }
 
+void ep_dp_tunnel_impair_icv(EpDp *dp, int tunnel, uint32_t nth)
+{
+  Tunnel *t = tun(dp, tunnel);
+  if (!t)
+    return;
+  t->bad_icv = true;
+  t->bad_icv_nth = nth;
+  t->bad_icv_seen = 0;
+}
+
 void ep_dp_tunnel_set_expiry_hook(EpDp *dp, int tunnel, EpSaExpiryFn fn, void *user)
 {
   Tunnel *t = tun(dp, tunnel);
@@ -868,6 +881,19 @@ static bool tunnel_tx(EpDp *dp, int ti, const uint8_t *pkt, size_t len,
   if (s != ESP_OK) {
     drop(dp, t, EP_DROP_ESP, s, "encapsulate");
     return false;
+  }
+  if (t->bad_icv) {
+    uint32_t nth = ++t->bad_icv_seen;
+    if (!t->bad_icv_nth || nth == t->bad_icv_nth) {
+      /* the ICV is the last octets of the ESP packet (RFC 4303 2); for GCM, the tag */
+      dp->obuf[hdr + esp_len - 1] ^= 0x01;
+      VsEvent ev = ev_new(dp, EP_IMPAIR_EV_APPLIED);
+      vs_event_str(&ev, "tunnel", t->name);
+      vs_event_str(&ev, "what", "espBadIcv");
+      vs_event_uint(&ev, "nth", nth);
+      vs_event_hex(&ev, "spi", esp_sa_spi(p->out));
+      ev_emit(dp, &ev);
+    }
   }
   WireWriter w;
   wire_writer_init_fixed(&w, dp->obuf, hdr);

@@ -276,6 +276,9 @@ typedef void (*EpSaExpiryFn)(void *user, const EpSaExpiry *e);
  * called after it, from a timer of no delay (env.timer_add), so that it may install and
  * delete SAs (a rekey, an expiry). One hook per tunnel; fn NULL removes it. */
 void ep_dp_tunnel_set_expiry_hook(EpDp *dp, int tunnel, EpSaExpiryFn fn, void *user);
+/* Impairment (ep_impair.h EP_IMPAIR_ESP_BAD_ICV): the tunnel's Nth outbound ESP packet (0:
+ * every one) leaves with the last octet of its ICV flipped, an impair.applied event each. */
+void ep_dp_tunnel_impair_icv(EpDp *dp, int tunnel, uint32_t nth);
 
 /* Delete every pair of a tunnel (DPD failure, IKE SA deleted). */
 void ep_dp_tunnel_down(EpDp *dp, int tunnel, const char *reason);
