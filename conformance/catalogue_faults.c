@@ -306,7 +306,7 @@ const ConfFault conf_faults[] = {
      "gatewayImpair: {what: espBadIcv}", NULL},
     {"DATA-002", "not expressible yet: a gateway with a smaller tunnel MTU needs a data-plane fault",
      NULL, NULL},
-    {"DATA-003", "not expressible yet: a gateway that fragments inner packets needs a data-plane fault",
+    {"DATA-003", "not expressible yet: a gateway that fragments inner packets (or drops them without ICMP) needs a data-plane fault",
      NULL, NULL},
     {"DATA-004", "reworked on branch wt-matrix (a realistic TCP segment size, so the SYN needs clamping); its fault comes with it",
      NULL, NULL},
