@@ -95,6 +95,11 @@ run icv ike-001 'faults: {gatewayImpair: [{what: espBadIcv, nth: 2}]}'
 ok $([ "$(ev icv '"what":"espBadIcv"')" = 1 ] && has icv "$D"',"type":"dev.dataplane.drop".*"esp_status":"ICV"'; echo $?) \
   "a wrong ICV on the gateway's second ESP packet: the device drops it" "$(grep -i drop "$tmp/icv/events.jsonl" | head -3)"
 
+run mtu data-002 'faults: {gatewayImpair: [{what: tunnelMtu, mtu: 1300}]}'
+ok $([ "$(cat "$tmp/mtu.rc")" = 1 ] && has mtu "$G"',"type":"impair.applied".*"what":"tunnelMtu","mtu":1300' \
+  && grep -q "^FAIL 3. ping p1" "$tmp/mtu.txt"; echo $?) \
+  "tunnelMtu 1300 on the gateway: its 1,400-byte inner packets no longer cross (DATA-002 fails)" "$(grep -A3 FAIL "$tmp/mtu.txt" | head)"
+
 run nodpd dpd-006 'faults: {gatewayImpair: [{what: noDpdReply}]}'
 ok $([ "$(cat "$tmp/nodpd.rc")" = 1 ] && has nodpd "$D"',"type":"ike.dpd.dead"' && has nodpd "$G"',"type":"impair.applied".*"what":"noDpdReply","exchange":"INFORMATIONAL"'; echo $?) \
   "noDpdReply: the gateway leaves the device's liveness checks unanswered, the device declares it dead"

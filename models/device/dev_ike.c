@@ -313,6 +313,8 @@ DevIke *dev_ike_new(const DevConfig *d, DevRuntime *rt, int tunnel, const EpEnv 
   for (unsigned i = 0; i < d->impair.n; i++)
     if (d->impair.v[i].kind == EP_IMPAIR_ESP_BAD_ICV)
       ep_dp_tunnel_impair_icv(dev_runtime_dp(rt), tunnel, d->impair.v[i].nth);
+    else if (d->impair.v[i].kind == EP_IMPAIR_TUNNEL_MTU)
+      ep_dp_tunnel_impair_mtu(dev_runtime_dp(rt), tunnel, d->impair.v[i].mtu);
   if (trunc) {
     VsEvent ev = vs_event(env->now(env->user), d->name, "dev.ike.proposals_truncated");
     vs_event_uint(&ev, "ike", d->ike_version == 1 ? c1.n_p1 : c.n_ike);

@@ -88,6 +88,7 @@ typedef struct {
   void *expiry_user;
   bool bad_icv;           /* ep_dp_tunnel_impair_icv: the Nth ESP packet out (0: every) */
   uint32_t bad_icv_nth, bad_icv_seen;
+  uint32_t mtu_cap;       /* ep_dp_tunnel_impair_mtu: inner MTU at most this (0: none) */
 } Tunnel;
 
 typedef struct {
@@ -524,6 +525,15 @@ bool ep_dp_sa_install(EpDp *dp, int tunnel, const EpChildSaPair *pair, const cha
               .udp_encap = pair->udp_encap, .sport = pair->sport, .dport = pair->dport,
               .tunnel = tunnel};
   p->max_inner = compute_max_inner(dp, p);
+  if (t->mtu_cap && t->mtu_cap < p->max_inner) {
+    p->max_inner = t->mtu_cap;
+    VsEvent ev = ev_new(dp, EP_IMPAIR_EV_APPLIED);
+    vs_event_str(&ev, "tunnel", t->name);
+    vs_event_str(&ev, "what", "tunnelMtu");
+    vs_event_uint(&ev, "mtu", t->mtu_cap);
+    vs_event_hex(&ev, "spi", ic.spi);
+    ev_emit(dp, &ev);
+  }
   g_ptr_array_add(t->pairs, p);
   g_hash_table_insert(dp->by_in, in, p);
   t->m.qm_sa_count = t->pairs->len;
@@ -640,6 +650,13 @@ bool ep_dp_tunnel_peer(const EpDp *dp, int tunnel, Ipv4Addr *addr, uint16_t *por
       *port = c->current->dport;
   }
   return true;
+}
+
+void ep_dp_tunnel_impair_mtu(EpDp *dp, int tunnel, uint32_t mtu)
+{
+  Tunnel *t = tun(dp, tunnel);
+  if (t)
+    t->mtu_cap = mtu;
 }
 
 void ep_dp_tunnel_impair_icv(EpDp *dp, int tunnel, uint32_t nth)

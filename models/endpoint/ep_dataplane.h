@@ -279,6 +279,10 @@ void ep_dp_tunnel_set_expiry_hook(EpDp *dp, int tunnel, EpSaExpiryFn fn, void *u
 /* Impairment (ep_impair.h EP_IMPAIR_ESP_BAD_ICV): the tunnel's Nth outbound ESP packet (0:
  * every one) leaves with the last octet of its ICV flipped, an impair.applied event each. */
 void ep_dp_tunnel_impair_icv(EpDp *dp, int tunnel, uint32_t nth);
+/* Impairment (EP_IMPAIR_TUNNEL_MTU): the tunnel's SA pairs installed from now on carry inner
+ * packets of at most mtu octets (larger ones: ICMP frag needed), an impair.applied event
+ * per pair. */
+void ep_dp_tunnel_impair_mtu(EpDp *dp, int tunnel, uint32_t mtu);
 
 /* Delete every pair of a tunnel (DPD failure, IKE SA deleted). */
 void ep_dp_tunnel_down(EpDp *dp, int tunnel, const char *reason);

@@ -29,6 +29,7 @@ typedef enum {
   EP_IMPAIR_NO_REKEY,      /* never starts a rekey: its own lifetimes are off */
   EP_IMPAIR_REKEY_AT,      /* starts a rekey of the IKE SA or the first child at 'at_ns' */
   EP_IMPAIR_ESP_BAD_ICV,   /* the Nth outbound ESP packet with its ICV's last octet flipped */
+  EP_IMPAIR_TUNNEL_MTU,    /* the tunnel's inner MTU lowered to 'mtu' (Azure: 1,400) */
   EP_IMPAIR__COUNT
 } EpImpairKind;
 
@@ -55,6 +56,7 @@ typedef struct {
   uint16_t notify;       /* EP_IMPAIR_NOTIFY: the notify type; OMIT_PAYLOAD: only notifies
                             of this type (0: any) */
   uint8_t payload;       /* EP_IMPAIR_OMIT_PAYLOAD: the payload type (IKEv2 or IKEv1) */
+  uint32_t mtu;          /* EP_IMPAIR_TUNNEL_MTU */
   int64_t after_ns;      /* message-level ones: only from this simulated time on (0: always);
                             messages before it are not counted */
 } EpImpair;

@@ -454,6 +454,8 @@ static void impair_links(GwIke *g, GwIkeConn *k)
   for (unsigned i = 0; i < s->n; i++)
     if (s->v[i].kind == EP_IMPAIR_ESP_BAD_ICV)
       ep_dp_tunnel_impair_icv(g->dp, k->tunnel, s->v[i].nth);
+    else if (s->v[i].kind == EP_IMPAIR_TUNNEL_MTU)
+      ep_dp_tunnel_impair_mtu(g->dp, k->tunnel, s->v[i].mtu);
 }
 
 /* The engines of connection c on tunnel t: the initiator side, the responder side or both

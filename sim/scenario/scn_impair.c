@@ -9,7 +9,7 @@
 #include <string.h>
 
 const char *const scn_impair_keys[] = {"what", "exchange", "message", "nth", "delay", "at",
-                                       "sa", "notify", "payload", "after", NULL};
+                                       "sa", "notify", "payload", "after", "mtu", NULL};
 
 /* The keys each impairment takes besides 'what' (a key outside its row is reported). */
 static const struct {
@@ -29,6 +29,7 @@ static const struct {
     {EP_IMPAIR_NO_REKEY, " ", ""},
     {EP_IMPAIR_REKEY_AT, " at sa ", "at"},
     {EP_IMPAIR_ESP_BAD_ICV, " nth ", ""},
+    {EP_IMPAIR_TUNNEL_MTU, " mtu ", "mtu"},
 };
 
 NAME_TABLE(scn_impair_sa_names, "SA", {0, "ike"}, {1, "child"});
@@ -79,6 +80,8 @@ static bool load_one(YaCtx *a, const YtNode *it, EpImpair *x)
   int64_t i64;
   if ((n = yt_map_get(it, "nth")) && ya_int(a, n, "nth", 1, UINT32_MAX, &i64))
     x->nth = (uint32_t)i64;
+  if ((n = yt_map_get(it, "mtu")) && ya_int(a, n, "mtu", 68, 9000, &i64))
+    x->mtu = (uint32_t)i64;
   if ((n = yt_map_get(it, "delay")) && ya_duration(a, n, "delay", &x->delay_ns) &&
       x->delay_ns <= 0) {
     ya_err(a, n, "impair: delay must be above zero");
