@@ -1889,6 +1889,11 @@ char *conf_catalogue_text(void)
       g_string_append_printf(o, "%-28s waits for: %s\n", "", c->waits_for);
     for (size_t s = 0; s < conf_check_n_scenarios(c); s++)
       g_string_append_printf(o, "%-28s scenario: %s\n", "", c->scenarios[s]);
+    const ConfFault *f = conf_check_fault(c);
+    if (f && f->edit)
+      g_string_append_printf(o, "%-28s fails when: %s (%s)\n", "", f->fault, f->edit);
+    else if (f)
+      g_string_append_printf(o, "%-28s cannot fail yet: %s\n", "", f->fault);
   }
   size_t a, p;
   counts(&a, &p);
@@ -1918,7 +1923,16 @@ char *conf_catalogue_json(void)
       g_string_append(o, s ? "," : "");
       vs_json_str(o, c->scenarios[s]);
     }
-    g_string_append(o, "]}");
+    g_string_append(o, "]");
+    const ConfFault *f = conf_check_fault(c);
+    if (f) {
+      g_string_append(o, ",\"fault\":"), vs_json_str(o, f->fault);
+      if (f->edit)
+        g_string_append(o, ",\"faultEdit\":"), vs_json_str(o, f->edit);
+      if (f->fails)
+        g_string_append(o, ",\"faultFails\":"), vs_json_str(o, f->fails);
+    }
+    g_string_append(o, "}");
   }
   size_t a, p;
   counts(&a, &p);
@@ -1957,7 +1971,10 @@ char *conf_catalogue_markdown(void)
          "`conformance/checks/` that exercise it with `expect:` blocks. `vpnsim conformance` "
          "runs them (docs: `vpnsim conformance --help`); `pending` checks wait for the named "
          "area of the simulator and are reported as SKIP. Checks marked *matrix* are the gateway "
-         "configurations of the device compatibility matrix.\n\n"
+         "configurations of the device compatibility matrix. Each active check names the gateway "
+         "fault (an impairment or a change of the configuration) under which it must fail; "
+         "`make check` runs every check once more with its fault and requires the failure "
+         "(`tests/catalogue-selftest.t`).\n\n"
          "## Running\n\n"
          "`vpnsim conformance [ID|PREFIX|GROUP|PATH...] [--jobs N] [--format tap|junit|json] "
          "[--out DIR]` runs each selected check's scenarios as `vpnsim run` child processes, "
@@ -2000,8 +2017,8 @@ char *conf_catalogue_markdown(void)
   }
   for (size_t g = 0; g < conf_n_groups; g++) {
     g_string_append_printf(o, "\n## %s: %s\n\n", conf_groups[g].prefix, conf_groups[g].title);
-    g_string_append(o, "| ID | Expected gateway behaviour | Source | Device | Status | Scenario |\n"
-                       "|---|---|---|---|---|---|\n");
+    g_string_append(o, "| ID | Expected gateway behaviour | Source | Device | Status | Scenario | "
+                       "Fails when |\n|---|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < conf_n_checks; i++) {
       const ConfCheck *c = &conf_checks[i];
       if (conf_check_group(c) != &conf_groups[g])
@@ -2020,6 +2037,17 @@ char *conf_catalogue_markdown(void)
       g_string_append(o, " | ");
       for (size_t s = 0; s < conf_check_n_scenarios(c); s++)
         g_string_append_printf(o, "%s`%s`", s ? "<br>" : "", c->scenarios[s]);
+      g_string_append(o, " | ");
+      const ConfFault *f = conf_check_fault(c);
+      if (f && f->edit) {
+        md_cell(o, f->fault);
+        g_string_append(o, " (`");
+        md_cell(o, f->edit);
+        g_string_append(o, "`)");
+      } else if (f) {
+        g_string_append(o, "cannot fail yet: ");
+        md_cell(o, f->fault);
+      }
       g_string_append(o, " |\n");
     }
   }

@@ -45,6 +45,28 @@ extern const size_t conf_n_groups;
 extern const NameTable conf_role_names;   /* "initiator", "responder", "either" */
 extern const NameTable conf_status_names; /* "active", "pending" */
 
+/* The self-test (tests/catalogue-selftest.t): the gateway fault under which an active
+ * check must fail, and the edit of its scenarios that applies it (catalogue_faults.c, one
+ * row per active check). edit is one of
+ *   "gatewayImpair: ITEM, ..."  appended as faults: {gatewayImpair: [ITEM, ...]} (an
+ *                              impairment of every gateway connection, docs/scenario-format.md)
+ *   "bgpRulesOff: ROW, ..."     appended as faults: {bgpRulesOff: [ROW, ...]} (docs/bgp.md)
+ *   "append: LINE"              LINE appended to the scenario
+ *   "sed: EXPR", "sed -E: EXPR" the scenario through sed (basic or extended expressions)
+ * fails (optional): text of the failed expectation's "not ok" line, or "exit2:TEXT" when
+ * the cloud refuses the faulty configuration with TEXT on stderr. */
+typedef struct {
+  const char *id;
+  const char *fault; /* what the gateway (or the scenario) does wrong, one line */
+  const char *edit;
+  const char *fails;
+} ConfFault;
+
+extern const ConfFault conf_faults[];
+extern const size_t conf_n_faults;
+/* The check's self-test fault, or NULL. */
+const ConfFault *conf_check_fault(const ConfCheck *c);
+
 /* The check with this ID (exact, case-insensitive), or NULL. */
 const ConfCheck *conf_check_find(const char *id);
 /* The check's group (from its ID prefix), or NULL when the ID has no known group. */

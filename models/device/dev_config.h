@@ -9,6 +9,7 @@
 #include "models/common/ipsec_ids.h"
 #include "models/common/ipv4.h"
 #include "models/common/names.h"
+#include "models/endpoint/ep_impair.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -145,6 +146,8 @@ typedef struct {
    * prefixes of other sites the gateway carries between its connections (transit). */
   Ipv4Prefix tunnel_routes[DEV_MAX_PREFIXES];
   unsigned n_tunnel_routes;
+  /* The device misbehaving (`impair:`, models/endpoint/ep_impair.h) on each tunnel. */
+  EpImpairSet impair;
 } DevConfig;
 
 /* The generic device (no profile): IKEv2, no proposals (a profile or the scenario must

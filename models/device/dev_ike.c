@@ -296,6 +296,8 @@ DevIke *dev_ike_new(const DevConfig *d, DevRuntime *rt, int tunnel, const EpEnv 
   }
   const char *tname = ep_dp_tunnel_name(dev_runtime_dp(rt), tunnel);
   EpIkeLink *l = NULL;
+  ep_ike_impair_config(&d->impair, d->ike_version == 1 ? NULL : &c,
+                       d->ike_version == 1 ? &c1 : NULL);
   if (d->ike_version == 1) {
     c1.name = d->name;
     l = ep_ike_link_new_v1(&c1, tname ? tname : "peer", dev_runtime_dp(rt), tunnel, env, io, rng);
@@ -307,6 +309,12 @@ DevIke *dev_ike_new(const DevConfig *d, DevRuntime *rt, int tunnel, const EpEnv 
     return NULL;
   }
   ep_ike_link_set_device(l);
+  ep_ike_link_set_impair(l, &d->impair);
+  for (unsigned i = 0; i < d->impair.n; i++)
+    if (d->impair.v[i].kind == EP_IMPAIR_ESP_BAD_ICV)
+      ep_dp_tunnel_impair_icv(dev_runtime_dp(rt), tunnel, d->impair.v[i].nth);
+    else if (d->impair.v[i].kind == EP_IMPAIR_TUNNEL_MTU)
+      ep_dp_tunnel_impair_mtu(dev_runtime_dp(rt), tunnel, d->impair.v[i].mtu);
   if (trunc) {
     VsEvent ev = vs_event(env->now(env->user), d->name, "dev.ike.proposals_truncated");
     vs_event_uint(&ev, "ike", d->ike_version == 1 ? c1.n_p1 : c.n_ike);

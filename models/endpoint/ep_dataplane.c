@@ -5,6 +5,7 @@
 
 #include "models/common/inet.h"
 #include "models/common/wire.h"
+#include "models/endpoint/ep_impair.h"
 #include "models/endpoint/ep_shaper.h"
 #include "models/esp/esp_codec.h"
 #include "models/esp/esp_natt.h"
@@ -87,6 +88,9 @@ typedef struct {
   void *expiry_user;
   EpEdgeFn edge_fn; /* ep_dp_tunnel_set_edge_hook */
   void *edge_user;
+  bool bad_icv;           /* ep_dp_tunnel_impair_icv: the Nth ESP packet out (0: every) */
+  uint32_t bad_icv_nth, bad_icv_seen;
+  uint32_t mtu_cap;       /* ep_dp_tunnel_impair_mtu: inner MTU at most this (0: none) */
 } Tunnel;
 
 typedef struct {
@@ -523,6 +527,15 @@ bool ep_dp_sa_install(EpDp *dp, int tunnel, const EpChildSaPair *pair, const cha
               .udp_encap = pair->udp_encap, .sport = pair->sport, .dport = pair->dport,
               .tunnel = tunnel};
   p->max_inner = compute_max_inner(dp, p);
+  if (t->mtu_cap && t->mtu_cap < p->max_inner) {
+    p->max_inner = t->mtu_cap;
+    VsEvent ev = ev_new(dp, EP_IMPAIR_EV_APPLIED);
+    vs_event_str(&ev, "tunnel", t->name);
+    vs_event_str(&ev, "what", "tunnelMtu");
+    vs_event_uint(&ev, "mtu", t->mtu_cap);
+    vs_event_hex(&ev, "spi", ic.spi);
+    ev_emit(dp, &ev);
+  }
   g_ptr_array_add(t->pairs, p);
   g_hash_table_insert(dp->by_in, in, p);
   t->m.qm_sa_count = t->pairs->len;
@@ -639,6 +652,23 @@ bool ep_dp_tunnel_peer(const EpDp *dp, int tunnel, Ipv4Addr *addr, uint16_t *por
       *port = c->current->dport;
   }
   return true;
+}
+
+void ep_dp_tunnel_impair_mtu(EpDp *dp, int tunnel, uint32_t mtu)
+{
+  Tunnel *t = tun(dp, tunnel);
+  if (t)
+    t->mtu_cap = mtu;
+}
+
+void ep_dp_tunnel_impair_icv(EpDp *dp, int tunnel, uint32_t nth)
+{
+  Tunnel *t = tun(dp, tunnel);
+  if (!t)
+    return;
+  t->bad_icv = true;
+  t->bad_icv_nth = nth;
+  t->bad_icv_seen = 0;
 }
 
 void ep_dp_tunnel_set_expiry_hook(EpDp *dp, int tunnel, EpSaExpiryFn fn, void *user)
@@ -883,6 +913,19 @@ static bool tunnel_tx(EpDp *dp, int ti, const uint8_t *pkt, size_t len,
   if (s != ESP_OK) {
     drop(dp, t, EP_DROP_ESP, s, "encapsulate");
     return false;
+  }
+  if (t->bad_icv) {
+    uint32_t nth = ++t->bad_icv_seen;
+    if (!t->bad_icv_nth || nth == t->bad_icv_nth) {
+      /* the ICV is the last octets of the ESP packet (RFC 4303 2); for GCM, the tag */
+      dp->obuf[hdr + esp_len - 1] ^= 0x01;
+      VsEvent ev = ev_new(dp, EP_IMPAIR_EV_APPLIED);
+      vs_event_str(&ev, "tunnel", t->name);
+      vs_event_str(&ev, "what", "espBadIcv");
+      vs_event_uint(&ev, "nth", nth);
+      vs_event_hex(&ev, "spi", esp_sa_spi(p->out));
+      ev_emit(dp, &ev);
+    }
   }
   WireWriter w;
   wire_writer_init_fixed(&w, dp->obuf, hdr);

@@ -276,6 +276,13 @@ typedef void (*EpSaExpiryFn)(void *user, const EpSaExpiry *e);
  * called after it, from a timer of no delay (env.timer_add), so that it may install and
  * delete SAs (a rekey, an expiry). One hook per tunnel; fn NULL removes it. */
 void ep_dp_tunnel_set_expiry_hook(EpDp *dp, int tunnel, EpSaExpiryFn fn, void *user);
+/* Impairment (ep_impair.h EP_IMPAIR_ESP_BAD_ICV): the tunnel's Nth outbound ESP packet (0:
+ * every one) leaves with the last octet of its ICV flipped, an impair.applied event each. */
+void ep_dp_tunnel_impair_icv(EpDp *dp, int tunnel, uint32_t nth);
+/* Impairment (EP_IMPAIR_TUNNEL_MTU): the tunnel's SA pairs installed from now on carry inner
+ * packets of at most mtu octets (larger ones: ICMP frag needed), an impair.applied event
+ * per pair. */
+void ep_dp_tunnel_impair_mtu(EpDp *dp, int tunnel, uint32_t mtu);
 
 /* An owner's rewrite of a tunnel's inner packets at the tunnel edge (the gateway's NAT
  * rules, facts 6): to_tunnel, a packet routed into the tunnel, before it is encapsulated;

@@ -4,6 +4,8 @@
  * ike.message events), the same for the gateway and the device. */
 #include "models/endpoint/ep_ike.h"
 
+#include "models/endpoint/ep_impair.h"
+
 #include "models/common/wire.h"
 #include "models/esp/esp_keytable.h"
 #include "models/ike/ike_crypto.h"
@@ -98,7 +100,28 @@ struct EpIkeLink {
   int64_t asked_at[IKEV2_MAX_TS]; /* on demand: when a child for the pair was asked for */
   bool want_children;      /* an SA we began is up: a child for every further pair */
   bool device;             /* ep_ike_link_set_device */
+  /* impairments (ep_impair.h): how many matching messages each has seen (sent; received
+   * for EP_IMPAIR_NOTIFY), the messages held back (Delayed*), the rekey timers, and the
+   * liveness checks left unanswered (their message IDs, newest last) */
+  EpImpairSet imp;
+  uint32_t imp_seen[EP_IMPAIR_MAX];
+  GPtrArray *delayed;
+  EpTimerId imp_timer[EP_IMPAIR_MAX];
+  struct ImpTimer {
+    EpIkeLink *l;
+    unsigned i;
+  } imp_arg[EP_IMPAIR_MAX];
+  uint32_t dpd_unanswered[4];
+  unsigned n_dpd_unanswered;
 };
+
+typedef struct {
+  EpIkeLink *l;
+  EpTimerId id;
+  Pending p;
+} Delayed;
+
+typedef struct ImpTimer ImpTimer;
 
 /* A further child for pair i is asked for again only after this (its CREATE_CHILD_SA
  * exchange has long finished or failed by then). */
@@ -206,6 +229,11 @@ static void e_message(void *user, const IkeMessageSummary *m)
     if (l->in_rx) {
       g_string_truncate(l->rx_notifies, 0);
       append_names(l->rx_notifies, m);
+      /* RFC 7296 1.4: an INFORMATIONAL request with no payloads is a liveness check */
+      if (ep_impair_set_has(&l->imp, EP_IMPAIR_NO_DPD_REPLY) && !m->response &&
+          m->exchange == IKEV2_INFORMATIONAL && m->n_payloads == 0) {
+        l->dpd_unanswered[l->n_dpd_unanswered++ % G_N_ELEMENTS(l->dpd_unanswered)] = m->msg_id;
+      }
     }
     return;
   }
@@ -281,12 +309,234 @@ static void message_event(EpIkeLink *l, bool sent, Ipv4Addr peer, uint16_t peer_
   emit(l, &ev);
 }
 
-static void send_now(EpIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+static void send_raw(EpIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
                      const uint8_t *data, size_t len, bool log)
 {
   if (log)
     message_event(l, true, dst, dport, sport, data, len, NULL);
   l->io.send(l->io.user, src, sport, dst, dport, data, len);
+}
+
+/* ---- impairments (ep_impair.h) ---- */
+
+static void impair_event(EpIkeLink *l, const EpImpair *x, const EpImpairHdr *h, uint32_t nth)
+{
+  char b[NAME_BUFSZ];
+  VsEvent ev = vs_event(l_now(l), l->node, EP_IMPAIR_EV_APPLIED);
+  vs_event_str(&ev, "connection", l->connection);
+  vs_event_str(&ev, "what", name_fmt(&ep_impair_kind_names, x->kind, b));
+  if (h) {
+    char xb[NAME_BUFSZ];
+    vs_event_str(&ev, "exchange", name_fmt(&ep_impair_exchange_names, h->exchange, xb));
+    vs_event_bool(&ev, "response", h->response);
+    vs_event_uint(&ev, "msg_id", h->msg_id);
+  }
+  if (nth)
+    vs_event_uint(&ev, "nth", nth);
+  emit(l, &ev);
+}
+
+/* The impairment x matches the message: is this the one it applies to? (counts it) */
+static bool impair_hit(EpIkeLink *l, unsigned i, const EpImpairHdr *h, uint32_t *nth)
+{
+  const EpImpair *x = &l->imp.v[i];
+  if (!ep_impair_matches(x, h) || l_now(l) < x->after_ns)
+    return false;
+  *nth = ++l->imp_seen[i];
+  return x->nth == 0 || x->nth == *nth;
+}
+
+static void delayed_fire(void *arg)
+{
+  Delayed *d = arg;
+  EpIkeLink *l = d->l;
+  gsize n;
+  const uint8_t *b = g_bytes_get_data(d->p.data, &n);
+  send_raw(l, d->p.src, d->p.sport, d->p.dst, d->p.dport, b, n, true);
+  d->id = 0;
+  g_ptr_array_remove(l->delayed, d);
+}
+
+static void delayed_free(gpointer p)
+{
+  Delayed *d = p;
+  if (d->id && d->l->env.timer_cancel)
+    d->l->env.timer_cancel(d->l->env.user, d->id);
+  g_bytes_unref(d->p.data);
+  g_free(d);
+}
+
+/* One datagram out, through the message-level impairments in table order. */
+static void send_now(EpIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
+                     const uint8_t *data, size_t len, bool log)
+{
+  size_t skip = sport == IKE_PORT_NATT ? 4 : 0;
+  EpImpairHdr h;
+  if (!l->imp.n || len < skip || (skip && memcmp(data, "\0\0\0\0", 4) != 0) ||
+      !ep_impair_header(data + skip, len - skip, &h)) {
+    send_raw(l, src, sport, dst, dport, data, len, log);
+    return;
+  }
+  /* a liveness check we leave unanswered: its answer (and the answer's retransmissions) */
+  if (h.response && h.exchange == IKEV2_INFORMATIONAL)
+    for (unsigned k = 0; k < G_N_ELEMENTS(l->dpd_unanswered) && k < l->n_dpd_unanswered; k++)
+      if (l->dpd_unanswered[k] == h.msg_id) {
+        EpImpair x = {.kind = EP_IMPAIR_NO_DPD_REPLY};
+        impair_event(l, &x, &h, 0);
+        return;
+      }
+  g_autofree uint8_t *buf = g_memdup2(data, len);
+  size_t n = len;
+  unsigned copies = 1;
+  int64_t delay = 0;
+  for (unsigned i = 0; i < l->imp.n; i++) {
+    const EpImpair *x = &l->imp.v[i];
+    uint32_t nth = 0;
+    switch (x->kind) {
+    case EP_IMPAIR_DROP:
+    case EP_IMPAIR_DUPLICATE:
+    case EP_IMPAIR_DELAY:
+    case EP_IMPAIR_CORRUPT:
+    case EP_IMPAIR_WRONG_SPI:
+    case EP_IMPAIR_WRONG_MSG_ID:
+    case EP_IMPAIR_OMIT_PAYLOAD:
+      break;
+    default:
+      continue;
+    }
+    if (!impair_hit(l, i, &h, &nth))
+      continue;
+    bool done = true;
+    switch (x->kind) {
+    case EP_IMPAIR_DROP: copies = 0; break;
+    case EP_IMPAIR_DUPLICATE: copies = 2; break;
+    case EP_IMPAIR_DELAY: delay = x->delay_ns; break;
+    case EP_IMPAIR_CORRUPT: done = ep_impair_corrupt(buf + skip, n - skip); break;
+    case EP_IMPAIR_WRONG_SPI: done = ep_impair_wrong_spi(buf + skip, n - skip); break;
+    case EP_IMPAIR_WRONG_MSG_ID: done = ep_impair_wrong_msg_id(buf + skip, n - skip); break;
+    case EP_IMPAIR_OMIT_PAYLOAD: {
+      g_autofree uint8_t *o = g_malloc(n);
+      size_t on = 0;
+      done = ep_impair_omit(buf + skip, n - skip, x->payload, x->notify, o, &on);
+      if (done) {
+        memcpy(buf + skip, o, on);
+        n = skip + on;
+      }
+      break;
+    }
+    default: break;
+    }
+    if (done)
+      impair_event(l, x, &h, nth);
+    if (!copies)
+      return;
+  }
+  if (delay > 0) {
+    Delayed *d = g_new0(Delayed, 1);
+    d->l = l;
+    d->p = (Pending){src, dst, sport, dport, g_bytes_new(buf, n)};
+    g_ptr_array_add(l->delayed, d);
+    d->id = l->env.timer_add(l->env.user, delay, delayed_fire, d);
+    return;
+  }
+  for (unsigned c = 0; c < copies; c++)
+    send_raw(l, src, sport, dst, dport, buf, n, log);
+}
+
+/* EP_IMPAIR_NOTIFY: a request of the exchange answered with only the notify, before the
+ * engine sees it (IKEv2 IKE_SA_INIT, the only exchange in clear). True when answered. */
+static bool impair_answer(EpIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst,
+                          uint16_t dport, const uint8_t *data, size_t len)
+{
+  size_t skip = dport == IKE_PORT_NATT ? 4 : 0;
+  EpImpairHdr h;
+  if (!ep_impair_set_has(&l->imp, EP_IMPAIR_NOTIFY) || len < skip ||
+      !ep_impair_header(data + skip, len - skip, &h) || h.v1 || h.response ||
+      h.exchange != IKEV2_IKE_SA_INIT)
+    return false;
+  for (unsigned i = 0; i < l->imp.n; i++) {
+    const EpImpair *x = &l->imp.v[i];
+    uint32_t nth;
+    if (x->kind != EP_IMPAIR_NOTIFY || !impair_hit(l, i, &h, &nth))
+      continue;
+    message_event(l, false, src, sport, dport, data, len, NULL);
+    impair_event(l, x, &h, nth);
+    uint8_t out[4 + 36] = {0};
+    size_t n = ep_impair_notify_response(&h, x->notify, out + skip);
+    send_raw(l, dst, dport, src, sport, out, skip + n, true);
+    return true;
+  }
+  return false;
+}
+
+static void impair_timer(void *arg)
+{
+  ImpTimer *t = arg;
+  EpIkeLink *l = t->l;
+  unsigned i = t->i;
+  l->imp_timer[i] = 0;
+  const EpImpair *x = &l->imp.v[i];
+  bool ok = false;
+  IkeChildInfo ci;
+  if (l->v1)
+    ok = ikev1_conn_child_info(l->v1, 0, &ci) && ikev1_conn_rekey_child(l->v1, ci.spi_in);
+  else if (x->child)
+    ok = ikev2_conn_child_info(l->conn, 0, &ci) && ikev2_conn_rekey_child(l->conn, ci.spi_in);
+  else
+    ok = ikev2_conn_rekey_ike(l->conn);
+  if (ok)
+    impair_event(l, x, NULL, 0);
+  changed(l);
+  step_done(l);
+}
+
+void ep_ike_link_set_impair(EpIkeLink *l, const EpImpairSet *s)
+{
+  l->imp = s ? *s : (EpImpairSet){0};
+  if (l->imp.n > EP_IMPAIR_MAX)
+    l->imp.n = EP_IMPAIR_MAX;
+  memset(l->imp_seen, 0, sizeof l->imp_seen);
+  for (unsigned i = 0; i < l->imp.n; i++) {
+    const EpImpair *x = &l->imp.v[i];
+    if (x->kind != EP_IMPAIR_REKEY_AT)
+      continue;
+    int64_t d = x->at_ns - l_now(l);
+    if (d < 0)
+      continue; /* a link built again after its time (a connection reset) */
+    ImpTimer *t = &l->imp_arg[i];
+    *t = (ImpTimer){l, i};
+    l->imp_timer[i] = l->env.timer_add(l->env.user, d, impair_timer, t);
+  }
+}
+
+void ep_ike_impair_config(const EpImpairSet *s, IkeConfig *c2, Ikev1Config *c1)
+{
+  for (unsigned i = 0; c1 && s && i < s->n; i++) {
+    const EpImpair *x = &s->v[i];
+    if (x->kind == EP_IMPAIR_NOTIFY && x->exchange == EP_IMPAIR_V1_MAIN)
+      c1->impair_mm_notify = x->notify;
+    if (x->kind == EP_IMPAIR_NOTIFY && x->exchange == EP_IMPAIR_V1_QUICK)
+      c1->impair_qm_notify = x->notify;
+  }
+  for (unsigned i = 0; c2 && s && i < s->n; i++) {
+    const EpImpair *x = &s->v[i];
+    if (x->kind == EP_IMPAIR_NOTIFY && x->exchange == IKEV2_IKE_AUTH)
+      c2->impair_child_notify_auth = x->notify;
+    if (x->kind == EP_IMPAIR_NOTIFY && x->exchange == IKEV2_CREATE_CHILD_SA)
+      c2->impair_child_notify_create = x->notify;
+  }
+  if (!ep_impair_set_has(s, EP_IMPAIR_NO_REKEY))
+    return;
+  if (c2) {
+    c2->ike_lifetime_s = 0;
+    c2->child_lifetime_s = 0;
+    c2->child_lifetime_kb = 0;
+  }
+  if (c1) {
+    c1->p1_lifetime_s = 0;
+    c1->p2_lifetime_s = 0;
+    c1->p2_lifetime_kb = 0;
+  }
 }
 
 static void e_send(void *user, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
@@ -462,6 +712,7 @@ static EpIkeLink *link_alloc(const char *name, const char *connection, EpDp *dp,
   l->env = *env;
   l->io = *io;
   l->held = g_ptr_array_new_with_free_func(pending_free);
+  l->delayed = g_ptr_array_new_with_free_func(delayed_free);
   l->rx_notifies = g_string_new(NULL);
   for (size_t i = 0; i < IKEV2_MAX_TS; i++)
     l->asked_at[i] = INT64_MIN;
@@ -536,6 +787,10 @@ void ep_ike_link_free(EpIkeLink *l)
   if (l->timer && l->env.timer_cancel)
     l->env.timer_cancel(l->env.user, l->timer);
   g_ptr_array_free(l->held, TRUE);
+  g_ptr_array_free(l->delayed, TRUE);
+  for (unsigned i = 0; i < EP_IMPAIR_MAX; i++)
+    if (l->imp_timer[i] && l->env.timer_cancel)
+      l->env.timer_cancel(l->env.user, l->imp_timer[i]);
   g_string_free(l->rx_notifies, TRUE);
   if (l->psk) {
     ike_wipe(l->psk, l->psk_len);
@@ -569,6 +824,8 @@ void ep_ike_link_acquire(EpIkeLink *l)
 void ep_ike_link_rx(EpIkeLink *l, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
                     const uint8_t *data, size_t len)
 {
+  if (impair_answer(l, src, sport, dst, dport, data, len))
+    return;
   l->in_rx = true;
   l->rx_dropped = false;
   g_string_truncate(l->rx_notifies, 0);

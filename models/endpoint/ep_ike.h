@@ -5,6 +5,7 @@
 #pragma once
 
 #include "models/endpoint/ep_dataplane.h"
+#include "models/endpoint/ep_impair.h"
 #include "models/ike/ikev1_sa.h"
 #include "models/ike/ikev2_sa.h"
 
@@ -47,6 +48,12 @@ EpIkeLink *ep_ike_link_new(const IkeConfig *cfg, const char *connection, EpDp *d
 EpIkeLink *ep_ike_link_new_v1(const Ikev1Config *cfg, const char *connection, EpDp *dp,
                               int tunnel, const EpEnv *env, const EpIkeIo *io, Drbg *rng);
 void ep_ike_link_free(EpIkeLink *l);
+/* The link's impairments (ep_impair.h), copied: message-level ones apply to what it sends
+ * from now on (NOTIFY to the requests it receives), REKEY_AT arms its timer. Call before
+ * ep_ike_link_start. */
+void ep_ike_link_set_impair(EpIkeLink *l, const EpImpairSet *s);
+/* EP_IMPAIR_NO_REKEY: the configuration's own lifetimes off (either config may be NULL). */
+void ep_ike_impair_config(const EpImpairSet *s, IkeConfig *c2, Ikev1Config *c1);
 void ep_ike_link_start(EpIkeLink *l);
 void ep_ike_link_acquire(EpIkeLink *l);
 /* Traffic from src to dst found no SA: with no IKE SA, as ep_ike_link_acquire; with one

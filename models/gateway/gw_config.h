@@ -7,6 +7,7 @@
 #include "models/common/diag.h"
 #include "models/common/ipv4.h"
 #include "models/common/names.h"
+#include "models/endpoint/ep_impair.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -214,6 +215,9 @@ typedef struct {
   unsigned n_ingressNatRules;
   GwStr egressNatRules[GW_MAX_NAMES];
   unsigned n_egressNatRules;
+  /* Not an Azure property: the gateway misbehaving on this connection (`impair:`,
+   * models/endpoint/ep_impair.h), for vendors and the catalogue's self-test. */
+  EpImpairSet impair;
 } GwConnection;
 
 /* Scenario options for where the documents disagree (facts 11). Each option is false for

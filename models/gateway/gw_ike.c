@@ -512,6 +512,24 @@ static void contact_resp(void *arg)
   k->contact_from = k->resp;
 }
 
+/* The connection's impairments (`impair:`) on its engines (both sides: a rekey at a given
+ * time is started by the one holding an SA) and on its tunnel's ESP. */
+static void impair_links(GwIke *g, GwIkeConn *k)
+{
+  const EpImpairSet *s = &k->cur.impair;
+  if (!s->n)
+    return;
+  if (k->init)
+    ep_ike_link_set_impair(k->init, s);
+  if (k->resp)
+    ep_ike_link_set_impair(k->resp, s);
+  for (unsigned i = 0; i < s->n; i++)
+    if (s->v[i].kind == EP_IMPAIR_ESP_BAD_ICV)
+      ep_dp_tunnel_impair_icv(g->dp, k->tunnel, s->v[i].nth);
+    else if (s->v[i].kind == EP_IMPAIR_TUNNEL_MTU)
+      ep_dp_tunnel_impair_mtu(g->dp, k->tunnel, s->v[i].mtu);
+}
+
 /* The engines of connection c on tunnel t: the initiator side, the responder side or both
  * (connection mode); false with a refusal event when c cannot run. */
 static bool conn_links(GwIke *g, GwIkeConn *k, const GwConfig *cfg)
@@ -530,12 +548,15 @@ static bool conn_links(GwIke *g, GwIkeConn *k, const GwConfig *cfg)
     }
     k->remote = v.remote_addr;
     v.name = g->node;
+    ep_ike_impair_config(&k->cur.impair, NULL, &v);
     const GwVirtualNetworkGateway *gw = gw_config_find_gateway(cfg, k->cur.virtualNetworkGateway1.v);
     k->idle_teardown = gw && gw_enum_or(gw->vpnType, GW_VPN_ROUTE_BASED) == GW_VPN_POLICY_BASED;
     k->init = ep_ike_link_new_v1(&v, k->name, g->dp, k->tunnel, &g->env, &g->io, g->rng);
     k->dial_default = hi;
-    if (k->init)
+    if (k->init) {
       ep_ike_link_on_change(k->init, mm_count, k);
+      impair_links(g, k);
+    }
     return k->init != NULL;
   }
   if (!gw_ike_connection_config(cfg, &k->cur, g->local, &ci, &hi, &cr, &hr, &why)) {
@@ -551,6 +572,8 @@ static bool conn_links(GwIke *g, GwIkeConn *k, const GwConfig *cfg)
   }
   k->remote = ci.remote_addr;
   ci.name = cr.name = g->node;
+  ep_ike_impair_config(&k->cur.impair, &ci, NULL);
+  ep_ike_impair_config(&k->cur.impair, &cr, NULL);
   if (hi)
     k->init = ep_ike_link_new(&ci, k->name, g->dp, k->tunnel, &g->env, &g->io, g->rng);
   if (hr)
@@ -564,6 +587,7 @@ static bool conn_links(GwIke *g, GwIkeConn *k, const GwConfig *cfg)
     ep_ike_link_on_change(k->resp, mm_count, k);
     ep_ike_link_on_initial_contact(k->resp, contact_resp, k);
   }
+  impair_links(g, k);
   return true;
 }
 

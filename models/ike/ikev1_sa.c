@@ -885,9 +885,16 @@ static void mm_rx(Ikev1Conn *c, Ikev1Message *m, const uint8_t *buf, Ipv4Addr sr
       }
     drbg_bytes(c->env.rng, &c->rcky, sizeof c->rcky);
     ev_message(c, false, IKEV1_EXCH_MAIN, 0, 1, 0);
-    if (!pick) {
-      send_plain_notify(c, IKEV1_N_NO_PROPOSAL_CHOSEN);
-      p1_fail(c, "no_proposal_chosen");
+    if (!pick || c->cfg.impair_mm_notify) {
+      uint16_t type = pick ? c->cfg.impair_mm_notify : IKEV1_N_NO_PROPOSAL_CHOSEN;
+      if (pick) {
+        VsEvent ev = ev_new(c, "impair.applied");
+        vs_event_str(&ev, "what", "notify");
+        vs_event_str(&ev, "exchange", "MAIN_MODE");
+        ev_emit(c, &ev);
+      }
+      send_plain_notify(c, type);
+      p1_fail(c, pick ? name_get(&ikev1_notify_names, type) : "no_proposal_chosen");
       return;
     }
     c->suite = (Ikev1Suite){s.encr, s.key_bits, s.hash, s.group};
@@ -1385,6 +1392,13 @@ static void qm_rx(Ikev1Conn *c, Ikev1Message *m, const uint8_t *buf)
                                : (a.life_kb ? a.life_kb : c->cfg.p2_lifetime_kb);
         }
       }
+    }
+    if (!err && c->cfg.impair_qm_notify) {
+      err = c->cfg.impair_qm_notify;
+      VsEvent ev = ev_new(c, "impair.applied");
+      vs_event_str(&ev, "what", "notify");
+      vs_event_str(&ev, "exchange", "QUICK_MODE");
+      ev_emit(c, &ev);
     }
     if (!err && !pick)
       err = IKEV1_N_NO_PROPOSAL_CHOSEN;

@@ -75,6 +75,11 @@ typedef struct {
   IkeTsPair ts[IKEV1_MAX_TS]; /* one quick mode (one SA pair) each; none: any-to-any */
   size_t n_ts;
   size_t nonce_len;         /* 8..256 (RFC 2409 5); 0: 32 */
+  /* Impairments (models/endpoint/ep_impair.h, `notify` on MAIN_MODE or QUICK_MODE), as
+   * responder: every main mode (its first message) or quick mode is refused with this
+   * notify (0: none), an impair.applied event each. */
+  uint16_t impair_mm_notify;
+  uint16_t impair_qm_notify;
 } Ikev1Config;
 
 /* Azure-like defaults: 28,800 s phase 1, 3,600 s / 102,400,000 KB phase 2, no R-U-THERE

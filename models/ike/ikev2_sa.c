@@ -293,7 +293,8 @@ static void report_message(IkeSa *sa, const Ikev2Message *m, bool sent)
                          .response = (m->hdr.flags & IKEV2_FLAG_RESPONSE) != 0,
                          .msg_id = m->hdr.msg_id,
                          .spi_i = m->hdr.spi_i,
-                         .spi_r = m->hdr.spi_r};
+                         .spi_r = m->hdr.spi_r,
+                         .n_payloads = m->n_payloads};
   for (size_t i = 0; i < m->n_payloads && s.n_notifies < IKE_MSG_MAX_NOTIFIES; i++)
     if (m->payloads[i].type == IKEV2_PL_NOTIFY)
       s.notifies[s.n_notifies++] = m->payloads[i].u.notify.type;

@@ -145,6 +145,12 @@ typedef struct {
    * whatever a flood from the peer's address holds. */
   uint32_t cookie_threshold;
   uint32_t half_open_max;
+  /* Impairments (models/endpoint/ep_impair.h, `notify` on IKE_AUTH or CREATE_CHILD_SA), as
+   * responder: every child SA asked for in that exchange (IKE_AUTH's; CREATE_CHILD_SA's new
+   * and rekeyed children, not IKE SA rekeys) is refused with this notify (0: none), an
+   * impair.applied event each. */
+  uint16_t impair_child_notify_auth;
+  uint16_t impair_child_notify_create;
 } IkeConfig;
 
 #define IKE_COOKIE_ALWAYS UINT32_MAX
@@ -207,6 +213,7 @@ typedef struct {
   uint64_t spi_i, spi_r;
   uint16_t notifies[IKE_MSG_MAX_NOTIFIES]; /* notify types in payload order */
   size_t n_notifies;
+  size_t n_payloads; /* inside SK: 0 for a liveness check (RFC 7296 1.4) */
 } IkeMessageSummary;
 
 typedef struct {

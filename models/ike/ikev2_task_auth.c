@@ -448,6 +448,14 @@ void ike_auth_respond(IkeSa *sa, const Ikev2Message *req, Ikev2Message *resp)
   if (!sap)
     return; /* no child requested */
   IkeChild ch = {.rekey_at = NEVER, .expire_at = NEVER};
+  if (c->cfg.impair_child_notify_auth) {
+    char nb[NAME_BUFSZ];
+    const char *name = name_fmt(&ikev2_notify_names, c->cfg.impair_child_notify_auth, nb);
+    ike_add_notify(resp, c->cfg.impair_child_notify_auth, 0, NULL, 0, NULL, 0);
+    ike_sa_emit(sa, "impair.applied", "what", "notify");
+    ike_sa_emit(sa, IKE_EV_CHILD_FAILED, "reason", name);
+    return;
+  }
   if (!ikev2_select_esp(&sap->u.sa, c->cfg.esp, c->cfg.n_esp, false, 0, &ch.alg)) {
     ike_add_notify(resp, IKEV2_N_NO_PROPOSAL_CHOSEN, 0, NULL, 0, NULL, 0);
     ike_sa_emit(sa, IKE_EV_CHILD_FAILED, "reason", "NO_PROPOSAL_CHOSEN");

@@ -388,6 +388,13 @@ void ike_child_respond(IkeSa *sa, const Ikev2Message *req, Ikev2Message *resp)
   }
   IkeChild ch = {.rekey_at = NEVER, .expire_at = NEVER};
   const Ikev2Payload *ke = ikev2_message_find(req, IKEV2_PL_KE, 0);
+  if (c->cfg.impair_child_notify_create) {
+    char nb[NAME_BUFSZ];
+    ike_add_notify(resp, c->cfg.impair_child_notify_create, 0, NULL, 0, NULL, 0);
+    ike_sa_emit(sa, "impair.applied", "what", "notify");
+    child_failed(sa, name_fmt(&ikev2_notify_names, c->cfg.impair_child_notify_create, nb));
+    return;
+  }
   if (!ikev2_select_esp(&sap->u.sa, c->cfg.esp, c->cfg.n_esp, true, ke ? ke->u.ke.group : 0,
                         &ch.alg)) {
     /* a PFS setting that differs surfaces here, at the first rekey */

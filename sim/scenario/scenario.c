@@ -13,6 +13,7 @@
 #include "models/ike/ikev1_sa.h"
 #include "models/ike/ikev2_codec.h"
 #include "sim/scenario/scenario_cloud.h"
+#include "sim/scenario/scn_impair.h"
 #include "sim/scenario/scn_proposal.h"
 #include "sim/scenario/yaccess.h"
 
@@ -642,7 +643,7 @@ static const char *const dkeys[] = {
     "name", "profile", "publicIpAddress", "lanPrefixes", "peer", "sharedKey", "ikeVersion",
     "ikeProposals", "espProposals", "ikeLifetime", "ikeRekeyMargin", "childLifetime",
     "childRekeyMargin", "childLifetimeKilobytes", "rekeyFuzz", "localId", "remoteId",
-    "trafficSelectors", "dpd", "startAction", "natTraversal", "bgp", "tunnelRoutes", "mssClamp",
+    "trafficSelectors", "dpd", "startAction", "natTraversal", "bgp", "tunnelRoutes", "mssClamp", "impair",
     NULL};
 
 static void load_devices(Loader *L, const YtNode *seq)
@@ -701,6 +702,8 @@ static void load_devices(Loader *L, const YtNode *seq)
       resolve_peer(L, n, c);
     if ((n = yt_map_get(it, "sharedKey")))
       ya_str(&L->a, n, "sharedKey", &c->psk);
+    if ((n = yt_map_get(it, "impair")))
+      scn_impair_load(&L->a, n, &c->impair);
     /* The merged whole, checked only when its parts could be read (else the checks
      * repeat what was said). Each problem is reported in the scenario: at the field when
      * the scenario sets it, at the profile: line when the value came from the profile. */
@@ -2047,7 +2050,7 @@ static const char *const top_keys[] = {"name",       "description", "seed",     
                                        "references", "options",     "cloud",    "onPremises",
                                        "hosts",      "underlay",    "timeline", "expect",
                                        "statsInterval", "faults", NULL};
-static const char *const fault_keys[] = {"bgpRulesOff", "natRules", "ikeRulesOff", NULL};
+static const char *const fault_keys[] = {"bgpRulesOff", "natRules", "ikeRulesOff", "gatewayImpair", NULL};
 
 /* faults: {natRules: [names of gw_nat_fault_names]}: the gateway's NAT done wrong */
 static void load_nat_faults(Loader *L, const YtNode *r)
@@ -2062,7 +2065,8 @@ static void load_nat_faults(Loader *L, const YtNode *r)
   }
 }
 
-/* faults: {bgpRulesOff: [row names of models/bgp/bgp_azure.h]} */
+/* faults: {bgpRulesOff: [row names of models/bgp/bgp_azure.h], gatewayImpair: [impair
+ * items, added to every connection of every gateway]} */
 static void load_faults(Loader *L, const YtNode *n)
 {
   if (!ya_kind(&L->a, n, YT_MAP, "faults"))
@@ -2076,6 +2080,16 @@ static void load_faults(Loader *L, const YtNode *n)
       if (ya_enum(&L->a, g_ptr_array_index(ik->items, i), "ikeRulesOff", &gw_ike_fault_names, &v))
         L->plan->ike_faults |= 1u << v;
     }
+  const YtNode *gi = yt_map_get(n, "gatewayImpair");
+  if (gi) {
+    EpImpairSet s = {0};
+    scn_impair_load(&L->a, gi, &s);
+    for (unsigned k = 0; L->plan->cloud && k < L->plan->cloud->n_connections; k++) {
+      EpImpairSet *c = &L->plan->cloud->connections[k].impair;
+      for (unsigned j = 0; j < s.n && c->n < EP_IMPAIR_MAX; j++)
+        c->v[c->n++] = s.v[j];
+    }
+  }
   const YtNode *r = yt_map_get(n, "bgpRulesOff");
   if (!r || !ya_kind(&L->a, r, YT_SEQ, "bgpRulesOff"))
     return;
@@ -2121,7 +2135,11 @@ const YaKeyTable scn_key_tables[] = {
     {"faults", fault_keys,
      "A gateway that breaks documented behaviour (conformance checks prove they fail): "
      "bgpRulesOff, Azure BGP rules (docs/bgp.md) it does not follow; natRules, NAT rules "
-     "applied wrong (off, swapped, bidirectional, anyInstance, allConnections, primaryOnly, noBgpTranslation)."},
+     "applied wrong (off, swapped, bidirectional, anyInstance, allConnections, primaryOnly, noBgpTranslation); gatewayImpair, "
+     "impairments on every connection of every gateway."},
+    {"faults.gatewayImpair[]", scn_impair_keys, "An impairment (docs/scenario-format.md)."},
+    {"onPremises.devices[].impair[]", scn_impair_keys,
+     "The device misbehaving: an impairment (docs/scenario-format.md)."},
     {NULL, NULL, NULL},
 };
 

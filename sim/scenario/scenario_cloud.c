@@ -4,6 +4,7 @@
 #include "sim/scenario/scenario_cloud.h"
 
 #include "models/gateway/gw_policy.h"
+#include "sim/scenario/scn_impair.h"
 #include "sim/scenario/yaccess.h"
 
 #include <string.h>
@@ -416,7 +417,7 @@ static const char *const connection_keys[] = {
     "name", "connectionType", "virtualNetworkGateway1", "localNetworkGateway2",
     "virtualNetworkGateway2", "connectionProtocol", "sharedKey", "enableBgp",
     "usePolicyBasedTrafficSelectors", "dpdTimeoutSeconds", "connectionMode", "ipsecPolicies",
-    "trafficSelectorPolicies", "ingressNatRules", "egressNatRules", NULL};
+    "trafficSelectorPolicies", "ingressNatRules", "egressNatRules", "impair", NULL};
 
 static void load_connections(Loader *L, const YtNode *seq, GwConfig *cfg)
 {
@@ -445,6 +446,9 @@ static void load_connections(Loader *L, const YtNode *seq, GwConfig *cfg)
       load_ts(L, t, c);
     get_names(L, it, "ingressNatRules", c->ingressNatRules, &c->n_ingressNatRules, GW_MAX_NAMES);
     get_names(L, it, "egressNatRules", c->egressNatRules, &c->n_egressNatRules, GW_MAX_NAMES);
+    const YtNode *im = yt_map_get(it, "impair");
+    if (im)
+      scn_impair_load(L, im, &c->impair);
   }
 }
 
@@ -547,5 +551,8 @@ const YaKeyTable scn_cloud_key_tables[] = {
     {"cloud.connections[].ipsecPolicies[]", policy_keys, "A custom IPsec/IKE policy (facts 3.1)."},
     {"cloud.connections[].trafficSelectorPolicies[]", ts_policy_keys,
      "Policy-based traffic selectors of the connection."},
+    {"cloud.connections[].impair[]", scn_impair_keys,
+     "Not an Azure property: the gateway misbehaving on this connection (an impairment, "
+     "docs/scenario-format.md)."},
     {NULL, NULL, NULL},
 };
