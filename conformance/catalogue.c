@@ -1255,6 +1255,14 @@ const ConfCheck conf_checks[] = {
         .scenarios = {"conformance/checks/ikev1-021.yaml"},
     },
     {
+        .id = "IKEV1-022",
+        .statement = "Transit between an IKEv1 and an IKEv2 connection on one route-based gateway: a host behind the IKEv1 site pings a host behind the IKEv2 site, the only path between them through the gateway (9 of 10 echoes at least)",
+        .source = "facts 3.6 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-compliance-crypto.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ikev1-022.yaml"},
+    },
+    {
         .id = "BGP-001",
         .statement = "BGP over the tunnel: the session starts once IPsec is up, keepalive 60 s, hold 180 s",
         .source = "facts 5 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md)",

@@ -356,6 +356,8 @@ const ConfFault conf_faults[] = {
      "sed: s/Conformance.key.2/Conformance.key.1/", NULL},
     {"IKEV1-021", "the gateway's R-U-THERE are lost",
      "gatewayImpair: {what: drop, exchange: V1_INFORMATIONAL}", NULL},
+    {"IKEV1-022", "the gateway does not route between its connections (impairment noTransit)",
+     "gatewayImpair: {what: noTransit}", "ping transit"},
     {"BGP-001", "the device's shared key differs: no tunnel carries the session",
      "sed: /^onPremises:/,$s/Conformance[.]key[.]1/Wrong.key.9/", "BGP session of vgw1"},
     {"BGP-002", "the gateway does not follow Azure's BGP rules no-default-route, no-vnet-overlap-transit",

@@ -91,6 +91,8 @@ typedef struct {
   bool bad_icv;           /* ep_dp_tunnel_impair_icv: the Nth ESP packet out (0: every) */
   uint32_t bad_icv_nth, bad_icv_seen;
   uint32_t mtu_cap;       /* ep_dp_tunnel_impair_mtu: inner MTU at most this (0: none) */
+  bool no_transit;        /* ep_dp_tunnel_impair_no_transit */
+  bool no_transit_told;   /* its impair.applied event was logged */
 } Tunnel;
 
 typedef struct {
@@ -654,6 +656,13 @@ bool ep_dp_tunnel_peer(const EpDp *dp, int tunnel, Ipv4Addr *addr, uint16_t *por
   return true;
 }
 
+void ep_dp_tunnel_impair_no_transit(EpDp *dp, int tunnel)
+{
+  Tunnel *t = tun(dp, tunnel);
+  if (t)
+    t->no_transit = true;
+}
+
 void ep_dp_tunnel_impair_mtu(EpDp *dp, int tunnel, uint32_t mtu)
 {
   Tunnel *t = tun(dp, tunnel);
@@ -968,6 +977,22 @@ static bool route_out(EpDp *dp, const uint8_t *pkt, size_t len, int from_tunnel)
   if (k == EP_ROUTE_LOCAL && from_tunnel != -1) {
     dp->env.deliver_inner(dp->env.user, pkt, len);
     return true;
+  }
+  if (k == EP_ROUTE_TUNNEL && ti != from_tunnel && from_tunnel >= 0) {
+    /* an impaired gateway that does not route between its tunnels */
+    Tunnel *dst_t = tun(dp, ti);
+    Tunnel *imp = src_t && src_t->no_transit ? src_t : dst_t && dst_t->no_transit ? dst_t : NULL;
+    if (imp) {
+      if (!imp->no_transit_told) {
+        imp->no_transit_told = true;
+        VsEvent ev = ev_new(dp, EP_IMPAIR_EV_APPLIED);
+        vs_event_str(&ev, "tunnel", imp->name);
+        vs_event_str(&ev, "what", "noTransit");
+        ev_emit(dp, &ev);
+      }
+      drop(dp, src_t, EP_DROP_NO_ROUTE, ESP_OK, "no transit (impaired)");
+      return false;
+    }
   }
   if (k == EP_ROUTE_TUNNEL && ti != from_tunnel &&
       (from_tunnel < 0 || !src_t->cfg.policy_based)) /* facts 3.4: no transit for PB */

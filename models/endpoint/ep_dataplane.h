@@ -283,6 +283,10 @@ void ep_dp_tunnel_impair_icv(EpDp *dp, int tunnel, uint32_t nth);
  * packets of at most mtu octets (larger ones: ICMP frag needed), an impair.applied event
  * per pair. */
 void ep_dp_tunnel_impair_mtu(EpDp *dp, int tunnel, uint32_t mtu);
+/* Impairment (EP_IMPAIR_NO_TRANSIT): inner packets are no longer routed from this tunnel
+ * into another of the owner's, nor from another into this one (dropped as no_route, the
+ * first with an impair.applied event). */
+void ep_dp_tunnel_impair_no_transit(EpDp *dp, int tunnel);
 
 /* An owner's rewrite of a tunnel's inner packets at the tunnel edge (the gateway's NAT
  * rules, facts 6): to_tunnel, a packet routed into the tunnel, before it is encapsulated;

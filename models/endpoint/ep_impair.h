@@ -30,6 +30,8 @@ typedef enum {
   EP_IMPAIR_REKEY_AT,      /* starts a rekey of the IKE SA or the first child at 'at_ns' */
   EP_IMPAIR_ESP_BAD_ICV,   /* the Nth outbound ESP packet with its ICV's last octet flipped */
   EP_IMPAIR_TUNNEL_MTU,    /* the tunnel's inner MTU lowered to 'mtu' (Azure: 1,400) */
+  EP_IMPAIR_NO_TRANSIT,    /* no routing between this tunnel and the owner's others (as
+                              for policy-based selectors, facts 3.4) */
   EP_IMPAIR__COUNT
 } EpImpairKind;
 

@@ -528,6 +528,8 @@ static void impair_links(GwIke *g, GwIkeConn *k)
       ep_dp_tunnel_impair_icv(g->dp, k->tunnel, s->v[i].nth);
     else if (s->v[i].kind == EP_IMPAIR_TUNNEL_MTU)
       ep_dp_tunnel_impair_mtu(g->dp, k->tunnel, s->v[i].mtu);
+    else if (s->v[i].kind == EP_IMPAIR_NO_TRANSIT)
+      ep_dp_tunnel_impair_no_transit(g->dp, k->tunnel);
 }
 
 /* The engines of connection c on tunnel t: the initiator side, the responder side or both

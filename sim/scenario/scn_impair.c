@@ -30,6 +30,7 @@ static const struct {
     {EP_IMPAIR_REKEY_AT, " at sa ", "at"},
     {EP_IMPAIR_ESP_BAD_ICV, " nth ", ""},
     {EP_IMPAIR_TUNNEL_MTU, " mtu ", "mtu"},
+    {EP_IMPAIR_NO_TRANSIT, " ", ""},
 };
 
 NAME_TABLE(scn_impair_sa_names, "SA", {0, "ike"}, {1, "child"});
