@@ -24,6 +24,9 @@ typedef struct {
   /* A faulty gateway (conformance checks): these rows of Azure's BGP rules
    * (models/bgp/bgp_azure.h, bit 1u << row index) are not followed. */
   uint32_t bgp_rules_off;
+  /* Point-to-site (models/gateway/gw_p2s.h): the run's certificates for the gateway, or
+   * NULL (no P2S side). Borrowed for the gateway's life. */
+  const struct GwP2sCreds *p2s;
 } GwGatewayOptions;
 
 typedef struct GwGateway GwGateway;

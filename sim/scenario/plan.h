@@ -21,7 +21,11 @@ typedef struct {
 } ScnDevice;
 
 /* A host: a VM in a VNet subnet, or a machine on the LAN behind a device. */
-typedef enum { SCN_HOST_VM, SCN_HOST_BEHIND_DEVICE } ScnHostKind;
+typedef enum {
+  SCN_HOST_VM,
+  SCN_HOST_BEHIND_DEVICE,
+  SCN_HOST_P2S_CLIENT, /* a single p2sClients entry: its address is assigned in the run */
+} ScnHostKind;
 typedef struct {
   ScnLoc loc;
   const char *name;
@@ -30,6 +34,28 @@ typedef struct {
   const char *device;        /* SCN_HOST_BEHIND_DEVICE */
   Ipv4Addr address;
 } ScnHost;
+
+/* Point-to-site clients (p2sClients): one, or a generated population of 'count' with
+ * consecutive public addresses from public_ip and names NAME-001, NAME-002, ...; each
+ * connects at connect_at_ns plus its share of connect_spread_ns (spread evenly). The run
+ * generates each client's certificate from its DRBG, issued by the named root of the
+ * gateway's vpnClientRootCertificates (a population shares one key). */
+typedef enum { SCN_P2S_KEY_RSA, SCN_P2S_KEY_ECDSA } ScnP2sKeyType;
+typedef struct {
+  ScnLoc loc;
+  const char *name;
+  const char *gateway;
+  unsigned protocol; /* GwP2sProtocol bit: IkeV2 only runs (SSTP/OpenVPN: not yet) */
+  Ipv4Addr public_ip;
+  unsigned count;    /* 1: a single client named 'name' */
+  int64_t connect_at_ns, connect_spread_ns;
+  const char *issuer; /* a root's name */
+  ScnP2sKeyType key_type;
+  unsigned key_bits;
+  bool reconnect;
+  bool ike_fragmentation;
+  int64_t link_delay_ns;
+} ScnP2sClient;
 
 /* A NAT box between a device and the internet: address-translating (one inside address
  * to one outside address) or address-and-port translating (NAPT, RFC 4787 terms). */
@@ -229,6 +255,8 @@ struct ScnPlan {
   unsigned n_hosts;
   ScnNatBox *nats;
   unsigned n_nats;
+  ScnP2sClient *p2s_clients;
+  unsigned n_p2s_clients;
   ScnLink *links;
   unsigned n_links;
   ScnAction *timeline;
@@ -240,6 +268,8 @@ struct ScnPlan {
    * prove they fail: bgpRulesOff, rows of Azure's BGP rules not followed (bit 1u << row
    * index of bgp_azure_rules) */
   uint32_t bgp_rules_off;
+  /* faults: {p2s: [names of models/gateway/gw_p2s.h's GwP2sFault]} */
+  uint32_t p2s_faults;
 };
 
 #define SCN_STATS_INTERVAL_DEFAULT_NS 10000000000LL /* tunnel.stats every 10 s */

@@ -8,6 +8,7 @@
 #include "models/bgp/bgp_fsm.h"
 
 #include "models/common/units.h"
+#include "models/gateway/gw_p2s.h"
 #include "models/ike/ikev1_sa.h"
 #include "models/ike/ikev2_codec.h"
 #include "sim/scenario/scenario_cloud.h"
@@ -50,6 +51,7 @@ void scn_plan_free(ScnPlan *plan)
   g_free(plan->references);
   g_free(plan->devices);
   g_free(plan->hosts);
+  g_free(plan->p2s_clients);
   g_free(plan->nats);
   g_free(plan->links);
   g_free(plan->timeline);
@@ -2009,13 +2011,90 @@ static void load_expects(Loader *L, const YtNode *seq)
   }
 }
 
+
+/* ---- point-to-site clients ---- */
+
+static const char *const p2s_client_keys[] = {
+    "name", "gateway", "protocol", "publicIpAddress", "count", "connectAt", "connectSpread",
+    "certificate", "reconnect", "ikeFragmentation", "linkDelay", NULL};
+static const char *const p2s_cert_keys[] = {"issuer", "keyType", "keyBits", NULL};
+
+static void load_p2s_clients(Loader *L, const YtNode *seq)
+{
+  ScnPlan *P = L->plan;
+  P->p2s_clients = g_new0(ScnP2sClient, yt_len(seq));
+  for (guint i = 0; i < yt_len(seq); i++) {
+    const YtNode *it = g_ptr_array_index(seq->items, i);
+    if (!ya_kind(&L->a, it, YT_MAP, "p2sClients entry"))
+      continue;
+    ya_keys(&L->a, it, p2s_client_keys);
+    ScnP2sClient *c = &P->p2s_clients[P->n_p2s_clients++];
+    c->loc = ya_loc(&L->a, it);
+    c->count = 1;
+    c->protocol = GW_P2S_PROTO_IKEV2;
+    c->key_bits = 2048;
+    const YtNode *n;
+    int64_t v;
+    if ((n = yt_map_get(it, "count")) && ya_int(&L->a, n, "count", 1, 20000, &v))
+      c->count = (unsigned)v;
+    if ((n = ya_need(&L->a, it, "name", "p2sClients entry")) && ya_str(&L->a, n, "name", &c->name))
+      add_node(L, n, c->name, c->count == 1 ? "host" : "P2S client population");
+    if ((n = ya_need(&L->a, it, "gateway", "p2sClients entry")))
+      c->gateway = ref_node(L, n, "gateway", "virtual network gateway");
+    if ((n = yt_map_get(it, "protocol")) && ya_kind(&L->a, n, YT_SCALAR, "protocol")) {
+      int64_t pv;
+      if (!name_parse(&gw_p2s_protocol_names, n->str, &pv))
+        ferr(L, n, "protocol '%s' is not one of IkeV2, SSTP, OpenVPN", n->str);
+      else
+        c->protocol = (unsigned)pv;
+    }
+    if ((n = ya_need(&L->a, it, "publicIpAddress", "p2sClients entry")))
+      ya_ip(&L->a, n, "publicIpAddress", &c->public_ip);
+    if ((n = yt_map_get(it, "connectAt")) && ya_duration(&L->a, n, "connectAt", &c->connect_at_ns))
+      check_time(L, n, "connectAt", c->connect_at_ns);
+    if ((n = yt_map_get(it, "connectSpread")))
+      ya_duration(&L->a, n, "connectSpread", &c->connect_spread_ns);
+    if ((n = yt_map_get(it, "reconnect")))
+      ya_bool(&L->a, n, "reconnect", &c->reconnect);
+    if ((n = yt_map_get(it, "ikeFragmentation")))
+      ya_bool(&L->a, n, "ikeFragmentation", &c->ike_fragmentation);
+    c->link_delay_ns = 5000000;
+    if ((n = yt_map_get(it, "linkDelay")))
+      ya_duration(&L->a, n, "linkDelay", &c->link_delay_ns);
+    const YtNode *cert = ya_need(&L->a, it, "certificate", "p2sClients entry");
+    if (cert && ya_kind(&L->a, cert, YT_MAP, "certificate")) {
+      ya_keys(&L->a, cert, p2s_cert_keys);
+      if ((n = ya_need(&L->a, cert, "issuer", "certificate")))
+        ya_str(&L->a, n, "issuer", &c->issuer);
+      if ((n = yt_map_get(cert, "keyType")) && ya_kind(&L->a, n, YT_SCALAR, "keyType")) {
+        if (!strcmp(n->str, "ECDSA"))
+          c->key_type = SCN_P2S_KEY_ECDSA;
+        else if (strcmp(n->str, "RSA"))
+          ferr(L, n, "keyType '%s' is not one of RSA, ECDSA", n->str);
+      }
+      if ((n = yt_map_get(cert, "keyBits")) && ya_int(&L->a, n, "keyBits", 1024, 4096, &v)) {
+        if (v % 16)
+          ferr(L, n, "keyBits must be a multiple of 16");
+        c->key_bits = (unsigned)v;
+      }
+    }
+    /* an issuer the gateway does not list is a root of its own (a rogue CA the run
+     * generates too): the gateway refuses its clients */
+    if (c->count == 1 && c->name) {
+      P->hosts = g_renew(ScnHost, P->hosts, P->n_hosts + 1);
+      ScnHost *h = &P->hosts[P->n_hosts++];
+      *h = (ScnHost){.loc = c->loc, .name = c->name, .kind = SCN_HOST_P2S_CLIENT};
+    }
+  }
+}
+
 /* ---- the whole file ---- */
 
 static const char *const top_keys[] = {"name",       "description", "seed",     "duration",
                                        "references", "options",     "cloud",    "onPremises",
                                        "hosts",      "underlay",    "timeline", "expect",
-                                       "statsInterval", "faults", NULL};
-static const char *const fault_keys[] = {"bgpRulesOff", NULL};
+                                       "statsInterval", "faults", "p2sClients", NULL};
+static const char *const fault_keys[] = {"bgpRulesOff", "p2s", NULL};
 
 /* faults: {bgpRulesOff: [row names of models/bgp/bgp_azure.h]} */
 static void load_faults(Loader *L, const YtNode *n)
@@ -2023,6 +2102,21 @@ static void load_faults(Loader *L, const YtNode *n)
   if (!ya_kind(&L->a, n, YT_MAP, "faults"))
     return;
   ya_keys(&L->a, n, fault_keys);
+  const YtNode *pf = yt_map_get(n, "p2s");
+  if (pf && ya_kind(&L->a, pf, YT_SEQ, "p2s")) {
+    for (guint i = 0; i < yt_len(pf); i++) {
+      const YtNode *it = g_ptr_array_index(pf->items, i);
+      const char *name;
+      int64_t v;
+      if (!ya_str(&L->a, it, "p2s", &name))
+        continue;
+      if (name_parse(&gw_p2s_fault_names, name, &v))
+        L->plan->p2s_faults |= (uint32_t)v;
+      else
+        ferr(L, it, "p2s: no P2S fault '%s' (noConnectionLimit, ignoreRevoked, acceptEcdsa, "
+                    "s2sPeerP2s, reversedProposals, wholePool, anyRoot)", name);
+    }
+  }
   const YtNode *r = yt_map_get(n, "bgpRulesOff");
   if (!r || !ya_kind(&L->a, r, YT_SEQ, "bgpRulesOff"))
     return;
@@ -2067,7 +2161,12 @@ const YaKeyTable scn_key_tables[] = {
     {"underlay.links[]", link_keys, "A point-to-point underlay link."},
     {"faults", fault_keys,
      "A gateway that breaks documented behaviour (conformance checks prove they fail): "
-     "bgpRulesOff, Azure BGP rules (docs/bgp.md) it does not follow."},
+     "bgpRulesOff, Azure BGP rules (docs/bgp.md) it does not follow; p2s, point-to-site "
+     "faults (docs/p2s.md)."},
+    {"p2sClients[]", p2s_client_keys,
+     "Point-to-site clients: one, or a generated population (count), with certificates."},
+    {"p2sClients[].certificate", p2s_cert_keys,
+     "The client certificate the run generates: its issuing root, key type and size."},
     {NULL, NULL, NULL},
 };
 
@@ -2200,6 +2299,8 @@ static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, VsDiags *diags)
   check_device_addresses(&L);
   if ((n = yt_map_get(root, "hosts")) && ya_kind(&L.a, n, YT_SEQ, "hosts"))
     load_hosts(&L, n);
+  if ((n = yt_map_get(root, "p2sClients")) && ya_kind(&L.a, n, YT_SEQ, "p2sClients"))
+    load_p2s_clients(&L, n);
   if ((n = yt_map_get(root, "underlay")) && ya_kind(&L.a, n, YT_MAP, "underlay")) {
     ya_keys(&L.a, n, underlay_keys);
     const YtNode *s;
