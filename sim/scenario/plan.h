@@ -175,6 +175,8 @@ typedef enum {
   SCN_EXP_BGP_ROUTE,   /* a prefix in a node's routes from BGP (its AS path, its tunnel) */
   SCN_EXP_BGP_ROUTES,  /* how many prefixes a node routes from BGP at a time */
   SCN_EXP_OUTAGE,     /* the longest gap of a ping flow, or a connection's longest down time */
+  SCN_EXP_P2S_CLIENT, /* a point-to-site client connected (its address), refused, or not */
+  SCN_EXP_P2S_CONNECTIONS, /* a gateway's connected point-to-site clients at a time */
   SCN_EXP_COUNT       /* the number of kinds: keep last */
 } ScnExpectKind;
 
@@ -234,6 +236,14 @@ typedef struct {
   Ipv4Prefix prefix;
   bool present;
   ScnBound routes;
+  /* p2sClient: the client (a name, or NAME-NNN of a population), its public address (the
+   * gateway's p2s.refused events name it), the state (connected, refused, notConnected),
+   * an address it must have got (exact, or within 'prefix' with has_prefix), a reason the
+   * refusal must contain; p2sConnections: node (the gateway) and count */
+  const char *p2s_client, *p2s_state, *p2s_reason;
+  char p2s_peer_ip[16];
+  bool has_p2s_address;
+  Ipv4Addr p2s_address;
 } ScnExpect;
 
 /* The whole scenario. Strings are borrowed from the YAML documents the plan owns. */

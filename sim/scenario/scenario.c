@@ -1878,6 +1878,63 @@ static void expect_bgp_routes_load(Loader *L, const YtNode *m, const YtNode *kv,
     v_bound(L, n, "count", B_NUMBER, &x->routes);
 }
 
+/* p2sClient: a client of the p2sClients entries (NAME, or NAME-NNN of a population) */
+static void expect_p2s_client_load(Loader *L, const YtNode *m, const YtNode *kv, ScnExpect *x)
+{
+  static const NameEntry se[] = {{0, "connected"}, {1, "refused"}, {2, "notConnected"}};
+  static const NameTable states = {"P2S client state", se, 3};
+  const YtNode *n;
+  const char *name;
+  if (!ya_str(&L->a, kv, "p2sClient", &name))
+    return;
+  const ScnPlan *P = L->plan;
+  for (unsigned i = 0; i < P->n_p2s_clients && !x->p2s_client; i++) {
+    const ScnP2sClient *c = &P->p2s_clients[i];
+    if (!c->name)
+      continue;
+    size_t k = strlen(c->name);
+    unsigned idx = 0;
+    if (c->count == 1 && !strcmp(name, c->name)) {
+      idx = 1;
+    } else if (c->count > 1 && !strncmp(name, c->name, k) && name[k] == '-') {
+      char *end;
+      unsigned long v = strtoul(name + k + 1, &end, 10);
+      if (!*end && v >= 1 && v <= c->count)
+        idx = (unsigned)v;
+    }
+    if (idx) {
+      x->p2s_client = name;
+      ipv4_addr_format((Ipv4Addr){c->public_ip.v + idx - 1}, x->p2s_peer_ip);
+    }
+  }
+  if (!x->p2s_client)
+    rerr(L, kv, "p2sClient '%s' is not a client of p2sClients (NAME, or NAME-001 ... of a "
+                "population)", name);
+  int st = 0;
+  x->p2s_state = "connected";
+  if ((n = yt_map_get(m, "state")) && ya_enum(&L->a, n, "state", &states, &st))
+    x->p2s_state = name_get(&states, st);
+  if ((n = yt_map_get(m, "address"))) {
+    if (n->kind == YT_SCALAR && strchr(n->str, '/')) {
+      if (ya_prefix(&L->a, n, "address", &x->prefix))
+        x->has_prefix = true;
+    } else if (ya_ip(&L->a, n, "address", &x->p2s_address)) {
+      x->has_p2s_address = true;
+    }
+  }
+  if ((n = yt_map_get(m, "reason")))
+    ya_str(&L->a, n, "reason", &x->p2s_reason);
+}
+
+static void expect_p2s_connections_load(Loader *L, const YtNode *m, const YtNode *kv,
+                                        ScnExpect *x)
+{
+  const YtNode *n;
+  x->node = ref_node(L, kv, "p2sConnections", "virtual network gateway");
+  if ((n = ya_need(&L->a, m, "count", "p2sConnections")))
+    v_bound(L, n, "count", B_NUMBER, &x->count);
+}
+
 const ScnExpectDesc scn_expect_descs[] = {
     [SCN_EXP_TUNNEL] = {.name = "tunnel",
      .summary = "A connection's tunnel state (connected, disconnected) at 'by'; with node, one gateway instance's or device's tunnel.", .keys = KEYS("state", "node"), .load = expect_tunnel_load},
@@ -1927,6 +1984,14 @@ const ScnExpectDesc scn_expect_descs[] = {
      .summary = "The longest gap in a ping flow's replies, or the longest time a connection's tunnel was down (per instance with node), e.g. longest: \"< 15s\".",
                         .keys = KEYS("node", "longest"),
                         .load = expect_outage_load},
+    [SCN_EXP_P2S_CLIENT] = {.name = "p2sClient",
+     .summary = "A point-to-site client's state at 'by': connected (with address: an exact address or a prefix it is in), refused (with reason: text the refusal contains), or notConnected.",
+                            .keys = KEYS("state", "address", "reason"),
+                            .load = expect_p2s_client_load},
+    [SCN_EXP_P2S_CONNECTIONS] = {.name = "p2sConnections",
+     .summary = "How many point-to-site clients a gateway has connected at 'by'.",
+                                 .keys = KEYS("count"),
+                                 .load = expect_p2s_connections_load},
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(scn_expect_descs) == SCN_EXP_COUNT);
 
