@@ -9,7 +9,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 mkdir -p "$tmp/checks" && cp -r profiles "$tmp/profiles"
 files=(conformance/checks/p2s-*.yaml)
-ok $([[ ${#files[@]} -ge 7 ]]; echo $?) "at least 7 P2S- checks (${#files[@]})"
+ok $([[ ${#files[@]} -ge 20 ]]; echo $?) "at least 20 P2S- checks (${#files[@]})"
 for f in "${files[@]}"; do
   b=$(basename "$f" .yaml)
   fault=$(sed -n 's/^# fault: //p' "$f")

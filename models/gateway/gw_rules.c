@@ -1453,6 +1453,43 @@ static void check_p2s_pool(const GwConfig *cfg, GwCheck *ck)
   }
 }
 
+static void check_p2s_roots(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_GW(cfg, g) {
+    const GwVpnClientConfiguration *p = &g->vpnClientConfiguration;
+    if (p->set && p->n_vpnClientRootCertificates > 20)
+      report(ck, p->vpnClientRootCertificates[20].loc,
+             "%u trusted root certificates: at most 20", p->n_vpnClientRootCertificates);
+  }
+}
+
+static void check_p2s_auth(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_GW(cfg, g) {
+    const GwVpnClientConfiguration *p = &g->vpnClientConfiguration;
+    if (!p->set || !p->vpnAuthenticationTypes)
+      continue;
+    unsigned ik = p->vpnClientProtocols & (GW_P2S_PROTO_IKEV2 | GW_P2S_PROTO_SSTP);
+    if (ik && !(p->vpnAuthenticationTypes & (GW_P2S_AUTH_CERTIFICATE | GW_P2S_AUTH_RADIUS)))
+      report(ck, at(p->vpnAuthenticationTypes_loc, p->loc),
+             "IKEv2 and SSTP authenticate with certificates or RADIUS: Microsoft Entra ID (AAD) "
+             "alone is for OpenVPN");
+    if ((p->vpnAuthenticationTypes & GW_P2S_AUTH_AAD) && !(p->vpnClientProtocols & GW_P2S_PROTO_OPENVPN))
+      report(ck, at(p->vpnAuthenticationTypes_loc, p->loc),
+             "Microsoft Entra ID (AAD) authentication needs OpenVPN");
+  }
+}
+
+static void check_p2s_policies(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_GW(cfg, g) {
+    const GwVpnClientConfiguration *p = &g->vpnClientConfiguration;
+    if (p->set && p->n_vpnClientIpsecPolicies > 1)
+      report(ck, p->vpnClientIpsecPolicies[1].loc,
+             "vpnClientIpsecPolicies holds one policy, not %u", p->n_vpnClientIpsecPolicies);
+  }
+}
+
 /* ---- the table ---- */
 
 #define E GW_SEV_ERROR
@@ -1616,6 +1653,11 @@ const GwRule gw_rules[] = {
      check_p2s_sstp_openvpn, -1},
     {"GW-P2S-002", E, "The client address pool is given, at least /29 (/28 active-active), and "
      "does not overlap the virtual network", "facts 7.2", check_p2s_pool, -1},
+    {"GW-P2S-003", E, "At most 20 trusted root certificates", "facts 7.1", check_p2s_roots, -1},
+    {"GW-P2S-004", E, "IKEv2 and SSTP authenticate with certificates or RADIUS; Microsoft "
+     "Entra ID (AAD) only with OpenVPN", "facts 7.1", check_p2s_auth, -1},
+    {"GW-P2S-005", E, "vpnClientIpsecPolicies holds one policy", "facts 7.4", check_p2s_policies,
+     -1},
 };
 #undef E
 #undef W

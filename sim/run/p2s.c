@@ -312,6 +312,8 @@ bool run_p2s_clients_build(Run *r, char **err)
   for (guint i = 0; i < p->clients->len; i++) {
     P2sClient *c = g_ptr_array_index(p->clients, i);
     const ScnP2sClient *sc = c->sc;
+    if (sc->count == 1 && run_live_replaces(r, c->name))
+      continue; /* live mode: the real client is on a TAP of its gateway (sim/run/live.c) */
     if (sc->protocol != GW_P2S_PROTO_IKEV2) {
       *err = g_strdup_printf("%s:%u:%u: P2S client '%s': protocol %s is not simulated yet "
                              "(IkeV2 is)", sc->loc.file, sc->loc.line, sc->loc.col, sc->name,
@@ -377,6 +379,13 @@ bool run_p2s_clients_build(Run *r, char **err)
     net_schedule(r->world.w, at, connect_fire, ep);
   }
   return true;
+}
+
+bool run_p2s_client_address(Run *r, const char *client, Ipv4Addr *out)
+{
+  P2sClient *c = client_find(r, client);
+  *out = (Ipv4Addr){0};
+  return c && c->ep && c->ep->model && p2s_client_address(c->ep->model, out);
 }
 
 /* ---- PEM files ---- */

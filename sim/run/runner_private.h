@@ -208,6 +208,8 @@ void run_p2s_tunnel_routes(Run *r, RunEp *ep, NetDev *td);
 void run_p2s_gateway_routes(Run *r, RunEp *ep, NetDev *td);
 bool run_p2s_write(Run *r, const char *dir, char **err); /* PEM files under DIR/p2s */
 void run_p2s_free(Run *r);
+/* The address a single client's gateway gave it (0.0.0.0 before it connected). */
+bool run_p2s_client_address(Run *r, const char *client, Ipv4Addr *out);
 extern const RunEpInside run_p2s_inside; /* sim/run/world.c */
 /* sim/run/outputs.c */
 bool run_outputs_open(Run *r, const char *dir, char **err);   /* pcaps, before running */
