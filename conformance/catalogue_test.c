@@ -140,7 +140,16 @@ static void test_coverage(void)
       n_v1++;
     }
   g_assert_cmpuint(n_v1, >=, 20);
-  static const char *const pending_groups[] = {"NAT", "P2S"};
+  /* P2S (issue 19): every check active, 20 at least, each citing facts 7 (or 1, 8) */
+  size_t n_p2s = 0;
+  for (size_t i = 0; i < conf_n_checks; i++)
+    if (!strcmp(conf_check_group(&conf_checks[i])->prefix, "P2S")) {
+      g_assert_cmpint(conf_checks[i].status, ==, CONF_ACTIVE);
+      g_assert_true(g_str_has_prefix(conf_checks[i].source, "facts "));
+      n_p2s++;
+    }
+  g_assert_cmpuint(n_p2s, >=, 20);
+  static const char *const pending_groups[] = {"NAT"};
   for (size_t k = 0; k < G_N_ELEMENTS(pending_groups); k++) {
     size_t n = 0;
     for (size_t i = 0; i < conf_n_checks; i++) {
@@ -186,7 +195,7 @@ static void test_outputs(void)
     g_assert_nonnull(strstr(js, q));
     g_assert_nonnull(strstr(txt, conf_checks[i].id));
   }
-  g_assert_nonnull(strstr(md, "pending: point-to-site"));
+  g_assert_nonnull(strstr(md, "pending: gateway NAT rules"));
 }
 
 int main(int argc, char **argv)
