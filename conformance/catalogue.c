@@ -1796,6 +1796,14 @@ const ConfCheck conf_checks[] = {
         .status = CONF_ACTIVE,
         .scenarios = {"conformance/checks/p2s-020.yaml"},
     },
+    {
+        .id = "P2S-021",
+        .statement = "An active-active gateway with point-to-site needs a third public IP (GW-P2S-006)",
+        .source = "facts 7.2 (MicrosoftDocs/azure-docs: includes/vpn-gateway-third-public-ip.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/p2s-021.yaml"},
+    },
 };
 /* clang-format on */
 const size_t conf_n_checks = G_N_ELEMENTS(conf_checks);

@@ -188,6 +188,9 @@ typedef struct {
   unsigned n_natRules;
   unsigned n_natRules_declared; /* entries the scenario gives (may exceed GW_MAX_NAT_RULES) */
   GwVpnClientConfiguration vpnClientConfiguration;
+  /* facts 7.2: an active-active gateway with point-to-site needs a third public IP (runs
+   * answer P2S on instance 0's address for now) */
+  GwIp p2sPublicIpAddress;
 } GwVirtualNetworkGateway;
 
 typedef struct {

@@ -1490,6 +1490,24 @@ static void check_p2s_policies(const GwConfig *cfg, GwCheck *ck)
   }
 }
 
+static void check_p2s_aa_ip(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_GW(cfg, g) {
+    const GwVpnClientConfiguration *p = &g->vpnClientConfiguration;
+    if (!p->set || !gw_bool_or(g->activeActive, false))
+      continue;
+    if (!g->p2sPublicIpAddress.set) {
+      report(ck, p->loc, "an active-active gateway with point-to-site needs a third public IP "
+                         "(p2sPublicIpAddress)");
+      continue;
+    }
+    for (unsigned i = 0; i < g->n_publicIpAddresses; i++)
+      if (g->publicIpAddresses[i].v.v == g->p2sPublicIpAddress.v.v)
+        report(ck, g->p2sPublicIpAddress.loc,
+               "p2sPublicIpAddress must differ from the instances' public IPs");
+  }
+}
+
 /* ---- the table ---- */
 
 #define E GW_SEV_ERROR
@@ -1658,6 +1676,8 @@ const GwRule gw_rules[] = {
      "Entra ID (AAD) only with OpenVPN", "facts 7.1", check_p2s_auth, -1},
     {"GW-P2S-005", E, "vpnClientIpsecPolicies holds one policy", "facts 7.4", check_p2s_policies,
      -1},
+    {"GW-P2S-006", E, "An active-active gateway with point-to-site has a third public IP "
+     "(p2sPublicIpAddress)", "facts 7.2", check_p2s_aa_ip, -1},
 };
 #undef E
 #undef W

@@ -520,6 +520,17 @@ F(p2s4_aad_ok)
 }
 F(p2s5_bad) { roots(c, 1); GW0->vpnClientConfiguration.n_vpnClientIpsecPolicies = 2; }
 F(p2s5_ok) { roots(c, 1); GW0->vpnClientConfiguration.n_vpnClientIpsecPolicies = 0; }
+F(p2s6_bad) { p2s2_aa_ok(c); }
+F(p2s6_ok)
+{
+  p2s2_aa_ok(c);
+  GW0->p2sPublicIpAddress = (GwIp){.set = true, .v = ipv4_addr(203, 0, 113, 99)};
+}
+F(p2s6_same_bad)
+{
+  p2s6_ok(c);
+  GW0->p2sPublicIpAddress.v = GW0->publicIpAddresses[0].v;
+}
 
 typedef void (*Mut)(GwConfig *c);
 typedef struct {
@@ -647,6 +658,8 @@ static const Case cases[] = {
     {"GW-P2S-004", "IKEv2 with AAD only", p2s4_bad, ER, p2s4_ok, NULL},
     {"GW-P2S-004", "AAD with OpenVPN", p2s4_bad, ER, p2s4_aad_ok, NULL},
     {"GW-P2S-005", "two P2S policies", p2s5_bad, ER, p2s5_ok, NULL},
+    {"GW-P2S-006", "active-active P2S without a third IP", p2s6_bad, ER, p2s6_ok, NULL},
+    {"GW-P2S-006", "third IP an instance's", p2s6_same_bad, ER, p2s6_ok, NULL},
 };
 
 static GwDiags *run(Mut m)

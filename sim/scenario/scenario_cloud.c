@@ -259,7 +259,7 @@ static void load_p2s(Loader *L, const YtNode *n, GwVpnClientConfiguration *p);
 static const char *const gateway_keys[] = {
     "name", "virtualNetwork", "gatewayType", "vpnType", "sku", "vpnGatewayGeneration",
     "activeActive", "enableBgp", "bgpSettings", "publicIpAddress", "publicIpAddresses",
-    "natRules", "vpnClientConfiguration", NULL};
+    "natRules", "vpnClientConfiguration", "p2sPublicIpAddress", NULL};
 
 static void load_gateways(Loader *L, const YtNode *seq, GwConfig *cfg)
 {
@@ -281,6 +281,7 @@ static void load_gateways(Loader *L, const YtNode *seq, GwConfig *cfg)
     get_bool(L, it, "activeActive", &g->activeActive);
     get_bool(L, it, "enableBgp", &g->enableBgp);
     load_bgp(L, yt_map_get(it, "bgpSettings"), &g->bgpSettings, true);
+    get_ip(L, it, "p2sPublicIpAddress", &g->p2sPublicIpAddress);
     const YtNode *pip = yt_map_get(it, "publicIpAddress");
     const YtNode *pips = yt_map_get(it, "publicIpAddresses");
     if (pip && pips) {
