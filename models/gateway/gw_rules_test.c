@@ -499,8 +499,12 @@ F(p2s2_bad) { p2s(GW0, GW_P2S_PROTO_OPENVPN, "10.1.200.0/24"); }
 F(p2s2_ok) { p2s(GW0, GW_P2S_PROTO_OPENVPN, "172.16.200.0/24"); }
 F(p2s2_small_bad) { p2s(GW0, GW_P2S_PROTO_OPENVPN, "172.16.200.0/30"); }
 F(p2s2_small_ok) { p2s(GW0, GW_P2S_PROTO_OPENVPN, "172.16.200.0/29"); }
-F(p2s2_aa_bad) { p2s2_small_ok(c); aa_on(c); }
-F(p2s2_aa_ok) { p2s(GW0, GW_P2S_PROTO_OPENVPN, "172.16.200.0/28"); aa_on(c); }
+static void third_ip(GwConfig *c)
+{
+  GW0->p2sPublicIpAddress = (GwIp){.set = true, .v = ipv4_addr(203, 0, 113, 99)};
+}
+F(p2s2_aa_bad) { p2s2_small_ok(c); aa_on(c); third_ip(c); }
+F(p2s2_aa_ok) { p2s(GW0, GW_P2S_PROTO_OPENVPN, "172.16.200.0/28"); aa_on(c); third_ip(c); }
 F(p2s2_nopool_bad) { p2s2_ok(c); GW0->vpnClientConfiguration.n_vpnClientAddressPool = 0; }
 static void roots(GwConfig *c, unsigned n)
 {
@@ -520,12 +524,8 @@ F(p2s4_aad_ok)
 }
 F(p2s5_bad) { roots(c, 1); GW0->vpnClientConfiguration.n_vpnClientIpsecPolicies = 2; }
 F(p2s5_ok) { roots(c, 1); GW0->vpnClientConfiguration.n_vpnClientIpsecPolicies = 0; }
-F(p2s6_bad) { p2s2_aa_ok(c); }
-F(p2s6_ok)
-{
-  p2s2_aa_ok(c);
-  GW0->p2sPublicIpAddress = (GwIp){.set = true, .v = ipv4_addr(203, 0, 113, 99)};
-}
+F(p2s6_bad) { p2s2_aa_ok(c); GW0->p2sPublicIpAddress = (GwIp){0}; }
+F(p2s6_ok) { p2s2_aa_ok(c); }
 F(p2s6_same_bad)
 {
   p2s6_ok(c);
