@@ -188,6 +188,38 @@ static void test_pool_exhausted(void)
   cert_clear(&h, &t);
 }
 
+/* RFC 7296 2.9: a client whose TSr holds part of the routes gets that part (narrowed);
+ * one whose TSr holds none of them gets TS_UNACCEPTABLE. */
+static void narrow_case(Ipv4Range want, bool ok)
+{
+  Harness h;
+  Trusts t;
+  cert_setup(&h, &t, pki.client, pki.client_key);
+  IkeConfig *a = &h.p[0].cfg;
+  a->ts[0] = (IkeTsPair){{ipv4_addr(0, 0, 0, 0), ipv4_addr(255, 255, 255, 255)}, want};
+  a->n_ts = 1;
+  h_start(&h);
+  h_run(&h);
+  g_assert_cmpint(ikev2_conn_state(h.p[1].conn), ==, IKE_SA_ESTABLISHED);
+  if (ok) {
+    IkeChildInfo ci;
+    g_assert_true(ikev2_conn_child_info(h.p[1].conn, 0, &ci));
+    g_assert_cmpuint(ci.ts_local.first.v, ==, want.first.v);
+    g_assert_cmpuint(ci.ts_local.last.v, ==, want.last.v);
+    g_assert_cmpuint(ci.ts_remote.first.v, ==, ipv4_addr(172, 16, 201, 2).v);
+  } else {
+    g_assert_cmpuint(h_count(&h.p[1], "ike.child.failed reason=TS_UNACCEPTABLE"), ==, 1);
+    g_assert_cmpuint(h.p[1].children->len, ==, 0);
+  }
+  cert_clear(&h, &t);
+}
+
+static void test_cp_routes_narrowed(void)
+{
+  narrow_case((Ipv4Range){ipv4_addr(10, 1, 1, 0), ipv4_addr(10, 1, 1, 255)}, true);
+  narrow_case((Ipv4Range){ipv4_addr(192, 168, 0, 0), ipv4_addr(192, 168, 255, 255)}, false);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -200,6 +232,7 @@ int main(int argc, char **argv)
   g_test_add_func("/ikev2_cert/ecdsa_refused", test_ecdsa_refused);
   g_test_add_func("/ikev2_cert/wrong_key_refused", test_wrong_key_refused);
   g_test_add_func("/ikev2_cert/pool_exhausted", test_pool_exhausted);
+  g_test_add_func("/ikev2_cert/cp_routes_narrowed", test_cp_routes_narrowed);
   int r = g_test_run();
   pki_clear();
   return r;

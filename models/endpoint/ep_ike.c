@@ -113,6 +113,8 @@ struct EpIkeLink {
   } imp_arg[EP_IMPAIR_MAX];
   uint32_t dpd_unanswered[4];
   unsigned n_dpd_unanswered;
+  bool (*cp_assign)(void *user, const char *peer_id, IkeCpLease *out);
+  void *cp_user;
 };
 
 typedef struct {
@@ -743,8 +745,37 @@ EpIkeLink *ep_ike_link_new_v1(const Ikev1Config *cfg, const char *connection, Ep
   return l;
 }
 
+static bool e_cp_assign(void *user, const char *peer_id, IkeCpLease *out)
+{
+  EpIkeLink *l = user;
+  return l->cp_assign(l->cp_user, peer_id, out);
+}
+
+static EpIkeLink *link_new_v2(const IkeConfig *cfg, const char *connection, EpDp *dp,
+                              int tunnel, const EpEnv *env, const EpIkeIo *io, Drbg *rng,
+                              bool (*cp_assign)(void *, const char *, IkeCpLease *),
+                              void *cp_user);
+
 EpIkeLink *ep_ike_link_new(const IkeConfig *cfg, const char *connection, EpDp *dp, int tunnel,
                            const EpEnv *env, const EpIkeIo *io, Drbg *rng)
+{
+  return link_new_v2(cfg, connection, dp, tunnel, env, io, rng, NULL, NULL);
+}
+
+EpIkeLink *ep_ike_link_new_cp(const IkeConfig *cfg, const char *connection, EpDp *dp,
+                              int tunnel, const EpEnv *env, const EpIkeIo *io, Drbg *rng,
+                              bool (*cp_assign)(void *user, const char *peer_id,
+                                                IkeCpLease *out),
+                              void *cp_user)
+{
+  g_return_val_if_fail(cp_assign, NULL);
+  return link_new_v2(cfg, connection, dp, tunnel, env, io, rng, cp_assign, cp_user);
+}
+
+static EpIkeLink *link_new_v2(const IkeConfig *cfg, const char *connection, EpDp *dp,
+                              int tunnel, const EpEnv *env, const EpIkeIo *io, Drbg *rng,
+                              bool (*cp_assign)(void *, const char *, IkeCpLease *),
+                              void *cp_user)
 {
   g_return_val_if_fail(cfg && dp && env && io && io->send && rng, NULL);
   EpIkeLink *l = link_alloc(cfg->name, connection, dp, tunnel, env, io, cfg->psk, cfg->psk_len);
@@ -760,6 +791,10 @@ EpIkeLink *ep_ike_link_new(const IkeConfig *cfg, const char *connection, EpDp *d
                .initial_contact = e_initial_contact,
                .keytable_row = e_row,
                .message = e_message, .peer_moved = e_peer_moved, .dropped = e_dropped};
+  l->cp_assign = cp_assign;
+  l->cp_user = cp_user;
+  if (cp_assign)
+    ie.cp_assign = e_cp_assign;
   l->conn = ikev2_conn_new(&c, &ie);
   if (!l->conn) {
     ep_ike_link_free(l);

@@ -42,6 +42,13 @@ typedef struct EpIkeLink EpIkeLink;
  * engine installs child SAs into tunnel 'tunnel' of dp. rng is borrowed. */
 EpIkeLink *ep_ike_link_new(const IkeConfig *cfg, const char *connection, EpDp *dp, int tunnel,
                            const EpEnv *env, const EpIkeIo *io, Drbg *rng);
+/* The same for a remote-access responder (RFC 7296 2.19): the engine's IkeEnv.cp_assign
+ * asks cp_assign(cp_user, ...) for each client's address (point-to-site). */
+EpIkeLink *ep_ike_link_new_cp(const IkeConfig *cfg, const char *connection, EpDp *dp,
+                              int tunnel, const EpEnv *env, const EpIkeIo *io, Drbg *rng,
+                              bool (*cp_assign)(void *user, const char *peer_id,
+                                                IkeCpLease *out),
+                              void *cp_user);
 /* The same with an IKEv1 engine (models/ike/ikev1_sa.h): every operation below works on
  * either; ep_ike_link_conn is NULL for it (ep_ike_link_v1 gives its engine). Its events
  * are the engine's (ike.message included) with the connection added. */

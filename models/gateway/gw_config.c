@@ -19,6 +19,9 @@ NAME_TABLE(gw_nat_ipconfig_names, "NAT rule ipConfigurationId",
            {GW_NAT_IPCONFIG_DEFAULT, "default"}, {GW_NAT_IPCONFIG_ACTIVE_ACTIVE, "activeActive"});
 NAME_TABLE(gw_p2s_protocol_names, "vpnClientProtocols", {GW_P2S_PROTO_IKEV2, "IkeV2"},
            {GW_P2S_PROTO_SSTP, "SSTP"}, {GW_P2S_PROTO_OPENVPN, "OpenVPN"});
+NAME_TABLE(gw_p2s_auth_type_names, "vpnAuthenticationTypes",
+           {GW_P2S_AUTH_CERTIFICATE, "Certificate"}, {GW_P2S_AUTH_RADIUS, "Radius"},
+           {GW_P2S_AUTH_AAD, "AAD"});
 NAME_TABLE(gw_connection_type_names, "connectionType", {GW_CONN_IPSEC, "IPsec"},
            {GW_CONN_VNET2VNET, "Vnet2Vnet"});
 NAME_TABLE(gw_connection_protocol_names, "connectionProtocol", {GW_IKEV1, "IKEv1"},

@@ -121,7 +121,40 @@ typedef struct {
   GwEnum ipConfigurationId; /* GwNatIpConfig */
 } GwNatRule;
 
-/* vpnClientConfiguration (point-to-site, facts 7): for later issues. */
+/* ipsecPolicies entry (facts 3.1). Each algorithm field holds an enum of gw_policy.h. */
+typedef struct {
+  GwLoc loc;
+  GwInt saLifeTimeSeconds;
+  GwInt saDataSizeKilobytes;
+  GwEnum ipsecEncryption; /* GwIpsecEncryption */
+  GwEnum ipsecIntegrity;  /* GwIpsecIntegrity */
+  GwEnum ikeEncryption;   /* GwIkeEncryption */
+  GwEnum ikeIntegrity;    /* GwIkeIntegrity */
+  GwEnum dhGroup;         /* GwDhGroup */
+  GwEnum pfsGroup;        /* GwPfsGroup */
+} GwIpsecPolicy;
+
+/* vpnClientConfiguration (point-to-site, facts 7). The root certificates are named; a
+ * run generates each from its DRBG (models/gateway/gw_p2s.h), or takes publicCertData
+ * (base64 DER, as ARM holds it). A revoked certificate is a thumbprint, or the
+ * certificate the run generates for a p2sClients entry ('client'). */
+enum { GW_P2S_MAX_ROOTS = 24 /* more than facts 7.1's 20, so the limit can be exceeded */ };
+typedef struct {
+  GwLoc loc;
+  GwStr name;
+  GwStr publicCertData;
+} GwP2sRootCertificate;
+typedef struct {
+  GwLoc loc;
+  GwStr name;
+  GwStr thumbprint;
+  GwStr client;
+} GwP2sRevokedCertificate;
+typedef enum {
+  GW_P2S_AUTH_CERTIFICATE = 1 << 0,
+  GW_P2S_AUTH_RADIUS = 1 << 1,
+  GW_P2S_AUTH_AAD = 1 << 2,
+} GwP2sAuthType;
 typedef enum {
   GW_P2S_PROTO_IKEV2 = 1 << 0,
   GW_P2S_PROTO_SSTP = 1 << 1,
@@ -135,6 +168,14 @@ typedef struct {
   unsigned vpnClientProtocols; /* GwP2sProtocol bits */
   GwLoc vpnClientProtocols_loc;
   GwIp radiusServerAddress;
+  unsigned vpnAuthenticationTypes; /* GwP2sAuthType bits; 0: Certificate */
+  GwLoc vpnAuthenticationTypes_loc;
+  GwP2sRootCertificate vpnClientRootCertificates[GW_P2S_MAX_ROOTS];
+  unsigned n_vpnClientRootCertificates;
+  GwP2sRevokedCertificate vpnClientRevokedCertificates[GW_MAX_NAMES];
+  unsigned n_vpnClientRevokedCertificates;
+  GwIpsecPolicy vpnClientIpsecPolicies[GW_MAX_POLICIES];
+  unsigned n_vpnClientIpsecPolicies;
 } GwVpnClientConfiguration;
 
 typedef struct {
@@ -156,6 +197,9 @@ typedef struct {
   unsigned n_natRules;
   unsigned n_natRules_declared; /* entries the scenario gives (may exceed GW_MAX_NAT_RULES) */
   GwVpnClientConfiguration vpnClientConfiguration;
+  /* facts 7.2: an active-active gateway with point-to-site needs a third public IP (runs
+   * answer P2S on instance 0's address for now) */
+  GwIp p2sPublicIpAddress;
 } GwVirtualNetworkGateway;
 
 typedef struct {
@@ -168,18 +212,6 @@ typedef struct {
   GwBgpSettings bgpSettings;
 } GwLocalNetworkGateway;
 
-/* ipsecPolicies entry (facts 3.1). Each algorithm field holds an enum of gw_policy.h. */
-typedef struct {
-  GwLoc loc;
-  GwInt saLifeTimeSeconds;
-  GwInt saDataSizeKilobytes;
-  GwEnum ipsecEncryption; /* GwIpsecEncryption */
-  GwEnum ipsecIntegrity;  /* GwIpsecIntegrity */
-  GwEnum ikeEncryption;   /* GwIkeEncryption */
-  GwEnum ikeIntegrity;    /* GwIkeIntegrity */
-  GwEnum dhGroup;         /* GwDhGroup */
-  GwEnum pfsGroup;        /* GwPfsGroup */
-} GwIpsecPolicy;
 
 /* trafficSelectorPolicies entry (facts 3.4). */
 typedef struct {
@@ -288,6 +320,7 @@ extern const NameTable gw_nat_type_names;
 extern const NameTable gw_nat_mode_names;
 extern const NameTable gw_nat_ipconfig_names;
 extern const NameTable gw_p2s_protocol_names;
+extern const NameTable gw_p2s_auth_type_names;
 extern const NameTable gw_connection_type_names;
 extern const NameTable gw_connection_protocol_names;
 extern const NameTable gw_connection_mode_names;

@@ -3,6 +3,8 @@
 #include "models/gateway/gw_endpoint.h"
 
 #include "models/gateway/gw_bgp.h"
+#include "models/gateway/gw_p2s.h"
+#include "models/common/wire.h"
 
 #include <glib.h>
 
@@ -14,6 +16,8 @@ typedef struct {
   uint32_t bgp_rules_off; /* GwGatewayOptions.bgp_rules_off */
   uint32_t ike_faults;    /* GwGatewayOptions.ike_faults */
   uint32_t nat_faults;    /* GwGatewayOptions.nat_faults */
+  const GwP2sCreds *p2s_creds; /* GwGatewayOptions.p2s */
+  GwP2s *p2s;                  /* the point-to-site side, or NULL */
 } GwEndpoint;
 
 static const EpOps gw_endpoint_ops;
@@ -29,15 +33,45 @@ static bool op_ike_new(EpEndpoint *ep, const EpIkeIo *io, Drbg *rng, char **err)
   GwEndpoint *g = gw_ep(ep);
   ep->ike = gw_ike_new(g->cfg, g->name, g->gw, &ep->env, io, rng);
   gw_ike_set_faults(ep->ike, g->ike_faults);
+  if (g->p2s_creds) {
+    const GwSku *sku = gw_gateway_sku(g->gw);
+    g_autofree char *node = g_strdup_printf("%s/%u", g->name, gw_gateway_instance(g->gw));
+    g->p2s = gw_p2s_new(g->cfg, g->name, node, ep->dp, ep->public_ip,
+                        sku ? sku->p2s_ikev2_openvpn : 0, sku ? sku->name : NULL, &ep->env, io,
+                        rng, g->p2s_creds);
+  }
   return true;
 }
 
 /* ep_endpoint_* calls these only with the control plane built */
 static void op_start(EpEndpoint *ep) { gw_ike_start(ep->ike); }
 
+/* The s2sPeerP2s fault: IKE_SA_INIT requests and the SAs P2S holds go to P2S. */
+static bool p2s_wants(GwP2s *p, Ipv4Addr src, const uint8_t *data, size_t len, uint16_t dport)
+{
+  if (dport == 4500) {
+    if (len < 4)
+      return false;
+    data += 4, len -= 4;
+  }
+  Ikev2Header h;
+  Ikev2Diag d;
+  if (ikev2_header_decode(data, len, &h, &d) != WIRE_OK)
+    return false;
+  return (h.exchange == IKEV2_IKE_SA_INIT && h.spi_r == 0) || gw_p2s_holds(p, src, h.spi_i);
+}
+
 static void op_ike_rx(EpEndpoint *ep, Ipv4Addr src, uint16_t sport, Ipv4Addr dst,
                       uint16_t dport, const uint8_t *data, size_t len)
 {
+  GwEndpoint *g = gw_ep(ep);
+  /* facts 7.1: an IKEv2 client from an S2S peer's public IP meets that connection, not
+   * the P2S side (unless the gateway is faulty: then its new IKE SAs go to P2S) */
+  if (g->p2s && (!gw_ike_is_peer(ep->ike, src) ||
+                 (gw_p2s_fault(g->p2s, GW_P2S_FAULT_S2S_PEER) && p2s_wants(g->p2s, src, data, len, dport)))) {
+    gw_p2s_rx(g->p2s, src, sport, dst, dport, data, len);
+    return;
+  }
   gw_ike_rx(ep->ike, src, sport, dst, dport, data, len);
 }
 
@@ -48,6 +82,8 @@ static void op_acquire(EpEndpoint *ep, int tunnel, Ipv4Addr src, Ipv4Addr dst)
 
 static void op_esp_authenticated(EpEndpoint *ep, int tunnel, Ipv4Addr src, uint16_t sport)
 {
+  if (gw_p2s_esp_authenticated(gw_ep(ep)->p2s, tunnel, src, sport))
+    return;
   gw_ike_esp_authenticated(ep->ike, tunnel, src, sport);
 }
 
@@ -60,6 +96,7 @@ static void op_free(EpEndpoint *ep)
 {
   GwEndpoint *g = gw_ep(ep);
   /* the control plane first: it removes its child SAs from the data plane */
+  gw_p2s_free(g->p2s);
   gw_ike_free(ep->ike);
   gw_gateway_free(g->gw);
   g_free(g->name);
@@ -102,6 +139,7 @@ EpEndpoint *gw_endpoint_new(const GwConfig *cfg, const char *name, const EpEnv *
   g->bgp_rules_off = opt ? opt->bgp_rules_off : 0;
   g->ike_faults = opt ? opt->ike_faults : 0;
   g->nat_faults = opt ? opt->nat_faults : 0;
+  g->p2s_creds = opt ? opt->p2s : NULL;
   return &g->ep;
 }
 
@@ -114,4 +152,11 @@ GwGateway *gw_endpoint_gateway(EpEndpoint *ep)
 GwIke *gw_endpoint_ike(EpEndpoint *ep)
 {
   return gw_ep(ep) ? ep->ike : NULL;
+}
+
+void gw_endpoint_drop_p2s(EpEndpoint *ep, const char *reason)
+{
+  GwEndpoint *g = gw_ep(ep);
+  if (g)
+    gw_p2s_drop_all(g->p2s, reason);
 }

@@ -19,3 +19,5 @@ EpEndpoint *gw_endpoint_new(const GwConfig *cfg, const char *name, const EpEnv *
  * through them. */
 GwGateway *gw_endpoint_gateway(EpEndpoint *ep);
 GwIke *gw_endpoint_ike(EpEndpoint *ep);
+/* The instance stops: its point-to-site sessions end (facts 8), with reason. */
+void gw_endpoint_drop_p2s(EpEndpoint *ep, const char *reason);

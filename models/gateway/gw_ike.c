@@ -813,6 +813,14 @@ void gw_ike_esp_authenticated(GwIke *g, int tunnel, Ipv4Addr src, uint16_t sport
   }
 }
 
+bool gw_ike_is_peer(const GwIke *g, Ipv4Addr addr)
+{
+  for (guint i = 0; i < g->conns->len; i++)
+    if (((GwIkeConn *)g_ptr_array_index(g->conns, i))->remote.v == addr.v)
+      return true;
+  return false;
+}
+
 EpIkeLink *gw_ike_peek_link(GwIke *g, const char *connection, bool initiator)
 {
   GwIkeConn *k = conn_find(g, connection);

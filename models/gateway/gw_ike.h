@@ -84,6 +84,10 @@ EpIkeLink *gw_ike_peek_link(GwIke *g, const char *connection, bool initiator);
 void gw_ike_rx(GwIke *g, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dport,
                const uint8_t *data, size_t len);
 
+/* Is addr the peer of one of the gateway's S2S connections (the address its local network
+ * gateway or other gateway names)? A P2S client there is refused (facts 7.1). */
+bool gw_ike_is_peer(const GwIke *g, Ipv4Addr addr);
+
 /* Configuration changes at run time (the timeline). Each deletes the connection's IKE SA
  * (a Delete to the peer), takes its child SAs out of the data plane and starts the
  * connection again with the new configuration (facts 2.5: changing or removing a custom

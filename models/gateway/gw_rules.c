@@ -1636,6 +1636,61 @@ static void check_p2s_pool(const GwConfig *cfg, GwCheck *ck)
   }
 }
 
+static void check_p2s_roots(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_GW(cfg, g) {
+    const GwVpnClientConfiguration *p = &g->vpnClientConfiguration;
+    if (p->set && p->n_vpnClientRootCertificates > 20)
+      report(ck, p->vpnClientRootCertificates[20].loc,
+             "%u trusted root certificates: at most 20", p->n_vpnClientRootCertificates);
+  }
+}
+
+static void check_p2s_auth(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_GW(cfg, g) {
+    const GwVpnClientConfiguration *p = &g->vpnClientConfiguration;
+    if (!p->set || !p->vpnAuthenticationTypes)
+      continue;
+    unsigned ik = p->vpnClientProtocols & (GW_P2S_PROTO_IKEV2 | GW_P2S_PROTO_SSTP);
+    if (ik && !(p->vpnAuthenticationTypes & (GW_P2S_AUTH_CERTIFICATE | GW_P2S_AUTH_RADIUS)))
+      report(ck, at(p->vpnAuthenticationTypes_loc, p->loc),
+             "IKEv2 and SSTP authenticate with certificates or RADIUS: Microsoft Entra ID (AAD) "
+             "alone is for OpenVPN");
+    if ((p->vpnAuthenticationTypes & GW_P2S_AUTH_AAD) && !(p->vpnClientProtocols & GW_P2S_PROTO_OPENVPN))
+      report(ck, at(p->vpnAuthenticationTypes_loc, p->loc),
+             "Microsoft Entra ID (AAD) authentication needs OpenVPN");
+  }
+}
+
+static void check_p2s_policies(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_GW(cfg, g) {
+    const GwVpnClientConfiguration *p = &g->vpnClientConfiguration;
+    if (p->set && p->n_vpnClientIpsecPolicies > 1)
+      report(ck, p->vpnClientIpsecPolicies[1].loc,
+             "vpnClientIpsecPolicies holds one policy, not %u", p->n_vpnClientIpsecPolicies);
+  }
+}
+
+static void check_p2s_aa_ip(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_GW(cfg, g) {
+    const GwVpnClientConfiguration *p = &g->vpnClientConfiguration;
+    if (!p->set || !gw_bool_or(g->activeActive, false))
+      continue;
+    if (!g->p2sPublicIpAddress.set) {
+      report(ck, p->loc, "an active-active gateway with point-to-site needs a third public IP "
+                         "(p2sPublicIpAddress)");
+      continue;
+    }
+    for (unsigned i = 0; i < g->n_publicIpAddresses; i++)
+      if (g->publicIpAddresses[i].v.v == g->p2sPublicIpAddress.v.v)
+        report(ck, g->p2sPublicIpAddress.loc,
+               "p2sPublicIpAddress must differ from the instances' public IPs");
+  }
+}
+
 /* ---- the table ---- */
 
 #define E GW_SEV_ERROR
@@ -1814,6 +1869,13 @@ const GwRule gw_rules[] = {
      check_p2s_sstp_openvpn, -1},
     {"GW-P2S-002", E, "The client address pool is given, at least /29 (/28 active-active), and "
      "does not overlap the virtual network", "facts 7.2", check_p2s_pool, -1},
+    {"GW-P2S-003", E, "At most 20 trusted root certificates", "facts 7.1", check_p2s_roots, -1},
+    {"GW-P2S-004", E, "IKEv2 and SSTP authenticate with certificates or RADIUS; Microsoft "
+     "Entra ID (AAD) only with OpenVPN", "facts 7.1", check_p2s_auth, -1},
+    {"GW-P2S-005", E, "vpnClientIpsecPolicies holds one policy", "facts 7.4", check_p2s_policies,
+     -1},
+    {"GW-P2S-006", E, "An active-active gateway with point-to-site has a third public IP "
+     "(p2sPublicIpAddress)", "facts 7.2", check_p2s_aa_ip, -1},
 };
 #undef E
 #undef W

@@ -557,9 +557,38 @@ F(p2s2_bad) { p2s(GW0, GW_P2S_PROTO_OPENVPN, "10.1.200.0/24"); }
 F(p2s2_ok) { p2s(GW0, GW_P2S_PROTO_OPENVPN, "172.16.200.0/24"); }
 F(p2s2_small_bad) { p2s(GW0, GW_P2S_PROTO_OPENVPN, "172.16.200.0/30"); }
 F(p2s2_small_ok) { p2s(GW0, GW_P2S_PROTO_OPENVPN, "172.16.200.0/29"); }
-F(p2s2_aa_bad) { p2s2_small_ok(c); aa_on(c); }
-F(p2s2_aa_ok) { p2s(GW0, GW_P2S_PROTO_OPENVPN, "172.16.200.0/28"); aa_on(c); }
+static void third_ip(GwConfig *c)
+{
+  GW0->p2sPublicIpAddress = (GwIp){.set = true, .v = ipv4_addr(203, 0, 113, 99)};
+}
+F(p2s2_aa_bad) { p2s2_small_ok(c); aa_on(c); third_ip(c); }
+F(p2s2_aa_ok) { p2s(GW0, GW_P2S_PROTO_OPENVPN, "172.16.200.0/28"); aa_on(c); third_ip(c); }
 F(p2s2_nopool_bad) { p2s2_ok(c); GW0->vpnClientConfiguration.n_vpnClientAddressPool = 0; }
+static void roots(GwConfig *c, unsigned n)
+{
+  p2s(GW0, GW_P2S_PROTO_IKEV2, "172.16.200.0/24");
+  for (unsigned i = 0; i < n; i++)
+    GW0->vpnClientConfiguration.vpnClientRootCertificates[i].name = (GwStr){.set = true, .v = "r"};
+  GW0->vpnClientConfiguration.n_vpnClientRootCertificates = n;
+}
+F(p2s3_bad) { roots(c, 21); }
+F(p2s3_ok) { roots(c, 20); }
+F(p2s4_bad) { roots(c, 1); GW0->vpnClientConfiguration.vpnAuthenticationTypes = GW_P2S_AUTH_AAD; }
+F(p2s4_ok) { roots(c, 1); GW0->vpnClientConfiguration.vpnAuthenticationTypes = GW_P2S_AUTH_CERTIFICATE; }
+F(p2s4_aad_ok)
+{
+  p2s(GW0, GW_P2S_PROTO_OPENVPN, "172.16.200.0/24");
+  GW0->vpnClientConfiguration.vpnAuthenticationTypes = GW_P2S_AUTH_AAD;
+}
+F(p2s5_bad) { roots(c, 1); GW0->vpnClientConfiguration.n_vpnClientIpsecPolicies = 2; }
+F(p2s5_ok) { roots(c, 1); GW0->vpnClientConfiguration.n_vpnClientIpsecPolicies = 0; }
+F(p2s6_bad) { p2s2_aa_ok(c); GW0->p2sPublicIpAddress = (GwIp){0}; }
+F(p2s6_ok) { p2s2_aa_ok(c); }
+F(p2s6_same_bad)
+{
+  p2s6_ok(c);
+  GW0->p2sPublicIpAddress.v = GW0->publicIpAddresses[0].v;
+}
 
 typedef void (*Mut)(GwConfig *c);
 typedef struct {
@@ -693,6 +722,12 @@ static const Case cases[] = {
     {"GW-P2S-002", "pool /30", p2s2_small_bad, ER, p2s2_small_ok, NULL},
     {"GW-P2S-002", "active-active pool /29", p2s2_aa_bad, ER, p2s2_aa_ok, NULL},
     {"GW-P2S-002", "no pool", p2s2_nopool_bad, ER, p2s2_ok, NULL},
+    {"GW-P2S-003", "21 roots", p2s3_bad, ER, p2s3_ok, NULL},
+    {"GW-P2S-004", "IKEv2 with AAD only", p2s4_bad, ER, p2s4_ok, NULL},
+    {"GW-P2S-004", "AAD with OpenVPN", p2s4_bad, ER, p2s4_aad_ok, NULL},
+    {"GW-P2S-005", "two P2S policies", p2s5_bad, ER, p2s5_ok, NULL},
+    {"GW-P2S-006", "active-active P2S without a third IP", p2s6_bad, ER, p2s6_ok, NULL},
+    {"GW-P2S-006", "third IP an instance's", p2s6_same_bad, ER, p2s6_ok, NULL},
 };
 
 static GwDiags *run(Mut m)

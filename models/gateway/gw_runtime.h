@@ -28,6 +28,9 @@ typedef struct {
   uint32_t nat_faults;
   /* and these of the IKE rules the gateway follows (GwIkeFault bits, gw_ike.h) */
   uint32_t ike_faults;
+  /* Point-to-site (models/gateway/gw_p2s.h): the run's certificates for the gateway, or
+   * NULL (no P2S side). Borrowed for the gateway's life. */
+  const struct GwP2sCreds *p2s;
 } GwGatewayOptions;
 
 typedef struct GwGateway GwGateway;

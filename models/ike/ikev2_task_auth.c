@@ -367,12 +367,20 @@ static bool cp_narrow(const Ikev2Message *req, const IkeCpLease *lease, IkeChild
   ch->n_r = 1;
   if (!lease->n_routes)
     return true;
+  /* RFC 7296 2.9: the responder narrows to what it protects within what the initiator
+   * proposed: each route intersected with each range of TSr (a client asking for the
+   * VNet only gets the VNet, not the pool too); nothing in common refuses the child */
   Ipv4Range routes[IKEV2_MAX_TS];
-  size_t n = MIN(lease->n_routes, (size_t)IKEV2_MAX_TS);
-  for (size_t i = 0; i < n; i++)
-    routes[i] = (Ipv4Range){ipv4_prefix_first(lease->routes[i]),
-                            ipv4_prefix_last(lease->routes[i])};
-  if (!ikev2_ts_subset(routes, n, orr, nr))
+  size_t n = 0;
+  for (size_t i = 0; i < lease->n_routes && i < IKEV2_MAX_TS; i++) {
+    uint32_t rf = ipv4_prefix_first(lease->routes[i]).v, rl = ipv4_prefix_last(lease->routes[i]).v;
+    for (size_t k = 0; k < nr && n < IKEV2_MAX_TS; k++) {
+      uint32_t lo = MAX(rf, orr[k].first.v), hi = MIN(rl, orr[k].last.v);
+      if (lo <= hi)
+        routes[n++] = (Ipv4Range){{lo}, {hi}};
+    }
+  }
+  if (!n)
     return false;
   memcpy(ch->ts_l, routes, n * sizeof routes[0]);
   ch->n_l = n;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Expectation evaluation against the event log, counters and validation verdict: one
  * check function per kind, found through scn_expect_checks. */
+#include "models/gateway/gw_p2s.h"
 #include "sim/run/expect.h"
 
 #include "sim/run/run_events.h"
@@ -859,6 +860,106 @@ static void eval_bgp_routes(const ScnExpect *x, const ScnExpectInput *in, ScnRes
   r->pass = scn_bound_holds(&x->routes, g_hash_table_size(n));
 }
 
+/* ---- point-to-site ---- */
+
+static bool complete_p2s_client(const ScnExpect *x)
+{
+  return x->p2s_client && x->p2s_state;
+}
+
+static void eval_p2s_client(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
+{
+  g_autofree char *w = when(x);
+  char pb[IPV4_PREFIX_STRLEN], ab[IPV4_ADDR_STRLEN];
+  GString *exp = g_string_new(x->p2s_state);
+  if (x->has_p2s_address)
+    g_string_append_printf(exp, " with address %s", ipv4_addr_format(x->p2s_address, ab));
+  if (x->has_prefix)
+    g_string_append_printf(exp, " with an address in %s", ipv4_prefix_format(x->prefix, pb));
+  if (x->p2s_reason)
+    g_string_append_printf(exp, " (reason contains \"%s\")", x->p2s_reason);
+  r->name = g_strdup_printf("P2S client %s %s%s", x->p2s_client, exp->str, w);
+  r->expected = g_string_free(exp, FALSE);
+  /* the gateway's view: its last p2s.connected / p2s.disconnected of the client, and its
+   * refusals from the client's public address */
+  const VsEvent *last = NULL, *refused = NULL;
+  long last_seq = -1, refused_seq = -1;
+  EACH_EVENT(in, until(x, in), ev, seq)
+  {
+    bool c = !strcmp(ev->type, GW_P2S_EV_CONNECTED), d = !strcmp(ev->type, GW_P2S_EV_DISCONNECTED);
+    if ((c || d) && attr_is(ev, "client", x->p2s_client)) {
+      last = ev;
+      last_seq = (long)seq;
+    } else if (!strcmp(ev->type, GW_P2S_EV_REFUSED) && attr_is(ev, "peer_ip", x->p2s_peer_ip)) {
+      char buf[SCN_ATTR_BUFSZ];
+      const char *why = attr_str(ev, "reason", buf);
+      if (!x->p2s_reason || (why && strstr(why, x->p2s_reason))) {
+        refused = ev;
+        refused_seq = (long)seq;
+      }
+    }
+  }
+  bool connected = last && !strcmp(last->type, GW_P2S_EV_CONNECTED);
+  char buf[SCN_ATTR_BUFSZ];
+  const char *addr = connected ? attr_str(last, "address", buf) : NULL;
+  if (connected)
+    r->observed = g_strdup_printf("connected with address %s", addr ? addr : "?");
+  else if (refused) {
+    char rb[SCN_ATTR_BUFSZ];
+    const char *why = attr_str(refused, "reason", rb);
+    r->observed = g_strdup_printf("refused: %s", why ? why : "?");
+  } else
+    r->observed = g_strdup(last ? "disconnected" : "never connected");
+  if (connected)
+    decided(r, last, last_seq);
+  else if (refused)
+    decided(r, refused, refused_seq);
+  else if (last)
+    decided(r, last, last_seq);
+  else
+    r->decided_by = g_strdup("no p2s.connected or p2s.refused event for the client");
+  if (!strcmp(x->p2s_state, "connected")) {
+    Ipv4Addr a = {0};
+    bool parsed = addr && ipv4_addr_parse(addr, &a) == IPV4_PARSE_OK;
+    r->pass = connected && (!x->has_p2s_address || (parsed && a.v == x->p2s_address.v)) &&
+              (!x->has_prefix || (parsed && ipv4_prefix_contains_addr(x->prefix, a)));
+  } else if (!strcmp(x->p2s_state, "refused")) {
+    r->pass = !connected && refused;
+  } else {
+    r->pass = !connected;
+  }
+}
+
+static bool complete_p2s_connections(const ScnExpect *x)
+{
+  return x->node && x->count.set;
+}
+
+static void eval_p2s_connections(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
+{
+  g_autofree char *w = when(x);
+  r->name = g_strdup_printf("P2S connections of %s%s", x->node, w);
+  r->expected = g_strdup_printf("count %s", x->count.text);
+  double n = 0;
+  EACH_EVENT(in, until(x, in), ev, seq)
+  {
+    if ((strcmp(ev->type, GW_P2S_EV_CONNECTED) && strcmp(ev->type, GW_P2S_EV_DISCONNECTED)) ||
+        !node_matches(x->node, ev->node))
+      continue;
+    double v;
+    if (attr_num(ev, "connections", &v)) {
+      n = v;
+      g_free(r->decided_by);
+      r->decided_by = NULL;
+      decided(r, ev, (long)seq);
+    }
+  }
+  if (r->event_seq < 0)
+    r->decided_by = g_strdup("no p2s.connected or p2s.disconnected event: none connected");
+  r->observed = g_strdup_printf("%.0f connected", n);
+  r->pass = scn_bound_holds(&x->count, n);
+}
+
 const ScnExpectCheck scn_expect_checks[] = {
     [SCN_EXP_TUNNEL] = {.complete = complete_state, .check = eval_tunnel},
     [SCN_EXP_SA] = {.complete = complete_state, .check = eval_sa},
@@ -873,6 +974,9 @@ const ScnExpectCheck scn_expect_checks[] = {
     [SCN_EXP_BGP_ROUTE] = {.complete = complete_bgp_route, .check = eval_bgp_route},
     [SCN_EXP_BGP_ROUTES] = {.complete = complete_bgp_routes, .check = eval_bgp_routes},
     [SCN_EXP_OUTAGE] = {.complete = complete_outage, .check = eval_outage},
+    [SCN_EXP_P2S_CLIENT] = {.complete = complete_p2s_client, .check = eval_p2s_client},
+    [SCN_EXP_P2S_CONNECTIONS] = {.complete = complete_p2s_connections,
+                                 .check = eval_p2s_connections},
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(scn_expect_checks) == SCN_EXP_COUNT);
 

@@ -182,6 +182,59 @@ static void test_traffic(void)
 
 /* outage: the ping flow of log_new (replies at 10.02, 11.03, 12.04 s; the request at 13 s
  * unanswered), and a failover from vgw1/0 (down at 30 s) to vgw1/1 (up at 42.5 s) */
+/* p2sClient, p2sConnections: laptop1 connects and later drops; 198.51.100.51 is refused */
+static void p2s_ev(ScnEventLog *log, int64_t t, const char *type, const char *client,
+                   const char *peer_ip, const char *address, const char *reason, unsigned n)
+{
+  VsEvent ev = vs_event(t, "vgw1/0", type);
+  vs_event_str(&ev, "client", client);
+  vs_event_str(&ev, "peer_ip", peer_ip);
+  if (address)
+    vs_event_str(&ev, "address", address);
+  if (reason)
+    vs_event_str(&ev, "reason", reason);
+  if (n != ~0u)
+    vs_event_uint(&ev, "connections", n);
+  scn_eventlog_add(log, &ev);
+}
+
+static void test_p2s(void)
+{
+  g_autoptr(ScnEventLog) log = scn_eventlog_new();
+  p2s_ev(log, S(2), "p2s.connected", "laptop1", "198.51.100.50", "172.16.201.1", NULL, 1); /* 0 */
+  p2s_ev(log, S(3), "p2s.refused", "", "198.51.100.51", NULL, "certificate revoked", ~0u); /* 1 */
+  p2s_ev(log, S(10), "p2s.disconnected", "laptop1", "198.51.100.50", "172.16.201.1",
+         "gateway instance down", 0); /* 2 */
+  ScnExpectInput in = {.events = log, .end_ns = S(20)};
+  ScnExpect c1 = {.kind = SCN_EXP_P2S_CLIENT, .p2s_client = "laptop1", .p2s_state = "connected",
+                  .has_by = true, .by_ns = S(5), .has_p2s_address = true,
+                  .p2s_address = {0xac10c901}};
+  strcpy(c1.p2s_peer_ip, "198.51.100.50");
+  ScnExpect c2 = c1;
+  c2.p2s_address.v = 0xac10c902;
+  ScnExpect c3 = c1;
+  c3.has_by = false; /* at the end: dropped */
+  ScnExpect r1 = {.kind = SCN_EXP_P2S_CLIENT, .p2s_client = "laptop2", .p2s_state = "refused",
+                  .p2s_reason = "revoked"};
+  strcpy(r1.p2s_peer_ip, "198.51.100.51");
+  ScnExpect r2 = r1;
+  r2.p2s_reason = "untrusted";
+  ScnExpect n1 = {.kind = SCN_EXP_P2S_CONNECTIONS, .node = "vgw1", .has_by = true, .by_ns = S(5),
+                  .count = bound(SCN_CMP_EQ, 1, "== 1")};
+  ScnExpect n2 = n1;
+  n2.has_by = false;
+  const Case cases[] = {
+      {c1, true, "connected with address 172.16.201.1", 0},
+      {c2, false, "connected with address 172.16.201.1", 0},
+      {c3, false, "disconnected", 2},
+      {r1, true, "refused: certificate revoked", 1},
+      {r2, false, "never connected", -1},
+      {n1, true, "1 connected", 0},
+      {n2, false, "0 connected", 2},
+  };
+  run_cases(cases, G_N_ELEMENTS(cases), &in);
+}
+
 static void tunnel_ev(ScnEventLog *log, int64_t t, const char *node, bool up)
 {
   VsEvent ev = vs_event(t, node, up ? "tunnel.up" : "tunnel.down");
@@ -558,6 +611,7 @@ int main(int argc, char **argv)
   g_test_add_func("/expect/traffic", test_traffic);
   g_test_add_func("/expect/both-ways", test_both_ways);
   g_test_add_func("/expect/outage", test_outage);
+  g_test_add_func("/expect/p2s", test_p2s);
   g_test_add_func("/expect/counters-events", test_counters_events);
   g_test_add_func("/expect/validation", test_validation);
   g_test_add_func("/expect/plan", test_plan);

@@ -46,7 +46,8 @@ static bool model_new(RunEp *ep, char **err)
 {
   GwGatewayOptions opt = {.instance = (unsigned)ep->instance,
                           .nat_faults = ep->run->plan->nat_faults,
-                          .ike_faults = ep->run->plan->ike_faults};
+                          .ike_faults = ep->run->plan->ike_faults,
+                          .p2s = run_p2s_creds(ep->run, ep->cfgname)};
   char *why = NULL;
   EpEndpoint *m = gw_endpoint_new(ep->run->plan->cloud, ep->cfgname, &ep->env, &opt, &why);
   if (!m) {
@@ -333,6 +334,7 @@ void run_instance_down(RunEp *ep, int cause, int64_t down_ns, int64_t takeover_n
     if (ep_dp_tunnel_up(ep->dp, (int)t))
       ep_dp_tunnel_down(ep->dp, (int)t, why);
   gw_instance_drop_p2s(g, (unsigned)ep->instance);
+  gw_endpoint_drop_p2s(ep->model, why); /* facts 8: its P2S sessions end */
   bgp_instance_hook(ep, false);
   if (down_ns > 0) {
     ep->back_at_ns = net_world_now(r->world.w) + down_ns;

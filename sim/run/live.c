@@ -48,6 +48,16 @@ static const ScnDevice *plan_device(const ScnPlan *plan, const char *name)
   return NULL;
 }
 
+/* A single point-to-site client (p2sClients entry with count 1) a real client replaces. */
+static const ScnP2sClient *plan_p2s_client(const ScnPlan *plan, const char *name)
+{
+  for (unsigned i = 0; i < plan->n_p2s_clients; i++)
+    if (plan->p2s_clients[i].count == 1 && plan->p2s_clients[i].name &&
+        !strcmp(plan->p2s_clients[i].name, name))
+      return &plan->p2s_clients[i];
+  return NULL;
+}
+
 static const ScnLiveAttach *attached(const ScnLive *live, const char *device)
 {
   for (size_t i = 0; device && i < live->n_attach; i++)
@@ -88,7 +98,7 @@ bool scn_live_check(const ScnLive *live, const ScnPlan *plan, char **err)
 {
   for (size_t i = 0; i < live->n_attach; i++) {
     const ScnLiveAttach *a = &live->attach[i];
-    if (!plan_device(plan, a->device)) {
+    if (!plan_device(plan, a->device) && !plan_p2s_client(plan, a->device)) {
       GString *names = g_string_new(NULL);
       for (unsigned k = 0; k < plan->n_devices; k++)
         g_string_append_printf(names, "%s%s", k ? ", " : "", plan->devices[k].cfg.name);
@@ -156,10 +166,20 @@ bool run_live_attach(Run *r, const char *out_dir, char **err)
   for (size_t i = 0; i < r->live->n_attach; i++) {
     const ScnLiveAttach *a = &r->live->attach[i];
     const ScnDevice *d = plan_device(r->plan, a->device);
+    const ScnP2sClient *pc = d ? NULL : plan_p2s_client(r->plan, a->device);
+    Ipv4Addr peer = d ? d->cfg.peer : (Ipv4Addr){0}, self = d ? d->cfg.public_ip : pc->public_ip;
+    if (pc) {
+      /* a point-to-site client: its gateway's public IP; its certificate, key and the
+       * server CA are written now, so the real client can load them before it connects */
+      const GwVirtualNetworkGateway *g = gw_config_find_gateway(r->plan->cloud, pc->gateway);
+      peer = g && g->n_publicIpAddresses ? g->publicIpAddresses[0].v : (Ipv4Addr){0};
+      if (!run_p2s_write(r, out_dir, err))
+        return false;
+    }
     char ab[IPV4_ADDR_STRLEN], pb[IPV4_ADDR_STRLEN];
-    ipv4_addr_format(d->cfg.peer, pb);
-    ipv4_addr_format(d->cfg.public_ip, ab);
-    RunEp *gw = gateway_ep_by_ip(r, d->cfg.peer);
+    ipv4_addr_format(peer, pb);
+    ipv4_addr_format(self, ab);
+    RunEp *gw = gateway_ep_by_ip(r, peer);
     if (!gw) {
       *err = g_strdup_printf("device '%s': its peer %s is no simulated gateway's public address",
                              a->device, pb);
@@ -179,7 +199,7 @@ bool run_live_attach(Run *r, const char *out_dir, char **err)
      * for it) and reaches the device's public address on-link there; the longer prefix
      * wins over its default route into the simulated internet. */
     if (net_dev_add_address(dev, gw->public_ip, 32) != NET_OK ||
-        net_route_add(gw->node, ipv4_prefix_make(d->cfg.public_ip, 32), (Ipv4Addr){0}, dev, 0) !=
+        net_route_add(gw->node, ipv4_prefix_make(self, 32), (Ipv4Addr){0}, dev, 0) !=
             NET_OK) {
       *err = g_strdup_printf("%s: cannot address the interface: %s", a->ifname,
                              net_world_last_error(r->world.w));

@@ -118,6 +118,8 @@ bool run_outputs_write(Run *r, const char *dir, char **err)
   }
   if (!write_text(dir, "README", r->out.ikev1_rows->len ? readme_v1 : readme, err))
     return false;
+  if (!run_p2s_write(r, dir, err)) /* point-to-site certificates and keys (PEM) */
+    return false;
   g_autoptr(GError) e = NULL;
   /* live mode streamed the log to the folder as it went: only closed here */
   if (scn_eventlog_streaming(r->out.log) ? !scn_eventlog_stream_close(r->out.log, &e)

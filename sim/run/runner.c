@@ -53,6 +53,7 @@ static void run_free(Run *r)
     g_hash_table_destroy(r->world.host_addr);
   run_live_free(r);
   run_stats_free(r);
+  run_p2s_free(r);
   scn_eventlog_free(r->out.log);
   if (r->out.esp_rows)
     g_ptr_array_free(r->out.esp_rows, TRUE);

@@ -124,6 +124,8 @@ typedef struct {
   guint stats_next;
 } RunOutputs;
 
+typedef struct RunP2s RunP2s; /* sim/run/p2s.c */
+
 struct Run {
   const ScnPlan *plan;
   uint64_t seed;
@@ -134,6 +136,7 @@ struct Run {
   RunOutputs out;
   const struct ScnLive *live; /* live mode (sim/run/live.h), or NULL */
   struct RunLive *live_state; /* sim/run/live.c */
+  RunP2s *p2s;                 /* sim/run/p2s.c: point-to-site certificates and clients */
 };
 
 /* sim/run/world.c: nodes, links, addresses, routes, LAN segments; false with *err. */
@@ -211,6 +214,19 @@ void run_flow_free(RunFlow *f);
 void run_stats_start(Run *r);
 void run_stats_finish(Run *r); /* the last snapshot and the net.drops totals */
 void run_stats_free(Run *r);
+/* sim/run/p2s.c: point-to-site. The certificates first (before the gateways: their
+ * credentials), the clients after the underlay (nodes, links, models, connect times). */
+struct GwP2sCreds;
+bool run_p2s_pki(Run *r, char **err);
+const struct GwP2sCreds *run_p2s_creds(Run *r, const char *gateway);
+bool run_p2s_clients_build(Run *r, char **err);
+void run_p2s_tunnel_routes(Run *r, RunEp *ep, NetDev *td);
+void run_p2s_gateway_routes(Run *r, RunEp *ep, NetDev *td);
+bool run_p2s_write(Run *r, const char *dir, char **err); /* PEM files under DIR/p2s */
+void run_p2s_free(Run *r);
+/* The address a single client's gateway gave it (0.0.0.0 before it connected). */
+bool run_p2s_client_address(Run *r, const char *client, Ipv4Addr *out);
+extern const RunEpInside run_p2s_inside; /* sim/run/world.c */
 /* sim/run/outputs.c */
 bool run_outputs_open(Run *r, const char *dir, char **err);   /* pcaps, before running */
 bool run_outputs_write(Run *r, const char *dir, char **err);  /* key tables, events, README */

@@ -214,6 +214,8 @@ static RunFlow *flow_new(Run *r, const ScnAction *a, RunFlowKind kind, NetNode *
   *dst = g_hash_table_lookup(r->world.nodes, a->to);
   g_assert(from && to && *src && *dst);
   *to_addr = a->has_to_addr ? a->to_addr : to->address;
+  if (!a->has_to_addr && to->kind == SCN_HOST_P2S_CLIENT) /* the address its gateway gave it, by now */
+    run_p2s_client_address(r, a->to, to_addr);
   RunFlow *f = g_new0(RunFlow, 1);
   f->run = r;
   f->act = a;

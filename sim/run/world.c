@@ -94,7 +94,8 @@ static bool gateways_build(Run *r, char **err)
     ep->instance = 0;
     GwGatewayOptions opt = {.instance = 0, .bgp_rules_off = r->plan->bgp_rules_off,
                             .nat_faults = r->plan->nat_faults,
-                            .ike_faults = r->plan->ike_faults};
+                            .ike_faults = r->plan->ike_faults,
+                            .p2s = run_p2s_creds(r, g->name.v)};
     char *why = NULL;
     ep->model = gw_endpoint_new(c, g->name.v, &ep->env, &opt, &why);
     if (!ep->model) {
@@ -371,6 +372,7 @@ static void gateway_tunnel_routes(Run *r, RunEp *ep, NetDev *td)
       }
     }
   }
+  run_p2s_gateway_routes(r, ep, td); /* the point-to-site pool */
 }
 
 static bool device_lan_host(Run *r, RunEp *ep, const ScnHost *h, Ipv4Prefix *p)
@@ -432,6 +434,16 @@ static const RunEpInside device_inside = {
     .tunnel_routes = device_tunnel_routes,
 };
 
+static bool p2s_lan_host(Run *r, RunEp *ep, const ScnHost *h, Ipv4Prefix *p)
+{
+  return false; /* a point-to-site client has no LAN */
+}
+
+const RunEpInside run_p2s_inside = {
+    .lan_host = p2s_lan_host,
+    .tunnel_routes = run_p2s_tunnel_routes,
+};
+
 static bool lans_build(Run *r, char **err)
 {
   for (guint e = 0; e < r->eps->len; e++) {
@@ -468,13 +480,14 @@ static bool lans_build(Run *r, char **err)
 bool run_world_build(Run *r, char **err)
 {
   r->world.internet = net_node_new(r->world.w, "internet");
-  if (!gateways_build(r, err) || !devices_build(r, err) || !run_instances_build(r, err) ||
+  if (!run_p2s_pki(r, err) || !gateways_build(r, err) || !devices_build(r, err) || !run_instances_build(r, err) ||
       !run_nat_nodes(r, err))
     return false;
   for (unsigned i = 0; i < r->plan->n_hosts; i++)
     if (!node_add(r, r->plan->hosts[i].name, r->plan->hosts[i].name, err))
       return false;
-  if (!underlay_build(r, err) || !lans_build(r, err) || !run_nat_bind(r, err))
+  if (!underlay_build(r, err) || !lans_build(r, err) || !run_nat_bind(r, err) ||
+      !run_p2s_clients_build(r, err))
     return false;
   for (guint i = 0; i < r->eps->len; i++) {
     RunEp *ep = g_ptr_array_index(r->eps, i);

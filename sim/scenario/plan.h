@@ -21,7 +21,11 @@ typedef struct {
 } ScnDevice;
 
 /* A host: a VM in a VNet subnet, or a machine on the LAN behind a device. */
-typedef enum { SCN_HOST_VM, SCN_HOST_BEHIND_DEVICE } ScnHostKind;
+typedef enum {
+  SCN_HOST_VM,
+  SCN_HOST_BEHIND_DEVICE,
+  SCN_HOST_P2S_CLIENT, /* a single p2sClients entry: its address is assigned in the run */
+} ScnHostKind;
 typedef struct {
   ScnLoc loc;
   const char *name;
@@ -30,6 +34,28 @@ typedef struct {
   const char *device;        /* SCN_HOST_BEHIND_DEVICE */
   Ipv4Addr address;
 } ScnHost;
+
+/* Point-to-site clients (p2sClients): one, or a generated population of 'count' with
+ * consecutive public addresses from public_ip and names NAME-001, NAME-002, ...; each
+ * connects at connect_at_ns plus its share of connect_spread_ns (spread evenly). The run
+ * generates each client's certificate from its DRBG, issued by the named root of the
+ * gateway's vpnClientRootCertificates (a population shares one key). */
+typedef enum { SCN_P2S_KEY_RSA, SCN_P2S_KEY_ECDSA } ScnP2sKeyType;
+typedef struct {
+  ScnLoc loc;
+  const char *name;
+  const char *gateway;
+  unsigned protocol; /* GwP2sProtocol bit: IkeV2 only runs (SSTP/OpenVPN: not yet) */
+  Ipv4Addr public_ip;
+  unsigned count;    /* 1: a single client named 'name' */
+  int64_t connect_at_ns, connect_spread_ns;
+  const char *issuer; /* a root's name */
+  ScnP2sKeyType key_type;
+  unsigned key_bits;
+  bool reconnect;
+  bool ike_fragmentation;
+  int64_t link_delay_ns;
+} ScnP2sClient;
 
 /* A NAT box between a device and the internet: address-translating (one inside address
  * to one outside address) or address-and-port translating (NAPT, RFC 4787 terms). */
@@ -153,6 +179,8 @@ typedef enum {
   SCN_EXP_BGP_ROUTE,   /* a prefix in a node's routes from BGP (its AS path, its tunnel) */
   SCN_EXP_BGP_ROUTES,  /* how many prefixes a node routes from BGP at a time */
   SCN_EXP_OUTAGE,     /* the longest gap of a ping flow, or a connection's longest down time */
+  SCN_EXP_P2S_CLIENT, /* a point-to-site client connected (its address), refused, or not */
+  SCN_EXP_P2S_CONNECTIONS, /* a gateway's connected point-to-site clients at a time */
   SCN_EXP_COUNT       /* the number of kinds: keep last */
 } ScnExpectKind;
 
@@ -214,6 +242,14 @@ typedef struct {
   Ipv4Prefix prefix;
   bool present;
   ScnBound routes;
+  /* p2sClient: the client (a name, or NAME-NNN of a population), its public address (the
+   * gateway's p2s.refused events name it), the state (connected, refused, notConnected),
+   * an address it must have got (exact, or within 'prefix' with has_prefix), a reason the
+   * refusal must contain; p2sConnections: node (the gateway) and count */
+  const char *p2s_client, *p2s_state, *p2s_reason;
+  char p2s_peer_ip[16];
+  bool has_p2s_address;
+  Ipv4Addr p2s_address;
 } ScnExpect;
 
 /* The whole scenario. Strings are borrowed from the YAML documents the plan owns. */
@@ -235,6 +271,8 @@ struct ScnPlan {
   unsigned n_hosts;
   ScnNatBox *nats;
   unsigned n_nats;
+  ScnP2sClient *p2s_clients;
+  unsigned n_p2s_clients;
   ScnLink *links;
   unsigned n_links;
   ScnAction *timeline;
@@ -250,6 +288,8 @@ struct ScnPlan {
   uint32_t nat_faults;
   /* ikeRulesOff: rules of RFC 7296 the gateway does not follow (GwIkeFault bits) */
   uint32_t ike_faults;
+  /* faults: {p2s: [names of models/gateway/gw_p2s.h's GwP2sFault]} */
+  uint32_t p2s_faults;
 };
 
 #define SCN_STATS_INTERVAL_DEFAULT_NS 10000000000LL /* tunnel.stats every 10 s */

@@ -10,6 +10,7 @@
 
 #include "models/common/units.h"
 #include "models/gateway/gw_nat.h"
+#include "models/gateway/gw_p2s.h"
 #include "models/ike/ikev1_sa.h"
 #include "models/ike/ikev2_codec.h"
 #include "sim/scenario/scenario_cloud.h"
@@ -53,6 +54,7 @@ void scn_plan_free(ScnPlan *plan)
   g_free(plan->references);
   g_free(plan->devices);
   g_free(plan->hosts);
+  g_free(plan->p2s_clients);
   g_free(plan->nats);
   g_free(plan->links);
   g_free(plan->timeline);
@@ -1911,6 +1913,63 @@ static void expect_bgp_routes_load(Loader *L, const YtNode *m, const YtNode *kv,
     v_bound(L, n, "count", B_NUMBER, &x->routes);
 }
 
+/* p2sClient: a client of the p2sClients entries (NAME, or NAME-NNN of a population) */
+static void expect_p2s_client_load(Loader *L, const YtNode *m, const YtNode *kv, ScnExpect *x)
+{
+  static const NameEntry se[] = {{0, "connected"}, {1, "refused"}, {2, "notConnected"}};
+  static const NameTable states = {"P2S client state", se, 3};
+  const YtNode *n;
+  const char *name;
+  if (!ya_str(&L->a, kv, "p2sClient", &name))
+    return;
+  const ScnPlan *P = L->plan;
+  for (unsigned i = 0; i < P->n_p2s_clients && !x->p2s_client; i++) {
+    const ScnP2sClient *c = &P->p2s_clients[i];
+    if (!c->name)
+      continue;
+    size_t k = strlen(c->name);
+    unsigned idx = 0;
+    if (c->count == 1 && !strcmp(name, c->name)) {
+      idx = 1;
+    } else if (c->count > 1 && !strncmp(name, c->name, k) && name[k] == '-') {
+      char *end;
+      unsigned long v = strtoul(name + k + 1, &end, 10);
+      if (!*end && v >= 1 && v <= c->count)
+        idx = (unsigned)v;
+    }
+    if (idx) {
+      x->p2s_client = name;
+      ipv4_addr_format((Ipv4Addr){c->public_ip.v + idx - 1}, x->p2s_peer_ip);
+    }
+  }
+  if (!x->p2s_client)
+    rerr(L, kv, "p2sClient '%s' is not a client of p2sClients (NAME, or NAME-001 ... of a "
+                "population)", name);
+  int st = 0;
+  x->p2s_state = "connected";
+  if ((n = yt_map_get(m, "state")) && ya_enum(&L->a, n, "state", &states, &st))
+    x->p2s_state = name_get(&states, st);
+  if ((n = yt_map_get(m, "address"))) {
+    if (n->kind == YT_SCALAR && strchr(n->str, '/')) {
+      if (ya_prefix(&L->a, n, "address", &x->prefix))
+        x->has_prefix = true;
+    } else if (ya_ip(&L->a, n, "address", &x->p2s_address)) {
+      x->has_p2s_address = true;
+    }
+  }
+  if ((n = yt_map_get(m, "reason")))
+    ya_str(&L->a, n, "reason", &x->p2s_reason);
+}
+
+static void expect_p2s_connections_load(Loader *L, const YtNode *m, const YtNode *kv,
+                                        ScnExpect *x)
+{
+  const YtNode *n;
+  x->node = ref_node(L, kv, "p2sConnections", "virtual network gateway");
+  if ((n = ya_need(&L->a, m, "count", "p2sConnections")))
+    v_bound(L, n, "count", B_NUMBER, &x->count);
+}
+
 const ScnExpectDesc scn_expect_descs[] = {
     [SCN_EXP_TUNNEL] = {.name = "tunnel",
      .summary = "A connection's tunnel state (connected, disconnected) at 'by'; with node, one gateway instance's or device's tunnel.", .keys = KEYS("state", "node"), .load = expect_tunnel_load},
@@ -1960,6 +2019,14 @@ const ScnExpectDesc scn_expect_descs[] = {
      .summary = "The longest gap in a ping flow's replies or a udp flow's receipts (per gateway instance crossed with node), or the longest time a connection's tunnel was down (per instance with node), e.g. longest: \"< 15s\".",
                         .keys = KEYS("node", "longest"),
                         .load = expect_outage_load},
+    [SCN_EXP_P2S_CLIENT] = {.name = "p2sClient",
+     .summary = "A point-to-site client's state at 'by': connected (with address: an exact address or a prefix it is in), refused (with reason: text the refusal contains), or notConnected.",
+                            .keys = KEYS("state", "address", "reason"),
+                            .load = expect_p2s_client_load},
+    [SCN_EXP_P2S_CONNECTIONS] = {.name = "p2sConnections",
+     .summary = "How many point-to-site clients a gateway has connected at 'by'.",
+                                 .keys = KEYS("count"),
+                                 .load = expect_p2s_connections_load},
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(scn_expect_descs) == SCN_EXP_COUNT);
 
@@ -2044,13 +2111,90 @@ static void load_expects(Loader *L, const YtNode *seq)
   }
 }
 
+
+/* ---- point-to-site clients ---- */
+
+static const char *const p2s_client_keys[] = {
+    "name", "gateway", "protocol", "publicIpAddress", "count", "connectAt", "connectSpread",
+    "certificate", "reconnect", "ikeFragmentation", "linkDelay", NULL};
+static const char *const p2s_cert_keys[] = {"issuer", "keyType", "keyBits", NULL};
+
+static void load_p2s_clients(Loader *L, const YtNode *seq)
+{
+  ScnPlan *P = L->plan;
+  P->p2s_clients = g_new0(ScnP2sClient, yt_len(seq));
+  for (guint i = 0; i < yt_len(seq); i++) {
+    const YtNode *it = g_ptr_array_index(seq->items, i);
+    if (!ya_kind(&L->a, it, YT_MAP, "p2sClients entry"))
+      continue;
+    ya_keys(&L->a, it, p2s_client_keys);
+    ScnP2sClient *c = &P->p2s_clients[P->n_p2s_clients++];
+    c->loc = ya_loc(&L->a, it);
+    c->count = 1;
+    c->protocol = GW_P2S_PROTO_IKEV2;
+    c->key_bits = 2048;
+    const YtNode *n;
+    int64_t v;
+    if ((n = yt_map_get(it, "count")) && ya_int(&L->a, n, "count", 1, 20000, &v))
+      c->count = (unsigned)v;
+    if ((n = ya_need(&L->a, it, "name", "p2sClients entry")) && ya_str(&L->a, n, "name", &c->name))
+      add_node(L, n, c->name, c->count == 1 ? "host" : "P2S client population");
+    if ((n = ya_need(&L->a, it, "gateway", "p2sClients entry")))
+      c->gateway = ref_node(L, n, "gateway", "virtual network gateway");
+    if ((n = yt_map_get(it, "protocol")) && ya_kind(&L->a, n, YT_SCALAR, "protocol")) {
+      int64_t pv;
+      if (!name_parse(&gw_p2s_protocol_names, n->str, &pv))
+        ferr(L, n, "protocol '%s' is not one of IkeV2, SSTP, OpenVPN", n->str);
+      else
+        c->protocol = (unsigned)pv;
+    }
+    if ((n = ya_need(&L->a, it, "publicIpAddress", "p2sClients entry")))
+      ya_ip(&L->a, n, "publicIpAddress", &c->public_ip);
+    if ((n = yt_map_get(it, "connectAt")) && ya_duration(&L->a, n, "connectAt", &c->connect_at_ns))
+      check_time(L, n, "connectAt", c->connect_at_ns);
+    if ((n = yt_map_get(it, "connectSpread")))
+      ya_duration(&L->a, n, "connectSpread", &c->connect_spread_ns);
+    if ((n = yt_map_get(it, "reconnect")))
+      ya_bool(&L->a, n, "reconnect", &c->reconnect);
+    if ((n = yt_map_get(it, "ikeFragmentation")))
+      ya_bool(&L->a, n, "ikeFragmentation", &c->ike_fragmentation);
+    c->link_delay_ns = 5000000;
+    if ((n = yt_map_get(it, "linkDelay")))
+      ya_duration(&L->a, n, "linkDelay", &c->link_delay_ns);
+    const YtNode *cert = ya_need(&L->a, it, "certificate", "p2sClients entry");
+    if (cert && ya_kind(&L->a, cert, YT_MAP, "certificate")) {
+      ya_keys(&L->a, cert, p2s_cert_keys);
+      if ((n = ya_need(&L->a, cert, "issuer", "certificate")))
+        ya_str(&L->a, n, "issuer", &c->issuer);
+      if ((n = yt_map_get(cert, "keyType")) && ya_kind(&L->a, n, YT_SCALAR, "keyType")) {
+        if (!strcmp(n->str, "ECDSA"))
+          c->key_type = SCN_P2S_KEY_ECDSA;
+        else if (strcmp(n->str, "RSA"))
+          ferr(L, n, "keyType '%s' is not one of RSA, ECDSA", n->str);
+      }
+      if ((n = yt_map_get(cert, "keyBits")) && ya_int(&L->a, n, "keyBits", 1024, 4096, &v)) {
+        if (v % 16)
+          ferr(L, n, "keyBits must be a multiple of 16");
+        c->key_bits = (unsigned)v;
+      }
+    }
+    /* an issuer the gateway does not list is a root of its own (a rogue CA the run
+     * generates too): the gateway refuses its clients */
+    if (c->count == 1 && c->name) {
+      P->hosts = g_renew(ScnHost, P->hosts, P->n_hosts + 1);
+      ScnHost *h = &P->hosts[P->n_hosts++];
+      *h = (ScnHost){.loc = c->loc, .name = c->name, .kind = SCN_HOST_P2S_CLIENT};
+    }
+  }
+}
+
 /* ---- the whole file ---- */
 
 static const char *const top_keys[] = {"name",       "description", "seed",     "duration",
                                        "references", "options",     "cloud",    "onPremises",
                                        "hosts",      "underlay",    "timeline", "expect",
-                                       "statsInterval", "faults", NULL};
-static const char *const fault_keys[] = {"bgpRulesOff", "natRules", "ikeRulesOff", "gatewayImpair", NULL};
+                                       "statsInterval", "faults", "p2sClients", NULL};
+static const char *const fault_keys[] = {"bgpRulesOff", "natRules", "ikeRulesOff", "gatewayImpair", "p2s", NULL};
 
 /* faults: {natRules: [names of gw_nat_fault_names]}: the gateway's NAT done wrong */
 static void load_nat_faults(Loader *L, const YtNode *r)
@@ -2088,6 +2232,21 @@ static void load_faults(Loader *L, const YtNode *n)
       EpImpairSet *c = &L->plan->cloud->connections[k].impair;
       for (unsigned j = 0; j < s.n && c->n < EP_IMPAIR_MAX; j++)
         c->v[c->n++] = s.v[j];
+    }
+  }
+  const YtNode *pf = yt_map_get(n, "p2s");
+  if (pf && ya_kind(&L->a, pf, YT_SEQ, "p2s")) {
+    for (guint i = 0; i < yt_len(pf); i++) {
+      const YtNode *it = g_ptr_array_index(pf->items, i);
+      const char *name;
+      int64_t v;
+      if (!ya_str(&L->a, it, "p2s", &name))
+        continue;
+      if (name_parse(&gw_p2s_fault_names, name, &v))
+        L->plan->p2s_faults |= (uint32_t)v;
+      else
+        ferr(L, it, "p2s: no P2S fault '%s' (noConnectionLimit, ignoreRevoked, acceptEcdsa, "
+                    "s2sPeerP2s, reversedProposals, wholePool, anyRoot)", name);
     }
   }
   const YtNode *r = yt_map_get(n, "bgpRulesOff");
@@ -2136,10 +2295,15 @@ const YaKeyTable scn_key_tables[] = {
      "A gateway that breaks documented behaviour (conformance checks prove they fail): "
      "bgpRulesOff, Azure BGP rules (docs/bgp.md) it does not follow; natRules, NAT rules "
      "applied wrong (off, swapped, bidirectional, anyInstance, allConnections, primaryOnly, noBgpTranslation); gatewayImpair, "
-     "impairments on every connection of every gateway."},
+     "impairments on every connection of every gateway; p2s, point-to-site "
+     "faults (docs/p2s.md)."},
     {"faults.gatewayImpair[]", scn_impair_keys, "An impairment (docs/scenario-format.md)."},
     {"onPremises.devices[].impair[]", scn_impair_keys,
      "The device misbehaving: an impairment (docs/scenario-format.md)."},
+    {"p2sClients[]", p2s_client_keys,
+     "Point-to-site clients: one, or a generated population (count), with certificates."},
+    {"p2sClients[].certificate", p2s_cert_keys,
+     "The client certificate the run generates: its issuing root, key type and size."},
     {NULL, NULL, NULL},
 };
 
@@ -2272,6 +2436,8 @@ static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, VsDiags *diags)
   check_device_addresses(&L);
   if ((n = yt_map_get(root, "hosts")) && ya_kind(&L.a, n, YT_SEQ, "hosts"))
     load_hosts(&L, n);
+  if ((n = yt_map_get(root, "p2sClients")) && ya_kind(&L.a, n, YT_SEQ, "p2sClients"))
+    load_p2s_clients(&L, n);
   if ((n = yt_map_get(root, "underlay")) && ya_kind(&L.a, n, YT_MAP, "underlay")) {
     ya_keys(&L.a, n, underlay_keys);
     const YtNode *s;

@@ -256,43 +256,13 @@ static void load_nat_rules(Loader *L, const YtNode *seq, GwVirtualNetworkGateway
   }
 }
 
-static const char *const p2s_keys[] = {
-    "vpnClientAddressPool", "vpnClientProtocols", "radiusServerAddress", NULL};
-
-static void load_p2s(Loader *L, const YtNode *n, GwVpnClientConfiguration *p)
-{
-  const char *const *keys = p2s_keys;
-  if (!n || !is_map(L, n, "vpnClientConfiguration"))
-    return;
-  ya_keys(L, n, keys);
-  p->set = true;
-  p->loc = ya_loc(L, n);
-  get_prefixes(L, n, "vpnClientAddressPool", p->vpnClientAddressPool, &p->n_vpnClientAddressPool,
-               GW_MAX_PREFIXES);
-  get_ip(L, n, "radiusServerAddress", &p->radiusServerAddress);
-  const YtNode *pr = yt_map_get(n, "vpnClientProtocols");
-  if (pr && is_seq(L, pr, "vpnClientProtocols")) {
-    p->vpnClientProtocols_loc = ya_loc(L, pr);
-    for (size_t i = 0; i < yt_len(pr); i++) {
-      const YtNode *it = g_ptr_array_index(pr->items, i);
-      int64_t v;
-      if (!scalar(L, it, "vpnClientProtocols"))
-        continue;
-      if (name_parse(&gw_p2s_protocol_names, it->str, &v)) {
-        p->vpnClientProtocols |= (unsigned)v;
-      } else {
-        const char *hint = name_nearest(&gw_p2s_protocol_names, it->str);
-        err(L, it, "vpnClientProtocols '%s' is not one of IkeV2, SSTP, OpenVPN%s%s%s", it->str,
-            hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
-      }
-    }
-  }
-}
+static void load_p2s(Loader *L, const YtNode *n, GwVpnClientConfiguration *p);
 
 static const char *const gateway_keys[] = {
     "name", "virtualNetwork", "gatewayType", "vpnType", "sku", "vpnGatewayGeneration",
     "activeActive", "enableBgp", "bgpSettings", "publicIpAddress", "publicIpAddresses",
-    "natRules", "vpnClientConfiguration", "enableBgpRouteTranslationForNat", NULL};
+    "natRules", "vpnClientConfiguration", "enableBgpRouteTranslationForNat", "p2sPublicIpAddress",
+    NULL};
 
 static void load_gateways(Loader *L, const YtNode *seq, GwConfig *cfg)
 {
@@ -315,6 +285,7 @@ static void load_gateways(Loader *L, const YtNode *seq, GwConfig *cfg)
     get_bool(L, it, "enableBgp", &g->enableBgp);
     get_bool(L, it, "enableBgpRouteTranslationForNat", &g->enableBgpRouteTranslationForNat);
     load_bgp(L, yt_map_get(it, "bgpSettings"), &g->bgpSettings, true);
+    get_ip(L, it, "p2sPublicIpAddress", &g->p2sPublicIpAddress);
     const YtNode *pip = yt_map_get(it, "publicIpAddress");
     const YtNode *pips = yt_map_get(it, "publicIpAddresses");
     if (pip && pips) {
@@ -389,6 +360,94 @@ static void load_policy(Loader *L, const YtNode *it, GwIpsecPolicy *p)
   get_policy_enum(L, it, GW_FIELD_IPSEC_INTEGRITY, &p->ipsecIntegrity);
   get_policy_enum(L, it, GW_FIELD_PFS_GROUP, &p->pfsGroup);
 }
+
+static const char *const p2s_keys[] = {
+    "vpnClientAddressPool", "vpnClientProtocols", "radiusServerAddress",
+    "vpnAuthenticationTypes", "vpnClientRootCertificates", "vpnClientRevokedCertificates",
+    "vpnClientIpsecPolicies", NULL};
+static const char *const p2s_root_keys[] = {"name", "publicCertData", NULL};
+static const char *const p2s_revoked_keys[] = {"name", "thumbprint", "client", NULL};
+
+static void load_p2s(Loader *L, const YtNode *n, GwVpnClientConfiguration *p)
+{
+  const char *const *keys = p2s_keys;
+  if (!n || !is_map(L, n, "vpnClientConfiguration"))
+    return;
+  ya_keys(L, n, keys);
+  p->set = true;
+  p->loc = ya_loc(L, n);
+  get_prefixes(L, n, "vpnClientAddressPool", p->vpnClientAddressPool, &p->n_vpnClientAddressPool,
+               GW_MAX_PREFIXES);
+  get_ip(L, n, "radiusServerAddress", &p->radiusServerAddress);
+  const YtNode *pr = yt_map_get(n, "vpnClientProtocols");
+  if (pr && is_seq(L, pr, "vpnClientProtocols")) {
+    p->vpnClientProtocols_loc = ya_loc(L, pr);
+    for (size_t i = 0; i < yt_len(pr); i++) {
+      const YtNode *it = g_ptr_array_index(pr->items, i);
+      int64_t v;
+      if (!scalar(L, it, "vpnClientProtocols"))
+        continue;
+      if (name_parse(&gw_p2s_protocol_names, it->str, &v)) {
+        p->vpnClientProtocols |= (unsigned)v;
+      } else {
+        const char *hint = name_nearest(&gw_p2s_protocol_names, it->str);
+        err(L, it, "vpnClientProtocols '%s' is not one of IkeV2, SSTP, OpenVPN%s%s%s", it->str,
+            hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+      }
+    }
+  }
+  const YtNode *at = yt_map_get(n, "vpnAuthenticationTypes");
+  if (at && is_seq(L, at, "vpnAuthenticationTypes")) {
+    p->vpnAuthenticationTypes_loc = ya_loc(L, at);
+    for (size_t i = 0; i < yt_len(at); i++) {
+      const YtNode *it = g_ptr_array_index(at->items, i);
+      int64_t v;
+      if (!scalar(L, it, "vpnAuthenticationTypes"))
+        continue;
+      if (name_parse(&gw_p2s_auth_type_names, it->str, &v))
+        p->vpnAuthenticationTypes |= (unsigned)v;
+      else
+        err(L, it, "vpnAuthenticationTypes '%s' is not one of Certificate, Radius, AAD",
+            it->str);
+    }
+  }
+  const YtNode *s;
+  /* facts 7.1: up to 20 roots (GW-P2S-004 says so for more) */
+  if ((s = yt_map_get(n, "vpnClientRootCertificates")) && is_seq(L, s, "vpnClientRootCertificates")) {
+    EACH_ITEM(L, s, "vpnClientRootCertificates", GW_P2S_MAX_ROOTS,
+              &p->n_vpnClientRootCertificates, it) {
+      GwP2sRootCertificate *r = &p->vpnClientRootCertificates[p->n_vpnClientRootCertificates++];
+      r->loc = ya_loc(L, it);
+      ya_keys(L, it, p2s_root_keys);
+      get_str(L, it, "name", &r->name);
+      get_str(L, it, "publicCertData", &r->publicCertData);
+      if (!r->name.set)
+        err(L, it, "a root certificate needs a name");
+    }
+  }
+  if ((s = yt_map_get(n, "vpnClientRevokedCertificates")) &&
+      is_seq(L, s, "vpnClientRevokedCertificates")) {
+    EACH_ITEM(L, s, "vpnClientRevokedCertificates", GW_MAX_NAMES,
+              &p->n_vpnClientRevokedCertificates, it) {
+      GwP2sRevokedCertificate *r =
+          &p->vpnClientRevokedCertificates[p->n_vpnClientRevokedCertificates++];
+      r->loc = ya_loc(L, it);
+      ya_keys(L, it, p2s_revoked_keys);
+      get_str(L, it, "name", &r->name);
+      get_str(L, it, "thumbprint", &r->thumbprint);
+      get_str(L, it, "client", &r->client);
+      if (r->thumbprint.set == r->client.set)
+        err(L, it, "a revoked certificate gives exactly one of 'thumbprint' and 'client'");
+    }
+  }
+  if ((s = yt_map_get(n, "vpnClientIpsecPolicies")) && is_seq(L, s, "vpnClientIpsecPolicies")) {
+    EACH_ITEM(L, s, "vpnClientIpsecPolicies", GW_MAX_POLICIES, &p->n_vpnClientIpsecPolicies,
+              it) {
+      load_policy(L, it, &p->vpnClientIpsecPolicies[p->n_vpnClientIpsecPolicies++]);
+    }
+  }
+}
+
 
 static void load_policies(Loader *L, const YtNode *seq, GwConnection *c)
 {
@@ -541,6 +600,10 @@ const YaKeyTable scn_cloud_key_tables[] = {
      "A VPN gateway (Microsoft.Network/virtualNetworkGateways)."},
     {"cloud.virtualNetworkGateways[].bgpSettings", bgp_gw_keys, "The gateway's BGP settings."},
     {"cloud.virtualNetworkGateways[].natRules[]", nat_rule_keys, "A NAT rule of the gateway."},
+    {"cloud.virtualNetworkGateways[].vpnClientConfiguration.vpnClientRootCertificates[]",
+     p2s_root_keys, "A trusted root: a name (the run generates it) or publicCertData."},
+    {"cloud.virtualNetworkGateways[].vpnClientConfiguration.vpnClientRevokedCertificates[]",
+     p2s_revoked_keys, "A revoked client certificate: its thumbprint, or a p2sClients entry's."},
     {"cloud.virtualNetworkGateways[].vpnClientConfiguration", p2s_keys,
      "Point-to-site settings (checked by the rules, not simulated)."},
     {"cloud.localNetworkGateways[]", local_keys,

@@ -515,6 +515,18 @@ static const struct {
      "holdTime: 0 or 3 s to 65535 s"},
     {"onPremises:\n  devices:\n    - {name: d1, profile: strongswan-5.9, publicIpAddress: 198.51.100.20, lanPrefixes: [192.168.1.0/24], peer: vgw1, sharedKey: k1, bgp: {asn: 65010, bgpPeeringAddres: 10.2.0.1}}\n", 3, 151, SCN_DIAG_FORMAT,
      "unknown key 'bgpPeeringAddres' (did you mean 'bgpPeeringAddress'?)"},
+    {"p2sClients:\n  - {name: l1, gateway: vgw9, publicIpAddress: 198.51.100.50, certificate: {issuer: R}}\n", 2, 25, SCN_DIAG_REF,
+     "vgw9"},
+    {"p2sClients:\n  - {name: l1, gateway: vgw1, publicIpAddress: 198.51.100.50, protocol: IKEv3, certificate: {issuer: R}}\n", 2, 73, SCN_DIAG_FORMAT,
+     "protocol 'IKEv3' is not one of IkeV2, SSTP, OpenVPN"},
+    {"p2sClients:\n  - {name: l1, gateway: vgw1, publicIpAddress: 198.51.100.50, certificate: {issuer: R, keyType: DSA}}\n", 2, 97, SCN_DIAG_FORMAT,
+     "keyType 'DSA' is not one of RSA, ECDSA"},
+    {"p2sClients:\n  - {name: l1, gateway: vgw1, publicIpAddress: 198.51.100.50, count: 0, certificate: {issuer: R}}\n", 2, 70, SCN_DIAG_FORMAT,
+     "count"},
+    {"expect:\n  - p2sClient: nobody\n", 2, 16, SCN_DIAG_REF,
+     "p2sClient 'nobody' is not a client of p2sClients"},
+    {"faults: {p2s: [noLimit]}\n", 1, 16, SCN_DIAG_FORMAT,
+     "p2s: no P2S fault 'noLimit'"},
 };
 
 static void test_malformed(void)
