@@ -3,9 +3,9 @@
 # vpnsim import arm end to end (docs/import-arm.md): each template in tests/fixtures/arm/
 # imports with exit 0 into a scenario that `vpnsim validate` and `vpnsim run --dry-run`
 # accept, with the values the template computes; the shapes the simulator runs today
-# (plain S2S, custom policy, VNet-to-VNet, NAT rules: the tunnel) are run and their
-# tunnels come up. Active-active and point-to-site are not simulated yet
-# (docs/import-arm.md): they are only validated. Then the error cases: an unknown
+# (plain S2S, custom policy, VNet-to-VNet, NAT rules, active-active with BGP) are run and
+# their tunnels come up; point-to-site runs without clients
+# (the template has none). Then the error cases: an unknown
 # function, bad parameters, a dangling resourceId and unmapped properties, each reported
 # with its JSON path and exit 2.
 set -u
@@ -116,12 +116,19 @@ has nat-rules "egressNatRules: [vnet-out]"
 has nat-rules "lanPrefixes: [192.168.1.0/24]"
 
 # ---- the shapes the simulator runs: the tunnels come up ----
-for name in s2s-plain s2s-custom-policy vnet-to-vnet nat-rules; do
+for name in s2s-plain s2s-custom-policy vnet-to-vnet nat-rules active-active-bgp; do
   "$vs" run "$tmp/$name.yaml" --out "$tmp/out-$name" >"$tmp/r.out" 2>"$tmp/r.err"
   rc=$?
   ok $([ $rc = 0 ] && grep -q '"type":"tunnel.up"' "$tmp/out-$name/events.jsonl"; echo $?) \
     "$name: vpnsim run: the tunnel comes up (exit $rc)" "$(tail -5 "$tmp/r.out")" "$(cat "$tmp/r.err")"
 done
+# the BGP site: its device gets a LAN of its own (the template's site lists none) to
+# advertise. (The session itself waits for BGP on both active-active instances, issue 17:
+# the device's SYNs may take the tunnel to instance 1, which runs none yet.)
+has active-active-bgp "bgp: {asn: 65050, bgpPeeringAddress: 169.254.21.2, advertise: [192.168.100.0/24]}"
+"$vs" run "$tmp/p2s.yaml" --out "$tmp/out-p2s" >"$tmp/r.out" 2>"$tmp/r.err"
+rc=$?
+ok $([ $rc = 0 ]; echo $?) "p2s: vpnsim run runs it (exit $rc; no clients in the template)" "$(cat "$tmp/r.err")"
 ok $(grep -q '"type":"ike.sa.established".*"encr":"ENCR_AES_GCM_16","key_bits":256.*"prf":"PRF_HMAC_SHA2_384","dh":"ECP_384"' \
   "$tmp/out-s2s-custom-policy/events.jsonl"; echo $?) \
   "s2s-custom-policy: the IKE SA uses the template's policy"

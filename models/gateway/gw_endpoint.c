@@ -106,8 +106,16 @@ static void op_free(EpEndpoint *ep)
 static bool op_bgp_config(EpEndpoint *ep, const char *node, EpBgpConfig *out)
 {
   GwEndpoint *g = gw_ep(ep);
+  if (!g)
+    return false;
+  /* Active-active: BGP runs on instance 0 only for now (each instance's own session over
+   * its own tunnels is issue 17's last slice); instance 1 runs none rather than a copy of
+   * instance 0's on an address it does not hold. */
+  const GwVirtualNetworkGateway *vg = gw_config_find_gateway(g->cfg, g->name);
+  if (vg && vg->activeActive.set && vg->activeActive.v && gw_gateway_instance(g->gw) != 0)
+    return false;
   /* the active instance (instance 0) carries every session in active-standby */
-  return g && gw_bgp_config_nat(g->cfg, g->name, 0, ep->dp, node, g->bgp_rules_off, g->nat_faults,
+  return gw_bgp_config_nat(g->cfg, g->name, 0, ep->dp, node, g->bgp_rules_off, g->nat_faults,
                                 out);
 }
 

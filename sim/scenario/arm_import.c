@@ -1040,6 +1040,7 @@ typedef struct {
 typedef struct {
   Res *r;
   char *name, *ip, *prefixes;
+  char *bgp_asn, *bgp_addr; /* bgpSettings.asn and .bgpPeeringAddress, or NULL */
   GString *y;
 } LngOut;
 
@@ -1605,6 +1606,14 @@ static void map_lng(Ctx *C, Out *out, Res *r, JsonNode *props)
     g_string_append_printf(l->y, "      addressPrefixes: %s\n", l->prefixes);
   Obj bgp;
   if (child_obj(&x, "bgpSettings", &bgp)) {
+    /* kept for the device that stands for this site (its BGP speaker) */
+    JsonNode *an = arm_object_get(bgp.o, "asn"), *pa = arm_object_get(bgp.o, "bgpPeeringAddress");
+    if (an && JSON_NODE_HOLDS_VALUE(an))
+      l->bgp_asn = json_node_get_value_type(an) == G_TYPE_STRING
+                       ? g_strdup(json_node_get_string(an))
+                       : g_strdup_printf("%" G_GINT64_FORMAT, json_node_get_int(an));
+    if (pa && is_str(pa))
+      l->bgp_addr = g_strdup(json_node_get_string(pa));
     GString *b = g_string_new(NULL);
     static const char *const bk[] = {"asn#", "bgpPeeringAddress", "peerWeight#", NULL};
     y_members(b, &bgp, "        ", bk);
@@ -1950,11 +1959,26 @@ static void emit(Ctx *C, Out *out, const GString *outputs, GString *y)
         if (!g_ascii_strcasecmp(g_ptr_array_index(cg->nat_names, w), g_ptr_array_index(c->ingress, q)) && *lan)
           g_string_append_printf(natlan, "%s%s", natlan->len ? ", " : "", lan);
       }
-    if (natlan->len)
+    /* a BGP site's local network gateway may list only its BGP peer, or nothing: the
+     * device then gets a LAN of its own, not in the template, which it advertises */
+    g_autofree char *lan = NULL;
+    if (natlan->len) {
       g_string_append_printf(dev, "      lanPrefixes: [%s]  # the ingress NAT rules' internal side\n",
                              natlan->str);
-    else if (l->prefixes)
+      lan = g_strdup(natlan->str);
+    } else if (l->prefixes && strcmp(l->prefixes, "[]")) {
       g_string_append_printf(dev, "      lanPrefixes: %s\n", l->prefixes);
+      lan = g_strndup(l->prefixes + 1, strlen(l->prefixes) - 2);
+    }
+    gboolean bgp = l->bgp_asn && l->bgp_addr && strstr(c->y->str, "enableBgp: true");
+    if (!lan && bgp) {
+      lan = g_strdup_printf("192.168.%u.0/24", 100 + i);
+      g_string_append_printf(dev, "      lanPrefixes: [%s]  # not in the template: the LAN this "
+                                  "BGP site advertises\n", lan);
+    }
+    if (bgp)
+      g_string_append_printf(dev, "      bgp: {asn: %s, bgpPeeringAddress: %s, advertise: [%s]}\n",
+                             l->bgp_asn, l->bgp_addr, lan);
     if (c->gw1) {
       g_string_append(dev, "      peer: ");
       y_str(dev, c->gw1);
@@ -2047,6 +2071,8 @@ static void out_free(Out *out)
     g_free(l->name);
     g_free(l->ip);
     g_free(l->prefixes);
+    g_free(l->bgp_asn);
+    g_free(l->bgp_addr);
     g_string_free(l->y, TRUE);
     g_free(l);
   }
