@@ -1483,8 +1483,8 @@ const ConfCheck conf_checks[] = {
         .statement = "NAT rules need any-to-any selectors: a connection with a NAT rule refuses prefix selectors",
         .source = "facts 6; interop 13 (MicrosoftDocs/azure-docs issue #117048)",
         .role = CONF_ROLE_EITHER,
-        .status = CONF_PENDING,
-        .waits_for = "gateway NAT rules (issue area: NAT)",
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/nat-002.yaml"},
     },
     {
         .id = "NAT-003",
@@ -1621,6 +1621,22 @@ const ConfCheck conf_checks[] = {
         .role = CONF_ROLE_EITHER,
         .status = CONF_ACTIVE,
         .scenarios = {"conformance/checks/nat-019.yaml"},
+    },
+    {
+        .id = "NAT-020",
+        .statement = "A Static rule's single-port mapping: TCP and UDP sent to the external address and port reach the internal host on its own port",
+        .source = "facts 6 (MicrosoftDocs/azure-docs: includes/vpn-gateway-nat-limitations.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/nat-020.yaml"},
+    },
+    {
+        .id = "NAT-021",
+        .statement = "A Dynamic rule carries UDP from its internal side both ways: the receiver sees the pool address and a translated port, and its answers to them are translated back to the sender",
+        .source = "facts 6 (MicrosoftDocs/azure-docs: articles/vpn-gateway/nat-overview.md)",
+        .role = CONF_ROLE_EITHER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/nat-021.yaml"},
     },
     {
         .id = "AA-001",

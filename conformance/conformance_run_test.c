@@ -70,13 +70,23 @@ static void test_classify(void)
 
 /* ---- verdicts and reports ---- */
 
+/* A pending check (NAT-002 was one until it went active): the reports SKIP it. */
+static const ConfCheck pending_check = {
+    .id = "NAT-002",
+    .statement = "NAT rules need any-to-any selectors",
+    .source = "facts 6",
+    .role = CONF_ROLE_EITHER,
+    .status = CONF_PENDING,
+    .waits_for = "gateway NAT rules (issue area: NAT)",
+};
+
 /* Three checks: one passing, one failing (exit 3), one pending. */
 static ConfResults *synthetic(void)
 {
   ConfResults *r = conf_results_new(3);
   r->items[0].check = conf_check_find("IKE-001");
   r->items[1].check = conf_check_find("IKE-002");
-  r->items[2].check = conf_check_find("NAT-002");
+  r->items[2].check = &pending_check;
   for (int i = 0; i < 2; i++) {
     ConfScenarioResult *s = &r->items[i].sc[r->items[i].n_sc++];
     s->file = g_strdup(r->items[i].check->scenarios[0]);

@@ -39,7 +39,7 @@ ok $([[ $rc == 2 ]] && grep -q "no check matches 'IEK-001' (did you mean 'IKE-00
 out=$("$vs" conformance --format xml 2>&1); rc=$?
 ok $([[ $rc == 2 ]]; echo $?) "an unknown format: exit 2" "$out"
 
-out=$("$vs" conformance --out "$tmp/o1" IKE-001 IKE-002 IKE-003 IKE-004 IKE-005 NAT-002 2>&1); rc=$?
+out=$("$vs" conformance --out "$tmp/o1" IKE-001 IKE-002 IKE-003 IKE-004 IKE-005 SKU-PERF-004 2>&1); rc=$?
 exp="1..6
 ok 1 - IKE-001 .*
 not ok 2 - IKE-002 .*
@@ -51,7 +51,7 @@ not ok 3 - IKE-003 .*
 not ok 4 - IKE-004 .*
 #   reason: the runner crashed \(signal 11\)
 ok 5 - IKE-005 .*
-ok 6 - NAT-002 .* # SKIP pending: waits for gateway NAT rules .*"
+ok 6 - SKU-PERF-004 .* # SKIP pending: waits for documents: .*"
 missing=
 while IFS= read -r line; do grep -qE -- "^${line//+/\\+}$" <<<"$out" || missing+="$line"$'\n'; done <<<"$exp"
 ok $([[ $rc == 1 && -z $missing ]]; echo $?) \
@@ -72,9 +72,9 @@ res=$(perl -MJSON::PP -e 'local $/; my $j = decode_json(<STDIN>);
   print join(" ", $j->{total}, $j->{failed}, $r{fail} // 0, $j->{passed}, $r{pass} // 0), "\n"' <"$tmp/o2/conformance.json" 2>&1)
 read -r t f rf p rp <<<"$res"
 ok $([[ $f == "$rf" && $p == "$rp" && $f -ge 3 ]]; echo $?) "the JSON report parses and its counts agree" "$res"
-x=$("$vs" conformance --out "$tmp/o3" --format junit IKE-001 IKE-003 NAT-002)
+x=$("$vs" conformance --out "$tmp/o3" --format junit IKE-001 IKE-003 SKU-PERF-004)
 ok $(grep -q '<testsuites name="vpnsim-conformance" tests="3" failures="1" errors="0" skipped="1">' <<<"$x" \
-  && grep -q '<testsuite name="NAT" tests="1" failures="0" errors="0" skipped="1">' <<<"$x"; echo $?) \
+  && grep -q '<testsuite name="SKU-PERF" tests="1" failures="0" errors="0" skipped="1">' <<<"$x"; echo $?) \
   "--format junit: suites per group with counts" "$x"
 
 out=$("$vs" conformance --out "$tmp/o4" IKE-001 IKE-005 BGP 2>&1); rc=$?

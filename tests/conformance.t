@@ -15,7 +15,16 @@ res=$(perl -MJSON::PP -e 'local $/; my $j = decode_json(<STDIN>); my @c = @{$j->
   print scalar(@c), " ", $j->{total}, " ", $p, " ", $j->{pending}, "\n"' <"$tmp/c.json" 2>&1)
 read -r a b c d <<<"$res"
 ok $([[ $rc == 0 && $a == "$b" && $c == "$d" && $a -ge 60 ]]; echo $?) "list checks --format json parses and its counts agree" "$res"
-ok $(grep -q '"waitsFor":"gateway NAT rules' "$tmp/c.json"; echo $?) "pending checks carry what they wait for"
+# every pending check says what it waits for (there are some), every active one has
+# scenarios and waits for nothing
+res=$(perl -MJSON::PP -e 'local $/; my $j = decode_json(<STDIN>); my @bad;
+  for my $c (@{$j->{checks}}) {
+    push @bad, $c->{id} if $c->{status} eq "pending" ? !length($c->{waitsFor} // "")
+      : (exists $c->{waitsFor} || !@{$c->{scenarios} // []});
+  }
+  print "@bad"' <"$tmp/c.json" 2>&1)
+ok $([[ -z $res ]] && grep -q '"status":"pending"' "$tmp/c.json"; echo $?) \
+  "pending checks carry what they wait for, active ones their scenarios" "$res"
 "$vs" list checks --format markdown >"$tmp/conformance.md"
 ok $(cmp -s "$tmp/conformance.md" "$top/docs/conformance.md"; echo $?) \
   "docs/conformance.md is up to date (regenerate: vpnsim list checks --format markdown > docs/conformance.md)" \

@@ -109,6 +109,14 @@ typedef enum { GW_NAT_INGRESS_SNAT, GW_NAT_EGRESS_SNAT } GwNatMode;
  * "default" (the primary IP, instance 0) or "activeActive" (the second IP, instance 1).
  * Unset: every instance (an active-standby gateway's one configuration). */
 typedef enum { GW_NAT_IPCONFIG_DEFAULT, GW_NAT_IPCONFIG_ACTIVE_ACTIVE } GwNatIpConfig;
+/* A mapping's portRange (ARM VpnNatRuleMapping.portRange; facts 6: Static rules only, TCP
+ * and UDP, single ports): lo..hi as written ("80" is 80..80; a range "80-90" is read so
+ * that GW-NAT-015 can refuse it). Unset: the mapping has no port (addresses only). */
+typedef struct {
+  bool set;
+  GwLoc loc;
+  uint16_t lo, hi;
+} GwPortRange;
 typedef struct {
   GwStr name;
   GwLoc loc;
@@ -118,6 +126,9 @@ typedef struct {
   unsigned n_internalMappings;
   GwPfx externalMappings[GW_MAX_PREFIXES];
   unsigned n_externalMappings;
+  /* the portRange of each mapping, parallel to internalMappings / externalMappings */
+  GwPortRange internalPorts[GW_MAX_PREFIXES];
+  GwPortRange externalPorts[GW_MAX_PREFIXES];
   GwEnum ipConfigurationId; /* GwNatIpConfig */
 } GwNatRule;
 

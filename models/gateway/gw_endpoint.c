@@ -31,8 +31,8 @@ static bool op_ike_new(EpEndpoint *ep, const EpIkeIo *io, Drbg *rng, char **err)
 {
   (void)err;
   GwEndpoint *g = gw_ep(ep);
-  ep->ike = gw_ike_new(g->cfg, g->name, g->gw, &ep->env, io, rng);
-  gw_ike_set_faults(ep->ike, g->ike_faults);
+  ep->ike = gw_ike_new_faulty(g->cfg, g->name, g->gw, &ep->env, io, rng, g->ike_faults,
+                              g->nat_faults);
   if (g->p2s_creds) {
     const GwSku *sku = gw_gateway_sku(g->gw);
     g_autofree char *node = g_strdup_printf("%s/%u", g->name, gw_gateway_instance(g->gw));

@@ -5,6 +5,7 @@
 #include "models/gateway/gw_ike.h"
 
 #include "models/common/wire.h"
+#include "models/gateway/gw_nat.h"
 #include "models/gateway/gw_policy.h"
 #include "models/ike/ike_crypto.h"
 
@@ -401,6 +402,7 @@ struct GwIke {
   Ipv4Addr local;
   GPtrArray *conns; /* GwIkeConn* */
   uint32_t faults;  /* GwIkeFault */
+  uint32_t nat_faults; /* GwNatFault (gw_nat.h) */
 };
 
 static const NameEntry fault_entries[] = {{0, "duplicate-sa"}, {1, "initial-contact"}};
@@ -573,6 +575,11 @@ static bool conn_links(GwIke *g, GwIkeConn *k, const GwConfig *cfg)
     ipv4_addr_format(k->remote, cr.remote_id.value);
   }
   k->remote = ci.remote_addr;
+  /* the prefixSelectors fault: a connection with NAT rules narrows to the device's prefix
+   * selectors, as one without them on policy-based selectors would (catalogue NAT-002) */
+  if ((g->nat_faults & GW_NAT_FAULT_PREFIX_SELECTORS) &&
+      (k->cur.n_ingressNatRules || k->cur.n_egressNatRules))
+    ci.ts_no_narrowing = cr.ts_no_narrowing = false;
   ci.name = cr.name = g->node;
   ep_ike_impair_config(&k->cur.impair, &ci, NULL);
   ep_ike_impair_config(&k->cur.impair, &cr, NULL);
@@ -596,7 +603,16 @@ static bool conn_links(GwIke *g, GwIkeConn *k, const GwConfig *cfg)
 GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const EpEnv *env,
                   const EpIkeIo *io, Drbg *rng)
 {
+  return gw_ike_new_faulty(cfg, name, gw, env, io, rng, 0, 0);
+}
+
+GwIke *gw_ike_new_faulty(const GwConfig *cfg, const char *name, GwGateway *gw,
+                         const EpEnv *env, const EpIkeIo *io, Drbg *rng, uint32_t ike_faults,
+                         uint32_t nat_faults)
+{
   GwIke *g = g_new0(GwIke, 1);
+  g->faults = ike_faults;
+  g->nat_faults = nat_faults;
   g->dp = gw_gateway_dp(gw);
   g->env = *env;
   g->io = *io;

@@ -64,6 +64,12 @@ void gw_ike_set_faults(GwIke *g, uint32_t faults); /* GwIkeFault bits */
  * connection that has a tunnel. cfg is only read during the call. */
 GwIke *gw_ike_new(const GwConfig *cfg, const char *name, GwGateway *gw, const EpEnv *env,
                   const EpIkeIo *io, Drbg *rng);
+/* gw_ike_new with the gateway's faults known from the start (the connections' engines are
+ * configured in it): ike_faults GwIkeFault bits, nat_faults GwNatFault bits (gw_nat.h;
+ * prefixSelectors changes what a connection with NAT rules accepts). */
+GwIke *gw_ike_new_faulty(const GwConfig *cfg, const char *name, GwGateway *gw,
+                         const EpEnv *env, const EpIkeIo *io, Drbg *rng, uint32_t ike_faults,
+                         uint32_t nat_faults);
 void gw_ike_free(GwIke *g);
 void gw_ike_start(GwIke *g);
 /* Traffic for tunnel from src to dst has no SA (the data plane's acquire hook). */

@@ -14,7 +14,9 @@ NAME_TABLE(gw_nat_fault_names, "NAT fault", {GW_NAT_FAULT_OFF, "off"},
            {GW_NAT_FAULT_ANY_INSTANCE, "anyInstance"},
            {GW_NAT_FAULT_ALL_CONNECTIONS, "allConnections"},
            {GW_NAT_FAULT_NO_BGP_TRANSLATION, "noBgpTranslation"},
-           {GW_NAT_FAULT_PRIMARY_ONLY, "primaryOnly"});
+           {GW_NAT_FAULT_PRIMARY_ONLY, "primaryOnly"},
+           {GW_NAT_FAULT_PREFIX_SELECTORS, "prefixSelectors"},
+           {GW_NAT_FAULT_NO_PORT_MAPS, "noPortMaps"});
 
 /* Mapping lifetimes of the Dynamic rules: the documents give none; the RFCs' floors
  * (RFC 4787 REQ-5: UDP 2 min; RFC 5382 REQ-5: established TCP 2 h 4 min; RFC 5508
@@ -96,6 +98,14 @@ GwNat *gw_nat_new(const GwVirtualNetworkGateway *g, unsigned instance, const EpE
                    .udp_timeout_ns = NAT_GW_UDP_TIMEOUT_NS, .tcp_timeout_ns = NAT_GW_TCP_TIMEOUT_NS,
                    .icmp_timeout_ns = NAT_GW_ICMP_TIMEOUT_NS, .port_first = NAT_GW_PORT_FIRST,
                    .port_last = 65535};
+    /* facts 6: a Static rule's single-port mapping, for TCP and UDP alike (ARM's portRange
+     * names no protocol); GW-NAT-014/-015 refuse the others */
+    const GwPortRange *pi = &r->internalPorts[0], *pe = &r->externalPorts[0];
+    if (!dynamic && pi->set && pe->set && pi->lo == pi->hi && pe->lo == pe->hi && pi->lo &&
+        pe->lo && !(faults & GW_NAT_FAULT_NO_PORT_MAPS)) {
+      c.ports[c.n_ports++] = (NatPortMap){INET_PROTO_TCP, pi->lo, pe->lo};
+      c.ports[c.n_ports++] = (NatPortMap){INET_PROTO_UDP, pi->lo, pe->lo};
+    }
     const char *why = NULL;
     NatEngine *e = nat_engine_new(&c, &ne, &why);
     if (!e)

@@ -31,6 +31,10 @@ typedef enum {
   GW_NAT_FAULT_NO_BGP_TRANSLATION = 1u << 4, /* "noBgpTranslation": routes not translated */
   GW_NAT_FAULT_ALL_CONNECTIONS = 1u << 5, /* "allConnections": every rule on every tunnel */
   GW_NAT_FAULT_PRIMARY_ONLY = 1u << 6,  /* "primaryOnly": rules apply on instance 0 only */
+  GW_NAT_FAULT_PREFIX_SELECTORS = 1u << 7, /* "prefixSelectors": a connection with NAT rules
+                                              takes a device's prefix selectors (gw_ike) */
+  GW_NAT_FAULT_NO_PORT_MAPS = 1u << 8, /* "noPortMaps": a Static rule's portRange ignored
+                                          (addresses translated, ports kept) */
 } GwNatFault;
 extern const NameTable gw_nat_fault_names;
 

@@ -1334,6 +1334,65 @@ static void check_nat_dynamic_size(const GwConfig *cfg, GwCheck *ck)
   }
 }
 
+static bool port_range_equal(const GwPortRange *a, const GwPortRange *b)
+{
+  return a->set == b->set && (!a->set || (a->lo == b->lo && a->hi == b->hi));
+}
+
+/* facts 6: port mappings are for Static rules only */
+static void check_nat_ports_static(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_GW(cfg, g) {
+    for (unsigned i = 0; i < g->n_natRules; i++) {
+      const GwNatRule *r = &g->natRules[i];
+      if (gw_enum_or(r->type, GW_NAT_STATIC) != GW_NAT_DYNAMIC)
+        continue;
+      for (unsigned j = 0; j < r->n_internalMappings; j++)
+        if (r->internalPorts[j].set)
+          report(ck, r->internalPorts[j].loc,
+                 "Dynamic NAT rule %s has a portRange; port mappings are for Static rules only",
+                 nm(r->name));
+      for (unsigned j = 0; j < r->n_externalMappings; j++)
+        if (r->externalPorts[j].set)
+          report(ck, r->externalPorts[j].loc,
+                 "Dynamic NAT rule %s has a portRange; port mappings are for Static rules only",
+                 nm(r->name));
+    }
+  }
+}
+
+/* facts 6: TCP and UDP single ports, no ranges; a port mapping maps a port to a port, so
+ * both sides of the rule give one */
+static void check_nat_port_single(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_GW(cfg, g) {
+    for (unsigned i = 0; i < g->n_natRules; i++) {
+      const GwNatRule *r = &g->natRules[i];
+      const GwPortRange *sides[2] = {r->internalPorts, r->externalPorts};
+      const unsigned ns[2] = {r->n_internalMappings, r->n_externalMappings};
+      for (unsigned s = 0; s < 2; s++)
+        for (unsigned j = 0; j < ns[s]; j++) {
+          const GwPortRange *p = &sides[s][j];
+          if (p->set && p->lo != p->hi)
+            report(ck, p->loc, "NAT rule %s: portRange %u-%u is a range; only single ports "
+                   "can be mapped", nm(r->name), p->lo, p->hi);
+          else if (p->set && !p->lo)
+            report(ck, p->loc, "NAT rule %s: portRange 0 is not a port (1-65535)",
+                   nm(r->name));
+        }
+      if (r->n_internalMappings == 1 && r->n_externalMappings == 1 &&
+          r->internalPorts[0].set != r->externalPorts[0].set) {
+        const GwPfx *lone = r->internalPorts[0].set ? &r->externalMappings[0]
+                                                    : &r->internalMappings[0];
+        report(ck, lone->loc, "NAT rule %s maps a port on its %s mapping only; give the %s "
+               "mapping's portRange too", nm(r->name),
+               r->internalPorts[0].set ? "internal" : "external",
+               r->internalPorts[0].set ? "external" : "internal");
+      }
+    }
+  }
+}
+
 /* Two rules with the very same type, mode and mappings are one translation given twice, as
  * an active-active gateway needs (one rule per instance, facts 6; the model does not carry
  * the ipConfigurationId that tells them apart), so they are not an overlap. */
@@ -1349,6 +1408,12 @@ static bool nat_same_translation(const GwNatRule *a, const GwNatRule *b)
       return false;
   for (unsigned i = 0; i < a->n_externalMappings; i++)
     if (!ipv4_prefix_equal(a->externalMappings[i].v, b->externalMappings[i].v))
+      return false;
+  for (unsigned i = 0; i < a->n_internalMappings; i++)
+    if (!port_range_equal(&a->internalPorts[i], &b->internalPorts[i]))
+      return false;
+  for (unsigned i = 0; i < a->n_externalMappings; i++)
+    if (!port_range_equal(&a->externalPorts[i], &b->externalPorts[i]))
       return false;
   return true;
 }
@@ -1864,6 +1929,10 @@ const GwRule gw_rules[] = {
      "gateway", "facts 6", check_nat_ipconfig, -1},
     {"GW-NAT-013", W, "On an active-active gateway a rule pinned to one instance has a twin with "
      "the same translation for the other", "facts 6", check_nat_aa_pairs, -1},
+    {"GW-NAT-014", E, "Port mappings (a mapping's portRange) belong to Static NAT rules only",
+     "facts 6", check_nat_ports_static, -1},
+    {"GW-NAT-015", E, "A NAT rule's portRange is a single port (1-65535, no range), given on both "
+     "its internal and its external mapping", "facts 6", check_nat_port_single, -1},
 
     {"GW-P2S-001", E, "SSTP and OpenVPN are not enabled together", "facts 7.1",
      check_p2s_sstp_openvpn, -1},

@@ -470,6 +470,40 @@ F(nat_linked) {
 F(nat5_bad) { nat_linked(c); nat(GW0, "eg1", GW_NAT_STATIC, GW_NAT_EGRESS_SNAT, "10.1.0.0/25", "100.64.1.128/25"); }
 F(nat5_ok) { nat_linked(c); nat(GW0, "eg1", GW_NAT_STATIC, GW_NAT_EGRESS_SNAT, "10.1.0.0/24", "100.64.2.0/24"); }
 F(nat5_same_ok) { nat_linked(c); nat(GW0, "in1-aa", GW_NAT_STATIC, GW_NAT_INGRESS_SNAT, "192.168.1.0/24", "100.64.1.0/24"); }
+/* facts 6: a single-port mapping, port 5001 inside reached as 8080 outside */
+static GwPortRange PORT(unsigned lo, unsigned hi)
+{
+  return (GwPortRange){true, {0}, (uint16_t)lo, (uint16_t)hi};
+}
+F(nat14_bad) {
+  nat3_ok(c);
+  GW0->natRules[0].internalPorts[0] = PORT(5001, 5001);
+  GW0->natRules[0].externalPorts[0] = PORT(8080, 8080);
+}
+F(nat14_ok) {
+  nat_linked(c);
+  GW0->natRules[0].internalPorts[0] = PORT(5001, 5001);
+  GW0->natRules[0].externalPorts[0] = PORT(8080, 8080);
+}
+F(nat15_range_bad) {
+  nat14_ok(c);
+  GW0->natRules[0].externalPorts[0] = PORT(8080, 8081);
+}
+F(nat15_zero_bad) {
+  nat14_ok(c);
+  GW0->natRules[0].internalPorts[0] = PORT(0, 0);
+}
+F(nat15_one_side_bad) {
+  nat14_ok(c);
+  GW0->natRules[0].externalPorts[0] = (GwPortRange){0};
+}
+/* the twins of an active-active gateway (GW-NAT-005) differ in their port: not twins */
+F(nat5_port_bad) {
+  nat14_ok(c);
+  GwNatRule *r = nat(GW0, "in1-aa", GW_NAT_STATIC, GW_NAT_INGRESS_SNAT, "192.168.1.0/24", "100.64.1.0/24");
+  r->internalPorts[0] = PORT(5001, 5001);
+  r->externalPorts[0] = PORT(8081, 8081);
+}
 F(nat6_v2v_bad) { nat_linked(c); second_gw(c, "100.64.0.0/16", "VpnGw2AZ"); add_v2v_one(c, "v12", "vgw1", "vgw2"); add_v2v_one(c, "v21", "vgw2", "vgw1"); }
 F(nat6_v2v_ok) { nat_linked(c); v2v_pair(c); }
 F(nat6_lng_bad) {
@@ -717,6 +751,11 @@ static const Case cases[] = {
     {"GW-NAT-011", "IngressSnat rule on two sites", nat11_bad, ER, nat11_ok, NULL},
     {"GW-NAT-012", "activeActive rule on an active-standby gateway", nat12_bad, ER, nat12_ok, NULL},
     {"GW-NAT-013", "active-active rule for one instance only", nat13_bad, WA, nat13_ok, NULL},
+    {"GW-NAT-005", "twins that map different ports", nat5_port_bad, ER, nat14_ok, NULL},
+    {"GW-NAT-014", "a port mapping on a Dynamic rule", nat14_bad, ER, nat14_ok, NULL},
+    {"GW-NAT-015", "a port range", nat15_range_bad, ER, nat14_ok, NULL},
+    {"GW-NAT-015", "port 0", nat15_zero_bad, ER, nat14_ok, NULL},
+    {"GW-NAT-015", "a port on one side only", nat15_one_side_bad, ER, nat14_ok, NULL},
     {"GW-P2S-001", "SSTP and OpenVPN", p2s1_bad, ER, p2s1_ok, NULL},
     {"GW-P2S-002", "pool overlaps the VNet", p2s2_bad, ER, p2s2_ok, NULL},
     {"GW-P2S-002", "pool /30", p2s2_small_bad, ER, p2s2_small_ok, NULL},

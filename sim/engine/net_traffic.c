@@ -177,6 +177,7 @@ struct NetUdpFlow {
   uint8_t *buf;     /* the datagram being sent */
   uint8_t *pat0;    /* the payload pattern of sequence number 0 */
   NetFlowStats st;
+  uint64_t replies, stray; /* at the sender: flow_reply_rx */
 };
 
 static uint8_t flow_byte(uint32_t seq, size_t i)
@@ -237,18 +238,22 @@ static void flow_send(NetWorld *w, void *user)
   flow_fill(f, m, seq);
   if (f->st.t_first_tx < 0)
     f->st.t_first_tx = now;
-  if (net_udp_send_to(f->tx, m, f->cfg.size, f->cfg.dst, f->cfg.port) == NET_OK) {
+  if (net_udp_send_to(f->tx, m, f->cfg.size, f->cfg.dst,
+                      f->cfg.to_port ? f->cfg.to_port : f->cfg.port) == NET_OK) {
     f->st.tx_packets++;
     f->st.tx_bytes += f->cfg.size;
   }
   f->timer = net_schedule(w, f->gap_ns, flow_send, f);
 }
 
+/* The receiver's socket is unconnected, as a server's is: it takes a datagram from any
+ * address and port (behind a NAPT the source port is the translated one) and judges it by
+ * its contents alone. */
 static void flow_rx(NetUdpSocket *s, const uint8_t *m, size_t n, Ipv4Addr src, uint16_t sport,
                     void *user)
 {
   NetUdpFlow *f = user;
-  if (n != f->cfg.size || sport != net_udp_port(f->tx)) {
+  if (n != f->cfg.size) {
     f->st.rx_corrupt++;
     return;
   }
@@ -272,12 +277,39 @@ static void flow_rx(NetUdpSocket *s, const uint8_t *m, size_t n, Ipv4Addr src, u
     return;
   }
   f->seen->data[seq / 8] |= bit;
+  if (f->cfg.reply && s)
+    net_udp_send_to(s, m, n, src, sport); /* back where it came from */
   f->st.rx_packets++;
   f->st.rx_bytes += n;
   f->st.t_last_rx = now;
   stats_delay(&f->st, now - sent);
   if (f->cfg.observe)
     f->cfg.observe(f->cfg.observe_user, seq, sent);
+}
+
+/* The sender's socket: the receiver's replies come from the address and port it sent to
+ * (a NAT on the way translated them back); anything else is stray. */
+static void flow_reply_rx(NetUdpSocket *s, const uint8_t *m, size_t n, Ipv4Addr src,
+                          uint16_t sport, void *user)
+{
+  NetUdpFlow *f = user;
+  uint16_t to = f->cfg.to_port ? f->cfg.to_port : f->cfg.port;
+  if (f->cfg.reply && n == f->cfg.size && src.v == f->cfg.dst.v && sport == to &&
+      wire_load_be32(m) == FLOW_MAGIC && wire_load_be32(m + 4) < f->next_seq &&
+      flow_check(f, m, wire_load_be32(m + 4)))
+    f->replies++;
+  else
+    f->stray++;
+}
+
+uint64_t net_udp_flow_replies(const NetUdpFlow *f)
+{
+  return f ? f->replies : 0;
+}
+
+uint64_t net_udp_flow_stray(const NetUdpFlow *f)
+{
+  return f ? f->stray : 0;
 }
 
 void net_udp_flow_rx_for_test(NetUdpFlow *f, const uint8_t *m, size_t n)
@@ -303,7 +335,7 @@ NetUdpFlow *net_udp_flow_new(NetNode *src, NetNode *dst, const NetUdpFlowConfig 
     f->pat0[i] = flow_byte(0, i);
   stats_init(&f->st);
   f->rx = net_udp_new(dst, (Ipv4Addr){0}, cfg->port, flow_rx, f);
-  f->tx = net_udp_new(src, (Ipv4Addr){0}, 0, flow_rx, f);
+  f->tx = net_udp_new(src, (Ipv4Addr){0}, 0, flow_reply_rx, f);
   if (!f->rx || !f->tx) {
     net_udp_flow_free(f);
     return NULL;
@@ -393,13 +425,19 @@ static const NetTcpCallbacks bulk_cbs = {.accepted = bulk_accepted, .data = bulk
 NetTcpBulk *net_tcp_bulk_new(NetNode *src, NetNode *dst, Ipv4Addr dst_addr, uint16_t port,
                              uint64_t bytes)
 {
-  g_return_val_if_fail(src && dst && port && bytes > 0 && bytes <= G_MAXSIZE, NULL);
+  return net_tcp_bulk_new_to(src, dst, dst_addr, port, port, bytes);
+}
+
+NetTcpBulk *net_tcp_bulk_new_to(NetNode *src, NetNode *dst, Ipv4Addr dst_addr, uint16_t port,
+                                uint16_t to_port, uint64_t bytes)
+{
+  g_return_val_if_fail(src && dst && port && to_port && bytes > 0 && bytes <= G_MAXSIZE, NULL);
   NetTcpBulk *b = g_new0(NetTcpBulk, 1);
   b->w = net_node_world(src);
   b->bytes = bytes;
   stats_init(&b->st);
   b->listener = net_tcp_listen(dst, (Ipv4Addr){0}, port, &bulk_cbs, b);
-  b->client = b->listener ? net_tcp_connect(src, dst_addr, port, &bulk_cbs, b) : NULL;
+  b->client = b->listener ? net_tcp_connect(src, dst_addr, to_port, &bulk_cbs, b) : NULL;
   if (!b->client) {
     net_tcp_bulk_free(b);
     return NULL;

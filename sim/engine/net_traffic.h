@@ -47,6 +47,11 @@ typedef struct NetUdpFlow NetUdpFlow;
 typedef struct {
   Ipv4Addr dst;          /* an address of the receiving node */
   uint16_t port;         /* the receiver's port */
+  uint16_t to_port;      /* the port the sender sends to (through a NAT's port mapping); 0: port */
+  /* The receiver sends each datagram it takes back to where it came from (the address and
+   * port it saw: behind a NAPT, the translated ones), and the sender counts the replies
+   * that reach its socket from dst:to_port (net_udp_flow_replies). */
+  bool reply;
   uint64_t rate_bps;     /* payload bits per second */
   uint16_t size;         /* payload bytes per datagram, >= 16 */
   int64_t duration_ns;   /* sending time, starting now */
@@ -59,6 +64,10 @@ typedef struct {
 NetUdpFlow *net_udp_flow_new(NetNode *src, NetNode *dst, const NetUdpFlowConfig *cfg);
 void net_udp_flow_free(NetUdpFlow *f);
 const NetFlowStats *net_udp_flow_stats(const NetUdpFlow *f);
+/* Replies received intact by the sender (cfg.reply), and datagrams its socket took that
+ * were not one (from elsewhere, or not a datagram of the flow). */
+uint64_t net_udp_flow_replies(const NetUdpFlow *f);
+uint64_t net_udp_flow_stray(const NetUdpFlow *f);
 /* Tests: hand the receiver a datagram as if it came from the flow's sender. */
 void net_udp_flow_rx_for_test(NetUdpFlow *f, const uint8_t *m, size_t n);
 
@@ -69,6 +78,10 @@ typedef struct NetTcpBulk NetTcpBulk;
  * pattern; the receiver checks every byte. */
 NetTcpBulk *net_tcp_bulk_new(NetNode *src, NetNode *dst, Ipv4Addr dst_addr, uint16_t port,
                              uint64_t bytes);
+/* The same, the listener on dst at 'port' and the connection to dst_addr:to_port (dst's
+ * port seen through a NAT's port mapping). */
+NetTcpBulk *net_tcp_bulk_new_to(NetNode *src, NetNode *dst, Ipv4Addr dst_addr, uint16_t port,
+                                uint16_t to_port, uint64_t bytes);
 void net_tcp_bulk_free(NetTcpBulk *b);
 const NetFlowStats *net_tcp_bulk_stats(const NetTcpBulk *b);
 /* True once every byte arrived, in order and intact, and both sides closed. */

@@ -151,6 +151,58 @@ static void test_udp_flow(void)
   net_world_free(p.w);
 }
 
+static void ignore_rx(NetUdpSocket *s, const uint8_t *m, size_t n, Ipv4Addr src, uint16_t sport,
+                      void *user)
+{
+}
+
+/* The receiver is an unconnected socket: a datagram of the flow from another port (as
+ * behind a NAPT) is taken for its contents. With reply, it answers each datagram where it
+ * came from, and the sender counts the answers from the address and port it sent to. */
+static void test_udp_reply(void)
+{
+  NetLinkConfig c = {.rate_bps = 10000000, .delay_ns = 10000000};
+  Path p;
+  path_init(&p, 3, &c, &c);
+  NetUdpFlowConfig fc = {.dst = tu_addr("10.0.2.2"), .port = 5001, .rate_bps = 1000000,
+                         .size = 500, .duration_ns = 1000000000, .reply = true};
+  NetUdpFlow *f = net_udp_flow_new(p.h1, p.h2, &fc);
+  g_assert_nonnull(f);
+  net_world_run_until(p.w, 2000000000);
+  const NetFlowStats *st = net_udp_flow_stats(f);
+  g_assert_cmpuint(st->rx_packets, ==, 250);
+  g_assert_cmpuint(net_udp_flow_replies(f), ==, 250);
+  g_assert_cmpuint(net_udp_flow_stray(f), ==, 0);
+  /* datagram 7 once more, from another socket of h1 (another source port): a duplicate,
+   * not a corrupt one; its answer goes to that socket, not the sender's */
+  uint8_t m[500];
+  wire_store_be32(m, 0x5653494du);
+  wire_store_be32(m + 4, 7);
+  wire_store_be64(m + 8, 4000000 * 7);
+  for (size_t i = 16; i < sizeof m; i++)
+    m[i] = (uint8_t)(7 * 31 + i * 3);
+  NetUdpSocket *other = net_udp_new(p.h1, (Ipv4Addr){0}, 0, ignore_rx, NULL);
+  g_assert_nonnull(other);
+  g_assert_cmpint(net_udp_send_to(other, m, sizeof m, tu_addr("10.0.2.2"), 5001), ==, NET_OK);
+  net_world_run_until(p.w, 3000000000LL);
+  g_assert_cmpuint(st->rx_duplicates, ==, 1);
+  g_assert_cmpuint(st->rx_corrupt, ==, 0);
+  g_assert_cmpuint(net_udp_flow_replies(f), ==, 250);
+  /* a flow sent to a port nobody listens on (its to_port): nothing received, no answer */
+  NetUdpFlowConfig fc2 = fc;
+  fc2.port = 5002;
+  fc2.to_port = 8080;
+  NetUdpFlow *g = net_udp_flow_new(p.h1, p.h2, &fc2);
+  net_world_run_until(p.w, 5000000000LL);
+  g_assert_cmpuint(net_udp_flow_stats(g)->tx_packets, ==, 250);
+  g_assert_cmpuint(net_udp_flow_stats(g)->rx_packets, ==, 0);
+  g_assert_cmpuint(net_udp_flow_replies(g), ==, 0);
+  net_udp_free(other);
+  net_udp_flow_free(f);
+  net_udp_flow_free(g);
+  net_world_free(p.w);
+}
+
 static void test_tcp_bulk(void)
 {
   NetLinkConfig c1 = {.rate_bps = 50000000, .delay_ns = 5000000, .loss_rate = 0.01};
@@ -178,6 +230,7 @@ int main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/net/traffic/ping", test_ping);
   g_test_add_func("/net/traffic/udp-flow", test_udp_flow);
+  g_test_add_func("/net/traffic/udp-reply", test_udp_reply);
   g_test_add_func("/net/traffic/tcp-bulk", test_tcp_bulk);
   return g_test_run();
 }

@@ -97,10 +97,20 @@ void run_flow_crossed(RunEp *ep, const uint8_t *pkt, size_t len)
   if (ihl < 20 || len < ihl + 8 + 8 || ((pkt[6] & 0x1f) | pkt[7]) != 0)
     return;
   unsigned dport = (unsigned)pkt[ihl + 2] << 8 | pkt[ihl + 3];
-  if (dport < RUN_UDP_PORT_BASE || dport - RUN_UDP_PORT_BASE >= r->tl.flows->len)
-    return;
-  RunFlow *f = g_ptr_array_index(r->tl.flows, dport - RUN_UDP_PORT_BASE);
-  if (f->kind != RUN_FLOW_UDP || !f->gaps || !f->udp)
+  /* the flow sent to dport: the n-th flow's own port, or a port given (its receiver's, or
+   * the one it is sent to through a NAT rule's port mapping) */
+  RunFlow *f = NULL;
+  if (dport >= RUN_UDP_PORT_BASE && dport - RUN_UDP_PORT_BASE < r->tl.flows->len) {
+    f = g_ptr_array_index(r->tl.flows, dport - RUN_UDP_PORT_BASE);
+    if (f->act->port) /* it listens elsewhere */
+      f = NULL;
+  }
+  for (guint k = 0; !f && k < r->tl.flows->len; k++) {
+    RunFlow *g = g_ptr_array_index(r->tl.flows, k);
+    if (g->kind == RUN_FLOW_UDP && (g->act->port == dport || g->act->to_port == dport))
+      f = g;
+  }
+  if (!f || f->kind != RUN_FLOW_UDP || !f->gaps || !f->udp)
     return;
   /* net_traffic.c: the payload starts with a magic and the sequence number */
   const uint8_t *pl = pkt + ihl + 8;
@@ -187,6 +197,12 @@ static void flow_report(RunFlow *f)
   vs_event_int(&ev, "duration_ns", dur);
   if (f->kind == RUN_FLOW_TCP)
     vs_event_bool(&ev, "complete", net_tcp_bulk_done(f->tcp));
+  if (f->kind == RUN_FLOW_UDP && f->act->reply) {
+    /* the receiver's answers that reached the sender from where it sent to; stray: what
+     * else its socket took */
+    vs_event_uint(&ev, "replies", net_udp_flow_replies(f->udp));
+    vs_event_uint(&ev, "stray", net_udp_flow_stray(f->udp));
+  }
   run_emit(r, &ev);
   if (f->gaps)
     flow_gaps_report(f, now, f->started_ns + dur);
@@ -258,7 +274,10 @@ static void fire_udp(Run *r, const ScnAction *a)
   RunFlow *f = flow_new(r, a, RUN_FLOW_UDP, &src, &dst, &to);
   unsigned n = r->tl.flows->len - 1; /* the flow's index: its port */
   int64_t d = a->duration_ns ? a->duration_ns : r->end_ns - f->started_ns;
-  NetUdpFlowConfig uc = {.dst = to, .port = (uint16_t)(RUN_UDP_PORT_BASE + n),
+  NetUdpFlowConfig uc = {.dst = to,
+                         .port = (uint16_t)(a->port ? a->port : RUN_UDP_PORT_BASE + n),
+                         .to_port = (uint16_t)a->to_port,
+                         .reply = a->reply,
                          .rate_bps = a->rate_bps,
                          .size = (uint16_t)(a->size ? a->size : RUN_UDP_DEFAULT_SIZE),
                          .duration_ns = d};
@@ -282,8 +301,9 @@ static void fire_tcp(Run *r, const ScnAction *a)
   Ipv4Addr to;
   RunFlow *f = flow_new(r, a, RUN_FLOW_TCP, &src, &dst, &to);
   unsigned n = r->tl.flows->len - 1; /* the flow's index: its port */
-  f->tcp = net_tcp_bulk_new(src, dst, to, (uint16_t)(RUN_TCP_PORT_BASE + n),
-                            a->bytes ? a->bytes : RUN_TCP_UNLIMITED_BYTES);
+  uint16_t port = (uint16_t)(a->port ? a->port : RUN_TCP_PORT_BASE + n);
+  f->tcp = net_tcp_bulk_new_to(src, dst, to, port, (uint16_t)(a->to_port ? a->to_port : port),
+                               a->bytes ? a->bytes : RUN_TCP_UNLIMITED_BYTES);
   if (a->duration_ns)
     f->end_timer = net_schedule(r->world.w, a->duration_ns, flow_end, f);
   flow_started(f);

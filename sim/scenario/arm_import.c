@@ -1309,13 +1309,18 @@ static void map_nat_rule(Ctx *C, GwOut *g, JsonObject *ruleobj, const char *name
         obj_init(&mo, C, json_node_get_object(m), mp);
         const char *as = get_str(&mo, "addressSpace");
         const char *pr = get_str(&mo, "portRange");
-        if (pr && *pr) {
-          g_autofree char *prp = sub_path(&mo, "portRange");
-          unmapped(C, prp, "NAT port ranges are not in the scenario format");
-        }
         if (as) {
           g_string_append(y, i ? ", " : "");
+          /* a single-port mapping (facts 6): ARM's object as it is; the scenario's rules
+           * (GW-NAT-014, -015) judge the port */
+          if (pr && *pr)
+            g_string_append(y, "{addressSpace: ");
           y_str(y, as);
+          if (pr && *pr) {
+            g_string_append(y, ", portRange: ");
+            y_str(y, pr);
+            g_string_append(y, "}");
+          }
           if (ingress && k == maps) {
             g_string_append(lan, lan->len ? ", " : "");
             y_str(lan, as);

@@ -153,11 +153,32 @@ static void test_minimal(void)
   g_assert_true(a && b && a < b);
 }
 
+/* A NAT rule's single-port mapping comes across as ARM's {addressSpace, portRange} object,
+ * beside a mapping without a port (a child natRules resource of the gateway). */
+static void test_nat_port(void)
+{
+  g_autoptr(GString) lines = g_string_new(NULL);
+  g_autofree char *yaml = import(
+      "{\"resources\": [" VNET ", " PIP ", " GW("GatewaySubnet") ", {\"type\": "
+      "\"Microsoft.Network/virtualNetworkGateways/natRules\", \"name\": \"g/web\", "
+      "\"properties\": {\"type\": \"Static\", \"mode\": \"IngressSnat\", "
+      "\"internalMappings\": [{\"addressSpace\": \"192.168.1.10/32\", \"portRange\": "
+      "\"5001\"}], \"externalMappings\": [{\"addressSpace\": \"100.64.1.10/32\", "
+      "\"portRange\": \"8080\"}]}}]}",
+      NULL, lines);
+  g_assert_nonnull(yaml);
+  g_assert_cmpstr(lines->str, ==, "");
+  g_assert_nonnull(strstr(yaml, "internalMappings: [{addressSpace: 192.168.1.10/32, portRange: "
+                                "\"5001\"}], externalMappings: [{addressSpace: 100.64.1.10/32, "
+                                "portRange: \"8080\"}]"));
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/arm_import/cases", test_cases);
   g_test_add_func("/arm_import/once", test_once);
   g_test_add_func("/arm_import/minimal", test_minimal);
+  g_test_add_func("/arm_import/nat_port", test_nat_port);
   return g_test_run();
 }

@@ -125,6 +125,10 @@ typedef struct {
   uint64_t rate_bps;     /* udp */
   int64_t duration_ns;   /* udp, tcp: 0 until stopped or the end */
   uint64_t bytes;        /* tcp: 0 unlimited */
+  /* udp, tcp: port, the receiver's port (0: one of the flow's own); to_port, the port
+   * 'from' sends to (the receiver's seen through a NAT rule's port mapping; 0: port) */
+  unsigned port, to_port;
+  bool reply; /* udp: the receiver answers each datagram (to the source it saw) */
   /* stop: 'flow'; link down/up/set loss: 'link' (a link's name) */
   const char *link;
   double loss;

@@ -991,6 +991,18 @@ static void flow_hosts(Loader *L, const YtNode *m, ScnAction *a, const char *kin
     a->has_to_addr = true;
 }
 
+/* port: the receiver's port; toPort: the port 'from' sends to (the receiver's port seen
+ * through a NAT rule's port mapping, as toAddress is its address) */
+static void flow_ports(Loader *L, const YtNode *m, ScnAction *a)
+{
+  const YtNode *n;
+  int64_t v;
+  if ((n = yt_map_get(m, "port")) && ya_int(&L->a, n, "port", 1, 65535, &v))
+    a->port = (unsigned)v;
+  if ((n = yt_map_get(m, "toPort")) && ya_int(&L->a, n, "toPort", 1, 65535, &v))
+    a->to_port = (unsigned)v;
+}
+
 static void flow_size(Loader *L, const YtNode *m, ScnAction *a, unsigned dflt, int64_t min)
 {
   const YtNode *n;
@@ -1026,6 +1038,9 @@ static void action_udp_load(Loader *L, const YtNode *m, ScnAction *a)
 {
   const YtNode *n;
   flow_hosts(L, m, a, "udp");
+  flow_ports(L, m, a);
+  if ((n = yt_map_get(m, "reply")))
+    ya_bool(&L->a, n, "reply", &a->reply);
   /* a UDP flow datagram carries a 16-byte header (magic, sequence number, send time) */
   flow_size(L, m, a, 1200, 16);
   if ((n = ya_need(&L->a, m, "rate", "udp")))
@@ -1039,6 +1054,7 @@ static void action_tcp_load(Loader *L, const YtNode *m, ScnAction *a)
   const YtNode *n;
   int64_t v;
   flow_hosts(L, m, a, "tcp");
+  flow_ports(L, m, a);
   /* size is not a tcp key (reported as unknown), yet a given one is read as for udp, so a
    * bad value is reported too, as the loader always did */
   flow_size(L, m, a, 1200, 0);
@@ -1060,12 +1076,23 @@ static void action_ping_describe(GString *s, const ScnAction *a)
                          a->count, a->size, dur(a->interval_ns, x, sizeof x));
 }
 
+static void describe_ports(GString *s, const ScnAction *a)
+{
+  if (a->port)
+    g_string_append_printf(s, ", port %u", a->port);
+  if (a->to_port)
+    g_string_append_printf(s, ", sent to port %u", a->to_port);
+  if (a->reply)
+    g_string_append(s, ", answered");
+}
+
 static void action_udp_describe(GString *s, const ScnAction *a)
 {
   char x[32];
   g_string_append_printf(s, "%s: %s -> %s, %" PRIu64 " bps, %u-byte datagrams, for %s",
                          a->flow, a->from, a->to, a->rate_bps, a->size,
                          a->duration_ns ? dur(a->duration_ns, x, sizeof x) : "ever");
+  describe_ports(s, a);
 }
 
 static void action_tcp_describe(GString *s, const ScnAction *a)
@@ -1074,6 +1101,7 @@ static void action_tcp_describe(GString *s, const ScnAction *a)
   g_string_append_printf(s, "%s: %s -> %s, %" PRIu64 " bytes, for %s", a->flow, a->from,
                          a->to, a->bytes,
                          a->duration_ns ? dur(a->duration_ns, x, sizeof x) : "ever");
+  describe_ports(s, a);
 }
 
 /* stop: the flow is resolved once every entry is read (it may start later in the file) */
@@ -1390,13 +1418,15 @@ const ScnActionDesc scn_action_descs[] = {
                       .simulated = true},
     [SCN_ACT_UDP] = {.name = "udp",
      .summary = "Send a UDP flow at a rate from a host to a host.",
-                     .keys = KEYS("name", "from", "to", "rate", "size", "duration", "toAddress"),
+                     .keys = KEYS("name", "from", "to", "rate", "size", "duration", "toAddress",
+                                  "port", "toPort", "reply"),
                      .load = action_udp_load,
                      .describe = action_udp_describe,
                      .simulated = true},
     [SCN_ACT_TCP] = {.name = "tcp",
      .summary = "Send a TCP bulk transfer from a host to a host.",
-                     .keys = KEYS("name", "from", "to", "bytes", "duration", "toAddress"),
+                     .keys = KEYS("name", "from", "to", "bytes", "duration", "toAddress", "port",
+                                  "toPort"),
                      .load = action_tcp_load,
                      .describe = action_tcp_describe,
                      .simulated = true},
@@ -2294,7 +2324,7 @@ const YaKeyTable scn_key_tables[] = {
     {"faults", fault_keys,
      "A gateway that breaks documented behaviour (conformance checks prove they fail): "
      "bgpRulesOff, Azure BGP rules (docs/bgp.md) it does not follow; natRules, NAT rules "
-     "applied wrong (off, swapped, bidirectional, anyInstance, allConnections, primaryOnly, noBgpTranslation); gatewayImpair, "
+     "applied wrong (off, swapped, bidirectional, anyInstance, allConnections, primaryOnly, noBgpTranslation, prefixSelectors, noPortMaps); gatewayImpair, "
      "impairments on every connection of every gateway; p2s, point-to-site "
      "faults (docs/p2s.md)."},
     {"faults.gatewayImpair[]", scn_impair_keys, "An impairment (docs/scenario-format.md)."},

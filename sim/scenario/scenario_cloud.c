@@ -237,6 +237,71 @@ static void load_vnets(Loader *L, const YtNode *seq, GwConfig *cfg)
 static const char *const nat_rule_keys[] = {
     "name", "type", "mode", "internalMappings", "externalMappings", "ipConfigurationId", NULL};
 
+/* A portRange: "PORT" or "PORT-PORT", each 0-65535 (a YAML integer reads the same). */
+static void parse_port_range(Loader *L, const YtNode *n, GwPortRange *out)
+{
+  if (!scalar(L, n, "portRange"))
+    return;
+  const char *s = n->str;
+  unsigned v[2] = {0, 0}, k = 0;
+  bool ok = true;
+  for (;;) {
+    const char *d = s;
+    while (*s >= '0' && *s <= '9' && s - d < 6)
+      v[k] = v[k] * 10 + (unsigned)(*s++ - '0');
+    ok = ok && s > d && s - d <= 5 && v[k] <= 65535;
+    if (*s == '-' && k == 0) {
+      s++, k++;
+      continue;
+    }
+    break;
+  }
+  if (!ok || *s) {
+    err(L, n, "portRange '%s' is not a port or a range PORT-PORT (0-65535)", n->str);
+    return;
+  }
+  *out = (GwPortRange){true, ya_loc(L, n), (uint16_t)v[0], (uint16_t)(k ? v[1] : v[0])};
+}
+
+static const char *const nat_mapping_keys[] = {"addressSpace", "portRange", NULL};
+
+/* internalMappings / externalMappings: a sequence (or a single item) of prefixes, or of
+ * {addressSpace: PREFIX, portRange: PORT} as ARM's VpnNatRuleMapping has them (facts 6:
+ * single-port TCP/UDP mappings of Static rules); both forms mix. */
+static void get_nat_mappings(Loader *L, const YtNode *map, const char *key, GwPfx *arr,
+                             GwPortRange *ports, unsigned *n)
+{
+  const YtNode *node = yt_map_get(map, key);
+  if (!node)
+    return;
+  if (node->kind == YT_SCALAR) {
+    if (parse_prefix(L, node, key, &arr[0]))
+      *n = 1;
+    return;
+  }
+  if (!is_seq(L, node, key))
+    return;
+  for (size_t i = 0; i < yt_len(node); i++) {
+    const YtNode *it = g_ptr_array_index(node->items, i), *as = it;
+    if (*n == GW_MAX_PREFIXES) {
+      err(L, it, "%s: more than %u entries", key, (unsigned)GW_MAX_PREFIXES);
+      return;
+    }
+    ports[*n] = (GwPortRange){0};
+    if (it->kind == YT_MAP) {
+      ya_keys(L, it, nat_mapping_keys);
+      as = ya_need(L, it, "addressSpace", key);
+      const YtNode *pr = yt_map_get(it, "portRange");
+      if (pr)
+        parse_port_range(L, pr, &ports[*n]);
+      if (!as)
+        continue;
+    }
+    if (parse_prefix(L, as, key, &arr[*n]))
+      (*n)++;
+  }
+}
+
 static void load_nat_rules(Loader *L, const YtNode *seq, GwVirtualNetworkGateway *g)
 {
   const char *const *keys = nat_rule_keys;
@@ -248,10 +313,10 @@ static void load_nat_rules(Loader *L, const YtNode *seq, GwVirtualNetworkGateway
     get_str(L, it, "name", &r->name);
     get_enum(L, it, "type", &gw_nat_type_names, &r->type);
     get_enum(L, it, "mode", &gw_nat_mode_names, &r->mode);
-    get_prefixes(L, it, "internalMappings", r->internalMappings, &r->n_internalMappings,
-                 GW_MAX_PREFIXES);
-    get_prefixes(L, it, "externalMappings", r->externalMappings, &r->n_externalMappings,
-                 GW_MAX_PREFIXES);
+    get_nat_mappings(L, it, "internalMappings", r->internalMappings, r->internalPorts,
+                     &r->n_internalMappings);
+    get_nat_mappings(L, it, "externalMappings", r->externalMappings, r->externalPorts,
+                     &r->n_externalMappings);
     get_enum(L, it, "ipConfigurationId", &gw_nat_ipconfig_names, &r->ipConfigurationId);
   }
 }
@@ -600,6 +665,12 @@ const YaKeyTable scn_cloud_key_tables[] = {
      "A VPN gateway (Microsoft.Network/virtualNetworkGateways)."},
     {"cloud.virtualNetworkGateways[].bgpSettings", bgp_gw_keys, "The gateway's BGP settings."},
     {"cloud.virtualNetworkGateways[].natRules[]", nat_rule_keys, "A NAT rule of the gateway."},
+    {"cloud.virtualNetworkGateways[].natRules[].internalMappings[]", nat_mapping_keys,
+     "A mapping before translation: a prefix, or {addressSpace, portRange} (a single TCP/UDP "
+     "port, Static rules only)."},
+    {"cloud.virtualNetworkGateways[].natRules[].externalMappings[]", nat_mapping_keys,
+     "A mapping after translation: a prefix, or {addressSpace, portRange} (a single TCP/UDP "
+     "port, Static rules only)."},
     {"cloud.virtualNetworkGateways[].vpnClientConfiguration.vpnClientRootCertificates[]",
      p2s_root_keys, "A trusted root: a name (the run generates it) or publicCertData."},
     {"cloud.virtualNetworkGateways[].vpnClientConfiguration.vpnClientRevokedCertificates[]",

@@ -97,6 +97,18 @@ static const struct {
      "unknown key 'lifetime'"},
     {"cloud:\n  connections:\n    - name: c\n      ingressNatRules: n1\n", 4, 24,
      "must be a sequence"},
+    {"cloud:\n  virtualNetworkGateways:\n    - name: g\n      natRules: [{name: r, "
+     "internalMappings: [{addressSpace: 10.1.0.0/24, portRange: 80x}]}]\n",
+     4, 86, "portRange '80x' is not a port"},
+    {"cloud:\n  virtualNetworkGateways:\n    - name: g\n      natRules: [{name: r, "
+     "externalMappings: [{addressSpace: 10.1.0.0/24, portRange: 65536}]}]\n",
+     4, 86, "portRange '65536' is not a port"},
+    {"cloud:\n  virtualNetworkGateways:\n    - name: g\n      natRules: [{name: r, "
+     "internalMappings: [{portRange: 80}]}]\n",
+     4, 47, "addressSpace"},
+    {"cloud:\n  virtualNetworkGateways:\n    - name: g\n      natRules: [{name: r, "
+     "internalMappings: [{addressSpace: 10.1.0.0/24, ports: 80}]}]\n",
+     4, 75, "unknown key 'ports'"},
     {"options: {gatewaySubnetSize: 27}\ncloud: {}\n", 1, 30, "'recommend27'"},
     {"options: {subnetSize: require27}\ncloud: {}\n", 1, 11, "unknown key 'subnetSize'"},
 };
@@ -123,6 +135,36 @@ static void test_malformed(void)
     g_autoptr(GwDiags) all = gw_diags_new();
     g_assert_cmpuint(scn_cloud_validate(doc, all), >=, 1);
   }
+}
+
+/* NAT mappings: prefixes, ARM's {addressSpace, portRange} objects, both mixed; a portRange
+ * read as written (a range is GW-NAT-015's to refuse) and its place kept. */
+static void test_nat_mappings(void)
+{
+  g_autoptr(YtDoc) doc = load("cloud:\n  virtualNetworkGateways:\n    - name: g\n"
+                              "      natRules:\n"
+                              "        - {name: a, internalMappings: [192.168.1.10/32], "
+                              "externalMappings: [{addressSpace: 100.64.1.10/32}]}\n"
+                              "        - {name: b, internalMappings: [{addressSpace: "
+                              "192.168.1.11/32, portRange: \"5001\"}], externalMappings: "
+                              "[{addressSpace: 100.64.1.11/32, portRange: 8080-8090}]}\n");
+  g_autoptr(GwDiags) d = gw_diags_new();
+  GwConfig *cfg = scn_cloud_load(doc, d);
+  g_assert_cmpuint(gw_diags_len(d), ==, 0);
+  const GwNatRule *a = &cfg->virtualNetworkGateways[0].natRules[0];
+  const GwNatRule *b = &cfg->virtualNetworkGateways[0].natRules[1];
+  g_assert_cmpuint(a->n_internalMappings, ==, 1);
+  g_assert_cmpuint(a->n_externalMappings, ==, 1);
+  g_assert_cmphex(a->externalMappings[0].v.addr.v, ==, 0x6440010a);
+  g_assert_false(a->internalPorts[0].set || a->externalPorts[0].set);
+  g_assert_true(b->internalPorts[0].set);
+  g_assert_cmpuint(b->internalPorts[0].lo, ==, 5001);
+  g_assert_cmpuint(b->internalPorts[0].hi, ==, 5001);
+  g_assert_cmpuint(b->externalPorts[0].lo, ==, 8080);
+  g_assert_cmpuint(b->externalPorts[0].hi, ==, 8090);
+  g_assert_cmpuint(b->externalPorts[0].loc.line, ==, 6);
+  g_assert_cmpuint(b->externalPorts[0].loc.col, ==, 154);
+  gw_config_free(cfg);
 }
 
 /* More entries than the model holds: refused with a location, not overflowed. */
@@ -162,6 +204,7 @@ int main(int argc, char **argv)
   g_test_add_func("/scenario_cloud/bundled", test_bundled);
   g_test_add_func("/scenario_cloud/malformed", test_malformed);
   g_test_add_func("/scenario_cloud/capacity", test_capacity);
+  g_test_add_func("/scenario_cloud/nat_mappings", test_nat_mappings);
   g_test_add_func("/scenario_cloud/options", test_options);
   return g_test_run();
 }

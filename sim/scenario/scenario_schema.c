@@ -223,6 +223,14 @@ static J *expect_schema(void)
   return o;
 }
 
+/* Sequences whose items are mappings or, in their short form, a plain scalar (a NAT
+ * mapping: a prefix or {addressSpace, portRange}). */
+static bool items_or_scalar(const char *seq)
+{
+  return g_str_has_suffix(seq, ".natRules[].internalMappings[]") ||
+         g_str_has_suffix(seq, ".natRules[].externalMappings[]");
+}
+
 /* The schema of the mapping at path (a key table's), its keys' values recursively. */
 static J *section(const char *path, const YaKeyTable *t, bool is_seq_item)
 {
@@ -248,7 +256,14 @@ static J *section(const char *path, const YaKeyTable *t, bool is_seq_item)
       g_autofree char *d = g_strdup_printf("A list: %s", st->description);
       j_set(a, "description", j_str(d));
       j_set(a, "type", j_str("array"));
-      j_set(a, "items", section(seq, st, true));
+      if (items_or_scalar(seq)) {
+        J *any = j_set(j_set(a, "items", j_new(J_OBJ)), "anyOf", j_new(J_ARR));
+        J *sc = j_push(any, j_new(J_OBJ));
+        j_set(sc, "type", j_str("string"));
+        j_push(any, section(seq, st, true));
+      } else {
+        j_set(a, "items", section(seq, st, true));
+      }
     } else {
       j_set(props, *k, leaf(sub));
     }

@@ -27,6 +27,17 @@ static JsonObject *walk(JsonObject *root, const char *path)
                                                     : NULL;
     if (o && seq)
       o = json_object_has_member(o, "items") ? json_object_get_object_member(o, "items") : NULL;
+    /* items that may also be a plain string (NAT mappings): the mapping is anyOf's object */
+    if (o && seq && json_object_has_member(o, "anyOf")) {
+      JsonArray *any = json_object_get_array_member(o, "anyOf");
+      JsonObject *m = NULL;
+      for (guint i = 0; any && i < json_array_get_length(any); i++) {
+        JsonObject *x = json_array_get_object_element(any, i);
+        if (json_object_has_member(x, "properties"))
+          m = x;
+      }
+      o = m;
+    }
   }
   return o;
 }
