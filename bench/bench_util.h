@@ -1,15 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /* What the benchmarks share (header only: each bench C file is its own program): the wall
- * clock, sorting for medians, removing a run's output folder and reading a flow's
- * counters back from the run's event log. */
+ * clock, sorting for medians, removing a run's output folder, reading a flow's counters
+ * back from the run's event log, and giving up with a reason. */
 #ifndef VPNSIM_BENCH_UTIL_H
 #define VPNSIM_BENCH_UTIL_H
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* A benchmark that cannot measure what it set out to: the reason on stderr, exit 3 (an
+ * internal error, as vpnsim's). */
+static inline G_NORETURN void bench_die(const char *bench, const char *what)
+{
+  fprintf(stderr, "%s: %s\n", bench, what);
+  exit(3);
+}
 
 /* Monotonic wall time in seconds. */
 static inline double bench_now_s(void)

@@ -7,6 +7,7 @@
 #include "models/common/inet.h"
 #include "models/esp/esp_sa.h"
 #include "models/endpoint/ep_dataplane.h"
+#include "bench/bench_dp.h"
 
 #include <glib.h>
 #include <stdio.h>
@@ -37,32 +38,14 @@ static void b_deliver(void *u, const uint8_t *pkt, size_t len)
   delivered += len == INNER;
 }
 
-static void die(const char *what)
-{
-  fprintf(stderr, "ep_dataplane_bench: %s\n", what);
-  exit(3);
-}
-
-static const EpDpEventTypes types = {0};
-
-static EpDp *side(Ipv4Addr me, Ipv4Addr peer, const char *lan, const char *remote, EpEnv *env)
-{
-  EpDpConfig c = {.node = "bench", .public_ip = me, .inside_ip = me, .n_local_prefixes = 1,
-                  .tunnel_mtu = 1500, .events = &types};
-  ipv4_prefix_parse(lan, &c.local_prefixes[0]);
-  EpDp *dp = ep_dp_new(&c, env);
-  EpDpTunnelConfig t = {.name = "t", .remote_public = peer, .n_remote_prefixes = 1};
-  ipv4_prefix_parse(remote, &t.remote_prefixes[0]);
-  ep_dp_tunnel_add(dp, &t);
-  return dp;
-}
+#define die(what) bench_die("ep_dataplane_bench", what)
 
 int main(void)
 {
   EpEnv env = {.now = b_now, .send_outer = b_send, .deliver_inner = b_deliver};
   Ipv4Addr a = ipv4_addr(203, 0, 113, 10), b = ipv4_addr(198, 51, 100, 20);
-  EpDp *ga = side(a, b, "10.1.0.0/16", "192.168.0.0/16", &env);
-  EpDp *gb = side(b, a, "192.168.0.0/16", "10.1.0.0/16", &env);
+  EpDp *ga = bench_dp_side(a, b, "10.1.0.0/16", "192.168.0.0/16", &env);
+  EpDp *gb = bench_dp_side(b, a, "192.168.0.0/16", "10.1.0.0/16", &env);
   EspSaConfig c = {.spi = 0x1234, .encr = ENCR_AES_GCM_16, .encr_key_bits = 256,
                    .encr_key = KEY, .encr_key_len = 36};
   EpChildSaPair p = {.out = c, .in = c};
