@@ -8,6 +8,9 @@
 # ESP of the underlay pcaps) the VNet's host appears translated (100.64.1.4) and the
 # sites' hosts as themselves (10.1.1.10); on the VNet side (vnet1--vgw1.pcap) the VNet's
 # host is itself (10.1.1.4) and the sites appear translated (100.65.1.10, 100.66.1.10).
+# Then ports: NAT-020's single-port mapping (8080 on the VNet side, 5001 on the site's
+# LAN) and NAT-021's UDP through a Dynamic rule both ways (the pool address and translated
+# port on the LAN, vm1's own on the VNet side), checksums good.
 set -u
 . "$(dirname "$0")/lib.sh"
 tshark=$(command -v tshark || true)
@@ -66,4 +69,38 @@ ok $([ "$npcap" -ge 6 ]; echo $?) "$f: six pcaps read (two sites' uplinks and LA
 # the keys matter: without them no inner packet is seen on the gateway's uplink
 plain=$("$tshark" -n -r "$d/vgw1--internet.pcap" -Y 'icmp' 2>/dev/null | wc -l)
 ok $([ "$plain" = 0 ]; echo $?) "vgw1--internet.pcap: without the keys the pings are not visible (encrypted)" "$plain"
+# Port translation (NAT-020's single-port mapping, NAT-021's Dynamic rule with UDP both
+# ways): tshark sees the ports each side should, with good TCP/UDP checksums.
+for c in nat-020 nat-021; do
+  cd_=$tmp/$c
+  "$vs" run "conformance/checks/$c.yaml" --out "$cd_" >"$tmp/$c.out" 2>&1
+  ok $([ $? = 0 ]; echo $?) "$c: every expectation holds" "$(tail -20 "$tmp/$c.out")"
+done
+[ -n "$tshark" ] && for p in "$tmp"/nat-020/*.pcap "$tmp"/nat-021/*.pcap; do
+  bad=$("$tshark" -n -r "$p" -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE \
+    -Y '_ws.malformed || _ws.expert.severity >= "error" || ip.checksum.status == "Bad" || udp.checksum.status == "Bad" || tcp.checksum.status == "Bad"' 2>/dev/null)
+  ok $([ -z "$bad" ]; echo $?) "$(basename "$(dirname "$p")")/$(basename "$p"): nothing malformed, no bad checksum" "$bad"
+done
+# "src:sport dst:dport" of the flows' packets on the VNet side and on the site's LAN
+flows() {
+  "$tshark" -n -r "$1" -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE -Y "$2" -T fields \
+    -e ip.src -e udp.srcport -e tcp.srcport -e ip.dst -e udp.dstport -e tcp.dstport 2>/dev/null |
+    awk -F'\t' '{print $1 ":" $2 $3 " " $4 ":" $5 $6}' | sort -u | tr '\n' '|' | sed 's/|$//'
+}
+if [ -n "$tshark" ]; then
+  # NAT-020: vm1 sends to 100.64.1.10:8080 (the UDP flow, and the TCP transfer's SYN); pc1
+  # gets it on 192.168.1.10:5001
+  got=$(flows "$tmp/nat-020/vnet1--vgw1.pcap" '(udp || tcp.flags.syn == 1) && ip.src == 10.1.1.4' | sed -E 's/:[0-9]+ / /')
+  ok $([ "$got" = "10.1.1.4 100.64.1.10:8080" ]; echo $?) "nat-020 vnet1--vgw1.pcap: vm1 sends to 100.64.1.10:8080" "got: $got"
+  got=$(flows "$tmp/nat-020/site1-vpn--lan.pcap" '(udp || tcp.flags.syn == 1) && ip.src == 10.1.1.4' | sed -E 's/:[0-9]+ / /')
+  ok $([ "$got" = "10.1.1.4 192.168.1.10:5001" ]; echo $?) "nat-020 site1-vpn--lan.pcap: pc1 gets it on 192.168.1.10:5001" "got: $got"
+  # NAT-021: vm1's flow leaves 10.1.1.4:49153 and reaches pc1 from the pool's
+  # 100.64.0.0:1024; pc1's answers go back there, and reach vm1 on 49153 again
+  got=$(flows "$tmp/nat-021/vnet1--vgw1.pcap" 'udp')
+  ok $([ "$got" = "10.1.1.4:49153 192.168.1.10:5001|192.168.1.10:5001 10.1.1.4:49153" ]; echo $?) \
+    "nat-021 vnet1--vgw1.pcap: vm1's own address and port both ways" "got: $got"
+  got=$(flows "$tmp/nat-021/site1-vpn--lan.pcap" 'udp')
+  ok $([ "$got" = "100.64.0.0:1024 192.168.1.10:5001|192.168.1.10:5001 100.64.0.0:1024" ]; echo $?) \
+    "nat-021 site1-vpn--lan.pcap: the pool address and translated port both ways" "got: $got"
+fi
 echo "1..$n"
