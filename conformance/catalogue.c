@@ -779,6 +779,14 @@ const ConfCheck conf_checks[] = {
         .scenarios = {"conformance/checks/ts-008.yaml"},
     },
     {
+        .id = "TS-009",
+        .statement = "Ranges on one trafficSelectorPolicies line make one child SA covering all of them: the gateway proposes both remote ranges in one TSr and traffic to both passes over that one SA pair from the first packet",
+        .source = "facts 3.4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/custom-traffic-selectors.md)",
+        .role = CONF_ROLE_RESPONDER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ts-009.yaml"},
+    },
+    {
         .id = "CFG-001",
         .statement = "connectionMode Default: the gateway accepts the device's IKE_SA_INIT (accept and dial, whichever connects first)",
         .source = "facts 3.5 (MicrosoftDocs/azure-docs: includes/vpn-gateway-connection-mode-include.md)",

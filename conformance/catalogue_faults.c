@@ -186,6 +186,8 @@ const ConfFault conf_faults[] = {
      "gatewayImpair: {what: drop, exchange: CREATE_CHILD_SA, message: request}", NULL},
     {"TS-008", "GW-CON-002 does not fire (a complete custom policy added)",
      "sed: s/^      connectionMode: Default$/&\\n      ipsecPolicies: [{saLifeTimeSeconds: 27000, saDataSizeKilobytes: 102400000, ikeEncryption: AES256, ikeIntegrity: SHA256, dhGroup: DHGroup14, ipsecEncryption: AES256, ipsecIntegrity: SHA256, pfsGroup: None}]/", "the configuration is invalid"},
+    {"TS-009", "the ranges on two lines (one per remote range): a second child SA, made on demand",
+     "sed -E: s#^(        - \\{localAddressRanges: \\[10.1.0.0/16\\], remoteAddressRanges: \\[192.168.1.0/24)(, 192.168.2.0/24\\]\\})$#\\1]}\\n        - {localAddressRanges: [10.1.0.0/16], remoteAddressRanges: [192.168.2.0/24]}#", "child.sa.established counted"},
     {"CFG-001", "the gateway refuses the device's IKE_SA_INIT (NO_PROPOSAL_CHOSEN)",
      "gatewayImpair: {what: notify, notify: NO_PROPOSAL_CHOSEN}", NULL},
     {"CFG-002", "the gateway never dials (its IKE_SA_INIT requests are lost)",

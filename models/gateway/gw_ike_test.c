@@ -259,6 +259,21 @@ static void test_gw_config_policy_based(void)
   g_assert_true(gw_ike_connection_config(c, k, A("203.0.113.10"), &ci, &hi, &cr, &hr, &why));
   g_assert_cmpuint(ci.n_ts, ==, 2);
   g_assert_cmphex(ci.ts[1].remote.first.v, ==, A("192.168.2.0").v);
+  /* facts 3.4: the ranges of one line make one child SA (one line of two pairs); a
+   * second line is a second child SA */
+  g_assert_true(ci.ts_lines);
+  g_assert_cmpuint(ikev2_cfg_n_lines(&ci), ==, 1);
+  t = &k->trafficSelectorPolicies[k->n_trafficSelectorPolicies++];
+  t->localAddressRanges[t->n_localAddressRanges++].v = P("10.1.2.0/24");
+  t->remoteAddressRanges[t->n_remoteAddressRanges++].v = P("192.168.3.0/24");
+  g_assert_true(gw_ike_connection_config(c, k, A("203.0.113.10"), &ci, &hi, &cr, &hr, &why));
+  g_assert_cmpuint(ci.n_ts, ==, 3);
+  g_assert_cmpuint(ikev2_cfg_n_lines(&ci), ==, 2);
+  g_assert_cmpuint(ikev2_cfg_line_of(&ci, 1), ==, 0);
+  g_assert_cmpuint(ikev2_cfg_line_of(&ci, 2), ==, 1);
+  /* without trafficSelectorPolicies every VNet x on-premises pair is a line of its own */
+  ci.ts_lines = false;
+  g_assert_cmpuint(ikev2_cfg_n_lines(&ci), ==, 3);
 }
 
 /* IKEv1 connections (facts 2.1, 2.2, 2.3, 2.4, 3.6, 4) */

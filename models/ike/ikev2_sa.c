@@ -1107,7 +1107,8 @@ bool ikev2_conn_rekey_ike(Ikev2Conn *c)
 bool ikev2_conn_add_child(Ikev2Conn *c, size_t ts_index)
 {
   IkeSa *sa = c->current;
-  if (!sa || sa->state != IKE_SA_ESTABLISHED || (c->cfg.n_ts && ts_index >= c->cfg.n_ts))
+  if (!sa || sa->state != IKE_SA_ESTABLISHED ||
+      (c->cfg.n_ts && ts_index >= ikev2_cfg_n_lines(&c->cfg)))
     return false;
   Ikev2Task *t = ike_task_new(TASK_CHILD_CREATE);
   t->ts_index = ts_index;
