@@ -528,6 +528,8 @@ void ep_ike_impair_config(const EpImpairSet *s, IkeConfig *c2, Ikev1Config *c1)
       c2->impair_child_notify_auth = x->notify;
     if (x->kind == EP_IMPAIR_NOTIFY && x->exchange == IKEV2_CREATE_CHILD_SA)
       c2->impair_child_notify_create = x->notify;
+    if (x->kind == EP_IMPAIR_NO_NAT_FOLLOW)
+      c2->impair_no_nat_follow = true;
   }
   if (!ep_impair_set_has(s, EP_IMPAIR_NO_REKEY))
     return;

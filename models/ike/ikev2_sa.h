@@ -157,6 +157,10 @@ typedef struct {
    * impair.applied event each. */
   uint16_t impair_child_notify_auth;
   uint16_t impair_child_notify_create;
+  /* Impairment `noNatFollow`: the IKE SAs never move to a NATed peer's new address and
+   * port (RFC 7296 2.23 not followed): replies and ESP keep going to the old mapping; an
+   * impair.applied event per SA, the first time it would have moved. */
+  bool impair_no_nat_follow;
 } IkeConfig;
 
 #define IKE_COOKIE_ALWAYS UINT32_MAX
