@@ -972,7 +972,7 @@ const ConfCheck conf_checks[] = {
     },
     {
         .id = "NATT-005",
-        .statement = "NAT-T keepalives keep the NAT mapping alive: with a 30 s NAT timeout and 20 s keepalives, traffic from the VNet still reaches the device after 5 idle minutes",
+        .statement = "NAT-T keepalives keep the NAT mapping alive: with a 9 s NAT timeout (shorter than the gateway's 10 s DPD interval, so nothing else refreshes it) and 5 s keepalives, the gateway receives the keepalives and traffic from the VNet still reaches the device after 5 idle minutes",
         .source = "facts 2.5 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md); RFC 3948 4",
         .role = CONF_ROLE_INITIATOR,
         .status = CONF_ACTIVE,

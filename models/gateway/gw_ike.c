@@ -537,6 +537,8 @@ static void impair_links(GwIke *g, GwIkeConn *k)
       ep_dp_tunnel_impair_mtu(g->dp, k->tunnel, s->v[i].mtu);
     else if (s->v[i].kind == EP_IMPAIR_NO_TRANSIT)
       ep_dp_tunnel_impair_no_transit(g->dp, k->tunnel);
+    else if (s->v[i].kind == EP_IMPAIR_FRAGMENT)
+      ep_dp_tunnel_impair_fragment(g->dp, k->tunnel);
 }
 
 /* The engines of connection c on tunnel t: the initiator side, the responder side or both
