@@ -779,6 +779,14 @@ const ConfCheck conf_checks[] = {
         .scenarios = {"conformance/checks/ts-008.yaml"},
     },
     {
+        .id = "TS-009",
+        .statement = "Ranges on one trafficSelectorPolicies line make one child SA covering all of them: the gateway proposes both remote ranges in one TSr and traffic to both passes over that one SA pair from the first packet",
+        .source = "facts 3.4 (MicrosoftDocs/azure-docs: articles/vpn-gateway/custom-traffic-selectors.md)",
+        .role = CONF_ROLE_RESPONDER,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ts-009.yaml"},
+    },
+    {
         .id = "CFG-001",
         .statement = "connectionMode Default: the gateway accepts the device's IKE_SA_INIT (accept and dial, whichever connects first)",
         .source = "facts 3.5 (MicrosoftDocs/azure-docs: includes/vpn-gateway-connection-mode-include.md)",
@@ -964,7 +972,7 @@ const ConfCheck conf_checks[] = {
     },
     {
         .id = "NATT-005",
-        .statement = "NAT-T keepalives keep the NAT mapping alive: with a 30 s NAT timeout and 20 s keepalives, traffic from the VNet still reaches the device after 5 idle minutes",
+        .statement = "NAT-T keepalives keep the NAT mapping alive: with a 9 s NAT timeout (shorter than the gateway's 10 s DPD interval, so nothing else refreshes it) and 5 s keepalives, the gateway receives the keepalives and traffic from the VNet still reaches the device after 5 idle minutes",
         .source = "facts 2.5 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md); RFC 3948 4",
         .role = CONF_ROLE_INITIATOR,
         .status = CONF_ACTIVE,

@@ -91,6 +91,8 @@ typedef struct {
   bool bad_icv;           /* ep_dp_tunnel_impair_icv: the Nth ESP packet out (0: every) */
   uint32_t bad_icv_nth, bad_icv_seen;
   uint32_t mtu_cap;       /* ep_dp_tunnel_impair_mtu: inner MTU at most this (0: none) */
+  bool frag_inner;        /* ep_dp_tunnel_impair_fragment */
+  bool frag_inner_told;   /* its impair.applied event was logged */
   bool no_transit;        /* ep_dp_tunnel_impair_no_transit */
   bool no_transit_told;   /* its impair.applied event was logged */
 } Tunnel;
@@ -663,6 +665,13 @@ void ep_dp_tunnel_impair_no_transit(EpDp *dp, int tunnel)
     t->no_transit = true;
 }
 
+void ep_dp_tunnel_impair_fragment(EpDp *dp, int tunnel)
+{
+  Tunnel *t = tun(dp, tunnel);
+  if (t)
+    t->frag_inner = true;
+}
+
 void ep_dp_tunnel_impair_mtu(EpDp *dp, int tunnel, uint32_t mtu)
 {
   Tunnel *t = tun(dp, tunnel);
@@ -863,6 +872,52 @@ static void send_frag_needed(EpDp *dp, Tunnel *t, const uint8_t *pkt, size_t len
   route_out(dp, w.buf, w.len, -2);
 }
 
+static bool tunnel_tx(EpDp *dp, int ti, const uint8_t *pkt, size_t len,
+                      const InetIpv4Header *h);
+
+/* Impairment (EP_IMPAIR_FRAGMENT): an inner packet too big for the SA pair is cut into
+ * RFC 791 fragments of at most max_inner octets, its DF bit ignored, and each is
+ * encapsulated (what Azure does not do, facts 10). False when none was sent. */
+static bool tunnel_tx_fragments(EpDp *dp, int ti, Tunnel *t, const uint8_t *pkt, size_t len,
+                                const InetIpv4Header *h, size_t max_inner)
+{
+  size_t hl = h->ihl_bytes, total = h->total_len <= len ? h->total_len : len;
+  if (total <= hl || max_inner < INET_IPV4_HDR_LEN + 8)
+    return false;
+  if (!t->frag_inner_told) {
+    t->frag_inner_told = true;
+    VsEvent ev = ev_new(dp, EP_IMPAIR_EV_APPLIED);
+    vs_event_str(&ev, "tunnel", t->name);
+    vs_event_str(&ev, "what", "fragmentInner");
+    ev_emit(dp, &ev);
+  }
+  /* the packet may live in a buffer the encapsulation reuses */
+  g_autofree uint8_t *orig = g_memdup2(pkt, total);
+  g_autofree uint8_t *buf = g_malloc(max_inner);
+  size_t chunk = (max_inner - INET_IPV4_HDR_LEN) & ~(size_t)7, off = 0;
+  bool any = false;
+  while (hl + off < total) {
+    size_t n = total - hl - off;
+    bool more = n > chunk;
+    if (more)
+      n = chunk;
+    InetIpv4Header fh = *h;
+    fh.ihl_bytes = INET_IPV4_HDR_LEN; /* options are not copied (RFC 791: only some are) */
+    fh.df = false;
+    fh.mf = more || h->mf;
+    fh.frag_offset = (uint16_t)(h->frag_offset + off / 8);
+    fh.total_len = (uint16_t)(INET_IPV4_HDR_LEN + n);
+    WireWriter w;
+    wire_writer_init_fixed(&w, buf, max_inner);
+    inet_ipv4_encode(&w, &fh);
+    wire_put_bytes(&w, orig + hl + off, n);
+    if (wire_writer_ok(&w))
+      any |= tunnel_tx(dp, ti, w.buf, w.len, &fh);
+    off += n;
+  }
+  return any;
+}
+
 /* Encapsulate into tunnel t and send. */
 static bool tunnel_tx(EpDp *dp, int ti, const uint8_t *pkt, size_t len,
                       const InetIpv4Header *h)
@@ -883,6 +938,8 @@ static bool tunnel_tx(EpDp *dp, int ti, const uint8_t *pkt, size_t len,
     return false;
   }
   Pair *p = c->current;
+  if (len > p->max_inner && t->frag_inner)
+    return tunnel_tx_fragments(dp, ti, t, pkt, len, h, p->max_inner);
   if (len > p->max_inner) {
     drop(dp, t, EP_DROP_TOO_BIG, ESP_OK, NULL);
     send_frag_needed(dp, t, pkt, len, h, p->max_inner);

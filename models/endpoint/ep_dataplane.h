@@ -287,6 +287,10 @@ void ep_dp_tunnel_impair_mtu(EpDp *dp, int tunnel, uint32_t mtu);
  * into another of the owner's, nor from another into this one (dropped as no_route, the
  * first with an impair.applied event). */
 void ep_dp_tunnel_impair_no_transit(EpDp *dp, int tunnel);
+/* Impairment (EP_IMPAIR_FRAGMENT): inner packets larger than an SA pair carries are cut
+ * into IPv4 fragments that fit (their DF bit ignored) instead of being dropped with ICMP
+ * frag needed; an impair.applied event the first time. */
+void ep_dp_tunnel_impair_fragment(EpDp *dp, int tunnel);
 
 /* An owner's rewrite of a tunnel's inner packets at the tunnel edge (the gateway's NAT
  * rules, facts 6): to_tunnel, a packet routed into the tunnel, before it is encapsulated;

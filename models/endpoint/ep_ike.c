@@ -97,7 +97,9 @@ struct EpIkeLink {
   void *initial_contact_arg;
   size_t n_ts;             /* the configured selector pairs (policy-based) */
   IkeTsPair ts[IKEV2_MAX_TS];
-  int64_t asked_at[IKEV2_MAX_TS]; /* on demand: when a child for the pair was asked for */
+  size_t n_lines;          /* the lines the pairs form (IkeConfig.ts_lines): a child each */
+  size_t line_of[IKEV2_MAX_TS];
+  int64_t asked_at[IKEV2_MAX_TS]; /* on demand: when a child for the line was asked for */
   bool want_children;      /* an SA we began is up: a child for every further pair */
   bool device;             /* ep_ike_link_set_device */
   /* impairments (ep_impair.h): how many matching messages each has seen (sent; received
@@ -141,7 +143,7 @@ static void step_done(EpIkeLink *l)
   l->want_children = false;
   if (ikev2_conn_n_children(l->conn) != 1)
     return; /* not a fresh SA (a rekeyed one carries its children over) */
-  for (size_t i = 1; i < l->n_ts; i++)
+  for (size_t i = 1; i < l->n_lines; i++)
     ikev2_conn_add_child(l->conn, i);
 }
 
@@ -526,6 +528,8 @@ void ep_ike_impair_config(const EpImpairSet *s, IkeConfig *c2, Ikev1Config *c1)
       c2->impair_child_notify_auth = x->notify;
     if (x->kind == EP_IMPAIR_NOTIFY && x->exchange == IKEV2_CREATE_CHILD_SA)
       c2->impair_child_notify_create = x->notify;
+    if (x->kind == EP_IMPAIR_NO_NAT_FOLLOW)
+      c2->impair_no_nat_follow = true;
   }
   if (!ep_impair_set_has(s, EP_IMPAIR_NO_REKEY))
     return;
@@ -658,7 +662,7 @@ static void e_child_remove(void *user, uint32_t spi_in, uint32_t spi_out, const 
 static void e_sa_established(void *user, bool initiator)
 {
   EpIkeLink *l = user;
-  if (initiator && l->n_ts > 1)
+  if (initiator && l->n_lines > 1)
     l->want_children = true;
 }
 
@@ -781,6 +785,9 @@ static EpIkeLink *link_new_v2(const IkeConfig *cfg, const char *connection, EpDp
   EpIkeLink *l = link_alloc(cfg->name, connection, dp, tunnel, env, io, cfg->psk, cfg->psk_len);
   l->n_ts = cfg->n_ts;
   memcpy(l->ts, cfg->ts, sizeof l->ts);
+  l->n_lines = ikev2_cfg_n_lines(cfg);
+  for (size_t i = 0; i < cfg->n_ts; i++)
+    l->line_of[i] = ikev2_cfg_line_of(cfg, i);
   IkeConfig c = *cfg;
   c.psk = l->psk;
   c.name = l->node;
@@ -906,19 +913,20 @@ void ep_ike_link_acquire_pair(EpIkeLink *l, Ipv4Addr src, Ipv4Addr dst)
     ep_ike_link_acquire(l);
     return;
   }
-  if (ikev2_conn_state(l->conn) != IKE_SA_ESTABLISHED || l->n_ts < 2) {
+  if (ikev2_conn_state(l->conn) != IKE_SA_ESTABLISHED || l->n_lines < 2) {
     ep_ike_link_acquire(l);
     return;
   }
-  /* facts 3.4: a further pair's child SA is negotiated when its traffic arrives */
+  /* facts 3.4: a further line's child SA is negotiated when its traffic arrives */
   int64_t now = l_now(l);
   for (size_t i = 0; i < l->n_ts; i++) {
     if (!ipv4_range_contains_addr(l->ts[i].local, src) || !ipv4_range_contains_addr(l->ts[i].remote, dst))
       continue;
-    if (l->asked_at[i] != INT64_MIN && now - l->asked_at[i] < EP_IKE_CHILD_RETRY_NS)
+    size_t line = l->line_of[i];
+    if (l->asked_at[line] != INT64_MIN && now - l->asked_at[line] < EP_IKE_CHILD_RETRY_NS)
       return;
-    l->asked_at[i] = now;
-    ikev2_conn_add_child(l->conn, i);
+    l->asked_at[line] = now;
+    ikev2_conn_add_child(l->conn, line);
     changed(l);
     return;
   }

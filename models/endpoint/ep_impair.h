@@ -32,6 +32,10 @@ typedef enum {
   EP_IMPAIR_TUNNEL_MTU,    /* the tunnel's inner MTU lowered to 'mtu' (Azure: 1,400) */
   EP_IMPAIR_NO_TRANSIT,    /* no routing between this tunnel and the owner's others (as
                               for policy-based selectors, facts 3.4) */
+  EP_IMPAIR_FRAGMENT,      /* the tunnel fragments inner packets too big for it (DF
+                              ignored) instead of dropping them (facts 10) */
+  EP_IMPAIR_NO_NAT_FOLLOW, /* IKEv2: never follows a NATed peer's new address and port
+                              (RFC 7296 2.23): IKE and ESP keep the old mapping */
   EP_IMPAIR__COUNT
 } EpImpairKind;
 

@@ -150,17 +150,22 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
   if (base.dpd_interval_s > 10)
     base.dpd_interval_s = 10;
   base.dpd_action = IKE_DPD_CLEAR;
-  /* policy-based selectors (facts 3.4): proposed when initiating */
+  /* policy-based selectors (facts 3.4): proposed when initiating; the ranges of one
+   * trafficSelectorPolicies line make one child SA covering all of them (its TSi and TSr
+   * list every range: custom-traffic-selectors.md), a further line a child of its own */
   IkeConfig resp_ts_any = base;
   bool pb = pb_gw || gw_bool_or(c->usePolicyBasedTrafficSelectors, false);
   if (pb) {
     if (c->n_trafficSelectorPolicies) {
+      base.ts_lines = true;
       for (unsigned i = 0; i < c->n_trafficSelectorPolicies; i++) {
         const GwTrafficSelectorPolicy *p = &c->trafficSelectorPolicies[i];
         for (unsigned a = 0; a < p->n_localAddressRanges; a++)
-          for (unsigned b = 0; b < p->n_remoteAddressRanges && base.n_ts < IKEV2_MAX_TS; b++)
+          for (unsigned b = 0; b < p->n_remoteAddressRanges && base.n_ts < IKEV2_MAX_TS; b++) {
+            base.ts_line[base.n_ts] = (uint8_t)i;
             base.ts[base.n_ts++] = (IkeTsPair){ipv4_range_from_prefix(p->localAddressRanges[a].v),
                                                ipv4_range_from_prefix(p->remoteAddressRanges[b].v)};
+          }
       }
     } else if (lng) {
       for (unsigned a = 0; a < v->n_addressSpace; a++)
@@ -337,7 +342,9 @@ bool gw_ike_connection_config_v1(const GwConfig *cfg, const GwConnection *c, Ipv
   v.dpd_timeout_s = ci.dpd_timeout_s;
   v.dpd_action = IKE_DPD_CLEAR;
   /* one quick mode per selector pair (facts 4: every combination of the prefixes); a
-   * route-based connection's is any-to-any */
+   * route-based connection's is any-to-any. A trafficSelectorPolicies line of several
+   * ranges still takes one quick mode per pair: an IKEv1 quick mode's identities carry
+   * one range each (facts 3.4's one QM SA per line is IKEv2's one child SA here) */
   for (size_t k = 0; k < ci.n_ts && v.n_ts < IKEV1_MAX_TS; k++)
     v.ts[v.n_ts++] = ci.ts[k];
   /* the gateway answers and, in Default mode, dials (gw_ike_start): no main mode of its
@@ -532,6 +539,8 @@ static void impair_links(GwIke *g, GwIkeConn *k)
       ep_dp_tunnel_impair_mtu(g->dp, k->tunnel, s->v[i].mtu);
     else if (s->v[i].kind == EP_IMPAIR_NO_TRANSIT)
       ep_dp_tunnel_impair_no_transit(g->dp, k->tunnel);
+    else if (s->v[i].kind == EP_IMPAIR_FRAGMENT)
+      ep_dp_tunnel_impair_fragment(g->dp, k->tunnel);
 }
 
 /* The engines of connection c on tunnel t: the initiator side, the responder side or both

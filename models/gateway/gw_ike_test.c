@@ -259,6 +259,21 @@ static void test_gw_config_policy_based(void)
   g_assert_true(gw_ike_connection_config(c, k, A("203.0.113.10"), &ci, &hi, &cr, &hr, &why));
   g_assert_cmpuint(ci.n_ts, ==, 2);
   g_assert_cmphex(ci.ts[1].remote.first.v, ==, A("192.168.2.0").v);
+  /* facts 3.4: the ranges of one line make one child SA (one line of two pairs); a
+   * second line is a second child SA */
+  g_assert_true(ci.ts_lines);
+  g_assert_cmpuint(ikev2_cfg_n_lines(&ci), ==, 1);
+  t = &k->trafficSelectorPolicies[k->n_trafficSelectorPolicies++];
+  t->localAddressRanges[t->n_localAddressRanges++].v = P("10.1.2.0/24");
+  t->remoteAddressRanges[t->n_remoteAddressRanges++].v = P("192.168.3.0/24");
+  g_assert_true(gw_ike_connection_config(c, k, A("203.0.113.10"), &ci, &hi, &cr, &hr, &why));
+  g_assert_cmpuint(ci.n_ts, ==, 3);
+  g_assert_cmpuint(ikev2_cfg_n_lines(&ci), ==, 2);
+  g_assert_cmpuint(ikev2_cfg_line_of(&ci, 1), ==, 0);
+  g_assert_cmpuint(ikev2_cfg_line_of(&ci, 2), ==, 1);
+  /* without trafficSelectorPolicies every VNet x on-premises pair is a line of its own */
+  ci.ts_lines = false;
+  g_assert_cmpuint(ikev2_cfg_n_lines(&ci), ==, 3);
 }
 
 /* IKEv1 connections (facts 2.1, 2.2, 2.3, 2.4, 3.6, 4) */
@@ -1101,6 +1116,36 @@ static void test_nat_rebind_ike(void)
   net_clear(&n);
 }
 
+/* The impairment noNatFollow (ep_impair.h): the same rebind, and the gateway stays on the
+ * old mapping: no move, one impair.applied event, its ESP to the device lost in the NAT. */
+static void test_nat_rebind_impaired(void)
+{
+  g_autoptr(GwConfig) c = mk_config();
+  c->connections[0].impair = (EpImpairSet){.v = {{.kind = EP_IMPAIR_NO_NAT_FOLLOW}}, .n = 1};
+  DevConfig d;
+  dev_base(&d);
+  Net n;
+  nat_up(&n, c, &d);
+  g_assert_cmpuint(gw_esp_port(&n), ==, 40001);
+  n.nat_port[1] = 40002;
+  ping(&n, 1); /* genuine ESP from the new port reaches the VNet ... */
+  ping(&n, 1);
+  g_assert_cmpuint(gw_esp_port(&n), ==, 40001); /* ... and the gateway does not follow */
+  g_assert_cmpuint(count(&n.e[0], "ike.nat.remote_changed"), ==, 0);
+  g_assert_cmpuint(count(&n.e[0], "impair.applied"), ==, 1);
+  WireWriter w;
+  wire_writer_init(&w);
+  inet_icmp_echo_packet(&w, 8, A("10.1.1.4"), A("192.168.1.10"), 1, 7, 1, NULL, 56);
+  unsigned lost = n.nat_dropped;
+  guint before = n.e[1].inside->len;
+  g_assert_true(ep_dp_tx_inner(gw_gateway_dp(n.gw), w.buf, w.len));
+  net_run(&n, n.now + NS_PER_S);
+  g_assert_cmpuint(n.e[1].inside->len, ==, before);
+  g_assert_cmpuint(n.nat_dropped, ==, lost + 1);
+  wire_writer_clear(&w);
+  net_clear(&n);
+}
+
 /* ---- rekeys both ways, on IKE SAs begun by either side ---- */
 
 typedef enum {
@@ -1373,6 +1418,7 @@ int main(int argc, char **argv)
   g_test_add_func("/gw_ike/pair/initiator_only", test_pair_initiator_only);
   g_test_add_func("/gw_ike/nat/rebind_esp", test_nat_rebind_esp);
   g_test_add_func("/gw_ike/nat/rebind_ike", test_nat_rebind_ike);
+  g_test_add_func("/gw_ike/nat/rebind_impaired", test_nat_rebind_impaired);
   for (size_t i = 0; i < G_N_ELEMENTS(rekey_cases); i++)
     g_test_add_data_func(rekey_cases[i].path, &rekey_cases[i], test_rekey_roles);
   g_test_add_func("/gw_ike/volume/gateway_rekeys", test_volume_rekey_gateway);

@@ -832,6 +832,41 @@ static void test_no_fragmentation(void)
   teardown(&s);
 }
 
+/* The impairment fragmentInner (ep_impair.h): the 1,500-octet packet the tunnel refuses
+ * above leaves in two RFC 791 fragments that fit, DF cleared, and nothing is dropped. */
+static void test_fragment_impaired(void)
+{
+  Pair2 s;
+  setup(&s, "VpnGw1", NULL);
+  install(s.g, s.gt, s.d, s.dt, EP_ALGSET_AES256_SHA256, 0xa1, 0xd1, 0, 0, false, s.drbg);
+  ep_dp_tunnel_impair_fragment(s.g, s.gt);
+  g_autoptr(GBytes) big = inner("10.1.0.5", "192.168.1.7", 1500, 2);
+  g_assert_true(tx(s.g, big));
+  g_assert_cmpuint(carry(&s.gn, s.d), ==, 2);
+  g_assert_cmpuint(s.dn.inside->len, ==, 2);
+  size_t bn, off = 0;
+  const uint8_t *b = g_bytes_get_data(big, &bn);
+  for (guint i = 0; i < 2; i++) {
+    size_t n;
+    const uint8_t *f = g_bytes_get_data(g_ptr_array_index(s.dn.inside, i), &n);
+    WireReader r = wire_reader(f, n);
+    InetIpv4Header h;
+    g_assert_cmpint(inet_ipv4_decode(&r, &h), ==, WIRE_OK);
+    g_assert_true(inet_ipv4_checksum_ok(f, h.ihl_bytes));
+    g_assert_cmpuint(h.total_len, <=, 1400);
+    g_assert_false(h.df);
+    g_assert_cmpint(h.mf, ==, i == 0);
+    g_assert_cmpuint(h.frag_offset * 8u, ==, off);
+    g_assert_cmpmem(f + 20, n - 20, b + 20 + off, n - 20);
+    off += n - 20;
+  }
+  g_assert_cmpuint(off, ==, bn - 20);
+  const EpTunnelMetrics *m = ep_dp_tunnel_metrics(s.g, s.gt);
+  g_assert_cmpuint(m->drops[EP_DROP_TOO_BIG], ==, 0);
+  g_assert_cmpuint(m->icmp_frag_needed, ==, 0);
+  teardown(&s);
+}
+
 /* A TCP SYN with an MSS option (RFC 9293 3.1, 3.2) and a correct checksum (pseudo-header,
  * RFC 9293 3.1). */
 static GBytes *tcp_syn(const char *src, const char *dst, uint8_t flags, uint16_t mss)
@@ -1350,6 +1385,7 @@ int main(int argc, char **argv)
   g_test_add_func("/gateway/runtime/rekey_without_loss", test_rekey_without_loss);
   g_test_add_func("/gateway/runtime/caps", test_caps);
   g_test_add_func("/gateway/runtime/no_fragmentation", test_no_fragmentation);
+  g_test_add_func("/gateway/runtime/fragment_impaired", test_fragment_impaired);
   g_test_add_func("/gateway/runtime/mss_clamp", test_mss_clamp);
   g_test_add_func("/gateway/runtime/natt", test_natt);
   g_test_add_func("/gateway/runtime/natt_peer_moved", test_natt_peer_moved);

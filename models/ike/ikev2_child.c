@@ -103,16 +103,59 @@ void ike_child_schedule(IkeSa *sa, IkeChild *ch)
   ch->expire_at = now + life;
 }
 
+size_t ikev2_cfg_line_of(const IkeConfig *cfg, size_t pair)
+{
+  if (!cfg->ts_lines)
+    return pair;
+  size_t line = 0;
+  for (size_t i = 1; i <= pair && i < cfg->n_ts; i++)
+    line += cfg->ts_line[i] != cfg->ts_line[i - 1];
+  return line;
+}
+
+size_t ikev2_cfg_n_lines(const IkeConfig *cfg)
+{
+  return cfg->n_ts ? ikev2_cfg_line_of(cfg, cfg->n_ts - 1) + 1 : 0;
+}
+
+static bool range_eq(Ipv4Range a, Ipv4Range b)
+{
+  return a.first.v == b.first.v && a.last.v == b.last.v;
+}
+
+/* The distinct local (or remote) ranges of line idx, in order (the first line when idx is
+ * out of range); any-to-any without configured pairs. out holds IKEV2_MAX_TS. */
+static size_t line_ranges(const Ikev2Conn *c, size_t idx, bool local, Ipv4Range *out)
+{
+  const IkeConfig *cfg = &c->cfg;
+  if (!cfg->n_ts) {
+    out[0] = ikev2_ts_any();
+    return 1;
+  }
+  if (idx >= ikev2_cfg_n_lines(cfg))
+    idx = 0;
+  size_t n = 0;
+  for (size_t i = 0; i < cfg->n_ts; i++) {
+    if (ikev2_cfg_line_of(cfg, i) != idx)
+      continue;
+    Ipv4Range r = local ? cfg->ts[i].local : cfg->ts[i].remote;
+    bool dup = false;
+    for (size_t k = 0; k < n; k++)
+      dup |= range_eq(out[k], r);
+    if (!dup && n < IKEV2_MAX_TS)
+      out[n++] = r;
+  }
+  return n;
+}
+
 size_t ike_child_local_ts(const Ikev2Conn *c, size_t idx, Ipv4Range *out)
 {
-  out[0] = c->cfg.n_ts ? c->cfg.ts[idx < c->cfg.n_ts ? idx : 0].local : ikev2_ts_any();
-  return 1;
+  return line_ranges(c, idx, true, out);
 }
 
 size_t ike_child_remote_ts(const Ikev2Conn *c, size_t idx, Ipv4Range *out)
 {
-  out[0] = c->cfg.n_ts ? c->cfg.ts[idx < c->cfg.n_ts ? idx : 0].remote : ikev2_ts_any();
-  return 1;
+  return line_ranges(c, idx, false, out);
 }
 
 void ike_child_put_ts(const IkeChild *ch, bool initiator, Ikev2Message *m)
@@ -131,10 +174,7 @@ void ike_child_put_ts(const IkeChild *ch, bool initiator, Ikev2Message *m)
     ikev2_ts_put(&p->u.ts, ch->ts_l, ch->n_l);
 }
 
-static bool range_eq(Ipv4Range a, Ipv4Range b)
-{
-  return a.first.v == b.first.v && a.last.v == b.last.v;
-}
+static bool ranges_eq(const Ipv4Range *a, size_t na, const Ipv4Range *b, size_t nb);
 
 bool ike_child_narrow(IkeSa *sa, const Ikev2Message *req, IkeChild *ch)
 {
@@ -146,19 +186,19 @@ bool ike_child_narrow(IkeSa *sa, const Ikev2Message *req, IkeChild *ch)
   Ipv4Range oi[IKEV2_MAX_TS], orr[IKEV2_MAX_TS];
   size_t ni = ikev2_ts_get(&tsi->u.ts, oi, IKEV2_MAX_TS);
   size_t nr = ikev2_ts_get(&tsr->u.ts, orr, IKEV2_MAX_TS);
-  /* try each configured pair in order: the peer's TSi is our remote side */
-  size_t pairs = c->cfg.n_ts ? c->cfg.n_ts : 1;
-  for (size_t k = 0; k < pairs; k++) {
-    Ipv4Range pl[1], pr[1];
-    ike_child_local_ts(c, k, pl);
-    ike_child_remote_ts(c, k, pr);
-    ch->n_r = ikev2_ts_narrow(oi, ni, pr, 1, ch->ts_r, IKEV2_MAX_TS);
-    ch->n_l = ikev2_ts_narrow(orr, nr, pl, 1, ch->ts_l, IKEV2_MAX_TS);
-    /* no narrowing: the intersection must be our whole pair, i.e. the peer's selectors
+  /* try each configured line (a pair, unless ts_lines) in order: the peer's TSi is our
+   * remote side */
+  size_t lines = c->cfg.n_ts ? ikev2_cfg_n_lines(&c->cfg) : 1;
+  for (size_t k = 0; k < lines; k++) {
+    Ipv4Range pl[IKEV2_MAX_TS], pr[IKEV2_MAX_TS];
+    size_t npl = ike_child_local_ts(c, k, pl);
+    size_t npr = ike_child_remote_ts(c, k, pr);
+    ch->n_r = ikev2_ts_narrow(oi, ni, pr, npr, ch->ts_r, IKEV2_MAX_TS);
+    ch->n_l = ikev2_ts_narrow(orr, nr, pl, npl, ch->ts_l, IKEV2_MAX_TS);
+    /* no narrowing: the intersection must be our whole line, i.e. the peer's selectors
      * cover it */
     if (c->cfg.ts_no_narrowing &&
-        !(ch->n_r == 1 && ch->n_l == 1 && range_eq(ch->ts_r[0], pr[0]) &&
-          range_eq(ch->ts_l[0], pl[0])))
+        !(ranges_eq(ch->ts_r, ch->n_r, pr, npr) && ranges_eq(ch->ts_l, ch->n_l, pl, npl)))
       continue;
     if (ch->n_r && ch->n_l) {
       ch->ts_index = k;

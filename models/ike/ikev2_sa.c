@@ -701,6 +701,13 @@ static bool sa_peer_move(IkeSa *sa, Ipv4Addr addr, uint16_t port, const char *tr
 {
   if (sa->raddr.v == addr.v && sa->rport == port)
     return false;
+  if (sa->conn->cfg.impair_no_nat_follow) {
+    if (!sa->impair_follow_told) {
+      sa->impair_follow_told = true;
+      ike_sa_emit(sa, "impair.applied", "what", "noNatFollow");
+    }
+    return false;
+  }
   char a[IPV4_ADDR_STRLEN], old[IPV4_ADDR_STRLEN + 8], now[IPV4_ADDR_STRLEN + 8];
   g_snprintf(old, sizeof old, "%s:%u", ipv4_addr_format(sa->raddr, a), sa->rport);
   g_snprintf(now, sizeof now, "%s:%u", ipv4_addr_format(addr, a), port);
@@ -1107,7 +1114,8 @@ bool ikev2_conn_rekey_ike(Ikev2Conn *c)
 bool ikev2_conn_add_child(Ikev2Conn *c, size_t ts_index)
 {
   IkeSa *sa = c->current;
-  if (!sa || sa->state != IKE_SA_ESTABLISHED || (c->cfg.n_ts && ts_index >= c->cfg.n_ts))
+  if (!sa || sa->state != IKE_SA_ESTABLISHED ||
+      (c->cfg.n_ts && ts_index >= ikev2_cfg_n_lines(&c->cfg)))
     return false;
   Ikev2Task *t = ike_task_new(TASK_CHILD_CREATE);
   t->ts_index = ts_index;

@@ -115,6 +115,12 @@ typedef struct {
   size_t frag_threshold;     /* RFC 7383: fragment messages above this size (0: never) */
   IkeTsPair ts[IKEV2_MAX_TS]; /* none: any-to-any (route-based) */
   size_t n_ts;
+  /* ts_lines: the pairs form lines (ts_line[i], the same number for consecutive pairs of
+   * one line), and one child SA covers a whole line: its TSi and TSr list every local and
+   * remote range of the line (an Azure trafficSelectorPolicies line, facts 3.4). Without
+   * it every pair is a line of its own (one child SA per pair). */
+  bool ts_lines;
+  uint8_t ts_line[IKEV2_MAX_TS];
   /* Responder: the peer's selectors must cover a configured pair whole; we do not narrow
    * them down to it but answer TS_UNACCEPTABLE (RFC 7296 2.9 lets a responder refuse).
    * A route-based Azure gateway without policy-based selectors insists on any-to-any
@@ -151,6 +157,10 @@ typedef struct {
    * impair.applied event each. */
   uint16_t impair_child_notify_auth;
   uint16_t impair_child_notify_create;
+  /* Impairment `noNatFollow`: the IKE SAs never move to a NATed peer's new address and
+   * port (RFC 7296 2.23 not followed): replies and ESP keep going to the old mapping; an
+   * impair.applied event per SA, the first time it would have moved. */
+  bool impair_no_nat_follow;
 } IkeConfig;
 
 #define IKE_COOKIE_ALWAYS UINT32_MAX
@@ -348,11 +358,15 @@ void ikev2_conn_timeout(Ikev2Conn *c);
 void ikev2_conn_child_expired(Ikev2Conn *c, uint32_t spi, bool hard);
 
 /* Owner requests (tests and the timeline): rekey a child (by inbound SPI, 0: the first),
- * rekey the IKE SA, add a child for the configured selector pair 'ts_index', delete a
+ * rekey the IKE SA, add a child for the configured selector line 'ts_index', delete a
  * child, close the connection (Delete of the IKE SA). False when there is nothing to do. */
 bool ikev2_conn_rekey_child(Ikev2Conn *c, uint32_t spi_in);
 bool ikev2_conn_rekey_ike(Ikev2Conn *c);
 bool ikev2_conn_add_child(Ikev2Conn *c, size_t ts_index);
+/* The selector lines of a configuration (IkeConfig.ts_lines; each pair its own without
+ * it) and the line of pair i. A child's ts_index is a line. */
+size_t ikev2_cfg_n_lines(const IkeConfig *cfg);
+size_t ikev2_cfg_line_of(const IkeConfig *cfg, size_t pair);
 bool ikev2_conn_delete_child(Ikev2Conn *c, uint32_t spi_in);
 bool ikev2_conn_close(Ikev2Conn *c);
 /* RFC 7296 2.4: the peer said (INITIAL_CONTACT, to another engine of ours) that it holds

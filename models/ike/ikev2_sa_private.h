@@ -117,6 +117,7 @@ struct IkeSa {
   Ipv4Addr raddr;
   uint16_t lport, rport;
   bool nat_local, nat_remote, peer_frag;
+  bool impair_follow_told; /* IkeConfig.impair_no_nat_follow: its impair.applied event */
   /* timers */
   int64_t half_open_at, rekey_at, dpd_at, keepalive_at, last_rx;
   bool has_cp;      /* a CP exchange gave (or took) cp_addr (RFC 7296 2.19) */

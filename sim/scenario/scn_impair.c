@@ -31,6 +31,8 @@ static const struct {
     {EP_IMPAIR_ESP_BAD_ICV, " nth ", ""},
     {EP_IMPAIR_TUNNEL_MTU, " mtu ", "mtu"},
     {EP_IMPAIR_NO_TRANSIT, " ", ""},
+    {EP_IMPAIR_NO_NAT_FOLLOW, " ", ""},
+    {EP_IMPAIR_FRAGMENT, " ", ""},
 };
 
 NAME_TABLE(scn_impair_sa_names, "SA", {0, "ike"}, {1, "child"});
