@@ -46,5 +46,15 @@ else
     [ -z "$hits" ] || bad="$bad $(basename "$p"): $hits"
   done
   ok $([ -z "$bad" ]; echo $?) "bgp-one-tunnel: decrypted, nothing malformed, no expert error in any pcap" "$bad"
+  # dual redundancy (facts 5, 8): each active-active instance peers from its own BGP
+  # address inside the ESP of its own public IP (10.1.255.4 behind 203.0.113.10, .5 behind
+  # .11), with both devices
+  d=$tmp/active-active-dual-redundancy-bgp.1
+  pairs=$(tshark_keys "$d" -n -r "$d/vgw1--internet.pcap" -Y 'esp && bgp && ip.src == 203.0.113.10 || esp && bgp && ip.src == 203.0.113.11' \
+    -T fields -e ip.src -e ip.dst | sort -u | tr '\t' ' ')
+  want=$'203.0.113.10,10.1.255.4 198.51.100.20,10.2.0.1\n203.0.113.10,10.1.255.4 198.51.100.30,10.3.0.1\n203.0.113.11,10.1.255.5 198.51.100.20,10.2.0.1\n203.0.113.11,10.1.255.5 198.51.100.30,10.3.0.1'
+  ok $([ "$pairs" = "$want" ]; echo $?) \
+    "active-active-dual-redundancy-bgp: each instance's BGP leaves from its own address inside its own ESP, to both devices" \
+    "seen (outer,inner source and destination): $pairs"
 fi
 echo "1..$n"

@@ -123,9 +123,17 @@ for name in s2s-plain s2s-custom-policy vnet-to-vnet nat-rules active-active-bgp
     "$name: vpnsim run: the tunnel comes up (exit $rc)" "$(tail -5 "$tmp/r.out")" "$(cat "$tmp/r.err")"
 done
 # the BGP site: its device gets a LAN of its own (the template's site lists none) to
-# advertise. (The session itself waits for BGP on both active-active instances, issue 17:
-# the device's SYNs may take the tunnel to instance 1, which runs none yet.)
+# advertise, over a session with each active-active instance, each from its own custom
+# APIPA address (169.254.21.1 and 169.254.22.1; facts 5: the device opens them)
 has active-active-bgp "bgp: {asn: 65050, bgpPeeringAddress: 169.254.21.2, advertise: [192.168.100.0/24]}"
+for inst in 0 1; do
+  ok $(grep -q "\"node\":\"vgw-aa/$inst\",\"type\":\"bgp.session.state\",\"attrs\":{\"peer\":\"vgw-aa-site1\",\"old_state\":\"OpenConfirm\",\"new_state\":\"Established\"" \
+    "$tmp/out-active-active-bgp/events.jsonl"; echo $?) \
+    "active-active-bgp: instance $inst's BGP session with the site is established"
+  ok $(grep -q "\"node\":\"site1-vpn\",\"type\":\"bgp.session.state\",\"attrs\":{\"peer\":\"vgw-aa/$inst\",\"old_state\":\"OpenConfirm\",\"new_state\":\"Established\"" \
+    "$tmp/out-active-active-bgp/events.jsonl"; echo $?) \
+    "active-active-bgp: the device's session with vgw-aa/$inst is established"
+done
 "$vs" run "$tmp/p2s.yaml" --out "$tmp/out-p2s" >"$tmp/r.out" 2>"$tmp/r.err"
 rc=$?
 ok $([ $rc = 0 ]; echo $?) "p2s: vpnsim run runs it (exit $rc; no clients in the template)" "$(cat "$tmp/r.err")"

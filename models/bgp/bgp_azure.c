@@ -85,34 +85,39 @@ static void pc_timers(BgpSpeakerPeerConfig *pc)
 
 const BgpAzureRule bgp_azure_rules[] = {
     {"advertise-vnet-prefixes", BGP_AZURE_ORIGINATE,
-     "facts 5: advertised to on-premises: the VNet prefixes", sp_vnet, NULL},
+     "facts 5: advertised to on-premises: the VNet prefixes", sp_vnet, NULL, false},
     {"advertise-lng-prefixes", BGP_AZURE_ORIGINATE,
      "facts 5: advertised to on-premises: the prefixes of every LNG connected to the gateway",
-     sp_lng, NULL},
+     sp_lng, NULL, false},
     {"advertise-transit", BGP_AZURE_EXPORT,
      "facts 5: routes learned from other BGP sessions are advertised (BGP transit routing)",
-     sp_transit, NULL},
+     sp_transit, NULL, false},
     {"no-default-route", BGP_AZURE_EXPORT,
      "facts 5: the gateway never advertises default routes to other BGP peers", sp_no_default,
-     NULL},
+     NULL, false},
     {"no-vnet-overlap-transit", BGP_AZURE_EXPORT,
      "facts 5: learned routes overlapping any VNet prefix are not re-advertised",
-     sp_vnet_overlap, NULL},
+     sp_vnet_overlap, NULL, false},
     {"refuse-vnet-prefix", BGP_AZURE_IMPORT,
      "facts 5: prefixes identical to a VNet prefix are rejected; supersets are allowed",
-     sp_vnet_prefix, NULL},
+     sp_vnet_prefix, NULL, false},
     {"as-path-loop", BGP_AZURE_IMPORT,
-     "RFC 4271 9.1.2: a route with our own AS in its path is not used", sp_loop, NULL},
+     "RFC 4271 9.1.2: a route with our own AS in its path is not used", sp_loop, NULL, false},
     {"shorter-as-path-ecmp", BGP_AZURE_SELECT,
      "facts 5: AS-path prepending is honoured, the shorter path preferred; several devices "
      "advertising the same prefixes need ECMP",
-     sp_ecmp, NULL},
+     sp_ecmp, NULL, false},
     {"max-4000-prefixes", BGP_AZURE_SESSION,
      "facts 5: at most 4,000 prefixes from a peer; above that the session is dropped "
      "(Cease / Maximum Number of Prefixes Reached, RFC 4486)",
-     NULL, pc_max_prefixes},
+     NULL, pc_max_prefixes, false},
     {"fixed-timers", BGP_AZURE_SESSION,
-     "facts 5: keepalive 60 s, hold 180 s, not configurable", NULL, pc_timers},
+     "facts 5: keepalive 60 s, hold 180 s, not configurable", NULL, pc_timers, false},
+    /* applied where the instances' speakers are made (models/gateway/gw_endpoint.c) */
+    {"per-instance-sessions", BGP_AZURE_SESSION,
+     "facts 5, 8: active-active: a BGP address per instance (two from the GatewaySubnet, or "
+     "two custom APIPA ones), each instance peering with each device over its own tunnel",
+     NULL, NULL, true},
 };
 
 const size_t bgp_azure_n_rules = G_N_ELEMENTS(bgp_azure_rules);

@@ -42,6 +42,9 @@ typedef struct {
   const char *fact; /* paraphrase, with the facts section */
   void (*speaker)(const BgpAzureGateway *gw, BgpSpeakerConfig *cfg);
   void (*peer)(BgpSpeakerPeerConfig *pc);
+  /* Neither: the model applies it where it makes the speakers (which instance runs one:
+   * models/gateway/gw_endpoint.c) and reads the row's bit there. */
+  bool elsewhere;
 } BgpAzureRule;
 
 extern const BgpAzureRule bgp_azure_rules[];

@@ -95,7 +95,7 @@ static void test_rules_table(void)
     const BgpAzureRule *r = &bgp_azure_rules[i];
     g_assert_nonnull(r->name);
     g_assert_true(g_str_has_prefix(r->fact, "facts 5") || g_str_has_prefix(r->fact, "RFC"));
-    g_assert_true(r->speaker || r->peer);
+    g_assert_true(r->speaker || r->peer || r->elsewhere);
     for (size_t k = 0; k < i; k++)
       g_assert_cmpstr(bgp_azure_rules[k].name, !=, r->name);
   }

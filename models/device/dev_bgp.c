@@ -30,5 +30,15 @@ bool dev_bgp_config(const DevConfig *d, const char *node, EpBgpConfig *out)
   p->pc.address = b->peer_address;
   p->pc.local_address = b->address;
   p->pc.prepend = b->prepend;
+  /* facts 8: a second tunnel (to the other instance of an active-active gateway, or to a
+   * second gateway) carries a session of its own, from the same BGP address; the
+   * gateway's address on it comes from the gateway (the runner fills it in) */
+  if (d->has_peer2) {
+    EpBgpPeer *q = &out->peers[out->n_peers++];
+    *q = *p;
+    q->tunnel = 1;
+    q->pc.fsm.peer = "azure2";
+    q->pc.address = (Ipv4Addr){0};
+  }
   return true;
 }

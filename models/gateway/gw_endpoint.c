@@ -2,6 +2,7 @@
 /* The Azure gateway instance behind the tunnel-endpoint operations. */
 #include "models/gateway/gw_endpoint.h"
 
+#include "models/bgp/bgp_azure.h"
 #include "models/gateway/gw_bgp.h"
 #include "models/gateway/gw_p2s.h"
 #include "models/common/wire.h"
@@ -108,15 +109,17 @@ static bool op_bgp_config(EpEndpoint *ep, const char *node, EpBgpConfig *out)
   GwEndpoint *g = gw_ep(ep);
   if (!g)
     return false;
-  /* Active-active: BGP runs on instance 0 only for now (each instance's own session over
-   * its own tunnels is issue 17's last slice); instance 1 runs none rather than a copy of
-   * instance 0's on an address it does not hold. */
+  /* facts 5: active-active, each instance has its own BGP address (bgpPeeringAddresses,
+   * one per ipConfiguration) and its own session over its own tunnel to each device;
+   * active-standby, the active instance carries every session on the one address */
   const GwVirtualNetworkGateway *vg = gw_config_find_gateway(g->cfg, g->name);
-  if (vg && vg->activeActive.set && vg->activeActive.v && gw_gateway_instance(g->gw) != 0)
+  unsigned instance = vg && vg->activeActive.set && vg->activeActive.v ? gw_gateway_instance(g->gw) : 0;
+  /* the fault bgpRulesOff: [per-instance-sessions]: only instance 0 speaks BGP */
+  int pi = bgp_azure_rule_index("per-instance-sessions");
+  if (instance != 0 && pi >= 0 && (g->bgp_rules_off & (1u << pi)))
     return false;
-  /* the active instance (instance 0) carries every session in active-standby */
-  return gw_bgp_config_nat(g->cfg, g->name, 0, ep->dp, node, g->bgp_rules_off, g->nat_faults,
-                                out);
+  return gw_bgp_config_nat(g->cfg, g->name, instance, ep->dp, node, g->bgp_rules_off,
+                           g->nat_faults, out);
 }
 
 static const EpOps gw_endpoint_ops = {

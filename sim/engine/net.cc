@@ -1737,7 +1737,38 @@ NetTcpSocket *net_tcp_connect_from(NetNode *n, Ipv4Addr src, Ipv4Addr dst, uint1
   n->w->tcp.insert(s);
   so->SetConnectCallback(MakeBoundCallback(&tcp_connected, s), MakeBoundCallback(&tcp_failed, s));
   tcp_setup(s);
-  if (so->Connect(InetSocketAddress(Ipv4Address(dst.v), dport)) != 0) {
+  /* TcpSocketBase::SetupEndpoint gives the connection the source the route to dst picks
+   * (the first address of the interface, or one on-link with dst), whatever was bound.
+   * When that is not src (two gateway instances' BGP addresses on one tunnel interface),
+   * src is made the interface's first address for the call and the order put back: the
+   * endpoint keeps src for the connection's life. */
+  Ptr<Ipv4> ip = n->ipv4;
+  int32_t oif = ip->GetInterfaceForAddress(Ipv4Address(src.v));
+  std::vector<Ipv4InterfaceAddress> order;
+  if (oif >= 0 && ip->GetRoutingProtocol()) {
+    Ipv4Header h;
+    h.SetDestination(Ipv4Address(dst.v));
+    Socket::SocketErrno e;
+    Ptr<Ipv4Route> rt = ip->GetRoutingProtocol()->RouteOutput(nullptr, h, nullptr, e);
+    if (rt && rt->GetSource() != Ipv4Address(src.v) &&
+        ip->GetInterfaceForDevice(rt->GetOutputDevice()) == oif) {
+      while (ip->GetNAddresses(oif) > 0) {
+        order.push_back(ip->GetAddress(oif, 0));
+        ip->RemoveAddress(oif, 0);
+      }
+      for (const Ipv4InterfaceAddress &a : order)
+        if (a.GetLocal() == Ipv4Address(src.v))
+          ip->AddAddress(oif, a);
+    }
+  }
+  int rc = so->Connect(InetSocketAddress(Ipv4Address(dst.v), dport));
+  if (!order.empty()) {
+    while (ip->GetNAddresses(oif) > 0)
+      ip->RemoveAddress(oif, 0);
+    for (const Ipv4InterfaceAddress &a : order)
+      ip->AddAddress(oif, a);
+  }
+  if (rc != 0) {
     set_error(n->w, "TCP connect failed");
     tcp_free_now(s);
     return nullptr;

@@ -45,6 +45,7 @@ RunEp *run_gateway_instance(Run *r, const char *gateway, unsigned instance)
 static bool model_new(RunEp *ep, char **err)
 {
   GwGatewayOptions opt = {.instance = (unsigned)ep->instance,
+                          .bgp_rules_off = ep->run->plan->bgp_rules_off,
                           .nat_faults = ep->run->plan->nat_faults,
                           .ike_faults = ep->run->plan->ike_faults,
                           .p2s = run_p2s_creds(ep->run, ep->cfgname)};
@@ -181,11 +182,35 @@ static void flow_pinned(RunEp *ep, const uint8_t *pkt, size_t len)
   g_hash_table_add(ep->flows_seen, g_steal_pointer(&key));
 }
 
+/* A packet from an instance's own BGP address (facts 5: each instance of an active-active
+ * gateway peers from its own) leaves by that instance, or by none while it is down; *claimed
+ * is false when no instance has the address. */
+static RunEp *bgp_owner(RunEp *a, const uint8_t *pkt, size_t len, bool *claimed)
+{
+  *claimed = false;
+  if (len < 20)
+    return NULL;
+  uint32_t src = (uint32_t)pkt[12] << 24 | (uint32_t)pkt[13] << 16 | (uint32_t)pkt[14] << 8 | pkt[15];
+  RunEp *by = NULL;
+  for (RunEp *x = a; x; x = x == a ? a->sibling : NULL)
+    for (unsigned i = 0; i < x->n_bgp_addrs; i++)
+      if (x->bgp_addrs[i].v == src) {
+        *claimed = true;
+        if (x->state == RUN_INST_ACTIVE && x->dp)
+          by = x;
+      }
+  return by;
+}
+
 RunEp *run_instance_carrier(RunEp *ep, const uint8_t *pkt, size_t len)
 {
   if (ep->instance < 0)
     return ep;
   RunEp *a = instance0(ep), *cand[2];
+  bool claimed;
+  RunEp *owner = bgp_owner(a, pkt, len, &claimed);
+  if (claimed)
+    return owner;
   unsigned n = 0;
   for (RunEp *x = a; x; x = x == a ? a->sibling : NULL)
     if (x->state == RUN_INST_ACTIVE && x->dp)
@@ -229,13 +254,23 @@ static void emit_instance(RunEp *ep, const char *type, const char *cause)
   run_emit(ep->run, &ev);
 }
 
-/* The BGP sessions of an instance that stops or starts (issue 13 wires BGP into runs):
- * the speaker of the instance goes down with it, and the new active's speaker opens its
- * sessions from scratch when its tunnels are up. Nothing runs BGP yet. */
+/* The BGP sessions of an instance that stops or starts (facts 5 and 8): the speaker of
+ * the instance goes down with it, and the new active's speaker (active-active: the
+ * instance's own again, on its own BGP address; active-standby: the gateway's, on the
+ * active's address) opens its sessions from scratch when its tunnels are up. */
 static void bgp_instance_hook(RunEp *ep, bool up)
 {
-  (void)ep;
-  (void)up;
+  if (!up) {
+    run_bgp_instance_stop(ep);
+    return;
+  }
+  char *err = NULL;
+  if (!run_bgp_instance_start(ep, &err)) {
+    VsEvent ev = vs_event(net_world_now(ep->run->world.w), ep->name, "gw.instance.error");
+    vs_event_str(&ev, "reason", err ? err : "");
+    run_emit(ep->run, &ev);
+    g_free(err);
+  }
 }
 
 /* The instance becomes active: a new model on the public IP it now holds, whose

@@ -53,6 +53,10 @@ typedef struct RunEp {
   int64_t back_at_ns;    /* down for a while (maintenance, reset): when it comes back */
   GHashTable *flows_seen; /* active-active: the 5-tuples it has sent (gw.flow.pinned) */
   bool active_active;     /* an instance of an active-active gateway */
+  /* A gateway instance's BGP addresses (its speaker's local ones, kept while it is down):
+   * what the node sends from them leaves by this instance (run_instance_carrier). */
+  Ipv4Addr bgp_addrs[4];
+  unsigned n_bgp_addrs;
 } RunEp;
 
 typedef enum {
@@ -167,6 +171,10 @@ unsigned run_nat_rebind(Run *r, const char *name);
 bool run_bgp_start(Run *r, char **err);
 void run_bgp_tunnel_state(void *user, int tunnel, bool up); /* EpEnv.tunnel_state */
 void run_bgp_free(RunEp *ep);
+/* A gateway instance's speaker stops with it (its sessions gone, its sockets aborted, the
+ * node's routes only it held removed) and a new one starts when it is active again. */
+void run_bgp_instance_stop(RunEp *ep);
+bool run_bgp_instance_start(RunEp *ep, char **err);
 /* The timeline's BGP actions on a device's speaker (sim/run/timeline.c rows). */
 bool run_bgp_check_device(Run *r, const ScnAction *a, char **err);
 void run_bgp_fire(Run *r, const ScnAction *a);
