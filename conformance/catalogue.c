@@ -2038,6 +2038,14 @@ const ConfCheck conf_checks[] = {
         .status = CONF_ACTIVE,
         .scenarios = {"conformance/checks/p2s-027.yaml"},
     },
+    {
+        .id = "P2S-028",
+        .statement = "OpenVPN sessions drop on active-standby failover too: planned maintenance of the active instance ends the OpenVPN client's TLS session",
+        .source = "facts 8, 7.1 (MicrosoftDocs/azure-docs: articles/vpn-gateway/about-active-active-gateways.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/p2s-028.yaml"},
+    },
 };
 /* clang-format on */
 const size_t conf_n_checks = G_N_ELEMENTS(conf_checks);

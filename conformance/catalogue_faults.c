@@ -550,6 +550,8 @@ const ConfFault conf_faults[] = {
      "sed -E: s/^seed: 1$/seed: 1\\nfaults: {p2s: [wholePool]}/", NULL},
     {"P2S-027", "the gateway serves every tunnel type on TCP 443 (faults: p2s: [anyTunnelType])",
      "sed -E: s/^seed: 1$/seed: 1\\nfaults: {p2s: [anyTunnelType]}/", NULL},
+    {"P2S-028", "no failover (the maintenance is taken out of the timeline)",
+     "sed -E: s/plannedMaintenance: \\{gateway: vgw1\\}/ping: {from: laptop1, to: vm1, count: 1}/", NULL},
 };
 /* clang-format on */
 const size_t conf_n_faults = sizeof conf_faults / sizeof conf_faults[0];
