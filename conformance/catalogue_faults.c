@@ -552,6 +552,20 @@ const ConfFault conf_faults[] = {
      "sed -E: s/vpnAuthenticationTypes: \\[AAD\\]/vpnAuthenticationTypes: [Certificate]/", NULL},
     {"P2S-021", "a third public IP for P2S: the configuration is valid",
      "sed -E: s/^      activeActive: true$/      activeActive: true\\n      p2sPublicIpAddress: 203.0.113.12/", NULL},
+    {"P2S-022", "the gateway takes the facts 7.4 tables (the TLS suites too) in reverse order (faults: p2s: [reversedProposals])",
+     "sed -E: s/^seed: 1$/seed: 1\\nfaults: {p2s: [reversedProposals]}/", NULL},
+    {"P2S-023", "the gateway ignores its revoked list (faults: p2s: [ignoreRevoked])",
+     "sed -E: s/^seed: 1$/seed: 1\\nfaults: {p2s: [ignoreRevoked]}/", NULL},
+    {"P2S-024", "the gateway accepts chains to roots it does not list (faults: p2s: [anyRoot])",
+     "sed -E: s/^seed: 1$/seed: 1\\nfaults: {p2s: [anyRoot]}/", NULL},
+    {"P2S-025", "the gateway has no connection limit (faults: p2s: [noConnectionLimit])",
+     "sed -E: s/^seed: 1$/seed: 1\\nfaults: {p2s: [noConnectionLimit]}/", NULL},
+    {"P2S-026", "IKEv2 takes the whole pool (faults: p2s: [wholePool])",
+     "sed -E: s/^seed: 1$/seed: 1\\nfaults: {p2s: [wholePool]}/", NULL},
+    {"P2S-027", "the gateway serves every tunnel type on TCP 443 (faults: p2s: [anyTunnelType])",
+     "sed -E: s/^seed: 1$/seed: 1\\nfaults: {p2s: [anyTunnelType]}/", NULL},
+    {"P2S-028", "no failover (the maintenance is taken out of the timeline)",
+     "sed -E: s/plannedMaintenance: \\{gateway: vgw1\\}/ping: {from: laptop1, to: vm1, count: 1}/", NULL},
 };
 /* clang-format on */
 const size_t conf_n_faults = sizeof conf_faults / sizeof conf_faults[0];

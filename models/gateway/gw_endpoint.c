@@ -171,3 +171,9 @@ void gw_endpoint_drop_p2s(EpEndpoint *ep, const char *reason)
   if (g)
     gw_p2s_drop_all(g->p2s, reason);
 }
+
+GwP2s *gw_endpoint_p2s(EpEndpoint *ep)
+{
+  GwEndpoint *g = gw_ep(ep);
+  return g ? g->p2s : NULL;
+}

@@ -21,3 +21,6 @@ GwGateway *gw_endpoint_gateway(EpEndpoint *ep);
 GwIke *gw_endpoint_ike(EpEndpoint *ep);
 /* The instance stops: its point-to-site sessions end (facts 8), with reason. */
 void gw_endpoint_drop_p2s(EpEndpoint *ep, const char *reason);
+/* The IKEv2 point-to-site side (NULL: none), for the TLS side that shares its pool. */
+struct GwP2s;
+struct GwP2s *gw_endpoint_p2s(EpEndpoint *ep);

@@ -15,7 +15,8 @@ NAME_TABLE(gw_p2s_fault_names, "P2S fault", {GW_P2S_FAULT_NO_LIMIT, "noConnectio
            {GW_P2S_FAULT_IGNORE_REVOKED, "ignoreRevoked"},
            {GW_P2S_FAULT_ACCEPT_ECDSA, "acceptEcdsa"}, {GW_P2S_FAULT_S2S_PEER, "s2sPeerP2s"},
            {GW_P2S_FAULT_REVERSED_PROPOSALS, "reversedProposals"},
-           {GW_P2S_FAULT_WHOLE_POOL, "wholePool"}, {GW_P2S_FAULT_ANY_ROOT, "anyRoot"});
+           {GW_P2S_FAULT_WHOLE_POOL, "wholePool"}, {GW_P2S_FAULT_ANY_ROOT, "anyRoot"},
+           {GW_P2S_FAULT_ANY_TUNNEL_TYPE, "anyTunnelType"});
 
 #define IKE_PORT_NATT 4500
 
@@ -231,6 +232,7 @@ struct GwP2s {
   unsigned connected;
   bool freeing;
   const char *drop_reason; /* gw_p2s_drop_all */
+  GwP2sShare share;        /* the TLS side's OpenVPN clients (gw_p2s_set_share) */
 };
 
 struct GwP2sSession {
@@ -308,7 +310,8 @@ static bool addr_next(GwP2s *p, Ipv4Addr *out)
     Ipv4Range r = p->pool.ikev2[i];
     for (uint64_t a = r.first.v; a <= r.last.v; a++) {
       Ipv4Addr x = {(uint32_t)a};
-      if (pool_edge(p, x) || g_hash_table_contains(p->used, GUINT_TO_POINTER(x.v + 1)))
+      if (pool_edge(p, x) || g_hash_table_contains(p->used, GUINT_TO_POINTER(x.v + 1)) ||
+          (p->share.in_use && p->share.in_use(p->share.user, x)))
         continue;
       *out = x;
       return true;
@@ -336,7 +339,8 @@ static bool sess_cp_assign(void *user, const char *peer_id, IkeCpLease *out)
     /* a rekeyed or re-authenticated SA keeps its address */
     out->addr = s->addr;
   } else {
-    if (!(p->creds->faults & GW_P2S_FAULT_NO_LIMIT) && sessions_assigned(p) >= p->limit) {
+    unsigned shared = p->share.count ? p->share.count(p->share.user) : 0;
+    if (!(p->creds->faults & GW_P2S_FAULT_NO_LIMIT) && sessions_assigned(p) + shared >= p->limit) {
       g_autofree char *why = g_strdup_printf(
           "connection limit: %s allows %u IKEv2/OpenVPN connections", p->sku, p->limit);
       refuse(s, why);
@@ -355,6 +359,11 @@ static bool sess_cp_assign(void *user, const char *peer_id, IkeCpLease *out)
   memcpy(out->routes, p->routes, sizeof p->routes);
   out->n_routes = p->n_routes;
   return true;
+}
+
+static unsigned share_connected(const GwP2s *p)
+{
+  return p->share.connected ? p->share.connected(p->share.user) : 0;
 }
 
 static void sess_release(GwP2sSession *s, const char *reason)
@@ -377,7 +386,7 @@ static void sess_release(GwP2sSession *s, const char *reason)
   sess_attrs(s, &ev);
   vs_event_str(&ev, "address", ipv4_addr_format(s->addr, ab));
   vs_event_str(&ev, "reason", reason);
-  vs_event_uint(&ev, "connections", p->connected);
+  vs_event_uint(&ev, "connections", p->connected + share_connected(p));
   vs_event_emit(&p->env.events, &ev);
 }
 
@@ -424,7 +433,7 @@ static void sess_changed(void *arg)
     sess_attrs(s, &ev);
     vs_event_str(&ev, "address", ipv4_addr_format(s->addr, ab));
     vs_event_str(&ev, "protocol", "IkeV2");
-    vs_event_uint(&ev, "connections", p->connected);
+    vs_event_uint(&ev, "connections", p->connected + share_connected(p));
     vs_event_emit(&p->env.events, &ev);
   }
   if (st != IKE_SA_DELETED)
@@ -622,4 +631,20 @@ bool gw_p2s_esp_authenticated(GwP2s *p, int tunnel, Ipv4Addr src, uint16_t sport
       return ep_ike_link_esp_authenticated(s->link, src, sport), true;
   }
   return false;
+}
+
+void gw_p2s_set_share(GwP2s *p, const GwP2sShare *share)
+{
+  if (p)
+    p->share = share ? *share : (GwP2sShare){0};
+}
+
+bool gw_p2s_addr_used(const GwP2s *p, Ipv4Addr a)
+{
+  return p && g_hash_table_contains(p->used, GUINT_TO_POINTER(a.v + 1));
+}
+
+unsigned gw_p2s_n_assigned(const GwP2s *p)
+{
+  return p ? sessions_assigned(p) : 0;
 }

@@ -36,6 +36,8 @@ typedef enum {
   GW_P2S_FAULT_WHOLE_POOL = 1u << 6,      /* wholePool: IKEv2 takes the whole pool even
                                              with SSTP enabled */
   GW_P2S_FAULT_ANY_ROOT = 1u << 8,        /* anyRoot: chains to no root are accepted */
+  GW_P2S_FAULT_ANY_TUNNEL_TYPE = 1u << 9, /* anyTunnelType: an OpenVPN or SSTP client is
+                                             served whatever vpnClientProtocols enables */
 } GwP2sFault;
 
 extern const NameTable gw_p2s_fault_names;
@@ -95,3 +97,18 @@ unsigned gw_p2s_n_connected(const GwP2s *p);
 /* An authenticated ESP-in-UDP packet of a P2S tunnel from a new address or port (RFC 7296
  * 2.23: the client's NAT rebound); false when tunnel is not a P2S one. */
 bool gw_p2s_esp_authenticated(GwP2s *p, int tunnel, Ipv4Addr src, uint16_t sport);
+
+/* The TLS side (gw_p2s_tls.h) gives OpenVPN clients addresses from the same share and
+ * counts them against the same IKEv2/OpenVPN limit (facts 1.1, 7.2): the IKEv2 side asks
+ * it which addresses and how many connections it holds. */
+typedef struct {
+  void *user;
+  bool (*in_use)(void *user, Ipv4Addr a);
+  unsigned (*count)(void *user);     /* addresses it holds (the limit counts them) */
+  unsigned (*connected)(void *user); /* its connected sessions (events' "connections":
+                                        every P2S connection of the instance) */
+} GwP2sShare;
+void gw_p2s_set_share(GwP2s *p, const GwP2sShare *share);
+/* Is the address one the IKEv2 side gave? How many has it given? */
+bool gw_p2s_addr_used(const GwP2s *p, Ipv4Addr a);
+unsigned gw_p2s_n_assigned(const GwP2s *p);

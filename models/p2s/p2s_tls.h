@@ -45,7 +45,14 @@ typedef struct {
   int max_version;     /* 0: TLS 1.3; TLS1_2_VERSION (0x0303) for TLS 1.2 only */
   const char *tls12_ciphers; /* NULL: P2S_TLS12_CIPHERS (a client may offer others) */
   const char *tls13_suites;  /* NULL: P2S_TLS13_SUITES */
+  bool server_order;         /* a server picks by its own order of the suites, not the
+                                client's */
   Drbg *rng;                 /* the run's DRBG; borrowed for the session's life */
+  /* Optional: each secret of the session as one line of the SSLKEYLOGFILE format
+   * (NSS key log: "CLIENT_RANDOM ..." for TLS 1.2, the "*_TRAFFIC_SECRET_0" lines for
+   * 1.3), so that Wireshark can decrypt a capture. The line is borrowed for the call. */
+  void (*keylog)(void *user, const char *line);
+  void *keylog_user;
 } P2sTlsConfig;
 
 typedef struct P2sTls P2sTls;
@@ -73,5 +80,7 @@ const char *p2s_tls_cipher(const P2sTls *t);  /* the IANA-style OpenSSL name */
  * thumbprint (NULL: none was sent). */
 IkeCertVerdict p2s_tls_peer_verdict(const P2sTls *t);
 const char *p2s_tls_peer_thumbprint(const P2sTls *t);
+/* The commonName of the peer's certificate (NULL: none was sent, or it has none). */
+const char *p2s_tls_peer_cn(const P2sTls *t);
 
 #endif

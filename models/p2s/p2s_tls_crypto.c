@@ -28,6 +28,7 @@ struct P2sTls {
   bool verified; /* the peer's leaf was judged (the callback runs more than once) */
   IkeCertVerdict verdict;
   char thumb[41];
+  char *cn; /* the peer's commonName */
   GByteArray *frames; /* decrypted bytes not yet a whole frame */
 };
 
@@ -133,8 +134,15 @@ static int verify_cb(int preverify_ok, X509_STORE_CTX *xs)
                                       t->cfg.server ? IKE_CERT_USE_CLIENT : IKE_CERT_USE_SERVER,
                                       t->cfg.validate_at)
                    : IKE_CERT_MALFORMED;
-    if (c)
+    if (c) {
       g_strlcpy(t->thumb, ike_cert_thumbprint(c), sizeof t->thumb);
+      g_autofree char *subj = ike_cert_subject(c);
+      const char *cn = subj ? strstr(subj, "CN=") : NULL;
+      if (cn && (cn == subj || cn[-1] == ',')) {
+        cn += 3;
+        t->cn = g_utf8_make_valid(cn, (gssize)strcspn(cn, ","));
+      }
+    }
     for (size_t i = 0; i < ni; i++)
       ike_cert_unref(inter[i]);
   }
@@ -143,6 +151,13 @@ static int verify_cb(int preverify_ok, X509_STORE_CTX *xs)
 }
 
 /* ---- the session ---- */
+
+static void keylog_cb(const SSL *ssl, const char *line)
+{
+  P2sTls *t = SSL_get_app_data(ssl);
+  if (t && t->cfg.keylog && line)
+    t->cfg.keylog(t->cfg.keylog_user, line);
+}
 
 static bool load_own(P2sTls *t, char **err)
 {
@@ -199,8 +214,12 @@ P2sTls *p2s_tls_new(const P2sTlsConfig *cfg, char **err)
   }
   /* no tickets (their age is wall-clock time), and the certificate time is the run's */
   SSL_CTX_set_options(t->ctx, SSL_OP_NO_TICKET);
+  if (cfg->server && cfg->server_order)
+    SSL_CTX_set_options(t->ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
   SSL_CTX_set_num_tickets(t->ctx, 0);
   X509_VERIFY_PARAM_set_time(SSL_CTX_get0_param(t->ctx), (time_t)cfg->validate_at);
+  if (cfg->keylog)
+    SSL_CTX_set_keylog_callback(t->ctx, keylog_cb);
   SSL_CTX_set_verify(t->ctx,
                      SSL_VERIFY_PEER | (cfg->server ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0),
                      verify_cb);
@@ -237,6 +256,7 @@ void p2s_tls_free(P2sTls *t)
   OSSL_PROVIDER_unload(t->prov);
   OSSL_LIB_CTX_free(t->lib);
   g_free(t->error);
+  g_free(t->cn);
   g_byte_array_unref(t->frames);
   g_free(t);
 }
@@ -369,4 +389,8 @@ IkeCertVerdict p2s_tls_peer_verdict(const P2sTls *t)
 const char *p2s_tls_peer_thumbprint(const P2sTls *t)
 {
   return t && t->thumb[0] ? t->thumb : NULL;
+}
+const char *p2s_tls_peer_cn(const P2sTls *t)
+{
+  return t ? t->cn : NULL;
 }

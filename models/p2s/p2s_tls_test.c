@@ -284,6 +284,52 @@ static void test_garbage(void)
   pair_free(&p);
 }
 
+static void keylog_add(void *user, const char *line)
+{
+  g_ptr_array_add(user, g_strdup(line));
+}
+
+/* the key log (SSLKEYLOGFILE): TLS 1.3's traffic secrets, TLS 1.2's CLIENT_RANDOM, each
+ * line naming the session's client random; and the peer's commonName */
+static void test_keylog(void)
+{
+  for (int v = 0; v < 2; v++) {
+    Pair p;
+    pair_new(&p, &(Setup){pki.client, pki.client_key, v ? TLS1_2_VERSION : 0, NULL, false, 8});
+    p2s_tls_free(p.s);
+    g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+    char *err = NULL;
+    p.s = p2s_tls_new(&(P2sTlsConfig){.server = true, .cert = pki.server, .key = pki.server_key,
+                                      .trust = p.st, .validate_at = IKE_CERT_SIM_EPOCH,
+                                      .max_version = v ? TLS1_2_VERSION : 0, .rng = p.sr,
+                                      .keylog = keylog_add, .keylog_user = lines},
+                      &err);
+    g_assert_null(err);
+    g_assert_null(p2s_tls_peer_cn(p.s));
+    handshake(&p, 0);
+    g_assert_cmpint(p2s_tls_state(p.s), ==, P2S_TLS_ESTABLISHED);
+    g_assert_cmpstr(p2s_tls_peer_cn(p.s), ==, "P2SChildCert");
+    g_assert_cmpstr(p2s_tls_peer_cn(p.c), ==, "vgw1.vpnsim.test");
+    /* the ClientHello's random: record header 5, handshake header 4, version 2 */
+    g_assert_cmpuint(p.wire->len, >, 43);
+    char random[65];
+    for (int i = 0; i < 32; i++)
+      g_snprintf(random + 2 * i, 3, "%02x", p.wire->data[11 + i]);
+    const char *want13[] = {"CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+                            "CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0"};
+    for (size_t k = 0; k < (v ? 1 : G_N_ELEMENTS(want13)); k++) {
+      const char *label = v ? "CLIENT_RANDOM" : want13[k];
+      g_autofree char *prefix = g_strdup_printf("%s %s ", label, random);
+      bool found = false;
+      for (guint i = 0; i < lines->len; i++)
+        found |= g_str_has_prefix(g_ptr_array_index(lines, i), prefix);
+      g_test_message("TLS1.%d %s: %s", v ? 2 : 3, label, found ? "found" : "missing");
+      g_assert_true(found);
+    }
+    pair_free(&p);
+  }
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -293,6 +339,7 @@ int main(int argc, char **argv)
   g_test_add_func("/p2s_tls/deterministic", test_deterministic);
   g_test_add_func("/p2s_tls/refused", test_refused);
   g_test_add_func("/p2s_tls/garbage", test_garbage);
+  g_test_add_func("/p2s_tls/keylog", test_keylog);
   int r = g_test_run();
   IkeCert *certs[] = {pki.ca, pki.client, pki.server, pki.ec_client, pki.rogue_ca, pki.rogue_client};
   for (size_t i = 0; i < G_N_ELEMENTS(certs); i++)

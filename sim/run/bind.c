@@ -230,6 +230,8 @@ bool run_ike_start(Run *r, char **err)
 
 static void tun_tx(NetTunnel *t, const uint8_t *packet, size_t len, void *user)
 {
+  if (run_p2s_tls_tx_inner(user, packet, len)) /* to an OpenVPN or SSTP client */
+    return;
   RunEp *c = run_instance_carrier(user, packet, len);
   if (c && c->instance >= 0)
     run_flow_crossed(c, packet, len);

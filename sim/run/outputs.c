@@ -120,6 +120,8 @@ bool run_outputs_write(Run *r, const char *dir, char **err)
     return false;
   if (!run_p2s_write(r, dir, err)) /* point-to-site certificates and keys (PEM) */
     return false;
+  if (!run_p2s_tls_write(r, dir, err)) /* the P2S TLS sessions' key log (tls-keys.log) */
+    return false;
   g_autoptr(GError) e = NULL;
   /* live mode streamed the log to the folder as it went: only closed here */
   if (scn_eventlog_streaming(r->out.log) ? !scn_eventlog_stream_close(r->out.log, &e)
@@ -140,6 +142,8 @@ char **run_outputs_files(const Run *r, bool simulated)
     g_ptr_array_add(a, g_strdup(tail[i]));
   if (simulated && r->out.ikev1_rows && r->out.ikev1_rows->len)
     g_ptr_array_add(a, g_strdup("ikev1_decryption_table"));
+  if (simulated && run_p2s_tls_has_keys(r))
+    g_ptr_array_add(a, g_strdup("tls-keys.log"));
   static const char *const always[] = {"events.jsonl", "timeline.txt", "report.txt",
                                        "report.tap",   "report.xml",   "report.json"};
   for (size_t i = 0; i < G_N_ELEMENTS(always); i++)

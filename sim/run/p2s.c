@@ -314,12 +314,6 @@ bool run_p2s_clients_build(Run *r, char **err)
     const ScnP2sClient *sc = c->sc;
     if (sc->count == 1 && run_live_replaces(r, c->name))
       continue; /* live mode: the real client is on a TAP of its gateway (sim/run/live.c) */
-    if (sc->protocol != GW_P2S_PROTO_IKEV2) {
-      *err = g_strdup_printf("%s:%u:%u: P2S client '%s': protocol %s is not simulated yet "
-                             "(IkeV2 is)", sc->loc.file, sc->loc.line, sc->loc.col, sc->name,
-                             name_get(&gw_p2s_protocol_names, sc->protocol));
-      return false;
-    }
     const GwVirtualNetworkGateway *g = client_gateway(r, sc);
     if (!g || g->n_publicIpAddresses < 1) {
       *err = g_strdup_printf("%s:%u:%u: P2S client '%s': its gateway has no public IP",
@@ -348,6 +342,17 @@ bool run_p2s_clients_build(Run *r, char **err)
     net_route_default(n, (Ipv4Addr){0}, cd, 0);
     net_dev_add_address(id, ipv4_addr(100, (uint8_t)(96 + (i >> 16)), (uint8_t)(i >> 8), (uint8_t)i), 32);
     net_route_add(r->world.internet, ipv4_prefix_make(c->public_ip, 32), (Ipv4Addr){0}, id, 0);
+    int64_t at = sc->connect_at_ns;
+    if (sc->count > 1)
+      at += (int64_t)((double)sc->connect_spread_ns * c->index / sc->count);
+    if (sc->protocol != GW_P2S_PROTO_IKEV2) {
+      /* OpenVPN or SSTP: TLS over TCP 443 (sim/run/p2s_tls.c) */
+      if (!run_p2s_tls_client_new(r, c->name, n, sc->protocol, g->publicIpAddresses[0].v,
+                                  c->cert, c->key, p->client_trust, sc->tls_max_version, at,
+                                  err))
+        return false;
+      continue;
+    }
     RunEp *ep = run_ep_new(r, &run_p2s_inside, c->name, c->name, n);
     ep->public_ip = c->public_ip;
     ep->underlay = cd;
@@ -373,9 +378,6 @@ bool run_p2s_clients_build(Run *r, char **err)
     ep->dp = ep->model->dp;
     c->ep = ep;
     g_ptr_array_add(r->eps, ep);
-    int64_t at = sc->connect_at_ns;
-    if (sc->count > 1)
-      at += (int64_t)((double)sc->connect_spread_ns * c->index / sc->count);
     net_schedule(r->world.w, at, connect_fire, ep);
   }
   return true;
@@ -385,6 +387,8 @@ bool run_p2s_client_address(Run *r, const char *client, Ipv4Addr *out)
 {
   P2sClient *c = client_find(r, client);
   *out = (Ipv4Addr){0};
+  if (c && c->sc->protocol != GW_P2S_PROTO_IKEV2)
+    return run_p2s_tls_client_address(r, client, out);
   return c && c->ep && c->ep->model && p2s_client_address(c->ep->model, out);
 }
 

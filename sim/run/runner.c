@@ -32,6 +32,7 @@ static void run_free(Run *r)
     return;
   if (r->tl.flows)
     g_ptr_array_free(r->tl.flows, TRUE);
+  run_p2s_tls_stop(r); /* before the endpoints its models borrow from */
   if (r->eps)
     g_ptr_array_free(r->eps, TRUE);
   if (r->world.nats)
@@ -53,6 +54,7 @@ static void run_free(Run *r)
     g_hash_table_destroy(r->world.host_addr);
   run_live_free(r);
   run_stats_free(r);
+  run_p2s_tls_free(r);
   run_p2s_free(r);
   scn_eventlog_free(r->out.log);
   if (r->out.esp_rows)

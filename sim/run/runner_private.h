@@ -141,6 +141,7 @@ struct Run {
   const struct ScnLive *live; /* live mode (sim/run/live.h), or NULL */
   struct RunLive *live_state; /* sim/run/live.c */
   RunP2s *p2s;                 /* sim/run/p2s.c: point-to-site certificates and clients */
+  struct RunP2sTls *p2s_tls;   /* sim/run/p2s_tls.c: OpenVPN and SSTP sessions, or NULL */
 };
 
 /* sim/run/world.c: nodes, links, addresses, routes, LAN segments; false with *err. */
@@ -235,6 +236,25 @@ void run_p2s_free(Run *r);
 /* The address a single client's gateway gave it (0.0.0.0 before it connected). */
 bool run_p2s_client_address(Run *r, const char *client, Ipv4Addr *out);
 extern const RunEpInside run_p2s_inside; /* sim/run/world.c */
+/* sim/run/p2s_tls.c: P2S over TLS (OpenVPN, SSTP). The gateways' listeners on TCP 443
+ * (after run_ike_start: the IKEv2 side they share the pool with), a client of those
+ * protocols on its node, an inner packet for a TLS client (true: taken), an instance that
+ * stops, the key log (tls-keys.log), the models stopped before the endpoints go, freed. */
+struct IkeCert;
+struct IkeKey;
+struct IkeTrust;
+bool run_p2s_tls_start(Run *r, char **err);
+bool run_p2s_tls_client_new(Run *r, const char *name, NetNode *n, unsigned proto,
+                            Ipv4Addr gateway_ip, const struct IkeCert *cert,
+                            const struct IkeKey *key, const struct IkeTrust *trust,
+                            int tls_max_version, int64_t connect_at_ns, char **err);
+bool run_p2s_tls_client_address(Run *r, const char *client, Ipv4Addr *out);
+bool run_p2s_tls_tx_inner(RunEp *ep, const uint8_t *pkt, size_t len);
+void run_p2s_tls_instance_down(RunEp *ep, const char *reason);
+bool run_p2s_tls_write(Run *r, const char *dir, char **err);
+bool run_p2s_tls_has_keys(const Run *r);
+void run_p2s_tls_stop(Run *r);
+void run_p2s_tls_free(Run *r);
 /* sim/run/outputs.c */
 bool run_outputs_open(Run *r, const char *dir, char **err);   /* pcaps, before running */
 bool run_outputs_write(Run *r, const char *dir, char **err);  /* key tables, events, README */

@@ -45,7 +45,7 @@ typedef struct {
   ScnLoc loc;
   const char *name;
   const char *gateway;
-  unsigned protocol; /* GwP2sProtocol bit: IkeV2 only runs (SSTP/OpenVPN: not yet) */
+  unsigned protocol; /* GwP2sProtocol bit: IkeV2, or OpenVPN / SSTP over TLS (TCP 443) */
   Ipv4Addr public_ip;
   unsigned count;    /* 1: a single client named 'name' */
   int64_t connect_at_ns, connect_spread_ns;
@@ -55,6 +55,7 @@ typedef struct {
   bool reconnect;
   bool ike_fragmentation;
   int64_t link_delay_ns;
+  int tls_max_version; /* OpenVPN, SSTP: 0 offers TLS 1.3 and 1.2; 0x0303 TLS 1.2 only */
 } ScnP2sClient;
 
 /* A NAT box between a device and the internet: address-translating (one inside address

@@ -2146,7 +2146,7 @@ static void load_expects(Loader *L, const YtNode *seq)
 
 static const char *const p2s_client_keys[] = {
     "name", "gateway", "protocol", "publicIpAddress", "count", "connectAt", "connectSpread",
-    "certificate", "reconnect", "ikeFragmentation", "linkDelay", NULL};
+    "certificate", "reconnect", "ikeFragmentation", "linkDelay", "tlsVersion", NULL};
 static const char *const p2s_cert_keys[] = {"issuer", "keyType", "keyBits", NULL};
 
 static void load_p2s_clients(Loader *L, const YtNode *seq)
@@ -2188,6 +2188,13 @@ static void load_p2s_clients(Loader *L, const YtNode *seq)
       ya_bool(&L->a, n, "reconnect", &c->reconnect);
     if ((n = yt_map_get(it, "ikeFragmentation")))
       ya_bool(&L->a, n, "ikeFragmentation", &c->ike_fragmentation);
+    /* OpenVPN and SSTP: the newest TLS version the client offers (facts 7.1: 1.2 and 1.3) */
+    if ((n = yt_map_get(it, "tlsVersion")) && ya_kind(&L->a, n, YT_SCALAR, "tlsVersion")) {
+      if (!strcmp(n->str, "1.2"))
+        c->tls_max_version = 0x0303;
+      else if (strcmp(n->str, "1.3"))
+        ferr(L, n, "tlsVersion '%s' is not one of 1.2, 1.3", n->str);
+    }
     c->link_delay_ns = 5000000;
     if ((n = yt_map_get(it, "linkDelay")))
       ya_duration(&L->a, n, "linkDelay", &c->link_delay_ns);
@@ -2276,7 +2283,7 @@ static void load_faults(Loader *L, const YtNode *n)
         L->plan->p2s_faults |= (uint32_t)v;
       else
         ferr(L, it, "p2s: no P2S fault '%s' (noConnectionLimit, ignoreRevoked, acceptEcdsa, "
-                    "s2sPeerP2s, reversedProposals, wholePool, anyRoot)", name);
+                    "s2sPeerP2s, reversedProposals, wholePool, anyRoot, anyTunnelType)", name);
     }
   }
   const YtNode *r = yt_map_get(n, "bgpRulesOff");
