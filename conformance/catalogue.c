@@ -517,6 +517,14 @@ const ConfCheck conf_checks[] = {
         .scenarios = {"conformance/checks/ike-060.yaml"},
     },
     {
+        .id = "IKE-061",
+        .statement = "PFS off (no D-H group for the child SA, as the default offers without PFS): a device rekeying its child SA with CREATE_CHILD_SA and no KE payload (QM offer 2, AES256/SHA1, PFS none) is accepted: the rekey completes with no PFS group and the tunnel stays up",
+        .source = "facts 2.4, 2.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-about-vpn-devices.md)",
+        .role = CONF_ROLE_INITIATOR,
+        .status = CONF_ACTIVE,
+        .scenarios = {"conformance/checks/ike-061.yaml"},
+    },
+    {
         .id = "POL-001",
         .statement = "Custom policy with ikeEncryption GCMAES256 (an AEAD cipher: no integrity transform is negotiated): a device offering exactly that policy connects, passes traffic and rekeys its child SA with the policy's PFS group",
         .source = "facts 3.1, 3.2 (MicrosoftDocs/azure-docs: articles/vpn-gateway/vpn-gateway-vpn-faq.md; MicrosoftDocs/azure-docs: includes/vpn-gateway-ipsec-ike-algorithm-include.md)",

@@ -130,6 +130,8 @@ const ConfFault conf_faults[] = {
      "gatewayImpair: {what: noRekey}", "event ike.sa.rekeyed on vgw1/0"},
     {"IKE-060", "the custom policy applied to every connection of the gateway: the default connection's device is refused",
      "sed: s/^      localNetworkGateway2: site2$/&\\n      ipsecPolicies: [{saLifeTimeSeconds: 27000, saDataSizeKilobytes: 102400000, ikeEncryption: AES256, ikeIntegrity: SHA256, dhGroup: DHGroup14, ipsecEncryption: GCMAES256, ipsecIntegrity: GCMAES256, pfsGroup: None}]/", "tunnel vgw1-site2 is connected"},
+    {"IKE-061", "the gateway's responder list without offer 2 (rb-qm-responder row 2): a rekey without PFS finds no row and is refused",
+     "append: faults: {defaultOffersOff: [rb-qm-responder/2]}", "event ike.child.rekeyed on vgw1/0"},
     {"POL-001", "the gateway refuses the policy's IKE offer (NO_PROPOSAL_CHOSEN)",
      "gatewayImpair: {what: notify, notify: NO_PROPOSAL_CHOSEN}", NULL},
     {"POL-002", "the gateway refuses the policy's IKE offer (NO_PROPOSAL_CHOSEN)",
