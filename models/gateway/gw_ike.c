@@ -90,6 +90,15 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
                               IkeConfig *as_initiator, bool *has_i, IkeConfig *as_responder,
                               bool *has_r, const char **why)
 {
+  return gw_ike_connection_config_faulty(cfg, c, local, NULL, as_initiator, has_i, as_responder,
+                                         has_r, why);
+}
+
+bool gw_ike_connection_config_faulty(const GwConfig *cfg, const GwConnection *c, Ipv4Addr local,
+                                     const GwOfferFaults *off, IkeConfig *as_initiator,
+                                     bool *has_i, IkeConfig *as_responder, bool *has_r,
+                                     const char **why)
+{
   if (gw_enum_or(c->connectionProtocol, GW_IKEV2) != GW_IKEV2) {
     *why = "an IKEv1 connection takes gw_ike_connection_config_v1";
     return false;
@@ -208,7 +217,7 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
     const GwProposalList *mm = gw_default_proposal_list(pb_gw ? "pb-mm" : "rb-mm");
     for (size_t k = 0; k < mm->n && ci.n_ike < IKEV2_MAX_PROPOSALS; k++) {
       IkeProposalCfg ip;
-      if (ike_prop(mm->ike[k].enc, mm->ike[k].integ, mm->ike[k].dh, &ip))
+      if (!gw_offer_fault_has(off, mm, k) && ike_prop(mm->ike[k].enc, mm->ike[k].integ, mm->ike[k].dh, &ip))
         ci.ike[ci.n_ike++] = ip;
     }
     cr.n_ike = ci.n_ike;
@@ -220,12 +229,12 @@ bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Ad
     const GwProposalList *qr = gw_default_proposal_list(pb_gw ? "pb-qm" : "rb-qm-responder");
     for (size_t k = 0; k < qi->n; k++) {
       ChildProposalCfg ep;
-      if (esp_prop(qi->esp[k].enc, qi->esp[k].integ, &ep))
+      if (!gw_offer_fault_has(off, qi, k) && esp_prop(qi->esp[k].enc, qi->esp[k].integ, &ep))
         add_esp_unique(&ci, ep);
     }
     for (size_t k = 0; k < qr->n; k++) {
       ChildProposalCfg ep;
-      if (esp_prop(qr->esp[k].enc, qr->esp[k].integ, &ep)) {
+      if (!gw_offer_fault_has(off, qr, k) && esp_prop(qr->esp[k].enc, qr->esp[k].integ, &ep)) {
         ep.dh = pfs_id(qr->esp[k].pfs);
         add_esp_unique(&cr, ep);
       }
@@ -298,13 +307,20 @@ static void v1_p2_add(Ikev1Config *c, const ChildProposalCfg *p)
 bool gw_ike_connection_config_v1(const GwConfig *cfg, const GwConnection *c, Ipv4Addr local,
                                  Ikev1Config *out, bool *dials, const char **why)
 {
+  return gw_ike_connection_config_v1_faulty(cfg, c, local, NULL, out, dials, why);
+}
+
+bool gw_ike_connection_config_v1_faulty(const GwConfig *cfg, const GwConnection *c,
+                                        Ipv4Addr local, const GwOfferFaults *off,
+                                        Ikev1Config *out, bool *dials, const char **why)
+{
   /* the IKEv2 configuration holds every value the connection decides (peer, PSK, lists,
    * lifetimes, selectors): taken over in IKEv1 terms */
   GwConnection c2 = *c;
   c2.connectionProtocol = (GwEnum){.set = true, .v = GW_IKEV2};
   IkeConfig ci, cr;
   bool hi = false, hr = false;
-  if (!gw_ike_connection_config(cfg, &c2, local, &ci, &hi, &cr, &hr, why))
+  if (!gw_ike_connection_config_faulty(cfg, &c2, local, off, &ci, &hi, &cr, &hr, why))
     return false;
   const GwVirtualNetworkGateway *g = gw_config_find_gateway(cfg, c->virtualNetworkGateway1.v);
   bool pb_gw = g && gw_enum_or(g->vpnType, GW_VPN_ROUTE_BASED) == GW_VPN_POLICY_BASED;
@@ -410,6 +426,7 @@ struct GwIke {
   GPtrArray *conns; /* GwIkeConn* */
   uint32_t faults;  /* GwIkeFault */
   uint32_t nat_faults; /* GwNatFault (gw_nat.h) */
+  GwOfferFaults offers; /* default proposal rows left out (gw_gateway_offer_faults) */
 };
 
 static const NameEntry fault_entries[] = {{0, "duplicate-sa"}, {1, "initial-contact"}};
@@ -555,7 +572,7 @@ static bool conn_links(GwIke *g, GwIkeConn *k, const GwConfig *cfg)
     /* RFC 2409 has no Initiator flag: one engine answers the peer's main modes and
      * begins ours (a new main mode replaces the one it holds) */
     Ikev1Config v;
-    if (!gw_ike_connection_config_v1(cfg, &k->cur, g->local, &v, &hi, &why)) {
+    if (!gw_ike_connection_config_v1_faulty(cfg, &k->cur, g->local, &g->offers, &v, &hi, &why)) {
       refused(g, k->name, why);
       return false;
     }
@@ -572,7 +589,8 @@ static bool conn_links(GwIke *g, GwIkeConn *k, const GwConfig *cfg)
     }
     return k->init != NULL;
   }
-  if (!gw_ike_connection_config(cfg, &k->cur, g->local, &ci, &hi, &cr, &hr, &why)) {
+  if (!gw_ike_connection_config_faulty(cfg, &k->cur, g->local, &g->offers, &ci, &hi, &cr, &hr,
+                                       &why)) {
     refused(g, k->name, why);
     return false;
   }
@@ -629,6 +647,8 @@ GwIke *gw_ike_new_faulty(const GwConfig *cfg, const char *name, GwGateway *gw,
   g->node = g_strdup_printf("%s/%u", name, gw_gateway_instance(gw));
   g->conns = g_ptr_array_new_with_free_func(conn_free);
   g->local = gw_gateway_public_ip(gw);
+  if (gw_gateway_offer_faults(gw))
+    g->offers = *gw_gateway_offer_faults(gw);
   for (unsigned i = 0; i < cfg->n_connections; i++) {
     const GwConnection *c = &cfg->connections[i];
     if (!str_is(c->virtualNetworkGateway1, name))

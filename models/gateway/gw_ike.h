@@ -44,6 +44,12 @@ extern const NameTable gw_ike_fault_names; /* bit index -> name */
 bool gw_ike_connection_config(const GwConfig *cfg, const GwConnection *c, Ipv4Addr local,
                               IkeConfig *as_initiator, bool *has_i, IkeConfig *as_responder,
                               bool *has_r, const char **why);
+/* The same for a faulty gateway that leaves out rows of its default lists (off: NULL for
+ * none; the conformance checks' defaultOffersOff). */
+bool gw_ike_connection_config_faulty(const GwConfig *cfg, const GwConnection *c, Ipv4Addr local,
+                                     const GwOfferFaults *off, IkeConfig *as_initiator,
+                                     bool *has_i, IkeConfig *as_responder, bool *has_r,
+                                     const char **why);
 
 /* The connection runs IKEv1: connectionProtocol IKEv1, or any connection of a
  * policy-based gateway (facts 4). */
@@ -56,6 +62,9 @@ bool gw_connection_is_ikev1(const GwConfig *cfg, const GwConnection *c);
  * gateway begin main modes. False with *why when it cannot run. PSK borrowed from c. */
 bool gw_ike_connection_config_v1(const GwConfig *cfg, const GwConnection *c, Ipv4Addr local,
                                  Ikev1Config *out, bool *dials, const char **why);
+bool gw_ike_connection_config_v1_faulty(const GwConfig *cfg, const GwConnection *c,
+                                        Ipv4Addr local, const GwOfferFaults *off,
+                                        Ikev1Config *out, bool *dials, const char **why);
 
 typedef struct GwIke GwIke;
 void gw_ike_set_faults(GwIke *g, uint32_t faults); /* GwIkeFault bits */

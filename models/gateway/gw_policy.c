@@ -5,6 +5,7 @@
 
 #include <glib.h>
 #include <string.h>
+#include <stdlib.h>
 
 #define CUR GW_VOCAB_CURRENT
 #define OLD GW_VOCAB_OLDER
@@ -239,6 +240,35 @@ const GwProposalList *gw_default_proposal_list(const char *id)
     if (strcmp(gw_default_proposals[i].id, id) == 0)
       return &gw_default_proposals[i];
   return NULL;
+}
+
+bool gw_offer_fault_add(GwOfferFaults *f, const char *spec)
+{
+  const char *slash = spec ? strrchr(spec, '/') : NULL;
+  if (!slash || !slash[1])
+    return false;
+  char *end = NULL;
+  unsigned long row = strtoul(slash + 1, &end, 10);
+  if (*end || row < 1)
+    return false;
+  for (size_t i = 0; i < gw_n_default_proposals && i < GW_OFFER_LISTS_MAX; i++) {
+    const GwProposalList *l = &gw_default_proposals[i];
+    if (strlen(l->id) == (size_t)(slash - spec) && !strncmp(l->id, spec, (size_t)(slash - spec))) {
+      if (row > l->n || row > 32)
+        return false;
+      f->off[i] |= 1u << (row - 1);
+      return true;
+    }
+  }
+  return false;
+}
+
+bool gw_offer_fault_has(const GwOfferFaults *f, const GwProposalList *l, size_t k)
+{
+  if (!f || !l || k >= 32)
+    return false;
+  size_t i = (size_t)(l - gw_default_proposals);
+  return i < GW_OFFER_LISTS_MAX && (f->off[i] >> k & 1u);
 }
 
 const GwPolicyDefault gw_policy_defaults[] = {

@@ -113,6 +113,18 @@ extern const GwProposalList gw_default_proposals[];
 extern const size_t gw_n_default_proposals;
 const GwProposalList *gw_default_proposal_list(const char *id);
 
+/* A faulty gateway (conformance checks, scenario faults: {defaultOffersOff: [...]}): rows
+ * of its default proposal lists it leaves out, bit (row - 1) of off[list index in
+ * gw_default_proposals]. */
+#define GW_OFFER_LISTS_MAX 8
+typedef struct {
+  uint32_t off[GW_OFFER_LISTS_MAX];
+} GwOfferFaults;
+/* Add "LIST/ROW" (e.g. "rb-mm/3", rows from 1): false when there is no such list or row. */
+bool gw_offer_fault_add(GwOfferFaults *f, const char *spec);
+/* Is row k (from 0) of list l left out? f may be NULL (none). */
+bool gw_offer_fault_has(const GwOfferFaults *f, const GwProposalList *l, size_t k);
+
 /* Default lifetimes and counts (facts 2.1, 2.2, 3.1). */
 typedef struct {
   const char *id;

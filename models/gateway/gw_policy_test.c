@@ -154,6 +154,27 @@ static void test_default_proposals(void)
   g_assert_cmpint(gw_policy_default("mm-qm-sas"), ==, 100);
 }
 
+/* A faulty gateway's rows left out (faults: {defaultOffersOff}): LIST/ROW, rows from 1. */
+static void test_offer_faults(void)
+{
+  GwOfferFaults f = {0};
+  const GwProposalList *mm = gw_default_proposal_list("rb-mm");
+  const GwProposalList *qr = gw_default_proposal_list("rb-qm-responder");
+  g_assert_true(gw_offer_fault_add(&f, "rb-mm/3"));
+  g_assert_true(gw_offer_fault_add(&f, "rb-qm-responder/26"));
+  g_assert_true(gw_offer_fault_has(&f, mm, 2));
+  g_assert_false(gw_offer_fault_has(&f, mm, 3));
+  g_assert_true(gw_offer_fault_has(&f, qr, 25));
+  g_assert_false(gw_offer_fault_has(&f, gw_default_proposal_list("pb-mm"), 2));
+  g_assert_false(gw_offer_fault_has(NULL, mm, 2));
+  g_assert_false(gw_offer_fault_add(&f, "rb-mm/7"));
+  g_assert_false(gw_offer_fault_add(&f, "rb-mm/0"));
+  g_assert_false(gw_offer_fault_add(&f, "rb-mm/"));
+  g_assert_false(gw_offer_fault_add(&f, "rb-mm/1x"));
+  g_assert_false(gw_offer_fault_add(&f, "rb/1"));
+  g_assert_false(gw_offer_fault_add(&f, "rb-mm"));
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -161,5 +182,6 @@ int main(int argc, char **argv)
   g_test_add_func("/gw_policy/algorithms", test_algorithms);
   g_test_add_func("/gw_policy/current-lists", test_current_lists);
   g_test_add_func("/gw_policy/default-proposals", test_default_proposals);
+  g_test_add_func("/gw_policy/offer-faults", test_offer_faults);
   return g_test_run();
 }

@@ -24,6 +24,7 @@ struct GwGateway {
   Ipv4Addr public_ip, inside_ip;
   unsigned instance; /* 0 or 1 (facts 8: two instances) */
   GwNat *nat;        /* the NAT rules on this instance; NULL without */
+  GwOfferFaults offers; /* GwGatewayOptions.offers_off */
 };
 
 static bool str_is(GwStr s, const char *v)
@@ -107,6 +108,7 @@ GwGateway *gw_gateway_new(const GwConfig *cfg, const char *name, const EpEnv *en
   GwGateway *gw = g_new0(GwGateway, 1);
   gw->sku = sku;
   gw->instance = opt->instance;
+  gw->offers = opt->offers_off;
   gw->public_ip = g->publicIpAddresses[opt->instance < g->n_publicIpAddresses ? opt->instance : 0].v;
   /* facts 5: the A/S instance's address is the last usable address of GatewaySubnet */
   gw->inside_ip.v = ipv4_prefix_last(gs->addressPrefix.v).v - 1;
@@ -209,6 +211,11 @@ const GwSku *gw_gateway_sku(const GwGateway *gw)
 Ipv4Addr gw_gateway_public_ip(const GwGateway *gw)
 {
   return gw->public_ip;
+}
+
+const GwOfferFaults *gw_gateway_offer_faults(const GwGateway *gw)
+{
+  return &gw->offers;
 }
 
 unsigned gw_gateway_instance(const GwGateway *gw)

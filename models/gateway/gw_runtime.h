@@ -11,6 +11,7 @@
 #include "models/gateway/gw_config.h"
 #include "models/endpoint/ep_dataplane.h"
 #include "models/gateway/gw_sku.h"
+#include "models/gateway/gw_policy.h"
 
 /* The gateway's event types (dotted, "gw.*"). */
 extern const EpDpEventTypes gw_gateway_events;
@@ -28,6 +29,8 @@ typedef struct {
   uint32_t nat_faults;
   /* and these of the IKE rules the gateway follows (GwIkeFault bits, gw_ike.h) */
   uint32_t ike_faults;
+  /* and these rows of its default proposal lists it leaves out (gw_policy.h) */
+  GwOfferFaults offers_off;
   /* Point-to-site (models/gateway/gw_p2s.h): the run's certificates for the gateway, or
    * NULL (no P2S side). Borrowed for the gateway's life. */
   const struct GwP2sCreds *p2s;
@@ -50,6 +53,8 @@ Ipv4Addr gw_gateway_public_ip(const GwGateway *gw);
 Ipv4Addr gw_gateway_inside_ip(const GwGateway *gw);
 /* The instance this object is (GwGatewayOptions.instance): its events' node "NAME/N". */
 unsigned gw_gateway_instance(const GwGateway *gw);
+/* The rows of the default proposal lists this faulty gateway leaves out (never NULL). */
+const GwOfferFaults *gw_gateway_offer_faults(const GwGateway *gw);
 /* The NAT rules that apply on this instance (gw_nat.h); NULL when the gateway has none. */
 struct GwNat *gw_gateway_nat(const GwGateway *gw);
 /* The tunnel of a connection, by the connection's name; -1 when it has none. */

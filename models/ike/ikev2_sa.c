@@ -95,6 +95,20 @@ void ike_sa_emit(const IkeSa *sa, const char *type, const char *key, const char 
   emit(sa, &ev);
 }
 
+void ike_child_emit(const IkeSa *sa, const IkeChild *ch, const char *type, const char *exchange)
+{
+  char e[NAME_BUFSZ], i[NAME_BUFSZ];
+  VsEvent ev = sa_event(sa, type);
+  vs_event_str(&ev, "exchange", exchange);
+  vs_event_hex(&ev, "spi_in", ch->spi_in);
+  vs_event_hex(&ev, "spi_out", ch->spi_out);
+  vs_event_str(&ev, "encr", name_fmt(&ike_encr_names, ch->alg.encr, e));
+  vs_event_uint(&ev, "key_bits", ch->alg.key_bits);
+  vs_event_str(&ev, "integ", name_fmt(&ike_integ_names, ch->alg.integ, i));
+  vs_event_uint(&ev, "pfs", ch->alg.dh);
+  emit(sa, &ev);
+}
+
 void ike_sa_emit_notify(const IkeSa *sa, uint16_t type, const char *exchange)
 {
   char b[NAME_BUFSZ];

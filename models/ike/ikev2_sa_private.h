@@ -153,6 +153,9 @@ Ikev2Task *ike_task_new(Ikev2TaskKind kind);
 void ike_task_free(Ikev2Task *t);
 void ike_sa_emit(const IkeSa *sa, const char *type, const char *key, const char *val);
 void ike_sa_emit_notify(const IkeSa *sa, uint16_t type, const char *exchange);
+/* ike.child.installed / ike.child.rekeyed of child ch: its SPIs and the transforms the
+ * exchange chose (encr, key_bits, integ, pfs: the group, 0 for none), as IKEv1's. */
+void ike_child_emit(const IkeSa *sa, const IkeChild *ch, const char *type, const char *exchange);
 void ike_sa_established(IkeSa *sa);
 /* Hand the owner the SA's key-table row, once, as soon as its keys exist (after
  * IKE_SA_INIT: a failed IKE_AUTH can be decrypted too). */

@@ -342,7 +342,7 @@ static void process_i(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
   ike_child_schedule(sa, ch);
   if (ike_child_install(sa, ch, NULL, 0, &sa->ni, &sa->nr, true, 0)) {
     ike_child_set_state(sa, ch, IKE_CHILD_INSTALLED, "IKE_AUTH");
-    ike_sa_emit(sa, IKE_EV_CHILD_INSTALLED, "exchange", "IKE_AUTH");
+    ike_child_emit(sa, ch, IKE_EV_CHILD_INSTALLED, "IKE_AUTH");
   }
 }
 
@@ -484,6 +484,6 @@ void ike_auth_respond(IkeSa *sa, const Ikev2Message *req, Ikev2Message *resp)
   ike_child_schedule(sa, nc);
   if (ike_child_install(sa, nc, NULL, 0, &sa->ni, &sa->nr, false, 0)) {
     ike_child_set_state(sa, nc, IKE_CHILD_INSTALLED, "IKE_AUTH");
-    ike_sa_emit(sa, IKE_EV_CHILD_INSTALLED, "exchange", "IKE_AUTH");
+    ike_child_emit(sa, nc, IKE_EV_CHILD_INSTALLED, "IKE_AUTH");
   }
 }

@@ -140,8 +140,7 @@ static void process_child(IkeSa *sa, Ikev2Task *t, const Ikev2Message *resp)
     return;
   }
   ike_child_set_state(sa, ch, IKE_CHILD_INSTALLED, "CREATE_CHILD_SA");
-  ike_sa_emit(sa, old ? IKE_EV_CHILD_REKEYED : IKE_EV_CHILD_INSTALLED, "exchange",
-              "CREATE_CHILD_SA");
+  ike_child_emit(sa, ch, old ? IKE_EV_CHILD_REKEYED : IKE_EV_CHILD_INSTALLED, "CREATE_CHILD_SA");
   if (!old)
     return;
   /* old SAs are deleted after the new ones are in place (no traffic lost) */
@@ -441,8 +440,7 @@ void ike_child_respond(IkeSa *sa, const Ikev2Message *req, Ikev2Message *resp)
   if (!ok)
     return;
   ike_child_set_state(sa, nc, IKE_CHILD_INSTALLED, "CREATE_CHILD_SA");
-  ike_sa_emit(sa, old ? IKE_EV_CHILD_REKEYED : IKE_EV_CHILD_INSTALLED, "exchange",
-              "CREATE_CHILD_SA");
+  ike_child_emit(sa, nc, old ? IKE_EV_CHILD_REKEYED : IKE_EV_CHILD_INSTALLED, "CREATE_CHILD_SA");
   if (!old)
     return;
   Ikev2Task *a = sa->active;

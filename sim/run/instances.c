@@ -48,6 +48,7 @@ static bool model_new(RunEp *ep, char **err)
                           .bgp_rules_off = ep->run->plan->bgp_rules_off,
                           .nat_faults = ep->run->plan->nat_faults,
                           .ike_faults = ep->run->plan->ike_faults,
+                          .offers_off = ep->run->plan->offers_off,
                           .p2s = run_p2s_creds(ep->run, ep->cfgname)};
   char *why = NULL;
   EpEndpoint *m = gw_endpoint_new(ep->run->plan->cloud, ep->cfgname, &ep->env, &opt, &why);

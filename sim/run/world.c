@@ -95,6 +95,7 @@ static bool gateways_build(Run *r, char **err)
     GwGatewayOptions opt = {.instance = 0, .bgp_rules_off = r->plan->bgp_rules_off,
                             .nat_faults = r->plan->nat_faults,
                             .ike_faults = r->plan->ike_faults,
+                            .offers_off = r->plan->offers_off,
                             .p2s = run_p2s_creds(r, g->name.v)};
     char *why = NULL;
     ep->model = gw_endpoint_new(c, g->name.v, &ep->env, &opt, &why);

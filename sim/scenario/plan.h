@@ -6,6 +6,7 @@
 
 #include "models/device/dev_config.h"
 #include "models/gateway/gw_config.h"
+#include "models/gateway/gw_policy.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -295,6 +296,9 @@ struct ScnPlan {
   uint32_t ike_faults;
   /* faults: {p2s: [names of models/gateway/gw_p2s.h's GwP2sFault]} */
   uint32_t p2s_faults;
+  /* faults: {defaultOffersOff: [LIST/ROW, ...]}: rows of the default proposal lists the
+   * gateway leaves out (models/gateway/gw_policy.h) */
+  GwOfferFaults offers_off;
 };
 
 #define SCN_STATS_INTERVAL_DEFAULT_NS 10000000000LL /* tunnel.stats every 10 s */

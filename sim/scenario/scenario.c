@@ -2231,7 +2231,8 @@ static const char *const top_keys[] = {"name",       "description", "seed",     
                                        "references", "options",     "cloud",    "onPremises",
                                        "hosts",      "underlay",    "timeline", "expect",
                                        "statsInterval", "faults", "p2sClients", NULL};
-static const char *const fault_keys[] = {"bgpRulesOff", "natRules", "ikeRulesOff", "gatewayImpair", "p2s", NULL};
+static const char *const fault_keys[] = {"bgpRulesOff", "natRules",         "ikeRulesOff",
+                                         "gatewayImpair", "p2s", "defaultOffersOff", NULL};
 
 /* faults: {natRules: [names of gw_nat_fault_names]}: the gateway's NAT done wrong */
 static void load_nat_faults(Loader *L, const YtNode *r)
@@ -2271,6 +2272,21 @@ static void load_faults(Loader *L, const YtNode *n)
         c->v[c->n++] = s.v[j];
     }
   }
+  const YtNode *of = yt_map_get(n, "defaultOffersOff");
+  if (of && ya_kind(&L->a, of, YT_SEQ, "defaultOffersOff"))
+    for (guint i = 0; i < yt_len(of); i++) {
+      const YtNode *it = g_ptr_array_index(of->items, i);
+      const char *name;
+      if (!ya_str(&L->a, it, "defaultOffersOff", &name) ||
+          gw_offer_fault_add(&L->plan->offers_off, name))
+        continue;
+      GString *all = g_string_new(NULL);
+      for (size_t j = 0; j < gw_n_default_proposals; j++)
+        g_string_append_printf(all, "%s%s/1-%zu", j ? ", " : "", gw_default_proposals[j].id,
+                               gw_default_proposals[j].n);
+      ferr(L, it, "defaultOffersOff: no default proposal row '%s' (LIST/ROW: %s)", name, all->str);
+      g_string_free(all, TRUE);
+    }
   const YtNode *pf = yt_map_get(n, "p2s");
   if (pf && ya_kind(&L->a, pf, YT_SEQ, "p2s")) {
     for (guint i = 0; i < yt_len(pf); i++) {

@@ -535,6 +535,8 @@ static const struct {
      "p2sClient 'nobody' is not a client of p2sClients"},
     {"faults: {p2s: [noLimit]}\n", 1, 16, SCN_DIAG_FORMAT,
      "p2s: no P2S fault 'noLimit'"},
+    {"faults: {defaultOffersOff: [rb-mm/7]}\n", 1, 29, SCN_DIAG_FORMAT,
+     "defaultOffersOff: no default proposal row 'rb-mm/7' (LIST/ROW: pb-mm/1-4, rb-mm/1-6"},
 };
 
 static void test_malformed(void)
