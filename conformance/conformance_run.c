@@ -399,8 +399,18 @@ ConfResults *conf_run(const ConfCheck *const *checks, size_t n, const ConfRunOpt
         gsize len;
         g_autoptr(GError) e = NULL;
         g_autofree char *re = NULL;
-        if (g_file_get_contents(src, &text, &len, &e))
-          re = conf_device_rewrite(src, text, len, pname, &e);
+        if (g_file_get_contents(src, &text, &len, &e)) {
+          /* a scenario built on a base (extends:): the merged scenario is rewritten, the
+           * copy runs from another folder */
+          g_autoptr(YtDoc) doc = yt_load_file_extends(src, yt_error_sink(&e));
+          if (doc && doc->bases) {
+            g_free(text);
+            text = yt_emit(doc->root, false);
+            len = strlen(text);
+          }
+          if (doc)
+            re = conf_device_rewrite(src, text, len, pname, &e);
+        }
         sc->ran = g_build_filename(sc->out, "scenario.yaml", NULL);
         if (!re || !g_file_set_contents(sc->ran, re, -1, &e)) {
           sc->exit_status = -1;

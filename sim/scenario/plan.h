@@ -290,6 +290,11 @@ struct ScnPlan {
   uint32_t ike_faults;
   /* faults: {p2s: [names of models/gateway/gw_p2s.h's GwP2sFault]} */
   uint32_t p2s_faults;
+  /* A file with extends: its bases (nearest first) and the merged scenario as YAML,
+   * secrets redacted (--dry-run shows it); NULL otherwise. Owned by the plan. */
+  const char *const *bases;
+  unsigned n_bases;
+  char *merged;
 };
 
 #define SCN_STATS_INTERVAL_DEFAULT_NS 10000000000LL /* tunnel.stats every 10 s */

@@ -253,6 +253,13 @@ static J *section(const char *path, const YaKeyTable *t, bool is_seq_item)
       j_set(props, *k, leaf(sub));
     }
   }
+  /* the merge markers of a file built on a base (extends:) */
+  J *pat = j_set(o, "patternProperties", j_new(J_OBJ));
+  J *m = j_set(pat, "^[$](delete|replace)$", j_new(J_OBJ));
+  j_set(m, "description", j_str("A merge marker of a scenario built on a base (extends:): "
+                                "'$delete: true' removes the named item from the base's list, "
+                                "'$replace: true' replaces the base's mapping instead of "
+                                "merging into it (docs/scenario-format.md)."));
   j_set(o, "additionalProperties", j_new(J_FALSE));
   return o;
 }
