@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The catalogue generator (build time): reads the `check:` block of every check file under
- * conformance/checks/ (docs/conformance.md, "Adding a check") and writes C: the checks
+ * conformance/checks/ (docs/architecture.md, "A conformance check") and writes C: the checks
  * table conf_checks[] in catalogue order (the groups' order of conf_groups[], then the
  * number) and the self-test's fault table conf_faults[] (catalogue.h). Every problem of a
  * block is reported at its file:line:col and fails the build.
