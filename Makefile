@@ -91,7 +91,12 @@ TOOL_C := $(wildcard tests/tools/*.c)
 TEST_T := $(sort $(wildcard tests/*.t conformance/*.t conformance/*/*.t))
 
 obj = $(addprefix $(B)/,$(patsubst %.c,%.o,$(patsubst %.cc,%.o,$(1))))
-LIB_O := $(call obj,$(LIB_C) $(LIB_CC))
+# The conformance catalogue's tables (conf_checks[], conf_faults[]) are generated C, from
+# the check: block of every check file (conformance/gen/gen_catalogue.c, issue 20).
+GEN := build/gen
+CHECK_FILES := $(sort $(wildcard conformance/checks/*.yaml))
+CATALOGUE_C := $(GEN)/catalogue_table.c
+LIB_O := $(call obj,$(LIB_C) $(LIB_CC)) $(B)/gen/catalogue_table.o
 TESTLIB_O := $(call obj,$(TESTLIB_C))
 TEST_BIN := $(patsubst %.o,%,$(call obj,$(TEST_C)))
 BENCH_BIN := $(patsubst %.o,%,$(call obj,$(BENCH_C) $(BENCH_CC)))
@@ -121,6 +126,25 @@ $(B)/%.o: %.cc
 	@mkdir -p $(@D)
 	$(call say,CXX,$<)
 	$(Q)$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(DEPFLAGS) -c $< -o $@
+
+# The generator: a host program (no sanitizers) reading the files with the scenario
+# loader's YAML tree. The folder is a prerequisite too: a check file removed rebuilds.
+GEN_SRC := conformance/gen/gen_catalogue.c conformance/catalogue_groups.c \
+           sim/scenario/ytree.c models/common/diag.c
+$(GEN)/gen-catalogue: $(GEN_SRC) conformance/catalogue.h sim/scenario/ytree.h models/common/diag.h
+	@mkdir -p $(@D)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) -std=gnu11 -O1 $(WARN) $(call pc,--cflags,glib-2.0 yaml-0.1) \
+	  $(GEN_SRC) -o $@ $(call pc,--libs,glib-2.0 yaml-0.1)
+
+$(CATALOGUE_C): $(GEN)/gen-catalogue $(CHECK_FILES) conformance/checks
+	$(call say,GEN,$@)
+	$(Q)$(GEN)/gen-catalogue $@ $(CHECK_FILES)
+
+$(B)/gen/catalogue_table.o: $(CATALOGUE_C)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(LIB_A): $(LIB_O)
 	@mkdir -p $(@D)
@@ -183,13 +207,18 @@ FB := build/fuzz
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer $(WARN) \
                -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
                $(call pc,--cflags,$(C_PKGS))
-FUZZ_LIB_O := $(addprefix $(FB)/,$(patsubst %.c,%.o,$(LIB_C)))
+FUZZ_LIB_O := $(addprefix $(FB)/,$(patsubst %.c,%.o,$(LIB_C))) $(FB)/gen/catalogue_table.o
 FUZZ_BIN := $(addprefix $(FB)/,$(patsubst %.c,%,$(FUZZ_C)))
 
 $(FB)/%.o: %.c
 	@mkdir -p $(@D)
 	$(call say,CLANG,$<)
 	$(Q)clang $(CPPFLAGS) $(FUZZ_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(FB)/gen/catalogue_table.o: $(CATALOGUE_C)
+	@mkdir -p $(@D)
+	$(call say,CLANG,$<)
+	$(Q)clang $(CPPFLAGS) $(FUZZ_CFLAGS) -c $< -o $@
 
 $(FB)/libvpnsim.a: $(FUZZ_LIB_O)
 	$(call say,AR,$@)

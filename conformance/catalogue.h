@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The conformance catalogue: numbered checks, each pinned to a documented gateway
  * behaviour (azure-vpn-facts.md) or a field failure (interop-failures.md), each exercised
- * by scenario files under conformance/checks/. One const table (catalogue.c); adding a
- * check is adding a row. docs/conformance.md is generated from it. */
+ * by its file under conformance/checks/: a scenario with a check: block. The const tables
+ * below are generated from the blocks at build time (conformance/gen/gen_catalogue.c);
+ * adding a check is adding a file. docs/conformance.md is generated from the table. */
 #pragma once
 
 #include "models/common/names.h"
@@ -46,8 +47,8 @@ extern const NameTable conf_role_names;   /* "initiator", "responder", "either" 
 extern const NameTable conf_status_names; /* "active", "pending" */
 
 /* The self-test (tests/catalogue-selftest.t): the gateway fault under which an active
- * check must fail, and the edit of its scenarios that applies it (catalogue_faults.c, one
- * row per active check). edit is one of
+ * check must fail, and the edit of its scenarios that applies it (the check: block's
+ * fault:, one row per active check). edit is one of
  *   "gatewayImpair: ITEM, ..."  appended as faults: {gatewayImpair: [ITEM, ...]} (an
  *                              impairment of every gateway connection, docs/scenario-format.md)
  *   "bgpRulesOff: ROW, ..."     appended as faults: {bgpRulesOff: [ROW, ...]} (docs/bgp.md)

@@ -217,7 +217,7 @@ static void test_faults(void)
     }
     active++;
     if (!f)
-      g_error("%s: no fault row in conformance/catalogue_faults.c", c->id);
+      g_error("%s: no fault: in its check: block", c->id);
     g_assert_true(f->fault && *f->fault);
     if (!f->edit) {
       todo++;

@@ -678,7 +678,7 @@ ConfMatrixRow *conf_matrix_rows(const ConfResults *r, const char *profile_file, 
     g_autoptr(GwDiags) diags = gw_diags_new();
     g_autofree char *src = sc->ran ? g_strdup(sc->ran) : NULL;
     g_autoptr(ScnPlan) plan = src ? scn_plan_load_file(src, NULL, diags, NULL) : NULL;
-    g_autoptr(YtDoc) scdoc = src ? yt_load_file(src, (VsDiagSink){0}) : NULL;
+    g_autoptr(YtDoc) scdoc = src ? yt_load_file_extends(src, (VsDiagSink){0}) : NULL;
     if (scdoc) {
       YtNode *devs = yt_map_get(yt_map_get(scdoc->root, "onPremises"), "devices");
       if (devs && devs->kind == YT_SEQ && devs->items->len)

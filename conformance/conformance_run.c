@@ -396,10 +396,10 @@ ConfResults *conf_run(const ConfCheck *const *checks, size_t n, const ConfRunOpt
       g_autofree char *src = g_build_filename(opt->top, sc->file, NULL);
       if (opt->device_profile) {
         g_autofree char *text = NULL;
-        gsize len;
+        size_t len;
         g_autoptr(GError) e = NULL;
         g_autofree char *re = NULL;
-        if (g_file_get_contents(src, &text, &len, &e))
+        if ((text = conf_scenario_text(src, &len, &e)))
           re = conf_device_rewrite(src, text, len, pname, &e);
         sc->ran = g_build_filename(sc->out, "scenario.yaml", NULL);
         if (!re || !g_file_set_contents(sc->ran, re, -1, &e)) {
@@ -625,4 +625,23 @@ char *conf_report_json(const ConfResults *r)
     g_string_append(o, ",\"device\":"), vs_json_str(o, r->device);
   g_string_append(o, "}\n");
   return g_string_free(o, FALSE);
+}
+
+char *conf_scenario_text(const char *path, size_t *len, GError **error)
+{
+  g_autofree char *text = NULL;
+  gsize n = 0;
+  if (!g_file_get_contents(path, &text, &n, error))
+    return NULL;
+  /* a scenario built on a base: the merged scenario (the rewritten copy runs elsewhere) */
+  g_autoptr(YtDoc) doc = yt_load_file_extends(path, yt_error_sink(error));
+  if (!doc)
+    return NULL;
+  if (doc->bases) {
+    g_free(text);
+    text = yt_emit(doc->root, false);
+    n = strlen(text);
+  }
+  *len = n;
+  return g_steal_pointer(&text);
 }

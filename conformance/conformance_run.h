@@ -124,6 +124,10 @@ int conf_results_exit_status(const ConfResults *r);
 
 /* ---- device mode ---- */
 
+/* The text of a check scenario as the device matrix rewrites it: the file's own, or for
+ * a file built on a base (extends:) the merged scenario as YAML. NULL with an error when
+ * it cannot be read or merged. g_free. */
+char *conf_scenario_text(const char *path, size_t *len, GError **error);
 /* Rewrite a scenario so that every on-premises device uses the profile 'profile_name':
  * the device keeps its place in the scenario (name, publicIpAddress, lanPrefixes, peer,
  * sharedKey, startAction, trafficSelectors) and loses every setting a profile governs

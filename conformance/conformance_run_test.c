@@ -202,9 +202,11 @@ static ScnPlan *load_text(const char *text, GwDiags *diags)
 static void test_rewrite(void)
 {
   g_autofree char *path = tu_top_path("conformance/checks/natt-001.yaml");
-  g_autofree char *text = NULL;
-  gsize len;
-  g_assert_true(g_file_get_contents(path, &text, &len, NULL));
+  size_t len;
+  g_autoptr(GError) te = NULL;
+  /* the merged scenario when the check is built on a base (extends:) */
+  g_autofree char *text = conf_scenario_text(path, &len, &te);
+  g_assert_no_error(te);
   g_assert_nonnull(strstr(text, "ikeProposals: [aes256-sha256-modp1024]"));
   g_autoptr(GError) e = NULL;
   g_autofree char *re = conf_device_rewrite("natt-001.yaml", text, len, "libreswan-4", &e);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The catalogue's self-test (issue 20): every active check names the gateway fault under
-# which it must fail (conformance/catalogue_faults.c: an impairment, faults: {gatewayImpair}
-# or {bgpRulesOff}, or a change of the scenario), and each check, its scenarios edited so,
+# which it must fail (its check: block's fault:, conformance/checks/: an impairment,
+# faults: {gatewayImpair} or {bgpRulesOff}, or a change of the scenario), and each check, its scenarios edited so,
 # must fail: exit 1 with a failed expectation ("not ok", and the row's text when it gives
 # one), or exit 2 with the cloud's refusal when the row says "exit2:". tests/conformance-
 # catalogue.t runs the checks as written (they pass); this runs them once more, broken.
@@ -20,6 +20,19 @@ perl -MJSON::PP -e 'local $/; my $j = decode_json(<STDIN>);
     my $e = exists $c->{fault} ? ($c->{faultEdit} // "-") : "MISSING";
     print join("\x1f", $c->{id}, $e, $c->{faultFails} // "", join(" ", @{$c->{scenarios}}), $c->{fault} // ""), "\n";
   }' <"$tmp/c.json" >"$tmp/plan"
+# The scenario without its check: block (the catalogue entry, which a run ignores): the
+# edits apply to the scenario alone.
+scen() { awk '/^check:/ { skip = 1; next } skip && /^[^ ]/ { skip = 0 } !skip' "$1"; }
+# The bases of a scenario (extends:, recursively), relative to its folder.
+bases() {
+  local f=$1 dir rel=. e
+  dir=$(dirname "$1")
+  while e=$(sed -n 's/^extends: *//p' "$f" | tr -d "\"'") && [ -n "$e" ]; do
+    rel=$(realpath -m --relative-to="$dir" "$(dirname "$f")/$e")
+    echo "$rel"
+    f=$dir/$rel
+  done
+}
 jobs_file=$tmp/jobs
 : >"$jobs_file"
 declare -A changed
@@ -30,15 +43,27 @@ while IFS=$'\x1f' read -r id edit fails scens fault; do
   [[ $edit == MISSING || $edit == - ]] && continue
   for s in $scens; do
     b=$d/$(basename "$s")
+    # the bases the scenario is built on (extends:), copied beside it at the same relative
+    # places; a sed edit applies to them too, wherever the line it changes is
+    sdir=$(dirname "$s") same=1
+    for rel in $(bases "$s"); do
+      mkdir -p "$(dirname "$d/$rel")"
+      case $edit in
+        "sed -E: "*) sed -E "${edit#sed -E: }" "$sdir/$rel" >"$d/$rel" ;;
+        "sed: "*) sed "${edit#sed: }" "$sdir/$rel" >"$d/$rel" ;;
+        *) cp "$sdir/$rel" "$d/$rel" ;;
+      esac
+      cmp -s "$sdir/$rel" "$d/$rel" || same=0
+    done
     case $edit in
-      "gatewayImpair: "*) { cat "$s"; printf 'faults: {gatewayImpair: [%s]}\n' "${edit#gatewayImpair: }"; } >"$b" ;;
-      "bgpRulesOff: "*) { cat "$s"; printf 'faults: {bgpRulesOff: [%s]}\n' "${edit#bgpRulesOff: }"; } >"$b" ;;
-      "append: "*) { cat "$s"; printf '%s\n' "${edit#append: }"; } >"$b" ;;
-      "sed -E: "*) sed -E "${edit#sed -E: }" "$s" >"$b" ;;
-      "sed: "*) sed "${edit#sed: }" "$s" >"$b" ;;
+      "gatewayImpair: "*) { scen "$s"; printf 'faults: {gatewayImpair: [%s]}\n' "${edit#gatewayImpair: }"; } >"$b" ;;
+      "bgpRulesOff: "*) { scen "$s"; printf 'faults: {bgpRulesOff: [%s]}\n' "${edit#bgpRulesOff: }"; } >"$b" ;;
+      "append: "*) { scen "$s"; printf '%s\n' "${edit#append: }"; } >"$b" ;;
+      "sed -E: "*) scen "$s" | sed -E "${edit#sed -E: }" >"$b" ;;
+      "sed: "*) scen "$s" | sed "${edit#sed: }" >"$b" ;;
       *) echo "bad edit kind" >"$b.bad" ;;
     esac
-    cmp -s "$s" "$b" && changed[$id]=0
+    scen "$s" | cmp -s - "$b" && [ $same = 1 ] && changed[$id]=0
     echo "$b" >>"$jobs_file"
   done
 done <"$tmp/plan"
@@ -51,7 +76,7 @@ while IFS=$'\x1f' read -r id edit fails scens fault; do
   nrows=$((nrows + 1))
   if [[ $edit == MISSING ]]; then
     nmiss=$((nmiss + 1))
-    ok 1 "$id: names the gateway fault under which it fails (conformance/catalogue_faults.c)"
+    ok 1 "$id: names the gateway fault under which it fails (its check: block's fault:)"
     continue
   fi
   if [[ $edit == - ]]; then

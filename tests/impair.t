@@ -9,9 +9,12 @@ mkdir -p "$tmp/c" && cp -r profiles "$tmp/profiles"
 # run NAME BASE LINE [sed]: the base with LINE appended (and the sed applied), its exit code
 run() {
   local name=$1 base=$2 line=$3 sedx=${4:-}
-  { if [ -n "$sedx" ]; then sed "$sedx" "conformance/checks/$base.yaml"; else cat "conformance/checks/$base.yaml"; fi
-    printf '%s\n' "$line"; } >"$tmp/c/$name.yaml"
-  "$vs" run "$tmp/c/$name.yaml" --out "$tmp/$name" >"$tmp/$name.txt" 2>&1
+  # a folder per run: the bases it extends are copied (and edited) beside it
+  mkdir -p "$tmp/c/$name"
+  if [ -n "$sedx" ]; then check_copy "conformance/checks/$base.yaml" "$tmp/c/$name/$name.yaml" "$sedx"
+  else check_copy "conformance/checks/$base.yaml" "$tmp/c/$name/$name.yaml"; fi
+  printf '%s\n' "$line" >>"$tmp/c/$name/$name.yaml"
+  "$vs" run "$tmp/c/$name/$name.yaml" --out "$tmp/$name" >"$tmp/$name.txt" 2>&1
   echo $? >"$tmp/$name.rc"
 }
 ev() { grep -c "$2" "$tmp/$1/events.jsonl"; }  # how many events of the run match
@@ -136,6 +139,6 @@ ok $([ "$(cat "$tmp/bad4.rc")" = 2 ] && grep -q "notify answers IKE_SA_INIT, IKE
 run bad5 ike-001 'faults: {gatewayImpair: [{what: notify, notify: NO_PROPOSAL_CHOSEN, exchange: IKE_AUTH, nth: 2}]}'
 ok $([ "$(cat "$tmp/bad5.rc")" = 2 ] && grep -q "nth applies to a notify on IKE_SA_INIT only" "$tmp/bad5.txt"; echo $?) "nth with a child notify: refused" "$(cat "$tmp/bad5.txt")"
 # determinism: the same impaired run twice gives the same bytes
-"$vs" run "$tmp/c/coll.yaml" --out "$tmp/coll2" >/dev/null 2>&1
+"$vs" run "$tmp/c/coll/coll.yaml" --out "$tmp/coll2" >/dev/null 2>&1
 ok $(cmp -s "$tmp/coll/events.jsonl" "$tmp/coll2/events.jsonl" && cmp -s "$tmp/coll/azure.pcap" "$tmp/coll2/azure.pcap"; echo $?) "impaired runs are deterministic"
 echo "1..$n"

@@ -20,3 +20,19 @@ ok() {
 }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# check_copy SRC OUT [SED-ARGS...]: a scenario copied to OUT with the bases it is built on
+# (extends:, docs/scenario-format.md) copied beside it at the same relative places, each
+# file through `sed SED-ARGS` when given: a test's variant of a check scenario, wherever
+# the line it changes is (the scenario or a base).
+check_copy() {
+  local src=$1 out=$2 sdir odir f e rel
+  shift 2
+  sdir=$(dirname "$src") odir=$(dirname "$out") f=$src
+  while e=$(sed -n 's/^extends: *//p' "$f" | tr -d "\"'") && [ -n "$e" ]; do
+    rel=$(realpath -m --relative-to="$sdir" "$(dirname "$f")/$e")
+    mkdir -p "$(dirname "$odir/$rel")"
+    if (($#)); then sed "$@" "$sdir/$rel" >"$odir/$rel"; else cp "$sdir/$rel" "$odir/$rel"; fi
+    f=$sdir/$rel
+  done
+  if (($#)); then sed "$@" "$src" >"$out"; else cp "$src" "$out"; fi
+}

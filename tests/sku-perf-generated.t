@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The generated SKU-PERF checks (scenarios and catalogue rows) are the generator's current
+# The generated SKU-PERF checks (scenarios with their check: blocks) are the generator's current
 # output, and the generator's --check notices a stale file.
 set -uo pipefail
 top=${VPNSIM_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 echo "1..2"
 if out=$(python3 "$top/scripts/gen-sku-perf" --check 2>&1); then
-  echo "ok 1 - conformance/checks/sku-perf-*.yaml and catalogue_sku_perf.inc are current"
+  echo "ok 1 - conformance/checks/sku-perf-*.yaml (with their check: blocks) are current"
 else
   echo "not ok 1 - generated SKU-PERF files are stale"; echo "$out" | sed 's/^/# /'
 fi

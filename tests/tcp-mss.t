@@ -5,7 +5,7 @@
 # segment larger than the MSS its peer announced less the timestamp option, so a device
 # that clamps the MSS of SYNs (facts 2.5: 1350) makes both hosts send 1,338-byte segments.
 # DATA-004 shows it, and fails for its stated reason when the device does not clamp
-# ("# fault-edit:" in its scenario).
+# (its check: block's fault: edit).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 f=conformance/checks/data-004.yaml
@@ -22,9 +22,9 @@ if command -v tshark >/dev/null; then
 else
   for d in "SYN MSS" "clamped SYNs" "segment size"; do n=$((n + 1)); echo "ok $n - # SKIP no tshark ($d)"; done
 fi
-edit=$(sed -n 's/^# fault-edit: //p' "$f")
+edit=$(sed -n 's/^    edit: "sed -E: \(.*\)"$/\1/p' "$f")
 mkdir -p "$tmp/checks" && cp -r profiles "$tmp/profiles"
-sed -E "$edit" "$f" >"$tmp/checks/fault.yaml"
+check_copy "$f" "$tmp/checks/fault.yaml" -E "$edit"
 ok $(! cmp -s "$f" "$tmp/checks/fault.yaml"; echo $?) "the fault edit removes the device's clamp"
 "$vs" run "$tmp/checks/fault.yaml" --out "$tmp/fault" >"$tmp/fault.txt" 2>&1; rc=$?
 ok $([[ $rc == 1 ]] && grep -q 'observed: rate 0Mbps' "$tmp/fault.txt"; echo $?) \

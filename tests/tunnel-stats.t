@@ -43,7 +43,7 @@ ok $([[ -n $got && $got == "$came" ]] && ! grep -q '"net.drop' "$tmp/tp/events.j
   "VM received $got, gateway ingress $came; $(grep '"net.drop' "$tmp/tp/events.jsonl")"
 
 # the fault: the VM's datagrams (1450 + 28 bytes) exceed the tunnel MTU of 1400
-sed 's/to: pc1, rate: 1Mbps, size: 1000/to: pc1, rate: 1Mbps, size: 1450/' "$f" >"$tmp/blackhole.yaml"
+check_copy "$f" "$tmp/blackhole.yaml" 's/to: pc1, rate: 1Mbps, size: 1000/to: pc1, rate: 1Mbps, size: 1450/'
 "$vs" run "$tmp/blackhole.yaml" --out "$tmp/bh" --format tap >"$tmp/bh.tap" 2>"$tmp/bh.err"; rc=$?
 ok $([[ $rc == 1 ]]; echo $?) "with one direction black-holed DATA-006 fails (exit 1)" "exit $rc"
 ok $(grep -q '^ok 1 - tunnel vgw1-site1 is connected by 10s$' "$tmp/bh.tap"; echo $?) \
@@ -54,7 +54,7 @@ ok $(grep -q '^not ok 2 - traffic both ways through vgw1-site1 on vgw1' "$tmp/bh
   "trafficBothWays fails on both endpoints, the gateway sending nothing" "$(cat "$tmp/bh.tap")"
 
 # statsInterval 0s: only at the bounds of the trafficBothWays intervals and at the end
-sed 's/^statsInterval: 5s$/statsInterval: 0s/' "$f" >"$tmp/end.yaml"
+check_copy "$f" "$tmp/end.yaml" 's/^statsInterval: 5s$/statsInterval: 0s/'
 "$vs" run "$tmp/end.yaml" --out "$tmp/end" --format tap >"$tmp/end.tap" 2>&1; rc=$?
 s=$(stats vgw1/0 "$tmp/end")
 ok $([[ $rc == 0 && $s == "10 20 30 " ]]; echo $?) "statsInterval 0s: snapshots at 10s, 20s and the end" \
@@ -63,7 +63,7 @@ ok $([[ $rc == 0 && $s == "10 20 30 " ]]; echo $?) "statsInterval 0s: snapshots 
 ok $(grep -q '^tunnel stats: every 5s$' "$tmp/dry"; echo $?) "the plan shows the interval" "$(cat "$tmp/dry")"
 
 # a device queue that overflows: the device's uplink at 1 Mb/s with room for 2 packets
-sed 's/delay: 15ms, rate: 100Mbps}/delay: 15ms, rate: 1Mbps, queue: 2}/' "$f" >"$tmp/queue.yaml"
+check_copy "$f" "$tmp/queue.yaml" 's/delay: 15ms, rate: 100Mbps}/delay: 15ms, rate: 1Mbps, queue: 2}/'
 echo '  - {counter: net.drops.queue_full, node: site1-vpn, value: "> 0"}' >>"$tmp/queue.yaml"
 "$vs" run "$tmp/queue.yaml" --out "$tmp/q" --format tap >"$tmp/q.tap" 2>&1
 ok $([[ $(grep -c '"type":"net.drop","attrs":{"reason":"queue_full","src":"198.51.100.20","dst":"203.0.113.10"}' "$tmp/q/events.jsonl") == 1 ]]; echo $?) \

@@ -58,6 +58,12 @@ int cmd_run(int argc, char **argv)
   if (dry_run) {
     g_autofree char *text = scn_plan_describe(plan);
     fputs(text, stdout);
+    if (plan->merged) {
+      printf("merged scenario (%s", plan->file);
+      for (unsigned i = 0; i < plan->n_bases; i++)
+        printf(" on %s", plan->bases[i]);
+      printf("; secrets redacted):\n%s", plan->merged);
+    }
     printf("dry run: the scenario was loaded and not simulated\n");
     return VS_EXIT_PASS;
   }

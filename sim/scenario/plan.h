@@ -299,6 +299,11 @@ struct ScnPlan {
   /* faults: {defaultOffersOff: [LIST/ROW, ...]}: rows of the default proposal lists the
    * gateway leaves out (models/gateway/gw_policy.h) */
   GwOfferFaults offers_off;
+  /* A file with extends: its bases (nearest first) and the merged scenario as YAML,
+   * secrets redacted (--dry-run shows it); NULL otherwise. Owned by the plan. */
+  const char *const *bases;
+  unsigned n_bases;
+  char *merged;
 };
 
 #define SCN_STATS_INTERVAL_DEFAULT_NS 10000000000LL /* tunnel.stats every 10 s */

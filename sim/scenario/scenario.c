@@ -59,6 +59,7 @@ void scn_plan_free(ScnPlan *plan)
   g_free(plan->links);
   g_free(plan->timeline);
   g_free(plan->expects);
+  g_free(plan->merged);
   priv_free(plan->priv_);
   g_free(plan);
 }
@@ -2230,7 +2231,12 @@ static void load_p2s_clients(Loader *L, const YtNode *seq)
 static const char *const top_keys[] = {"name",       "description", "seed",     "duration",
                                        "references", "options",     "cloud",    "onPremises",
                                        "hosts",      "underlay",    "timeline", "expect",
-                                       "statsInterval", "faults", "p2sClients", NULL};
+                                       "statsInterval", "faults", "p2sClients", "check", "extends", NULL};
+/* check: a conformance check's catalogue entry (conformance/checks/, docs/conformance.md):
+ * read by the catalogue generator, not by a run */
+static const char *const check_keys[] = {"id", "statement", "source", "role", "status",
+                                         "waitsFor", "matrix", "fault", NULL};
+static const char *const check_fault_keys[] = {"what", "edit", "fails", NULL};
 static const char *const fault_keys[] = {"bgpRulesOff", "natRules",         "ikeRulesOff",
                                          "gatewayImpair", "p2s", "defaultOffersOff", NULL};
 
@@ -2329,6 +2335,12 @@ static const char *const underlay_keys[] = {"links", NULL};
  * scn_cloud_key_tables; timeline and expect follow the descriptor rows. */
 const YaKeyTable scn_key_tables[] = {
     {"", top_keys, "A vpnsim scenario (docs/scenario-format.md)."},
+    {"check", check_keys,
+     "A conformance check's catalogue entry (docs/conformance.md), beside its scenario: "
+     "read by the catalogue generator at build time, ignored by a run."},
+    {"check.fault", check_fault_keys,
+     "The gateway fault under which the check must fail (the catalogue's self-test): what "
+     "goes wrong, the edit of the scenario that applies it, the failure expected."},
     {"onPremises", onprem_keys, "The on-premises side: VPN devices and NAT boxes."},
     {"onPremises.devices[]", dkeys,
      "A VPN device: a profile's settings (profiles/NAME.yaml) with the scenario's overrides."},
@@ -2422,6 +2434,11 @@ static ScnPlan *load(YtDoc *doc, const ScnLoadOptions *opt, VsDiags *diags)
   priv->applied = g_hash_table_new(NULL, NULL);
   P->priv_ = priv;
   P->file = doc->name;
+  if (doc->bases && doc->bases->len) {
+    P->bases = (const char *const *)doc->bases->pdata;
+    P->n_bases = doc->bases->len;
+    P->merged = yt_emit(doc->root, true);
+  }
   g_autoptr(GHashTable) nodes = g_hash_table_new(g_str_hash, g_str_equal);
   g_autoptr(GHashTable) flows = g_hash_table_new(g_str_hash, g_str_equal);
   g_autoptr(GHashTable) links = g_hash_table_new(g_str_hash, g_str_equal);
@@ -2527,7 +2544,7 @@ ScnPlan *scn_plan_load_file(const char *path, const ScnLoadOptions *opt, VsDiags
                             GError **error)
 {
   Failed f = {diags, error};
-  YtDoc *doc = yt_load_file(path, (VsDiagSink){failed_record, &f});
+  YtDoc *doc = yt_load_file_extends(path, (VsDiagSink){failed_record, &f});
   return doc ? load(doc, opt, diags) : NULL;
 }
 
@@ -2536,6 +2553,8 @@ ScnPlan *scn_plan_load_string(const char *name, const char *text, size_t len,
 {
   Failed f = {diags, error};
   YtDoc *doc = yt_load_string(name, text, len, (VsDiagSink){failed_record, &f});
+  if (doc && !yt_resolve_extends(doc, (VsDiagSink){failed_record, &f}))
+    g_clear_pointer(&doc, yt_doc_free);
   return doc ? load(doc, opt, diags) : NULL;
 }
 

@@ -231,6 +231,18 @@ static bool items_or_scalar(const char *seq)
          g_str_has_suffix(seq, ".natRules[].externalMappings[]");
 }
 
+/* A list, or $delete: in a scenario built on a base, the base's list goes. */
+static J *deletable(J *list)
+{
+  J *o = j_new(J_OBJ);
+  J *any = j_set(o, "anyOf", j_new(J_ARR));
+  j_push(any, list);
+  J *del = j_push(any, j_new(J_OBJ));
+  j_set(del, "description", j_str("$delete: the base's value goes (extends:)"));
+  j_set(del, "const", j_str("$delete"));
+  return o;
+}
+
 /* The schema of the mapping at path (a key table's), its keys' values recursively. */
 static J *section(const char *path, const YaKeyTable *t, bool is_seq_item)
 {
@@ -244,15 +256,15 @@ static J *section(const char *path, const YaKeyTable *t, bool is_seq_item)
     g_autofree char *seq = g_strdup_printf("%s[]", sub);
     const YaKeyTable *st;
     if (!*path && !strcmp(*k, "timeline")) {
-      j_set(props, *k, timeline_schema());
+      j_set(props, *k, deletable(timeline_schema()));
     } else if (!*path && !strcmp(*k, "expect")) {
-      j_set(props, *k, expect_schema());
+      j_set(props, *k, deletable(expect_schema()));
     } else if (!*path && !strcmp(*k, "options")) {
       j_set(props, *k, options_schema());
     } else if ((st = table_find(sub))) {
       j_set(props, *k, section(sub, st, false));
     } else if ((st = table_find(seq))) {
-      J *a = j_set(props, *k, j_new(J_OBJ));
+      J *a = j_new(J_OBJ);
       g_autofree char *d = g_strdup_printf("A list: %s", st->description);
       j_set(a, "description", j_str(d));
       j_set(a, "type", j_str("array"));
@@ -264,10 +276,18 @@ static J *section(const char *path, const YaKeyTable *t, bool is_seq_item)
       } else {
         j_set(a, "items", section(seq, st, true));
       }
+      j_set(props, *k, deletable(a));
     } else {
       j_set(props, *k, leaf(sub));
     }
   }
+  /* the merge markers of a file built on a base (extends:) */
+  J *pat = j_set(o, "patternProperties", j_new(J_OBJ));
+  J *m = j_set(pat, "^[$](delete|replace)$", j_new(J_OBJ));
+  j_set(m, "description", j_str("A merge marker of a scenario built on a base (extends:): "
+                                "'$delete: true' removes the named item from the base's list, "
+                                "'$replace: true' replaces the base's mapping instead of "
+                                "merging into it (docs/scenario-format.md)."));
   j_set(o, "additionalProperties", j_new(J_FALSE));
   return o;
 }

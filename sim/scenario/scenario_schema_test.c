@@ -25,6 +25,8 @@ static JsonObject *walk(JsonObject *root, const char *path)
     JsonObject *props = json_object_get_object_member(o, "properties");
     o = props && json_object_has_member(props, *p) ? json_object_get_object_member(props, *p)
                                                     : NULL;
+    if (o && json_object_has_member(o, "anyOf")) /* a list, or $delete (extends:) */
+      o = json_array_get_object_element(json_object_get_array_member(o, "anyOf"), 0);
     if (o && seq)
       o = json_object_has_member(o, "items") ? json_object_get_object_member(o, "items") : NULL;
     /* items that may also be a plain string (NAT mappings): the mapping is anyOf's object */

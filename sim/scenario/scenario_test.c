@@ -651,9 +651,188 @@ static void test_judge_only(void)
   }
 }
 
+/* ---- extends: a scenario built on a base (docs/scenario-format.md) ---- */
+
+static char *ext_dir;
+
+static char *ext_write(const char *name, const char *text)
+{
+  char *path = g_build_filename(ext_dir, name, NULL);
+  g_autofree char *dir = g_path_get_dirname(path);
+  g_mkdir_with_parents(dir, 0755);
+  g_assert_true(g_file_set_contents(path, text, -1, NULL));
+  return path;
+}
+
+/* The merged tree of FILE as YAML (no redaction), or NULL with the first error in *err. */
+static char *ext_merged(const char *file, char **err)
+{
+  g_autoptr(VsDiags) d = vs_diags_new();
+  g_autoptr(YtDoc) doc = yt_load_file_extends(file, vs_diags_sink(d));
+  if (!doc) {
+    g_assert_cmpuint(vs_diags_len(d), ==, 1);
+    *err = vs_diag_format_brief(vs_diags_get(d, 0));
+    return NULL;
+  }
+  g_assert_cmpuint(vs_diags_len(d), ==, 0);
+  return yt_emit(doc->root, false);
+}
+
+static const char ext_base[] = "name: base\n"
+                               "seed: 1\n"
+                               "cloud:\n"
+                               "  connections:\n"
+                               "    - name: c1\n"
+                               "      connectionMode: Default\n"
+                               "      dpdTimeoutSeconds: 45\n"
+                               "    - name: c2\n"
+                               "      connectionMode: Default\n"
+                               "hosts:\n"
+                               "  - {name: vm1, address: 10.1.1.4}\n"
+                               "  - {name: pc1, address: 192.168.1.10}\n"
+                               "links: [a, b]\n";
+
+static void test_extends_merge(void)
+{
+  g_autofree char *b = ext_write("m/bases/base.yaml", ext_base);
+  g_autofree char *f = ext_write("m/d.yaml", "extends: bases/base.yaml\n"
+                                             "name: derived\n"
+                                             "cloud:\n"
+                                             "  connections:\n"
+                                             "    - name: c1\n"
+                                             "      connectionMode: InitiatorOnly\n"
+                                             "      dpdTimeoutSeconds: $delete\n"
+                                             "    - {name: c2, $delete: true}\n"
+                                             "    - name: c3\n"
+                                             "      connectionMode: ResponderOnly\n"
+                                             "hosts:\n"
+                                             "  - {name: vm1, address: 10.1.1.5}\n"
+                                             "  - {name: pc2, address: 192.168.1.11}\n"
+                                             "links: [c]\n"
+                                             "seed: $delete\n"
+                                             "expect: []\n");
+  g_autofree char *err = NULL;
+  g_autofree char *m = ext_merged(f, &err);
+  /* mappings merged key by key in the base's order, new keys after; named items merged by
+   * name (base order, new ones after), deleted with $delete; other lists replaced */
+  g_assert_cmpstr(m, ==, "name: derived\n"
+                         "cloud:\n"
+                         "  connections:\n"
+                         "    - name: c1\n"
+                         "      connectionMode: InitiatorOnly\n"
+                         "    - name: c3\n"
+                         "      connectionMode: ResponderOnly\n"
+                         "hosts:\n"
+                         "  - name: vm1\n"
+                         "    address: 10.1.1.5\n"
+                         "  - name: pc1\n"
+                         "    address: 192.168.1.10\n"
+                         "  - name: pc2\n"
+                         "    address: 192.168.1.11\n"
+                         "links: [c]\n"
+                         "expect: []\n");
+  /* $replace: the base's mapping is replaced, not merged into */
+  g_autofree char *f2 = ext_write("m/r.yaml", "extends: bases/base.yaml\n"
+                                              "cloud: {$replace: true, virtualNetworks: []}\n");
+  g_autofree char *m2 = ext_merged(f2, &err);
+  g_assert_nonnull(strstr(m2, "cloud:\n  virtualNetworks: []\nhosts:"));
+  /* a base of a base, and a base that names a file that is not there */
+  g_autofree char *f3 = ext_write("m/dd.yaml", "extends: d.yaml\nname: dd\n");
+  g_autofree char *m3 = ext_merged(f3, &err);
+  g_assert_true(g_str_has_prefix(m3, "name: dd\ncloud:\n"));
+  g_assert_nonnull(strstr(m3, "ResponderOnly"));
+  (void)b;
+}
+
+static void test_extends_errors(void)
+{
+  g_autofree char *err = NULL;
+  /* a cycle, refused at the extends: that closes it */
+  g_autofree char *a = ext_write("e/a.yaml", "name: a\nextends: b.yaml\n");
+  g_autofree char *b = ext_write("e/b.yaml", "extends: a.yaml\nseed: 1\n");
+  g_assert_null(ext_merged(a, &err));
+  g_test_message("%s", err);
+  g_assert_nonnull(strstr(err, "b.yaml:1:10: extends makes a cycle: "));
+  g_clear_pointer(&err, g_free);
+  g_autofree char *self = ext_write("e/self.yaml", "extends: self.yaml\n");
+  g_assert_null(ext_merged(self, &err));
+  g_test_message("%s", err);
+  g_assert_nonnull(strstr(err, "self.yaml:1:10: extends makes a cycle"));
+  g_clear_pointer(&err, g_free);
+  /* a base that is not there: located at the extends: value */
+  g_autofree char *nb = ext_write("e/nobase.yaml", "name: x\nextends: none.yaml\n");
+  g_assert_null(ext_merged(nb, &err));
+  g_assert_nonnull(strstr(err, "nobase.yaml:2:10: cannot read the base scenario 'none.yaml'"));
+  g_clear_pointer(&err, g_free);
+  g_autofree char *ne = ext_write("e/notname.yaml", "extends: [a.yaml]\n");
+  g_assert_null(ext_merged(ne, &err));
+  g_assert_nonnull(strstr(err, "notname.yaml:1:10: extends must name the base"));
+  g_clear_pointer(&err, g_free);
+  /* a base that is not YAML: its own place */
+  g_autofree char *bad = ext_write("e/bad.yaml", "name: [x\n");
+  g_autofree char *db = ext_write("e/onbad.yaml", "extends: bad.yaml\n");
+  g_assert_null(ext_merged(db, &err));
+  g_assert_true(g_str_has_prefix(err, bad));
+  g_clear_pointer(&err, g_free);
+  (void)b;
+
+  /* the loader's findings are located in the file each node came from */
+  g_autofree char *base = tu_top_path("conformance/checks/bases/s2s-ikev2.yaml");
+  g_autofree char *bt0 = NULL;
+  g_assert_true(g_file_get_contents(base, &bt0, NULL, NULL));
+  g_autofree char *bt = g_strconcat(bt0, "name: base\nexpect:\n"
+                                         "  - {tunnel: vgw1-site1, state: connected, by: 10s}\n",
+                                    NULL);
+  g_autofree char *pb = ext_write("l/bases/s2s.yaml", bt);
+  /* the base's typo, and the derived file's own */
+  g_autofree char *bt2 = g_strdup(bt);
+  char *p = strstr(bt2, "      vpnType: RouteBased");
+  g_assert_nonnull(p);
+  memcpy(p, "      vpnTyp:  RouteBased", strlen("      vpnTyp:  RouteBased"));
+  g_autofree char *pb2 = ext_write("l/bases/typo.yaml", bt2);
+  g_autofree char *d1 = ext_write("l/d1.yaml", "extends: bases/typo.yaml\n"
+                                               "name: d1\n"
+                                               "hosts:\n"
+                                               "  - {name: pc1, adress: 192.168.1.11}\n");
+  ScnLoadOptions opt = {.profile_dirs = profile_dirs()};
+  g_autoptr(VsDiags) d = vs_diags_new();
+  g_autoptr(GError) e = NULL;
+  g_autoptr(ScnPlan) plan = scn_plan_load_file(d1, &opt, d, &e);
+  g_assert_no_error(e);
+  unsigned vline = 1;
+  for (const char *c = bt2; c < p; c++)
+    vline += *c == '\n';
+  g_autofree char *where_base = g_strdup_printf("%s:%u:7: ", pb2, vline);
+  g_autofree char *where_derived = g_strdup_printf("%s:4:17: ", d1);
+  bool seen_base = false, seen_derived = false;
+  for (size_t i = 0; i < vs_diags_len(d); i++) {
+    g_autofree char *s = vs_diag_format_brief(vs_diags_get(d, i));
+    seen_base |= g_str_has_prefix(s, where_base) && strstr(s, "vpnTyp") != NULL;
+    seen_derived |= g_str_has_prefix(s, where_derived) && strstr(s, "adress") != NULL;
+  }
+  if (!seen_base || !seen_derived)
+    dump(d);
+  g_assert_true(seen_base);
+  g_assert_true(seen_derived);
+  /* the plan shows the merged scenario, the shared key redacted */
+  g_autofree char *d2 = ext_write("l/d2.yaml", "extends: bases/s2s.yaml\nname: d2\n");
+  g_autoptr(VsDiags) d2d = vs_diags_new();
+  g_autoptr(ScnPlan) p2 = scn_plan_load_file(d2, &opt, d2d, &e);
+  g_assert_no_error(e);
+  g_assert_cmpuint(vs_diags_count(d2d, VS_SEV_ERROR), ==, 0);
+  g_assert_cmpuint(p2->n_bases, ==, 1);
+  g_assert_cmpstr(p2->bases[0], ==, pb);
+  g_assert_true(g_str_has_prefix(p2->merged, "seed: 1\n"));
+  g_assert_nonnull(strstr(p2->merged, "\nname: d2\n"));
+  g_assert_nonnull(strstr(p2->merged, "sharedKey: <redacted>"));
+  g_assert_null(strstr(p2->merged, "Conformance.key"));
+  g_assert_cmpstr(p2->expects[0].loc.file, ==, pb);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
+  ext_dir = g_dir_make_tmp("vpnsim-extends-XXXXXX", NULL);
   g_test_add_func("/scenario/bundled", test_bundled);
   g_test_add_func("/scenario/valid-head", test_valid_head);
   g_test_add_func("/scenario/both-ways", test_both_ways);
@@ -664,5 +843,7 @@ int main(int argc, char **argv)
   g_test_add_func("/scenario/device-address", test_device_address_warning);
   g_test_add_func("/scenario/truncations", test_truncations);
   g_test_add_func("/scenario/judge-only", test_judge_only);
+  g_test_add_func("/scenario/extends/merge", test_extends_merge);
+  g_test_add_func("/scenario/extends/errors", test_extends_errors);
   return g_test_run();
 }
