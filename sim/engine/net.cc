@@ -2,6 +2,7 @@
 // The ns-3 wrapper: the one C++ file of vpnsim, implementing sim/engine/net.h over ns-3 3.37; every
 // extern "C" entry point catches C++ exceptions, and packets leave as byte buffers.
 #include "sim/engine/net.h"
+#include "sim/engine/fast_routing.h"
 
 #include <ns3/arp-cache.h>
 #include <ns3/arp-l3-protocol.h>
@@ -278,7 +279,7 @@ struct NetNode {
   std::string name;
   Ptr<Node> node;
   Ptr<Ipv4> ipv4;
-  Ptr<Ipv4StaticRouting> sr;
+  Ptr<vpnsim::FastStaticRouting> sr; // Ipv4StaticRouting, indexed (fast_routing.h)
   std::vector<NetRawSocket *> raws; // protocol sockets served by our own L4 handler
   std::vector<uint8_t> l4_protos;   // protocols our handler is registered for
   uint64_t drops[NET_DROP__COUNT] = {};
@@ -1124,14 +1125,14 @@ NetNode *net_node_new(NetWorld *w, const char *name)
   n->name = name;
   n->node = CreateObject<Node>();
   InternetStackHelper stack;
-  Ipv4StaticRoutingHelper sr;
+  vpnsim::FastStaticRoutingHelper sr;
   stack.SetRoutingHelper(sr);
   stack.SetIpv6StackInstall(false);
   stack.Install(n->node);
   int64_t base = (int64_t)w->nodes.size() * kStreamsPerNode + (1 << 20);
   stack.AssignStreams(NodeContainer(n->node), base);
   n->ipv4 = n->node->GetObject<Ipv4>();
-  n->sr = sr.GetStaticRouting(n->ipv4);
+  n->sr = DynamicCast<vpnsim::FastStaticRouting>(n->ipv4->GetRoutingProtocol());
   NetNode *r = n.get();
   Ptr<Ipv4L3Protocol> l3 = n->node->GetObject<Ipv4L3Protocol>();
   l3->TraceConnectWithoutContext("Drop", MakeBoundCallback(&on_ip_drop, r));
