@@ -90,6 +90,7 @@ FastStaticRouting::NetworkRoutes& FastStaticRouting::Routes()
 // A route appended at the end of the table, into the lookup index.
 void FastStaticRouting::Index(const Ipv4RoutingTableEntry& r, uint32_t metric)
 {
+    m_gen++;
     uint32_t mask = r.GetDestNetworkMask().Get();
     int len = prefix_length(mask);
     if (mask != mask_of(len))
@@ -116,6 +117,7 @@ void FastStaticRouting::Index(const Ipv4RoutingTableEntry& r, uint32_t metric)
 void FastStaticRouting::Rebuild()
 {
     m_stale = false;
+    m_gen++;
     m_usable = true;
     for (auto& m : m_by_len)
         m.clear();
@@ -197,19 +199,28 @@ bool FastStaticRouting::Lookup(Ipv4Address dest, Ptr<Ipv4Route>& out)
         return false;
     out = nullptr;
     uint32_t d = dest.Get();
-    for (int len : m_lens)
+    Recent& rc = m_recent[(d ^ (d >> 8) ^ (d >> 16)) & 15];
+    if (rc.gen != m_gen || rc.dest != d)
     {
-        auto it = m_by_len[len].find(d & mask_of(len));
-        if (it == m_by_len[len].end())
-            continue;
-        const Hit& h = it->second;
-        out = Create<Ipv4Route>();
-        out->SetDestination(Ipv4Address(h.dest));
-        out->SetSource(m_ip->SourceAddressSelection(h.iface, Ipv4Address(h.dest)));
-        out->SetGateway(Ipv4Address(h.gateway));
-        out->SetOutputDevice(m_ip->GetNetDevice(h.iface));
-        break;
+        rc = Recent{d, m_gen, false, {}};
+        for (int len : m_lens)
+        {
+            auto it = m_by_len[len].find(d & mask_of(len));
+            if (it == m_by_len[len].end())
+                continue;
+            rc.found = true;
+            rc.hit = it->second;
+            break;
+        }
     }
+    if (!rc.found)
+        return true;
+    const Hit& h = rc.hit;
+    out = Create<Ipv4Route>();
+    out->SetDestination(Ipv4Address(h.dest));
+    out->SetSource(m_ip->SourceAddressSelection(h.iface, Ipv4Address(h.dest)));
+    out->SetGateway(Ipv4Address(h.gateway));
+    out->SetOutputDevice(m_ip->GetNetDevice(h.iface));
     return true;
 }
 

@@ -101,6 +101,17 @@ class FastStaticRouting : public ns3::Ipv4StaticRouting
     std::vector<int> m_lens;                        // lengths present, longest first
     std::unordered_set<uint32_t> m_local;           // every local and broadcast address
     std::unordered_set<Key, KeyHash> m_keys;        // the routes in the table
+    // the last lookups (a flow asks for one destination packet after packet): valid while
+    // m_gen is the indexes' generation
+    struct Recent
+    {
+        uint32_t dest;
+        uint64_t gen; // 0: empty
+        bool found;
+        Hit hit;
+    };
+    Recent m_recent[16] = {};
+    uint64_t m_gen = 1;
 };
 
 // The helper that installs it (InternetStackHelper::SetRoutingHelper).

@@ -748,7 +748,11 @@ public:
   int GetProtocolNumber() const override { return m_proto; }
   RxStatus Receive(Ptr<Packet> p, const Ipv4Header &ip, Ptr<Ipv4Interface>) override
   {
+    // the receivers, taken first (a callback may close sockets); kept across packets so
+    // that a packet costs no allocation
     std::vector<NetRawSocket *> snap;
+    snap.swap(m_snap);
+    snap.clear();
     for (NetRawSocket *s : m_node->raws)
       if (s->proto == m_proto && (s->bound.v == 0 || s->bound.v == ip.GetDestination().Get()))
         snap.push_back(s);
@@ -760,6 +764,7 @@ public:
     for (NetRawSocket *s : snap)
       if (--s->in_cb == 0 && s->dead)
         raw_free_now(s);
+    snap.swap(m_snap); // back for the next packet (a nested one took its own)
     // Nobody bound: dropped silently, as a gateway without a matching SA does (ns-3 would
     // otherwise answer with an ICMP *port* unreachable, which is wrong for ESP).
     return RX_OK;
@@ -776,6 +781,7 @@ public:
 private:
   DownTargetCallback m_down;
   DownTargetCallback6 m_down6;
+  std::vector<NetRawSocket *> m_snap; // Receive's list of receivers, reused
 };
 
 // ---- TCP ----
