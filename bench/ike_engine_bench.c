@@ -3,14 +3,12 @@
  * engines (PSK, first child SA installed on both sides) for DH groups 14, 19 and 20, next
  * to bare OpenSSL doing the same Diffie-Hellman work (a key pair and a derivation on each
  * side) in the same run, and the ratio: what the engine adds to the DH cost. */
+#include "bench/bench_dh.h"
 #include "bench/bench_util.h"
 #include "models/ike/ike_loopback.h"
 #include "models/ike/ikev2_sa.h"
 
 #include <glib.h>
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,50 +56,14 @@ static void establish(uint16_t group, Drbg *ra, Drbg *rb)
   ikev2_conn_free(b);
 }
 
-/* ---- bare OpenSSL: a key pair per side and a derivation per side ---- */
-
-static EVP_PKEY *keygen(uint16_t group)
-{
-  const char *alg = group == 14 ? "DH" : "EC";
-  const char *name = group == 14 ? "modp_2048" : group == 19 ? "P-256" : "P-384";
-  EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, alg, NULL);
-  EVP_PKEY *k = NULL;
-  /* MODP with a 320-bit private value, as the engine draws it (RFC 3526 8) */
-  int priv = 320;
-  OSSL_PARAM p[3] = {OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)name, 0),
-                     OSSL_PARAM_END, OSSL_PARAM_END};
-  if (group == 14)
-    p[1] = OSSL_PARAM_construct_int(OSSL_PKEY_PARAM_DH_PRIV_LEN, &priv);
-  if (!ctx || EVP_PKEY_keygen_init(ctx) <= 0 || EVP_PKEY_CTX_set_params(ctx, p) <= 0 ||
-      EVP_PKEY_generate(ctx, &k) <= 0) {
-    fprintf(stderr, "ike_engine_bench: keygen failed\n");
-    exit(1);
-  }
-  EVP_PKEY_CTX_free(ctx);
-  return k;
-}
-
-static void derive(EVP_PKEY *mine, EVP_PKEY *peer)
-{
-  uint8_t out[512];
-  size_t n = sizeof out;
-  EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(mine, NULL);
-  /* no full peer validation: the engine runs the RFC 6989 checks only */
-  if (!ctx || EVP_PKEY_derive_init(ctx) <= 0 || EVP_PKEY_derive_set_peer_ex(ctx, peer, 0) <= 0 ||
-      EVP_PKEY_derive(ctx, out, &n) <= 0) {
-    fprintf(stderr, "ike_engine_bench: derive failed\n");
-    exit(1);
-  }
-  EVP_PKEY_CTX_free(ctx);
-}
+/* ---- bare OpenSSL: a key pair per side and a derivation per side (bench_dh.h) ---- */
 
 static void bare_dh(uint16_t group)
 {
-  EVP_PKEY *a = keygen(group), *b = keygen(group);
-  derive(a, b);
-  derive(b, a);
-  EVP_PKEY_free(a);
-  EVP_PKEY_free(b);
+  /* MODP with a 320-bit private value, as the engine draws it (RFC 3526 8) */
+  bench_dh_exchange("ike_engine_bench", group == 14 ? "DH" : "EC",
+                    group == 14 ? "modp_2048" : group == 19 ? "P-256" : "P-384",
+                    group == 14 ? 320 : 0);
 }
 
 /* Median over 5 interleaved rounds of microseconds per iteration, for both. */

@@ -73,6 +73,7 @@ struct Child {
 typedef struct {
   EpDpTunnelConfig cfg;
   char *name;
+  int index; /* in dp->tunnels (tunnels are never removed) */
   Ipv4Addr peer; /* outer destination: cfg.remote_public until the peer moves */
   GPtrArray *children; /* Child*, owned */
   GPtrArray *pairs;    /* Pair*, owned */
@@ -110,6 +111,8 @@ struct EpDp {
   EspSad *sad;
   GPtrArray *tunnels; /* Tunnel*, owned */
   GArray *routes;     /* Route, longest prefix first */
+  unsigned n_routes_len[33]; /* routes of each prefix length (where a new one goes) */
+  GHashTable *tunnel_by_name; /* name -> index + 1 of the first tunnel of that name */
   GHashTable *by_in;  /* EspSa* (inbound) -> Pair* */
   EpNodeMetrics m;
   bool drop_seen[EP_DROP__COUNT];
@@ -198,6 +201,7 @@ EpDp *ep_dp_new(const EpDpConfig *cfg, const EpEnv *env)
   dp->sad = esp_sad_new(on_sad_event, dp);
   dp->tunnels = g_ptr_array_new();
   dp->routes = g_array_new(FALSE, FALSE, sizeof(Route));
+  dp->tunnel_by_name = g_hash_table_new(g_str_hash, g_str_equal);
   dp->by_in = g_hash_table_new(g_direct_hash, g_direct_equal);
   dp->expiries = g_array_new(FALSE, FALSE, sizeof(EpSaExpiry));
   dp->obuf = g_malloc(OBUF_LEN);
@@ -234,6 +238,7 @@ void ep_dp_free(EpDp *dp)
   g_array_unref(dp->expiries);
   for (guint i = 0; i < dp->tunnels->len; i++)
     tunnel_free(g_ptr_array_index(dp->tunnels, i));
+  g_hash_table_destroy(dp->tunnel_by_name); /* borrowed the names */
   g_ptr_array_unref(dp->tunnels);
   g_array_unref(dp->routes);
   g_hash_table_unref(dp->by_in);
@@ -280,6 +285,9 @@ int ep_dp_tunnel_add(EpDp *dp, const EpDpTunnelConfig *cfg)
   t->pairs = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(dp->tunnels, t);
   int idx = (int)dp->tunnels->len - 1;
+  t->index = idx;
+  if (!g_hash_table_contains(dp->tunnel_by_name, t->name))
+    g_hash_table_insert(dp->tunnel_by_name, t->name, GINT_TO_POINTER(idx + 1));
   for (unsigned i = 0; i < cfg->n_remote_prefixes; i++)
     ep_dp_route_add(dp, cfg->remote_prefixes[i], EP_ROUTE_TUNNEL, idx);
   return idx;
@@ -292,10 +300,9 @@ unsigned ep_dp_n_tunnels(const EpDp *dp)
 
 int ep_dp_tunnel_find(const EpDp *dp, const char *name)
 {
-  for (guint i = 0; i < dp->tunnels->len; i++)
-    if (g_strcmp0(tun(dp, (int)i)->name, name) == 0)
-      return (int)i;
-  return -1;
+  if (!name)
+    return -1; /* every tunnel has a name ("" at least) */
+  return GPOINTER_TO_INT(g_hash_table_lookup(dp->tunnel_by_name, name)) - 1;
 }
 
 const char *ep_dp_tunnel_name(const EpDp *dp, int tunnel)
@@ -321,11 +328,13 @@ void ep_dp_route_add(EpDp *dp, Ipv4Prefix p, EpRouteKind kind, int tunnel)
 {
   Route r = {.p = ipv4_prefix_make(p.addr, p.len), .kind = kind,
              .tunnel = kind == EP_ROUTE_TUNNEL ? tunnel : -1};
-  /* keep longest first; equal lengths in insertion order */
+  /* keep longest first; equal lengths in insertion order: after every route as long or
+   * longer */
   guint at = 0;
-  while (at < dp->routes->len && g_array_index(dp->routes, Route, at).p.len >= r.p.len)
-    at++;
+  for (unsigned len = r.p.len; len <= 32; len++)
+    at += dp->n_routes_len[len];
   g_array_insert_val(dp->routes, at, r);
+  dp->n_routes_len[r.p.len]++;
 }
 
 bool ep_dp_route_remove(EpDp *dp, Ipv4Prefix p, EpRouteKind kind, int tunnel)
@@ -335,6 +344,7 @@ bool ep_dp_route_remove(EpDp *dp, Ipv4Prefix p, EpRouteKind kind, int tunnel)
     const Route *r = &g_array_index(dp->routes, Route, i);
     if (r->p.addr.v == p.addr.v && r->p.len == p.len && r->kind == kind &&
         (kind != EP_ROUTE_TUNNEL || r->tunnel == tunnel)) {
+      dp->n_routes_len[p.len]--;
       g_array_remove_index(dp->routes, i);
       return true;
     }
@@ -435,11 +445,8 @@ static void set_up(EpDp *dp, Tunnel *t, bool up, const char *reason)
   if (!up)
     vs_event_str(&ev, "reason", reason);
   ev_emit(dp, &ev);
-  if (dp->env.tunnel_state) {
-    guint idx = 0;
-    if (g_ptr_array_find(dp->tunnels, t, &idx))
-      dp->env.tunnel_state(dp->env.user, (int)idx, up);
-  }
+  if (dp->env.tunnel_state)
+    dp->env.tunnel_state(dp->env.user, t->index, up);
 }
 
 static void sa_event(EpDp *dp, const char *type, Tunnel *t, const Pair *p, const char *k,

@@ -225,6 +225,15 @@ struct GwP2s {
   char *sku;
   GHashTable *used;     /* assigned addresses (GUINT_TO_POINTER(addr + 1)) */
   GPtrArray *sessions;  /* GwP2sSession* */
+  /* lookups that stay flat with the number of clients: the sessions by source address
+   * and by tunnel (GPtrArray* each, in the order of sessions), how many hold an address,
+   * and where the pool's first free address may be (every address of the IKEv2 share
+   * before range hint_range, address hint_addr, is assigned or a prefix's edge) */
+  GHashTable *by_src;    /* GUINT_TO_POINTER(src + 1) -> GPtrArray* */
+  GHashTable *by_tunnel; /* GINT_TO_POINTER(tunnel + 1) -> GPtrArray* */
+  unsigned n_assigned;
+  unsigned hint_range;
+  uint64_t hint_addr;
   Ipv4Prefix routes[IKEV2_MAX_TS];
   size_t n_routes;
   Ipv4Prefix pool_pfx[GW_MAX_PREFIXES];
@@ -304,28 +313,65 @@ static bool pool_edge(const GwP2s *p, Ipv4Addr a)
   return false;
 }
 
+/* The first free address of the IKEv2 share in order, searched from the hint. */
 static bool addr_next(GwP2s *p, Ipv4Addr *out)
 {
-  for (unsigned i = 0; i < p->pool.n_ikev2; i++) {
+  for (unsigned i = p->hint_range; i < p->pool.n_ikev2; i++) {
     Ipv4Range r = p->pool.ikev2[i];
-    for (uint64_t a = r.first.v; a <= r.last.v; a++) {
+    uint64_t from = i == p->hint_range ? MAX(p->hint_addr, (uint64_t)r.first.v) : r.first.v;
+    for (uint64_t a = from; a <= r.last.v; a++) {
       Ipv4Addr x = {(uint32_t)a};
       if (pool_edge(p, x) || g_hash_table_contains(p->used, GUINT_TO_POINTER(x.v + 1)) ||
           (p->share.in_use && p->share.in_use(p->share.user, x)))
         continue;
+      p->hint_range = i;
+      p->hint_addr = a;
       *out = x;
       return true;
     }
   }
+  p->hint_range = p->pool.n_ikev2;
+  p->hint_addr = 0;
   return false;
 }
 
-static unsigned sessions_assigned(const GwP2s *p)
+/* An address went back to the pool: the search starts at it if it comes first. */
+static void addr_freed(GwP2s *p, Ipv4Addr x)
 {
-  unsigned n = 0;
-  for (guint i = 0; i < p->sessions->len; i++)
-    n += ((GwP2sSession *)g_ptr_array_index(p->sessions, i))->has_addr;
-  return n;
+  for (unsigned i = 0; i < p->pool.n_ikev2 && i <= p->hint_range; i++) {
+    Ipv4Range r = p->pool.ikev2[i];
+    if (x.v < r.first.v || x.v > r.last.v)
+      continue;
+    if (i < p->hint_range || x.v < p->hint_addr) {
+      p->hint_range = i;
+      p->hint_addr = x.v;
+    }
+    return;
+  }
+}
+
+/* ---- the session indexes (by source address, by tunnel) ---- */
+
+static void index_add(GHashTable *h, gpointer key, GwP2sSession *s)
+{
+  GPtrArray *l = g_hash_table_lookup(h, key);
+  if (!l) {
+    l = g_ptr_array_new();
+    g_hash_table_insert(h, key, l);
+  }
+  g_ptr_array_add(l, s);
+}
+
+static void index_remove(GHashTable *h, gpointer key, GwP2sSession *s)
+{
+  GPtrArray *l = g_hash_table_lookup(h, key);
+  if (l && g_ptr_array_remove(l, s) && !l->len)
+    g_hash_table_remove(h, key); /* frees l */
+}
+
+static GPtrArray *sessions_from(const GwP2s *p, Ipv4Addr src)
+{
+  return g_hash_table_lookup(p->by_src, GUINT_TO_POINTER(src.v + 1));
 }
 
 /* IkeEnv.cp_assign: an address from the IKEv2 share, within the SKU's limit (facts 1.1) */
@@ -340,7 +386,7 @@ static bool sess_cp_assign(void *user, const char *peer_id, IkeCpLease *out)
     out->addr = s->addr;
   } else {
     unsigned shared = p->share.count ? p->share.count(p->share.user) : 0;
-    if (!(p->creds->faults & GW_P2S_FAULT_NO_LIMIT) && sessions_assigned(p) + shared >= p->limit) {
+    if (!(p->creds->faults & GW_P2S_FAULT_NO_LIMIT) && p->n_assigned + shared >= p->limit) {
       g_autofree char *why = g_strdup_printf(
           "connection limit: %s allows %u IKEv2/OpenVPN connections", p->sku, p->limit);
       refuse(s, why);
@@ -351,6 +397,7 @@ static bool sess_cp_assign(void *user, const char *peer_id, IkeCpLease *out)
       return false;
     }
     s->has_addr = true;
+    p->n_assigned++;
     g_hash_table_add(p->used, GUINT_TO_POINTER(s->addr.v + 1));
     ep_dp_route_add(p->dp, ipv4_prefix_make(s->addr, 32), EP_ROUTE_TUNNEL, s->tunnel);
     out->addr = s->addr;
@@ -377,7 +424,9 @@ static void sess_release(GwP2sSession *s, const char *reason)
   if (s->has_addr) {
     ep_dp_route_remove(p->dp, ipv4_prefix_make(s->addr, 32), EP_ROUTE_TUNNEL, s->tunnel);
     g_hash_table_remove(p->used, GUINT_TO_POINTER(s->addr.v + 1));
+    addr_freed(p, s->addr);
     s->has_addr = false;
+    p->n_assigned--;
   }
   if (!was)
     return;
@@ -403,6 +452,8 @@ static void sess_free(gpointer data)
   }
   sess_release(s, s->p->drop_reason ? s->p->drop_reason : "session ended");
   ep_dp_tunnel_down(s->p->dp, s->tunnel, "P2S session ended");
+  index_remove(s->p->by_src, GUINT_TO_POINTER(s->src.v + 1), s);
+  index_remove(s->p->by_tunnel, GINT_TO_POINTER(s->tunnel + 1), s);
   g_free(s->client);
   g_free(s);
 }
@@ -487,6 +538,8 @@ static GwP2sSession *sess_new(GwP2s *p, Ipv4Addr src, uint16_t sport)
   ep_ike_link_on_change(s->link, sess_changed, s);
   ep_ike_link_start(s->link);
   g_ptr_array_add(p->sessions, s);
+  index_add(p->by_src, GUINT_TO_POINTER(src.v + 1), s);
+  index_add(p->by_tunnel, GINT_TO_POINTER(s->tunnel + 1), s);
   return s;
 }
 
@@ -513,6 +566,8 @@ GwP2s *gw_p2s_new(const GwConfig *cfg, const char *name, const char *node, EpDp 
   p->sku = g_strdup(sku_name ? sku_name : "?");
   p->used = g_hash_table_new(NULL, NULL);
   p->sessions = g_ptr_array_new_with_free_func(sess_free);
+  p->by_src = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)g_ptr_array_unref);
+  p->by_tunnel = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)g_ptr_array_unref);
   const char *why = NULL;
   if (!gw_p2s_ike_config(g, local, creds, &p->cfg, &why)) {
     VsEvent ev = vs_event(now(p), p->node, EP_IKE_EV_REFUSED);
@@ -551,6 +606,8 @@ void gw_p2s_free(GwP2s *p)
   p->freeing = true;
   p->drop_reason = "run ended";
   g_ptr_array_free(p->sessions, TRUE);
+  g_hash_table_destroy(p->by_src);
+  g_hash_table_destroy(p->by_tunnel);
   g_hash_table_destroy(p->used);
   g_free(p->node);
   g_free(p->gw_name);
@@ -570,8 +627,9 @@ unsigned gw_p2s_n_connected(const GwP2s *p)
 
 static GwP2sSession *sess_by_spi(GwP2s *p, Ipv4Addr src, uint64_t spi_i)
 {
-  for (guint i = 0; i < p->sessions->len; i++) {
-    GwP2sSession *s = g_ptr_array_index(p->sessions, i);
+  GPtrArray *l = sessions_from(p, src);
+  for (guint i = 0; l && i < l->len; i++) {
+    GwP2sSession *s = g_ptr_array_index(l, i);
     if (s->src.v == src.v && s->link && ep_ike_link_holds_sa(s->link, spi_i, 0))
       return s;
   }
@@ -610,8 +668,9 @@ void gw_p2s_rx(GwP2s *p, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dp
       return;
     }
     /* a client's retransmitted IKE_SA_INIT reaches the session it made */
-    for (guint i = 0; i < p->sessions->len && !s; i++) {
-      GwP2sSession *k = g_ptr_array_index(p->sessions, i);
+    GPtrArray *l = sessions_from(p, src);
+    for (guint i = 0; l && i < l->len && !s; i++) {
+      GwP2sSession *k = g_ptr_array_index(l, i);
       if (k->src.v == src.v && k->sport == sport && !k->reap)
         s = k;
     }
@@ -625,8 +684,9 @@ void gw_p2s_rx(GwP2s *p, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t dp
 
 bool gw_p2s_esp_authenticated(GwP2s *p, int tunnel, Ipv4Addr src, uint16_t sport)
 {
-  for (guint i = 0; p && i < p->sessions->len; i++) {
-    GwP2sSession *s = g_ptr_array_index(p->sessions, i);
+  GPtrArray *l = p ? g_hash_table_lookup(p->by_tunnel, GINT_TO_POINTER(tunnel + 1)) : NULL;
+  for (guint i = 0; l && i < l->len; i++) {
+    GwP2sSession *s = g_ptr_array_index(l, i);
     if (s->tunnel == tunnel && s->link)
       return ep_ike_link_esp_authenticated(s->link, src, sport), true;
   }
@@ -644,7 +704,13 @@ bool gw_p2s_addr_used(const GwP2s *p, Ipv4Addr a)
   return p && g_hash_table_contains(p->used, GUINT_TO_POINTER(a.v + 1));
 }
 
+void gw_p2s_addr_released(GwP2s *p, Ipv4Addr a)
+{
+  if (p)
+    addr_freed(p, a);
+}
+
 unsigned gw_p2s_n_assigned(const GwP2s *p)
 {
-  return p ? sessions_assigned(p) : 0;
+  return p ? p->n_assigned : 0;
 }

@@ -112,3 +112,6 @@ void gw_p2s_set_share(GwP2s *p, const GwP2sShare *share);
 /* Is the address one the IKEv2 side gave? How many has it given? */
 bool gw_p2s_addr_used(const GwP2s *p, Ipv4Addr a);
 unsigned gw_p2s_n_assigned(const GwP2s *p);
+/* The sharing side gave an address of the IKEv2 share back (the search for a free address
+ * starts at the lowest one given back). */
+void gw_p2s_addr_released(GwP2s *p, Ipv4Addr a);

@@ -139,10 +139,12 @@ static void release(GwP2sTlsSession *s, const char *reason)
     g_hash_table_remove(g->by_addr, GUINT_TO_POINTER(s->addr.v + 1));
     if (g->dp)
       ep_dp_route_remove(g->dp, ipv4_prefix_make(s->addr, 32), EP_ROUTE_LOCAL, -1);
-    if (s->proto == GW_P2S_PROTO_SSTP)
+    if (s->proto == GW_P2S_PROTO_SSTP) {
       g->n_sstp--;
-    else
+    } else {
       g->n_openvpn--;
+      gw_p2s_addr_released(g->ikev2, s->addr); /* from the IKEv2 share */
+    }
     s->has_addr = false;
   }
   if (!was)

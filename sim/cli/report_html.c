@@ -446,52 +446,116 @@ typedef struct {
   bool give_up;    /* an ike.give_up row instead of a message */
 } SeqRow;
 
-static void sequence_one(GString *s, const ScnHtmlInput *in, const char *conn)
+/* Distinct strings in first-seen order with a hash index: strv_index and strv_add for
+ * lists that grow with the clients (a P2S population's lifelines). */
+typedef struct {
+  GPtrArray *v;   /* borrowed strings */
+  GHashTable *at; /* string -> index + 1 */
+} StrIdx;
+
+static void stridx_init(StrIdx *x)
 {
-  g_autoptr(GPtrArray) lines = g_ptr_array_new();   /* lifeline names (borrowed) */
-  g_autoptr(GPtrArray) peer_ip = g_ptr_array_new(); /* address -> lifeline, learned */
-  g_autoptr(GArray) peer_ln = g_array_new(FALSE, FALSE, sizeof(int));
+  x->v = g_ptr_array_new();
+  x->at = g_hash_table_new(g_str_hash, g_str_equal);
+}
+
+static void stridx_clear(StrIdx *x)
+{
+  g_ptr_array_unref(x->v);
+  g_hash_table_unref(x->at);
+}
+
+static int stridx_index(const StrIdx *x, const char *s)
+{
+  return (int)GPOINTER_TO_UINT(g_hash_table_lookup(x->at, s)) - 1;
+}
+
+static int stridx_add(StrIdx *x, const char *s)
+{
+  int i = stridx_index(x, s);
+  if (i >= 0)
+    return i;
+  g_ptr_array_add(x->v, (gpointer)s);
+  g_hash_table_insert(x->at, (gpointer)s, GUINT_TO_POINTER(x->v->len));
+  return (int)x->v->len - 1;
+}
+
+/* What a reception must share with the sent message: exchange, message ID and direction. */
+static char *msg_key(const VsEvent *ev)
+{
+  const char *ex = attr_str(ev, "exchange");
+  return g_strdup_printf("%c%s|%" PRIu64 "|%d", ex ? 'S' : 'N', ex ? ex : "",
+                         attr_u(ev, "msg_id"), attr_b(ev, "response"));
+}
+
+/* The events that name connection conn (event indices, in log order); sequence_one reads
+ * only these, so drawing N connections costs the log once, not N times. */
+static void sequence_one(GString *s, const ScnHtmlInput *in, const char *conn, const GArray *idx)
+{
+  StrIdx lines; /* lifeline names (borrowed) */
+  stridx_init(&lines);
+  /* address -> lifeline + 1, learned */
+  g_autoptr(GHashTable) peer_ln = g_hash_table_new(g_str_hash, g_str_equal);
   g_autoptr(GArray) rows = g_array_new(FALSE, TRUE, sizeof(SeqRow));
-  size_t n = n_events(in);
-  g_autofree bool *used = g_new0(bool, n ? n : 1);
-  EACH(in, i, ev)
-  {
-    const char *c = attr_str(ev, "connection");
-    if (c && !strcmp(c, conn) && is_type(ev, "ike.message") && ev->node)
-      strv_add(lines, ev->node);
+  /* the receptions (positions in idx, ascending) by msg_key */
+  g_autoptr(GHashTable) recvs =
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
+  guint m = idx->len;
+  g_autofree bool *used = g_new0(bool, m ? m : 1); /* by position in idx */
+  for (guint k = 0; k < m; k++) {
+    const VsEvent *ev = scn_eventlog_get(in->log, g_array_index(idx, size_t, k));
+    if (!is_type(ev, "ike.message") || !ev->node)
+      continue;
+    stridx_add(&lines, ev->node);
+    if (g_strcmp0(attr_str(ev, "dir"), "received"))
+      continue;
+    char *key = msg_key(ev);
+    GArray *l = g_hash_table_lookup(recvs, key);
+    if (!l) {
+      l = g_array_new(FALSE, FALSE, sizeof(guint));
+      g_hash_table_insert(recvs, key, l);
+    } else
+      g_free(key);
+    g_array_append_val(l, k);
   }
-  int own = (int)lines->len;
+  int own = (int)lines.v->len;
   /* match each sent message with the first later reception of the same message elsewhere */
-  EACH(in, i, ev)
-  {
-    const char *c = attr_str(ev, "connection");
-    if (!c || strcmp(c, conn) || !ev->node)
+  for (guint k = 0; k < m; k++) {
+    size_t i = g_array_index(idx, size_t, k);
+    const VsEvent *ev = scn_eventlog_get(in->log, i);
+    if (!ev->node)
       continue;
     if (is_type(ev, "ike.give_up")) {
-      SeqRow r = {.sent = i, .recv = -1, .from = strv_index(lines, ev->node), .give_up = true};
+      SeqRow r = {.sent = i, .recv = -1, .from = stridx_index(&lines, ev->node), .give_up = true};
       g_array_append_val(rows, r);
       continue;
     }
     if (!is_type(ev, "ike.message") || g_strcmp0(attr_str(ev, "dir"), "sent"))
       continue;
-    SeqRow r = {.sent = i, .recv = -1, .from = strv_index(lines, ev->node), .to = -1};
-    for (size_t j = i + 1; j < n; j++) {
+    SeqRow r = {.sent = i, .recv = -1, .from = stridx_index(&lines, ev->node), .to = -1};
+    g_autofree char *key = msg_key(ev);
+    const GArray *l = g_hash_table_lookup(recvs, key);
+    /* the first reception after k: binary search, then the first one unused elsewhere */
+    guint lo = 0, hi = l ? l->len : 0;
+    while (lo < hi) {
+      guint mid = lo + (hi - lo) / 2;
+      if (g_array_index(l, guint, mid) <= k)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    for (guint q = lo; l && q < l->len; q++) {
+      guint k2 = g_array_index(l, guint, q);
+      size_t j = g_array_index(idx, size_t, k2);
       const VsEvent *e2 = scn_eventlog_get(in->log, j);
-      if (used[j] || !is_type(e2, "ike.message") || !e2->node || !strcmp(e2->node, ev->node) ||
-          g_strcmp0(attr_str(e2, "dir"), "received") ||
-          g_strcmp0(attr_str(e2, "connection"), conn) ||
-          g_strcmp0(attr_str(e2, "exchange"), attr_str(ev, "exchange")) ||
-          attr_u(e2, "msg_id") != attr_u(ev, "msg_id") ||
-          attr_b(e2, "response") != attr_b(ev, "response"))
+      if (used[k2] || !strcmp(e2->node, ev->node))
         continue;
-      used[j] = true;
+      used[k2] = true;
       r.recv = (long)j;
-      r.to = strv_index(lines, e2->node);
+      r.to = stridx_index(&lines, e2->node);
       const char *ip = attr_str(ev, "peer");
-      if (ip && strv_index(peer_ip, ip) < 0) {
-        g_ptr_array_add(peer_ip, (gpointer)ip);
-        g_array_append_val(peer_ln, r.to);
-      }
+      if (ip && !g_hash_table_contains(peer_ln, ip))
+        g_hash_table_insert(peer_ln, (gpointer)ip, GINT_TO_POINTER(r.to + 1));
       break;
     }
     g_array_append_val(rows, r);
@@ -504,28 +568,29 @@ static void sequence_one(GString *s, const ScnHtmlInput *in, const char *conn)
       continue;
     const VsEvent *ev = scn_eventlog_get(in->log, r->sent);
     const char *ip = attr_str(ev, "peer");
-    int pi = ip ? strv_index(peer_ip, ip) : -1;
+    int pi = ip ? GPOINTER_TO_INT(g_hash_table_lookup(peer_ln, ip)) - 1 : -1;
     if (pi >= 0)
-      r->to = g_array_index(peer_ln, int, pi);
+      r->to = pi;
     else if (own == 2)
       r->to = 1 - r->from;
     else
-      r->to = strv_add(lines, ip ? ip : "?");
+      r->to = stridx_add(&lines, ip ? ip : "?");
   }
-  if (lines->len < 2)
-    strv_add(lines, "peer");
+  GPtrArray *linev = lines.v;
+  if (linev->len < 2)
+    stridx_add(&lines, "peer");
 
   const int left = 90, gap = 420, top = 46, rowh = 24;
   guint shown = MIN(rows->len, SEQ_MAX_ROWS);
-  int W = left + gap * ((int)lines->len - 1) + 280; /* room for a give-up note */
+  int W = left + gap * ((int)linev->len - 1) + 280; /* room for a give-up note */
   int H = top + (int)shown * rowh + 30;
   g_autofree char *title = g_strdup_printf("IKE exchanges of %s", conn);
   svg_begin(s, W, H, title);
   svg_text(s, 8, 20, "start", "sm", "time (s)");
-  for (guint l = 0; l < lines->len; l++) {
+  for (guint l = 0; l < linev->len; l++) {
     int x = left + gap * (int)l;
     svg_rect(s, x - 56, 6, 112, 24, 4, l < (guint)own ? "life" : "life ext");
-    svg_text(s, x, 22, "middle", "b", g_ptr_array_index(lines, l));
+    svg_text(s, x, 22, "middle", "b", g_ptr_array_index(linev, l));
     svg_line(s, x, 30, x, H - 8, "lifeline");
   }
   for (guint k = 0; k < shown; k++) {
@@ -582,26 +647,41 @@ static void sequence_one(GString *s, const ScnHtmlInput *in, const char *conn)
     svg_text(s, left, H - 10, "start", "sm", m);
   }
   svg_end(s);
+  stridx_clear(&lines);
 }
 
 static void sequences(GString *s, const ScnHtmlInput *in)
 {
+  /* connections in the order of their first ike.message; each with the indices of every
+   * event that names it */
   g_autoptr(GPtrArray) conns = g_ptr_array_new();
+  g_autoptr(GHashTable) by_conn =
+      g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_array_unref);
+  g_autoptr(GHashTable) drawn = g_hash_table_new(g_str_hash, g_str_equal);
   EACH(in, i, ev)
   {
     const char *c = attr_str(ev, "connection");
-    if (c && is_type(ev, "ike.message"))
-      strv_add(conns, c);
+    if (!c)
+      continue;
+    GArray *idx = g_hash_table_lookup(by_conn, c);
+    if (!idx) {
+      idx = g_array_new(FALSE, FALSE, sizeof(size_t));
+      g_hash_table_insert(by_conn, (gpointer)c, idx);
+    }
+    g_array_append_val(idx, i);
+    if (is_type(ev, "ike.message") && g_hash_table_add(drawn, (gpointer)c))
+      g_ptr_array_add(conns, (gpointer)c);
   }
   if (!conns->len) {
     g_string_append(s, "<p>No IKE messages were exchanged.</p>\n");
     return;
   }
   for (guint k = 0; k < conns->len; k++) {
+    const char *c = g_ptr_array_index(conns, k);
     g_string_append(s, "<h3>");
-    esc(s, g_ptr_array_index(conns, k));
+    esc(s, c);
     g_string_append(s, "</h3>\n<div class=\"fig\">");
-    sequence_one(s, in, g_ptr_array_index(conns, k));
+    sequence_one(s, in, c, g_hash_table_lookup(by_conn, c));
     g_string_append(s, "</div>\n");
   }
 }

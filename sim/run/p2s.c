@@ -43,6 +43,7 @@ struct RunP2s {
   GPtrArray *roots;       /* P2sRoot* */
   GPtrArray *keys;        /* IkeKey*: one per p2sClients entry */
   GPtrArray *clients;     /* P2sClient* */
+  GHashTable *by_name;    /* node name -> P2sClient* (the first of the name) */
   GPtrArray *gateways;    /* P2sGateway* */
 };
 
@@ -79,6 +80,7 @@ void run_p2s_free(Run *r)
   if (!p)
     return;
   g_ptr_array_free(p->gateways, TRUE);
+  g_hash_table_destroy(p->by_name);
   g_ptr_array_free(p->clients, TRUE);
   g_ptr_array_free(p->keys, TRUE);
   g_ptr_array_free(p->roots, TRUE);
@@ -110,12 +112,7 @@ static P2sRoot *root_get(Run *r, const char *name)
 
 static P2sClient *client_find(Run *r, const char *name)
 {
-  for (guint i = 0; r->p2s && i < r->p2s->clients->len; i++) {
-    P2sClient *c = g_ptr_array_index(r->p2s->clients, i);
-    if (!strcmp(c->name, name))
-      return c;
-  }
-  return NULL;
+  return r->p2s ? g_hash_table_lookup(r->p2s->by_name, name) : NULL;
 }
 
 /* The node names of an entry: NAME for one, NAME-001 ... for a population. */
@@ -140,6 +137,7 @@ bool run_p2s_pki(Run *r, char **err)
   p->roots = g_ptr_array_new_with_free_func(root_free);
   p->keys = g_ptr_array_new_with_free_func((GDestroyNotify)ike_key_free);
   p->clients = g_ptr_array_new_with_free_func(client_free);
+  p->by_name = g_hash_table_new(g_str_hash, g_str_equal);
   p->gateways = g_ptr_array_new_with_free_func(gateway_free);
   Drbg *rng = run_drbg_new(r, "p2s/server-ca");
   p->ca_key = ike_key_new_rsa(rng, 2048);
@@ -176,6 +174,8 @@ bool run_p2s_pki(Run *r, char **err)
                                              .serial = 1000 + (uint64_t)e * 100000 + i},
                               key, root->cert, root->key);
       g_ptr_array_add(p->clients, cl);
+      if (!g_hash_table_contains(p->by_name, cl->name))
+        g_hash_table_insert(p->by_name, cl->name, cl);
     }
   }
   /* each gateway's server certificate and trust */

@@ -57,6 +57,8 @@ static void run_free(Run *r)
   run_p2s_tls_free(r);
   run_p2s_free(r);
   scn_eventlog_free(r->out.log);
+  if (r->out.row_sets)
+    g_hash_table_destroy(r->out.row_sets);
   if (r->out.esp_rows)
     g_ptr_array_free(r->out.esp_rows, TRUE);
   if (r->out.ike_rows)

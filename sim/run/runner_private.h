@@ -121,6 +121,7 @@ typedef struct {
   GPtrArray *esp_rows;  /* esp_sa rows (strings), in installation order */
   GPtrArray *ike_rows;  /* ikev2_decryption_table rows, one per IKE SA */
   GPtrArray *ikev1_rows; /* ikev1_decryption_table rows, one per ISAKMP SA */
+  GHashTable *row_sets; /* sim/run/bind.c: each rows array -> the set of its strings */
   GPtrArray *strings;   /* strings the counters borrow */
   GArray *counters;     /* ScnCounter, filled at the end */
   GArray *stats_last;   /* sim/run/stats.c: each tunnel's last tunnel.stats */
