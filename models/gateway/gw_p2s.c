@@ -299,11 +299,11 @@ static char *cn_of(const char *id)
   return g_utf8_make_valid(id, -1);
 }
 
-/* Is a the network or broadcast address of a pool prefix? */
-static bool pool_edge(const GwP2s *p, Ipv4Addr a)
+/* Is a the network or broadcast address of one of the n pool prefixes? (gw_p2s.h) */
+bool gw_p2s_pool_edge(const Ipv4Prefix *pool, unsigned n, Ipv4Addr a)
 {
-  for (unsigned k = 0; k < p->n_pool; k++) {
-    Ipv4Prefix pf = p->pool_pfx[k];
+  for (unsigned k = 0; k < n; k++) {
+    Ipv4Prefix pf = pool[k];
     if (pf.len >= 31 || !ipv4_prefix_contains_addr(pf, a))
       continue;
     uint32_t host = a.v & ~ipv4_mask(pf.len);
@@ -311,6 +311,11 @@ static bool pool_edge(const GwP2s *p, Ipv4Addr a)
       return true;
   }
   return false;
+}
+
+static bool pool_edge(const GwP2s *p, Ipv4Addr a)
+{
+  return gw_p2s_pool_edge(p->pool_pfx, p->n_pool, a);
 }
 
 /* The first free address of the IKEv2 share in order, searched from the hint. */

@@ -115,3 +115,6 @@ unsigned gw_p2s_n_assigned(const GwP2s *p);
 /* The sharing side gave an address of the IKEv2 share back (the search for a free address
  * starts at the lowest one given back). */
 void gw_p2s_addr_released(GwP2s *p, Ipv4Addr a);
+/* Is a the network or broadcast address of one of the n pool prefixes (never handed out;
+ * /31 and /32 have none)? */
+bool gw_p2s_pool_edge(const Ipv4Prefix *pool, unsigned n, Ipv4Addr a);

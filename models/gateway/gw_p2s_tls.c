@@ -74,15 +74,7 @@ static unsigned all_connected(const GwP2sTls *g)
 
 static bool pool_edge(const GwP2sTls *g, Ipv4Addr a)
 {
-  for (unsigned k = 0; k < g->n_pool; k++) {
-    Ipv4Prefix pf = g->pool_pfx[k];
-    if (pf.len >= 31 || !ipv4_prefix_contains_addr(pf, a))
-      continue;
-    uint32_t host = a.v & ~ipv4_mask(pf.len);
-    if (host == 0 || host == ~ipv4_mask(pf.len))
-      return true;
-  }
-  return false;
+  return gw_p2s_pool_edge(g->pool_pfx, g->n_pool, a);
 }
 
 static bool addr_next(GwP2sTls *g, unsigned proto, Ipv4Addr *out)
