@@ -127,6 +127,14 @@ ok $([ "$(cat "$tmp/after.rc")" = 1 ] && has after '"time_ns":[0-9]\{11\},'"$G"'
   && grep -q "^PASS 1. tunnel vgw1-site1 is connected by 10s" "$tmp/after.txt"; echo $?) \
   "after: 20s: the first IKE SA comes up, none after the outage (IKE-029 fails)" "$(grep -A3 FAIL "$tmp/after.txt" | head)"
 
+run big data-005 'faults: {gatewayImpair: [{what: bigIke, size: 700}]}'
+ok $([ "$(cat "$tmp/big.rc")" = 1 ] && has big "$G"',"type":"impair.applied".*"what":"bigIke"' \
+  && grep -q "^PASS 1. tunnel vgw1-site1 is connected by 10s" "$tmp/big.txt" \
+  && grep -q "^FAIL 4. counter net.fragments of site1-vpn" "$tmp/big.txt"; echo $?) \
+  "bigIke 700 on the gateway: its IKE_SA_INIT reaches the device in IPv4 fragments over the 576-byte path, the tunnel still comes up (DATA-005 fails)" "$(grep -A3 FAIL "$tmp/big.txt" | head)"
+run bad6 ike-001 'faults: {gatewayImpair: [{what: bigIke, size: 0}]}'
+ok $([ "$(cat "$tmp/bad6.rc")" = 2 ] && grep -q "bad6.yaml:[0-9]*:[0-9]*:.*size" "$tmp/bad6.txt"; echo $?) "bigIke size 0: exit 2 at its place" "$(cat "$tmp/bad6.txt")"
+
 # the loader: unknown impairments, keys that do not apply, notify names
 run bad1 ike-001 'faults: {gatewayImpair: [{what: dorp}]}'
 ok $([ "$(cat "$tmp/bad1.rc")" = 2 ] && grep -q "i.yaml\|bad1.yaml:[0-9]*:[0-9]*:.*'dorp'.*drop" "$tmp/bad1.txt"; echo $?) "an unknown impairment: exit 2 at its place, the nearest named" "$(cat "$tmp/bad1.txt")"

@@ -530,6 +530,8 @@ void ep_ike_impair_config(const EpImpairSet *s, IkeConfig *c2, Ikev1Config *c1)
       c2->impair_child_notify_create = x->notify;
     if (x->kind == EP_IMPAIR_NO_NAT_FOLLOW)
       c2->impair_no_nat_follow = true;
+    if (x->kind == EP_IMPAIR_BIG_IKE)
+      c2->impair_vendor_id_len = (uint16_t)MIN(x->size, 8192u);
   }
   if (!ep_impair_set_has(s, EP_IMPAIR_NO_REKEY))
     return;

@@ -17,7 +17,7 @@ NAME_TABLE(ep_impair_kind_names, "impairment", {EP_IMPAIR_DROP, "drop"},
            {EP_IMPAIR_NO_REKEY, "noRekey"}, {EP_IMPAIR_REKEY_AT, "rekeyAt"},
            {EP_IMPAIR_ESP_BAD_ICV, "espBadIcv"}, {EP_IMPAIR_TUNNEL_MTU, "tunnelMtu"},
            {EP_IMPAIR_NO_TRANSIT, "noTransit"}, {EP_IMPAIR_NO_NAT_FOLLOW, "noNatFollow"},
-           {EP_IMPAIR_FRAGMENT, "fragmentInner"});
+           {EP_IMPAIR_FRAGMENT, "fragmentInner"}, {EP_IMPAIR_BIG_IKE, "bigIke"});
 NAME_TABLE(ep_impair_exchange_names, "exchange", {EP_IMPAIR_ANY_EXCHANGE, "any"},
            {34, "IKE_SA_INIT"}, {35, "IKE_AUTH"}, {36, "CREATE_CHILD_SA"},
            {37, "INFORMATIONAL"}, {EP_IMPAIR_V1_MAIN, "MAIN_MODE"},

@@ -36,6 +36,8 @@ typedef enum {
                               ignored) instead of dropping them (facts 10) */
   EP_IMPAIR_NO_NAT_FOLLOW, /* IKEv2: never follows a NATed peer's new address and port
                               (RFC 7296 2.23): IKE and ESP keep the old mapping */
+  EP_IMPAIR_BIG_IKE,       /* IKEv2: IKE_SA_INIT messages carry a VENDOR_ID payload of
+                              'size' octets (the engine's own bytes: AUTH still holds) */
   EP_IMPAIR__COUNT
 } EpImpairKind;
 
@@ -63,6 +65,7 @@ typedef struct {
                             of this type (0: any) */
   uint8_t payload;       /* EP_IMPAIR_OMIT_PAYLOAD: the payload type (IKEv2 or IKEv1) */
   uint32_t mtu;          /* EP_IMPAIR_TUNNEL_MTU */
+  uint32_t size;         /* EP_IMPAIR_BIG_IKE: the VENDOR_ID data's octets */
   int64_t after_ns;      /* message-level ones: only from this simulated time on (0: always);
                             messages before it are not counted */
 } EpImpair;

@@ -479,6 +479,7 @@ typedef struct {
   EpIkeIo io;
   GPtrArray *inside; /* GBytes delivered inside */
   GPtrArray *events; /* char*: "type connection notifies" */
+  size_t max_ike;    /* the largest IKE datagram it sent */
 } End;
 
 typedef struct {
@@ -582,6 +583,7 @@ static void e_send(void *u, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint16_t
   d->src = src, d->sport = sport, d->dport = dport;
   d->data = g_bytes_new(data, len);
   g_queue_push_tail(&e->net->wire, d);
+  e->max_ike = MAX(e->max_ike, len);
 }
 
 /* The data plane's hook, wired to the IKE side as the runner does (sim/run/bind.c). */
@@ -1146,6 +1148,36 @@ static void test_nat_rebind_impaired(void)
   net_clear(&n);
 }
 
+/* The impairment bigIke (ep_impair.h): the gateway's IKE_SA_INIT response carries a
+ * 700-octet VENDOR_ID, built into the message its AUTH covers: the tunnel still comes up,
+ * one impair.applied event; the device's messages stay small. */
+static void test_pair_big_ike(void)
+{
+  for (int big = 0; big < 2; big++) {
+    g_autoptr(GwConfig) c = mk_config();
+    if (big)
+      c->connections[0].impair =
+          (EpImpairSet){.v = {{.kind = EP_IMPAIR_BIG_IKE, .size = 700}}, .n = 1};
+    DevConfig d;
+    dev_base(&d);
+    Net n;
+    net_init(&n, c, &d);
+    n.e[0].max_ike = n.e[1].max_ike = 0;
+    net_run(&n, 5 * NS_PER_S);
+    g_assert_true(ep_dp_tunnel_up(gw_gateway_dp(n.gw), 0));
+    g_assert_true(ep_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
+    g_assert_cmpuint(count(&n.e[0], "impair.applied"), ==, big ? 1 : 0);
+    g_assert_cmpuint(count(&n.e[1], "ike.message"), >=, 4);
+    if (big)
+      g_assert_cmpuint(n.e[0].max_ike, >, 700 + 4);
+    else
+      g_assert_cmpuint(n.e[0].max_ike, <, 548);
+    g_assert_cmpuint(n.e[1].max_ike, <, 548);
+    ping(&n, 0);
+    net_clear(&n);
+  }
+}
+
 /* ---- rekeys both ways, on IKE SAs begun by either side ---- */
 
 typedef enum {
@@ -1419,6 +1451,7 @@ int main(int argc, char **argv)
   g_test_add_func("/gw_ike/nat/rebind_esp", test_nat_rebind_esp);
   g_test_add_func("/gw_ike/nat/rebind_ike", test_nat_rebind_ike);
   g_test_add_func("/gw_ike/nat/rebind_impaired", test_nat_rebind_impaired);
+  g_test_add_func("/gw_ike/pair/big_ike", test_pair_big_ike);
   for (size_t i = 0; i < G_N_ELEMENTS(rekey_cases); i++)
     g_test_add_data_func(rekey_cases[i].path, &rekey_cases[i], test_rekey_roles);
   g_test_add_func("/gw_ike/volume/gateway_rekeys", test_volume_rekey_gateway);

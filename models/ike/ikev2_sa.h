@@ -161,6 +161,10 @@ typedef struct {
    * port (RFC 7296 2.23 not followed): replies and ESP keep going to the old mapping; an
    * impair.applied event per SA, the first time it would have moved. */
   bool impair_no_nat_follow;
+  /* Impairment `bigIke`: every IKE_SA_INIT request and response this end sends carries a
+   * VENDOR_ID payload (RFC 7296 3.12) of this many octets (0: none), built into the message
+   * before it is sent, so the AUTH over it still holds; an impair.applied event each. */
+  uint16_t impair_vendor_id_len;
 } IkeConfig;
 
 #define IKE_COOKIE_ALWAYS UINT32_MAX

@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+static void add_big_vendor_id(IkeSa *sa, Ikev2Message *m);
+
 #define NATT_PORT 4500u
 
 static void add_natd(Ikev2Message *m, uint64_t spi_i, uint64_t spi_r, Ipv4Addr src,
@@ -102,11 +104,27 @@ static bool build_i(IkeSa *sa, Ikev2Task *t, Ikev2Message *req)
     add_natd(req, sa->spi_i, 0, c->cfg.local_addr, sa->lport, sa->raddr, sa->rport);
   if (c->cfg.frag_threshold)
     ike_add_notify(req, IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED, 0, NULL, 0, NULL, 0);
+  add_big_vendor_id(sa, req);
   ike_sa_set_state(sa, IKE_SA_INIT_SENT,
                    t->cookie_len ? "retry with the responder's cookie"
                    : t->dh_group ? "retry with the wanted group"
                                  : "initiate");
   return true;
+}
+
+/* Impairment `bigIke` (IkeConfig.impair_vendor_id_len): a VENDOR_ID payload (RFC 7296
+ * 3.12: opaque data, ignored by a peer that does not know it) of that many octets, "vpnsim
+ * bigIke" and zeros, part of the message the engine signs. */
+static void add_big_vendor_id(IkeSa *sa, Ikev2Message *m)
+{
+  size_t n = sa->conn->cfg.impair_vendor_id_len;
+  if (!n)
+    return;
+  static const char tag[] = "vpnsim bigIke";
+  g_autofree uint8_t *v = g_malloc0(n);
+  memcpy(v, tag, MIN(n, sizeof tag - 1));
+  ikev2_data_set(&ikev2_message_add(m, IKEV2_PL_VENDOR)->u.vendor, v, n);
+  ike_sa_emit(sa, "impair.applied", "what", "bigIke");
 }
 
 static void fail(IkeSa *sa, const char *reason)
@@ -249,5 +267,6 @@ void ike_init_respond(IkeSa *sa, const Ikev2Message *req, Ikev2Message *resp)
    * public keys, so the initiator picks a certificate they issued */
   if (c->cfg.trust)
     ike_add_certreq(resp, c->cfg.trust);
+  add_big_vendor_id(sa, resp);
   ike_sa_set_state(sa, IKE_SA_INIT_DONE, "answered IKE_SA_INIT");
 }

@@ -748,6 +748,7 @@ struct NetNode {
   std::vector<NetRawSocket *> raws; // protocol sockets served by our own L4 handler
   std::vector<uint8_t> l4_protos;   // protocols our handler is registered for
   uint64_t drops[NET_DROP__COUNT] = {};
+  uint64_t frags_tx = 0, frags_rx = 0; // IPv4 fragments sent and received
   // The last IPv4 packet this node sent or forwarded: ns-3's ARP drop trace gives only the
   // payload, and its two causes (queue full, neighbour dead) are told apart by the entry
   // of the packet's next hop. ARP drops happen inside that same send.
@@ -1026,6 +1027,29 @@ void on_ip_drop(NetNode *n, const Ipv4Header &h, Ptr<const Packet>, Ipv4L3Protoc
   default: r = NET_DROP_ROUTE_ERROR; break;
   }
   drop_note(n, r, h.GetSource(), h.GetDestination());
+}
+
+// Ipv4L3Protocol "Tx" and "Rx": each packet with its IPv4 header, fragments one by one
+// (RFC 791 3.1: flags and fragment offset in octets 6-7; MF 0x2000, offset 0x1fff).
+bool ip_is_fragment(Ptr<const Packet> p)
+{
+  uint8_t h[8];
+  if (p->GetSize() < sizeof h)
+    return false;
+  p->CopyData(h, sizeof h);
+  return (h[0] >> 4) == 4 && (((h[6] << 8) | h[7]) & 0x3fff) != 0;
+}
+
+void on_ip_tx(NetNode *n, Ptr<const Packet> p, Ptr<Ipv4>, uint32_t)
+{
+  if (ip_is_fragment(p))
+    n->frags_tx++;
+}
+
+void on_ip_rx(NetNode *n, Ptr<const Packet> p, Ptr<Ipv4>, uint32_t)
+{
+  if (ip_is_fragment(p))
+    n->frags_rx++;
 }
 
 void on_ip_out(NetNode *n, const Ipv4Header &h, Ptr<const Packet>, uint32_t)
@@ -1609,6 +1633,8 @@ NetNode *net_node_new(NetWorld *w, const char *name)
   l3->TraceConnectWithoutContext("Drop", MakeBoundCallback(&on_ip_drop, r));
   l3->TraceConnectWithoutContext("SendOutgoing", MakeBoundCallback(&on_ip_out, r));
   l3->TraceConnectWithoutContext("UnicastForward", MakeBoundCallback(&on_ip_out, r));
+  l3->TraceConnectWithoutContext("Tx", MakeBoundCallback(&on_ip_tx, r));
+  l3->TraceConnectWithoutContext("Rx", MakeBoundCallback(&on_ip_rx, r));
   Ptr<ArpL3Protocol> arp = n->node->GetObject<ArpL3Protocol>();
   arp->TraceConnectWithoutContext("Drop", MakeBoundCallback(&on_arp_drop, r));
   {
@@ -1661,6 +1687,11 @@ void net_world_set_drop_fn(NetWorld *w, NetDropFn fn, void *user)
 uint64_t net_node_drops(const NetNode *n, NetDropReason r)
 {
   return n && (unsigned)r < NET_DROP__COUNT ? n->drops[r] : 0;
+}
+
+uint64_t net_node_fragments(const NetNode *n, bool sent)
+{
+  return !n ? 0 : sent ? n->frags_tx : n->frags_rx;
 }
 
 static NetLink *link_new(NetWorld *w, const NetLinkConfig *cfg)

@@ -133,6 +133,10 @@ typedef void (*NetDropFn)(const NetDrop *d, void *user);
 /* Called for every drop (NULL: none); the counts are kept either way. */
 void net_world_set_drop_fn(NetWorld *w, NetDropFn fn, void *user);
 uint64_t net_node_drops(const NetNode *n, NetDropReason r);
+/* IPv4 fragments (MF set or a non-zero fragment offset) the node's stack sent (its own
+ * and forwarded ones, each fragment as it leaves) or received (each as it arrives,
+ * before reassembly). */
+uint64_t net_node_fragments(const NetNode *n, bool sent);
 
 /* ---- links and devices ---- */
 

@@ -218,6 +218,10 @@ void run_counters_collect(Run *r)
       counter(r, net_node_name(n), name, (double)net_node_drops(n, (NetDropReason)k));
     }
     counter(r, net_node_name(n), "net.drops.total", (double)total);
+    uint64_t ftx = net_node_fragments(n, true), frx = net_node_fragments(n, false);
+    counter(r, net_node_name(n), "net.fragments.sent", (double)ftx);
+    counter(r, net_node_name(n), "net.fragments.received", (double)frx);
+    counter(r, net_node_name(n), "net.fragments", (double)(ftx + frx));
   }
   for (guint i = 0; i < r->world.links->len; i++) {
     RunLink *l = g_ptr_array_index(r->world.links, i);

@@ -9,7 +9,7 @@
 #include <string.h>
 
 const char *const scn_impair_keys[] = {"what", "exchange", "message", "nth", "delay", "at",
-                                       "sa", "notify", "payload", "after", "mtu", NULL};
+                                       "sa", "notify", "payload", "after", "mtu", "size", NULL};
 
 /* The keys each impairment takes besides 'what' (a key outside its row is reported). */
 static const struct {
@@ -33,6 +33,7 @@ static const struct {
     {EP_IMPAIR_NO_TRANSIT, " ", ""},
     {EP_IMPAIR_NO_NAT_FOLLOW, " ", ""},
     {EP_IMPAIR_FRAGMENT, " ", ""},
+    {EP_IMPAIR_BIG_IKE, " size ", "size"},
 };
 
 NAME_TABLE(scn_impair_sa_names, "SA", {0, "ike"}, {1, "child"});
@@ -85,6 +86,8 @@ static bool load_one(YaCtx *a, const YtNode *it, EpImpair *x)
     x->nth = (uint32_t)i64;
   if ((n = yt_map_get(it, "mtu")) && ya_int(a, n, "mtu", 68, 9000, &i64))
     x->mtu = (uint32_t)i64;
+  if ((n = yt_map_get(it, "size")) && ya_int(a, n, "size", 1, 8192, &i64))
+    x->size = (uint32_t)i64;
   if ((n = yt_map_get(it, "delay")) && ya_duration(a, n, "delay", &x->delay_ns) &&
       x->delay_ns <= 0) {
     ya_err(a, n, "impair: delay must be above zero");
