@@ -11,30 +11,32 @@
 const char *const scn_impair_keys[] = {"what", "exchange", "message", "nth", "delay", "at",
                                        "sa", "notify", "payload", "after", "mtu", "size", NULL};
 
-/* The keys each impairment takes besides 'what' (a key outside its row is reported). */
+/* The keys each impairment takes besides 'what' (a key outside its row is reported), indexed
+ * by the kind. */
 static const struct {
   EpImpairKind kind;
   const char *keys;    /* space-separated, each surrounded by spaces */
   const char *needs;   /* required */
 } rows[] = {
-    {EP_IMPAIR_DROP, " exchange message nth after ", ""},
-    {EP_IMPAIR_DUPLICATE, " exchange message nth after ", ""},
-    {EP_IMPAIR_DELAY, " exchange message nth delay after ", "delay"},
-    {EP_IMPAIR_CORRUPT, " exchange message nth after ", ""},
-    {EP_IMPAIR_WRONG_SPI, " exchange message nth after ", ""},
-    {EP_IMPAIR_WRONG_MSG_ID, " exchange message nth after ", ""},
-    {EP_IMPAIR_OMIT_PAYLOAD, " exchange message nth payload notify after ", "payload"},
-    {EP_IMPAIR_NOTIFY, " exchange nth notify after ", "notify"},
-    {EP_IMPAIR_NO_DPD_REPLY, " ", ""},
-    {EP_IMPAIR_NO_REKEY, " ", ""},
-    {EP_IMPAIR_REKEY_AT, " at sa ", "at"},
-    {EP_IMPAIR_ESP_BAD_ICV, " nth ", ""},
-    {EP_IMPAIR_TUNNEL_MTU, " mtu ", "mtu"},
-    {EP_IMPAIR_NO_TRANSIT, " ", ""},
-    {EP_IMPAIR_NO_NAT_FOLLOW, " ", ""},
-    {EP_IMPAIR_FRAGMENT, " ", ""},
-    {EP_IMPAIR_BIG_IKE, " size ", "size"},
+    [EP_IMPAIR_DROP] = {EP_IMPAIR_DROP, " exchange message nth after ", ""},
+    [EP_IMPAIR_DUPLICATE] = {EP_IMPAIR_DUPLICATE, " exchange message nth after ", ""},
+    [EP_IMPAIR_DELAY] = {EP_IMPAIR_DELAY, " exchange message nth delay after ", "delay"},
+    [EP_IMPAIR_CORRUPT] = {EP_IMPAIR_CORRUPT, " exchange message nth after ", ""},
+    [EP_IMPAIR_WRONG_SPI] = {EP_IMPAIR_WRONG_SPI, " exchange message nth after ", ""},
+    [EP_IMPAIR_WRONG_MSG_ID] = {EP_IMPAIR_WRONG_MSG_ID, " exchange message nth after ", ""},
+    [EP_IMPAIR_OMIT_PAYLOAD] = {EP_IMPAIR_OMIT_PAYLOAD, " exchange message nth payload notify after ", "payload"},
+    [EP_IMPAIR_NOTIFY] = {EP_IMPAIR_NOTIFY, " exchange nth notify after ", "notify"},
+    [EP_IMPAIR_NO_DPD_REPLY] = {EP_IMPAIR_NO_DPD_REPLY, " ", ""},
+    [EP_IMPAIR_NO_REKEY] = {EP_IMPAIR_NO_REKEY, " ", ""},
+    [EP_IMPAIR_REKEY_AT] = {EP_IMPAIR_REKEY_AT, " at sa ", "at"},
+    [EP_IMPAIR_ESP_BAD_ICV] = {EP_IMPAIR_ESP_BAD_ICV, " nth ", ""},
+    [EP_IMPAIR_TUNNEL_MTU] = {EP_IMPAIR_TUNNEL_MTU, " mtu ", "mtu"},
+    [EP_IMPAIR_NO_TRANSIT] = {EP_IMPAIR_NO_TRANSIT, " ", ""},
+    [EP_IMPAIR_NO_NAT_FOLLOW] = {EP_IMPAIR_NO_NAT_FOLLOW, " ", ""},
+    [EP_IMPAIR_FRAGMENT] = {EP_IMPAIR_FRAGMENT, " ", ""},
+    [EP_IMPAIR_BIG_IKE] = {EP_IMPAIR_BIG_IKE, " size ", "size"},
 };
+_Static_assert(G_N_ELEMENTS(rows) == EP_IMPAIR__COUNT, "a row per impairment kind");
 
 NAME_TABLE(scn_impair_sa_names, "SA", {0, "ike"}, {1, "child"});
 
@@ -48,7 +50,7 @@ static bool load_one(YaCtx *a, const YtNode *it, EpImpair *x)
   if (!n || !ya_enum(a, n, "what", &ep_impair_kind_names, &v))
     return false;
   *x = (EpImpair){.kind = (EpImpairKind)v};
-  const char *keys = rows[v].keys;
+  const char *keys = rows[v].keys ? rows[v].keys : " ";
   bool ok = true;
   for (const char *const *k = scn_impair_keys + 1; *k; k++) {
     g_autofree char *pat = g_strdup_printf(" %s ", *k);
