@@ -20,6 +20,7 @@
  * connection closed. The handshake runs per input (two OpenSSL library contexts: a few
  * executions a second) because its state cannot be restored between inputs. */
 #include "models/gateway/gw_p2s_tls.h"
+#include "models/gateway/gw_p2s_tls_fixture.h"
 
 #include "models/common/wire.h"
 #include "models/p2s/p2s_tls.h"
@@ -152,22 +153,6 @@ static void pump(GByteArray *tx)
   }
 }
 
-static GwConfig *config(unsigned protocols)
-{
-  GwConfig *c = gw_config_new();
-  GwVirtualNetwork *v = &c->virtualNetworks[c->n_virtualNetworks++];
-  v->name = (GwStr){.set = true, .v = "vnet1"};
-  ipv4_prefix_parse("10.1.0.0/16", &v->addressSpace[v->n_addressSpace++].v);
-  GwVirtualNetworkGateway *g = &c->virtualNetworkGateways[c->n_virtualNetworkGateways++];
-  g->name = (GwStr){.set = true, .v = "vgw1"};
-  g->virtualNetwork = (GwStr){.set = true, .v = "vnet1"};
-  g->vpnClientConfiguration.set = true;
-  g->vpnClientConfiguration.vpnClientProtocols = protocols;
-  ipv4_prefix_parse("172.16.201.0/24", &g->vpnClientConfiguration.vpnClientAddressPool[0].v);
-  g->vpnClientConfiguration.n_vpnClientAddressPool = 1;
-  return c;
-}
-
 static void steps(const uint8_t *p, size_t n)
 {
   g_autoptr(GByteArray) tx = g_byte_array_new();
@@ -218,7 +203,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       GW_P2S_PROTO_SSTP, GW_P2S_PROTO_OPENVPN,
       GW_P2S_PROTO_IKEV2 | GW_P2S_PROTO_OPENVPN | GW_P2S_PROTO_SSTP, GW_P2S_PROTO_SSTP};
   unsigned which = (sel >> 1) & 3;
-  GwConfig *cfg = config(protocols[which]);
+  GwConfig *cfg = gw_p2s_tls_fixture_config(protocols[which]);
   GwP2sCreds creds = {.trust = gw_trust, .server_cert = server, .server_key = key,
                       .faults = which == 3 ? GW_P2S_FAULT_ANY_TUNNEL_TYPE | GW_P2S_FAULT_NO_LIMIT
                                            : 0};

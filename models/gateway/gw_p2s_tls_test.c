@@ -5,6 +5,7 @@
  * garbage and unknown frames refused without a crash, an address given again once its
  * session ends, the key log. */
 #include "models/gateway/gw_p2s_tls.h"
+#include "models/gateway/gw_p2s_tls_fixture.h"
 
 #include "models/common/wire.h"
 #include "models/p2s/p2s_tls.h"
@@ -122,22 +123,6 @@ static void pki_init(void)
   ike_trust_add_root(K.client_trust, K.ca);
 }
 
-static GwConfig *config(unsigned protocols)
-{
-  GwConfig *c = gw_config_new();
-  GwVirtualNetwork *v = &c->virtualNetworks[c->n_virtualNetworks++];
-  v->name = (GwStr){.set = true, .v = "vnet1"};
-  ipv4_prefix_parse("10.1.0.0/16", &v->addressSpace[v->n_addressSpace++].v);
-  GwVirtualNetworkGateway *g = &c->virtualNetworkGateways[c->n_virtualNetworkGateways++];
-  g->name = (GwStr){.set = true, .v = "vgw1"};
-  g->virtualNetwork = (GwStr){.set = true, .v = "vnet1"};
-  g->vpnClientConfiguration.set = true;
-  g->vpnClientConfiguration.vpnClientProtocols = protocols;
-  ipv4_prefix_parse("172.16.201.0/24", &g->vpnClientConfiguration.vpnClientAddressPool[0].v);
-  g->vpnClientConfiguration.n_vpnClientAddressPool = 1;
-  return c;
-}
-
 typedef struct {
   GwConfig *cfg;
   GwP2sTls *g;
@@ -154,7 +139,7 @@ static void gw_new(Gw *x, unsigned protocols, unsigned limit_sstp, uint32_t faul
   W.out = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)g_byte_array_unref);
   W.closed = g_hash_table_new(NULL, NULL);
   W.keylog = g_ptr_array_new_with_free_func(g_free);
-  x->cfg = config(protocols);
+  x->cfg = gw_p2s_tls_fixture_config(protocols);
   x->rng = drbg_new_stream(3, "gateway");
   x->creds = (GwP2sCreds){.trust = K.gw_trust, .server_cert = K.server,
                           .server_key = K.server_key, .faults = faults};
