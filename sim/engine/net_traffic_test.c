@@ -15,6 +15,17 @@ typedef struct {
   NetLink *l1, *l2;
 } Path;
 
+
+/* Datagram 7 of a flow sending every 4 ms, as the flow's sender writes it (magic,
+ * sequence number, send time, pattern). */
+static void datagram7(uint8_t *m, size_t n)
+{
+  wire_store_be32(m, 0x5653494du);
+  wire_store_be32(m + 4, 7);
+  wire_store_be64(m + 8, 4000000 * 7);
+  for (size_t i = 16; i < n; i++)
+    m[i] = (uint8_t)(7 * 31 + i * 3);
+}
 static void path_init(Path *p, uint64_t seed, const NetLinkConfig *c1, const NetLinkConfig *c2)
 {
   p->w = net_world_new(seed);
@@ -117,11 +128,7 @@ static void test_udp_flow(void)
    * the pattern (within the 16-byte blocks and in the 4-byte tail: 484 = 30 * 16 + 4), a
    * sequence number never sent, or a send time in the future is corrupt. */
   uint8_t m[500];
-  wire_store_be32(m, 0x5653494du);
-  wire_store_be32(m + 4, 7);
-  wire_store_be64(m + 8, 4000000 * 7);
-  for (size_t i = 16; i < sizeof m; i++)
-    m[i] = (uint8_t)(7 * 31 + i * 3);
+  datagram7(m, sizeof m);
   net_udp_flow_rx_for_test(f, m, sizeof m);
   g_assert_cmpuint(st->rx_duplicates, ==, 1);
   g_assert_cmpuint(st->rx_corrupt, ==, 0);
@@ -176,11 +183,7 @@ static void test_udp_reply(void)
   /* datagram 7 once more, from another socket of h1 (another source port): a duplicate,
    * not a corrupt one; its answer goes to that socket, not the sender's */
   uint8_t m[500];
-  wire_store_be32(m, 0x5653494du);
-  wire_store_be32(m + 4, 7);
-  wire_store_be64(m + 8, 4000000 * 7);
-  for (size_t i = 16; i < sizeof m; i++)
-    m[i] = (uint8_t)(7 * 31 + i * 3);
+  datagram7(m, sizeof m);
   NetUdpSocket *other = net_udp_new(p.h1, (Ipv4Addr){0}, 0, ignore_rx, NULL);
   g_assert_nonnull(other);
   g_assert_cmpint(net_udp_send_to(other, m, sizeof m, tu_addr("10.0.2.2"), 5001), ==, NET_OK);
