@@ -94,10 +94,47 @@ static bool check_timeline(const ScnLive *live, const ScnPlan *plan, char **err)
   return true;
 }
 
+/* The gateway whose public IPs hold a, or NULL. */
+static const GwVirtualNetworkGateway *gateway_of_ip(const GwConfig *cloud, Ipv4Addr a)
+{
+  for (unsigned g = 0; cloud && g < cloud->n_virtualNetworkGateways; g++) {
+    const GwVirtualNetworkGateway *gw = &cloud->virtualNetworkGateways[g];
+    for (unsigned k = 0; k < gw->n_publicIpAddresses; k++)
+      if (gw->publicIpAddresses[k].v.v == a.v)
+        return gw;
+  }
+  return NULL;
+}
+
+/* A replaced device with a second tunnel: both tunnels end on one gateway (its two
+ * instances, which sit on one node and both answer on the interface); a tunnel to a
+ * second gateway would need a second interface on another node. */
+static bool check_peers(const ScnLiveAttach *a, const ScnDevice *d, const GwConfig *cloud,
+                        char **err)
+{
+  if (!d || !d->cfg.has_peer2)
+    return true;
+  const GwVirtualNetworkGateway *g1 = gateway_of_ip(cloud, d->cfg.peer);
+  const GwVirtualNetworkGateway *g2 = gateway_of_ip(cloud, d->cfg.peer2);
+  if (g1 && g1 == g2)
+    return true;
+  char p1[IPV4_ADDR_STRLEN], p2[IPV4_ADDR_STRLEN];
+  ipv4_addr_format(d->cfg.peer, p1);
+  ipv4_addr_format(d->cfg.peer2, p2);
+  *err = g_strdup_printf("%s:%u:%u: --attach %s=%s: the device's tunnels end at %s and %s, %s; "
+                         "live mode attaches a device to one gateway (both instances of an "
+                         "active-active gateway answer on the interface)",
+                         d->loc.file, d->loc.line, d->loc.col, a->device, a->ifname, p1, p2,
+                         g1 && g2 ? "two gateways" : "not both a simulated gateway's public IPs");
+  return false;
+}
+
 bool scn_live_check(const ScnLive *live, const ScnPlan *plan, char **err)
 {
   for (size_t i = 0; i < live->n_attach; i++) {
     const ScnLiveAttach *a = &live->attach[i];
+    if (!check_peers(a, plan_device(plan, a->device), plan->cloud, err))
+      return false;
     if (!plan_device(plan, a->device) && !plan_p2s_client(plan, a->device)) {
       GString *names = g_string_new(NULL);
       for (unsigned k = 0; k < plan->n_devices; k++)
@@ -185,6 +222,11 @@ bool run_live_attach(Run *r, const char *out_dir, char **err)
                              a->device, pb);
       return false;
     }
+    /* A device with a second tunnel (facts 8): the other instance of the gateway, on the
+     * same node (scn_live_check refused anything else), answers on the interface too. */
+    RunEp *gw2 = d && d->cfg.has_peer2 ? gateway_ep_by_ip(r, d->cfg.peer2) : NULL;
+    if (gw2 && gw2->node != gw->node)
+      gw2 = NULL;
     NetStatus st = NET_OK;
     NetDev *dev = net_live_tap_new(gw->node, a->ifname, &st);
     if (!dev) {
@@ -199,6 +241,7 @@ bool run_live_attach(Run *r, const char *out_dir, char **err)
      * for it) and reaches the device's public address on-link there; the longer prefix
      * wins over its default route into the simulated internet. */
     if (net_dev_add_address(dev, gw->public_ip, 32) != NET_OK ||
+        (gw2 && net_dev_add_address(dev, gw2->public_ip, 32) != NET_OK) ||
         net_route_add(gw->node, ipv4_prefix_make(self, 32), (Ipv4Addr){0}, dev, 0) !=
             NET_OK) {
       *err = g_strdup_printf("%s: cannot address the interface: %s", a->ifname,
@@ -223,13 +266,20 @@ bool run_live_attach(Run *r, const char *out_dir, char **err)
     vs_event_str(&ev, "device", a->device);
     vs_event_str(&ev, "interface", a->ifname);
     vs_event_str(&ev, "address", ab);
+    char gb[IPV4_ADDR_STRLEN], gb2[IPV4_ADDR_STRLEN];
+    ipv4_addr_format(gw->public_ip, gb);
+    if (gw2) {
+      ipv4_addr_format(gw2->public_ip, gb2);
+      vs_event_str(&ev, "address2", gb2);
+    }
     run_emit(r, &ev);
-    if (r->live->verbose) {
-      char gb[IPV4_ADDR_STRLEN];
-      ipv4_addr_format(gw->public_ip, gb);
+    if (r->live->verbose && !gw2)
       fprintf(stderr, "vpnsim live: %s answers on %s as %s; the real '%s' is expected there as %s\n",
               gw->name, a->ifname, gb, a->device, ab);
-    }
+    else if (r->live->verbose)
+      fprintf(stderr, "vpnsim live: %s answers on %s as %s and %s as %s; the real '%s' is "
+                      "expected there as %s\n",
+              gw->name, a->ifname, gb, gw2->name, gb2, a->device, ab);
   }
   return true;
 }

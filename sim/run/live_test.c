@@ -67,6 +67,33 @@ static void test_check(void)
   g_free(why);
 }
 
+/* A device with a tunnel to each instance of an active-active gateway is attached (both
+ * instances answer on the interface); a second tunnel that does not end on the same
+ * gateway is refused before the run, at the device. */
+static void test_check_two_peers(void)
+{
+  g_autofree char *path = tu_top_path("scenarios/live/strongswan-active-active.yaml");
+  g_autoptr(GError) err = NULL;
+  g_autoptr(GwDiags) diags = gw_diags_new();
+  g_autoptr(ScnPlan) plan = scn_plan_load_file(path, NULL, diags, &err);
+  g_assert_no_error(err);
+  g_assert_cmpuint(gw_diags_count(diags, GW_SEV_ERROR), ==, 0);
+  g_assert_cmpuint(plan->n_devices, ==, 1);
+  g_assert_true(plan->devices[0].cfg.has_peer2);
+
+  ScnLive live = {.attach = {{"site1-vpn", "tap0"}}, .n_attach = 1};
+  char *why = NULL;
+  g_assert_true(scn_live_check(&live, plan, &why));
+  g_assert_null(why);
+
+  plan->devices[0].cfg.peer2 = ipv4_addr(203, 0, 113, 99);
+  g_assert_false(scn_live_check(&live, plan, &why));
+  g_assert_nonnull(strstr(why, "strongswan-active-active.yaml:"));
+  g_assert_nonnull(strstr(why, "--attach site1-vpn=tap0: the device's tunnels end at 203.0.113.10 "
+                               "and 203.0.113.99, not both a simulated gateway's public IPs"));
+  g_free(why);
+}
+
 /* The live scenario with a timeline appended, loaded as "variant.yaml"; *lines: the
  * scenario's own lines (the timeline starts on the next one). */
 static ScnPlan *variant(const char *timeline, unsigned *lines)
@@ -283,6 +310,7 @@ int main(int argc, char **argv)
   g_test_add_func("/live/parse-attach", test_parse);
   g_test_add_func("/live/check", test_check);
   g_test_add_func("/live/check-phantom-traffic", test_check_phantom);
+  g_test_add_func("/live/check-two-peers", test_check_two_peers);
   g_test_add_func("/live/console", test_console);
   g_test_add_func("/live/console-ikev1", test_console_ikev1);
   return g_test_run();
