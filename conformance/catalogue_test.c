@@ -70,7 +70,16 @@ static void test_files_exist(void)
 /* Every active check's scenarios load without problems; a scenario that expects a
  * validation verdict has exactly errors of configuration rules, and among them every
  * rule it names (so the check cannot pass on a scenario the loader refuses for another
- * reason). Warnings are not allowed either: a check scenario is clean. */
+ * reason). Warnings are not allowed either: a check scenario is clean, but for the
+ * warnings its validation expectation names (warnings:), each of which must be there. */
+static bool names_warning(const ScnExpect *val, const GwDiag *dg)
+{
+  for (unsigned w = 0; val && dg->severity == GW_SEV_WARNING && w < val->n_warnings; w++)
+    if (!strcmp(val->warnings[w], dg->rule_id))
+      return true;
+  return false;
+}
+
 static void test_scenarios_load(void)
 {
   size_t loaded = 0;
@@ -91,10 +100,21 @@ static void test_scenarios_load(void)
       for (size_t d = 0; d < gw_diags_len(diags); d++) {
         const GwDiag *dg = gw_diags_get(diags, d);
         g_autofree char *line = gw_diag_format(dg);
-        if (!val || !scn_diags_only_rules(diags) || dg->severity != GW_SEV_ERROR)
+        if (names_warning(val, dg))
+          continue;
+        if (!val || val->valid || !scn_diags_only_rules(diags) || dg->severity != GW_SEV_ERROR)
           g_error("%s: unexpected problem: %s", c->id, line);
       }
-      if (val) {
+      for (unsigned w = 0; val && w < val->n_warnings; w++) {
+        bool found = false;
+        for (size_t d = 0; d < gw_diags_len(diags); d++)
+          found |= names_warning(val, gw_diags_get(diags, d)) &&
+                   !strcmp(gw_diags_get(diags, d)->rule_id, val->warnings[w]);
+        if (!found)
+          g_error("%s: expects a warning of rule %s, which the loader does not report", c->id,
+                  val->warnings[w]);
+      }
+      if (val && !val->valid) {
         g_assert_false(val->valid);
         g_assert_cmpuint(val->n_rules, >=, 1);
         for (unsigned r = 0; r < val->n_rules; r++) {

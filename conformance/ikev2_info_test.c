@@ -143,6 +143,38 @@ static void dpd_silent(IkeDpdAction action)
   h_clear(&h);
 }
 
+/* RFC 7296 2.4: INITIAL_CONTACT says the new IKE SA is the only one between the two: both
+ * ends dial at once, B's IKE_SA_INIT is lost, so A's IKE SA comes up first (B its
+ * responder); B's retransmission then makes a second, and its IKE_AUTH must not carry
+ * INITIAL_CONTACT (the peer would forget the SA that just came up), where A's did. */
+static void test_initial_contact_only_sa(void)
+{
+  Harness h;
+  h_init(&h, 93);
+  h.p[1].cfg.start = IKE_START_INITIATE;
+  h_start(&h);
+  g_assert_cmpuint(h_pending(&h), ==, 2);
+  h_deliver(&h); /* A's IKE_SA_INIT reaches B */
+  h_drop(&h);    /* B's is lost */
+  h_deliver(&h); /* B's answer to A */
+  h_expect_line(&h, "IKE_AUTH request #1 [IDi AUTH SA TSi TSr N(INIT_CONTACT)]");
+  h_run(&h);
+  g_assert_cmpuint(ikev2_conn_n_ike_sas(h.p[1].conn), ==, 2);
+  g_assert_cmpuint(h_count(&h.p[1], "ike.sa.established initiator=false"), ==, 1);
+  /* B retransmits its IKE_SA_INIT; A answers; B authenticates its second IKE SA */
+  while (!h_pending(&h))
+    g_assert_true(h_tick(&h, INT64_MAX));
+  h_deliver(&h);
+  h_deliver(&h);
+  h_expect_line(&h, "IKE_AUTH request #1 [IDi AUTH SA TSi TSr]");
+  h_run(&h);
+  /* nothing forgotten: each end holds both IKE SAs */
+  g_assert_cmpuint(h_count(&h.p[0], "INITIAL_CONTACT"), ==, 0);
+  g_assert_cmpuint(ikev2_conn_n_ike_sas(h.p[0].conn), ==, 2);
+  g_assert_cmpuint(ikev2_conn_n_ike_sas(h.p[1].conn), ==, 2);
+  h_clear(&h);
+}
+
 static void test_dpd_clear(void) { dpd_silent(IKE_DPD_CLEAR); }
 static void test_dpd_restart(void) { dpd_silent(IKE_DPD_RESTART); }
 
@@ -192,6 +224,7 @@ int main(int argc, char **argv)
   g_test_add_func("/ikev2_info/dpd_silent_peer_clear", test_dpd_clear);
   g_test_add_func("/ikev2_info/dpd_silent_peer_restart", test_dpd_restart);
   g_test_add_func("/ikev2_info/dpd_alive", test_dpd_alive);
+  g_test_add_func("/ikev2_info/initial_contact_only_sa", test_initial_contact_only_sa);
   g_test_add_func("/ikev2_info/start_on_traffic", test_on_traffic);
   return g_test_run();
 }

@@ -197,6 +197,11 @@ bool gw_ike_connection_config_faulty(const GwConfig *cfg, const GwConnection *c,
     const GwIpsecPolicy *p = &c->ipsecPolicies[0];
     IkeProposalCfg ip;
     ChildProposalCfg ep;
+    if (p->dhGroup.v == GW_DH_NONE) {
+      *why = "the custom policy's dhGroup is None: an IKE SA needs a Diffie-Hellman group "
+             "(RFC 7296 3.3.3; rule GW-POL-007)";
+      return false;
+    }
     if (!ike_prop(p->ikeEncryption.v, p->ikeIntegrity.v, p->dhGroup.v, &ip) ||
         !esp_prop(p->ipsecEncryption.v, p->ipsecIntegrity.v, &ep)) {
       *why = "the custom policy has a value the engine cannot use";
@@ -408,6 +413,7 @@ typedef struct {
    * way; after the step the other link forgets its IKE SAs */
   EpIkeLink *contact_from;
   uint64_t dup_closed; /* initiator SPI of the duplicate IKE SA we are deleting, or 0 */
+  EpTimerId dup_timer;  /* drop_duplicate, once the exchange that made the second is done */
   const uint32_t *faults; /* the GwIke's GwIkeFault bits */
 } GwIkeConn;
 
@@ -429,7 +435,8 @@ struct GwIke {
   GwOfferFaults offers; /* default proposal rows left out (gw_gateway_offer_faults) */
 };
 
-static const NameEntry fault_entries[] = {{0, "duplicate-sa"}, {1, "initial-contact"}};
+static const NameEntry fault_entries[] = {
+    {0, "duplicate-sa"}, {1, "initial-contact"}, {2, "delete-before-answer"}};
 const NameTable gw_ike_fault_names = {"IKE rule", fault_entries, G_N_ELEMENTS(fault_entries)};
 
 void gw_ike_set_faults(GwIke *g, uint32_t faults)
@@ -447,6 +454,8 @@ static void conn_free(gpointer p)
     c->env.timer_cancel(c->env.user, c->dial);
   if (c->idle_timer && c->env.timer_cancel)
     c->env.timer_cancel(c->env.user, c->idle_timer);
+  if (c->dup_timer && c->env.timer_cancel)
+    c->env.timer_cancel(c->env.user, c->dup_timer);
   if (c->hooked)
     ep_dp_tunnel_set_expiry_hook(c->dp, c->tunnel, NULL, NULL);
   ep_ike_link_free(i);
@@ -488,18 +497,29 @@ static void redundant_event(GwIkeConn *k, const char *reason, uint64_t spi_i)
  * the lowest of the four nonces is redundant and its initiator deletes it. Both ends see
  * the same four nonces, so they agree: the one of ours we began goes when it holds the
  * lowest; when the peer's holds it, the peer deletes it. */
-static void drop_duplicate(GwIkeConn *k)
+/* The initiator SPI of our SA when it is the redundant one, or 0. */
+static uint64_t duplicate_of_ours(GwIkeConn *k)
 {
   uint8_t ni[IKEV2_NONCE_MAX], nr[IKEV2_NONCE_MAX];
   size_t li = 0, lr = 0;
   uint64_t spi_i = 0, spi_r = 0;
   if (*k->faults & GW_IKE_FAULT_DUPLICATE_SA)
-    return;
+    return 0;
   if (!k->init || !k->resp || k->v1 || !ep_ike_link_established(k->init, &spi_i, ni, &li) ||
       !ep_ike_link_established(k->resp, &spi_r, nr, &lr) || spi_i == k->dup_closed)
-    return;
+    return 0;
   if (ikev2_nonce_cmp(ni, li, nr, lr) >= 0)
-    return; /* the peer's SA is the redundant one: its initiator deletes it */
+    return 0; /* the peer's SA is the redundant one: its initiator deletes it */
+  return spi_i;
+}
+
+static void drop_duplicate(void *arg)
+{
+  GwIkeConn *k = arg;
+  k->dup_timer = 0;
+  uint64_t spi_i = duplicate_of_ours(k);
+  if (!spi_i)
+    return;
   k->dup_closed = spi_i;
   redundant_event(k, "duplicate", spi_i);
   ep_ike_link_close(k->init); /* INFORMATIONAL Delete; its children go with it */
@@ -520,7 +540,13 @@ static void mm_count(void *arg)
     if (other && ep_ike_link_forget(other, "INITIAL_CONTACT") && had)
       redundant_event(k, "INITIAL_CONTACT", spi_i);
   }
-  drop_duplicate(k);
+  /* The Delete of our redundant SA leaves after the answer that completed the other (the
+   * change comes while the engine builds it): a peer that got the Delete first would see
+   * its tunnel gone for an instant, and a BGP session over it stopped. */
+  if (*k->faults & GW_IKE_FAULT_DELETE_BEFORE_ANSWER)
+    drop_duplicate(k);
+  else if (!k->dup_timer && duplicate_of_ours(k))
+    k->dup_timer = k->env.timer_add(k->env.user, 0, drop_duplicate, k);
   size_t n = (k->init ? ep_ike_link_n_ike_sas(k->init) : 0) +
              (k->resp ? ep_ike_link_n_ike_sas(k->resp) : 0);
   ep_dp_set_mm_sa_count(k->dp, k->tunnel, (unsigned)n);

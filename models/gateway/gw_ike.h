@@ -31,6 +31,9 @@
 typedef enum {
   GW_IKE_FAULT_DUPLICATE_SA = 1u << 0,    /* "duplicate-sa": keeps both SAs of a collision */
   GW_IKE_FAULT_INITIAL_CONTACT = 1u << 1, /* "initial-contact": only the engine it reached forgets */
+  /* "delete-before-answer": the Delete of its redundant IKE SA leaves before its answer to
+   * the exchange that completed the other, so the peer's tunnel is gone for an instant */
+  GW_IKE_FAULT_DELETE_BEFORE_ANSWER = 1u << 2,
 } GwIkeFault;
 extern const NameTable gw_ike_fault_names; /* bit index -> name */
 

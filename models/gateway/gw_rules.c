@@ -1085,6 +1085,25 @@ static void check_policy_lifetime_kb(const GwConfig *cfg, GwCheck *ck)
   }
 }
 
+/* dhGroup None is in the documented values (facts 3.1) but leaves the IKE SA without a
+ * Diffie-Hellman group, which both versions need: IKEv2's IKE proposals carry a D-H
+ * transform (RFC 7296 3.3.3, mandatory type for IKE) and IKE_SA_INIT its KE payload; IKEv1
+ * main mode exchanges KE (RFC 2409 5). The scenario runs (the gateway accepts the policy,
+ * as the documents do), and the connection never comes up: a warning, not an error. */
+static void check_policy_dh_none(const GwConfig *cfg, GwCheck *ck)
+{
+  FOR_CONN(cfg, c) {
+    for (unsigned i = 0; i < c->n_ipsecPolicies; i++) {
+      GwEnum g = c->ipsecPolicies[i].dhGroup;
+      if (g.set && g.v == GW_DH_NONE)
+        report(ck, g.loc,
+               "dhGroup None: an IKE SA needs a Diffie-Hellman group (RFC 7296 3.3.3, RFC 2409 5), "
+               "so connection '%s' never comes up (pfsGroup None is the setting without PFS)",
+               c->name.v);
+    }
+  }
+}
+
 static void check_policy_older_values(const GwConfig *cfg, GwCheck *ck)
 {
   if (opt(cfg, GW_OPT_OLDER_POLICY_VALUES))
@@ -1873,6 +1892,9 @@ const GwRule gw_rules[] = {
      check_policy_lifetime_kb, -1},
     {"GW-POL-006", E, "Policy values only in older documents (ikeEncryption DES3/DES, PFS14) are "
      "refused", "facts 3.1, 3.2, 11", check_policy_older_values, GW_OPT_OLDER_POLICY_VALUES},
+    {"GW-POL-007", W, "dhGroup None (a documented value) leaves the IKE SA without the "
+     "Diffie-Hellman group IKEv2 and IKEv1 need: the connection never comes up", "facts 3.1",
+     check_policy_dh_none, -1},
 
     {"GW-CON-001", E, "dpdTimeoutSeconds is 9 to 3600", "facts 2.5, 3.1", check_dpd, -1},
     {"GW-CON-002", E, "usePolicyBasedTrafficSelectors needs a complete custom policy",

@@ -384,6 +384,8 @@ F(pol5_ok) { set_policy(CONN0); CONN0->ipsecPolicies[0].saDataSizeKilobytes = I(
 F(pol6_bad) { set_policy(CONN0); CONN0->ipsecPolicies[0].ikeEncryption = EN(GW_IKE_ENC_DES3); }
 F(pol6_ok) { set_policy(CONN0); CONN0->ipsecPolicies[0].ikeEncryption = EN(GW_IKE_ENC_AES128); }
 F(pol6_pfs_bad) { set_policy(CONN0); CONN0->ipsecPolicies[0].pfsGroup = EN(GW_PFS_PFS14); }
+F(pol7_bad) { set_policy(CONN0); CONN0->ipsecPolicies[0].dhGroup = EN(GW_DH_NONE); }
+F(pol7_ok) { set_policy(CONN0); CONN0->ipsecPolicies[0].pfsGroup = EN(GW_PFS_NONE); }
 F(pol6_opt_ok) { pol6_bad(c); c->options.other[GW_OPT_OLDER_POLICY_VALUES] = true; }
 
 F(con1_bad) { CONN0->dpdTimeoutSeconds = I(8); }
@@ -717,6 +719,7 @@ static const Case cases[] = {
     {"GW-POL-006", "IKE DES3", pol6_bad, ER, pol6_ok, NULL},
     {"GW-POL-006", "PFS14", pol6_pfs_bad, ER, pol6_ok, NULL},
     {"GW-POL-006", "IKE DES3, option older", pol6_bad, ER, pol6_opt_ok, NULL},
+    {"GW-POL-007", "dhGroup None", pol7_bad, WA, pol7_ok, NULL},
     {"GW-CON-001", "DPD 8", con1_bad, ER, con1_ok, NULL},
     {"GW-CON-001", "DPD 3601", con1_high_bad, ER, con1_high_ok, NULL},
     {"GW-CON-002", "policy-based TS, default policy", con2_bad, ER, con2_ok, NULL},

@@ -264,6 +264,20 @@ static const char *verify_peer(IkeSa *sa, const Ikev2Message *m, bool from_i)
 
 /* ---- initiator ---- */
 
+/* RFC 7296 2.4: INITIAL_CONTACT asserts that the new IKE SA is the only one between the
+ * two identities; with another one established (the peer initiated one while ours was in
+ * flight) it is not sent, as strongSwan checks (has_contact) before it adds it. */
+static bool only_sa(const IkeSa *sa)
+{
+  const Ikev2Conn *c = sa->conn;
+  for (guint i = 0; i < c->sas->len; i++) {
+    const IkeSa *o = g_ptr_array_index(c->sas, i);
+    if (o != sa && o->state >= IKE_SA_ESTABLISHED && o->state < IKE_SA_DELETED)
+      return false;
+  }
+  return true;
+}
+
 static bool build_i(IkeSa *sa, Ikev2Task *t, Ikev2Message *req)
 {
   Ikev2Conn *c = sa->conn;
@@ -291,7 +305,7 @@ static bool build_i(IkeSa *sa, Ikev2Task *t, Ikev2Message *req)
   ikev2_proposals_add_esp(&ikev2_message_add(req, IKEV2_PL_SA)->u.sa, offer, n_offer,
                           ch->spi_in, false);
   ike_child_put_ts(ch, true, req);
-  if (c->cfg.initial_contact)
+  if (c->cfg.initial_contact && only_sa(sa))
     ike_add_notify(req, IKEV2_N_INITIAL_CONTACT, 0, NULL, 0, NULL, 0);
   ike_sa_set_state(sa, IKE_SA_AUTH_SENT, "authenticate");
   return true;

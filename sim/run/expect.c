@@ -388,11 +388,23 @@ static void eval_event(const ScnExpect *x, const ScnExpectInput *in, ScnResult *
   r->pass = count_ok(x, n);
 }
 
+static bool has_finding(const GwDiags *v, GwSeverity sev, const char *rule)
+{
+  for (size_t j = 0; j < gw_diags_len(v); j++) {
+    const GwDiag *d = gw_diags_get(v, j);
+    if (d->severity == sev && !strcmp(d->rule_id, rule))
+      return true;
+  }
+  return false;
+}
+
 static void eval_validation(const ScnExpect *x, const ScnExpectInput *in, ScnResult *r)
 {
   GString *exp = g_string_new(x->valid ? "valid" : "invalid");
   for (unsigned i = 0; i < x->n_rules; i++)
     g_string_append_printf(exp, "%s%s", i ? ", " : " with ", x->rules[i]);
+  for (unsigned i = 0; i < x->n_warnings; i++)
+    g_string_append_printf(exp, "%s%s", i ? ", " : ", warnings of ", x->warnings[i]);
   r->name = g_strdup_printf("the configuration is %s", exp->str);
   r->expected = g_string_free(exp, FALSE);
   if (!in->validation) {
@@ -423,14 +435,23 @@ static void eval_validation(const ScnExpect *x, const ScnExpectInput *in, ScnRes
   else
     r->decided_by = g_strdup("no configuration rule found an error");
   r->pass = x->valid ? errors == 0 : errors > 0;
-  for (unsigned i = 0; i < x->n_rules && r->pass; i++) {
-    bool found = false;
-    for (size_t j = 0; j < gw_diags_len(in->validation) && !found; j++) {
-      const GwDiag *d = gw_diags_get(in->validation, j);
-      found = d->severity == GW_SEV_ERROR && strcmp(d->rule_id, x->rules[i]) == 0;
-    }
-    r->pass = found;
+  for (unsigned i = 0; i < x->n_rules && r->pass; i++)
+    r->pass = has_finding(in->validation, GW_SEV_ERROR, x->rules[i]);
+  /* the warnings it names: each among the findings, the observed text lists them all */
+  GString *warned = g_string_new(NULL);
+  for (size_t i = 0; i < gw_diags_len(in->validation); i++) {
+    const GwDiag *d = gw_diags_get(in->validation, i);
+    if (d->severity == GW_SEV_WARNING && !strstr(warned->str, d->rule_id))
+      g_string_append_printf(warned, "%s%s", warned->len ? ", " : "", d->rule_id);
   }
+  if (x->n_warnings) {
+    char *o = r->observed;
+    r->observed = g_strdup_printf("%s, warnings of %s", o, warned->len ? warned->str : "none");
+    g_free(o);
+  }
+  for (unsigned i = 0; i < x->n_warnings && r->pass; i++)
+    r->pass = has_finding(in->validation, GW_SEV_WARNING, x->warnings[i]);
+  g_string_free(warned, TRUE);
   g_string_free(ids, TRUE);
 }
 

@@ -479,10 +479,24 @@ static void test_validation(void)
   ScnExpect invalid = {.kind = SCN_EXP_VALIDATION, .valid = false};
   ScnExpect pol = {.kind = SCN_EXP_VALIDATION, .valid = false, .rules = {"GW-POL-002"},
                    .n_rules = 1};
+  /* warnings: each named rule must have warned */
+  ScnExpect warned = {.kind = SCN_EXP_VALIDATION, .valid = true, .warnings = {"GW-SKU-010"},
+                      .n_warnings = 1};
+  ScnExpect warned7 = {.kind = SCN_EXP_VALIDATION, .valid = true, .warnings = {"GW-POL-007"},
+                       .n_warnings = 1};
   ScnResult r;
   scn_expect_eval(&valid, 1, &in, &r);
   g_assert_true(r.pass);
   g_assert_cmpstr(r.observed, ==, "valid");
+  scn_result_clear(&r);
+  scn_expect_eval(&warned, 1, &in, &r);
+  g_assert_true(r.pass);
+  g_assert_cmpstr(r.expected, ==, "valid, warnings of GW-SKU-010");
+  g_assert_cmpstr(r.observed, ==, "valid, warnings of GW-SKU-010");
+  scn_result_clear(&r);
+  scn_expect_eval(&warned7, 1, &in, &r);
+  g_assert_false(r.pass);
+  g_assert_cmpstr(r.observed, ==, "valid, warnings of GW-SKU-010");
   scn_result_clear(&r);
   scn_expect_eval(&invalid, 1, &in, &r);
   g_assert_false(r.pass);

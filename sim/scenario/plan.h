@@ -241,6 +241,8 @@ typedef struct {
   bool valid;
   const char *rules[SCN_MAX_NAMES]; /* rule IDs that must be among the findings */
   unsigned n_rules;
+  const char *warnings[SCN_MAX_NAMES]; /* rule IDs that must be among the warnings */
+  unsigned n_warnings;
   /* bgpSession: node (the speaker), bgp_peer (NULL: any), bgp_state; bgpRoute: node,
    * prefix, as_path and bgp_tunnel (NULL: any), present; bgpRoutes: node, routes */
   const char *bgp_peer, *bgp_state, *as_path, *bgp_tunnel;

@@ -1834,6 +1834,12 @@ static void expect_validation_load(Loader *L, const YtNode *m, const YtNode *kv,
     if (x->valid && x->n_rules)
       ferr(L, n, "rules: a valid configuration has no errors to name");
   }
+  if ((n = yt_map_get(m, "warnings"))) {
+    v_names(L, n, "warnings", x->warnings, &x->n_warnings, NULL);
+    for (unsigned j = 0; j < x->n_warnings; j++)
+      if (!gw_rule_find(x->warnings[j]))
+        rerr(L, n, "warnings: '%s' is not a rule ID (see 'vpnsim list rules')", x->warnings[j]);
+  }
 }
 
 static void expect_traffic_load(Loader *L, const YtNode *m, const YtNode *kv, ScnExpect *x)
@@ -2027,8 +2033,9 @@ const ScnExpectDesc scn_expect_descs[] = {
                        .keys = KEYS("node", "attrs", "seen", "count"),
                        .load = expect_event_load},
     [SCN_EXP_VALIDATION] = {.name = "validation",
-     .summary = "The verdict of the configuration rules (valid or not, rule IDs found).",
-                            .keys = KEYS("rules"),
+     .summary = "The verdict of the configuration rules (valid or not, rule IDs found, "
+                "rule IDs that warned).",
+                            .keys = KEYS("rules", "warnings"),
                             .load = expect_validation_load},
     [SCN_EXP_TRAFFIC] = {.name = "trafficBothWays",
      .summary = "Packets both ways through a tunnel over an interval (tunnel.stats).",
