@@ -239,6 +239,15 @@ static void unserve(TlsGateway *g, const char *reason)
   g->model = NULL;
   g->ep = NULL;
   g_hash_table_remove_all(g->socks);
+  /* their connections' last callbacks (the client's FIN) belong to no model: the next
+   * model numbers its connections from 1 again */
+  for (guint i = 0; i < g->rt->socks->len; i++) {
+    TlsSock *k = g_ptr_array_index(g->rt->socks, i);
+    if (k->gw == g) {
+      k->conn = 0;
+      k->model = NULL;
+    }
+  }
 }
 
 static void serve_error(RunEp *ep, char *err)
