@@ -7,11 +7,14 @@
 # Certificate and CertificateVerify appear only with the key log (without it tshark
 # cannot see them); the TLS 1.2 and 1.3 sessions' application data decrypts to vpnsim's
 # frames (a 16-bit length, then an IPv4 echo of 84 octets); the same seed gives
-# byte-identical pcaps and key log.
+# byte-identical pcaps and key log. Across the active-standby takeover of
+# p2s-openvpn-failover, the OpenVPN client tries again every 5 s (a ClientHello from a new
+# port each time) and its session with the new active instance carries its pings.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 tshark=$(command -v tshark || true)
-for s in scenarios/point-to-site/p2s-openvpn-certificate.yaml scenarios/point-to-site/p2s-sstp-pool-split.yaml; do
+for s in scenarios/point-to-site/p2s-openvpn-certificate.yaml scenarios/point-to-site/p2s-sstp-pool-split.yaml \
+  scenarios/point-to-site/p2s-openvpn-failover.yaml; do
   b=$(basename "$s" .yaml)
   d=$tmp/$b
   "$vs" run "$s" --out "$d" >"$tmp/$b.out" 2>&1
@@ -48,6 +51,17 @@ for s in scenarios/point-to-site/p2s-openvpn-certificate.yaml scenarios/point-to
   if [[ $b == p2s-openvpn-certificate ]]; then
     dec12=$(tk -x -Y "ip.src == 198.51.100.52 && tls.record.content_type == 23" | grep -A1 '^Decrypted TLS' | grep -c '^0000  00 54 45 00 00 54')
     ok $([[ $dec12 -ge 5 ]]; echo $?) "$b: the TLS 1.2 session (198.51.100.52) decrypts too ($dec12)"
+  fi
+  if [[ $b == p2s-openvpn-failover ]]; then
+    # the session at 2 s, then after the maintenance at 20 s one attempt every 5 s (closed
+    # while no instance holds the address) until the new active (32.5 s) answers
+    hellos=$(ts -Y "ip.src == $c && tls.handshake.type == 1" -T fields -e frame.time_epoch -e tcp.srcport |
+      awk '{printf "%d/%s ", $1, $2}')
+    ok $([[ $hellos == "2/49153 25/49154 30/49155 35/49156 " ]]; echo $?) \
+      "$b: ClientHellos of $c at 2 s, then every 5 s from 25 s, each from a new port" "$hellos"
+    after=$(tk -x -Y "ip.src == $c && tls.record.content_type == 23 && frame.time_epoch > 35.2" |
+      grep -A1 '^Decrypted TLS' | grep -c '^0000  00 54 45 00 00 54')
+    ok $([[ $after -ge 40 ]]; echo $?) "$b: its pings after the takeover decrypt in the new session ($after)"
   fi
 done
 echo "1..$n"

@@ -16,7 +16,8 @@ NAME_TABLE(gw_p2s_fault_names, "P2S fault", {GW_P2S_FAULT_NO_LIMIT, "noConnectio
            {GW_P2S_FAULT_ACCEPT_ECDSA, "acceptEcdsa"}, {GW_P2S_FAULT_S2S_PEER, "s2sPeerP2s"},
            {GW_P2S_FAULT_REVERSED_PROPOSALS, "reversedProposals"},
            {GW_P2S_FAULT_WHOLE_POOL, "wholePool"}, {GW_P2S_FAULT_ANY_ROOT, "anyRoot"},
-           {GW_P2S_FAULT_ANY_TUNNEL_TYPE, "anyTunnelType"});
+           {GW_P2S_FAULT_ANY_TUNNEL_TYPE, "anyTunnelType"},
+           {GW_P2S_FAULT_NO_TLS_TAKEOVER, "noTlsTakeover"});
 
 #define IKE_PORT_NATT 4500
 
@@ -430,6 +431,8 @@ static void sess_release(GwP2sSession *s, const char *reason)
     ep_dp_route_remove(p->dp, ipv4_prefix_make(s->addr, 32), EP_ROUTE_TUNNEL, s->tunnel);
     g_hash_table_remove(p->used, GUINT_TO_POINTER(s->addr.v + 1));
     addr_freed(p, s->addr);
+    if (p->share.released)
+      p->share.released(p->share.user, s->addr);
     s->has_addr = false;
     p->n_assigned--;
   }

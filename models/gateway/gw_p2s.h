@@ -38,6 +38,9 @@ typedef enum {
   GW_P2S_FAULT_ANY_ROOT = 1u << 8,        /* anyRoot: chains to no root are accepted */
   GW_P2S_FAULT_ANY_TUNNEL_TYPE = 1u << 9, /* anyTunnelType: an OpenVPN or SSTP client is
                                              served whatever vpnClientProtocols enables */
+  GW_P2S_FAULT_NO_TLS_TAKEOVER = 1u << 10, /* noTlsTakeover: OpenVPN and SSTP only ever on
+                                              instance 0 (no other instance takes the TCP 443
+                                              listener on failover) */
 } GwP2sFault;
 
 extern const NameTable gw_p2s_fault_names;
@@ -107,6 +110,9 @@ typedef struct {
   unsigned (*count)(void *user);     /* addresses it holds (the limit counts them) */
   unsigned (*connected)(void *user); /* its connected sessions (events' "connections":
                                         every P2S connection of the instance) */
+  /* the IKEv2 side gave address a back (the sharing side's search may start at it); may
+   * be NULL */
+  void (*released)(void *user, Ipv4Addr a);
 } GwP2sShare;
 void gw_p2s_set_share(GwP2s *p, const GwP2sShare *share);
 /* Is the address one the IKEv2 side gave? How many has it given? */

@@ -20,6 +20,13 @@ struct GwP2sTls {
   EpDp *dp;
   unsigned protocols; /* the gateway's vpnClientProtocols */
   GwP2sPool openvpn_pool, sstp_pool; /* .ikev2 of the first: OpenVPN's share */
+  /* where each share's first free address may be (every address before range .range,
+   * address .addr, is taken or a prefix's edge), as the IKEv2 side keeps its own: a
+   * connect costs O(1) amortised, not a scan of the share */
+  struct PoolHint {
+    unsigned range;
+    uint64_t addr;
+  } hint_openvpn, hint_sstp;
   Ipv4Prefix pool_pfx[GW_MAX_PREFIXES];
   unsigned n_pool;
   Ipv4Prefix routes[32];
@@ -77,20 +84,57 @@ static bool pool_edge(const GwP2sTls *g, Ipv4Addr a)
   return gw_p2s_pool_edge(g->pool_pfx, g->n_pool, a);
 }
 
+static void share_of(GwP2sTls *g, unsigned proto, const Ipv4Range **r, unsigned *n,
+                     struct PoolHint **h)
+{
+  bool sstp = proto == GW_P2S_PROTO_SSTP;
+  *r = sstp ? g->sstp_pool.sstp : g->openvpn_pool.ikev2;
+  *n = sstp ? g->sstp_pool.n_sstp : g->openvpn_pool.n_ikev2;
+  *h = sstp ? &g->hint_sstp : &g->hint_openvpn;
+}
+
+/* The first free address of the protocol's share in order, searched from its hint. */
 static bool addr_next(GwP2sTls *g, unsigned proto, Ipv4Addr *out)
 {
-  const Ipv4Range *r = proto == GW_P2S_PROTO_SSTP ? g->sstp_pool.sstp : g->openvpn_pool.ikev2;
-  unsigned n = proto == GW_P2S_PROTO_SSTP ? g->sstp_pool.n_sstp : g->openvpn_pool.n_ikev2;
-  for (unsigned i = 0; i < n; i++)
-    for (uint64_t a = r[i].first.v; a <= r[i].last.v; a++) {
+  const Ipv4Range *r;
+  unsigned n;
+  struct PoolHint *h;
+  share_of(g, proto, &r, &n, &h);
+  for (unsigned i = h->range; i < n; i++) {
+    uint64_t from = i == h->range ? MAX(h->addr, (uint64_t)r[i].first.v) : r[i].first.v;
+    for (uint64_t a = from; a <= r[i].last.v; a++) {
       Ipv4Addr x = {(uint32_t)a};
       if (pool_edge(g, x) || g_hash_table_contains(g->by_addr, GUINT_TO_POINTER(x.v + 1)) ||
           (proto == GW_P2S_PROTO_OPENVPN && gw_p2s_addr_used(g->ikev2, x)))
         continue;
+      h->range = i;
+      h->addr = a;
       *out = x;
       return true;
     }
+  }
+  h->range = n;
+  h->addr = 0;
   return false;
+}
+
+/* An address of the protocol's share went back: the search starts at it if it comes
+ * first. */
+static void addr_freed(GwP2sTls *g, unsigned proto, Ipv4Addr x)
+{
+  const Ipv4Range *r;
+  unsigned n;
+  struct PoolHint *h;
+  share_of(g, proto, &r, &n, &h);
+  for (unsigned i = 0; i < n && i <= h->range; i++) {
+    if (x.v < r[i].first.v || x.v > r[i].last.v)
+      continue;
+    if (i < h->range || x.v < h->addr) {
+      h->range = i;
+      h->addr = x.v;
+    }
+    return;
+  }
 }
 
 /* GwP2sShare: what the IKEv2 side must know of OpenVPN's clients */
@@ -108,6 +152,12 @@ static unsigned share_count(void *user)
 static unsigned share_connected(void *user)
 {
   return ((GwP2sTls *)user)->connected;
+}
+
+/* an IKEv2 client gave an address of the share OpenVPN uses back */
+static void share_released(void *user, Ipv4Addr a)
+{
+  addr_freed(user, GW_P2S_PROTO_OPENVPN, a);
 }
 
 /* ---- sessions ---- */
@@ -137,6 +187,7 @@ static void release(GwP2sTlsSession *s, const char *reason)
       g->n_openvpn--;
       gw_p2s_addr_released(g->ikev2, s->addr); /* from the IKEv2 share */
     }
+    addr_freed(g, s->proto, s->addr);
     s->has_addr = false;
   }
   if (!was)
@@ -434,7 +485,8 @@ GwP2sTls *gw_p2s_tls_new(const GwConfig *cfg, const char *name, const char *node
   for (unsigned i = 0; i < g->n_pool && g->n_routes < G_N_ELEMENTS(g->routes); i++)
     g->routes[g->n_routes++] = g->pool_pfx[i];
   gw_p2s_set_share(ikev2, &(GwP2sShare){.user = g, .in_use = share_in_use, .count = share_count,
-                                        .connected = share_connected});
+                                        .connected = share_connected,
+                                        .released = share_released});
   return g;
 }
 

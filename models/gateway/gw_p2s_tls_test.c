@@ -348,6 +348,43 @@ static void test_limit(void)
   }
 }
 
+static uint32_t assigned(Client *c)
+{
+  gsize n = 0;
+  const uint8_t *m = frame(c, 0, &n);
+  g_assert_cmpuint(n, >=, 6);
+  g_assert_cmpuint(m[1], ==, GW_P2S_TLS_MSG_ASSIGN);
+  return wire_load_be32(m + 2);
+}
+
+/* The share's search hint (a connect costs O(1) amortised, not a scan): addresses in
+ * order, and an address given back is the next one handed out, the lowest first. */
+static void test_pool_hint(void)
+{
+  Gw x;
+  gw_new(&x, GW_P2S_PROTO_SSTP, 128, 0);
+  Client c[6];
+  for (int i = 0; i < 3; i++) {
+    client_new(&x, &c[i], i, GW_P2S_TLS_HELLO_SSTP);
+    g_assert_cmphex(assigned(&c[i]), ==, 0xac10c901u + (uint32_t)i);
+  }
+  gw_p2s_tls_closed(x.g, c[1].conn, "closed by the client"); /* .2 back */
+  client_new(&x, &c[3], 0, GW_P2S_TLS_HELLO_SSTP);
+  g_assert_cmphex(assigned(&c[3]), ==, 0xac10c902u);
+  client_new(&x, &c[4], 1, GW_P2S_TLS_HELLO_SSTP);
+  g_assert_cmphex(assigned(&c[4]), ==, 0xac10c904u);
+  gw_p2s_tls_closed(x.g, c[2].conn, "closed by the client"); /* .3, then .1 back */
+  gw_p2s_tls_closed(x.g, c[0].conn, "closed by the client");
+  client_new(&x, &c[5], 2, GW_P2S_TLS_HELLO_SSTP);
+  g_assert_cmphex(assigned(&c[5]), ==, 0xac10c901u);
+  client_free(&c[5]);
+  client_new(&x, &c[5], 2, GW_P2S_TLS_HELLO_SSTP);
+  g_assert_cmphex(assigned(&c[5]), ==, 0xac10c903u);
+  for (int i = 0; i < 6; i++)
+    client_free(&c[i]);
+  gw_free(&x);
+}
+
 /* revoked certificates, garbage, unknown frames: refused, never a crash */
 static void test_refused(void)
 {
@@ -398,6 +435,7 @@ int main(int argc, char **argv)
   g_test_add_func("/gw_p2s_tls/session", test_session);
   g_test_add_func("/gw_p2s_tls/openvpn", test_openvpn);
   g_test_add_func("/gw_p2s_tls/limit", test_limit);
+  g_test_add_func("/gw_p2s_tls/pool-hint", test_pool_hint);
   g_test_add_func("/gw_p2s_tls/refused", test_refused);
   int r = g_test_run();
   ike_trust_free(K.gw_trust);

@@ -313,6 +313,7 @@ static bool activate(RunEp *ep, const char *cause, RunEp *from)
   ep_dp_start(ep->dp);
   ep_endpoint_start(ep->model);
   bgp_instance_hook(ep, true);
+  run_p2s_tls_instance_up(ep); /* the OpenVPN/SSTP listener, when no instance holds it */
   return true;
 }
 
@@ -371,7 +372,7 @@ void run_instance_down(RunEp *ep, int cause, int64_t down_ns, int64_t takeover_n
       ep_dp_tunnel_down(ep->dp, (int)t, why);
   gw_instance_drop_p2s(g, (unsigned)ep->instance);
   gw_endpoint_drop_p2s(ep->model, why); /* facts 8: its P2S sessions end */
-  run_p2s_tls_instance_down(ep, why);   /* the TLS ones too */
+  run_p2s_tls_instance_down(ep, why, takeover_ns); /* the TLS ones too */
   bgp_instance_hook(ep, false);
   if (down_ns > 0) {
     ep->back_at_ns = net_world_now(r->world.w) + down_ns;

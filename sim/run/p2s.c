@@ -347,9 +347,9 @@ bool run_p2s_clients_build(Run *r, char **err)
       at += (int64_t)((double)sc->connect_spread_ns * c->index / sc->count);
     if (sc->protocol != GW_P2S_PROTO_IKEV2) {
       /* OpenVPN or SSTP: TLS over TCP 443 (sim/run/p2s_tls.c) */
-      if (!run_p2s_tls_client_new(r, c->name, n, sc->protocol, g->publicIpAddresses[0].v,
+      if (!run_p2s_tls_client_new(r, c->name, n, sc->protocol, run_p2s_tls_gateway_ip(g),
                                   c->cert, c->key, p->client_trust, sc->tls_max_version, at,
-                                  err))
+                                  sc->reconnect, sc->reconnect_delay_ns, err))
         return false;
       continue;
     }

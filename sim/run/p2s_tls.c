@@ -1,11 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* Point-to-site over TLS in runs (OpenVPN, SSTP; issue 19): each gateway that enables one
- * of them listens on its public IP, TCP port 443 (the ns-3 TCP the BGP speakers use), and
- * its instance 0 runs the sessions (models/gateway/gw_p2s_tls.h); each client of those
- * protocols connects at its time, runs the TLS handshake (models/p2s/p2s_tls.h) with its
- * certificate, says its tunnel type, takes the address and routes the gateway sends, and
- * carries its node's packets inside the TLS session through a tunnel interface. The TLS
- * secrets go to the key log (tls-keys.log, SSLKEYLOGFILE format) beside the pcaps. */
+ * of them listens on TCP port 443 (the ns-3 TCP the BGP speakers use) of its P2S address,
+ * and one instance at a time runs the sessions (models/gateway/gw_p2s_tls.h): the active
+ * one of an active-standby gateway, on its public IP, which the standby takes over with
+ * the listener (facts 8); on an active-active gateway the instance that holds the third
+ * public IP (p2sPublicIpAddress, facts 7.2), instance 0 first, the other after the
+ * failover delay of the cause when it goes down (facts 13.2: P2S resiliency is
+ * active-passive). Each client of those protocols connects at its time, runs the TLS
+ * handshake (models/p2s/p2s_tls.h) with its certificate, says its tunnel type, takes the
+ * address and routes the gateway sends, and carries its node's packets inside the TLS
+ * session through a tunnel interface; with reconnect it connects again after its delay
+ * when the session or an attempt ends (OpenVPN's connect-retry). The TLS secrets go to
+ * the key log (tls-keys.log, SSLKEYLOGFILE format) beside the pcaps. */
+#include "models/gateway/gw_instances.h"
 #include "models/gateway/gw_p2s_tls.h"
 #include "models/common/wire.h"
 #include "models/p2s/p2s_tls.h"
@@ -13,19 +20,27 @@
 
 #include <string.h>
 
+/* the wait before a client connects again (OpenVPN's connect-retry default, openvpn(8)) */
+#define P2S_TLS_RETRY_NS (5 * 1000000000LL)
+
 typedef struct {
   struct RunP2sTls *rt;
-  RunEp *ep;       /* the gateway's instance 0 */
-  GwP2sTls *model;
+  const char *name; /* the gateway's */
+  RunEp *i0;        /* its instance 0 */
+  RunEp *ep;        /* the instance that runs the sessions now; NULL while none does */
+  Ipv4Addr ip;      /* the address it listens on */
+  bool aa;          /* active-active: ip is the third public IP */
+  GwP2sTls *model;  /* ep's TLS side */
   NetTcpSocket *listener;
-  GHashTable *socks; /* conn -> NetTcpSocket* */
-  Drbg *rng;
+  GHashTable *socks; /* conn -> NetTcpSocket* (the model's connections) */
+  Drbg *rng[2];      /* per instance: "<instance>/p2s-tls", kept across its lives */
 } TlsGateway;
 
 typedef struct {
   struct RunP2sTls *rt;
-  TlsGateway *gw; /* for the accepted side's connection id */
-  uint32_t conn;  /* gateway side: the model's id */
+  TlsGateway *gw;   /* for the accepted side's connection id */
+  GwP2sTls *model;  /* the model it was accepted by (one instance's life) */
+  uint32_t conn;    /* gateway side: the model's id */
   struct TlsClient *client; /* client side */
 } TlsSock;
 
@@ -39,11 +54,14 @@ typedef struct TlsClient {
   const IkeKey *key;
   const IkeTrust *trust;
   int max_version; /* 0: TLS 1.3 */
+  bool reconnect;
+  int64_t retry_ns;  /* the wait before connecting again */
+  unsigned failures; /* attempts in a row that ended before an address */
   Drbg *rng;
   NetTcpSocket *s;
   NetTunnel *tun;
   P2sTls *tls;
-  bool addressed, refused, ended;
+  bool addressed, refused, ended, routed, retrying;
   Ipv4Addr addr;
 } TlsClient;
 
@@ -53,6 +71,7 @@ struct RunP2sTls {
   GPtrArray *clients;  /* TlsClient* */
   GPtrArray *socks;    /* TlsSock*, every one made (freed at the end) */
   GPtrArray *keylog;   /* lines, each once, in first-seen order */
+  GHashTable *keyset;  /* the same lines (borrowed): each once, without a scan */
   bool freeing;
 };
 
@@ -65,6 +84,7 @@ static struct RunP2sTls *rt_get(Run *r)
     rt->clients = g_ptr_array_new();
     rt->socks = g_ptr_array_new_with_free_func(g_free);
     rt->keylog = g_ptr_array_new_with_free_func(g_free);
+    rt->keyset = g_hash_table_new(g_str_hash, g_str_equal);
   }
   return r->p2s_tls;
 }
@@ -80,10 +100,11 @@ static TlsSock *sock_new(struct RunP2sTls *rt)
 static void key_row(void *user, const char *line)
 {
   struct RunP2sTls *rt = user;
-  for (guint i = 0; i < rt->keylog->len; i++)
-    if (!strcmp(g_ptr_array_index(rt->keylog, i), line))
-      return;
-  g_ptr_array_add(rt->keylog, g_strdup(line));
+  if (g_hash_table_contains(rt->keyset, line))
+    return;
+  char *l = g_strdup(line);
+  g_ptr_array_add(rt->keylog, l);
+  g_hash_table_add(rt->keyset, l);
 }
 
 /* ---- the gateway side ---- */
@@ -113,15 +134,16 @@ static void gw_key_row(void *user, const char *line)
 static void gs_data(NetTcpSocket *s, const uint8_t *data, size_t len, void *user)
 {
   TlsSock *k = user;
-  if (!k->rt->freeing && k->conn && g_hash_table_contains(k->gw->socks, GUINT_TO_POINTER(k->conn)))
+  if (!k->rt->freeing && k->conn && k->model == k->gw->model &&
+      g_hash_table_contains(k->gw->socks, GUINT_TO_POINTER(k->conn)))
     gw_p2s_tls_rx(k->gw->model, k->conn, data, len);
 }
 
 static void gs_gone(TlsSock *k, const char *why)
 {
   uint32_t conn = k->conn;
-  if (k->rt->freeing || !conn)
-    return;
+  if (k->rt->freeing || !conn || k->model != k->gw->model)
+    return; /* a connection of an instance's earlier life: closed when it went */
   k->conn = 0;
   NetTcpSocket *s = g_hash_table_lookup(k->gw->socks, GUINT_TO_POINTER(conn));
   g_hash_table_remove(k->gw->socks, GUINT_TO_POINTER(conn));
@@ -147,7 +169,12 @@ static void gs_accepted(NetTcpSocket *l, NetTcpSocket *c, void *user)
   TlsGateway *g = user;
   if (g->rt->freeing)
     return;
-  if (g->ep->state == RUN_INST_DOWN) {
+  if (!g->ep || g->ep->state != RUN_INST_ACTIVE || !g->model) {
+    /* no instance holds the address: closed at once; its callbacks (the client's bytes
+     * until it learns) see a connection of no model */
+    TlsSock *k = sock_new(g->rt);
+    k->gw = g;
+    net_tcp_set_user(c, k);
     net_tcp_close(c);
     return;
   }
@@ -156,6 +183,7 @@ static void gs_accepted(NetTcpSocket *l, NetTcpSocket *c, void *user)
   net_tcp_peer(c, &src, &sport);
   TlsSock *k = sock_new(g->rt);
   k->gw = g;
+  k->model = g->model;
   net_tcp_set_user(c, k);
   /* registered before the model sees it: it may close the connection at once */
   uint32_t conn = gw_p2s_tls_accept(g->model, src, sport);
@@ -165,6 +193,70 @@ static void gs_accepted(NetTcpSocket *l, NetTcpSocket *c, void *user)
 
 static const NetTcpCallbacks gw_cbs = {
     .accepted = gs_accepted, .data = gs_data, .closed = gs_closed, .error = gs_error};
+
+/* Instance ep starts running the gateway's TLS sessions: a TLS side on its model (its
+ * data plane, its IKEv2 side's share and limit) behind the listener on the P2S address.
+ * The listener is the gateway node's for the whole run (both instances sit on the node,
+ * as the address moves between them; ns-3 would not bind 443 again while the ended
+ * sessions' connections linger): while no instance holds the address it takes a
+ * connection and closes it at once (Azure's address answers nothing then; either way the
+ * client's attempt fails and it waits before the next). */
+static bool serve(TlsGateway *g, RunEp *ep, char **err)
+{
+  Run *r = g->rt->run;
+  const GwP2sCreds *creds = run_p2s_creds(r, g->name);
+  unsigned k = ep->instance > 0 ? 1 : 0;
+  if (!g->rng[k]) {
+    g_autofree char *label = g_strdup_printf("%s/p2s-tls", ep->name);
+    g->rng[k] = run_drbg_new(r, label);
+  }
+  const GwSku *sku = gw_gateway_sku(gw_endpoint_gateway(ep->model));
+  GwP2sTlsIo io = {.user = g, .send = gw_send, .close = gw_close, .key_row = gw_key_row};
+  g->model = gw_p2s_tls_new(r->plan->cloud, g->name, ep->name, ep->dp,
+                            gw_endpoint_p2s(ep->model), sku ? sku->p2s_ikev2_openvpn : 0,
+                            sku ? sku->p2s_sstp : 0, sku ? sku->name : NULL, &ep->env, &io,
+                            g->rng[k], creds, 0);
+  if (!g->model)
+    return true;
+  g->ep = ep;
+  char ab[IPV4_ADDR_STRLEN];
+  if (!g->listener)
+    g->listener = net_tcp_listen(ep->node, g->ip, GW_P2S_TLS_PORT, &gw_cbs, g);
+  if (!g->listener) {
+    *err = g_strdup_printf("%s: cannot listen on %s port %u: %s", ep->name,
+                           ipv4_addr_format(g->ip, ab), GW_P2S_TLS_PORT,
+                           net_world_last_error(r->world.w));
+    return false;
+  }
+  return true;
+}
+
+/* The serving instance stops: every session ends (the model closes their connections). */
+static void unserve(TlsGateway *g, const char *reason)
+{
+  gw_p2s_tls_drop_all(g->model, reason);
+  gw_p2s_tls_free(g->model);
+  g->model = NULL;
+  g->ep = NULL;
+  g_hash_table_remove_all(g->socks);
+  /* their connections' last callbacks (the client's FIN) belong to no model: the next
+   * model numbers its connections from 1 again */
+  for (guint i = 0; i < g->rt->socks->len; i++) {
+    TlsSock *k = g_ptr_array_index(g->rt->socks, i);
+    if (k->gw == g) {
+      k->conn = 0;
+      k->model = NULL;
+    }
+  }
+}
+
+static void serve_error(RunEp *ep, char *err)
+{
+  VsEvent ev = vs_event(net_world_now(ep->run->world.w), ep->name, "gw.instance.error");
+  vs_event_str(&ev, "reason", err ? err : "");
+  run_emit(ep->run, &ev);
+  g_free(err);
+}
 
 bool run_p2s_tls_start(Run *r, char **err)
 {
@@ -181,49 +273,93 @@ bool run_p2s_tls_start(Run *r, char **err)
     struct RunP2sTls *rt = rt_get(r);
     TlsGateway *g = g_new0(TlsGateway, 1);
     g->rt = rt;
-    g->ep = ep;
+    g->name = vg->name.v;
+    g->i0 = ep;
+    g->aa = gw_instances_active_active(vg);
+    g->ip = run_p2s_tls_gateway_ip(vg);
     g->socks = g_hash_table_new(NULL, NULL);
-    g_autofree char *label = g_strdup_printf("%s/p2s-tls", ep->name);
-    g->rng = run_drbg_new(r, label);
     g_ptr_array_add(rt->gateways, g);
-    const GwSku *sku = gw_gateway_sku(gw_endpoint_gateway(ep->model));
-    GwP2sTlsIo io = {.user = g, .send = gw_send, .close = gw_close, .key_row = gw_key_row};
-    g->model = gw_p2s_tls_new(c, vg->name.v, ep->name, ep->dp, gw_endpoint_p2s(ep->model),
-                              sku ? sku->p2s_ikev2_openvpn : 0, sku ? sku->p2s_sstp : 0,
-                              sku ? sku->name : NULL, &ep->env, &io, g->rng, creds, 0);
-    if (!g->model)
-      continue;
-    char ab[IPV4_ADDR_STRLEN];
-    g->listener = net_tcp_listen(ep->node, ep->public_ip, GW_P2S_TLS_PORT, &gw_cbs, g);
-    if (!g->listener) {
-      *err = g_strdup_printf("%s: cannot listen on %s port %u: %s", ep->name,
-                             ipv4_addr_format(ep->public_ip, ab), GW_P2S_TLS_PORT,
-                             net_world_last_error(r->world.w));
+    if (ep->state == RUN_INST_ACTIVE && !serve(g, ep, err))
       return false;
-    }
   }
   return true;
 }
 
-bool run_p2s_tls_tx_inner(RunEp *ep, const uint8_t *pkt, size_t len)
+Ipv4Addr run_p2s_tls_gateway_ip(const GwVirtualNetworkGateway *vg)
+{
+  /* facts 7.2: an active-active gateway serves P2S on a third public IP */
+  if (gw_instances_active_active(vg) && vg->p2sPublicIpAddress.set)
+    return vg->p2sPublicIpAddress.v;
+  return vg->n_publicIpAddresses ? vg->publicIpAddresses[0].v : (Ipv4Addr){0};
+}
+
+/* the noTlsTakeover fault: only instance 0 ever runs the TLS sessions (the gateway before
+ * the listener moved with a takeover) */
+static bool may_serve(const TlsGateway *g, const RunEp *ep)
+{
+  return ep->instance <= 0 || !(g->rt->run->plan->p2s_faults & GW_P2S_FAULT_NO_TLS_TAKEOVER);
+}
+
+static TlsGateway *gateway_of_ep(RunEp *ep)
 {
   struct RunP2sTls *rt = ep->run->p2s_tls;
+  RunEp *i0 = ep->instance <= 0 ? ep : ep->sibling;
   for (guint i = 0; rt && i < rt->gateways->len; i++) {
     TlsGateway *g = g_ptr_array_index(rt->gateways, i);
-    if (g->ep == ep && g->model && ep->state != RUN_INST_DOWN)
-      return gw_p2s_tls_tx_inner(g->model, pkt, len);
+    if (g->i0 == i0)
+      return g;
   }
+  return NULL;
+}
+
+bool run_p2s_tls_tx_inner(RunEp *ep, const uint8_t *pkt, size_t len)
+{
+  /* the gateway's tunnel interface (instance 0's): whichever instance runs the sessions */
+  TlsGateway *g = ep->instance >= 0 ? gateway_of_ep(ep) : NULL;
+  if (g && g->model && g->ep && g->ep->state == RUN_INST_ACTIVE)
+    return gw_p2s_tls_tx_inner(g->model, pkt, len);
   return false;
 }
 
-void run_p2s_tls_instance_down(RunEp *ep, const char *reason)
+static void takeover_fire(NetWorld *w, void *user)
 {
-  struct RunP2sTls *rt = ep->run->p2s_tls;
-  for (guint i = 0; rt && i < rt->gateways->len; i++) {
-    TlsGateway *g = g_ptr_array_index(rt->gateways, i);
-    if (g->ep == ep && g->model)
-      gw_p2s_tls_drop_all(g->model, reason);
-  }
+  (void)w;
+  TlsGateway *g = user;
+  if (g->rt->freeing || g->ep)
+    return;
+  for (RunEp *x = g->i0; x; x = x == g->i0 ? g->i0->sibling : NULL)
+    if (x->state == RUN_INST_ACTIVE && x->model && may_serve(g, x)) {
+      char *err = NULL;
+      if (!serve(g, x, &err))
+        serve_error(x, err);
+      return;
+    }
+}
+
+void run_p2s_tls_instance_down(RunEp *ep, const char *reason, int64_t takeover_ns)
+{
+  TlsGateway *g = gateway_of_ep(ep);
+  if (!g || g->ep != ep)
+    return;
+  unserve(g, reason);
+  /* active-standby: the standby takes the public IP, and the listener with it, when it
+   * becomes active (run_p2s_tls_instance_up); active-active: the other instance takes
+   * the third public IP after the failover delay of the cause (facts 13.2: P2S is
+   * active-passive on an active-active gateway; facts 8 gives the delays) */
+  if (g->aa && ep->sibling && ep->sibling->state == RUN_INST_ACTIVE)
+    net_schedule(ep->run->world.w, takeover_ns, takeover_fire, g);
+}
+
+void run_p2s_tls_instance_up(RunEp *ep)
+{
+  TlsGateway *g = gateway_of_ep(ep);
+  if (!g || g->ep || ep->state != RUN_INST_ACTIVE || !ep->model || !may_serve(g, ep))
+    return;
+  /* no instance holds the P2S address: this one takes it (active-standby: the new
+   * active; active-active: the first instance back when neither held it) */
+  char *err = NULL;
+  if (!serve(g, ep, &err))
+    serve_error(ep, err);
 }
 
 /* ---- clients ---- */
@@ -236,6 +372,37 @@ static void client_event(TlsClient *c, const char *type, const char *key, const 
   run_emit(c->rt->run, &ev);
 }
 
+static void client_connect(NetWorld *w, void *user);
+
+/* OpenVPN's connect-retry (openvpn(8), --connect-retry n [max]): wait n seconds (default 5)
+ * before connecting again; after 5 attempts in a row that fail, the wait doubles with each
+ * one, up to max (default 300 s) */
+#define P2S_TLS_RETRY_MAX_NS (300 * 1000000000LL)
+static int64_t retry_wait(const TlsClient *c)
+{
+  int64_t cap = MAX(P2S_TLS_RETRY_MAX_NS, c->retry_ns);
+  int64_t d = c->retry_ns;
+  for (unsigned i = 5; i < c->failures && d < cap; i++)
+    d *= 2;
+  return MIN(d, cap);
+}
+
+/* The session or the attempt ended: with reconnect, a new attempt after the wait (not
+ * after the gateway refused the client with a reason: that answer stands) */
+static void client_retry(TlsClient *c)
+{
+  if (!c->reconnect || c->refused || c->retrying || c->rt->freeing)
+    return;
+  c->failures = c->addressed ? 0 : c->failures + 1;
+  c->retrying = true;
+  int64_t wait = retry_wait(c);
+  VsEvent ev = vs_event(net_world_now(c->rt->run->world.w), c->name, "p2s.client.retry");
+  vs_event_int(&ev, "wait_ns", wait);
+  vs_event_uint(&ev, "failures", c->failures);
+  run_emit(c->rt->run, &ev);
+  net_schedule(c->rt->run->world.w, wait, client_connect, c);
+}
+
 static void client_end(TlsClient *c, const char *why)
 {
   if (c->ended)
@@ -245,6 +412,7 @@ static void client_end(TlsClient *c, const char *why)
     net_tcp_close(c->s);
   if (c->addressed)
     client_event(c, "p2s.client.disconnected", "reason", why);
+  client_retry(c);
 }
 
 static void client_send(TlsClient *c, GByteArray *tx)
@@ -262,13 +430,16 @@ static void client_assign(TlsClient *c, const uint8_t *b, size_t n)
     return;
   c->addr.v = wire_load_be32(b + 2);
   NetDev *td = net_tunnel_dev(c->tun);
-  net_dev_add_primary_address(td, c->addr, 32);
-  for (unsigned i = 0; i < b[6]; i++) {
+  /* a reconnect that gets the address it had keeps it; another one comes first */
+  if (net_dev_address(td).v != c->addr.v)
+    net_dev_add_primary_address(td, c->addr, 32);
+  for (unsigned i = 0; i < b[6] && !c->routed; i++) {
     unsigned len = b[7 + 5 * i + 4];
     if (len <= 32)
       net_route_add(c->node, ipv4_prefix_make((Ipv4Addr){wire_load_be32(b + 7 + 5 * i)}, len),
                     (Ipv4Addr){0}, td, 0);
   }
+  c->routed = true;
   c->addressed = true;
   char ab[IPV4_ADDR_STRLEN];
   VsEvent ev = vs_event(net_world_now(c->rt->run->world.w), c->name, "p2s.client.connected");
@@ -282,7 +453,7 @@ static void cs_data(NetTcpSocket *s, const uint8_t *data, size_t len, void *user
 {
   TlsSock *k = user;
   TlsClient *c = k->client;
-  if (k->rt->freeing || !c || c->ended || !c->tls)
+  if (k->rt->freeing || !c || c->ended || !c->tls || c->s != s)
     return;
   g_autoptr(GByteArray) tx = g_byte_array_new();
   g_autoptr(GPtrArray) packets = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
@@ -322,7 +493,7 @@ static void cs_connected(NetTcpSocket *s, void *user)
 {
   TlsSock *k = user;
   TlsClient *c = k->client;
-  if (k->rt->freeing || !c || c->ended)
+  if (k->rt->freeing || !c || c->ended || c->s != s)
     return;
   P2sTlsConfig cfg = {.cert = c->cert, .key = c->key, .trust = c->trust,
                       .validate_at = IKE_CERT_SIM_EPOCH +
@@ -341,10 +512,10 @@ static void cs_connected(NetTcpSocket *s, void *user)
   client_send(c, tx);
 }
 
-static void cs_gone(TlsSock *k, const char *why)
+static void cs_gone(NetTcpSocket *s, TlsSock *k, const char *why)
 {
   TlsClient *c = k->client;
-  if (k->rt->freeing || !c || c->ended)
+  if (k->rt->freeing || !c || c->ended || c->s != s)
     return;
   if (!c->addressed && !c->refused)
     client_event(c, "p2s.client.failed", "reason", why);
@@ -353,12 +524,12 @@ static void cs_gone(TlsSock *k, const char *why)
 
 static void cs_closed(NetTcpSocket *s, void *user)
 {
-  cs_gone(user, "closed by the gateway");
+  cs_gone(s, user, "closed by the gateway");
 }
 
 static void cs_error(NetTcpSocket *s, NetStatus why, void *user)
 {
-  cs_gone(user, "TCP connection failed");
+  cs_gone(s, user, "TCP connection failed");
 }
 
 static const NetTcpCallbacks client_cbs = {
@@ -367,14 +538,23 @@ static const NetTcpCallbacks client_cbs = {
 static void client_connect(NetWorld *w, void *user)
 {
   TlsClient *c = user;
-  if (c->rt->freeing || c->s)
+  if (c->rt->freeing || (c->s && !c->retrying))
     return;
+  if (c->retrying) {
+    /* a new attempt: a new TCP connection and TLS session (the tunnel interface, its
+     * address and routes stay) */
+    c->retrying = false;
+    c->ended = c->addressed = false;
+    p2s_tls_free(c->tls);
+    c->tls = NULL;
+    client_event(c, "p2s.client.reconnect", NULL, NULL);
+  }
   TlsSock *k = sock_new(c->rt);
   k->client = c;
   c->s = net_tcp_connect(c->node, c->gateway_ip, GW_P2S_TLS_PORT, &client_cbs, k);
   if (!c->s) {
     client_event(c, "p2s.client.failed", "reason", "cannot open TCP");
-    c->ended = true;
+    client_end(c, "cannot open TCP");
   }
 }
 
@@ -392,7 +572,7 @@ static void client_tun_tx(NetTunnel *t, const uint8_t *packet, size_t len, void 
 bool run_p2s_tls_client_new(Run *r, const char *name, NetNode *n, unsigned proto,
                             Ipv4Addr gateway_ip, const IkeCert *cert, const IkeKey *key,
                             const IkeTrust *trust, int tls_max_version, int64_t connect_at_ns,
-                            char **err)
+                            bool reconnect, int64_t reconnect_delay_ns, char **err)
 {
   struct RunP2sTls *rt = rt_get(r);
   TlsClient *c = g_new0(TlsClient, 1);
@@ -405,6 +585,8 @@ bool run_p2s_tls_client_new(Run *r, const char *name, NetNode *n, unsigned proto
   c->key = key;
   c->trust = trust;
   c->max_version = tls_max_version;
+  c->reconnect = reconnect;
+  c->retry_ns = reconnect_delay_ns > 0 ? reconnect_delay_ns : P2S_TLS_RETRY_NS;
   g_autofree char *label = g_strdup_printf("p2s/tls/%s", name);
   c->rng = run_drbg_new(r, label);
   g_ptr_array_add(rt->clients, c);
@@ -486,7 +668,8 @@ void run_p2s_tls_free(Run *r)
   for (guint i = 0; i < rt->gateways->len; i++) {
     TlsGateway *g = g_ptr_array_index(rt->gateways, i);
     g_hash_table_destroy(g->socks);
-    drbg_free(g->rng);
+    drbg_free(g->rng[0]);
+    drbg_free(g->rng[1]);
     g_free(g);
   }
   for (guint i = 0; i < rt->clients->len; i++) {
@@ -498,6 +681,7 @@ void run_p2s_tls_free(Run *r)
   g_ptr_array_free(rt->gateways, TRUE);
   g_ptr_array_free(rt->clients, TRUE);
   g_ptr_array_free(rt->socks, TRUE);
+  g_hash_table_destroy(rt->keyset);
   for (guint i = 0; i < rt->keylog->len; i++) {
     char *l = g_ptr_array_index(rt->keylog, i);
     explicit_bzero(l, strlen(l));

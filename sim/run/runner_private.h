@@ -248,10 +248,18 @@ bool run_p2s_tls_start(Run *r, char **err);
 bool run_p2s_tls_client_new(Run *r, const char *name, NetNode *n, unsigned proto,
                             Ipv4Addr gateway_ip, const struct IkeCert *cert,
                             const struct IkeKey *key, const struct IkeTrust *trust,
-                            int tls_max_version, int64_t connect_at_ns, char **err);
+                            int tls_max_version, int64_t connect_at_ns, bool reconnect,
+                            int64_t reconnect_delay_ns, char **err);
 bool run_p2s_tls_client_address(Run *r, const char *client, Ipv4Addr *out);
 bool run_p2s_tls_tx_inner(RunEp *ep, const uint8_t *pkt, size_t len);
-void run_p2s_tls_instance_down(RunEp *ep, const char *reason);
+/* An instance stops (its TLS sessions end; active-active: the other instance takes the P2S
+ * address after takeover_ns) or becomes active (it takes the P2S address when no
+ * instance holds it: the new active of an active-standby gateway). */
+void run_p2s_tls_instance_down(RunEp *ep, const char *reason, int64_t takeover_ns);
+void run_p2s_tls_instance_up(RunEp *ep);
+/* The address a gateway's OpenVPN and SSTP clients connect to: its public IP, or the third
+ * public IP (p2sPublicIpAddress) of an active-active gateway (facts 7.2). */
+Ipv4Addr run_p2s_tls_gateway_ip(const GwVirtualNetworkGateway *vg);
 bool run_p2s_tls_write(Run *r, const char *dir, char **err);
 bool run_p2s_tls_has_keys(const Run *r);
 void run_p2s_tls_stop(Run *r);

@@ -254,10 +254,15 @@ static bool underlay_build(Run *r, char **err)
         continue;
       }
       /* an active-active gateway's second instance has its own public IP on this node */
-      Ipv4Addr ips[2] = {ep ? ep->public_ip : (Ipv4Addr){0}};
+      Ipv4Addr ips[3] = {ep ? ep->public_ip : (Ipv4Addr){0}};
       unsigned n_ips = ep ? 1 : 0;
       if (ep && ep->sibling && ep->sibling->model && ep->sibling->public_ip.v != ep->public_ip.v)
         ips[n_ips++] = ep->sibling->public_ip;
+      /* and its third, for point-to-site (facts 7.2), held by one instance at a time */
+      const GwVirtualNetworkGateway *vg =
+          ep && ep->instance == 0 ? gw_config_find_gateway(r->plan->cloud, ep->cfgname) : NULL;
+      if (vg && ep->active_active && vg->vpnClientConfiguration.set && vg->p2sPublicIpAddress.set)
+        ips[n_ips++] = vg->p2sPublicIpAddress.v;
       for (unsigned a = 0; a < n_ips; a++) {
         net_dev_add_address(dv, ips[a], 32);
         if (!ep->underlay) {

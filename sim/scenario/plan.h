@@ -54,6 +54,7 @@ typedef struct {
   ScnP2sKeyType key_type;
   unsigned key_bits;
   bool reconnect;
+  int64_t reconnect_delay_ns; /* OpenVPN, SSTP: the wait before connecting again (0: 5 s) */
   bool ike_fragmentation;
   int64_t link_delay_ns;
   int tls_max_version; /* OpenVPN, SSTP: 0 offers TLS 1.3 and 1.2; 0x0303 TLS 1.2 only */

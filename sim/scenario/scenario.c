@@ -2154,7 +2154,8 @@ static void load_expects(Loader *L, const YtNode *seq)
 
 static const char *const p2s_client_keys[] = {
     "name", "gateway", "protocol", "publicIpAddress", "count", "connectAt", "connectSpread",
-    "certificate", "reconnect", "ikeFragmentation", "linkDelay", "tlsVersion", NULL};
+    "certificate", "reconnect", "ikeFragmentation", "linkDelay", "tlsVersion",
+    "reconnectDelay", NULL};
 static const char *const p2s_cert_keys[] = {"issuer", "keyType", "keyBits", NULL};
 
 static void load_p2s_clients(Loader *L, const YtNode *seq)
@@ -2194,6 +2195,11 @@ static void load_p2s_clients(Loader *L, const YtNode *seq)
       ya_duration(&L->a, n, "connectSpread", &c->connect_spread_ns);
     if ((n = yt_map_get(it, "reconnect")))
       ya_bool(&L->a, n, "reconnect", &c->reconnect);
+    /* OpenVPN, SSTP: the wait before connecting again (openvpn(8) --connect-retry) */
+    if ((n = yt_map_get(it, "reconnectDelay")) &&
+        ya_duration(&L->a, n, "reconnectDelay", &c->reconnect_delay_ns) &&
+        c->reconnect_delay_ns <= 0)
+      ferr(L, n, "reconnectDelay must be more than 0");
     if ((n = yt_map_get(it, "ikeFragmentation")))
       ya_bool(&L->a, n, "ikeFragmentation", &c->ike_fragmentation);
     /* OpenVPN and SSTP: the newest TLS version the client offers (facts 7.1: 1.2 and 1.3) */
@@ -2312,7 +2318,8 @@ static void load_faults(Loader *L, const YtNode *n)
         L->plan->p2s_faults |= (uint32_t)v;
       else
         ferr(L, it, "p2s: no P2S fault '%s' (noConnectionLimit, ignoreRevoked, acceptEcdsa, "
-                    "s2sPeerP2s, reversedProposals, wholePool, anyRoot, anyTunnelType)", name);
+                    "s2sPeerP2s, reversedProposals, wholePool, anyRoot, anyTunnelType, "
+                    "noTlsTakeover)", name);
     }
   }
   const YtNode *r = yt_map_get(n, "bgpRulesOff");
