@@ -749,6 +749,7 @@ struct NetNode {
   std::vector<uint8_t> l4_protos;   // protocols our handler is registered for
   uint64_t drops[NET_DROP__COUNT] = {};
   uint64_t frags_tx = 0, frags_rx = 0; // IPv4 fragments sent and received
+  bool frag_tx_hooked = false, frag_rx_hooked = false; // their traces connected (below)
   // The last IPv4 packet this node sent or forwarded: ns-3's ARP drop trace gives only the
   // payload, and its two causes (queue full, neighbour dead) are told apart by the entry
   // of the packet's next hop. ARP drops happen inside that same send.
@@ -855,6 +856,7 @@ struct NetWorld {
   std::vector<std::vector<uint8_t>> bufs;
   size_t buf_depth = 0;
   bool fast_paths = false; // the fast paths bound in
+  bool frag_rx_all = false; // every node counts the fragments it receives (see frag_hook_rx)
 
   void ReleaseSlot(uint32_t i)
   {
@@ -1029,8 +1031,23 @@ void on_ip_drop(NetNode *n, const Ipv4Header &h, Ptr<const Packet>, Ipv4L3Protoc
   drop_note(n, r, h.GetSource(), h.GetDestination());
 }
 
-// Ipv4L3Protocol "Tx" and "Rx": each packet with its IPv4 header, fragments one by one
-// (RFC 791 3.1: flags and fragment offset in octets 6-7; MF 0x2000, offset 0x1fff).
+// ---- IPv4 fragments (net.fragments) ----
+// Counted on Ipv4L3Protocol's "Tx" and "Rx" traces: each packet with its IPv4 header,
+// fragments one by one (RFC 791 3.1: flags and fragment offset in octets 6-7; MF 0x2000,
+// offset 0x1fff). Those traces cost every packet of every node something once connected:
+// for "Tx" ns-3 copies the packet and serializes its header (CallTxTrace), "Rx" is a call
+// (together about 5% of a bulk tunnel run, issue 23). So they are connected only where a
+// fragment can pass, before it passes, and then stay connected:
+// - "Tx" on a node from the first send that may leave as fragments: frag_watch sees every
+//   packet just before SendRealOut gets it (SendOutgoing, UnicastForward, MulticastForward
+//   fire there with the header and payload SendRealOut takes; the one other way in,
+//   SendWithHeader, serves only raw sockets with IpHeaderInclude, which vpnsim never sets)
+//   and hooks "Tx" when the header has MF or an offset already, or header and payload
+//   exceed the outgoing MTU (SendRealOut fragments them).
+// - "Rx" on every node from the first fragment any node sends (it arrives in a later
+//   event), the first one a tunnel injects (net_tunnel_inject), and from the start in a
+//   real-time world (a live TAP brings frames from outside).
+// The counts are those of both traces connected from the start.
 bool ip_is_fragment(Ptr<const Packet> p)
 {
   uint8_t h[8];
@@ -1040,10 +1057,15 @@ bool ip_is_fragment(Ptr<const Packet> p)
   return (h[0] >> 4) == 4 && (((h[6] << 8) | h[7]) & 0x3fff) != 0;
 }
 
+void frag_hook_rx(NetWorld *w);
+
 void on_ip_tx(NetNode *n, Ptr<const Packet> p, Ptr<Ipv4>, uint32_t)
 {
-  if (ip_is_fragment(p))
+  if (ip_is_fragment(p)) {
     n->frags_tx++;
+    if (!n->w->frag_rx_all)
+      frag_hook_rx(n->w);
+  }
 }
 
 void on_ip_rx(NetNode *n, Ptr<const Packet> p, Ptr<Ipv4>, uint32_t)
@@ -1052,8 +1074,44 @@ void on_ip_rx(NetNode *n, Ptr<const Packet> p, Ptr<Ipv4>, uint32_t)
     n->frags_rx++;
 }
 
-void on_ip_out(NetNode *n, const Ipv4Header &h, Ptr<const Packet>, uint32_t)
+void frag_hook_tx(NetNode *n)
 {
+  if (n->frag_tx_hooked)
+    return;
+  n->frag_tx_hooked = true;
+  n->node->GetObject<Ipv4L3Protocol>()->TraceConnectWithoutContext(
+      "Tx", MakeBoundCallback(&on_ip_tx, n));
+}
+
+void frag_hook_rx_node(NetNode *n)
+{
+  if (n->frag_rx_hooked)
+    return;
+  n->frag_rx_hooked = true;
+  n->node->GetObject<Ipv4L3Protocol>()->TraceConnectWithoutContext(
+      "Rx", MakeBoundCallback(&on_ip_rx, n));
+}
+
+void frag_hook_rx(NetWorld *w)
+{
+  w->frag_rx_all = true;
+  for (auto &n : w->nodes)
+    frag_hook_rx_node(n.get());
+}
+
+// A packet SendRealOut is about to get (payload p, header h, outgoing interface i).
+void frag_watch(NetNode *n, const Ipv4Header &h, Ptr<const Packet> p, uint32_t i)
+{
+  if (n->frag_tx_hooked)
+    return;
+  if (!h.IsLastFragment() || h.GetFragmentOffset() != 0 || i >= n->ipv4->GetNInterfaces() ||
+      p->GetSize() + h.GetSerializedSize() > n->ipv4->GetMtu(i))
+    frag_hook_tx(n);
+}
+
+void on_ip_out(NetNode *n, const Ipv4Header &h, Ptr<const Packet> p, uint32_t i)
+{
+  frag_watch(n, h, p, i);
   n->out_src = h.GetSource();
   n->out_dst = h.GetDestination();
   n->out_valid = true;
@@ -1633,8 +1691,11 @@ NetNode *net_node_new(NetWorld *w, const char *name)
   l3->TraceConnectWithoutContext("Drop", MakeBoundCallback(&on_ip_drop, r));
   l3->TraceConnectWithoutContext("SendOutgoing", MakeBoundCallback(&on_ip_out, r));
   l3->TraceConnectWithoutContext("UnicastForward", MakeBoundCallback(&on_ip_out, r));
-  l3->TraceConnectWithoutContext("Tx", MakeBoundCallback(&on_ip_tx, r));
-  l3->TraceConnectWithoutContext("Rx", MakeBoundCallback(&on_ip_rx, r));
+  l3->TraceConnectWithoutContext("MulticastForward", MakeBoundCallback(&frag_watch, r));
+  if (w->realtime) // frames from outside: fragments may arrive from the start
+    frag_hook_tx(r);
+  if (w->realtime || w->frag_rx_all)
+    frag_hook_rx_node(r);
   Ptr<ArpL3Protocol> arp = n->node->GetObject<ArpL3Protocol>();
   arp->TraceConnectWithoutContext("Drop", MakeBoundCallback(&on_arp_drop, r));
   {
@@ -2176,6 +2237,8 @@ NetStatus net_tunnel_inject(NetTunnel *t, const uint8_t *packet, size_t len)
   if (total < (size_t)(packet[0] & 0x0f) * 4 || total > len)
     return NET_ERR_INVALID;
   GUARD_BEGIN
+  if (!t->n->w->frag_rx_all && ((((unsigned)packet[6] << 8) | packet[7]) & 0x3fff) != 0)
+    frag_hook_rx(t->n->w); // a fragment arrives from the tunnel (see ip_is_fragment)
   Ptr<Packet> p = Create<Packet>(packet, (uint32_t)total);
   t->vd->Receive(p, 0x0800, t->vd->GetAddress(), t->vd->GetAddress(), NetDevice::PACKET_HOST);
   return NET_OK;
