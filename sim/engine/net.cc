@@ -749,6 +749,7 @@ struct NetNode {
   std::vector<uint8_t> l4_protos;   // protocols our handler is registered for
   uint64_t drops[NET_DROP__COUNT] = {};
   uint64_t frags_tx = 0, frags_rx = 0; // IPv4 fragments sent and received
+  bool frag_tx_hooked = false, frag_rx_hooked = false; // their traces connected (below)
   // The last IPv4 packet this node sent or forwarded: ns-3's ARP drop trace gives only the
   // payload, and its two causes (queue full, neighbour dead) are told apart by the entry
   // of the packet's next hop. ARP drops happen inside that same send.
@@ -855,6 +856,7 @@ struct NetWorld {
   std::vector<std::vector<uint8_t>> bufs;
   size_t buf_depth = 0;
   bool fast_paths = false; // the fast paths bound in
+  bool frag_rx_all = false; // every node counts the fragments it receives (see frag_hook_rx)
 
   void ReleaseSlot(uint32_t i)
   {
@@ -876,6 +878,8 @@ struct NetWorld {
 };
 
 static NetWorld *g_world;
+// Node::ChecksumEnabled's answer (below, fast paths), -1: read ns-3's global value next time
+static int g_checksum_enabled = -1;
 
 namespace {
 
@@ -1029,8 +1033,23 @@ void on_ip_drop(NetNode *n, const Ipv4Header &h, Ptr<const Packet>, Ipv4L3Protoc
   drop_note(n, r, h.GetSource(), h.GetDestination());
 }
 
-// Ipv4L3Protocol "Tx" and "Rx": each packet with its IPv4 header, fragments one by one
-// (RFC 791 3.1: flags and fragment offset in octets 6-7; MF 0x2000, offset 0x1fff).
+// ---- IPv4 fragments (net.fragments) ----
+// Counted on Ipv4L3Protocol's "Tx" and "Rx" traces: each packet with its IPv4 header,
+// fragments one by one (RFC 791 3.1: flags and fragment offset in octets 6-7; MF 0x2000,
+// offset 0x1fff). Those traces cost every packet of every node something once connected:
+// for "Tx" ns-3 copies the packet and serializes its header (CallTxTrace), "Rx" is a call
+// (together about 5% of a bulk tunnel run, issue 23). So they are connected only where a
+// fragment can pass, before it passes, and then stay connected:
+// - "Tx" on a node from the first send that may leave as fragments: frag_watch sees every
+//   packet just before SendRealOut gets it (SendOutgoing, UnicastForward, MulticastForward
+//   fire there with the header and payload SendRealOut takes; the one other way in,
+//   SendWithHeader, serves only raw sockets with IpHeaderInclude, which vpnsim never sets)
+//   and hooks "Tx" when the header has MF or an offset already, or header and payload
+//   exceed the outgoing MTU (SendRealOut fragments them).
+// - "Rx" on every node from the first fragment any node sends (it arrives in a later
+//   event), the first one a tunnel injects (net_tunnel_inject), and from the start in a
+//   real-time world (a live TAP brings frames from outside).
+// The counts are those of both traces connected from the start.
 bool ip_is_fragment(Ptr<const Packet> p)
 {
   uint8_t h[8];
@@ -1040,10 +1059,15 @@ bool ip_is_fragment(Ptr<const Packet> p)
   return (h[0] >> 4) == 4 && (((h[6] << 8) | h[7]) & 0x3fff) != 0;
 }
 
+void frag_hook_rx(NetWorld *w);
+
 void on_ip_tx(NetNode *n, Ptr<const Packet> p, Ptr<Ipv4>, uint32_t)
 {
-  if (ip_is_fragment(p))
+  if (ip_is_fragment(p)) {
     n->frags_tx++;
+    if (!n->w->frag_rx_all)
+      frag_hook_rx(n->w);
+  }
 }
 
 void on_ip_rx(NetNode *n, Ptr<const Packet> p, Ptr<Ipv4>, uint32_t)
@@ -1052,8 +1076,44 @@ void on_ip_rx(NetNode *n, Ptr<const Packet> p, Ptr<Ipv4>, uint32_t)
     n->frags_rx++;
 }
 
-void on_ip_out(NetNode *n, const Ipv4Header &h, Ptr<const Packet>, uint32_t)
+void frag_hook_tx(NetNode *n)
 {
+  if (n->frag_tx_hooked)
+    return;
+  n->frag_tx_hooked = true;
+  n->node->GetObject<Ipv4L3Protocol>()->TraceConnectWithoutContext(
+      "Tx", MakeBoundCallback(&on_ip_tx, n));
+}
+
+void frag_hook_rx_node(NetNode *n)
+{
+  if (n->frag_rx_hooked)
+    return;
+  n->frag_rx_hooked = true;
+  n->node->GetObject<Ipv4L3Protocol>()->TraceConnectWithoutContext(
+      "Rx", MakeBoundCallback(&on_ip_rx, n));
+}
+
+void frag_hook_rx(NetWorld *w)
+{
+  w->frag_rx_all = true;
+  for (auto &n : w->nodes)
+    frag_hook_rx_node(n.get());
+}
+
+// A packet SendRealOut is about to get (payload p, header h, outgoing interface i).
+void frag_watch(NetNode *n, const Ipv4Header &h, Ptr<const Packet> p, uint32_t i)
+{
+  if (n->frag_tx_hooked)
+    return;
+  if (!h.IsLastFragment() || h.GetFragmentOffset() != 0 || i >= n->ipv4->GetNInterfaces() ||
+      p->GetSize() + h.GetSerializedSize() > n->ipv4->GetMtu(i))
+    frag_hook_tx(n);
+}
+
+void on_ip_out(NetNode *n, const Ipv4Header &h, Ptr<const Packet> p, uint32_t i)
+{
+  frag_watch(n, h, p, i);
   n->out_src = h.GetSource();
   n->out_dst = h.GetDestination();
   n->out_valid = true;
@@ -1494,6 +1554,7 @@ NetWorld *net_world_new_ex(const NetWorldOptions *opt)
                     StringValue(opt->realtime ? "ns3::RealtimeSimulatorImpl"
                                               : "ns3::DefaultSimulatorImpl"));
   GlobalValue::Bind("ChecksumEnabled", BooleanValue(!opt->no_checksums));
+  g_checksum_enabled = -1; // the one place vpnsim binds it: Node::ChecksumEnabled reads it anew
   RngSeedManager::SetSeed((uint32_t)(opt->seed % (kMrgM1 - 1)) + 1);
   RngSeedManager::SetRun(opt->seed);
   Simulator::Now(); // instantiate the simulator with the settings above
@@ -1633,8 +1694,11 @@ NetNode *net_node_new(NetWorld *w, const char *name)
   l3->TraceConnectWithoutContext("Drop", MakeBoundCallback(&on_ip_drop, r));
   l3->TraceConnectWithoutContext("SendOutgoing", MakeBoundCallback(&on_ip_out, r));
   l3->TraceConnectWithoutContext("UnicastForward", MakeBoundCallback(&on_ip_out, r));
-  l3->TraceConnectWithoutContext("Tx", MakeBoundCallback(&on_ip_tx, r));
-  l3->TraceConnectWithoutContext("Rx", MakeBoundCallback(&on_ip_rx, r));
+  l3->TraceConnectWithoutContext("MulticastForward", MakeBoundCallback(&frag_watch, r));
+  if (w->realtime) // frames from outside: fragments may arrive from the start
+    frag_hook_tx(r);
+  if (w->realtime || w->frag_rx_all)
+    frag_hook_rx_node(r);
   Ptr<ArpL3Protocol> arp = n->node->GetObject<ArpL3Protocol>();
   arp->TraceConnectWithoutContext("Drop", MakeBoundCallback(&on_arp_drop, r));
   {
@@ -2176,6 +2240,8 @@ NetStatus net_tunnel_inject(NetTunnel *t, const uint8_t *packet, size_t len)
   if (total < (size_t)(packet[0] & 0x0f) * 4 || total > len)
     return NET_ERR_INVALID;
   GUARD_BEGIN
+  if (!t->n->w->frag_rx_all && ((((unsigned)packet[6] << 8) | packet[7]) & 0x3fff) != 0)
+    frag_hook_rx(t->n->w); // a fragment arrives from the tunnel (see ip_is_fragment)
   Ptr<Packet> p = Create<Packet>(packet, (uint32_t)total);
   t->vd->Receive(p, 0x0800, t->vd->GetAddress(), t->vd->GetAddress(), NetDevice::PACKET_HOST);
   return NET_OK;
@@ -2313,7 +2379,7 @@ NetStatus net_dev_add_primary_address(NetDev *d, Ipv4Addr addr, unsigned plen)
 } // extern "C"
 
 // ---- fast paths (issue 23) ----
-// Faster bodies for two ns-3 3.37 functions that dominate the per-packet profile of a tunnel
+// Faster bodies for three ns-3 3.37 functions that dominate the per-packet profile of a tunnel
 // run (issue 23), giving the same results bit for bit:
 //
 //   ns3::CRC32Calculate                    the Ethernet FCS of every CSMA frame: computed on
@@ -2322,6 +2388,12 @@ NetStatus net_dev_add_primary_address(NetDev *d, Ipv4Addr addr, unsigned plen)
 //                                          table loop: 35% of a tunnel run's samples.
 //   ns3::Buffer::Iterator::CalculateIpChecksum   the UDP/TCP checksum (RFC 1071), ns-3 reading
 //                                          one byte at a time through the zero-area test.
+//   ns3::Node::ChecksumEnabled             asked by every IPv4, UDP and CSMA step of every
+//                                          packet (about 15 times per tunnelled datagram);
+//                                          ns-3 copies its global value out through an
+//                                          attribute checker each time (two dynamic_casts,
+//                                          2% of a tunnel run). The value is kept; vpnsim
+//                                          binds it in net_world_new_ex only, which drops it.
 //
 // These definitions in the executable interpose on the shared library's (libns3-network calls
 // both through its PLT, and the linker exports a symbol an executable defines that a shared
@@ -2477,8 +2549,48 @@ uint64_t word_sum(const uint8_t *p, size_t n, bool odd)
     hi += (uint64_t)*p++ << 8;
     n--;
   }
-  // Little-endian 32-bit loads: the low half is one word, the high half the next; the two
-  // halves are added apart so the total is exact, not merely congruent mod 0xffff.
+  // Little-endian 64-bit loads, four words each: words 0 and 2 masked out to the 32-bit
+  // lanes of one sum, words 1 and 3 of another, so the total is exact, not merely congruent
+  // mod 0xffff. A lane gains at most 0xffff per load: 8,192 loads stay below 2^32, and the
+  // lanes go into the 64-bit totals every 8,192 loads. Two loads at a time in 128-bit
+  // vectors (GCC vector extensions: SSE2 on x86-64) where the byte order allows.
+  const uint64_t m = 0x0000ffff0000ffffull;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  typedef uint64_t u64x2 __attribute__((vector_size(16)));
+  while (n >= 16) {
+    size_t k = n / 16 < 8192 ? n / 16 : 8192;
+    u64x2 a = {0, 0}, b = {0, 0}, mm = {m, m};
+    for (size_t i = 0; i < k; i++) {
+      u64x2 v;
+      memcpy(&v, p + 16 * i, 16);
+      a += v & mm;
+      b += (v >> 16) & mm;
+    }
+    for (int j = 0; j < 2; j++) {
+      lo += (a[j] & 0xffffffffu) + (a[j] >> 32);
+      hi += (b[j] & 0xffffffffu) + (b[j] >> 32);
+    }
+    p += 16 * k;
+    n -= 16 * k;
+  }
+#endif
+  while (n >= 8) {
+    size_t k = n / 8 < 8192 ? n / 8 : 8192;
+    uint64_t a = 0, b = 0;
+    for (size_t i = 0; i < k; i++) {
+      uint64_t v;
+      memcpy(&v, p + 8 * i, 8);
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+      v = __builtin_bswap64(v);
+#endif
+      a += v & m;
+      b += (v >> 16) & m;
+    }
+    lo += (a & 0xffffffffu) + (a >> 32);
+    hi += (b & 0xffffffffu) + (b >> 32);
+    p += 8 * k;
+    n -= 8 * k;
+  }
   while (n >= 4) {
     uint32_t v;
     memcpy(&v, p, 4);
@@ -2541,6 +2653,16 @@ uint16_t Buffer::Iterator::CalculateIpChecksum(uint16_t size)
   return CalculateIpChecksum(size, 0);
 }
 
+bool Node::ChecksumEnabled()
+{
+  if (g_checksum_enabled < 0) {
+    BooleanValue v;
+    GlobalValue::GetValueByName("ChecksumEnabled", v);
+    g_checksum_enabled = v.Get() ? 1 : 0;
+  }
+  return g_checksum_enabled != 0;
+}
+
 } // namespace ns3
 
 extern "C" uint32_t net_crc32(const uint8_t *data, size_t n)
@@ -2552,11 +2674,13 @@ extern "C" bool net_fast_paths_active(void)
 {
   // The dynamic linker binds a name to the first definition in load order: these are active
   // when both names resolve into the object that holds this function (the executable).
-  Dl_info self, crc, sum;
+  Dl_info self, crc, sum, cs;
   void *c = dlsym(RTLD_DEFAULT, "_ZN3ns314CRC32CalculateEPKhi");
   void *s = dlsym(RTLD_DEFAULT, "_ZN3ns36Buffer8Iterator19CalculateIpChecksumEtj");
-  return c && s && dladdr((void *)&net_fast_paths_active, &self) && dladdr(c, &crc) &&
-         dladdr(s, &sum) && crc.dli_fbase == self.dli_fbase && sum.dli_fbase == self.dli_fbase;
+  void *e = dlsym(RTLD_DEFAULT, "_ZN3ns34Node15ChecksumEnabledEv");
+  return c && s && e && dladdr((void *)&net_fast_paths_active, &self) && dladdr(c, &crc) &&
+         dladdr(s, &sum) && dladdr(e, &cs) && crc.dli_fbase == self.dli_fbase &&
+         sum.dli_fbase == self.dli_fbase && cs.dli_fbase == self.dli_fbase;
 }
 
 // For tests: compare the bodies above with ns-3's own, looked up in libns3-network itself,
@@ -2571,9 +2695,22 @@ extern "C" int net_fast_paths_selftest(uint64_t seed, int rounds)
   // Itanium C++ ABI: a member function takes the object as its first argument.
   auto ns3_sum = (uint16_t (*)(ns3::Buffer::Iterator *, uint16_t, uint32_t))dlsym(
       lib, "_ZN3ns36Buffer8Iterator19CalculateIpChecksumEtj");
+  auto ns3_cs = (bool (*)())dlsym(lib, "_ZN3ns34Node15ChecksumEnabledEv");
   dlclose(lib);
-  if (!ns3_crc || !ns3_sum || (void *)ns3_crc == (void *)&ns3::CRC32Calculate)
+  if (!ns3_crc || !ns3_sum || !ns3_cs || (void *)ns3_crc == (void *)&ns3::CRC32Calculate)
     return -1;
+  int bad = 0;
+  {
+    // the kept value follows a binding made the way net_world_new_ex makes it
+    ns3::BooleanValue was;
+    ns3::GlobalValue::GetValueByName("ChecksumEnabled", was);
+    for (bool on : {!was.Get(), was.Get()}) {
+      ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(on));
+      g_checksum_enabled = -1;
+      if (ns3_cs() != on || ns3::Node::ChecksumEnabled() != on || ns3::Node::ChecksumEnabled() != on)
+        bad++;
+    }
+  }
   uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
   auto next = [&x]() {
     x ^= x << 13;
@@ -2581,7 +2718,6 @@ extern "C" int net_fast_paths_selftest(uint64_t seed, int rounds)
     x ^= x << 17;
     return x;
   };
-  int bad = 0;
   std::vector<uint8_t> buf(9100);
   for (int r = 0; r < rounds; r++) {
     size_t n = next() % 9000;
