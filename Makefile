@@ -94,13 +94,15 @@ LIB_CC := $(wildcard sim/engine/*.cc)
 TESTLIB_C := $(wildcard tests/lib/*.c)
 TOOL_C := $(wildcard tests/tools/*.c)
 TEST_T := $(sort $(wildcard tests/*.t conformance/*.t conformance/*/*.t))
-# prove -j2 starts the files in the order given: the longest first (each of the first two
-# keeps both cores busy itself: conformance --jobs 2, xargs -P 2), then the live interop
-# tests, which mostly wait on real time and so share the cores with a long one, then the
-# rest. In plain file order tests/run.t started last and ran alone (issue 21, CI's time).
-TEST_FIRST := tests/catalogue-selftest.t tests/conformance-catalogue.t \
+# prove -j2 starts the files in the order given: the longest first (conformance-shard.t,
+# one process at a time, 430 CPU-s under SANITIZE=1 before malloc_context_size=2; the two
+# catalogue runs each keep both cores busy themselves: conformance --jobs 2, xargs -P 2),
+# then the live interop tests, which mostly wait on real time and so share the cores with
+# a long one, then the rest. In plain file order tests/run.t started last and ran alone
+# (issue 21, CI's time).
+TEST_FIRST := tests/conformance-shard.t tests/catalogue-selftest.t tests/conformance-catalogue.t \
               $(wildcard conformance/interop/*.t) tests/run.t tests/reference-pcaps.t \
-              tests/secrets.t tests/conformance-shard.t tests/malformed.t tests/report-html.t \
+              tests/secrets.t tests/malformed.t tests/report-html.t \
               tests/nat-tshark.t tests/p2s-tls.t
 TEST_FIRST := $(foreach t,$(TEST_FIRST),$(filter $(t),$(TEST_T)))
 
