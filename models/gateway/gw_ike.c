@@ -591,13 +591,15 @@ static void contact_resp(void *arg)
 static bool has_contact_init(void *arg)
 {
   GwIkeConn *k = arg;
-  return !(*k->faults & GW_IKE_FAULT_CONTACT_PER_ENGINE) && k->resp && ep_ike_link_has_ike_sa(k->resp);
+  return !(*k->faults & GW_IKE_FAULT_CONTACT_PER_ENGINE) && k->resp &&
+         ep_ike_link_has_ike_sa(k->resp);
 }
 
 static bool has_contact_resp(void *arg)
 {
   GwIkeConn *k = arg;
-  return !(*k->faults & GW_IKE_FAULT_CONTACT_PER_ENGINE) && k->init && ep_ike_link_has_ike_sa(k->init);
+  return !(*k->faults & GW_IKE_FAULT_CONTACT_PER_ENGINE) && k->init &&
+         ep_ike_link_has_ike_sa(k->init);
 }
 
 /* The connection's impairments (`impair:`) on its engines (both sides: a rekey at a given
