@@ -49,6 +49,9 @@ typedef struct {
   bool (*cp_assign)(void *user, const char *peer_id, IkeCpLease *out);
   unsigned cp_assigned;
   unsigned drops[IKE_DROP__COUNT]; /* IkeEnv.dropped, by reason */
+  /* another engine of this peer's owner towards the same peer (IkeEnv.has_contact asks
+   * whether it holds an established IKE SA); NULL: none */
+  const Ikev2Conn *sibling;
 } HPeer;
 
 typedef struct {
@@ -189,6 +192,12 @@ static inline void h_row(void *user, const char *row)
   g_ptr_array_add(((HPeer *)user)->rows, g_strdup(row));
 }
 
+static inline bool h_has_contact(void *user)
+{
+  const HPeer *p = user;
+  return p->sibling && ikev2_conn_has_established(p->sibling);
+}
+
 static inline void h_dropped(void *user, IkeDropReason r)
 {
   ((HPeer *)user)->drops[r]++;
@@ -242,7 +251,7 @@ static inline void h_start(Harness *h)
                   .timer_schedule = h_sched, .timer_cancel = h_cancel, .send = h_send,
                   .child_install = h_install, .child_remove = h_remove,
                   .sa_established = h_sa_established, .keytable_row = h_row,
-                  .cp_assign = p->cp_assign};
+                  .cp_assign = p->cp_assign, .has_contact = h_has_contact};
     p->conn = ikev2_conn_new(&p->cfg, &env);
     g_assert_nonnull(p->conn);
   }

@@ -175,6 +175,51 @@ static void test_initial_contact_only_sa(void)
   h_clear(&h);
 }
 
+/* RFC 7296 2.4 across engines: A's owner runs a second engine towards B (a gateway's
+ * connection in Default mode: one engine dials, one answers), and that one holds an
+ * established IKE SA with B. A's engine holds none, but its new IKE SA is not the only one
+ * between the two identities: IkeEnv.has_contact says so, and its IKE_AUTH carries no
+ * INITIAL_CONTACT (which would make B forget the other SA). Once the sibling's SA is gone
+ * the next one carries it again; without the hook (h1's engines) each engine decides from
+ * its own SAs. */
+static void test_initial_contact_sibling(void)
+{
+  Harness h1, h2, h3;
+  h_init(&h1, 94);
+  h1.p[0].cfg.initial_contact = true;
+  h_start(&h1);
+  h_expect_line(&h1, "IKE_SA_INIT request #0 [SA KE No N(NATD_S_IP) N(NATD_D_IP)]");
+  h_deliver(&h1);
+  h_deliver(&h1);
+  h_expect_line(&h1, "IKE_AUTH request #1 [IDi AUTH SA TSi TSr N(INIT_CONTACT)]");
+  h_run(&h1);
+  g_assert_true(ikev2_conn_has_established(h1.p[0].conn));
+  g_assert_true(ikev2_conn_has_established(h1.p[1].conn));
+  /* the sibling (h1's A) holds an SA with B: no INITIAL_CONTACT */
+  h_init(&h2, 95);
+  h2.p[0].sibling = h1.p[0].conn;
+  h_start(&h2);
+  h_deliver(&h2);
+  h_deliver(&h2);
+  h_expect_line(&h2, "IKE_AUTH request #1 [IDi AUTH SA TSi TSr]");
+  h_run(&h2);
+  g_assert_cmpint(ikev2_conn_state(h2.p[0].conn), ==, IKE_SA_ESTABLISHED);
+  g_assert_cmpuint(h_count(&h2.p[1], "INITIAL_CONTACT"), ==, 0);
+  /* the sibling's SA gone: the new SA is the only one again */
+  g_assert_cmpuint(ikev2_conn_forget_established(h1.p[0].conn, "test"), ==, 1);
+  g_assert_false(ikev2_conn_has_established(h1.p[0].conn));
+  h_init(&h3, 96);
+  h3.p[0].sibling = h1.p[0].conn;
+  h_start(&h3);
+  h_deliver(&h3);
+  h_deliver(&h3);
+  h_expect_line(&h3, "IKE_AUTH request #1 [IDi AUTH SA TSi TSr N(INIT_CONTACT)]");
+  h_run(&h3);
+  h_clear(&h3);
+  h_clear(&h2);
+  h_clear(&h1);
+}
+
 static void test_dpd_clear(void) { dpd_silent(IKE_DPD_CLEAR); }
 static void test_dpd_restart(void) { dpd_silent(IKE_DPD_RESTART); }
 
@@ -225,6 +270,7 @@ int main(int argc, char **argv)
   g_test_add_func("/ikev2_info/dpd_silent_peer_restart", test_dpd_restart);
   g_test_add_func("/ikev2_info/dpd_alive", test_dpd_alive);
   g_test_add_func("/ikev2_info/initial_contact_only_sa", test_initial_contact_only_sa);
+  g_test_add_func("/ikev2_info/initial_contact_sibling", test_initial_contact_sibling);
   g_test_add_func("/ikev2_info/start_on_traffic", test_on_traffic);
   return g_test_run();
 }

@@ -95,6 +95,8 @@ struct EpIkeLink {
   void *changed_arg;
   void (*initial_contact)(void *arg); /* ep_ike_link_on_initial_contact */
   void *initial_contact_arg;
+  bool (*has_contact)(void *arg); /* ep_ike_link_on_has_contact */
+  void *has_contact_arg;
   size_t n_ts;             /* the configured selector pairs (policy-based) */
   IkeTsPair ts[IKEV2_MAX_TS];
   size_t n_lines;          /* the lines the pairs form (IkeConfig.ts_lines): a child each */
@@ -677,6 +679,14 @@ static void e_initial_contact(void *user)
     l->initial_contact(l->initial_contact_arg);
 }
 
+/* RFC 7296 2.4: before our first IKE_AUTH: the owner's other engines towards the peer
+ * hold an established IKE SA (no INITIAL_CONTACT then). */
+static bool e_has_contact(void *user)
+{
+  EpIkeLink *l = user;
+  return l->has_contact && l->has_contact(l->has_contact_arg);
+}
+
 /* RFC 7296 2.23: the engine moved its IKE SA to the peer's new address and port; the
  * tunnel's UDP-encapsulated ESP follows. */
 static void e_peer_moved(void *user, Ipv4Addr addr, uint16_t port)
@@ -797,7 +807,7 @@ static EpIkeLink *link_new_v2(const IkeConfig *cfg, const char *connection, EpDp
                .timer_schedule = e_timer_schedule, .timer_cancel = e_timer_cancel,
                .send = e_send, .child_install = e_child_install,
                .child_remove = e_child_remove, .sa_established = e_sa_established,
-               .initial_contact = e_initial_contact,
+               .initial_contact = e_initial_contact, .has_contact = e_has_contact,
                .keytable_row = e_row,
                .message = e_message, .peer_moved = e_peer_moved, .dropped = e_dropped};
   l->cp_assign = cp_assign;
@@ -983,6 +993,19 @@ void ep_ike_link_on_initial_contact(EpIkeLink *l, void (*fn)(void *arg), void *a
 {
   l->initial_contact = fn;
   l->initial_contact_arg = arg;
+}
+
+void ep_ike_link_on_has_contact(EpIkeLink *l, bool (*fn)(void *arg), void *arg)
+{
+  l->has_contact = fn;
+  l->has_contact_arg = arg;
+}
+
+bool ep_ike_link_has_ike_sa(const EpIkeLink *l)
+{
+  if (l->v1)
+    return ikev1_conn_state(l->v1) == IKEV1_P1_ESTABLISHED;
+  return ikev2_conn_has_established(l->conn);
 }
 
 size_t ep_ike_link_forget(EpIkeLink *l, const char *reason)

@@ -99,6 +99,14 @@ size_t ep_ike_link_n_ike_sas(const EpIkeLink *l);
 /* RFC 7296 2.4: called after the step in which the link's engine accepted an IKE_AUTH
  * with INITIAL_CONTACT (it forgot its own other IKE SAs with the peer). */
 void ep_ike_link_on_initial_contact(EpIkeLink *l, void (*fn)(void *arg), void *arg);
+/* RFC 7296 2.4: asked before the link's engine sends its first IKE_AUTH: true when
+ * another engine towards the same peer holds an established IKE SA, so the new one is not
+ * the only one and carries no INITIAL_CONTACT (IkeEnv.has_contact). Unset: the engine's
+ * own SAs decide. */
+void ep_ike_link_on_has_contact(EpIkeLink *l, bool (*fn)(void *arg), void *arg);
+/* The link holds an established IKE SA (IKEv2: any, rekeying or rekeyed too; IKEv1: its
+ * ISAKMP SA). */
+bool ep_ike_link_has_ike_sa(const EpIkeLink *l);
 /* The link's established IKE SAs go without a message (the peer's INITIAL_CONTACT to
  * another link); how many. IKEv1: none. */
 size_t ep_ike_link_forget(EpIkeLink *l, const char *reason);

@@ -436,7 +436,8 @@ struct GwIke {
 };
 
 static const NameEntry fault_entries[] = {
-    {0, "duplicate-sa"}, {1, "initial-contact"}, {2, "delete-before-answer"}};
+    {0, "duplicate-sa"}, {1, "initial-contact"}, {2, "delete-before-answer"},
+    {3, "contact-per-engine"}, {4, "duplicate-childless"}};
 const NameTable gw_ike_fault_names = {"IKE rule", fault_entries, G_N_ELEMENTS(fault_entries)};
 
 void gw_ike_set_faults(GwIke *g, uint32_t faults)
@@ -497,32 +498,50 @@ static void redundant_event(GwIkeConn *k, const char *reason, uint64_t spi_i)
  * the lowest of the four nonces is redundant and its initiator deletes it. Both ends see
  * the same four nonces, so they agree: the one of ours we began goes when it holds the
  * lowest; when the peer's holds it, the peer deletes it. */
-/* The initiator SPI of our SA when it is the redundant one, or 0. */
-static uint64_t duplicate_of_ours(GwIkeConn *k)
+/* One exception: when our SA carries the connection's child SAs and the peer's has none
+ * (the peer's is an old one whose children expired or were refused, and ours was dialled
+ * for traffic), deleting ours would take the tunnel down for an SA that carries nothing,
+ * and the next packet would dial again, to the same end. Then the peer's childless SA is
+ * the one we delete. The ends still agree: we act only where the rule says ours goes, so a
+ * peer that follows the plain rule does nothing then (the lowest nonce is not in its SA),
+ * and one that follows this one sees its own SA childless and ours carrying children, the
+ * same exception from the other side; where the rule says the peer's SA goes, we leave it
+ * to the peer as before. */
+/* The link whose IKE SA we delete as the redundant one (its initiator SPI in *spi), or
+ * NULL. */
+static EpIkeLink *duplicate_of_ours(GwIkeConn *k, uint64_t *spi)
 {
   uint8_t ni[IKEV2_NONCE_MAX], nr[IKEV2_NONCE_MAX];
   size_t li = 0, lr = 0;
   uint64_t spi_i = 0, spi_r = 0;
   if (*k->faults & GW_IKE_FAULT_DUPLICATE_SA)
-    return 0;
+    return NULL;
   if (!k->init || !k->resp || k->v1 || !ep_ike_link_established(k->init, &spi_i, ni, &li) ||
-      !ep_ike_link_established(k->resp, &spi_r, nr, &lr) || spi_i == k->dup_closed)
-    return 0;
+      !ep_ike_link_established(k->resp, &spi_r, nr, &lr))
+    return NULL;
   if (ikev2_nonce_cmp(ni, li, nr, lr) >= 0)
-    return 0; /* the peer's SA is the redundant one: its initiator deletes it */
-  return spi_i;
+    return NULL; /* the peer's SA is the redundant one: its initiator deletes it */
+  if (!(*k->faults & GW_IKE_FAULT_DUPLICATE_CHILDLESS) &&
+      ikev2_conn_n_children(ep_ike_link_conn(k->init)) &&
+      !ikev2_conn_n_children(ep_ike_link_conn(k->resp))) {
+    *spi = spi_r;
+    return spi_r == k->dup_closed ? NULL : k->resp;
+  }
+  *spi = spi_i;
+  return spi_i == k->dup_closed ? NULL : k->init;
 }
 
 static void drop_duplicate(void *arg)
 {
   GwIkeConn *k = arg;
   k->dup_timer = 0;
-  uint64_t spi_i = duplicate_of_ours(k);
-  if (!spi_i)
+  uint64_t spi_i = 0;
+  EpIkeLink *l = duplicate_of_ours(k, &spi_i);
+  if (!l)
     return;
   k->dup_closed = spi_i;
   redundant_event(k, "duplicate", spi_i);
-  ep_ike_link_close(k->init); /* INFORMATIONAL Delete; its children go with it */
+  ep_ike_link_close(l); /* INFORMATIONAL Delete; its children go with it */
 }
 
 static void mm_count(void *arg)
@@ -545,7 +564,7 @@ static void mm_count(void *arg)
    * its tunnel gone for an instant, and a BGP session over it stopped. */
   if (*k->faults & GW_IKE_FAULT_DELETE_BEFORE_ANSWER)
     drop_duplicate(k);
-  else if (!k->dup_timer && duplicate_of_ours(k))
+  else if (!k->dup_timer && duplicate_of_ours(k, &(uint64_t){0}))
     k->dup_timer = k->env.timer_add(k->env.user, 0, drop_duplicate, k);
   size_t n = (k->init ? ep_ike_link_n_ike_sas(k->init) : 0) +
              (k->resp ? ep_ike_link_n_ike_sas(k->resp) : 0);
@@ -562,6 +581,25 @@ static void contact_resp(void *arg)
 {
   GwIkeConn *k = arg;
   k->contact_from = k->resp;
+}
+
+/* RFC 7296 2.4: the engine that dials asks, before its first IKE_AUTH, whether the
+ * connection's other engine holds an established IKE SA with the peer (the peer dialled
+ * it): then the new SA is not the only one and carries no INITIAL_CONTACT, which would
+ * make the peer forget that one (strongSwan's has_contact looks across all its SAs). The
+ * contact-per-engine fault makes each engine answer for itself alone. */
+static bool has_contact_init(void *arg)
+{
+  GwIkeConn *k = arg;
+  return !(*k->faults & GW_IKE_FAULT_CONTACT_PER_ENGINE) && k->resp &&
+         ep_ike_link_has_ike_sa(k->resp);
+}
+
+static bool has_contact_resp(void *arg)
+{
+  GwIkeConn *k = arg;
+  return !(*k->faults & GW_IKE_FAULT_CONTACT_PER_ENGINE) && k->init &&
+         ep_ike_link_has_ike_sa(k->init);
 }
 
 /* The connection's impairments (`impair:`) on its engines (both sides: a rekey at a given
@@ -644,10 +682,12 @@ static bool conn_links(GwIke *g, GwIkeConn *k, const GwConfig *cfg)
   if (k->init) {
     ep_ike_link_on_change(k->init, mm_count, k);
     ep_ike_link_on_initial_contact(k->init, contact_init, k);
+    ep_ike_link_on_has_contact(k->init, has_contact_init, k);
   }
   if (k->resp) {
     ep_ike_link_on_change(k->resp, mm_count, k);
     ep_ike_link_on_initial_contact(k->resp, contact_resp, k);
+    ep_ike_link_on_has_contact(k->resp, has_contact_resp, k);
   }
   impair_links(g, k);
   return true;

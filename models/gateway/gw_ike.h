@@ -22,7 +22,8 @@
 #define GW_IKE_EV_RESET "gw.connection.reset" /* connection, reason */
 #define GW_IKE_EV_IDLE "gw.connection.idle"   /* connection, idle_s: torn down (facts 4) */
 /* connection, reason ("duplicate" or "INITIAL_CONTACT"), spi_i: the IKE SA the gateway
- * deleted (a duplicate of simultaneous initiation, RFC 7296 2.8.1's rule) or forgot (the
+ * deleted (a duplicate of simultaneous initiation, RFC 7296 2.8.1's rule; or the peer's
+ * childless one when ours carries the connection's child SAs, gw_ike.c) or forgot (the
  * peer's INITIAL_CONTACT reached the connection's other engine, RFC 7296 2.4) */
 #define GW_IKE_EV_SA_REDUNDANT "gw.ike.sa_redundant"
 
@@ -34,6 +35,13 @@ typedef enum {
   /* "delete-before-answer": the Delete of its redundant IKE SA leaves before its answer to
    * the exchange that completed the other, so the peer's tunnel is gone for an instant */
   GW_IKE_FAULT_DELETE_BEFORE_ANSWER = 1u << 2,
+  /* "contact-per-engine": the engine that dials adds INITIAL_CONTACT when it holds no IKE
+   * SA itself, though the connection's other engine holds the peer's (RFC 7296 2.4) */
+  GW_IKE_FAULT_CONTACT_PER_ENGINE = 1u << 3,
+  /* "duplicate-childless": of a duplicate pair it deletes its own SA by the nonce rule even
+   * when that one carries the connection's child SAs and the peer's carries none (the
+   * tunnel goes down, and the next packet dials again) */
+  GW_IKE_FAULT_DUPLICATE_CHILDLESS = 1u << 4,
 } GwIkeFault;
 extern const NameTable gw_ike_fault_names; /* bit index -> name */
 

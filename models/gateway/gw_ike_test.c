@@ -1432,6 +1432,72 @@ static void test_volume_hard_expiry(void)
   net_clear(&n);
 }
 
+/* After the expiry above the device's IKE SA stays, in the gateway's answering engine (the
+ * device dialled), without children. Traffic from the VNet makes the gateway's dialling
+ * engine begin a second IKE SA with a child. RFC 7296 2.4: that SA is not the only one
+ * between the two identities, so its IKE_AUTH carries no INITIAL_CONTACT (the engine asks
+ * the connection's other engine, IkeEnv.has_contact) and the device keeps its SA; of the
+ * duplicate pair the gateway then deletes the device's childless one, never its own with
+ * the child (gw_ike.c, duplicate_of_ours), so the tunnel comes up and stays up. With
+ * 'faults' the gateway breaks those rules as it once did: contact-per-engine sends
+ * INITIAL_CONTACT and the device forgets its SA. */
+static void redial_after_expiry(uint32_t faults)
+{
+  g_autoptr(GwConfig) c = mk_config();
+  DevConfig d;
+  volume_setup(c, &d, false);
+  Net n;
+  net_init(&n, c, &d);
+  gw_ike_set_faults(n.gike, faults);
+  net_run(&n, 5 * NS_PER_S);
+  EpDp *g = gw_gateway_dp(n.gw);
+  g_assert_true(ep_dp_tunnel_up(g, 0));
+  bulk(&n, 0, 1500, 1000);
+  g_assert_false(ep_dp_tunnel_up(g, 0));
+  g_assert_cmpuint(count(&n.e[1], "ike.sa.deleted"), ==, 0); /* the IKE SA stays */
+  /* the device dialled: the gateway has only answered an IKE_AUTH */
+  unsigned auth0 = count(&n.e[0], "ike.message  [sent IKE_AUTH]");
+  g_assert_cmpuint(auth0, ==, 1);
+  /* a packet from the VNet: the gateway dials */
+  WireWriter w;
+  wire_writer_init(&w);
+  inet_icmp_echo_packet(&w, 8, A("10.1.1.4"), A("192.168.1.10"), 1, 7, 1, NULL, 56);
+  ep_dp_tx_inner(g, w.buf, w.len);
+  wire_writer_clear(&w);
+  gw_ike_acquire(n.gike, 0, A("10.1.1.4"), A("192.168.1.10")); /* the data plane's hook */
+  net_run(&n, n.now + 5 * NS_PER_S);
+  g_assert_cmpuint(count(&n.e[0], "ike.message  [sent IKE_AUTH]") +
+                       count(&n.e[0], "ike.message INITIAL_CONTACT [sent IKE_AUTH]"),
+                   ==, auth0 + 1);
+  if (faults & GW_IKE_FAULT_CONTACT_PER_ENGINE) {
+    g_assert_cmpuint(count(&n.e[0], "ike.message INITIAL_CONTACT [sent IKE_AUTH]"), ==, 1);
+    g_assert_cmpuint(count(&n.e[1], "ike.sa.deleted"), ==, 1); /* INITIAL_CONTACT */
+    net_clear(&n);
+    return;
+  }
+  g_assert_cmpuint(count(&n.e[0], "ike.message INITIAL_CONTACT [sent IKE_AUTH]"), ==, 0);
+  /* one duplicate deleted, the device's childless SA: the device hears the Delete */
+  g_assert_cmpuint(count(&n.e[0], "gw.ike.sa_redundant"), ==, 1);
+  g_assert_cmpuint(count(&n.e[1], "ike.sa.deleted"), ==, 1);
+  g_assert_cmpuint(count(&n.e[0], "gw.tunnel.disconnected"), ==, 1); /* the expiry's only */
+  g_assert_true(ep_dp_tunnel_up(g, 0));
+  g_assert_true(ep_dp_tunnel_up(dev_runtime_dp(n.dev), 0));
+  g_assert_cmpuint(ep_dp_tunnel_metrics(g, 0)->mm_sa_count, ==, 1);
+  ping(&n, 0);
+  ping(&n, 1);
+  net_clear(&n);
+}
+
+static void test_redial_no_initial_contact(void)
+{
+  redial_after_expiry(0);
+}
+
+static void test_redial_contact_per_engine(void)
+{
+  redial_after_expiry(GW_IKE_FAULT_CONTACT_PER_ENGINE);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -1458,5 +1524,7 @@ int main(int argc, char **argv)
   g_test_add_func("/gw_ike/volume/gateway_rekeys_on_its_own_sa", test_volume_rekey_gateway_began);
   g_test_add_func("/gw_ike/volume/device_rekeys", test_volume_rekey_device);
   g_test_add_func("/gw_ike/volume/failed_rekey_expires", test_volume_hard_expiry);
+  g_test_add_func("/gw_ike/volume/redial_after_expiry", test_redial_no_initial_contact);
+  g_test_add_func("/gw_ike/volume/redial_after_expiry_fault", test_redial_contact_per_engine);
   return g_test_run();
 }

@@ -1171,6 +1171,16 @@ size_t ikev2_conn_forget_established(Ikev2Conn *c, const char *reason)
   return n;
 }
 
+bool ikev2_conn_has_established(const Ikev2Conn *c)
+{
+  for (guint i = 0; i < c->sas->len; i++) {
+    const IkeSa *o = g_ptr_array_index(c->sas, i);
+    if (o->state >= IKE_SA_ESTABLISHED && o->state < IKE_SA_DELETED)
+      return true;
+  }
+  return false;
+}
+
 /* ---- inspection ---- */
 
 int ikev2_nonce_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)

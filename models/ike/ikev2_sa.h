@@ -273,6 +273,12 @@ typedef struct {
    * SAs; an owner that runs further engines towards the same peer identity forgets
    * theirs (ikev2_conn_forget_established). May be NULL. */
   void (*initial_contact)(void *user);
+  /* Initiator, before the first IKE_AUTH: does another engine of the owner hold an
+   * established IKE SA with the peer (strongSwan's has_contact)? RFC 7296 2.4:
+   * INITIAL_CONTACT asserts the new IKE SA is the only one between the two identities, so
+   * it is sent only when neither this engine nor (this hook) any other holds one. May be
+   * NULL: this engine's own SAs decide alone. */
+  bool (*has_contact)(void *user);
 } IkeEnv;
 
 /* ---- states ---- */
@@ -378,6 +384,10 @@ bool ikev2_conn_close(Ikev2Conn *c);
  * its children, without a message (the peer would not know the SPIs). Half-open SAs stay.
  * How many went. */
 size_t ikev2_conn_forget_established(Ikev2Conn *c, const char *reason);
+/* Any IKE SA of the connection is established and not yet deleted (rekeying or rekeyed
+ * counts: the peer still holds it), what IkeEnv.has_contact asks of an owner's other
+ * engines. */
+bool ikev2_conn_has_established(const Ikev2Conn *c);
 
 /* ---- inspection ---- */
 

@@ -266,7 +266,9 @@ static const char *verify_peer(IkeSa *sa, const Ikev2Message *m, bool from_i)
 
 /* RFC 7296 2.4: INITIAL_CONTACT asserts that the new IKE SA is the only one between the
  * two identities; with another one established (the peer initiated one while ours was in
- * flight) it is not sent, as strongSwan checks (has_contact) before it adds it. */
+ * flight, in this engine or in another engine of the owner towards the same peer, which
+ * env.has_contact answers) it is not sent, as strongSwan checks (has_contact, across all
+ * its IKE SAs) before it adds it. */
 static bool only_sa(const IkeSa *sa)
 {
   const Ikev2Conn *c = sa->conn;
@@ -275,7 +277,7 @@ static bool only_sa(const IkeSa *sa)
     if (o != sa && o->state >= IKE_SA_ESTABLISHED && o->state < IKE_SA_DELETED)
       return false;
   }
-  return true;
+  return !(c->env.has_contact && c->env.has_contact(c->env.user));
 }
 
 static bool build_i(IkeSa *sa, Ikev2Task *t, Ikev2Message *req)

@@ -494,7 +494,7 @@ static const struct {
     {"faults: {bgpRulesOff: [no-default]}\n", 1, 24, SCN_DIAG_FORMAT,
      "no Azure BGP rule 'no-default' (advertise-vnet-prefixes"},
     {"faults: {ikeRulesOff: [duplicate]}\n", 1, 24, SCN_DIAG_FORMAT,
-     "ikeRulesOff 'duplicate' is not one of duplicate-sa, initial-contact, delete-before-answer"},
+     "ikeRulesOff 'duplicate' is not one of duplicate-sa, initial-contact, delete-before-answer, contact-per-engine, duplicate-childless"},
     {"faults: {bgpRulesOf: [no-default-route]}\n", 1, 10, SCN_DIAG_FORMAT,
      "unknown key 'bgpRulesOf' (did you mean 'bgpRulesOff'?)"},
     {"expect:\n  - {bgpRoute: vgw1, prefix: 10.0.0.0/8, asPath: \"65010,65020\"}\n", 2, 50, SCN_DIAG_FORMAT,
