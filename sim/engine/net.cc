@@ -178,13 +178,16 @@ class FastStaticRouting : public ns3::Ipv4StaticRouting
     std::unordered_set<uint32_t> m_local;           // every local and broadcast address
     std::unordered_set<Key, KeyHash> m_keys;        // the routes in the table
     // the last lookups (a flow asks for one destination packet after packet): valid while
-    // m_gen is the indexes' generation
+    // m_gen is the indexes' generation. The route built for a hit is kept with it and handed
+    // out again (ns-3 reads an Ipv4Route, never changes one): its source address depends on
+    // the interface's addresses, and every address or interface change moves m_gen.
     struct Recent
     {
         uint32_t dest;
         uint64_t gen; // 0: empty
         bool found;
         Hit hit;
+        ns3::Ptr<ns3::Ipv4Route> route;
     };
     Recent m_recent[16] = {};
     uint64_t m_gen = 1;
@@ -400,7 +403,7 @@ bool FastStaticRouting::Lookup(Ipv4Address dest, Ptr<Ipv4Route>& out)
     Recent& rc = m_recent[(d ^ (d >> 8) ^ (d >> 16)) & 15];
     if (rc.gen != m_gen || rc.dest != d)
     {
-        rc = Recent{d, m_gen, false, {}};
+        rc = Recent{d, m_gen, false, {}, nullptr};
         for (int len : m_lens)
         {
             auto it = m_by_len[len].find(d & mask_of(len));
@@ -410,15 +413,17 @@ bool FastStaticRouting::Lookup(Ipv4Address dest, Ptr<Ipv4Route>& out)
             rc.hit = it->second;
             break;
         }
+        if (rc.found)
+        {
+            const Hit& h = rc.hit;
+            rc.route = Create<Ipv4Route>();
+            rc.route->SetDestination(Ipv4Address(h.dest));
+            rc.route->SetSource(m_ip->SourceAddressSelection(h.iface, Ipv4Address(h.dest)));
+            rc.route->SetGateway(Ipv4Address(h.gateway));
+            rc.route->SetOutputDevice(m_ip->GetNetDevice(h.iface));
+        }
     }
-    if (!rc.found)
-        return true;
-    const Hit& h = rc.hit;
-    out = Create<Ipv4Route>();
-    out->SetDestination(Ipv4Address(h.dest));
-    out->SetSource(m_ip->SourceAddressSelection(h.iface, Ipv4Address(h.dest)));
-    out->SetGateway(Ipv4Address(h.gateway));
-    out->SetOutputDevice(m_ip->GetNetDevice(h.iface));
+    out = rc.route;
     return true;
 }
 
@@ -466,6 +471,7 @@ bool FastStaticRouting::RouteInput(Ptr<const Packet> p, const Ipv4Header& header
 
 void FastStaticRouting::NotifyInterfaceUp(uint32_t interface)
 {
+    m_gen++;
     Appending([&] { Ipv4StaticRouting::NotifyInterfaceUp(interface); });
 }
 
@@ -477,6 +483,7 @@ void FastStaticRouting::NotifyInterfaceDown(uint32_t interface)
 
 void FastStaticRouting::NotifyAddAddress(uint32_t interface, Ipv4InterfaceAddress address)
 {
+    m_gen++; // a source address the kept routes chose may change
     if (!m_stale)
     {
         m_local.insert(address.GetLocal().Get());
@@ -524,6 +531,8 @@ void FastStaticRouting::DoDispose()
         m.clear();
     m_local.clear();
     m_keys.clear();
+    for (auto& r : m_recent)
+        r = Recent{}; // the kept routes hold the output devices
     m_stale = m_keys_stale = true;
     Ipv4StaticRouting::DoDispose();
 }
