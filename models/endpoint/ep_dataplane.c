@@ -124,7 +124,19 @@ struct EpDp {
   uint8_t *obuf; /* outer packets built here */
   uint8_t *ibuf; /* inner packets decapsulated here */
   uint8_t *cbuf; /* inner packets from the inside copied here to be changed (MSS) */
+  Ipv4Addr alt_local; /* a tunnel's own outer address (EpDpTunnelConfig.local_public) */
 };
+
+/* A tunnel's outer address, and whether ESP to dst is ours */
+static Ipv4Addr tunnel_local(const EpDp *dp, const Tunnel *t)
+{
+  return t->cfg.local_public.v ? t->cfg.local_public : dp->cfg.public_ip;
+}
+
+static bool is_local(const EpDp *dp, Ipv4Addr dst)
+{
+  return dst.v == dp->cfg.public_ip.v || (dp->alt_local.v && dst.v == dp->alt_local.v);
+}
 
 static int64_t now(const EpDp *dp)
 {
@@ -281,6 +293,8 @@ int ep_dp_tunnel_add(EpDp *dp, const EpDpTunnelConfig *cfg)
   t->name = g_strdup(cfg->name ? cfg->name : "");
   t->cfg.name = t->name;
   t->peer = cfg->remote_public;
+  if (cfg->local_public.v && cfg->local_public.v != dp->cfg.public_ip.v)
+    dp->alt_local = cfg->local_public;
   t->children = g_ptr_array_new();
   t->pairs = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(dp->tunnels, t);
@@ -500,10 +514,10 @@ bool ep_dp_sa_install(EpDp *dp, int tunnel, const EpChildSaPair *pair, const cha
   EspSaConfig oc = pair->out, ic = pair->in;
   oc.dir = ESP_DIR_OUT;
   ic.dir = ESP_DIR_IN;
-  oc.tunnel_src = dp->cfg.public_ip;
+  oc.tunnel_src = tunnel_local(dp, t);
   oc.tunnel_dst = t->peer;
   ic.tunnel_src = t->peer;
-  ic.tunnel_dst = dp->cfg.public_ip;
+  ic.tunnel_dst = tunnel_local(dp, t);
   if (dp->env.drbg)
     drbg_bytes(dp->env.drbg, oc.iv_seed, sizeof oc.iv_seed);
   EspSa *out = esp_sa_new(&oc, why);
@@ -1005,7 +1019,7 @@ static bool tunnel_tx(EpDp *dp, int ti, const uint8_t *pkt, size_t len,
   InetIpv4Header oh = {.ihl_bytes = INET_IPV4_HDR_LEN, .total_len = (uint16_t)(hdr + esp_len),
                        .id = dp->ip_id++, .df = true, .ttl = 64,
                        .proto = p->udp_encap ? INET_PROTO_UDP : INET_PROTO_ESP,
-                       .src = dp->cfg.public_ip, .dst = t->peer};
+                       .src = tunnel_local(dp, t), .dst = t->peer};
   inet_ipv4_encode(&w, &oh);
   if (p->udp_encap)
     esp_natt_encode_esp(&w, p->sport, p->dport, esp_len); /* RFC 3948 2.1: checksum 0 */
@@ -1176,7 +1190,7 @@ static EpRxResult rx_esp(EpDp *dp, const uint8_t *esp, size_t len, size_t outer_
 
 EpRxResult ep_dp_rx_esp(EpDp *dp, Ipv4Addr src, Ipv4Addr dst, const uint8_t *esp, size_t len)
 {
-  if (dst.v != dp->cfg.public_ip.v) {
+  if (!is_local(dp, dst)) {
     drop(dp, NULL, EP_DROP_NOT_FOR_US, ESP_OK, NULL);
     return EP_RX_DROPPED;
   }
@@ -1228,7 +1242,7 @@ EpRxResult ep_dp_rx_outer(EpDp *dp, const uint8_t *pkt, size_t len)
     drop(dp, NULL, EP_DROP_OUTER_CHECKSUM, ESP_OK, NULL);
     return EP_RX_DROPPED;
   }
-  if (h.dst.v != dp->cfg.public_ip.v) {
+  if (!is_local(dp, h.dst)) {
     drop(dp, NULL, EP_DROP_NOT_FOR_US, ESP_OK, NULL);
     return EP_RX_DROPPED;
   }

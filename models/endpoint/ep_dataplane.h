@@ -191,6 +191,10 @@ typedef struct {
   bool policy_based;
   EpSelector selectors[EP_DP_MAX_SELECTORS];
   unsigned n_selectors;
+  /* The tunnel's own outer address, when it is not the data plane's public_ip (an
+   * active-active gateway's P2S tunnels: its third public IP, facts 7.2); {0}: public_ip.
+   * ESP to it is taken as to public_ip. One such address per data plane. */
+  Ipv4Addr local_public;
 } EpDpTunnelConfig;
 
 /* One child SA pair as IKE negotiated it. Keys are borrowed (the SAs copy them); the

@@ -4,6 +4,7 @@
 
 #include "models/bgp/bgp_azure.h"
 #include "models/gateway/gw_bgp.h"
+#include "models/gateway/gw_instances.h"
 #include "models/gateway/gw_p2s.h"
 #include "models/common/wire.h"
 
@@ -19,6 +20,7 @@ typedef struct {
   uint32_t nat_faults;    /* GwGatewayOptions.nat_faults */
   const GwP2sCreds *p2s_creds; /* GwGatewayOptions.p2s */
   GwP2s *p2s;                  /* the point-to-site side, or NULL */
+  Ipv4Addr p2s_local;          /* the address P2S runs on (p2s_on_third_ip) */
 } GwEndpoint;
 
 static const EpOps gw_endpoint_ops;
@@ -26,6 +28,17 @@ static const EpOps gw_endpoint_ops;
 static GwEndpoint *gw_ep(EpEndpoint *ep)
 {
   return ep && ep->ops == &gw_endpoint_ops ? (GwEndpoint *)ep : NULL;
+}
+
+/* facts 7.2: an active-active gateway runs P2S on a third public IP (p2sPublicIpAddress),
+ * held by one instance at a time (facts 13.2: P2S resiliency is active-passive; the run
+ * steers the address to that instance, sim/run/p2s_ip.c); IKEv2 clients connect there,
+ * not to the instances' own addresses. The ikev2InstanceIp fault keeps each instance's. */
+static bool p2s_on_third_ip(const GwEndpoint *g)
+{
+  const GwVirtualNetworkGateway *vg = gw_config_find_gateway(g->cfg, g->name);
+  return vg && gw_instances_active_active(vg) && vg->p2sPublicIpAddress.set &&
+         !(g->p2s_creds->faults & GW_P2S_FAULT_IKEV2_INSTANCE_IP);
 }
 
 static bool op_ike_new(EpEndpoint *ep, const EpIkeIo *io, Drbg *rng, char **err)
@@ -37,7 +50,10 @@ static bool op_ike_new(EpEndpoint *ep, const EpIkeIo *io, Drbg *rng, char **err)
   if (g->p2s_creds) {
     const GwSku *sku = gw_gateway_sku(g->gw);
     g_autofree char *node = g_strdup_printf("%s/%u", g->name, gw_gateway_instance(g->gw));
-    g->p2s = gw_p2s_new(g->cfg, g->name, node, ep->dp, ep->public_ip,
+    g->p2s_local = ep->public_ip;
+    if (p2s_on_third_ip(g))
+      g->p2s_local = gw_config_find_gateway(g->cfg, g->name)->p2sPublicIpAddress.v;
+    g->p2s = gw_p2s_new(g->cfg, g->name, node, ep->dp, g->p2s_local,
                         sku ? sku->p2s_ikev2_openvpn : 0, sku ? sku->name : NULL, &ep->env, io,
                         rng, g->p2s_creds);
   }
@@ -68,6 +84,12 @@ static void op_ike_rx(EpEndpoint *ep, Ipv4Addr src, uint16_t sport, Ipv4Addr dst
   GwEndpoint *g = gw_ep(ep);
   /* facts 7.1: an IKEv2 client from an S2S peer's public IP meets that connection, not
    * the P2S side (unless the gateway is faulty: then its new IKE SAs go to P2S) */
+  /* P2S on the third IP: the instance's own address is S2S's alone (a client dialling it
+   * meets no P2S side) */
+  if (g->p2s && g->p2s_local.v != ep->public_ip.v && dst.v != g->p2s_local.v) {
+    gw_ike_rx(ep->ike, src, sport, dst, dport, data, len);
+    return;
+  }
   if (g->p2s && (!gw_ike_is_peer(ep->ike, src) ||
                  (gw_p2s_fault(g->p2s, GW_P2S_FAULT_S2S_PEER) && p2s_wants(g->p2s, src, data, len, dport)))) {
     gw_p2s_rx(g->p2s, src, sport, dst, dport, data, len);

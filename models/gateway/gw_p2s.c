@@ -17,7 +17,8 @@ NAME_TABLE(gw_p2s_fault_names, "P2S fault", {GW_P2S_FAULT_NO_LIMIT, "noConnectio
            {GW_P2S_FAULT_REVERSED_PROPOSALS, "reversedProposals"},
            {GW_P2S_FAULT_WHOLE_POOL, "wholePool"}, {GW_P2S_FAULT_ANY_ROOT, "anyRoot"},
            {GW_P2S_FAULT_ANY_TUNNEL_TYPE, "anyTunnelType"},
-           {GW_P2S_FAULT_NO_TLS_TAKEOVER, "noTlsTakeover"});
+           {GW_P2S_FAULT_NO_TLS_TAKEOVER, "noTlsTakeover"},
+           {GW_P2S_FAULT_IKEV2_INSTANCE_IP, "ikev2InstanceIp"});
 
 #define IKE_PORT_NATT 4500
 
@@ -528,7 +529,8 @@ static GwP2sSession *sess_new(GwP2s *p, Ipv4Addr src, uint16_t sport)
    * address and port is taken again */
   s->tunnel = ep_dp_tunnel_find(p->dp, tname);
   if (s->tunnel < 0) {
-    EpDpTunnelConfig tc = {.name = tname, .remote_public = src};
+    EpDpTunnelConfig tc = {.name = tname, .remote_public = src,
+                           .local_public = p->cfg.local_addr};
     s->tunnel = ep_dp_tunnel_add(p->dp, &tc);
   }
   s->env = p->env;

@@ -41,6 +41,10 @@ typedef enum {
   GW_P2S_FAULT_NO_TLS_TAKEOVER = 1u << 10, /* noTlsTakeover: OpenVPN and SSTP only ever on
                                               instance 0 (no other instance takes the TCP 443
                                               listener on failover) */
+  GW_P2S_FAULT_IKEV2_INSTANCE_IP = 1u << 11, /* ikev2InstanceIp: IKEv2 P2S of an
+                                                active-active gateway on each instance's own
+                                                public IP (clients dial instance 0's), not
+                                                on the third one (facts 7.2) */
 } GwP2sFault;
 
 extern const NameTable gw_p2s_fault_names;

@@ -6,10 +6,12 @@
  * framing past the handshake (a 16-bit big-endian length, then the packet; neither
  * OpenVPN's nor SSTP's own protocol bytes).
  *
- * Deterministic: each session has its own OpenSSL library context whose random generators
- * are OpenSSL's TEST-RAND, refilled from the run's DRBG before each call into TLS, so the
- * client and server randoms, the ECDHE keys and the RSA-PSS salts, hence every byte on the
- * wire, follow the seed. Session tickets are off (they would carry the wall clock). */
+ * Deterministic: the sessions of a side share one OpenSSL library context whose random
+ * generators are OpenSSL's TEST-RAND, refilled from the session's own DRBG before each of its
+ * calls into TLS, so the client and server randoms, the ECDHE keys and the RSA-PSS salts,
+ * hence every byte on the wire, follow the seed, whatever other sessions run beside it.
+ * Session tickets are off (they would carry the wall clock). Sessions are driven from one
+ * thread. */
 #ifndef VPNSIM_P2S_TLS_H
 #define VPNSIM_P2S_TLS_H
 

@@ -18,8 +18,7 @@
 
 struct P2sTls {
   P2sTlsConfig cfg;
-  OSSL_LIB_CTX *lib;
-  OSSL_PROVIDER *prov;
+  OSSL_LIB_CTX *lib; /* the side's shared context (below), one reference */
   SSL_CTX *ctx;
   SSL *ssl;
   BIO *rbio, *wbio; /* owned by ssl */
@@ -31,6 +30,65 @@ struct P2sTls {
   char *cn; /* the peer's commonName */
   GByteArray *frames; /* decrypted bytes not yet a whole frame */
 };
+
+/* ---- the library context sessions share ---- */
+
+/* One OpenSSL library context per side (servers, clients), shared by every session of that
+ * side and freed with its last session. One per session was the old way, and OpenSSL 3.0
+ * cannot hold more than about 510 live contexts (each takes two thread-local keys for its
+ * public and private generators, and a process has 1,024), so a run held no more than about
+ * 255 sessions. Sharing keeps every session's bytes its own: the context's generators are
+ * TEST-RAND, whose output is exactly the entropy last given to it, and each session refills
+ * them from its own DRBG stream (refill) before each of its calls into OpenSSL, which setting
+ * the entropy does from the start of the new buffer; no call of one session runs between
+ * another's refill and its call (sessions are driven from one thread, like the rest of a
+ * run). So a session's bytes depend on its own stream only, not on how many other sessions
+ * there are or in what order they run. */
+typedef struct {
+  OSSL_LIB_CTX *lib;
+  OSSL_PROVIDER *prov;
+  unsigned refs;
+} SharedLib;
+
+static SharedLib shared_lib[2]; /* [0] clients, [1] servers */
+G_LOCK_DEFINE_STATIC(shared_lib);
+
+static void shared_drop(SharedLib *s)
+{
+  OSSL_PROVIDER_unload(s->prov);
+  OSSL_LIB_CTX_free(s->lib);
+  *s = (SharedLib){0};
+}
+
+static OSSL_LIB_CTX *shared_get(bool server)
+{
+  G_LOCK(shared_lib);
+  SharedLib *s = &shared_lib[server];
+  if (!s->lib) {
+    s->lib = OSSL_LIB_CTX_new();
+    s->prov = s->lib ? OSSL_PROVIDER_load(s->lib, "default") : NULL;
+    if (!s->prov || !RAND_set_DRBG_type(s->lib, "TEST-RAND", NULL, NULL, NULL)) {
+      ERR_clear_error();
+      shared_drop(s);
+    }
+  }
+  OSSL_LIB_CTX *lib = s->lib;
+  if (lib)
+    s->refs++;
+  G_UNLOCK(shared_lib);
+  return lib;
+}
+
+static void shared_put(OSSL_LIB_CTX *lib)
+{
+  if (!lib)
+    return;
+  G_LOCK(shared_lib);
+  for (size_t k = 0; k < G_N_ELEMENTS(shared_lib); k++)
+    if (shared_lib[k].lib == lib && --shared_lib[k].refs == 0)
+      shared_drop(&shared_lib[k]);
+  G_UNLOCK(shared_lib);
+}
 
 /* ---- the session's random bytes ---- */
 
@@ -193,9 +251,8 @@ P2sTls *p2s_tls_new(const P2sTlsConfig *cfg, char **err)
   P2sTls *t = g_new0(P2sTls, 1);
   t->cfg = *cfg;
   t->frames = g_byte_array_new();
-  t->lib = OSSL_LIB_CTX_new();
-  t->prov = t->lib ? OSSL_PROVIDER_load(t->lib, "default") : NULL;
-  if (!t->prov || !RAND_set_DRBG_type(t->lib, "TEST-RAND", NULL, NULL, NULL)) {
+  t->lib = shared_get(cfg->server);
+  if (!t->lib) {
     *err = g_strdup("OpenSSL: no library context with a test generator");
     p2s_tls_free(t);
     return NULL;
@@ -253,8 +310,7 @@ void p2s_tls_free(P2sTls *t)
     return;
   SSL_free(t->ssl);
   SSL_CTX_free(t->ctx);
-  OSSL_PROVIDER_unload(t->prov);
-  OSSL_LIB_CTX_free(t->lib);
+  shared_put(t->lib);
   g_free(t->error);
   g_free(t->cn);
   g_byte_array_unref(t->frames);

@@ -217,6 +217,44 @@ static void test_deterministic(void)
     g_byte_array_unref(w[k]);
 }
 
+/* Many sessions live at once, and each session's bytes its own: the sessions of a side share
+ * one OpenSSL library context (one each was the old way, and OpenSSL 3.0 fails to make the
+ * 511th, so that no more than 255 pairs could be live). 600 pairs are made and kept; one
+ * handshake runs with another's interleaved (the other's whole handshake and packets between
+ * the first's ClientHello and the rest), and its bytes are those it has alone. */
+#define LIVE_PAIRS 600
+static void test_shared(void)
+{
+  Pair alone;
+  pair_new(&alone, &(Setup){pki.client, pki.client_key, 0, NULL, false, 5});
+  handshake(&alone, 0);
+  packets(&alone, 0);
+  Pair *live = g_new0(Pair, LIVE_PAIRS);
+  for (unsigned i = 0; i < LIVE_PAIRS; i++)
+    pair_new(&live[i], &(Setup){pki.client, pki.client_key, 0, NULL, false, 100 + i});
+  Pair a, *b = &live[LIVE_PAIRS - 1];
+  pair_new(&a, &(Setup){pki.client, pki.client_key, 0, NULL, false, 5});
+  g_autoptr(GByteArray) tx = g_byte_array_new();
+  g_assert_cmpint(p2s_tls_start(a.s, tx), ==, P2S_TLS_HANDSHAKE);
+  p2s_tls_start(a.c, tx);
+  handshake(b, 0);
+  g_assert_cmpint(p2s_tls_state(b->s), ==, P2S_TLS_ESTABLISHED);
+  packets(b, 0);
+  deliver(&a, tx, true, 0);
+  g_assert_cmpint(p2s_tls_state(a.s), ==, P2S_TLS_ESTABLISHED);
+  packets(&a, 0);
+  g_assert_cmpmem(a.wire->data, a.wire->len, alone.wire->data, alone.wire->len);
+  /* the first pair made still works after all the others */
+  handshake(&live[0], 0);
+  g_assert_cmpint(p2s_tls_state(live[0].c), ==, P2S_TLS_ESTABLISHED);
+  packets(&live[0], 0);
+  for (unsigned i = 0; i < LIVE_PAIRS; i++)
+    pair_free(&live[i]);
+  g_free(live);
+  pair_free(&a);
+  pair_free(&alone);
+}
+
 /* facts 7.1: certificates from another root, revoked ones and ECDSA ones are refused, with
  * the reason on the gateway's side; and no certificate at all */
 static void test_refused(void)
@@ -337,6 +375,7 @@ int main(int argc, char **argv)
   g_test_add_func("/p2s_tls/tls13", test_tls13);
   g_test_add_func("/p2s_tls/tls12-suites", test_tls12_suites);
   g_test_add_func("/p2s_tls/deterministic", test_deterministic);
+  g_test_add_func("/p2s_tls/shared", test_shared);
   g_test_add_func("/p2s_tls/refused", test_refused);
   g_test_add_func("/p2s_tls/garbage", test_garbage);
   g_test_add_func("/p2s_tls/keylog", test_keylog);

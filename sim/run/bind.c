@@ -92,10 +92,13 @@ static void env_send_outer(void *user, const EpOuterPacket *pkt)
     return; /* a failed instance sends nothing */
   /* The data plane built the whole packet; the sockets build the outer header again
    * from the same addresses (and the stack sets its own identification). */
-  if (pkt->proto == INET_PROTO_ESP)
-    net_raw_send_to(ep->esp, pkt->esp, pkt->esp_len, pkt->dst);
-  else if (pkt->proto == INET_PROTO_UDP)
-    net_udp_send_to(ep->natt, pkt->esp, pkt->esp_len, pkt->dst, pkt->dport);
+  if (pkt->proto == INET_PROTO_ESP) {
+    NetRawSocket *p2s = run_p2s_ip_raw(ep, pkt->src); /* from the third IP (P2S) */
+    net_raw_send_to(p2s ? p2s : ep->esp, pkt->esp, pkt->esp_len, pkt->dst);
+  } else if (pkt->proto == INET_PROTO_UDP) {
+    NetUdpSocket *p2s = run_p2s_ip_udp(ep, pkt->src, 4500);
+    net_udp_send_to(p2s ? p2s : ep->natt, pkt->esp, pkt->esp_len, pkt->dst, pkt->dport);
+  }
 }
 
 static void env_deliver_inner(void *user, const uint8_t *pkt, size_t len)
@@ -170,7 +173,8 @@ static void io_send(void *user, Ipv4Addr src, uint16_t sport, Ipv4Addr dst, uint
   RunEp *ep = user;
   if (ep->state == RUN_INST_DOWN || !ep->ike)
     return;
-  net_udp_send_to(sport == 4500 ? ep->natt : ep->ike, data, len, dst, dport);
+  NetUdpSocket *p2s = run_p2s_ip_udp(ep, src, sport); /* from the third IP (P2S) */
+  net_udp_send_to(p2s ? p2s : sport == 4500 ? ep->natt : ep->ike, data, len, dst, dport);
 }
 
 /* Both ends of a tunnel hand over the same rows: each is kept once, in first-seen order

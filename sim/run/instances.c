@@ -314,6 +314,7 @@ static bool activate(RunEp *ep, const char *cause, RunEp *from)
   ep_endpoint_start(ep->model);
   bgp_instance_hook(ep, true);
   run_p2s_tls_instance_up(ep); /* the OpenVPN/SSTP listener, when no instance holds it */
+  run_p2s_ip_instance_up(ep);  /* active-active: IKEv2 P2S's third IP, likewise */
   return true;
 }
 
@@ -373,6 +374,7 @@ void run_instance_down(RunEp *ep, int cause, int64_t down_ns, int64_t takeover_n
   gw_instance_drop_p2s(g, (unsigned)ep->instance);
   gw_endpoint_drop_p2s(ep->model, why); /* facts 8: its P2S sessions end */
   run_p2s_tls_instance_down(ep, why, takeover_ns); /* the TLS ones too */
+  run_p2s_ip_instance_down(ep, takeover_ns);        /* and the third IP, if it held it */
   bgp_instance_hook(ep, false);
   if (down_ns > 0) {
     ep->back_at_ns = net_world_now(r->world.w) + down_ns;

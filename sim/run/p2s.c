@@ -255,7 +255,10 @@ static void client_tunnel_state(void *user, int tunnel, bool up)
   RunEp *ep = user;
   P2sClient *c = client_of(ep);
   Ipv4Addr a = {0};
-  if (up && c && ep->model && p2s_client_address(ep->model, &a) && !c->addressed) {
+  /* a reconnect that gets the address it had keeps it; another one comes first (the
+   * node's traffic leaves from it), as for OpenVPN and SSTP clients */
+  if (up && c && ep->model && p2s_client_address(ep->model, &a) &&
+      (!c->addressed || net_dev_address(net_tunnel_dev(ep->tun)).v != a.v)) {
     net_dev_add_primary_address(net_tunnel_dev(ep->tun), a, 32);
     c->addressed = true;
   }
@@ -358,7 +361,7 @@ bool run_p2s_clients_build(Run *r, char **err)
     ep->underlay = cd;
     ep->env.tunnel_state = client_tunnel_state;
     P2sClientConfig cc = {.name = c->name, .public_ip = c->public_ip,
-                          .gateway_ip = g->publicIpAddresses[0].v, .cert = c->cert,
+                          .gateway_ip = run_p2s_ikev2_gateway_ip(r, g), .cert = c->cert,
                           .key = c->key, .trust = p->client_trust, .reconnect = sc->reconnect,
                           .frag_threshold = sc->ike_fragmentation ? 1200 : 0};
     const GwVirtualNetwork *v = gw_config_find_vnet(r->plan->cloud, g->virtualNetwork.v);

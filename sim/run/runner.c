@@ -33,6 +33,7 @@ static void run_free(Run *r)
   if (r->tl.flows)
     g_ptr_array_free(r->tl.flows, TRUE);
   run_p2s_tls_stop(r); /* before the endpoints its models borrow from */
+  run_p2s_ip_free(r);
   if (r->eps)
     g_ptr_array_free(r->eps, TRUE);
   if (r->world.nats)

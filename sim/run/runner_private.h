@@ -143,6 +143,7 @@ struct Run {
   struct RunLive *live_state; /* sim/run/live.c */
   RunP2s *p2s;                 /* sim/run/p2s.c: point-to-site certificates and clients */
   struct RunP2sTls *p2s_tls;   /* sim/run/p2s_tls.c: OpenVPN and SSTP sessions, or NULL */
+  struct RunP2sIp *p2s_ip;     /* sim/run/p2s_ip.c: IKEv2 P2S on third public IPs, or NULL */
 };
 
 /* sim/run/world.c: nodes, links, addresses, routes, LAN segments; false with *err. */
@@ -264,6 +265,20 @@ bool run_p2s_tls_write(Run *r, const char *dir, char **err);
 bool run_p2s_tls_has_keys(const Run *r);
 void run_p2s_tls_stop(Run *r);
 void run_p2s_tls_free(Run *r);
+/* sim/run/p2s_ip.c: IKEv2 P2S of an active-active gateway on its third public IP
+ * (p2sPublicIpAddress, facts 7.2), held by one instance at a time (facts 13.2). The
+ * address an IKEv2 client dials (the third IP, else the gateway's first public IP); the
+ * holder's sockets on it (after the instances' own, before the run); an instance stops
+ * (the other takes the address after takeover_ns) or becomes active (it takes the address
+ * when no instance holds it); the holder's socket for what its P2S side sends from src
+ * (NULL: src is not the address it holds). */
+Ipv4Addr run_p2s_ikev2_gateway_ip(Run *r, const GwVirtualNetworkGateway *vg);
+bool run_p2s_ip_start(Run *r, char **err);
+void run_p2s_ip_instance_down(RunEp *ep, int64_t takeover_ns);
+void run_p2s_ip_instance_up(RunEp *ep);
+NetUdpSocket *run_p2s_ip_udp(RunEp *ep, Ipv4Addr src, uint16_t sport);
+NetRawSocket *run_p2s_ip_raw(RunEp *ep, Ipv4Addr src);
+void run_p2s_ip_free(Run *r);
 /* sim/run/outputs.c */
 bool run_outputs_open(Run *r, const char *dir, char **err);   /* pcaps, before running */
 bool run_outputs_write(Run *r, const char *dir, char **err);  /* key tables, events, README */

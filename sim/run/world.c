@@ -507,5 +507,6 @@ bool run_world_build(Run *r, char **err)
     ep->inside->tunnel_routes(r, ep, net_tunnel_dev(ep->tun));
     ep_dp_start(ep->dp);
   }
-  return run_bgp_start(r, err) && run_ike_start(r, err) && run_p2s_tls_start(r, err);
+  return run_bgp_start(r, err) && run_ike_start(r, err) && run_p2s_tls_start(r, err) &&
+         run_p2s_ip_start(r, err);
 }

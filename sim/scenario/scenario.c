@@ -2319,7 +2319,7 @@ static void load_faults(Loader *L, const YtNode *n)
       else
         ferr(L, it, "p2s: no P2S fault '%s' (noConnectionLimit, ignoreRevoked, acceptEcdsa, "
                     "s2sPeerP2s, reversedProposals, wholePool, anyRoot, anyTunnelType, "
-                    "noTlsTakeover)", name);
+                    "noTlsTakeover, ikev2InstanceIp)", name);
     }
   }
   const YtNode *r = yt_map_get(n, "bgpRulesOff");
