@@ -61,4 +61,40 @@ sed 's/    certificate: {issuer: P2SRootCert}/    protocol: SSTP\n    certificat
 # session (its expectations fail: exit 1)
 ok $([[ $rc == 1 ]] && ! grep -q '"p2s.connected"' "$tmp/sstp/events.jsonl"; echo $?) \
   "an SSTP client of an IKEv2-only gateway gets no session (exit 1)" "exit $rc $(cat "$tmp/sstp.txt")"
+# Two SSTP clients trade addresses across a failover (laptop2 reconnects first and gets
+# laptop1's old address): laptop1 must drop its old address, or its ping to laptop2 stays
+# on its own node (a reply in 0 s, seen before the fix) instead of crossing the gateway.
+cat >"$tmp/readdress.yaml" <<EOF
+extends: $top/conformance/checks/bases/p2s.yaml
+name: p2s-readdress
+duration: 45s
+cloud:
+  virtualNetworkGateways:
+    - name: vgw1
+      vpnClientConfiguration:
+        vpnClientProtocols: [IkeV2, SSTP]
+p2sClients:
+  - {name: laptop1, protocol: SSTP, reconnect: true, reconnectDelay: 25s}
+  - {name: laptop2, gateway: vgw1, publicIpAddress: 198.51.100.51, connectAt: 3s,
+     certificate: {issuer: P2SRootCert}, protocol: SSTP, reconnect: true, reconnectDelay: 1s}
+timeline:
+  - at: 10s
+    plannedMaintenance: {gateway: vgw1}
+  - at: 40s
+    ping: {from: laptop1, to: laptop2, count: 2, interval: 500ms}
+expect:
+  - p2sClient: laptop2
+    state: connected
+    address: 172.16.201.1/32
+  - p2sClient: laptop1
+    state: connected
+    address: 172.16.201.2/32
+  - ping: {from: laptop1, to: laptop2}
+    successRatio: "== 1"
+    rttAvg: "> 30ms"
+EOF
+"$vs" run "$tmp/readdress.yaml" --out "$tmp/readdress" >"$tmp/readdress.txt" 2>&1; rc=$?
+ok $([[ $rc == 0 ]]; echo $?) \
+  "a client that reconnects with another client's old address: the ping between them crosses the gateway" \
+  "exit $rc $(tail -8 "$tmp/readdress.txt")"
 echo "1..$n"

@@ -2386,6 +2386,20 @@ NetStatus net_dev_add_primary_address(NetDev *d, Ipv4Addr addr, unsigned plen)
   GUARD_END(w, NET_ERR_INTERNAL)
 }
 
+NetStatus net_dev_remove_address(NetDev *d, Ipv4Addr addr)
+{
+  if (!d)
+    return NET_ERR_INVALID;
+  NetWorld *w = d->n->w;
+  GUARD_BEGIN
+  Ptr<Ipv4> ip = d->n->ipv4;
+  for (uint32_t i = 0; i < ip->GetNAddresses(d->ifindex); i++)
+    if (ip->GetAddress(d->ifindex, i).GetLocal().Get() == addr.v)
+      return ip->RemoveAddress(d->ifindex, i) ? NET_OK : NET_ERR_STATE;
+  return NET_ERR_NOT_FOUND;
+  GUARD_END(w, NET_ERR_INTERNAL)
+}
+
 } // extern "C"
 
 // ---- fast paths (issue 23) ----

@@ -269,6 +269,9 @@ NetTcpSocket *net_tcp_connect_from(NetNode *n, Ipv4Addr src, Ipv4Addr dst, uint1
  * address of the interface its route leaves by as source (TcpSocketBase::SetupEndpoint
  * overrides a bound address), so a BGP address meant as the source must come first. */
 NetStatus net_dev_add_primary_address(NetDev *d, Ipv4Addr addr, unsigned plen);
+/* Remove an address from the interface (a VPN client's address it no longer holds, say):
+ * NET_ERR_NOT_FOUND when the interface does not have it. */
+NetStatus net_dev_remove_address(NetDev *d, Ipv4Addr addr);
 /* Does one of the node's interfaces hold address a? */
 bool net_node_has_address(const NetNode *n, Ipv4Addr a);
 

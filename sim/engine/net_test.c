@@ -431,6 +431,24 @@ static void route_rx(NetUdpSocket *s, const uint8_t *data, size_t len, Ipv4Addr 
   ((RouteLog *)user)->rx++;
 }
 
+static void test_remove_address(void)
+{
+  NetWorld *w = net_world_new(1);
+  NetNode *a = net_node_new(w, "a"), *b = net_node_new(w, "b");
+  NetLinkConfig cfg = {.rate_bps = 100000000, .delay_ns = 100000};
+  NetLink *l = net_link_p2p_new(w, a, b, &cfg);
+  NetDev *d = net_link_dev(l, 0);
+  g_assert_cmpint(net_dev_add_address(d, tu_addr("10.1.0.1"), 30), ==, NET_OK);
+  g_assert_cmpint(net_dev_add_primary_address(d, tu_addr("172.16.0.5"), 32), ==, NET_OK);
+  g_assert_cmpuint(net_dev_address(d).v, ==, tu_addr("172.16.0.5").v);
+  /* the old one goes, the other stays */
+  g_assert_cmpint(net_dev_remove_address(d, tu_addr("172.16.0.5")), ==, NET_OK);
+  g_assert_cmpuint(net_dev_address(d).v, ==, tu_addr("10.1.0.1").v);
+  g_assert_cmpint(net_dev_remove_address(d, tu_addr("172.16.0.5")), ==, NET_ERR_NOT_FOUND);
+  g_assert_cmpint(net_dev_remove_address(NULL, tu_addr("10.1.0.1")), ==, NET_ERR_INVALID);
+  net_world_free(w);
+}
+
 static void test_routes(void)
 {
   NetWorld *w = net_world_new(3);
@@ -651,6 +669,7 @@ int main(int argc, char **argv)
   g_test_add_func("/net/mtu-and-queue", test_mtu_and_queue);
   g_test_add_func("/net/free-in-callback", test_free_in_callback);
   g_test_add_func("/net/routes", test_routes);
+  g_test_add_func("/net/remove-address", test_remove_address);
   g_test_add_func("/net/pcap-tshark", test_pcap_tshark);
   g_test_add_func("/net/pcap-flush", test_pcap_flush);
   g_test_add_func("/net/fast-paths", test_fast_paths);

@@ -259,6 +259,9 @@ static void client_tunnel_state(void *user, int tunnel, bool up)
    * node's traffic leaves from it), as for OpenVPN and SSTP clients */
   if (up && c && ep->model && p2s_client_address(ep->model, &a) &&
       (!c->addressed || net_dev_address(net_tunnel_dev(ep->tun)).v != a.v)) {
+    /* the address of the previous connection goes: it may be another client's by now */
+    if (c->addressed)
+      net_dev_remove_address(net_tunnel_dev(ep->tun), net_dev_address(net_tunnel_dev(ep->tun)));
     net_dev_add_primary_address(net_tunnel_dev(ep->tun), a, 32);
     c->addressed = true;
   }

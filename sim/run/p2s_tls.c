@@ -428,11 +428,16 @@ static void client_assign(TlsClient *c, const uint8_t *b, size_t n)
 {
   if (c->addressed || n < 7 || n < 7 + 5 * (size_t)b[6])
     return;
+  Ipv4Addr had = c->addr;
   c->addr.v = wire_load_be32(b + 2);
   NetDev *td = net_tunnel_dev(c->tun);
-  /* a reconnect that gets the address it had keeps it; another one comes first */
-  if (net_dev_address(td).v != c->addr.v)
+  /* a reconnect that gets the address it had keeps it; another one replaces it (the old
+   * one may be another client's by now: kept, it would make that client local here) */
+  if (net_dev_address(td).v != c->addr.v) {
+    if (had.v)
+      net_dev_remove_address(td, had);
     net_dev_add_primary_address(td, c->addr, 32);
+  }
   for (unsigned i = 0; i < b[6] && !c->routed; i++) {
     unsigned len = b[7 + 5 * i + 4];
     if (len <= 32)
